@@ -1,0 +1,149 @@
+/* tend-backend.h — how Tend talks to one host's service manager
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tend-journal.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TendUnitAction:
+ *
+ * The control operations a backend performs on a unit. Start, stop, restart and reload
+ * queue a systemd job and finish when the job is removed, with its result; enable and
+ * disable change unit files and reload the manager; reset-failed clears a failed state.
+ */
+typedef enum
+{
+  TEND_UNIT_ACTION_START,
+  TEND_UNIT_ACTION_STOP,
+  TEND_UNIT_ACTION_RESTART,
+  TEND_UNIT_ACTION_RELOAD,
+  TEND_UNIT_ACTION_ENABLE,
+  TEND_UNIT_ACTION_DISABLE,
+  TEND_UNIT_ACTION_RESET_FAILED,
+} TendUnitAction;
+
+const char *tend_unit_action_to_string   (TendUnitAction  action);
+gboolean    tend_unit_action_from_string (const char     *text,
+                                          TendUnitAction *action);
+
+/**
+ * TendListFlags:
+ * @TEND_LIST_LOADED: the units the manager has loaded (ListUnits)
+ * @TEND_LIST_UNIT_FILES: also installed unit files that are not loaded; this list is
+ *   slow to make, so backends cache it and drop the cache when unit files change
+ */
+typedef enum
+{
+  TEND_LIST_LOADED = 0,
+  TEND_LIST_UNIT_FILES = 1 << 0,
+} TendListFlags;
+
+#define TEND_TYPE_BACKEND (tend_backend_get_type ())
+G_DECLARE_INTERFACE (TendBackend, tend_backend, TEND, BACKEND, GObject)
+
+/**
+ * TendBackendInterface:
+ *
+ * Backends speak in systemd's own vocabulary: a unit is described by an `a{sv}`
+ * dictionary keyed by systemd's property names, which TendService knows how to apply.
+ * Lists are `GPtrArray`s of `GVariant` dictionaries that carry at least `Id`.
+ *
+ * Signals (emitted on the thread-default main context the backend was connected on):
+ * - `unit-changed` (name, a{sv}): properties of a unit changed;
+ * - `unit-new` (name) and `unit-removed` (name): the manager loaded or dropped a unit;
+ * - `unit-files-changed`: installed unit files changed (enable, disable, daemon-reload);
+ * - `disconnected` (GError): the manager went away; every pending operation has failed.
+ */
+struct _TendBackendInterface
+{
+  GTypeInterface parent_iface;
+
+  void         (*connect_async)       (TendBackend          *self,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+  gboolean     (*connect_finish)      (TendBackend          *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+
+  void         (*list_units_async)    (TendBackend          *self,
+                                       TendListFlags         flags,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+  GPtrArray *  (*list_units_finish)   (TendBackend          *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+
+  void         (*get_unit_async)      (TendBackend          *self,
+                                       const char           *name,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+  GVariant *   (*get_unit_finish)     (TendBackend          *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+
+  void         (*run_action_async)    (TendBackend          *self,
+                                       const char           *name,
+                                       TendUnitAction        action,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+  char *       (*run_action_finish)   (TendBackend          *self,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+
+  TendJournalReader *
+               (*open_journal)        (TendBackend          *self,
+                                       const char           *name,
+                                       const TendJournalQuery *query,
+                                       GCancellable         *cancellable,
+                                       GError              **error);
+};
+
+void               tend_backend_connect_async    (TendBackend          *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean           tend_backend_connect_finish   (TendBackend          *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void               tend_backend_list_units_async (TendBackend          *self,
+                                                  TendListFlags         flags,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray         *tend_backend_list_units_finish (TendBackend         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void               tend_backend_get_unit_async   (TendBackend          *self,
+                                                  const char           *name,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GVariant          *tend_backend_get_unit_finish  (TendBackend          *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void               tend_backend_run_action_async (TendBackend          *self,
+                                                  const char           *name,
+                                                  TendUnitAction        action,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+char              *tend_backend_run_action_finish (TendBackend         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+TendJournalReader *tend_backend_open_journal     (TendBackend          *self,
+                                                  const char           *name,
+                                                  const TendJournalQuery *query,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,1343 @@
+/* tend-dbus-backend.c — systemd on this computer, over D-Bus
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every call here is asynchronous. Operations that queue a job (start, stop, restart,
+ * reload) finish when systemd announces the job's removal with JobRemoved, and report
+ * the job's result; nothing waits on a timer. Live changes come from systemd's own
+ * signals after Subscribe().
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "tend-dbus-backend.h"
+#include "tend-error.h"
+#include "tend-service.h"
+#include "tend-unit-name.h"
+
+#define SYSTEMD_BUS_NAME   "org.freedesktop.systemd1"
+#define SYSTEMD_PATH       "/org/freedesktop/systemd1"
+#define SYSTEMD_MANAGER    "org.freedesktop.systemd1.Manager"
+#define SYSTEMD_UNIT_PATH  "/org/freedesktop/systemd1/unit/"
+#define PROPERTIES_IFACE   "org.freedesktop.DBus.Properties"
+
+/* polkit may ask a person for a password: give them time to type it. */
+#define INTERACTIVE_TIMEOUT_MSEC (120 * 1000)
+
+struct _TendDbusBackend
+{
+  GObject parent_instance;
+
+  GBusType bus_type;
+  char *host_label;               /* (owned) */
+  char *address;                  /* (owned) (nullable) */
+  GDBusConnection *connection;    /* (owned) (nullable) */
+  guint signal_ids[6];
+  gulong closed_id;
+
+  GHashTable *jobs;               /* (owned) job path → (owned) GTask waiting for it */
+  GHashTable *early_results;      /* (owned) job path → (owned) result, see on_job_removed */
+  guint n_job_calls;              /* action calls whose reply has not come yet */
+
+  GPtrArray *unit_files;          /* (owned) (nullable) cached ListUnitFiles as a{sv} */
+  GPtrArray *unit_files_waiters;  /* (owned) (nullable) tasks waiting for ListUnitFiles */
+};
+
+static void tend_dbus_backend_iface_init (TendBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TendDbusBackend, tend_dbus_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TEND_TYPE_BACKEND,
+                                                      tend_dbus_backend_iface_init))
+
+/* ------------------------------------------------------------------------------------ */
+/* Errors                                                                                */
+
+static const char *
+action_verb (TendUnitAction action)
+{
+  return tend_unit_action_to_string (action);
+}
+
+static gboolean
+remote_error_is (const char *remote,
+                 const char *name)
+{
+  return remote != NULL && g_str_equal (remote, name);
+}
+
+/* Turns an error from the bus into a TEND_ERROR that a person can act on. @unit may be
+ * NULL for manager-wide calls; @verb says what was being done ("start", "read"). */
+static GError *
+translate_error (TendDbusBackend *self,
+                 const GError    *error,
+                 const char      *unit,
+                 const char      *verb)
+{
+  g_autofree char *remote = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *what = NULL;
+  GError *copy;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain == TEND_ERROR)
+    return g_error_copy (error);
+
+  if (g_dbus_error_is_remote_error (error))
+    remote = g_dbus_error_get_remote_error (error);
+  copy = g_error_copy (error);
+  g_dbus_error_strip_remote_error (copy);
+  detail = g_strdup (copy->message);
+  g_clear_error (&copy);
+
+  what = unit != NULL ? g_strdup_printf ("%s '%s'", verb, unit) : g_strdup (verb);
+
+  if (remote_error_is (remote, "org.freedesktop.systemd1.NoSuchUnit") ||
+      remote_error_is (remote, "org.freedesktop.systemd1.LoadFailed"))
+    return g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                        "there is no unit '%s' on %s", unit ? unit : "?", self->host_label);
+  if (remote_error_is (remote, "org.freedesktop.DBus.Error.FileNotFound") ||
+      remote_error_is (remote, "org.freedesktop.systemd1.NoUnitFile"))
+    return g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                        "there is no unit file for '%s' on %s", unit ? unit : "?",
+                        self->host_label);
+  if (remote_error_is (remote, "org.freedesktop.DBus.Error.AccessDenied") ||
+      remote_error_is (remote, "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") ||
+      remote_error_is (remote, "org.freedesktop.PolicyKit1.Error.NotAuthorized") ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
+    return g_error_new (TEND_ERROR, TEND_ERROR_PERMISSION_DENIED,
+                        "not allowed to %s on %s: %s (polkit refused, or no agent was there to "
+                        "ask for a password)", what, self->host_label, detail);
+  if (remote_error_is (remote, "org.freedesktop.systemd1.JobTypeNotApplicable") ||
+      remote_error_is (remote, "org.freedesktop.systemd1.OnlyByDependency") ||
+      remote_error_is (remote, "org.freedesktop.systemd1.UnitMasked") ||
+      remote_error_is (remote, "org.freedesktop.DBus.Error.NotSupported"))
+    return g_error_new (TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
+                        "cannot %s on %s: %s", what, self->host_label, detail);
+  if (remote_error_is (remote, "org.freedesktop.DBus.Error.ServiceUnknown") ||
+      remote_error_is (remote, "org.freedesktop.DBus.Error.NameHasNoOwner"))
+    return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                        "no systemd manager answers on the bus at '%s' for %s: is systemd "
+                        "running there?", self->address ? self->address : "?", self->host_label);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY))
+    return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                        "lost the connection to %s while trying to %s: %s",
+                        self->host_label, what, detail);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT))
+    return g_error_new (TEND_ERROR, TEND_ERROR_TIMED_OUT,
+                        "%s on %s did not answer in time", what, self->host_label);
+
+  return g_error_new (TEND_ERROR, TEND_ERROR_FAILED, "could not %s on %s: %s",
+                      what, self->host_label, detail);
+}
+
+static gboolean
+check_connected (TendDbusBackend  *self,
+                 GError          **error)
+{
+  if (self->connection != NULL && !g_dbus_connection_is_closed (self->connection))
+    return TRUE;
+
+  g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
+               "not connected to %s", self->host_label);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Calls                                                                                 */
+
+static GDBusCallFlags
+call_flags (TendDbusBackend *self)
+{
+  /* On the system bus polkit decides, and may want to ask the person at the desk. */
+  if (self->bus_type == G_BUS_TYPE_SYSTEM)
+    return G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION;
+  return G_DBUS_CALL_FLAGS_NONE;
+}
+
+static void
+call_manager (TendDbusBackend     *self,
+              const char          *method,
+              GVariant            *parameters,
+              const char          *reply_type,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                          method, parameters,
+                          reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
+                          call_flags (self),
+                          self->bus_type == G_BUS_TYPE_SYSTEM ? INTERACTIVE_TIMEOUT_MSEC : -1,
+                          cancellable, callback, user_data);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Signals from systemd                                                                  */
+
+static void
+fail_pending_jobs (TendDbusBackend *self,
+                   const GError    *error)
+{
+  g_autoptr(GHashTable) jobs = g_steal_pointer (&self->jobs);
+  GHashTableIter iter;
+  gpointer task;
+
+  self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_hash_table_iter_init (&iter, jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &task))
+    g_task_return_error (task, g_error_copy (error));
+}
+
+static void
+complete_job (GTask      *task,
+              const char *result)
+{
+  const char *unit = g_object_get_data (G_OBJECT (task), "unit");
+  TendUnitAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "action"));
+  TendDbusBackend *self = g_task_get_source_object (task);
+  const char *verb = action_verb (action);
+
+  g_debug ("job for %s %s: %s", verb, unit, result);
+
+  if (g_str_equal (result, "done") || g_str_equal (result, "skipped"))
+    g_task_return_pointer (task, g_strdup (result), g_free);
+  else if (g_str_equal (result, "canceled"))
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_CANCELLED,
+                             "the job to %s '%s' on %s was cancelled: another job replaced it",
+                             verb, unit, self->host_label);
+  else if (g_str_equal (result, "timeout"))
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_TIMED_OUT,
+                             "'%s' did not %s in time on %s (systemd's timeout ran out); its "
+                             "log may say why: tendctl logs %s", unit, verb, self->host_label, unit);
+  else if (g_str_equal (result, "failed"))
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
+                             "'%s' failed to %s on %s; its log may say why: tendctl logs %s",
+                             unit, verb, self->host_label, unit);
+  else if (g_str_equal (result, "dependency"))
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
+                             "a unit that '%s' depends on failed, so '%s' did not %s on %s",
+                             unit, unit, verb, self->host_label);
+  else if (g_str_equal (result, "assert"))
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
+                             "an Assert…= setting of '%s' did not hold, so it did not %s on %s",
+                             unit, verb, self->host_label);
+  else if (g_str_equal (result, "invalid") || g_str_equal (result, "unsupported"))
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
+                             "'%s' cannot %s on %s (systemd says the job is %s)",
+                             unit, verb, self->host_label, result);
+  else
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
+                             "the job to %s '%s' on %s ended with '%s'",
+                             verb, unit, self->host_label, result);
+}
+
+static void
+on_job_removed (GDBusConnection *connection,
+                const char      *sender,
+                const char      *path,
+                const char      *interface,
+                const char      *signal,
+                GVariant        *parameters,
+                gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+  const char *job;
+  const char *unit;
+  const char *result;
+  gpointer task;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(uoss)")))
+    return;
+  g_variant_get (parameters, "(u&o&s&s)", NULL, &job, &unit, &result);
+
+  if (g_hash_table_steal_extended (self->jobs, job, NULL, &task))
+    {
+      complete_job (task, result);
+      g_object_unref (task);
+    }
+  else if (self->n_job_calls > 0)
+    {
+      /* A reply carrying this job's path may still be on its way: keep the result
+       * until it arrives. Only while calls are in flight, so nothing piles up. */
+      g_hash_table_insert (self->early_results, g_strdup (job), g_strdup (result));
+    }
+}
+
+static void
+on_properties_changed (GDBusConnection *connection,
+                       const char      *sender,
+                       const char      *path,
+                       const char      *interface,
+                       const char      *signal,
+                       GVariant        *parameters,
+                       gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+  g_autoptr(GVariant) changed = NULL;
+  g_autofree char *name = NULL;
+  const char *iface;
+
+  if (!g_str_has_prefix (path, SYSTEMD_UNIT_PATH) ||
+      !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)")))
+    return;
+
+  g_variant_get (parameters, "(&s@a{sv}as)", &iface, &changed, NULL);
+  if (!g_str_has_prefix (iface, "org.freedesktop.systemd1.") || g_variant_n_children (changed) == 0)
+    return;
+
+  name = tend_unit_name_from_object_path (path);
+  if (name == NULL)
+    return;
+
+  g_signal_emit_by_name (self, "unit-changed", name, changed);
+}
+
+static void
+on_unit_new_or_removed (GDBusConnection *connection,
+                        const char      *sender,
+                        const char      *path,
+                        const char      *interface,
+                        const char      *signal,
+                        GVariant        *parameters,
+                        gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+  const char *name;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(so)")))
+    return;
+  g_variant_get (parameters, "(&s&o)", &name, NULL);
+
+  g_signal_emit_by_name (self, g_str_equal (signal, "UnitNew") ? "unit-new" : "unit-removed", name);
+}
+
+static void
+on_unit_files_changed (GDBusConnection *connection,
+                       const char      *sender,
+                       const char      *path,
+                       const char      *interface,
+                       const char      *signal,
+                       GVariant        *parameters,
+                       gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+
+  /* Reloading(true) starts a daemon-reload, Reloading(false) ends it: only the end
+   * matters, and it may have changed any unit file. */
+  if (g_str_equal (signal, "Reloading") &&
+      g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    {
+      gboolean active;
+
+      g_variant_get (parameters, "(b)", &active);
+      if (active)
+        return;
+    }
+
+  g_clear_pointer (&self->unit_files, g_ptr_array_unref);
+  g_signal_emit_by_name (self, "unit-files-changed");
+}
+
+static void
+on_connection_closed (GDBusConnection *connection,
+                      gboolean         remote_peer_vanished,
+                      GError          *error,
+                      gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+  g_autoptr(GError) lost = NULL;
+
+  lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                      "lost the connection to %s: %s", self->host_label,
+                      error ? error->message : "the bus closed it");
+  fail_pending_jobs (self, lost);
+  g_signal_emit_by_name (self, "disconnected", lost);
+}
+
+static void
+subscribe_signals (TendDbusBackend *self)
+{
+  static const struct {
+    const char *interface;
+    const char *member;
+    GDBusSignalCallback callback;
+  } subscriptions[] = {
+    { SYSTEMD_MANAGER, "JobRemoved", on_job_removed },
+    { SYSTEMD_MANAGER, "UnitNew", on_unit_new_or_removed },
+    { SYSTEMD_MANAGER, "UnitRemoved", on_unit_new_or_removed },
+    { SYSTEMD_MANAGER, "UnitFilesChanged", on_unit_files_changed },
+    { SYSTEMD_MANAGER, "Reloading", on_unit_files_changed },
+    { PROPERTIES_IFACE, "PropertiesChanged", on_properties_changed },
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (subscriptions) == G_N_ELEMENTS (self->signal_ids));
+
+  for (guint i = 0; i < G_N_ELEMENTS (subscriptions); i++)
+    {
+      gboolean is_manager = g_str_equal (subscriptions[i].interface, SYSTEMD_MANAGER);
+
+      self->signal_ids[i] =
+        g_dbus_connection_signal_subscribe (self->connection, SYSTEMD_BUS_NAME,
+                                            subscriptions[i].interface,
+                                            subscriptions[i].member,
+                                            is_manager ? SYSTEMD_PATH : NULL,
+                                            NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                            subscriptions[i].callback, self, NULL);
+    }
+
+  self->closed_id = g_signal_connect (self->connection, "closed",
+                                      G_CALLBACK (on_connection_closed), self);
+}
+
+static void
+unsubscribe_signals (TendDbusBackend *self)
+{
+  if (self->connection == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)
+    if (self->signal_ids[i] != 0)
+      {
+        g_dbus_connection_signal_unsubscribe (self->connection, self->signal_ids[i]);
+        self->signal_ids[i] = 0;
+      }
+  g_clear_signal_handler (&self->closed_id, self->connection);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Connect                                                                               */
+
+/* Works out which address to dial, without autolaunching anything. */
+static char *
+find_bus_address (GBusType   bus_type,
+                  GError   **error)
+{
+  const char *env;
+
+  if (bus_type == G_BUS_TYPE_SYSTEM)
+    {
+      env = g_getenv ("DBUS_SYSTEM_BUS_ADDRESS");
+      return g_strdup (env && *env ? env : "unix:path=/run/dbus/system_bus_socket");
+    }
+
+  env = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+
+  env = g_getenv ("XDG_RUNTIME_DIR");
+  if (env != NULL && *env != '\0')
+    {
+      g_autofree char *socket = g_build_filename (env, "bus", NULL);
+
+      if (g_file_test (socket, G_FILE_TEST_EXISTS))
+        return g_strconcat ("unix:path=", socket, NULL);
+      g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                   "no session bus: DBUS_SESSION_BUS_ADDRESS is not set and %s does not exist. "
+                   "Log in to a desktop session, or set DBUS_SESSION_BUS_ADDRESS to the bus "
+                   "where 'systemd --user' runs (or use --system)", socket);
+      return NULL;
+    }
+
+  g_set_error_literal (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                       "no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is "
+                       "set. Log in to a desktop session, or set DBUS_SESSION_BUS_ADDRESS to the "
+                       "bus where 'systemd --user' runs (or use --system)");
+  return NULL;
+}
+
+static void
+subscribe_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendDbusBackend *self = g_task_get_source_object (task);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_autofree char *remote = g_dbus_error_get_remote_error (error);
+
+      /* A second Subscribe from the same connection is refused; that is fine. */
+      if (!remote_error_is (remote, "org.freedesktop.systemd1.AlreadySubscribed"))
+        {
+          unsubscribe_signals (self);
+          g_clear_object (&self->connection);
+          g_task_return_error (task, translate_error (self, error, NULL,
+                                                      "subscribe to systemd's signals"));
+          return;
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+connection_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendDbusBackend *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  self->connection = g_dbus_connection_new_for_address_finish (result, &error);
+  if (self->connection == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                                 "cannot reach %s: the %s bus at '%s' does not answer (%s)%s",
+                                 self->host_label,
+                                 self->bus_type == G_BUS_TYPE_SYSTEM ? "system" : "session",
+                                 self->address, error->message,
+                                 self->bus_type == G_BUS_TYPE_SYSTEM ? "" :
+                                 ". Set DBUS_SESSION_BUS_ADDRESS to the bus where "
+                                 "'systemd --user' runs");
+      return;
+    }
+
+  g_dbus_connection_set_exit_on_close (self->connection, FALSE);
+  subscribe_signals (self);
+  call_manager (self, "Subscribe", NULL, NULL, g_task_get_cancellable (task),
+                subscribe_cb, g_steal_pointer (&task));
+}
+
+static void
+tend_dbus_backend_connect_async (TendBackend         *backend,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_dbus_backend_connect_async);
+
+  if (self->connection != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  g_clear_pointer (&self->address, g_free);
+  self->address = find_bus_address (self->bus_type, &error);
+  if (self->address == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_dbus_connection_new_for_address (self->address,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                     NULL, cancellable, connection_ready_cb,
+                                     g_steal_pointer (&task));
+}
+
+static gboolean
+tend_dbus_backend_connect_finish (TendBackend   *backend,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* List                                                                                  */
+
+static GVariant *
+unit_summary (const char *name,
+              const char *description,
+              const char *load_state,
+              const char *active_state,
+              const char *sub_state,
+              const char *job_type,
+              const char *unit_file_state,
+              const char *fragment_path)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "Id", g_variant_new_string (name));
+  if (description != NULL)
+    g_variant_builder_add (&builder, "{sv}", "Description", g_variant_new_string (description));
+  if (load_state != NULL)
+    g_variant_builder_add (&builder, "{sv}", "LoadState", g_variant_new_string (load_state));
+  g_variant_builder_add (&builder, "{sv}", "ActiveState", g_variant_new_string (active_state));
+  g_variant_builder_add (&builder, "{sv}", "SubState", g_variant_new_string (sub_state));
+  if (job_type != NULL)
+    g_variant_builder_add (&builder, "{sv}", "X-Tend-JobType", g_variant_new_string (job_type));
+  if (unit_file_state != NULL)
+    g_variant_builder_add (&builder, "{sv}", "UnitFileState",
+                           g_variant_new_string (unit_file_state));
+  if (fragment_path != NULL)
+    g_variant_builder_add (&builder, "{sv}", "FragmentPath", g_variant_new_string (fragment_path));
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
+}
+
+typedef struct
+{
+  TendListFlags flags;
+  GPtrArray *units;          /* (owned) (nullable) a{sv} from ListUnits */
+} ListData;
+
+static void
+list_data_free (ListData *data)
+{
+  g_clear_pointer (&data->units, g_ptr_array_unref);
+  g_free (data);
+}
+
+/* Adds the installed unit files that are not loaded, and the unit-file state of those
+ * that are, to the loaded list. */
+static GPtrArray *
+merge_unit_files (GPtrArray *loaded,
+                  GPtrArray *files)
+{
+  g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *merged = g_ptr_array_new_full (loaded->len + files->len,
+                                            (GDestroyNotify) g_variant_unref);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *name = NULL;
+
+      g_variant_lookup (files->pdata[i], "Id", "&s", &name);
+      g_hash_table_insert (by_name, (gpointer) name, files->pdata[i]);
+    }
+
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      GVariant *unit = loaded->pdata[i];
+      const char *name = NULL;
+      GVariant *file;
+
+      g_variant_lookup (unit, "Id", "&s", &name);
+      file = g_hash_table_lookup (by_name, name);
+      if (file != NULL)
+        {
+          GVariantDict dict;
+          const char *state = NULL;
+
+          g_variant_lookup (file, "UnitFileState", "&s", &state);
+          g_variant_dict_init (&dict, unit);
+          g_variant_dict_insert (&dict, "UnitFileState", "s", state);
+          g_ptr_array_add (merged, g_variant_ref_sink (g_variant_dict_end (&dict)));
+          g_hash_table_remove (by_name, name);
+        }
+      else
+        g_ptr_array_add (merged, g_variant_ref (unit));
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *name = NULL;
+
+      g_variant_lookup (files->pdata[i], "Id", "&s", &name);
+      if (g_hash_table_contains (by_name, name))
+        g_ptr_array_add (merged, g_variant_ref (files->pdata[i]));
+    }
+
+  return merged;
+}
+
+static void
+finish_list (GTask *task)
+{
+  TendDbusBackend *self = g_task_get_source_object (task);
+  ListData *data = g_task_get_task_data (task);
+
+  if (data->flags & TEND_LIST_UNIT_FILES)
+    g_task_return_pointer (task, merge_unit_files (data->units, self->unit_files),
+                           (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_pointer (task, g_ptr_array_ref (data->units),
+                           (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+list_unit_files_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TendDbusBackend) self = user_data;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->unit_files_waiters);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply != NULL)
+    {
+      g_autoptr(GVariantIter) iter = NULL;
+      const char *path;
+      const char *state;
+
+      g_clear_pointer (&self->unit_files, g_ptr_array_unref);
+      self->unit_files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+      g_variant_get (reply, "(a(ss))", &iter);
+      while (g_variant_iter_next (iter, "(&s&s)", &path, &state))
+        {
+          g_autofree char *name = g_path_get_basename (path);
+
+          g_ptr_array_add (self->unit_files,
+                           unit_summary (name, NULL, NULL, "inactive", "dead", NULL, state, path));
+        }
+    }
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = waiters->pdata[i];
+
+      if (error != NULL)
+        g_task_return_error (task, translate_error (self, error, NULL, "list unit files"));
+      else
+        finish_list (task);
+    }
+}
+
+static void
+list_units_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendDbusBackend *self = g_task_get_source_object (task);
+  ListData *data = g_task_get_task_data (task);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *name, *description, *load, *active, *sub, *job_type;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, translate_error (self, error, NULL, "list units"));
+      return;
+    }
+
+  g_variant_get (reply, "(a(ssssssouso))", &iter);
+  data->units = g_ptr_array_new_full (g_variant_iter_n_children (iter),
+                                      (GDestroyNotify) g_variant_unref);
+  while (g_variant_iter_next (iter, "(&s&s&s&s&s&s&ou&s&o)",
+                              &name, &description, &load, &active, &sub,
+                              NULL, NULL, NULL, &job_type, NULL))
+    g_ptr_array_add (data->units,
+                     unit_summary (name, description, load, active, sub, job_type, NULL, NULL));
+
+  if (!(data->flags & TEND_LIST_UNIT_FILES) || self->unit_files != NULL)
+    {
+      finish_list (task);
+      return;
+    }
+
+  /* ListUnitFiles reads every unit file on disk: one call at a time, shared by all
+   * who ask while it runs, and cached until UnitFilesChanged. */
+  if (self->unit_files_waiters == NULL)
+    {
+      self->unit_files_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      call_manager (self, "ListUnitFiles", NULL, "(a(ss))", NULL,
+                    list_unit_files_cb, g_object_ref (self));
+    }
+  g_ptr_array_add (self->unit_files_waiters, g_steal_pointer (&task));
+}
+
+static void
+tend_dbus_backend_list_units_async (TendBackend         *backend,
+                                    TendListFlags        flags,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  ListData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_dbus_backend_list_units_async);
+  data = g_new0 (ListData, 1);
+  data->flags = flags;
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+
+  if (!check_connected (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  call_manager (self, "ListUnits", NULL, "(a(ssssssouso))", cancellable,
+                list_units_cb, g_steal_pointer (&task));
+}
+
+static GPtrArray *
+tend_dbus_backend_list_units_finish (TendBackend   *backend,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* One unit's details                                                                    */
+
+typedef struct
+{
+  char *name;                 /* (owned) */
+  char *path;                 /* (owned) (nullable) */
+  GVariant *properties;       /* (owned) (nullable) */
+} UnitData;
+
+static void
+unit_data_free (UnitData *data)
+{
+  g_free (data->name);
+  g_free (data->path);
+  g_clear_pointer (&data->properties, g_variant_unref);
+  g_free (data);
+}
+
+/* Resident size of a set of processes, from /proc: file reads, so run in a thread. */
+static void
+sum_rss_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GArray *pids = task_data;
+  guint64 total = 0;
+  long page_size = sysconf (_SC_PAGESIZE);
+
+  for (guint i = 0; i < pids->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%u/statm", g_array_index (pids, guint32, i));
+      g_autofree char *contents = NULL;
+      guint64 size, resident;
+
+      if (!g_file_get_contents (path, &contents, NULL, NULL))
+        continue;  /* the process ended meanwhile */
+      if (sscanf (contents, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &size, &resident) == 2)
+        total += resident * (guint64) page_size;
+    }
+
+  g_task_return_pointer (task, g_memdup2 (&total, sizeof total), g_free);
+}
+
+static void
+return_unit (GTask   *task,
+             guint64  rss)
+{
+  UnitData *data = g_task_get_task_data (task);
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, data->properties);
+  if (rss != TEND_UNSET)
+    g_variant_dict_insert (&dict, TEND_PROPERTY_MEMORY_RSS, "t", rss);
+  g_task_return_pointer (task, g_variant_ref_sink (g_variant_dict_end (&dict)),
+                         (GDestroyNotify) g_variant_unref);
+}
+
+static void
+sum_rss_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autofree guint64 *rss = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  return_unit (task, rss ? *rss : TEND_UNSET);
+}
+
+static void
+get_unit_processes_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  g_autoptr(GTask) sum = NULL;
+  GArray *pids;
+  guint32 pid;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
+  if (reply == NULL)
+    {
+      /* The unit stopped meanwhile, or the manager is too old: no figure. */
+      return_unit (task, TEND_UNSET);
+      return;
+    }
+
+  pids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_variant_get (reply, "(a(sus))", &iter);
+  while (g_variant_iter_next (iter, "(&su&s)", NULL, &pid, NULL))
+    g_array_append_val (pids, pid);
+
+  sum = g_task_new (NULL, g_task_get_cancellable (task), sum_rss_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (sum, sum_rss_thread);
+  g_task_set_task_data (sum, pids, (GDestroyNotify) g_array_unref);
+  g_task_run_in_thread (sum, sum_rss_thread);
+}
+
+static gboolean
+needs_rss_fallback (GVariant *properties)
+{
+  guint64 memory = TEND_UNSET;
+  const char *active = NULL;
+
+  g_variant_lookup (properties, "MemoryCurrent", "t", &memory);
+  g_variant_lookup (properties, "ActiveState", "&s", &active);
+
+  return memory == TEND_UNSET &&
+         (g_strcmp0 (active, "active") == 0 || g_strcmp0 (active, "reloading") == 0 ||
+          g_strcmp0 (active, "deactivating") == 0 || g_strcmp0 (active, "activating") == 0);
+}
+
+static void
+get_all_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendDbusBackend *self = g_task_get_source_object (task);
+  UnitData *data = g_task_get_task_data (task);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *load_state = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, translate_error (self, error, data->name, "read"));
+      return;
+    }
+
+  data->properties = g_variant_get_child_value (reply, 0);
+  g_variant_lookup (data->properties, "LoadState", "&s", &load_state);
+  if (g_strcmp0 (load_state, "not-found") == 0)
+    {
+      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                               "there is no unit '%s' on %s", data->name, self->host_label);
+      return;
+    }
+
+  if (!needs_rss_fallback (data->properties))
+    {
+      return_unit (task, TEND_UNSET);
+      return;
+    }
+
+  call_manager (self, "GetUnitProcesses", g_variant_new ("(s)", data->name), "(a(sus))",
+                g_task_get_cancellable (task), get_unit_processes_cb, g_steal_pointer (&task));
+}
+
+static void
+load_unit_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendDbusBackend *self = g_task_get_source_object (task);
+  UnitData *data = g_task_get_task_data (task);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, translate_error (self, error, data->name, "read"));
+      return;
+    }
+
+  g_variant_get (reply, "(o)", &data->path);
+
+  /* An empty interface name asks for the properties of every interface of the unit:
+   * org.freedesktop.systemd1.Unit and its type's (Service, Socket, Timer...). */
+  g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, data->path, PROPERTIES_IFACE,
+                          "GetAll", g_variant_new ("(s)", ""), G_VARIANT_TYPE ("(a{sv})"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
+                          get_all_cb, g_steal_pointer (&task));
+}
+
+static void
+tend_dbus_backend_get_unit_async (TendBackend         *backend,
+                                  const char          *name,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  UnitData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_dbus_backend_get_unit_async);
+  data = g_new0 (UnitData, 1);
+  data->name = g_strdup (name);
+  g_task_set_task_data (task, data, (GDestroyNotify) unit_data_free);
+
+  if (!check_connected (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* LoadUnit, not GetUnit: a unit that exists on disk but is not loaded has details too. */
+  g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                          "LoadUnit", g_variant_new ("(s)", name), G_VARIANT_TYPE ("(o)"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                          load_unit_cb, g_steal_pointer (&task));
+}
+
+static GVariant *
+tend_dbus_backend_get_unit_finish (TendBackend   *backend,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Actions                                                                               */
+
+static void
+job_call_done (TendDbusBackend *self)
+{
+  g_assert (self->n_job_calls > 0);
+  if (--self->n_job_calls == 0)
+    g_hash_table_remove_all (self->early_results);
+}
+
+static void
+job_queued_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendDbusBackend *self = g_task_get_source_object (task);
+  TendUnitAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "action"));
+  const char *unit = g_object_get_data (G_OBJECT (task), "unit");
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *job;
+  const char *early;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      job_call_done (self);
+      g_task_return_error (task, translate_error (self, error, unit, action_verb (action)));
+      return;
+    }
+
+  g_variant_get (reply, "(&o)", &job);
+  early = g_hash_table_lookup (self->early_results, job);
+  if (early != NULL)
+    complete_job (task, early);
+  else
+    g_hash_table_insert (self->jobs, g_strdup (job), g_steal_pointer (&task));
+  job_call_done (self);
+}
+
+static void
+simple_action_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendDbusBackend *self = g_task_get_source_object (task);
+  TendUnitAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "action"));
+  const char *unit = g_object_get_data (G_OBJECT (task), "unit");
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    g_task_return_error (task, translate_error (self, error, unit, action_verb (action)));
+  else
+    g_task_return_pointer (task, g_strdup ("done"), g_free);
+}
+
+static void
+unit_files_changed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendDbusBackend *self = g_task_get_source_object (task);
+  TendUnitAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "action"));
+  const char *unit = g_object_get_data (G_OBJECT (task), "unit");
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, translate_error (self, error, unit, action_verb (action)));
+      return;
+    }
+
+  if (action == TEND_UNIT_ACTION_ENABLE)
+    {
+      gboolean carries_install_info = TRUE;
+
+      g_variant_get_child (reply, 0, "b", &carries_install_info);
+      if (!carries_install_info)
+        {
+          g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
+                                   "'%s' on %s has no [Install] section, so there is nothing "
+                                   "to enable; start it instead, or add WantedBy= to it",
+                                   unit, self->host_label);
+          return;
+        }
+    }
+
+  /* As systemctl does: reload the manager so the new links take effect. */
+  call_manager (self, "Reload", NULL, NULL, g_task_get_cancellable (task),
+                simple_action_cb, g_steal_pointer (&task));
+}
+
+static void
+tend_dbus_backend_run_action_async (TendBackend         *backend,
+                                    const char          *name,
+                                    TendUnitAction       action,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *files[] = { name, NULL };
+  const char *method = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_dbus_backend_run_action_async);
+  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
+  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (action));
+
+  if (!check_connected (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  switch (action)
+    {
+    case TEND_UNIT_ACTION_START: method = "StartUnit"; break;
+    case TEND_UNIT_ACTION_STOP: method = "StopUnit"; break;
+    case TEND_UNIT_ACTION_RESTART: method = "RestartUnit"; break;
+    case TEND_UNIT_ACTION_RELOAD: method = "ReloadUnit"; break;
+
+    case TEND_UNIT_ACTION_RESET_FAILED:
+      call_manager (self, "ResetFailedUnit", g_variant_new ("(s)", name), NULL, cancellable,
+                    simple_action_cb, g_steal_pointer (&task));
+      return;
+
+    case TEND_UNIT_ACTION_ENABLE:
+      call_manager (self, "EnableUnitFiles", g_variant_new ("(^asbb)", files, FALSE, FALSE),
+                    "(ba(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
+      return;
+
+    case TEND_UNIT_ACTION_DISABLE:
+      call_manager (self, "DisableUnitFiles", g_variant_new ("(^asb)", files, FALSE),
+                    "(a(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
+      return;
+
+    default:
+      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                               "unknown operation %d", action);
+      return;
+    }
+
+  self->n_job_calls++;
+  call_manager (self, method, g_variant_new ("(ss)", name, "replace"), "(o)", cancellable,
+                job_queued_cb, g_steal_pointer (&task));
+}
+
+static char *
+tend_dbus_backend_run_action_finish (TendBackend   *backend,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Journal                                                                               */
+
+static void
+stop_subprocess (gpointer data)
+{
+  GSubprocess *subprocess = data;
+
+  g_subprocess_force_exit (subprocess);
+  g_object_unref (subprocess);
+}
+
+static const char *
+journalctl_path (void)
+{
+  static char *path = NULL;
+
+  if (g_once_init_enter (&path))
+    {
+      char *found = g_file_test (JOURNALCTL, G_FILE_TEST_IS_EXECUTABLE)
+                    ? g_strdup (JOURNALCTL) : g_find_program_in_path ("journalctl");
+      g_once_init_leave (&path, found ? found : g_strdup (JOURNALCTL));
+    }
+  return path;
+}
+
+static TendJournalReader *
+tend_dbus_backend_open_journal (TendBackend             *backend,
+                                const char              *name,
+                                const TendJournalQuery  *query,
+                                GCancellable            *cancellable,
+                                GError                 **error)
+{
+  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GSubprocess) subprocess = NULL;
+  g_autoptr(GError) local_error = NULL;
+  TendJournalReader *reader;
+
+  argv = tend_journal_build_argv (journalctl_path (), name, query, error);
+  if (argv == NULL)
+    return NULL;
+
+  subprocess = g_subprocess_newv ((const char * const *) argv,
+                                  G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                  &local_error);
+  if (subprocess == NULL)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+                   "cannot read the journal of '%s' on %s: %s", name, self->host_label,
+                   local_error->message);
+      return NULL;
+    }
+
+  reader = tend_journal_reader_new (g_subprocess_get_stdout_pipe (subprocess));
+  /* journalctl lives as long as its reader; a follow never ends by itself. */
+  g_object_set_data_full (G_OBJECT (reader), "tend-journalctl",
+                          g_steal_pointer (&subprocess), stop_subprocess);
+  return reader;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_dbus_backend_dispose (GObject *object)
+{
+  TendDbusBackend *self = (TendDbusBackend *) object;
+
+  unsubscribe_signals (self);
+  if (self->jobs != NULL && g_hash_table_size (self->jobs) > 0)
+    {
+      g_autoptr(GError) error = g_error_new (TEND_ERROR, TEND_ERROR_CANCELLED,
+                                             "the connection to %s was closed",
+                                             self->host_label);
+      fail_pending_jobs (self, error);
+    }
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->unit_files, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (tend_dbus_backend_parent_class)->dispose (object);
+}
+
+static void
+tend_dbus_backend_finalize (GObject *object)
+{
+  TendDbusBackend *self = (TendDbusBackend *) object;
+
+  g_clear_pointer (&self->jobs, g_hash_table_unref);
+  g_clear_pointer (&self->early_results, g_hash_table_unref);
+  g_clear_pointer (&self->host_label, g_free);
+  g_clear_pointer (&self->address, g_free);
+
+  G_OBJECT_CLASS (tend_dbus_backend_parent_class)->finalize (object);
+}
+
+static void
+tend_dbus_backend_class_init (TendDbusBackendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tend_dbus_backend_dispose;
+  object_class->finalize = tend_dbus_backend_finalize;
+}
+
+static void
+tend_dbus_backend_iface_init (TendBackendInterface *iface)
+{
+  iface->connect_async = tend_dbus_backend_connect_async;
+  iface->connect_finish = tend_dbus_backend_connect_finish;
+  iface->list_units_async = tend_dbus_backend_list_units_async;
+  iface->list_units_finish = tend_dbus_backend_list_units_finish;
+  iface->get_unit_async = tend_dbus_backend_get_unit_async;
+  iface->get_unit_finish = tend_dbus_backend_get_unit_finish;
+  iface->run_action_async = tend_dbus_backend_run_action_async;
+  iface->run_action_finish = tend_dbus_backend_run_action_finish;
+  iface->open_journal = tend_dbus_backend_open_journal;
+}
+
+static void
+tend_dbus_backend_init (TendDbusBackend *self)
+{
+  self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->early_results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * tend_dbus_backend_new:
+ * @bus_type: %G_BUS_TYPE_SYSTEM for the system manager, %G_BUS_TYPE_SESSION for the
+ *   user's own manager
+ * @host_label: how errors name the host, e.g. "the user manager on this computer"
+ */
+TendDbusBackend *
+tend_dbus_backend_new (GBusType    bus_type,
+                       const char *host_label)
+{
+  TendDbusBackend *self;
+
+  g_return_val_if_fail (bus_type == G_BUS_TYPE_SYSTEM || bus_type == G_BUS_TYPE_SESSION, NULL);
+  g_return_val_if_fail (host_label != NULL, NULL);
+
+  self = g_object_new (TEND_TYPE_DBUS_BACKEND, NULL);
+  self->bus_type = bus_type;
+  self->host_label = g_strdup (host_label);
+  return self;
+}
+
+GBusType
+tend_dbus_backend_get_bus_type (TendDbusBackend *self)
+{
+  g_return_val_if_fail (TEND_IS_DBUS_BACKEND (self), G_BUS_TYPE_NONE);
+  return self->bus_type;
+}
+
+/**
+ * tend_dbus_backend_get_address:
+ *
+ * Returns: (nullable): the bus address dialled by the last connect
+ */
+const char *
+tend_dbus_backend_get_address (TendDbusBackend *self)
+{
+  g_return_val_if_fail (TEND_IS_DBUS_BACKEND (self), NULL);
+  return self->address;
+}

@@ -1,0 +1,772 @@
+/* tend-host.c — a place where services live, and the live list of them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A TendHost owns the GListStore of its TendServices and keeps it current from its
+ * backend's signals: a property change updates one item in place, a unit appearing or
+ * going away adds or removes one item. The list is never rebuilt wholesale, so views
+ * bound to it keep their selection and scroll position.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-host.h"
+#include "tend-dbus-backend.h"
+#include "tend-error.h"
+
+/* Units appear and go in bursts (a daemon-reload, a target starting): one ListUnits
+ * after the burst is cheaper than one call per unit. */
+#define RESYNC_DELAY_MSEC 50
+
+struct _TendHost
+{
+  GObject parent_instance;
+
+  char *id;                    /* (owned) */
+  char *display_name;          /* (owned) */
+  TendHostKind kind;
+  TendHostScope scope;
+  TendBackend *backend;        /* (owned) */
+  gboolean connected;
+
+  GListStore *services;        /* (owned) of TendService, sorted by name */
+  GHashTable *by_name;         /* (owned) name → (unowned) TendService in services */
+  TendListFlags list_flags;    /* what the last refresh asked for */
+  guint resync_source;
+  GCancellable *cancellable;   /* (owned) for the host's own background work */
+};
+
+G_DEFINE_FINAL_TYPE (TendHost, tend_host, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_DISPLAY_NAME,
+  PROP_KIND,
+  PROP_SCOPE,
+  PROP_BACKEND,
+  PROP_CONNECTED,
+  PROP_SERVICES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GType
+tend_host_scope_get_type (void)
+{
+  static gsize type = 0;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { TEND_HOST_SCOPE_SYSTEM, "TEND_HOST_SCOPE_SYSTEM", "system" },
+        { TEND_HOST_SCOPE_USER, "TEND_HOST_SCOPE_USER", "user" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("TendHostScope", values));
+    }
+  return type;
+}
+
+GType
+tend_host_kind_get_type (void)
+{
+  static gsize type = 0;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { TEND_HOST_KIND_LOCAL, "TEND_HOST_KIND_LOCAL", "local" },
+        { TEND_HOST_KIND_SSH, "TEND_HOST_KIND_SSH", "ssh" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("TendHostKind", values));
+    }
+  return type;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The model                                                                             */
+
+static int
+compare_services (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  return strcmp (tend_service_get_name ((TendService *) a),
+                 tend_service_get_name ((TendService *) b));
+}
+
+static int
+compare_service_ptrs (gconstpointer a,
+                      gconstpointer b)
+{
+  return compare_services (*(TendService **) a, *(TendService **) b, NULL);
+}
+
+static void
+add_service (TendHost    *self,
+             TendService *service)
+{
+  g_hash_table_insert (self->by_name, (gpointer) tend_service_get_name (service), service);
+  g_list_store_insert_sorted (self->services, service, compare_services, NULL);
+}
+
+static void
+remove_service (TendHost    *self,
+                TendService *service)
+{
+  guint position;
+
+  if (!g_list_store_find (self->services, service, &position))
+    return;
+  g_hash_table_remove (self->by_name, tend_service_get_name (service));
+  g_list_store_remove (self->services, position);
+}
+
+/* Brings the model to @units (a{sv} dictionaries with "Id"): updates services in
+ * place, adds the new ones and removes those that are gone, each as its own change. */
+static void
+merge_units (TendHost  *self,
+             GPtrArray *units)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      GVariant *unit = units->pdata[i];
+      const char *name = NULL;
+      TendService *service;
+
+      if (!g_variant_lookup (unit, "Id", "&s", &name))
+        continue;
+      g_hash_table_add (seen, (gpointer) name);
+
+      service = g_hash_table_lookup (self->by_name, name);
+      if (service == NULL)
+        {
+          service = tend_service_new (name);
+          g_ptr_array_add (added, service);
+        }
+      tend_service_apply_properties (service, unit);
+    }
+
+  /* Removals, from the end so positions stay valid. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->services));
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(TendService) service = g_list_model_get_item (G_LIST_MODEL (self->services), i - 1);
+      const char *name = tend_service_get_name (service);
+
+      if (!g_hash_table_contains (seen, name))
+        {
+          g_hash_table_remove (self->by_name, name);
+          g_list_store_remove (self->services, i - 1);
+        }
+    }
+
+  if (added->len == 0)
+    return;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->services)) == 0)
+    {
+      /* The first fill: one change for the whole list. */
+      g_ptr_array_sort (added, compare_service_ptrs);
+      for (guint i = 0; i < added->len; i++)
+        g_hash_table_insert (self->by_name,
+                             (gpointer) tend_service_get_name (added->pdata[i]), added->pdata[i]);
+      g_list_store_splice (self->services, 0, 0, added->pdata, added->len);
+      return;
+    }
+
+  for (guint i = 0; i < added->len; i++)
+    add_service (self, added->pdata[i]);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Backend signals                                                                       */
+
+static void resync_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static gboolean
+resync_timeout (gpointer user_data)
+{
+  TendHost *self = user_data;
+
+  self->resync_source = 0;
+  tend_host_refresh_async (self, self->list_flags, self->cancellable, resync_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+resync_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_host_refresh_finish (TEND_HOST (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("refreshing %s failed: %s", tend_host_get_display_name (TEND_HOST (object)),
+             error->message);
+}
+
+static void
+schedule_resync (TendHost *self)
+{
+  if (self->resync_source == 0 && self->connected)
+    self->resync_source = g_timeout_add (RESYNC_DELAY_MSEC, resync_timeout, self);
+}
+
+static void
+on_unit_changed (TendBackend *backend,
+                 const char  *name,
+                 GVariant    *changed,
+                 TendHost    *self)
+{
+  TendService *service = g_hash_table_lookup (self->by_name, name);
+
+  if (service != NULL)
+    tend_service_apply_properties (service, changed);
+  else
+    schedule_resync (self);
+}
+
+static void
+on_unit_new (TendBackend *backend,
+             const char  *name,
+             TendHost    *self)
+{
+  if (!g_hash_table_contains (self->by_name, name))
+    schedule_resync (self);
+}
+
+static void
+on_unit_removed (TendBackend *backend,
+                 const char  *name,
+                 TendHost    *self)
+{
+  TendService *service = g_hash_table_lookup (self->by_name, name);
+
+  /* A unit file that is installed stays in a list that shows unit files. */
+  if (service != NULL && !(self->list_flags & TEND_LIST_UNIT_FILES))
+    remove_service (self, service);
+  else if (service != NULL)
+    schedule_resync (self);
+}
+
+static void
+on_unit_files_changed (TendBackend *backend,
+                       TendHost    *self)
+{
+  schedule_resync (self);
+}
+
+static void
+on_disconnected (TendBackend  *backend,
+                 const GError *error,
+                 TendHost     *self)
+{
+  g_debug ("%s disconnected: %s", self->display_name, error ? error->message : "");
+  if (self->connected)
+    {
+      self->connected = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Operations                                                                            */
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendHost *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_backend_connect_finish (TEND_BACKEND (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!self->connected)
+    {
+      self->connected = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * tend_host_connect_async:
+ *
+ * Connects to the host's service manager and starts listening to its changes. The
+ * service list stays empty until the first tend_host_refresh_async().
+ */
+void
+tend_host_connect_async (TendHost            *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_HOST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_host_connect_async);
+  tend_backend_connect_async (self->backend, cancellable, connect_cb, task);
+}
+
+gboolean
+tend_host_connect_finish (TendHost      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendHost *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) units = NULL;
+  GError *error = NULL;
+
+  units = tend_backend_list_units_finish (TEND_BACKEND (object), result, &error);
+  if (units == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->list_flags = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  merge_units (self, units);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * tend_host_refresh_async:
+ * @flags: %TEND_LIST_UNIT_FILES to include installed unit files that are not loaded
+ *
+ * Reads the list of units and brings tend_host_get_services() up to date. Later
+ * changes arrive by themselves; call this again only to change @flags.
+ */
+void
+tend_host_refresh_async (TendHost            *self,
+                         TendListFlags        flags,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_HOST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_host_refresh_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (flags), NULL);
+  tend_backend_list_units_async (self->backend, flags, cancellable, refresh_cb, task);
+}
+
+gboolean
+tend_host_refresh_finish (TendHost      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+load_service_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendHost *self = g_task_get_source_object (task);
+  const char *name = g_task_get_task_data (task);
+  g_autoptr(GVariant) unit = NULL;
+  TendService *service;
+  GError *error = NULL;
+
+  unit = tend_backend_get_unit_finish (TEND_BACKEND (object), result, &error);
+  if (unit == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  service = g_hash_table_lookup (self->by_name, name);
+  if (service == NULL)
+    {
+      g_autoptr(TendService) created = tend_service_new (name);
+
+      add_service (self, created);
+      service = created;
+    }
+  tend_service_apply_properties (service, unit);
+  g_task_return_pointer (task, g_object_ref (service), g_object_unref);
+}
+
+/**
+ * tend_host_load_service_async:
+ *
+ * Reads every property of the unit @name (requirements, memory, CPU time, ...), which
+ * the list does not carry, and returns the service from the host's list, updated.
+ * Unit names are checked against systemd's grammar first.
+ */
+void
+tend_host_load_service_async (TendHost            *self,
+                              const char          *name,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_HOST (self));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_host_load_service_async);
+  g_task_set_task_data (task, g_strdup (name), g_free);
+  tend_backend_get_unit_async (self->backend, name, cancellable, load_service_cb, task);
+}
+
+/**
+ * tend_host_load_service_finish:
+ *
+ * Returns: (transfer full): the service
+ */
+TendService *
+tend_host_load_service_finish (TendHost      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+run_action_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *outcome;
+
+  outcome = tend_backend_run_action_finish (TEND_BACKEND (object), result, &error);
+  if (outcome == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, outcome, g_free);
+}
+
+/**
+ * tend_host_run_action_async:
+ *
+ * Starts, stops, restarts, reloads, enables, disables or resets @name. Finishes when
+ * systemd has finished the job, with its result.
+ */
+void
+tend_host_run_action_async (TendHost            *self,
+                            const char          *name,
+                            TendUnitAction       action,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_HOST (self));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_host_run_action_async);
+  tend_backend_run_action_async (self->backend, name, action, cancellable, run_action_cb, task);
+}
+
+/**
+ * tend_host_run_action_finish:
+ *
+ * Returns: (transfer full): systemd's result, "done" on success
+ */
+char *
+tend_host_run_action_finish (TendHost      *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tend_host_open_journal:
+ *
+ * See tend_backend_open_journal().
+ *
+ * Returns: (transfer full): a reader that has not started yet
+ */
+TendJournalReader *
+tend_host_open_journal (TendHost                *self,
+                        const char              *name,
+                        const TendJournalQuery  *query,
+                        GCancellable            *cancellable,
+                        GError                 **error)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  return tend_backend_open_journal (self->backend, name, query, cancellable, error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_host_constructed (GObject *object)
+{
+  TendHost *self = (TendHost *) object;
+
+  G_OBJECT_CLASS (tend_host_parent_class)->constructed (object);
+
+  g_assert (self->backend != NULL);
+  g_signal_connect_object (self->backend, "unit-changed", G_CALLBACK (on_unit_changed), self, 0);
+  g_signal_connect_object (self->backend, "unit-new", G_CALLBACK (on_unit_new), self, 0);
+  g_signal_connect_object (self->backend, "unit-removed", G_CALLBACK (on_unit_removed), self, 0);
+  g_signal_connect_object (self->backend, "unit-files-changed",
+                           G_CALLBACK (on_unit_files_changed), self, 0);
+  g_signal_connect_object (self->backend, "disconnected", G_CALLBACK (on_disconnected), self, 0);
+}
+
+static void
+tend_host_dispose (GObject *object)
+{
+  TendHost *self = (TendHost *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->resync_source, g_source_remove);
+  g_clear_object (&self->backend);
+  if (self->by_name != NULL)
+    g_hash_table_remove_all (self->by_name);
+  if (self->services != NULL)
+    g_list_store_remove_all (self->services);
+
+  G_OBJECT_CLASS (tend_host_parent_class)->dispose (object);
+}
+
+static void
+tend_host_finalize (GObject *object)
+{
+  TendHost *self = (TendHost *) object;
+
+  g_clear_object (&self->services);
+  g_clear_pointer (&self->by_name, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->display_name, g_free);
+
+  G_OBJECT_CLASS (tend_host_parent_class)->finalize (object);
+}
+
+static void
+tend_host_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TendHost *self = TEND_HOST (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_DISPLAY_NAME: g_value_set_string (value, self->display_name); break;
+    case PROP_KIND: g_value_set_enum (value, self->kind); break;
+    case PROP_SCOPE: g_value_set_enum (value, self->scope); break;
+    case PROP_BACKEND: g_value_set_object (value, self->backend); break;
+    case PROP_CONNECTED: g_value_set_boolean (value, self->connected); break;
+    case PROP_SERVICES: g_value_set_object (value, self->services); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_host_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TendHost *self = TEND_HOST (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: self->id = g_value_dup_string (value); break;
+    case PROP_DISPLAY_NAME: self->display_name = g_value_dup_string (value); break;
+    case PROP_KIND: self->kind = g_value_get_enum (value); break;
+    case PROP_SCOPE: self->scope = g_value_get_enum (value); break;
+    case PROP_BACKEND: self->backend = g_value_dup_object (value); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_host_class_init (TendHostClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = tend_host_constructed;
+  object_class->dispose = tend_host_dispose;
+  object_class->finalize = tend_host_finalize;
+  object_class->get_property = tend_host_get_property;
+  object_class->set_property = tend_host_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, "A stable identifier, such as local-user", NULL, construct);
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, "How the host is named to people", NULL,
+                         construct);
+  properties[PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL, TEND_TYPE_HOST_KIND, TEND_HOST_KIND_LOCAL, construct);
+  properties[PROP_SCOPE] =
+    g_param_spec_enum ("scope", NULL, "Which service manager: the system's or a user's",
+                       TEND_TYPE_HOST_SCOPE, TEND_HOST_SCOPE_SYSTEM, construct);
+  properties[PROP_BACKEND] =
+    g_param_spec_object ("backend", NULL, NULL, TEND_TYPE_BACKEND, construct);
+  properties[PROP_CONNECTED] =
+    g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SERVICES] =
+    g_param_spec_object ("services", NULL, "The host's units, sorted by name",
+                         G_TYPE_LIST_MODEL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tend_host_init (TendHost *self)
+{
+  self->services = g_list_store_new (TEND_TYPE_SERVICE);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * tend_host_new_local:
+ * @scope: the system's manager (system bus) or the user's own (session bus)
+ */
+TendHost *
+tend_host_new_local (TendHostScope scope)
+{
+  const char *label = scope == TEND_HOST_SCOPE_SYSTEM ? "this computer (system manager)"
+                                                      : "this computer (user manager)";
+  g_autoptr(TendDbusBackend) backend = NULL;
+
+  backend = tend_dbus_backend_new (scope == TEND_HOST_SCOPE_SYSTEM ? G_BUS_TYPE_SYSTEM
+                                                                   : G_BUS_TYPE_SESSION,
+                                   label);
+  return tend_host_new_for_backend (scope == TEND_HOST_SCOPE_SYSTEM ? "local-system" : "local-user",
+                                    label, TEND_HOST_KIND_LOCAL, scope, TEND_BACKEND (backend));
+}
+
+TendHost *
+tend_host_new_for_backend (const char    *id,
+                           const char    *display_name,
+                           TendHostKind   kind,
+                           TendHostScope  scope,
+                           TendBackend   *backend)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (display_name != NULL, NULL);
+  g_return_val_if_fail (TEND_IS_BACKEND (backend), NULL);
+
+  return g_object_new (TEND_TYPE_HOST,
+                       "id", id,
+                       "display-name", display_name,
+                       "kind", kind,
+                       "scope", scope,
+                       "backend", backend,
+                       NULL);
+}
+
+const char *
+tend_host_get_id (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  return self->id;
+}
+
+const char *
+tend_host_get_display_name (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  return self->display_name;
+}
+
+TendHostKind
+tend_host_get_kind (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), TEND_HOST_KIND_LOCAL);
+  return self->kind;
+}
+
+TendHostScope
+tend_host_get_scope (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), TEND_HOST_SCOPE_SYSTEM);
+  return self->scope;
+}
+
+TendBackend *
+tend_host_get_backend (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  return self->backend;
+}
+
+gboolean
+tend_host_get_connected (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), FALSE);
+  return self->connected;
+}
+
+/**
+ * tend_host_get_services:
+ *
+ * Returns: (transfer none): a #GListModel of #TendService, sorted by name and updated
+ *   in place as the host changes
+ */
+GListModel *
+tend_host_get_services (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  return G_LIST_MODEL (self->services);
+}
+
+/**
+ * tend_host_lookup_service:
+ *
+ * Returns: (transfer none) (nullable): the service named @name in the list
+ */
+TendService *
+tend_host_lookup_service (TendHost   *self,
+                          const char *name)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_hash_table_lookup (self->by_name, name);
+}

@@ -1,0 +1,94 @@
+/* tend-host.h — a place where services live, and the live list of them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tend-backend.h"
+#include "tend-service.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TEND_HOST_SCOPE_SYSTEM,
+  TEND_HOST_SCOPE_USER,
+} TendHostScope;
+
+typedef enum
+{
+  TEND_HOST_KIND_LOCAL,
+  TEND_HOST_KIND_SSH,
+} TendHostKind;
+
+#define TEND_TYPE_HOST_SCOPE (tend_host_scope_get_type ())
+GType tend_host_scope_get_type (void);
+#define TEND_TYPE_HOST_KIND (tend_host_kind_get_type ())
+GType tend_host_kind_get_type (void);
+
+#define TEND_TYPE_HOST (tend_host_get_type ())
+G_DECLARE_FINAL_TYPE (TendHost, tend_host, TEND, HOST, GObject)
+
+TendHost      *tend_host_new_local           (TendHostScope         scope);
+TendHost      *tend_host_new_for_backend     (const char           *id,
+                                              const char           *display_name,
+                                              TendHostKind          kind,
+                                              TendHostScope         scope,
+                                              TendBackend          *backend);
+
+const char    *tend_host_get_id              (TendHost             *self);
+const char    *tend_host_get_display_name    (TendHost             *self);
+TendHostKind   tend_host_get_kind            (TendHost             *self);
+TendHostScope  tend_host_get_scope           (TendHost             *self);
+TendBackend   *tend_host_get_backend         (TendHost             *self);
+gboolean       tend_host_get_connected       (TendHost             *self);
+GListModel    *tend_host_get_services        (TendHost             *self);
+TendService   *tend_host_lookup_service      (TendHost             *self,
+                                              const char           *name);
+
+void           tend_host_connect_async       (TendHost             *self,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+gboolean       tend_host_connect_finish      (TendHost             *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+void           tend_host_refresh_async       (TendHost             *self,
+                                              TendListFlags         flags,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+gboolean       tend_host_refresh_finish      (TendHost             *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+void           tend_host_load_service_async  (TendHost             *self,
+                                              const char           *name,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+TendService   *tend_host_load_service_finish (TendHost             *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+void           tend_host_run_action_async    (TendHost             *self,
+                                              const char           *name,
+                                              TendUnitAction        action,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+char          *tend_host_run_action_finish   (TendHost             *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+TendJournalReader *
+               tend_host_open_journal        (TendHost             *self,
+                                              const char           *name,
+                                              const TendJournalQuery *query,
+                                              GCancellable         *cancellable,
+                                              GError              **error);
+
+G_END_DECLS

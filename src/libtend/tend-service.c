@@ -1,0 +1,442 @@
+/* tend-service.c — one systemd unit as a GObject
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A TendService holds what a backend last reported about a unit. Backends speak in
+ * systemd's own property names (a dictionary of the kind org.freedesktop.DBus.Properties
+ * returns); tend_service_apply_properties() is the one place those names are mapped to
+ * GObject properties, so every backend shares it and a property notifies only when its
+ * value really changes.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-service.h"
+
+struct _TendService
+{
+  GObject parent_instance;
+
+  char *name;                /* (owned) */
+  char *description;         /* (owned) (nullable) */
+  char *load_state;          /* (owned) (nullable) */
+  char *active_state;        /* (owned) (nullable) */
+  char *sub_state;           /* (owned) (nullable) */
+  char *unit_file_state;     /* (owned) (nullable) */
+  char *fragment_path;       /* (owned) (nullable) */
+  char *job_type;            /* (owned) (nullable) */
+  char **requires;           /* (owned) (nullable) */
+  char **required_by;        /* (owned) (nullable) */
+  guint main_pid;
+  guint n_restarts;
+  guint64 memory;
+  TendMemorySource memory_source;
+  guint64 cpu_usage_nsec;
+  guint64 tasks;
+  gint64 active_since;
+  gboolean can_reload;
+  gboolean details_loaded;
+};
+
+G_DEFINE_FINAL_TYPE (TendService, tend_service, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_DESCRIPTION,
+  PROP_LOAD_STATE,
+  PROP_ACTIVE_STATE,
+  PROP_SUB_STATE,
+  PROP_UNIT_FILE_STATE,
+  PROP_MAIN_PID,
+  PROP_MEMORY,
+  PROP_MEMORY_SOURCE,
+  PROP_CPU_USAGE_NSEC,
+  PROP_TASKS,
+  PROP_ACTIVE_SINCE,
+  PROP_N_RESTARTS,
+  PROP_FRAGMENT_PATH,
+  PROP_REQUIRES,
+  PROP_REQUIRED_BY,
+  PROP_CAN_RELOAD,
+  PROP_JOB_TYPE,
+  PROP_DETAILS_LOADED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GType
+tend_memory_source_get_type (void)
+{
+  static gsize type = 0;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { TEND_MEMORY_SOURCE_NONE, "TEND_MEMORY_SOURCE_NONE", "none" },
+        { TEND_MEMORY_SOURCE_CGROUP, "TEND_MEMORY_SOURCE_CGROUP", "cgroup" },
+        { TEND_MEMORY_SOURCE_PROCESS_RSS, "TEND_MEMORY_SOURCE_PROCESS_RSS", "process-rss" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("TendMemorySource", values));
+    }
+
+  return type;
+}
+
+const char *
+tend_memory_source_to_string (TendMemorySource source)
+{
+  switch (source)
+    {
+    case TEND_MEMORY_SOURCE_CGROUP:
+      return "cgroup";
+    case TEND_MEMORY_SOURCE_PROCESS_RSS:
+      return "process-rss";
+    case TEND_MEMORY_SOURCE_NONE:
+    default:
+      return "none";
+    }
+}
+
+/* Setters: each compares before it notifies. */
+
+static void
+set_string (TendService *self,
+            char       **field,
+            const char  *value,
+            guint        prop_id)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+set_strv (TendService  *self,
+          char       ***field,
+          const char  **value,
+          guint         prop_id)
+{
+  if (*field != NULL && value != NULL && g_strv_equal ((const char * const *) *field, value))
+    return;
+  if (*field == NULL && (value == NULL || value[0] == NULL))
+    return;
+  g_strfreev (*field);
+  *field = g_strdupv ((char **) value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+#define SET_NUMBER(self, field, value, prop_id)                              \
+  G_STMT_START {                                                              \
+    if ((self)->field != (value))                                             \
+      {                                                                       \
+        (self)->field = (value);                                              \
+        g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);      \
+      }                                                                       \
+  } G_STMT_END
+
+static void
+set_memory (TendService      *self,
+            guint64           memory,
+            TendMemorySource  source)
+{
+  SET_NUMBER (self, memory, memory, PROP_MEMORY);
+  SET_NUMBER (self, memory_source, source, PROP_MEMORY_SOURCE);
+}
+
+/**
+ * tend_service_apply_properties:
+ * @properties: an `a{sv}` dictionary keyed by systemd's property names
+ *   (`ActiveState`, `MainPID`, `MemoryCurrent`, ...), from any interface of the unit
+ *
+ * Updates the service from what a backend reported. Keys that are absent leave their
+ * property alone; keys this type does not know are ignored. Values of an unexpected
+ * type are ignored with a debug message rather than trusted.
+ */
+void
+tend_service_apply_properties (TendService *self,
+                               GVariant    *props)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  gboolean memory_current_seen = FALSE;
+  guint64 memory_current = TEND_UNSET;
+  guint64 memory_rss = TEND_UNSET;
+
+  g_return_if_fail (TEND_IS_SERVICE (self));
+  g_return_if_fail (g_variant_is_of_type (props, G_VARIANT_TYPE_VARDICT));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  g_variant_iter_init (&iter, props);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      const char *type = g_variant_get_type_string (value);
+
+#define IS(k, t) (g_str_equal (key, k) && g_str_equal (type, t))
+      if (IS ("Description", "s"))
+        set_string (self, &self->description, g_variant_get_string (value, NULL), PROP_DESCRIPTION);
+      else if (IS ("LoadState", "s"))
+        set_string (self, &self->load_state, g_variant_get_string (value, NULL), PROP_LOAD_STATE);
+      else if (IS ("ActiveState", "s"))
+        set_string (self, &self->active_state, g_variant_get_string (value, NULL), PROP_ACTIVE_STATE);
+      else if (IS ("SubState", "s"))
+        set_string (self, &self->sub_state, g_variant_get_string (value, NULL), PROP_SUB_STATE);
+      else if (IS ("UnitFileState", "s"))
+        set_string (self, &self->unit_file_state, g_variant_get_string (value, NULL),
+                    PROP_UNIT_FILE_STATE);
+      else if (IS ("FragmentPath", "s"))
+        set_string (self, &self->fragment_path, g_variant_get_string (value, NULL),
+                    PROP_FRAGMENT_PATH);
+      else if (IS ("MainPID", "u"))
+        SET_NUMBER (self, main_pid, g_variant_get_uint32 (value), PROP_MAIN_PID);
+      else if (IS ("NRestarts", "u"))
+        SET_NUMBER (self, n_restarts, g_variant_get_uint32 (value), PROP_N_RESTARTS);
+      else if (IS ("CPUUsageNSec", "t"))
+        SET_NUMBER (self, cpu_usage_nsec, g_variant_get_uint64 (value), PROP_CPU_USAGE_NSEC);
+      else if (IS ("TasksCurrent", "t"))
+        SET_NUMBER (self, tasks, g_variant_get_uint64 (value), PROP_TASKS);
+      else if (IS ("ActiveEnterTimestamp", "t"))
+        SET_NUMBER (self, active_since, (gint64) g_variant_get_uint64 (value), PROP_ACTIVE_SINCE);
+      else if (IS ("CanReload", "b"))
+        SET_NUMBER (self, can_reload, g_variant_get_boolean (value), PROP_CAN_RELOAD);
+      else if (IS ("Requires", "as"))
+        {
+          g_autofree const char **v = g_variant_get_strv (value, NULL);
+          set_strv (self, &self->requires, v, PROP_REQUIRES);
+          /* Only a full read has Requires; the list's summary does not. */
+          SET_NUMBER (self, details_loaded, TRUE, PROP_DETAILS_LOADED);
+        }
+      else if (IS ("RequiredBy", "as"))
+        {
+          g_autofree const char **v = g_variant_get_strv (value, NULL);
+          set_strv (self, &self->required_by, v, PROP_REQUIRED_BY);
+        }
+      else if (IS ("Job", "(uo)"))
+        {
+          guint32 id;
+          g_variant_get (value, "(u&o)", &id, NULL);
+          if (id == 0)
+            set_string (self, &self->job_type, NULL, PROP_JOB_TYPE);
+        }
+      else if (IS ("X-Tend-JobType", "s"))
+        {
+          const char *job = g_variant_get_string (value, NULL);
+          set_string (self, &self->job_type, job[0] ? job : NULL, PROP_JOB_TYPE);
+        }
+      else if (IS ("MemoryCurrent", "t"))
+        {
+          memory_current_seen = TRUE;
+          memory_current = g_variant_get_uint64 (value);
+        }
+      else if (IS (TEND_PROPERTY_MEMORY_RSS, "t"))
+        memory_rss = g_variant_get_uint64 (value);
+#undef IS
+    }
+
+  if (memory_current != TEND_UNSET)
+    set_memory (self, memory_current, TEND_MEMORY_SOURCE_CGROUP);
+  else if (memory_rss != TEND_UNSET)
+    set_memory (self, memory_rss, TEND_MEMORY_SOURCE_PROCESS_RSS);
+  else if (memory_current_seen)
+    set_memory (self, TEND_UNSET, TEND_MEMORY_SOURCE_NONE);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+tend_service_finalize (GObject *object)
+{
+  TendService *self = (TendService *) object;
+
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->load_state, g_free);
+  g_clear_pointer (&self->active_state, g_free);
+  g_clear_pointer (&self->sub_state, g_free);
+  g_clear_pointer (&self->unit_file_state, g_free);
+  g_clear_pointer (&self->fragment_path, g_free);
+  g_clear_pointer (&self->job_type, g_free);
+  g_clear_pointer (&self->requires, g_strfreev);
+  g_clear_pointer (&self->required_by, g_strfreev);
+
+  G_OBJECT_CLASS (tend_service_parent_class)->finalize (object);
+}
+
+static void
+tend_service_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TendService *self = TEND_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_DESCRIPTION: g_value_set_string (value, self->description); break;
+    case PROP_LOAD_STATE: g_value_set_string (value, self->load_state); break;
+    case PROP_ACTIVE_STATE: g_value_set_string (value, self->active_state); break;
+    case PROP_SUB_STATE: g_value_set_string (value, self->sub_state); break;
+    case PROP_UNIT_FILE_STATE: g_value_set_string (value, self->unit_file_state); break;
+    case PROP_MAIN_PID: g_value_set_uint (value, self->main_pid); break;
+    case PROP_MEMORY: g_value_set_uint64 (value, self->memory); break;
+    case PROP_MEMORY_SOURCE: g_value_set_enum (value, self->memory_source); break;
+    case PROP_CPU_USAGE_NSEC: g_value_set_uint64 (value, self->cpu_usage_nsec); break;
+    case PROP_TASKS: g_value_set_uint64 (value, self->tasks); break;
+    case PROP_ACTIVE_SINCE: g_value_set_int64 (value, self->active_since); break;
+    case PROP_N_RESTARTS: g_value_set_uint (value, self->n_restarts); break;
+    case PROP_FRAGMENT_PATH: g_value_set_string (value, self->fragment_path); break;
+    case PROP_REQUIRES: g_value_set_boxed (value, self->requires); break;
+    case PROP_REQUIRED_BY: g_value_set_boxed (value, self->required_by); break;
+    case PROP_CAN_RELOAD: g_value_set_boolean (value, self->can_reload); break;
+    case PROP_JOB_TYPE: g_value_set_string (value, self->job_type); break;
+    case PROP_DETAILS_LOADED: g_value_set_boolean (value, self->details_loaded); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_service_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  TendService *self = TEND_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      self->name = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_service_class_init (TendServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = tend_service_finalize;
+  object_class->get_property = tend_service_get_property;
+  object_class->set_property = tend_service_set_property;
+
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, "The unit's name, such as nginx.service", NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, ro);
+  properties[PROP_LOAD_STATE] = g_param_spec_string ("load-state", NULL, NULL, NULL, ro);
+  properties[PROP_ACTIVE_STATE] = g_param_spec_string ("active-state", NULL, NULL, NULL, ro);
+  properties[PROP_SUB_STATE] = g_param_spec_string ("sub-state", NULL, NULL, NULL, ro);
+  properties[PROP_UNIT_FILE_STATE] = g_param_spec_string ("unit-file-state", NULL, NULL, NULL, ro);
+  properties[PROP_MAIN_PID] = g_param_spec_uint ("main-pid", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_MEMORY] =
+    g_param_spec_uint64 ("memory", NULL, "Bytes in use; TEND_UNSET when unknown",
+                         0, G_MAXUINT64, TEND_UNSET, ro);
+  properties[PROP_MEMORY_SOURCE] =
+    g_param_spec_enum ("memory-source", NULL, "Where the memory figure comes from",
+                       TEND_TYPE_MEMORY_SOURCE, TEND_MEMORY_SOURCE_NONE, ro);
+  properties[PROP_CPU_USAGE_NSEC] =
+    g_param_spec_uint64 ("cpu-usage-nsec", NULL, "CPU time used; TEND_UNSET when unknown",
+                         0, G_MAXUINT64, TEND_UNSET, ro);
+  properties[PROP_TASKS] =
+    g_param_spec_uint64 ("tasks", NULL, "Tasks in the unit; TEND_UNSET when unknown",
+                         0, G_MAXUINT64, TEND_UNSET, ro);
+  properties[PROP_ACTIVE_SINCE] =
+    g_param_spec_int64 ("active-since", NULL, "Realtime µs the unit last became active, 0 if never",
+                        0, G_MAXINT64, 0, ro);
+  properties[PROP_N_RESTARTS] = g_param_spec_uint ("n-restarts", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_FRAGMENT_PATH] = g_param_spec_string ("fragment-path", NULL, NULL, NULL, ro);
+  properties[PROP_REQUIRES] = g_param_spec_boxed ("requires", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_REQUIRED_BY] = g_param_spec_boxed ("required-by", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_CAN_RELOAD] = g_param_spec_boolean ("can-reload", NULL, NULL, FALSE, ro);
+  properties[PROP_JOB_TYPE] =
+    g_param_spec_string ("job-type", NULL, "The job queued for the unit, if any", NULL, ro);
+  properties[PROP_DETAILS_LOADED] =
+    g_param_spec_boolean ("details-loaded", NULL,
+                          "Whether all properties were read, not only the list's summary",
+                          FALSE, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tend_service_init (TendService *self)
+{
+  self->memory = TEND_UNSET;
+  self->cpu_usage_nsec = TEND_UNSET;
+  self->tasks = TEND_UNSET;
+}
+
+TendService *
+tend_service_new (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_object_new (TEND_TYPE_SERVICE, "name", name, NULL);
+}
+
+#define GETTER(type, field)                                   \
+  type                                                        \
+  tend_service_get_##field (TendService *self)                \
+  {                                                           \
+    g_return_val_if_fail (TEND_IS_SERVICE (self), (type) 0);  \
+    return self->field;                                       \
+  }
+
+GETTER (const char *, name)
+GETTER (const char *, description)
+GETTER (const char *, load_state)
+GETTER (const char *, active_state)
+GETTER (const char *, sub_state)
+GETTER (const char *, unit_file_state)
+GETTER (guint, main_pid)
+GETTER (guint64, memory)
+GETTER (TendMemorySource, memory_source)
+GETTER (guint64, cpu_usage_nsec)
+GETTER (guint64, tasks)
+GETTER (gint64, active_since)
+GETTER (guint, n_restarts)
+GETTER (const char *, fragment_path)
+GETTER (gboolean, can_reload)
+GETTER (const char *, job_type)
+GETTER (gboolean, details_loaded)
+
+#undef GETTER
+
+const char * const *
+tend_service_get_requires (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
+  return (const char * const *) self->requires;
+}
+
+const char * const *
+tend_service_get_required_by (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
+  return (const char * const *) self->required_by;
+}
+
+gboolean
+tend_service_is_failed (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), FALSE);
+  return g_strcmp0 (self->active_state, "failed") == 0;
+}
+
+gboolean
+tend_service_is_active (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), FALSE);
+  return g_strcmp0 (self->active_state, "active") == 0 ||
+         g_strcmp0 (self->active_state, "reloading") == 0;
+}

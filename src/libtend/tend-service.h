@@ -1,0 +1,66 @@
+/* tend-service.h — one systemd unit as a GObject
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * TendMemorySource:
+ * @TEND_MEMORY_SOURCE_NONE: no figure is known
+ * @TEND_MEMORY_SOURCE_CGROUP: systemd's MemoryCurrent (the unit's cgroup, page cache included)
+ * @TEND_MEMORY_SOURCE_PROCESS_RSS: the summed resident size of the unit's processes, used
+ *   where systemd reports no MemoryCurrent (a memory controller on cgroup v1)
+ */
+typedef enum
+{
+  TEND_MEMORY_SOURCE_NONE,
+  TEND_MEMORY_SOURCE_CGROUP,
+  TEND_MEMORY_SOURCE_PROCESS_RSS,
+} TendMemorySource;
+
+/* A number systemd reports as "not set" (UINT64_MAX on the bus). */
+#define TEND_UNSET G_MAXUINT64
+
+/* Properties a backend may add to a systemd property dictionary when systemd itself
+ * has no figure. Kept apart from systemd's names by the prefix. */
+#define TEND_PROPERTY_MEMORY_RSS "X-Tend-MemoryRSS"
+
+#define TEND_TYPE_MEMORY_SOURCE (tend_memory_source_get_type ())
+GType tend_memory_source_get_type (void);
+const char *tend_memory_source_to_string (TendMemorySource source);
+
+#define TEND_TYPE_SERVICE (tend_service_get_type ())
+G_DECLARE_FINAL_TYPE (TendService, tend_service, TEND, SERVICE, GObject)
+
+TendService      *tend_service_new                (const char       *name);
+void              tend_service_apply_properties   (TendService      *self,
+                                                   GVariant         *properties);
+
+const char       *tend_service_get_name           (TendService      *self);
+const char       *tend_service_get_description    (TendService      *self);
+const char       *tend_service_get_load_state     (TendService      *self);
+const char       *tend_service_get_active_state   (TendService      *self);
+const char       *tend_service_get_sub_state      (TendService      *self);
+const char       *tend_service_get_unit_file_state (TendService     *self);
+guint             tend_service_get_main_pid       (TendService      *self);
+guint64           tend_service_get_memory         (TendService      *self);
+TendMemorySource  tend_service_get_memory_source  (TendService      *self);
+guint64           tend_service_get_cpu_usage_nsec (TendService      *self);
+guint64           tend_service_get_tasks          (TendService      *self);
+gint64            tend_service_get_active_since   (TendService      *self);
+guint             tend_service_get_n_restarts     (TendService      *self);
+const char       *tend_service_get_fragment_path  (TendService      *self);
+const char *const *tend_service_get_requires      (TendService      *self);
+const char *const *tend_service_get_required_by   (TendService      *self);
+gboolean          tend_service_get_can_reload     (TendService      *self);
+const char       *tend_service_get_job_type       (TendService      *self);
+gboolean          tend_service_get_details_loaded (TendService      *self);
+
+gboolean          tend_service_is_failed          (TendService      *self);
+gboolean          tend_service_is_active          (TendService      *self);
+
+G_END_DECLS

@@ -1,0 +1,13 @@
+/* tend.h — everything libtend offers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tend-backend.h"
+#include "tend-dbus-backend.h"
+#include "tend-error.h"
+#include "tend-host.h"
+#include "tend-journal.h"
+#include "tend-service.h"
+#include "tend-unit-name.h"

@@ -1,0 +1,651 @@
+/* test-dbus-backend.c — TendHost and TendDbusBackend against a real systemd
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs inside tests/sandbox/tend-sandbox: a systemd user manager and journald in a
+ * private mount namespace, with the units of tests/units installed. Every wait here
+ * is for an event (a job's end, a property notification, a journal line) with a
+ * deadline; the deadline only turns a hang into a failure.
+ */
+#include <signal.h>
+
+#include "tend.h"
+
+#define DEADLINE_MSEC 15000
+
+typedef struct
+{
+  TendHost *host;
+} Fixture;
+
+/* ------------------------------------------------------------------------------------ */
+/* Helpers                                                                               */
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  gboolean *passed = user_data;
+
+  *passed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @condition holds or the deadline passes. */
+static gboolean
+wait_until (gboolean (*condition) (gpointer),
+            gpointer   data)
+{
+  gboolean passed = FALSE;
+  guint id = g_timeout_add (DEADLINE_MSEC, deadline_passed, &passed);
+
+  while (!condition (data) && !passed)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!passed)
+    g_source_remove (id);
+  return condition (data);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  g_assert_true (wait_until (result_arrived, result));
+  return *result;
+}
+
+static char *
+run_action (TendHost        *host,
+            const char      *unit,
+            TendUnitAction   action,
+            GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_host_run_action_async (host, unit, action, NULL, store_result, &result);
+  return tend_host_run_action_finish (host, wait_for_result (&result), error);
+}
+
+static TendService *
+load_service (TendHost    *host,
+              const char  *unit,
+              GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_host_load_service_async (host, unit, NULL, store_result, &result);
+  return tend_host_load_service_finish (host, wait_for_result (&result), error);
+}
+
+static void
+refresh (TendHost      *host,
+         TendListFlags  flags)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tend_host_refresh_async (host, flags, NULL, store_result, &result);
+  g_assert_true (tend_host_refresh_finish (host, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  tend_host_connect_async (fixture->host, NULL, store_result, &result);
+  g_assert_true (tend_host_connect_finish (fixture->host, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_true (tend_host_get_connected (fixture->host));
+  refresh (fixture->host, TEND_LIST_LOADED);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->host);
+}
+
+/* Records every active-state a service passes through, as notifications tell it. */
+typedef struct
+{
+  TendService *service;
+  GPtrArray *states;
+  const char *want;
+} StateLog;
+
+static void
+on_active_state (TendService *service,
+                 GParamSpec  *pspec,
+                 StateLog    *log)
+{
+  g_ptr_array_add (log->states, g_strdup (tend_service_get_active_state (service)));
+}
+
+static void
+state_log_init (StateLog    *log,
+                TendService *service)
+{
+  log->service = service;
+  log->states = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (service, "notify::active-state", G_CALLBACK (on_active_state), log);
+}
+
+static void
+state_log_clear (StateLog *log)
+{
+  g_signal_handlers_disconnect_by_data (log->service, log);
+  g_clear_pointer (&log->states, g_ptr_array_unref);
+}
+
+static gboolean
+state_seen (gpointer data)
+{
+  StateLog *log = data;
+
+  for (guint i = 0; i < log->states->len; i++)
+    if (g_str_equal (log->states->pdata[i], log->want))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+wait_for_state (StateLog   *log,
+                const char *state)
+{
+  log->want = state;
+  return wait_until (state_seen, log);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Tests                                                                                 */
+
+static void
+test_list (Fixture       *fixture,
+           gconstpointer  data)
+{
+  GListModel *services = tend_host_get_services (fixture->host);
+  guint n = g_list_model_get_n_items (services);
+  g_autoptr(TendService) first = NULL;
+  TendService *target;
+
+  /* A user manager always has default.target and its slices loaded. */
+  g_assert_cmpuint (n, >, 5);
+  target = tend_host_lookup_service (fixture->host, "default.target");
+  g_assert_nonnull (target);
+  g_assert_cmpstr (tend_service_get_load_state (target), ==, "loaded");
+  g_assert_cmpstr (tend_service_get_active_state (target), ==, "active");
+
+  /* Sorted by name. */
+  first = g_list_model_get_item (services, 0);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(TendService) next = g_list_model_get_item (services, i);
+
+      g_assert_cmpint (strcmp (tend_service_get_name (first), tend_service_get_name (next)), <, 0);
+      g_set_object (&first, next);
+    }
+
+  /* Installed unit files that are not loaded come with TEND_LIST_UNIT_FILES. */
+  g_assert_null (tend_host_lookup_service (fixture->host, "tend-test-installable.service"));
+  refresh (fixture->host, TEND_LIST_UNIT_FILES);
+  target = tend_host_lookup_service (fixture->host, "tend-test-installable.service");
+  g_assert_nonnull (target);
+  g_assert_cmpstr (tend_service_get_unit_file_state (target), ==, "disabled");
+  g_assert_cmpuint (g_list_model_get_n_items (services), >, n);
+}
+
+typedef struct
+{
+  guint n_changes;
+  guint largest_removal;
+} ModelLog;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  ModelLog   *log)
+{
+  log->n_changes++;
+  log->largest_removal = MAX (log->largest_removal, removed);
+}
+
+static void
+test_start_stop_restart (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *unit = "tend-test-sleeper.service";
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  ModelLog model_log = { 0 };
+  StateLog log;
+  guint first_pid;
+  guint n_items;
+
+  service = load_service (fixture->host, unit, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tend_service_get_active_state (service), ==, "inactive");
+  g_assert_cmpstr (tend_service_get_description (service), ==, "Tend test: sleeps until stopped");
+  g_assert_true (tend_service_get_details_loaded (service));
+  g_assert_true (g_str_has_suffix (tend_service_get_fragment_path (service), "/" "tend-test-sleeper.service"));
+  n_items = g_list_model_get_n_items (tend_host_get_services (fixture->host));
+  g_signal_connect (tend_host_get_services (fixture->host), "items-changed",
+                    G_CALLBACK (on_items_changed), &model_log);
+
+  state_log_init (&log, service);
+
+  /* start: the job ends "done" and the list's item says so through its signals. */
+  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+  g_assert_true (wait_for_state (&log, "active"));
+  g_assert_true (tend_service_is_active (service));
+  g_assert_true (tend_host_lookup_service (fixture->host, unit) == service);
+  first_pid = tend_service_get_main_pid (service);
+  g_assert_cmpuint (first_pid, >, 1);
+  g_assert_cmpint (kill ((pid_t) first_pid, 0), ==, 0);
+
+  /* restart: a new process, seen through MainPID's change signal. */
+  g_clear_pointer (&outcome, g_free);
+  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_RESTART, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+  g_assert_true (tend_service_is_active (service));
+  g_assert_cmpuint (tend_service_get_main_pid (service), >, 1);
+  g_assert_cmpuint (tend_service_get_main_pid (service), !=, first_pid);
+
+  /* stop */
+  g_ptr_array_set_size (log.states, 0);
+  g_clear_pointer (&outcome, g_free);
+  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+  g_assert_true (wait_for_state (&log, "inactive"));
+  g_assert_cmpuint (tend_service_get_main_pid (service), ==, 0);
+
+  /* The list changed item by item, never wholesale. */
+  g_assert_cmpuint (model_log.largest_removal, <=, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (tend_host_get_services (fixture->host)), >=, n_items - 1);
+
+  state_log_clear (&log);
+  g_signal_handlers_disconnect_by_data (tend_host_get_services (fixture->host), &model_log);
+}
+
+static void
+test_failed_and_reset (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *unit = "tend-test-fails.service";
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(TendService) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  StateLog log;
+
+  service = load_service (fixture->host, unit, &error);
+  g_assert_no_error (error);
+  state_log_init (&log, service);
+
+  /* A simple service is started once its process runs; it fails right after. */
+  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (&log, "failed"));
+  g_assert_true (tend_service_is_failed (service));
+  g_assert_cmpstr (tend_service_get_sub_state (service), ==, "failed");
+
+  g_clear_pointer (&outcome, g_free);
+  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_RESET_FAILED, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+
+  reloaded = load_service (fixture->host, unit, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tend_service_get_active_state (reloaded), ==, "inactive");
+  g_assert_false (tend_service_is_failed (reloaded));
+
+  state_log_clear (&log);
+}
+
+static void
+test_oneshot_failure_is_job_failure (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+
+  /* A oneshot's start job waits for its process: the job itself fails. */
+  outcome = run_action (fixture->host, "tend-test-oneshot-fails.service",
+                        TEND_UNIT_ACTION_START, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_JOB_FAILED);
+  g_assert_nonnull (strstr (error->message, "tend-test-oneshot-fails.service"));
+  g_assert_nonnull (strstr (error->message, "failed to start"));
+}
+
+typedef struct
+{
+  GPtrArray *messages;
+  gboolean finished;
+} JournalLog;
+
+static void
+on_entry (TendJournalReader *reader,
+          TendJournalEntry  *entry,
+          JournalLog        *log)
+{
+  g_ptr_array_add (log->messages, g_strdup (entry->message));
+}
+
+static void
+on_finished (TendJournalReader *reader,
+             const GError      *error,
+             JournalLog        *log)
+{
+  log->finished = TRUE;
+}
+
+static gboolean
+has_three_lines (gpointer data)
+{
+  JournalLog *log = data;
+  guint found = 0;
+
+  for (guint i = 0; i < log->messages->len; i++)
+    if (g_str_has_prefix (log->messages->pdata[i], "tend-logger line "))
+      found++;
+  return found == 3;
+}
+
+static gboolean
+journal_finished (gpointer data)
+{
+  return ((JournalLog *) data)->finished;
+}
+
+static void
+test_journal (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const char *unit = "tend-test-logger.service";
+  TendJournalQuery query = { .n_entries = 100, .max_priority = -1, .follow = TRUE };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TendJournalReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  JournalLog log = { g_ptr_array_new_with_free_func (g_free), FALSE };
+
+  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
+  g_assert_no_error (error);
+
+  /* Follow the journal until the unit's three lines have arrived: journald writes
+   * them asynchronously, so following is how to wait for them without guessing. */
+  reader = tend_host_open_journal (fixture->host, unit, &query, cancellable, &error);
+  g_assert_no_error (error);
+  g_signal_connect (reader, "entry", G_CALLBACK (on_entry), &log);
+  g_signal_connect (reader, "finished", G_CALLBACK (on_finished), &log);
+  tend_journal_reader_start (reader, cancellable);
+
+  g_assert_true (wait_until (has_three_lines, &log));
+
+  g_cancellable_cancel (cancellable);
+  g_assert_true (wait_until (journal_finished, &log));
+
+  /* A priority filter: the line written to stderr is logged at priority 3 (err) by
+   * SyslogLevelPrefix's "<3>" prefix; only it passes -p err. */
+  {
+    TendJournalQuery errors_only = { .n_entries = 100, .max_priority = 3, .follow = FALSE };
+    g_autoptr(TendJournalReader) err_reader = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
+
+    err_reader = tend_host_open_journal (fixture->host, unit, &errors_only, NULL, &error);
+    g_assert_no_error (error);
+    tend_journal_reader_read_all_async (err_reader, NULL, store_result, &result);
+    entries = tend_journal_reader_read_all_finish (err_reader, wait_for_result (&result), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 1);
+    g_assert_cmpstr (((TendJournalEntry *) entries->pdata[0])->message, ==,
+                     "tend-logger line 3 (error)");
+    g_assert_cmpint (((TendJournalEntry *) entries->pdata[0])->priority, ==, 3);
+  }
+
+  g_ptr_array_unref (log.messages);
+}
+
+static void
+test_not_found (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autofree char *outcome = NULL;
+
+  service = load_service (fixture->host, "tend-no-such-unit.service", &error);
+  g_assert_null (service);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "tend-no-such-unit.service"));
+  g_clear_error (&error);
+
+  outcome = run_action (fixture->host, "tend-no-such-unit.service", TEND_UNIT_ACTION_START, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "tend-no-such-unit.service"));
+}
+
+static void
+test_invalid_name (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+
+  outcome = run_action (fixture->host, "../etc/passwd", TEND_UNIT_ACTION_START, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  outcome = run_action (fixture->host, "-rf.service", TEND_UNIT_ACTION_STOP, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+}
+
+typedef struct
+{
+  StateLog log;
+  gboolean saw_activating_before_done;
+  GAsyncResult *result;
+} SlowStart;
+
+static void
+test_slow_start (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *unit = "tend-test-slow.service";
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 started;
+  StateLog log;
+
+  service = load_service (fixture->host, unit, &error);
+  g_assert_no_error (error);
+  state_log_init (&log, service);
+
+  started = g_get_monotonic_time ();
+  tend_host_run_action_async (fixture->host, unit, TEND_UNIT_ACTION_START, NULL,
+                              store_result, &result);
+
+  /* activating is reported while ExecStartPre sleeps, before the job is done */
+  g_assert_true (wait_for_state (&log, "activating"));
+  g_assert_null (result);
+  g_assert_cmpstr (tend_service_get_job_type (service), ==, NULL);
+
+  outcome = tend_host_run_action_finish (fixture->host, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 1 * G_USEC_PER_SEC);
+  g_assert_true (wait_for_state (&log, "active"));
+
+  state_log_clear (&log);
+  g_free (run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL));
+}
+
+static void
+test_reload (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+
+  g_free (run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_START, &error));
+  g_assert_no_error (error);
+  outcome = run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_RELOAD,
+                        &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+  g_clear_pointer (&outcome, g_free);
+
+  /* The sleeper has no ExecReload=: systemd refuses, and says so. */
+  g_free (run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START, &error));
+  g_assert_no_error (error);
+  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_RELOAD, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "tend-test-sleeper.service"));
+
+  g_free (run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP, NULL));
+  g_free (run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_STOP, NULL));
+}
+
+static void
+test_enable_disable (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *unit = "tend-test-installable.service";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  g_autoptr(TendService) service = NULL;
+
+  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_ENABLE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+  service = load_service (fixture->host, unit, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tend_service_get_unit_file_state (service), ==, "enabled");
+
+  g_clear_pointer (&outcome, g_free);
+  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_DISABLE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&service);
+  service = load_service (fixture->host, unit, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tend_service_get_unit_file_state (service), ==, "disabled");
+
+  /* A unit without [Install] cannot be enabled, and the error says why. */
+  g_clear_pointer (&outcome, g_free);
+  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_ENABLE, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "[Install]"));
+}
+
+static void
+test_memory_fallback (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *unit = "tend-test-sleeper.service";
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (run_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error));
+  g_assert_no_error (error);
+  service = load_service (fixture->host, unit, &error);
+  g_assert_no_error (error);
+
+  /* Either systemd reports the cgroup's figure, or the processes' RSS stands in;
+   * a running sleep has a resident size of at least a few pages either way. */
+  g_assert_cmpint (tend_service_get_memory_source (service), !=, TEND_MEMORY_SOURCE_NONE);
+  g_assert_cmpuint (tend_service_get_memory (service), >, 4096);
+  g_assert_cmpuint (tend_service_get_memory (service), <, 1024 * 1024 * 1024);
+  g_assert_cmpuint (tend_service_get_tasks (service), ==, 1);
+  g_assert_cmpint (tend_service_get_active_since (service), >, 0);
+
+  g_free (run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL));
+}
+
+static void
+test_no_bus (void)
+{
+  g_autoptr(TendHost) host = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/tend-test-bus", TRUE);
+  host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  tend_host_connect_async (host, NULL, store_result, &result);
+  g_assert_false (tend_host_connect_finish (host, wait_for_result (&result), &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "unix:path=/nonexistent/tend-test-bus"));
+  g_assert_nonnull (strstr (error->message, "DBUS_SESSION_BUS_ADDRESS"));
+
+  if (saved != NULL)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", saved, TRUE);
+  else
+    g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("TEND_SANDBOX") == NULL)
+    {
+      g_print ("1..0 # SKIP needs the systemd sandbox: run through tests/sandbox/tend-sandbox\n");
+      return 77;
+    }
+
+#define ADD(path, func) \
+  g_test_add ("/dbus-backend/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("list", test_list);
+  ADD ("start-stop-restart", test_start_stop_restart);
+  ADD ("failed-and-reset", test_failed_and_reset);
+  ADD ("oneshot-failure", test_oneshot_failure_is_job_failure);
+  ADD ("journal", test_journal);
+  ADD ("not-found", test_not_found);
+  ADD ("invalid-name", test_invalid_name);
+  ADD ("slow-start", test_slow_start);
+  ADD ("reload", test_reload);
+  ADD ("enable-disable", test_enable_disable);
+  ADD ("memory", test_memory_fallback);
+#undef ADD
+  g_test_add_func ("/dbus-backend/no-bus", test_no_bus);
+
+  return g_test_run ();
+}
