@@ -591,7 +591,11 @@ test_memory_fallback (Fixture       *fixture,
   g_assert_cmpint (tend_service_get_memory_source (service), !=, TEND_MEMORY_SOURCE_NONE);
   g_assert_cmpuint (tend_service_get_memory (service), >, 4096);
   g_assert_cmpuint (tend_service_get_memory (service), <, 1024 * 1024 * 1024);
-  g_assert_cmpuint (tend_service_get_tasks (service), ==, 1);
+  /* Task and CPU figures need controllers a user manager on cgroup v1 does not get:
+   * either unset, or true. */
+  if (tend_service_get_tasks (service) != TEND_UNSET)
+    g_assert_cmpuint (tend_service_get_tasks (service), ==, 1);
+  g_assert_cmpuint (tend_service_get_main_pid (service), >, 1);
   g_assert_cmpint (tend_service_get_active_since (service), >, 0);
 
   g_free (run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL));

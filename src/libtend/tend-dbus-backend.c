@@ -487,6 +487,7 @@ connection_ready_cb (GObject      *object,
                      gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   TendDbusBackend *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
@@ -509,7 +510,7 @@ connection_ready_cb (GObject      *object,
 
   g_dbus_connection_set_exit_on_close (self->connection, FALSE);
   subscribe_signals (self);
-  call_manager (self, "Subscribe", NULL, NULL, g_task_get_cancellable (task),
+  call_manager (self, "Subscribe", NULL, NULL, cancellable,
                 subscribe_cb, g_steal_pointer (&task));
 }
 
@@ -866,6 +867,7 @@ get_unit_processes_cb (GObject      *object,
                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariantIter) iter = NULL;
   g_autoptr(GTask) sum = NULL;
@@ -885,7 +887,7 @@ get_unit_processes_cb (GObject      *object,
   while (g_variant_iter_next (iter, "(&su&s)", NULL, &pid, NULL))
     g_array_append_val (pids, pid);
 
-  sum = g_task_new (NULL, g_task_get_cancellable (task), sum_rss_cb, g_steal_pointer (&task));
+  sum = g_task_new (NULL, cancellable, sum_rss_cb, g_steal_pointer (&task));
   g_task_set_source_tag (sum, sum_rss_thread);
   g_task_set_task_data (sum, pids, (GDestroyNotify) g_array_unref);
   g_task_run_in_thread (sum, sum_rss_thread);
@@ -911,6 +913,7 @@ get_all_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   TendDbusBackend *self = g_task_get_source_object (task);
   UnitData *data = g_task_get_task_data (task);
   g_autoptr(GVariant) reply = NULL;
@@ -940,7 +943,7 @@ get_all_cb (GObject      *object,
     }
 
   call_manager (self, "GetUnitProcesses", g_variant_new ("(s)", data->name), "(a(sus))",
-                g_task_get_cancellable (task), get_unit_processes_cb, g_steal_pointer (&task));
+                cancellable, get_unit_processes_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -949,6 +952,7 @@ load_unit_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   TendDbusBackend *self = g_task_get_source_object (task);
   UnitData *data = g_task_get_task_data (task);
   g_autoptr(GVariant) reply = NULL;
@@ -967,7 +971,7 @@ load_unit_cb (GObject      *object,
    * org.freedesktop.systemd1.Unit and its type's (Service, Socket, Timer...). */
   g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, data->path, PROPERTIES_IFACE,
                           "GetAll", g_variant_new ("(s)", ""), G_VARIANT_TYPE ("(a{sv})"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
                           get_all_cb, g_steal_pointer (&task));
 }
 
@@ -1077,6 +1081,7 @@ unit_files_changed_cb (GObject      *object,
                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   TendDbusBackend *self = g_task_get_source_object (task);
   TendUnitAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "action"));
   const char *unit = g_object_get_data (G_OBJECT (task), "unit");
@@ -1106,7 +1111,7 @@ unit_files_changed_cb (GObject      *object,
     }
 
   /* As systemctl does: reload the manager so the new links take effect. */
-  call_manager (self, "Reload", NULL, NULL, g_task_get_cancellable (task),
+  call_manager (self, "Reload", NULL, NULL, cancellable,
                 simple_action_cb, g_steal_pointer (&task));
 }
 

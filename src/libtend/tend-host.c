@@ -30,6 +30,8 @@ struct _TendHost
 
   GListStore *services;        /* (owned) of TendService, sorted by name */
   GHashTable *by_name;         /* (owned) name → (unowned) TendService in services */
+  GHashTable *detached;        /* (owned) name → (unowned, weak) TendService that left the
+                                * list but that someone still holds */
   TendListFlags list_flags;    /* what the last refresh asked for */
   guint resync_source;
   GCancellable *cancellable;   /* (owned) for the host's own background work */
@@ -105,6 +107,23 @@ compare_service_ptrs (gconstpointer a,
 }
 
 static void
+on_detached_finalized (gpointer  data,
+                       GObject  *where_the_object_was)
+{
+  TendHost *self = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->detached);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == (gpointer) where_the_object_was)
+      {
+        g_hash_table_iter_remove (&iter);
+        break;
+      }
+}
+
+static void
 add_service (TendHost    *self,
              TendService *service)
 {
@@ -112,16 +131,58 @@ add_service (TendHost    *self,
   g_list_store_insert_sorted (self->services, service, compare_services, NULL);
 }
 
+/* Takes @service out of the list. A unit that systemd unloads (an inactive unit nothing
+ * references is collected) may come back: whoever still holds its TendService keeps
+ * getting updates, because the same object is put back when the unit returns. */
+static void
+detach_service (TendHost    *self,
+                TendService *service,
+                guint        position)
+{
+  const char *name = tend_service_get_name (service);
+
+  g_hash_table_remove (self->by_name, name);
+  g_hash_table_insert (self->detached, g_strdup (name), service);
+  g_object_weak_ref (G_OBJECT (service), on_detached_finalized, self);
+  g_list_store_remove (self->services, position);
+}
+
 static void
 remove_service (TendHost    *self,
                 TendService *service)
 {
+  g_autoptr(TendService) hold = g_object_ref (service);
   guint position;
 
-  if (!g_list_store_find (self->services, service, &position))
-    return;
-  g_hash_table_remove (self->by_name, tend_service_get_name (service));
-  g_list_store_remove (self->services, position);
+  if (g_list_store_find (self->services, service, &position))
+    detach_service (self, service, position);
+}
+
+/* Returns the one TendService for @name: the listed one, a detached one that is still
+ * alive, or a new one. Only a new one is returned unlisted (with @is_new set). */
+static TendService *
+find_service (TendHost   *self,
+              const char *name,
+              gboolean   *is_new)
+{
+  TendService *service = g_hash_table_lookup (self->by_name, name);
+
+  *is_new = FALSE;
+  if (service != NULL)
+    return g_object_ref (service);
+
+  service = g_hash_table_lookup (self->detached, name);
+  if (service != NULL)
+    {
+      g_object_ref (service);
+      g_object_weak_unref (G_OBJECT (service), on_detached_finalized, self);
+      g_hash_table_remove (self->detached, name);
+      add_service (self, service);
+      return service;
+    }
+
+  *is_new = TRUE;
+  return tend_service_new (name);
 }
 
 /* Brings the model to @units (a{sv} dictionaries with "Id"): updates services in
@@ -138,19 +199,17 @@ merge_units (TendHost  *self,
     {
       GVariant *unit = units->pdata[i];
       const char *name = NULL;
-      TendService *service;
+      gboolean is_new;
 
       if (!g_variant_lookup (unit, "Id", "&s", &name))
         continue;
       g_hash_table_add (seen, (gpointer) name);
 
-      service = g_hash_table_lookup (self->by_name, name);
-      if (service == NULL)
-        {
-          service = tend_service_new (name);
-          g_ptr_array_add (added, service);
-        }
-      tend_service_apply_properties (service, unit);
+      g_autoptr(TendService) found = find_service (self, name, &is_new);
+
+      tend_service_apply_properties (found, unit);
+      if (is_new)
+        g_ptr_array_add (added, g_steal_pointer (&found));
     }
 
   /* Removals, from the end so positions stay valid. */
@@ -161,10 +220,7 @@ merge_units (TendHost  *self,
       const char *name = tend_service_get_name (service);
 
       if (!g_hash_table_contains (seen, name))
-        {
-          g_hash_table_remove (self->by_name, name);
-          g_list_store_remove (self->services, i - 1);
-        }
+        detach_service (self, service, i - 1);
     }
 
   if (added->len == 0)
@@ -227,6 +283,16 @@ on_unit_changed (TendBackend *backend,
                  TendHost    *self)
 {
   TendService *service = g_hash_table_lookup (self->by_name, name);
+
+  if (service == NULL && g_hash_table_contains (self->detached, name))
+    {
+      gboolean is_new;
+
+      /* The unit is back: put its service back in the list; the resync that its
+       * UnitNew scheduled fills in the rest. */
+      service = find_service (self, name, &is_new);
+      g_object_unref (service);
+    }
 
   if (service != NULL)
     tend_service_apply_properties (service, changed);
@@ -398,6 +464,7 @@ load_service_cb (GObject      *object,
   const char *name = g_task_get_task_data (task);
   g_autoptr(GVariant) unit = NULL;
   TendService *service;
+  gboolean is_new;
   GError *error = NULL;
 
   unit = tend_backend_get_unit_finish (TEND_BACKEND (object), result, &error);
@@ -407,16 +474,11 @@ load_service_cb (GObject      *object,
       return;
     }
 
-  service = g_hash_table_lookup (self->by_name, name);
-  if (service == NULL)
-    {
-      g_autoptr(TendService) created = tend_service_new (name);
-
-      add_service (self, created);
-      service = created;
-    }
+  service = find_service (self, name, &is_new);
   tend_service_apply_properties (service, unit);
-  g_task_return_pointer (task, g_object_ref (service), g_object_unref);
+  if (is_new)
+    add_service (self, service);
+  g_task_return_pointer (task, service, g_object_unref);
 }
 
 /**
@@ -557,6 +619,16 @@ tend_host_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->resync_source, g_source_remove);
   g_clear_object (&self->backend);
+  if (self->detached != NULL)
+    {
+      GHashTableIter iter;
+      gpointer service;
+
+      g_hash_table_iter_init (&iter, self->detached);
+      while (g_hash_table_iter_next (&iter, NULL, &service))
+        g_object_weak_unref (service, on_detached_finalized, self);
+      g_hash_table_remove_all (self->detached);
+    }
   if (self->by_name != NULL)
     g_hash_table_remove_all (self->by_name);
   if (self->services != NULL)
@@ -572,6 +644,7 @@ tend_host_finalize (GObject *object)
 
   g_clear_object (&self->services);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
+  g_clear_pointer (&self->detached, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->display_name, g_free);
@@ -661,6 +734,7 @@ tend_host_init (TendHost *self)
 {
   self->services = g_list_store_new (TEND_TYPE_SERVICE);
   self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->detached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
 }
 

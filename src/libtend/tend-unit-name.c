@@ -208,8 +208,8 @@ validate_unit_name (const char  *name,
 
           return set_invalid (error, name,
                               "it contains %s%s, which unit names may not contain (they are "
-                              "made of ASCII letters, digits and the characters "
-                              ":-_.\\ and @)",
+                              "made of ASCII letters, digits and \":\", \"-\", \"_\", "
+                              "\".\", \"\\\" and \"@\")",
                               quoted, *p == ' ' ? " (a space)" : "");
         }
     }

@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Times tendctl against systemctl inside the sandbox; run by bench/run."""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+build, rounds = sys.argv[1], int(sys.argv[2])
+tendctl = os.path.join(build, "src", "tendctl", "tendctl")
+bench_list = os.path.join(build, "bench", "bench-list")
+
+subprocess.run(["systemctl", "--user", "start", "bench.target"], check=True)
+loaded = subprocess.run(["systemctl", "--user", "list-units", "--all", "--no-legend",
+                         "--plain", "--no-pager"], check=True, capture_output=True, text=True)
+running = subprocess.run(["systemctl", "--user", "list-units", "--state=running",
+                          "--no-legend", "--plain", "--no-pager", "bench-*"],
+                         check=True, capture_output=True, text=True)
+n_loaded = len(loaded.stdout.splitlines())
+n_running = len(running.stdout.splitlines())
+
+units = [f"bench-{i:04d}.service" for i in range(1, 101)]
+
+
+def run_once(argvs):
+    """Runs each argv in turn; returns the wall time of the whole batch in ms."""
+    t0 = time.perf_counter()
+    for argv in argvs:
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return (time.perf_counter() - t0) * 1000
+
+
+cases = [
+    ("list all loaded units (1 process)",
+     [[tendctl, "--user", "list", "--all"]],
+     [["systemctl", "--user", "list-units", "--all", "--no-pager"]]),
+    ("status of 100 units (100 processes)",
+     [[tendctl, "--user", "status", u] for u in units],
+     [["systemctl", "--user", "show", u] for u in units]),
+]
+
+print(f"Sandbox: {n_loaded} units loaded, {n_running} bench units running; "
+      f"{rounds} rounds each, alternating, after one warm-up round.\n")
+print("| case | tendctl median (ms) | systemctl median (ms) | tendctl / systemctl |")
+print("|---|---:|---:|---:|")
+for name, ours, theirs in cases:
+    run_once(ours), run_once(theirs)  # warm-up
+    a, b = [], []
+    for _ in range(rounds):
+        a.append(run_once(ours))
+        b.append(run_once(theirs))
+    ma, mb = statistics.median(a), statistics.median(b)
+    print(f"| {name} | {ma:.1f} | {mb:.1f} | {ma / mb:.2f} |")
+
+print()
+out = subprocess.run([bench_list, "200"], check=True, capture_output=True, text=True)
+print("In-process, libtend (bench/bench-list, 200 rounds):\n")
+for line in out.stdout.splitlines():
+    print(f"    {line}")

@@ -1,0 +1,472 @@
+/* tendctl-output.c — tables, JSON, colours, times and sizes for tendctl
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything tendctl prints is built in a GString and written with one fwrite():
+ * the text is UTF-8 whatever the locale says (unit descriptions and journal messages
+ * already are), and a list of a thousand units costs one write, not thousands.
+ */
+#define G_LOG_DOMAIN "Tendctl"
+
+#include "tendctl-output.h"
+
+#include <stdarg.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------------------------ */
+/* Terminal and output                                                                   */
+
+/**
+ * tendctl_use_color:
+ *
+ * Colour only for a person: @stream is a terminal, NO_COLOR (https://no-color.org) is
+ * unset or empty, and the terminal is not "dumb".
+ */
+gboolean
+tendctl_use_color (FILE *stream)
+{
+  const char *no_color = g_getenv ("NO_COLOR");
+  const char *term = g_getenv ("TERM");
+
+  if (no_color != NULL && no_color[0] != '\0')
+    return FALSE;
+  if (g_strcmp0 (term, "dumb") == 0)
+    return FALSE;
+  return isatty (fileno (stream));
+}
+
+void
+tendctl_write (FILE          *stream,
+               const GString *text)
+{
+  if (text->len > 0)
+    fwrite (text->str, 1, text->len, stream);
+  fflush (stream);
+}
+
+void
+tendctl_print_error (const char *format,
+                     ...)
+{
+  g_autoptr(GString) line = g_string_new ("tendctl: ");
+  va_list args;
+
+  va_start (args, format);
+  g_string_append_vprintf (line, format, args);
+  va_end (args);
+  g_string_append_c (line, '\n');
+
+  /* What went before on stdout belongs before the error. */
+  fflush (stdout);
+  tendctl_write (stderr, line);
+}
+
+static gboolean
+needs_escape (guchar c)
+{
+  return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+/**
+ * tendctl_append_sanitized:
+ * @indent: (nullable): what to put after a newline in @text, to line continuation lines
+ *   up; %NULL to turn newlines into spaces
+ *
+ * Appends @text so that it cannot drive the terminal: control characters other than
+ * tabs (an escape sequence in a unit's log, say) are written as "\xNN".
+ */
+void
+tendctl_append_sanitized (GString    *out,
+                          const char *text,
+                          const char *indent)
+{
+  const char *p;
+
+  if (text == NULL)
+    return;
+
+  for (p = text; *p != '\0'; p++)
+    if (needs_escape ((guchar) *p))
+      break;
+  if (*p == '\0')
+    {
+      g_string_append_len (out, text, p - text);
+      return;
+    }
+
+  for (p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '\n' && indent != NULL)
+        {
+          g_string_append_c (out, '\n');
+          g_string_append (out, indent);
+        }
+      else if (c == '\n')
+        g_string_append_c (out, ' ');
+      else if (needs_escape (c))
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Errors and exit statuses                                                              */
+
+/**
+ * tendctl_exit_for_error:
+ *
+ * The exit status for an error from libtend: its message is already meant for people,
+ * its code says what kind of failure it was.
+ */
+TendctlExit
+tendctl_exit_for_error (const GError *error)
+{
+  if (error == NULL)
+    return TENDCTL_EXIT_OK;
+  if (error->domain != TEND_ERROR)
+    return TENDCTL_EXIT_FAILED;
+
+  switch ((TendError) error->code)
+    {
+    case TEND_ERROR_INVALID_ARGUMENT:
+      return TENDCTL_EXIT_USAGE;
+    case TEND_ERROR_NOT_FOUND:
+      return TENDCTL_EXIT_NOT_FOUND;
+    case TEND_ERROR_PERMISSION_DENIED:
+      return TENDCTL_EXIT_PERMISSION;
+    case TEND_ERROR_UNREACHABLE:
+      return TENDCTL_EXIT_UNREACHABLE;
+    case TEND_ERROR_FAILED:
+    case TEND_ERROR_JOB_FAILED:
+    case TEND_ERROR_TIMED_OUT:
+    case TEND_ERROR_CANCELLED:
+    case TEND_ERROR_NOT_SUPPORTED:
+    default:
+      return TENDCTL_EXIT_FAILED;
+    }
+}
+
+/**
+ * tendctl_exit_worst:
+ *
+ * The more serious of two statuses. The order is
+ * unreachable (5) > permission denied (4) > not found (3) > invalid input (2) >
+ * failed (1) > ok (0): a reason that would have stopped every unit outranks one that
+ * concerns a unit. It happens to be the numeric order, which tendctl.md promises.
+ */
+TendctlExit
+tendctl_exit_worst (TendctlExit a,
+                    TendctlExit b)
+{
+  return MAX (a, b);
+}
+
+/**
+ * tendctl_error_code:
+ *
+ * Returns: a stable name for the kind of @error, for JSON output
+ */
+const char *
+tendctl_error_code (const GError *error)
+{
+  static const char * const names[] = {
+    [TEND_ERROR_FAILED] = "failed",
+    [TEND_ERROR_INVALID_ARGUMENT] = "invalid-argument",
+    [TEND_ERROR_NOT_FOUND] = "not-found",
+    [TEND_ERROR_PERMISSION_DENIED] = "permission-denied",
+    [TEND_ERROR_UNREACHABLE] = "unreachable",
+    [TEND_ERROR_JOB_FAILED] = "job-failed",
+    [TEND_ERROR_TIMED_OUT] = "timed-out",
+    [TEND_ERROR_CANCELLED] = "cancelled",
+    [TEND_ERROR_NOT_SUPPORTED] = "not-supported",
+  };
+
+  if (error == NULL)
+    return NULL;
+  if (error->domain == TEND_ERROR && error->code >= 0 && (gsize) error->code < G_N_ELEMENTS (names))
+    return names[error->code];
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return "cancelled";
+  return "failed";
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* JSON                                                                                  */
+
+void
+tendctl_print_json (JsonNode *node,
+                    gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  json_generator_to_gstring (generator, text);
+  g_string_append_c (text, '\n');
+  tendctl_write (stdout, text);
+}
+
+/* Adds @member with @value, or null when there is no value. */
+void
+tendctl_json_add_string (JsonBuilder *builder,
+                         const char  *member,
+                         const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+tendctl_json_add_number (JsonBuilder *builder,
+                         const char  *member,
+                         gboolean     known,
+                         gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  if (known)
+    json_builder_add_int_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* Adds @member as an array of strings, empty when @values is %NULL. */
+void
+tendctl_json_add_strv (JsonBuilder        *builder,
+                       const char         *member,
+                       const char * const *values)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_builder_add_string_value (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Formatting                                                                            */
+
+/* "Mon 2024-01-15 10:00:00 CET", in local time, as systemctl writes it. */
+char *
+tendctl_format_timestamp (gint64 realtime_usec)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (realtime_usec / G_USEC_PER_SEC);
+
+  if (time == NULL)
+    return g_strdup ("?");
+  return g_date_time_format (time, "%a %Y-%m-%d %H:%M:%S %Z");
+}
+
+/* "5min ago", "2h 3min ago", "1d 4h ago": the two largest units of the distance. */
+char *
+tendctl_format_relative (gint64 realtime_usec,
+                         gint64 now_usec)
+{
+  static const struct {
+    gint64 usec;
+    const char *suffix;
+  } units[] = {
+    { G_USEC_PER_SEC * 60 * 60 * 24 * 365, "y" },
+    { G_USEC_PER_SEC * 60 * 60 * 24, "d" },
+    { G_USEC_PER_SEC * 60 * 60, "h" },
+    { G_USEC_PER_SEC * 60, "min" },
+    { G_USEC_PER_SEC, "s" },
+    { 1000, "ms" },
+  };
+  gboolean future = realtime_usec > now_usec;
+  gint64 distance = future ? realtime_usec - now_usec : now_usec - realtime_usec;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      gint64 n = distance / units[i].usec;
+      gint64 rest;
+
+      if (n == 0)
+        continue;
+
+      g_string_append_printf (out, "%" G_GINT64_FORMAT "%s", n, units[i].suffix);
+      rest = (distance % units[i].usec) / (i + 1 < G_N_ELEMENTS (units) ? units[i + 1].usec : 1);
+      if (rest > 0 && i + 1 < G_N_ELEMENTS (units) && units[i].usec > G_USEC_PER_SEC)
+        g_string_append_printf (out, " %" G_GINT64_FORMAT "%s", rest, units[i + 1].suffix);
+      break;
+    }
+
+  if (out->len == 0)
+    return g_strdup ("just now");
+  return g_strdup_printf (future ? "in %s" : "%s ago", out->str);
+}
+
+/* "512B", "4.0K", "1.2M": powers of 1024, as systemctl writes memory. */
+char *
+tendctl_format_bytes (guint64 bytes)
+{
+  static const char suffixes[] = "KMGTPE";
+  double value = bytes;
+  guint i;
+
+  if (bytes < 1024)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "B", bytes);
+
+  for (i = 0; i < sizeof suffixes - 2 && value >= 1024.0 * 1024.0; i++)
+    value /= 1024.0;
+  return g_strdup_printf ("%.1f%c", value / 1024.0, suffixes[i]);
+}
+
+/* CPU time: "830us", "12ms", "1.234s", "2min 3.456s", "3h 12min". */
+char *
+tendctl_format_nsec (guint64 nsec)
+{
+  guint64 usec = nsec / 1000;
+
+  if (usec < 1000)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "us", usec);
+  if (usec < G_USEC_PER_SEC)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "ms", usec / 1000);
+  if (usec < 60 * G_USEC_PER_SEC)
+    return g_strdup_printf ("%.3fs", usec / (double) G_USEC_PER_SEC);
+  if (usec < 60 * 60 * G_USEC_PER_SEC)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "min %.3fs", usec / (60 * G_USEC_PER_SEC),
+                            (usec % (60 * G_USEC_PER_SEC)) / (double) G_USEC_PER_SEC);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT "h %" G_GUINT64_FORMAT "min",
+                          usec / (60 * 60 * G_USEC_PER_SEC),
+                          (usec % (60 * 60 * G_USEC_PER_SEC)) / (60 * G_USEC_PER_SEC));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Tables                                                                                */
+
+struct _TendctlTable
+{
+  guint n_columns;
+  GPtrArray *cells;        /* (owned) of (unowned) strings, row after row, header first */
+  GArray *highlight;       /* (owned) of gboolean, one per row, header included */
+};
+
+/**
+ * tendctl_table_new:
+ * @n_columns: how many columns, followed by as many header strings (static)
+ */
+TendctlTable *
+tendctl_table_new (guint n_columns,
+                   ...)
+{
+  TendctlTable *table = g_new0 (TendctlTable, 1);
+  gboolean no = FALSE;
+  va_list args;
+
+  g_assert (n_columns > 0);
+
+  table->n_columns = n_columns;
+  table->cells = g_ptr_array_sized_new (n_columns * 64);
+  table->highlight = g_array_sized_new (FALSE, FALSE, sizeof (gboolean), 64);
+
+  va_start (args, n_columns);
+  for (guint i = 0; i < n_columns; i++)
+    g_ptr_array_add (table->cells, va_arg (args, char *));
+  va_end (args);
+  g_array_append_val (table->highlight, no);
+
+  return table;
+}
+
+void
+tendctl_table_free (TendctlTable *table)
+{
+  g_ptr_array_unref (table->cells);
+  g_array_unref (table->highlight);
+  g_free (table);
+}
+
+/**
+ * tendctl_table_add_row:
+ * @highlight: whether to print the row in red (where colour is used)
+ *
+ * Followed by one string per column, which must outlive the table; %NULL prints as
+ * nothing.
+ */
+void
+tendctl_table_add_row (TendctlTable *table,
+                       gboolean      highlight,
+                       ...)
+{
+  va_list args;
+
+  va_start (args, highlight);
+  for (guint i = 0; i < table->n_columns; i++)
+    g_ptr_array_add (table->cells, va_arg (args, char *));
+  va_end (args);
+  g_array_append_val (table->highlight, highlight);
+}
+
+guint
+tendctl_table_get_n_rows (TendctlTable *table)
+{
+  return table->highlight->len - 1;
+}
+
+static gsize
+text_width (const char *text)
+{
+  gsize len = 0;
+
+  if (text == NULL)
+    return 0;
+
+  /* Counting characters, not bytes: a description in Greek lines up too. */
+  for (const char *p = text; *p != '\0'; p++)
+    if (((guchar) *p & 0xc0) != 0x80)
+      len++;
+  return len;
+}
+
+void
+tendctl_table_render (TendctlTable *table,
+                      GString      *out,
+                      gboolean      color)
+{
+  guint n_rows = table->highlight->len;
+  g_autofree gsize *widths = g_new0 (gsize, table->n_columns);
+  const char **cells = (const char **) table->cells->pdata;
+
+  for (guint row = 0; row < n_rows; row++)
+    for (guint col = 0; col + 1 < table->n_columns; col++)
+      widths[col] = MAX (widths[col], text_width (cells[row * table->n_columns + col]));
+
+  for (guint row = 0; row < n_rows; row++)
+    {
+      const char *start = color && row == 0 ? TENDCTL_COLOR_BOLD
+                          : color && g_array_index (table->highlight, gboolean, row)
+                          ? TENDCTL_COLOR_RED : NULL;
+
+      if (start != NULL)
+        g_string_append (out, start);
+
+      for (guint col = 0; col < table->n_columns; col++)
+        {
+          const char *cell = cells[row * table->n_columns + col];
+
+          tendctl_append_sanitized (out, cell, NULL);
+          if (col + 1 < table->n_columns)
+            {
+              gsize pad = widths[col] - text_width (cell) + 1;
+
+              for (gsize i = 0; i < pad; i++)
+                g_string_append_c (out, ' ');
+            }
+        }
+
+      while (out->len > 0 && out->str[out->len - 1] == ' ')
+        g_string_truncate (out, out->len - 1);
+      if (start != NULL)
+        g_string_append (out, TENDCTL_COLOR_RESET);
+      g_string_append_c (out, '\n');
+    }
+}

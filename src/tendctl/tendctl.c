@@ -1,0 +1,331 @@
+/* tendctl.c — the command-line twin of Tend: global options and dispatch
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tendctl [--user|--system] COMMAND [ARGS…]
+ *
+ * Every command sits on TendHost, as the window does: it connects (when it needs the
+ * bus), issues its requests at once, waits on a GMainLoop and exits with a status
+ * from TendctlExit. Nothing here speaks D-Bus.
+ */
+#define G_LOG_DOMAIN "Tendctl"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdarg.h>
+
+#include "tendctl.h"
+#include "tendctl-output.h"
+
+typedef TendctlExit (*TendctlCommandFunc) (TendctlGlobalOptions *global,
+                                           int                   argc,
+                                           char                **argv);
+
+static const struct {
+  const char *name;
+  TendctlCommandFunc func;
+} commands[] = {
+  { "list", tendctl_list },
+  { "status", tendctl_status },
+  { "start", tendctl_control },
+  { "stop", tendctl_control },
+  { "restart", tendctl_control },
+  { "reload", tendctl_control },
+  { "enable", tendctl_control },
+  { "disable", tendctl_control },
+  { "reset-failed", tendctl_control },
+  { "logs", tendctl_logs },
+};
+
+#define COMMANDS_HELP \
+  "Commands:\n" \
+  "  list [--all] [--state=STATE,…] [--installed] [--json]\n" \
+  "                        List units (by default those active, failed or with a job)\n" \
+  "  status UNIT… [--json] Show the state, resources and dependencies of units\n" \
+  "  start UNIT…           Start units (all at once), and wait for their jobs\n" \
+  "  stop UNIT…            Stop units\n" \
+  "  restart UNIT…         Restart units\n" \
+  "  reload UNIT…          Reload the configuration of units\n" \
+  "  enable UNIT…          Enable unit files\n" \
+  "  disable UNIT…         Disable unit files\n" \
+  "  reset-failed UNIT…    Clear the failed state of units\n" \
+  "  logs UNIT [-n N] [-f] [-p PRIORITY] [--json]\n" \
+  "                        Show (or follow) the journal of a unit"
+
+#define EXIT_STATUS_HELP \
+  "Exit status:\n" \
+  "  0  success\n" \
+  "  1  an operation failed (a job failed, timed out, was cancelled or is not\n" \
+  "     supported by the unit), or another failure\n" \
+  "  2  usage error or invalid input (nothing was sent)\n" \
+  "  3  a unit was not found\n" \
+  "  4  permission denied (by the manager or polkit)\n" \
+  "  5  the service manager could not be reached (no bus, no manager)\n" \
+  "With several units the most serious status wins: 5 > 4 > 3 > 2 > 1 > 0.\n" \
+  "\n" \
+  "Run 'tendctl COMMAND --help' for the options of a command. See tendctl(1) and\n" \
+  "docs/tendctl.md for the output formats."
+
+/* ------------------------------------------------------------------------------------ */
+/* Options                                                                               */
+
+static GOptionEntry *
+global_entries (TendctlGlobalOptions *global)
+{
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_NONE, &global->user,
+      "Talk to the service manager of the calling user (the default)", NULL },
+    { "system", 0, 0, G_OPTION_ARG_NONE, &global->system,
+      "Talk to the system's service manager", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+TendHostScope
+tendctl_global_options_get_scope (const TendctlGlobalOptions *global)
+{
+  return global->system ? TEND_HOST_SCOPE_SYSTEM : TEND_HOST_SCOPE_USER;
+}
+
+static gboolean
+check_scope (const char           *command,
+             TendctlGlobalOptions *global)
+{
+  if (global->user && global->system)
+    {
+      tendctl_usage_error (command, "--user and --system cannot be used together");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * tendctl_usage_error:
+ * @command: (nullable): the command, to point at its --help
+ *
+ * Says what is wrong with the command line, and where to read how it goes.
+ */
+void
+tendctl_usage_error (const char *command,
+                     const char *format,
+                     ...)
+{
+  g_autoptr(GString) text = g_string_new ("tendctl: ");
+  va_list args;
+
+  va_start (args, format);
+  g_string_append_vprintf (text, format, args);
+  va_end (args);
+
+  if (command != NULL)
+    g_string_append_printf (text, "\nRun 'tendctl %s --help' for its usage.\n", command);
+  else
+    g_string_append (text, "\nUsage: tendctl [--user|--system] COMMAND [ARGS…]\n"
+                           "Run 'tendctl --help' for the list of commands.\n");
+  fflush (stdout);
+  tendctl_write (stderr, text);
+}
+
+/**
+ * tendctl_parse_options:
+ * @command: the command's name, as typed
+ * @entries: the command's own options; put a %G_OPTION_REMAINING entry among them to
+ *   receive its positional arguments
+ * @global: receives --user and --system, which every command accepts too
+ * @argc: (inout): the arguments, starting with the command's name
+ *
+ * Parses a command's arguments. On an unknown option or a bad value it prints the
+ * problem and a pointer to --help and returns %FALSE; the caller exits with
+ * %TENDCTL_EXIT_USAGE. --help prints the command's help and exits 0.
+ */
+gboolean
+tendctl_parse_options (const char             *command,
+                       const char             *parameter_string,
+                       const char             *summary,
+                       const GOptionEntry     *entries,
+                       TendctlGlobalOptions   *global,
+                       int                    *argc,
+                       char                 ***argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autofree GOptionEntry *globals = global_entries (global);
+  g_autofree char *prgname = g_strdup_printf ("tendctl %s", command);
+  g_autoptr(GError) error = NULL;
+  GOptionGroup *group;
+  gboolean ok;
+
+  context = g_option_context_new (parameter_string);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context, EXIT_STATUS_HELP);
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  group = g_option_group_new ("global", "Global options:", "Show the global options",
+                              NULL, NULL);
+  g_option_group_add_entries (group, globals);
+  g_option_context_add_group (context, group);
+
+  /* The usage line of --help says "tendctl COMMAND [OPTION…]". */
+  g_set_prgname (prgname);
+  ok = g_option_context_parse (context, argc, argv, &error);
+  g_set_prgname ("tendctl");
+
+  if (!ok)
+    {
+      tendctl_usage_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return check_scope (command, global);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Running                                                                               */
+
+typedef struct
+{
+  TendctlRun run;
+  TendctlReadyFunc ready;
+  gpointer user_data;
+} RunData;
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  RunData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_host_connect_finish (TEND_HOST (object), result, &error))
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (&data->run, tendctl_exit_for_error (error));
+      return;
+    }
+
+  data->ready (&data->run, data->user_data);
+}
+
+/**
+ * tendctl_run:
+ * @scope: which manager to talk to
+ * @connect: whether to connect to it first (reading the journal needs no bus)
+ * @ready: called on the main loop once connected; it starts the command's work, which
+ *   ends with tendctl_run_quit()
+ *
+ * Runs one command on a fresh host and main loop.
+ *
+ * Returns: the status given to tendctl_run_quit()
+ */
+TendctlExit
+tendctl_run (TendHostScope    scope,
+             gboolean         connect,
+             TendctlReadyFunc ready,
+             gpointer         user_data)
+{
+  RunData data = { 0, };
+  TendctlExit status;
+
+  data.run.host = tend_host_new_local (scope);
+  data.run.loop = g_main_loop_new (NULL, FALSE);
+  data.run.cancellable = g_cancellable_new ();
+  data.run.status = TENDCTL_EXIT_OK;
+  data.ready = ready;
+  data.user_data = user_data;
+
+  if (connect)
+    tend_host_connect_async (data.run.host, data.run.cancellable, connect_cb, &data);
+  else
+    ready (&data.run, user_data);
+
+  /* @ready may have finished already (an error it found before sending anything). */
+  if (!data.run.done)
+    g_main_loop_run (data.run.loop);
+
+  status = data.run.status;
+  g_cancellable_cancel (data.run.cancellable);
+  g_clear_object (&data.run.host);
+  g_clear_object (&data.run.cancellable);
+  g_clear_pointer (&data.run.loop, g_main_loop_unref);
+  return status;
+}
+
+/**
+ * tendctl_run_quit:
+ *
+ * Ends the command with @status (the worse of it and any status set before).
+ */
+void
+tendctl_run_quit (TendctlRun  *run,
+                  TendctlExit  status)
+{
+  run->status = tendctl_exit_worst (run->status, status);
+  run->done = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* main                                                                                  */
+
+int
+main (int    argc,
+      char **argv)
+{
+  TendctlGlobalOptions global = { FALSE, };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autofree GOptionEntry *globals = global_entries (&global);
+  g_autoptr(GError) error = NULL;
+  gboolean version = FALSE;
+  const GOptionEntry main_entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version and exit", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("tendctl");
+
+  context = g_option_context_new ("COMMAND [ARGS…]");
+  g_option_context_set_summary (context,
+                                "Look after systemd services: the command-line twin of Tend.\n"
+                                "\n" COMMANDS_HELP);
+  g_option_context_set_description (context, EXIT_STATUS_HELP);
+  g_option_context_add_main_entries (context, globals, NULL);
+  g_option_context_add_main_entries (context, main_entries, NULL);
+  /* Stop at the command: what follows is the command's to parse. */
+  g_option_context_set_strict_posix (context, TRUE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      tendctl_usage_error (NULL, "%s", error->message);
+      return TENDCTL_EXIT_USAGE;
+    }
+
+  if (version)
+    {
+      g_autoptr(GString) text = g_string_new ("tendctl " PACKAGE_VERSION "\n");
+
+      tendctl_write (stdout, text);
+      return TENDCTL_EXIT_OK;
+    }
+
+  if (!check_scope (NULL, &global))
+    return TENDCTL_EXIT_USAGE;
+
+  if (argc < 2)
+    {
+      tendctl_usage_error (NULL, "no command given");
+      return TENDCTL_EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].func (&global, argc - 1, argv + 1);
+
+  if (argv[1][0] == '-')
+    tendctl_usage_error (NULL, "unknown option '%s'", argv[1]);
+  else
+    tendctl_usage_error (NULL, "unknown command '%s'", argv[1]);
+  return TENDCTL_EXIT_USAGE;
+}

@@ -1,0 +1,93 @@
+/* tendctl.h — what the command groups of tendctl share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "tend.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TendctlExit:
+ * @TENDCTL_EXIT_OK: everything asked for was done
+ * @TENDCTL_EXIT_FAILED: an operation failed (a job failed, timed out, was cancelled or
+ *   is not supported by the unit), or some other failure
+ * @TENDCTL_EXIT_USAGE: a usage error or invalid input; nothing was sent
+ * @TENDCTL_EXIT_NOT_FOUND: a unit does not exist
+ * @TENDCTL_EXIT_PERMISSION: the manager or polkit refused
+ * @TENDCTL_EXIT_UNREACHABLE: no bus, or no service manager on it
+ *
+ * Where one command does several things (a bulk start, a status of several units) it
+ * exits with the most serious status of all of them; see tendctl_exit_worst().
+ */
+typedef enum
+{
+  TENDCTL_EXIT_OK = 0,
+  TENDCTL_EXIT_FAILED = 1,
+  TENDCTL_EXIT_USAGE = 2,
+  TENDCTL_EXIT_NOT_FOUND = 3,
+  TENDCTL_EXIT_PERMISSION = 4,
+  TENDCTL_EXIT_UNREACHABLE = 5,
+} TendctlExit;
+
+/* The options every command accepts, before or after the command's name. */
+typedef struct
+{
+  gboolean user;
+  gboolean system;
+} TendctlGlobalOptions;
+
+/* One command-line invocation: the host it talks to and the loop it waits on. */
+typedef struct _TendctlRun TendctlRun;
+
+struct _TendctlRun
+{
+  TendHost     *host;          /* (owned) */
+  GMainLoop    *loop;          /* (owned) */
+  GCancellable *cancellable;   /* (owned) */
+  TendctlExit   status;
+  gboolean      done;          /* tendctl_run_quit() was called */
+};
+
+/* Called once the host is connected (or at once, for commands that need no bus). */
+typedef void (*TendctlReadyFunc) (TendctlRun *run,
+                                  gpointer    user_data);
+
+TendHostScope tendctl_global_options_get_scope (const TendctlGlobalOptions *options);
+
+gboolean      tendctl_parse_options   (const char            *command,
+                                       const char            *parameter_string,
+                                       const char            *summary,
+                                       const GOptionEntry    *entries,
+                                       TendctlGlobalOptions  *global,
+                                       int                   *argc,
+                                       char                ***argv);
+void          tendctl_usage_error     (const char            *command,
+                                       const char            *format,
+                                       ...) G_GNUC_PRINTF (2, 3);
+
+TendctlExit   tendctl_run             (TendHostScope          scope,
+                                       gboolean               connect,
+                                       TendctlReadyFunc       ready,
+                                       gpointer               user_data);
+void          tendctl_run_quit        (TendctlRun            *run,
+                                       TendctlExit            status);
+
+/* The commands: each parses its own arguments (argv[0] is the command's name). */
+TendctlExit   tendctl_list            (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_status          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_control         (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_logs            (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+
+G_END_DECLS
