@@ -251,16 +251,18 @@ on_job_removed (GDBusConnection *connection,
   const char *job;
   const char *unit;
   const char *result;
+  gpointer key;
   gpointer task;
 
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(uoss)")))
     return;
   g_variant_get (parameters, "(u&o&s&s)", NULL, &job, &unit, &result);
 
-  if (g_hash_table_steal_extended (self->jobs, job, NULL, &task))
+  if (g_hash_table_steal_extended (self->jobs, job, &key, &task))
     {
       complete_job (task, result);
       g_object_unref (task);
+      g_free (key);
     }
   else if (self->n_job_calls > 0)
     {
