@@ -198,6 +198,7 @@ merge_units (TendHost  *self,
   for (guint i = 0; i < units->len; i++)
     {
       GVariant *unit = units->pdata[i];
+      g_autoptr(TendService) found = NULL;
       const char *name = NULL;
       gboolean is_new;
 
@@ -205,8 +206,7 @@ merge_units (TendHost  *self,
         continue;
       g_hash_table_add (seen, (gpointer) name);
 
-      g_autoptr(TendService) found = find_service (self, name, &is_new);
-
+      found = find_service (self, name, &is_new);
       tend_service_apply_properties (found, unit);
       if (is_new)
         g_ptr_array_add (added, g_steal_pointer (&found));

@@ -830,7 +830,7 @@ tend_journal_reader_class_init (TendJournalReaderClass *klass)
 }
 
 static void
-tend_journal_reader_init (TendJournalReader *self)
+tend_journal_reader_init (G_GNUC_UNUSED TendJournalReader *self)
 {
 }
 
@@ -1010,6 +1010,15 @@ on_line_read (GObject      *source,
 
   while (has_buffered_line (self))
     {
+      /* reading from the buffer does not look at the cancellable: a handler of ::entry may
+       * have cancelled
+       */
+      if (g_cancellable_set_error_if_cancelled (self->cancellable, &error))
+        {
+          reader_finish (self, error);
+          return;
+        }
+
       line = g_data_input_stream_read_line (self->data_stream, &len, self->cancellable, &error);
       if (line == NULL)
         {
