@@ -64,7 +64,7 @@ main (int   argc,
   for (guint i = 0; i < rounds; i++)
     {
       g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GPtrArray) units = NULL;
+      g_autoptr(TendUnitList) units = NULL;
       g_autoptr(TendHost) fresh = NULL;
       gint64 t0;
       double ms;
@@ -77,7 +77,7 @@ main (int   argc,
                                               &error);
       ms = (g_get_monotonic_time () - t0) / 1000.0;
       g_assert_no_error (error);
-      n_units = units->len;
+      n_units = tend_unit_list_get_length (units);
       g_array_append_val (list_ms, ms);
       g_clear_object (&result);
 

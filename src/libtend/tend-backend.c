@@ -94,6 +94,19 @@ tend_backend_connect_finish (TendBackend   *self,
   return TEND_BACKEND_GET_IFACE (self)->connect_finish (self, result, error);
 }
 
+/**
+ * tend_backend_watch:
+ *
+ * Starts the change signals (unit-changed, unit-new, unit-removed, unit-files-changed).
+ * Calling it again does nothing.
+ */
+void
+tend_backend_watch (TendBackend *self)
+{
+  g_return_if_fail (TEND_IS_BACKEND (self));
+  TEND_BACKEND_GET_IFACE (self)->watch (self);
+}
+
 void
 tend_backend_list_units_async (TendBackend         *self,
                                TendListFlags        flags,
@@ -108,9 +121,9 @@ tend_backend_list_units_async (TendBackend         *self,
 /**
  * tend_backend_list_units_finish:
  *
- * Returns: (transfer container) (element-type GVariant): one `a{sv}` per unit
+ * Returns: (transfer full): the units
  */
-GPtrArray *
+TendUnitList *
 tend_backend_list_units_finish (TendBackend   *self,
                                 GAsyncResult  *result,
                                 GError       **error)

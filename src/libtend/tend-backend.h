@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "tend-journal.h"
+#include "tend-unit-list.h"
 
 G_BEGIN_DECLS
 
@@ -50,11 +51,16 @@ G_DECLARE_INTERFACE (TendBackend, tend_backend, TEND, BACKEND, GObject)
 /**
  * TendBackendInterface:
  *
- * Backends speak in systemd's own vocabulary: a unit is described by an `a{sv}`
+ * Backends speak in systemd's own vocabulary: a unit's details are an `a{sv}`
  * dictionary keyed by systemd's property names, which TendService knows how to apply.
- * Lists are `GPtrArray`s of `GVariant` dictionaries that carry at least `Id`.
+ * A list of units is a TendUnitList, one summary line per unit.
  *
- * Signals (emitted on the thread-default main context the backend was connected on):
+ * Connecting makes no subscription: a one-shot caller (a `tendctl list`) pays for
+ * nothing it does not use. watch() starts the change signals; operations that wait
+ * for a job subscribe to what they need by themselves.
+ *
+ * Signals (emitted on the thread-default main context the backend was connected on,
+ * after watch()):
  * - `unit-changed` (name, a{sv}): properties of a unit changed;
  * - `unit-new` (name) and `unit-removed` (name): the manager loaded or dropped a unit;
  * - `unit-files-changed`: installed unit files changed (enable, disable, daemon-reload);
@@ -72,12 +78,15 @@ struct _TendBackendInterface
                                        GAsyncResult         *result,
                                        GError              **error);
 
+  void         (*watch)               (TendBackend          *self);
+
   void         (*list_units_async)    (TendBackend          *self,
                                        TendListFlags         flags,
                                        GCancellable         *cancellable,
                                        GAsyncReadyCallback   callback,
                                        gpointer              user_data);
-  GPtrArray *  (*list_units_finish)   (TendBackend          *self,
+  TendUnitList *
+               (*list_units_finish)   (TendBackend          *self,
                                        GAsyncResult         *result,
                                        GError              **error);
 
@@ -115,12 +124,13 @@ void               tend_backend_connect_async    (TendBackend          *self,
 gboolean           tend_backend_connect_finish   (TendBackend          *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+void               tend_backend_watch            (TendBackend          *self);
 void               tend_backend_list_units_async (TendBackend          *self,
                                                   TendListFlags         flags,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
-GPtrArray         *tend_backend_list_units_finish (TendBackend         *self,
+TendUnitList      *tend_backend_list_units_finish (TendBackend         *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 void               tend_backend_get_unit_async   (TendBackend          *self,

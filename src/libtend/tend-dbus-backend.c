@@ -37,13 +37,14 @@ struct _TendDbusBackend
   char *address;                  /* (owned) (nullable) */
   GDBusConnection *connection;    /* (owned) (nullable) */
   guint signal_ids[6];
+  gboolean subscribed;
   gulong closed_id;
 
   GHashTable *jobs;               /* (owned) job path → (owned) GTask waiting for it */
   GHashTable *early_results;      /* (owned) job path → (owned) result, see on_job_removed */
   guint n_job_calls;              /* action calls whose reply has not come yet */
 
-  GPtrArray *unit_files;          /* (owned) (nullable) cached ListUnitFiles as a{sv} */
+  TendUnitList *unit_files;       /* (owned) (nullable) cached ListUnitFiles */
   GPtrArray *unit_files_waiters;  /* (owned) (nullable) tasks waiting for ListUnitFiles */
 };
 
@@ -343,7 +344,7 @@ on_unit_files_changed (GDBusConnection *connection,
         return;
     }
 
-  g_clear_pointer (&self->unit_files, g_ptr_array_unref);
+  g_clear_pointer (&self->unit_files, tend_unit_list_unref);
   g_signal_emit_by_name (self, "unit-files-changed");
 }
 
@@ -363,8 +364,13 @@ on_connection_closed (GDBusConnection *connection,
   g_signal_emit_by_name (self, "disconnected", lost);
 }
 
+static void subscribed_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* Asks the bus for systemd's signals and systemd to send them. Nothing waits for the
+ * answers: the bus handles one connection's messages in order, so a call made after
+ * this one is matched and subscribed before systemd can answer it with a signal. */
 static void
-subscribe_signals (TendDbusBackend *self)
+ensure_subscribed (TendDbusBackend *self)
 {
   static const struct {
     const char *interface;
@@ -381,6 +387,10 @@ subscribe_signals (TendDbusBackend *self)
 
   G_STATIC_ASSERT (G_N_ELEMENTS (subscriptions) == G_N_ELEMENTS (self->signal_ids));
 
+  if (self->subscribed)
+    return;
+  self->subscribed = TRUE;
+
   for (guint i = 0; i < G_N_ELEMENTS (subscriptions); i++)
     {
       gboolean is_manager = g_str_equal (subscriptions[i].interface, SYSTEMD_MANAGER);
@@ -394,8 +404,9 @@ subscribe_signals (TendDbusBackend *self)
                                             subscriptions[i].callback, self, NULL);
     }
 
-  self->closed_id = g_signal_connect (self->connection, "closed",
-                                      G_CALLBACK (on_connection_closed), self);
+  g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                          "Subscribe", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          subscribed_cb, g_object_ref (self));
 }
 
 static void
@@ -410,6 +421,7 @@ unsubscribe_signals (TendDbusBackend *self)
         g_dbus_connection_signal_unsubscribe (self->connection, self->signal_ids[i]);
         self->signal_ids[i] = 0;
       }
+  self->subscribed = FALSE;
   g_clear_signal_handler (&self->closed_id, self->connection);
 }
 
@@ -455,32 +467,24 @@ find_bus_address (GBusType   bus_type,
 }
 
 static void
-subscribe_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+subscribed_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  TendDbusBackend *self = g_task_get_source_object (task);
+  g_autoptr(TendDbusBackend) self = user_data;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *remote = NULL;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
-  if (reply == NULL)
-    {
-      g_autofree char *remote = g_dbus_error_get_remote_error (error);
+  if (reply != NULL)
+    return;
 
-      /* A second Subscribe from the same connection is refused; that is fine. */
-      if (!remote_error_is (remote, "org.freedesktop.systemd1.AlreadySubscribed"))
-        {
-          unsubscribe_signals (self);
-          g_clear_object (&self->connection);
-          g_task_return_error (task, translate_error (self, error, NULL,
-                                                      "subscribe to systemd's signals"));
-          return;
-        }
-    }
-
-  g_task_return_boolean (task, TRUE);
+  /* A second Subscribe from the same connection is refused; that is fine. Anything
+   * else (no systemd on the bus) fails the calls that follow, with their own errors. */
+  remote = g_dbus_error_get_remote_error (error);
+  if (!remote_error_is (remote, "org.freedesktop.systemd1.AlreadySubscribed"))
+    g_debug ("subscribing to %s failed: %s", self->host_label, error->message);
 }
 
 static void
@@ -489,7 +493,6 @@ connection_ready_cb (GObject      *object,
                      gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
   TendDbusBackend *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
@@ -511,9 +514,18 @@ connection_ready_cb (GObject      *object,
     }
 
   g_dbus_connection_set_exit_on_close (self->connection, FALSE);
-  subscribe_signals (self);
-  call_manager (self, "Subscribe", NULL, NULL, cancellable,
-                subscribe_cb, g_steal_pointer (&task));
+  self->closed_id = g_signal_connect (self->connection, "closed",
+                                      G_CALLBACK (on_connection_closed), self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+tend_dbus_backend_watch (TendBackend *backend)
+{
+  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
+
+  g_return_if_fail (self->connection != NULL);
+  ensure_subscribed (self);
 }
 
 static void
@@ -561,97 +573,45 @@ tend_dbus_backend_connect_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* List                                                                                  */
 
-static GVariant *
-unit_summary (const char *name,
-              const char *description,
-              const char *load_state,
-              const char *active_state,
-              const char *sub_state,
-              const char *job_type,
-              const char *unit_file_state,
-              const char *fragment_path)
-{
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&builder, "{sv}", "Id", g_variant_new_string (name));
-  if (description != NULL)
-    g_variant_builder_add (&builder, "{sv}", "Description", g_variant_new_string (description));
-  if (load_state != NULL)
-    g_variant_builder_add (&builder, "{sv}", "LoadState", g_variant_new_string (load_state));
-  g_variant_builder_add (&builder, "{sv}", "ActiveState", g_variant_new_string (active_state));
-  g_variant_builder_add (&builder, "{sv}", "SubState", g_variant_new_string (sub_state));
-  if (job_type != NULL)
-    g_variant_builder_add (&builder, "{sv}", "X-Tend-JobType", g_variant_new_string (job_type));
-  if (unit_file_state != NULL)
-    g_variant_builder_add (&builder, "{sv}", "UnitFileState",
-                           g_variant_new_string (unit_file_state));
-  if (fragment_path != NULL)
-    g_variant_builder_add (&builder, "{sv}", "FragmentPath", g_variant_new_string (fragment_path));
-  return g_variant_ref_sink (g_variant_builder_end (&builder));
-}
-
 typedef struct
 {
   TendListFlags flags;
-  GPtrArray *units;          /* (owned) (nullable) a{sv} from ListUnits */
+  TendUnitList *units;       /* (owned) (nullable) from ListUnits */
 } ListData;
 
 static void
 list_data_free (ListData *data)
 {
-  g_clear_pointer (&data->units, g_ptr_array_unref);
+  g_clear_pointer (&data->units, tend_unit_list_unref);
   g_free (data);
 }
 
-/* Adds the installed unit files that are not loaded, and the unit-file state of those
- * that are, to the loaded list. */
-static GPtrArray *
-merge_unit_files (GPtrArray *loaded,
-                  GPtrArray *files)
+/* The loaded units, with their unit-file state where a file is installed, then the
+ * installed files that are not loaded. */
+static TendUnitList *
+merge_unit_files (TendUnitList *loaded,
+                  TendUnitList *files)
 {
-  g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *merged = g_ptr_array_new_full (loaded->len + files->len,
-                                            (GDestroyNotify) g_variant_unref);
+  guint n_loaded = tend_unit_list_get_length (loaded);
+  guint n_files = tend_unit_list_get_length (files);
+  TendUnitList *merged = tend_unit_list_new (n_loaded + n_files);
 
-  for (guint i = 0; i < files->len; i++)
+  for (guint i = 0; i < n_loaded; i++)
     {
-      const char *name = NULL;
+      TendUnitInfo info = *tend_unit_list_get (loaded, i);
+      const TendUnitInfo *file = tend_unit_list_lookup (files, info.name);
 
-      g_variant_lookup (files->pdata[i], "Id", "&s", &name);
-      g_hash_table_insert (by_name, (gpointer) name, files->pdata[i]);
-    }
-
-  for (guint i = 0; i < loaded->len; i++)
-    {
-      GVariant *unit = loaded->pdata[i];
-      const char *name = NULL;
-      GVariant *file;
-
-      g_variant_lookup (unit, "Id", "&s", &name);
-      file = g_hash_table_lookup (by_name, name);
       if (file != NULL)
-        {
-          GVariantDict dict;
-          const char *state = NULL;
-
-          g_variant_lookup (file, "UnitFileState", "&s", &state);
-          g_variant_dict_init (&dict, unit);
-          g_variant_dict_insert (&dict, "UnitFileState", "s", state);
-          g_ptr_array_add (merged, g_variant_ref_sink (g_variant_dict_end (&dict)));
-          g_hash_table_remove (by_name, name);
-        }
-      else
-        g_ptr_array_add (merged, g_variant_ref (unit));
+        info.unit_file_state = file->unit_file_state;
+      tend_unit_list_add (merged, &info);
     }
 
-  for (guint i = 0; i < files->len; i++)
+  for (guint i = 0; i < n_files; i++)
     {
-      const char *name = NULL;
+      const TendUnitInfo *file = tend_unit_list_get (files, i);
 
-      g_variant_lookup (files->pdata[i], "Id", "&s", &name);
-      if (g_hash_table_contains (by_name, name))
-        g_ptr_array_add (merged, g_variant_ref (files->pdata[i]));
+      if (tend_unit_list_lookup (loaded, file->name) == NULL)
+        tend_unit_list_add (merged, file);
     }
 
   return merged;
@@ -665,10 +625,10 @@ finish_list (GTask *task)
 
   if (data->flags & TEND_LIST_UNIT_FILES)
     g_task_return_pointer (task, merge_unit_files (data->units, self->unit_files),
-                           (GDestroyNotify) g_ptr_array_unref);
+                           (GDestroyNotify) tend_unit_list_unref);
   else
-    g_task_return_pointer (task, g_ptr_array_ref (data->units),
-                           (GDestroyNotify) g_ptr_array_unref);
+    g_task_return_pointer (task, tend_unit_list_ref (data->units),
+                           (GDestroyNotify) tend_unit_list_unref);
 }
 
 static void
@@ -684,19 +644,25 @@ list_unit_files_cb (GObject      *object,
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (reply != NULL)
     {
-      g_autoptr(GVariantIter) iter = NULL;
-      const char *path;
-      const char *state;
+      g_autoptr(GVariant) files = g_variant_get_child_value (reply, 0);
+      gsize n = g_variant_n_children (files);
 
-      g_clear_pointer (&self->unit_files, g_ptr_array_unref);
-      self->unit_files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-      g_variant_get (reply, "(a(ss))", &iter);
-      while (g_variant_iter_next (iter, "(&s&s)", &path, &state))
+      g_clear_pointer (&self->unit_files, tend_unit_list_unref);
+      self->unit_files = tend_unit_list_new (n);
+      for (gsize i = 0; i < n; i++)
         {
-          g_autofree char *name = g_path_get_basename (path);
+          const char *path, *state;
+          g_autofree char *name = NULL;
+          TendUnitInfo info = { 0 };
 
-          g_ptr_array_add (self->unit_files,
-                           unit_summary (name, NULL, NULL, "inactive", "dead", NULL, state, path));
+          g_variant_get_child (files, i, "(&s&s)", &path, &state);
+          name = g_path_get_basename (path);
+          info.name = name;
+          info.active_state = "inactive";
+          info.sub_state = "dead";
+          info.unit_file_state = state;
+          info.fragment_path = path;
+          tend_unit_list_add (self->unit_files, &info);
         }
     }
 
@@ -720,9 +686,9 @@ list_units_cb (GObject      *object,
   TendDbusBackend *self = g_task_get_source_object (task);
   ListData *data = g_task_get_task_data (task);
   g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) units = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariantIter) iter = NULL;
-  const char *name, *description, *load, *active, *sub, *job_type;
+  gsize n;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (reply == NULL)
@@ -731,14 +697,21 @@ list_units_cb (GObject      *object,
       return;
     }
 
-  g_variant_get (reply, "(a(ssssssouso))", &iter);
-  data->units = g_ptr_array_new_full (g_variant_iter_n_children (iter),
-                                      (GDestroyNotify) g_variant_unref);
-  while (g_variant_iter_next (iter, "(&s&s&s&s&s&s&ou&s&o)",
-                              &name, &description, &load, &active, &sub,
-                              NULL, NULL, NULL, &job_type, NULL))
-    g_ptr_array_add (data->units,
-                     unit_summary (name, description, load, active, sub, job_type, NULL, NULL));
+  /* a(ssssssouso): name, description, load, active, sub, following, path, job id,
+   * job type, job path. */
+  units = g_variant_get_child_value (reply, 0);
+  n = g_variant_n_children (units);
+  data->units = tend_unit_list_new (n);
+  for (gsize i = 0; i < n; i++)
+    {
+      TendUnitInfo info = { 0 };
+
+      g_variant_get_child (units, i, "(&s&s&s&s&s&s&ou&s&o)",
+                           &info.name, &info.description, &info.load_state,
+                           &info.active_state, &info.sub_state, NULL, NULL, NULL,
+                           &info.job_type, NULL);
+      tend_unit_list_add (data->units, &info);
+    }
 
   if (!(data->flags & TEND_LIST_UNIT_FILES) || self->unit_files != NULL)
     {
@@ -785,7 +758,7 @@ tend_dbus_backend_list_units_async (TendBackend         *backend,
                 list_units_cb, g_steal_pointer (&task));
 }
 
-static GPtrArray *
+static TendUnitList *
 tend_dbus_backend_list_units_finish (TendBackend   *backend,
                                      GAsyncResult  *result,
                                      GError       **error)
@@ -1170,6 +1143,7 @@ tend_dbus_backend_run_action_async (TendBackend         *backend,
       return;
     }
 
+  ensure_subscribed (self);  /* for JobRemoved */
   self->n_job_calls++;
   call_manager (self, method, g_variant_new ("(ss)", name, "replace"), "(o)", cancellable,
                 job_queued_cb, g_steal_pointer (&task));
@@ -1261,7 +1235,7 @@ tend_dbus_backend_dispose (GObject *object)
       fail_pending_jobs (self, error);
     }
   g_clear_object (&self->connection);
-  g_clear_pointer (&self->unit_files, g_ptr_array_unref);
+  g_clear_pointer (&self->unit_files, tend_unit_list_unref);
 
   G_OBJECT_CLASS (tend_dbus_backend_parent_class)->dispose (object);
 }
@@ -1293,6 +1267,7 @@ tend_dbus_backend_iface_init (TendBackendInterface *iface)
 {
   iface->connect_async = tend_dbus_backend_connect_async;
   iface->connect_finish = tend_dbus_backend_connect_finish;
+  iface->watch = tend_dbus_backend_watch;
   iface->list_units_async = tend_dbus_backend_list_units_async;
   iface->list_units_finish = tend_dbus_backend_list_units_finish;
   iface->get_unit_async = tend_dbus_backend_get_unit_async;

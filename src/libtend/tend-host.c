@@ -27,6 +27,7 @@ struct _TendHost
   TendHostScope scope;
   TendBackend *backend;        /* (owned) */
   gboolean connected;
+  gboolean follow_changes;
 
   GListStore *services;        /* (owned) of TendService, sorted by name */
   GHashTable *by_name;         /* (owned) name → (unowned) TendService in services */
@@ -47,6 +48,7 @@ enum {
   PROP_SCOPE,
   PROP_BACKEND,
   PROP_CONNECTED,
+  PROP_FOLLOW_CHANGES,
   PROP_SERVICES,
   N_PROPS
 };
@@ -185,29 +187,26 @@ find_service (TendHost   *self,
   return tend_service_new (name);
 }
 
-/* Brings the model to @units (a{sv} dictionaries with "Id"): updates services in
- * place, adds the new ones and removes those that are gone, each as its own change. */
+/* Brings the model to @units: updates services in place, adds the new ones and
+ * removes those that are gone, each as its own change. */
 static void
-merge_units (TendHost  *self,
-             GPtrArray *units)
+merge_units (TendHost     *self,
+             TendUnitList *units)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_units = tend_unit_list_get_length (units);
   guint n;
 
-  for (guint i = 0; i < units->len; i++)
+  for (guint i = 0; i < n_units; i++)
     {
-      GVariant *unit = units->pdata[i];
+      const TendUnitInfo *unit = tend_unit_list_get (units, i);
       g_autoptr(TendService) found = NULL;
-      const char *name = NULL;
       gboolean is_new;
 
-      if (!g_variant_lookup (unit, "Id", "&s", &name))
-        continue;
-      g_hash_table_add (seen, (gpointer) name);
-
-      found = find_service (self, name, &is_new);
-      tend_service_apply_properties (found, unit);
+      g_hash_table_add (seen, (gpointer) unit->name);
+      found = find_service (self, unit->name, &is_new);
+      tend_service_apply_unit_info (found, unit);
       if (is_new)
         g_ptr_array_add (added, g_steal_pointer (&found));
     }
@@ -361,6 +360,8 @@ connect_cb (GObject      *object,
       return;
     }
 
+  if (self->follow_changes)
+    tend_backend_watch (self->backend);
   if (!self->connected)
     {
       self->connected = TRUE;
@@ -406,7 +407,7 @@ refresh_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   TendHost *self = g_task_get_source_object (task);
-  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(TendUnitList) units = NULL;
   GError *error = NULL;
 
   units = tend_backend_list_units_finish (TEND_BACKEND (object), result, &error);
@@ -668,6 +669,7 @@ tend_host_get_property (GObject    *object,
     case PROP_SCOPE: g_value_set_enum (value, self->scope); break;
     case PROP_BACKEND: g_value_set_object (value, self->backend); break;
     case PROP_CONNECTED: g_value_set_boolean (value, self->connected); break;
+    case PROP_FOLLOW_CHANGES: g_value_set_boolean (value, self->follow_changes); break;
     case PROP_SERVICES: g_value_set_object (value, self->services); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -689,6 +691,7 @@ tend_host_set_property (GObject      *object,
     case PROP_KIND: self->kind = g_value_get_enum (value); break;
     case PROP_SCOPE: self->scope = g_value_get_enum (value); break;
     case PROP_BACKEND: self->backend = g_value_dup_object (value); break;
+    case PROP_FOLLOW_CHANGES: tend_host_set_follow_changes (self, g_value_get_boolean (value)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -722,6 +725,13 @@ tend_host_class_init (TendHostClass *klass)
   properties[PROP_CONNECTED] =
     g_param_spec_boolean ("connected", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FOLLOW_CHANGES] =
+    g_param_spec_boolean ("follow-changes", NULL,
+                          "Whether the service list follows the host's changes as they happen; "
+                          "a one-shot reader (a command line listing) turns it off before "
+                          "connecting and saves the subscription",
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SERVICES] =
     g_param_spec_object ("services", NULL, "The host's units, sorted by name",
                          G_TYPE_LIST_MODEL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -736,6 +746,7 @@ tend_host_init (TendHost *self)
   self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   self->detached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
+  self->follow_changes = TRUE;
 }
 
 /**
@@ -809,6 +820,28 @@ tend_host_get_backend (TendHost *self)
 {
   g_return_val_if_fail (TEND_IS_HOST (self), NULL);
   return self->backend;
+}
+
+gboolean
+tend_host_get_follow_changes (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), FALSE);
+  return self->follow_changes;
+}
+
+void
+tend_host_set_follow_changes (TendHost *self,
+                              gboolean  follow_changes)
+{
+  g_return_if_fail (TEND_IS_HOST (self));
+
+  follow_changes = !!follow_changes;
+  if (self->follow_changes == follow_changes)
+    return;
+  self->follow_changes = follow_changes;
+  if (follow_changes && self->connected)
+    tend_backend_watch (self->backend);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW_CHANGES]);
 }
 
 gboolean

@@ -44,6 +44,9 @@ TendHostKind   tend_host_get_kind            (TendHost             *self);
 TendHostScope  tend_host_get_scope           (TendHost             *self);
 TendBackend   *tend_host_get_backend         (TendHost             *self);
 gboolean       tend_host_get_connected       (TendHost             *self);
+gboolean       tend_host_get_follow_changes  (TendHost             *self);
+void           tend_host_set_follow_changes  (TendHost             *self,
+                                              gboolean              follow_changes);
 GListModel    *tend_host_get_services        (TendHost             *self);
 TendService   *tend_host_lookup_service      (TendHost             *self,
                                               const char           *name);

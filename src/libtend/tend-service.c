@@ -223,11 +223,6 @@ tend_service_apply_properties (TendService *self,
           if (id == 0)
             set_string (self, &self->job_type, NULL, PROP_JOB_TYPE);
         }
-      else if (IS ("X-Tend-JobType", "s"))
-        {
-          const char *job = g_variant_get_string (value, NULL);
-          set_string (self, &self->job_type, job[0] ? job : NULL, PROP_JOB_TYPE);
-        }
       else if (IS ("MemoryCurrent", "t"))
         {
           memory_current_seen = TRUE;
@@ -244,6 +239,37 @@ tend_service_apply_properties (TendService *self,
     set_memory (self, memory_rss, TEND_MEMORY_SOURCE_PROCESS_RSS);
   else if (memory_current_seen)
     set_memory (self, TEND_UNSET, TEND_MEMORY_SOURCE_NONE);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * tend_service_apply_unit_info:
+ * @info: the unit's line in a list; %NULL fields leave their property alone
+ *
+ * The cheap update a list refresh makes for each of a thousand units.
+ */
+void
+tend_service_apply_unit_info (TendService        *self,
+                              const TendUnitInfo *info)
+{
+  g_return_if_fail (TEND_IS_SERVICE (self));
+  g_return_if_fail (info != NULL);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+#define APPLY(field, prop_id) \
+  if (info->field != NULL) \
+    set_string (self, &self->field, info->field, prop_id)
+  APPLY (description, PROP_DESCRIPTION);
+  APPLY (load_state, PROP_LOAD_STATE);
+  APPLY (active_state, PROP_ACTIVE_STATE);
+  APPLY (sub_state, PROP_SUB_STATE);
+  APPLY (unit_file_state, PROP_UNIT_FILE_STATE);
+  APPLY (fragment_path, PROP_FRAGMENT_PATH);
+#undef APPLY
+  if (info->job_type != NULL)
+    set_string (self, &self->job_type, info->job_type[0] ? info->job_type : NULL, PROP_JOB_TYPE);
 
   g_object_thaw_notify (G_OBJECT (self));
 }

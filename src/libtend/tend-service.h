@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "tend-unit-list.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -39,6 +41,8 @@ G_DECLARE_FINAL_TYPE (TendService, tend_service, TEND, SERVICE, GObject)
 TendService      *tend_service_new                (const char       *name);
 void              tend_service_apply_properties   (TendService      *self,
                                                    GVariant         *properties);
+void              tend_service_apply_unit_info    (TendService      *self,
+                                                   const TendUnitInfo *info);
 
 const char       *tend_service_get_name           (TendService      *self);
 const char       *tend_service_get_description    (TendService      *self);

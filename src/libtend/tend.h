@@ -10,4 +10,5 @@
 #include "tend-host.h"
 #include "tend-journal.h"
 #include "tend-service.h"
+#include "tend-unit-list.h"
 #include "tend-unit-name.h"

@@ -201,12 +201,11 @@ tendctl_control (TendctlGlobalOptions  *global,
   ControlData data = { NULL, };
   const char *command = argv[0];
   g_auto(GStrv) units = NULL;
-  guint n_invalid = 0;
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
       "Print a JSON array with one result per unit", NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, "UNIT…" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -224,25 +223,11 @@ tendctl_control (TendctlGlobalOptions  *global,
       return TENDCTL_EXIT_USAGE;
     }
 
-  for (guint i = 0; units[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!tend_unit_name_validate (units[i], &error))
-        {
-          tendctl_print_error ("%s", error->message);
-          n_invalid++;
-        }
-    }
-  if (n_invalid > 0)
-    {
-      guint n_units = g_strv_length (units);
-
-      if (n_units > 1)
-        tendctl_print_error ("nothing was done: %u of the %u unit names %s not valid",
-                             n_invalid, n_units, n_invalid == 1 ? "is" : "are");
-      return TENDCTL_EXIT_USAGE;
-    }
+  /* Every name first: one bad name refuses the whole bulk, before anything is sent. */
+  if (!tendctl_check_units ((const char * const *) units,
+                            data.action == TEND_UNIT_ACTION_ENABLE ||
+                            data.action == TEND_UNIT_ACTION_DISABLE))
+    return TENDCTL_EXIT_USAGE;
 
   data.items = g_array_sized_new (FALSE, TRUE, sizeof (ControlItem), g_strv_length (units));
   g_array_set_clear_func (data.items, (GDestroyNotify) control_item_clear);

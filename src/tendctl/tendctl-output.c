@@ -13,6 +13,12 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+/* G_USEC_PER_SEC is an int: products of it overflow. */
+#define USEC_PER_SEC  G_GINT64_CONSTANT (1000000)
+#define USEC_PER_MIN  (60 * USEC_PER_SEC)
+#define USEC_PER_HOUR (60 * USEC_PER_MIN)
+#define USEC_PER_DAY  (24 * USEC_PER_HOUR)
+
 /* ------------------------------------------------------------------------------------ */
 /* Terminal and output                                                                   */
 
@@ -257,7 +263,7 @@ tendctl_json_add_strv (JsonBuilder        *builder,
 char *
 tendctl_format_timestamp (gint64 realtime_usec)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (realtime_usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (realtime_usec / USEC_PER_SEC);
 
   if (time == NULL)
     return g_strdup ("?");
@@ -273,11 +279,11 @@ tendctl_format_relative (gint64 realtime_usec,
     gint64 usec;
     const char *suffix;
   } units[] = {
-    { G_USEC_PER_SEC * 60 * 60 * 24 * 365, "y" },
-    { G_USEC_PER_SEC * 60 * 60 * 24, "d" },
-    { G_USEC_PER_SEC * 60 * 60, "h" },
-    { G_USEC_PER_SEC * 60, "min" },
-    { G_USEC_PER_SEC, "s" },
+    { 365 * USEC_PER_DAY, "y" },
+    { USEC_PER_DAY, "d" },
+    { USEC_PER_HOUR, "h" },
+    { USEC_PER_MIN, "min" },
+    { USEC_PER_SEC, "s" },
     { 1000, "ms" },
   };
   gboolean future = realtime_usec > now_usec;
@@ -294,7 +300,7 @@ tendctl_format_relative (gint64 realtime_usec,
 
       g_string_append_printf (out, "%" G_GINT64_FORMAT "%s", n, units[i].suffix);
       rest = (distance % units[i].usec) / (i + 1 < G_N_ELEMENTS (units) ? units[i + 1].usec : 1);
-      if (rest > 0 && i + 1 < G_N_ELEMENTS (units) && units[i].usec > G_USEC_PER_SEC)
+      if (rest > 0 && i + 1 < G_N_ELEMENTS (units) && units[i].usec > USEC_PER_SEC)
         g_string_append_printf (out, " %" G_GINT64_FORMAT "%s", rest, units[i + 1].suffix);
       break;
     }
@@ -324,20 +330,19 @@ tendctl_format_bytes (guint64 bytes)
 char *
 tendctl_format_nsec (guint64 nsec)
 {
-  guint64 usec = nsec / 1000;
+  gint64 usec = (gint64) MIN (nsec / 1000, (guint64) G_MAXINT64);
 
   if (usec < 1000)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT "us", usec);
-  if (usec < G_USEC_PER_SEC)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT "ms", usec / 1000);
-  if (usec < 60 * G_USEC_PER_SEC)
-    return g_strdup_printf ("%.3fs", usec / (double) G_USEC_PER_SEC);
-  if (usec < 60 * 60 * G_USEC_PER_SEC)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT "min %.3fs", usec / (60 * G_USEC_PER_SEC),
-                            (usec % (60 * G_USEC_PER_SEC)) / (double) G_USEC_PER_SEC);
-  return g_strdup_printf ("%" G_GUINT64_FORMAT "h %" G_GUINT64_FORMAT "min",
-                          usec / (60 * 60 * G_USEC_PER_SEC),
-                          (usec % (60 * 60 * G_USEC_PER_SEC)) / (60 * G_USEC_PER_SEC));
+    return g_strdup_printf ("%" G_GINT64_FORMAT "us", usec);
+  if (usec < USEC_PER_SEC)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "ms", usec / 1000);
+  if (usec < USEC_PER_MIN)
+    return g_strdup_printf ("%.3fs", usec / (double) USEC_PER_SEC);
+  if (usec < USEC_PER_HOUR)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "min %.3fs", usec / USEC_PER_MIN,
+                            (usec % USEC_PER_MIN) / (double) USEC_PER_SEC);
+  return g_strdup_printf ("%" G_GINT64_FORMAT "h %" G_GINT64_FORMAT "min",
+                          usec / USEC_PER_HOUR, (usec % USEC_PER_HOUR) / USEC_PER_MIN);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -361,12 +361,11 @@ tendctl_status (TendctlGlobalOptions  *global,
 {
   StatusData data = { NULL, };
   g_auto(GStrv) units = NULL;
-  gboolean invalid = FALSE;
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
       "Print a JSON array with one object per unit", NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, "UNIT…" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -382,17 +381,7 @@ tendctl_status (TendctlGlobalOptions  *global,
     }
 
   /* Every name first: a typo stops the command before anything is sent. */
-  for (guint i = 0; units[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!tend_unit_name_validate (units[i], &error))
-        {
-          tendctl_print_error ("%s", error->message);
-          invalid = TRUE;
-        }
-    }
-  if (invalid)
+  if (!tendctl_check_units ((const char * const *) units, FALSE))
     return TENDCTL_EXIT_USAGE;
 
   data.items = g_array_sized_new (FALSE, TRUE, sizeof (StatusItem), g_strv_length (units));

@@ -14,6 +14,7 @@
 
 #include <locale.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "tendctl.h"
 #include "tendctl-output.h"
@@ -64,8 +65,7 @@ static const struct {
   "  5  the service manager could not be reached (no bus, no manager)\n" \
   "With several units the most serious status wins: 5 > 4 > 3 > 2 > 1 > 0.\n" \
   "\n" \
-  "Run 'tendctl COMMAND --help' for the options of a command. See tendctl(1) and\n" \
-  "docs/tendctl.md for the output formats."
+  "Run 'tendctl COMMAND --help' for the options of a command."
 
 /* ------------------------------------------------------------------------------------ */
 /* Options                                                                               */
@@ -127,6 +127,50 @@ tendctl_usage_error (const char *command,
                            "Run 'tendctl --help' for the list of commands.\n");
   fflush (stdout);
   tendctl_write (stderr, text);
+}
+
+/**
+ * tendctl_check_units:
+ * @units: the unit names a person typed
+ * @allow_templates: whether a template ("getty@.service") is fine here: it is for
+ *   enable and disable, while a template cannot be started, stopped or shown
+ *
+ * Checks every name before anything is sent, and says what is wrong with each bad one.
+ *
+ * Returns: %TRUE if all are valid; otherwise the caller exits with %TENDCTL_EXIT_USAGE
+ */
+gboolean
+tendctl_check_units (const char * const *units,
+                     gboolean            allow_templates)
+{
+  guint n_invalid = 0;
+  guint n_units = 0;
+
+  for (; units[n_units] != NULL; n_units++)
+    {
+      const char *name = units[n_units];
+      g_autoptr(GError) error = NULL;
+
+      if (!tend_unit_name_validate (name, &error))
+        {
+          tendctl_print_error ("%s", error->message);
+          n_invalid++;
+        }
+      else if (!allow_templates && tend_unit_name_is_template (name))
+        {
+          const char *at = strchr (name, '@');
+
+          tendctl_print_error ("'%s' is a template, not a unit: name one of its instances, "
+                               "such as '%.*s@INSTANCE%s'",
+                               name, (int) (at - name), name, at + 1);
+          n_invalid++;
+        }
+    }
+
+  if (n_invalid > 0 && n_units > 1)
+    tendctl_print_error ("nothing was sent: %u of the %u unit names %s not valid",
+                         n_invalid, n_units, n_invalid == 1 ? "is" : "are");
+  return n_invalid == 0;
 }
 
 /**

@@ -65,6 +65,8 @@ gboolean      tendctl_parse_options   (const char            *command,
                                        TendctlGlobalOptions  *global,
                                        int                   *argc,
                                        char                ***argv);
+gboolean      tendctl_check_units     (const char * const    *units,
+                                       gboolean               allow_templates);
 void          tendctl_usage_error     (const char            *command,
                                        const char            *format,
                                        ...) G_GNUC_PRINTF (2, 3);
