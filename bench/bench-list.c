@@ -47,7 +47,9 @@ main (int   argc,
 {
   guint rounds = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 200;
   g_autoptr(TendHost) host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  g_autoptr(GArray) raw_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) list_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GArray) fill_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) update_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GAsyncResult) connected = NULL;
@@ -61,6 +63,11 @@ main (int   argc,
       return 1;
     }
 
+  /* The floor: the same D-Bus call with nothing done to its answer (a plain GDBus
+   * connection, which a benchmark may open synchronously). */
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+
   for (guint i = 0; i < rounds; i++)
     {
       g_autoptr(GAsyncResult) result = NULL;
@@ -68,6 +75,16 @@ main (int   argc,
       g_autoptr(TendHost) fresh = NULL;
       gint64 t0;
       double ms;
+
+      t0 = g_get_monotonic_time ();
+      g_dbus_connection_call (bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                              "org.freedesktop.systemd1.Manager", "ListUnits", NULL, NULL,
+                              G_DBUS_CALL_FLAGS_NONE, -1, NULL, store_result, &result);
+      g_variant_unref (g_dbus_connection_call_finish (bus, wait_for (&result), &error));
+      ms = (g_get_monotonic_time () - t0) / 1000.0;
+      g_assert_no_error (error);
+      g_array_append_val (raw_ms, ms);
+      g_clear_object (&result);
 
       /* The backend alone: ListUnits and its parse. */
       t0 = g_get_monotonic_time ();
@@ -100,6 +117,7 @@ main (int   argc,
     }
 
   g_print ("units listed: %u, rounds: %u\n", n_units, rounds);
+  g_print ("bare GDBus ListUnits call:  median %.2f ms\n", median (raw_ms));
   g_print ("backend ListUnits + parse: median %.2f ms\n", median (list_ms));
   g_print ("host refresh, empty model: median %.2f ms\n", median (fill_ms));
   g_print ("host refresh, full model:  median %.2f ms\n", median (update_ms));

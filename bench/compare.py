@@ -7,6 +7,7 @@ import sys
 import time
 
 build, rounds = sys.argv[1], int(sys.argv[2])
+in_process_only = len(sys.argv) > 3 and sys.argv[3] == "--in-process-only"
 tendctl = os.path.join(build, "src", "tendctl", "tendctl")
 bench_list = os.path.join(build, "bench", "bench-list")
 
@@ -43,7 +44,7 @@ print(f"Sandbox: {n_loaded} units loaded, {n_running} bench units running; "
       f"{rounds} rounds each, alternating, after one warm-up round.\n")
 print("| case | tendctl median (ms) | systemctl median (ms) | tendctl / systemctl |")
 print("|---|---:|---:|---:|")
-for name, ours, theirs in cases:
+for name, ours, theirs in ([] if in_process_only else cases):
     run_once(ours), run_once(theirs)  # warm-up
     a, b = [], []
     for _ in range(rounds):

@@ -596,6 +596,8 @@ merge_unit_files (TendUnitList *loaded,
   guint n_files = tend_unit_list_get_length (files);
   TendUnitList *merged = tend_unit_list_new (n_loaded + n_files);
 
+  tend_unit_list_hold (merged, tend_unit_list_ref (loaded), (GDestroyNotify) tend_unit_list_unref);
+  tend_unit_list_hold (merged, tend_unit_list_ref (files), (GDestroyNotify) tend_unit_list_unref);
   for (guint i = 0; i < n_loaded; i++)
     {
       TendUnitInfo info = *tend_unit_list_get (loaded, i);
@@ -603,7 +605,7 @@ merge_unit_files (TendUnitList *loaded,
 
       if (file != NULL)
         info.unit_file_state = file->unit_file_state;
-      tend_unit_list_add (merged, &info);
+      tend_unit_list_add_borrowed (merged, &info);
     }
 
   for (guint i = 0; i < n_files; i++)
@@ -611,7 +613,7 @@ merge_unit_files (TendUnitList *loaded,
       const TendUnitInfo *file = tend_unit_list_get (files, i);
 
       if (tend_unit_list_lookup (loaded, file->name) == NULL)
-        tend_unit_list_add (merged, file);
+        tend_unit_list_add_borrowed (merged, file);
     }
 
   return merged;
@@ -677,6 +679,16 @@ list_unit_files_cb (GObject      *object,
     }
 }
 
+/* A string field of a tuple; the string lives as long as @tuple's container. */
+static const char *
+string_field (GVariant *tuple,
+              gsize     index)
+{
+  g_autoptr(GVariant) field = g_variant_get_child_value (tuple, index);
+
+  return g_variant_get_string (field, NULL);
+}
+
 static void
 list_units_cb (GObject      *object,
                GAsyncResult *result,
@@ -698,19 +710,24 @@ list_units_cb (GObject      *object,
     }
 
   /* a(ssssssouso): name, description, load, active, sub, following, path, job id,
-   * job type, job path. */
+   * job type, job path. The strings stay in the reply, which the list holds: a
+   * thousand units are read without a copy. */
   units = g_variant_get_child_value (reply, 0);
   n = g_variant_n_children (units);
   data->units = tend_unit_list_new (n);
+  tend_unit_list_hold (data->units, g_variant_ref (reply), (GDestroyNotify) g_variant_unref);
   for (gsize i = 0; i < n; i++)
     {
+      g_autoptr(GVariant) unit = g_variant_get_child_value (units, i);
       TendUnitInfo info = { 0 };
 
-      g_variant_get_child (units, i, "(&s&s&s&s&s&s&ou&s&o)",
-                           &info.name, &info.description, &info.load_state,
-                           &info.active_state, &info.sub_state, NULL, NULL, NULL,
-                           &info.job_type, NULL);
-      tend_unit_list_add (data->units, &info);
+      info.name = string_field (unit, 0);
+      info.description = string_field (unit, 1);
+      info.load_state = string_field (unit, 2);
+      info.active_state = string_field (unit, 3);
+      info.sub_state = string_field (unit, 4);
+      info.job_type = string_field (unit, 8);
+      tend_unit_list_add_borrowed (data->units, &info);
     }
 
   if (!(data->flags & TEND_LIST_UNIT_FILES) || self->unit_files != NULL)

@@ -256,8 +256,6 @@ tend_service_apply_unit_info (TendService        *self,
   g_return_if_fail (TEND_IS_SERVICE (self));
   g_return_if_fail (info != NULL);
 
-  g_object_freeze_notify (G_OBJECT (self));
-
 #define APPLY(field, prop_id) \
   if (info->field != NULL) \
     set_string (self, &self->field, info->field, prop_id)
@@ -270,8 +268,6 @@ tend_service_apply_unit_info (TendService        *self,
 #undef APPLY
   if (info->job_type != NULL)
     set_string (self, &self->job_type, info->job_type[0] ? info->job_type : NULL, PROP_JOB_TYPE);
-
-  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static void

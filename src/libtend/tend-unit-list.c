@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Listing is on the hot path of every refresh (a thousand units several times a
- * minute), so a list is one array of plain structs whose strings live in one string
- * chunk: no per-unit objects or dictionaries are built until a TendService needs them.
+ * minute), so a list is one array of plain structs: no per-unit objects or dictionaries
+ * are built until a TendService needs them. Strings are either copied into the list's
+ * string chunk, or borrowed from storage the list holds (a D-Bus reply) and not copied
+ * at all.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -16,6 +18,7 @@ struct _TendUnitList
   GArray *units;          /* (owned) of TendUnitInfo */
   GStringChunk *strings;  /* (owned) every string the infos point to */
   GHashTable *by_name;    /* (owned) (nullable) name → index + 1, built on first lookup */
+  GPtrArray *held;        /* (owned) (nullable) storage that borrowed strings live in */
 };
 
 G_DEFINE_BOXED_TYPE (TendUnitList, tend_unit_list, tend_unit_list_ref, tend_unit_list_unref)
@@ -48,7 +51,10 @@ tend_unit_list_unref (TendUnitList *self)
     return;
   g_array_unref (self->units);
   g_string_chunk_free (self->strings);
+  for (guint i = 0; self->held != NULL && i < self->held->len; i += 2)
+    ((GDestroyNotify) self->held->pdata[i + 1]) (self->held->pdata[i]);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -81,6 +87,42 @@ tend_unit_list_add (TendUnitList       *self,
   copy.unit_file_state = keep (self, info->unit_file_state);
   copy.fragment_path = keep (self, info->fragment_path);
   g_array_append_val (self->units, copy);
+  g_clear_pointer (&self->by_name, g_hash_table_unref);
+}
+
+/**
+ * tend_unit_list_hold:
+ * @storage: what strings given to tend_unit_list_add_borrowed() live in
+ * @destroy: frees @storage with the list
+ */
+void
+tend_unit_list_hold (TendUnitList   *self,
+                     gpointer        storage,
+                     GDestroyNotify  destroy)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (destroy != NULL);
+
+  if (self->held == NULL)
+    self->held = g_ptr_array_new ();
+  g_ptr_array_set_free_func (self->held, NULL);
+  g_ptr_array_add (self->held, storage);
+  g_ptr_array_add (self->held, (gpointer) destroy);
+}
+
+/**
+ * tend_unit_list_add_borrowed:
+ * @info: the unit; its strings must live as long as the list, in storage given to
+ *   tend_unit_list_hold()
+ */
+void
+tend_unit_list_add_borrowed (TendUnitList       *self,
+                             const TendUnitInfo *info)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (info != NULL && info->name != NULL);
+
+  g_array_append_vals (self->units, info, 1);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
 }
 

@@ -37,6 +37,11 @@ TendUnitList       *tend_unit_list_ref        (TendUnitList       *self);
 void                tend_unit_list_unref      (TendUnitList       *self);
 void                tend_unit_list_add        (TendUnitList       *self,
                                                const TendUnitInfo *info);
+void                tend_unit_list_add_borrowed (TendUnitList     *self,
+                                               const TendUnitInfo *info);
+void                tend_unit_list_hold       (TendUnitList       *self,
+                                               gpointer            storage,
+                                               GDestroyNotify      destroy);
 guint               tend_unit_list_get_length (TendUnitList       *self);
 const TendUnitInfo *tend_unit_list_get        (TendUnitList       *self,
                                                guint               index);

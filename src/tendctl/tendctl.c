@@ -273,6 +273,8 @@ tendctl_run (TendHostScope    scope,
   TendctlExit status;
 
   data.run.host = tend_host_new_local (scope);
+  /* One command, then exit: the list need not follow changes. */
+  tend_host_set_follow_changes (data.run.host, FALSE);
   data.run.loop = g_main_loop_new (NULL, FALSE);
   data.run.cancellable = g_cancellable_new ();
   data.run.status = TENDCTL_EXIT_OK;
