@@ -622,6 +622,50 @@ test_no_bus (void)
     g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
 }
 
+/* A session bus on which no systemd runs: the first call says so, as unreachable. */
+static void
+test_bus_without_systemd (void)
+{
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(TendHost) host = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+
+  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--session",
+                             "--nofork", "--print-address=1", NULL);
+  if (daemon == NULL)
+    {
+      g_test_skip_printf ("cannot start dbus-daemon: %s", error->message);
+      return;
+    }
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
+  /* A test may block on its own fixture: the daemon prints its address at once. */
+  address = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (address);
+
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  tend_host_connect_async (host, NULL, store_result, &result);
+  g_assert_true (tend_host_connect_finish (host, wait_for_result (&result), &error));
+  g_clear_object (&result);
+
+  tend_host_refresh_async (host, TEND_LIST_LOADED, NULL, store_result, &result);
+  g_assert_false (tend_host_refresh_finish (host, wait_for_result (&result), &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, address));
+
+  g_subprocess_force_exit (daemon);
+  g_assert_true (g_subprocess_wait (daemon, NULL, NULL));
+  if (saved != NULL)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", saved, TRUE);
+  else
+    g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -649,6 +693,7 @@ main (int   argc,
   ADD ("memory", test_memory_fallback);
 #undef ADD
   g_test_add_func ("/dbus-backend/no-bus", test_no_bus);
+  g_test_add_func ("/dbus-backend/bus-without-systemd", test_bus_without_systemd);
 
   return g_test_run ();
 }

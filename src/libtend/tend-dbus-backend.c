@@ -117,8 +117,12 @@ translate_error (TendDbusBackend *self,
       remote_error_is (remote, "org.freedesktop.DBus.Error.NotSupported"))
     return g_error_new (TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
                         "cannot %s on %s: %s", what, self->host_label, detail);
+  if (remote_error_is (remote, "org.freedesktop.DBus.Error.InvalidArgs"))
+    return g_error_new (TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                        "cannot %s on %s: %s", what, self->host_label, detail);
   if (remote_error_is (remote, "org.freedesktop.DBus.Error.ServiceUnknown") ||
-      remote_error_is (remote, "org.freedesktop.DBus.Error.NameHasNoOwner"))
+      remote_error_is (remote, "org.freedesktop.DBus.Error.NameHasNoOwner") ||
+      (remote != NULL && g_str_has_prefix (remote, "org.freedesktop.DBus.Error.Spawn.")))
     return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
                         "no systemd manager answers on the bus at '%s' for %s: is systemd "
                         "running there?", self->address ? self->address : "?", self->host_label);
@@ -156,10 +160,14 @@ check_connected (TendDbusBackend  *self,
 static GDBusCallFlags
 call_flags (TendDbusBackend *self)
 {
+  /* systemd is never started by the bus: where it does not run, say so at once
+   * rather than letting the bus try to spawn it. */
+  GDBusCallFlags flags = G_DBUS_CALL_FLAGS_NO_AUTO_START;
+
   /* On the system bus polkit decides, and may want to ask the person at the desk. */
   if (self->bus_type == G_BUS_TYPE_SYSTEM)
-    return G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION;
-  return G_DBUS_CALL_FLAGS_NONE;
+    flags |= G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION;
+  return flags;
 }
 
 static void
@@ -405,7 +413,7 @@ ensure_subscribed (TendDbusBackend *self)
     }
 
   g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER,
-                          "Subscribe", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          "Subscribe", NULL, NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL,
                           subscribed_cb, g_object_ref (self));
 }
 
@@ -878,6 +886,13 @@ get_unit_processes_cb (GObject      *object,
   g_variant_get (reply, "(a(sus))", &iter);
   while (g_variant_iter_next (iter, "(&su&s)", NULL, &pid, NULL))
     g_array_append_val (pids, pid);
+  if (pids->len == 0)
+    {
+      /* An exited oneshot: no processes, so no resident size to speak of. */
+      g_array_unref (pids);
+      return_unit (task, TEND_UNSET);
+      return;
+    }
 
   sum = g_task_new (NULL, cancellable, sum_rss_cb, g_steal_pointer (&task));
   g_task_set_source_tag (sum, sum_rss_thread);
@@ -963,7 +978,7 @@ load_unit_cb (GObject      *object,
    * org.freedesktop.systemd1.Unit and its type's (Service, Socket, Timer...). */
   g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, data->path, PROPERTIES_IFACE,
                           "GetAll", g_variant_new ("(s)", ""), G_VARIANT_TYPE ("(a{sv})"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, cancellable,
                           get_all_cb, g_steal_pointer (&task));
 }
 
@@ -994,7 +1009,7 @@ tend_dbus_backend_get_unit_async (TendBackend         *backend,
   /* LoadUnit, not GetUnit: a unit that exists on disk but is not loaded has details too. */
   g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER,
                           "LoadUnit", g_variant_new ("(s)", name), G_VARIANT_TYPE ("(o)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, cancellable,
                           load_unit_cb, g_steal_pointer (&task));
 }
 
