@@ -954,35 +954,6 @@ get_all_cb (GObject      *object,
 }
 
 static void
-load_unit_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  TendDbusBackend *self = g_task_get_source_object (task);
-  UnitData *data = g_task_get_task_data (task);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
-  if (reply == NULL)
-    {
-      g_task_return_error (task, translate_error (self, error, data->name, "read"));
-      return;
-    }
-
-  g_variant_get (reply, "(o)", &data->path);
-
-  /* An empty interface name asks for the properties of every interface of the unit:
-   * org.freedesktop.systemd1.Unit and its type's (Service, Socket, Timer...). */
-  g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, data->path, PROPERTIES_IFACE,
-                          "GetAll", g_variant_new ("(s)", ""), G_VARIANT_TYPE ("(a{sv})"),
-                          G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, cancellable,
-                          get_all_cb, g_steal_pointer (&task));
-}
-
-static void
 tend_dbus_backend_get_unit_async (TendBackend         *backend,
                                   const char          *name,
                                   GCancellable        *cancellable,
@@ -1006,11 +977,16 @@ tend_dbus_backend_get_unit_async (TendBackend         *backend,
       return;
     }
 
-  /* LoadUnit, not GetUnit: a unit that exists on disk but is not loaded has details too. */
-  g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, SYSTEMD_PATH, SYSTEMD_MANAGER,
-                          "LoadUnit", g_variant_new ("(s)", name), G_VARIANT_TYPE ("(o)"),
+  /* One round trip, as systemctl show makes: the unit's object path follows from its
+   * name, and systemd loads a unit whose object is asked for (so a unit that is on disk
+   * but not loaded has details too; one that does not exist reads as "not-found").
+   * An empty interface name asks for the properties of every interface of the unit:
+   * org.freedesktop.systemd1.Unit and its type's (Service, Socket, Timer...). */
+  data->path = tend_unit_name_to_object_path (name);
+  g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, data->path, PROPERTIES_IFACE,
+                          "GetAll", g_variant_new ("(s)", ""), G_VARIANT_TYPE ("(a{sv})"),
                           G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, cancellable,
-                          load_unit_cb, g_steal_pointer (&task));
+                          get_all_cb, g_steal_pointer (&task));
 }
 
 static GVariant *
