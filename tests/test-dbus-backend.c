@@ -675,7 +675,7 @@ main (int   argc,
   if (g_getenv ("TEND_SANDBOX") == NULL)
     {
       g_print ("1..0 # SKIP needs the systemd sandbox: run through tests/sandbox/tend-sandbox\n");
-      return 77;
+      return 0;  /* TAP says "skipped"; meson reads exit 77 of a TAP test as an error */
     }
 
 #define ADD(path, func) \
