@@ -386,6 +386,24 @@ journal_finished (gpointer data)
 }
 
 static void
+test_job_timeout (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  /* The job's own timeout (JobTimeoutSec=1) ends it long before ExecStartPre would. */
+  outcome = run_action (fixture->host, "tend-test-job-timeout.service", TEND_UNIT_ACTION_START,
+                        &error);
+  g_assert_null (outcome);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (error->message, "tend-test-job-timeout.service"));
+  g_assert_nonnull (strstr (error->message, "in time"));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
 test_journal (Fixture       *fixture,
               gconstpointer  data)
 {
@@ -408,7 +426,13 @@ test_journal (Fixture       *fixture,
   g_signal_connect (reader, "finished", G_CALLBACK (on_finished), &log);
   tend_journal_reader_start (reader, cancellable);
 
-  g_assert_true (wait_until (has_three_lines, &log));
+  if (!wait_until (has_three_lines, &log))
+    {
+      for (guint i = 0; i < log.messages->len; i++)
+        g_test_message ("seen: %s", (char *) log.messages->pdata[i]);
+      g_test_message ("journal finished: %d", log.finished);
+      g_assert_true (has_three_lines (&log));
+    }
 
   g_cancellable_cancel (cancellable);
   g_assert_true (wait_until (journal_finished, &log));
@@ -684,6 +708,7 @@ main (int   argc,
   ADD ("start-stop-restart", test_start_stop_restart);
   ADD ("failed-and-reset", test_failed_and_reset);
   ADD ("oneshot-failure", test_oneshot_failure_is_job_failure);
+  ADD ("job-timeout", test_job_timeout);
   ADD ("journal", test_journal);
   ADD ("not-found", test_not_found);
   ADD ("invalid-name", test_invalid_name);

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 TENDCTL = sys.argv[1]
 results = []
@@ -74,13 +75,28 @@ def main():
     r = tendctl("frobnicate")
     check("unknown command exits 2", r.returncode == 2, r.returncode)
 
-    # logs: the logger's lines, in JSON Lines
+    # logs: the logger's lines, in JSON Lines. journald stores them a moment after the
+    # unit writes them, so follow until the error line arrives (or the deadline).
     tendctl("start", "tend-test-logger.service")
-    r = tendctl("logs", "tend-test-logger.service", "--json", "-p", "err")
-    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    follower = subprocess.Popen([TENDCTL, "logs", "tend-test-logger.service", "--json",
+                                 "-p", "err", "--follow"], stdout=subprocess.PIPE, text=True)
+    timer = threading.Timer(15, follower.terminate)
+    timer.start()
+    lines = []
+    for line in follower.stdout:
+        lines.append(json.loads(line))
+        if lines[-1]["message"] == "tend-logger line 3 (error)":
+            break
+    follower.terminate()
+    timer.cancel()
+    check("logs --follow ends cleanly on SIGTERM", follower.wait(timeout=15) == 0,
+          follower.returncode)
     check("logs -p err finds the error line",
-          any(e["message"] == "tend-logger line 3 (error)" for e in lines), r.stdout)
-    check("logs -p err finds only errors", all(e["priority"] <= 3 for e in lines), r.stdout)
+          any(e["message"] == "tend-logger line 3 (error)" for e in lines), lines)
+    check("logs -p err finds only errors", all(e["priority"] <= 3 for e in lines), lines)
+    r = tendctl("logs", "tend-test-logger.service", "-n", "2")
+    check("logs -n 2 prints two lines", len(r.stdout.splitlines()) == 2, r.stdout)
+    tendctl("stop", "tend-test-logger.service")
 
     # not found: exit 3
     r = tendctl("status", "tend-no-such.service")
