@@ -527,6 +527,15 @@ test_slow_start (Fixture       *fixture,
   g_assert_true (wait_for_state (&log, "activating"));
   g_assert_null (result);
 
+  /* Its details name the queued job. */
+  {
+    g_autoptr(TendService) details = load_service (fixture->host, unit, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (details == service);
+    g_assert_cmpstr (tend_service_get_job_type (service), ==, "start");
+  }
+
   outcome = tend_host_run_action_finish (fixture->host, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (outcome, ==, "done");

@@ -794,11 +794,16 @@ tend_dbus_backend_list_units_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* One unit's details                                                                    */
 
+/* A unit's details are one GetAll, then, only where needed and side by side: the
+ * resident size of its processes (systemd has no MemoryCurrent) and the type of its
+ * queued job (GetAll names the job, not its type). The task returns when both are in. */
 typedef struct
 {
   char *name;                 /* (owned) */
   char *path;                 /* (owned) (nullable) */
   GVariant *properties;       /* (owned) (nullable) */
+  GVariantDict extra;         /* what Tend adds: X-Tend-MemoryRSS, X-Tend-JobType */
+  guint n_pending;
 } UnitData;
 
 static void
@@ -807,7 +812,36 @@ unit_data_free (UnitData *data)
   g_free (data->name);
   g_free (data->path);
   g_clear_pointer (&data->properties, g_variant_unref);
+  g_variant_dict_clear (&data->extra);
   g_free (data);
+}
+
+/* One follow-up of @task is done: return the unit when it was the last. Takes @task. */
+static void
+unit_step_done (GTask *task)
+{
+  UnitData *data = g_task_get_task_data (task);
+  g_autoptr(GVariant) extra = NULL;
+  GVariantDict merged;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_assert (data->n_pending > 0);
+  if (--data->n_pending > 0)
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  extra = g_variant_ref_sink (g_variant_dict_end (&data->extra));
+  g_variant_dict_init (&merged, data->properties);
+  g_variant_iter_init (&iter, extra);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    g_variant_dict_insert_value (&merged, key, value);
+  g_task_return_pointer (task, g_variant_ref_sink (g_variant_dict_end (&merged)),
+                         (GDestroyNotify) g_variant_unref);
+  g_object_unref (task);
 }
 
 /* Resident size of a set of processes, from /proc: file reads, so run in a thread. */
@@ -837,28 +871,17 @@ sum_rss_thread (GTask        *task,
 }
 
 static void
-return_unit (GTask   *task,
-             guint64  rss)
-{
-  UnitData *data = g_task_get_task_data (task);
-  GVariantDict dict;
-
-  g_variant_dict_init (&dict, data->properties);
-  if (rss != TEND_UNSET)
-    g_variant_dict_insert (&dict, TEND_PROPERTY_MEMORY_RSS, "t", rss);
-  g_task_return_pointer (task, g_variant_ref_sink (g_variant_dict_end (&dict)),
-                         (GDestroyNotify) g_variant_unref);
-}
-
-static void
 sum_rss_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
+  UnitData *data = g_task_get_task_data (task);
   g_autofree guint64 *rss = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  return_unit (task, rss ? *rss : TEND_UNSET);
+  if (rss != NULL)
+    g_variant_dict_insert (&data->extra, TEND_PROPERTY_MEMORY_RSS, "t", *rss);
+  unit_step_done (task);
 }
 
 static void
@@ -866,19 +889,19 @@ get_unit_processes_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  GTask *task = user_data;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariantIter) iter = NULL;
   g_autoptr(GTask) sum = NULL;
   GArray *pids;
   guint32 pid;
 
+  /* No answer (the unit stopped meanwhile) or no processes (an exited oneshot): no
+   * resident size to speak of. */
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
   if (reply == NULL)
     {
-      /* The unit stopped meanwhile, or the manager is too old: no figure. */
-      return_unit (task, TEND_UNSET);
+      unit_step_done (task);
       return;
     }
 
@@ -888,16 +911,36 @@ get_unit_processes_cb (GObject      *object,
     g_array_append_val (pids, pid);
   if (pids->len == 0)
     {
-      /* An exited oneshot: no processes, so no resident size to speak of. */
       g_array_unref (pids);
-      return_unit (task, TEND_UNSET);
+      unit_step_done (task);
       return;
     }
 
-  sum = g_task_new (NULL, cancellable, sum_rss_cb, g_steal_pointer (&task));
+  sum = g_task_new (NULL, g_task_get_cancellable (task), sum_rss_cb, task);
   g_task_set_source_tag (sum, sum_rss_thread);
   g_task_set_task_data (sum, pids, (GDestroyNotify) g_array_unref);
   g_task_run_in_thread (sum, sum_rss_thread);
+}
+
+static void
+get_job_type_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  UnitData *data = g_task_get_task_data (task);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) type = NULL;
+
+  /* No answer: the job finished meanwhile. */
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
+  if (reply != NULL)
+    {
+      g_variant_get (reply, "(v)", &type);
+      if (g_variant_is_of_type (type, G_VARIANT_TYPE_STRING))
+        g_variant_dict_insert_value (&data->extra, TEND_PROPERTY_JOB_TYPE, type);
+    }
+  unit_step_done (task);
 }
 
 static gboolean
@@ -919,18 +962,21 @@ get_all_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   GCancellable *cancellable = g_task_get_cancellable (task);
   TendDbusBackend *self = g_task_get_source_object (task);
   UnitData *data = g_task_get_task_data (task);
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   const char *load_state = NULL;
+  const char *job_path = NULL;
+  guint32 job_id = 0;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (reply == NULL)
     {
       g_task_return_error (task, translate_error (self, error, data->name, "read"));
+      g_object_unref (task);
       return;
     }
 
@@ -940,17 +986,31 @@ get_all_cb (GObject      *object,
     {
       g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_FOUND,
                                "there is no unit '%s' on %s", data->name, self->host_label);
+      g_object_unref (task);
       return;
     }
 
-  if (!needs_rss_fallback (data->properties))
+  /* One count for this function, one per follow-up it starts. */
+  data->n_pending = 1;
+
+  if (needs_rss_fallback (data->properties))
     {
-      return_unit (task, TEND_UNSET);
-      return;
+      data->n_pending++;
+      call_manager (self, "GetUnitProcesses", g_variant_new ("(s)", data->name), "(a(sus))",
+                    cancellable, get_unit_processes_cb, g_object_ref (task));
     }
 
-  call_manager (self, "GetUnitProcesses", g_variant_new ("(s)", data->name), "(a(sus))",
-                cancellable, get_unit_processes_cb, g_steal_pointer (&task));
+  if (g_variant_lookup (data->properties, "Job", "(u&o)", &job_id, &job_path) && job_id != 0)
+    {
+      data->n_pending++;
+      g_dbus_connection_call (self->connection, SYSTEMD_BUS_NAME, job_path, PROPERTIES_IFACE,
+                              "Get", g_variant_new ("(ss)", "org.freedesktop.systemd1.Job",
+                                                    "JobType"),
+                              G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                              cancellable, get_job_type_cb, g_object_ref (task));
+    }
+
+  unit_step_done (task);
 }
 
 static void
@@ -969,6 +1029,7 @@ tend_dbus_backend_get_unit_async (TendBackend         *backend,
   g_task_set_source_tag (task, tend_dbus_backend_get_unit_async);
   data = g_new0 (UnitData, 1);
   data->name = g_strdup (name);
+  g_variant_dict_init (&data->extra, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) unit_data_free);
 
   if (!check_connected (self, &error))

@@ -223,6 +223,8 @@ tend_service_apply_properties (TendService *self,
           if (id == 0)
             set_string (self, &self->job_type, NULL, PROP_JOB_TYPE);
         }
+      else if (IS (TEND_PROPERTY_JOB_TYPE, "s"))
+        set_string (self, &self->job_type, g_variant_get_string (value, NULL), PROP_JOB_TYPE);
       else if (IS ("MemoryCurrent", "t"))
         {
           memory_current_seen = TRUE;

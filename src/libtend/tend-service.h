@@ -29,7 +29,8 @@ typedef enum
 
 /* Properties a backend may add to a systemd property dictionary when systemd itself
  * has no figure. Kept apart from systemd's names by the prefix. */
-#define TEND_PROPERTY_MEMORY_RSS "X-Tend-MemoryRSS"
+#define TEND_PROPERTY_MEMORY_RSS "X-Tend-MemoryRSS"  /* t: summed RSS of the unit's processes */
+#define TEND_PROPERTY_JOB_TYPE   "X-Tend-JobType"    /* s: type of the queued job ("start"...) */
 
 #define TEND_TYPE_MEMORY_SOURCE (tend_memory_source_get_type ())
 GType tend_memory_source_get_type (void);
