@@ -34,7 +34,7 @@ parse_dict (const char *text)
   GVariant *dict = g_variant_parse (G_VARIANT_TYPE_VARDICT, text, NULL, NULL, &error);
 
   g_assert_no_error (error);
-  return g_variant_ref_sink (dict);
+  return dict;  /* g_variant_parse() returns a full reference */
 }
 
 static void
