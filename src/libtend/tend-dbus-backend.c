@@ -549,11 +549,16 @@ tend_dbus_backend_connect_async (TendBackend         *backend,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_dbus_backend_connect_async);
 
-  if (self->connection != NULL)
+  if (self->connection != NULL && !g_dbus_connection_is_closed (self->connection))
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
+
+  /* A connection that closed (the bus or the manager went away) is dropped and dialled
+   * anew; a host follows changes again with tend_backend_watch(). */
+  unsubscribe_signals (self);
+  g_clear_object (&self->connection);
 
   g_clear_pointer (&self->address, g_free);
   self->address = find_bus_address (self->bus_type, &error);

@@ -18,12 +18,14 @@ struct _TendService
 
   char *name;                /* (owned) */
   char *description;         /* (owned) (nullable) */
-  char *load_state;          /* (owned) (nullable) */
-  char *active_state;        /* (owned) (nullable) */
-  char *sub_state;           /* (owned) (nullable) */
-  char *unit_file_state;     /* (owned) (nullable) */
+  /* States come from small fixed sets: interned, so an update is a pointer compare and
+   * a thousand units share one copy of "active". */
+  const char *load_state;      /* (interned) (nullable) */
+  const char *active_state;    /* (interned) (nullable) */
+  const char *sub_state;       /* (interned) (nullable) */
+  const char *unit_file_state; /* (interned) (nullable) */
   char *fragment_path;       /* (owned) (nullable) */
-  char *job_type;            /* (owned) (nullable) */
+  const char *job_type;      /* (interned) (nullable) */
   char **requires;           /* (owned) (nullable) */
   char **required_by;        /* (owned) (nullable) */
   guint main_pid;
@@ -115,6 +117,20 @@ set_string (TendService *self,
 }
 
 static void
+set_state (TendService  *self,
+           const char  **field,
+           const char   *value,
+           guint         prop_id)
+{
+  const char *interned = g_intern_string (value);
+
+  if (*field == interned)
+    return;
+  *field = interned;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
 set_strv (TendService  *self,
           char       ***field,
           const char  **value,
@@ -181,13 +197,13 @@ tend_service_apply_properties (TendService *self,
       if (IS ("Description", "s"))
         set_string (self, &self->description, g_variant_get_string (value, NULL), PROP_DESCRIPTION);
       else if (IS ("LoadState", "s"))
-        set_string (self, &self->load_state, g_variant_get_string (value, NULL), PROP_LOAD_STATE);
+        set_state (self, &self->load_state, g_variant_get_string (value, NULL), PROP_LOAD_STATE);
       else if (IS ("ActiveState", "s"))
-        set_string (self, &self->active_state, g_variant_get_string (value, NULL), PROP_ACTIVE_STATE);
+        set_state (self, &self->active_state, g_variant_get_string (value, NULL), PROP_ACTIVE_STATE);
       else if (IS ("SubState", "s"))
-        set_string (self, &self->sub_state, g_variant_get_string (value, NULL), PROP_SUB_STATE);
+        set_state (self, &self->sub_state, g_variant_get_string (value, NULL), PROP_SUB_STATE);
       else if (IS ("UnitFileState", "s"))
-        set_string (self, &self->unit_file_state, g_variant_get_string (value, NULL),
+        set_state (self, &self->unit_file_state, g_variant_get_string (value, NULL),
                     PROP_UNIT_FILE_STATE);
       else if (IS ("FragmentPath", "s"))
         set_string (self, &self->fragment_path, g_variant_get_string (value, NULL),
@@ -221,10 +237,10 @@ tend_service_apply_properties (TendService *self,
           guint32 id;
           g_variant_get (value, "(u&o)", &id, NULL);
           if (id == 0)
-            set_string (self, &self->job_type, NULL, PROP_JOB_TYPE);
+            set_state (self, &self->job_type, NULL, PROP_JOB_TYPE);
         }
       else if (IS (TEND_PROPERTY_JOB_TYPE, "s"))
-        set_string (self, &self->job_type, g_variant_get_string (value, NULL), PROP_JOB_TYPE);
+        set_state (self, &self->job_type, g_variant_get_string (value, NULL), PROP_JOB_TYPE);
       else if (IS ("MemoryCurrent", "t"))
         {
           memory_current_seen = TRUE;
@@ -258,18 +274,18 @@ tend_service_apply_unit_info (TendService        *self,
   g_return_if_fail (TEND_IS_SERVICE (self));
   g_return_if_fail (info != NULL);
 
-#define APPLY(field, prop_id) \
+#define APPLY(setter, field, prop_id) \
   if (info->field != NULL) \
-    set_string (self, &self->field, info->field, prop_id)
-  APPLY (description, PROP_DESCRIPTION);
-  APPLY (load_state, PROP_LOAD_STATE);
-  APPLY (active_state, PROP_ACTIVE_STATE);
-  APPLY (sub_state, PROP_SUB_STATE);
-  APPLY (unit_file_state, PROP_UNIT_FILE_STATE);
-  APPLY (fragment_path, PROP_FRAGMENT_PATH);
+    setter (self, &self->field, info->field, prop_id)
+  APPLY (set_string, description, PROP_DESCRIPTION);
+  APPLY (set_state, load_state, PROP_LOAD_STATE);
+  APPLY (set_state, active_state, PROP_ACTIVE_STATE);
+  APPLY (set_state, sub_state, PROP_SUB_STATE);
+  APPLY (set_state, unit_file_state, PROP_UNIT_FILE_STATE);
+  APPLY (set_string, fragment_path, PROP_FRAGMENT_PATH);
 #undef APPLY
   if (info->job_type != NULL)
-    set_string (self, &self->job_type, info->job_type[0] ? info->job_type : NULL, PROP_JOB_TYPE);
+    set_state (self, &self->job_type, info->job_type[0] ? info->job_type : NULL, PROP_JOB_TYPE);
 }
 
 static void
@@ -279,12 +295,7 @@ tend_service_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->description, g_free);
-  g_clear_pointer (&self->load_state, g_free);
-  g_clear_pointer (&self->active_state, g_free);
-  g_clear_pointer (&self->sub_state, g_free);
-  g_clear_pointer (&self->unit_file_state, g_free);
   g_clear_pointer (&self->fragment_path, g_free);
-  g_clear_pointer (&self->job_type, g_free);
   g_clear_pointer (&self->requires, g_strfreev);
   g_clear_pointer (&self->required_by, g_strfreev);
 
@@ -403,9 +414,15 @@ tend_service_init (TendService *self)
 TendService *
 tend_service_new (const char *name)
 {
+  TendService *self;
+
   g_return_val_if_fail (name != NULL, NULL);
 
-  return g_object_new (TEND_TYPE_SERVICE, "name", name, NULL);
+  /* Set directly rather than through g_object_new()'s property machinery: a host
+   * creates a thousand of these in one refresh. */
+  self = g_object_new (TEND_TYPE_SERVICE, NULL);
+  self->name = g_strdup (name);
+  return self;
 }
 
 #define GETTER(type, field)                                   \
