@@ -10,5 +10,6 @@
 #include "tend-host.h"
 #include "tend-journal.h"
 #include "tend-service.h"
+#include "tend-store.h"
 #include "tend-unit-list.h"
 #include "tend-unit-name.h"

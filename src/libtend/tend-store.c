@@ -1,0 +1,1695 @@
+/* tend-store.c — what Tend remembers, in SQLite
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One database, one connection, one thread. Everything that touches SQLite runs on the
+ * store's own thread, in the order it was asked for: jobs (open, queries, flushes)
+ * come through a queue as GTasks, and results and audit records wait in a bounded
+ * in-memory queue until the thread writes them as one transaction, every
+ * batch-interval (100 ms by default) or sooner when many are waiting. Nothing on the
+ * main loop ever waits for the disk.
+ *
+ * When a batch cannot be written (a full or read-only disk), its rows go back to the
+ * front of the queue and wait for the next try; past the queue's limit the oldest are
+ * dropped, counted, and the count is reported — never silently.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "tend-error.h"
+#include "tend-store-private.h"
+
+#define DEFAULT_BATCH_INTERVAL_MSEC 100
+#define DEFAULT_QUEUE_LIMIT 100000
+#define BATCH_SOON 4096            /* this many waiting: write now, not at the tick */
+#define RETENTION_EVERY_USEC (60 * G_USEC_PER_SEC)
+#define RETENTION_BATCH 5000       /* rows per delete: short transactions */
+#define BUSY_TIMEOUT_MSEC 5000
+#define USEC_PER_SEC ((gint64) G_USEC_PER_SEC)
+#define USEC_PER_DAY (86400 * USEC_PER_SEC)
+
+static const int resolutions[] = { 60, 3600, 86400 };  /* seconds */
+
+typedef struct
+{
+  TendCheckResult result;      /* message owned */
+} PendingResult;
+
+typedef struct
+{
+  int status;
+  char *message;               /* (owned) (nullable) */
+} LastResult;
+
+typedef void (*JobFunc) (TendStore *self, GTask *task);
+
+typedef struct
+{
+  JobFunc func;                /* NULL: stop the thread */
+  GTask *task;                 /* (owned) (nullable) */
+} Job;
+
+struct _TendStore
+{
+  GObject parent_instance;
+
+  char *path;                  /* (owned) */
+  GThread *thread;             /* (owned) (nullable) */
+  GAsyncQueue *jobs;           /* (owned) of Job */
+
+  /* Shared with the thread, under @lock. */
+  GMutex lock;
+  GArray *waiting_results;     /* (owned) of PendingResult */
+  GPtrArray *waiting_audit;    /* (owned) of TendAuditRecord */
+  guint queue_limit;
+  guint batch_interval_msec;
+  guint64 n_committed;
+  guint64 n_dropped;
+  char *last_error;            /* (owned) (nullable) */
+  gint64 retention[3];         /* raw, minute, hour; 0 = keep */
+
+  /* The thread's own. */
+  sqlite3 *db;
+  GHashTable *last_by_check;   /* GINT_TO_POINTER (check id) → (owned) LastResult */
+  gint64 next_retention_usec;
+};
+
+G_DEFINE_FINAL_TYPE (TendStore, tend_store, G_TYPE_OBJECT)
+
+/* ------------------------------------------------------------------------------------ */
+/* Small things                                                                          */
+
+const char *
+tend_result_status_to_string (TendResultStatus status)
+{
+  switch (status)
+    {
+    case TEND_RESULT_PASS: return "pass";
+    case TEND_RESULT_WARN: return "warn";
+    case TEND_RESULT_FAIL: return "fail";
+    case TEND_RESULT_UNKNOWN:
+    default: return "unknown";
+    }
+}
+
+const char *
+tend_audit_origin_to_string (TendAuditOrigin origin)
+{
+  switch (origin)
+    {
+    case TEND_AUDIT_ORIGIN_GUI: return "gui";
+    case TEND_AUDIT_ORIGIN_CLI: return "cli";
+    case TEND_AUDIT_ORIGIN_AUTO:
+    default: return "auto";
+    }
+}
+
+static TendAuditOrigin
+audit_origin_from_string (const char *text)
+{
+  if (g_strcmp0 (text, "gui") == 0)
+    return TEND_AUDIT_ORIGIN_GUI;
+  if (g_strcmp0 (text, "cli") == 0)
+    return TEND_AUDIT_ORIGIN_CLI;
+  return TEND_AUDIT_ORIGIN_AUTO;
+}
+
+TendAuditRecord *
+tend_audit_record_copy (const TendAuditRecord *record)
+{
+  TendAuditRecord *copy = g_new0 (TendAuditRecord, 1);
+
+  *copy = *record;
+  copy->unix_user = g_strdup (record->unix_user);
+  copy->host = g_strdup (record->host);
+  copy->unit = g_strdup (record->unit);
+  copy->operation = g_strdup (record->operation);
+  copy->parameters = g_strdup (record->parameters);
+  copy->result = g_strdup (record->result);
+  copy->error = g_strdup (record->error);
+  return copy;
+}
+
+void
+tend_audit_record_free (TendAuditRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free ((char *) record->unix_user);
+  g_free ((char *) record->host);
+  g_free ((char *) record->unit);
+  g_free ((char *) record->operation);
+  g_free ((char *) record->parameters);
+  g_free ((char *) record->result);
+  g_free ((char *) record->error);
+  g_free (record);
+}
+
+void
+tend_stored_result_free (TendStoredResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->message);
+  g_free (result);
+}
+
+static void
+pending_result_clear (PendingResult *pending)
+{
+  g_free ((char *) pending->result.message);
+}
+
+static void
+last_result_free (LastResult *last)
+{
+  g_free (last->message);
+  g_free (last);
+}
+
+/**
+ * tend_store_default_path:
+ *
+ * Returns: (transfer full): `$XDG_DATA_HOME/tend/tend.db`
+ */
+char *
+tend_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "tend", "tend.db", NULL);
+}
+
+/* An error a person can act on, from SQLite's last error on @db. */
+static GError *
+store_error_full (TendStore  *self,
+                  int         code,
+                  const char *doing,
+                  const char *detail)
+{
+  int primary = code & 0xff;
+  int tend_code = TEND_ERROR_FAILED;
+  const char *hint = "";
+
+  switch (primary)
+    {
+    case SQLITE_FULL:
+      hint = ": the disk is full";
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      tend_code = TEND_ERROR_PERMISSION_DENIED;
+      hint = ": check that the file and its folder are writable";
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      hint = ": the file is damaged or is not a database; it was left as it is";
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      hint = ": another program holds the database";
+      break;
+    default:
+      break;
+    }
+
+  return g_error_new (TEND_ERROR, tend_code, "cannot %s %s (%s)%s",
+                      doing, self->path, detail, hint);
+}
+
+static GError *
+store_error (TendStore  *self,
+             int         code,
+             const char *doing)
+{
+  return store_error_full (self, code, doing,
+                           self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (code));
+}
+
+static void
+set_last_error (TendStore    *self,
+                const GError *error)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->last_error);
+  self->last_error = error ? g_strdup (error->message) : NULL;
+  g_mutex_unlock (&self->lock);
+}
+
+static int
+exec_sql (TendStore   *self,
+          const char  *sql)
+{
+  return sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+}
+
+static sqlite3_stmt *
+prepare (TendStore  *self,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      g_critical ("cannot prepare \"%s\": %s", sql, sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  return stmt;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static gint64
+column_int64_or (sqlite3_stmt *stmt,
+                 int           index,
+                 gint64        fallback)
+{
+  return sqlite3_column_type (stmt, index) == SQLITE_NULL ? fallback
+                                                          : sqlite3_column_int64 (stmt, index);
+}
+
+static char *
+column_dup_text (sqlite3_stmt *stmt,
+                 int           index)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Opening, on the thread                                                                */
+
+static int
+read_pragma_int (TendStore  *self,
+                 const char *sql,
+                 int        *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *value = sqlite3_column_int (stmt, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* Copies the database aside before a migration changes it. */
+static gboolean
+back_up_before_migration (TendStore  *self,
+                          int         from_version,
+                          GError    **error)
+{
+  g_autofree char *copy = g_strdup_printf ("%s.before-schema-%d", self->path, from_version + 1);
+  g_autofree char *sql = NULL;
+  int rc;
+
+  g_unlink (copy);
+  sql = sqlite3_mprintf ("VACUUM INTO %Q", copy);
+  rc = exec_sql (self, sql);
+  sqlite3_free (sql);
+  if (rc != SQLITE_OK)
+    {
+      g_autoptr(GError) cause = store_error (self, rc, "back up");
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+                   "not migrating %s: its copy %s could not be made first (%s)",
+                   self->path, copy, cause->message);
+      return FALSE;
+    }
+  g_debug ("copied %s to %s before migrating it", self->path, copy);
+  return TRUE;
+}
+
+static gboolean
+migrate (TendStore  *self,
+         int         version,
+         gboolean    existed,
+         GError    **error)
+{
+  if (version == TEND_STORE_SCHEMA_VERSION)
+    return TRUE;
+
+  if (existed && version > 0 && !back_up_before_migration (self, version, error))
+    return FALSE;
+
+  for (int next = version + 1; next <= TEND_STORE_SCHEMA_VERSION; next++)
+    {
+      g_autofree char *stamp = g_strdup_printf ("PRAGMA user_version = %d", next);
+      int rc;
+
+      rc = exec_sql (self, "BEGIN IMMEDIATE");
+      if (rc == SQLITE_OK)
+        rc = exec_sql (self, tend_store_migration (next));
+      if (rc == SQLITE_OK)
+        rc = exec_sql (self, stamp);
+      if (rc == SQLITE_OK)
+        rc = exec_sql (self, "COMMIT");
+      if (rc != SQLITE_OK)
+        {
+          g_autofree char *doing = g_strdup_printf ("migrate to schema %d:", next);
+
+          g_propagate_error (error, store_error (self, rc, doing));
+          exec_sql (self, "ROLLBACK");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+load_last_results (TendStore *self)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT check_id, status, message FROM check_last", -1,
+                          &stmt, NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      LastResult *last = g_new0 (LastResult, 1);
+
+      last->status = sqlite3_column_int (stmt, 1);
+      last->message = column_dup_text (stmt, 2);
+      g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (sqlite3_column_int64 (stmt, 0)),
+                           last);
+    }
+  sqlite3_finalize (stmt);
+}
+
+static gboolean
+open_database (TendStore  *self,
+               GError    **error)
+{
+  g_autofree char *folder = g_path_get_dirname (self->path);
+  GStatBuf info;
+  gboolean existed;
+  int version = 0;
+  int app_id = 0;
+  int n_tables = 0;
+  int rc;
+
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_PERMISSION_DENIED,
+                   "cannot create the folder %s for the database: %s",
+                   folder, g_strerror (saved));
+      return FALSE;
+    }
+
+  existed = g_stat (self->path, &info) == 0 && info.st_size > 0;
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_propagate_error (error, store_error (self, rc, "open"));
+      return FALSE;
+    }
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MSEC);
+  sqlite3_extended_result_codes (self->db, TRUE);
+
+  /* Read before anything is written: a damaged file or a newer Tend's stops here,
+   * untouched. */
+  rc = read_pragma_int (self, "PRAGMA user_version", &version);
+  if (rc == SQLITE_OK)
+    rc = read_pragma_int (self, "PRAGMA application_id", &app_id);
+  if (rc == SQLITE_OK)
+    rc = read_pragma_int (self, "SELECT count(*) FROM sqlite_master", &n_tables);
+  if (rc != SQLITE_OK)
+    {
+      g_propagate_error (error, store_error (self, rc, "read"));
+      return FALSE;
+    }
+
+  if (app_id != TEND_STORE_APPLICATION_ID && (app_id != 0 || version != 0 || n_tables != 0))
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+                   "%s is an SQLite database, but not Tend's; it was left as it is. "
+                   "Move it aside or choose another file", self->path);
+      return FALSE;
+    }
+  if (version > TEND_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
+                   "%s was written by a newer Tend (schema %d; this Tend knows up to %d); "
+                   "it was left as it is. Use the newer Tend, or another file",
+                   self->path, version, TEND_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  rc = exec_sql (self, "PRAGMA journal_mode = WAL");
+  if (rc == SQLITE_OK)
+    rc = exec_sql (self, "PRAGMA synchronous = NORMAL");
+  if (rc == SQLITE_OK)
+    rc = exec_sql (self, "PRAGMA foreign_keys = ON");
+  if (rc == SQLITE_OK && app_id == 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d",
+                                              TEND_STORE_APPLICATION_ID);
+      rc = exec_sql (self, sql);
+    }
+  if (rc != SQLITE_OK)
+    {
+      g_propagate_error (error, store_error (self, rc, "set up"));
+      return FALSE;
+    }
+
+  if (!migrate (self, version, existed, error))
+    return FALSE;
+
+  load_last_results (self);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Writing, on the thread                                                                */
+
+typedef struct
+{
+  gint64 service_id;
+  gint64 check_id;
+  int resolution;
+  gint64 bucket_usec;
+  gint64 n[4];
+  gint64 latency_n;
+  gint64 latency_sum;
+  gint64 latency_min;
+  gint64 latency_max;
+} Rollup;
+
+static guint
+rollup_hash (gconstpointer key)
+{
+  const Rollup *r = key;
+
+  return g_int64_hash (&r->check_id) ^ g_int64_hash (&r->bucket_usec) ^ (guint) r->resolution;
+}
+
+static gboolean
+rollup_equal (gconstpointer a,
+              gconstpointer b)
+{
+  const Rollup *x = a, *y = b;
+
+  return x->check_id == y->check_id && x->bucket_usec == y->bucket_usec &&
+         x->resolution == y->resolution && x->service_id == y->service_id;
+}
+
+static void
+add_to_rollups (GHashTable            *rollups,
+                const TendCheckResult *result)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (resolutions); i++)
+    {
+      gint64 width = resolutions[i] * USEC_PER_SEC;
+      Rollup key = {
+        .service_id = result->service_id,
+        .check_id = result->check_id,
+        .resolution = resolutions[i],
+        .bucket_usec = result->time_usec - result->time_usec % width,
+      };
+      Rollup *rollup = g_hash_table_lookup (rollups, &key);
+
+      if (rollup == NULL)
+        {
+          rollup = g_memdup2 (&key, sizeof key);
+          rollup->latency_min = G_MAXINT64;
+          rollup->latency_max = G_MININT64;
+          g_hash_table_add (rollups, rollup);
+        }
+      rollup->n[CLAMP ((int) result->status, 0, 3)]++;
+      if (result->latency_usec >= 0)
+        {
+          rollup->latency_n++;
+          rollup->latency_sum += result->latency_usec;
+          rollup->latency_min = MIN (rollup->latency_min, result->latency_usec);
+          rollup->latency_max = MAX (rollup->latency_max, result->latency_usec);
+        }
+    }
+}
+
+/* What a result changes of its check's last stored result, decided before the commit
+ * and applied after it, so a batch that fails to commit changes nothing. */
+typedef struct
+{
+  gint64 check_id;
+  int status;
+  const char *message;   /* points into the batch */
+} LastChange;
+
+static gboolean
+is_news (TendStore             *self,
+         GHashTable            *seen_in_batch,
+         const TendCheckResult *result)
+{
+  LastChange *earlier = g_hash_table_lookup (seen_in_batch, &result->check_id);
+  int status;
+  const char *message;
+
+  if (result->status != TEND_RESULT_PASS)
+    return TRUE;
+
+  if (earlier != NULL)
+    {
+      status = earlier->status;
+      message = earlier->message;
+    }
+  else
+    {
+      LastResult *last = g_hash_table_lookup (self->last_by_check,
+                                              GINT_TO_POINTER (result->check_id));
+      if (last == NULL)
+        return TRUE;
+      status = last->status;
+      message = last->message;
+    }
+
+  return status != (int) result->status || g_strcmp0 (message, result->message) != 0;
+}
+
+static int
+write_batch (TendStore  *self,
+             GArray     *results,
+             GPtrArray  *audit,
+             GArray     *changes,
+             char      **detail)
+{
+  g_autoptr(GHashTable) rollups = g_hash_table_new_full (rollup_hash, rollup_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  sqlite3_stmt *insert_result = NULL, *upsert_last = NULL, *upsert_rollup = NULL;
+  sqlite3_stmt *insert_audit = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  int rc;
+
+  rc = exec_sql (self, "BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK)
+    {
+      *detail = g_strdup (sqlite3_errmsg (self->db));
+      return rc;
+    }
+
+  insert_result = prepare (self, "INSERT INTO check_results (service_id, check_id, time_usec, "
+                                 "status, latency_usec, message) VALUES (?, ?, ?, ?, ?, ?)");
+  upsert_last = prepare (self, "INSERT INTO check_last (check_id, status, message, time_usec) "
+                               "VALUES (?, ?, ?, ?) ON CONFLICT (check_id) DO UPDATE SET "
+                               "status = excluded.status, message = excluded.message, "
+                               "time_usec = excluded.time_usec");
+  upsert_rollup = prepare (self,
+    "INSERT INTO rollups (service_id, resolution, bucket_usec, check_id, n_pass, n_warn, "
+    "n_fail, n_unknown, latency_n, latency_sum, latency_min, latency_max) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (service_id, resolution, bucket_usec, check_id) DO UPDATE SET "
+    "n_pass = n_pass + excluded.n_pass, n_warn = n_warn + excluded.n_warn, "
+    "n_fail = n_fail + excluded.n_fail, n_unknown = n_unknown + excluded.n_unknown, "
+    "latency_n = latency_n + excluded.latency_n, "
+    "latency_sum = latency_sum + excluded.latency_sum, "
+    "latency_min = coalesce (min (latency_min, excluded.latency_min), latency_min, "
+    "                        excluded.latency_min), "
+    "latency_max = coalesce (max (latency_max, excluded.latency_max), latency_max, "
+    "                        excluded.latency_max)");
+  insert_audit = prepare (self, "INSERT INTO audit (time_usec, unix_user, origin, host, unit, "
+                                "operation, parameters, result, error, duration_usec) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (insert_result == NULL || upsert_last == NULL || upsert_rollup == NULL || insert_audit == NULL)
+    {
+      rc = SQLITE_ERROR;
+      goto out;
+    }
+
+  for (guint i = 0; i < results->len && rc == SQLITE_OK; i++)
+    {
+      const TendCheckResult *r = &g_array_index (results, PendingResult, i).result;
+
+      add_to_rollups (rollups, r);
+      if (!is_news (self, seen, r))
+        continue;
+
+      {
+        LastChange change = { r->check_id, r->status, r->message };
+
+        g_array_append_val (changes, change);
+        g_hash_table_insert (seen, &g_array_index (changes, LastChange, changes->len - 1).check_id,
+                             &g_array_index (changes, LastChange, changes->len - 1));
+      }
+
+      sqlite3_bind_int64 (insert_result, 1, r->service_id);
+      sqlite3_bind_int64 (insert_result, 2, r->check_id);
+      sqlite3_bind_int64 (insert_result, 3, r->time_usec);
+      sqlite3_bind_int (insert_result, 4, r->status);
+      if (r->latency_usec >= 0)
+        sqlite3_bind_int64 (insert_result, 5, r->latency_usec);
+      else
+        sqlite3_bind_null (insert_result, 5);
+      bind_text_or_null (insert_result, 6, r->message);
+      rc = sqlite3_step (insert_result);
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+      sqlite3_reset (insert_result);
+
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (upsert_last, 1, r->check_id);
+          sqlite3_bind_int (upsert_last, 2, r->status);
+          bind_text_or_null (upsert_last, 3, r->message);
+          sqlite3_bind_int64 (upsert_last, 4, r->time_usec);
+          rc = sqlite3_step (upsert_last);
+          rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+          sqlite3_reset (upsert_last);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, rollups);
+  while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const Rollup *r = key;
+
+      sqlite3_bind_int64 (upsert_rollup, 1, r->service_id);
+      sqlite3_bind_int (upsert_rollup, 2, r->resolution);
+      sqlite3_bind_int64 (upsert_rollup, 3, r->bucket_usec);
+      sqlite3_bind_int64 (upsert_rollup, 4, r->check_id);
+      for (int s = 0; s < 4; s++)
+        sqlite3_bind_int64 (upsert_rollup, 5 + s, r->n[s]);
+      sqlite3_bind_int64 (upsert_rollup, 9, r->latency_n);
+      sqlite3_bind_int64 (upsert_rollup, 10, r->latency_sum);
+      if (r->latency_n > 0)
+        {
+          sqlite3_bind_int64 (upsert_rollup, 11, r->latency_min);
+          sqlite3_bind_int64 (upsert_rollup, 12, r->latency_max);
+        }
+      else
+        {
+          sqlite3_bind_null (upsert_rollup, 11);
+          sqlite3_bind_null (upsert_rollup, 12);
+        }
+      rc = sqlite3_step (upsert_rollup);
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+      sqlite3_reset (upsert_rollup);
+    }
+
+  for (guint i = 0; i < audit->len && rc == SQLITE_OK; i++)
+    {
+      const TendAuditRecord *a = audit->pdata[i];
+
+      sqlite3_bind_int64 (insert_audit, 1, a->time_usec);
+      bind_text_or_null (insert_audit, 2, a->unix_user ? a->unix_user : g_get_user_name ());
+      sqlite3_bind_text (insert_audit, 3, tend_audit_origin_to_string (a->origin), -1,
+                         SQLITE_STATIC);
+      bind_text_or_null (insert_audit, 4, a->host);
+      bind_text_or_null (insert_audit, 5, a->unit);
+      bind_text_or_null (insert_audit, 6, a->operation);
+      bind_text_or_null (insert_audit, 7, a->parameters);
+      bind_text_or_null (insert_audit, 8, a->result);
+      bind_text_or_null (insert_audit, 9, a->error);
+      sqlite3_bind_int64 (insert_audit, 10, a->duration_usec);
+      rc = sqlite3_step (insert_audit);
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+      sqlite3_reset (insert_audit);
+    }
+
+out:
+  sqlite3_finalize (insert_result);
+  sqlite3_finalize (upsert_last);
+  sqlite3_finalize (upsert_rollup);
+  sqlite3_finalize (insert_audit);
+
+  if (rc == SQLITE_OK)
+    rc = exec_sql (self, "COMMIT");
+  if (rc != SQLITE_OK)
+    {
+      /* Keep the original error: ROLLBACK's own would hide it. */
+      *detail = g_strdup (sqlite3_errmsg (self->db));
+      exec_sql (self, "ROLLBACK");
+    }
+  return rc;
+}
+
+/* Writes what waits. On failure, puts it back in front of what arrived meanwhile,
+ * dropping the oldest past the queue's limit. */
+static void
+flush (TendStore *self)
+{
+  g_autoptr(GArray) results = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GArray) changes = NULL;
+  g_autofree char *detail = NULL;
+  int rc;
+
+  g_mutex_lock (&self->lock);
+  if (self->waiting_results->len == 0 && self->waiting_audit->len == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  results = g_steal_pointer (&self->waiting_results);
+  audit = g_steal_pointer (&self->waiting_audit);
+  self->waiting_results = g_array_new (FALSE, FALSE, sizeof (PendingResult));
+  g_array_set_clear_func (self->waiting_results, (GDestroyNotify) pending_result_clear);
+  self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  g_mutex_unlock (&self->lock);
+
+  /* Sized for every result: write_batch() keeps pointers into it, so it must never grow. */
+  changes = g_array_sized_new (FALSE, FALSE, sizeof (LastChange), results->len);
+  rc = write_batch (self, results, audit, changes, &detail);
+
+  if (rc == SQLITE_OK)
+    {
+      for (guint i = 0; i < changes->len; i++)
+        {
+          const LastChange *change = &g_array_index (changes, LastChange, i);
+          LastResult *last = g_new0 (LastResult, 1);
+
+          last->status = change->status;
+          last->message = g_strdup (change->message);
+          g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (change->check_id), last);
+        }
+
+      g_mutex_lock (&self->lock);
+      self->n_committed += results->len;
+      g_clear_pointer (&self->last_error, g_free);
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+
+  {
+    g_autoptr(GError) error = store_error_full (self, rc, "write to", detail);
+    guint over;
+
+    g_mutex_lock (&self->lock);
+    /* The failed batch goes first: it is older than what arrived meanwhile. */
+    g_array_set_clear_func (results, NULL);
+    g_array_append_vals (results, self->waiting_results->data, self->waiting_results->len);
+    g_array_set_clear_func (self->waiting_results, NULL);
+    g_array_unref (self->waiting_results);
+    g_array_set_clear_func (results, (GDestroyNotify) pending_result_clear);
+    self->waiting_results = g_steal_pointer (&results);
+
+    over = self->waiting_results->len > self->queue_limit
+           ? self->waiting_results->len - self->queue_limit : 0;
+    if (over > 0)
+      {
+        g_array_remove_range (self->waiting_results, 0, over);
+        self->n_dropped += over;
+      }
+
+    for (guint i = 0; i < self->waiting_audit->len; i++)
+      g_ptr_array_add (audit, g_steal_pointer (&self->waiting_audit->pdata[i]));
+    g_ptr_array_set_free_func (self->waiting_audit, NULL);
+    g_ptr_array_unref (self->waiting_audit);
+    self->waiting_audit = g_steal_pointer (&audit);
+
+    g_free (self->last_error);
+    self->last_error = g_strdup_printf ("%s; %u results waiting, %" G_GUINT64_FORMAT
+                                        " dropped so far",
+                                        error->message, self->waiting_results->len,
+                                        self->n_dropped);
+    g_mutex_unlock (&self->lock);
+
+    g_warning ("%s", self->last_error);
+  }
+}
+
+static void
+run_retention (TendStore *self)
+{
+  gint64 now = g_get_real_time ();
+  gint64 limits[3];
+
+  g_mutex_lock (&self->lock);
+  memcpy (limits, self->retention, sizeof limits);
+  g_mutex_unlock (&self->lock);
+
+  /* Raw results, by age. */
+  if (limits[0] > 0)
+    {
+      sqlite3_stmt *stmt = prepare (self, "DELETE FROM check_results WHERE id IN (SELECT id FROM "
+                                          "check_results WHERE time_usec < ? LIMIT ?)");
+      if (stmt != NULL)
+        {
+          sqlite3_bind_int64 (stmt, 1, now - limits[0]);
+          sqlite3_bind_int (stmt, 2, RETENTION_BATCH);
+          sqlite3_step (stmt);
+          sqlite3_finalize (stmt);
+        }
+    }
+
+  /* Minute and hour rollups; day rollups are kept. */
+  for (int i = 1; i <= 2; i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (limits[i] <= 0)
+        continue;
+      stmt = prepare (self, "DELETE FROM rollups WHERE (service_id, resolution, bucket_usec, "
+                            "check_id) IN (SELECT service_id, resolution, bucket_usec, check_id "
+                            "FROM rollups WHERE resolution = ? AND bucket_usec < ? LIMIT ?)");
+      if (stmt == NULL)
+        continue;
+      sqlite3_bind_int (stmt, 1, resolutions[i - 1]);
+      sqlite3_bind_int64 (stmt, 2, now - limits[i]);
+      sqlite3_bind_int (stmt, 3, RETENTION_BATCH);
+      sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The thread                                                                            */
+
+static gboolean
+batch_due (TendStore *self)
+{
+  gboolean due;
+
+  g_mutex_lock (&self->lock);
+  due = self->waiting_results->len >= BATCH_SOON;
+  g_mutex_unlock (&self->lock);
+  return due;
+}
+
+static gboolean
+unref_task (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A task holds the store; its last reference must not go on the store's own thread,
+ * where disposing the store would wait for that very thread. It goes where the task's
+ * callback runs. */
+static void
+release_task (GTask *task)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_callback (source, unref_task, task, NULL);
+  g_source_set_static_name (source, "[tend] release store task");
+  g_source_attach (source, g_task_get_context (task));
+}
+
+static gpointer
+store_thread (gpointer data)
+{
+  TendStore *self = data;
+  gint64 next_flush = 0;
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      guint interval_msec;
+      Job *job;
+
+      g_mutex_lock (&self->lock);
+      interval_msec = self->batch_interval_msec;
+      g_mutex_unlock (&self->lock);
+
+      if (next_flush == 0)
+        next_flush = now + interval_msec * 1000;
+
+      job = g_async_queue_timeout_pop (self->jobs, MAX (next_flush - now, 0));
+      if (job != NULL && job->func == NULL)
+        {
+          g_free (job);
+          if (self->db != NULL)
+            flush (self);
+          break;
+        }
+      if (job != NULL)
+        {
+          job->func (self, job->task);
+          release_task (g_steal_pointer (&job->task));
+          g_free (job);
+        }
+
+      if (self->db == NULL)
+        continue;
+
+      now = g_get_monotonic_time ();
+      if (now >= next_flush || batch_due (self))
+        {
+          flush (self);
+          next_flush = now + interval_msec * 1000;
+        }
+      if (now >= self->next_retention_usec)
+        {
+          run_retention (self);
+          self->next_retention_usec = now + RETENTION_EVERY_USEC;
+        }
+    }
+
+  return NULL;
+}
+
+static void
+queue_job (TendStore *self,
+           JobFunc    func,
+           GTask     *task)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->task = task;
+  g_async_queue_push (self->jobs, job);
+}
+
+static void
+open_job (TendStore *self,
+          GTask     *task)
+{
+  GError *error = NULL;
+
+  if (self->db != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (!open_database (self, &error))
+    {
+      g_clear_pointer (&self->db, sqlite3_close);
+      set_last_error (self, error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+check_open (TendStore *self,
+            GTask     *task)
+{
+  if (self->db != NULL)
+    return TRUE;
+  g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED,
+                           "the database %s is not open", self->path);
+  return FALSE;
+}
+
+static void
+flush_job (TendStore *self,
+           GTask     *task)
+{
+  g_autofree char *error = NULL;
+
+  if (!check_open (self, task))
+    return;
+
+  flush (self);
+  g_mutex_lock (&self->lock);
+  if (self->waiting_results->len > 0 || self->waiting_audit->len > 0)
+    error = g_strdup (self->last_error);
+  g_mutex_unlock (&self->lock);
+
+  if (error != NULL)
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED, "%s", error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Public: opening and writing                                                           */
+
+/**
+ * tend_store_open_async:
+ *
+ * Opens (creating it if needed) and migrates the database on the store's thread.
+ * A database from a newer Tend, a damaged file or another program's database is
+ * refused with a message and left exactly as it was.
+ */
+void
+tend_store_open_async (TendStore           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_store_open_async);
+
+  if (self->thread == NULL)
+    self->thread = g_thread_new ("tend-store", store_thread, self);
+  queue_job (self, open_job, task);
+}
+
+gboolean
+tend_store_open_finish (TendStore     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tend_store_flush_async:
+ *
+ * Writes everything that waits now. Fails (with the reason) when it could not be
+ * written; what was not written still waits.
+ */
+void
+tend_store_flush_async (TendStore           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (self->thread != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_store_flush_async);
+  queue_job (self, flush_job, task);
+}
+
+gboolean
+tend_store_flush_finish (TendStore     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tend_store_close:
+ *
+ * Writes what waits and stops the store's thread. It waits for the last batch: call
+ * it when the program ends, not from a busy main loop.
+ */
+void
+tend_store_close (TendStore *self)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+
+  if (self->thread == NULL)
+    return;
+  queue_job (self, NULL, NULL);
+  g_thread_join (self->thread);
+  self->thread = NULL;
+  g_clear_pointer (&self->db, sqlite3_close);
+}
+
+/**
+ * tend_store_add_result:
+ *
+ * Queues a result; it is written with the next batch. Never blocks. Safe from any
+ * thread.
+ */
+void
+tend_store_add_result (TendStore             *self,
+                       const TendCheckResult *result)
+{
+  PendingResult pending;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (result != NULL);
+
+  pending.result = *result;
+  pending.result.message = g_strdup (result->message);
+
+  g_mutex_lock (&self->lock);
+  if (self->waiting_results->len >= self->queue_limit)
+    {
+      /* Full: the oldest result makes room, and is counted. */
+      g_array_remove_index (self->waiting_results, 0);
+      self->n_dropped++;
+    }
+  g_array_append_val (self->waiting_results, pending);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * tend_store_add_audit:
+ *
+ * Queues an audit record; written with the next batch. Audit records are never
+ * dropped for lack of room.
+ */
+void
+tend_store_add_audit (TendStore             *self,
+                      const TendAuditRecord *record)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (record != NULL && record->operation != NULL);
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->waiting_audit, tend_audit_record_copy (record));
+  g_mutex_unlock (&self->lock);
+}
+
+#define LOCKED_GETTER(type, name, expr)                 \
+  type                                                  \
+  tend_store_get_##name (TendStore *self)               \
+  {                                                     \
+    type value;                                         \
+    g_return_val_if_fail (TEND_IS_STORE (self), 0);     \
+    g_mutex_lock (&self->lock);                         \
+    value = (expr);                                     \
+    g_mutex_unlock (&self->lock);                       \
+    return value;                                       \
+  }
+
+LOCKED_GETTER (guint64, n_committed, self->n_committed)
+LOCKED_GETTER (guint64, n_dropped, self->n_dropped)
+LOCKED_GETTER (guint, n_waiting, self->waiting_results->len)
+
+#undef LOCKED_GETTER
+
+/**
+ * tend_store_dup_last_error:
+ *
+ * Returns: (transfer full) (nullable): why the last write failed, while results wait
+ *   because of it; %NULL once a batch was written again
+ */
+char *
+tend_store_dup_last_error (TendStore *self)
+{
+  char *text;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  text = g_strdup (self->last_error);
+  g_mutex_unlock (&self->lock);
+  return text;
+}
+
+void
+tend_store_set_queue_limit (TendStore *self,
+                            guint      limit)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (limit > 0);
+
+  g_mutex_lock (&self->lock);
+  self->queue_limit = limit;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+tend_store_set_batch_interval (TendStore *self,
+                               guint      msec)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (msec > 0);
+
+  g_mutex_lock (&self->lock);
+  self->batch_interval_msec = msec;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * tend_store_set_retention:
+ * @raw_usec: how long raw results are kept (0 = forever)
+ * @minute_usec: minute rollups
+ * @hour_usec: hour rollups (day rollups are kept)
+ */
+void
+tend_store_set_retention (TendStore *self,
+                          gint64     raw_usec,
+                          gint64     minute_usec,
+                          gint64     hour_usec)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  self->retention[0] = raw_usec;
+  self->retention[1] = minute_usec;
+  self->retention[2] = hour_usec;
+  g_mutex_unlock (&self->lock);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Inventory                                                                             */
+
+typedef struct
+{
+  char *host;
+  char *unit;
+} ServiceRef;
+
+static void
+service_ref_free (ServiceRef *ref)
+{
+  g_free (ref->host);
+  g_free (ref->unit);
+  g_free (ref);
+}
+
+static void
+ensure_service_job (TendStore *self,
+                    GTask     *task)
+{
+  ServiceRef *ref = g_task_get_task_data (task);
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = -1;
+  int rc;
+
+  if (!check_open (self, task))
+    return;
+
+  rc = exec_sql (self, "BEGIN IMMEDIATE");
+  if (rc == SQLITE_OK)
+    {
+      stmt = prepare (self, "INSERT INTO hosts (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
+      sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (self->db);
+      sqlite3_finalize (stmt);
+    }
+  if (rc == SQLITE_OK)
+    {
+      stmt = prepare (self, "INSERT INTO services (host_id, unit) SELECT id, ? FROM hosts "
+                            "WHERE name = ? ON CONFLICT (host_id, unit) DO NOTHING");
+      sqlite3_bind_text (stmt, 1, ref->unit, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, ref->host, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (self->db);
+      sqlite3_finalize (stmt);
+    }
+  if (rc == SQLITE_OK)
+    {
+      stmt = prepare (self, "SELECT services.id FROM services JOIN hosts ON hosts.id = host_id "
+                            "WHERE hosts.name = ? AND unit = ?");
+      sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, ref->unit, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  if (rc == SQLITE_OK)
+    rc = exec_sql (self, "COMMIT");
+
+  if (rc != SQLITE_OK || id < 0)
+    {
+      g_task_return_error (task, store_error (self, rc, "record the service in"));
+      exec_sql (self, "ROLLBACK");
+      return;
+    }
+  g_task_return_int (task, id);
+}
+
+/**
+ * tend_store_ensure_service_async:
+ *
+ * Finds the id of the service @unit on the host named @host, adding both to the
+ * inventory if they are not there yet.
+ */
+void
+tend_store_ensure_service_async (TendStore           *self,
+                                 const char          *host,
+                                 const char          *unit,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+  ServiceRef *ref;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (host != NULL && unit != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_store_ensure_service_async);
+  ref = g_new0 (ServiceRef, 1);
+  ref->host = g_strdup (host);
+  ref->unit = g_strdup (unit);
+  g_task_set_task_data (task, ref, (GDestroyNotify) service_ref_free);
+  queue_job (self, ensure_service_job, task);
+}
+
+gint64
+tend_store_ensure_service_finish (TendStore     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Reading                                                                               */
+
+typedef struct
+{
+  gint64 service_id;
+  gint64 since_usec;
+  gint64 until_usec;
+  gint64 bucket_usec;
+  guint limit;
+} Query;
+
+static GTask *
+new_query (TendStore           *self,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data,
+           const Query         *query)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_memdup2 (query, sizeof *query), g_free);
+  return task;
+}
+
+static void
+history_job (TendStore *self,
+             GTask     *task)
+{
+  const Query *q = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_stored_result_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!check_open (self, task))
+    return;
+
+  stmt = prepare (self, "SELECT id, service_id, check_id, time_usec, status, latency_usec, "
+                        "message FROM check_results WHERE service_id = ? AND time_usec >= ? "
+                        "AND time_usec < ? ORDER BY time_usec DESC LIMIT ?");
+  sqlite3_bind_int64 (stmt, 1, q->service_id);
+  sqlite3_bind_int64 (stmt, 2, q->since_usec);
+  sqlite3_bind_int64 (stmt, 3, q->until_usec);
+  sqlite3_bind_int (stmt, 4, q->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TendStoredResult *row = g_new0 (TendStoredResult, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->service_id = sqlite3_column_int64 (stmt, 1);
+      row->check_id = sqlite3_column_int64 (stmt, 2);
+      row->time_usec = sqlite3_column_int64 (stmt, 3);
+      row->status = sqlite3_column_int (stmt, 4);
+      row->latency_usec = column_int64_or (stmt, 5, -1);
+      row->message = column_dup_text (stmt, 6);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    g_task_return_error (task, store_error (self, rc, "read history from"));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * tend_store_query_history_async:
+ *
+ * The stored raw results of a service between @since_usec and @until_usec, newest
+ * first, at most @limit.
+ */
+void
+tend_store_query_history_async (TendStore           *self,
+                                gint64               service_id,
+                                gint64               since_usec,
+                                gint64               until_usec,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Query q = { service_id, since_usec, until_usec, 0, limit };
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  queue_job (self, history_job,
+             new_query (self, tend_store_query_history_async, cancellable, callback, user_data,
+                        &q));
+}
+
+/**
+ * tend_store_query_history_finish:
+ *
+ * Returns: (transfer container) (element-type TendStoredResult): the results
+ */
+GPtrArray *
+tend_store_query_history_finish (TendStore     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+chart_job (TendStore *self,
+           GTask     *task)
+{
+  const Query *q = g_task_get_task_data (task);
+  g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (TendChartBucket));
+  int resolution;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!check_open (self, task))
+    return;
+
+  /* The coarsest rollup that still fits the bucket: a 30-day chart never reads
+   * minute rows, and nothing reads raw results. */
+  if (q->bucket_usec >= USEC_PER_DAY && q->bucket_usec % USEC_PER_DAY == 0)
+    resolution = 86400;
+  else if (q->bucket_usec >= 3600 * USEC_PER_SEC && q->bucket_usec % (3600 * USEC_PER_SEC) == 0)
+    resolution = 3600;
+  else
+    resolution = 60;
+
+  stmt = prepare (self,
+    "SELECT ?3 + ((bucket_usec - ?3) / ?5) * ?5 AS start, sum (n_pass), sum (n_warn), "
+    "sum (n_fail), sum (n_unknown), min (latency_min), sum (latency_sum), sum (latency_n), "
+    "max (latency_max) FROM rollups WHERE service_id = ?1 AND resolution = ?2 "
+    "AND bucket_usec >= ?3 AND bucket_usec < ?4 GROUP BY start ORDER BY start");
+  sqlite3_bind_int64 (stmt, 1, q->service_id);
+  sqlite3_bind_int (stmt, 2, resolution);
+  sqlite3_bind_int64 (stmt, 3, q->since_usec);
+  sqlite3_bind_int64 (stmt, 4, q->until_usec);
+  sqlite3_bind_int64 (stmt, 5, q->bucket_usec);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TendChartBucket bucket;
+      gint64 latency_n = sqlite3_column_int64 (stmt, 7);
+
+      bucket.start_usec = sqlite3_column_int64 (stmt, 0);
+      bucket.n_pass = sqlite3_column_int64 (stmt, 1);
+      bucket.n_warn = sqlite3_column_int64 (stmt, 2);
+      bucket.n_fail = sqlite3_column_int64 (stmt, 3);
+      bucket.n_unknown = sqlite3_column_int64 (stmt, 4);
+      bucket.latency_min = column_int64_or (stmt, 5, -1);
+      bucket.latency_avg = latency_n > 0 ? sqlite3_column_int64 (stmt, 6) / latency_n : -1;
+      bucket.latency_max = column_int64_or (stmt, 8, -1);
+      g_array_append_val (buckets, bucket);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    g_task_return_error (task, store_error (self, rc, "read the chart from"));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&buckets), (GDestroyNotify) g_array_unref);
+}
+
+/**
+ * tend_store_query_chart_async:
+ * @bucket_usec: the width of a bucket, at least a minute
+ *
+ * A service's results between @since_usec and @until_usec in buckets, from the
+ * rollups (never the raw rows), so its cost does not grow with the history kept.
+ * Buckets without results are left out.
+ */
+void
+tend_store_query_chart_async (TendStore           *self,
+                              gint64               service_id,
+                              gint64               since_usec,
+                              gint64               until_usec,
+                              gint64               bucket_usec,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Query q = { service_id, since_usec, until_usec, bucket_usec, 0 };
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (bucket_usec >= 60 * USEC_PER_SEC);
+
+  queue_job (self, chart_job,
+             new_query (self, tend_store_query_chart_async, cancellable, callback, user_data, &q));
+}
+
+/**
+ * tend_store_query_chart_finish:
+ *
+ * Returns: (transfer full) (element-type TendChartBucket): the buckets, oldest first
+ */
+GArray *
+tend_store_query_chart_finish (TendStore     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+audit_job (TendStore *self,
+           GTask     *task)
+{
+  const Query *q = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!check_open (self, task))
+    return;
+
+  /* What waits to be written is part of the answer. */
+  flush (self);
+
+  stmt = prepare (self, "SELECT time_usec, unix_user, origin, host, unit, operation, parameters, "
+                        "result, error, duration_usec FROM audit WHERE time_usec >= ? "
+                        "ORDER BY time_usec DESC, id DESC LIMIT ?");
+  sqlite3_bind_int64 (stmt, 1, q->since_usec);
+  sqlite3_bind_int (stmt, 2, q->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TendAuditRecord *row = g_new0 (TendAuditRecord, 1);
+
+      row->time_usec = sqlite3_column_int64 (stmt, 0);
+      row->unix_user = column_dup_text (stmt, 1);
+      row->origin = audit_origin_from_string ((const char *) sqlite3_column_text (stmt, 2));
+      row->host = column_dup_text (stmt, 3);
+      row->unit = column_dup_text (stmt, 4);
+      row->operation = column_dup_text (stmt, 5);
+      row->parameters = column_dup_text (stmt, 6);
+      row->result = column_dup_text (stmt, 7);
+      row->error = column_dup_text (stmt, 8);
+      row->duration_usec = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    g_task_return_error (task, store_error (self, rc, "read the audit log from"));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+tend_store_query_audit_async (TendStore           *self,
+                              gint64               since_usec,
+                              guint                limit,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Query q = { 0, since_usec, G_MAXINT64, 0, limit };
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  queue_job (self, audit_job,
+             new_query (self, tend_store_query_audit_async, cancellable, callback, user_data, &q));
+}
+
+/**
+ * tend_store_query_audit_finish:
+ *
+ * Returns: (transfer container) (element-type TendAuditRecord): newest first
+ */
+GPtrArray *
+tend_store_query_audit_finish (TendStore     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_store_dispose (GObject *object)
+{
+  TendStore *self = (TendStore *) object;
+
+  tend_store_close (self);
+
+  G_OBJECT_CLASS (tend_store_parent_class)->dispose (object);
+}
+
+static void
+tend_store_finalize (GObject *object)
+{
+  TendStore *self = (TendStore *) object;
+
+  g_clear_pointer (&self->jobs, g_async_queue_unref);
+  g_clear_pointer (&self->waiting_results, g_array_unref);
+  g_clear_pointer (&self->waiting_audit, g_ptr_array_unref);
+  g_clear_pointer (&self->last_by_check, g_hash_table_unref);
+  g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->path, g_free);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (tend_store_parent_class)->finalize (object);
+}
+
+static void
+tend_store_class_init (TendStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tend_store_dispose;
+  object_class->finalize = tend_store_finalize;
+}
+
+static void
+tend_store_init (TendStore *self)
+{
+  g_mutex_init (&self->lock);
+  self->jobs = g_async_queue_new ();
+  self->waiting_results = g_array_new (FALSE, FALSE, sizeof (PendingResult));
+  g_array_set_clear_func (self->waiting_results, (GDestroyNotify) pending_result_clear);
+  self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  self->last_by_check = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) last_result_free);
+  self->queue_limit = DEFAULT_QUEUE_LIMIT;
+  self->batch_interval_msec = DEFAULT_BATCH_INTERVAL_MSEC;
+  self->retention[0] = 7 * USEC_PER_DAY;
+  self->retention[1] = 30 * USEC_PER_DAY;
+  self->retention[2] = 365 * USEC_PER_DAY;
+}
+
+/**
+ * tend_store_new:
+ * @path: (nullable): the database file; %NULL for tend_store_default_path()
+ */
+TendStore *
+tend_store_new (const char *path)
+{
+  TendStore *self = g_object_new (TEND_TYPE_STORE, NULL);
+
+  self->path = path != NULL ? g_strdup (path) : tend_store_default_path ();
+  return self;
+}
+
+const char *
+tend_store_get_path (TendStore *self)
+{
+  g_return_val_if_fail (TEND_IS_STORE (self), NULL);
+  return self->path;
+}

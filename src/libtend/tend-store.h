@@ -1,0 +1,202 @@
+/* tend-store.h — what Tend remembers, in SQLite
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The newest schema this Tend knows. */
+#define TEND_STORE_SCHEMA_VERSION 1
+
+typedef enum
+{
+  TEND_RESULT_PASS,
+  TEND_RESULT_WARN,
+  TEND_RESULT_FAIL,
+  TEND_RESULT_UNKNOWN,
+} TendResultStatus;
+
+const char *tend_result_status_to_string (TendResultStatus status);
+
+/**
+ * TendCheckResult:
+ * @service_id: the watched service (from the store's inventory)
+ * @check_id: the check that produced it
+ * @time_usec: realtime µs when the check finished
+ * @status: its verdict
+ * @latency_usec: how long it took, -1 when it did not run to an answer
+ * @message: (nullable): what it said
+ *
+ * One result of one check. Every result counts in the minute, hour and day rollups;
+ * the raw row is kept when it says something new: a status or message other than the
+ * check's previous result, or any result that is not a pass. A healthy check repeating
+ * itself every ten seconds is thus a count in its rollups, not a row a day 8,640 times.
+ */
+typedef struct
+{
+  gint64 service_id;
+  gint64 check_id;
+  gint64 time_usec;
+  TendResultStatus status;
+  gint64 latency_usec;
+  const char *message;
+} TendCheckResult;
+
+typedef enum
+{
+  TEND_AUDIT_ORIGIN_GUI,
+  TEND_AUDIT_ORIGIN_CLI,
+  TEND_AUDIT_ORIGIN_AUTO,
+} TendAuditOrigin;
+
+const char *tend_audit_origin_to_string (TendAuditOrigin origin);
+
+/**
+ * TendAuditRecord:
+ *
+ * One operation someone (or Tend itself) performed, refused and failed ones included.
+ * @parameters is JSON text or %NULL; @error is %NULL when it succeeded.
+ */
+typedef struct
+{
+  gint64 time_usec;
+  const char *unix_user;
+  TendAuditOrigin origin;
+  const char *host;
+  const char *unit;
+  const char *operation;
+  const char *parameters;
+  const char *result;
+  const char *error;
+  gint64 duration_usec;
+} TendAuditRecord;
+
+TendAuditRecord *tend_audit_record_copy (const TendAuditRecord *record);
+void             tend_audit_record_free (TendAuditRecord       *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendAuditRecord, tend_audit_record_free)
+
+/**
+ * TendChartBucket:
+ *
+ * One bucket of a chart: counts, and latency in µs over the results that had one
+ * (-1 when none did).
+ */
+typedef struct
+{
+  gint64 start_usec;
+  guint64 n_pass;
+  guint64 n_warn;
+  guint64 n_fail;
+  guint64 n_unknown;
+  gint64 latency_min;
+  gint64 latency_avg;
+  gint64 latency_max;
+} TendChartBucket;
+
+/* A stored raw result, as history returns it. */
+typedef struct
+{
+  gint64 id;
+  gint64 service_id;
+  gint64 check_id;
+  gint64 time_usec;
+  TendResultStatus status;
+  gint64 latency_usec;
+  char *message;
+} TendStoredResult;
+
+void tend_stored_result_free (TendStoredResult *result);
+
+#define TEND_TYPE_STORE (tend_store_get_type ())
+G_DECLARE_FINAL_TYPE (TendStore, tend_store, TEND, STORE, GObject)
+
+char      *tend_store_default_path       (void);
+
+TendStore *tend_store_new                (const char           *path);
+const char *tend_store_get_path          (TendStore            *self);
+
+void       tend_store_open_async         (TendStore            *self,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean   tend_store_open_finish        (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+void       tend_store_flush_async        (TendStore            *self,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean   tend_store_flush_finish       (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+void       tend_store_close              (TendStore            *self);
+
+/* Writing: never blocks; batched on the store's thread. */
+void       tend_store_add_result         (TendStore            *self,
+                                          const TendCheckResult *result);
+void       tend_store_add_audit          (TendStore            *self,
+                                          const TendAuditRecord *record);
+
+guint64    tend_store_get_n_committed    (TendStore            *self);
+guint64    tend_store_get_n_dropped      (TendStore            *self);
+guint      tend_store_get_n_waiting      (TendStore            *self);
+char      *tend_store_dup_last_error    (TendStore            *self);
+void       tend_store_set_queue_limit    (TendStore            *self,
+                                          guint                 limit);
+void       tend_store_set_batch_interval (TendStore            *self,
+                                          guint                 msec);
+
+/* Inventory: minimal for now, a service id for (host, unit). */
+void       tend_store_ensure_service_async  (TendStore         *self,
+                                             const char        *host,
+                                             const char        *unit,
+                                             GCancellable      *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer           user_data);
+gint64     tend_store_ensure_service_finish (TendStore         *self,
+                                             GAsyncResult      *result,
+                                             GError           **error);
+
+/* Reading */
+void       tend_store_query_history_async (TendStore          *self,
+                                           gint64              service_id,
+                                           gint64              since_usec,
+                                           gint64              until_usec,
+                                           guint               limit,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+GPtrArray *tend_store_query_history_finish (TendStore         *self,
+                                            GAsyncResult      *result,
+                                            GError           **error);
+void       tend_store_query_chart_async  (TendStore            *self,
+                                          gint64                service_id,
+                                          gint64                since_usec,
+                                          gint64                until_usec,
+                                          gint64                bucket_usec,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+GArray    *tend_store_query_chart_finish (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+void       tend_store_query_audit_async  (TendStore            *self,
+                                          gint64                since_usec,
+                                          guint                 limit,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+GPtrArray *tend_store_query_audit_finish (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+
+/* Retention: deletes what is older than the limits, a small batch at a time. */
+void       tend_store_set_retention      (TendStore            *self,
+                                          gint64                raw_usec,
+                                          gint64                minute_usec,
+                                          gint64                hour_usec);
+
+G_END_DECLS

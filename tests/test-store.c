@@ -1,0 +1,540 @@
+/* test-store.c — TendStore on real SQLite files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "tend.h"
+
+#define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
+#define HOUR (60 * MINUTE)
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  TendStore *store;
+} Fixture;
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static gboolean
+open_store (TendStore  *store,
+            GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_store_open_async (store, NULL, store_result, &result);
+  return tend_store_open_finish (store, wait_for (&result), error);
+}
+
+static gboolean
+flush_store (TendStore  *store,
+             GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_store_flush_async (store, NULL, store_result, &result);
+  return tend_store_flush_finish (store, wait_for (&result), error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("tend-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "sub", "tend.db", NULL);
+  fixture->store = tend_store_new (fixture->path);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+/* Reads one integer with a plain SQLite connection of the test's own. */
+static gint64
+query_int (const char *path,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+add (TendStore        *store,
+     gint64            check_id,
+     gint64            time_usec,
+     TendResultStatus  status,
+     gint64            latency_usec,
+     const char       *message)
+{
+  TendCheckResult result = { 1, check_id, time_usec, status, latency_usec, message };
+
+  tend_store_add_result (store, &result);
+}
+
+/* ------------------------------------------------------------------------------------ */
+
+static void
+test_open_creates_schema (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mode = NULL;
+
+  g_assert_true (open_store (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  tend_store_close (fixture->store);
+
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, TEND_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA application_id"), ==, 0x54656e64);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM sqlite_master WHERE "
+                                             "name IN ('hosts', 'services', 'checks', 'policies', "
+                                             "'check_results', 'rollups', 'incidents', "
+                                             "'restart_attempts', 'audit', 'config')"), ==, 10);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM pragma_journal_mode "
+                                             "WHERE journal_mode = 'wal'"), ==, 1);
+
+  /* Opening again leaves it be. */
+  g_clear_object (&fixture->store);
+  fixture->store = tend_store_new (fixture->path);
+  g_assert_true (open_store (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_raw_rows_say_something_new (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 t0 = g_get_real_time () - HOUR;  /* within every retention */
+
+  g_assert_true (open_store (fixture->store, &error));
+
+  add (fixture->store, 7, t0, TEND_RESULT_PASS, 1000, "200 OK");            /* first: kept */
+  add (fixture->store, 7, t0 + 10, TEND_RESULT_PASS, 1200, "200 OK");       /* same: counted */
+  add (fixture->store, 7, t0 + 20, TEND_RESULT_PASS, 900, "200 OK");        /* same: counted */
+  add (fixture->store, 7, t0 + 30, TEND_RESULT_FAIL, -1, "refused");        /* change: kept */
+  add (fixture->store, 7, t0 + 40, TEND_RESULT_FAIL, -1, "refused");        /* failure: kept */
+  add (fixture->store, 7, t0 + 50, TEND_RESULT_PASS, 1100, "200 OK");       /* change: kept */
+  g_assert_true (flush_store (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tend_store_get_n_committed (fixture->store), ==, 6);
+
+  tend_store_query_history_async (fixture->store, 1, t0, t0 + HOUR, 100, NULL, store_result,
+                                  &result);
+  rows = tend_store_query_history_finish (fixture->store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 4);
+  /* newest first */
+  g_assert_cmpint (((TendStoredResult *) rows->pdata[0])->time_usec, ==, t0 + 50);
+  g_assert_cmpint (((TendStoredResult *) rows->pdata[1])->status, ==, TEND_RESULT_FAIL);
+  g_assert_cmpint (((TendStoredResult *) rows->pdata[1])->latency_usec, ==, -1);
+  g_assert_cmpstr (((TendStoredResult *) rows->pdata[3])->message, ==, "200 OK");
+
+  /* A store opened anew remembers what was said last: a repeat is not news. */
+  g_clear_object (&fixture->store);
+  fixture->store = tend_store_new (fixture->path);
+  g_assert_true (open_store (fixture->store, &error));
+  add (fixture->store, 7, t0 + 60, TEND_RESULT_PASS, 1000, "200 OK");
+  g_assert_true (flush_store (fixture->store, &error));
+  tend_store_close (fixture->store);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM check_results"), ==, 4);
+  g_assert_cmpint (query_int (fixture->path, "SELECT n_pass FROM rollups WHERE resolution = 60 "
+                                             "AND check_id = 7"), ==, 5);
+}
+
+static void
+test_rollups_and_chart (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) chart = NULL;
+  gint64 day = g_get_real_time () - g_get_real_time () % (24 * HOUR) - 24 * HOUR;  /* yesterday */
+  TendChartBucket *b;
+
+  g_assert_true (open_store (fixture->store, &error));
+
+  /* Two checks of one service, over two 5-minute buckets. */
+  add (fixture->store, 1, day + 1 * MINUTE, TEND_RESULT_PASS, 100, NULL);
+  add (fixture->store, 2, day + 2 * MINUTE, TEND_RESULT_PASS, 300, NULL);
+  add (fixture->store, 1, day + 4 * MINUTE, TEND_RESULT_FAIL, -1, "timeout");
+  add (fixture->store, 1, day + 6 * MINUTE, TEND_RESULT_WARN, 500, "slow");
+  g_assert_true (flush_store (fixture->store, &error));
+  /* More for the same minute later: the rollup row grows, it is not replaced. */
+  add (fixture->store, 2, day + 6 * MINUTE + 1, TEND_RESULT_PASS, 50, NULL);
+  g_assert_true (flush_store (fixture->store, &error));
+
+  tend_store_query_chart_async (fixture->store, 1, day, day + HOUR, 5 * MINUTE, NULL,
+                                store_result, &result);
+  chart = tend_store_query_chart_finish (fixture->store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chart->len, ==, 2);
+
+  b = &g_array_index (chart, TendChartBucket, 0);
+  g_assert_cmpint (b->start_usec, ==, day);
+  g_assert_cmpuint (b->n_pass, ==, 2);
+  g_assert_cmpuint (b->n_fail, ==, 1);
+  g_assert_cmpint (b->latency_min, ==, 100);
+  g_assert_cmpint (b->latency_avg, ==, 200);
+  g_assert_cmpint (b->latency_max, ==, 300);
+
+  b = &g_array_index (chart, TendChartBucket, 1);
+  g_assert_cmpint (b->start_usec, ==, day + 5 * MINUTE);
+  g_assert_cmpuint (b->n_warn, ==, 1);
+  g_assert_cmpuint (b->n_pass, ==, 1);
+  g_assert_cmpint (b->latency_min, ==, 50);
+  g_assert_cmpint (b->latency_max, ==, 500);
+  g_clear_pointer (&chart, g_array_unref);
+  g_clear_object (&result);
+
+  /* A daily chart reads the day rollups: all five results in one bucket. */
+  tend_store_query_chart_async (fixture->store, 1, day, day + 24 * HOUR, 24 * HOUR, NULL,
+                                store_result, &result);
+  chart = tend_store_query_chart_finish (fixture->store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chart->len, ==, 1);
+  b = &g_array_index (chart, TendChartBucket, 0);
+  g_assert_cmpuint (b->n_pass + b->n_warn + b->n_fail + b->n_unknown, ==, 5);
+}
+
+static void
+test_audit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  TendAuditRecord ok = { 1000, "alice", TEND_AUDIT_ORIGIN_CLI, "local-user", "web.service",
+                         "restart", NULL, "done", NULL, 1500 };
+  TendAuditRecord refused = { 2000, "alice", TEND_AUDIT_ORIGIN_GUI, "local-system", "db.service",
+                              "stop", "{\"force\":false}", NULL, "not allowed", 20 };
+  const TendAuditRecord *row;
+
+  g_assert_true (open_store (fixture->store, &error));
+  tend_store_add_audit (fixture->store, &ok);
+  tend_store_add_audit (fixture->store, &refused);
+
+  /* No flush first: a query includes what waits. */
+  tend_store_query_audit_async (fixture->store, 0, 10, NULL, store_result, &result);
+  rows = tend_store_query_audit_finish (fixture->store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  row = rows->pdata[0];
+  g_assert_cmpint (row->time_usec, ==, 2000);
+  g_assert_cmpint (row->origin, ==, TEND_AUDIT_ORIGIN_GUI);
+  g_assert_cmpstr (row->error, ==, "not allowed");
+  g_assert_cmpstr (row->parameters, ==, "{\"force\":false}");
+  g_assert_null (row->result);
+  row = rows->pdata[1];
+  g_assert_cmpstr (row->operation, ==, "restart");
+  g_assert_cmpint (row->duration_usec, ==, 1500);
+}
+
+static void
+test_ensure_service (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 ids[3];
+  const char *units[3] = { "a.service", "b.service", "a.service" };
+
+  g_assert_true (open_store (fixture->store, &error));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      tend_store_ensure_service_async (fixture->store, "local-user", units[i], NULL,
+                                       store_result, &result);
+      ids[i] = tend_store_ensure_service_finish (fixture->store, wait_for (&result), &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (ids[0], >, 0);
+  g_assert_cmpint (ids[1], !=, ids[0]);
+  g_assert_cmpint (ids[2], ==, ids[0]);
+}
+
+static char *
+checksum_of (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static void
+test_newer_schema_refused (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_true (open_store (fixture->store, &error));
+  tend_store_close (fixture->store);
+  g_clear_object (&fixture->store);
+
+  /* As a newer Tend would leave it. */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = checksum_of (fixture->path);
+
+  fixture->store = tend_store_new (fixture->path);
+  g_assert_false (open_store (fixture->store, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "newer Tend (schema 99"));
+  g_assert_nonnull (strstr (error->message, "left as it is"));
+  tend_store_close (fixture->store);
+
+  after = checksum_of (fixture->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_corrupt_file_refused (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_path_get_dirname (fixture->path);
+  g_autofree char *after = NULL;
+  char garbage[8192];
+
+  for (guint i = 0; i < sizeof garbage; i++)
+    garbage[i] = (char) (i * 7 + 3);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (fixture->path, garbage, sizeof garbage, NULL));
+
+  g_assert_false (open_store (fixture->store, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_assert_nonnull (strstr (error->message, "left as it is"));
+  tend_store_close (fixture->store);
+
+  /* Kept, byte for byte. */
+  {
+    g_autofree char *contents = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+    g_assert_cmpmem (contents, length, garbage, sizeof garbage);
+  }
+}
+
+static void
+test_foreign_database_refused (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_path_get_dirname (fixture->path);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE recipes (name TEXT)", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_false (open_store (fixture->store, &error));
+  g_assert_nonnull (strstr (error->message, "not Tend's"));
+  tend_store_close (fixture->store);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM sqlite_master"), ==, 1);
+}
+
+static void
+test_queue_limit_counts_drops (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Before the store opens, results wait; past the limit the oldest go, counted. */
+  tend_store_set_queue_limit (fixture->store, 10);
+  for (int i = 0; i < 25; i++)
+    add (fixture->store, i, 1000 + i, TEND_RESULT_FAIL, -1, "x");
+  g_assert_cmpuint (tend_store_get_n_waiting (fixture->store), ==, 10);
+  g_assert_cmpuint (tend_store_get_n_dropped (fixture->store), ==, 15);
+
+  g_assert_true (open_store (fixture->store, &error));
+  g_assert_true (flush_store (fixture->store, &error));
+  tend_store_close (fixture->store);
+  /* The newest ten were kept. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT min(check_id) FROM check_results"), ==, 15);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM check_results"), ==, 10);
+}
+
+/* A full disk, then a read-only one: the store says why, keeps what waits, drops only
+ * past its limit and counts it, and writes again once it can. Needs root for a small
+ * tmpfs in a mount namespace of its own. */
+static void
+test_full_and_read_only_disk (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *last_error = NULL;
+  g_autoptr(TendStore) store = NULL;
+  char message[2048];
+  int i;
+
+  if (getuid () != 0 || unshare (CLONE_NEWNS) != 0 ||
+      mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    {
+      g_test_skip ("needs root to mount a small tmpfs in a private mount namespace");
+      return;
+    }
+
+  /* The store warns when it cannot write: expected here, so not fatal. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  dir = g_dir_make_tmp ("tend-full-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mount ("tmpfs", dir, "tmpfs", 0, "size=400k"), ==, 0);
+  path = g_build_filename (dir, "tend.db", NULL);
+
+  store = tend_store_new (path);
+  g_assert_true (open_store (store, &error));
+  g_assert_no_error (error);
+  tend_store_set_queue_limit (store, 2000);
+
+  memset (message, 'm', sizeof message - 1);
+  message[sizeof message - 1] = '\0';
+
+  /* Fill the disk: every result is a failure, so every one is a raw row. */
+  for (i = 0; i < 1000; i++)
+    {
+      add (store, i, 1000 + i, TEND_RESULT_FAIL, -1, message);
+      if (i % 50 == 49 && !flush_store (store, &error))
+        break;
+    }
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_assert_cmpuint (tend_store_get_n_waiting (store), >, 0);
+  last_error = tend_store_dup_last_error (store);
+  g_assert_nonnull (strstr (last_error, "waiting"));
+  g_clear_error (&error);
+
+  /* Monitoring goes on: adding never blocks, and past the limit drops are counted. */
+  for (int j = 0; j < 3000; j++)
+    add (store, 100000 + j, 5000 + j, TEND_RESULT_FAIL, -1, "more");
+  g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 2000);
+  g_assert_cmpuint (tend_store_get_n_dropped (store), >, 0);
+
+  /* Room again: what waited is written. */
+  g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT, "size=64m"), ==, 0);
+  g_assert_true (flush_store (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 0);
+  g_clear_pointer (&last_error, g_free);
+  last_error = tend_store_dup_last_error (store);
+  g_assert_null (last_error);
+
+  tend_store_close (store);
+  g_clear_object (&store);
+
+  /* Read-only: the same database where it cannot be written (a read-only mount) is
+   * refused with the reason; results added meanwhile wait, nothing is lost. */
+  g_assert_cmpint (mount (dir, dir, NULL, MS_BIND, NULL), ==, 0);
+  g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
+  store = tend_store_new (path);
+  add (store, 1, 99999, TEND_RESULT_FAIL, -1, "while read-only");
+  g_assert_false (open_store (store, &error));
+  g_assert_nonnull (error);
+  g_test_message ("read-only: %s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 1);
+  g_assert_cmpuint (tend_store_get_n_dropped (store), ==, 0);
+  g_clear_error (&error);
+  umount2 (dir, MNT_DETACH);  /* the read-only bind */
+
+  tend_store_close (store);
+  g_clear_object (&store);
+  umount2 (dir, MNT_DETACH);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("open-creates-schema", test_open_creates_schema);
+  ADD ("raw-rows-say-something-new", test_raw_rows_say_something_new);
+  ADD ("rollups-and-chart", test_rollups_and_chart);
+  ADD ("audit", test_audit);
+  ADD ("ensure-service", test_ensure_service);
+  ADD ("newer-schema-refused", test_newer_schema_refused);
+  ADD ("corrupt-file-refused", test_corrupt_file_refused);
+  ADD ("foreign-database-refused", test_foreign_database_refused);
+  ADD ("queue-limit-counts-drops", test_queue_limit_counts_drops);
+#undef ADD
+  g_test_add_func ("/store/full-and-read-only-disk", test_full_and_read_only_disk);
+
+  return g_test_run ();
+}
