@@ -314,6 +314,47 @@ test_ensure_service (Fixture       *fixture,
   g_assert_cmpint (ids[2], ==, ids[0]);
 }
 
+static void
+test_retention (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 day = 24 * HOUR;
+  gint64 deleted;
+
+  g_assert_true (open_store (fixture->store, &error));
+  tend_store_set_retention (fixture->store, 0, 0, 0);
+
+  /* Oldest first, as a monitor writes them; each a failure, so each a raw row. */
+  add (fixture->store, 1, now - 40 * day, TEND_RESULT_FAIL, 10, "a");
+  add (fixture->store, 1, now - 10 * day, TEND_RESULT_FAIL, 10, "b");
+  add (fixture->store, 1, now - 2 * day, TEND_RESULT_FAIL, 10, "c");
+  add (fixture->store, 1, now - HOUR, TEND_RESULT_FAIL, 10, "d");
+  add (fixture->store, 1, now - MINUTE, TEND_RESULT_FAIL, 10, "e");
+  g_assert_true (flush_store (fixture->store, &error));
+
+  /* Raw results for a day, minute rollups for 30 days, hour rollups for 35. */
+  tend_store_set_retention (fixture->store, day, 30 * day, 35 * day);
+  tend_store_prune_async (fixture->store, NULL, store_result, &result);
+  deleted = tend_store_prune_finish (fixture->store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  tend_store_close (fixture->store);
+
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM check_results"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT min(time_usec) FROM check_results"), >,
+                   now - day);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM rollups "
+                                             "WHERE resolution = 60"), ==, 4);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM rollups "
+                                             "WHERE resolution = 3600"), ==, 4);
+  /* Day rollups stay. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_fail) FROM rollups "
+                                             "WHERE resolution = 86400"), ==, 5);
+  g_assert_cmpint (deleted, ==, 3 + 1 + 1);
+}
+
 static char *
 checksum_of (const char *path)
 {
@@ -528,6 +569,7 @@ main (int   argc,
   ADD ("raw-rows-say-something-new", test_raw_rows_say_something_new);
   ADD ("rollups-and-chart", test_rollups_and_chart);
   ADD ("audit", test_audit);
+  ADD ("retention", test_retention);
   ADD ("ensure-service", test_ensure_service);
   ADD ("newer-schema-refused", test_newer_schema_refused);
   ADD ("corrupt-file-refused", test_corrupt_file_refused);

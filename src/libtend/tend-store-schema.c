@@ -69,7 +69,6 @@ static const char * const migrations[] = {
   "  message TEXT"
   ");"
   "CREATE INDEX check_results_by_service ON check_results (service_id, time_usec);"
-  "CREATE INDEX check_results_by_time ON check_results (time_usec);"
   /* Each check's latest stored result, so a restart knows what "new" means. */
   "CREATE TABLE check_last ("
   "  check_id INTEGER PRIMARY KEY,"

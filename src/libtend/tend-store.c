@@ -461,6 +461,10 @@ open_database (TendStore  *self,
     rc = exec_sql (self, "PRAGMA synchronous = NORMAL");
   if (rc == SQLITE_OK)
     rc = exec_sql (self, "PRAGMA foreign_keys = ON");
+  /* Results of a thousand services land all over the per-service index: a cache that
+   * holds its hot pages keeps batches from re-reading them. */
+  if (rc == SQLITE_OK)
+    rc = exec_sql (self, "PRAGMA cache_size = -32768");
   if (rc == SQLITE_OK && app_id == 0)
     {
       g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d",
@@ -554,6 +558,7 @@ typedef struct
   gint64 check_id;
   int status;
   const char *message;   /* points into the batch */
+  gint64 time_usec;
 } LastChange;
 
 static gboolean
@@ -645,7 +650,7 @@ write_batch (TendStore  *self,
         continue;
 
       {
-        LastChange change = { r->check_id, r->status, r->message };
+        LastChange change = { r->check_id, r->status, r->message, r->time_usec };
 
         g_array_append_val (changes, change);
         g_hash_table_insert (seen, &g_array_index (changes, LastChange, changes->len - 1).check_id,
@@ -665,16 +670,21 @@ write_batch (TendStore  *self,
       rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
       sqlite3_reset (insert_result);
 
-      if (rc == SQLITE_OK)
-        {
-          sqlite3_bind_int64 (upsert_last, 1, r->check_id);
-          sqlite3_bind_int (upsert_last, 2, r->status);
-          bind_text_or_null (upsert_last, 3, r->message);
-          sqlite3_bind_int64 (upsert_last, 4, r->time_usec);
-          rc = sqlite3_step (upsert_last);
-          rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-          sqlite3_reset (upsert_last);
-        }
+    }
+
+  /* Each check's last word in this batch. */
+  g_hash_table_iter_init (&iter, seen);
+  while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, NULL, &key))
+    {
+      const LastChange *change = key;
+
+      sqlite3_bind_int64 (upsert_last, 1, change->check_id);
+      sqlite3_bind_int (upsert_last, 2, change->status);
+      bind_text_or_null (upsert_last, 3, change->message);
+      sqlite3_bind_int64 (upsert_last, 4, change->time_usec);
+      rc = sqlite3_step (upsert_last);
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+      sqlite3_reset (upsert_last);
     }
 
   g_hash_table_iter_init (&iter, rollups);
@@ -827,9 +837,54 @@ flush (TendStore *self)
   }
 }
 
-static void
+/* The smallest id whose row is not older than @cutoff_usec, assuming ids grow with
+ * time; 0 when the table is empty. */
+static gint64
+first_id_not_before (TendStore *self,
+                     gint64     cutoff_usec)
+{
+  sqlite3_stmt *bounds = prepare (self, "SELECT min(id), max(id) FROM check_results");
+  sqlite3_stmt *at = prepare (self, "SELECT id, time_usec FROM check_results WHERE id >= ? "
+                                    "ORDER BY id LIMIT 1");
+  gint64 low = 0, high = 0;
+
+  if (bounds != NULL && at != NULL && sqlite3_step (bounds) == SQLITE_ROW &&
+      sqlite3_column_type (bounds, 0) != SQLITE_NULL)
+    {
+      low = sqlite3_column_int64 (bounds, 0);
+      high = sqlite3_column_int64 (bounds, 1) + 1;
+
+      /* Invariant: rows before @low are old; the row at @high (or the end) is young. */
+      while (low < high)
+        {
+          gint64 middle = low + (high - low) / 2;
+          gint64 id = -1, time_usec = 0;
+
+          sqlite3_bind_int64 (at, 1, middle);
+          if (sqlite3_step (at) == SQLITE_ROW)
+            {
+              id = sqlite3_column_int64 (at, 0);
+              time_usec = sqlite3_column_int64 (at, 1);
+            }
+          sqlite3_reset (at);
+
+          if (id < 0 || time_usec >= cutoff_usec)
+            high = middle;
+          else
+            low = id + 1;
+        }
+    }
+  sqlite3_finalize (bounds);
+  sqlite3_finalize (at);
+  return low;
+}
+
+/* Deletes one batch of each kind that is past its retention; returns how many rows went. */
+static int
 run_retention (TendStore *self)
 {
+  int deleted = 0;
+
   gint64 now = g_get_real_time ();
   gint64 limits[3];
 
@@ -837,18 +892,22 @@ run_retention (TendStore *self)
   memcpy (limits, self->retention, sizeof limits);
   g_mutex_unlock (&self->lock);
 
-  /* Raw results, by age. */
+  /* Raw results, by age. Rows arrive in time order, near enough, so the first row young
+   * enough to keep is found by halving the id range (no index on time to maintain on
+   * every insert), and what comes before it goes, a batch at a time. */
   if (limits[0] > 0)
     {
+      gint64 cutoff_id = first_id_not_before (self, now - limits[0]);
       sqlite3_stmt *stmt = prepare (self, "DELETE FROM check_results WHERE id IN (SELECT id FROM "
-                                          "check_results WHERE time_usec < ? LIMIT ?)");
-      if (stmt != NULL)
+                                          "check_results WHERE id < ? ORDER BY id LIMIT ?)");
+      if (stmt != NULL && cutoff_id > 0)
         {
-          sqlite3_bind_int64 (stmt, 1, now - limits[0]);
+          sqlite3_bind_int64 (stmt, 1, cutoff_id);
           sqlite3_bind_int (stmt, 2, RETENTION_BATCH);
-          sqlite3_step (stmt);
-          sqlite3_finalize (stmt);
+          if (sqlite3_step (stmt) == SQLITE_DONE)
+            deleted += sqlite3_changes (self->db);
         }
+      sqlite3_finalize (stmt);
     }
 
   /* Minute and hour rollups; day rollups are kept. */
@@ -866,9 +925,12 @@ run_retention (TendStore *self)
       sqlite3_bind_int (stmt, 1, resolutions[i - 1]);
       sqlite3_bind_int64 (stmt, 2, now - limits[i]);
       sqlite3_bind_int (stmt, 3, RETENTION_BATCH);
-      sqlite3_step (stmt);
+      if (sqlite3_step (stmt) == SQLITE_DONE)
+        deleted += sqlite3_changes (self->db);
       sqlite3_finalize (stmt);
     }
+
+  return deleted;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1004,6 +1066,22 @@ check_open (TendStore *self,
 }
 
 static void
+prune_job (TendStore *self,
+           GTask     *task)
+{
+  guint64 total = 0;
+  int deleted;
+
+  if (!check_open (self, task))
+    return;
+
+  flush (self);
+  while ((deleted = run_retention (self)) > 0)
+    total += deleted;
+  g_task_return_int (task, (gssize) total);
+}
+
+static void
 flush_job (TendStore *self,
            GTask     *task)
 {
@@ -1090,6 +1168,41 @@ tend_store_flush_finish (TendStore     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tend_store_prune_async:
+ *
+ * Deletes now everything past its retention, rather than a batch a minute.
+ */
+void
+tend_store_prune_async (TendStore           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (self->thread != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_store_prune_async);
+  queue_job (self, prune_job, task);
+}
+
+/**
+ * tend_store_prune_finish:
+ *
+ * Returns: how many rows were deleted, or -1 with @error set
+ */
+gint64
+tend_store_prune_finish (TendStore     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 /**

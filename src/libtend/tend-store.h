@@ -193,7 +193,14 @@ GPtrArray *tend_store_query_audit_finish (TendStore            *self,
                                           GAsyncResult         *result,
                                           GError              **error);
 
-/* Retention: deletes what is older than the limits, a small batch at a time. */
+/* Retention: deletes what is older than the limits, a small batch a minute. */
+void       tend_store_prune_async        (TendStore            *self,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gint64     tend_store_prune_finish       (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
 void       tend_store_set_retention      (TendStore            *self,
                                           gint64                raw_usec,
                                           gint64                minute_usec,
