@@ -355,6 +355,91 @@ test_retention (Fixture       *fixture,
   g_assert_cmpint (deleted, ==, 3 + 1 + 1);
 }
 
+static void
+test_config_values (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) values = NULL;
+  const char *keys[] = { "checks.default-interval", "checks.default-interval", "retention.raw" };
+  const char *texts[] = { "20s", "15s", "3d" };
+
+  g_assert_true (open_store (fixture->store, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      tend_store_save_config_async (fixture->store, keys[i], texts[i], NULL, store_result,
+                                    &result);
+      g_assert_true (tend_store_save_config_finish (fixture->store, wait_for (&result), &error));
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    /* Back to the default: the stored value goes. */
+    tend_store_save_config_async (fixture->store, "retention.raw", NULL, NULL, store_result,
+                                  &result);
+    g_assert_true (tend_store_save_config_finish (fixture->store, wait_for (&result), &error));
+  }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    tend_store_load_config_async (fixture->store, NULL, store_result, &result);
+    values = tend_store_load_config_finish (fixture->store, wait_for (&result), &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (g_hash_table_size (values), ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (values, "checks.default-interval"), ==, "15s");
+}
+
+static void
+test_incidents (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) queried = NULL;
+  g_autoptr(GAsyncResult) looked_up = NULL;
+  g_autoptr(GPtrArray) incidents = NULL;
+  TendRestartAttempt attempt = { 1, 0, 2000, "unit failed", "restart", TRUE, 350000, NULL };
+  TendIncident *incident;
+  gint64 id;
+
+  g_assert_true (open_store (fixture->store, &error));
+  tend_store_open_incident_async (fixture->store, 1, 1000, "critical", "unit failed", NULL,
+                                  store_result, &opened);
+  id = tend_store_open_incident_finish (fixture->store, wait_for (&opened), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  attempt.incident_id = id;
+  tend_store_add_restart_attempt (fixture->store, &attempt);
+  tend_store_update_incident (fixture->store, id, NULL, "[\"restart\"]", NULL, 3000);
+
+  tend_store_query_incidents_async (fixture->store, 1, 10, NULL, store_result, &queried);
+  incidents = tend_store_query_incidents_finish (fixture->store, wait_for (&queried), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (incidents->len, ==, 1);
+  incident = incidents->pdata[0];
+  g_assert_cmpint (incident->id, ==, id);
+  g_assert_cmpstr (incident->worst_severity, ==, "critical");
+  g_assert_cmpstr (incident->actions, ==, "[\"restart\"]");
+  g_assert_cmpint (incident->closed_usec, ==, 3000);
+
+  /* A service nobody watches has no records: not found, and not added. */
+  tend_store_lookup_service_async (fixture->store, "local-user", "nope.service", NULL,
+                                   store_result, &looked_up);
+  g_assert_cmpint (tend_store_lookup_service_finish (fixture->store, wait_for (&looked_up),
+                                                     &error), ==, -1);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
+
+  tend_store_close (fixture->store);
+  g_assert_cmpint (query_int (fixture->path, "SELECT duration_usec FROM restart_attempts "
+                                             "WHERE success = 1"), ==, 350000);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM services"), ==, 0);
+}
+
 static char *
 checksum_of (const char *path)
 {
@@ -570,6 +655,8 @@ main (int   argc,
   ADD ("rollups-and-chart", test_rollups_and_chart);
   ADD ("audit", test_audit);
   ADD ("retention", test_retention);
+  ADD ("config-values", test_config_values);
+  ADD ("incidents", test_incidents);
   ADD ("ensure-service", test_ensure_service);
   ADD ("newer-schema-refused", test_newer_schema_refused);
   ADD ("corrupt-file-refused", test_corrupt_file_refused);

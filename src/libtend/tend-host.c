@@ -12,6 +12,7 @@
 #include "tend-host.h"
 #include "tend-dbus-backend.h"
 #include "tend-error.h"
+#include "tend-store.h"
 
 /* Units appear and go in bursts (a daemon-reload, a target starting): one ListUnits
  * after the burst is cheaper than one call per unit. */
@@ -36,6 +37,9 @@ struct _TendHost
   TendListFlags list_flags;    /* what the last refresh asked for */
   guint resync_source;
   GCancellable *cancellable;   /* (owned) for the host's own background work */
+
+  TendStore *audit_store;      /* (owned) (nullable) where operations are recorded */
+  TendAuditOrigin audit_origin;
 };
 
 G_DEFINE_FINAL_TYPE (TendHost, tend_host, G_TYPE_OBJECT)
@@ -521,16 +525,58 @@ tend_host_load_service_finish (TendHost      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  char *unit;
+  TendUnitAction action;
+  gint64 started_real;
+  gint64 started_monotonic;
+} ActionData;
+
+static void
+action_data_free (ActionData *data)
+{
+  g_free (data->unit);
+  g_free (data);
+}
+
+/* Every operation, done, failed or refused, leaves an audit record when the host has
+ * a store to write it to. */
+static void
+audit_action (TendHost         *self,
+              const ActionData *data,
+              const char       *outcome,
+              const GError     *error)
+{
+  TendAuditRecord record = { 0 };
+
+  if (self->audit_store == NULL)
+    return;
+
+  record.time_usec = data->started_real;
+  record.unix_user = g_get_user_name ();
+  record.origin = self->audit_origin;
+  record.host = self->id;
+  record.unit = data->unit;
+  record.operation = tend_unit_action_to_string (data->action);
+  record.result = outcome;
+  record.error = error != NULL ? error->message : NULL;
+  record.duration_usec = g_get_monotonic_time () - data->started_monotonic;
+  tend_store_add_audit (self->audit_store, &record);
+}
+
 static void
 run_action_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  TendHost *self = g_task_get_source_object (task);
   GError *error = NULL;
   char *outcome;
 
   outcome = tend_backend_run_action_finish (TEND_BACKEND (object), result, &error);
+  audit_action (self, g_task_get_task_data (task), outcome, error);
   if (outcome == NULL)
     g_task_return_error (task, error);
   else
@@ -552,12 +598,19 @@ tend_host_run_action_async (TendHost            *self,
                             gpointer             user_data)
 {
   GTask *task;
+  ActionData *data;
 
   g_return_if_fail (TEND_IS_HOST (self));
   g_return_if_fail (name != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_host_run_action_async);
+  data = g_new0 (ActionData, 1);
+  data->unit = g_strdup (name);
+  data->action = action;
+  data->started_real = g_get_real_time ();
+  data->started_monotonic = g_get_monotonic_time ();
+  g_task_set_task_data (task, data, (GDestroyNotify) action_data_free);
   tend_backend_run_action_async (self->backend, name, action, cancellable, run_action_cb, task);
 }
 
@@ -619,6 +672,7 @@ tend_host_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->resync_source, g_source_remove);
+  g_clear_object (&self->audit_store);
   g_clear_object (&self->backend);
   if (self->detached != NULL)
     {
@@ -820,6 +874,26 @@ tend_host_get_backend (TendHost *self)
 {
   g_return_val_if_fail (TEND_IS_HOST (self), NULL);
   return self->backend;
+}
+
+/**
+ * tend_host_set_audit:
+ * @store: (nullable): where to record operations; %NULL to stop recording
+ * @origin: who acts through this host: the window, the command line, or Tend itself
+ *
+ * From now on every operation through tend_host_run_action_async() — done, failed or
+ * refused — is recorded in @store's audit log.
+ */
+void
+tend_host_set_audit (TendHost        *self,
+                     TendStore       *store,
+                     TendAuditOrigin  origin)
+{
+  g_return_if_fail (TEND_IS_HOST (self));
+  g_return_if_fail (store == NULL || TEND_IS_STORE (store));
+
+  g_set_object (&self->audit_store, store);
+  self->audit_origin = origin;
 }
 
 gboolean

@@ -8,6 +8,7 @@
 
 #include "tend-backend.h"
 #include "tend-service.h"
+#include "tend-store.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,9 @@ TendHostScope  tend_host_get_scope           (TendHost             *self);
 TendBackend   *tend_host_get_backend         (TendHost             *self);
 gboolean       tend_host_get_connected       (TendHost             *self);
 gboolean       tend_host_get_follow_changes  (TendHost             *self);
+void           tend_host_set_audit           (TendHost             *self,
+                                              TendStore            *store,
+                                              TendAuditOrigin       origin);
 void           tend_host_set_follow_changes  (TendHost             *self,
                                               gboolean              follow_changes);
 GListModel    *tend_host_get_services        (TendHost             *self);

@@ -4,13 +4,66 @@
  */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "tend-store.h"
 
 G_BEGIN_DECLS
+
+#define USEC_PER_SEC ((gint64) G_USEC_PER_SEC)
+#define USEC_PER_DAY (86400 * USEC_PER_SEC)
 
 /* 'Tend' in ASCII: marks a database as Tend's (PRAGMA application_id). */
 #define TEND_STORE_APPLICATION_ID 0x54656e64
 
 const char *tend_store_migration (int version);
+
+/* The store's thread runs jobs in order; each gets the GTask it was queued with. */
+typedef void (*TendStoreJobFunc) (TendStore *self,
+                                  GTask     *task);
+
+void          tend_store_queue_job      (TendStore        *self,
+                                         TendStoreJobFunc  func,
+                                         GTask            *task);
+
+/* For jobs, on the store's thread only. */
+sqlite3      *tend_store_get_db         (TendStore        *self);
+gboolean      tend_store_check_open     (TendStore        *self,
+                                         GTask            *task);
+void          tend_store_flush_waiting  (TendStore        *self);
+int           tend_store_exec           (TendStore        *self,
+                                         const char       *sql);
+sqlite3_stmt *tend_store_prepare        (TendStore        *self,
+                                         const char       *sql);
+GError       *tend_store_error          (TendStore        *self,
+                                         int               code,
+                                         const char       *doing);
+
+static inline void
+tend_store_bind_text (sqlite3_stmt *stmt,
+                      int           index,
+                      const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static inline gint64
+tend_store_column_int64 (sqlite3_stmt *stmt,
+                         int           index,
+                         gint64        fallback)
+{
+  return sqlite3_column_type (stmt, index) == SQLITE_NULL ? fallback
+                                                          : sqlite3_column_int64 (stmt, index);
+}
+
+static inline char *
+tend_store_column_dup_text (sqlite3_stmt *stmt,
+                            int           index)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
+}
 
 G_END_DECLS

@@ -28,8 +28,6 @@
 #define RETENTION_EVERY_USEC (60 * G_USEC_PER_SEC)
 #define RETENTION_BATCH 5000       /* rows per delete: short transactions */
 #define BUSY_TIMEOUT_MSEC 5000
-#define USEC_PER_SEC ((gint64) G_USEC_PER_SEC)
-#define USEC_PER_DAY (86400 * USEC_PER_SEC)
 
 static const int resolutions[] = { 60, 3600, 86400 };  /* seconds */
 
@@ -44,11 +42,9 @@ typedef struct
   char *message;               /* (owned) (nullable) */
 } LastResult;
 
-typedef void (*JobFunc) (TendStore *self, GTask *task);
-
 typedef struct
 {
-  JobFunc func;                /* NULL: stop the thread */
+  TendStoreJobFunc func;                /* NULL: stop the thread */
   GTask *task;                 /* (owned) (nullable) */
 } Job;
 
@@ -105,16 +101,6 @@ tend_audit_origin_to_string (TendAuditOrigin origin)
     case TEND_AUDIT_ORIGIN_AUTO:
     default: return "auto";
     }
-}
-
-static TendAuditOrigin
-audit_origin_from_string (const char *text)
-{
-  if (g_strcmp0 (text, "gui") == 0)
-    return TEND_AUDIT_ORIGIN_GUI;
-  if (g_strcmp0 (text, "cli") == 0)
-    return TEND_AUDIT_ORIGIN_CLI;
-  return TEND_AUDIT_ORIGIN_AUTO;
 }
 
 TendAuditRecord *
@@ -219,8 +205,8 @@ store_error_full (TendStore  *self,
                       doing, self->path, detail, hint);
 }
 
-static GError *
-store_error (TendStore  *self,
+GError *
+tend_store_error (TendStore  *self,
              int         code,
              const char *doing)
 {
@@ -238,15 +224,15 @@ set_last_error (TendStore    *self,
   g_mutex_unlock (&self->lock);
 }
 
-static int
-exec_sql (TendStore   *self,
+int
+tend_store_exec (TendStore   *self,
           const char  *sql)
 {
   return sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 }
 
-static sqlite3_stmt *
-prepare (TendStore  *self,
+sqlite3_stmt *
+tend_store_prepare (TendStore  *self,
          const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
@@ -257,33 +243,6 @@ prepare (TendStore  *self,
       return NULL;
     }
   return stmt;
-}
-
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static gint64
-column_int64_or (sqlite3_stmt *stmt,
-                 int           index,
-                 gint64        fallback)
-{
-  return sqlite3_column_type (stmt, index) == SQLITE_NULL ? fallback
-                                                          : sqlite3_column_int64 (stmt, index);
-}
-
-static char *
-column_dup_text (sqlite3_stmt *stmt,
-                 int           index)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -322,11 +281,11 @@ back_up_before_migration (TendStore  *self,
 
   g_unlink (copy);
   sql = sqlite3_mprintf ("VACUUM INTO %Q", copy);
-  rc = exec_sql (self, sql);
+  rc = tend_store_exec (self, sql);
   sqlite3_free (sql);
   if (rc != SQLITE_OK)
     {
-      g_autoptr(GError) cause = store_error (self, rc, "back up");
+      g_autoptr(GError) cause = tend_store_error (self, rc, "back up");
 
       g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
                    "not migrating %s: its copy %s could not be made first (%s)",
@@ -354,19 +313,19 @@ migrate (TendStore  *self,
       g_autofree char *stamp = g_strdup_printf ("PRAGMA user_version = %d", next);
       int rc;
 
-      rc = exec_sql (self, "BEGIN IMMEDIATE");
+      rc = tend_store_exec (self, "BEGIN IMMEDIATE");
       if (rc == SQLITE_OK)
-        rc = exec_sql (self, tend_store_migration (next));
+        rc = tend_store_exec (self, tend_store_migration (next));
       if (rc == SQLITE_OK)
-        rc = exec_sql (self, stamp);
+        rc = tend_store_exec (self, stamp);
       if (rc == SQLITE_OK)
-        rc = exec_sql (self, "COMMIT");
+        rc = tend_store_exec (self, "COMMIT");
       if (rc != SQLITE_OK)
         {
           g_autofree char *doing = g_strdup_printf ("migrate to schema %d:", next);
 
-          g_propagate_error (error, store_error (self, rc, doing));
-          exec_sql (self, "ROLLBACK");
+          g_propagate_error (error, tend_store_error (self, rc, doing));
+          tend_store_exec (self, "ROLLBACK");
           return FALSE;
         }
     }
@@ -386,7 +345,7 @@ load_last_results (TendStore *self)
       LastResult *last = g_new0 (LastResult, 1);
 
       last->status = sqlite3_column_int (stmt, 1);
-      last->message = column_dup_text (stmt, 2);
+      last->message = tend_store_column_dup_text (stmt, 2);
       g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (sqlite3_column_int64 (stmt, 0)),
                            last);
     }
@@ -421,7 +380,7 @@ open_database (TendStore  *self,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      g_propagate_error (error, store_error (self, rc, "open"));
+      g_propagate_error (error, tend_store_error (self, rc, "open"));
       return FALSE;
     }
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MSEC);
@@ -436,7 +395,7 @@ open_database (TendStore  *self,
     rc = read_pragma_int (self, "SELECT count(*) FROM sqlite_master", &n_tables);
   if (rc != SQLITE_OK)
     {
-      g_propagate_error (error, store_error (self, rc, "read"));
+      g_propagate_error (error, tend_store_error (self, rc, "read"));
       return FALSE;
     }
 
@@ -456,24 +415,24 @@ open_database (TendStore  *self,
       return FALSE;
     }
 
-  rc = exec_sql (self, "PRAGMA journal_mode = WAL");
+  rc = tend_store_exec (self, "PRAGMA journal_mode = WAL");
   if (rc == SQLITE_OK)
-    rc = exec_sql (self, "PRAGMA synchronous = NORMAL");
+    rc = tend_store_exec (self, "PRAGMA synchronous = NORMAL");
   if (rc == SQLITE_OK)
-    rc = exec_sql (self, "PRAGMA foreign_keys = ON");
+    rc = tend_store_exec (self, "PRAGMA foreign_keys = ON");
   /* Results of a thousand services land all over the per-service index: a cache that
    * holds its hot pages keeps batches from re-reading them. */
   if (rc == SQLITE_OK)
-    rc = exec_sql (self, "PRAGMA cache_size = -32768");
+    rc = tend_store_exec (self, "PRAGMA cache_size = -32768");
   if (rc == SQLITE_OK && app_id == 0)
     {
       g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d",
                                               TEND_STORE_APPLICATION_ID);
-      rc = exec_sql (self, sql);
+      rc = tend_store_exec (self, sql);
     }
   if (rc != SQLITE_OK)
     {
-      g_propagate_error (error, store_error (self, rc, "set up"));
+      g_propagate_error (error, tend_store_error (self, rc, "set up"));
       return FALSE;
     }
 
@@ -606,20 +565,20 @@ write_batch (TendStore  *self,
   gpointer key;
   int rc;
 
-  rc = exec_sql (self, "BEGIN IMMEDIATE");
+  rc = tend_store_exec (self, "BEGIN IMMEDIATE");
   if (rc != SQLITE_OK)
     {
       *detail = g_strdup (sqlite3_errmsg (self->db));
       return rc;
     }
 
-  insert_result = prepare (self, "INSERT INTO check_results (service_id, check_id, time_usec, "
+  insert_result = tend_store_prepare (self, "INSERT INTO check_results (service_id, check_id, time_usec, "
                                  "status, latency_usec, message) VALUES (?, ?, ?, ?, ?, ?)");
-  upsert_last = prepare (self, "INSERT INTO check_last (check_id, status, message, time_usec) "
+  upsert_last = tend_store_prepare (self, "INSERT INTO check_last (check_id, status, message, time_usec) "
                                "VALUES (?, ?, ?, ?) ON CONFLICT (check_id) DO UPDATE SET "
                                "status = excluded.status, message = excluded.message, "
                                "time_usec = excluded.time_usec");
-  upsert_rollup = prepare (self,
+  upsert_rollup = tend_store_prepare (self,
     "INSERT INTO rollups (service_id, resolution, bucket_usec, check_id, n_pass, n_warn, "
     "n_fail, n_unknown, latency_n, latency_sum, latency_min, latency_max) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -632,7 +591,7 @@ write_batch (TendStore  *self,
     "                        excluded.latency_min), "
     "latency_max = coalesce (max (latency_max, excluded.latency_max), latency_max, "
     "                        excluded.latency_max)");
-  insert_audit = prepare (self, "INSERT INTO audit (time_usec, unix_user, origin, host, unit, "
+  insert_audit = tend_store_prepare (self, "INSERT INTO audit (time_usec, unix_user, origin, host, unit, "
                                 "operation, parameters, result, error, duration_usec) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (insert_result == NULL || upsert_last == NULL || upsert_rollup == NULL || insert_audit == NULL)
@@ -665,7 +624,7 @@ write_batch (TendStore  *self,
         sqlite3_bind_int64 (insert_result, 5, r->latency_usec);
       else
         sqlite3_bind_null (insert_result, 5);
-      bind_text_or_null (insert_result, 6, r->message);
+      tend_store_bind_text (insert_result, 6, r->message);
       rc = sqlite3_step (insert_result);
       rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
       sqlite3_reset (insert_result);
@@ -680,7 +639,7 @@ write_batch (TendStore  *self,
 
       sqlite3_bind_int64 (upsert_last, 1, change->check_id);
       sqlite3_bind_int (upsert_last, 2, change->status);
-      bind_text_or_null (upsert_last, 3, change->message);
+      tend_store_bind_text (upsert_last, 3, change->message);
       sqlite3_bind_int64 (upsert_last, 4, change->time_usec);
       rc = sqlite3_step (upsert_last);
       rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -720,15 +679,15 @@ write_batch (TendStore  *self,
       const TendAuditRecord *a = audit->pdata[i];
 
       sqlite3_bind_int64 (insert_audit, 1, a->time_usec);
-      bind_text_or_null (insert_audit, 2, a->unix_user ? a->unix_user : g_get_user_name ());
+      tend_store_bind_text (insert_audit, 2, a->unix_user ? a->unix_user : g_get_user_name ());
       sqlite3_bind_text (insert_audit, 3, tend_audit_origin_to_string (a->origin), -1,
                          SQLITE_STATIC);
-      bind_text_or_null (insert_audit, 4, a->host);
-      bind_text_or_null (insert_audit, 5, a->unit);
-      bind_text_or_null (insert_audit, 6, a->operation);
-      bind_text_or_null (insert_audit, 7, a->parameters);
-      bind_text_or_null (insert_audit, 8, a->result);
-      bind_text_or_null (insert_audit, 9, a->error);
+      tend_store_bind_text (insert_audit, 4, a->host);
+      tend_store_bind_text (insert_audit, 5, a->unit);
+      tend_store_bind_text (insert_audit, 6, a->operation);
+      tend_store_bind_text (insert_audit, 7, a->parameters);
+      tend_store_bind_text (insert_audit, 8, a->result);
+      tend_store_bind_text (insert_audit, 9, a->error);
       sqlite3_bind_int64 (insert_audit, 10, a->duration_usec);
       rc = sqlite3_step (insert_audit);
       rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -742,20 +701,20 @@ out:
   sqlite3_finalize (insert_audit);
 
   if (rc == SQLITE_OK)
-    rc = exec_sql (self, "COMMIT");
+    rc = tend_store_exec (self, "COMMIT");
   if (rc != SQLITE_OK)
     {
       /* Keep the original error: ROLLBACK's own would hide it. */
       *detail = g_strdup (sqlite3_errmsg (self->db));
-      exec_sql (self, "ROLLBACK");
+      tend_store_exec (self, "ROLLBACK");
     }
   return rc;
 }
 
 /* Writes what waits. On failure, puts it back in front of what arrived meanwhile,
  * dropping the oldest past the queue's limit. */
-static void
-flush (TendStore *self)
+void
+tend_store_flush_waiting (TendStore *self)
 {
   g_autoptr(GArray) results = NULL;
   g_autoptr(GPtrArray) audit = NULL;
@@ -843,8 +802,8 @@ static gint64
 first_id_not_before (TendStore *self,
                      gint64     cutoff_usec)
 {
-  sqlite3_stmt *bounds = prepare (self, "SELECT min(id), max(id) FROM check_results");
-  sqlite3_stmt *at = prepare (self, "SELECT id, time_usec FROM check_results WHERE id >= ? "
+  sqlite3_stmt *bounds = tend_store_prepare (self, "SELECT min(id), max(id) FROM check_results");
+  sqlite3_stmt *at = tend_store_prepare (self, "SELECT id, time_usec FROM check_results WHERE id >= ? "
                                     "ORDER BY id LIMIT 1");
   gint64 low = 0, high = 0;
 
@@ -898,7 +857,7 @@ run_retention (TendStore *self)
   if (limits[0] > 0)
     {
       gint64 cutoff_id = first_id_not_before (self, now - limits[0]);
-      sqlite3_stmt *stmt = prepare (self, "DELETE FROM check_results WHERE id IN (SELECT id FROM "
+      sqlite3_stmt *stmt = tend_store_prepare (self, "DELETE FROM check_results WHERE id IN (SELECT id FROM "
                                           "check_results WHERE id < ? ORDER BY id LIMIT ?)");
       if (stmt != NULL && cutoff_id > 0)
         {
@@ -917,7 +876,7 @@ run_retention (TendStore *self)
 
       if (limits[i] <= 0)
         continue;
-      stmt = prepare (self, "DELETE FROM rollups WHERE (service_id, resolution, bucket_usec, "
+      stmt = tend_store_prepare (self, "DELETE FROM rollups WHERE (service_id, resolution, bucket_usec, "
                             "check_id) IN (SELECT service_id, resolution, bucket_usec, check_id "
                             "FROM rollups WHERE resolution = ? AND bucket_usec < ? LIMIT ?)");
       if (stmt == NULL)
@@ -991,7 +950,7 @@ store_thread (gpointer data)
         {
           g_free (job);
           if (self->db != NULL)
-            flush (self);
+            tend_store_flush_waiting (self);
           break;
         }
       if (job != NULL)
@@ -1007,7 +966,7 @@ store_thread (gpointer data)
       now = g_get_monotonic_time ();
       if (now >= next_flush || batch_due (self))
         {
-          flush (self);
+          tend_store_flush_waiting (self);
           next_flush = now + interval_msec * 1000;
         }
       if (now >= self->next_retention_usec)
@@ -1020,10 +979,10 @@ store_thread (gpointer data)
   return NULL;
 }
 
-static void
-queue_job (TendStore *self,
-           JobFunc    func,
-           GTask     *task)
+void
+tend_store_queue_job (TendStore        *self,
+                      TendStoreJobFunc  func,
+                      GTask            *task)
 {
   Job *job = g_new0 (Job, 1);
 
@@ -1054,8 +1013,8 @@ open_job (TendStore *self,
   g_task_return_boolean (task, TRUE);
 }
 
-static gboolean
-check_open (TendStore *self,
+gboolean
+tend_store_check_open (TendStore *self,
             GTask     *task)
 {
   if (self->db != NULL)
@@ -1072,10 +1031,10 @@ prune_job (TendStore *self,
   guint64 total = 0;
   int deleted;
 
-  if (!check_open (self, task))
+  if (!tend_store_check_open (self, task))
     return;
 
-  flush (self);
+  tend_store_flush_waiting (self);
   while ((deleted = run_retention (self)) > 0)
     total += deleted;
   g_task_return_int (task, (gssize) total);
@@ -1087,10 +1046,10 @@ flush_job (TendStore *self,
 {
   g_autofree char *error = NULL;
 
-  if (!check_open (self, task))
+  if (!tend_store_check_open (self, task))
     return;
 
-  flush (self);
+  tend_store_flush_waiting (self);
   g_mutex_lock (&self->lock);
   if (self->waiting_results->len > 0 || self->waiting_audit->len > 0)
     error = g_strdup (self->last_error);
@@ -1127,7 +1086,7 @@ tend_store_open_async (TendStore           *self,
 
   if (self->thread == NULL)
     self->thread = g_thread_new ("tend-store", store_thread, self);
-  queue_job (self, open_job, task);
+  tend_store_queue_job (self, open_job, task);
 }
 
 gboolean
@@ -1158,7 +1117,7 @@ tend_store_flush_async (TendStore           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_store_flush_async);
-  queue_job (self, flush_job, task);
+  tend_store_queue_job (self, flush_job, task);
 }
 
 gboolean
@@ -1188,7 +1147,7 @@ tend_store_prune_async (TendStore           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_store_prune_async);
-  queue_job (self, prune_job, task);
+  tend_store_queue_job (self, prune_job, task);
 }
 
 /**
@@ -1218,7 +1177,7 @@ tend_store_close (TendStore *self)
 
   if (self->thread == NULL)
     return;
-  queue_job (self, NULL, NULL);
+  tend_store_queue_job (self, NULL, NULL);
   g_thread_join (self->thread);
   self->thread = NULL;
   g_clear_pointer (&self->db, sqlite3_close);
@@ -1353,384 +1312,10 @@ tend_store_set_retention (TendStore *self,
   g_mutex_unlock (&self->lock);
 }
 
-/* ------------------------------------------------------------------------------------ */
-/* Inventory                                                                             */
-
-typedef struct
+sqlite3 *
+tend_store_get_db (TendStore *self)
 {
-  char *host;
-  char *unit;
-} ServiceRef;
-
-static void
-service_ref_free (ServiceRef *ref)
-{
-  g_free (ref->host);
-  g_free (ref->unit);
-  g_free (ref);
-}
-
-static void
-ensure_service_job (TendStore *self,
-                    GTask     *task)
-{
-  ServiceRef *ref = g_task_get_task_data (task);
-  sqlite3_stmt *stmt = NULL;
-  gint64 id = -1;
-  int rc;
-
-  if (!check_open (self, task))
-    return;
-
-  rc = exec_sql (self, "BEGIN IMMEDIATE");
-  if (rc == SQLITE_OK)
-    {
-      stmt = prepare (self, "INSERT INTO hosts (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
-      sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (self->db);
-      sqlite3_finalize (stmt);
-    }
-  if (rc == SQLITE_OK)
-    {
-      stmt = prepare (self, "INSERT INTO services (host_id, unit) SELECT id, ? FROM hosts "
-                            "WHERE name = ? ON CONFLICT (host_id, unit) DO NOTHING");
-      sqlite3_bind_text (stmt, 1, ref->unit, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, ref->host, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (self->db);
-      sqlite3_finalize (stmt);
-    }
-  if (rc == SQLITE_OK)
-    {
-      stmt = prepare (self, "SELECT services.id FROM services JOIN hosts ON hosts.id = host_id "
-                            "WHERE hosts.name = ? AND unit = ?");
-      sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, ref->unit, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        id = sqlite3_column_int64 (stmt, 0);
-      sqlite3_finalize (stmt);
-    }
-  if (rc == SQLITE_OK)
-    rc = exec_sql (self, "COMMIT");
-
-  if (rc != SQLITE_OK || id < 0)
-    {
-      g_task_return_error (task, store_error (self, rc, "record the service in"));
-      exec_sql (self, "ROLLBACK");
-      return;
-    }
-  g_task_return_int (task, id);
-}
-
-/**
- * tend_store_ensure_service_async:
- *
- * Finds the id of the service @unit on the host named @host, adding both to the
- * inventory if they are not there yet.
- */
-void
-tend_store_ensure_service_async (TendStore           *self,
-                                 const char          *host,
-                                 const char          *unit,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  GTask *task;
-  ServiceRef *ref;
-
-  g_return_if_fail (TEND_IS_STORE (self));
-  g_return_if_fail (host != NULL && unit != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_ensure_service_async);
-  ref = g_new0 (ServiceRef, 1);
-  ref->host = g_strdup (host);
-  ref->unit = g_strdup (unit);
-  g_task_set_task_data (task, ref, (GDestroyNotify) service_ref_free);
-  queue_job (self, ensure_service_job, task);
-}
-
-gint64
-tend_store_ensure_service_finish (TendStore     *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-  return g_task_propagate_int (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Reading                                                                               */
-
-typedef struct
-{
-  gint64 service_id;
-  gint64 since_usec;
-  gint64 until_usec;
-  gint64 bucket_usec;
-  guint limit;
-} Query;
-
-static GTask *
-new_query (TendStore           *self,
-           gpointer             source_tag,
-           GCancellable        *cancellable,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data,
-           const Query         *query)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, g_memdup2 (query, sizeof *query), g_free);
-  return task;
-}
-
-static void
-history_job (TendStore *self,
-             GTask     *task)
-{
-  const Query *q = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_stored_result_free);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!check_open (self, task))
-    return;
-
-  stmt = prepare (self, "SELECT id, service_id, check_id, time_usec, status, latency_usec, "
-                        "message FROM check_results WHERE service_id = ? AND time_usec >= ? "
-                        "AND time_usec < ? ORDER BY time_usec DESC LIMIT ?");
-  sqlite3_bind_int64 (stmt, 1, q->service_id);
-  sqlite3_bind_int64 (stmt, 2, q->since_usec);
-  sqlite3_bind_int64 (stmt, 3, q->until_usec);
-  sqlite3_bind_int (stmt, 4, q->limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      TendStoredResult *row = g_new0 (TendStoredResult, 1);
-
-      row->id = sqlite3_column_int64 (stmt, 0);
-      row->service_id = sqlite3_column_int64 (stmt, 1);
-      row->check_id = sqlite3_column_int64 (stmt, 2);
-      row->time_usec = sqlite3_column_int64 (stmt, 3);
-      row->status = sqlite3_column_int (stmt, 4);
-      row->latency_usec = column_int64_or (stmt, 5, -1);
-      row->message = column_dup_text (stmt, 6);
-      g_ptr_array_add (rows, row);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    g_task_return_error (task, store_error (self, rc, "read history from"));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
-}
-
-/**
- * tend_store_query_history_async:
- *
- * The stored raw results of a service between @since_usec and @until_usec, newest
- * first, at most @limit.
- */
-void
-tend_store_query_history_async (TendStore           *self,
-                                gint64               service_id,
-                                gint64               since_usec,
-                                gint64               until_usec,
-                                guint                limit,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  Query q = { service_id, since_usec, until_usec, 0, limit };
-
-  g_return_if_fail (TEND_IS_STORE (self));
-  queue_job (self, history_job,
-             new_query (self, tend_store_query_history_async, cancellable, callback, user_data,
-                        &q));
-}
-
-/**
- * tend_store_query_history_finish:
- *
- * Returns: (transfer container) (element-type TendStoredResult): the results
- */
-GPtrArray *
-tend_store_query_history_finish (TendStore     *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-chart_job (TendStore *self,
-           GTask     *task)
-{
-  const Query *q = g_task_get_task_data (task);
-  g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (TendChartBucket));
-  int resolution;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!check_open (self, task))
-    return;
-
-  /* The coarsest rollup that still fits the bucket: a 30-day chart never reads
-   * minute rows, and nothing reads raw results. */
-  if (q->bucket_usec >= USEC_PER_DAY && q->bucket_usec % USEC_PER_DAY == 0)
-    resolution = 86400;
-  else if (q->bucket_usec >= 3600 * USEC_PER_SEC && q->bucket_usec % (3600 * USEC_PER_SEC) == 0)
-    resolution = 3600;
-  else
-    resolution = 60;
-
-  stmt = prepare (self,
-    "SELECT ?3 + ((bucket_usec - ?3) / ?5) * ?5 AS start, sum (n_pass), sum (n_warn), "
-    "sum (n_fail), sum (n_unknown), min (latency_min), sum (latency_sum), sum (latency_n), "
-    "max (latency_max) FROM rollups WHERE service_id = ?1 AND resolution = ?2 "
-    "AND bucket_usec >= ?3 AND bucket_usec < ?4 GROUP BY start ORDER BY start");
-  sqlite3_bind_int64 (stmt, 1, q->service_id);
-  sqlite3_bind_int (stmt, 2, resolution);
-  sqlite3_bind_int64 (stmt, 3, q->since_usec);
-  sqlite3_bind_int64 (stmt, 4, q->until_usec);
-  sqlite3_bind_int64 (stmt, 5, q->bucket_usec);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      TendChartBucket bucket;
-      gint64 latency_n = sqlite3_column_int64 (stmt, 7);
-
-      bucket.start_usec = sqlite3_column_int64 (stmt, 0);
-      bucket.n_pass = sqlite3_column_int64 (stmt, 1);
-      bucket.n_warn = sqlite3_column_int64 (stmt, 2);
-      bucket.n_fail = sqlite3_column_int64 (stmt, 3);
-      bucket.n_unknown = sqlite3_column_int64 (stmt, 4);
-      bucket.latency_min = column_int64_or (stmt, 5, -1);
-      bucket.latency_avg = latency_n > 0 ? sqlite3_column_int64 (stmt, 6) / latency_n : -1;
-      bucket.latency_max = column_int64_or (stmt, 8, -1);
-      g_array_append_val (buckets, bucket);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    g_task_return_error (task, store_error (self, rc, "read the chart from"));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&buckets), (GDestroyNotify) g_array_unref);
-}
-
-/**
- * tend_store_query_chart_async:
- * @bucket_usec: the width of a bucket, at least a minute
- *
- * A service's results between @since_usec and @until_usec in buckets, from the
- * rollups (never the raw rows), so its cost does not grow with the history kept.
- * Buckets without results are left out.
- */
-void
-tend_store_query_chart_async (TendStore           *self,
-                              gint64               service_id,
-                              gint64               since_usec,
-                              gint64               until_usec,
-                              gint64               bucket_usec,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  Query q = { service_id, since_usec, until_usec, bucket_usec, 0 };
-
-  g_return_if_fail (TEND_IS_STORE (self));
-  g_return_if_fail (bucket_usec >= 60 * USEC_PER_SEC);
-
-  queue_job (self, chart_job,
-             new_query (self, tend_store_query_chart_async, cancellable, callback, user_data, &q));
-}
-
-/**
- * tend_store_query_chart_finish:
- *
- * Returns: (transfer full) (element-type TendChartBucket): the buckets, oldest first
- */
-GArray *
-tend_store_query_chart_finish (TendStore     *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-audit_job (TendStore *self,
-           GTask     *task)
-{
-  const Query *q = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!check_open (self, task))
-    return;
-
-  /* What waits to be written is part of the answer. */
-  flush (self);
-
-  stmt = prepare (self, "SELECT time_usec, unix_user, origin, host, unit, operation, parameters, "
-                        "result, error, duration_usec FROM audit WHERE time_usec >= ? "
-                        "ORDER BY time_usec DESC, id DESC LIMIT ?");
-  sqlite3_bind_int64 (stmt, 1, q->since_usec);
-  sqlite3_bind_int (stmt, 2, q->limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      TendAuditRecord *row = g_new0 (TendAuditRecord, 1);
-
-      row->time_usec = sqlite3_column_int64 (stmt, 0);
-      row->unix_user = column_dup_text (stmt, 1);
-      row->origin = audit_origin_from_string ((const char *) sqlite3_column_text (stmt, 2));
-      row->host = column_dup_text (stmt, 3);
-      row->unit = column_dup_text (stmt, 4);
-      row->operation = column_dup_text (stmt, 5);
-      row->parameters = column_dup_text (stmt, 6);
-      row->result = column_dup_text (stmt, 7);
-      row->error = column_dup_text (stmt, 8);
-      row->duration_usec = sqlite3_column_int64 (stmt, 9);
-      g_ptr_array_add (rows, row);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    g_task_return_error (task, store_error (self, rc, "read the audit log from"));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
-}
-
-void
-tend_store_query_audit_async (TendStore           *self,
-                              gint64               since_usec,
-                              guint                limit,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  Query q = { 0, since_usec, G_MAXINT64, 0, limit };
-
-  g_return_if_fail (TEND_IS_STORE (self));
-  queue_job (self, audit_job,
-             new_query (self, tend_store_query_audit_async, cancellable, callback, user_data, &q));
-}
-
-/**
- * tend_store_query_audit_finish:
- *
- * Returns: (transfer container) (element-type TendAuditRecord): newest first
- */
-GPtrArray *
-tend_store_query_audit_finish (TendStore     *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return self->db;
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -160,6 +160,100 @@ gint64     tend_store_ensure_service_finish (TendStore         *self,
                                              GAsyncResult      *result,
                                              GError           **error);
 
+gint64     tend_store_lookup_service_finish (TendStore         *self,
+                                             GAsyncResult      *result,
+                                             GError           **error);
+void       tend_store_lookup_service_async  (TendStore         *self,
+                                             const char        *host,
+                                             const char        *unit,
+                                             GCancellable      *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer           user_data);
+
+/* Configuration values, as text (TendConfig validates them). */
+void       tend_store_load_config_async  (TendStore            *self,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+GHashTable *tend_store_load_config_finish (TendStore           *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+void       tend_store_save_config_async  (TendStore            *self,
+                                          const char           *key,
+                                          const char           *value,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean   tend_store_save_config_finish (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+
+/**
+ * TendIncident:
+ *
+ * A service's trouble from the first hard failure to its recovery. @closed_usec is 0
+ * while it is open; @actions is a JSON array of what was done; @snapshot JSON or %NULL.
+ */
+typedef struct
+{
+  gint64 id;
+  gint64 service_id;
+  gint64 opened_usec;
+  gint64 closed_usec;
+  char *worst_severity;
+  char *cause;
+  char *actions;
+  char *snapshot;
+} TendIncident;
+
+void       tend_incident_free            (TendIncident         *incident);
+
+/**
+ * TendRestartAttempt:
+ *
+ * One recovery step Tend took. @incident_id is 0 when there is none.
+ */
+typedef struct
+{
+  gint64 service_id;
+  gint64 incident_id;
+  gint64 time_usec;
+  const char *reason;
+  const char *strategy;
+  gboolean success;
+  gint64 duration_usec;
+  const char *error;
+} TendRestartAttempt;
+
+void       tend_store_open_incident_async  (TendStore          *self,
+                                            gint64              service_id,
+                                            gint64              opened_usec,
+                                            const char         *severity,
+                                            const char         *cause,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gint64     tend_store_open_incident_finish (TendStore          *self,
+                                            GAsyncResult       *result,
+                                            GError            **error);
+void       tend_store_update_incident    (TendStore            *self,
+                                          gint64                incident_id,
+                                          const char           *worst_severity,
+                                          const char           *actions_json,
+                                          const char           *snapshot_json,
+                                          gint64                closed_usec);
+void       tend_store_add_restart_attempt (TendStore           *self,
+                                           const TendRestartAttempt *attempt);
+void       tend_store_query_incidents_async  (TendStore        *self,
+                                              gint64            service_id,
+                                              guint             limit,
+                                              GCancellable     *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer          user_data);
+GPtrArray *tend_store_query_incidents_finish (TendStore        *self,
+                                              GAsyncResult     *result,
+                                              GError          **error);
+
 /* Reading */
 void       tend_store_query_history_async (TendStore          *self,
                                            gint64              service_id,

@@ -5,7 +5,9 @@
 #pragma once
 
 #include "tend-backend.h"
+#include "tend-config.h"
 #include "tend-dbus-backend.h"
+#include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-host.h"
 #include "tend-journal.h"

@@ -169,6 +169,42 @@ control_ready (TendctlRun *run,
     }
 }
 
+static gboolean
+allows_templates (TendUnitAction action)
+{
+  return action == TEND_UNIT_ACTION_ENABLE || action == TEND_UNIT_ACTION_DISABLE;
+}
+
+/* The whole bulk was refused for a bad name: record one refusal per unit. */
+static void
+record_refusal (TendctlRun *run,
+                gpointer    user_data)
+{
+  ControlData *data = user_data;
+
+  for (guint i = 0; run->store != NULL && i < data->items->len; i++)
+    {
+      const ControlItem *item = &g_array_index (data->items, ControlItem, i);
+      g_autofree char *problem = tendctl_check_unit (item->name,
+                                                     allows_templates (data->action));
+      g_autofree char *error = NULL;
+      TendAuditRecord record = { 0 };
+
+      error = problem != NULL
+              ? g_strdup_printf ("refused, not sent: %s", problem)
+              : g_strdup ("not sent: another unit name in the same command was refused");
+      record.time_usec = g_get_real_time ();
+      record.unix_user = g_get_user_name ();
+      record.origin = TEND_AUDIT_ORIGIN_CLI;
+      record.host = tend_host_get_id (run->host);
+      record.unit = item->name;
+      record.operation = tend_unit_action_to_string (data->action);
+      record.error = error;
+      tend_store_add_audit (run->store, &record);
+    }
+  tendctl_run_quit (run, TENDCTL_EXIT_USAGE);
+}
+
 static const char *
 summary_for (TendUnitAction action)
 {
@@ -223,12 +259,6 @@ tendctl_control (TendctlGlobalOptions  *global,
       return TENDCTL_EXIT_USAGE;
     }
 
-  /* Every name first: one bad name refuses the whole bulk, before anything is sent. */
-  if (!tendctl_check_units ((const char * const *) units,
-                            data.action == TEND_UNIT_ACTION_ENABLE ||
-                            data.action == TEND_UNIT_ACTION_DISABLE))
-    return TENDCTL_EXIT_USAGE;
-
   data.items = g_array_sized_new (FALSE, TRUE, sizeof (ControlItem), g_strv_length (units));
   g_array_set_clear_func (data.items, (GDestroyNotify) control_item_clear);
   for (guint i = 0; units[i] != NULL; i++)
@@ -237,7 +267,14 @@ tendctl_control (TendctlGlobalOptions  *global,
       g_array_append_val (data.items, item);
     }
 
-  status = tendctl_run (tendctl_global_options_get_scope (global), TRUE, control_ready, &data);
+  /* Every name first: one bad name refuses the whole bulk, before anything is sent;
+   * the refusal is recorded in the audit log all the same. */
+  if (!tendctl_check_units ((const char * const *) units, allows_templates (data.action)))
+    status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_AUDIT,
+                          record_refusal, &data);
+  else
+    status = tendctl_run (tendctl_global_options_get_scope (global),
+                          TENDCTL_RUN_CONNECT | TENDCTL_RUN_AUDIT, control_ready, &data);
   g_array_unref (data.items);
   return status;
 }

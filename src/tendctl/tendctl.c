@@ -148,21 +148,11 @@ tendctl_check_units (const char * const *units,
 
   for (; units[n_units] != NULL; n_units++)
     {
-      const char *name = units[n_units];
-      g_autoptr(GError) error = NULL;
+      g_autofree char *problem = tendctl_check_unit (units[n_units], allow_templates);
 
-      if (!tend_unit_name_validate (name, &error))
+      if (problem != NULL)
         {
-          tendctl_print_error ("%s", error->message);
-          n_invalid++;
-        }
-      else if (!allow_templates && tend_unit_name_is_template (name))
-        {
-          const char *at = strchr (name, '@');
-
-          tendctl_print_error ("'%s' is a template, not a unit: name one of its instances, "
-                               "such as '%.*s@INSTANCE%s'",
-                               name, (int) (at - name), name, at + 1);
+          tendctl_print_error ("%s", problem);
           n_invalid++;
         }
     }
@@ -171,6 +161,29 @@ tendctl_check_units (const char * const *units,
     tendctl_print_error ("nothing was sent: %u of the %u unit names %s not valid",
                          n_invalid, n_units, n_invalid == 1 ? "is" : "are");
   return n_invalid == 0;
+}
+
+/**
+ * tendctl_check_unit:
+ *
+ * Returns: (transfer full) (nullable): what is wrong with the unit name @name, or
+ *   %NULL when it may be sent
+ */
+char *
+tendctl_check_unit (const char *name,
+                    gboolean    allow_templates)
+{
+  g_autoptr(GError) error = NULL;
+  const char *at;
+
+  if (!tend_unit_name_validate (name, &error))
+    return g_strdup (error->message);
+  if (allow_templates || !tend_unit_name_is_template (name))
+    return NULL;
+
+  at = strchr (name, '@');
+  return g_strdup_printf ("'%s' is a template, not a unit: name one of its instances, "
+                          "such as '%.*s@INSTANCE%s'", name, (int) (at - name), name, at + 1);
 }
 
 /**
@@ -230,6 +243,7 @@ tendctl_parse_options (const char             *command,
 typedef struct
 {
   TendctlRun run;
+  TendctlRunFlags flags;
   TendctlReadyFunc ready;
   gpointer user_data;
 } RunData;
@@ -252,11 +266,46 @@ connect_cb (GObject      *object,
   data->ready (&data->run, data->user_data);
 }
 
+static void
+connect_or_start (RunData *data)
+{
+  if (data->flags & TENDCTL_RUN_CONNECT)
+    tend_host_connect_async (data->run.host, data->run.cancellable, connect_cb, data);
+  else
+    data->ready (&data->run, data->user_data);
+}
+
+static void
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RunData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_store_open_finish (TEND_STORE (object), result, &error))
+    {
+      if (data->flags & TENDCTL_RUN_STORE)
+        {
+          tendctl_print_error ("%s", error->message);
+          tendctl_run_quit (&data->run, TENDCTL_EXIT_FAILED);
+          return;
+        }
+      g_printerr ("tendctl: warning: this operation is not recorded in the audit log: %s\n",
+                  error->message);
+      g_clear_object (&data->run.store);
+    }
+  else if (data->flags & TENDCTL_RUN_AUDIT)
+    tend_host_set_audit (data->run.host, data->run.store, TEND_AUDIT_ORIGIN_CLI);
+
+  connect_or_start (data);
+}
+
 /**
  * tendctl_run:
  * @scope: which manager to talk to
- * @connect: whether to connect to it first (reading the journal needs no bus)
- * @ready: called on the main loop once connected; it starts the command's work, which
+ * @flags: what to prepare before @ready: a connection, the database
+ * @ready: called on the main loop once ready; it starts the command's work, which
  *   ends with tendctl_run_quit()
  *
  * Runs one command on a fresh host and main loop.
@@ -265,7 +314,7 @@ connect_cb (GObject      *object,
  */
 TendctlExit
 tendctl_run (TendHostScope    scope,
-             gboolean         connect,
+             TendctlRunFlags  flags,
              TendctlReadyFunc ready,
              gpointer         user_data)
 {
@@ -278,13 +327,17 @@ tendctl_run (TendHostScope    scope,
   data.run.loop = g_main_loop_new (NULL, FALSE);
   data.run.cancellable = g_cancellable_new ();
   data.run.status = TENDCTL_EXIT_OK;
+  data.flags = flags;
   data.ready = ready;
   data.user_data = user_data;
 
-  if (connect)
-    tend_host_connect_async (data.run.host, data.run.cancellable, connect_cb, &data);
+  if (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT))
+    {
+      data.run.store = tend_store_new (g_getenv ("TEND_DATABASE"));
+      tend_store_open_async (data.run.store, data.run.cancellable, store_opened_cb, &data);
+    }
   else
-    ready (&data.run, user_data);
+    connect_or_start (&data);
 
   /* @ready may have finished already (an error it found before sending anything). */
   if (!data.run.done)
@@ -293,6 +346,12 @@ tendctl_run (TendHostScope    scope,
   status = data.run.status;
   g_cancellable_cancel (data.run.cancellable);
   g_clear_object (&data.run.host);
+  if (data.run.store != NULL)
+    {
+      /* What waits (audit records) is written before the program ends. */
+      tend_store_close (data.run.store);
+      g_clear_object (&data.run.store);
+    }
   g_clear_object (&data.run.cancellable);
   g_clear_pointer (&data.run.loop, g_main_loop_unref);
   return status;

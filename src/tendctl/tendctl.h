@@ -46,11 +46,27 @@ typedef struct _TendctlRun TendctlRun;
 struct _TendctlRun
 {
   TendHost     *host;          /* (owned) */
+  TendStore    *store;         /* (owned) (nullable) open, with TENDCTL_RUN_STORE */
   GMainLoop    *loop;          /* (owned) */
   GCancellable *cancellable;   /* (owned) */
   TendctlExit   status;
   gboolean      done;          /* tendctl_run_quit() was called */
 };
+
+/**
+ * TendctlRunFlags:
+ * @TENDCTL_RUN_CONNECT: connect to the service manager first
+ * @TENDCTL_RUN_STORE: open the database first; the command fails if it cannot
+ * @TENDCTL_RUN_AUDIT: open the database and record the host's operations in its audit
+ *   log; if it cannot be opened, say so and go on without it (a broken disk must not
+ *   stop anyone from restarting a service)
+ */
+typedef enum
+{
+  TENDCTL_RUN_CONNECT = 1 << 0,
+  TENDCTL_RUN_STORE = 1 << 1,
+  TENDCTL_RUN_AUDIT = 1 << 2,
+} TendctlRunFlags;
 
 /* Called once the host is connected (or at once, for commands that need no bus). */
 typedef void (*TendctlReadyFunc) (TendctlRun *run,
@@ -67,12 +83,14 @@ gboolean      tendctl_parse_options   (const char            *command,
                                        char                ***argv);
 gboolean      tendctl_check_units     (const char * const    *units,
                                        gboolean               allow_templates);
+char         *tendctl_check_unit      (const char            *name,
+                                       gboolean               allow_templates);
 void          tendctl_usage_error     (const char            *command,
                                        const char            *format,
                                        ...) G_GNUC_PRINTF (2, 3);
 
 TendctlExit   tendctl_run             (TendHostScope          scope,
-                                       gboolean               connect,
+                                       TendctlRunFlags        flags,
                                        TendctlReadyFunc       ready,
                                        gpointer               user_data);
 void          tendctl_run_quit        (TendctlRun            *run,

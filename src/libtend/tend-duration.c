@@ -1,0 +1,414 @@
+/* tend-duration.c — durations as people write them: "250ms", "10s", "1h 30min"
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The grammar:
+ *
+ *   duration = *WSP part *( *WSP part ) *WSP
+ *   part     = number *WSP unit
+ *   number   = 1*DIGIT [ "." 1*DIGIT ]
+ *   unit     = "us" / "ms" / "s" / "m" / "min" / "h" / "d" / "w"
+ *
+ * Parts add up ("1h30min", "1h 30min" and "30min 1h" are all 90 minutes). A text that is
+ * one number and nothing else is seconds ("30" is 30s); a number without a unit among
+ * other parts ("1h 30") is refused, as it could mean minutes or seconds. Fractions are
+ * exact: "1.5h" is 90min and "0.5s" is 500ms; a fraction finer than a microsecond is
+ * refused rather than rounded. Units are lower case ("M" could be taken for months).
+ * "us" is accepted so that every value tend_duration_format() writes reads back.
+ *
+ * Values are microseconds in a gint64, as g_get_monotonic_time() counts them: at most
+ * G_MAXINT64, about 292,000 years, and never negative.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-duration.h"
+
+#include <string.h>
+
+#include "tend-error.h"
+
+#define UNIT_HINT "(use ms, s, min, h, d or w)"
+
+/* How many characters of a bad text an error message quotes. */
+#define QUOTE_MAX_CHARS 80
+
+typedef struct
+{
+  const char *name;
+  gint64 usec;
+} Unit;
+
+static const Unit units[] = {
+  { "us", 1 },
+  { "ms", TEND_USEC_PER_MSEC },
+  { "s", TEND_USEC_PER_SEC },
+  { "m", TEND_USEC_PER_MIN },
+  { "min", TEND_USEC_PER_MIN },
+  { "h", TEND_USEC_PER_HOUR },
+  { "d", TEND_USEC_PER_DAY },
+  { "w", TEND_USEC_PER_WEEK },
+};
+
+static const Unit *
+lookup_unit (const char *word,
+             gsize       len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      if (strlen (units[i].name) == len && memcmp (units[i].name, word, len) == 0)
+        return &units[i];
+    }
+
+  return NULL;
+}
+
+/* Quotes @len bytes of @str for an error message: printable characters as they are,
+ * everything else escaped, long texts cut short with "…".
+ */
+static char *
+quote (const char *str,
+       gsize       len)
+{
+  GString *out = g_string_sized_new (len + 2);
+  const char *p = str;
+  const char *end = str + len;
+  guint n_chars = 0;
+
+  g_string_append_c (out, '"');
+
+  while (p < end)
+    {
+      gunichar c;
+
+      if (n_chars++ == QUOTE_MAX_CHARS)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+
+      c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", (char) c);
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (!g_unichar_isprint (c))
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+
+      p = g_utf8_next_char (p);
+    }
+
+  g_string_append_c (out, '"');
+
+  return g_string_free (out, FALSE);
+}
+
+G_GNUC_PRINTF (3, 4)
+static gboolean
+fail (GError    **error,
+      const char *text,
+      const char *format,
+      ...)
+{
+  g_autofree char *quoted = NULL;
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  if (error == NULL)
+    return FALSE;
+
+  quoted = quote (text, strlen (text));
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "%s is not a duration: %s", quoted, reason);
+
+  return FALSE;
+}
+
+/* A unit is what follows a number up to the next digit, space or the end. */
+static gsize
+word_length (const char *p)
+{
+  const char *start = p;
+
+  while (*p != '\0' && !g_ascii_isdigit (*p) && !g_ascii_isspace (*p))
+    p++;
+
+  return p - start;
+}
+
+static guint64
+gcd (guint64 a,
+     guint64 b)
+{
+  while (b != 0)
+    {
+      guint64 t = a % b;
+      a = b;
+      b = t;
+    }
+
+  return a;
+}
+
+/* The exact value of the fraction digits @digits (@n_digits of them, after the point)
+ * of @unit, in microseconds. FALSE if that is not a whole number of microseconds.
+ */
+static gboolean
+fraction_to_usec (const char *digits,
+                  gsize       n_digits,
+                  guint64     unit,
+                  guint64    *usec)
+{
+  guint64 frac = 0;
+  guint64 pow10 = 1;
+  guint64 g;
+
+  while (n_digits > 0 && digits[n_digits - 1] == '0')
+    n_digits--;
+
+  if (n_digits == 0)
+    {
+      *usec = 0;
+      return TRUE;
+    }
+
+  /* No unit has more than 13 factors of 2 or 5, so a fraction of 14 or more
+   * significant digits (19 would overflow) never is a whole number of microseconds. */
+  if (n_digits > 18)
+    return FALSE;
+
+  for (gsize i = 0; i < n_digits; i++)
+    {
+      frac = frac * 10 + (guint64) (digits[i] - '0');
+      pow10 *= 10;
+    }
+
+  /* frac × unit / 10ⁿ, without overflow: frac < 10ⁿ, so the result is below unit. */
+  g = gcd (unit, pow10);
+  if (frac % (pow10 / g) != 0)
+    return FALSE;
+
+  *usec = (frac / (pow10 / g)) * (unit / g);
+  return TRUE;
+}
+
+/**
+ * tend_duration_parse:
+ * @text: a duration as a person writes it: "250ms", "10s", "5min" (or "5m"), "2h", "7d",
+ *   "1w", parts together ("1h30min", "1h 30min"), or a bare number of seconds ("30")
+ * @usec: (out) (optional): where to store the duration in microseconds
+ * @error: a %TEND_ERROR_INVALID_ARGUMENT error that quotes @text and says what is wrong
+ *
+ * Returns: whether @text is a duration
+ */
+gboolean
+tend_duration_parse (const char  *text,
+                     gint64      *usec,
+                     GError     **error)
+{
+  const char *p = text;
+  const char *unitless = NULL;
+  gsize unitless_len = 0;
+  guint64 total = 0;
+  guint n_parts = 0;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (;;)
+    {
+      const char *number;
+      const char *fraction = NULL;
+      gsize fraction_len = 0;
+      guint64 whole = 0;
+      guint64 part;
+      guint64 part_fraction;
+      gboolean too_large = FALSE;
+      guint64 unit_usec;
+      gsize len;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        break;
+
+      if (*p == '-' && (g_ascii_isdigit (p[1]) || p[1] == '.'))
+        return fail (error, text, "it is negative");
+
+      if (!g_ascii_isdigit (*p))
+        {
+          g_autofree char *word = quote (p, word_length (p));
+          return fail (error, text, "expected a number before %s", word);
+        }
+
+      number = p;
+      while (g_ascii_isdigit (*p))
+        {
+          guint64 digit = (guint64) (*p - '0');
+
+          if (!g_uint64_checked_mul (&whole, whole, 10) ||
+              !g_uint64_checked_add (&whole, whole, digit))
+            too_large = TRUE;
+          p++;
+        }
+
+      if (*p == '.')
+        {
+          p++;
+          if (!g_ascii_isdigit (*p))
+            {
+              g_autofree char *quoted = quote (number, p - number);
+              return fail (error, text, "expected a digit after %s", quoted);
+            }
+          fraction = p;
+          while (g_ascii_isdigit (*p))
+            p++;
+          fraction_len = p - fraction;
+        }
+
+      len = p - number;
+
+      while (g_ascii_isspace (*p))
+        p++;
+
+      if (word_length (p) == 0)
+        {
+          /* Seconds, if it turns out to be the only part. */
+          if (unitless == NULL)
+            {
+              unitless = number;
+              unitless_len = len;
+            }
+          unit_usec = TEND_USEC_PER_SEC;
+        }
+      else
+        {
+          gsize word_len = word_length (p);
+          const Unit *unit = lookup_unit (p, word_len);
+
+          if (unit == NULL)
+            {
+              g_autofree char *quoted = quote (p, word_len);
+              return fail (error, text, "unknown unit %s " UNIT_HINT, quoted);
+            }
+          unit_usec = (guint64) unit->usec;
+          p += word_len;
+        }
+
+      if (fraction != NULL &&
+          !fraction_to_usec (fraction, fraction_len, unit_usec, &part_fraction))
+        return fail (error, text, "it is not a whole number of microseconds");
+      else if (fraction == NULL)
+        part_fraction = 0;
+
+      if (too_large ||
+          !g_uint64_checked_mul (&part, whole, unit_usec) ||
+          !g_uint64_checked_add (&part, part, part_fraction) ||
+          !g_uint64_checked_add (&total, total, part) ||
+          total > (guint64) G_MAXINT64)
+        return fail (error, text, "it is too large");
+
+      n_parts++;
+    }
+
+  if (n_parts == 0)
+    return fail (error, text, "it is empty");
+
+  if (unitless != NULL && n_parts > 1)
+    {
+      g_autofree char *quoted = quote (unitless, unitless_len);
+      return fail (error, text, "%s has no unit " UNIT_HINT, quoted);
+    }
+
+  if (usec != NULL)
+    *usec = (gint64) total;
+
+  return TRUE;
+}
+
+static guint
+count_digits (gint64 n)
+{
+  guint digits = 1;
+
+  while (n >= 10)
+    {
+      n /= 10;
+      digits++;
+    }
+
+  return digits;
+}
+
+/**
+ * tend_duration_format:
+ * @usec: a duration in microseconds, not negative
+ *
+ * Writes @usec the way tend_duration_parse() reads it, exactly, from the largest unit
+ * down with a space between parts: "1min 30s", "2h", "1s 500ms", "0s". Days are written
+ * as weeks only where that is shorter: "14d" is "2w", but "7d", "30d" and "70d" stay.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+tend_duration_format (gint64 usec)
+{
+  static const Unit parts[] = {
+    { "h", TEND_USEC_PER_HOUR },
+    { "min", TEND_USEC_PER_MIN },
+    { "s", TEND_USEC_PER_SEC },
+    { "ms", TEND_USEC_PER_MSEC },
+    { "us", 1 },
+  };
+  GString *out;
+  gint64 days;
+  gint64 rest;
+
+  g_return_val_if_fail (usec >= 0, NULL);
+
+  if (usec == 0)
+    return g_strdup ("0s");
+
+  out = g_string_new (NULL);
+  days = usec / TEND_USEC_PER_DAY;
+  rest = usec % TEND_USEC_PER_DAY;
+
+  /* Weeks where they are shorter to write: "2w" for 14d, but "7d" and "70d" as they are. */
+  if (days > 0 && days % 7 == 0 && count_digits (days / 7) < count_digits (days))
+    g_string_append_printf (out, "%" G_GINT64_FORMAT "w", days / 7);
+  else if (days > 0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT "d", days);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      gint64 n = rest / parts[i].usec;
+
+      if (n == 0)
+        continue;
+
+      rest %= parts[i].usec;
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append_printf (out, "%" G_GINT64_FORMAT "%s", n, parts[i].name);
+    }
+
+  return g_string_free (out, FALSE);
+}

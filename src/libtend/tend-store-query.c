@@ -1,0 +1,470 @@
+/* tend-store-query.c — reading what the store holds, and finding services in it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every function here runs its SQL on the store's thread, as a job in its queue.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-error.h"
+#include "tend-store-private.h"
+
+static TendAuditOrigin
+audit_origin_from_string (const char *text)
+{
+  if (g_strcmp0 (text, "gui") == 0)
+    return TEND_AUDIT_ORIGIN_GUI;
+  if (g_strcmp0 (text, "cli") == 0)
+    return TEND_AUDIT_ORIGIN_CLI;
+  return TEND_AUDIT_ORIGIN_AUTO;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Inventory                                                                             */
+
+typedef struct
+{
+  char *host;
+  char *unit;
+} ServiceRef;
+
+static void
+lookup_service_job (TendStore *self,
+                    GTask     *task)
+{
+  ServiceRef *ref = g_task_get_task_data (task);
+  sqlite3_stmt *stmt;
+  gint64 id = -1;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  stmt = tend_store_prepare (self, "SELECT services.id FROM services JOIN hosts ON "
+                                   "hosts.id = host_id WHERE hosts.name = ? AND unit = ?");
+  sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, ref->unit, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    g_task_return_error (task, tend_store_error (self, rc, "look up the service in"));
+  else if (id < 0)
+    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                             "Tend keeps no records of '%s' on %s: it is not watched and "
+                             "nothing was done to it through Tend", ref->unit, ref->host);
+  else
+    g_task_return_int (task, id);
+}
+
+static void
+service_ref_free (ServiceRef *ref)
+{
+  g_free (ref->host);
+  g_free (ref->unit);
+  g_free (ref);
+}
+
+static void
+ensure_service_job (TendStore *self,
+                    GTask     *task)
+{
+  ServiceRef *ref = g_task_get_task_data (task);
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = -1;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  rc = tend_store_exec (self, "BEGIN IMMEDIATE");
+  if (rc == SQLITE_OK)
+    {
+      stmt = tend_store_prepare (self, "INSERT INTO hosts (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
+      sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (tend_store_get_db (self));
+      sqlite3_finalize (stmt);
+    }
+  if (rc == SQLITE_OK)
+    {
+      stmt = tend_store_prepare (self, "INSERT INTO services (host_id, unit) SELECT id, ? FROM hosts "
+                            "WHERE name = ? ON CONFLICT (host_id, unit) DO NOTHING");
+      sqlite3_bind_text (stmt, 1, ref->unit, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, ref->host, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (tend_store_get_db (self));
+      sqlite3_finalize (stmt);
+    }
+  if (rc == SQLITE_OK)
+    {
+      stmt = tend_store_prepare (self, "SELECT services.id FROM services JOIN hosts ON hosts.id = host_id "
+                            "WHERE hosts.name = ? AND unit = ?");
+      sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, ref->unit, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  if (rc == SQLITE_OK)
+    rc = tend_store_exec (self, "COMMIT");
+
+  if (rc != SQLITE_OK || id < 0)
+    {
+      g_task_return_error (task, tend_store_error (self, rc, "record the service in"));
+      tend_store_exec (self, "ROLLBACK");
+      return;
+    }
+  g_task_return_int (task, id);
+}
+
+/**
+ * tend_store_ensure_service_async:
+ *
+ * Finds the id of the service @unit on the host named @host, adding both to the
+ * inventory if they are not there yet.
+ */
+void
+tend_store_ensure_service_async (TendStore           *self,
+                                 const char          *host,
+                                 const char          *unit,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+  ServiceRef *ref;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (host != NULL && unit != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_store_ensure_service_async);
+  ref = g_new0 (ServiceRef, 1);
+  ref->host = g_strdup (host);
+  ref->unit = g_strdup (unit);
+  g_task_set_task_data (task, ref, (GDestroyNotify) service_ref_free);
+  tend_store_queue_job (self, ensure_service_job, task);
+}
+
+/**
+ * tend_store_lookup_service_async:
+ *
+ * Like tend_store_ensure_service_async(), but fails with %TEND_ERROR_NOT_FOUND rather
+ * than add the service.
+ */
+void
+tend_store_lookup_service_async (TendStore           *self,
+                                 const char          *host,
+                                 const char          *unit,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+  ServiceRef *ref;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (host != NULL && unit != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_store_lookup_service_async);
+  ref = g_new0 (ServiceRef, 1);
+  ref->host = g_strdup (host);
+  ref->unit = g_strdup (unit);
+  g_task_set_task_data (task, ref, (GDestroyNotify) service_ref_free);
+  tend_store_queue_job (self, lookup_service_job, task);
+}
+
+gint64
+tend_store_lookup_service_finish (TendStore     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+gint64
+tend_store_ensure_service_finish (TendStore     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Reading                                                                               */
+
+typedef struct
+{
+  gint64 service_id;
+  gint64 since_usec;
+  gint64 until_usec;
+  gint64 bucket_usec;
+  guint limit;
+} Query;
+
+static GTask *
+new_query (TendStore           *self,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data,
+           const Query         *query)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_memdup2 (query, sizeof *query), g_free);
+  return task;
+}
+
+static void
+history_job (TendStore *self,
+             GTask     *task)
+{
+  const Query *q = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_stored_result_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  stmt = tend_store_prepare (self, "SELECT id, service_id, check_id, time_usec, status, latency_usec, "
+                        "message FROM check_results WHERE service_id = ? AND time_usec >= ? "
+                        "AND time_usec < ? ORDER BY time_usec DESC LIMIT ?");
+  sqlite3_bind_int64 (stmt, 1, q->service_id);
+  sqlite3_bind_int64 (stmt, 2, q->since_usec);
+  sqlite3_bind_int64 (stmt, 3, q->until_usec);
+  sqlite3_bind_int (stmt, 4, q->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TendStoredResult *row = g_new0 (TendStoredResult, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->service_id = sqlite3_column_int64 (stmt, 1);
+      row->check_id = sqlite3_column_int64 (stmt, 2);
+      row->time_usec = sqlite3_column_int64 (stmt, 3);
+      row->status = sqlite3_column_int (stmt, 4);
+      row->latency_usec = tend_store_column_int64 (stmt, 5, -1);
+      row->message = tend_store_column_dup_text (stmt, 6);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    g_task_return_error (task, tend_store_error (self, rc, "read history from"));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * tend_store_query_history_async:
+ *
+ * The stored raw results of a service between @since_usec and @until_usec, newest
+ * first, at most @limit.
+ */
+void
+tend_store_query_history_async (TendStore           *self,
+                                gint64               service_id,
+                                gint64               since_usec,
+                                gint64               until_usec,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Query q = { service_id, since_usec, until_usec, 0, limit };
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  tend_store_queue_job (self, history_job,
+             new_query (self, tend_store_query_history_async, cancellable, callback, user_data,
+                        &q));
+}
+
+/**
+ * tend_store_query_history_finish:
+ *
+ * Returns: (transfer container) (element-type TendStoredResult): the results
+ */
+GPtrArray *
+tend_store_query_history_finish (TendStore     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+chart_job (TendStore *self,
+           GTask     *task)
+{
+  const Query *q = g_task_get_task_data (task);
+  g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (TendChartBucket));
+  int resolution;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  /* The coarsest rollup that still fits the bucket: a 30-day chart never reads
+   * minute rows, and nothing reads raw results. */
+  if (q->bucket_usec >= USEC_PER_DAY && q->bucket_usec % USEC_PER_DAY == 0)
+    resolution = 86400;
+  else if (q->bucket_usec >= 3600 * USEC_PER_SEC && q->bucket_usec % (3600 * USEC_PER_SEC) == 0)
+    resolution = 3600;
+  else
+    resolution = 60;
+
+  stmt = tend_store_prepare (self,
+    "SELECT ?3 + ((bucket_usec - ?3) / ?5) * ?5 AS start, sum (n_pass), sum (n_warn), "
+    "sum (n_fail), sum (n_unknown), min (latency_min), sum (latency_sum), sum (latency_n), "
+    "max (latency_max) FROM rollups WHERE service_id = ?1 AND resolution = ?2 "
+    "AND bucket_usec >= ?3 AND bucket_usec < ?4 GROUP BY start ORDER BY start");
+  sqlite3_bind_int64 (stmt, 1, q->service_id);
+  sqlite3_bind_int (stmt, 2, resolution);
+  sqlite3_bind_int64 (stmt, 3, q->since_usec);
+  sqlite3_bind_int64 (stmt, 4, q->until_usec);
+  sqlite3_bind_int64 (stmt, 5, q->bucket_usec);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TendChartBucket bucket;
+      gint64 latency_n = sqlite3_column_int64 (stmt, 7);
+
+      bucket.start_usec = sqlite3_column_int64 (stmt, 0);
+      bucket.n_pass = sqlite3_column_int64 (stmt, 1);
+      bucket.n_warn = sqlite3_column_int64 (stmt, 2);
+      bucket.n_fail = sqlite3_column_int64 (stmt, 3);
+      bucket.n_unknown = sqlite3_column_int64 (stmt, 4);
+      bucket.latency_min = tend_store_column_int64 (stmt, 5, -1);
+      bucket.latency_avg = latency_n > 0 ? sqlite3_column_int64 (stmt, 6) / latency_n : -1;
+      bucket.latency_max = tend_store_column_int64 (stmt, 8, -1);
+      g_array_append_val (buckets, bucket);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    g_task_return_error (task, tend_store_error (self, rc, "read the chart from"));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&buckets), (GDestroyNotify) g_array_unref);
+}
+
+/**
+ * tend_store_query_chart_async:
+ * @bucket_usec: the width of a bucket, at least a minute
+ *
+ * A service's results between @since_usec and @until_usec in buckets, from the
+ * rollups (never the raw rows), so its cost does not grow with the history kept.
+ * Buckets without results are left out.
+ */
+void
+tend_store_query_chart_async (TendStore           *self,
+                              gint64               service_id,
+                              gint64               since_usec,
+                              gint64               until_usec,
+                              gint64               bucket_usec,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Query q = { service_id, since_usec, until_usec, bucket_usec, 0 };
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (bucket_usec >= 60 * USEC_PER_SEC);
+
+  tend_store_queue_job (self, chart_job,
+             new_query (self, tend_store_query_chart_async, cancellable, callback, user_data, &q));
+}
+
+/**
+ * tend_store_query_chart_finish:
+ *
+ * Returns: (transfer full) (element-type TendChartBucket): the buckets, oldest first
+ */
+GArray *
+tend_store_query_chart_finish (TendStore     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+audit_job (TendStore *self,
+           GTask     *task)
+{
+  const Query *q = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  /* What waits to be written is part of the answer. */
+  tend_store_flush_waiting (self);
+
+  stmt = tend_store_prepare (self, "SELECT time_usec, unix_user, origin, host, unit, operation, parameters, "
+                        "result, error, duration_usec FROM audit WHERE time_usec >= ? "
+                        "ORDER BY time_usec DESC, id DESC LIMIT ?");
+  sqlite3_bind_int64 (stmt, 1, q->since_usec);
+  sqlite3_bind_int (stmt, 2, q->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TendAuditRecord *row = g_new0 (TendAuditRecord, 1);
+
+      row->time_usec = sqlite3_column_int64 (stmt, 0);
+      row->unix_user = tend_store_column_dup_text (stmt, 1);
+      row->origin = audit_origin_from_string ((const char *) sqlite3_column_text (stmt, 2));
+      row->host = tend_store_column_dup_text (stmt, 3);
+      row->unit = tend_store_column_dup_text (stmt, 4);
+      row->operation = tend_store_column_dup_text (stmt, 5);
+      row->parameters = tend_store_column_dup_text (stmt, 6);
+      row->result = tend_store_column_dup_text (stmt, 7);
+      row->error = tend_store_column_dup_text (stmt, 8);
+      row->duration_usec = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    g_task_return_error (task, tend_store_error (self, rc, "read the audit log from"));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+tend_store_query_audit_async (TendStore           *self,
+                              gint64               since_usec,
+                              guint                limit,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Query q = { 0, since_usec, G_MAXINT64, 0, limit };
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  tend_store_queue_job (self, audit_job,
+             new_query (self, tend_store_query_audit_async, cancellable, callback, user_data, &q));
+}
+
+/**
+ * tend_store_query_audit_finish:
+ *
+ * Returns: (transfer container) (element-type TendAuditRecord): newest first
+ */
+GPtrArray *
+tend_store_query_audit_finish (TendStore     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
