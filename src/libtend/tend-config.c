@@ -1083,7 +1083,7 @@ dup_sorted_names (GHashTable *table,
  *   between keys, with the same messages as tend_config_set_from_string()
  *
  * Checks a whole configuration at once, as an import brings it, without touching any
- * #TendConfig. Unlike setting the keys one at a time, the order does not matter: the
+ * #TendConfig; it may be called from any thread. Unlike setting the keys one at a time, the order does not matter: the
  * rules between keys are checked on the whole (an interval of 5s with a timeout of 2s
  * is fine, although 5s alone is not above the default timeout).
  *
@@ -1172,9 +1172,9 @@ emit_changed (TendConfig *self,
 /* Calls the backing, if any, for key @idx. */
 static gboolean
 save_value (TendConfig  *self,
-      guint        idx,
-      const char  *value,
-      GError     **error)
+            guint        idx,
+            const char  *value,
+            GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   const char *name = entries[idx].key.name;
@@ -1277,7 +1277,7 @@ tend_config_new (void)
  */
 void
 tend_config_set_backing (TendConfig         *self,
-                         TendConfigSaveFunc  save_func,
+                         TendConfigSaveFunc  save,
                          gpointer            user_data,
                          GDestroyNotify      destroy)
 {
@@ -1289,7 +1289,7 @@ tend_config_set_backing (TendConfig         *self,
   old_destroy = self->save_destroy;
   old_data = self->save_data;
 
-  self->save = save_func;
+  self->save = save;
   self->save_data = user_data;
   self->save_destroy = destroy;
 
@@ -1308,7 +1308,8 @@ tend_config_set_backing (TendConfig         *self,
  * A stored value that does not validate (a database from another version, or edited by
  * hand), a stored pair that breaks a rule between keys, and a stored key this version
  * does not know are each skipped with a warning that names them; the default is used
- * instead, and tend_config_dup_invalid_keys() lists them until they are set or reset.
+ * instead, and tend_config_dup_invalid_keys() lists them until they are set or reset
+ * (unknown keys, until the next load).
  * Nothing stored is deleted. Emits #TendConfig::changed for each value that changed.
  *
  * Returns: %TRUE; a bad stored value is never an error
