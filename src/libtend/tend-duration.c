@@ -26,11 +26,9 @@
 #include <string.h>
 
 #include "tend-error.h"
+#include "tend-util-private.h"
 
 #define UNIT_HINT "(use ms, s, min, h, d or w)"
-
-/* How many characters of a bad text an error message quotes. */
-#define QUOTE_MAX_CHARS 80
 
 typedef struct
 {
@@ -62,60 +60,6 @@ lookup_unit (const char *word,
   return NULL;
 }
 
-/* Quotes @len bytes of @str for an error message: printable characters as they are,
- * everything else escaped, long texts cut short with "…".
- */
-static char *
-quote (const char *str,
-       gsize       len)
-{
-  GString *out = g_string_sized_new (len + 2);
-  const char *p = str;
-  const char *end = str + len;
-  guint n_chars = 0;
-
-  g_string_append_c (out, '"');
-
-  while (p < end)
-    {
-      gunichar c;
-
-      if (n_chars++ == QUOTE_MAX_CHARS)
-        {
-          g_string_append (out, "…");
-          break;
-        }
-
-      c = g_utf8_get_char_validated (p, end - p);
-
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_printf (out, "\\x%02x", (guchar) *p);
-          p++;
-          continue;
-        }
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", (char) c);
-      else if (c == '\n')
-        g_string_append (out, "\\n");
-      else if (c == '\t')
-        g_string_append (out, "\\t");
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%02x", c);
-      else if (!g_unichar_isprint (c))
-        g_string_append_printf (out, "\\u%04X", c);
-      else
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-
-      p = g_utf8_next_char (p);
-    }
-
-  g_string_append_c (out, '"');
-
-  return g_string_free (out, FALSE);
-}
-
 G_GNUC_PRINTF (3, 4)
 static gboolean
 fail (GError    **error,
@@ -130,7 +74,7 @@ fail (GError    **error,
   if (error == NULL)
     return FALSE;
 
-  quoted = quote (text, strlen (text));
+  quoted = tend_quote_for_message (text, -1);
 
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
@@ -255,7 +199,7 @@ tend_duration_parse (const char  *text,
 
       if (!g_ascii_isdigit (*p))
         {
-          g_autofree char *word = quote (p, word_length (p));
+          g_autofree char *word = tend_quote_for_message (p, word_length (p));
           return fail (error, text, "expected a number before %s", word);
         }
 
@@ -275,7 +219,7 @@ tend_duration_parse (const char  *text,
           p++;
           if (!g_ascii_isdigit (*p))
             {
-              g_autofree char *quoted = quote (number, p - number);
+              g_autofree char *quoted = tend_quote_for_message (number, p - number);
               return fail (error, text, "expected a digit after %s", quoted);
             }
           fraction = p;
@@ -306,7 +250,7 @@ tend_duration_parse (const char  *text,
 
           if (unit == NULL)
             {
-              g_autofree char *quoted = quote (p, word_len);
+              g_autofree char *quoted = tend_quote_for_message (p, word_len);
               return fail (error, text, "unknown unit %s " UNIT_HINT, quoted);
             }
           unit_usec = (guint64) unit->usec;
@@ -334,7 +278,7 @@ tend_duration_parse (const char  *text,
 
   if (unitless != NULL && n_parts > 1)
     {
-      g_autofree char *quoted = quote (unitless, unitless_len);
+      g_autofree char *quoted = tend_quote_for_message (unitless, unitless_len);
       return fail (error, text, "%s has no unit " UNIT_HINT, quoted);
     }
 

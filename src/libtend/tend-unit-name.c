@@ -29,11 +29,9 @@
 #include <string.h>
 
 #include "tend-error.h"
+#include "tend-util-private.h"
 
 #define OBJECT_PATH_PREFIX "/org/freedesktop/systemd1/unit/"
-
-/* How many characters of a bad name an error message quotes. */
-#define QUOTE_MAX_CHARS 80
 
 static const char * const unit_types[] = {
   "service",
@@ -68,63 +66,6 @@ is_unit_name_char (char c)
          c == '@';
 }
 
-/* Quotes @len bytes of @str for an error message: printable characters as they are,
- * everything else (control characters, bytes that are not UTF-8) escaped, and long
- * strings cut short with "…".
- */
-static char *
-quote_for_message (const char *str,
-                   gsize       len)
-{
-  GString *out = g_string_sized_new (len + 2);
-  const char *p = str;
-  const char *end = str + len;
-  guint n_chars = 0;
-
-  g_string_append_c (out, '"');
-
-  while (p < end)
-    {
-      gunichar c;
-
-      if (n_chars++ == QUOTE_MAX_CHARS)
-        {
-          g_string_append (out, "…");
-          break;
-        }
-
-      c = g_utf8_get_char_validated (p, end - p);
-
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_printf (out, "\\x%02x", (guchar) *p);
-          p++;
-          continue;
-        }
-
-      if (c == '"')
-        g_string_append (out, "\\\"");
-      else if (c == '\n')
-        g_string_append (out, "\\n");
-      else if (c == '\t')
-        g_string_append (out, "\\t");
-      else if (c == '\r')
-        g_string_append (out, "\\r");
-      else if (c == 0 || c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%02x", c);
-      else if (!g_unichar_isprint (c))
-        g_string_append_printf (out, "\\u%04X", c);
-      else
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-
-      p = g_utf8_next_char (p);
-    }
-
-  g_string_append_c (out, '"');
-
-  return g_string_free (out, FALSE);
-}
-
 G_GNUC_PRINTF (3, 4)
 static gboolean
 set_invalid (GError    **error,
@@ -139,7 +80,7 @@ set_invalid (GError    **error,
   if (error == NULL)
     return FALSE;
 
-  quoted = quote_for_message (name, strlen (name));
+  quoted = tend_quote_for_message (name, -1);
 
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
@@ -204,7 +145,7 @@ validate_unit_name (const char  *name,
     {
       if (!is_unit_name_char (*p))
         {
-          g_autofree char *quoted = quote_for_message (p, g_utf8_next_char (p) - p);
+          g_autofree char *quoted = tend_quote_for_message (p, g_utf8_next_char (p) - p);
 
           return set_invalid (error, name,
                               "it contains %s%s, which unit names may not contain (they are "
@@ -222,7 +163,7 @@ validate_unit_name (const char  *name,
   if (type == NULL)
     {
       g_autofree char *types = list_unit_types ();
-      g_autofree char *quoted = quote_for_message (dot, strlen (dot));
+      g_autofree char *quoted = tend_quote_for_message (dot, -1);
 
       return set_invalid (error, name, "it ends in %s, which is not a unit type; unit names end "
                           "in %s", quoted, types);

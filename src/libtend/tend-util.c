@@ -1,0 +1,106 @@
+/* tend-util.c — small helpers shared inside libtend
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-util-private.h"
+
+#include <string.h>
+
+/**
+ * tend_quote_for_message_full:
+ * @text: the text, which need not be valid UTF-8
+ * @len: how many bytes of @text to quote, or -1 for all of it up to its NUL
+ * @mark: the quote character, '"' or '\''
+ * @max_chars: how many characters to quote before cutting the text short
+ *
+ * Quotes @text between two @mark characters for an error or a warning, so that what a
+ * person reads is exactly what was given, however odd: printable characters as they
+ * are; @mark and "\" with a "\" before them; newline, tab and carriage return as "\n",
+ * "\t" and "\r"; other control characters, and each byte that is not part of valid
+ * UTF-8, as "\xNN"; other characters that do not print as "\uNNNN". A text longer than
+ * @max_chars characters (an invalid byte counts as one) is cut short with "…" inside
+ * the quotes.
+ *
+ * Returns: (transfer full): the quoted text, valid UTF-8
+ */
+char *
+tend_quote_for_message_full (const char *text,
+                             gssize      len,
+                             char        mark,
+                             gsize       max_chars)
+{
+  GString *out;
+  const char *p = text;
+  const char *end;
+  gsize n_chars = 0;
+
+  g_assert (text != NULL || len == 0);
+  g_assert (mark == '"' || mark == '\'');
+
+  if (len < 0)
+    len = strlen (text);
+
+  end = text + len;
+  out = g_string_sized_new (MIN ((gsize) len, max_chars * 4) + 2);
+  g_string_append_c (out, mark);
+
+  while (p < end)
+    {
+      gunichar c;
+
+      if (n_chars++ == max_chars)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+
+      c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+
+      if (c == (gunichar) mark || c == '\\')
+        g_string_append_printf (out, "\\%c", (char) c);
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (!g_unichar_isprint (c))
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+
+      p = g_utf8_next_char (p);
+    }
+
+  g_string_append_c (out, mark);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * tend_quote_for_message:
+ * @text: the text, which need not be valid UTF-8
+ * @len: how many bytes of @text to quote, or -1 for all of it up to its NUL
+ *
+ * tend_quote_for_message_full() with double quotes and %TEND_QUOTE_MAX_CHARS:
+ * `"foo\nbar.service"`.
+ *
+ * Returns: (transfer full): the quoted text, valid UTF-8
+ */
+char *
+tend_quote_for_message (const char *text,
+                        gssize      len)
+{
+  return tend_quote_for_message_full (text, len, '"', TEND_QUOTE_MAX_CHARS);
+}
