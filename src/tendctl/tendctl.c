@@ -37,6 +37,10 @@ static const struct {
   { "disable", tendctl_control },
   { "reset-failed", tendctl_control },
   { "logs", tendctl_logs },
+  { "config", tendctl_config },
+  { "history", tendctl_history },
+  { "incidents", tendctl_incidents },
+  { "audit", tendctl_audit },
 };
 
 #define COMMANDS_HELP \
@@ -52,7 +56,15 @@ static const struct {
   "  disable UNIT…         Disable unit files\n" \
   "  reset-failed UNIT…    Clear the failed state of units\n" \
   "  logs UNIT [-n N] [-f] [-p PRIORITY] [--json]\n" \
-  "                        Show (or follow) the journal of a unit"
+  "                        Show (or follow) the journal of a unit\n" \
+  "  config list|get|set|reset …\n" \
+  "                        Read and change the configuration (monitoring defaults)\n" \
+  "  history UNIT [--since TIME] [--until TIME] [--json|--csv]\n" \
+  "                        Show a unit's stored check results and its uptime\n" \
+  "  incidents [UNIT] [--json]\n" \
+  "                        Show incidents: failures, their cause and what was done\n" \
+  "  audit [--since TIME] [--json]\n" \
+  "                        Show the audit log: every operation done through Tend"
 
 #define EXIT_STATUS_HELP \
   "Exit status:\n" \
@@ -60,7 +72,7 @@ static const struct {
   "  1  an operation failed (a job failed, timed out, was cancelled or is not\n" \
   "     supported by the unit), or another failure\n" \
   "  2  usage error or invalid input (nothing was sent)\n" \
-  "  3  a unit was not found\n" \
+  "  3  a unit, a setting, or Tend's records of a unit were not found\n" \
   "  4  permission denied (by the manager or polkit)\n" \
   "  5  the service manager could not be reached (no bus, no manager)\n" \
   "With several units the most serious status wins: 5 > 4 > 3 > 2 > 1 > 0.\n" \

@@ -109,5 +109,17 @@ TendctlExit   tendctl_control         (TendctlGlobalOptions  *global,
 TendctlExit   tendctl_logs            (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
+TendctlExit   tendctl_config          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_history         (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_incidents       (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_audit           (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
 
 G_END_DECLS

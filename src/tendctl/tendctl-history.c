@@ -1,0 +1,1136 @@
+/* tendctl-history.c — tendctl history UNIT, tendctl incidents [UNIT], tendctl audit
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What Tend remembers, read from its database: every query is a TendStore _async
+ * call run on the store's thread, so nothing here waits on SQLite, and none of these
+ * commands connects to the bus. A unit is found in the store by the id of the host
+ * tendctl talks to ("local-user" or "local-system"), as the monitor recorded it.
+ */
+#define G_LOG_DOMAIN "Tendctl"
+
+#include <string.h>
+
+#include "tendctl.h"
+#include "tendctl-output.h"
+
+#define USEC_PER_MIN  TEND_USEC_PER_MIN
+#define USEC_PER_HOUR TEND_USEC_PER_HOUR
+#define USEC_PER_DAY  TEND_USEC_PER_DAY
+
+#define MAX_LIMIT 1000000
+#define DEFAULT_HISTORY_LIMIT 100
+#define DEFAULT_INCIDENTS_LIMIT 50
+#define DEFAULT_AUDIT_LIMIT 100
+
+/* ------------------------------------------------------------------------------------ */
+/* Shared helpers                                                                        */
+
+/* ISO 8601 in UTC with microseconds, as `tendctl logs --json` writes times:
+ * "2026-11-21T23:39:28.461230Z" */
+static char *
+format_iso8601 (gint64 realtime_usec)
+{
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *seconds = NULL;
+  gint64 secs = realtime_usec / TEND_USEC_PER_SEC;
+  gint64 usecs = realtime_usec % TEND_USEC_PER_SEC;
+
+  if (usecs < 0)
+    {
+      usecs += TEND_USEC_PER_SEC;
+      secs -= 1;
+    }
+
+  time = g_date_time_new_from_unix_utc (secs);
+  if (time == NULL)
+    return NULL;
+  seconds = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%06" G_GINT64_FORMAT "Z", seconds, usecs);
+}
+
+/* "2h 3min", "45s", "850ms": a duration shown to a person, to the second once it is
+ * past a second and to the minute once it is past a day. */
+static char *
+format_duration (gint64 usec)
+{
+  if (usec < 0)
+    return g_strdup ("-");
+  if (usec >= USEC_PER_DAY)
+    usec -= usec % USEC_PER_MIN;
+  else if (usec >= TEND_USEC_PER_SEC)
+    usec -= usec % TEND_USEC_PER_SEC;
+  else if (usec >= TEND_USEC_PER_MSEC)
+    usec -= usec % TEND_USEC_PER_MSEC;
+  return tend_duration_format (usec);
+}
+
+/* A latency or an operation's duration: "830us", "12ms", "1.234s"; "-" when unknown. */
+static char *
+format_latency (gint64 usec)
+{
+  if (usec < 0)
+    return g_strdup ("-");
+  return tendctl_format_nsec ((guint64) usec * 1000);
+}
+
+static void
+json_add_time (JsonBuilder *builder,
+               const char  *member,
+               gint64       realtime_usec,
+               gboolean     known)
+{
+  g_autofree char *iso = known ? format_iso8601 (realtime_usec) : NULL;
+  g_autofree char *usec_member = g_strdup_printf ("%s_usec", member);
+
+  tendctl_json_add_string (builder, member, iso);
+  tendctl_json_add_number (builder, usec_member, known, realtime_usec);
+}
+
+/* Adds @member as the JSON that @text holds, or as a string if it is not JSON. */
+static void
+json_add_embedded (JsonBuilder *builder,
+                   const char  *member,
+                   const char  *text)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  json_builder_set_member_name (builder, member);
+  if (text == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (json_parser_load_from_data (parser, text, -1, NULL) && json_parser_get_root (parser))
+    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  else
+    json_builder_add_string_value (builder, text);
+}
+
+/* One JSON value as a short text for a table cell: strings as they are, the rest as
+ * compact JSON. */
+static void
+append_json_value (GString  *out,
+                   JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autofree char *text = NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      g_string_append (out, json_node_get_string (node));
+      return;
+    }
+
+  generator = json_generator_new ();
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_string_append (out, text);
+}
+
+/**
+ * parse_time:
+ * @option: "--since", for messages
+ * @text: a duration ago ("24h", "7d", "1h 30min") or a time in ISO 8601
+ *   ("2026-11-21T10:00:00", "2026-11-21 10:00", "2026-11-21T10:00:00Z", "2026-11-21");
+ *   a time without a zone is local time
+ *
+ * Returns: whether @text is one of those; otherwise a usage error was printed
+ */
+static gboolean
+parse_time (const char *command,
+            const char *option,
+            const char *text,
+            gint64      now,
+            gint64     *realtime_usec)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *full = NULL;
+  gint64 ago;
+
+  if (tend_duration_parse (text, &ago, &error))
+    {
+      *realtime_usec = ago < now ? now - ago : 0;
+      return TRUE;
+    }
+
+  /* A date alone is its midnight. */
+  if (strlen (text) == 10 && text[4] == '-' && text[7] == '-')
+    full = g_strdup_printf ("%sT00:00:00", text);
+  else
+    full = g_strdup (text);
+
+  /* Seconds may be left out: "2026-11-21 10:00". */
+  time = g_date_time_new_from_iso8601 (full, local);
+  if (time == NULL && strlen (full) == 16)
+    {
+      g_autofree char *with_seconds = g_strdup_printf ("%s:00", full);
+
+      time = g_date_time_new_from_iso8601 (with_seconds, local);
+    }
+
+  if (time == NULL)
+    {
+      tendctl_usage_error (command, "%s: '%s' is neither a duration ago (such as 24h, 7d or "
+                           "1h 30min) nor a time in ISO 8601 (such as 2026-11-21T10:00:00, "
+                           "2026-11-21 10:00 or 2026-11-21)", option, text);
+      return FALSE;
+    }
+
+  *realtime_usec = g_date_time_to_unix (time) * TEND_USEC_PER_SEC +
+                   g_date_time_get_microsecond (time);
+  return TRUE;
+}
+
+static gboolean
+parse_limit (const char *command,
+             const char *text,
+             guint      *limit)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, MAX_LIMIT, &value, NULL))
+    {
+      tendctl_usage_error (command, "--limit: '%s' is not a number of rows; give a whole "
+                           "number from 1 to %d", text, MAX_LIMIT);
+      return FALSE;
+    }
+  *limit = (guint) value;
+  return TRUE;
+}
+
+static void
+append_limit_note (GString    *out,
+                   guint       n_rows,
+                   guint       limit,
+                   const char *what)
+{
+  if (n_rows == limit && limit == 1)
+    g_string_append (out, "(the newest only; pass --limit for more)\n");
+  else if (n_rows == limit)
+    g_string_append_printf (out, "(the newest %u %s; pass --limit for more)\n", limit, what);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* history                                                                               */
+
+typedef struct
+{
+  gint64 since_usec;
+  gint64 until_usec;
+  gint64 bucket_usec;
+} Segment;
+
+typedef struct
+{
+  TendctlRun *run;
+  const char *unit;            /* (unowned) from argv */
+  gboolean json;
+  gboolean csv;
+  guint limit;
+  gint64 since_usec;
+  gint64 until_usec;
+
+  /* The summary's window: [since, until) widened to whole minutes. */
+  gint64 window_since;
+  gint64 window_until;
+  GArray *segments;            /* (owned) of Segment */
+
+  GPtrArray *rows;             /* (owned) (nullable) of TendStoredResult */
+  guint64 counts[4];           /* per TendResultStatus, from the rollups */
+  gint64 latency_min;
+  gint64 latency_max;
+  guint n_pending;
+  GError *error;               /* (owned) (nullable) the first query that failed */
+} HistoryData;
+
+static const char *
+status_name (TendResultStatus status)
+{
+  const char *name = tend_result_status_to_string (status);
+
+  return name != NULL ? name : "unknown";
+}
+
+/**
+ * add_segments:
+ *
+ * Splits [@since, @until) (whole minutes) into pieces that the coarsest rollups cover
+ * exactly: whole days in day rollups, the hours around them in hour rollups, the
+ * minutes at both ends in minute rollups. A chart query picks its rollups from the
+ * width of its buckets and reads the rollups that start inside its range, so a bucket
+ * of a day over a range that does not start at midnight would miss the part of the day
+ * before the range and count the day after it.
+ */
+static void
+add_segments (GArray *segments,
+              gint64  since,
+              gint64  until,
+              guint   level)
+{
+  static const gint64 widths[] = { USEC_PER_MIN, USEC_PER_HOUR, USEC_PER_DAY };
+  gint64 width = widths[level];
+  gint64 first;
+  gint64 last;
+
+  if (since >= until)
+    return;
+
+  first = since % width == 0 ? since : since - since % width + width;
+  last = until - until % width;
+
+  if (level == 0 || first >= last)
+    {
+      if (level == 0)
+        {
+          Segment segment = { since, until, width };
+
+          g_array_append_val (segments, segment);
+        }
+      else
+        add_segments (segments, since, until, level - 1);
+      return;
+    }
+
+  add_segments (segments, since, first, level - 1);
+  {
+    Segment segment = { first, last, width };
+
+    g_array_append_val (segments, segment);
+  }
+  add_segments (segments, last, until, level - 1);
+}
+
+static void
+print_history_json (HistoryData *data,
+                    const char  *host)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+  guint64 total = data->counts[0] + data->counts[1] + data->counts[2] + data->counts[3];
+
+  json_builder_begin_object (builder);
+  tendctl_json_add_string (builder, "unit", data->unit);
+  tendctl_json_add_string (builder, "host", host);
+  json_add_time (builder, "since", data->since_usec, TRUE);
+  json_add_time (builder, "until", data->until_usec, TRUE);
+
+  json_builder_set_member_name (builder, "summary");
+  json_builder_begin_object (builder);
+  json_add_time (builder, "since", data->window_since, TRUE);
+  json_add_time (builder, "until", data->window_until, TRUE);
+  tendctl_json_add_number (builder, "n_results", TRUE, (gint64) total);
+  tendctl_json_add_number (builder, "n_pass", TRUE, (gint64) data->counts[TEND_RESULT_PASS]);
+  tendctl_json_add_number (builder, "n_warn", TRUE, (gint64) data->counts[TEND_RESULT_WARN]);
+  tendctl_json_add_number (builder, "n_fail", TRUE, (gint64) data->counts[TEND_RESULT_FAIL]);
+  tendctl_json_add_number (builder, "n_unknown", TRUE,
+                           (gint64) data->counts[TEND_RESULT_UNKNOWN]);
+  json_builder_set_member_name (builder, "uptime_percent");
+  if (total > 0)
+    json_builder_add_double_value (builder, 100.0 * data->counts[TEND_RESULT_PASS] / total);
+  else
+    json_builder_add_null_value (builder);
+  tendctl_json_add_number (builder, "latency_min_usec", data->latency_min >= 0,
+                           data->latency_min);
+  tendctl_json_add_number (builder, "latency_max_usec", data->latency_max >= 0,
+                           data->latency_max);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < data->rows->len; i++)
+    {
+      const TendStoredResult *row = data->rows->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_add_time (builder, "time", row->time_usec, TRUE);
+      tendctl_json_add_string (builder, "status", status_name (row->status));
+      tendctl_json_add_number (builder, "latency_usec", row->latency_usec >= 0,
+                               row->latency_usec);
+      tendctl_json_add_number (builder, "check_id", TRUE, row->check_id);
+      tendctl_json_add_string (builder, "message", row->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  tendctl_print_json (root, TRUE);
+}
+
+/* RFC 4180: a field with a comma, a quote or a line break goes in quotes, its quotes
+ * doubled. */
+static void
+append_csv_field (GString    *out,
+                  const char *text)
+{
+  if (text == NULL)
+    return;
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+print_history_csv (HistoryData *data)
+{
+  g_autoptr(GString) out = g_string_new ("time,time_usec,status,latency_usec,check_id,message\r\n");
+
+  for (guint i = 0; i < data->rows->len; i++)
+    {
+      const TendStoredResult *row = data->rows->pdata[i];
+      g_autofree char *time = format_iso8601 (row->time_usec);
+
+      g_string_append_printf (out, "%s,%" G_GINT64_FORMAT ",%s,", time, row->time_usec,
+                              status_name (row->status));
+      if (row->latency_usec >= 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, row->latency_usec);
+      g_string_append_printf (out, ",%" G_GINT64_FORMAT ",", row->check_id);
+      append_csv_field (out, row->message);
+      g_string_append (out, "\r\n");
+    }
+  tendctl_write (stdout, out);
+}
+
+static void
+append_summary (GString     *out,
+                HistoryData *data)
+{
+  guint64 total = data->counts[0] + data->counts[1] + data->counts[2] + data->counts[3];
+  g_autofree char *since = tendctl_format_timestamp (data->window_since);
+  g_autofree char *until = tendctl_format_timestamp (data->window_until);
+
+  g_string_append_printf (out, "From %s to %s: ", since, until);
+  if (total == 0)
+    {
+      g_string_append (out, "no results.\n");
+      return;
+    }
+
+  g_string_append_printf (out, "%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " pass, %"
+                          G_GUINT64_FORMAT " warn, %" G_GUINT64_FORMAT " fail, %"
+                          G_GUINT64_FORMAT " unknown), uptime %.2f%%",
+                          total, total == 1 ? "result" : "results",
+                          data->counts[TEND_RESULT_PASS], data->counts[TEND_RESULT_WARN],
+                          data->counts[TEND_RESULT_FAIL], data->counts[TEND_RESULT_UNKNOWN],
+                          100.0 * data->counts[TEND_RESULT_PASS] / total);
+  if (data->latency_min >= 0 && data->latency_max >= 0)
+    {
+      g_autofree char *min = format_latency (data->latency_min);
+      g_autofree char *max = format_latency (data->latency_max);
+
+      g_string_append_printf (out, ", latency %s to %s", min, max);
+    }
+  g_string_append (out, ".\n");
+}
+
+static void
+print_history_text (HistoryData *data)
+{
+  g_autoptr(TendctlTable) table = NULL;
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (data->rows->len == 0)
+    g_string_append (out, "-- No stored results in this period --\n");
+  else
+    {
+      table = tendctl_table_new (5, "TIME", "STATUS", "LATENCY", "CHECK", "MESSAGE");
+      for (guint i = 0; i < data->rows->len; i++)
+        {
+          const TendStoredResult *row = data->rows->pdata[i];
+          char *time = tendctl_format_timestamp (row->time_usec);
+          char *latency = format_latency (row->latency_usec);
+          char *check = g_strdup_printf ("%" G_GINT64_FORMAT, row->check_id);
+
+          g_ptr_array_add (strings, time);
+          g_ptr_array_add (strings, latency);
+          g_ptr_array_add (strings, check);
+          tendctl_table_add_row (table, row->status == TEND_RESULT_FAIL, time,
+                                 status_name (row->status), latency, check, row->message);
+        }
+      tendctl_table_render (table, out, tendctl_use_color (stdout));
+      append_limit_note (out, data->rows->len, data->limit, "results");
+    }
+
+  g_string_append_c (out, '\n');
+  append_summary (out, data);
+  tendctl_write (stdout, out);
+}
+
+static void
+history_query_done (HistoryData *data)
+{
+  g_assert (data->n_pending > 0);
+  if (--data->n_pending > 0)
+    return;
+
+  if (data->error != NULL)
+    {
+      tendctl_print_error ("%s", data->error->message);
+      tendctl_run_quit (data->run, tendctl_exit_for_error (data->error));
+      return;
+    }
+
+  if (data->json)
+    print_history_json (data, tend_host_get_id (data->run->host));
+  else if (data->csv)
+    print_history_csv (data);
+  else
+    print_history_text (data);
+  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+}
+
+static void
+history_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HistoryData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  data->rows = tend_store_query_history_finish (TEND_STORE (object), result, &error);
+  if (data->rows == NULL && data->error == NULL)
+    data->error = g_steal_pointer (&error);
+  history_query_done (data);
+}
+
+static void
+chart_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  HistoryData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) buckets = NULL;
+
+  buckets = tend_store_query_chart_finish (TEND_STORE (object), result, &error);
+  if (buckets == NULL)
+    {
+      if (data->error == NULL)
+        data->error = g_steal_pointer (&error);
+      history_query_done (data);
+      return;
+    }
+
+  for (guint i = 0; i < buckets->len; i++)
+    {
+      const TendChartBucket *bucket = &g_array_index (buckets, TendChartBucket, i);
+
+      data->counts[TEND_RESULT_PASS] += bucket->n_pass;
+      data->counts[TEND_RESULT_WARN] += bucket->n_warn;
+      data->counts[TEND_RESULT_FAIL] += bucket->n_fail;
+      data->counts[TEND_RESULT_UNKNOWN] += bucket->n_unknown;
+      if (bucket->latency_min >= 0)
+        data->latency_min = data->latency_min < 0 ? bucket->latency_min
+                                                  : MIN (data->latency_min, bucket->latency_min);
+      if (bucket->latency_max >= 0)
+        data->latency_max = MAX (data->latency_max, bucket->latency_max);
+    }
+  history_query_done (data);
+}
+
+static void
+lookup_history_service_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  HistoryData *data = user_data;
+  TendctlRun *run = data->run;
+  g_autoptr(GError) error = NULL;
+  gint64 service_id;
+
+  service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (run, tendctl_exit_for_error (error));
+      return;
+    }
+
+  /* All at once: the raw rows, and the rollups of the window piece by piece. */
+  data->n_pending = 1 + data->segments->len;
+  tend_store_query_history_async (run->store, service_id, data->since_usec, data->until_usec,
+                                  data->limit, run->cancellable, history_cb, data);
+  for (guint i = 0; i < data->segments->len; i++)
+    {
+      const Segment *segment = &g_array_index (data->segments, Segment, i);
+
+      tend_store_query_chart_async (run->store, service_id, segment->since_usec,
+                                    segment->until_usec, segment->bucket_usec,
+                                    run->cancellable, chart_cb, data);
+    }
+}
+
+static void
+history_ready (TendctlRun *run,
+               gpointer    user_data)
+{
+  HistoryData *data = user_data;
+
+  data->run = run;
+  tend_store_lookup_service_async (run->store, tend_host_get_id (run->host), data->unit,
+                                   run->cancellable, lookup_history_service_cb, data);
+}
+
+TendctlExit
+tendctl_history (TendctlGlobalOptions  *global,
+                 int                    argc,
+                 char                 **argv)
+{
+  HistoryData data = { NULL, };
+  g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *limit = NULL;
+  g_autofree char *problem = NULL;
+  g_auto(GStrv) units = NULL;
+  gint64 now = g_get_real_time ();
+  TendctlExit status;
+  const GOptionEntry entries[] = {
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since,
+      "Start at this time: a duration ago (24h, 7d) or ISO 8601 (2026-11-21T10:00); "
+      "the default is 24h", "TIME" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until,
+      "End at this time, likewise; the default is now", "TIME" },
+    { "limit", 'n', 0, G_OPTION_ARG_STRING, &limit,
+      "Show at most N results, the newest (1 to 1000000; the default is 100)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
+      "Print a JSON object with the summary and the results", NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &data.csv,
+      "Print the results as CSV (RFC 4180) with a header line", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!tendctl_parse_options ("history", "UNIT",
+                              "Show the stored check results of a unit, newest first, and a "
+                              "summary of all its results in the period.\nResults are stored "
+                              "one by one when they say something new; the summary counts "
+                              "every result.", entries, global, &argc, &argv))
+    return TENDCTL_EXIT_USAGE;
+
+  if (units == NULL || units[0] == NULL)
+    {
+      tendctl_usage_error ("history", "history needs a UNIT, such as nginx.service");
+      return TENDCTL_EXIT_USAGE;
+    }
+  if (units[1] != NULL)
+    {
+      tendctl_usage_error ("history", "history shows one unit at a time, but was given '%s' "
+                           "and '%s'", units[0], units[1]);
+      return TENDCTL_EXIT_USAGE;
+    }
+  if (data.json && data.csv)
+    {
+      tendctl_usage_error ("history", "--json and --csv cannot be used together");
+      return TENDCTL_EXIT_USAGE;
+    }
+
+  data.limit = DEFAULT_HISTORY_LIMIT;
+  data.since_usec = now - USEC_PER_DAY;
+  data.until_usec = now;
+  if ((limit != NULL && !parse_limit ("history", limit, &data.limit)) ||
+      (since != NULL && !parse_time ("history", "--since", since, now, &data.since_usec)) ||
+      (until != NULL && !parse_time ("history", "--until", until, now, &data.until_usec)))
+    return TENDCTL_EXIT_USAGE;
+  if (data.since_usec >= data.until_usec)
+    {
+      tendctl_usage_error ("history", "the period is empty: --since must be before --until "
+                           "(or now)");
+      return TENDCTL_EXIT_USAGE;
+    }
+
+  problem = tendctl_check_unit (units[0], FALSE);
+  if (problem != NULL)
+    {
+      tendctl_print_error ("%s", problem);
+      return TENDCTL_EXIT_USAGE;
+    }
+  data.unit = units[0];
+
+  /* The rollups count by whole minutes. */
+  data.window_since = data.since_usec - data.since_usec % USEC_PER_MIN;
+  data.window_until = data.until_usec % USEC_PER_MIN == 0
+                      ? data.until_usec
+                      : data.until_usec - data.until_usec % USEC_PER_MIN + USEC_PER_MIN;
+  data.segments = g_array_new (FALSE, FALSE, sizeof (Segment));
+  add_segments (data.segments, data.window_since, data.window_until, 2);
+  data.latency_min = -1;
+  data.latency_max = -1;
+
+  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+                        history_ready, &data);
+
+  g_clear_pointer (&data.segments, g_array_unref);
+  g_clear_pointer (&data.rows, g_ptr_array_unref);
+  g_clear_error (&data.error);
+  return status;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* incidents                                                                             */
+
+typedef struct
+{
+  TendctlRun *run;
+  const char *unit;            /* (unowned) (nullable) from argv */
+  gboolean json;
+  guint limit;
+} IncidentsData;
+
+/* "restart (done), restart (failed)": what was done, from the incident's JSON array. */
+static char *
+dup_actions_text (const char *actions)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GString) out = g_string_new (NULL);
+  JsonNode *root;
+  JsonArray *array;
+
+  if (actions == NULL)
+    return g_strdup ("-");
+  if (!json_parser_load_from_data (parser, actions, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return g_strdup (actions);
+
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      append_json_value (out, json_array_get_element (array, i));
+    }
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : g_strdup ("-");
+}
+
+static void
+print_incidents_json (IncidentsData *data,
+                      GPtrArray     *incidents,
+                      gint64         now)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < incidents->len; i++)
+    {
+      const TendIncident *incident = incidents->pdata[i];
+      gboolean open = incident->closed_usec <= 0;
+      gint64 end = open ? now : incident->closed_usec;
+
+      json_builder_begin_object (builder);
+      tendctl_json_add_number (builder, "id", TRUE, incident->id);
+      tendctl_json_add_number (builder, "service_id", TRUE, incident->service_id);
+      tendctl_json_add_string (builder, "unit", data->unit);
+      json_add_time (builder, "opened", incident->opened_usec, TRUE);
+      json_add_time (builder, "closed", incident->closed_usec, !open);
+      json_builder_set_member_name (builder, "open");
+      json_builder_add_boolean_value (builder, open);
+      tendctl_json_add_number (builder, "duration_usec", TRUE,
+                               MAX (end - incident->opened_usec, 0));
+      tendctl_json_add_string (builder, "worst_severity", incident->worst_severity);
+      tendctl_json_add_string (builder, "cause", incident->cause);
+      json_add_embedded (builder, "actions", incident->actions);
+      json_add_embedded (builder, "snapshot", incident->snapshot);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  tendctl_print_json (root, TRUE);
+}
+
+static void
+print_incidents_text (IncidentsData *data,
+                      GPtrArray     *incidents,
+                      gint64         now)
+{
+  g_autoptr(TendctlTable) table = NULL;
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+  guint n_open = 0;
+
+  if (incidents->len == 0)
+    {
+      g_string_append (out, "-- No incidents --\n");
+      tendctl_write (stdout, out);
+      return;
+    }
+
+  /* Without a UNIT, the services are named by their id in Tend's database. */
+  if (data->unit != NULL)
+    table = tendctl_table_new (6, "OPENED", "CLOSED", "DURATION", "SEVERITY", "CAUSE",
+                               "ACTIONS");
+  else
+    table = tendctl_table_new (7, "SERVICE", "OPENED", "CLOSED", "DURATION", "SEVERITY",
+                               "CAUSE", "ACTIONS");
+
+  for (guint i = 0; i < incidents->len; i++)
+    {
+      const TendIncident *incident = incidents->pdata[i];
+      gboolean open = incident->closed_usec <= 0;
+      gint64 end = open ? now : incident->closed_usec;
+      char *service = g_strdup_printf ("#%" G_GINT64_FORMAT, incident->service_id);
+      char *opened = tendctl_format_timestamp (incident->opened_usec);
+      char *closed = open ? g_strdup ("open") : tendctl_format_timestamp (incident->closed_usec);
+      char *duration = format_duration (MAX (end - incident->opened_usec, 0));
+      char *actions = dup_actions_text (incident->actions);
+
+      if (open)
+        {
+          char *ongoing = g_strdup_printf ("%s so far", duration);
+
+          g_free (duration);
+          duration = ongoing;
+          n_open++;
+        }
+
+      g_ptr_array_add (strings, service);
+      g_ptr_array_add (strings, opened);
+      g_ptr_array_add (strings, closed);
+      g_ptr_array_add (strings, duration);
+      g_ptr_array_add (strings, actions);
+      if (data->unit != NULL)
+        tendctl_table_add_row (table, open, opened, closed, duration, incident->worst_severity,
+                               incident->cause != NULL ? incident->cause : "-", actions);
+      else
+        tendctl_table_add_row (table, open, service, opened, closed, duration,
+                               incident->worst_severity,
+                               incident->cause != NULL ? incident->cause : "-", actions);
+    }
+
+  tendctl_table_render (table, out, tendctl_use_color (stdout));
+  append_limit_note (out, incidents->len, data->limit, "incidents");
+  g_string_append_printf (out, "\n%u %s listed, %u open.\n", incidents->len,
+                          incidents->len == 1 ? "incident" : "incidents", n_open);
+  tendctl_write (stdout, out);
+}
+
+static void
+query_incidents_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  IncidentsData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) incidents = NULL;
+  gint64 now = g_get_real_time ();
+
+  incidents = tend_store_query_incidents_finish (TEND_STORE (object), result, &error);
+  if (incidents == NULL)
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (data->run, tendctl_exit_for_error (error));
+      return;
+    }
+
+  if (data->json)
+    print_incidents_json (data, incidents, now);
+  else
+    print_incidents_text (data, incidents, now);
+  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+}
+
+static void
+lookup_incidents_service_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  IncidentsData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 service_id;
+
+  service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (data->run, tendctl_exit_for_error (error));
+      return;
+    }
+
+  tend_store_query_incidents_async (data->run->store, service_id, data->limit,
+                                    data->run->cancellable, query_incidents_cb, data);
+}
+
+static void
+incidents_ready (TendctlRun *run,
+                 gpointer    user_data)
+{
+  IncidentsData *data = user_data;
+
+  data->run = run;
+  if (data->unit != NULL)
+    tend_store_lookup_service_async (run->store, tend_host_get_id (run->host), data->unit,
+                                     run->cancellable, lookup_incidents_service_cb, data);
+  else
+    tend_store_query_incidents_async (run->store, -1, data->limit, run->cancellable,
+                                      query_incidents_cb, data);
+}
+
+TendctlExit
+tendctl_incidents (TendctlGlobalOptions  *global,
+                   int                    argc,
+                   char                 **argv)
+{
+  IncidentsData data = { NULL, };
+  g_autofree char *limit = NULL;
+  g_autofree char *problem = NULL;
+  g_auto(GStrv) units = NULL;
+  const GOptionEntry entries[] = {
+    { "limit", 'n', 0, G_OPTION_ARG_STRING, &limit,
+      "Show at most N incidents, the newest (1 to 1000000; the default is 50)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
+      "Print a JSON array with one object per incident", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!tendctl_parse_options ("incidents", "[UNIT]",
+                              "Show incidents, newest first: a service's trouble from its first "
+                              "hard failure to its recovery, and what was done.", entries, global,
+                              &argc, &argv))
+    return TENDCTL_EXIT_USAGE;
+
+  if (units != NULL && units[0] != NULL && units[1] != NULL)
+    {
+      tendctl_usage_error ("incidents", "incidents shows one unit or all, but was given '%s' "
+                           "and '%s'", units[0], units[1]);
+      return TENDCTL_EXIT_USAGE;
+    }
+
+  data.limit = DEFAULT_INCIDENTS_LIMIT;
+  if (limit != NULL && !parse_limit ("incidents", limit, &data.limit))
+    return TENDCTL_EXIT_USAGE;
+
+  if (units != NULL && units[0] != NULL)
+    {
+      problem = tendctl_check_unit (units[0], FALSE);
+      if (problem != NULL)
+        {
+          tendctl_print_error ("%s", problem);
+          return TENDCTL_EXIT_USAGE;
+        }
+      data.unit = units[0];
+    }
+
+  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+                      incidents_ready, &data);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* audit                                                                                 */
+
+typedef struct
+{
+  TendctlRun *run;
+  gboolean json;
+  guint limit;
+  gint64 since_usec;
+} AuditData;
+
+/* What an operation was done to: its unit, else its parameters ("key=… value=…"). */
+static char *
+dup_audit_target (const TendAuditRecord *record)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GString) out = NULL;
+  JsonNode *root;
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+
+  if (record->unit != NULL)
+    return g_strdup (record->unit);
+  if (record->parameters == NULL)
+    return g_strdup ("-");
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, record->parameters, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return g_strdup (record->parameters);
+
+  out = g_string_new (NULL);
+  object = json_node_get_object (root);
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &member, &node))
+    {
+      if (JSON_NODE_HOLDS_NULL (node))
+        continue;
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append_printf (out, "%s=", member);
+      append_json_value (out, node);
+    }
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : g_strdup ("-");
+}
+
+static void
+print_audit_json (GPtrArray *records)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < records->len; i++)
+    {
+      const TendAuditRecord *record = records->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_add_time (builder, "time", record->time_usec, TRUE);
+      tendctl_json_add_string (builder, "user", record->unix_user);
+      tendctl_json_add_string (builder, "origin", tend_audit_origin_to_string (record->origin));
+      tendctl_json_add_string (builder, "host", record->host);
+      tendctl_json_add_string (builder, "unit", record->unit);
+      tendctl_json_add_string (builder, "operation", record->operation);
+      json_add_embedded (builder, "parameters", record->parameters);
+      tendctl_json_add_string (builder, "result", record->result);
+      tendctl_json_add_string (builder, "error", record->error);
+      tendctl_json_add_number (builder, "duration_usec", record->duration_usec >= 0,
+                               record->duration_usec);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  tendctl_print_json (root, TRUE);
+}
+
+static void
+print_audit_text (AuditData *data,
+                  GPtrArray *records)
+{
+  g_autoptr(TendctlTable) table = NULL;
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (records->len == 0)
+    {
+      g_string_append (out, "-- No operations recorded --\n");
+      tendctl_write (stdout, out);
+      return;
+    }
+
+  /* The outcome last: an error message is long. */
+  table = tendctl_table_new (8, "TIME", "USER", "ORIGIN", "HOST", "TARGET", "OPERATION",
+                             "DURATION", "RESULT");
+  for (guint i = 0; i < records->len; i++)
+    {
+      const TendAuditRecord *record = records->pdata[i];
+      char *time = tendctl_format_timestamp (record->time_usec);
+      char *target = dup_audit_target (record);
+      /* A refusal took no time: it was never sent. */
+      char *duration = record->duration_usec > 0 ? format_latency (record->duration_usec)
+                                                 : g_strdup ("-");
+      char *outcome = record->error != NULL
+                      ? g_strdup_printf ("error: %s", record->error)
+                      : g_strdup (record->result != NULL ? record->result : "-");
+
+      g_ptr_array_add (strings, time);
+      g_ptr_array_add (strings, target);
+      g_ptr_array_add (strings, duration);
+      g_ptr_array_add (strings, outcome);
+      tendctl_table_add_row (table, record->error != NULL, time, record->unix_user,
+                             tend_audit_origin_to_string (record->origin),
+                             record->host != NULL ? record->host : "-", target,
+                             record->operation, duration, outcome);
+    }
+
+  tendctl_table_render (table, out, tendctl_use_color (stdout));
+  append_limit_note (out, records->len, data->limit, "operations");
+  tendctl_write (stdout, out);
+}
+
+static void
+query_audit_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AuditData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  records = tend_store_query_audit_finish (TEND_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (data->run, tendctl_exit_for_error (error));
+      return;
+    }
+
+  if (data->json)
+    print_audit_json (records);
+  else
+    print_audit_text (data, records);
+  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+}
+
+static void
+audit_ready (TendctlRun *run,
+             gpointer    user_data)
+{
+  AuditData *data = user_data;
+
+  data->run = run;
+  tend_store_query_audit_async (run->store, data->since_usec, data->limit, run->cancellable,
+                                query_audit_cb, data);
+}
+
+TendctlExit
+tendctl_audit (TendctlGlobalOptions  *global,
+               int                    argc,
+               char                 **argv)
+{
+  AuditData data = { NULL, };
+  g_autofree char *since = NULL;
+  g_autofree char *limit = NULL;
+  g_auto(GStrv) rest = NULL;
+  const GOptionEntry entries[] = {
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since,
+      "Only operations from this time on: a duration ago (24h, 7d) or ISO 8601 "
+      "(2026-11-21T10:00); by default all", "TIME" },
+    { "limit", 'n', 0, G_OPTION_ARG_STRING, &limit,
+      "Show at most N operations, the newest (1 to 1000000; the default is 100)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
+      "Print a JSON array with one object per operation", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!tendctl_parse_options ("audit", "",
+                              "Show the audit log, newest first: every operation done through "
+                              "Tend (the window, tendctl, or Tend itself), refused and failed "
+                              "ones included.", entries, global, &argc, &argv))
+    return TENDCTL_EXIT_USAGE;
+
+  if (rest != NULL && rest[0] != NULL)
+    {
+      tendctl_usage_error ("audit", "audit takes no arguments, but was given '%s'", rest[0]);
+      return TENDCTL_EXIT_USAGE;
+    }
+
+  data.limit = DEFAULT_AUDIT_LIMIT;
+  data.since_usec = 0;
+  if ((limit != NULL && !parse_limit ("audit", limit, &data.limit)) ||
+      (since != NULL && !parse_time ("audit", "--since", since, g_get_real_time (),
+                                     &data.since_usec)))
+    return TENDCTL_EXIT_USAGE;
+
+  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+                      audit_ready, &data);
+}
