@@ -248,6 +248,19 @@ test_rollups_and_chart (Fixture       *fixture,
   g_clear_pointer (&chart, g_array_unref);
   g_clear_object (&result);
 
+  /* A window that starts mid-minute is widened to the whole minute, and read from
+   * minute rollups: the results at minutes 4 and 6 (three of them) are in it. */
+  tend_store_query_chart_async (fixture->store, 1, day + 3 * MINUTE + 10 * G_USEC_PER_SEC,
+                                day + HOUR, HOUR, NULL, store_result, &result);
+  chart = tend_store_query_chart_finish (fixture->store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chart->len, ==, 1);
+  b = &g_array_index (chart, TendChartBucket, 0);
+  g_assert_cmpint (b->start_usec, ==, day + 3 * MINUTE);
+  g_assert_cmpuint (b->n_pass + b->n_warn + b->n_fail + b->n_unknown, ==, 3);
+  g_clear_pointer (&chart, g_array_unref);
+  g_clear_object (&result);
+
   /* A daily chart reads the day rollups: all five results in one bucket. */
   tend_store_query_chart_async (fixture->store, 1, day, day + 24 * HOUR, 24 * HOUR, NULL,
                                 store_result, &result);

@@ -362,7 +362,7 @@ def summary_counts(summary):
 def test_history():
     r = tendctl("history", "tend-test-sleeper.service")
     check("history of a unit nobody watched exits 3", r.returncode == 3, r.returncode)
-    check("... with the store's message", "keeps no records" in r.stderr, r.stderr)
+    check("... with the store's message", "keeps no history" in r.stderr, r.stderr)
 
     now = time.time_ns() // 1000
     every, service_id, other_id = write_history(now)

@@ -53,8 +53,8 @@ lookup_service_job (TendStore *self,
     g_task_return_error (task, tend_store_error (self, rc, "look up the service in"));
   else if (id < 0)
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_FOUND,
-                             "Tend keeps no records of '%s' on %s: it is not watched and "
-                             "nothing was done to it through Tend", ref->unit, ref->host);
+                             "Tend keeps no history of '%s' on %s: it is not watched",
+                             ref->unit, ref->host);
   else
     g_task_return_int (task, id);
 }
@@ -304,7 +304,9 @@ chart_job (TendStore *self,
            GTask     *task)
 {
   const Query *q = g_task_get_task_data (task);
+  static const int coarser[] = { 86400, 3600 };
   g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (TendChartBucket));
+  gint64 since, until;
   int resolution;
   sqlite3_stmt *stmt;
   int rc;
@@ -312,14 +314,24 @@ chart_job (TendStore *self,
   if (!tend_store_check_open (self, task))
     return;
 
-  /* The coarsest rollup that still fits the bucket: a 30-day chart never reads
-   * minute rows, and nothing reads raw results. */
-  if (q->bucket_usec >= USEC_PER_DAY && q->bucket_usec % USEC_PER_DAY == 0)
-    resolution = 86400;
-  else if (q->bucket_usec >= 3600 * USEC_PER_SEC && q->bucket_usec % (3600 * USEC_PER_SEC) == 0)
-    resolution = 3600;
-  else
-    resolution = 60;
+  /* Rollups are whole minutes, hours and days: the window is widened to whole minutes,
+   * and the coarsest resolution is used whose rollups fit the bucket and both ends of
+   * the window exactly. A 30-day chart by day from midnight reads day rows; a chart
+   * from an odd minute reads minute rows; nothing reads raw results. */
+  since = q->since_usec - q->since_usec % (60 * USEC_PER_SEC);
+  until = q->until_usec + (60 * USEC_PER_SEC - q->until_usec % (60 * USEC_PER_SEC)) %
+          (60 * USEC_PER_SEC);
+  resolution = 60;
+  for (guint i = 0; i < G_N_ELEMENTS (coarser); i++)
+    {
+      gint64 width = coarser[i] * USEC_PER_SEC;
+
+      if (q->bucket_usec % width == 0 && since % width == 0 && until % width == 0)
+        {
+          resolution = coarser[i];
+          break;
+        }
+    }
 
   stmt = tend_store_prepare (self,
     "SELECT ?3 + ((bucket_usec - ?3) / ?5) * ?5 AS start, sum (n_pass), sum (n_warn), "
@@ -328,8 +340,8 @@ chart_job (TendStore *self,
     "AND bucket_usec >= ?3 AND bucket_usec < ?4 GROUP BY start ORDER BY start");
   sqlite3_bind_int64 (stmt, 1, q->service_id);
   sqlite3_bind_int (stmt, 2, resolution);
-  sqlite3_bind_int64 (stmt, 3, q->since_usec);
-  sqlite3_bind_int64 (stmt, 4, q->until_usec);
+  sqlite3_bind_int64 (stmt, 3, since);
+  sqlite3_bind_int64 (stmt, 4, until);
   sqlite3_bind_int64 (stmt, 5, q->bucket_usec);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -360,7 +372,8 @@ chart_job (TendStore *self,
  *
  * A service's results between @since_usec and @until_usec in buckets, from the
  * rollups (never the raw rows), so its cost does not grow with the history kept.
- * Buckets without results are left out.
+ * The window is widened to whole minutes (@since_usec down, @until_usec up); buckets
+ * start at the widened @since_usec. Buckets without results are left out.
  */
 void
 tend_store_query_chart_async (TendStore           *self,

@@ -154,6 +154,8 @@ tend_incident_free (TendIncident *incident)
 {
   if (incident == NULL)
     return;
+  g_free (incident->host);
+  g_free (incident->unit);
   g_free (incident->worst_severity);
   g_free (incident->cause);
   g_free (incident->actions);
@@ -384,10 +386,12 @@ query_incidents_job (TendStore *self,
   if (!tend_store_check_open (self, task))
     return;
 
-  stmt = tend_store_prepare (self, "SELECT id, service_id, opened_usec, closed_usec, "
-                                   "worst_severity, cause, actions, snapshot FROM incidents "
+  stmt = tend_store_prepare (self, "SELECT incidents.id, service_id, opened_usec, closed_usec, "
+                                   "worst_severity, cause, actions, snapshot, hosts.name, unit "
+                                   "FROM incidents LEFT JOIN services ON services.id = service_id "
+                                   "LEFT JOIN hosts ON hosts.id = services.host_id "
                                    "WHERE ?1 < 0 OR service_id = ?1 "
-                                   "ORDER BY opened_usec DESC, id DESC LIMIT ?2");
+                                   "ORDER BY opened_usec DESC, incidents.id DESC LIMIT ?2");
   sqlite3_bind_int64 (stmt, 1, args[0]);
   sqlite3_bind_int64 (stmt, 2, args[1]);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -402,6 +406,8 @@ query_incidents_job (TendStore *self,
       row->cause = tend_store_column_dup_text (stmt, 5);
       row->actions = tend_store_column_dup_text (stmt, 6);
       row->snapshot = tend_store_column_dup_text (stmt, 7);
+      row->host = tend_store_column_dup_text (stmt, 8);
+      row->unit = tend_store_column_dup_text (stmt, 9);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);

@@ -198,6 +198,8 @@ typedef struct
 {
   gint64 id;
   gint64 service_id;
+  char *host;                 /* the service's host and unit, NULL if it left the inventory */
+  char *unit;
   gint64 opened_usec;
   gint64 closed_usec;
   char *worst_severity;

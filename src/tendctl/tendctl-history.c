@@ -736,7 +736,8 @@ print_incidents_json (IncidentsData *data,
       json_builder_begin_object (builder);
       tendctl_json_add_number (builder, "id", TRUE, incident->id);
       tendctl_json_add_number (builder, "service_id", TRUE, incident->service_id);
-      tendctl_json_add_string (builder, "unit", data->unit);
+      tendctl_json_add_string (builder, "host", incident->host);
+      tendctl_json_add_string (builder, "unit", incident->unit ? incident->unit : data->unit);
       json_add_time (builder, "opened", incident->opened_usec, TRUE);
       json_add_time (builder, "closed", incident->closed_usec, !open);
       json_builder_set_member_name (builder, "open");
@@ -772,7 +773,7 @@ print_incidents_text (IncidentsData *data,
       return;
     }
 
-  /* Without a UNIT, the services are named by their id in Tend's database. */
+  /* Without a UNIT, each row names its service (by its id once it left the inventory). */
   if (data->unit != NULL)
     table = tendctl_table_new (6, "OPENED", "CLOSED", "DURATION", "SEVERITY", "CAUSE",
                                "ACTIONS");
@@ -785,7 +786,9 @@ print_incidents_text (IncidentsData *data,
       const TendIncident *incident = incidents->pdata[i];
       gboolean open = incident->closed_usec <= 0;
       gint64 end = open ? now : incident->closed_usec;
-      char *service = g_strdup_printf ("#%" G_GINT64_FORMAT, incident->service_id);
+      char *service = incident->unit != NULL
+                      ? g_strdup_printf ("%s/%s", incident->host, incident->unit)
+                      : g_strdup_printf ("#%" G_GINT64_FORMAT, incident->service_id);
       char *opened = tendctl_format_timestamp (incident->opened_usec);
       char *closed = open ? g_strdup ("open") : tendctl_format_timestamp (incident->closed_usec);
       char *duration = format_duration (MAX (end - incident->opened_usec, 0));
