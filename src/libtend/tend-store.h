@@ -170,6 +170,25 @@ void       tend_store_lookup_service_async  (TendStore         *self,
                                              GAsyncReadyCallback callback,
                                              gpointer           user_data);
 
+/* The whole inventory (see tend-inventory.h), read and replaced in one transaction. */
+typedef struct _TendInventory TendInventory;
+
+void       tend_store_load_inventory_async     (TendStore           *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+TendInventory *tend_store_load_inventory_finish (TendStore          *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+void       tend_store_replace_inventory_async  (TendStore           *self,
+                                                TendInventory       *inventory,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean   tend_store_replace_inventory_finish (TendStore           *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
 /* Configuration values, as text (TendConfig validates them). */
 void       tend_store_load_config_async  (TendStore            *self,
                                           GCancellable         *cancellable,

@@ -10,6 +10,7 @@
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-host.h"
+#include "tend-inventory.h"
 #include "tend-journal.h"
 #include "tend-service.h"
 #include "tend-store.h"

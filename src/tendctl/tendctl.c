@@ -41,6 +41,8 @@ static const struct {
   { "history", tendctl_history },
   { "incidents", tendctl_incidents },
   { "audit", tendctl_audit },
+  { "export", tendctl_export },
+  { "import", tendctl_import },
 };
 
 #define COMMANDS_HELP \
@@ -64,7 +66,10 @@ static const struct {
   "  incidents [UNIT] [--json]\n" \
   "                        Show incidents: failures, their cause and what was done\n" \
   "  audit [--since TIME] [--json]\n" \
-  "                        Show the audit log: every operation done through Tend"
+  "                        Show the audit log: every operation done through Tend\n" \
+  "  export [FILE]         Write the whole inventory as JSON\n" \
+  "  import FILE [--dry-run]\n" \
+  "                        Replace the inventory with FILE's, all or nothing"
 
 #define EXIT_STATUS_HELP \
   "Exit status:\n" \

@@ -118,6 +118,12 @@ TendctlExit   tendctl_history         (TendctlGlobalOptions  *global,
 TendctlExit   tendctl_incidents       (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
+TendctlExit   tendctl_export          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_import          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
 TendctlExit   tendctl_audit           (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);

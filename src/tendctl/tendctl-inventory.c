@@ -1,0 +1,318 @@
+/* tendctl-inventory.c — tendctl export [FILE] and tendctl import FILE [--dry-run]
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The whole inventory (hosts, services, checks, policies, configuration) as one JSON
+ * document of the format in docs/inventory-format.md. An import is checked whole —
+ * the file, then its configuration — before the database is touched, and then replaces
+ * the inventory in one transaction, or changes nothing.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "tendctl.h"
+#include "tendctl-output.h"
+
+typedef struct
+{
+  TendctlRun *run;
+  char *file;                  /* (owned) (nullable) */
+  gboolean dry_run;
+  TendInventory *incoming;     /* (owned) (nullable) import: the validated file */
+  GError *refusal;             /* (owned) (nullable) import: why the file was refused */
+  guint n_changes;
+} InventoryData;
+
+static void
+inventory_data_clear (InventoryData *data)
+{
+  g_clear_pointer (&data->file, g_free);
+  g_clear_pointer (&data->incoming, tend_inventory_unref);
+  g_clear_error (&data->refusal);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* export                                                                                */
+
+static void
+export_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  InventoryData *data = user_data;
+  g_autoptr(TendInventory) inventory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gsize length;
+
+  inventory = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
+  if (inventory == NULL)
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
+      return;
+    }
+
+  json = tend_inventory_to_json (inventory, &length);
+  if (data->file == NULL)
+    {
+      fwrite (json, 1, length, stdout);
+      fflush (stdout);
+    }
+  else if (!g_file_set_contents_full (data->file, json, length,
+                                      G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      tendctl_print_error ("cannot write the export to %s: %s", data->file, error->message);
+      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
+      return;
+    }
+  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+}
+
+static void
+export_ready (TendctlRun *run,
+              gpointer    user_data)
+{
+  InventoryData *data = user_data;
+
+  data->run = run;
+  tend_store_load_inventory_async (run->store, run->cancellable, export_loaded_cb, data);
+}
+
+TendctlExit
+tendctl_export (TendctlGlobalOptions  *global,
+                int                    argc,
+                char                 **argv)
+{
+  InventoryData data = { NULL, };
+  g_auto(GStrv) rest = NULL;
+  TendctlExit status;
+  const GOptionEntry entries[] = {
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!tendctl_parse_options ("export", "[FILE]",
+                              "Write the whole inventory — hosts, services, checks, policies and "
+                              "configuration — as JSON to FILE, or to standard output. It holds "
+                              "no secrets.", entries, global, &argc, &argv))
+    return TENDCTL_EXIT_USAGE;
+  if (rest != NULL && rest[0] != NULL && rest[1] != NULL)
+    {
+      tendctl_usage_error ("export", "export takes one FILE at most, but was given '%s' too",
+                           rest[1]);
+      return TENDCTL_EXIT_USAGE;
+    }
+
+  data.file = rest != NULL ? g_strdup (rest[0]) : NULL;
+  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+                        export_ready, &data);
+  inventory_data_clear (&data);
+  return status;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* import                                                                                */
+
+static void
+record_import (InventoryData *data,
+               const char    *result,
+               const GError  *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *parameters = NULL;
+  TendAuditRecord record = { 0 };
+
+  if (data->run->store == NULL)
+    return;
+
+  json_builder_begin_object (builder);
+  tendctl_json_add_string (builder, "file", data->file);
+  tendctl_json_add_number (builder, "changes", TRUE, data->n_changes);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  parameters = json_to_string (root, FALSE);
+
+  record.time_usec = g_get_real_time ();
+  record.unix_user = g_get_user_name ();
+  record.origin = TEND_AUDIT_ORIGIN_CLI;
+  record.operation = "import";
+  record.parameters = parameters;
+  record.result = result;
+  record.error = error != NULL ? error->message : NULL;
+  tend_store_add_audit (data->run->store, &record);
+}
+
+static void
+replaced_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  InventoryData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_store_replace_inventory_finish (TEND_STORE (object), result, &error))
+    {
+      tendctl_print_error ("%s", error->message);
+      record_import (data, NULL, error);
+      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
+      return;
+    }
+
+  g_print ("Imported %s: %u change%s.\n", data->file, data->n_changes,
+           data->n_changes == 1 ? "" : "s");
+  record_import (data, "done", NULL);
+  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+}
+
+static void
+current_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  InventoryData *data = user_data;
+  g_autoptr(TendInventory) current = NULL;
+  g_autoptr(TendInventoryDiff) diff = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *changes = NULL;
+
+  current = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
+  if (current == NULL)
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
+      return;
+    }
+
+  diff = tend_inventory_diff (current, data->incoming);
+  data->n_changes = tend_inventory_diff_get_n_changes (diff);
+  if (tend_inventory_diff_is_empty (diff))
+    {
+      g_print ("%s matches the inventory: nothing to change.\n", data->file);
+      if (!data->dry_run)
+        record_import (data, "unchanged", NULL);
+      tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+      return;
+    }
+
+  changes = tend_inventory_diff_to_string (diff);
+  g_print ("%s%s", changes, g_str_has_suffix (changes, "\n") ? "" : "\n");
+  if (data->dry_run)
+    {
+      g_print ("Dry run: %u change%s, none made.\n", data->n_changes,
+               data->n_changes == 1 ? "" : "s");
+      tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+      return;
+    }
+
+  tend_store_replace_inventory_async (data->run->store, data->incoming, data->run->cancellable,
+                                      replaced_cb, data);
+}
+
+/* The file was refused before the database was touched: say so in the audit log. */
+static void
+record_refusal (TendctlRun *run,
+                gpointer    user_data)
+{
+  InventoryData *data = user_data;
+
+  data->run = run;
+  record_import (data, NULL, data->refusal);
+  tendctl_run_quit (run, g_error_matches (data->refusal, TEND_ERROR, TEND_ERROR_NOT_FOUND)
+                         ? TENDCTL_EXIT_NOT_FOUND : TENDCTL_EXIT_USAGE);
+}
+
+static void
+import_ready (TendctlRun *run,
+              gpointer    user_data)
+{
+  InventoryData *data = user_data;
+
+  data->run = run;
+  tend_store_load_inventory_async (run->store, run->cancellable, current_loaded_cb, data);
+}
+
+/* Reads and checks the whole file before anything else: size first (a huge file is
+ * refused unread), then the format's rules, then the configuration's. */
+static TendInventory *
+read_inventory_file (const char  *file,
+                     GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(TendInventory) inventory = NULL;
+  GStatBuf info;
+  gsize length;
+
+  if (g_stat (file, &info) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND, "cannot read %s: %s",
+                   file, g_strerror (saved));
+      return NULL;
+    }
+  if (info.st_size > TEND_INVENTORY_MAX_SIZE)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "%s is %" G_GINT64_FORMAT " bytes; an inventory is at most %d bytes",
+                   file, (gint64) info.st_size, TEND_INVENTORY_MAX_SIZE);
+      return NULL;
+    }
+  if (!g_file_get_contents (file, &text, &length, error))
+    return NULL;
+
+  inventory = tend_inventory_new_from_json (text, length, error);
+  if (inventory == NULL)
+    return NULL;
+  if (!tend_config_validate (tend_inventory_get_config (inventory), error))
+    {
+      g_prefix_error (error, "$.config: ");
+      return NULL;
+    }
+  return g_steal_pointer (&inventory);
+}
+
+TendctlExit
+tendctl_import (TendctlGlobalOptions  *global,
+                int                    argc,
+                char                 **argv)
+{
+  InventoryData data = { NULL, };
+  g_auto(GStrv) rest = NULL;
+  TendctlExit status;
+  const GOptionEntry entries[] = {
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &data.dry_run,
+      "Check the file and print what would change; change nothing", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!tendctl_parse_options ("import", "FILE",
+                              "Replace the whole inventory with the one in FILE (as written by "
+                              "export). Everything is checked before anything changes, and the "
+                              "change is all or nothing.", entries, global, &argc, &argv))
+    return TENDCTL_EXIT_USAGE;
+  if (rest == NULL || rest[0] == NULL || rest[1] != NULL)
+    {
+      tendctl_usage_error ("import", "import needs exactly one FILE");
+      return TENDCTL_EXIT_USAGE;
+    }
+
+  data.file = g_strdup (rest[0]);
+  data.incoming = read_inventory_file (data.file, &data.refusal);
+  if (data.incoming == NULL)
+    {
+      tendctl_print_error ("%s", data.refusal->message);
+      tendctl_print_error ("nothing was imported");
+      status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_AUDIT,
+                            record_refusal, &data);
+    }
+  else
+    status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+                          import_ready, &data);
+  inventory_data_clear (&data);
+  return status;
+}
