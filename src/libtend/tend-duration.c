@@ -356,3 +356,33 @@ tend_duration_format (gint64 usec)
 
   return g_string_free (out, FALSE);
 }
+
+/**
+ * tend_time_format_iso8601:
+ * @realtime_usec: µs since the Unix epoch
+ *
+ * The one way Tend writes a point in time for programs (JSON, CSV): ISO 8601 in UTC
+ * with microseconds, such as "2026-11-21T23:39:28.461230Z".
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL when out of range
+ */
+char *
+tend_time_format_iso8601 (gint64 realtime_usec)
+{
+  g_autoptr(GDateTime) date_time = NULL;
+  g_autofree char *seconds = NULL;
+  gint64 secs = realtime_usec / TEND_USEC_PER_SEC;
+  gint64 usecs = realtime_usec % TEND_USEC_PER_SEC;
+
+  if (usecs < 0)
+    {
+      usecs += TEND_USEC_PER_SEC;
+      secs -= 1;
+    }
+
+  date_time = g_date_time_new_from_unix_utc (secs);
+  if (date_time == NULL)
+    return NULL;
+  seconds = g_date_time_format (date_time, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%06" G_GINT64_FORMAT "Z", seconds, usecs);
+}

@@ -20,4 +20,6 @@ gboolean  tend_duration_parse  (const char  *text,
                                 GError     **error);
 char     *tend_duration_format (gint64       usec);
 
+char     *tend_time_format_iso8601 (gint64   realtime_usec);
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-journal.h"
+#include "tend-duration.h"
 
 #include <string.h>
 
@@ -360,32 +361,6 @@ tend_journal_entry_new_from_json (const char  *line,
   return entry_from_json (parser, line, length, error);
 }
 
-/* ISO 8601 in UTC, always with six digits of microseconds:
- * "2026-11-21T23:39:28.461230Z"
- */
-static char *
-format_time (gint64 realtime_usec)
-{
-  g_autoptr(GDateTime) date_time = NULL;
-  g_autofree char *seconds = NULL;
-  gint64 secs = realtime_usec / G_USEC_PER_SEC;
-  gint64 usecs = realtime_usec % G_USEC_PER_SEC;
-
-  if (usecs < 0)
-    {
-      usecs += G_USEC_PER_SEC;
-      secs -= 1;
-    }
-
-  date_time = g_date_time_new_from_unix_utc (secs);
-  if (date_time == NULL)
-    return NULL;
-
-  seconds = g_date_time_format (date_time, "%Y-%m-%dT%H:%M:%S");
-
-  return g_strdup_printf ("%s.%06" G_GINT64_FORMAT "Z", seconds, usecs);
-}
-
 static void
 add_string_or_null (JsonBuilder *builder,
                     const char  *member,
@@ -424,7 +399,7 @@ tend_journal_entry_to_json (const TendJournalEntry *entry)
   g_return_val_if_fail (entry != NULL, NULL);
 
   builder = json_builder_new ();
-  time = format_time (entry->realtime_usec);
+  time = tend_time_format_iso8601 (entry->realtime_usec);
 
   json_builder_begin_object (builder);
 

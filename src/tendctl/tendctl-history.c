@@ -26,29 +26,6 @@
 /* ------------------------------------------------------------------------------------ */
 /* Shared helpers                                                                        */
 
-/* ISO 8601 in UTC with microseconds, as `tendctl logs --json` writes times:
- * "2026-11-21T23:39:28.461230Z" */
-static char *
-format_iso8601 (gint64 realtime_usec)
-{
-  g_autoptr(GDateTime) time = NULL;
-  g_autofree char *seconds = NULL;
-  gint64 secs = realtime_usec / TEND_USEC_PER_SEC;
-  gint64 usecs = realtime_usec % TEND_USEC_PER_SEC;
-
-  if (usecs < 0)
-    {
-      usecs += TEND_USEC_PER_SEC;
-      secs -= 1;
-    }
-
-  time = g_date_time_new_from_unix_utc (secs);
-  if (time == NULL)
-    return NULL;
-  seconds = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
-  return g_strdup_printf ("%s.%06" G_GINT64_FORMAT "Z", seconds, usecs);
-}
-
 /* "2h 3min", "45s", "850ms": a duration shown to a person, to the second once it is
  * past a second and to the minute once it is past a day. */
 static char *
@@ -80,7 +57,7 @@ json_add_time (JsonBuilder *builder,
                gint64       realtime_usec,
                gboolean     known)
 {
-  g_autofree char *iso = known ? format_iso8601 (realtime_usec) : NULL;
+  g_autofree char *iso = known ? tend_time_format_iso8601 (realtime_usec) : NULL;
   g_autofree char *usec_member = g_strdup_printf ("%s_usec", member);
 
   tendctl_json_add_string (builder, member, iso);
@@ -394,7 +371,7 @@ print_history_csv (HistoryData *data)
   for (guint i = 0; i < data->rows->len; i++)
     {
       const TendStoredResult *row = data->rows->pdata[i];
-      g_autofree char *time = format_iso8601 (row->time_usec);
+      g_autofree char *time = tend_time_format_iso8601 (row->time_usec);
 
       g_string_append_printf (out, "%s,%" G_GINT64_FORMAT ",%s,", time, row->time_usec,
                               status_name (row->status));
