@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tend-backend.h"
+#include "tend-check.h"
 #include "tend-config.h"
 #include "tend-dbus-backend.h"
 #include "tend-duration.h"

@@ -1,0 +1,475 @@
+/* tend-check.c — one health check of a service; each kind is a subclass
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The base class owns what every kind shares: its name and timing, and the running of
+ * one probe with a timeout. A probe that does not finish in time is cancelled and the
+ * run ends at the timeout with a "timeout" verdict, whatever the probe does after.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-check.h"
+#include "tend-duration.h"
+#include "tend-error.h"
+
+#define MIN_INTERVAL_USEC TEND_USEC_PER_SEC
+
+typedef struct
+{
+  char *name;                       /* (owned) */
+  gint64 interval_usec;
+  gint64 timeout_usec;
+  guint failures_before_hard;
+  guint successes_before_recovered;
+  gint64 startup_grace_usec;
+  gboolean enabled;
+} TendCheckPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (TendCheck, tend_check, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_INTERVAL,
+  PROP_TIMEOUT,
+  PROP_FAILURES_BEFORE_HARD,
+  PROP_SUCCESSES_BEFORE_RECOVERED,
+  PROP_STARTUP_GRACE,
+  PROP_ENABLED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_BOXED_TYPE (TendCheckVerdict, tend_check_verdict,
+                     tend_check_verdict_copy, tend_check_verdict_free)
+
+const char *
+tend_check_failure_to_string (TendCheckFailure failure)
+{
+  static const char * const names[] = {
+    [TEND_CHECK_FAILURE_NONE] = "none",
+    [TEND_CHECK_FAILURE_TIMEOUT] = "timeout",
+    [TEND_CHECK_FAILURE_REFUSED] = "refused",
+    [TEND_CHECK_FAILURE_DNS] = "dns",
+    [TEND_CHECK_FAILURE_TLS] = "tls",
+    [TEND_CHECK_FAILURE_UNREACHABLE] = "unreachable",
+    [TEND_CHECK_FAILURE_PROTOCOL] = "protocol",
+    [TEND_CHECK_FAILURE_THRESHOLD] = "threshold",
+    [TEND_CHECK_FAILURE_STATE] = "state",
+    [TEND_CHECK_FAILURE_EXEC] = "exec",
+    [TEND_CHECK_FAILURE_OTHER] = "other",
+  };
+
+  g_return_val_if_fail ((guint) failure < G_N_ELEMENTS (names), NULL);
+  return names[failure];
+}
+
+TendCheckVerdict *
+tend_check_verdict_new (TendResultStatus  status,
+                        TendCheckFailure  failure,
+                        gint64            latency_usec,
+                        const char       *format,
+                        ...)
+{
+  TendCheckVerdict *verdict = g_new0 (TendCheckVerdict, 1);
+  va_list args;
+
+  verdict->status = status;
+  verdict->failure = failure;
+  verdict->latency_usec = latency_usec;
+  va_start (args, format);
+  verdict->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  return verdict;
+}
+
+TendCheckVerdict *
+tend_check_verdict_copy (const TendCheckVerdict *verdict)
+{
+  TendCheckVerdict *copy = g_memdup2 (verdict, sizeof *verdict);
+
+  copy->message = g_strdup (verdict->message);
+  return copy;
+}
+
+void
+tend_check_verdict_free (TendCheckVerdict *verdict)
+{
+  if (verdict == NULL)
+    return;
+  g_free (verdict->message);
+  g_free (verdict);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Running                                                                               */
+
+typedef struct
+{
+  GCancellable *probe_cancellable;  /* (owned) cancelled at the timeout or by the caller */
+  gulong caller_handler;
+  GSource *timeout_source;          /* (owned) (nullable) */
+  gint64 started;
+  gboolean done;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  if (data->timeout_source != NULL)
+    {
+      g_source_destroy (data->timeout_source);
+      g_source_unref (data->timeout_source);
+    }
+  g_clear_object (&data->probe_cancellable);
+  g_free (data);
+}
+
+static void
+finish_run (GTask            *task,
+            TendCheckVerdict *verdict)
+{
+  RunData *data = g_task_get_task_data (task);
+  GCancellable *caller = g_task_get_cancellable (task);
+
+  data->done = TRUE;
+  if (caller != NULL && data->caller_handler != 0)
+    {
+      g_cancellable_disconnect (caller, data->caller_handler);
+      data->caller_handler = 0;
+    }
+  if (verdict->latency_usec == TEND_CHECK_LATENCY_ELAPSED)
+    verdict->latency_usec = g_get_monotonic_time () - data->started;
+  g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  TendCheck *self = g_task_get_source_object (task);
+  TendCheckPrivate *priv = tend_check_get_instance_private (self);
+  g_autofree char *timeout = tend_duration_format (priv->timeout_usec);
+
+  if (!data->done)
+    {
+      g_cancellable_cancel (data->probe_cancellable);
+      finish_run (task, tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TIMEOUT, -1,
+                                                "no answer within %s (the check's timeout)",
+                                                timeout));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  RunData *data = user_data;
+
+  g_cancellable_cancel (data->probe_cancellable);
+}
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  TendCheck *self = TEND_CHECK (object);
+  g_autoptr(GError) error = NULL;
+  TendCheckVerdict *verdict;
+
+  verdict = TEND_CHECK_GET_CLASS (self)->probe_finish (self, result, &error);
+  if (data->done)
+    {
+      /* Too late: the run already ended at its timeout. */
+      tend_check_verdict_free (verdict);
+      return;
+    }
+
+  if (verdict == NULL)
+    {
+      GCancellable *caller = g_task_get_cancellable (task);
+
+      if (caller != NULL && g_cancellable_is_cancelled (caller))
+        {
+          data->done = TRUE;
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                   "the check was cancelled");
+          return;
+        }
+      verdict = tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER, -1,
+                                        "%s", error ? error->message : "the check gave no verdict");
+    }
+  finish_run (task, verdict);
+}
+
+/**
+ * tend_check_run_async:
+ *
+ * Runs the check's probe once, cut at the check's timeout. Finishes with a verdict —
+ * the service failing is a verdict — or with %G_IO_ERROR_CANCELLED when @cancellable
+ * is cancelled.
+ */
+void
+tend_check_run_async (TendCheck           *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (self);
+  GTask *task;
+  RunData *data;
+
+  g_return_if_fail (TEND_IS_CHECK (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_check_run_async);
+  /* The verdict is the answer even when cancellation races it. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (RunData, 1);
+  data->probe_cancellable = g_cancellable_new ();
+  data->started = g_get_monotonic_time ();
+  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+
+  if (cancellable != NULL)
+    data->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                  data, NULL);
+
+  data->timeout_source = g_timeout_source_new ((guint) MAX (priv->timeout_usec / 1000, 1));
+  g_source_set_callback (data->timeout_source, on_timeout, task, NULL);
+  g_source_set_static_name (data->timeout_source, "[tend] check timeout");
+  g_source_attach (data->timeout_source, g_task_get_context (task));
+
+  TEND_CHECK_GET_CLASS (self)->probe_async (self, data->probe_cancellable, probe_cb,
+                                            g_object_ref (task));
+  g_object_unref (task);
+}
+
+/**
+ * tend_check_run_finish:
+ *
+ * Returns: (transfer full): the verdict, or %NULL when cancelled
+ */
+TendCheckVerdict *
+tend_check_run_finish (TendCheck     *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Timing                                                                                */
+
+/**
+ * tend_check_set_timing:
+ *
+ * Sets the interval and the timeout together, as the timeout must stay below the
+ * interval. Refuses (with the field and the rule) an interval under a second or a
+ * timeout that is not below it, and then changes nothing.
+ */
+gboolean
+tend_check_set_timing (TendCheck  *self,
+                       gint64      interval_usec,
+                       gint64      timeout_usec,
+                       GError    **error)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (self);
+  g_autofree char *interval = NULL;
+  g_autofree char *timeout = NULL;
+
+  g_return_val_if_fail (TEND_IS_CHECK (self), FALSE);
+
+  interval = tend_duration_format (interval_usec);
+  timeout = tend_duration_format (timeout_usec);
+  if (interval_usec < MIN_INTERVAL_USEC)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "interval: %s is under the minimum of 1s", interval);
+      return FALSE;
+    }
+  if (timeout_usec <= 0 || timeout_usec >= interval_usec)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "timeout: %s must be above 0 and below the interval (%s)", timeout, interval);
+      return FALSE;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (priv->interval_usec != interval_usec)
+    {
+      priv->interval_usec = interval_usec;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+    }
+  if (priv->timeout_usec != timeout_usec)
+    {
+      priv->timeout_usec = timeout_usec;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
+}
+
+#define GETTER(type, field, name)                                  \
+  type                                                             \
+  tend_check_get_##name (TendCheck *self)                          \
+  {                                                                \
+    TendCheckPrivate *priv;                                        \
+    g_return_val_if_fail (TEND_IS_CHECK (self), (type) 0);         \
+    priv = tend_check_get_instance_private (self);                 \
+    return priv->field;                                            \
+  }
+
+GETTER (const char *, name, name)
+GETTER (gint64, interval_usec, interval)
+GETTER (gint64, timeout_usec, timeout)
+GETTER (guint, failures_before_hard, failures_before_hard)
+GETTER (guint, successes_before_recovered, successes_before_recovered)
+GETTER (gint64, startup_grace_usec, startup_grace)
+GETTER (gboolean, enabled, enabled)
+
+#undef GETTER
+
+const char *
+tend_check_get_kind (TendCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_CHECK (self), NULL);
+  return TEND_CHECK_GET_CLASS (self)->kind;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_check_finalize (GObject *object)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (TEND_CHECK (object));
+
+  g_clear_pointer (&priv->name, g_free);
+
+  G_OBJECT_CLASS (tend_check_parent_class)->finalize (object);
+}
+
+static void
+tend_check_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (TEND_CHECK (object));
+
+  switch (prop_id)
+    {
+    case PROP_NAME: g_value_set_string (value, priv->name); break;
+    case PROP_INTERVAL: g_value_set_int64 (value, priv->interval_usec); break;
+    case PROP_TIMEOUT: g_value_set_int64 (value, priv->timeout_usec); break;
+    case PROP_FAILURES_BEFORE_HARD: g_value_set_uint (value, priv->failures_before_hard); break;
+    case PROP_SUCCESSES_BEFORE_RECOVERED:
+      g_value_set_uint (value, priv->successes_before_recovered);
+      break;
+    case PROP_STARTUP_GRACE: g_value_set_int64 (value, priv->startup_grace_usec); break;
+    case PROP_ENABLED: g_value_set_boolean (value, priv->enabled); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_check_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (TEND_CHECK (object));
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      priv->name = g_value_dup_string (value);
+      break;
+    case PROP_FAILURES_BEFORE_HARD:
+      if (priv->failures_before_hard != g_value_get_uint (value))
+        {
+          priv->failures_before_hard = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_SUCCESSES_BEFORE_RECOVERED:
+      if (priv->successes_before_recovered != g_value_get_uint (value))
+        {
+          priv->successes_before_recovered = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_STARTUP_GRACE:
+      if (priv->startup_grace_usec != g_value_get_int64 (value))
+        {
+          priv->startup_grace_usec = g_value_get_int64 (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_ENABLED:
+      if (priv->enabled != g_value_get_boolean (value))
+        {
+          priv->enabled = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_check_class_init (TendCheckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = tend_check_finalize;
+  object_class->get_property = tend_check_get_property;
+  object_class->set_property = tend_check_set_property;
+
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, "The check's name, unique for its service", NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INTERVAL] =
+    g_param_spec_int64 ("interval", NULL, "µs between runs; see tend_check_set_timing()",
+                        MIN_INTERVAL_USEC, G_MAXINT64, 30 * TEND_USEC_PER_SEC, ro);
+  properties[PROP_TIMEOUT] =
+    g_param_spec_int64 ("timeout", NULL, "µs a run may take; below the interval",
+                        1, G_MAXINT64, 10 * TEND_USEC_PER_SEC, ro);
+  properties[PROP_FAILURES_BEFORE_HARD] =
+    g_param_spec_uint ("failures-before-hard", NULL, "Failed runs in a row before the failure "
+                       "is hard", 1, 100, 3, rw);
+  properties[PROP_SUCCESSES_BEFORE_RECOVERED] =
+    g_param_spec_uint ("successes-before-recovered", NULL, "Passing runs in a row before a "
+                       "hard failure counts as recovered", 1, 100, 2, rw);
+  properties[PROP_STARTUP_GRACE] =
+    g_param_spec_int64 ("startup-grace", NULL, "µs after the service starts during which "
+                        "failures are not counted", 0, G_MAXINT64, 0, rw);
+  properties[PROP_ENABLED] =
+    g_param_spec_boolean ("enabled", NULL, NULL, TRUE, rw);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tend_check_init (TendCheck *self)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (self);
+
+  priv->interval_usec = 30 * TEND_USEC_PER_SEC;
+  priv->timeout_usec = 10 * TEND_USEC_PER_SEC;
+  priv->failures_before_hard = 3;
+  priv->successes_before_recovered = 2;
+  priv->enabled = TRUE;
+}

@@ -1,0 +1,121 @@
+/* tend-check.h — one health check of a service; each kind is a subclass
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tend-store.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TendCheckFailure:
+ *
+ * Why a check that did not pass did not, where the kind can tell: the monitor's
+ * recommendations and the tests tell these apart.
+ */
+typedef enum
+{
+  TEND_CHECK_FAILURE_NONE,
+  TEND_CHECK_FAILURE_TIMEOUT,       /* no answer within the check's timeout */
+  TEND_CHECK_FAILURE_REFUSED,       /* connection refused: nothing listens */
+  TEND_CHECK_FAILURE_DNS,           /* the name does not resolve */
+  TEND_CHECK_FAILURE_TLS,           /* the certificate or the handshake failed */
+  TEND_CHECK_FAILURE_UNREACHABLE,   /* no route, network down, reset */
+  TEND_CHECK_FAILURE_PROTOCOL,      /* an answer, but not the expected one */
+  TEND_CHECK_FAILURE_THRESHOLD,     /* a figure past its warn or critical threshold */
+  TEND_CHECK_FAILURE_STATE,         /* the unit is failed, inactive, not found */
+  TEND_CHECK_FAILURE_EXEC,          /* a command could not be run */
+  TEND_CHECK_FAILURE_OTHER,
+} TendCheckFailure;
+
+const char *tend_check_failure_to_string (TendCheckFailure failure);
+
+/**
+ * TendCheckVerdict:
+ * @status: pass, warn (degraded), fail (critical) or unknown
+ * @failure: why, when not a pass
+ * @latency_usec: how long the probe took, -1 when it got no answer; a probe may give
+ *   %TEND_CHECK_LATENCY_ELAPSED and tend_check_run_async() fills in the time it took
+ * @message: one line a person can read ("HTTP 200 in 12 ms", "connection refused
+ *   on 127.0.0.1:8080")
+ *
+ * What one run of a check found.
+ */
+typedef struct
+{
+  TendResultStatus status;
+  TendCheckFailure failure;
+  gint64 latency_usec;
+  char *message;
+} TendCheckVerdict;
+
+#define TEND_CHECK_LATENCY_ELAPSED (-2)
+
+#define TEND_TYPE_CHECK_VERDICT (tend_check_verdict_get_type ())
+GType             tend_check_verdict_get_type (void) G_GNUC_CONST;
+TendCheckVerdict *tend_check_verdict_new      (TendResultStatus        status,
+                                               TendCheckFailure        failure,
+                                               gint64                  latency_usec,
+                                               const char             *format,
+                                               ...) G_GNUC_PRINTF (4, 5);
+TendCheckVerdict *tend_check_verdict_copy     (const TendCheckVerdict *verdict);
+void              tend_check_verdict_free     (TendCheckVerdict       *verdict);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendCheckVerdict, tend_check_verdict_free)
+
+#define TEND_TYPE_CHECK (tend_check_get_type ())
+G_DECLARE_DERIVABLE_TYPE (TendCheck, tend_check, TEND, CHECK, GObject)
+
+/**
+ * TendCheckClass:
+ * @probe_async: runs the probe once. It must not block the main loop, must stop
+ *   promptly when @cancellable is cancelled, and finishes with a verdict — a failure
+ *   of the service is a verdict, not an error. An error is for the check itself being
+ *   unusable (bad parameters), and is reported as an unknown verdict.
+ * @probe_finish: returns the verdict
+ *
+ * Subclasses implement the probe; timing, the timeout and cancellation are the base
+ * class's (see tend_check_run_async()).
+ */
+struct _TendCheckClass
+{
+  GObjectClass parent_class;
+
+  const char *kind;   /* "http", "tcp" ... */
+
+  void               (*probe_async)  (TendCheck            *self,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+  TendCheckVerdict * (*probe_finish) (TendCheck            *self,
+                                      GAsyncResult         *result,
+                                      GError              **error);
+
+  gpointer padding[8];
+};
+
+const char       *tend_check_get_kind          (TendCheck            *self);
+const char       *tend_check_get_name          (TendCheck            *self);
+gint64            tend_check_get_interval      (TendCheck            *self);
+gint64            tend_check_get_timeout       (TendCheck            *self);
+guint             tend_check_get_failures_before_hard (TendCheck     *self);
+guint             tend_check_get_successes_before_recovered (TendCheck *self);
+gint64            tend_check_get_startup_grace (TendCheck            *self);
+gboolean          tend_check_get_enabled       (TendCheck            *self);
+
+gboolean          tend_check_set_timing        (TendCheck            *self,
+                                                gint64                interval_usec,
+                                                gint64                timeout_usec,
+                                                GError              **error);
+
+void              tend_check_run_async         (TendCheck            *self,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+TendCheckVerdict *tend_check_run_finish        (TendCheck            *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+G_END_DECLS
