@@ -1,0 +1,421 @@
+/* tend-inventory-params.c — the parameters of each kind of check: their field tables and
+ * rules, and reading them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A check's "params" object holds the fields of its kind: http, tcp, redis, command or
+ * resources (a unit check has none). They are read here for a whole file and, from the
+ * store, on their own with tend_inventory_check_set_params_from_json().
+ */
+
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-inventory-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tend-duration.h"
+#include "tend-util-private.h"
+
+#define TEXT_MAX_LEN 4096
+#define URL_MAX_LEN  2048
+#define ENV_MAX_LEN  128
+#define ARGV_MAX     256
+
+/* Durations in the tables */
+#define MSECS(n) ((n) * TEND_USEC_PER_MSEC)
+#define MINS(n)  ((n) * TEND_USEC_PER_MIN)
+
+static const char * const http_method_names[] = { "GET", "HEAD", "POST", NULL };
+
+/* Rules for strings (see TendInventoryStringRule) */
+
+static gboolean
+is_env_char (char c)
+{
+  return g_ascii_isupper (c) || g_ascii_isdigit (c) || c == '_';
+}
+
+static gboolean
+rule_env_name (const char *value,
+               guint       i,
+               GString    *reason)
+{
+  static const char rule[] = "it holds the NAME of the environment variable that holds the "
+                             "password, never the password itself: 1 to 128 of A-Z, 0-9 and "
+                             "\"_\", not starting with a digit";
+
+  if (!tend_inventory_rule_chars (value, is_env_char, ENV_MAX_LEN, rule, reason))
+    return FALSE;
+
+  if (g_ascii_isdigit (value[0]))
+    {
+      g_autofree char *quoted = tend_quote_for_message (value, -1);
+
+      g_string_append_printf (reason, "%s starts with a digit; %s", quoted, rule);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+rule_text (const char *value,
+           guint       i,
+           GString    *reason)
+{
+  g_autofree char *quoted = tend_quote_for_message (value, -1);
+  gsize len = strlen (value);
+
+  if (len == 0)
+    {
+      g_string_append (reason, "\"\" is empty; leave the key out or set it to null");
+      return FALSE;
+    }
+
+  if (len > TEXT_MAX_LEN)
+    {
+      g_string_append_printf (reason, "%s is %" G_GSIZE_FORMAT " bytes long; at most %d are "
+                              "allowed", quoted, len, TEXT_MAX_LEN);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+rule_url (const char *value,
+          guint       i,
+          GString    *reason)
+{
+  g_autofree char *quoted = tend_quote_for_message (value, -1);
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (strlen (value) > URL_MAX_LEN)
+    {
+      g_string_append_printf (reason, "%s is longer than %d characters", quoted, URL_MAX_LEN);
+      return FALSE;
+    }
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if ((guchar) *p <= ' ' || (guchar) *p >= 0x7f)
+        {
+          g_string_append_printf (reason, "%s contains a space, a control character or a "
+                                  "character that is not ASCII; write those %%-encoded", quoted);
+          return FALSE;
+        }
+    }
+
+  uri = g_uri_parse (value, G_URI_FLAGS_NONE, &error);
+  if (uri == NULL)
+    {
+      g_string_append_printf (reason, "%s is not a URL: %s", quoted, error->message);
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      g_string_append_printf (reason, "%s is not an http or https URL", quoted);
+      return FALSE;
+    }
+
+  host = g_uri_get_host (uri);
+  if (host == NULL || (!g_hostname_is_ip_address (host) && !tend_inventory_is_host_name (host)))
+    {
+      g_string_append_printf (reason, "%s has no valid host", quoted);
+      return FALSE;
+    }
+
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_string_append_printf (reason, "%s holds a user name or password; Tend stores no "
+                              "secrets, so a URL may hold neither", quoted);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+rule_argv (const char *value,
+           guint       i,
+           GString    *reason)
+{
+  g_autofree char *quoted = tend_quote_for_message (value, -1);
+
+  if (*value == '\0')
+    {
+      g_string_append (reason, "\"\" is empty; no argument may be empty");
+      return FALSE;
+    }
+
+  if (strlen (value) > TEXT_MAX_LEN)
+    {
+      g_string_append_printf (reason, "%s is longer than %d bytes", quoted, TEXT_MAX_LEN);
+      return FALSE;
+    }
+
+  if (i == 0 && value[0] != '/')
+    {
+      g_string_append_printf (reason, "%s is not an absolute path; the program is run without "
+                              "a shell or a search path, so give its full path, such as "
+                              "\"/usr/lib/nagios/plugins/check_http\"", quoted);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Field tables */
+
+#define TABLE(fields) { fields, G_N_ELEMENTS (fields) }
+#define AT(type, member) G_STRUCT_OFFSET (type, member)
+
+static const TendInventoryField http_fields[] = {
+  { "method", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryCheck, params.http.method),
+    .values = http_method_names, .def = TEND_INVENTORY_HTTP_GET },
+  { "url", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED,
+    AT (TendInventoryCheck, params.http.url), .rule = rule_url },
+  { "expect_status", TEND_INVENTORY_FIELD_INT_LIST, TEND_INVENTORY_FIELD_SET,
+    AT (TendInventoryCheck, params.http.expect_status), .min = 100, .max = 599, .min_count = 1,
+    .max_count = 500, .def = 200 },
+  { "body_contains", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.http.body_contains), .rule = rule_text },
+  { "verify_tls", TEND_INVENTORY_FIELD_BOOL, 0, AT (TendInventoryCheck, params.http.verify_tls),
+    .def = TRUE },
+  { "latency_degraded", TEND_INVENTORY_FIELD_DURATION, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.http.latency_degraded_usec), .min = MSECS (1),
+    .max = MINS (10) },
+};
+
+static const TendInventoryField tcp_fields[] = {
+  { "host", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED,
+    AT (TendInventoryCheck, params.tcp.host), .rule = tend_inventory_rule_address },
+  { "port", TEND_INVENTORY_FIELD_INT, TEND_INVENTORY_FIELD_REQUIRED,
+    AT (TendInventoryCheck, params.tcp.port), .min = 1, .max = 65535 },
+  { "send", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.tcp.send), .rule = rule_text },
+  { "expect", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.tcp.expect), .rule = rule_text },
+};
+
+static const TendInventoryField redis_fields[] = {
+  { "host", TEND_INVENTORY_FIELD_STRING, 0, AT (TendInventoryCheck, params.redis.host),
+    .sdef = "127.0.0.1", .rule = tend_inventory_rule_address },
+  { "port", TEND_INVENTORY_FIELD_INT, 0, AT (TendInventoryCheck, params.redis.port), .min = 1,
+    .max = 65535, .def = 6379 },
+  { "password_env", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.redis.password_env), .rule = rule_env_name },
+  { "max_memory_bytes", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.redis.max_memory_bytes), .min = 1,
+    .max = TEND_INVENTORY_NO_MAX },
+  { "max_clients", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.redis.max_clients), .min = 1, .max = TEND_INVENTORY_NO_MAX },
+  { "max_latency", TEND_INVENTORY_FIELD_DURATION, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.redis.max_latency_usec), .min = MSECS (1), .max = MINS (10) },
+};
+
+static const TendInventoryField command_fields[] = {
+  { "argv", TEND_INVENTORY_FIELD_STRV, TEND_INVENTORY_FIELD_REQUIRED,
+    AT (TendInventoryCheck, params.command.argv), .min_count = 1, .max_count = ARGV_MAX,
+    .rule = rule_argv },
+};
+
+static const TendInventoryField resources_fields[] = {
+  { "memory_warn_bytes", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.resources.memory_warn_bytes), .min = 1,
+    .max = TEND_INVENTORY_NO_MAX },
+  { "memory_critical_bytes", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.resources.memory_critical_bytes), .min = 1,
+    .max = TEND_INVENTORY_NO_MAX },
+  { "cpu_warn_percent", TEND_INVENTORY_FIELD_DOUBLE, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.resources.cpu_warn_percent), .dmin = 0.0, .dmax = INFINITY },
+  { "cpu_critical_percent", TEND_INVENTORY_FIELD_DOUBLE, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.resources.cpu_critical_percent), .dmin = 0.0, .dmax = INFINITY },
+  { "tasks_warn", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.resources.tasks_warn), .min = 1, .max = TEND_INVENTORY_NO_MAX },
+  { "tasks_critical", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.resources.tasks_critical), .min = 1,
+    .max = TEND_INVENTORY_NO_MAX },
+};
+
+static const TendInventoryFieldTable params_tables[] = {
+  [TEND_INVENTORY_CHECK_UNIT] = { NULL, 0 },
+  [TEND_INVENTORY_CHECK_HTTP] = TABLE (http_fields),
+  [TEND_INVENTORY_CHECK_TCP] = TABLE (tcp_fields),
+  [TEND_INVENTORY_CHECK_REDIS] = TABLE (redis_fields),
+  [TEND_INVENTORY_CHECK_COMMAND] = TABLE (command_fields),
+  [TEND_INVENTORY_CHECK_RESOURCES] = TABLE (resources_fields),
+};
+
+const TendInventoryFieldTable *
+tend_inventory_params_table (int kind)
+{
+  if (kind < 0 || kind >= (int) G_N_ELEMENTS (params_tables))
+    return NULL;
+
+  return &params_tables[kind];
+}
+
+/* Reading */
+
+static void
+check_below (TendInventoryParser *p,
+             const char          *key,
+             gint64               value,
+             const char          *other,
+             gint64               other_value)
+{
+  if (value != TEND_INVENTORY_UNSET && other_value != TEND_INVENTORY_UNSET &&
+      value >= other_value)
+    tend_inventory_order_problem (p, key, tend_inventory_format_duration (value), "below", other,
+                                  tend_inventory_format_duration (other_value));
+}
+
+/* A warning threshold below its critical one; the path is the params object's. */
+static void
+check_threshold_pair (TendInventoryParser           *p,
+                      const TendInventoryFieldTable *table,
+                      guint64                        ok,
+                      gconstpointer                  item,
+                      const char                    *warn,
+                      const char                    *critical)
+{
+  const TendInventoryField *warn_field = tend_inventory_table_lookup (table, warn, NULL);
+  const TendInventoryField *critical_field = tend_inventory_table_lookup (table, critical, NULL);
+  double warn_value;
+  double critical_value;
+
+  if (!tend_inventory_field_ok (ok, table, warn) || !tend_inventory_field_ok (ok, table, critical))
+    return;
+
+  if (warn_field->type == TEND_INVENTORY_FIELD_DOUBLE)
+    {
+      warn_value = *TEND_INVENTORY_SLOT (item, warn_field, double);
+      critical_value = *TEND_INVENTORY_SLOT (item, critical_field, double);
+    }
+  else
+    {
+      warn_value = *TEND_INVENTORY_SLOT (item, warn_field, gint64);
+      critical_value = *TEND_INVENTORY_SLOT (item, critical_field, gint64);
+    }
+
+  if (warn_value != TEND_INVENTORY_UNSET && critical_value != TEND_INVENTORY_UNSET &&
+      warn_value >= critical_value)
+    tend_inventory_order_problem (p, warn, tend_inventory_field_json (warn_field, item), "below",
+                                  critical, tend_inventory_field_json (critical_field, item));
+}
+
+/* Reads a params object (the path is its own) into @check, whose kind is valid.
+ * @timeout_ok says whether @check's timeout can be compared with.
+ */
+void
+tend_inventory_read_params (TendInventoryParser *p,
+                            JsonObject          *object,
+                            TendInventoryCheck  *check,
+                            gboolean             timeout_ok)
+{
+  const TendInventoryFieldTable *table = tend_inventory_params_table (check->kind);
+  guint64 ok;
+
+  tend_inventory_report_unknown_keys (p, object, table, NULL, check->kind);
+  ok = tend_inventory_read_fields (p, object, table, check);
+
+  switch (check->kind)
+    {
+    case TEND_INVENTORY_CHECK_HTTP:
+      if (timeout_ok && tend_inventory_field_ok (ok, table, "latency_degraded"))
+        check_below (p, "latency_degraded", check->params.http.latency_degraded_usec,
+                     "the timeout", check->timeout_usec);
+      break;
+
+    case TEND_INVENTORY_CHECK_REDIS:
+      if (timeout_ok && tend_inventory_field_ok (ok, table, "max_latency"))
+        check_below (p, "max_latency", check->params.redis.max_latency_usec, "the timeout",
+                     check->timeout_usec);
+      break;
+
+    case TEND_INVENTORY_CHECK_RESOURCES:
+      check_threshold_pair (p, table, ok, check, "memory_warn_bytes", "memory_critical_bytes");
+      check_threshold_pair (p, table, ok, check, "cpu_warn_percent", "cpu_critical_percent");
+      check_threshold_pair (p, table, ok, check, "tasks_warn", "tasks_critical");
+      break;
+
+    case TEND_INVENTORY_CHECK_UNIT:
+    case TEND_INVENTORY_CHECK_TCP:
+    case TEND_INVENTORY_CHECK_COMMAND:
+    default:
+      break;
+    }
+}
+
+/**
+ * tend_inventory_check_set_params_from_json:
+ * @check: a #TendInventoryCheck whose kind, interval and timeout are set
+ * @json: a "params" object as the file has it, or as
+ *   tend_inventory_check_params_to_json() writes it
+ * @length: the length of @json in bytes
+ * @error: return location for a #GError
+ *
+ * Reads and validates parameters of @check's kind, with the rules of the file format;
+ * the paths in messages start at the object ("$.url"). On error @check is unchanged.
+ *
+ * Returns: whether @json held valid parameters
+ */
+gboolean
+tend_inventory_check_set_params_from_json (TendInventoryCheck  *check,
+                                           const char          *json,
+                                           gsize                length,
+                                           GError             **error)
+{
+  TendInventoryParser p = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  TendInventoryCheck *scratch = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (check != NULL, FALSE);
+  g_return_val_if_fail (tend_inventory_params_table (check->kind) != NULL, FALSE);
+  g_return_val_if_fail (json != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  tend_inventory_parser_init (&p);
+  root = tend_inventory_load_json (json != NULL ? json : "", length, &p.problems);
+
+  if (root != NULL)
+    {
+      JsonObject *object = tend_inventory_expect_object (&p, root);
+
+      if (object != NULL)
+        {
+          scratch = g_new0 (TendInventoryCheck, 1);
+          scratch->kind = check->kind;
+          scratch->timeout_usec = check->timeout_usec;
+          tend_inventory_fields_init (tend_inventory_params_table (check->kind), scratch);
+          tend_inventory_read_params (&p, object, scratch,
+                                      check->timeout_usec < check->interval_usec);
+        }
+    }
+
+  ok = tend_inventory_problems_propagate (&p.problems, error);
+  if (ok && scratch != NULL)
+    {
+      tend_inventory_fields_free (tend_inventory_params_table (check->kind), check);
+      check->params = scratch->params;
+      memset (&scratch->params, 0, sizeof scratch->params);
+    }
+
+  if (scratch != NULL)
+    {
+      tend_inventory_fields_free (tend_inventory_params_table (scratch->kind), scratch);
+      g_free (scratch);
+    }
+  tend_inventory_parser_clear (&p);
+
+  return ok;
+}

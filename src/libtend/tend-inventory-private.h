@@ -1,0 +1,223 @@
+/* tend-inventory-private.h — what the files of TendInventory share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tend-inventory.c          the types, the words of the file, the field tables of items
+ * tend-inventory-scan.c     reading, stage 1: limits and strict syntax
+ * tend-inventory-read.c     reading, stage 3: the tree against the field tables
+ * tend-inventory-params.c   the parameters of each kind of check
+ * tend-inventory-export.c   writing, and the order of items
+ * tend-inventory-diff.c     diffs
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "tend-inventory.h"
+
+G_BEGIN_DECLS
+
+#define TEND_INVENTORY_FORMAT_NAME "tend-inventory"
+
+/* The maximum of a number that has none */
+#define TEND_INVENTORY_NO_MAX G_MAXINT64
+
+struct _TendInventory
+{
+  gatomicrefcount  ref_count;
+  GPtrArray       *hosts;     /* (element-type TendInventoryHost) (owned) */
+  GPtrArray       *services;  /* (element-type TendInventoryService) (owned) */
+  GPtrArray       *checks;    /* (element-type TendInventoryCheck) (owned) */
+  GPtrArray       *policies;  /* (element-type TendInventoryPolicy) (owned) */
+  GHashTable      *config;    /* (element-type utf8 utf8) (owned) */
+};
+
+/* Field tables (tend-inventory.c; those of check parameters in tend-inventory-params.c) */
+
+/* Rules for strings. Each appends why @value breaks it to @reason. @i is the position
+ * of @value in its list, for rules of list elements.
+ */
+typedef gboolean (*TendInventoryStringRule) (const char *value,
+                                             guint       i,
+                                             GString    *reason);
+
+typedef gboolean (*TendInventoryCharClass) (char c);
+
+typedef enum
+{
+  TEND_INVENTORY_FIELD_STRING,     /* char *, with a rule */
+  TEND_INVENTORY_FIELD_ENUM,       /* an enum, from a list of words */
+  TEND_INVENTORY_FIELD_INT,        /* int */
+  TEND_INVENTORY_FIELD_INT64,      /* gint64 */
+  TEND_INVENTORY_FIELD_DOUBLE,     /* double */
+  TEND_INVENTORY_FIELD_BOOL,       /* gboolean */
+  TEND_INVENTORY_FIELD_DURATION,   /* gint64 µs, written as text */
+  TEND_INVENTORY_FIELD_STRV,       /* char **, each element with a rule */
+  TEND_INVENTORY_FIELD_INT_LIST,   /* GArray of int */
+} TendInventoryFieldType;
+
+typedef enum
+{
+  TEND_INVENTORY_FIELD_REQUIRED = 1 << 0,  /* the key must be there */
+  TEND_INVENTORY_FIELD_NULLABLE = 1 << 1,  /* null (or no key) means not set: NULL or
+                                            * TEND_INVENTORY_UNSET */
+  TEND_INVENTORY_FIELD_KEY      = 1 << 2,  /* part of what identifies the item */
+  TEND_INVENTORY_FIELD_SET      = 1 << 3,  /* lists: no duplicates, and the order does not
+                                            * matter */
+} TendInventoryFieldFlags;
+
+typedef struct
+{
+  const char               *name;
+  TendInventoryFieldType    type;
+  TendInventoryFieldFlags   flags;
+  gsize                     offset;
+  gint64                    min;        /* numbers, durations, list elements */
+  gint64                    max;
+  double                    dmin;
+  double                    dmax;
+  guint                     min_count;  /* lists */
+  guint                     max_count;
+  gint64                    def;        /* the default of numbers, enums, booleans,
+                                         * durations, and the one element of a list's
+                                         * default */
+  double                    ddef;
+  const char               *sdef;
+  const char * const       *values;     /* enums */
+  TendInventoryStringRule   rule;
+} TendInventoryField;
+
+typedef struct
+{
+  const TendInventoryField *fields;
+  guint                     n_fields;
+} TendInventoryFieldTable;
+
+/* The member of @item that @field describes, as a pointer to @type */
+#define TEND_INVENTORY_SLOT(item, field, type) \
+  ((type *) G_STRUCT_MEMBER_P ((item), (field)->offset))
+
+extern const TendInventoryFieldTable tend_inventory_host_table;
+extern const TendInventoryFieldTable tend_inventory_service_table;
+extern const TendInventoryFieldTable tend_inventory_check_table;
+extern const TendInventoryFieldTable tend_inventory_policy_table;
+
+const char *tend_inventory_enum_name (const char * const *names,
+                                      int                 value);
+
+/* Rules for strings that tables of both files use */
+gboolean tend_inventory_rule_chars   (const char             *value,
+                                      TendInventoryCharClass  is_allowed,
+                                      gsize                   max_len,
+                                      const char             *rule,
+                                      GString                *reason);
+gboolean tend_inventory_rule_address (const char             *value,
+                                      guint                   i,
+                                      GString                *reason);
+gboolean tend_inventory_is_host_name (const char             *value);
+
+const TendInventoryField *tend_inventory_table_lookup (const TendInventoryFieldTable *table,
+                                                       const char                    *name,
+                                                       guint                         *position);
+
+void tend_inventory_fields_init (const TendInventoryFieldTable *table,
+                                 gpointer                       item);
+void tend_inventory_fields_free (const TendInventoryFieldTable *table,
+                                 gpointer                       item);
+
+TendHostScope  tend_inventory_default_scope (TendHostKind  kind);
+char          *tend_inventory_service_key   (const char   *host,
+                                             const char   *unit);
+
+/* tend-inventory-params.c: the table of a kind of check's parameters, or %NULL if @kind
+ * is not a kind of check
+ */
+const TendInventoryFieldTable *tend_inventory_params_table (int kind);
+
+/* Messages while reading (tend-inventory-read.c) */
+
+typedef struct
+{
+  GPtrArray *lines;    /* (element-type utf8): the first TEND_INVENTORY_MAX_ERRORS */
+  guint      n_total;
+} TendInventoryProblems;
+
+void       tend_inventory_problem            (TendInventoryProblems  *problems,
+                                              const char             *path,
+                                              const char             *format,
+                                              ...) G_GNUC_PRINTF (3, 4);
+gboolean   tend_inventory_problems_propagate (TendInventoryProblems  *problems,
+                                              GError                **error);
+gsize      tend_inventory_path_push_key      (GString                *path,
+                                              const char             *key);
+gsize      tend_inventory_path_push_index    (GString                *path,
+                                              guint                   i);
+
+/* Reading, stage 1 and 2 (tend-inventory-scan.c) */
+
+JsonNode  *tend_inventory_load_json          (const char             *data,
+                                              gsize                   length,
+                                              TendInventoryProblems  *problems);
+
+/* Reading, stage 3 (tend-inventory-read.c; the parameters of checks in
+ * tend-inventory-params.c) */
+
+typedef struct
+{
+  TendInventoryProblems  problems;
+  GString               *path;
+  TendInventory         *inventory;
+  GHashTable            *hosts;              /* name → position + 1 */
+  GHashTable            *services;           /* "host/unit" → position + 1 */
+  GHashTable            *checks;             /* "host/unit/name" → position + 1 */
+  GHashTable            *policies;           /* "host/unit" → position + 1 */
+  gboolean               hosts_complete;     /* every host has a name to refer to */
+  gboolean               services_complete;  /* every service has a host and a unit */
+} TendInventoryParser;
+
+void         tend_inventory_parser_init          (TendInventoryParser           *p);
+void         tend_inventory_parser_clear         (TendInventoryParser           *p);
+JsonObject  *tend_inventory_expect_object        (TendInventoryParser           *p,
+                                                  JsonNode                      *node);
+void         tend_inventory_report_unknown_keys  (TendInventoryParser           *p,
+                                                  JsonObject                    *object,
+                                                  const TendInventoryFieldTable *table,
+                                                  const char * const            *extra,
+                                                  int                            check_kind);
+guint64      tend_inventory_read_fields          (TendInventoryParser           *p,
+                                                  JsonObject                    *object,
+                                                  const TendInventoryFieldTable *table,
+                                                  gpointer                       item);
+gboolean     tend_inventory_field_ok             (guint64                        ok,
+                                                  const TendInventoryFieldTable *table,
+                                                  const char                    *name);
+void         tend_inventory_order_problem        (TendInventoryParser           *p,
+                                                  const char                    *key,
+                                                  char                          *value,
+                                                  const char                    *relation,
+                                                  const char                    *other,
+                                                  char                          *other_value);
+void         tend_inventory_read_params          (TendInventoryParser           *p,
+                                                  JsonObject                    *object,
+                                                  TendInventoryCheck            *check,
+                                                  gboolean                       timeout_ok);
+
+/* Writing (tend-inventory-export.c) */
+
+char        *tend_inventory_format_duration      (gint64                         usec);
+char        *tend_inventory_format_double        (double                         value);
+void         tend_inventory_write_string         (GString                       *out,
+                                                  const char                    *str);
+GPtrArray   *tend_inventory_list_texts           (const TendInventoryField      *field,
+                                                  gconstpointer                  item);
+char        *tend_inventory_field_json           (const TendInventoryField      *field,
+                                                  gconstpointer                  item);
+
+/* The order of items, by kind: the export's and the diffs' */
+extern const GCompareFunc tend_inventory_item_compare[];
+
+GPtrArray   *tend_inventory_sorted_items         (TendInventory                 *self,
+                                                  TendInventoryItemKind          kind);
+GPtrArray   *tend_inventory_sorted_config_keys   (TendInventory                 *self);
+
+G_END_DECLS
