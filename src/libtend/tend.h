@@ -10,6 +10,7 @@
 #include "tend-dbus-backend.h"
 #include "tend-duration.h"
 #include "tend-error.h"
+#include "tend-health.h"
 #include "tend-host.h"
 #include "tend-inventory.h"
 #include "tend-journal.h"
