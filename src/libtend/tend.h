@@ -6,6 +6,7 @@
 
 #include "tend-backend.h"
 #include "tend-check.h"
+#include "tend-command-check.h"
 #include "tend-config.h"
 #include "tend-dbus-backend.h"
 #include "tend-duration.h"
@@ -16,5 +17,6 @@
 #include "tend-journal.h"
 #include "tend-service.h"
 #include "tend-store.h"
+#include "tend-tcp-check.h"
 #include "tend-unit-list.h"
 #include "tend-unit-name.h"

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "UNKNOWN - cannot read /proc/tend-example"
+exit 3

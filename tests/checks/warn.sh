@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "WARNING - queue at 85% of its limit"
+exit 1
