@@ -15,6 +15,7 @@
 #include "tend-host.h"
 #include "tend-inventory.h"
 #include "tend-journal.h"
+#include "tend-redis-check.h"
 #include "tend-service.h"
 #include "tend-store.h"
 #include "tend-tcp-check.h"
