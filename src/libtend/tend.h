@@ -13,6 +13,7 @@
 #include "tend-error.h"
 #include "tend-health.h"
 #include "tend-host.h"
+#include "tend-http-check.h"
 #include "tend-inventory.h"
 #include "tend-journal.h"
 #include "tend-redis-check.h"

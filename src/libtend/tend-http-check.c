@@ -1,0 +1,1495 @@
+/* tend-http-check.c — an HTTP or HTTPS request whose answer tells whether a service is healthy
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One probe is one request (and the redirects it leads to), sent with libsoup on the
+ * main loop and never blocking it:
+ *
+ *  - Every probe opens a new connection and closes it after the answer ("Connection:
+ *    close", a new connection per message, a 1 s idle timeout for HTTP/2, where that
+ *    header does not exist), so each run sees what a new client sees — refusals, DNS,
+ *    TLS — and a monitor with a thousand checks does not hold a thousand idle sockets.
+ *  - Each check has its own SoupSession, made at its first probe on the thread that runs
+ *    it. A session shared by all checks would queue requests behind its connection
+ *    limits (two per host by default) and the queueing would count as the checked
+ *    service's latency; TLS verification is chosen per message, so it would not need
+ *    its own session. A session costs a few kilobytes.
+ *  - No proxy: a check talks to the service itself, whatever the environment says.
+ *  - Redirects are followed here, not by libsoup, to stop after
+ *    TEND_HTTP_CHECK_MAX_REDIRECTS and to name a loop in the message. The accepted status
+ *    codes are checked against the last answer. 303, and 301/302 after a POST, go on
+ *    with GET, as browsers do.
+ *  - The body is read up to TEND_HTTP_CHECK_MAX_BODY (a redirect's up to 64 KiB) and the
+ *    connection dropped after that, so a large answer costs neither memory nor time.
+ *    Shorter bodies are read to their end, so the connection ends cleanly rather than
+ *    with a reset in the middle of the server's answer.
+ *
+ * The timeout is the base class's: it cancels the probe, which stops at once.
+ */
+#define G_LOG_DOMAIN "Tend"
+#define _GNU_SOURCE   /* memmem() */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "tend-error.h"
+#include "tend-http-check.h"
+#include "tend-util-private.h"
+
+#define READ_CHUNK_SIZE 16384
+
+/* How much of a redirect's body is read (and thrown away) before its connection is
+ * dropped. */
+#define REDIRECT_BODY_MAX (64 * 1024)
+
+typedef struct
+{
+  guint lo;
+  guint hi;
+} StatusRange;
+
+struct _TendHttpCheck
+{
+  TendCheck parent_instance;
+
+  char *url;                    /* (owned) as given */
+  GUri *uri;                    /* (owned) (nullable) parsed, NULL until set */
+  const char *method;           /* (unowned) one of SOUP_METHOD_GET, _HEAD, _POST */
+  GArray *accepted;             /* (owned) (element-type StatusRange) sorted, merged */
+  char *accepted_text;          /* (owned) canonical: "200-399" */
+  char *expect_body;            /* (owned) (nullable) */
+  gint64 latency_threshold_usec;
+  gboolean verify_tls;
+  gboolean follow_redirects;
+
+  SoupSession *session;         /* (owned) (nullable) made at the first probe */
+};
+
+G_DEFINE_FINAL_TYPE (TendHttpCheck, tend_http_check, TEND_TYPE_CHECK)
+
+enum {
+  PROP_0,
+  PROP_URL,
+  PROP_METHOD,
+  PROP_ACCEPTED_STATUS,
+  PROP_EXPECT_BODY,
+  PROP_VERIFY_TLS,
+  PROP_FOLLOW_REDIRECTS,
+  PROP_LATENCY_THRESHOLD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------------------------ */
+/* Text for messages                                                                     */
+
+static char *
+uri_host_port (GUri *uri)
+{
+  const char *host = g_uri_get_host (uri);
+  int port = g_uri_get_port (uri);
+
+  if (port < 0)
+    port = g_str_equal (g_uri_get_scheme (uri), "https") ? 443 : 80;
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%d", host, port);
+  return g_strdup_printf ("%s:%d", host, port);
+}
+
+static gboolean
+uri_same_origin (GUri *a,
+                 GUri *b)
+{
+  return g_str_equal (g_uri_get_scheme (a), g_uri_get_scheme (b))
+         && g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0
+         && g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+/* A hop of a redirect chain as a message shows it: its path where it stays on the first
+ * URL's origin, the whole URL where it leaves it. */
+static char *
+uri_hop_label (GUri *first,
+               GUri *uri)
+{
+  if (uri_same_origin (first, uri))
+    {
+      const char *path = g_uri_get_path (uri);
+      const char *query = g_uri_get_query (uri);
+
+      return g_strdup_printf ("%s%s%s", *path != '\0' ? path : "/", query ? "?" : "",
+                              query ? query : "");
+    }
+  return g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD | G_URI_HIDE_FRAGMENT);
+}
+
+/* A measured time: "0.4 ms", "12 ms", "1250 ms", "12.5 s". */
+static char *
+format_latency (gint64 usec)
+{
+  if (usec < 10 * TEND_USEC_PER_MSEC)
+    return g_strdup_printf ("%.1f ms", (double) usec / TEND_USEC_PER_MSEC);
+  if (usec < 10 * TEND_USEC_PER_SEC)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " ms",
+                            (usec + TEND_USEC_PER_MSEC / 2) / TEND_USEC_PER_MSEC);
+  return g_strdup_printf ("%.1f s", (double) usec / TEND_USEC_PER_SEC);
+}
+
+static char *
+format_size (gsize bytes)
+{
+  if (bytes % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
+  if (bytes % 1024 == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
+  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
+}
+
+/* "200–399, 404" */
+static char *
+format_accepted_for_message (GArray *accepted)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < accepted->len; i++)
+    {
+      const StatusRange *range = &g_array_index (accepted, StatusRange, i);
+
+      if (i > 0)
+        g_string_append (out, ", ");
+      if (range->lo == range->hi)
+        g_string_append_printf (out, "%u", range->lo);
+      else
+        g_string_append_printf (out, "%u–%u", range->lo, range->hi);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Accepted status codes                                                                 */
+
+#define ACCEPTED_FORMS "a status code (100–599), a range such as 200-399 or a class such as 2xx"
+
+static gboolean
+parse_status_number (const char *text,
+                     gsize       len,
+                     guint      *code)
+{
+  guint value = 0;
+
+  if (len == 0 || len > 9)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return FALSE;
+      value = value * 10 + (guint) (text[i] - '0');
+    }
+  *code = value;
+  return TRUE;
+}
+
+static gboolean
+status_number_in_range (const char  *item,
+                        gsize        item_len,
+                        guint        code,
+                        GError     **error)
+{
+  g_autofree char *quoted = NULL;
+
+  if (item_len == 3 && code >= 100 && code <= 599)
+    return TRUE;
+  quoted = tend_quote_for_message (item, item_len);
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "accepted-status: %s is not an HTTP status code (100–599)", quoted);
+  return FALSE;
+}
+
+static gboolean
+parse_status_item (const char   *item,
+                   gsize         len,
+                   StatusRange  *range,
+                   GError      **error)
+{
+  const char *dash;
+  gsize dash_len = 1;
+  g_autofree char *quoted = NULL;
+
+  /* A class: 2xx */
+  if (len == 3 && item[0] >= '1' && item[0] <= '5'
+      && g_ascii_tolower (item[1]) == 'x' && g_ascii_tolower (item[2]) == 'x')
+    {
+      range->lo = (guint) (item[0] - '0') * 100;
+      range->hi = range->lo + 99;
+      return TRUE;
+    }
+
+  /* A range: 200-399, or with an en dash as messages write it */
+  dash = memchr (item, '-', len);
+  if (dash == NULL)
+    {
+      g_autofree char *copy = g_strndup (item, len);
+      const char *en_dash = strstr (copy, "–");
+
+      if (en_dash != NULL)
+        {
+          dash = item + (en_dash - copy);
+          dash_len = strlen ("–");
+        }
+    }
+
+  if (dash != NULL)
+    {
+      const char *end = item + len;
+      const char *second = dash + dash_len;
+
+      if (parse_status_number (item, dash - item, &range->lo)
+          && parse_status_number (second, end - second, &range->hi))
+        {
+          if (!status_number_in_range (item, dash - item, range->lo, error)
+              || !status_number_in_range (second, end - second, range->hi, error))
+            return FALSE;
+          if (range->lo > range->hi)
+            {
+              quoted = tend_quote_for_message (item, len);
+              g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                           "accepted-status: %s is not a range: its start is above its end",
+                           quoted);
+              return FALSE;
+            }
+          return TRUE;
+        }
+    }
+  else if (parse_status_number (item, len, &range->lo))
+    {
+      range->hi = range->lo;
+      return status_number_in_range (item, len, range->lo, error);
+    }
+
+  quoted = tend_quote_for_message (item, len);
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "accepted-status: %s is not " ACCEPTED_FORMS, quoted);
+  return FALSE;
+}
+
+static gint
+compare_ranges (gconstpointer a,
+                gconstpointer b)
+{
+  const StatusRange *ra = a;
+  const StatusRange *rb = b;
+
+  return ra->lo < rb->lo ? -1 : ra->lo > rb->lo;
+}
+
+/* Parses "200-399", "200,204,301-302", "2xx,304" into sorted ranges that do not touch. */
+static GArray *
+parse_accepted_status (const char  *text,
+                       GError     **error)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (StatusRange));
+  g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (StatusRange));
+  const char *p = text;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '\0')
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "accepted-status: is empty; give one or more, separated by commas, of "
+                   ACCEPTED_FORMS);
+      return NULL;
+    }
+
+  for (;;)
+    {
+      const char *comma = strchr (p, ',');
+      const char *end = comma ? comma : p + strlen (p);
+      const char *start = p;
+      StatusRange range;
+
+      while (start < end && g_ascii_isspace (*start))
+        start++;
+      while (end > start && g_ascii_isspace (end[-1]))
+        end--;
+      if (!parse_status_item (start, end - start, &range, error))
+        return NULL;
+      g_array_append_val (ranges, range);
+
+      if (comma == NULL)
+        break;
+      p = comma + 1;
+    }
+
+  g_array_sort (ranges, compare_ranges);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const StatusRange *range = &g_array_index (ranges, StatusRange, i);
+      StatusRange *last = merged->len > 0
+                          ? &g_array_index (merged, StatusRange, merged->len - 1) : NULL;
+
+      if (last != NULL && range->lo <= last->hi + 1)
+        last->hi = MAX (last->hi, range->hi);
+      else
+        g_array_append_val (merged, *range);
+    }
+  return g_steal_pointer (&merged);
+}
+
+static char *
+format_accepted_canonical (GArray *accepted)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < accepted->len; i++)
+    {
+      const StatusRange *range = &g_array_index (accepted, StatusRange, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (range->lo == range->hi)
+        g_string_append_printf (out, "%u", range->lo);
+      else
+        g_string_append_printf (out, "%u-%u", range->lo, range->hi);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The URL                                                                               */
+
+/* GUri takes any characters in a host name; a name that DNS could hold (GUri has turned
+ * an international one into its ASCII form) or an IP address is what a check can reach. */
+static gboolean
+host_is_valid (const char *host)
+{
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static GUri *
+parse_url (const char  *url,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *quoted = tend_quote_for_message (url, -1);
+  const char *host;
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &local_error);
+  if (uri == NULL)
+    {
+      if (g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_PORT))
+        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                     "url: %s has a bad port; a port is 1–65535", quoted);
+      else if (g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_HOST))
+        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                     "url: %s has a bad host", quoted);
+      else
+        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                     "url: %s is not an http or https URL", quoted);
+      return NULL;
+    }
+
+  if (!g_str_equal (g_uri_get_scheme (uri), "http")
+      && !g_str_equal (g_uri_get_scheme (uri), "https"))
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "url: %s is not an http or https URL", quoted);
+      return NULL;
+    }
+
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "url: %s has no host", quoted);
+      return NULL;
+    }
+  if (!host_is_valid (host))
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "url: %s has a bad host", quoted);
+      return NULL;
+    }
+
+  if (g_uri_get_port (uri) == 0)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "url: %s has a bad port; a port is 1–65535", quoted);
+      return NULL;
+    }
+
+  return g_steal_pointer (&uri);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The probe                                                                             */
+
+typedef struct
+{
+  GUri *first_uri;              /* (owned) */
+  GUri *uri;                    /* (owned) this hop's */
+  const char *method;           /* (unowned) this hop's: a redirect may turn POST into GET */
+  GPtrArray *visited;           /* (owned) (element-type utf8) "METHOD URL" of each hop */
+  GPtrArray *labels;            /* (owned) (element-type utf8) each hop for messages */
+  SoupMessage *msg;             /* (owned) (nullable) this hop's */
+  GInputStream *stream;         /* (owned) (nullable) this hop's answer body */
+  GCancellable *hop_cancellable; /* (owned) (nullable) cancelled with the probe, or to drop
+                                  * a hop's connection before its body ends */
+  GCancellable *probe_cancellable; /* (owned) (nullable) the task's */
+  gulong probe_handler;
+  char *expect_body;            /* (owned) (nullable) the check's, when the probe started */
+  gboolean verify_tls;          /* the check's, when the probe started */
+  gboolean follow_redirects;    /* the check's, when the probe started */
+  char *location;               /* (owned) (nullable) this hop's redirect, followed once its
+                                 * body is read */
+  GByteArray *body;             /* (owned) (nullable) kept only when a text is expected */
+  gsize body_len;
+  gboolean body_truncated;
+  GTlsCertificateFlags tls_errors;
+  gint64 started;
+  guint redirects;
+} Probe;
+
+static void
+cancel_hop_cb (GCancellable *cancellable,
+               gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* Ends the hop: its connection, if still open, is dropped. */
+static void
+probe_end_hop (Probe *probe)
+{
+  if (probe->probe_handler != 0)
+    {
+      g_cancellable_disconnect (probe->probe_cancellable, probe->probe_handler);
+      probe->probe_handler = 0;
+    }
+  if (probe->hop_cancellable != NULL)
+    {
+      g_cancellable_cancel (probe->hop_cancellable);
+      g_clear_object (&probe->hop_cancellable);
+    }
+  g_clear_object (&probe->stream);
+  if (probe->msg != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (probe->msg, probe);
+      g_clear_object (&probe->msg);
+    }
+}
+
+static void
+probe_free (Probe *probe)
+{
+  probe_end_hop (probe);
+  g_clear_object (&probe->probe_cancellable);
+  g_clear_pointer (&probe->first_uri, g_uri_unref);
+  g_clear_pointer (&probe->uri, g_uri_unref);
+  g_clear_pointer (&probe->visited, g_ptr_array_unref);
+  g_clear_pointer (&probe->labels, g_ptr_array_unref);
+  g_clear_pointer (&probe->body, g_byte_array_unref);
+  g_free (probe->location);
+  g_free (probe->expect_body);
+  g_free (probe);
+}
+
+static char *
+redirects_note (guint redirects)
+{
+  if (redirects == 0)
+    return g_strdup ("");
+  return g_strdup_printf (" after %u redirect%s", redirects, redirects == 1 ? "" : "s");
+}
+
+static char *
+describe_certificate_errors (GTlsCertificateFlags flags)
+{
+  static const struct { GTlsCertificateFlags flag; const char *text; } texts[] = {
+    { G_TLS_CERTIFICATE_UNKNOWN_CA, "is not signed by a trusted authority (self-signed or "
+      "an unknown CA)" },
+    { G_TLS_CERTIFICATE_BAD_IDENTITY, "is not for this host" },
+    { G_TLS_CERTIFICATE_NOT_ACTIVATED, "is not valid yet" },
+    { G_TLS_CERTIFICATE_EXPIRED, "has expired" },
+    { G_TLS_CERTIFICATE_REVOKED, "has been revoked" },
+    { G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm" },
+    { G_TLS_CERTIFICATE_GENERIC_ERROR, "could not be verified" },
+  };
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  GString *out = g_string_new ("the server's certificate ");
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (flags & texts[i].flag)
+      g_ptr_array_add (parts, (gpointer) texts[i].text);
+  if (parts->len == 0)
+    g_ptr_array_add (parts, (gpointer) "could not be verified");
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, i + 1 == parts->len ? " and " : ", ");
+      g_string_append (out, g_ptr_array_index (parts, i));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* What a failed request means for the service: the kinds of failure told apart. */
+static TendCheckVerdict *
+verdict_for_error (Probe        *probe,
+                   const GError *error)
+{
+  g_autofree char *where = uri_host_port (probe->uri);
+
+  g_debug ("http check: %s: %s (%s %d)", where, error->message,
+           g_quark_to_string (error->domain), error->code);
+
+  if (error->domain == G_RESOLVER_ERROR)
+    {
+      if (error->code == G_RESOLVER_ERROR_NOT_FOUND)
+        return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_DNS, -1,
+                                       "DNS lookup found no address for %s", where);
+      if (error->code == G_RESOLVER_ERROR_TEMPORARY_FAILURE)
+        return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_DNS, -1,
+                                       "DNS lookup for %s failed for now (is a DNS server "
+                                       "reachable?)", where);
+      return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_DNS, -1,
+                                     "DNS lookup for %s failed: %s", where, error->message);
+    }
+
+  if (error->domain == G_TLS_ERROR)
+    {
+      if (error->code == G_TLS_ERROR_BAD_CERTIFICATE && probe->tls_errors != 0)
+        {
+          g_autofree char *why = describe_certificate_errors (probe->tls_errors);
+
+          return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TLS, -1,
+                                         "TLS failure on %s: %s", where, why);
+        }
+      if (error->code == G_TLS_ERROR_NOT_TLS)
+        return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TLS, -1,
+                                       "TLS failure on %s: the server does not speak TLS",
+                                       where);
+      return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TLS, -1,
+                                     "TLS failure on %s: %s", where, error->message);
+    }
+
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CONNECTION_REFUSED:
+          return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, -1,
+                                         "connection refused on %s", where);
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+          return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                         "network unreachable for %s", where);
+        case G_IO_ERROR_HOST_UNREACHABLE:
+          return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                         "host unreachable: no route to %s", where);
+        case G_IO_ERROR_CONNECTION_CLOSED:   /* ECONNRESET, and EPIPE (G_IO_ERROR_BROKEN_PIPE) */
+          return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                         "connection to %s was reset before a full answer",
+                                         where);
+        case G_IO_ERROR_PARTIAL_INPUT:       /* the end of the stream, too early */
+        case G_IO_ERROR_NOT_CONNECTED:
+          return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                         "connection to %s closed before a full answer",
+                                         where);
+        case G_IO_ERROR_TIMED_OUT:
+          return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TIMEOUT, -1,
+                                         "connection to %s timed out", where);
+        default:
+          break;
+        }
+    }
+
+  if (error->domain == SOUP_SESSION_ERROR)
+    {
+      if (error->code == SOUP_SESSION_ERROR_PARSING)
+        return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
+                                       "the answer from %s is not valid HTTP", where);
+      if (error->code == SOUP_SESSION_ERROR_ENCODING)
+        return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
+                                       "the answer from %s has a body that cannot be decoded",
+                                       where);
+    }
+
+  return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_OTHER, -1,
+                                 "request to %s failed: %s", where, error->message);
+}
+
+static void
+probe_return_error (GTask        *task,
+                    const GError *error)
+{
+  Probe *probe = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, verdict_for_error (probe, error),
+                         (GDestroyNotify) tend_check_verdict_free);
+}
+
+static void
+probe_return_verdict (GTask            *task,
+                      TendCheckVerdict *verdict)
+{
+  if (g_task_return_error_if_cancelled (task))
+    {
+      tend_check_verdict_free (verdict);
+      return;
+    }
+  g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
+}
+
+/* The last answer has arrived: judge it. */
+static void
+probe_judge (GTask *task,
+             guint  status)
+{
+  TendHttpCheck *self = g_task_get_source_object (task);
+  Probe *probe = g_task_get_task_data (task);
+  gint64 latency = g_get_monotonic_time () - probe->started;
+  g_autofree char *where = uri_host_port (probe->uri);
+  g_autofree char *after = redirects_note (probe->redirects);
+  g_autofree char *took = format_latency (latency);
+
+  if (!tend_http_check_accepts_status (self, status))
+    {
+      g_autofree char *expected = format_accepted_for_message (self->accepted);
+
+      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+                                                          TEND_CHECK_FAILURE_PROTOCOL, latency,
+                                                          "HTTP %u from %s%s, expected %s",
+                                                          status, where, after, expected));
+      return;
+    }
+
+  if (probe->body != NULL
+      && memmem (probe->body->data, probe->body->len,
+                 probe->expect_body, strlen (probe->expect_body)) == NULL)
+    {
+      g_autofree char *quoted = tend_quote_for_message (probe->expect_body, -1);
+      g_autofree char *size = format_size (TEND_HTTP_CHECK_MAX_BODY);
+      g_autofree char *within = probe->body_truncated
+                                ? g_strdup_printf (" in its first %s", size) : g_strdup ("");
+
+      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+                                                          TEND_CHECK_FAILURE_PROTOCOL, latency,
+                                                          "HTTP %u from %s%s, but its body does "
+                                                          "not contain %s%s",
+                                                          status, where, after, quoted, within));
+      return;
+    }
+
+  if (self->latency_threshold_usec > 0 && latency > self->latency_threshold_usec)
+    {
+      g_autofree char *threshold = tend_duration_format (self->latency_threshold_usec);
+
+      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_WARN,
+                                                          TEND_CHECK_FAILURE_THRESHOLD, latency,
+                                                          "HTTP %u in %s from %s%s, slower than "
+                                                          "the latency threshold of %s",
+                                                          status, took, where, after, threshold));
+      return;
+    }
+
+  probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE,
+                                                      latency, "HTTP %u in %s%s",
+                                                      status, took, after));
+}
+
+/* A request as loop detection sees it: the same method to the same URL. */
+static char *
+uri_visit_key (const char *method,
+               GUri       *uri)
+{
+  g_autofree char *text = g_uri_to_string_partial (uri, G_URI_HIDE_FRAGMENT);
+
+  return g_strdup_printf ("%s %s", method, text);
+}
+
+static gboolean
+is_followed_redirect (guint status)
+{
+  return status == SOUP_STATUS_MOVED_PERMANENTLY || status == SOUP_STATUS_FOUND
+         || status == SOUP_STATUS_SEE_OTHER || status == SOUP_STATUS_TEMPORARY_REDIRECT
+         || status == SOUP_STATUS_PERMANENT_REDIRECT;
+}
+
+static char *
+format_chain (Probe      *probe,
+              const char *last)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < probe->labels->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, " → ");
+      g_string_append (out, g_ptr_array_index (probe->labels, i));
+    }
+  if (last != NULL)
+    g_string_append_printf (out, " → %s", last);
+  return g_string_free (out, FALSE);
+}
+
+/* Follows a redirect. Returns FALSE when the task has been returned instead. */
+static gboolean
+probe_follow (GTask      *task,
+              guint       status,
+              const char *location)
+{
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(GUri) target = NULL;
+  g_autofree char *where = uri_host_port (probe->uri);
+  g_autofree char *label = NULL;
+  g_autofree char *key = NULL;
+  gint64 latency = g_get_monotonic_time () - probe->started;
+  const char *method = probe->method;
+
+  target = g_uri_parse_relative (probe->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (target == NULL
+      || (!g_str_equal (g_uri_get_scheme (target), "http")
+          && !g_str_equal (g_uri_get_scheme (target), "https"))
+      || g_uri_get_host (target) == NULL || *g_uri_get_host (target) == '\0')
+    {
+      g_autofree char *quoted = tend_quote_for_message (location, -1);
+
+      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+                                                          TEND_CHECK_FAILURE_PROTOCOL, latency,
+                                                          "HTTP %u from %s redirects to %s, "
+                                                          "not an http or https URL",
+                                                          status, where, quoted));
+      return FALSE;
+    }
+
+  if (status == SOUP_STATUS_SEE_OTHER && method != SOUP_METHOD_HEAD)
+    method = SOUP_METHOD_GET;
+  else if ((status == SOUP_STATUS_MOVED_PERMANENTLY || status == SOUP_STATUS_FOUND)
+           && method == SOUP_METHOD_POST)
+    method = SOUP_METHOD_GET;
+
+  label = uri_hop_label (probe->first_uri, target);
+  key = uri_visit_key (method, target);
+
+  for (guint i = 0; i < probe->visited->len; i++)
+    if (g_str_equal (g_ptr_array_index (probe->visited, i), key))
+      {
+        g_autofree char *first = uri_host_port (probe->first_uri);
+        g_autofree char *chain = format_chain (probe, label);
+
+        probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+                                                            TEND_CHECK_FAILURE_PROTOCOL, latency,
+                                                            "redirect loop on %s: %s",
+                                                            first, chain));
+        return FALSE;
+      }
+
+  if (probe->redirects == TEND_HTTP_CHECK_MAX_REDIRECTS)
+    {
+      g_autofree char *first = uri_host_port (probe->first_uri);
+      g_autofree char *chain = format_chain (probe, label);
+
+      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+                                                          TEND_CHECK_FAILURE_PROTOCOL, latency,
+                                                          "more than %d redirects from %s: %s",
+                                                          TEND_HTTP_CHECK_MAX_REDIRECTS,
+                                                          first, chain));
+      return FALSE;
+    }
+
+  probe->redirects++;
+  probe->method = method;
+  g_clear_pointer (&probe->uri, g_uri_unref);
+  probe->uri = g_steal_pointer (&target);
+  g_ptr_array_add (probe->visited, g_steal_pointer (&key));
+  g_ptr_array_add (probe->labels, g_steal_pointer (&label));
+  return TRUE;
+}
+
+static void probe_send_hop (GTask *task);
+
+/* The hop's answer is over, read to its end or cut short: follow it or judge it. */
+static void
+probe_hop_done (GTask *task)
+{
+  Probe *probe = g_task_get_task_data (task);
+  guint status = soup_message_get_status (probe->msg);
+  g_autofree char *location = g_steal_pointer (&probe->location);
+
+  probe_end_hop (probe);
+  if (location == NULL)
+    probe_judge (task, status);
+  else if (probe_follow (task, status, location))
+    probe_send_hop (task);
+}
+
+static void
+on_closed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The whole answer was read; what closing the stream says does not matter. */
+  g_input_stream_close_finish (G_INPUT_STREAM (object), result, &error);
+  probe_hop_done (task);
+}
+
+static void
+on_read (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize limit = probe->location ? REDIRECT_BODY_MAX : TEND_HTTP_CHECK_MAX_BODY;
+  gsize len;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (bytes == NULL)
+    {
+      probe_return_error (task, error);
+      return;
+    }
+
+  len = g_bytes_get_size (bytes);
+  if (len == 0)
+    {
+      g_input_stream_close_async (probe->stream, G_PRIORITY_DEFAULT, probe->hop_cancellable,
+                                  on_closed, g_object_ref (task));
+      return;
+    }
+
+  if (probe->body_len + len > limit)
+    {
+      /* Enough: search what fits and drop the connection rather than read the rest. */
+      if (probe->body != NULL && probe->location == NULL)
+        g_byte_array_append (probe->body, g_bytes_get_data (bytes, NULL),
+                             limit - probe->body_len);
+      probe->body_len = limit;
+      probe->body_truncated = TRUE;
+      probe_hop_done (task);
+      return;
+    }
+
+  if (probe->body != NULL && probe->location == NULL)
+    g_byte_array_append (probe->body, g_bytes_get_data (bytes, NULL), len);
+  probe->body_len += len;
+
+  g_input_stream_read_bytes_async (probe->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                                   probe->hop_cancellable, on_read, g_object_ref (task));
+}
+
+static void
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  probe->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (probe->stream == NULL)
+    {
+      probe_return_error (task, error);
+      return;
+    }
+
+  status = soup_message_get_status (probe->msg);
+  if (probe->follow_redirects && is_followed_redirect (status))
+    {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (probe->msg);
+
+      /* Followed once its body is read (see the top of this file). */
+      probe->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
+    }
+
+  /* A HEAD answer's body is empty: the first read ends it. */
+  g_input_stream_read_bytes_async (probe->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                                   probe->hop_cancellable, on_read, g_object_ref (task));
+}
+
+static gboolean
+on_accept_certificate (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  Probe *probe = user_data;
+
+  probe->tls_errors = errors;
+  return !probe->verify_tls;
+}
+
+static void
+probe_send_hop (GTask *task)
+{
+  TendHttpCheck *self = g_task_get_source_object (task);
+  Probe *probe = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+
+  g_assert (probe->msg == NULL && probe->hop_cancellable == NULL);
+
+  probe->msg = soup_message_new_from_uri (probe->method, probe->uri);
+  soup_message_add_flags (probe->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_NEW_CONNECTION);
+  headers = soup_message_get_request_headers (probe->msg);
+  soup_message_headers_replace (headers, "Connection", "close");
+  soup_message_headers_replace (headers, "Accept", "*/*");
+  if (probe->method == SOUP_METHOD_POST)
+    {
+      g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+      soup_message_set_request_body_from_bytes (probe->msg, NULL, empty);
+    }
+  probe->tls_errors = 0;
+  g_signal_connect (probe->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), probe);
+
+  probe->body_len = 0;
+  probe->body_truncated = FALSE;
+  if (probe->body != NULL)
+    g_byte_array_set_size (probe->body, 0);
+
+  probe->hop_cancellable = g_cancellable_new ();
+  if (probe->probe_cancellable != NULL)
+    probe->probe_handler = g_cancellable_connect (probe->probe_cancellable,
+                                                  G_CALLBACK (cancel_hop_cb),
+                                                  g_object_ref (probe->hop_cancellable),
+                                                  g_object_unref);
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
+    {
+      g_autofree char *text = g_uri_to_string_partial (probe->uri, G_URI_HIDE_PASSWORD);
+
+      g_debug ("http check %s: %s %s", tend_check_get_name (TEND_CHECK (self)), probe->method,
+               text);
+    }
+  soup_session_send_async (self->session, probe->msg, G_PRIORITY_DEFAULT,
+                           probe->hop_cancellable, on_sent, g_object_ref (task));
+}
+
+static void
+tend_http_check_probe_async (TendCheck           *check,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  TendHttpCheck *self = TEND_HTTP_CHECK (check);
+  g_autoptr(GTask) task = NULL;
+  Probe *probe;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_http_check_probe_async);
+
+  if (self->uri == NULL)
+    {
+      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                               "url: not set; make the check with tend_http_check_new()");
+      return;
+    }
+
+  if (self->session == NULL)
+    {
+      self->session = soup_session_new_with_options ("user-agent", "Tend/" PACKAGE_VERSION,
+                                                     "idle-timeout", 1,
+                                                     "timeout", 0,
+                                                     NULL);
+      soup_session_set_proxy_resolver (self->session, NULL);
+    }
+
+  probe = g_new0 (Probe, 1);
+  probe->first_uri = g_uri_ref (self->uri);
+  probe->uri = g_uri_ref (self->uri);
+  probe->method = self->method;
+  probe->visited = g_ptr_array_new_with_free_func (g_free);
+  probe->labels = g_ptr_array_new_with_free_func (g_free);
+  probe->probe_cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  probe->verify_tls = self->verify_tls;
+  probe->follow_redirects = self->follow_redirects;
+  if (self->expect_body != NULL && self->method != SOUP_METHOD_HEAD)
+    {
+      probe->expect_body = g_strdup (self->expect_body);
+      probe->body = g_byte_array_new ();
+    }
+  probe->started = g_get_monotonic_time ();
+  g_ptr_array_add (probe->visited, uri_visit_key (probe->method, self->uri));
+  g_ptr_array_add (probe->labels, uri_hop_label (self->uri, self->uri));
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
+
+  probe_send_hop (task);
+}
+
+static TendCheckVerdict *
+tend_http_check_probe_finish (TendCheck     *check,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, check), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Public API                                                                            */
+
+/**
+ * tend_http_check_new:
+ * @name: the check's name, unique for its service
+ * @url: an http or https URL with a host
+ * @error: where a bad @url is reported, as %TEND_ERROR_INVALID_ARGUMENT
+ *
+ * Makes a check that sends GET to @url and accepts statuses 200–399, verifies TLS
+ * certificates, follows up to %TEND_HTTP_CHECK_MAX_REDIRECTS redirects and counts an
+ * answer slower than %TEND_HTTP_CHECK_DEFAULT_LATENCY_THRESHOLD as degraded.
+ *
+ * Returns: (transfer full) (nullable): the check, or %NULL with @error set
+ */
+TendHttpCheck *
+tend_http_check_new (const char  *name,
+                     const char  *url,
+                     GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  TendHttpCheck *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  uri = parse_url (url, error);
+  if (uri == NULL)
+    return NULL;
+
+  self = g_object_new (TEND_TYPE_HTTP_CHECK, "name", name, NULL);
+  self->url = g_strdup (url);
+  self->uri = g_steal_pointer (&uri);
+  return self;
+}
+
+/**
+ * tend_http_check_get_url:
+ *
+ * Returns: (nullable): the URL as it was given
+ */
+const char *
+tend_http_check_get_url (TendHttpCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), NULL);
+  return self->url;
+}
+
+/**
+ * tend_http_check_get_method:
+ *
+ * Returns: "GET", "HEAD" or "POST"
+ */
+const char *
+tend_http_check_get_method (TendHttpCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), NULL);
+  return self->method;
+}
+
+/**
+ * tend_http_check_set_method:
+ * @method: "GET", "HEAD" or "POST", in any case. A POST sends an empty body.
+ *
+ * Refuses another method, and HEAD while an expected body text is set (a HEAD answer
+ * has no body to search), and then changes nothing.
+ */
+gboolean
+tend_http_check_set_method (TendHttpCheck  *self,
+                            const char     *method,
+                            GError        **error)
+{
+  const char *value;
+
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
+  g_return_val_if_fail (method != NULL, FALSE);
+
+  if (g_ascii_strcasecmp (method, "GET") == 0)
+    value = SOUP_METHOD_GET;
+  else if (g_ascii_strcasecmp (method, "HEAD") == 0)
+    value = SOUP_METHOD_HEAD;
+  else if (g_ascii_strcasecmp (method, "POST") == 0)
+    value = SOUP_METHOD_POST;
+  else
+    {
+      g_autofree char *quoted = tend_quote_for_message (method, -1);
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "method: %s is not one of GET, HEAD, POST", quoted);
+      return FALSE;
+    }
+
+  if (value == SOUP_METHOD_HEAD && self->expect_body != NULL)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "method: HEAD gets no body in which to find expect-body; use GET, or clear "
+                   "expect-body first");
+      return FALSE;
+    }
+
+  if (self->method != value)
+    {
+      self->method = value;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METHOD]);
+    }
+  return TRUE;
+}
+
+/**
+ * tend_http_check_get_accepted_status:
+ *
+ * Returns: the accepted status codes, written as tend_http_check_set_accepted_status()
+ *   reads them, sorted and merged: "200-399", "200,204,301-302"
+ */
+const char *
+tend_http_check_get_accepted_status (TendHttpCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), NULL);
+  return self->accepted_text;
+}
+
+/**
+ * tend_http_check_set_accepted_status:
+ * @accepted: codes separated by commas, each a status code (100–599), a range
+ *   ("200-399") or a class ("2xx"): "200", "200,204", "2xx,304"
+ *
+ * Sets which status codes of the last answer (after redirects, when they are followed)
+ * pass. Refuses anything else, naming the bad part, and then changes nothing.
+ */
+gboolean
+tend_http_check_set_accepted_status (TendHttpCheck  *self,
+                                     const char     *accepted,
+                                     GError        **error)
+{
+  g_autoptr(GArray) ranges = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
+  g_return_val_if_fail (accepted != NULL, FALSE);
+
+  ranges = parse_accepted_status (accepted, error);
+  if (ranges == NULL)
+    return FALSE;
+
+  text = format_accepted_canonical (ranges);
+  g_clear_pointer (&self->accepted, g_array_unref);
+  self->accepted = g_steal_pointer (&ranges);
+  if (g_strcmp0 (self->accepted_text, text) != 0)
+    {
+      g_free (self->accepted_text);
+      self->accepted_text = g_steal_pointer (&text);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPTED_STATUS]);
+    }
+  return TRUE;
+}
+
+/**
+ * tend_http_check_accepts_status:
+ *
+ * Returns: whether an answer with @status passes
+ */
+gboolean
+tend_http_check_accepts_status (TendHttpCheck *self,
+                                guint          status)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
+
+  for (guint i = 0; i < self->accepted->len; i++)
+    {
+      const StatusRange *range = &g_array_index (self->accepted, StatusRange, i);
+
+      if (status >= range->lo && status <= range->hi)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * tend_http_check_get_expect_body:
+ *
+ * Returns: (nullable): the text the body must contain, or %NULL when any body passes
+ */
+const char *
+tend_http_check_get_expect_body (TendHttpCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), NULL);
+  return self->expect_body;
+}
+
+/**
+ * tend_http_check_set_expect_body:
+ * @text: (nullable): text the body must contain, byte for byte; %NULL or "" for none
+ *
+ * Sets a text that the answer's body (its first %TEND_HTTP_CHECK_MAX_BODY bytes) must
+ * contain, or the check fails with a "protocol" failure. Refused while the method is
+ * HEAD, which gets no body.
+ */
+gboolean
+tend_http_check_set_expect_body (TendHttpCheck  *self,
+                                 const char     *text,
+                                 GError        **error)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+
+  if (text != NULL && self->method == SOUP_METHOD_HEAD)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "expect-body: a HEAD request gets no body to search; set the method to "
+                   "GET or POST first");
+      return FALSE;
+    }
+  if (text != NULL && strlen (text) > TEND_HTTP_CHECK_MAX_BODY)
+    {
+      g_autofree char *size = format_size (TEND_HTTP_CHECK_MAX_BODY);
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "expect-body: the text is longer than the %s of a body that a check reads",
+                   size);
+      return FALSE;
+    }
+
+  if (g_strcmp0 (self->expect_body, text) != 0)
+    {
+      g_free (self->expect_body);
+      self->expect_body = g_strdup (text);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPECT_BODY]);
+    }
+  return TRUE;
+}
+
+gboolean
+tend_http_check_get_verify_tls (TendHttpCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), TRUE);
+  return self->verify_tls;
+}
+
+/**
+ * tend_http_check_set_verify_tls:
+ *
+ * Whether an https certificate must be valid for the host and signed by an authority
+ * the system trusts (the default). Turned off, any certificate passes.
+ */
+void
+tend_http_check_set_verify_tls (TendHttpCheck *self,
+                                gboolean       verify_tls)
+{
+  g_return_if_fail (TEND_IS_HTTP_CHECK (self));
+
+  verify_tls = !!verify_tls;
+  if (self->verify_tls != verify_tls)
+    {
+      self->verify_tls = verify_tls;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFY_TLS]);
+    }
+}
+
+gboolean
+tend_http_check_get_follow_redirects (TendHttpCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), TRUE);
+  return self->follow_redirects;
+}
+
+/**
+ * tend_http_check_set_follow_redirects:
+ *
+ * Whether redirects (301, 302, 303, 307, 308 with a Location) are followed, up to
+ * %TEND_HTTP_CHECK_MAX_REDIRECTS (the default), or the redirect is itself the answer
+ * judged against the accepted status codes.
+ */
+void
+tend_http_check_set_follow_redirects (TendHttpCheck *self,
+                                      gboolean       follow_redirects)
+{
+  g_return_if_fail (TEND_IS_HTTP_CHECK (self));
+
+  follow_redirects = !!follow_redirects;
+  if (self->follow_redirects != follow_redirects)
+    {
+      self->follow_redirects = follow_redirects;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW_REDIRECTS]);
+    }
+}
+
+gint64
+tend_http_check_get_latency_threshold (TendHttpCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), 0);
+  return self->latency_threshold_usec;
+}
+
+/**
+ * tend_http_check_set_latency_threshold:
+ * @threshold_usec: µs; an answer slower than this is degraded (a warn verdict). 0 turns
+ *   it off.
+ */
+gboolean
+tend_http_check_set_latency_threshold (TendHttpCheck  *self,
+                                       gint64          threshold_usec,
+                                       GError        **error)
+{
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
+
+  if (threshold_usec < 0)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "latency-threshold: must not be negative (0 turns it off)");
+      return FALSE;
+    }
+  if (self->latency_threshold_usec != threshold_usec)
+    {
+      self->latency_threshold_usec = threshold_usec;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY_THRESHOLD]);
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_http_check_dispose (GObject *object)
+{
+  TendHttpCheck *self = TEND_HTTP_CHECK (object);
+
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (tend_http_check_parent_class)->dispose (object);
+}
+
+static void
+tend_http_check_finalize (GObject *object)
+{
+  TendHttpCheck *self = TEND_HTTP_CHECK (object);
+
+  g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->uri, g_uri_unref);
+  g_clear_pointer (&self->accepted, g_array_unref);
+  g_clear_pointer (&self->accepted_text, g_free);
+  g_clear_pointer (&self->expect_body, g_free);
+
+  G_OBJECT_CLASS (tend_http_check_parent_class)->finalize (object);
+}
+
+static void
+tend_http_check_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TendHttpCheck *self = TEND_HTTP_CHECK (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL: g_value_set_string (value, self->url); break;
+    case PROP_METHOD: g_value_set_string (value, self->method); break;
+    case PROP_ACCEPTED_STATUS: g_value_set_string (value, self->accepted_text); break;
+    case PROP_EXPECT_BODY: g_value_set_string (value, self->expect_body); break;
+    case PROP_VERIFY_TLS: g_value_set_boolean (value, self->verify_tls); break;
+    case PROP_FOLLOW_REDIRECTS: g_value_set_boolean (value, self->follow_redirects); break;
+    case PROP_LATENCY_THRESHOLD: g_value_set_int64 (value, self->latency_threshold_usec); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_http_check_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TendHttpCheck *self = TEND_HTTP_CHECK (object);
+
+  switch (prop_id)
+    {
+    case PROP_VERIFY_TLS:
+      tend_http_check_set_verify_tls (self, g_value_get_boolean (value));
+      break;
+    case PROP_FOLLOW_REDIRECTS:
+      tend_http_check_set_follow_redirects (self, g_value_get_boolean (value));
+      break;
+    case PROP_LATENCY_THRESHOLD:
+      /* The param spec keeps it at 0 or above. */
+      tend_http_check_set_latency_threshold (self, g_value_get_int64 (value), NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_http_check_class_init (TendHttpCheckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  TendCheckClass *check_class = TEND_CHECK_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = tend_http_check_dispose;
+  object_class->finalize = tend_http_check_finalize;
+  object_class->get_property = tend_http_check_get_property;
+  object_class->set_property = tend_http_check_set_property;
+
+  check_class->kind = "http";
+  check_class->probe_async = tend_http_check_probe_async;
+  check_class->probe_finish = tend_http_check_probe_finish;
+
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, "The http or https URL; see tend_http_check_new()",
+                         NULL, ro);
+  properties[PROP_METHOD] =
+    g_param_spec_string ("method", NULL, "GET, HEAD or POST; see "
+                         "tend_http_check_set_method()", "GET", ro);
+  properties[PROP_ACCEPTED_STATUS] =
+    g_param_spec_string ("accepted-status", NULL, "Status codes that pass, such as "
+                         "\"200-399\"; see tend_http_check_set_accepted_status()",
+                         TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS, ro);
+  properties[PROP_EXPECT_BODY] =
+    g_param_spec_string ("expect-body", NULL, "Text the body must contain; see "
+                         "tend_http_check_set_expect_body()", NULL, ro);
+  properties[PROP_VERIFY_TLS] =
+    g_param_spec_boolean ("verify-tls", NULL, "Whether an https certificate must be valid",
+                          TRUE, rw);
+  properties[PROP_FOLLOW_REDIRECTS] =
+    g_param_spec_boolean ("follow-redirects", NULL, "Whether redirects are followed",
+                          TRUE, rw);
+  properties[PROP_LATENCY_THRESHOLD] =
+    g_param_spec_int64 ("latency-threshold", NULL, "µs above which an answer is degraded; "
+                        "0 for never", 0, G_MAXINT64,
+                        TEND_HTTP_CHECK_DEFAULT_LATENCY_THRESHOLD, rw);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tend_http_check_init (TendHttpCheck *self)
+{
+  self->method = SOUP_METHOD_GET;
+  self->accepted = parse_accepted_status (TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS, NULL);
+  self->accepted_text = g_strdup (TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS);
+  self->verify_tls = TRUE;
+  self->follow_redirects = TRUE;
+  self->latency_threshold_usec = TEND_HTTP_CHECK_DEFAULT_LATENCY_THRESHOLD;
+}
