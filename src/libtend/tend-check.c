@@ -9,8 +9,12 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-check.h"
+#include "tend-check-private.h"
 #include "tend-duration.h"
 #include "tend-error.h"
+#include "tend-util-private.h"
+
+#include <string.h>
 
 #define MIN_INTERVAL_USEC TEND_USEC_PER_SEC
 
@@ -263,6 +267,76 @@ tend_check_run_finish (TendCheck     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Validation shared by the kinds                                                        */
+
+static gboolean
+host_char_is_valid (gunichar c)
+{
+  return g_unichar_isalnum (c) || c == '-' || c == '.' || c == '_';
+}
+
+/* For the kinds that connect to a host and port (tcp, redis ...): returns the host as
+ * it is connected to (an IPv6 address without its brackets), or %NULL with the field
+ * and the rule in @error. */
+char *
+tend_check_validate_host (const char  *host,
+                          GError     **error)
+{
+  gsize len;
+
+  if (host == NULL || *host == '\0')
+    {
+      g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                           "host: must not be empty");
+      return NULL;
+    }
+
+  len = strlen (host);
+  if (host[0] == '[' && len > 2 && host[len - 1] == ']')
+    {
+      g_autofree char *inner = g_strndup (host + 1, len - 2);
+
+      if (strchr (inner, ':') != NULL && g_hostname_is_ip_address (inner))
+        return g_steal_pointer (&inner);
+    }
+  else if (g_hostname_is_ip_address (host))
+    {
+      return g_strdup (host);
+    }
+  else if (g_utf8_validate (host, len, NULL) && len <= 253)
+    {
+      const char *p;
+
+      for (p = host; *p != '\0'; p = g_utf8_next_char (p))
+        if (!host_char_is_valid (g_utf8_get_char (p)))
+          break;
+      if (*p == '\0' && host[0] != '.' && host[0] != '-')
+        return g_strdup (host);
+    }
+
+  {
+    g_autofree char *quoted = tend_quote_for_message (host, -1);
+
+    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                 "host: %s is not a host name or an IP address", quoted);
+  }
+  return NULL;
+}
+
+gboolean
+tend_check_validate_port (guint    port,
+                          GError **error)
+{
+  if (port < 1 || port > 65535)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "port: %u is outside 1..65535", port);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -20,6 +20,7 @@
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-tcp-check.h"
+#include "tend-check-private.h"
 #include "tend-util-private.h"
 
 /* How many characters of an unexpected answer a message quotes. */
@@ -51,72 +52,6 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------------------------ */
 /* Validation                                                                            */
 
-static gboolean
-host_char_is_valid (gunichar c)
-{
-  return g_unichar_isalnum (c) || c == '-' || c == '.' || c == '_';
-}
-
-/* Returns the host as it is connected to (an IPv6 address without its brackets), or
- * %NULL with the field and the rule in @error. */
-static char *
-validate_host (const char  *host,
-               GError     **error)
-{
-  gsize len;
-
-  if (host == NULL || *host == '\0')
-    {
-      g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                           "host: must not be empty");
-      return NULL;
-    }
-
-  len = strlen (host);
-  if (host[0] == '[' && len > 2 && host[len - 1] == ']')
-    {
-      g_autofree char *inner = g_strndup (host + 1, len - 2);
-
-      if (strchr (inner, ':') != NULL && g_hostname_is_ip_address (inner))
-        return g_steal_pointer (&inner);
-    }
-  else if (g_hostname_is_ip_address (host))
-    {
-      return g_strdup (host);
-    }
-  else if (g_utf8_validate (host, len, NULL) && len <= 253)
-    {
-      const char *p;
-
-      for (p = host; *p != '\0'; p = g_utf8_next_char (p))
-        if (!host_char_is_valid (g_utf8_get_char (p)))
-          break;
-      if (*p == '\0' && host[0] != '.' && host[0] != '-')
-        return g_strdup (host);
-    }
-
-  {
-    g_autofree char *quoted = tend_quote_for_message (host, -1);
-
-    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                 "host: %s is not a host name or an IP address", quoted);
-  }
-  return NULL;
-}
-
-static gboolean
-validate_port (guint    port,
-               GError **error)
-{
-  if (port < 1 || port > 65535)
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "port: %u is outside 1..65535", port);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * tend_tcp_check_new:
  * @name: the check's name
@@ -141,10 +76,10 @@ tend_tcp_check_new (const char  *name,
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  checked_host = validate_host (host, error);
+  checked_host = tend_check_validate_host (host, error);
   if (checked_host == NULL)
     return NULL;
-  if (!validate_port (port, error))
+  if (!tend_check_validate_port (port, error))
     return NULL;
 
   return g_object_new (TEND_TYPE_TCP_CHECK,

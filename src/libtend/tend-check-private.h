@@ -1,0 +1,16 @@
+/* tend-check-private.h — what check kinds share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tend-check.h"
+
+G_BEGIN_DECLS
+
+char     *tend_check_validate_host (const char  *host,
+                                    GError     **error);
+gboolean  tend_check_validate_port (guint        port,
+                                    GError     **error);
+
+G_END_DECLS
