@@ -17,6 +17,8 @@
 #include "tend-inventory.h"
 #include "tend-journal.h"
 #include "tend-redis-check.h"
+#include "tend-resources-check.h"
+#include "tend-unit-check.h"
 #include "tend-service.h"
 #include "tend-store.h"
 #include "tend-tcp-check.h"

@@ -1,0 +1,414 @@
+/* tend-unit-check.c — a check of a systemd unit's state, told live by the host
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A run reads the unit afresh (tend_host_load_service_async()) and judges its active
+ * state: active or reloading passes; activating or deactivating is pending — an unknown
+ * verdict, not a failure; failed, inactive or not found fails with "state". For a
+ * failed unit the message gives systemd's Result ("failed (exit-code)"), read with one
+ * more call only in that case.
+ *
+ * Between runs the check listens to the service's active-state, which the host keeps
+ * up to date from systemd's PropertiesChanged signals (no polling), and emits
+ * TendUnitCheck::changed when it moves, so a monitor can run the check at once.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-error.h"
+#include "tend-unit-check.h"
+#include "tend-unit-name.h"
+#include "tend-util-private.h"
+
+struct _TendUnitCheck
+{
+  TendCheck parent_instance;
+
+  TendHost *host;                   /* (owned) */
+  char *unit;                       /* (owned) */
+  TendService *service;             /* (owned) (nullable) until the first run */
+  gulong state_handler;
+  const char *last_state;           /* (interned) (nullable) the state last seen */
+};
+
+G_DEFINE_FINAL_TYPE (TendUnitCheck, tend_unit_check, TEND_TYPE_CHECK)
+
+enum {
+  PROP_0,
+  PROP_HOST,
+  PROP_UNIT,
+  PROP_SERVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/**
+ * tend_unit_check_new:
+ * @name: the check's name
+ * @host: the host the unit lives on
+ * @unit: a unit name ("web.service"), not a template
+ * @error: where to say what is wrong with @unit
+ *
+ * Returns: (transfer full) (nullable): the check, or %NULL with
+ *   %TEND_ERROR_INVALID_ARGUMENT naming the field ("unit: ...")
+ */
+TendCheck *
+tend_unit_check_new (const char  *name,
+                     TendHost    *host,
+                     const char  *unit,
+                     GError     **error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (TEND_IS_HOST (host), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (unit == NULL || *unit == '\0')
+    {
+      g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                           "unit: must not be empty");
+      return NULL;
+    }
+  if (!tend_unit_name_validate (unit, error))
+    {
+      g_prefix_error (error, "unit: ");
+      return NULL;
+    }
+  if (tend_unit_name_is_template (unit))
+    {
+      g_autofree char *quoted = tend_quote_for_message (unit, -1);
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "unit: %s is a template; name one of its instances", quoted);
+      return NULL;
+    }
+
+  return g_object_new (TEND_TYPE_UNIT_CHECK,
+                       "name", name,
+                       "host", host,
+                       "unit", unit,
+                       NULL);
+}
+
+TendHost *
+tend_unit_check_get_host (TendUnitCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_UNIT_CHECK (self), NULL);
+  return self->host;
+}
+
+const char *
+tend_unit_check_get_unit (TendUnitCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_UNIT_CHECK (self), NULL);
+  return self->unit;
+}
+
+/**
+ * tend_unit_check_get_service:
+ *
+ * Returns: (transfer none) (nullable): the service watched, from the host's list;
+ *   %NULL until the first run has loaded it
+ */
+TendService *
+tend_unit_check_get_service (TendUnitCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_UNIT_CHECK (self), NULL);
+  return self->service;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Watching                                                                              */
+
+static void
+on_active_state (TendService   *service,
+                 GParamSpec    *pspec,
+                 TendUnitCheck *self)
+{
+  const char *state = g_intern_string (tend_service_get_active_state (service));
+
+  if (state == self->last_state)
+    return;
+  g_debug ("unit check %s: %s went from %s to %s", tend_check_get_name (TEND_CHECK (self)),
+           self->unit, self->last_state ? self->last_state : "(unknown)",
+           state ? state : "(unknown)");
+  self->last_state = state;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+unwatch (TendUnitCheck *self)
+{
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->state_handler, self->service);
+  g_clear_object (&self->service);
+}
+
+/* Follows @service from now on; the host may hand out a new object for the unit after
+ * it was unloaded, and then the new one is followed. */
+static void
+watch (TendUnitCheck *self,
+       TendService   *service)
+{
+  self->last_state = g_intern_string (tend_service_get_active_state (service));
+  if (self->service == service)
+    return;
+
+  unwatch (self);
+  self->service = g_object_ref (service);
+  self->state_handler = g_signal_connect (service, "notify::active-state",
+                                          G_CALLBACK (on_active_state), self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE]);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Probe                                                                                 */
+
+static TendCheckVerdict *
+state_verdict (TendService *service,
+               const char  *result)
+{
+  const char *load = tend_service_get_load_state (service);
+  const char *active = tend_service_get_active_state (service);
+  const char *sub = tend_service_get_sub_state (service);
+  const char *detail;
+
+  if (g_strcmp0 (load, "not-found") == 0)
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE,
+                                   TEND_CHECK_LATENCY_ELAPSED, "not-found");
+  if (load != NULL && !g_str_equal (load, "loaded") && g_strcmp0 (active, "active") != 0)
+    /* bad-setting, error, masked: the unit cannot run. */
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE,
+                                   TEND_CHECK_LATENCY_ELAPSED, "%s", load);
+
+  if (active == NULL)
+    return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER,
+                                   TEND_CHECK_LATENCY_ELAPSED, "no active state reported");
+
+  detail = sub != NULL ? sub : "?";
+  if (g_str_equal (active, "failed") && result != NULL && *result != '\0' &&
+      !g_str_equal (result, "success"))
+    detail = result;
+
+  if (g_str_equal (active, "active") || g_str_equal (active, "reloading"))
+    return tend_check_verdict_new (TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE,
+                                   TEND_CHECK_LATENCY_ELAPSED, "%s (%s)", active, detail);
+  if (g_str_equal (active, "activating") || g_str_equal (active, "deactivating"))
+    /* Pending, not a failure. */
+    return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_NONE,
+                                   TEND_CHECK_LATENCY_ELAPSED, "%s (%s)", active, detail);
+  if (g_str_equal (active, "failed") || g_str_equal (active, "inactive"))
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE,
+                                   TEND_CHECK_LATENCY_ELAPSED, "%s (%s)", active, detail);
+
+  /* A state this version does not know ("maintenance", "refreshing"). */
+  return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_NONE,
+                                 TEND_CHECK_LATENCY_ELAPSED, "%s (%s)", active, detail);
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendService *service = g_task_get_task_data (task);
+  g_autoptr(GVariant) unit = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *unit_result = NULL;
+
+  unit = tend_backend_get_unit_finish (TEND_BACKEND (object), result, &error);
+  if (unit == NULL && g_task_return_error_if_cancelled (task))
+    return;
+  if (unit != NULL)
+    g_variant_lookup (unit, "Result", "&s", &unit_result);
+  else
+    g_debug ("reading the Result of %s failed: %s", tend_service_get_name (service),
+             error->message);
+
+  g_task_return_pointer (task, state_verdict (service, unit_result),
+                         (GDestroyNotify) tend_check_verdict_free);
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendUnitCheck *self = g_task_get_source_object (task);
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
+  if (service == NULL)
+    {
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
+        {
+          /* systemd has no such unit: a verdict on the service, not a broken check. */
+          g_task_return_pointer (task,
+                                 tend_check_verdict_new (TEND_RESULT_FAIL,
+                                                         TEND_CHECK_FAILURE_STATE,
+                                                         TEND_CHECK_LATENCY_ELAPSED,
+                                                         "not-found"),
+                                 (GDestroyNotify) tend_check_verdict_free);
+          return;
+        }
+      g_task_return_pointer (task,
+                             tend_check_verdict_new (TEND_RESULT_UNKNOWN,
+                                                     TEND_CHECK_FAILURE_OTHER, -1,
+                                                     "could not read %s: %s", self->unit,
+                                                     error->message),
+                             (GDestroyNotify) tend_check_verdict_free);
+      return;
+    }
+
+  watch (self, service);
+
+  if (g_strcmp0 (tend_service_get_active_state (service), "failed") == 0)
+    {
+      /* TendService does not keep the Result: one more read, for the message. */
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_task_set_task_data (task, g_steal_pointer (&service), g_object_unref);
+      tend_backend_get_unit_async (tend_host_get_backend (self->host), self->unit, cancellable,
+                                   result_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_pointer (task, state_verdict (service, NULL),
+                         (GDestroyNotify) tend_check_verdict_free);
+}
+
+static void
+tend_unit_check_probe_async (TendCheck           *check,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  TendUnitCheck *self = TEND_UNIT_CHECK (check);
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_unit_check_probe_async);
+  tend_host_load_service_async (self->host, self->unit, cancellable, load_cb, task);
+}
+
+static TendCheckVerdict *
+tend_unit_check_probe_finish (TendCheck     *check,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, check), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_unit_check_dispose (GObject *object)
+{
+  TendUnitCheck *self = TEND_UNIT_CHECK (object);
+
+  unwatch (self);
+  g_clear_object (&self->host);
+
+  G_OBJECT_CLASS (tend_unit_check_parent_class)->dispose (object);
+}
+
+static void
+tend_unit_check_finalize (GObject *object)
+{
+  TendUnitCheck *self = TEND_UNIT_CHECK (object);
+
+  g_clear_pointer (&self->unit, g_free);
+
+  G_OBJECT_CLASS (tend_unit_check_parent_class)->finalize (object);
+}
+
+static void
+tend_unit_check_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TendUnitCheck *self = TEND_UNIT_CHECK (object);
+
+  switch (prop_id)
+    {
+    case PROP_HOST: g_value_set_object (value, self->host); break;
+    case PROP_UNIT: g_value_set_string (value, self->unit); break;
+    case PROP_SERVICE: g_value_set_object (value, self->service); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_unit_check_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TendUnitCheck *self = TEND_UNIT_CHECK (object);
+
+  switch (prop_id)
+    {
+    case PROP_HOST: self->host = g_value_dup_object (value); break;
+    case PROP_UNIT: self->unit = g_value_dup_string (value); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_unit_check_class_init (TendUnitCheckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  TendCheckClass *check_class = TEND_CHECK_CLASS (klass);
+
+  object_class->dispose = tend_unit_check_dispose;
+  object_class->finalize = tend_unit_check_finalize;
+  object_class->get_property = tend_unit_check_get_property;
+  object_class->set_property = tend_unit_check_set_property;
+
+  check_class->kind = "unit";
+  check_class->probe_async = tend_unit_check_probe_async;
+  check_class->probe_finish = tend_unit_check_probe_finish;
+
+  properties[PROP_HOST] =
+    g_param_spec_object ("host", NULL, "The host the unit lives on", TEND_TYPE_HOST,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNIT] =
+    g_param_spec_string ("unit", NULL, "The unit's name", NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVICE] =
+    g_param_spec_object ("service", NULL, "The service watched, once a run loaded it",
+                         TEND_TYPE_SERVICE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TendUnitCheck::changed:
+   *
+   * The unit's active state changed since it was last seen, as the host learnt from
+   * systemd's signals; a monitor runs the check at once rather than at its next tick.
+   */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tend_unit_check_init (TendUnitCheck *self)
+{
+}

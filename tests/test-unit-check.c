@@ -1,0 +1,555 @@
+/* test-unit-check.c — the unit and resources checks against a real systemd
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs inside tests/sandbox/tend-sandbox: a systemd user manager and journald in a
+ * private mount namespace, with the units of tests/units installed. Every wait here
+ * is for an event (a job's end, a property notification, a signal) with a deadline;
+ * the deadline only turns a hang into a failure.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "tend.h"
+
+#define DEADLINE_MSEC 15000
+
+typedef struct
+{
+  TendHost *host;
+} Fixture;
+
+/* ------------------------------------------------------------------------------------ */
+/* Helpers                                                                               */
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  gboolean *passed = user_data;
+
+  *passed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @condition holds or the deadline passes. */
+static gboolean
+wait_until (gboolean (*condition) (gpointer),
+            gpointer   data)
+{
+  gboolean passed = FALSE;
+  guint id = g_timeout_add (DEADLINE_MSEC, deadline_passed, &passed);
+
+  while (!condition (data) && !passed)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!passed)
+    g_source_remove (id);
+  return condition (data);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  g_assert_true (wait_until (result_arrived, result));
+  return *result;
+}
+
+static void
+run_action (TendHost       *host,
+            const char     *unit,
+            TendUnitAction  action)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+
+  tend_host_run_action_async (host, unit, action, NULL, store_result, &result);
+  outcome = tend_host_run_action_finish (host, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (outcome);
+}
+
+static TendService *
+load_service (TendHost   *host,
+              const char *unit)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TendService *service;
+
+  tend_host_load_service_async (host, unit, NULL, store_result, &result);
+  service = tend_host_load_service_finish (host, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  return service;
+}
+
+static TendCheckVerdict *
+run_check (TendCheck *check)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TendCheckVerdict *verdict;
+
+  tend_check_run_async (check, NULL, store_result, &result);
+  verdict = tend_check_run_finish (check, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (verdict);
+  g_test_message ("%s check %s: %s", tend_check_get_kind (check), tend_check_get_name (check),
+                  verdict->message);
+  return verdict;
+}
+
+static void
+assert_verdict (const TendCheckVerdict *verdict,
+                TendResultStatus        status,
+                TendCheckFailure        failure,
+                const char             *message)
+{
+  g_assert_cmpint (verdict->status, ==, status);
+  g_assert_cmpstr (tend_check_failure_to_string (verdict->failure), ==,
+                   tend_check_failure_to_string (failure));
+  if (message != NULL)
+    g_assert_cmpstr (verdict->message, ==, message);
+}
+
+/* Waits for @service's active-state to read @state, as notifications tell it. */
+typedef struct
+{
+  TendService *service;
+  const char *want;
+} StateWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  StateWait *wait = data;
+
+  return g_strcmp0 (tend_service_get_active_state (wait->service), wait->want) == 0;
+}
+
+static gboolean
+wait_for_state (TendService *service,
+                const char  *state)
+{
+  StateWait wait = { service, state };
+
+  return wait_until (state_reached, &wait);
+}
+
+static TendCheck *
+new_unit_check (Fixture    *fixture,
+                const char *unit)
+{
+  g_autoptr(GError) error = NULL;
+  TendCheck *check = tend_unit_check_new ("state", fixture->host, unit, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (TEND_IS_UNIT_CHECK (check));
+  g_assert_cmpstr (tend_check_get_kind (check), ==, "unit");
+  return check;
+}
+
+static TendCheck *
+new_resources_check (Fixture    *fixture,
+                     const char *unit)
+{
+  g_autoptr(GError) error = NULL;
+  TendCheck *check = tend_resources_check_new ("resources", fixture->host, unit, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (TEND_IS_RESOURCES_CHECK (check));
+  g_assert_cmpstr (tend_check_get_kind (check), ==, "resources");
+  return check;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  tend_host_connect_async (fixture->host, NULL, store_result, &result);
+  g_assert_true (tend_host_connect_finish (fixture->host, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->host);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Unit check                                                                            */
+
+static void
+test_unit_bad_names (void)
+{
+  g_autoptr(TendHost) host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  g_autoptr(GError) error = NULL;
+  TendCheck *check;
+
+  check = tend_unit_check_new ("state", host, "", &error);
+  g_assert_null (check);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "unit: must not be empty");
+  g_clear_error (&error);
+
+  check = tend_unit_check_new ("state", host, "no spaces.service", &error);
+  g_assert_null (check);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_str_has_prefix (error->message, "unit: \"no spaces.service\" is not a valid unit name: "));
+  g_clear_error (&error);
+
+  check = tend_unit_check_new ("state", host, "getty@.service", &error);
+  g_assert_null (check);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==,
+                   "unit: \"getty@.service\" is a template; name one of its instances");
+  g_clear_error (&error);
+
+  check = tend_resources_check_new ("resources", host, "", &error);
+  g_assert_null (check);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "unit: must not be empty");
+}
+
+static void
+test_unit_active (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *unit = "tend-test-sleeper.service";
+  g_autoptr(TendCheck) check = new_unit_check (fixture, unit);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  TendService *service;
+
+  g_assert_null (tend_unit_check_get_service (TEND_UNIT_CHECK (check)));
+  g_assert_cmpstr (tend_unit_check_get_unit (TEND_UNIT_CHECK (check)), ==, unit);
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_START);
+
+  verdict = run_check (check);
+  assert_verdict (verdict, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "active (running)");
+  g_assert_cmpint (verdict->latency_usec, >=, 0);
+
+  /* The service watched is the host's own. */
+  service = tend_unit_check_get_service (TEND_UNIT_CHECK (check));
+  g_assert_nonnull (service);
+  g_assert_true (service == tend_host_lookup_service (fixture->host, unit));
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP);
+}
+
+static void
+test_unit_failed (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *unit = "tend-test-fails.service";
+  g_autoptr(TendCheck) check = new_unit_check (fixture, unit);
+  g_autoptr(TendService) service = load_service (fixture->host, unit);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_START);
+  g_assert_true (wait_for_state (service, "failed"));
+
+  verdict = run_check (check);
+  assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "failed (exit-code)");
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_RESET_FAILED);
+}
+
+static void
+test_unit_inactive (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TendCheck) check = new_unit_check (fixture, "tend-test-reloadable.service");
+  g_autoptr(TendCheckVerdict) verdict = run_check (check);
+
+  assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "inactive (dead)");
+}
+
+static void
+test_unit_not_found (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(TendCheck) check = new_unit_check (fixture, "tend-test-no-such-unit.service");
+  g_autoptr(TendCheckVerdict) verdict = run_check (check);
+
+  assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "not-found");
+}
+
+static void
+test_unit_activating (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *unit = "tend-test-slow.service";
+  g_autoptr(TendCheck) check = new_unit_check (fixture, unit);
+  g_autoptr(TendService) service = load_service (fixture->host, unit);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autoptr(TendCheckVerdict) later = NULL;
+  g_autoptr(GAsyncResult) start = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+
+  /* The start job takes 2 s (ExecStartPre=sleep 2): check while it runs. */
+  tend_host_run_action_async (fixture->host, unit, TEND_UNIT_ACTION_START, NULL,
+                              store_result, &start);
+  g_assert_true (wait_for_state (service, "activating"));
+
+  verdict = run_check (check);
+  assert_verdict (verdict, TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_NONE,
+                  "activating (start-pre)");
+
+  outcome = tend_host_run_action_finish (fixture->host, wait_for_result (&start), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+  later = run_check (check);
+  assert_verdict (later, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "active (running)");
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP);
+}
+
+static void
+count_changed (TendUnitCheck *check,
+               guint         *n_changed)
+{
+  (*n_changed)++;
+}
+
+static gboolean
+changed_seen (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+static void
+test_unit_changed_signal (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *unit = "tend-test-sleeper.service";
+  g_autoptr(TendCheck) check = new_unit_check (fixture, unit);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autoptr(TendCheckVerdict) after = NULL;
+  g_autoptr(GAsyncResult) stop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  guint n_changed = 0;
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_START);
+  verdict = run_check (check);
+  assert_verdict (verdict, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "active (running)");
+  g_signal_connect (check, "changed", G_CALLBACK (count_changed), &n_changed);
+  g_assert_cmpuint (n_changed, ==, 0);
+
+  /* Stopped by someone else: the check hears of it from systemd, without a run. */
+  tend_host_run_action_async (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL,
+                              store_result, &stop);
+  g_assert_true (wait_until (changed_seen, &n_changed));
+  g_assert_cmpstr (tend_service_get_active_state (tend_unit_check_get_service (TEND_UNIT_CHECK (check))),
+                   !=, "active");
+
+  outcome = tend_host_run_action_finish (fixture->host, wait_for_result (&stop), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "done");
+
+  after = run_check (check);
+  assert_verdict (after, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "inactive (dead)");
+  g_signal_handlers_disconnect_by_data (check, &n_changed);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Resources check                                                                       */
+
+static void
+test_resources_memory_critical (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const char *unit = "tend-test-sleeper.service";
+  g_autoptr(TendCheck) check = new_resources_check (fixture, unit);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendService) service = NULL;
+  const char *source;
+  g_autofree char *expected = NULL;
+  g_autofree char *critical_shown = NULL;
+
+  g_assert_true (tend_resources_check_set_memory_thresholds (TEND_RESOURCES_CHECK (check),
+                                                             0, 1024, &error));
+  g_assert_no_error (error);
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_START);
+
+  verdict = run_check (check);
+  assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_THRESHOLD, NULL);
+
+  service = load_service (fixture->host, unit);
+  source = tend_service_get_memory_source (service) == TEND_MEMORY_SOURCE_CGROUP
+           ? "cgroup" : "process RSS";
+  /* On cgroup v1 systemd has no MemoryCurrent: the figure is the processes' RSS. */
+  g_assert_cmpint (tend_service_get_memory_source (service), !=, TEND_MEMORY_SOURCE_NONE);
+  g_assert_true (g_str_has_prefix (verdict->message, "memory "));
+  critical_shown = g_format_size (1024);
+  expected = g_strdup_printf ("(%s) above critical %s, ", source, critical_shown);
+  g_assert_nonnull (strstr (verdict->message, expected));
+  /* The first run has no CPU figure to compare with, or systemd has none at all. */
+  g_assert_true (strstr (verdict->message, "CPU measured from the next run") != NULL ||
+                 strstr (verdict->message, "CPU unknown") != NULL);
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP);
+}
+
+static void
+test_resources_generous (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *unit = "tend-test-sleeper.service";
+  g_autoptr(TendCheck) check = new_resources_check (fixture, unit);
+  TendResourcesCheck *resources = TEND_RESOURCES_CHECK (check);
+  g_autoptr(TendCheckVerdict) first = NULL;
+  g_autoptr(TendCheckVerdict) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tend_resources_check_set_memory_thresholds (resources, 512 * 1024 * 1024,
+                                                             1024 * 1024 * 1024, &error));
+  g_assert_true (tend_resources_check_set_cpu_thresholds (resources, 80, 95, &error));
+  g_assert_true (tend_resources_check_set_tasks_thresholds (resources, 100, 1000, &error));
+  g_assert_no_error (error);
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_START);
+
+  first = run_check (check);
+  assert_verdict (first, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, NULL);
+  g_assert_true (g_str_has_prefix (first->message, "memory "));
+  g_assert_null (strstr (first->message, "above"));
+
+  /* The second run has a CPU figure where systemd reports CPU time at all. */
+  second = run_check (check);
+  assert_verdict (second, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, NULL);
+  g_assert_true (strstr (second->message, ", CPU unknown, ") != NULL ||
+                 (strstr (second->message, ", CPU ") != NULL &&
+                  strstr (second->message, "%, ") != NULL));
+  g_assert_null (strstr (second->message, "next run"));
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP);
+}
+
+static void
+test_resources_not_running (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(TendCheck) check = new_resources_check (fixture, "tend-test-reloadable.service");
+  g_autoptr(TendCheckVerdict) verdict = run_check (check);
+
+  assert_verdict (verdict, TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_NONE,
+                  "not running (inactive): no figures");
+}
+
+static void
+test_resources_bad_thresholds (void)
+{
+  g_autoptr(TendHost) host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendCheck) check = tend_resources_check_new ("resources", host,
+                                                         "tend-test-sleeper.service", &error);
+  TendResourcesCheck *resources = TEND_RESOURCES_CHECK (check);
+  guint64 warn, critical;
+  double cpu_warn, cpu_critical;
+
+  g_assert_no_error (error);
+  g_assert_true (tend_resources_check_set_memory_thresholds (resources, 100, 200, &error));
+  g_assert_true (tend_resources_check_set_cpu_thresholds (resources, 50, 90, &error));
+  g_assert_true (tend_resources_check_set_tasks_thresholds (resources, 10, 20, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (tend_resources_check_set_memory_thresholds (resources, 2000, 1000, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==,
+                   "memory-warn: 2000 bytes must be below memory-critical (1000 bytes)");
+  g_clear_error (&error);
+
+  g_assert_false (tend_resources_check_set_memory_thresholds (resources, 1000, 1000, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "memory-warn: 1000 bytes must be below memory-critical (1000 bytes)");
+  g_clear_error (&error);
+
+  g_assert_false (tend_resources_check_set_cpu_thresholds (resources, 90, 80, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "cpu-warn: 90% must be below cpu-critical (80%)");
+  g_clear_error (&error);
+
+  g_assert_false (tend_resources_check_set_cpu_thresholds (resources, -5, 80, &error));
+  g_assert_cmpstr (error->message, ==, "cpu-warn: -5 is not a percentage above 0 (0 for none)");
+  g_clear_error (&error);
+
+  g_assert_false (tend_resources_check_set_cpu_thresholds (resources, 50, NAN, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "cpu-critical: nan is not a percentage above 0 (0 for none)");
+  g_clear_error (&error);
+
+  g_assert_false (tend_resources_check_set_tasks_thresholds (resources, 50, 20, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "tasks-warn: 50 must be below tasks-critical (20)");
+  g_clear_error (&error);
+
+  /* Refused thresholds change nothing. */
+  tend_resources_check_get_memory_thresholds (resources, &warn, &critical);
+  g_assert_cmpuint (warn, ==, 100);
+  g_assert_cmpuint (critical, ==, 200);
+  tend_resources_check_get_cpu_thresholds (resources, &cpu_warn, &cpu_critical);
+  g_assert_cmpfloat (cpu_warn, ==, 50);
+  g_assert_cmpfloat (cpu_critical, ==, 90);
+  tend_resources_check_get_tasks_thresholds (resources, &warn, &critical);
+  g_assert_cmpuint (warn, ==, 10);
+  g_assert_cmpuint (critical, ==, 20);
+
+  /* 0 is no threshold, on either side. */
+  g_assert_true (tend_resources_check_set_memory_thresholds (resources, 5000, 0, &error));
+  g_assert_true (tend_resources_check_set_cpu_thresholds (resources, 0, 0, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("TEND_SANDBOX") == NULL)
+    {
+      g_print ("1..0 # SKIP needs the systemd sandbox: run through tests/sandbox/tend-sandbox\n");
+      return 0;  /* TAP says "skipped"; meson reads exit 77 of a TAP test as an error */
+    }
+
+#define ADD(path, func) \
+  g_test_add ("/unit-check/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add_func ("/unit-check/bad-names", test_unit_bad_names);
+  ADD ("active", test_unit_active);
+  ADD ("failed", test_unit_failed);
+  ADD ("inactive", test_unit_inactive);
+  ADD ("not-found", test_unit_not_found);
+  ADD ("activating", test_unit_activating);
+  ADD ("changed-signal", test_unit_changed_signal);
+  ADD ("resources/memory-critical", test_resources_memory_critical);
+  ADD ("resources/generous", test_resources_generous);
+  ADD ("resources/not-running", test_resources_not_running);
+  g_test_add_func ("/unit-check/resources/bad-thresholds", test_resources_bad_thresholds);
+#undef ADD
+
+  return g_test_run ();
+}
