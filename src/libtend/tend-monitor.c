@@ -1,0 +1,852 @@
+/* tend-monitor.c — runs checks on timers on the GLib main loop
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One timer per check, on the default main context. A check's first run comes after a
+ * jitter drawn uniformly from [0, interval), so checks added together spread out; each
+ * next run is scheduled one interval after the previous one ended, so the runs of one
+ * check never overlap. A check that is due while max-concurrent runs are in flight waits
+ * in a FIFO and starts as soon as another run ends.
+ *
+ * Each verdict goes to the store (tend_store_add_result() only queues it), to the layer
+ * of its service's TendHealth, and out as "check-completed"; "health-changed" follows
+ * when the service's overall status changes, after "check-completed" of the run that
+ * changed it. Times are realtime µs, the store's clock.
+ *
+ * A run the monitor gives up (stop, remove) is cancelled and forgotten at once: it no
+ * longer counts in n-running, and its verdict, should it still arrive, is dropped.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-monitor.h"
+
+typedef struct
+{
+  TendMonitor *monitor;        /* (unowned) (nullable) NULL once it left the monitor */
+  TendCheck *check;            /* (owned) */
+  TendCheckState *layer;       /* (owned) its layer in the service's health */
+  gint64 service_id;
+  gint64 check_id;
+  guint timer_id;              /* the next run, 0 when none is scheduled */
+  gboolean waiting;            /* in the monitor's queue */
+  GCancellable *cancellable;   /* (owned) (nullable) the run in flight */
+  gulong enabled_handler;
+} Entry;
+
+typedef struct
+{
+  Entry *entry;                /* (owned) a reference */
+  GCancellable *cancellable;   /* (owned) this run's */
+} Run;
+
+typedef struct
+{
+  gint64 service_id;
+  TendMonitor *monitor;        /* (unowned) */
+  TendHealth *health;          /* (owned) */
+  TendHealthStatus last;       /* the status last announced */
+  gulong handler;
+} ServiceHealth;
+
+struct _TendMonitor
+{
+  GObject parent_instance;
+
+  TendStore *store;            /* (owned) (nullable) */
+  GPtrArray *entries;          /* (owned) Entry references, in the order added */
+  GHashTable *by_check;        /* (owned) TendCheck* → Entry* (unowned) */
+  GHashTable *healths;         /* (owned) gint64* → ServiceHealth* (owned) */
+  GQueue waiting;              /* Entry* (unowned): due, waiting for a free slot */
+  GRand *rand;                 /* (owned) the jitter */
+
+  guint max_concurrent;
+  guint n_running;
+  guint64 n_completed;
+  gboolean running;
+};
+
+G_DEFINE_FINAL_TYPE (TendMonitor, tend_monitor, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_MAX_CONCURRENT,
+  PROP_RUNNING,
+  PROP_N_RUNNING,
+  PROP_N_WAITING,
+  PROP_N_COMPLETED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_CHECK_COMPLETED,
+  SIGNAL_HEALTH_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void start_run (TendMonitor *self, Entry *entry);
+
+/* ------------------------------------------------------------------------------------ */
+/* Entries                                                                               */
+
+static void
+entry_clear (gpointer data)
+{
+  Entry *entry = data;
+
+  g_assert (entry->monitor == NULL);
+  g_assert (entry->timer_id == 0);
+  g_assert (entry->cancellable == NULL);
+  g_clear_object (&entry->layer);
+  g_clear_object (&entry->check);
+}
+
+static Entry *
+entry_ref (Entry *entry)
+{
+  return g_rc_box_acquire (entry);
+}
+
+static void
+entry_unref (gpointer entry)
+{
+  g_rc_box_release_full (entry, entry_clear);
+}
+
+static void
+run_free (Run *run)
+{
+  entry_unref (run->entry);
+  g_object_unref (run->cancellable);
+  g_free (run);
+}
+
+static void
+notify_counts (TendMonitor *self,
+               guint        old_running,
+               guint        old_waiting)
+{
+  if (self->n_running != old_running)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RUNNING]);
+  if (self->waiting.length != old_waiting)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
+}
+
+/* Starts what waits, in order, while there are free slots. */
+static void
+drain_queue (TendMonitor *self)
+{
+  while (self->n_running < self->max_concurrent && self->waiting.length > 0)
+    {
+      Entry *entry = g_queue_pop_head (&self->waiting);
+
+      entry->waiting = FALSE;
+      start_run (self, entry);
+    }
+}
+
+/* Gives up what @entry has scheduled, queued or in flight. */
+static void
+entry_cancel (TendMonitor *self,
+              Entry       *entry)
+{
+  g_clear_handle_id (&entry->timer_id, g_source_remove);
+
+  if (entry->waiting)
+    {
+      g_queue_remove (&self->waiting, entry);
+      entry->waiting = FALSE;
+    }
+
+  if (entry->cancellable != NULL)
+    {
+      g_cancellable_cancel (entry->cancellable);
+      g_clear_object (&entry->cancellable);
+      g_assert (self->n_running > 0);
+      self->n_running--;
+    }
+}
+
+/* Runs @entry now, or queues it when max-concurrent runs are in flight; nothing when it
+ * is in flight or queued already, or disabled. */
+static gboolean
+make_due (TendMonitor *self,
+          Entry       *entry)
+{
+  guint old_running = self->n_running;
+  guint old_waiting = self->waiting.length;
+
+  if (entry->cancellable != NULL || entry->waiting || !tend_check_get_enabled (entry->check))
+    return FALSE;
+
+  g_clear_handle_id (&entry->timer_id, g_source_remove);
+
+  if (self->n_running < self->max_concurrent && self->waiting.length == 0)
+    {
+      start_run (self, entry);
+    }
+  else
+    {
+      g_debug ("monitor: check '%s' waits for a free slot (%u running)",
+               tend_check_get_name (entry->check), self->n_running);
+      g_queue_push_tail (&self->waiting, entry);
+      entry->waiting = TRUE;
+    }
+
+  notify_counts (self, old_running, old_waiting);
+  return TRUE;
+}
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  Entry *entry = user_data;
+
+  entry->timer_id = 0;
+  g_assert (entry->monitor != NULL);
+  make_due (entry->monitor, entry);
+  return G_SOURCE_REMOVE;
+}
+
+/* The next run of @entry in @delay_usec, if the monitor runs and the check is enabled. */
+static void
+schedule (TendMonitor *self,
+          Entry       *entry,
+          gint64       delay_usec)
+{
+  guint msec;
+
+  g_clear_handle_id (&entry->timer_id, g_source_remove);
+
+  if (!self->running || !tend_check_get_enabled (entry->check))
+    return;
+
+  /* Rounded up: never sooner than asked. */
+  msec = (guint) MIN ((MAX (delay_usec, 0) + 999) / 1000, (gint64) G_MAXUINT);
+  entry->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, msec, timer_cb, entry, NULL);
+}
+
+/* The first run: after a jitter uniform in [0, interval). */
+static void
+schedule_first (TendMonitor *self,
+                Entry       *entry)
+{
+  gint64 interval = tend_check_get_interval (entry->check);
+  gint64 jitter = 0;
+
+  if (interval > 0)
+    jitter = (gint64) g_rand_double_range (self->rand, 0, (double) interval);
+  /* Whole milliseconds, below the interval. */
+  schedule (self, entry, jitter / 1000 * 1000);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Health                                                                                */
+
+static void
+service_health_free (gpointer data)
+{
+  ServiceHealth *sh = data;
+
+  g_clear_signal_handler (&sh->handler, sh->health);
+  g_clear_object (&sh->health);
+  g_free (sh);
+}
+
+static void
+health_status_cb (TendHealth *health,
+                  GParamSpec *pspec,
+                  gpointer    user_data)
+{
+  ServiceHealth *sh = user_data;
+  TendHealthStatus status = tend_health_get_status (health);
+
+  if (status == sh->last)
+    return;
+
+  g_debug ("monitor: service %" G_GINT64_FORMAT " is now %s", sh->service_id,
+           tend_health_status_to_string (status));
+  sh->last = status;
+  g_signal_emit (sh->monitor, signals[SIGNAL_HEALTH_CHANGED], 0, sh->service_id, (guint) status);
+}
+
+static ServiceHealth *
+ensure_health (TendMonitor *self,
+               gint64       service_id)
+{
+  ServiceHealth *sh = g_hash_table_lookup (self->healths, &service_id);
+
+  if (sh != NULL)
+    return sh;
+
+  sh = g_new0 (ServiceHealth, 1);
+  sh->service_id = service_id;
+  sh->monitor = self;
+  sh->health = tend_health_new ();
+  sh->last = tend_health_get_status (sh->health);
+  sh->handler = g_signal_connect (sh->health, "notify::status",
+                                  G_CALLBACK (health_status_cb), sh);
+  g_hash_table_insert (self->healths, &sh->service_id, sh);
+  return sh;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Runs                                                                                  */
+
+static void
+record_verdict (TendMonitor            *self,
+                Entry                  *entry,
+                const TendCheckVerdict *verdict)
+{
+  gint64 now = g_get_real_time ();
+  g_autoptr(TendHealth) health = NULL;
+
+  if (self->store != NULL)
+    {
+      TendCheckResult result = {
+        .service_id = entry->service_id,
+        .check_id = entry->check_id,
+        .time_usec = now,
+        .status = verdict->status,
+        .latency_usec = verdict->latency_usec,
+        .message = verdict->message,
+      };
+
+      tend_store_add_result (self->store, &result);
+    }
+
+  /* A reference: a handler may drop the monitor's. */
+  health = g_object_ref (ensure_health (self, entry->service_id)->health);
+
+  /* health-changed after check-completed: the health's notify waits for the thaw. */
+  g_object_freeze_notify (G_OBJECT (health));
+  tend_check_state_add (entry->layer, verdict, now);
+
+  self->n_completed++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_COMPLETED]);
+  g_signal_emit (self, signals[SIGNAL_CHECK_COMPLETED], 0,
+                 entry->service_id, entry->check_id, verdict);
+
+  g_object_thaw_notify (G_OBJECT (health));
+}
+
+static void
+run_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Run *run = user_data;
+  Entry *entry = run->entry;
+  g_autoptr(TendMonitor) self = NULL;
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  guint old_running, old_waiting;
+
+  verdict = tend_check_run_finish (TEND_CHECK (source), result, &error);
+
+  /* Given up (stop, remove, dispose): forgotten already, the verdict is dropped. */
+  if (entry->monitor == NULL || entry->cancellable != run->cancellable ||
+      g_cancellable_is_cancelled (run->cancellable))
+    {
+      run_free (run);
+      return;
+    }
+
+  self = g_object_ref (entry->monitor);
+  old_running = self->n_running;
+  old_waiting = self->waiting.length;
+
+  g_clear_object (&entry->cancellable);
+  self->n_running--;
+
+  if (verdict == NULL)
+    verdict = tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER, -1,
+                                      "the check could not run: %s", error->message);
+
+  drain_queue (self);
+  notify_counts (self, old_running, old_waiting);
+
+  record_verdict (self, entry, verdict);
+
+  /* A handler may have stopped the monitor or removed the check. */
+  if (entry->monitor == self && entry->cancellable == NULL && !entry->waiting)
+    schedule (self, entry, tend_check_get_interval (entry->check));
+
+  run_free (run);
+}
+
+static void
+start_run (TendMonitor *self,
+           Entry       *entry)
+{
+  Run *run;
+
+  g_assert (entry->cancellable == NULL);
+  g_assert (!entry->waiting);
+
+  entry->cancellable = g_cancellable_new ();
+  self->n_running++;
+
+  run = g_new0 (Run, 1);
+  run->entry = entry_ref (entry);
+  run->cancellable = g_object_ref (entry->cancellable);
+
+  g_debug ("monitor: running check '%s' of service %" G_GINT64_FORMAT,
+           tend_check_get_name (entry->check), entry->service_id);
+  tend_check_run_async (entry->check, run->cancellable, run_cb, run);
+}
+
+static void
+enabled_cb (TendCheck  *check,
+            GParamSpec *pspec,
+            gpointer    user_data)
+{
+  Entry *entry = user_data;
+  TendMonitor *self = entry->monitor;
+  guint old_waiting = self->waiting.length;
+
+  if (tend_check_get_enabled (check))
+    {
+      if (entry->timer_id == 0 && entry->cancellable == NULL && !entry->waiting)
+        schedule_first (self, entry);
+      return;
+    }
+
+  /* Disabled: no next run; one in flight ends normally. */
+  g_clear_handle_id (&entry->timer_id, g_source_remove);
+  if (entry->waiting)
+    {
+      g_queue_remove (&self->waiting, entry);
+      entry->waiting = FALSE;
+    }
+  notify_counts (self, self->n_running, old_waiting);
+}
+
+/* Takes @entry out of the monitor. The caller drops the monitor's reference. */
+static void
+entry_detach (TendMonitor *self,
+              Entry       *entry)
+{
+  entry_cancel (self, entry);
+  g_clear_signal_handler (&entry->enabled_handler, entry->check);
+  entry->monitor = NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_monitor_dispose (GObject *object)
+{
+  TendMonitor *self = TEND_MONITOR (object);
+
+  self->running = FALSE;
+  for (guint i = 0; i < self->entries->len; i++)
+    entry_detach (self, g_ptr_array_index (self->entries, i));
+  g_hash_table_remove_all (self->by_check);
+  g_ptr_array_set_size (self->entries, 0);
+  g_hash_table_remove_all (self->healths);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (tend_monitor_parent_class)->dispose (object);
+}
+
+static void
+tend_monitor_finalize (GObject *object)
+{
+  TendMonitor *self = TEND_MONITOR (object);
+
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->by_check, g_hash_table_unref);
+  g_clear_pointer (&self->healths, g_hash_table_unref);
+  g_clear_pointer (&self->rand, g_rand_free);
+
+  G_OBJECT_CLASS (tend_monitor_parent_class)->finalize (object);
+}
+
+static void
+tend_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TendMonitor *self = TEND_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE: g_value_set_object (value, self->store); break;
+    case PROP_MAX_CONCURRENT: g_value_set_uint (value, self->max_concurrent); break;
+    case PROP_RUNNING: g_value_set_boolean (value, self->running); break;
+    case PROP_N_RUNNING: g_value_set_uint (value, self->n_running); break;
+    case PROP_N_WAITING: g_value_set_uint (value, self->waiting.length); break;
+    case PROP_N_COMPLETED: g_value_set_uint64 (value, self->n_completed); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_monitor_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  TendMonitor *self = TEND_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE: self->store = g_value_dup_object (value); break;
+    case PROP_MAX_CONCURRENT:
+      tend_monitor_set_max_concurrent (self, g_value_get_uint (value));
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tend_monitor_class_init (TendMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = tend_monitor_dispose;
+  object_class->finalize = tend_monitor_finalize;
+  object_class->get_property = tend_monitor_get_property;
+  object_class->set_property = tend_monitor_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, "Where results go, or none", TEND_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_CONCURRENT] =
+    g_param_spec_uint ("max-concurrent", NULL, "How many checks run at once, at most",
+                       1, G_MAXINT, TEND_MONITOR_DEFAULT_MAX_CONCURRENT,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
+                       G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, "Whether the timers run", FALSE, ro);
+  properties[PROP_N_RUNNING] =
+    g_param_spec_uint ("n-running", NULL, "Runs in flight", 0, G_MAXUINT, 0, ro);
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, "Runs due, waiting for a free slot",
+                       0, G_MAXUINT, 0, ro);
+  properties[PROP_N_COMPLETED] =
+    g_param_spec_uint64 ("n-completed", NULL, "Runs that ended with a verdict",
+                         0, G_MAXUINT64, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TendMonitor::check-completed:
+   * @service_id: the check's service
+   * @check_id: the check
+   * @verdict: what the run found
+   */
+  signals[SIGNAL_CHECK_COMPLETED] =
+    g_signal_new ("check-completed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_INT64, G_TYPE_INT64,
+                  TEND_TYPE_CHECK_VERDICT | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * TendMonitor::health-changed:
+   * @service_id: the service
+   * @status: its new overall status, a #TendHealthStatus
+   *
+   * Emitted only when the status differs from the one last announced.
+   */
+  signals[SIGNAL_HEALTH_CHANGED] =
+    g_signal_new ("health-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_UINT);
+}
+
+static void
+tend_monitor_init (TendMonitor *self)
+{
+  self->entries = g_ptr_array_new_with_free_func (entry_unref);
+  self->by_check = g_hash_table_new (NULL, NULL);
+  self->healths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, service_health_free);
+  g_queue_init (&self->waiting);
+  self->rand = g_rand_new ();
+  self->max_concurrent = TEND_MONITOR_DEFAULT_MAX_CONCURRENT;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Public                                                                                */
+
+/**
+ * tend_monitor_new:
+ * @store: (nullable): where results go; opened by the caller
+ *
+ * Returns: (transfer full): a stopped monitor with no checks
+ */
+TendMonitor *
+tend_monitor_new (TendStore *store)
+{
+  g_return_val_if_fail (store == NULL || TEND_IS_STORE (store), NULL);
+  return g_object_new (TEND_TYPE_MONITOR, "store", store, NULL);
+}
+
+/**
+ * tend_monitor_get_store:
+ *
+ * Returns: (transfer none) (nullable): the store results go to
+ */
+TendStore *
+tend_monitor_get_store (TendMonitor *self)
+{
+  g_return_val_if_fail (TEND_IS_MONITOR (self), NULL);
+  return self->store;
+}
+
+/**
+ * tend_monitor_set_seed:
+ *
+ * Seeds the jitter of first runs, so a test gets the same spread every time.
+ */
+void
+tend_monitor_set_seed (TendMonitor *self,
+                       guint32      seed)
+{
+  g_return_if_fail (TEND_IS_MONITOR (self));
+  g_rand_set_seed (self->rand, seed);
+}
+
+guint
+tend_monitor_get_max_concurrent (TendMonitor *self)
+{
+  g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
+  return self->max_concurrent;
+}
+
+/**
+ * tend_monitor_set_max_concurrent:
+ * @max_concurrent: at least 1
+ *
+ * Raising it starts waiting runs at once; lowering it lets the runs in flight end.
+ */
+void
+tend_monitor_set_max_concurrent (TendMonitor *self,
+                                 guint        max_concurrent)
+{
+  guint old_running, old_waiting;
+
+  g_return_if_fail (TEND_IS_MONITOR (self));
+  g_return_if_fail (max_concurrent >= 1);
+
+  if (self->max_concurrent == max_concurrent)
+    return;
+
+  old_running = self->n_running;
+  old_waiting = self->waiting.length;
+  self->max_concurrent = max_concurrent;
+  drain_queue (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CONCURRENT]);
+  notify_counts (self, old_running, old_waiting);
+}
+
+/**
+ * tend_monitor_add_check:
+ * @service_id: the service it checks, from the store's inventory
+ * @check_id: the check, from the store's inventory
+ * @check: the check; its name names its layer in the service's health
+ *
+ * Adds @check; if the monitor runs, its first run comes after a jitter.
+ *
+ * Returns: %FALSE if @check was added already
+ */
+gboolean
+tend_monitor_add_check (TendMonitor *self,
+                        gint64       service_id,
+                        gint64       check_id,
+                        TendCheck   *check)
+{
+  ServiceHealth *sh;
+  Entry *entry;
+
+  g_return_val_if_fail (TEND_IS_MONITOR (self), FALSE);
+  g_return_val_if_fail (TEND_IS_CHECK (check), FALSE);
+
+  if (g_hash_table_contains (self->by_check, check))
+    return FALSE;
+
+  entry = g_rc_box_new0 (Entry);
+  entry->monitor = self;
+  entry->check = g_object_ref (check);
+  entry->service_id = service_id;
+  entry->check_id = check_id;
+  entry->layer = tend_check_state_new_for_check (check);
+  entry->enabled_handler = g_signal_connect (check, "notify::enabled",
+                                             G_CALLBACK (enabled_cb), entry);
+  g_ptr_array_add (self->entries, entry);
+  g_hash_table_insert (self->by_check, check, entry);
+
+  sh = ensure_health (self, service_id);
+  tend_health_add_layer (sh->health, entry->layer);
+
+  if (self->running)
+    schedule_first (self, entry);
+  return TRUE;
+}
+
+/**
+ * tend_monitor_remove_check:
+ *
+ * Removes @check, cancelling its run in flight; its layer leaves the service's health.
+ *
+ * Returns: whether @check was there
+ */
+gboolean
+tend_monitor_remove_check (TendMonitor *self,
+                           TendCheck   *check)
+{
+  guint old_running, old_waiting;
+  ServiceHealth *sh;
+  Entry *entry;
+
+  g_return_val_if_fail (TEND_IS_MONITOR (self), FALSE);
+  g_return_val_if_fail (TEND_IS_CHECK (check), FALSE);
+
+  entry = g_hash_table_lookup (self->by_check, check);
+  if (entry == NULL)
+    return FALSE;
+
+  old_running = self->n_running;
+  old_waiting = self->waiting.length;
+  entry_detach (self, entry);
+  g_hash_table_remove (self->by_check, check);
+
+  sh = g_hash_table_lookup (self->healths, &entry->service_id);
+  if (sh != NULL &&
+      tend_health_get_layer (sh->health, tend_check_state_get_name (entry->layer)) == entry->layer)
+    tend_health_remove_layer (sh->health, tend_check_state_get_name (entry->layer));
+
+  g_ptr_array_remove (self->entries, entry);   /* drops the monitor's reference */
+
+  drain_queue (self);
+  notify_counts (self, old_running, old_waiting);
+  return TRUE;
+}
+
+/**
+ * tend_monitor_start:
+ *
+ * Starts the timers: each enabled check runs first after a jitter in [0, interval).
+ */
+void
+tend_monitor_start (TendMonitor *self)
+{
+  g_return_if_fail (TEND_IS_MONITOR (self));
+
+  if (self->running)
+    return;
+
+  self->running = TRUE;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry->timer_id == 0 && entry->cancellable == NULL && !entry->waiting)
+        schedule_first (self, entry);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+/**
+ * tend_monitor_stop:
+ *
+ * Removes every timer, empties the queue and cancels the runs in flight; their
+ * verdicts, should they still arrive, are dropped.
+ */
+void
+tend_monitor_stop (TendMonitor *self)
+{
+  guint old_running, old_waiting;
+
+  g_return_if_fail (TEND_IS_MONITOR (self));
+
+  old_running = self->n_running;
+  old_waiting = self->waiting.length;
+  for (guint i = 0; i < self->entries->len; i++)
+    entry_cancel (self, g_ptr_array_index (self->entries, i));
+  g_assert (self->n_running == 0);
+  g_assert (self->waiting.length == 0);
+
+  if (self->running)
+    {
+      self->running = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+    }
+  notify_counts (self, old_running, old_waiting);
+}
+
+gboolean
+tend_monitor_is_running (TendMonitor *self)
+{
+  g_return_val_if_fail (TEND_IS_MONITOR (self), FALSE);
+  return self->running;
+}
+
+/**
+ * tend_monitor_run_now:
+ *
+ * Runs @check at once (or as soon as a slot is free), in place of its next scheduled
+ * run, which then comes one interval after this one ends. Nothing happens when it is
+ * in flight or waiting already, or disabled.
+ *
+ * Returns: whether a run was started or queued
+ */
+gboolean
+tend_monitor_run_now (TendMonitor *self,
+                      TendCheck   *check)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (TEND_IS_MONITOR (self), FALSE);
+  g_return_val_if_fail (TEND_IS_CHECK (check), FALSE);
+
+  entry = g_hash_table_lookup (self->by_check, check);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  return make_due (self, entry);
+}
+
+/**
+ * tend_monitor_get_health:
+ * @service_id: a service
+ *
+ * Returns: (transfer none): the service's health, created on demand (unknown, with no
+ *   layers, until a check of the service is added)
+ */
+TendHealth *
+tend_monitor_get_health (TendMonitor *self,
+                         gint64       service_id)
+{
+  g_return_val_if_fail (TEND_IS_MONITOR (self), NULL);
+  return ensure_health (self, service_id)->health;
+}
+
+guint
+tend_monitor_get_n_running (TendMonitor *self)
+{
+  g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
+  return self->n_running;
+}
+
+guint
+tend_monitor_get_n_waiting (TendMonitor *self)
+{
+  g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
+  return self->waiting.length;
+}
+
+guint64
+tend_monitor_get_n_completed (TendMonitor *self)
+{
+  g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
+  return self->n_completed;
+}

@@ -1,0 +1,662 @@
+/* test-monitor.c — the monitor engine against real sockets and a real store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * TCP checks at a 1 s interval against a GThreadedSocketService on 127.0.0.1 (one that
+ * accepts, or one that answers "PONG" 300 ms after a request), a closed port (bound,
+ * not listening: refused) that later listens, and a TendStore in a temporary directory.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "tend-duration.h"
+#include "tend-monitor.h"
+#include "tend-tcp-check.h"
+
+#define MS TEND_USEC_PER_MSEC
+#define SEC TEND_USEC_PER_SEC
+
+#define INTERVAL (1 * SEC)
+#define SLOW_ANSWER_MSEC 300
+
+typedef struct
+{
+  GSocketService *service;      /* accepts and closes */
+  guint port;
+  GSocketService *slow;         /* answers "PONG" 300 ms after a line */
+  guint slow_port;
+  GSocket *closed;              /* bound, not listening */
+  guint closed_port;
+  GSocketService *reopened;     /* listens on closed_port once a test asks */
+
+  /* What the monitor said. */
+  GArray *times;                /* gint64 monotonic µs of each check-completed */
+  GArray *ids;                  /* gint64 check id of each */
+  GArray *statuses;             /* TendResultStatus of each */
+  GArray *health;               /* guint status of each health-changed */
+  guint max_running;
+  guint max_waiting;
+  TendMonitor *monitor;
+} Fixture;
+
+/* ------------------------------------------------------------------------------------ */
+/* Servers                                                                               */
+
+static gboolean
+on_run (GThreadedSocketService *service,
+        GSocketConnection      *connection,
+        GObject                *source_object,
+        gpointer                user_data)
+{
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  gboolean slow = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (service), "slow"));
+
+  if (slow)
+    {
+      char c;
+
+      g_socket_set_timeout (socket, 10);
+      while (g_socket_receive (socket, &c, 1, NULL, NULL) == 1 && c != '\n')
+        ;
+      g_usleep (SLOW_ANSWER_MSEC * MS);
+      g_socket_send (socket, "PONG\r\n", 6, NULL, NULL);
+    }
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static GSocketService *
+new_server (gboolean  slow,
+            guint    *port)
+{
+  GSocketService *service = g_threaded_socket_service_new (32);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_object_set_data (G_OBJECT (service), "slow", GINT_TO_POINTER (slow));
+  g_signal_connect (service, "run", G_CALLBACK (on_run), NULL);
+  g_socket_service_start (service);
+  return service;
+}
+
+static void
+stop_server (GSocketService **service)
+{
+  if (*service == NULL)
+    return;
+  g_socket_service_stop (*service);
+  g_socket_listener_close (G_SOCKET_LISTENER (*service));
+  g_clear_object (service);
+}
+
+/* The closed port starts listening: the same socket, now with listen(). */
+static void
+open_closed_port (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_socket_set_listen_backlog (fixture->closed, 16);
+  g_assert_true (g_socket_listen (fixture->closed, &error));
+  g_assert_no_error (error);
+  fixture->reopened = g_threaded_socket_service_new (8);
+  g_object_set_data (G_OBJECT (fixture->reopened), "slow", GINT_TO_POINTER (FALSE));
+  g_signal_connect (fixture->reopened, "run", G_CALLBACK (on_run), NULL);
+  g_socket_listener_add_socket (G_SOCKET_LISTENER (fixture->reopened), fixture->closed,
+                                NULL, &error);
+  g_assert_no_error (error);
+  g_socket_service_start (fixture->reopened);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->service = new_server (FALSE, &fixture->port);
+  fixture->slow = new_server (TRUE, &fixture->slow_port);
+
+  fixture->closed = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (fixture->closed, address, TRUE, &error));
+  effective = g_socket_get_local_address (fixture->closed, &error);
+  g_assert_no_error (error);
+  fixture->closed_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+
+  fixture->times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fixture->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fixture->statuses = g_array_new (FALSE, FALSE, sizeof (TendResultStatus));
+  fixture->health = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_clear_object (&fixture->monitor);
+  stop_server (&fixture->service);
+  stop_server (&fixture->slow);
+  stop_server (&fixture->reopened);
+  g_socket_close (fixture->closed, NULL);
+  g_clear_object (&fixture->closed);
+  g_array_unref (fixture->times);
+  g_array_unref (fixture->ids);
+  g_array_unref (fixture->statuses);
+  g_array_unref (fixture->health);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Helpers                                                                               */
+
+static TendCheck *
+new_check (guint    port,
+           gboolean slow)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendCheck) check = tend_tcp_check_new ("tcp", "127.0.0.1", port, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (tend_check_set_timing (check, INTERVAL, 900 * MS, &error));
+  g_assert_no_error (error);
+  if (slow)
+    {
+      g_autoptr(GBytes) send = g_bytes_new_static ("PING\r\n", 6);
+
+      tend_tcp_check_set_send (TEND_TCP_CHECK (check), send);
+      tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "PONG");
+    }
+  return g_steal_pointer (&check);
+}
+
+static void
+note_counts (Fixture *fixture)
+{
+  fixture->max_running = MAX (fixture->max_running, tend_monitor_get_n_running (fixture->monitor));
+  fixture->max_waiting = MAX (fixture->max_waiting, tend_monitor_get_n_waiting (fixture->monitor));
+}
+
+static void
+on_check_completed (TendMonitor            *monitor,
+                    gint64                  service_id,
+                    gint64                  check_id,
+                    const TendCheckVerdict *verdict,
+                    Fixture                *fixture)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val (fixture->times, now);
+  g_array_append_val (fixture->ids, check_id);
+  g_array_append_val (fixture->statuses, verdict->status);
+  note_counts (fixture);
+}
+
+static void
+on_health_changed (TendMonitor *monitor,
+                   gint64       service_id,
+                   guint        status,
+                   Fixture     *fixture)
+{
+  g_assert_cmpuint (status, ==, tend_health_get_status (tend_monitor_get_health (monitor,
+                                                                                 service_id)));
+  g_array_append_val (fixture->health, status);
+}
+
+static gboolean
+probe_cb (gpointer user_data)
+{
+  note_counts (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static TendMonitor *
+new_monitor (Fixture   *fixture,
+             TendStore *store)
+{
+  fixture->monitor = tend_monitor_new (store);
+  tend_monitor_set_seed (fixture->monitor, 4242);
+  g_signal_connect (fixture->monitor, "check-completed", G_CALLBACK (on_check_completed), fixture);
+  g_signal_connect (fixture->monitor, "health-changed", G_CALLBACK (on_health_changed), fixture);
+  return fixture->monitor;
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *@counter reaches @n or @timeout_usec pass; the counter. */
+static guint
+wait_for_count (const guint *counter,
+                guint        n,
+                gint64       timeout_usec)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add ((guint) (timeout_usec / MS), timed_out_cb, &timed_out);
+
+  while (*counter < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return *counter;
+}
+
+static void
+spin (gint64 usec)
+{
+  guint never = 0;
+
+  wait_for_count (&never, 1, usec);
+}
+
+static void
+on_async_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Tests                                                                                 */
+
+/* One check runs every interval, measured from the end of the previous run. */
+static void
+test_interval (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  g_autoptr(TendCheck) check = new_check (fixture->port, FALSE);
+  gint64 started;
+
+  g_assert_true (tend_monitor_add_check (monitor, 1, 10, check));
+  g_assert_false (tend_monitor_add_check (monitor, 1, 10, check));
+  g_assert_cmpuint (tend_monitor_get_max_concurrent (monitor), ==, 50);
+
+  started = g_get_monotonic_time ();
+  tend_monitor_start (monitor);
+  g_assert_true (tend_monitor_is_running (monitor));
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 3, 3500 * MS), >=, 3);
+
+  /* The first within its jitter, the next ones an interval apart. */
+  /* Upper bounds are loose: timers fire late on a loaded machine, never early. */
+  g_assert_cmpint (g_array_index (fixture->times, gint64, 0) - started, <, INTERVAL + 500 * MS);
+  for (guint i = 1; i < fixture->times->len; i++)
+    {
+      gint64 gap = g_array_index (fixture->times, gint64, i) -
+                   g_array_index (fixture->times, gint64, i - 1);
+
+      g_assert_cmpint (gap, >=, INTERVAL - 5 * MS);
+      g_assert_cmpint (gap, <, INTERVAL + 1000 * MS);
+      g_assert_cmpint (g_array_index (fixture->statuses, TendResultStatus, i), ==,
+                       TEND_RESULT_PASS);
+    }
+  g_assert_cmpuint (fixture->max_running, <=, 1);
+  g_assert_cmpuint (tend_monitor_get_n_completed (monitor), ==, fixture->times->len);
+
+  /* A pass is a hard pass at once: healthy, announced once. */
+  g_assert_cmpint (tend_health_get_status (tend_monitor_get_health (monitor, 1)), ==,
+                   TEND_HEALTH_HEALTHY);
+  g_assert_cmpuint (fixture->health->len, ==, 1);
+  g_assert_cmpuint (g_array_index (fixture->health, guint, 0), ==, TEND_HEALTH_HEALTHY);
+
+  /* Removed: its layer goes, and it runs no more. */
+  g_assert_true (tend_monitor_remove_check (monitor, check));
+  g_assert_false (tend_monitor_remove_check (monitor, check));
+  g_assert_cmpuint (g_list_model_get_n_items (
+                      tend_health_get_layers (tend_monitor_get_health (monitor, 1))), ==, 0);
+  g_assert_cmpuint (fixture->health->len, ==, 2);
+  g_assert_cmpuint (g_array_index (fixture->health, guint, 1), ==, TEND_HEALTH_UNKNOWN);
+  {
+    guint before = fixture->times->len;
+
+    spin (1500 * MS);
+    g_assert_cmpuint (fixture->times->len, ==, before);
+  }
+}
+
+/* First runs spread over [0, interval); a disabled check does not run. */
+static void
+test_jitter (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  g_autoptr(TendCheck) disabled = new_check (fixture->port, FALSE);
+  gint64 offsets[6];
+  gint64 started;
+  guint n = G_N_ELEMENTS (offsets);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TendCheck) check = new_check (fixture->port, FALSE);
+
+      tend_monitor_add_check (monitor, 1, i, check);
+    }
+  g_object_set (disabled, "enabled", FALSE, NULL);
+  tend_monitor_add_check (monitor, 1, 99, disabled);
+  g_assert_false (tend_monitor_run_now (monitor, disabled));
+
+  started = g_get_monotonic_time ();
+  tend_monitor_start (monitor);
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, n, 1500 * MS), ==, n);
+  tend_monitor_stop (monitor);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 id = g_array_index (fixture->ids, gint64, i);
+
+      g_assert_cmpint (id, <, (gint64) n);
+      offsets[id] = g_array_index (fixture->times, gint64, i) - started;
+      g_assert_cmpint (offsets[id], <, INTERVAL);
+    }
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      g_assert_cmpint (ABS (offsets[i] - offsets[j]), >, 1 * MS);
+  {
+    gint64 min = offsets[0], max = offsets[0];
+
+    for (guint i = 1; i < n; i++)
+      {
+        min = MIN (min, offsets[i]);
+        max = MAX (max, offsets[i]);
+      }
+    g_test_message ("first runs between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " ms",
+                    min / MS, max / MS);
+    g_assert_cmpint (max - min, >, 100 * MS);
+  }
+}
+
+/* 20 checks due at once against an answer that takes 300 ms: never more than 5 run. */
+static void
+test_concurrency (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (g_object_unref);
+  guint probe;
+
+  g_object_set (monitor, "max-concurrent", 5, NULL);
+  for (guint i = 0; i < 20; i++)
+    {
+      TendCheck *check = new_check (fixture->slow_port, TRUE);
+
+      g_ptr_array_add (checks, check);
+      tend_monitor_add_check (monitor, 1, i, check);
+    }
+
+  probe = g_timeout_add (5, probe_cb, fixture);
+  tend_monitor_start (monitor);
+  for (guint i = 0; i < checks->len; i++)
+    g_assert_true (tend_monitor_run_now (monitor, g_ptr_array_index (checks, i)));
+  g_assert_cmpuint (tend_monitor_get_n_running (monitor), ==, 5);
+  g_assert_cmpuint (tend_monitor_get_n_waiting (monitor), ==, 15);
+  /* Due already: no second run of the same check. */
+  g_assert_false (tend_monitor_run_now (monitor, g_ptr_array_index (checks, 0)));
+  g_assert_false (tend_monitor_run_now (monitor, g_ptr_array_index (checks, 19)));
+
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 20, 5 * SEC), ==, 20);
+  g_source_remove (probe);
+
+  g_assert_cmpuint (fixture->max_running, ==, 5);
+  g_assert_cmpuint (fixture->max_waiting, <=, 15);
+  /* FIFO: the first five due were the first five to run. */
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (g_array_index (fixture->ids, gint64, i), <, 5);
+  for (guint i = 0; i < 20; i++)
+    g_assert_cmpint (g_array_index (fixture->statuses, TendResultStatus, i), ==,
+                     TEND_RESULT_PASS);
+  /* Four rounds of 300 ms, not one. */
+  g_assert_cmpint (g_array_index (fixture->times, gint64, 19) -
+                   g_array_index (fixture->times, gint64, 0), >=, 3 * (SLOW_ANSWER_MSEC - 20) * MS);
+
+  /* Raising the cap starts what waits at once. */
+  tend_monitor_stop (monitor);
+  g_object_set (monitor, "max-concurrent", 2, NULL);
+  for (guint i = 0; i < 4; i++)
+    tend_monitor_run_now (monitor, g_ptr_array_index (checks, i));
+  g_assert_cmpuint (tend_monitor_get_n_running (monitor), ==, 2);
+  g_assert_cmpuint (tend_monitor_get_n_waiting (monitor), ==, 2);
+  tend_monitor_set_max_concurrent (monitor, 10);
+  g_assert_cmpuint (tend_monitor_get_n_running (monitor), ==, 4);
+  g_assert_cmpuint (tend_monitor_get_n_waiting (monitor), ==, 0);
+  tend_monitor_stop (monitor);
+}
+
+/* Stop cancels what runs; nothing runs after it; start again runs again. */
+static void
+test_stop (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 before;
+
+  g_object_set (monitor, "max-concurrent", 3, NULL);
+  for (guint i = 0; i < 5; i++)
+    {
+      TendCheck *check = new_check (fixture->slow_port, TRUE);
+
+      g_ptr_array_add (checks, check);
+      tend_monitor_add_check (monitor, 1, i, check);
+    }
+  tend_monitor_start (monitor);
+  for (guint i = 0; i < checks->len; i++)
+    tend_monitor_run_now (monitor, g_ptr_array_index (checks, i));
+  spin (100 * MS);
+  g_assert_cmpuint (tend_monitor_get_n_running (monitor), ==, 3);
+  g_assert_cmpuint (tend_monitor_get_n_waiting (monitor), ==, 2);
+
+  before = g_get_monotonic_time ();
+  tend_monitor_stop (monitor);
+  g_assert_cmpint (g_get_monotonic_time () - before, <, 100 * MS);
+  g_assert_false (tend_monitor_is_running (monitor));
+  g_assert_cmpuint (tend_monitor_get_n_running (monitor), ==, 0);
+  g_assert_cmpuint (tend_monitor_get_n_waiting (monitor), ==, 0);
+
+  /* Past the slow answers and the next interval: not one verdict. */
+  spin (INTERVAL + 500 * MS);
+  g_assert_cmpuint (fixture->times->len, ==, 0);
+  g_assert_cmpuint (tend_monitor_get_n_completed (monitor), ==, 0);
+
+  tend_monitor_start (monitor);
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 5, 2 * SEC), ==, 5);
+  tend_monitor_stop (monitor);
+
+  /* Disposed with runs in flight: they are cancelled, nothing is left behind. */
+  tend_monitor_start (monitor);
+  for (guint i = 0; i < checks->len; i++)
+    tend_monitor_run_now (monitor, g_ptr_array_index (checks, i));
+  g_clear_object (&fixture->monitor);
+  spin (500 * MS);
+  g_assert_cmpuint (fixture->times->len, ==, 5);
+}
+
+/* Disabled, it does not run; enabled again, it runs after a jitter. */
+static void
+test_enabled (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  g_autoptr(TendCheck) check = new_check (fixture->port, FALSE);
+
+  tend_monitor_add_check (monitor, 1, 1, check);
+  tend_monitor_start (monitor);
+  g_object_set (check, "enabled", FALSE, NULL);
+  g_assert_false (tend_monitor_run_now (monitor, check));
+  spin (INTERVAL + 200 * MS);
+  g_assert_cmpuint (fixture->times->len, ==, 0);
+
+  g_object_set (check, "enabled", TRUE, NULL);
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 1, INTERVAL + 200 * MS), ==, 1);
+
+  /* run_now in place of the next scheduled run: one run, then one interval. */
+  g_assert_true (tend_monitor_run_now (monitor, check));
+  g_assert_false (tend_monitor_run_now (monitor, check));
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 2, 500 * MS), ==, 2);
+  spin (INTERVAL - 100 * MS);
+  g_assert_cmpuint (fixture->times->len, ==, 2);
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 3, 400 * MS), ==, 3);
+  tend_monitor_stop (monitor);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* Results of a failing check reach the store, one raw row each. */
+static void
+test_store (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-monitor-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autoptr(TendStore) store = tend_store_new (path);
+  g_autoptr(TendCheck) check = new_check (fixture->closed_port, FALSE);
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GAsyncResult) queried = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", fixture->closed_port);
+  TendMonitor *monitor;
+  gint64 started = g_get_real_time ();
+
+  g_assert_no_error (error);
+  tend_store_open_async (store, NULL, on_async_done, &opened);
+  g_assert_true (tend_store_open_finish (store, wait_for_result (&opened), &error));
+  g_assert_no_error (error);
+
+  monitor = new_monitor (fixture, store);
+  g_assert_true (tend_monitor_get_store (monitor) == store);
+  tend_monitor_add_check (monitor, 7, 3, check);
+  tend_monitor_start (monitor);
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 2, 2500 * MS), ==, 2);
+  tend_monitor_stop (monitor);
+
+  tend_store_flush_async (store, NULL, on_async_done, &flushed);
+  g_assert_true (tend_store_flush_finish (store, wait_for_result (&flushed), &error));
+  g_assert_no_error (error);
+
+  tend_store_query_history_async (store, 7, 0, G_MAXINT64, 100, NULL, on_async_done, &queried);
+  rows = tend_store_query_history_finish (store, wait_for_result (&queried), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TendStoredResult *row = g_ptr_array_index (rows, i);
+
+      g_assert_cmpint (row->service_id, ==, 7);
+      g_assert_cmpint (row->check_id, ==, 3);
+      g_assert_cmpint (row->status, ==, TEND_RESULT_FAIL);
+      g_assert_cmpint (row->time_usec, >=, started);
+      g_assert_cmpint (row->time_usec, <=, g_get_real_time ());
+      g_assert_nonnull (row->message);
+      g_assert_nonnull (strstr (row->message, "refused"));
+      g_assert_nonnull (strstr (row->message, port));
+    }
+
+  g_clear_object (&fixture->monitor);
+  tend_store_close (store);
+  remove_tree (dir);
+}
+
+/* Critical once after failures-before-hard refusals, healthy once after it listens. */
+static void
+test_health (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  g_autoptr(TendCheck) check = new_check (fixture->closed_port, FALSE);
+  guint n_failed;
+  TendHealth *health;
+
+  g_object_set (check, "failures-before-hard", 2, "successes-before-recovered", 2, NULL);
+  tend_monitor_add_check (monitor, 5, 1, check);
+  health = tend_monitor_get_health (monitor, 5);
+  g_assert_nonnull (tend_health_get_layer (health, "tcp"));
+  g_assert_cmpint (tend_health_get_status (health), ==, TEND_HEALTH_UNKNOWN);
+
+  tend_monitor_start (monitor);
+  g_assert_cmpuint (wait_for_count (&fixture->health->len, 1, 3500 * MS), ==, 1);
+  g_assert_cmpuint (g_array_index (fixture->health, guint, 0), ==, TEND_HEALTH_CRITICAL);
+  g_assert_cmpint (tend_health_get_status (health), ==, TEND_HEALTH_CRITICAL);
+  /* On the second failure, announced after that run's check-completed. */
+  g_assert_cmpuint (fixture->times->len, ==, 2);
+  for (guint i = 0; i < fixture->statuses->len; i++)
+    g_assert_cmpint (g_array_index (fixture->statuses, TendResultStatus, i), ==,
+                     TEND_RESULT_FAIL);
+
+  /* A third failure changes nothing overall: no second signal. */
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 3, 1500 * MS), ==, 3);
+  g_assert_cmpuint (fixture->health->len, ==, 1);
+
+  open_closed_port (fixture);
+  n_failed = fixture->times->len;
+  g_assert_cmpuint (wait_for_count (&fixture->health->len, 2, 3500 * MS), ==, 2);
+  g_assert_cmpuint (g_array_index (fixture->health, guint, 1), ==, TEND_HEALTH_HEALTHY);
+  g_assert_cmpuint (fixture->times->len, ==, n_failed + 2);
+  g_assert_cmpint (g_array_index (fixture->statuses, TendResultStatus, n_failed), ==,
+                   TEND_RESULT_PASS);
+  g_assert_cmpint (tend_health_get_status (health), ==, TEND_HEALTH_HEALTHY);
+
+  /* Healthy stays healthy: no more signals. */
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, n_failed + 3, 1500 * MS), ==,
+                    n_failed + 3);
+  g_assert_cmpuint (fixture->health->len, ==, 2);
+  tend_monitor_stop (monitor);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/monitor/interval", test_interval);
+  ADD ("/monitor/jitter", test_jitter);
+  ADD ("/monitor/enabled", test_enabled);
+  ADD ("/monitor/concurrency", test_concurrency);
+  ADD ("/monitor/stop", test_stop);
+  ADD ("/monitor/store", test_store);
+  ADD ("/monitor/health", test_health);
+
+  return g_test_run ();
+}
