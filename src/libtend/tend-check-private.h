@@ -12,5 +12,7 @@ char     *tend_check_validate_host (const char  *host,
                                     GError     **error);
 gboolean  tend_check_validate_port (guint        port,
                                     GError     **error);
+gboolean  tend_check_validate_unit (const char  *unit,
+                                    GError     **error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "tend-check-private.h"
 #include "tend-duration.h"
 #include "tend-error.h"
+#include "tend-unit-name.h"
 #include "tend-util-private.h"
 
 #include <string.h>
@@ -334,6 +335,34 @@ tend_check_validate_port (guint    port,
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
                    "port: %u is outside 1..65535", port);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* For the kinds that watch a unit (unit, resources): a unit name that can be loaded,
+ * not a template, or %FALSE with the field and the rule in @error. */
+gboolean
+tend_check_validate_unit (const char  *unit,
+                          GError     **error)
+{
+  if (unit == NULL || *unit == '\0')
+    {
+      g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                           "unit: must not be empty");
+      return FALSE;
+    }
+  if (!tend_unit_name_validate (unit, error))
+    {
+      g_prefix_error (error, "unit: ");
+      return FALSE;
+    }
+  if (tend_unit_name_is_template (unit))
+    {
+      g_autofree char *quoted = tend_quote_for_message (unit, -1);
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "unit: %s is a template; name one of its instances", quoted);
       return FALSE;
     }
   return TRUE;

@@ -23,6 +23,7 @@
 
 #include "tend-error.h"
 #include "tend-resources-check.h"
+#include "tend-check-private.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
 
@@ -79,25 +80,8 @@ tend_resources_check_new (const char  *name,
   g_return_val_if_fail (TEND_IS_HOST (host), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (unit == NULL || *unit == '\0')
-    {
-      g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                           "unit: must not be empty");
-      return NULL;
-    }
-  if (!tend_unit_name_validate (unit, error))
-    {
-      g_prefix_error (error, "unit: ");
-      return NULL;
-    }
-  if (tend_unit_name_is_template (unit))
-    {
-      g_autofree char *quoted = tend_quote_for_message (unit, -1);
-
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "unit: %s is a template; name one of its instances", quoted);
-      return NULL;
-    }
+  if (!tend_check_validate_unit (unit, error))
+    return NULL;
 
   return g_object_new (TEND_TYPE_RESOURCES_CHECK,
                        "name", name,
