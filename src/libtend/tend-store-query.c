@@ -28,28 +28,38 @@ typedef struct
   char *unit;
 } ServiceRef;
 
-static void
-lookup_service_job (TendStore *self,
-                    GTask     *task)
+/* The id of @ref's service in *@id, -1 when there is none; returns SQLite's code. */
+static int
+select_service_id (TendStore        *self,
+                   const ServiceRef *ref,
+                   gint64           *id)
 {
-  ServiceRef *ref = g_task_get_task_data (task);
   sqlite3_stmt *stmt;
-  gint64 id = -1;
   int rc;
-
-  if (!tend_store_check_open (self, task))
-    return;
 
   stmt = tend_store_prepare (self, "SELECT services.id FROM services JOIN hosts ON "
                                    "hosts.id = host_id WHERE hosts.name = ? AND unit = ?");
   sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, ref->unit, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
+  *id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
   sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
 
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+static void
+lookup_service_job (TendStore *self,
+                    GTask     *task)
+{
+  ServiceRef *ref = g_task_get_task_data (task);
+  gint64 id;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  rc = select_service_id (self, ref, &id);
+  if (rc != SQLITE_OK)
     g_task_return_error (task, tend_store_error (self, rc, "look up the service in"));
   else if (id < 0)
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_FOUND,
@@ -82,30 +92,26 @@ ensure_service_job (TendStore *self,
   rc = tend_store_exec (self, "BEGIN IMMEDIATE");
   if (rc == SQLITE_OK)
     {
-      stmt = tend_store_prepare (self, "INSERT INTO hosts (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
+      stmt = tend_store_prepare (self, "INSERT INTO hosts (name) VALUES (?) "
+                                       "ON CONFLICT (name) DO NOTHING");
       sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (tend_store_get_db (self));
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK
+                                              : sqlite3_errcode (tend_store_get_db (self));
       sqlite3_finalize (stmt);
     }
   if (rc == SQLITE_OK)
     {
-      stmt = tend_store_prepare (self, "INSERT INTO services (host_id, unit) SELECT id, ? FROM hosts "
-                            "WHERE name = ? ON CONFLICT (host_id, unit) DO NOTHING");
+      stmt = tend_store_prepare (self, "INSERT INTO services (host_id, unit) SELECT id, ? "
+                                       "FROM hosts WHERE name = ? "
+                                       "ON CONFLICT (host_id, unit) DO NOTHING");
       sqlite3_bind_text (stmt, 1, ref->unit, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, ref->host, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (tend_store_get_db (self));
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK
+                                              : sqlite3_errcode (tend_store_get_db (self));
       sqlite3_finalize (stmt);
     }
   if (rc == SQLITE_OK)
-    {
-      stmt = tend_store_prepare (self, "SELECT services.id FROM services JOIN hosts ON hosts.id = host_id "
-                            "WHERE hosts.name = ? AND unit = ?");
-      sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, ref->unit, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        id = sqlite3_column_int64 (stmt, 0);
-      sqlite3_finalize (stmt);
-    }
+    rc = select_service_id (self, ref, &id);
   if (rc == SQLITE_OK)
     rc = tend_store_exec (self, "COMMIT");
 
