@@ -250,7 +250,8 @@ test_start_stop_restart (Fixture       *fixture,
   g_assert_cmpstr (tend_service_get_active_state (service), ==, "inactive");
   g_assert_cmpstr (tend_service_get_description (service), ==, "Tend test: sleeps until stopped");
   g_assert_true (tend_service_get_details_loaded (service));
-  g_assert_true (g_str_has_suffix (tend_service_get_fragment_path (service), "/" "tend-test-sleeper.service"));
+  g_assert_true (g_str_has_suffix (tend_service_get_fragment_path (service),
+                                   "/tend-test-sleeper.service"));
   n_items = g_list_model_get_n_items (tend_host_get_services (fixture->host));
   g_signal_connect (tend_host_get_services (fixture->host), "items-changed",
                     G_CALLBACK (on_items_changed), &model_log);
@@ -288,7 +289,8 @@ test_start_stop_restart (Fixture       *fixture,
 
   /* The list changed item by item, never wholesale. */
   g_assert_cmpuint (model_log.largest_removal, <=, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (tend_host_get_services (fixture->host)), >=, n_items - 1);
+  g_assert_cmpuint (g_list_model_get_n_items (tend_host_get_services (fixture->host)), >=,
+                    n_items - 1);
 
   state_log_clear (&log);
   g_signal_handlers_disconnect_by_data (tend_host_get_services (fixture->host), &model_log);
@@ -553,7 +555,8 @@ test_reload (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *outcome = NULL;
 
-  g_free (run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_START, &error));
+  g_free (run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_START,
+                      &error));
   g_assert_no_error (error);
   outcome = run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_RELOAD,
                         &error);
@@ -564,7 +567,8 @@ test_reload (Fixture       *fixture,
   /* The sleeper has no ExecReload=: systemd refuses, and says so. */
   g_free (run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START, &error));
   g_assert_no_error (error);
-  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_RELOAD, &error);
+  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_RELOAD,
+                        &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED);
   g_assert_nonnull (strstr (error->message, "tend-test-sleeper.service"));
@@ -599,7 +603,8 @@ test_enable_disable (Fixture       *fixture,
 
   /* A unit without [Install] cannot be enabled, and the error says why. */
   g_clear_pointer (&outcome, g_free);
-  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_ENABLE, &error);
+  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_ENABLE,
+                        &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED);
   g_assert_nonnull (strstr (error->message, "[Install]"));

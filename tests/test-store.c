@@ -344,7 +344,8 @@ test_retention (Fixture       *fixture,
   add (fixture->store, 1, now - 40 * day, TEND_RESULT_FAIL, 10, "a");
   add (fixture->store, 1, now - 10 * day, TEND_RESULT_FAIL, 10, "b");
   add (fixture->store, 1, now - 2 * day, TEND_RESULT_FAIL, 10, "c");
-  add (fixture->store, 1, now - 3 * HOUR, TEND_RESULT_FAIL, 10, "d");  /* never the same hour as "e" */
+  /* "d" is never in the same hour as "e" */
+  add (fixture->store, 1, now - 3 * HOUR, TEND_RESULT_FAIL, 10, "d");
   add (fixture->store, 1, now - MINUTE, TEND_RESULT_FAIL, 10, "e");
   g_assert_true (flush_store (fixture->store, &error));
 

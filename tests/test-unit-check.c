@@ -217,7 +217,8 @@ test_unit_bad_names (void)
   check = tend_unit_check_new ("state", host, "no spaces.service", &error);
   g_assert_null (check);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
-  g_assert_true (g_str_has_prefix (error->message, "unit: \"no spaces.service\" is not a valid unit name: "));
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "unit: \"no spaces.service\" is not a valid unit name: "));
   g_clear_error (&error);
 
   check = tend_unit_check_new ("state", host, "getty@.service", &error);
@@ -363,8 +364,8 @@ test_unit_changed_signal (Fixture       *fixture,
   tend_host_run_action_async (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL,
                               store_result, &stop);
   g_assert_true (wait_until (changed_seen, &n_changed));
-  g_assert_cmpstr (tend_service_get_active_state (tend_unit_check_get_service (TEND_UNIT_CHECK (check))),
-                   !=, "active");
+  g_assert_cmpstr (tend_service_get_active_state (
+                     tend_unit_check_get_service (TEND_UNIT_CHECK (check))), !=, "active");
 
   outcome = tend_host_run_action_finish (fixture->host, wait_for_result (&stop), &error);
   g_assert_no_error (error);

@@ -224,7 +224,8 @@ complete_job (GTask      *task,
   else if (g_str_equal (result, "timeout"))
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_TIMED_OUT,
                              "'%s' did not %s in time on %s (systemd's timeout ran out); its "
-                             "log may say why: tendctl logs %s", unit, verb, self->host_label, unit);
+                             "log may say why: tendctl logs %s",
+                             unit, verb, self->host_label, unit);
   else if (g_str_equal (result, "failed"))
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
                              "'%s' failed to %s on %s; its log may say why: tendctl logs %s",
@@ -1275,7 +1276,8 @@ tend_dbus_backend_open_journal (TendBackend             *backend,
     return NULL;
 
   subprocess = g_subprocess_newv ((const char * const *) argv,
-                                  G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                  G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                  G_SUBPROCESS_FLAGS_STDERR_SILENCE,
                                   &local_error);
   if (subprocess == NULL)
     {

@@ -745,7 +745,9 @@ tend_host_set_property (GObject      *object,
     case PROP_KIND: self->kind = g_value_get_enum (value); break;
     case PROP_SCOPE: self->scope = g_value_get_enum (value); break;
     case PROP_BACKEND: self->backend = g_value_dup_object (value); break;
-    case PROP_FOLLOW_CHANGES: tend_host_set_follow_changes (self, g_value_get_boolean (value)); break;
+    case PROP_FOLLOW_CHANGES:
+      tend_host_set_follow_changes (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }

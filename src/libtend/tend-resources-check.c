@@ -343,8 +343,9 @@ judge_service (TendResourcesCheck *self,
   if (memory != TEND_UNSET)
     {
       g_autofree char *size = g_format_size (memory);
+      TendMemorySource source = tend_service_get_memory_source (service);
       g_autofree char *shown = g_strdup_printf ("memory %s (%s)", size,
-                                                memory_source_words (tend_service_get_memory_source (service)));
+                                                memory_source_words (source));
       g_autofree char *critical = g_format_size (self->memory_critical);
       g_autofree char *warn = g_format_size (self->memory_warn);
 

@@ -199,7 +199,8 @@ tend_service_apply_properties (TendService *self,
       else if (IS ("LoadState", "s"))
         set_state (self, &self->load_state, g_variant_get_string (value, NULL), PROP_LOAD_STATE);
       else if (IS ("ActiveState", "s"))
-        set_state (self, &self->active_state, g_variant_get_string (value, NULL), PROP_ACTIVE_STATE);
+        set_state (self, &self->active_state, g_variant_get_string (value, NULL),
+                   PROP_ACTIVE_STATE);
       else if (IS ("SubState", "s"))
         set_state (self, &self->sub_state, g_variant_get_string (value, NULL), PROP_SUB_STATE);
       else if (IS ("UnitFileState", "s"))
@@ -386,7 +387,8 @@ tend_service_class_init (TendServiceClass *klass)
     g_param_spec_uint64 ("tasks", NULL, "Tasks in the unit; TEND_UNSET when unknown",
                          0, G_MAXUINT64, TEND_UNSET, ro);
   properties[PROP_ACTIVE_SINCE] =
-    g_param_spec_int64 ("active-since", NULL, "Realtime µs the unit last became active, 0 if never",
+    g_param_spec_int64 ("active-since", NULL,
+                        "Realtime µs the unit last became active, 0 if never",
                         0, G_MAXINT64, 0, ro);
   properties[PROP_N_RESTARTS] = g_param_spec_uint ("n-restarts", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_FRAGMENT_PATH] = g_param_spec_string ("fragment-path", NULL, NULL, NULL, ro);

@@ -95,8 +95,8 @@ read_hosts (TendStore      *self,
       TendHostKind kind = FROM_STRING (tend_inventory_host_kind_to_string, 2,
                                        (const char *) sqlite3_column_text (stmt, 1),
                                        TEND_HOST_KIND_LOCAL);
-      TendInventoryHost *host = tend_inventory_host_new ((const char *) sqlite3_column_text (stmt, 0),
-                                                         kind);
+      TendInventoryHost *host =
+        tend_inventory_host_new ((const char *) sqlite3_column_text (stmt, 0), kind);
 
       g_free (host->address);
       host->address = tend_store_column_dup_text (stmt, 2);
@@ -610,7 +610,8 @@ tend_store_replace_inventory_async (TendStore           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_store_replace_inventory_async);
-  g_task_set_task_data (task, tend_inventory_ref (inventory), (GDestroyNotify) tend_inventory_unref);
+  g_task_set_task_data (task, tend_inventory_ref (inventory),
+                        (GDestroyNotify) tend_inventory_unref);
   tend_store_queue_job (self, replace_inventory_job, task);
 }
 

@@ -232,16 +232,19 @@ history_job (TendStore *self,
              GTask     *task)
 {
   const Query *q = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_stored_result_free);
+  g_autoptr(GPtrArray) rows =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) tend_stored_result_free);
   sqlite3_stmt *stmt;
   int rc;
 
   if (!tend_store_check_open (self, task))
     return;
 
-  stmt = tend_store_prepare (self, "SELECT id, service_id, check_id, time_usec, status, latency_usec, "
-                        "message FROM check_results WHERE service_id = ? AND time_usec >= ? "
-                        "AND time_usec < ? ORDER BY time_usec DESC LIMIT ?");
+  stmt = tend_store_prepare (self,
+                             "SELECT id, service_id, check_id, time_usec, status, latency_usec, "
+                             "message FROM check_results WHERE service_id = ? "
+                             "AND time_usec >= ? AND time_usec < ? "
+                             "ORDER BY time_usec DESC LIMIT ?");
   sqlite3_bind_int64 (stmt, 1, q->service_id);
   sqlite3_bind_int64 (stmt, 2, q->since_usec);
   sqlite3_bind_int64 (stmt, 3, q->until_usec);
@@ -419,7 +422,8 @@ audit_job (TendStore *self,
            GTask     *task)
 {
   const Query *q = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  g_autoptr(GPtrArray) rows =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
   sqlite3_stmt *stmt;
   int rc;
 
@@ -429,9 +433,10 @@ audit_job (TendStore *self,
   /* What waits to be written is part of the answer. */
   tend_store_flush_waiting (self);
 
-  stmt = tend_store_prepare (self, "SELECT time_usec, unix_user, origin, host, unit, operation, parameters, "
-                        "result, error, duration_usec FROM audit WHERE time_usec >= ? "
-                        "ORDER BY time_usec DESC, id DESC LIMIT ?");
+  stmt = tend_store_prepare (self,
+                             "SELECT time_usec, unix_user, origin, host, unit, operation, "
+                             "parameters, result, error, duration_usec FROM audit "
+                             "WHERE time_usec >= ? ORDER BY time_usec DESC, id DESC LIMIT ?");
   sqlite3_bind_int64 (stmt, 1, q->since_usec);
   sqlite3_bind_int (stmt, 2, q->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -572,12 +572,14 @@ write_batch (TendStore  *self,
       return rc;
     }
 
-  insert_result = tend_store_prepare (self, "INSERT INTO check_results (service_id, check_id, time_usec, "
-                                 "status, latency_usec, message) VALUES (?, ?, ?, ?, ?, ?)");
-  upsert_last = tend_store_prepare (self, "INSERT INTO check_last (check_id, status, message, time_usec) "
-                               "VALUES (?, ?, ?, ?) ON CONFLICT (check_id) DO UPDATE SET "
-                               "status = excluded.status, message = excluded.message, "
-                               "time_usec = excluded.time_usec");
+  insert_result = tend_store_prepare (self,
+                      "INSERT INTO check_results (service_id, check_id, time_usec, status, "
+                      "latency_usec, message) VALUES (?, ?, ?, ?, ?, ?)");
+  upsert_last = tend_store_prepare (self,
+                      "INSERT INTO check_last (check_id, status, message, time_usec) VALUES "
+                      "(?, ?, ?, ?) ON CONFLICT (check_id) DO UPDATE SET status = "
+                      "excluded.status, message = excluded.message, time_usec = "
+                      "excluded.time_usec");
   upsert_rollup = tend_store_prepare (self,
     "INSERT INTO rollups (service_id, resolution, bucket_usec, check_id, n_pass, n_warn, "
     "n_fail, n_unknown, latency_n, latency_sum, latency_min, latency_max) "
@@ -591,9 +593,10 @@ write_batch (TendStore  *self,
     "                        excluded.latency_min), "
     "latency_max = coalesce (max (latency_max, excluded.latency_max), latency_max, "
     "                        excluded.latency_max)");
-  insert_audit = tend_store_prepare (self, "INSERT INTO audit (time_usec, unix_user, origin, host, unit, "
-                                "operation, parameters, result, error, duration_usec) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert_audit = tend_store_prepare (self,
+                      "INSERT INTO audit (time_usec, unix_user, origin, host, unit, "
+                      "operation, parameters, result, error, duration_usec) VALUES (?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?, ?)");
   if (insert_result == NULL || upsert_last == NULL || upsert_rollup == NULL || insert_audit == NULL)
     {
       rc = SQLITE_ERROR;
@@ -803,8 +806,9 @@ first_id_not_before (TendStore *self,
                      gint64     cutoff_usec)
 {
   sqlite3_stmt *bounds = tend_store_prepare (self, "SELECT min(id), max(id) FROM check_results");
-  sqlite3_stmt *at = tend_store_prepare (self, "SELECT id, time_usec FROM check_results WHERE id >= ? "
-                                    "ORDER BY id LIMIT 1");
+  sqlite3_stmt *at = tend_store_prepare (self,
+                      "SELECT id, time_usec FROM check_results WHERE id >= ? ORDER BY id "
+                      "LIMIT 1");
   gint64 low = 0, high = 0;
 
   if (bounds != NULL && at != NULL && sqlite3_step (bounds) == SQLITE_ROW &&
@@ -857,8 +861,9 @@ run_retention (TendStore *self)
   if (limits[0] > 0)
     {
       gint64 cutoff_id = first_id_not_before (self, now - limits[0]);
-      sqlite3_stmt *stmt = tend_store_prepare (self, "DELETE FROM check_results WHERE id IN (SELECT id FROM "
-                                          "check_results WHERE id < ? ORDER BY id LIMIT ?)");
+      sqlite3_stmt *stmt = tend_store_prepare (self,
+                          "DELETE FROM check_results WHERE id IN (SELECT id FROM check_results "
+                          "WHERE id < ? ORDER BY id LIMIT ?)");
       if (stmt != NULL && cutoff_id > 0)
         {
           sqlite3_bind_int64 (stmt, 1, cutoff_id);
@@ -876,9 +881,10 @@ run_retention (TendStore *self)
 
       if (limits[i] <= 0)
         continue;
-      stmt = tend_store_prepare (self, "DELETE FROM rollups WHERE (service_id, resolution, bucket_usec, "
-                            "check_id) IN (SELECT service_id, resolution, bucket_usec, check_id "
-                            "FROM rollups WHERE resolution = ? AND bucket_usec < ? LIMIT ?)");
+      stmt = tend_store_prepare (self,
+                          "DELETE FROM rollups WHERE (service_id, resolution, bucket_usec, "
+                          "check_id) IN (SELECT service_id, resolution, bucket_usec, check_id "
+                          "FROM rollups WHERE resolution = ? AND bucket_usec < ? LIMIT ?)");
       if (stmt == NULL)
         continue;
       sqlite3_bind_int (stmt, 1, resolutions[i - 1]);
