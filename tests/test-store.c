@@ -210,7 +210,8 @@ test_rollups_and_chart (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GArray) chart = NULL;
-  gint64 day = g_get_real_time () - g_get_real_time () % (24 * HOUR) - 24 * HOUR;  /* yesterday */
+  gint64 now = g_get_real_time ();
+  gint64 day = now - now % (24 * HOUR) - 24 * HOUR;  /* yesterday's midnight */
   TendChartBucket *b;
 
   g_assert_true (open_store (fixture->store, &error));
