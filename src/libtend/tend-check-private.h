@@ -15,4 +15,6 @@ gboolean  tend_check_validate_port (guint        port,
 gboolean  tend_check_validate_unit (const char  *unit,
                                     GError     **error);
 
+void      tend_check_changed       (TendCheck   *self);
+
 G_END_DECLS

@@ -46,6 +46,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_BOXED_TYPE (TendCheckVerdict, tend_check_verdict,
                      tend_check_verdict_copy, tend_check_verdict_free)
 
@@ -563,6 +570,25 @@ tend_check_class_init (TendCheckClass *klass)
     g_param_spec_boolean ("enabled", NULL, NULL, TRUE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TendCheck::changed:
+   *
+   * What the check watches changed between runs, as a kind that is told live learnt
+   * (the unit check, from systemd's signals): a monitor runs the check at once rather
+   * than at its next tick. Kinds that only probe never emit it.
+   */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+/* For kinds: emits TendCheck::changed. */
+void
+tend_check_changed (TendCheck *self)
+{
+  g_return_if_fail (TEND_IS_CHECK (self));
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
 static void

@@ -13,6 +13,10 @@
  * when the service's overall status changes, after "check-completed" of the run that
  * changed it. Times are realtime µs, the store's clock.
  *
+ * A check that says it changed (TendCheck::changed: the unit check, told by systemd)
+ * runs at once; if it is in flight, again as soon as that run ends, since the run may
+ * have read the state from before the change.
+ *
  * A run the monitor gives up (stop, remove) is cancelled and forgotten at once: it no
  * longer counts in n-running, and its verdict, should it still arrive, is dropped.
  */
@@ -30,7 +34,9 @@ typedef struct
   guint timer_id;              /* the next run, 0 when none is scheduled */
   gboolean waiting;            /* in the monitor's queue */
   GCancellable *cancellable;   /* (owned) (nullable) the run in flight */
+  gboolean rerun;              /* changed while in flight: run again as it ends */
   gulong enabled_handler;
+  gulong changed_handler;
 } Entry;
 
 typedef struct
@@ -157,6 +163,7 @@ entry_cancel (TendMonitor *self,
               Entry       *entry)
 {
   g_clear_handle_id (&entry->timer_id, g_source_remove);
+  entry->rerun = FALSE;
 
   if (entry->waiting)
     {
@@ -376,7 +383,15 @@ run_cb (GObject      *source,
 
   /* A handler may have stopped the monitor or removed the check. */
   if (entry->monitor == self && entry->cancellable == NULL && !entry->waiting)
-    schedule (self, entry, tend_check_get_interval (entry->check));
+    {
+      if (entry->rerun && self->running)
+        {
+          entry->rerun = FALSE;
+          make_due (self, entry);
+        }
+      else
+        schedule (self, entry, tend_check_get_interval (entry->check));
+    }
 
   run_free (run);
 }
@@ -428,6 +443,21 @@ enabled_cb (TendCheck  *check,
   notify_counts (self, self->n_running, old_waiting);
 }
 
+static void
+changed_cb (TendCheck *check,
+            gpointer   user_data)
+{
+  Entry *entry = user_data;
+
+  if (!entry->monitor->running)
+    return;
+  g_debug ("monitor: check '%s' says it changed", tend_check_get_name (check));
+  if (entry->cancellable != NULL)
+    entry->rerun = TRUE;
+  else
+    make_due (entry->monitor, entry);
+}
+
 /* Takes @entry out of the monitor. The caller drops the monitor's reference. */
 static void
 entry_detach (TendMonitor *self,
@@ -435,6 +465,7 @@ entry_detach (TendMonitor *self,
 {
   entry_cancel (self, entry);
   g_clear_signal_handler (&entry->enabled_handler, entry->check);
+  g_clear_signal_handler (&entry->changed_handler, entry->check);
   entry->monitor = NULL;
 }
 
@@ -682,6 +713,7 @@ tend_monitor_add_check (TendMonitor *self,
   entry->layer = tend_check_state_new_for_check (check);
   entry->enabled_handler = g_signal_connect (check, "notify::enabled",
                                              G_CALLBACK (enabled_cb), entry);
+  entry->changed_handler = g_signal_connect (check, "changed", G_CALLBACK (changed_cb), entry);
   g_ptr_array_add (self->entries, entry);
   g_hash_table_insert (self->by_check, check, entry);
 

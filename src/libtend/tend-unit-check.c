@@ -10,7 +10,7 @@
  *
  * Between runs the check listens to the service's active-state, which the host keeps
  * up to date from systemd's PropertiesChanged signals (no polling), and emits
- * TendUnitCheck::changed when it moves, so a monitor can run the check at once.
+ * TendCheck::changed when it moves, so a monitor can run the check at once.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -42,13 +42,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-enum {
-  SIGNAL_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 /**
  * tend_unit_check_new:
@@ -123,7 +116,7 @@ on_active_state (TendService   *service,
            self->unit, self->last_state ? self->last_state : "(unknown)",
            state ? state : "(unknown)");
   self->last_state = state;
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  tend_check_changed (TEND_CHECK (self));
 }
 
 static void
@@ -380,16 +373,6 @@ tend_unit_check_class_init (TendUnitCheckClass *klass)
                          TEND_TYPE_SERVICE,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /**
-   * TendUnitCheck::changed:
-   *
-   * The unit's active state changed since it was last seen, as the host learnt from
-   * systemd's signals; a monitor runs the check at once rather than at its next tick.
-   */
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
