@@ -16,5 +16,7 @@ gboolean  tend_check_validate_unit (const char  *unit,
                                     GError     **error);
 
 void      tend_check_changed       (TendCheck   *self);
+char     *tend_check_format_address (const char *host,
+                                     guint       port);
 
 G_END_DECLS

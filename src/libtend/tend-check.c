@@ -454,6 +454,37 @@ tend_check_get_kind (TendCheck *self)
   return TEND_CHECK_GET_CLASS (self)->kind;
 }
 
+/**
+ * tend_check_dup_target:
+ *
+ * Returns: (transfer full) (nullable): what the check looks at, as a person names it
+ *   ("127.0.0.1:8080", a URL, a unit's name, a command's path)
+ */
+char *
+tend_check_dup_target (TendCheck *self)
+{
+  TendCheckClass *klass;
+
+  g_return_val_if_fail (TEND_IS_CHECK (self), NULL);
+
+  klass = TEND_CHECK_GET_CLASS (self);
+  return klass->dup_target != NULL ? klass->dup_target (self) : NULL;
+}
+
+/**
+ * tend_check_format_address:
+ *
+ * Returns: (transfer full): "host:port", with an IPv6 address in brackets
+ */
+char *
+tend_check_format_address (const char *host,
+                           guint       port)
+{
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", host, port);
+  return g_strdup_printf ("%s:%u", host, port);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 

@@ -75,6 +75,8 @@ G_DECLARE_DERIVABLE_TYPE (TendCheck, tend_check, TEND, CHECK, GObject)
  *   of the service is a verdict, not an error. An error is for the check itself being
  *   unusable (bad parameters), and is reported as an unknown verdict.
  * @probe_finish: returns the verdict
+ * @dup_target: what the check looks at, as a person names it: a URL, "host:port", a
+ *   unit's name, a command's path
  *
  * Subclasses implement the probe; timing, the timeout and cancellation are the base
  * class's (see tend_check_run_async()).
@@ -93,11 +95,14 @@ struct _TendCheckClass
                                       GAsyncResult         *result,
                                       GError              **error);
 
-  gpointer padding[8];
+  char *             (*dup_target)   (TendCheck            *self);
+
+  gpointer padding[7];
 };
 
 const char       *tend_check_get_kind          (TendCheck            *self);
 const char       *tend_check_get_name          (TendCheck            *self);
+char             *tend_check_dup_target        (TendCheck            *self);
 gint64            tend_check_get_interval      (TendCheck            *self);
 gint64            tend_check_get_timeout       (TendCheck            *self);
 guint             tend_check_get_failures_before_hard (TendCheck     *self);

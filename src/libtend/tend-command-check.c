@@ -594,6 +594,14 @@ tend_command_check_constructed (GObject *object)
     }
 }
 
+static char *
+tend_command_check_dup_target (TendCheck *check)
+{
+  TendCommandCheck *self = TEND_COMMAND_CHECK (check);
+
+  return g_strdup (self->argv[0]);
+}
+
 static void
 tend_command_check_class_init (TendCommandCheckClass *klass)
 {
@@ -608,6 +616,7 @@ tend_command_check_class_init (TendCommandCheckClass *klass)
   check_class->kind = "command";
   check_class->probe_async = tend_command_check_probe_async;
   check_class->probe_finish = tend_command_check_probe_finish;
+  check_class->dup_target = tend_command_check_dup_target;
 
   properties[PROP_ARGV] =
     g_param_spec_boxed ("argv", NULL, "The command and its arguments; see "

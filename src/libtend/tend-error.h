@@ -21,6 +21,7 @@ G_BEGIN_DECLS
  * @TEND_ERROR_TIMED_OUT: the job or the call did not finish in time
  * @TEND_ERROR_CANCELLED: the job was cancelled or superseded by another job
  * @TEND_ERROR_NOT_SUPPORTED: the unit cannot do this (no reload, not installable ...)
+ * @TEND_ERROR_BUSY: another process holds what this one needs (a running monitor)
  *
  * Every message in this domain is meant to be shown to a person as it is:
  * it names the unit and the host, and says what to do where that is known.
@@ -36,6 +37,7 @@ typedef enum
   TEND_ERROR_TIMED_OUT,
   TEND_ERROR_CANCELLED,
   TEND_ERROR_NOT_SUPPORTED,
+  TEND_ERROR_BUSY,
 } TendError;
 
 GQuark tend_error_quark (void);

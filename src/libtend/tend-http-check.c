@@ -1439,6 +1439,14 @@ tend_http_check_set_property (GObject      *object,
     }
 }
 
+static char *
+tend_http_check_dup_target (TendCheck *check)
+{
+  TendHttpCheck *self = TEND_HTTP_CHECK (check);
+
+  return g_strdup (self->url);
+}
+
 static void
 tend_http_check_class_init (TendHttpCheckClass *klass)
 {
@@ -1455,6 +1463,7 @@ tend_http_check_class_init (TendHttpCheckClass *klass)
   check_class->kind = "http";
   check_class->probe_async = tend_http_check_probe_async;
   check_class->probe_finish = tend_http_check_probe_finish;
+  check_class->dup_target = tend_http_check_dup_target;
 
   properties[PROP_URL] =
     g_param_spec_string ("url", NULL, "The http or https URL; see tend_http_check_new()",

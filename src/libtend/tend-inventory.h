@@ -213,7 +213,7 @@ typedef struct
  * @enabled: whether it runs at all
  * @params: the parameters of @kind; only the member named by @kind is used
  */
-typedef struct
+typedef struct _TendInventoryCheck
 {
   char                   *host;
   char                   *unit;

@@ -17,12 +17,23 @@
  * runs at once; if it is in flight, again as soon as that run ends, since the run may
  * have read the state from before the change.
  *
+ * A service that turns critical opens an incident in the store, and closes it when it
+ * is healthy again ("incident-opened", "incident-closed"). Each service's health is
+ * saved for others to read: at once when a status changes, and every ten seconds when
+ * only figures moved (a latency, a message).
+ *
  * A run the monitor gives up (stop, remove) is cancelled and forgotten at once: it no
  * longer counts in n-running, and its verdict, should it still arrive, is dropped.
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include <json-glib/json-glib.h>
+
 #include "tend-monitor.h"
+
+/* How often the health of services whose figures moved (a latency, a message) is saved;
+ * a change of status is saved at once. */
+#define HEALTH_SAVE_INTERVAL_MSEC 10000
 
 typedef struct
 {
@@ -52,6 +63,14 @@ typedef struct
   TendHealth *health;          /* (owned) */
   TendHealthStatus last;       /* the status last announced */
   gulong handler;
+  GPtrArray *entries;          /* (owned) Entry* (unowned): its checks, in the order added */
+
+  /* Its incident: from the first critical status to the next healthy one. */
+  gboolean in_incident;
+  gint64 incident_id;          /* 0 until the store gave one (or with no store) */
+  gboolean incident_opening;   /* the store has not answered yet */
+
+  gboolean dirty;              /* its health moved since it was last saved */
 } ServiceHealth;
 
 struct _TendMonitor
@@ -64,6 +83,9 @@ struct _TendMonitor
   GHashTable *healths;         /* (owned) gint64* → ServiceHealth* (owned) */
   GQueue waiting;              /* Entry* (unowned): due, waiting for a free slot */
   GRand *rand;                 /* (owned) the jitter */
+
+  guint health_timer_id;       /* the next save of moved health */
+  guint health_idle_id;        /* a save soon: a status changed */
 
   guint max_concurrent;
   guint n_running;
@@ -91,6 +113,8 @@ enum
 {
   SIGNAL_CHECK_COMPLETED,
   SIGNAL_HEALTH_CHANGED,
+  SIGNAL_INCIDENT_OPENED,
+  SIGNAL_INCIDENT_CLOSED,
   N_SIGNALS
 };
 
@@ -263,7 +287,150 @@ service_health_free (gpointer data)
 
   g_clear_signal_handler (&sh->handler, sh->health);
   g_clear_object (&sh->health);
+  g_clear_pointer (&sh->entries, g_ptr_array_unref);
   g_free (sh);
+}
+
+static void mark_moved (TendMonitor *self, ServiceHealth *sh, gboolean status_changed);
+
+/* Incidents */
+
+/* What is wrong, for an incident's cause: each failing layer with its advice. */
+static char *
+describe_trouble (ServiceHealth *sh)
+{
+  g_autoptr(GString) cause = g_string_new (NULL);
+
+  for (guint i = 0; i < sh->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (sh->entries, i);
+      const TendCheckVerdict *verdict = tend_check_state_get_last_verdict (entry->layer);
+      g_autofree char *target = NULL;
+      g_autofree char *advice = NULL;
+
+      if (tend_check_state_get_status (entry->layer) != TEND_RESULT_FAIL || verdict == NULL)
+        continue;
+      target = tend_check_dup_target (entry->check);
+      advice = tend_health_recommend (verdict, tend_check_get_kind (entry->check), target, NULL,
+                                      tend_check_get_timeout (entry->check));
+      if (cause->len > 0)
+        g_string_append (cause, "; ");
+      g_string_append_printf (cause, "%s: %s", tend_check_get_name (entry->check),
+                              advice != NULL ? advice
+                              : verdict->message != NULL ? verdict->message : "failed");
+    }
+  return g_string_free (g_steal_pointer (&cause), FALSE);
+}
+
+static void
+close_incident (TendMonitor   *self,
+                ServiceHealth *sh)
+{
+  gint64 id = sh->incident_id;
+
+  sh->in_incident = FALSE;
+  if (sh->incident_opening)
+    return;   /* incident_opened_cb() closes it */
+
+  if (self->store != NULL && id > 0)
+    tend_store_update_incident (self->store, id, NULL, NULL, NULL, g_get_real_time ());
+  sh->incident_id = 0;
+  g_debug ("monitor: service %" G_GINT64_FORMAT " recovered, incident %" G_GINT64_FORMAT
+           " closed", sh->service_id, id);
+  g_signal_emit (self, signals[SIGNAL_INCIDENT_CLOSED], 0, sh->service_id, id);
+}
+
+typedef struct
+{
+  TendMonitor *monitor;        /* (owned) */
+  gint64 service_id;
+  char *cause;                 /* (owned) */
+} OpenIncident;
+
+static void
+open_incident_free (OpenIncident *open)
+{
+  g_object_unref (open->monitor);
+  g_free (open->cause);
+  g_free (open);
+}
+
+static void
+incident_opened_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  OpenIncident *open = user_data;
+  TendMonitor *self = open->monitor;
+  g_autoptr(GError) error = NULL;
+  ServiceHealth *sh;
+  gint64 id;
+
+  id = tend_store_open_incident_finish (TEND_STORE (source), result, &error);
+  if (error != NULL)
+    g_warning ("the incident of service %" G_GINT64_FORMAT " could not be stored: %s",
+               open->service_id, error->message);
+
+  sh = g_hash_table_lookup (self->healths, &open->service_id);
+  if (sh == NULL || !sh->incident_opening)
+    {
+      /* The service left the monitor meanwhile: nothing follows its incident. */
+      if (id > 0)
+        tend_store_update_incident (TEND_STORE (source), id, NULL, NULL, NULL,
+                                    g_get_real_time ());
+      open_incident_free (open);
+      return;
+    }
+
+  sh->incident_opening = FALSE;
+  sh->incident_id = MAX (id, 0);
+  g_signal_emit (self, signals[SIGNAL_INCIDENT_OPENED], 0, sh->service_id, sh->incident_id,
+                 open->cause);
+  if (!sh->in_incident)
+    close_incident (self, sh);   /* recovered before the store answered */
+  open_incident_free (open);
+}
+
+static void
+open_incident (TendMonitor   *self,
+               ServiceHealth *sh)
+{
+  g_autofree char *cause = NULL;
+  OpenIncident *open;
+
+  sh->in_incident = TRUE;
+  if (sh->incident_opening)
+    return;   /* the one being stored goes on */
+
+  cause = describe_trouble (sh);
+  g_debug ("monitor: service %" G_GINT64_FORMAT " is critical: %s", sh->service_id, cause);
+  if (self->store == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_INCIDENT_OPENED], 0, sh->service_id, (gint64) 0, cause);
+      return;
+    }
+
+  sh->incident_opening = TRUE;
+  open = g_new0 (OpenIncident, 1);
+  open->monitor = g_object_ref (self);
+  open->service_id = sh->service_id;
+  open->cause = g_steal_pointer (&cause);
+  tend_store_open_incident_async (self->store, sh->service_id, g_get_real_time (),
+                                  tend_health_status_to_string (TEND_HEALTH_CRITICAL),
+                                  open->cause, NULL, incident_opened_cb, open);
+}
+
+/* An incident opens when a service turns critical and closes when it is healthy again;
+ * degraded or unknown in between, it goes on. */
+static void
+follow_incident (TendMonitor      *self,
+                 ServiceHealth    *sh,
+                 TendHealthStatus  status)
+{
+  if (status == TEND_HEALTH_CRITICAL && !sh->in_incident)
+    open_incident (self, sh);
+  else if (status == TEND_HEALTH_HEALTHY && sh->in_incident)
+    close_incident (self, sh);
 }
 
 static void
@@ -272,6 +439,7 @@ health_status_cb (TendHealth *health,
                   gpointer    user_data)
 {
   ServiceHealth *sh = user_data;
+  TendMonitor *self = sh->monitor;
   TendHealthStatus status = tend_health_get_status (health);
 
   if (status == sh->last)
@@ -280,7 +448,13 @@ health_status_cb (TendHealth *health,
   g_debug ("monitor: service %" G_GINT64_FORMAT " is now %s", sh->service_id,
            tend_health_status_to_string (status));
   sh->last = status;
-  g_signal_emit (sh->monitor, signals[SIGNAL_HEALTH_CHANGED], 0, sh->service_id, (guint) status);
+  mark_moved (self, sh, TRUE);
+  g_signal_emit (self, signals[SIGNAL_HEALTH_CHANGED], 0, sh->service_id, (guint) status);
+
+  /* A handler may have removed the service's checks. */
+  sh = g_hash_table_lookup (self->healths, &sh->service_id);
+  if (sh != NULL && sh->health == health)
+    follow_incident (self, sh, status);
 }
 
 static ServiceHealth *
@@ -296,11 +470,165 @@ ensure_health (TendMonitor *self,
   sh->service_id = service_id;
   sh->monitor = self;
   sh->health = tend_health_new ();
+  sh->entries = g_ptr_array_new ();
   sh->last = tend_health_get_status (sh->health);
   sh->handler = g_signal_connect (sh->health, "notify::status",
                                   G_CALLBACK (health_status_cb), sh);
   g_hash_table_insert (self->healths, &sh->service_id, sh);
   return sh;
+}
+
+/* Saving health */
+
+static const char *
+layer_state (TendCheckState *layer)
+{
+  if (tend_check_state_is_pending (layer))
+    return "pending";
+  return tend_check_state_is_hard (layer) ? "hard" : "soft";
+}
+
+static JsonNode *
+layer_to_json (Entry *entry)
+{
+  TendCheckState *layer = entry->layer;
+  const TendCheckVerdict *verdict = tend_check_state_get_last_verdict (layer);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *target = tend_check_dup_target (entry->check);
+  g_autofree char *advice = NULL;
+
+  if (verdict != NULL)
+    advice = tend_health_recommend (verdict, tend_check_get_kind (entry->check), target, NULL,
+                                    tend_check_get_timeout (entry->check));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, tend_check_get_name (entry->check));
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, tend_check_get_kind (entry->check));
+  json_builder_set_member_name (builder, "target");
+  json_builder_add_string_value (builder, target);
+  json_builder_set_member_name (builder, "enabled");
+  json_builder_add_boolean_value (builder, tend_check_get_enabled (entry->check));
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder,
+                                 tend_result_status_to_string (tend_check_state_get_status (layer)));
+  json_builder_set_member_name (builder, "soft_status");
+  json_builder_add_string_value (builder,
+                                 tend_result_status_to_string (
+                                   tend_check_state_get_soft_status (layer)));
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, layer_state (layer));
+  json_builder_set_member_name (builder, "since_usec");
+  json_builder_add_int_value (builder, tend_check_state_get_since (layer));
+  json_builder_set_member_name (builder, "consecutive_failures");
+  json_builder_add_int_value (builder, tend_check_state_get_consecutive_failures (layer));
+  json_builder_set_member_name (builder, "failures_before_hard");
+  json_builder_add_int_value (builder, tend_check_state_get_failures_before_hard (layer));
+  json_builder_set_member_name (builder, "flapping");
+  json_builder_add_boolean_value (builder, tend_check_state_is_flapping (layer));
+  json_builder_set_member_name (builder, "flap_percent");
+  json_builder_add_double_value (builder, tend_check_state_get_flap_percent (layer));
+  json_builder_set_member_name (builder, "message");
+  if (verdict != NULL && verdict->message != NULL)
+    json_builder_add_string_value (builder, verdict->message);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "latency_usec");
+  json_builder_add_int_value (builder, verdict != NULL ? verdict->latency_usec : -1);
+  json_builder_set_member_name (builder, "recommendation");
+  if (advice != NULL)
+    json_builder_add_string_value (builder, advice);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static TendHealthRecord *
+health_record (ServiceHealth *sh,
+               gint64         now)
+{
+  g_autoptr(JsonArray) layers = json_array_sized_new (sh->entries->len);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  TendHealthRecord *record = g_new0 (TendHealthRecord, 1);
+
+  for (guint i = 0; i < sh->entries->len; i++)
+    json_array_add_element (layers, layer_to_json (g_ptr_array_index (sh->entries, i)));
+  json_node_set_array (root, layers);
+
+  record->service_id = sh->service_id;
+  record->time_usec = now;
+  record->status = g_strdup (tend_health_status_to_string (tend_health_get_status (sh->health)));
+  record->layers = json_to_string (root, FALSE);
+  return record;
+}
+
+/* Saves the health of the services that moved since their last save. */
+static void
+save_moved (TendMonitor *self)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  gint64 now = g_get_real_time ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_clear_handle_id (&self->health_idle_id, g_source_remove);
+  if (self->store == NULL)
+    return;
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_health_record_free);
+  g_hash_table_iter_init (&iter, self->healths);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ServiceHealth *sh = value;
+
+      if (!sh->dirty)
+        continue;
+      sh->dirty = FALSE;
+      g_ptr_array_add (records, health_record (sh, now));
+    }
+  if (records->len > 0)
+    tend_store_save_health (self->store, records);
+}
+
+static gboolean
+save_timer_cb (gpointer user_data)
+{
+  save_moved (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+save_idle_cb (gpointer user_data)
+{
+  TendMonitor *self = user_data;
+
+  self->health_idle_id = 0;
+  save_moved (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* @sh's health moved; a change of status is saved at once, figures with the next tick. */
+static void
+mark_moved (TendMonitor   *self,
+            ServiceHealth *sh,
+            gboolean       status_changed)
+{
+  sh->dirty = TRUE;
+  if (status_changed && self->store != NULL && self->health_idle_id == 0)
+    self->health_idle_id = g_idle_add (save_idle_cb, self);
+}
+
+/* What of a layer, when it changes, is saved at once. */
+static guint
+layer_signature (TendCheckState *layer)
+{
+  return (guint) tend_check_state_get_status (layer) |
+         (guint) tend_check_state_get_soft_status (layer) << 2 |
+         (guint) tend_check_state_is_hard (layer) << 4 |
+         (guint) tend_check_state_is_pending (layer) << 5 |
+         (guint) tend_check_state_is_flapping (layer) << 6;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -313,6 +641,8 @@ record_verdict (TendMonitor            *self,
 {
   gint64 now = g_get_real_time ();
   g_autoptr(TendHealth) health = NULL;
+  ServiceHealth *sh;
+  guint signature;
 
   if (self->store != NULL)
     {
@@ -329,11 +659,14 @@ record_verdict (TendMonitor            *self,
     }
 
   /* A reference: a handler may drop the monitor's. */
-  health = g_object_ref (ensure_health (self, entry->service_id)->health);
+  sh = ensure_health (self, entry->service_id);
+  health = g_object_ref (sh->health);
 
   /* health-changed after check-completed: the health's notify waits for the thaw. */
   g_object_freeze_notify (G_OBJECT (health));
+  signature = layer_signature (entry->layer);
   tend_check_state_add (entry->layer, verdict, now);
+  mark_moved (self, sh, signature != layer_signature (entry->layer));
 
   self->n_completed++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_COMPLETED]);
@@ -478,6 +811,8 @@ tend_monitor_dispose (GObject *object)
   TendMonitor *self = TEND_MONITOR (object);
 
   self->running = FALSE;
+  g_clear_handle_id (&self->health_timer_id, g_source_remove);
+  g_clear_handle_id (&self->health_idle_id, g_source_remove);
   for (guint i = 0; i < self->entries->len; i++)
     entry_detach (self, g_ptr_array_index (self->entries, i));
   g_hash_table_remove_all (self->by_check);
@@ -593,6 +928,30 @@ tend_monitor_class_init (TendMonitorClass *klass)
   signals[SIGNAL_HEALTH_CHANGED] =
     g_signal_new ("health-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_UINT);
+
+  /**
+   * TendMonitor::incident-opened:
+   * @service_id: the service
+   * @incident_id: the incident in the store, 0 when there is no store or it failed
+   * @cause: what is wrong: each failing check with its advice
+   *
+   * The service turned critical. With a store, emitted once the incident is stored.
+   */
+  signals[SIGNAL_INCIDENT_OPENED] =
+    g_signal_new ("incident-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64,
+                  G_TYPE_STRING);
+
+  /**
+   * TendMonitor::incident-closed:
+   * @service_id: the service
+   * @incident_id: the incident, as incident-opened gave it
+   *
+   * The service is healthy again after it was critical.
+   */
+  signals[SIGNAL_INCIDENT_CLOSED] =
+    g_signal_new ("incident-closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
 }
 
 static void
@@ -719,6 +1078,8 @@ tend_monitor_add_check (TendMonitor *self,
 
   sh = ensure_health (self, service_id);
   tend_health_add_layer (sh->health, entry->layer);
+  g_ptr_array_add (sh->entries, entry);
+  mark_moved (self, sh, TRUE);
 
   if (self->running)
     schedule_first (self, entry);
@@ -753,9 +1114,14 @@ tend_monitor_remove_check (TendMonitor *self,
   g_hash_table_remove (self->by_check, check);
 
   sh = g_hash_table_lookup (self->healths, &entry->service_id);
-  if (sh != NULL &&
-      tend_health_get_layer (sh->health, tend_check_state_get_name (entry->layer)) == entry->layer)
-    tend_health_remove_layer (sh->health, tend_check_state_get_name (entry->layer));
+  if (sh != NULL)
+    {
+      g_ptr_array_remove (sh->entries, entry);
+      mark_moved (self, sh, TRUE);
+      if (tend_health_get_layer (sh->health, tend_check_state_get_name (entry->layer)) ==
+          entry->layer)
+        tend_health_remove_layer (sh->health, tend_check_state_get_name (entry->layer));
+    }
 
   g_ptr_array_remove (self->entries, entry);   /* drops the monitor's reference */
 
@@ -778,6 +1144,8 @@ tend_monitor_start (TendMonitor *self)
     return;
 
   self->running = TRUE;
+  if (self->store != NULL)
+    self->health_timer_id = g_timeout_add (HEALTH_SAVE_INTERVAL_MSEC, save_timer_cb, self);
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
@@ -807,6 +1175,10 @@ tend_monitor_stop (TendMonitor *self)
     entry_cancel (self, g_ptr_array_index (self->entries, i));
   g_assert (self->n_running == 0);
   g_assert (self->waiting.length == 0);
+
+  /* What moved is saved now: the last word before the monitor stops. */
+  g_clear_handle_id (&self->health_timer_id, g_source_remove);
+  save_moved (self);
 
   if (self->running)
     {
@@ -881,4 +1253,48 @@ tend_monitor_get_n_completed (TendMonitor *self)
 {
   g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
   return self->n_completed;
+}
+
+/**
+ * tend_monitor_adopt_incident:
+ * @service_id: a service
+ * @incident_id: its incident that is still open in the store
+ *
+ * Takes over an incident a previous monitor left open: it closes when the service is
+ * next healthy, and goes on (rather than a new one opening) if it is critical.
+ */
+void
+tend_monitor_adopt_incident (TendMonitor *self,
+                             gint64       service_id,
+                             gint64       incident_id)
+{
+  ServiceHealth *sh;
+
+  g_return_if_fail (TEND_IS_MONITOR (self));
+  g_return_if_fail (incident_id > 0);
+
+  sh = ensure_health (self, service_id);
+  if (sh->in_incident)
+    return;
+  sh->in_incident = TRUE;
+  sh->incident_id = incident_id;
+}
+
+/**
+ * tend_monitor_get_incident:
+ * @service_id: a service
+ *
+ * Returns: the id of the service's open incident, 0 when it has none (or while the
+ *   store has not given its id yet)
+ */
+gint64
+tend_monitor_get_incident (TendMonitor *self,
+                           gint64       service_id)
+{
+  ServiceHealth *sh;
+
+  g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
+
+  sh = g_hash_table_lookup (self->healths, &service_id);
+  return sh != NULL && sh->in_incident ? sh->incident_id : 0;
 }

@@ -42,6 +42,11 @@ gboolean     tend_monitor_run_now            (TendMonitor *self,
 
 TendHealth  *tend_monitor_get_health         (TendMonitor *self,
                                               gint64       service_id);
+void         tend_monitor_adopt_incident     (TendMonitor *self,
+                                              gint64       service_id,
+                                              gint64       incident_id);
+gint64       tend_monitor_get_incident       (TendMonitor *self,
+                                              gint64       service_id);
 
 guint        tend_monitor_get_n_running      (TendMonitor *self);
 guint        tend_monitor_get_n_waiting      (TendMonitor *self);

@@ -1235,10 +1235,7 @@ tend_redis_check_probe_async (TendCheck           *check,
   probe->context = g_main_context_ref_thread_default ();
   probe->host = g_strdup (self->host);
   probe->port = self->port;
-  if (strchr (self->host, ':') != NULL)
-    probe->address = g_strdup_printf ("[%s]:%u", self->host, self->port);
-  else
-    probe->address = g_strdup_printf ("%s:%u", self->host, self->port);
+  probe->address = tend_check_format_address (self->host, self->port);
   probe->password_env = g_strdup (self->password_env);
   memcpy (probe->limits, self->limits, sizeof probe->limits);
   probe->step = STEP_RESOLVE;
@@ -1350,6 +1347,14 @@ tend_redis_check_set_property (GObject      *object,
     }
 }
 
+static char *
+tend_redis_check_dup_target (TendCheck *check)
+{
+  TendRedisCheck *self = TEND_REDIS_CHECK (check);
+
+  return tend_check_format_address (self->host, self->port);
+}
+
 static void
 tend_redis_check_class_init (TendRedisCheckClass *klass)
 {
@@ -1374,6 +1379,7 @@ tend_redis_check_class_init (TendRedisCheckClass *klass)
   check_class->kind = "redis";
   check_class->probe_async = tend_redis_check_probe_async;
   check_class->probe_finish = tend_redis_check_probe_finish;
+  check_class->dup_target = tend_redis_check_dup_target;
 
   properties[PROP_HOST] =
     g_param_spec_string ("host", NULL, "Host name or IP address of the server", NULL, construct);

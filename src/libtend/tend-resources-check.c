@@ -525,6 +525,14 @@ tend_resources_check_set_property (GObject      *object,
     }
 }
 
+static char *
+tend_resources_check_dup_target (TendCheck *check)
+{
+  TendResourcesCheck *self = TEND_RESOURCES_CHECK (check);
+
+  return g_strdup (self->unit);
+}
+
 static void
 tend_resources_check_class_init (TendResourcesCheckClass *klass)
 {
@@ -539,6 +547,7 @@ tend_resources_check_class_init (TendResourcesCheckClass *klass)
   check_class->kind = "resources";
   check_class->probe_async = tend_resources_check_probe_async;
   check_class->probe_finish = tend_resources_check_probe_finish;
+  check_class->dup_target = tend_resources_check_dup_target;
 
   properties[PROP_HOST] =
     g_param_spec_object ("host", NULL, "The host the unit lives on", TEND_TYPE_HOST,

@@ -140,14 +140,22 @@ read_services (TendStore     *self,
   return rc == SQLITE_DONE;
 }
 
+/* Calls @func for each stored check, in the order of host, unit and name. */
+typedef void (*CheckFunc) (TendInventoryCheck *check,   /* (transfer full) */
+                           gint64              service_id,
+                           gint64              check_id,
+                           gpointer            user_data);
+
 static gboolean
-read_checks (TendStore      *self,
-             TendInventory  *inventory,
-             GError        **error)
+read_checks (TendStore  *self,
+             CheckFunc   func,
+             gpointer    user_data,
+             GError    **error)
 {
   sqlite3_stmt *stmt = tend_store_prepare (self,
     "SELECT hosts.name, unit, checks.name, checks.kind, params, interval_usec, timeout_usec, "
-    "failures_before_hard, successes_before_recovered, startup_grace_usec, enabled "
+    "failures_before_hard, successes_before_recovered, startup_grace_usec, enabled, "
+    "services.id, checks.id "
     "FROM checks JOIN services ON services.id = service_id JOIN hosts ON hosts.id = host_id "
     "ORDER BY hosts.name, unit, checks.name");
   int rc;
@@ -176,12 +184,22 @@ read_checks (TendStore      *self,
           sqlite3_finalize (stmt);
           return FALSE;
         }
-      tend_inventory_add_check (inventory, g_steal_pointer (&check));
+      func (g_steal_pointer (&check), sqlite3_column_int64 (stmt, 11),
+            sqlite3_column_int64 (stmt, 12), user_data);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     g_propagate_error (error, tend_store_error (self, rc, "read the checks from"));
   return rc == SQLITE_DONE;
+}
+
+static void
+add_to_inventory (TendInventoryCheck *check,
+                  gint64              service_id,
+                  gint64              check_id,
+                  gpointer            user_data)
+{
+  tend_inventory_add_check (user_data, check);
 }
 
 static gboolean
@@ -242,7 +260,7 @@ load_inventory_job (TendStore *self,
       tend_store_exec (self, "ROLLBACK");
       return;
     }
-  if (!read_checks (self, inventory, &error))
+  if (!read_checks (self, add_to_inventory, inventory, &error))
     {
       g_task_return_error (task, error);
       tend_store_exec (self, "ROLLBACK");
@@ -622,4 +640,83 @@ tend_store_replace_inventory_finish (TendStore     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The checks, with their ids                                                            */
+
+void
+tend_stored_check_free (TendStoredCheck *check)
+{
+  if (check == NULL)
+    return;
+  tend_inventory_check_free (check->spec);
+  g_free (check);
+}
+
+static void
+add_stored_check (TendInventoryCheck *check,
+                  gint64              service_id,
+                  gint64              check_id,
+                  gpointer            user_data)
+{
+  TendStoredCheck *stored = g_new0 (TendStoredCheck, 1);
+
+  stored->service_id = service_id;
+  stored->check_id = check_id;
+  stored->spec = check;
+  g_ptr_array_add (user_data, stored);
+}
+
+static void
+load_checks_job (TendStore *self,
+                 GTask     *task)
+{
+  g_autoptr(GPtrArray) checks =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) tend_stored_check_free);
+  GError *error = NULL;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  if (!read_checks (self, add_stored_check, checks, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&checks), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * tend_store_load_checks_async:
+ *
+ * Reads the inventory's checks with the ids their results are stored under, what a
+ * monitor needs to run them.
+ */
+void
+tend_store_load_checks_async (TendStore           *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_store_load_checks_async);
+  tend_store_queue_job (self, load_checks_job, task);
+}
+
+/**
+ * tend_store_load_checks_finish:
+ *
+ * Returns: (transfer container) (element-type TendStoredCheck): the checks, by host,
+ *   unit and name
+ */
+GPtrArray *
+tend_store_load_checks_finish (TendStore     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -133,6 +133,15 @@ static const char * const migrations[] = {
   "  key TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL"
   ");",
+
+  /* 2: each service's health as the monitor last saw it, for those who ask while it
+   * runs (tendctl health). Its layers are a JSON array (see TendHealthRecord). */
+  "CREATE TABLE health ("
+  "  service_id INTEGER PRIMARY KEY,"
+  "  time_usec INTEGER NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  layers TEXT NOT NULL DEFAULT '[]'"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TEND_STORE_SCHEMA_VERSION);

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema this Tend knows. */
-#define TEND_STORE_SCHEMA_VERSION 1
+#define TEND_STORE_SCHEMA_VERSION 2
 
 typedef enum
 {
@@ -274,6 +274,68 @@ void       tend_store_query_incidents_async  (TendStore        *self,
 GPtrArray *tend_store_query_incidents_finish (TendStore        *self,
                                               GAsyncResult     *result,
                                               GError          **error);
+
+/**
+ * TendHealthRecord:
+ * @service_id: the service
+ * @host: (nullable): its host's name, when read back; ignored when saved
+ * @unit: (nullable): its unit, when read back; ignored when saved
+ * @time_usec: realtime µs of the health it describes
+ * @status: the overall status: "healthy", "degraded", "critical" or "unknown"
+ * @layers: a JSON array with an object per check (see tend_health_to_json())
+ *
+ * A service's health as the monitor last saw it.
+ */
+typedef struct
+{
+  gint64 service_id;
+  char *host;
+  char *unit;
+  gint64 time_usec;
+  char *status;
+  char *layers;
+} TendHealthRecord;
+
+TendHealthRecord *tend_health_record_copy (const TendHealthRecord *record);
+void              tend_health_record_free (TendHealthRecord       *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendHealthRecord, tend_health_record_free)
+
+void       tend_store_save_health        (TendStore            *self,
+                                          GPtrArray            *records);
+void       tend_store_clear_health       (TendStore            *self);
+void       tend_store_query_health_async (TendStore            *self,
+                                          gint64                service_id,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+GPtrArray *tend_store_query_health_finish (TendStore           *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
+typedef struct _TendInventoryCheck TendInventoryCheck;
+
+/**
+ * TendStoredCheck:
+ * @service_id: the service's id in the store
+ * @check_id: the check's id in the store
+ * @spec: the check, as the inventory has it
+ */
+typedef struct
+{
+  gint64 service_id;
+  gint64 check_id;
+  TendInventoryCheck *spec;
+} TendStoredCheck;
+
+void       tend_stored_check_free        (TendStoredCheck      *check);
+
+void       tend_store_load_checks_async  (TendStore            *self,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+GPtrArray *tend_store_load_checks_finish (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
 
 /* Reading */
 void       tend_store_query_history_async (TendStore          *self,

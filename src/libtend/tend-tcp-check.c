@@ -555,10 +555,7 @@ tend_tcp_check_probe_async (TendCheck           *check,
   probe->send = self->send != NULL ? g_bytes_ref (self->send) : NULL;
   probe->expect = g_strdup (self->expect);
   probe->host = g_strdup (self->host);
-  if (strchr (self->host, ':') != NULL)
-    probe->address = g_strdup_printf ("[%s]:%u", self->host, self->port);
-  else
-    probe->address = g_strdup_printf ("%s:%u", self->host, self->port);
+  probe->address = tend_check_format_address (self->host, self->port);
   probe->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {
@@ -636,6 +633,14 @@ tend_tcp_check_set_property (GObject      *object,
     }
 }
 
+static char *
+tend_tcp_check_dup_target (TendCheck *check)
+{
+  TendTcpCheck *self = TEND_TCP_CHECK (check);
+
+  return tend_check_format_address (self->host, self->port);
+}
+
 static void
 tend_tcp_check_class_init (TendTcpCheckClass *klass)
 {
@@ -652,6 +657,7 @@ tend_tcp_check_class_init (TendTcpCheckClass *klass)
   check_class->kind = "tcp";
   check_class->probe_async = tend_tcp_check_probe_async;
   check_class->probe_finish = tend_tcp_check_probe_finish;
+  check_class->dup_target = tend_tcp_check_dup_target;
 
   properties[PROP_HOST] =
     g_param_spec_string ("host", NULL, "Host name or IP address; see tend_tcp_check_new()",

@@ -347,6 +347,14 @@ tend_unit_check_set_property (GObject      *object,
     }
 }
 
+static char *
+tend_unit_check_dup_target (TendCheck *check)
+{
+  TendUnitCheck *self = TEND_UNIT_CHECK (check);
+
+  return g_strdup (self->unit);
+}
+
 static void
 tend_unit_check_class_init (TendUnitCheckClass *klass)
 {
@@ -361,6 +369,7 @@ tend_unit_check_class_init (TendUnitCheckClass *klass)
   check_class->kind = "unit";
   check_class->probe_async = tend_unit_check_probe_async;
   check_class->probe_finish = tend_unit_check_probe_finish;
+  check_class->dup_target = tend_unit_check_dup_target;
 
   properties[PROP_HOST] =
     g_param_spec_object ("host", NULL, "The host the unit lives on", TEND_TYPE_HOST,

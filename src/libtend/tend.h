@@ -16,6 +16,7 @@
 #include "tend-http-check.h"
 #include "tend-inventory.h"
 #include "tend-journal.h"
+#include "tend-lock.h"
 #include "tend-monitor.h"
 #include "tend-redis-check.h"
 #include "tend-resources-check.h"

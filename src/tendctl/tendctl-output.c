@@ -150,6 +150,7 @@ tendctl_exit_for_error (const GError *error)
     case TEND_ERROR_TIMED_OUT:
     case TEND_ERROR_CANCELLED:
     case TEND_ERROR_NOT_SUPPORTED:
+    case TEND_ERROR_BUSY:
     default:
       return TENDCTL_EXIT_FAILED;
     }
@@ -188,6 +189,7 @@ tendctl_error_code (const GError *error)
     [TEND_ERROR_TIMED_OUT] = "timed-out",
     [TEND_ERROR_CANCELLED] = "cancelled",
     [TEND_ERROR_NOT_SUPPORTED] = "not-supported",
+    [TEND_ERROR_BUSY] = "busy",
   };
 
   if (error == NULL)
