@@ -132,8 +132,11 @@ test_full_parse (void)
   g_assert_cmpint (check->params.redis.port, ==, 6379);
   g_assert_cmpstr (check->params.redis.password_env, ==, "REDIS_PASSWORD");
   g_assert_cmpint (check->params.redis.max_memory_bytes, ==, 1073741824);
+  g_assert_cmpint (check->params.redis.critical_memory_bytes, ==, 2147483648);
   g_assert_cmpint (check->params.redis.max_clients, ==, TEND_INVENTORY_UNSET);
+  g_assert_cmpint (check->params.redis.critical_clients, ==, 1000);
   g_assert_cmpint (check->params.redis.max_latency_usec, ==, 50 * MSEC);
+  g_assert_cmpint (check->params.redis.critical_latency_usec, ==, 500 * MSEC);
 
   check = g_ptr_array_index (checks, 1);
   g_assert_cmpint (check->kind, ==, TEND_INVENTORY_CHECK_RESOURCES);
@@ -647,12 +650,25 @@ static const ErrorCase error_cases[] = {
   { "checks/tcp-host", PARAMS ("tcp", "'host': 'local host', 'port': 80"),
     "$.checks[0].params.host: \"local host\" is neither a host name nor an IP address "
     HOST_RULE },
-  { "checks/redis-numbers", PARAMS ("redis", "'max_memory_bytes': 0, 'max_clients': -1"),
-    "$.checks[0].params.max_memory_bytes: 0 is below the minimum of 1\n"
-    "$.checks[0].params.max_clients: -1 is below the minimum of 1" },
+  { "checks/redis-numbers", PARAMS ("redis", "'max_memory_bytes': -5, 'max_clients': -1, "
+                                    "'critical_clients': -2"),
+    "$.checks[0].params.max_memory_bytes: -5 is below the minimum of 0\n"
+    "$.checks[0].params.max_clients: -1 is below the minimum of 0\n"
+    "$.checks[0].params.critical_clients: -2 is below the minimum of 0" },
   { "checks/redis-latency", CHECK ("'kind': 'redis', 'timeout': '1s', 'params': "
-                                   "{'max_latency': '2s'}"),
-    "$.checks[0].params.max_latency: 2s must be below the timeout (1s)" },
+                                   "{'max_latency': '2s', 'critical_latency': '3s'}"),
+    "$.checks[0].params.max_latency: 2s must be below the timeout (1s)\n"
+    "$.checks[0].params.critical_latency: 3s must be below the timeout (1s)" },
+  { "checks/redis-latency-range", PARAMS ("redis", "'critical_latency': '0s'"),
+    "$.checks[0].params.critical_latency: 0s is outside 1ms..10min" },
+  { "checks/redis-memory-order", PARAMS ("redis", "'max_memory_bytes': 2000, "
+                                         "'critical_memory_bytes': 1000"),
+    "$.checks[0].params.max_memory_bytes: 2000 must be below critical_memory_bytes (1000)" },
+  { "checks/redis-clients-order", PARAMS ("redis", "'max_clients': 0, 'critical_clients': 0"),
+    "$.checks[0].params.max_clients: 0 must be below critical_clients (0)" },
+  { "checks/redis-latency-order", PARAMS ("redis", "'max_latency': '500ms', "
+                                          "'critical_latency': '50ms'"),
+    "$.checks[0].params.max_latency: 500ms must be below critical_latency (50ms)" },
   { "checks/command-argv-missing", PARAMS ("command", ""),
     "$.checks[0].params: required key \"argv\" is missing" },
   { "checks/command-argv-empty", PARAMS ("command", "'argv': []"),
@@ -1253,6 +1269,9 @@ test_build_defaults (void)
   g_assert_cmpstr (redis->params.redis.host, ==, "127.0.0.1");
   g_assert_cmpint (redis->params.redis.port, ==, 6379);
   g_assert_cmpint (redis->params.redis.max_latency_usec, ==, TEND_INVENTORY_UNSET);
+  g_assert_cmpint (redis->params.redis.critical_memory_bytes, ==, TEND_INVENTORY_UNSET);
+  g_assert_cmpint (redis->params.redis.critical_clients, ==, TEND_INVENTORY_UNSET);
+  g_assert_cmpint (redis->params.redis.critical_latency_usec, ==, TEND_INVENTORY_UNSET);
 
   g_assert_cmpint (policy->kind, ==, TEND_INVENTORY_POLICY_NEVER);
   g_assert_cmpint (policy->max_recoveries, ==, 3);
@@ -1346,6 +1365,42 @@ test_build_out_of_range (void)
                    "$.hosts[0].scope: expected a string, got an integer\n"
                    "$.policies[0].window: 1ms 500us is outside 1min..1d\n"
                    "$.policies[0].cooldown: \"-1s\" is not a duration: it is negative");
+}
+
+/* Redis limits: params written before the critical limits read as they did, and the
+ * counts take the check's range (0 clients is a limit) */
+static void
+test_params_redis_limits (void)
+{
+  g_autoptr(TendInventoryCheck) check = tend_inventory_check_new ("a", "b.service", "r",
+                                                                  TEND_INVENTORY_CHECK_REDIS);
+  const char *old = "{\"host\":\"127.0.0.1\",\"port\":6379,\"password_env\":null,"
+                    "\"max_memory_bytes\":1000,\"max_clients\":null,\"max_latency\":\"50ms\"}";
+  const char *zero = "{\"max_clients\": 0, \"critical_clients\": 1, "
+                     "\"critical_memory_bytes\": 0}";
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tend_inventory_check_set_params_from_json (check, old, strlen (old), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (check->params.redis.max_memory_bytes, ==, 1000);
+  g_assert_cmpint (check->params.redis.critical_memory_bytes, ==, TEND_INVENTORY_UNSET);
+  g_assert_cmpint (check->params.redis.max_clients, ==, TEND_INVENTORY_UNSET);
+  g_assert_cmpint (check->params.redis.critical_clients, ==, TEND_INVENTORY_UNSET);
+  g_assert_cmpint (check->params.redis.max_latency_usec, ==, 50 * MSEC);
+  g_assert_cmpint (check->params.redis.critical_latency_usec, ==, TEND_INVENTORY_UNSET);
+
+  g_assert_true (tend_inventory_check_set_params_from_json (check, zero, strlen (zero), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (check->params.redis.max_clients, ==, 0);
+  g_assert_cmpint (check->params.redis.critical_clients, ==, 1);
+  g_assert_cmpint (check->params.redis.critical_memory_bytes, ==, 0);
+
+  json = tend_inventory_check_params_to_json (check);
+  g_assert_cmpstr (json, ==, "{\"host\":\"127.0.0.1\",\"port\":6379,\"password_env\":null,"
+                   "\"max_memory_bytes\":null,\"critical_memory_bytes\":0,"
+                   "\"max_clients\":0,\"critical_clients\":1,"
+                   "\"max_latency\":null,\"critical_latency\":null}");
 }
 
 /* Params as the store keeps them */
@@ -1505,6 +1560,7 @@ main (int   argc,
   g_test_add_func ("/inventory/build/invalid", test_build_invalid);
   g_test_add_func ("/inventory/build/out-of-range", test_build_out_of_range);
   g_test_add_func ("/inventory/build/params-json", test_params_json);
+  g_test_add_func ("/inventory/build/params-redis-limits", test_params_redis_limits);
   g_test_add_func ("/inventory/build/copy", test_copy);
   g_test_add_func ("/inventory/words", test_words);
 

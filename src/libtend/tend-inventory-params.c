@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tend-duration.h"
+#include "tend-redis-check.h"
 #include "tend-util-private.h"
 
 #define TEXT_MAX_LEN 4096
@@ -212,13 +213,24 @@ static const TendInventoryField redis_fields[] = {
     .max = 65535, .def = 6379 },
   { "password_env", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryCheck, params.redis.password_env), .rule = rule_env_name },
+  /* Degraded ("max_") and critical limits; the range of counts is the check's. */
   { "max_memory_bytes", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
-    AT (TendInventoryCheck, params.redis.max_memory_bytes), .min = 1,
+    AT (TendInventoryCheck, params.redis.max_memory_bytes), .min = TEND_REDIS_CHECK_MIN_LIMIT,
     .max = TEND_INVENTORY_NO_MAX },
+  { "critical_memory_bytes", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.redis.critical_memory_bytes),
+    .min = TEND_REDIS_CHECK_MIN_LIMIT, .max = TEND_INVENTORY_NO_MAX },
   { "max_clients", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
-    AT (TendInventoryCheck, params.redis.max_clients), .min = 1, .max = TEND_INVENTORY_NO_MAX },
+    AT (TendInventoryCheck, params.redis.max_clients), .min = TEND_REDIS_CHECK_MIN_LIMIT,
+    .max = TEND_INVENTORY_NO_MAX },
+  { "critical_clients", TEND_INVENTORY_FIELD_INT64, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.redis.critical_clients), .min = TEND_REDIS_CHECK_MIN_LIMIT,
+    .max = TEND_INVENTORY_NO_MAX },
   { "max_latency", TEND_INVENTORY_FIELD_DURATION, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryCheck, params.redis.max_latency_usec), .min = MSECS (1), .max = MINS (10) },
+  { "critical_latency", TEND_INVENTORY_FIELD_DURATION, TEND_INVENTORY_FIELD_NULLABLE,
+    AT (TendInventoryCheck, params.redis.critical_latency_usec), .min = MSECS (1),
+    .max = MINS (10) },
 };
 
 static const TendInventoryField command_fields[] = {
@@ -278,6 +290,17 @@ check_below (TendInventoryParser *p,
                                   tend_inventory_format_duration (other_value));
 }
 
+/* A value in a message: durations as the file writes them, without quotes */
+static char *
+field_text (const TendInventoryField *field,
+            gconstpointer             item)
+{
+  if (field->type == TEND_INVENTORY_FIELD_DURATION)
+    return tend_inventory_format_duration (*TEND_INVENTORY_SLOT (item, field, gint64));
+
+  return tend_inventory_field_json (field, item);
+}
+
 /* A warning threshold below its critical one; the path is the params object's. */
 static void
 check_threshold_pair (TendInventoryParser           *p,
@@ -308,8 +331,8 @@ check_threshold_pair (TendInventoryParser           *p,
 
   if (warn_value != TEND_INVENTORY_UNSET && critical_value != TEND_INVENTORY_UNSET &&
       warn_value >= critical_value)
-    tend_inventory_order_problem (p, warn, tend_inventory_field_json (warn_field, item), "below",
-                                  critical, tend_inventory_field_json (critical_field, item));
+    tend_inventory_order_problem (p, warn, field_text (warn_field, item), "below", critical,
+                                  field_text (critical_field, item));
 }
 
 /* Reads a params object (the path is its own) into @check, whose kind is valid.
@@ -339,6 +362,12 @@ tend_inventory_read_params (TendInventoryParser *p,
       if (timeout_ok && tend_inventory_field_ok (ok, table, "max_latency"))
         check_below (p, "max_latency", check->params.redis.max_latency_usec, "the timeout",
                      check->timeout_usec);
+      if (timeout_ok && tend_inventory_field_ok (ok, table, "critical_latency"))
+        check_below (p, "critical_latency", check->params.redis.critical_latency_usec,
+                     "the timeout", check->timeout_usec);
+      check_threshold_pair (p, table, ok, check, "max_memory_bytes", "critical_memory_bytes");
+      check_threshold_pair (p, table, ok, check, "max_clients", "critical_clients");
+      check_threshold_pair (p, table, ok, check, "max_latency", "critical_latency");
       break;
 
     case TEND_INVENTORY_CHECK_RESOURCES:

@@ -158,9 +158,15 @@ typedef struct
  * @password_env: (nullable): the NAME of the environment variable that holds the
  *   password, never the password itself
  * @max_memory_bytes: used_memory above this is degraded, or %TEND_INVENTORY_UNSET
+ * @critical_memory_bytes: used_memory above this is critical, or %TEND_INVENTORY_UNSET
  * @max_clients: connected_clients above this is degraded, or %TEND_INVENTORY_UNSET
+ * @critical_clients: connected_clients above this is critical, or %TEND_INVENTORY_UNSET
  * @max_latency_usec: a PING slower than this is degraded, or %TEND_INVENTORY_UNSET
- *   (when set, 1ms..10min and below the check's timeout)
+ * @critical_latency_usec: a PING slower than this is critical, or %TEND_INVENTORY_UNSET
+ *
+ * The limits are those of #TendRedisCheck: memory and clients 0 or more, latencies
+ * 1ms..10min and below the check's timeout; a degraded limit is below its critical one
+ * when both are set.
  */
 typedef struct
 {
@@ -168,8 +174,11 @@ typedef struct
   int     port;
   char   *password_env;
   gint64  max_memory_bytes;
+  gint64  critical_memory_bytes;
   gint64  max_clients;
+  gint64  critical_clients;
   gint64  max_latency_usec;
+  gint64  critical_latency_usec;
 } TendInventoryRedisParams;
 
 /**

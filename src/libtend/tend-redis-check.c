@@ -275,7 +275,10 @@ set_limits (TendRedisCheck  *self,
 
   for (guint i = 0; i < 2; i++)
     {
-      if (values[i] < 0 && values[i] != TEND_REDIS_CHECK_NO_LIMIT)
+      /* The message says "negative": keep it true. */
+      G_STATIC_ASSERT (TEND_REDIS_CHECK_MIN_LIMIT == 0);
+
+      if (values[i] < TEND_REDIS_CHECK_MIN_LIMIT && values[i] != TEND_REDIS_CHECK_NO_LIMIT)
         {
           g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
                        "%s: %" G_GINT64_FORMAT " is negative; give 0 or more, or -1 for no "

@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 /* A limit that is not set: the figure is not checked at that level. */
 #define TEND_REDIS_CHECK_NO_LIMIT G_GINT64_CONSTANT (-1)
 
+/* The lowest limit that is set, for every figure (the inventory's rule too). */
+#define TEND_REDIS_CHECK_MIN_LIMIT G_GINT64_CONSTANT (0)
+
 #define TEND_TYPE_REDIS_CHECK (tend_redis_check_get_type ())
 G_DECLARE_FINAL_TYPE (TendRedisCheck, tend_redis_check, TEND, REDIS_CHECK, TendCheck)
 

@@ -6,6 +6,7 @@
 
 #include "tend-backend.h"
 #include "tend-check.h"
+#include "tend-check-factory.h"
 #include "tend-command-check.h"
 #include "tend-config.h"
 #include "tend-dbus-backend.h"

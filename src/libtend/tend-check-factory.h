@@ -1,0 +1,17 @@
+/* tend-check-factory.h — a running check made from an inventory's check
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tend-check.h"
+#include "tend-host.h"
+#include "tend-inventory.h"
+
+G_BEGIN_DECLS
+
+TendCheck *tend_check_new_from_inventory (const TendInventoryCheck  *spec,
+                                          TendHost                  *host,
+                                          GError                   **error);
+
+G_END_DECLS
