@@ -641,6 +641,146 @@ test_health (Fixture       *fixture,
   tend_monitor_stop (monitor);
 }
 
+typedef struct
+{
+  gint64 service_id;
+  guint n_opened;
+  guint n_closed;
+  gint64 opened_id;
+  gint64 closed_id;
+  char *cause;
+} Incidents;
+
+static void
+on_incident_opened (TendMonitor *monitor,
+                    gint64       service_id,
+                    gint64       incident_id,
+                    const char  *cause,
+                    Incidents   *incidents)
+{
+  g_assert_cmpint (service_id, ==, incidents->service_id);
+  incidents->n_opened++;
+  incidents->opened_id = incident_id;
+  g_free (incidents->cause);
+  incidents->cause = g_strdup (cause);
+}
+
+static void
+on_incident_closed (TendMonitor *monitor,
+                    gint64       service_id,
+                    gint64       incident_id,
+                    Incidents   *incidents)
+{
+  g_assert_cmpint (service_id, ==, incidents->service_id);
+  incidents->n_closed++;
+  incidents->closed_id = incident_id;
+}
+
+static TendHealthRecord *
+saved_health (TendStore *store)
+{
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GAsyncResult) queried = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Jobs run in order: the flush comes after the saves queued before it. */
+  tend_store_flush_async (store, NULL, on_async_done, &flushed);
+  g_assert_true (tend_store_flush_finish (store, wait_for_result (&flushed), &error));
+  tend_store_query_health_async (store, -1, NULL, on_async_done, &queried);
+  records = tend_store_query_health_finish (store, wait_for_result (&queried), &error);
+  g_assert_no_error (error);
+  return records->len > 0 ? tend_health_record_copy (records->pdata[0]) : NULL;
+}
+
+/* Critical opens an incident in the store, with the failing check's advice as its
+ * cause; healthy closes it. The health saved for others follows each status. */
+static void
+test_incident (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-monitor-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autoptr(TendStore) store = tend_store_new (path);
+  g_autoptr(TendCheck) check = new_check (fixture->closed_port, FALSE);
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) ensured = NULL;
+  g_autoptr(GAsyncResult) queried = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(TendHealthRecord) critical = NULL;
+  g_autoptr(TendHealthRecord) healthy = NULL;
+  g_autofree char *refused = g_strdup_printf ("connection refused on 127.0.0.1:%u",
+                                              fixture->closed_port);
+  Incidents incidents = { 0, };
+  const TendIncident *row;
+  TendMonitor *monitor;
+
+  g_assert_no_error (error);
+  tend_store_open_async (store, NULL, on_async_done, &opened);
+  g_assert_true (tend_store_open_finish (store, wait_for_result (&opened), &error));
+  g_assert_no_error (error);
+
+  tend_store_ensure_service_async (store, "local-user", "web.service", NULL, on_async_done,
+                                   &ensured);
+  incidents.service_id = tend_store_ensure_service_finish (store, wait_for_result (&ensured),
+                                                           &error);
+  g_assert_no_error (error);
+
+  monitor = new_monitor (fixture, store);
+  g_signal_connect (monitor, "incident-opened", G_CALLBACK (on_incident_opened), &incidents);
+  g_signal_connect (monitor, "incident-closed", G_CALLBACK (on_incident_closed), &incidents);
+  g_object_set (check, "failures-before-hard", 1, "successes-before-recovered", 1, NULL);
+  tend_monitor_add_check (monitor, incidents.service_id, 4, check);
+  tend_monitor_start (monitor);
+
+  g_assert_cmpuint (wait_for_count (&incidents.n_opened, 1, 2500 * MS), ==, 1);
+  g_assert_cmpint (incidents.opened_id, >, 0);
+  g_assert_cmpint (tend_monitor_get_incident (monitor, incidents.service_id), ==,
+                   incidents.opened_id);
+  critical = saved_health (store);
+  g_assert_nonnull (critical);
+  g_assert_cmpint (critical->service_id, ==, incidents.service_id);
+  g_assert_cmpstr (critical->unit, ==, "web.service");
+  g_assert_cmpstr (critical->status, ==, "critical");
+  g_assert_nonnull (strstr (critical->layers, "\"name\":\"tcp\""));
+  g_assert_nonnull (strstr (critical->layers, "\"status\":\"fail\""));
+  g_assert_nonnull (strstr (critical->layers, "\"state\":\"hard\""));
+  g_assert_nonnull (strstr (critical->layers, refused));
+  g_assert_nonnull (strstr (incidents.cause, "tcp: "));
+  g_assert_nonnull (strstr (incidents.cause, refused));
+  g_assert_nonnull (strstr (incidents.cause, "not listening"));
+
+  /* Still failing: the same incident goes on. */
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 2, 1500 * MS), ==, 2);
+  g_assert_cmpuint (incidents.n_opened, ==, 1);
+
+  open_closed_port (fixture);
+  g_assert_cmpuint (wait_for_count (&incidents.n_closed, 1, 2500 * MS), ==, 1);
+  g_assert_cmpint (incidents.closed_id, ==, incidents.opened_id);
+  g_assert_cmpint (tend_monitor_get_incident (monitor, incidents.service_id), ==, 0);
+  tend_monitor_stop (monitor);
+  healthy = saved_health (store);
+  g_assert_nonnull (healthy);
+  g_assert_cmpstr (healthy->status, ==, "healthy");
+  g_assert_nonnull (strstr (healthy->layers, "\"status\":\"pass\""));
+
+  tend_store_query_incidents_async (store, incidents.service_id, 10, NULL, on_async_done, &queried);
+  rows = tend_store_query_incidents_finish (store, wait_for_result (&queried), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = rows->pdata[0];
+  g_assert_cmpint (row->id, ==, incidents.opened_id);
+  g_assert_cmpstr (row->worst_severity, ==, "critical");
+  g_assert_cmpstr (row->cause, ==, incidents.cause);
+  g_assert_cmpint (row->closed_usec, >, row->opened_usec);
+
+  g_clear_object (&fixture->monitor);
+  tend_store_close (store);
+  remove_tree (dir);
+  g_free (incidents.cause);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -657,6 +797,7 @@ main (int   argc,
   ADD ("/monitor/stop", test_stop);
   ADD ("/monitor/store", test_store);
   ADD ("/monitor/health", test_health);
+  ADD ("/monitor/incident", test_incident);
 
   return g_test_run ();
 }

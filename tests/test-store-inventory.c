@@ -172,6 +172,130 @@ test_all_or_nothing (void)
   remove_dir (dir);
 }
 
+/* A monitor reads the checks with the ids their results go under. */
+static void
+test_checks_with_ids (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
+  g_autoptr(TendStore) store = open_store (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GPtrArray *expected = tend_inventory_get_checks (full);
+
+  g_assert_true (replace (store, full, &error));
+  tend_store_load_checks_async (store, NULL, store_result, &result);
+  checks = tend_store_load_checks_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (checks->len, ==, expected->len);
+  g_assert_cmpuint (checks->len, >, 1);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const TendStoredCheck *stored = checks->pdata[i];
+
+      g_assert_cmpint (stored->service_id, ==,
+                       service_id (store, stored->spec->host, stored->spec->unit));
+      g_assert_cmpint (stored->check_id, >, 0);
+      g_assert_false (g_hash_table_contains (ids, &stored->check_id));
+      g_hash_table_add (ids, (gpointer) &stored->check_id);
+    }
+
+  tend_store_close (store);
+  remove_dir (dir);
+}
+
+static GPtrArray *
+query_health (TendStore *store,
+              gint64     service)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records;
+
+  tend_store_query_health_async (store, service, NULL, store_result, &result);
+  records = tend_store_query_health_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  return records;
+}
+
+static void
+save_one_health (TendStore  *store,
+                 gint64      service,
+                 gint64      time_usec,
+                 const char *status)
+{
+  g_autoptr(GPtrArray) records =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) tend_health_record_free);
+  TendHealthRecord record = {
+    .service_id = service,
+    .time_usec = time_usec,
+    .status = (char *) status,
+    .layers = (char *) "[{\"name\":\"unit\"}]",
+  };
+
+  g_ptr_array_add (records, tend_health_record_copy (&record));
+  tend_store_save_health (store, records);
+}
+
+/* The monitor's last word on each service: replaced, read back by unit, cleared. */
+static void
+test_health (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
+  g_autoptr(TendStore) store = open_store (path);
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) one = NULL;
+  g_autoptr(GPtrArray) cleared = NULL;
+  const TendHealthRecord *record;
+  gint64 nginx, other;
+
+  g_assert_true (replace (store, full, &error));
+  nginx = service_id (store, "web1", "nginx.service");
+  other = tend_inventory_get_services (full)->len > 1
+          ? service_id (store, ((TendInventoryService *)
+                                tend_inventory_get_services (full)->pdata[0])->host,
+                        ((TendInventoryService *)
+                         tend_inventory_get_services (full)->pdata[0])->unit)
+          : -1;
+  g_assert_cmpint (other, >, 0);
+
+  save_one_health (store, nginx, 1000, "healthy");
+  first = query_health (store, nginx);
+  g_assert_cmpuint (first->len, ==, 1);
+  record = first->pdata[0];
+  g_assert_cmpstr (record->host, ==, "web1");
+  g_assert_cmpstr (record->unit, ==, "nginx.service");
+  g_assert_cmpstr (record->status, ==, "healthy");
+  g_assert_cmpint (record->time_usec, ==, 1000);
+  g_assert_cmpstr (record->layers, ==, "[{\"name\":\"unit\"}]");
+
+  /* A newer save replaces the service's record; another service has its own. */
+  save_one_health (store, nginx, 2000, "critical");
+  if (other != nginx)
+    save_one_health (store, other, 2000, "degraded");
+  second = query_health (store, -1);
+  g_assert_cmpuint (second->len, ==, other != nginx ? 2 : 1);
+  one = query_health (store, nginx);
+  g_assert_cmpuint (one->len, ==, 1);
+  g_assert_cmpstr (((TendHealthRecord *) one->pdata[0])->status, ==, "critical");
+  g_assert_cmpint (((TendHealthRecord *) one->pdata[0])->time_usec, ==, 2000);
+
+  tend_store_clear_health (store);
+  cleared = query_health (store, -1);
+  g_assert_cmpuint (cleared->len, ==, 0);
+
+  tend_store_close (store);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -179,5 +303,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store-inventory/round-trip", test_round_trip);
   g_test_add_func ("/store-inventory/all-or-nothing", test_all_or_nothing);
+  g_test_add_func ("/store-inventory/checks-with-ids", test_checks_with_ids);
+  g_test_add_func ("/store-inventory/health", test_health);
   return g_test_run ();
 }

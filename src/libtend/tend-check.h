@@ -75,6 +75,8 @@ G_DECLARE_DERIVABLE_TYPE (TendCheck, tend_check, TEND, CHECK, GObject)
  *   of the service is a verdict, not an error. An error is for the check itself being
  *   unusable (bad parameters), and is reported as an unknown verdict.
  * @probe_finish: returns the verdict
+ * @live: the kind learns of changes as they happen and says so with TendCheck::changed
+ *   (the unit check): a monitor runs it at once when it starts, not after a jitter
  * @dup_target: what the check looks at, as a person names it: a URL, "host:port", a
  *   unit's name, a command's path
  *
@@ -86,6 +88,7 @@ struct _TendCheckClass
   GObjectClass parent_class;
 
   const char *kind;   /* "http", "tcp" ... */
+  gboolean live;      /* told of changes as they happen (TendCheck::changed) */
 
   void               (*probe_async)  (TendCheck            *self,
                                       GCancellable         *cancellable,

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One timer per check, on the default main context. A check's first run comes after a
- * jitter drawn uniformly from [0, interval), so checks added together spread out; each
+ * jitter drawn uniformly from [0, interval), so checks added together spread out (a live
+ * kind such as the unit check runs at once: it must load what it listens to); each
  * next run is scheduled one interval after the previous one ended, so the runs of one
  * check never overlap. A check that is due while max-concurrent runs are in flight waits
  * in a FIFO and starts as soon as another run ends.
@@ -86,6 +87,9 @@ struct _TendMonitor
 
   guint health_timer_id;       /* the next save of moved health */
   guint health_idle_id;        /* a save soon: a status changed */
+
+  double flap_start;           /* flap thresholds of every layer, percent */
+  double flap_end;
 
   guint max_concurrent;
   guint n_running;
@@ -263,7 +267,8 @@ schedule (TendMonitor *self,
   entry->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, msec, timer_cb, entry, NULL);
 }
 
-/* The first run: after a jitter uniform in [0, interval). */
+/* The first run: after a jitter uniform in [0, interval); at once for a live check,
+ * which from then on runs when it says it changed. */
 static void
 schedule_first (TendMonitor *self,
                 Entry       *entry)
@@ -271,7 +276,7 @@ schedule_first (TendMonitor *self,
   gint64 interval = tend_check_get_interval (entry->check);
   gint64 jitter = 0;
 
-  if (interval > 0)
+  if (interval > 0 && !TEND_CHECK_GET_CLASS (entry->check)->live)
     jitter = (gint64) g_rand_double_range (self->rand, 0, (double) interval);
   /* Whole milliseconds, below the interval. */
   schedule (self, entry, jitter / 1000 * 1000);
@@ -963,6 +968,8 @@ tend_monitor_init (TendMonitor *self)
   g_queue_init (&self->waiting);
   self->rand = g_rand_new ();
   self->max_concurrent = TEND_MONITOR_DEFAULT_MAX_CONCURRENT;
+  self->flap_start = TEND_CHECK_STATE_DEFAULT_FLAP_START_PERCENT;
+  self->flap_end = TEND_CHECK_STATE_DEFAULT_FLAP_END_PERCENT;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1070,6 +1077,7 @@ tend_monitor_add_check (TendMonitor *self,
   entry->service_id = service_id;
   entry->check_id = check_id;
   entry->layer = tend_check_state_new_for_check (check);
+  tend_check_state_set_flap_thresholds (entry->layer, self->flap_start, self->flap_end);
   entry->enabled_handler = g_signal_connect (check, "notify::enabled",
                                              G_CALLBACK (enabled_cb), entry);
   entry->changed_handler = g_signal_connect (check, "changed", G_CALLBACK (changed_cb), entry);
@@ -1297,4 +1305,29 @@ tend_monitor_get_incident (TendMonitor *self,
 
   sh = g_hash_table_lookup (self->healths, &service_id);
   return sh != NULL && sh->in_incident ? sh->incident_id : 0;
+}
+
+/**
+ * tend_monitor_set_flap_thresholds:
+ * @start_percent: flapping starts above this
+ * @end_percent: and ends below this, at most @start_percent
+ *
+ * Sets the flap thresholds of every layer, those of checks added later included.
+ */
+void
+tend_monitor_set_flap_thresholds (TendMonitor *self,
+                                  double       start_percent,
+                                  double       end_percent)
+{
+  g_return_if_fail (TEND_IS_MONITOR (self));
+  g_return_if_fail (end_percent <= start_percent);
+
+  self->flap_start = start_percent;
+  self->flap_end = end_percent;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      tend_check_state_set_flap_thresholds (entry->layer, start_percent, end_percent);
+    }
 }

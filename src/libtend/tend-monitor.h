@@ -23,6 +23,9 @@ TendStore   *tend_monitor_get_store          (TendMonitor *self);
 
 void         tend_monitor_set_seed           (TendMonitor *self,
                                               guint32      seed);
+void         tend_monitor_set_flap_thresholds (TendMonitor *self,
+                                               double       start_percent,
+                                               double       end_percent);
 guint        tend_monitor_get_max_concurrent (TendMonitor *self);
 void         tend_monitor_set_max_concurrent (TendMonitor *self,
                                               guint        max_concurrent);

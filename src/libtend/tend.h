@@ -11,6 +11,7 @@
 #include "tend-config.h"
 #include "tend-dbus-backend.h"
 #include "tend-duration.h"
+#include "tend-engine.h"
 #include "tend-error.h"
 #include "tend-health.h"
 #include "tend-host.h"

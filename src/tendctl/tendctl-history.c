@@ -523,22 +523,11 @@ chart_cb (GObject      *object,
 }
 
 static void
-lookup_history_service_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
+query_history (TendctlRun *run,
+               gint64      service_id,
+               gpointer    user_data)
 {
   HistoryData *data = user_data;
-  TendctlRun *run = data->run;
-  g_autoptr(GError) error = NULL;
-  gint64 service_id;
-
-  service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
-  if (error != NULL)
-    {
-      tendctl_print_error ("%s", error->message);
-      tendctl_run_quit (run, tendctl_exit_for_error (error));
-      return;
-    }
 
   /* All at once: the raw rows, and the rollups of the window piece by piece. */
   data->n_pending = 1 + data->segments->len;
@@ -561,8 +550,7 @@ history_ready (TendctlRun *run,
   HistoryData *data = user_data;
 
   data->run = run;
-  tend_store_lookup_service_async (run->store, tend_host_get_id (run->host), data->unit,
-                                   run->cancellable, lookup_history_service_cb, data);
+  tendctl_with_service (run, data->unit, query_history, data);
 }
 
 TendctlExit
@@ -827,24 +815,14 @@ query_incidents_cb (GObject      *object,
 }
 
 static void
-lookup_incidents_service_cb (GObject      *object,
-                             GAsyncResult *result,
-                             gpointer      user_data)
+query_incidents (TendctlRun *run,
+                 gint64      service_id,
+                 gpointer    user_data)
 {
   IncidentsData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  gint64 service_id;
 
-  service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
-  if (error != NULL)
-    {
-      tendctl_print_error ("%s", error->message);
-      tendctl_run_quit (data->run, tendctl_exit_for_error (error));
-      return;
-    }
-
-  tend_store_query_incidents_async (data->run->store, service_id, data->limit,
-                                    data->run->cancellable, query_incidents_cb, data);
+  tend_store_query_incidents_async (run->store, service_id, data->limit, run->cancellable,
+                                    query_incidents_cb, data);
 }
 
 static void
@@ -854,12 +832,7 @@ incidents_ready (TendctlRun *run,
   IncidentsData *data = user_data;
 
   data->run = run;
-  if (data->unit != NULL)
-    tend_store_lookup_service_async (run->store, tend_host_get_id (run->host), data->unit,
-                                     run->cancellable, lookup_incidents_service_cb, data);
-  else
-    tend_store_query_incidents_async (run->store, -1, data->limit, run->cancellable,
-                                      query_incidents_cb, data);
+  tendctl_with_service (run, data->unit, query_incidents, data);
 }
 
 TendctlExit

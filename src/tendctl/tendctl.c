@@ -43,6 +43,8 @@ static const struct {
   { "audit", tendctl_audit },
   { "export", tendctl_export },
   { "import", tendctl_import },
+  { "health", tendctl_health },
+  { "monitor", tendctl_monitor },
 };
 
 #define COMMANDS_HELP \
@@ -69,7 +71,10 @@ static const struct {
   "                        Show the audit log: every operation done through Tend\n" \
   "  export [FILE]         Write the whole inventory as JSON\n" \
   "  import FILE [--dry-run]\n" \
-  "                        Replace the inventory with FILE's, all or nothing"
+  "                        Replace the inventory with FILE's, all or nothing\n" \
+  "  health [UNIT] [--json]\n" \
+  "                        Show services' health: each check's layer, soft/hard, flapping\n" \
+  "  monitor [--verbose]   Run the checks in the foreground until SIGTERM or Ctrl+C"
 
 #define EXIT_STATUS_HELP \
   "Exit status:\n" \
@@ -350,7 +355,9 @@ tendctl_run (TendHostScope    scope,
 
   if (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT))
     {
-      data.run.store = tend_store_new (g_getenv ("TEND_DATABASE"));
+      g_autofree char *path = tendctl_store_path ();
+
+      data.run.store = tend_store_new (path);
       tend_store_open_async (data.run.store, data.run.cancellable, store_opened_cb, &data);
     }
   else
@@ -372,6 +379,77 @@ tendctl_run (TendHostScope    scope,
   g_clear_object (&data.run.cancellable);
   g_clear_pointer (&data.run.loop, g_main_loop_unref);
   return status;
+}
+
+typedef struct
+{
+  TendctlRun *run;
+  TendctlServiceFunc func;
+  gpointer user_data;
+} WithService;
+
+static void
+lookup_service_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autofree WithService *with = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 service_id;
+
+  service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (with->run, tendctl_exit_for_error (error));
+      return;
+    }
+  with->func (with->run, service_id, with->user_data);
+}
+
+/**
+ * tendctl_with_service:
+ * @unit: (nullable): a unit of the run's host, or %NULL for every service
+ *
+ * Finds @unit's service in the database (of the run's host) and calls @func with its
+ * id; if Tend keeps no records of it, says so and ends the command (exit 3). Without a
+ * unit, calls @func with -1 at once. Needs %TENDCTL_RUN_STORE.
+ */
+void
+tendctl_with_service (TendctlRun         *run,
+                      const char         *unit,
+                      TendctlServiceFunc  func,
+                      gpointer            user_data)
+{
+  WithService *with;
+
+  g_return_if_fail (run->store != NULL);
+
+  if (unit == NULL)
+    {
+      func (run, -1, user_data);
+      return;
+    }
+
+  with = g_new0 (WithService, 1);
+  with->run = run;
+  with->func = func;
+  with->user_data = user_data;
+  tend_store_lookup_service_async (run->store, tend_host_get_id (run->host), unit,
+                                   run->cancellable, lookup_service_cb, with);
+}
+
+/**
+ * tendctl_store_path:
+ *
+ * Returns: (transfer full): the database tendctl uses: $TEND_DATABASE, or the default
+ */
+char *
+tendctl_store_path (void)
+{
+  const char *path = g_getenv ("TEND_DATABASE");
+
+  return path != NULL && *path != '\0' ? g_strdup (path) : tend_store_default_path ();
 }
 
 /**

@@ -95,6 +95,17 @@ TendctlExit   tendctl_run             (TendHostScope          scope,
                                        gpointer               user_data);
 void          tendctl_run_quit        (TendctlRun            *run,
                                        TendctlExit            status);
+char         *tendctl_store_path      (void);
+
+/* Called with the id of the unit's service in the database, or -1 for every service. */
+typedef void (*TendctlServiceFunc) (TendctlRun *run,
+                                    gint64      service_id,
+                                    gpointer    user_data);
+
+void          tendctl_with_service    (TendctlRun            *run,
+                                       const char            *unit,
+                                       TendctlServiceFunc     func,
+                                       gpointer               user_data);
 
 /* The commands: each parses its own arguments (argv[0] is the command's name). */
 TendctlExit   tendctl_list            (TendctlGlobalOptions  *global,
@@ -125,6 +136,12 @@ TendctlExit   tendctl_import          (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_audit           (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_health          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_monitor         (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 

@@ -1,0 +1,873 @@
+/* tend-engine.c — the monitor as a program runs it: the store's checks on their hosts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The engine is what `tendctl monitor` and the window run: it takes the data
+ * directory's lock (one engine per database), opens the store, applies the stored
+ * configuration, connects to the hosts of the inventory, builds a TendCheck for each
+ * stored check and hands them to a TendMonitor, which runs them.
+ *
+ * A reload reads the configuration and the checks again and changes only what
+ * changed: a check whose definition is the same keeps running with its history (its
+ * layer, its soft and hard states); a changed one is replaced, a removed one stops.
+ * A check that cannot be built (a stored definition this version rejects) is skipped
+ * with a warning that names the check and the field, and the others run.
+ *
+ * What happens to the services is logged: health changes and incidents, at the
+ * "message" level, which goes to stderr or, under systemd, to the journal.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-check-factory.h"
+#include "tend-engine.h"
+#include "tend-error.h"
+#include "tend-host.h"
+#include "tend-inventory.h"
+#include "tend-lock.h"
+
+/* A watched service: its name for the log, and its unit's start time for the grace. */
+typedef struct
+{
+  TendEngine *engine;          /* (unowned) */
+  gint64 service_id;
+  char *name;                  /* (owned) "unit on host" */
+  TendService *service;        /* (owned) (nullable) once loaded */
+  gulong since_handler;
+  GCancellable *loading;       /* (owned) (nullable) while it loads */
+} Watchee;
+
+typedef struct
+{
+  gint64 check_id;
+  gint64 service_id;
+  char *fingerprint;           /* (owned) the definition, to tell a change */
+  TendCheck *check;            /* (owned) */
+} Watched;
+
+struct _TendEngine
+{
+  GObject parent_instance;
+
+  char *store_path;            /* (owned) */
+  TendLock *lock;              /* (owned) (nullable) held while started */
+  TendStore *store;            /* (owned) */
+  TendConfig *config;          /* (owned) */
+  TendMonitor *monitor;        /* (owned) */
+  GHashTable *hosts;           /* (owned) name → (owned) TendHost */
+  GHashTable *watched;         /* (owned) gint64* check id → (owned) Watched */
+  GHashTable *services;        /* (owned) gint64* service id → (owned) Watchee */
+
+  gboolean started;
+  struct _Reload *reloading;   /* (owned) (nullable) the reload pass under way */
+  GPtrArray *reload_waiters;   /* (owned) GTask: reloads asked for since it began */
+};
+
+G_DEFINE_FINAL_TYPE (TendEngine, tend_engine, G_TYPE_OBJECT)
+
+static void reload_pass (TendEngine *self);
+
+static void
+watched_free (Watched *watched)
+{
+  g_free (watched->fingerprint);
+  g_clear_object (&watched->check);
+  g_free (watched);
+}
+
+static void
+watchee_free (Watchee *watchee)
+{
+  if (watchee->loading != NULL)
+    g_cancellable_cancel (watchee->loading);
+  g_clear_object (&watchee->loading);
+  if (watchee->service != NULL)
+    g_clear_signal_handler (&watchee->since_handler, watchee->service);
+  g_clear_object (&watchee->service);
+  g_free (watchee->name);
+  g_free (watchee);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Logging what happens                                                                  */
+
+static const char *
+service_name (TendEngine *self,
+              gint64      service_id)
+{
+  Watchee *watchee = g_hash_table_lookup (self->services, &service_id);
+
+  return watchee != NULL ? watchee->name : "a service no longer watched";
+}
+
+static void
+health_changed_cb (TendMonitor *monitor,
+                   gint64       service_id,
+                   guint        status,
+                   TendEngine  *self)
+{
+  g_message ("%s is %s", service_name (self, service_id),
+             tend_health_status_to_string ((TendHealthStatus) status));
+}
+
+static void
+incident_opened_cb (TendMonitor *monitor,
+                    gint64       service_id,
+                    gint64       incident_id,
+                    const char  *cause,
+                    TendEngine  *self)
+{
+  g_message ("%s: incident %" G_GINT64_FORMAT " opened: %s", service_name (self, service_id),
+             incident_id, cause);
+}
+
+static void
+incident_closed_cb (TendMonitor *monitor,
+                    gint64       service_id,
+                    gint64       incident_id,
+                    TendEngine  *self)
+{
+  g_message ("%s: incident %" G_GINT64_FORMAT " closed: healthy again",
+             service_name (self, service_id), incident_id);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Configuration                                                                         */
+
+static void
+apply_config (TendEngine *self)
+{
+  TendConfig *config = self->config;
+
+  tend_monitor_set_max_concurrent (self->monitor,
+                                   (guint) tend_config_get_int (config, "checks.max-concurrent"));
+  tend_monitor_set_flap_thresholds (self->monitor,
+                                    tend_config_get_double (config, "checks.flap-start-percent"),
+                                    tend_config_get_double (config, "checks.flap-end-percent"));
+  tend_store_set_batch_interval (self->store,
+                                 (guint) (tend_config_get_duration (config,
+                                                                    "store.batch-interval")
+                                          / 1000));
+  tend_store_set_queue_limit (self->store,
+                              (guint) tend_config_get_int (config, "store.queue-limit"));
+  tend_store_set_retention (self->store,
+                            tend_config_get_duration (config, "retention.raw"),
+                            tend_config_get_duration (config, "retention.minute-rollups"),
+                            tend_config_get_duration (config, "retention.hourly-rollups"));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Reloading: configuration, hosts, checks                                               */
+
+typedef struct _Reload
+{
+  GPtrArray *tasks;            /* (owned) GTask: the reloads this pass answers */
+  TendInventory *inventory;    /* (owned) (nullable) */
+  guint n_connecting;
+} Reload;
+
+static void
+reload_free (Reload *reload)
+{
+  g_ptr_array_unref (reload->tasks);
+  g_clear_pointer (&reload->inventory, tend_inventory_unref);
+  g_free (reload);
+}
+
+/* Ends the pass under way: each reload it answers returns @error or success. */
+static void
+reload_finish_all (TendEngine *self,
+                   GError     *error)   /* (transfer full) (nullable) */
+{
+  Reload *reload = g_steal_pointer (&self->reloading);
+
+  for (guint i = 0; i < reload->tasks->len; i++)
+    {
+      GTask *task = reload->tasks->pdata[i];
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+  g_clear_error (&error);
+  reload_free (reload);
+
+  /* Reloads asked for meanwhile may have missed a change: one more pass. */
+  if (self->reload_waiters->len > 0)
+    reload_pass (self);
+}
+
+static char *
+fingerprint (const TendInventoryCheck *spec)
+{
+  g_autofree char *params = tend_inventory_check_params_to_json (spec);
+
+  return g_strdup_printf ("%d %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %d %d %"
+                          G_GINT64_FORMAT " %d %s",
+                          spec->kind, spec->interval_usec, spec->timeout_usec,
+                          spec->failures_before_hard, spec->successes_before_recovered,
+                          spec->startup_grace_usec, spec->enabled, params);
+}
+
+/* The unit (re)started: failures within the start-up grace after it do not count. */
+static void
+apply_start (Watchee *watchee)
+{
+  gint64 since = tend_service_get_active_since (watchee->service);
+  TendHealth *health = tend_monitor_get_health (watchee->engine->monitor, watchee->service_id);
+
+  tend_health_set_started (health, since > 0 ? since : -1);
+}
+
+static void
+active_since_cb (TendService *service,
+                 GParamSpec  *pspec,
+                 Watchee     *watchee)
+{
+  apply_start (watchee);
+}
+
+static void
+service_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Watchee *watchee = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendService) service = NULL;
+
+  service = tend_host_load_service_finish (TEND_HOST (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* @watchee is gone */
+
+  g_clear_object (&watchee->loading);
+  if (service == NULL)
+    {
+      /* Its checks say what is wrong; without a start time there is no grace. */
+      g_debug ("engine: no start time for %s: %s", watchee->name, error->message);
+      return;
+    }
+  watchee->service = g_steal_pointer (&service);
+  watchee->since_handler = g_signal_connect (watchee->service, "notify::active-since",
+                                             G_CALLBACK (active_since_cb), watchee);
+  apply_start (watchee);
+}
+
+static void
+watch_service (TendEngine               *self,
+               const TendStoredCheck    *stored)
+{
+  const TendInventoryCheck *spec = stored->spec;
+  Watchee *watchee = g_hash_table_lookup (self->services, &stored->service_id);
+  TendHost *host;
+
+  if (watchee != NULL)
+    return;
+
+  watchee = g_new0 (Watchee, 1);
+  watchee->engine = self;
+  watchee->service_id = stored->service_id;
+  watchee->name = g_strdup_printf ("%s on %s", spec->unit, spec->host);
+  g_hash_table_insert (self->services, &watchee->service_id, watchee);
+
+  host = g_hash_table_lookup (self->hosts, spec->host);
+  if (host == NULL)
+    return;
+  watchee->loading = g_cancellable_new ();
+  tend_host_load_service_async (host, spec->unit, watchee->loading, service_loaded_cb, watchee);
+}
+
+static void
+unwatch (TendEngine *self,
+         Watched    *watched)
+{
+  tend_monitor_remove_check (self->monitor, watched->check);
+  g_hash_table_remove (self->watched, &watched->check_id);
+}
+
+/* Makes the monitor run what @checks says, changing only what changed. */
+static void
+reconcile (TendEngine *self,
+           GPtrArray  *checks)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) seen_services = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  guint n_added = 0, n_replaced = 0, n_skipped = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const TendStoredCheck *stored = checks->pdata[i];
+      const TendInventoryCheck *spec = stored->spec;
+      g_autofree char *print = fingerprint (spec);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TendCheck) check = NULL;
+      Watched *watched = g_hash_table_lookup (self->watched, &stored->check_id);
+      TendHost *host;
+
+      g_hash_table_add (seen, (gpointer) &stored->check_id);
+      g_hash_table_add (seen_services, (gpointer) &stored->service_id);
+      watch_service (self, stored);
+
+      if (watched != NULL && g_str_equal (watched->fingerprint, print))
+        continue;
+
+      host = g_hash_table_lookup (self->hosts, spec->host);
+      if (host == NULL)
+        g_set_error (&error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
+                     "host '%s' is not monitored: only local hosts are, so far", spec->host);
+      else
+        check = tend_check_new_from_inventory (spec, host, &error);
+      if (check == NULL)
+        {
+          g_warning ("not running check '%s' of %s on %s: %s", spec->name, spec->unit,
+                     spec->host, error->message);
+          n_skipped++;
+          if (watched != NULL)
+            unwatch (self, watched);
+          continue;
+        }
+
+      if (watched != NULL)
+        {
+          unwatch (self, watched);
+          n_replaced++;
+        }
+      else
+        {
+          n_added++;
+        }
+
+      watched = g_new0 (Watched, 1);
+      watched->check_id = stored->check_id;
+      watched->service_id = stored->service_id;
+      watched->fingerprint = g_steal_pointer (&print);
+      watched->check = g_steal_pointer (&check);
+      g_hash_table_insert (self->watched, &watched->check_id, watched);
+      tend_monitor_add_check (self->monitor, watched->service_id, watched->check_id,
+                              watched->check);
+    }
+
+  g_hash_table_iter_init (&iter, self->watched);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Watched *watched = value;
+
+      if (!g_hash_table_contains (seen, &watched->check_id))
+        g_ptr_array_add (gone, watched);
+    }
+  for (guint i = 0; i < gone->len; i++)
+    unwatch (self, gone->pdata[i]);
+
+  g_hash_table_iter_init (&iter, self->services);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!g_hash_table_contains (seen_services, &((Watchee *) value)->service_id))
+      g_hash_table_iter_remove (&iter);
+
+  g_message ("watching %u checks (%u new, %u changed, %u removed, %u not runnable)",
+             g_hash_table_size (self->watched), n_added, n_replaced, gone->len, n_skipped);
+}
+
+static void
+checks_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TendEngine *self = user_data;
+  g_autoptr(GPtrArray) checks = NULL;
+  GError *error = NULL;
+
+  checks = tend_store_load_checks_finish (TEND_STORE (source), result, &error);
+  if (checks != NULL)
+    reconcile (self, checks);
+  reload_finish_all (self, error);
+}
+
+static void
+load_checks (TendEngine *self)
+{
+  tend_store_load_checks_async (self->store, NULL, checks_loaded_cb, self);
+}
+
+static void
+host_connected_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  TendEngine *self = user_data;
+  Reload *reload = self->reloading;
+  g_autoptr(GError) error = NULL;
+
+  /* A host that cannot be reached stays: its checks say so, each run. */
+  if (!tend_host_connect_finish (TEND_HOST (source), result, &error))
+    g_warning ("%s", error->message);
+
+  if (--reload->n_connecting == 0)
+    load_checks (self);
+}
+
+/* Makes a TendHost for each local host of the inventory that has none yet. */
+static void
+ensure_hosts (TendEngine    *self,
+              TendInventory *inventory)
+{
+  Reload *reload = self->reloading;
+  GPtrArray *hosts = tend_inventory_get_hosts (inventory);
+  g_autoptr(GPtrArray) connecting = g_ptr_array_new ();
+
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const TendInventoryHost *spec = hosts->pdata[i];
+      TendHost *host;
+
+      if (spec->kind != TEND_HOST_KIND_LOCAL || g_hash_table_contains (self->hosts, spec->name))
+        continue;
+
+      host = tend_host_new_local (spec->scope);
+      g_hash_table_insert (self->hosts, g_strdup (spec->name), host);
+      g_ptr_array_add (connecting, host);
+    }
+
+  reload->n_connecting = connecting->len;
+  if (connecting->len == 0)
+    {
+      load_checks (self);
+      return;
+    }
+  for (guint i = 0; i < connecting->len; i++)
+    tend_host_connect_async (connecting->pdata[i], NULL, host_connected_cb, self);
+}
+
+static void
+inventory_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  TendEngine *self = user_data;
+  Reload *reload = self->reloading;
+  GError *error = NULL;
+
+  reload->inventory = tend_store_load_inventory_finish (TEND_STORE (source), result, &error);
+  if (reload->inventory == NULL)
+    {
+      reload_finish_all (self, error);
+      return;
+    }
+  ensure_hosts (self, reload->inventory);
+}
+
+static void
+config_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TendEngine *self = user_data;
+  g_autoptr(GHashTable) values = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) invalid = NULL;
+
+  values = tend_store_load_config_finish (TEND_STORE (source), result, &error);
+  if (values == NULL)
+    {
+      reload_finish_all (self, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Stored values this version rejects fall back to their defaults, and are named. */
+  if (!tend_config_load (self->config, values, &error))
+    g_warning ("%s", error->message);
+  invalid = tend_config_dup_invalid_keys (self->config);
+  for (guint i = 0; invalid != NULL && invalid[i] != NULL; i++)
+    g_warning ("configuration: '%s' is invalid and its default applies", invalid[i]);
+  apply_config (self);
+
+  tend_store_load_inventory_async (self->store, NULL, inventory_loaded_cb, self);
+}
+
+/* One pass answers every reload waiting. */
+static void
+reload_pass (TendEngine *self)
+{
+  g_assert (self->reloading == NULL);
+
+  self->reloading = g_new0 (Reload, 1);
+  self->reloading->tasks = g_steal_pointer (&self->reload_waiters);
+  self->reload_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  tend_store_load_config_async (self->store, NULL, config_loaded_cb, self);
+}
+
+static void
+reload (TendEngine *self,
+        GTask      *task)   /* (transfer full) */
+{
+  g_ptr_array_add (self->reload_waiters, task);
+  if (self->reloading == NULL)
+    reload_pass (self);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_engine_dispose (GObject *object)
+{
+  TendEngine *self = TEND_ENGINE (object);
+
+  if (self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->monitor, self);
+      tend_monitor_stop (self->monitor);
+    }
+  g_hash_table_remove_all (self->watched);
+  g_hash_table_remove_all (self->services);
+  g_clear_object (&self->monitor);
+  g_hash_table_remove_all (self->hosts);
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->lock, tend_lock_release);
+
+  G_OBJECT_CLASS (tend_engine_parent_class)->dispose (object);
+}
+
+static void
+tend_engine_finalize (GObject *object)
+{
+  TendEngine *self = TEND_ENGINE (object);
+
+  g_assert (self->reloading == NULL);
+  g_ptr_array_unref (self->reload_waiters);
+  g_hash_table_unref (self->watched);
+  g_hash_table_unref (self->hosts);
+  g_hash_table_unref (self->services);
+  g_free (self->store_path);
+
+  G_OBJECT_CLASS (tend_engine_parent_class)->finalize (object);
+}
+
+static void
+tend_engine_class_init (TendEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tend_engine_dispose;
+  object_class->finalize = tend_engine_finalize;
+}
+
+static void
+tend_engine_init (TendEngine *self)
+{
+  self->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->watched = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                         (GDestroyNotify) watched_free);
+  self->services = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                          (GDestroyNotify) watchee_free);
+  self->reload_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Public                                                                                */
+
+/**
+ * tend_engine_new:
+ * @store_path: the database whose inventory it watches
+ *
+ * Returns: (transfer full): an engine, not started
+ */
+TendEngine *
+tend_engine_new (const char *store_path)
+{
+  TendEngine *self;
+
+  g_return_val_if_fail (store_path != NULL, NULL);
+
+  self = g_object_new (TEND_TYPE_ENGINE, NULL);
+  self->store_path = g_strdup (store_path);
+  self->store = tend_store_new (store_path);
+  self->config = tend_config_new ();
+  self->monitor = tend_monitor_new (self->store);
+  g_signal_connect (self->monitor, "health-changed", G_CALLBACK (health_changed_cb), self);
+  g_signal_connect (self->monitor, "incident-opened", G_CALLBACK (incident_opened_cb), self);
+  g_signal_connect (self->monitor, "incident-closed", G_CALLBACK (incident_closed_cb), self);
+  return self;
+}
+
+const char *
+tend_engine_get_store_path (TendEngine *self)
+{
+  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
+  return self->store_path;
+}
+
+/**
+ * tend_engine_get_store:
+ *
+ * Returns: (transfer none): the store, open once the engine started
+ */
+TendStore *
+tend_engine_get_store (TendEngine *self)
+{
+  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
+  return self->store;
+}
+
+/**
+ * tend_engine_get_monitor:
+ *
+ * Returns: (transfer none): the monitor that runs the checks
+ */
+TendMonitor *
+tend_engine_get_monitor (TendEngine *self)
+{
+  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
+  return self->monitor;
+}
+
+/**
+ * tend_engine_get_config:
+ *
+ * Returns: (transfer none): the configuration as last loaded from the store
+ */
+TendConfig *
+tend_engine_get_config (TendEngine *self)
+{
+  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
+  return self->config;
+}
+
+/* How many checks the monitor runs. */
+guint
+tend_engine_get_n_checks (TendEngine *self)
+{
+  g_return_val_if_fail (TEND_IS_ENGINE (self), 0);
+  return g_hash_table_size (self->watched);
+}
+
+/**
+ * tend_engine_dup_service_name:
+ *
+ * Returns: (transfer full) (nullable): "unit on host" for a service the engine watches
+ */
+char *
+tend_engine_dup_service_name (TendEngine *self,
+                              gint64      service_id)
+{
+  Watchee *watchee;
+
+  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
+
+  watchee = g_hash_table_lookup (self->services, &service_id);
+  return watchee != NULL ? g_strdup (watchee->name) : NULL;
+}
+
+static void
+first_reload_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendEngine *self = TEND_ENGINE (source);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_clear_pointer (&self->lock, tend_lock_release);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->started = TRUE;
+  tend_monitor_start (self->monitor);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+open_incidents_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  TendEngine *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) incidents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Incidents a previous engine left open go on, or close when the service is healthy. */
+  incidents = tend_store_query_incidents_finish (TEND_STORE (source), result, &error);
+  if (incidents == NULL)
+    g_warning ("%s", error->message);
+  for (guint i = 0; incidents != NULL && i < incidents->len; i++)
+    {
+      const TendIncident *incident = incidents->pdata[i];
+
+      if (incident->closed_usec == 0)
+        tend_monitor_adopt_incident (self->monitor, incident->service_id, incident->id);
+    }
+
+  reload (self, g_task_new (self, NULL, first_reload_cb, task));
+}
+
+static void
+store_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  TendEngine *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!tend_store_open_finish (TEND_STORE (source), result, &error))
+    {
+      g_clear_pointer (&self->lock, tend_lock_release);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* Nothing is known of the services' health until their checks run. */
+  tend_store_clear_health (self->store);
+  tend_store_query_incidents_async (self->store, -1, 10000, NULL, open_incidents_cb, task);
+}
+
+/**
+ * tend_engine_start_async:
+ *
+ * Takes the data directory's lock, opens the store, applies its configuration, builds
+ * the checks and starts the monitor. Fails with %TEND_ERROR_BUSY ("a monitor is
+ * already running (pid N) …") when another engine runs on the same data directory.
+ */
+void
+tend_engine_start_async (TendEngine          *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (TEND_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_engine_start_async);
+
+  if (self->started || self->lock != NULL)
+    {
+      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED, "the engine runs already");
+      return;
+    }
+
+  self->lock = tend_lock_acquire (self->store_path, &error);
+  if (self->lock == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  tend_store_open_async (self->store, cancellable, store_opened_cb, g_steal_pointer (&task));
+}
+
+gboolean
+tend_engine_start_finish (TendEngine    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tend_engine_reload_async:
+ *
+ * Reads the configuration and the checks again and applies what changed. Reloads
+ * asked for while one is under way are answered by one more pass after it.
+ */
+void
+tend_engine_reload_async (TendEngine          *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_engine_reload_async);
+  if (!self->started)
+    {
+      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED, "the engine is not running");
+      g_object_unref (task);
+      return;
+    }
+  reload (self, task);
+}
+
+gboolean
+tend_engine_reload_finish (TendEngine    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+flushed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendEngine *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!tend_store_flush_finish (TEND_STORE (source), result, &error))
+    g_warning ("%s", error->message);
+
+  /* The last batch is written: closing only stops the store's thread. */
+  tend_store_close (self->store);
+  g_clear_pointer (&self->lock, tend_lock_release);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * tend_engine_stop_async:
+ *
+ * Stops the checks, saves the services' health, writes every result that waits,
+ * closes the store and releases the lock.
+ */
+void
+tend_engine_stop_async (TendEngine          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_engine_stop_async);
+  if (!self->started)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  self->started = FALSE;
+  tend_monitor_stop (self->monitor);
+  tend_store_flush_async (self->store, NULL, flushed_cb, task);
+}
+
+gboolean
+tend_engine_stop_finish (TendEngine    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
