@@ -81,6 +81,12 @@ gboolean      tendctl_parse_options   (const char            *command,
                                        TendctlGlobalOptions  *global,
                                        int                   *argc,
                                        char                ***argv);
+int           tendctl_parse_subcommand (const char           *command,
+                                        const char           *summary,
+                                        const char * const   *names,
+                                        TendctlGlobalOptions *global,
+                                        int                   argc,
+                                        char                **argv);
 gboolean      tendctl_check_units     (const char * const    *units,
                                        gboolean               allow_templates);
 char         *tendctl_check_unit      (const char            *name,
