@@ -102,6 +102,8 @@ TendctlExit   tendctl_run             (TendHostScope          scope,
 void          tendctl_run_quit        (TendctlRun            *run,
                                        TendctlExit            status);
 
+void          tendctl_notify_engine   (const char            *store_path);
+
 /* The commands: each parses its own arguments (argv[0] is the command's name). */
 TendctlExit   tendctl_list            (TendctlGlobalOptions  *global,
                                        int                    argc,
