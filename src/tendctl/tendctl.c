@@ -43,6 +43,7 @@ static const struct {
   { "audit", tendctl_audit },
   { "export", tendctl_export },
   { "import", tendctl_import },
+  { "check", tendctl_check },
 };
 
 #define COMMANDS_HELP \
@@ -69,7 +70,9 @@ static const struct {
   "                        Show the audit log: every operation done through Tend\n" \
   "  export [FILE]         Write the whole inventory as JSON\n" \
   "  import FILE [--dry-run]\n" \
-  "                        Replace the inventory with FILE's, all or nothing"
+  "                        Replace the inventory with FILE's, all or nothing\n" \
+  "  check add|list|remove …\n" \
+  "                        The checks Tend runs on services"
 
 #define EXIT_STATUS_HELP \
   "Exit status:\n" \
@@ -201,6 +204,26 @@ tendctl_check_unit (const char *name,
   at = strchr (name, '@');
   return g_strdup_printf ("'%s' is a template, not a unit: name one of its instances, "
                           "such as '%.*s@INSTANCE%s'", name, (int) (at - name), name, at + 1);
+}
+
+/**
+ * tendctl_validate_unit:
+ *
+ * tendctl_check_unit() for a command that records a refusal: the problem is an error
+ * (%TEND_ERROR_INVALID_ARGUMENT). Templates are refused.
+ *
+ * Returns: whether @name may be used
+ */
+gboolean
+tendctl_validate_unit (const char  *name,
+                       GError     **error)
+{
+  g_autofree char *problem = tendctl_check_unit (name, FALSE);
+
+  if (problem == NULL)
+    return TRUE;
+  g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, problem);
+  return FALSE;
 }
 
 /**

@@ -91,6 +91,8 @@ gboolean      tendctl_check_units     (const char * const    *units,
                                        gboolean               allow_templates);
 char         *tendctl_check_unit      (const char            *name,
                                        gboolean               allow_templates);
+gboolean      tendctl_validate_unit   (const char            *name,
+                                       GError               **error);
 void          tendctl_usage_error     (const char            *command,
                                        const char            *format,
                                        ...) G_GNUC_PRINTF (2, 3);
@@ -133,6 +135,9 @@ TendctlExit   tendctl_import          (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_audit           (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_check           (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 
