@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""tendctl check add|list|remove on a real database file (TAP).
+"""tendctl check add|list|remove and tendctl watch|unwatch on a real database file (TAP).
 
 The stored inventory is read back with `tendctl export`; a refused change must leave it
 byte for byte as it was.
 
 Usage: test-tendctl-check.py TENDCTL check   the check commands (no service manager)
+       test-tendctl-check.py TENDCTL watch   watch and unwatch: inside tests/sandbox/
+                                             tend-sandbox with the units of tests/units
 """
 import json
 import os
@@ -18,6 +20,7 @@ from tendtap import check, finish
 
 TENDCTL, MODE = sys.argv[1], sys.argv[2]
 env = dict(os.environ)
+SLEEPER = "tend-test-sleeper.service"
 
 
 def tendctl(*args):
@@ -296,14 +299,109 @@ def test_audit():
           sorted(str(row["result"]) for row in removes) == ["None", "done"], removes)
 
 
+# ------------------------------------------------------------------------------------
+# watch and unwatch
+
+
+def test_watch():
+    r = tendctl("watch", SLEEPER)
+    check("watch exits 0", r.returncode == 0, r.stderr)
+    check("watch says what it added",
+          r.stdout.splitlines()[-2:] == [f"+ check local-user/{SLEEPER}/resources "
+                                         "(resources, every 30s)",
+                                         f"+ check local-user/{SLEEPER}/unit (unit, every 30s)"],
+          r.stdout)
+    checks = stored_checks()
+    unit = checks.get(("local-user", SLEEPER, "unit"))
+    resources = checks.get(("local-user", SLEEPER, "resources"))
+    check("watch adds a unit check that is hard at the first failure",
+          unit is not None and unit["kind"] == "unit" and unit["failures_before_hard"] == 1
+          and unit["enabled"], unit)
+    check("watch adds a resources check: CPU 80% warning, 95% critical, nothing else",
+          resources is not None and resources["params"] == {
+              "memory_warn_bytes": None, "memory_critical_bytes": None,
+              "cpu_warn_percent": 80.0, "cpu_critical_percent": 95.0,
+              "tasks_warn": None, "tasks_critical": None}, resources)
+    check("watch's other timing is the configuration's",
+          resources is not None and (resources["interval"], resources["timeout"],
+                                     resources["failures_before_hard"]) == ("30s", "10s", 3),
+          resources)
+
+    before = export()
+    r = tendctl("watch", SLEEPER)
+    check("watching again exits 0, says so and changes nothing",
+          r.returncode == 0 and "watched already" in r.stdout and export() == before,
+          (r.returncode, r.stdout, r.stderr))
+
+    refused("watch of a unit that does not exist", ("watch", "tend-no-such.service"), 3,
+            "tend-no-such.service", refusal="nothing was changed")
+    refused("watch of a bad unit name", ("watch", "no/such.service"), 2,
+            "not a valid unit name", refusal="nothing was changed")
+    refused("watch of a template", ("watch", "getty@.service"), 2, "template",
+            refusal="nothing was changed")
+
+    # A check of its own stays; a missing one comes back.
+    tendctl("check", "add", SLEEPER, "resources", "--kind", "resources", "--cpu-warn", "50",
+            "--replace")
+    tendctl("check", "remove", SLEEPER, "unit")
+    r = tendctl("watch", SLEEPER)
+    checks = stored_checks()
+    check("watch adds back only what is missing",
+          r.returncode == 0 and r.stdout.strip() == f"+ check local-user/{SLEEPER}/unit "
+          "(unit, every 30s)", (r.returncode, r.stdout, r.stderr))
+    check("watch leaves a check of its own as it is",
+          checks[("local-user", SLEEPER, "resources")]["params"]["cpu_warn_percent"] == 50.0,
+          checks)
+
+
+def test_unwatch(tmp):
+    # A policy, through an import of what is there plus one, goes with the service.
+    inventory = json.loads(export())
+    inventory["policies"] = [{"host": "local-user", "unit": SLEEPER, "kind": "backoff"}]
+    path = os.path.join(tmp, "with-policy.json")
+    with open(path, "w") as f:
+        json.dump(inventory, f)
+    r = tendctl("import", path)
+    check("import of a policy for the watched unit exits 0", r.returncode == 0, r.stderr)
+
+    r = tendctl("unwatch", SLEEPER)
+    check("unwatch exits 0 and says what it removed",
+          r.returncode == 0 and sorted(r.stdout.splitlines()) == sorted([
+              f"- service local-user/{SLEEPER}", f"- check local-user/{SLEEPER}/resources",
+              f"- check local-user/{SLEEPER}/unit", f"- policy local-user/{SLEEPER}"]),
+          (r.returncode, r.stdout, r.stderr))
+    inventory = json.loads(export())
+    check("the service, its checks and its policy are gone",
+          inventory["services"] == [] and inventory["checks"] == []
+          and inventory["policies"] == [], inventory)
+    refused("unwatch of a unit that is not watched", ("unwatch", SLEEPER), 3, "does not watch",
+            refusal="nothing was changed")
+
+    rows = json.loads(tendctl("audit", "--json").stdout)
+    ops = [(row["operation"], row["unit"], row["result"]) for row in rows
+           if row["operation"] in ("watch", "unwatch")]
+    check("watch and unwatch are audited, refusals included",
+          ("watch", SLEEPER, "done") in ops and ("watch", SLEEPER, "unchanged") in ops
+          and ("unwatch", SLEEPER, "done") in ops and ("unwatch", SLEEPER, None) in ops
+          and ("watch", "tend-no-such.service", None) in ops, ops)
+
+
 def main():
+    if MODE == "watch" and not os.environ.get("TEND_SANDBOX"):
+        print("1..0 # SKIP needs the systemd sandbox: run through tests/sandbox/tend-sandbox")
+        return 0
+
     tmp = tempfile.mkdtemp(prefix="tend-test-check-")
     env["TEND_DATABASE"] = os.path.join(tmp, "tend.db")
     try:
-        test_add(tmp)
-        test_refusals(tmp)
-        test_replace_and_remove()
-        test_audit()
+        if MODE == "check":
+            test_add(tmp)
+            test_refusals(tmp)
+            test_replace_and_remove()
+            test_audit()
+        else:
+            test_watch()
+            test_unwatch(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return finish()

@@ -44,6 +44,8 @@ static const struct {
   { "export", tendctl_export },
   { "import", tendctl_import },
   { "check", tendctl_check },
+  { "watch", tendctl_watch },
+  { "unwatch", tendctl_watch },
 };
 
 #define COMMANDS_HELP \
@@ -72,7 +74,9 @@ static const struct {
   "  import FILE [--dry-run]\n" \
   "                        Replace the inventory with FILE's, all or nothing\n" \
   "  check add|list|remove …\n" \
-  "                        The checks Tend runs on services"
+  "                        The checks Tend runs on services\n" \
+  "  watch UNIT            Watch a unit: its state and its CPU, with default checks\n" \
+  "  unwatch UNIT          Stop watching a unit: remove it and its checks"
 
 #define EXIT_STATUS_HELP \
   "Exit status:\n" \

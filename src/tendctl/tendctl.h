@@ -140,5 +140,8 @@ TendctlExit   tendctl_audit           (TendctlGlobalOptions  *global,
 TendctlExit   tendctl_check           (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
+TendctlExit   tendctl_watch           (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
 
 G_END_DECLS
