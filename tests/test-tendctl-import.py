@@ -13,12 +13,9 @@ import sys
 import tempfile
 import time
 
+from tendtap import check, finish
+
 TENDCTL, FIXTURES = sys.argv[1], sys.argv[2]
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
 
 
 def tendctl(*args):
@@ -126,11 +123,4 @@ r = tendctl("import", changed)
 check("import of the changed fixture exits 0", r.returncode == 0, r.stderr)
 check("the database changed", inventory_digest(DB) != before)
 
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, ok, detail) in enumerate(results, 1):
-    print(f"{'ok' if ok else 'not ok'} {i} {name}")
-    if not ok:
-        failed += 1
-        print(f"# {detail!r}"[:2000])
-sys.exit(1 if failed else 0)
+sys.exit(finish())

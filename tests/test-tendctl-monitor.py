@@ -20,8 +20,9 @@ import sys
 import tempfile
 import time
 
+from tendtap import check, finish
+
 TENDCTL = sys.argv[1]
-results = []
 env = dict(os.environ)
 
 HOST = "local-user"
@@ -30,15 +31,12 @@ REDIS = "tend-test-redis.service"
 SLEEPER = "tend-test-sleeper.service"
 FAILS = "tend-test-fails.service"
 CLOSED = "tend-test-installable.service"   # stands for a service whose port is closed
+WATCHED = "tend-test-reloadable.service"   # watched with tendctl watch while it runs
 
 
 def tendctl(*args, timeout=60):
     return subprocess.run([TENDCTL, *args], capture_output=True, text=True, timeout=timeout,
                           env=env)
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
 
 
 def free_port():
@@ -139,7 +137,7 @@ def run(tmp):
     http_port, redis_port, closed_port = free_port(), free_port(), free_port()
     with open(os.path.join(env["HOME"], ".config", "tend-test-ports.env"), "w") as f:
         f.write(f"TEND_TEST_HTTP_PORT={http_port}\nTEND_TEST_REDIS_PORT={redis_port}\n")
-    for unit in (HTTP, REDIS, SLEEPER):
+    for unit in (HTTP, REDIS, SLEEPER, WATCHED):
         r = tendctl("start", unit)
         check(f"{unit} starts", r.returncode == 0, r.stderr)
     tendctl("start", FAILS)
@@ -273,14 +271,29 @@ def run_with_monitor(monitor, log_path, http_port, redis_port, closed_port, tmp)
     check("continued, it is healthy again", wait_until(lambda: status_is(HTTP, "healthy"), 10),
           service_health(HTTP))
 
-    # SIGHUP: the monitor picks up a changed inventory.
+    # A changed inventory: tendctl tells the monitor (SIGHUP), which picks it up.
     r = import_inventory(tmp, inventory(http_port, redis_port, closed_port, with_closed=False))
-    check("a changed inventory imports", r.returncode == 0, r.stderr)
-    monitor.send_signal(signal.SIGHUP)
+    check("a changed inventory imports and tells the monitor",
+          r.returncode == 0 and f"the monitor (pid {monitor.pid}) reloads its checks" in r.stderr,
+          (r.returncode, r.stderr))
     gone = wait_until(lambda: (health() or {}).get("services") is not None
                       and service_health(CLOSED) is None, 10)
-    check("after SIGHUP the removed service is no longer watched", gone, health())
+    check("after the reload the removed service is no longer watched", gone, health())
     check("and the others still are", service_health(HTTP) is not None, health())
+    entry = layer(HTTP, "http") or {}
+    check("an unchanged check keeps its history across the reload",
+          entry.get("consecutive_failures") == 0 and entry.get("status") == "pass"
+          and entry.get("state") == "hard", entry)
+
+    # tendctl watch while the monitor runs: the new service is checked at once.
+    r = tendctl("watch", WATCHED)
+    check("watch tells the monitor", r.returncode == 0
+          and f"the monitor (pid {monitor.pid}) reloads its checks" in r.stderr,
+          (r.returncode, r.stdout, r.stderr))
+    watched = wait_until(lambda: status_is(WATCHED, "healthy"), 10)
+    names = sorted(e["name"] for e in (watched or {}).get("layers", []))
+    check("the watched unit is healthy, with its unit and resources layers",
+          watched and names == ["resources", "unit"], service_health(WATCHED))
 
     # SIGTERM: stops cleanly, everything written.
     monitor.send_signal(signal.SIGTERM)
@@ -316,18 +329,11 @@ def main():
     try:
         run(tmp)
     finally:
-        for unit in (HTTP, REDIS, SLEEPER):
+        for unit in (HTTP, REDIS, SLEEPER, WATCHED):
             tendctl("stop", unit)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail!r}"[:2000])
-    return 1 if failed else 0
+    return finish()
 
 
 sys.exit(main())

@@ -20,8 +20,9 @@ import tempfile
 import time
 from datetime import datetime, timezone
 
+from tendtap import check, finish
+
 TENDCTL = sys.argv[1]
-results = []
 env = dict(os.environ)
 
 USEC = 1_000_000
@@ -37,10 +38,6 @@ OTHER = "tend-test-other.service"
 def tendctl(*args):
     return subprocess.run([TENDCTL, *args], capture_output=True, text=True, timeout=60,
                           env=env)
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
 
 
 def db():
@@ -555,14 +552,7 @@ def main():
         tendctl("stop", "tend-test-sleeper.service")
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail!r}"[:2000])
-    return 1 if failed else 0
+    return finish()
 
 
 sys.exit(main())

@@ -10,17 +10,14 @@ import subprocess
 import sys
 import threading
 
+from tendtap import check, finish
+
 TENDCTL = sys.argv[1]
-results = []
 
 
 def tendctl(*args, env=None):
     return subprocess.run([TENDCTL, *args], capture_output=True, text=True, timeout=60,
                           env=env)
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition), detail))
 
 
 def main():
@@ -112,14 +109,7 @@ def main():
 
     tendctl("stop", "tend-test-sleeper.service")
 
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail!r}"[:2000])
-    return 1 if failed else 0
+    return finish()
 
 
 sys.exit(main())

@@ -29,6 +29,7 @@ static const char * const action_names[] = {
   [CONFIG_GET] = "get",
   [CONFIG_SET] = "set",
   [CONFIG_RESET] = "reset",
+  NULL
 };
 
 /* One value TendConfig asked its backing to store (NULL: forget it). */
@@ -451,6 +452,8 @@ finish_change (ConfigData *data)
 
   record_audit (data, value, data->saves->len > 0 ? "done" : "unchanged", NULL);
   print_done (data);
+  if (data->saves->len > 0)
+    tendctl_notify_engine (tend_store_get_path (data->run->store));
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
 }
 
@@ -636,19 +639,6 @@ config_ready (TendctlRun *run,
   "Run 'tendctl config SUBCOMMAND --help' for the options of a subcommand."
 
 static gboolean
-parse_action (const char   *name,
-              ConfigAction *action)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
-    if (g_str_equal (name, action_names[i]))
-      {
-        *action = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
 parse_subcommand (ConfigData            *data,
                   TendctlGlobalOptions  *global,
                   int                    argc,
@@ -765,29 +755,13 @@ tendctl_config (TendctlGlobalOptions  *global,
   g_autofree char *command = NULL;
   g_auto(GStrv) args = NULL;
   TendctlExit status;
+  int position;
 
-  if (argc < 2 || argv[1][0] == '-')
-    {
-      g_auto(GStrv) rest = NULL;
-      const GOptionEntry entries[] = {
-        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
-        G_OPTION_ENTRY_NULL
-      };
-
-      /* "config --help" prints the subcommands; anything else lacks one. */
-      if (!tendctl_parse_options ("config", "SUBCOMMAND [ARGS…]", CONFIG_SUMMARY, entries,
-                                  global, &argc, &argv))
-        return TENDCTL_EXIT_USAGE;
-      tendctl_usage_error ("config", "config needs a subcommand: list, get, set or reset");
-      return TENDCTL_EXIT_USAGE;
-    }
-
-  if (!parse_action (argv[1], &data.action))
-    {
-      tendctl_usage_error ("config", "unknown subcommand 'config %s': use list, get, set or "
-                           "reset", argv[1]);
-      return TENDCTL_EXIT_USAGE;
-    }
+  position = tendctl_parse_subcommand ("config", CONFIG_SUMMARY, action_names, global, argc,
+                                       argv);
+  if (position < 0)
+    return TENDCTL_EXIT_USAGE;
+  data.action = position;
 
   command = g_strdup_printf ("config %s", argv[1]);
   data.command = command;

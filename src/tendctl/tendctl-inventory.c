@@ -165,6 +165,7 @@ replaced_cb (GObject      *object,
   g_print ("Imported %s: %u change%s.\n", data->file, data->n_changes,
            data->n_changes == 1 ? "" : "s");
   record_import (data, "done", NULL);
+  tendctl_notify_engine (tend_store_get_path (data->run->store));
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
 }
 

@@ -67,6 +67,21 @@ tendctl_print_error (const char *format,
   tendctl_write (stderr, line);
 }
 
+/**
+ * tendctl_print_error_lines:
+ * @text: one problem per line, as libtend lists the problems of an inventory
+ *
+ * Says each line as tendctl_print_error() says one.
+ */
+void
+tendctl_print_error_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    tendctl_print_error ("%s", lines[i]);
+}
+
 static gboolean
 needs_escape (guchar c)
 {

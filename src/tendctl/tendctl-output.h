@@ -25,6 +25,7 @@ void         tendctl_write                 (FILE             *stream,
                                             const GString    *text);
 void         tendctl_print_error           (const char       *format,
                                             ...) G_GNUC_PRINTF (1, 2);
+void         tendctl_print_error_lines     (const char       *text);
 void         tendctl_append_sanitized      (GString          *out,
                                             const char       *text,
                                             const char       *indent);

@@ -43,6 +43,9 @@ static const struct {
   { "audit", tendctl_audit },
   { "export", tendctl_export },
   { "import", tendctl_import },
+  { "check", tendctl_check },
+  { "watch", tendctl_watch },
+  { "unwatch", tendctl_watch },
   { "health", tendctl_health },
   { "monitor", tendctl_monitor },
 };
@@ -72,6 +75,10 @@ static const struct {
   "  export [FILE]         Write the whole inventory as JSON\n" \
   "  import FILE [--dry-run]\n" \
   "                        Replace the inventory with FILE's, all or nothing\n" \
+  "  check add|list|remove …\n" \
+  "                        The checks Tend runs on services\n" \
+  "  watch UNIT            Watch a unit: its state and its CPU, with default checks\n" \
+  "  unwatch UNIT          Stop watching a unit: remove it and its checks\n" \
   "  health [UNIT] [--json]\n" \
   "                        Show services' health: each check's layer, soft/hard, flapping\n" \
   "  monitor [--verbose]   Run the checks in the foreground until SIGTERM or Ctrl+C"
@@ -209,6 +216,26 @@ tendctl_check_unit (const char *name,
 }
 
 /**
+ * tendctl_validate_unit:
+ *
+ * tendctl_check_unit() for a command that records a refusal: the problem is an error
+ * (%TEND_ERROR_INVALID_ARGUMENT). Templates are refused.
+ *
+ * Returns: whether @name may be used
+ */
+gboolean
+tendctl_validate_unit (const char  *name,
+                       GError     **error)
+{
+  g_autofree char *problem = tendctl_check_unit (name, FALSE);
+
+  if (problem == NULL)
+    return TRUE;
+  g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, problem);
+  return FALSE;
+}
+
+/**
  * tendctl_parse_options:
  * @command: the command's name, as typed
  * @entries: the command's own options; put a %G_OPTION_REMAINING entry among them to
@@ -257,6 +284,61 @@ tendctl_parse_options (const char             *command,
       return FALSE;
     }
   return check_scope (command, global);
+}
+
+/* "add, list or remove" */
+static char *
+join_alternatives (const char * const *names)
+{
+  GString *out = g_string_new (NULL);
+  guint n = g_strv_length ((char **) names);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * tendctl_parse_subcommand:
+ * @command: the command of the group: "config"
+ * @summary: what --help says about the group, its subcommands included
+ * @names: (array zero-terminated=1): the subcommands
+ * @argc: the arguments, starting with @command
+ *
+ * Finds the subcommand of a command group ("config set"). "tendctl config --help"
+ * prints @summary and exits 0; no subcommand, or an unknown one, is a usage error.
+ *
+ * Returns: the position of the subcommand in @names, or -1 after a usage error
+ */
+int
+tendctl_parse_subcommand (const char           *command,
+                          const char           *summary,
+                          const char * const   *names,
+                          TendctlGlobalOptions *global,
+                          int                   argc,
+                          char                **argv)
+{
+  g_autofree char *alternatives = join_alternatives (names);
+  g_auto(GStrv) rest = NULL;
+  const GOptionEntry entries[] = {
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (argc >= 2 && argv[1][0] != '-')
+    {
+      for (guint i = 0; names[i] != NULL; i++)
+        if (g_str_equal (argv[1], names[i]))
+          return i;
+      tendctl_usage_error (command, "unknown subcommand '%s %s': use %s", command, argv[1],
+                           alternatives);
+      return -1;
+    }
+
+  /* "COMMAND --help" prints the subcommands; anything else lacks one. */
+  if (tendctl_parse_options (command, "SUBCOMMAND [ARGS…]", summary, entries, global, &argc, &argv))
+    tendctl_usage_error (command, "%s needs a subcommand: %s", command, alternatives);
+  return -1;
 }
 
 /* ------------------------------------------------------------------------------------ */

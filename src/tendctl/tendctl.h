@@ -81,10 +81,18 @@ gboolean      tendctl_parse_options   (const char            *command,
                                        TendctlGlobalOptions  *global,
                                        int                   *argc,
                                        char                ***argv);
+int           tendctl_parse_subcommand (const char           *command,
+                                        const char           *summary,
+                                        const char * const   *names,
+                                        TendctlGlobalOptions *global,
+                                        int                   argc,
+                                        char                **argv);
 gboolean      tendctl_check_units     (const char * const    *units,
                                        gboolean               allow_templates);
 char         *tendctl_check_unit      (const char            *name,
                                        gboolean               allow_templates);
+gboolean      tendctl_validate_unit   (const char            *name,
+                                       GError               **error);
 void          tendctl_usage_error     (const char            *command,
                                        const char            *format,
                                        ...) G_GNUC_PRINTF (2, 3);
@@ -106,6 +114,8 @@ void          tendctl_with_service    (TendctlRun            *run,
                                        const char            *unit,
                                        TendctlServiceFunc     func,
                                        gpointer               user_data);
+
+void          tendctl_notify_engine   (const char            *store_path);
 
 /* The commands: each parses its own arguments (argv[0] is the command's name). */
 TendctlExit   tendctl_list            (TendctlGlobalOptions  *global,
@@ -136,6 +146,12 @@ TendctlExit   tendctl_import          (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_audit           (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_check           (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_watch           (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_health          (TendctlGlobalOptions  *global,

@@ -1,0 +1,402 @@
+/* tendctl-edit.c — changing the stored inventory one item at a time (check, watch)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The inventory is read whole from the store, changed by the command's TendctlEditFunc,
+ * checked whole (tend_inventory_validate), and written back whole with
+ * tend_store_replace_inventory_async, which changes only the rows that differ (a service
+ * that stays keeps its id and its history) in one transaction. What changed is the diff
+ * of before and after, printed as import prints it. Every change, refused ones included,
+ * leaves an audit record; a stored change is announced to the running monitor.
+ */
+#define G_LOG_DOMAIN "Tendctl"
+
+#include "tendctl-edit.h"
+#include "tendctl-output.h"
+
+/* ------------------------------------------------------------------------------------ */
+/* The audit log                                                                         */
+
+static void
+record_audit (TendctlEdit  *edit,
+              const char   *result,
+              const GError *error)
+{
+  TendAuditRecord record = { 0 };
+
+  if (edit->run->store == NULL)
+    return;
+
+  record.time_usec = edit->started_real;
+  record.unix_user = g_get_user_name ();
+  record.origin = TEND_AUDIT_ORIGIN_CLI;
+  record.host = edit->host;
+  record.unit = edit->unit;
+  record.operation = edit->operation;
+  record.parameters = edit->parameters;
+  record.result = result;
+  record.error = error != NULL ? error->message : NULL;
+  /* A refusal changed nothing: it has no duration, as in the other commands' rows. */
+  if (error == NULL)
+    record.duration_usec = g_get_monotonic_time () - edit->started_monotonic;
+  tend_store_add_audit (edit->run->store, &record);
+}
+
+static void
+start_run (TendctlEdit *edit,
+           TendctlRun  *run)
+{
+  edit->run = run;
+  edit->started_real = g_get_real_time ();
+  edit->started_monotonic = g_get_monotonic_time ();
+  edit->local_host = g_strdup (tend_host_get_id (run->host));
+  if (edit->host == NULL)
+    edit->host = edit->local_host;
+}
+
+/* Says why, and that nothing changed; the audit log says so too. */
+static void
+refuse (TendctlEdit *edit,
+        GError      *error)
+{
+  tendctl_print_error_lines (error->message);
+  tendctl_print_error ("%s", edit->refused);
+  record_audit (edit, NULL, error);
+  tendctl_run_quit (edit->run, tendctl_exit_for_error (error));
+  g_error_free (error);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The change                                                                            */
+
+static void
+print_changes (TendInventoryDiff *diff)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < tend_inventory_diff_get_n_changes (diff); i++)
+    {
+      /* Text from the database: it must not drive the terminal. */
+      tendctl_append_sanitized (out, tend_inventory_diff_get_change (diff, i)->description,
+                                NULL);
+      g_string_append_c (out, '\n');
+    }
+  tendctl_write (stdout, out);
+}
+
+typedef struct
+{
+  TendctlEdit *edit;
+  TendInventoryDiff *diff;   /* (owned) */
+} ReplaceData;
+
+static void
+replaced_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ReplaceData *data = user_data;
+  TendctlEdit *edit = data->edit;
+  g_autoptr(TendInventoryDiff) diff = g_steal_pointer (&data->diff);
+  g_autoptr(GError) error = NULL;
+
+  g_free (data);
+  if (!tend_store_replace_inventory_finish (TEND_STORE (object), result, &error))
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_print_error ("%s", edit->refused);
+      record_audit (edit, NULL, error);
+      tendctl_run_quit (edit->run, TENDCTL_EXIT_FAILED);
+      return;
+    }
+
+  print_changes (diff);
+  record_audit (edit, "done", NULL);
+  tendctl_notify_engine (tend_store_get_path (edit->run->store));
+  tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
+}
+
+/* A copy of what is stored, to tell what the edit changed; it was valid when stored. */
+static TendInventory *
+copy_inventory (TendInventory  *inventory,
+                GError        **error)
+{
+  g_autofree char *json = NULL;
+  gsize length;
+  TendInventory *copy;
+
+  json = tend_inventory_to_json (inventory, &length);
+  copy = tend_inventory_new_from_json (json, length, error);
+  if (copy == NULL)
+    g_prefix_error (error, "the stored inventory breaks a rule (see 'tendctl export'): ");
+  return copy;
+}
+
+/* Makes the change, checks it, and stores it if it is one. */
+static void
+apply (TendctlEdit *edit)
+{
+  g_autoptr(TendInventoryDiff) diff = NULL;
+  GError *error = NULL;
+  ReplaceData *data;
+
+  if (!edit->edit (edit, edit->inventory, edit->config, &error) ||
+      !tend_inventory_validate (edit->inventory, &error))
+    {
+      refuse (edit, error);
+      return;
+    }
+
+  diff = tend_inventory_diff (edit->before, edit->inventory);
+  if (tend_inventory_diff_is_empty (diff))
+    {
+      g_autoptr(GString) out = g_string_new (edit->unchanged);
+
+      g_string_append_c (out, '\n');
+      tendctl_write (stdout, out);
+      record_audit (edit, "unchanged", NULL);
+      tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
+      return;
+    }
+
+  data = g_new0 (ReplaceData, 1);
+  data->edit = edit;
+  data->diff = g_steal_pointer (&diff);
+  tend_store_replace_inventory_async (edit->run->store, edit->inventory, edit->run->cancellable,
+                                      replaced_cb, data);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TendctlEdit *edit = user_data;
+  GError *error = NULL;
+
+  edit->inventory = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
+  if (edit->inventory != NULL)
+    edit->before = copy_inventory (edit->inventory, &error);
+  if (edit->before == NULL)
+    {
+      /* Whatever the error says, the database is at fault, not the command line. */
+      GError *failure = g_error_new_literal (TEND_ERROR, TEND_ERROR_FAILED, error->message);
+
+      g_error_free (error);
+      refuse (edit, failure);
+      return;
+    }
+
+  edit->config = tend_config_new ();
+  tend_config_load (edit->config, tend_inventory_get_config (edit->inventory), NULL);
+  if (edit->verify != NULL)
+    edit->verify (edit, edit->inventory);
+  else
+    apply (edit);
+}
+
+/**
+ * tendctl_edit_continue:
+ * @error: (transfer full) (nullable): why the verification refuses the change
+ *
+ * Ends a #TendctlVerifyFunc: goes on with the edit, or refuses it.
+ */
+void
+tendctl_edit_continue (TendctlEdit *edit,
+                       GError      *error)
+{
+  if (error != NULL)
+    refuse (edit, error);
+  else
+    apply (edit);
+}
+
+static void
+edit_ready (TendctlRun *run,
+            gpointer    user_data)
+{
+  TendctlEdit *edit = user_data;
+
+  start_run (edit, run);
+  tend_store_load_inventory_async (run->store, run->cancellable, loaded_cb, edit);
+}
+
+/* A command line refused before anything was read: only the audit log is written. */
+static void
+record_refusal (TendctlRun *run,
+                gpointer    user_data)
+{
+  TendctlEdit *edit = user_data;
+
+  start_run (edit, run);
+  record_audit (edit, NULL, edit->refusal);
+  tendctl_run_quit (run, tendctl_exit_for_error (edit->refusal));
+}
+
+/**
+ * tendctl_edit_run:
+ * @edit: the command's change; when its refusal is set, that is said and recorded, and
+ *   nothing else is done
+ * @flags: besides the database, what the run needs (%TENDCTL_RUN_CONNECT for a verify
+ *   function)
+ *
+ * Returns: the exit status
+ */
+TendctlExit
+tendctl_edit_run (TendctlEdit          *edit,
+                  TendctlGlobalOptions *global,
+                  TendctlRunFlags       flags)
+{
+  edit->scope = tendctl_global_options_get_scope (global);
+
+  if (edit->refusal != NULL)
+    {
+      tendctl_print_error_lines (edit->refusal->message);
+      tendctl_print_error ("%s", edit->refused);
+      return tendctl_run (edit->scope, TENDCTL_RUN_AUDIT, record_refusal, edit);
+    }
+  return tendctl_run (edit->scope, flags | TENDCTL_RUN_STORE, edit_ready, edit);
+}
+
+void
+tendctl_edit_clear (TendctlEdit *edit)
+{
+  g_clear_pointer (&edit->parameters, g_free);
+  g_clear_pointer (&edit->unchanged, g_free);
+  g_clear_pointer (&edit->local_host, g_free);
+  g_clear_pointer (&edit->inventory, tend_inventory_unref);
+  g_clear_pointer (&edit->before, tend_inventory_unref);
+  g_clear_object (&edit->config);
+  g_clear_error (&edit->refusal);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Items                                                                                 */
+
+/**
+ * tendctl_find_service:
+ * @position: (out) (optional): where it is in the inventory's services
+ *
+ * Returns: whether the inventory has the service @unit on @host
+ */
+gboolean
+tendctl_find_service (TendInventory *inventory,
+                      const char    *host,
+                      const char    *unit,
+                      guint         *position)
+{
+  GPtrArray *services = tend_inventory_get_services (inventory);
+
+  for (guint i = 0; i < services->len; i++)
+    {
+      const TendInventoryService *service = services->pdata[i];
+
+      if (g_str_equal (service->host, host) && g_str_equal (service->unit, unit))
+        {
+          if (position != NULL)
+            *position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/**
+ * tendctl_find_check:
+ *
+ * Returns: the position of the check @name of @unit on @host among the inventory's
+ *   checks, or %G_MAXUINT when there is none
+ */
+guint
+tendctl_find_check (TendInventory *inventory,
+                    const char    *host,
+                    const char    *unit,
+                    const char    *name)
+{
+  GPtrArray *checks = tend_inventory_get_checks (inventory);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const TendInventoryCheck *check = checks->pdata[i];
+
+      if (g_str_equal (check->host, host) && g_str_equal (check->unit, unit) &&
+          g_str_equal (check->name, name))
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+/**
+ * tendctl_find_host:
+ *
+ * Returns: (transfer none) (nullable): the inventory's host @name
+ */
+TendInventoryHost *
+tendctl_find_host (TendInventory *inventory,
+                   const char    *name)
+{
+  GPtrArray *hosts = tend_inventory_get_hosts (inventory);
+
+  for (guint i = 0; i < hosts->len; i++)
+    if (g_str_equal (((TendInventoryHost *) hosts->pdata[i])->name, name))
+      return hosts->pdata[i];
+  return NULL;
+}
+
+/**
+ * tendctl_edit_ensure_service:
+ *
+ * Adds the edit's service to @inventory unless it is there. Its host must be in the
+ * inventory, except this computer's host of the command's scope ("local-user", the
+ * name the monitor and the audit log give it), which is added when it is missing: a
+ * local host of that scope with admin access, as the monitor adds it.
+ *
+ * Returns: (transfer none) (nullable): the service's host, or %NULL with
+ *   %TEND_ERROR_NOT_FOUND when there is no such host
+ */
+TendInventoryHost *
+tendctl_edit_ensure_service (TendctlEdit    *edit,
+                             TendInventory  *inventory,
+                             GError        **error)
+{
+  TendInventoryHost *host = tendctl_find_host (inventory, edit->host);
+
+  if (host == NULL && !g_str_equal (edit->host, edit->local_host))
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                   "--host: there is no host '%s' in Tend's inventory ('tendctl export' "
+                   "lists the hosts; this computer's is '%s')", edit->host, edit->local_host);
+      return NULL;
+    }
+
+  if (host == NULL)
+    {
+      host = tend_inventory_host_new (edit->host, TEND_HOST_KIND_LOCAL);
+      host->scope = edit->scope;
+      host->access = TEND_INVENTORY_ACCESS_ADMIN;
+      tend_inventory_add_host (inventory, host);
+    }
+
+  if (!tendctl_find_service (inventory, edit->host, edit->unit, NULL))
+    tend_inventory_add_service (inventory, tend_inventory_service_new (edit->host, edit->unit));
+  return host;
+}
+
+/**
+ * tendctl_check_set_defaults:
+ *
+ * Gives @check the configuration's defaults: checks.default-interval,
+ * checks.default-timeout, checks.failures-before-hard, checks.successes-before-recovered
+ * and checks.startup-grace.
+ */
+void
+tendctl_check_set_defaults (TendInventoryCheck *check,
+                            TendConfig         *config)
+{
+  check->interval_usec = tend_config_get_duration (config, "checks.default-interval");
+  check->timeout_usec = tend_config_get_duration (config, "checks.default-timeout");
+  check->failures_before_hard = tend_config_get_int (config, "checks.failures-before-hard");
+  check->successes_before_recovered =
+    tend_config_get_int (config, "checks.successes-before-recovered");
+  check->startup_grace_usec = tend_config_get_duration (config, "checks.startup-grace");
+}

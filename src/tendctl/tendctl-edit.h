@@ -1,0 +1,91 @@
+/* tendctl-edit.h — changing the stored inventory one item at a time (check, watch)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tendctl.h"
+
+G_BEGIN_DECLS
+
+typedef struct _TendctlEdit TendctlEdit;
+
+/**
+ * TendctlEditFunc:
+ * @edit: the edit under way
+ * @inventory: the stored inventory, to change in place
+ * @config: the configuration of @inventory, for the defaults of new checks
+ * @error: why the change is refused; its code gives the exit status
+ *
+ * Makes one command's change. Whether anything changed is found by comparing the
+ * inventory before and after, so an edit that finds its work done already just
+ * returns %TRUE.
+ *
+ * Returns: %FALSE, with @error set, to refuse the change
+ */
+typedef gboolean (*TendctlEditFunc) (TendctlEdit    *edit,
+                                     TendInventory  *inventory,
+                                     TendConfig     *config,
+                                     GError        **error);
+
+/**
+ * TendctlVerifyFunc:
+ * @inventory: the stored inventory, not to be changed here
+ *
+ * Runs once the inventory is read, before the edit: it looks something up (a unit on
+ * the connected host, say) and ends with tendctl_edit_continue().
+ */
+typedef void (*TendctlVerifyFunc) (TendctlEdit   *edit,
+                                   TendInventory *inventory);
+
+/* One invocation of a command that changes the inventory: what the command fills in
+ * before tendctl_edit_run(), and what the run provides. */
+struct _TendctlEdit
+{
+  const char        *operation;   /* the audit log's name of it: "check-add" */
+  const char        *host;        /* (nullable) the inventory host; NULL: the local one
+                                   * of the scope, once tendctl_edit_run() has started */
+  const char        *unit;        /* (nullable) */
+  char              *parameters;  /* (owned) (nullable) JSON object for the audit log */
+  const char        *refused;     /* said after a refusal: "nothing was added" */
+  char              *unchanged;   /* (owned) (nullable) said when nothing changed */
+  TendctlEditFunc    edit;
+  TendctlVerifyFunc  verify;      /* (nullable) needs TENDCTL_RUN_CONNECT */
+  gpointer           user_data;
+
+  /* The run's */
+  TendctlRun        *run;
+  TendHostScope      scope;
+  GError            *refusal;     /* (owned) (nullable) set before the run: record it */
+  char              *local_host;  /* (owned) the name of this computer's host of @scope */
+  TendInventory     *inventory;   /* (owned) (nullable) as read, then as edited */
+  TendInventory     *before;      /* (owned) (nullable) as read */
+  TendConfig        *config;      /* (owned) (nullable) the configuration of @before */
+  gint64             started_real;
+  gint64             started_monotonic;
+};
+
+TendctlExit         tendctl_edit_run            (TendctlEdit           *edit,
+                                                 TendctlGlobalOptions  *global,
+                                                 TendctlRunFlags        flags);
+void                tendctl_edit_continue       (TendctlEdit           *edit,
+                                                 GError                *error);
+void                tendctl_edit_clear          (TendctlEdit           *edit);
+
+TendInventoryHost  *tendctl_find_host          (TendInventory         *inventory,
+                                                 const char            *name);
+TendInventoryHost  *tendctl_edit_ensure_service (TendctlEdit           *edit,
+                                                 TendInventory         *inventory,
+                                                 GError               **error);
+guint               tendctl_find_check          (TendInventory         *inventory,
+                                                 const char            *host,
+                                                 const char            *unit,
+                                                 const char            *name);
+gboolean            tendctl_find_service        (TendInventory         *inventory,
+                                                 const char            *host,
+                                                 const char            *unit,
+                                                 guint                 *position);
+void                tendctl_check_set_defaults  (TendInventoryCheck    *check,
+                                                 TendConfig            *config);
+
+G_END_DECLS
