@@ -296,6 +296,47 @@ test_health (void)
   remove_dir (dir);
 }
 
+/* A host first named by a service's record gets the scope its name tells. */
+static void
+test_ensured_host_scope (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autoptr(TendStore) store = open_store (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TendInventory) inventory = NULL;
+  const char *names[] = { "local-system", "local-user" };
+  const TendHostScope scopes[] = { TEND_HOST_SCOPE_SYSTEM, TEND_HOST_SCOPE_USER };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GAsyncResult) ensured = NULL;
+
+      tend_store_ensure_service_async (store, names[i], "a.service", NULL, store_result,
+                                       &ensured);
+      g_assert_cmpint (tend_store_ensure_service_finish (store, wait_for (&ensured), &error),
+                       >, 0);
+      g_assert_no_error (error);
+    }
+
+  tend_store_load_inventory_async (store, NULL, store_result, &result);
+  inventory = tend_store_load_inventory_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tend_inventory_get_hosts (inventory)->len, ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const TendInventoryHost *host = tend_inventory_get_hosts (inventory)->pdata[i];
+
+      g_assert_cmpstr (host->name, ==, names[i]);
+      g_assert_cmpint (host->kind, ==, TEND_HOST_KIND_LOCAL);
+      g_assert_cmpint (host->scope, ==, scopes[i]);
+    }
+
+  tend_store_close (store);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,5 +346,6 @@ main (int   argc,
   g_test_add_func ("/store-inventory/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/store-inventory/checks-with-ids", test_checks_with_ids);
   g_test_add_func ("/store-inventory/health", test_health);
+  g_test_add_func ("/store-inventory/ensured-host-scope", test_ensured_host_scope);
   return g_test_run ();
 }

@@ -92,8 +92,11 @@ ensure_service_job (TendStore *self,
   rc = tend_store_exec (self, "BEGIN IMMEDIATE");
   if (rc == SQLITE_OK)
     {
-      stmt = tend_store_prepare (self, "INSERT INTO hosts (name) VALUES (?) "
-                                       "ON CONFLICT (name) DO NOTHING");
+      /* A host first named by its id: tend_host_new_local()'s are "local-user" and
+       * "local-system", whose scope the name tells. */
+      stmt = tend_store_prepare (self, "INSERT INTO hosts (name, scope) VALUES (?1, "
+                                       "CASE ?1 WHEN 'local-system' THEN 'system' "
+                                       "ELSE 'user' END) ON CONFLICT (name) DO NOTHING");
       sqlite3_bind_text (stmt, 1, ref->host, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK
                                               : sqlite3_errcode (tend_store_get_db (self));
