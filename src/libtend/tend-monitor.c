@@ -781,6 +781,18 @@ enabled_cb (TendCheck  *check,
   notify_counts (self, self->n_running, old_waiting);
 }
 
+/* Runs @entry as soon as it can: now, or again once its run in flight ends (that run
+ * may have seen the state from before). */
+static void
+run_soon (TendMonitor *self,
+          Entry       *entry)
+{
+  if (entry->cancellable != NULL)
+    entry->rerun = TRUE;
+  else
+    make_due (self, entry);
+}
+
 static void
 changed_cb (TendCheck *check,
             gpointer   user_data)
@@ -790,10 +802,7 @@ changed_cb (TendCheck *check,
   if (!entry->monitor->running)
     return;
   g_debug ("monitor: check '%s' says it changed", tend_check_get_name (check));
-  if (entry->cancellable != NULL)
-    entry->rerun = TRUE;
-  else
-    make_due (entry->monitor, entry);
+  run_soon (entry->monitor, entry);
 }
 
 /* Takes @entry out of the monitor. The caller drops the monitor's reference. */
@@ -1330,4 +1339,29 @@ tend_monitor_set_flap_thresholds (TendMonitor *self,
 
       tend_check_state_set_flap_thresholds (entry->layer, start_percent, end_percent);
     }
+}
+
+/**
+ * tend_monitor_run_service_now:
+ * @service_id: a service
+ *
+ * Runs every enabled check of the service as soon as it can: now, or once its run in
+ * flight ends. A recovery does this to see whether what it did brought the service back.
+ *
+ * Returns: how many checks the service has
+ */
+guint
+tend_monitor_run_service_now (TendMonitor *self,
+                              gint64       service_id)
+{
+  ServiceHealth *sh;
+
+  g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
+
+  sh = g_hash_table_lookup (self->healths, &service_id);
+  if (sh == NULL || !self->running)
+    return sh != NULL ? sh->entries->len : 0;
+  for (guint i = 0; i < sh->entries->len; i++)
+    run_soon (self, g_ptr_array_index (sh->entries, i));
+  return sh->entries->len;
 }

@@ -42,6 +42,8 @@ void         tend_monitor_stop               (TendMonitor *self);
 gboolean     tend_monitor_is_running         (TendMonitor *self);
 gboolean     tend_monitor_run_now            (TendMonitor *self,
                                               TendCheck   *check);
+guint        tend_monitor_run_service_now    (TendMonitor *self,
+                                              gint64       service_id);
 
 TendHealth  *tend_monitor_get_health         (TendMonitor *self,
                                               gint64       service_id);

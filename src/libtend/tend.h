@@ -20,6 +20,7 @@
 #include "tend-journal.h"
 #include "tend-lock.h"
 #include "tend-monitor.h"
+#include "tend-recovery.h"
 #include "tend-redis-check.h"
 #include "tend-resources-check.h"
 #include "tend-unit-check.h"
