@@ -10,7 +10,8 @@
  *
  * After each step whose job succeeded, the service's checks run again at once (and
  * again, at growing short intervals, until they have their say); only a healthy
- * service counts as recovered. A step that fails or does not bring the checks back
+ * service counts as recovered, and only if it stays healthy for the settle time: a unit
+ * that dies right after it started (and looked active for a moment) did not recover. A step that fails or does not bring the checks back
  * within the verify timeout escalates: reload and start to restart; after restart, the
  * recovery ends unrecovered. A service with no checks counts as recovered when its unit
  * is active.
@@ -35,6 +36,7 @@ struct _TendRecovery
   TendMonitor *monitor;        /* (owned) */
   TendStore *store;            /* (owned) (nullable) */
   gint64 verify_timeout_usec;
+  gint64 settle_usec;
 };
 
 G_DEFINE_FINAL_TYPE (TendRecovery, tend_recovery, G_TYPE_OBJECT)
@@ -58,6 +60,8 @@ typedef struct
   gulong cancelled_handler;
   guint deadline_id;
   guint retry_id;
+  guint settle_id;             /* healthy: counts once it stays so */
+  gint64 healthy_since;        /* monotonic µs */
   guint retry_msec;
   GCancellable *cancellable;   /* (unowned) (nullable) the task's */
 } Run;
@@ -104,7 +108,7 @@ run_free (Run *run)
 {
   g_assert (run->health_handler == 0 && run->completed_handler == 0);
   g_assert (run->cancelled_handler == 0);
-  g_assert (run->deadline_id == 0 && run->retry_id == 0);
+  g_assert (run->deadline_id == 0 && run->retry_id == 0 && run->settle_id == 0);
   g_clear_object (&run->host);
   g_free (run->unit);
   g_free (run->reason);
@@ -190,6 +194,31 @@ stop_verifying (TendRecovery *self,
   run->cancelled_handler = 0;
   g_clear_handle_id (&run->deadline_id, g_source_remove);
   g_clear_handle_id (&run->retry_id, g_source_remove);
+  g_clear_handle_id (&run->settle_id, g_source_remove);
+}
+
+static char *describe_failing (TendRecovery *self, Run *run);
+
+static gboolean
+settled_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  TendRecovery *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  run->settle_id = 0;
+  stop_verifying (self, run);
+  step_done (task, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+begin_settling (TendRecovery *self,
+                Run          *run,
+                GTask        *task)
+{
+  run->healthy_since = g_get_monotonic_time ();
+  run->settle_id = g_timeout_add ((guint) (self->settle_usec / 1000), settled_cb, task);
 }
 
 static void
@@ -201,10 +230,29 @@ on_health_changed (TendMonitor *monitor,
   TendRecovery *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
 
-  if (service_id != run->service_id || status != TEND_HEALTH_HEALTHY)
+  if (service_id != run->service_id)
     return;
-  stop_verifying (self, run);
-  step_done (task, TRUE, NULL);
+
+  if (status == TEND_HEALTH_HEALTHY)
+    {
+      if (run->settle_id == 0)
+        begin_settling (self, run, task);
+      return;
+    }
+
+  if (run->settle_id != 0)
+    {
+      /* Healthy for a moment only: it did not recover. */
+      g_autofree char *failing = describe_failing (self, run);
+      g_autofree char *error = NULL;
+
+      error = g_strdup_printf ("healthy for only %" G_GINT64_FORMAT " ms, then %s: %s",
+                               (g_get_monotonic_time () - run->healthy_since) / 1000,
+                               tend_health_status_to_string ((TendHealthStatus) status),
+                               failing);
+      stop_verifying (self, run);
+      step_done (task, FALSE, error);
+    }
 }
 
 static gboolean
@@ -229,7 +277,7 @@ on_check_completed (TendMonitor            *monitor,
 {
   Run *run = g_task_get_task_data (task);
 
-  if (service_id != run->service_id || run->retry_id != 0)
+  if (service_id != run->service_id || run->retry_id != 0 || run->settle_id != 0)
     return;
   run->retry_id = g_timeout_add (run->retry_msec, retry_cb, task);
   run->retry_msec = MIN (run->retry_msec * 2, MAX_RETRY_MSEC);
@@ -279,6 +327,8 @@ deadline_cb (gpointer user_data)
   g_autofree char *error = NULL;
 
   run->deadline_id = 0;
+  if (run->settle_id != 0)
+    return G_SOURCE_REMOVE;   /* healthy: whether it stays so decides */
   stop_verifying (self, run);
   error = g_strdup_printf ("the checks did not pass within %" G_GINT64_FORMAT " s%s%s",
                            self->verify_timeout_usec / G_USEC_PER_SEC,
@@ -336,12 +386,9 @@ verify (GTask *task)
     run->cancelled_handler = g_signal_connect (run->cancellable, "cancelled",
                                                G_CALLBACK (on_cancelled), task);
 
-  /* Healthy already (the checks ran while the job did): nothing to wait for. */
+  /* Healthy already (the checks ran while the job did): it only has to stay so. */
   if (tend_health_get_status (health) == TEND_HEALTH_HEALTHY)
-    {
-      stop_verifying (self, run);
-      step_done (task, TRUE, NULL);
-    }
+    begin_settling (self, run, task);
 }
 
 /* Steps */
@@ -433,6 +480,7 @@ static void
 tend_recovery_init (TendRecovery *self)
 {
   self->verify_timeout_usec = TEND_RECOVERY_DEFAULT_VERIFY_TIMEOUT;
+  self->settle_usec = TEND_RECOVERY_DEFAULT_SETTLE_TIME;
 }
 
 /**
@@ -469,6 +517,19 @@ tend_recovery_get_verify_timeout (TendRecovery *self)
 {
   g_return_val_if_fail (TEND_IS_RECOVERY (self), 0);
   return self->verify_timeout_usec;
+}
+
+/**
+ * tend_recovery_set_settle_time:
+ * @settle_usec: how long a service must stay healthy after a step to count as recovered
+ */
+void
+tend_recovery_set_settle_time (TendRecovery *self,
+                               gint64        settle_usec)
+{
+  g_return_if_fail (TEND_IS_RECOVERY (self));
+  g_return_if_fail (settle_usec >= 0);
+  self->settle_usec = settle_usec;
 }
 
 /**

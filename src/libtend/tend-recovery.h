@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 /* How long the checks have, after a step, to say the service is healthy again. */
 #define TEND_RECOVERY_DEFAULT_VERIFY_TIMEOUT (30 * G_USEC_PER_SEC)
 
+/* How long it must then stay healthy: a unit that dies at once did not recover. */
+#define TEND_RECOVERY_DEFAULT_SETTLE_TIME (1 * G_USEC_PER_SEC)
+
 /**
  * TendRecoveryStep:
  * @TEND_RECOVERY_STEP_RELOAD: soft: the unit runs and can reload, its checks fail
@@ -59,6 +62,8 @@ TendRecovery *tend_recovery_new                (TendMonitor         *monitor,
 void          tend_recovery_set_verify_timeout (TendRecovery        *self,
                                                 gint64               timeout_usec);
 gint64        tend_recovery_get_verify_timeout (TendRecovery        *self);
+void          tend_recovery_set_settle_time    (TendRecovery        *self,
+                                                gint64               settle_usec);
 
 void          tend_recovery_run_async          (TendRecovery        *self,
                                                 TendHost            *host,
