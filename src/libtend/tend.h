@@ -18,6 +18,7 @@
 #include "tend-http-check.h"
 #include "tend-inventory.h"
 #include "tend-journal.h"
+#include "tend-maintenance.h"
 #include "tend-lock.h"
 #include "tend-monitor.h"
 #include "tend-recovery.h"
