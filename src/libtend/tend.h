@@ -22,6 +22,7 @@
 #include "tend-monitor.h"
 #include "tend-redis-check.h"
 #include "tend-resources-check.h"
+#include "tend-restart-policy.h"
 #include "tend-unit-check.h"
 #include "tend-service.h"
 #include "tend-store.h"
