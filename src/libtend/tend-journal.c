@@ -20,6 +20,7 @@
 
 #include "tend-error.h"
 #include "tend-unit-name.h"
+#include "tend-util-private.h"
 
 /* TendJournalEntry */
 
@@ -361,18 +362,6 @@ tend_journal_entry_new_from_json (const char  *line,
   return entry_from_json (parser, line, length, error);
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * tend_journal_entry_to_json:
  * @entry: a #TendJournalEntry
@@ -403,7 +392,7 @@ tend_journal_entry_to_json (const TendJournalEntry *entry)
 
   json_builder_begin_object (builder);
 
-  add_string_or_null (builder, "time", time);
+  tend_json_add_string (builder, "time", time);
 
   json_builder_set_member_name (builder, "realtime_usec");
   json_builder_add_int_value (builder, entry->realtime_usec);
@@ -414,8 +403,8 @@ tend_journal_entry_to_json (const TendJournalEntry *entry)
   else
     json_builder_add_null_value (builder);
 
-  add_string_or_null (builder, "message", entry->message);
-  add_string_or_null (builder, "identifier", entry->identifier);
+  tend_json_add_string (builder, "message", entry->message);
+  tend_json_add_string (builder, "identifier", entry->identifier);
 
   json_builder_set_member_name (builder, "pid");
   if (entry->pid > 0)
@@ -423,7 +412,7 @@ tend_journal_entry_to_json (const TendJournalEntry *entry)
   else
     json_builder_add_null_value (builder);
 
-  add_string_or_null (builder, "unit", entry->unit);
+  tend_json_add_string (builder, "unit", entry->unit);
 
   json_builder_end_object (builder);
 

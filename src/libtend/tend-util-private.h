@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -17,5 +18,9 @@ char *tend_quote_for_message_full (const char *text,
                                    gssize      len,
                                    char        mark,
                                    gsize       max_chars);
+
+void  tend_json_add_string        (JsonBuilder *builder,
+                                   const char  *member,
+                                   const char  *value);
 
 G_END_DECLS

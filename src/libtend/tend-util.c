@@ -104,3 +104,23 @@ tend_quote_for_message (const char *text,
 {
   return tend_quote_for_message_full (text, len, '"', TEND_QUOTE_MAX_CHARS);
 }
+
+/**
+ * tend_json_add_string:
+ * @builder: a #JsonBuilder inside an object
+ * @member: the member's name
+ * @value: (nullable): its value; %NULL adds a JSON null
+ *
+ * Adds @member with @value to the object being built.
+ */
+void
+tend_json_add_string (JsonBuilder *builder,
+                      const char  *member,
+                      const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

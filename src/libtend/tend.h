@@ -24,6 +24,7 @@
 #include "tend-recovery.h"
 #include "tend-redis-check.h"
 #include "tend-resources-check.h"
+#include "tend-restart-policy.h"
 #include "tend-unit-check.h"
 #include "tend-service.h"
 #include "tend-store.h"
