@@ -97,6 +97,13 @@ def check_spec(unit, name, kind, interval, timeout, failures, params, successes=
             "enabled": True, "params": params}
 
 
+def never(unit):
+    return {"host": HOST, "unit": unit, "kind": "never", "max_recoveries": 3,
+            "window": "15min", "cooldown": "1min", "backoff_initial": "10s",
+            "backoff_multiplier": 2.0, "backoff_max": "5min", "reset_after": "10min",
+            "jitter": 0.0, "loop_threshold": 3, "loop_window": "5min"}
+
+
 def inventory(http_port, redis_port, closed_port, with_closed=True):
     units = [HTTP, REDIS, SLEEPER, FAILS] + ([CLOSED] if with_closed else [])
     checks = [
@@ -122,7 +129,8 @@ def inventory(http_port, redis_port, closed_port, with_closed=True):
                    "user": None, "scope": "user", "sudo": "none", "access": "admin"}],
         "services": [{"host": HOST, "unit": u, "display_name": None, "tags": []}
                      for u in units],
-        "checks": checks, "policies": [], "config": {},
+        # This test is about seeing: Tend recovers nothing here (see test-tendctl-recover).
+        "checks": checks, "policies": [never(u) for u in units], "config": {},
     }
 
 

@@ -24,17 +24,7 @@
 #include "tend-host.h"
 #include "tend-inventory.h"
 #include "tend-lock.h"
-
-/* A watched service: its name for the log, and its unit's start time for the grace. */
-typedef struct
-{
-  TendEngine *engine;          /* (unowned) */
-  gint64 service_id;
-  char *name;                  /* (owned) "unit on host" */
-  TendService *service;        /* (owned) (nullable) once loaded */
-  gulong since_handler;
-  GCancellable *loading;       /* (owned) (nullable) while it loads */
-} Watchee;
+#include "tend-supervisor.h"
 
 typedef struct
 {
@@ -55,7 +45,8 @@ struct _TendEngine
   TendMonitor *monitor;        /* (owned) */
   GHashTable *hosts;           /* (owned) name → (owned) TendHost */
   GHashTable *watched;         /* (owned) gint64* check id → (owned) Watched */
-  GHashTable *services;        /* (owned) gint64* service id → (owned) Watchee */
+  TendSupervisor *supervisor;  /* (owned) recovery, silences, dependencies */
+  GHashTable *supervised;      /* (owned) gint64* the services handed to it */
 
   gboolean started;
   struct _Reload *reloading;   /* (owned) (nullable) the reload pass under way */
@@ -74,29 +65,16 @@ watched_free (Watched *watched)
   g_free (watched);
 }
 
-static void
-watchee_free (Watchee *watchee)
-{
-  if (watchee->loading != NULL)
-    g_cancellable_cancel (watchee->loading);
-  g_clear_object (&watchee->loading);
-  if (watchee->service != NULL)
-    g_clear_signal_handler (&watchee->since_handler, watchee->service);
-  g_clear_object (&watchee->service);
-  g_free (watchee->name);
-  g_free (watchee);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* Logging what happens                                                                  */
 
-static const char *
-service_name (TendEngine *self,
-              gint64      service_id)
+static char *
+dup_name (TendEngine *self,
+          gint64      service_id)
 {
-  Watchee *watchee = g_hash_table_lookup (self->services, &service_id);
+  char *name = tend_supervisor_dup_name (self->supervisor, service_id);
 
-  return watchee != NULL ? watchee->name : "a service no longer watched";
+  return name != NULL ? name : g_strdup ("a service no longer watched");
 }
 
 static void
@@ -105,7 +83,9 @@ health_changed_cb (TendMonitor *monitor,
                    guint        status,
                    TendEngine  *self)
 {
-  g_message ("%s is %s", service_name (self, service_id),
+  g_autofree char *name = dup_name (self, service_id);
+
+  g_message ("%s is %s", name,
              tend_health_status_to_string ((TendHealthStatus) status));
 }
 
@@ -116,7 +96,9 @@ incident_opened_cb (TendMonitor *monitor,
                     const char  *cause,
                     TendEngine  *self)
 {
-  g_message ("%s: incident %" G_GINT64_FORMAT " opened: %s", service_name (self, service_id),
+  g_autofree char *name = dup_name (self, service_id);
+
+  g_message ("%s: incident %" G_GINT64_FORMAT " opened: %s", name,
              incident_id, cause);
 }
 
@@ -126,8 +108,10 @@ incident_closed_cb (TendMonitor *monitor,
                     gint64       incident_id,
                     TendEngine  *self)
 {
+  g_autofree char *name = dup_name (self, service_id);
+
   g_message ("%s: incident %" G_GINT64_FORMAT " closed: healthy again",
-             service_name (self, service_id), incident_id);
+             name, incident_id);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -209,74 +193,6 @@ fingerprint (const TendInventoryCheck *spec)
                           spec->startup_grace_usec, spec->enabled, params);
 }
 
-/* The unit (re)started: failures within the start-up grace after it do not count. */
-static void
-apply_start (Watchee *watchee)
-{
-  gint64 since = tend_service_get_active_since (watchee->service);
-  TendHealth *health = tend_monitor_get_health (watchee->engine->monitor, watchee->service_id);
-
-  tend_health_set_started (health, since > 0 ? since : -1);
-}
-
-static void
-active_since_cb (TendService *service,
-                 GParamSpec  *pspec,
-                 Watchee     *watchee)
-{
-  apply_start (watchee);
-}
-
-static void
-service_loaded_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Watchee *watchee = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TendService) service = NULL;
-
-  service = tend_host_load_service_finish (TEND_HOST (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;   /* @watchee is gone */
-
-  g_clear_object (&watchee->loading);
-  if (service == NULL)
-    {
-      /* Its checks say what is wrong; without a start time there is no grace. */
-      g_debug ("engine: no start time for %s: %s", watchee->name, error->message);
-      return;
-    }
-  watchee->service = g_steal_pointer (&service);
-  watchee->since_handler = g_signal_connect (watchee->service, "notify::active-since",
-                                             G_CALLBACK (active_since_cb), watchee);
-  apply_start (watchee);
-}
-
-static void
-watch_service (TendEngine               *self,
-               const TendStoredCheck    *stored)
-{
-  const TendInventoryCheck *spec = stored->spec;
-  Watchee *watchee = g_hash_table_lookup (self->services, &stored->service_id);
-  TendHost *host;
-
-  if (watchee != NULL)
-    return;
-
-  watchee = g_new0 (Watchee, 1);
-  watchee->engine = self;
-  watchee->service_id = stored->service_id;
-  watchee->name = g_strdup_printf ("%s on %s", spec->unit, spec->host);
-  g_hash_table_insert (self->services, &watchee->service_id, watchee);
-
-  host = g_hash_table_lookup (self->hosts, spec->host);
-  if (host == NULL)
-    return;
-  watchee->loading = g_cancellable_new ();
-  tend_host_load_service_async (host, spec->unit, watchee->loading, service_loaded_cb, watchee);
-}
-
 static void
 unwatch (TendEngine *self,
          Watched    *watched)
@@ -285,13 +201,62 @@ unwatch (TendEngine *self,
   g_hash_table_remove (self->watched, &watched->check_id);
 }
 
+static const TendInventoryPolicy *
+find_policy (TendInventory *inventory,
+             const char    *host,
+             const char    *unit)
+{
+  GPtrArray *policies = tend_inventory_get_policies (inventory);
+
+  for (guint i = 0; i < policies->len; i++)
+    {
+      const TendInventoryPolicy *policy = policies->pdata[i];
+
+      if (g_str_equal (policy->host, host) && g_str_equal (policy->unit, unit))
+        return policy;
+    }
+  return NULL;
+}
+
+/* Hands the services that have checks to the supervisor, with their policies. */
+static void
+supervise (TendEngine *self,
+           GPtrArray  *checks)
+{
+  TendInventory *inventory = self->reloading->inventory;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const TendStoredCheck *stored = checks->pdata[i];
+      const TendInventoryCheck *spec = stored->spec;
+      TendHost *host = g_hash_table_lookup (self->hosts, spec->host);
+
+      if (host == NULL || g_hash_table_contains (seen, &stored->service_id))
+        continue;
+      g_hash_table_add (seen, g_memdup2 (&stored->service_id, sizeof (gint64)));
+      tend_supervisor_watch (self->supervisor, stored->service_id, host, spec->host, spec->unit,
+                             find_policy (inventory, spec->host, spec->unit), NULL, NULL, 0);
+    }
+
+  g_hash_table_iter_init (&iter, self->supervised);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (seen, key))
+      tend_supervisor_unwatch (self->supervisor, *(gint64 *) key);
+  g_hash_table_remove_all (self->supervised);
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (self->supervised, g_memdup2 (key, sizeof (gint64)));
+}
+
 /* Makes the monitor run what @checks says, changing only what changed. */
 static void
 reconcile (TendEngine *self,
            GPtrArray  *checks)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GHashTable) seen_services = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GPtrArray) gone = g_ptr_array_new ();
   guint n_added = 0, n_replaced = 0, n_skipped = 0;
   GHashTableIter iter;
@@ -308,8 +273,6 @@ reconcile (TendEngine *self,
       TendHost *host;
 
       g_hash_table_add (seen, (gpointer) &stored->check_id);
-      g_hash_table_add (seen_services, (gpointer) &stored->service_id);
-      watch_service (self, stored);
 
       if (watched != NULL && g_str_equal (watched->fingerprint, print))
         continue;
@@ -361,10 +324,7 @@ reconcile (TendEngine *self,
   for (guint i = 0; i < gone->len; i++)
     unwatch (self, gone->pdata[i]);
 
-  g_hash_table_iter_init (&iter, self->services);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (!g_hash_table_contains (seen_services, &((Watchee *) value)->service_id))
-      g_hash_table_iter_remove (&iter);
+  supervise (self, checks);
 
   g_message ("watching %u checks (%u new, %u changed, %u removed, %u not runnable)",
              g_hash_table_size (self->watched), n_added, n_replaced, gone->len, n_skipped);
@@ -426,6 +386,8 @@ ensure_hosts (TendEngine    *self,
         continue;
 
       host = tend_host_new_local (spec->scope);
+      /* What Tend does on its own is in the audit log as "auto". */
+      tend_host_set_audit (host, self->store, TEND_AUDIT_ORIGIN_AUTO);
       g_hash_table_insert (self->hosts, g_strdup (spec->name), host);
       g_ptr_array_add (connecting, host);
     }
@@ -522,7 +484,7 @@ tend_engine_dispose (GObject *object)
       tend_monitor_stop (self->monitor);
     }
   g_hash_table_remove_all (self->watched);
-  g_hash_table_remove_all (self->services);
+  g_clear_object (&self->supervisor);
   g_clear_object (&self->monitor);
   g_hash_table_remove_all (self->hosts);
   g_clear_object (&self->store);
@@ -541,7 +503,7 @@ tend_engine_finalize (GObject *object)
   g_ptr_array_unref (self->reload_waiters);
   g_hash_table_unref (self->watched);
   g_hash_table_unref (self->hosts);
-  g_hash_table_unref (self->services);
+  g_hash_table_unref (self->supervised);
   g_free (self->store_path);
 
   G_OBJECT_CLASS (tend_engine_parent_class)->finalize (object);
@@ -562,9 +524,8 @@ tend_engine_init (TendEngine *self)
   self->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->watched = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                          (GDestroyNotify) watched_free);
-  self->services = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                          (GDestroyNotify) watchee_free);
   self->reload_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->supervised = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -591,6 +552,7 @@ tend_engine_new (const char *store_path)
   g_signal_connect (self->monitor, "health-changed", G_CALLBACK (health_changed_cb), self);
   g_signal_connect (self->monitor, "incident-opened", G_CALLBACK (incident_opened_cb), self);
   g_signal_connect (self->monitor, "incident-closed", G_CALLBACK (incident_closed_cb), self);
+  self->supervisor = tend_supervisor_new (self->monitor, self->store, self->config);
   return self;
 }
 
@@ -637,6 +599,18 @@ tend_engine_get_config (TendEngine *self)
   return self->config;
 }
 
+/**
+ * tend_engine_get_supervisor:
+ *
+ * Returns: (transfer none): what recovers the services and says what happened to them
+ */
+TendSupervisor *
+tend_engine_get_supervisor (TendEngine *self)
+{
+  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
+  return self->supervisor;
+}
+
 /* How many checks the monitor runs. */
 guint
 tend_engine_get_n_checks (TendEngine *self)
@@ -654,12 +628,8 @@ char *
 tend_engine_dup_service_name (TendEngine *self,
                               gint64      service_id)
 {
-  Watchee *watchee;
-
   g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
-
-  watchee = g_hash_table_lookup (self->services, &service_id);
-  return watchee != NULL ? g_strdup (watchee->name) : NULL;
+  return tend_supervisor_dup_name (self->supervisor, service_id);
 }
 
 static void

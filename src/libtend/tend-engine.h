@@ -9,6 +9,7 @@
 #include "tend-config.h"
 #include "tend-monitor.h"
 #include "tend-store.h"
+#include "tend-supervisor.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ const char  *tend_engine_get_store_path (TendEngine          *self);
 TendStore   *tend_engine_get_store      (TendEngine          *self);
 TendMonitor *tend_engine_get_monitor    (TendEngine          *self);
 TendConfig  *tend_engine_get_config     (TendEngine          *self);
+TendSupervisor *tend_engine_get_supervisor (TendEngine       *self);
 guint        tend_engine_get_n_checks   (TendEngine          *self);
 char        *tend_engine_dup_service_name (TendEngine        *self,
                                            gint64             service_id);

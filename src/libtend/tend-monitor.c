@@ -550,22 +550,29 @@ layer_to_json (Entry *entry)
   return json_builder_get_root (builder);
 }
 
-static TendHealthRecord *
-health_record (ServiceHealth *sh,
-               gint64         now)
+/* The service's layers, a JSON array of layer_to_json()'s objects. */
+static char *
+layers_to_json (ServiceHealth *sh)
 {
   g_autoptr(JsonArray) layers = json_array_sized_new (sh->entries->len);
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
-  TendHealthRecord *record = g_new0 (TendHealthRecord, 1);
 
   for (guint i = 0; i < sh->entries->len; i++)
     json_array_add_element (layers, layer_to_json (g_ptr_array_index (sh->entries, i)));
   json_node_set_array (root, layers);
+  return json_to_string (root, FALSE);
+}
+
+static TendHealthRecord *
+health_record (ServiceHealth *sh,
+               gint64         now)
+{
+  TendHealthRecord *record = g_new0 (TendHealthRecord, 1);
 
   record->service_id = sh->service_id;
   record->time_usec = now;
   record->status = g_strdup (tend_health_status_to_string (tend_health_get_status (sh->health)));
-  record->layers = json_to_string (root, FALSE);
+  record->layers = layers_to_json (sh);
   return record;
 }
 
@@ -1364,4 +1371,19 @@ tend_monitor_run_service_now (TendMonitor *self,
   for (guint i = 0; i < sh->entries->len; i++)
     run_soon (self, g_ptr_array_index (sh->entries, i));
   return sh->entries->len;
+}
+
+/**
+ * tend_monitor_dup_layers_json:
+ * @service_id: a service
+ *
+ * Returns: (transfer full): the service's layers as JSON, as saved for `tendctl health`:
+ *   an array with an object per check (name, kind, target, status, state, message …)
+ */
+char *
+tend_monitor_dup_layers_json (TendMonitor *self,
+                              gint64       service_id)
+{
+  g_return_val_if_fail (TEND_IS_MONITOR (self), NULL);
+  return layers_to_json (ensure_health (self, service_id));
 }

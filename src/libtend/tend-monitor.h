@@ -52,6 +52,8 @@ void         tend_monitor_adopt_incident     (TendMonitor *self,
                                               gint64       incident_id);
 gint64       tend_monitor_get_incident       (TendMonitor *self,
                                               gint64       service_id);
+char        *tend_monitor_dup_layers_json    (TendMonitor *self,
+                                              gint64       service_id);
 
 guint        tend_monitor_get_n_running      (TendMonitor *self);
 guint        tend_monitor_get_n_waiting      (TendMonitor *self);

@@ -1318,3 +1318,30 @@ tend_restart_policy_dup_state_json (TendRestartPolicy *self,
   json_generator_set_root (generator, root);
   return json_generator_to_data (generator, NULL);
 }
+
+/**
+ * tend_restart_policy_equal_settings:
+ *
+ * Returns: whether @a and @b are set alike (kind, limits, backoff, breaker, loop
+ *   detection), whatever their state
+ */
+gboolean
+tend_restart_policy_equal_settings (TendRestartPolicy *a,
+                                    TendRestartPolicy *b)
+{
+  const TendInventoryPolicy *x, *y;
+
+  g_return_val_if_fail (TEND_IS_RESTART_POLICY (a), FALSE);
+  g_return_val_if_fail (TEND_IS_RESTART_POLICY (b), FALSE);
+
+  x = &a->settings;
+  y = &b->settings;
+  return x->kind == y->kind && x->max_recoveries == y->max_recoveries &&
+         x->window_usec == y->window_usec && x->cooldown_usec == y->cooldown_usec &&
+         x->backoff_initial_usec == y->backoff_initial_usec &&
+         x->backoff_multiplier == y->backoff_multiplier &&
+         x->backoff_max_usec == y->backoff_max_usec &&
+         x->reset_after_usec == y->reset_after_usec && x->jitter == y->jitter &&
+         x->loop_threshold == y->loop_threshold && x->loop_window_usec == y->loop_window_usec &&
+         a->breaker_timeout_usec == b->breaker_timeout_usec;
+}

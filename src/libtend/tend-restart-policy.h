@@ -227,6 +227,8 @@ void     tend_restart_policy_set_loop_detection      (TendRestartPolicy       *s
 void     tend_restart_policy_set_seed                (TendRestartPolicy       *self,
                                                       guint32                  seed);
 
+gboolean tend_restart_policy_equal_settings          (TendRestartPolicy *a,
+                                                      TendRestartPolicy *b);
 TendInventoryPolicyKind tend_restart_policy_get_kind (TendRestartPolicy *self);
 guint    tend_restart_policy_get_max_recoveries      (TendRestartPolicy *self);
 gint64   tend_restart_policy_get_window              (TendRestartPolicy *self);

@@ -27,6 +27,7 @@ struct _TendService
   char *fragment_path;       /* (owned) (nullable) */
   const char *job_type;      /* (interned) (nullable) */
   char **requires;           /* (owned) (nullable) */
+  char **binds_to;           /* (owned) (nullable) */
   char **required_by;        /* (owned) (nullable) */
   guint main_pid;
   guint n_restarts;
@@ -58,6 +59,7 @@ enum {
   PROP_N_RESTARTS,
   PROP_FRAGMENT_PATH,
   PROP_REQUIRES,
+  PROP_BINDS_TO,
   PROP_REQUIRED_BY,
   PROP_CAN_RELOAD,
   PROP_JOB_TYPE,
@@ -228,6 +230,11 @@ tend_service_apply_properties (TendService *self,
           /* Only a full read has Requires; the list's summary does not. */
           SET_NUMBER (self, details_loaded, TRUE, PROP_DETAILS_LOADED);
         }
+      else if (IS ("BindsTo", "as"))
+        {
+          g_autofree const char **v = g_variant_get_strv (value, NULL);
+          set_strv (self, &self->binds_to, v, PROP_BINDS_TO);
+        }
       else if (IS ("RequiredBy", "as"))
         {
           g_autofree const char **v = g_variant_get_strv (value, NULL);
@@ -298,6 +305,7 @@ tend_service_finalize (GObject *object)
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->fragment_path, g_free);
   g_clear_pointer (&self->requires, g_strfreev);
+  g_clear_pointer (&self->binds_to, g_strfreev);
   g_clear_pointer (&self->required_by, g_strfreev);
 
   G_OBJECT_CLASS (tend_service_parent_class)->finalize (object);
@@ -328,6 +336,7 @@ tend_service_get_property (GObject    *object,
     case PROP_N_RESTARTS: g_value_set_uint (value, self->n_restarts); break;
     case PROP_FRAGMENT_PATH: g_value_set_string (value, self->fragment_path); break;
     case PROP_REQUIRES: g_value_set_boxed (value, self->requires); break;
+    case PROP_BINDS_TO: g_value_set_boxed (value, self->binds_to); break;
     case PROP_REQUIRED_BY: g_value_set_boxed (value, self->required_by); break;
     case PROP_CAN_RELOAD: g_value_set_boolean (value, self->can_reload); break;
     case PROP_JOB_TYPE: g_value_set_string (value, self->job_type); break;
@@ -393,6 +402,7 @@ tend_service_class_init (TendServiceClass *klass)
   properties[PROP_N_RESTARTS] = g_param_spec_uint ("n-restarts", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_FRAGMENT_PATH] = g_param_spec_string ("fragment-path", NULL, NULL, NULL, ro);
   properties[PROP_REQUIRES] = g_param_spec_boxed ("requires", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_BINDS_TO] = g_param_spec_boxed ("binds-to", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_REQUIRED_BY] = g_param_spec_boxed ("required-by", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_CAN_RELOAD] = g_param_spec_boolean ("can-reload", NULL, NULL, FALSE, ro);
   properties[PROP_JOB_TYPE] =
@@ -460,6 +470,14 @@ tend_service_get_requires (TendService *self)
 {
   g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
   return (const char * const *) self->requires;
+}
+
+/* Units this one is bound to (systemd's BindsTo=), once its details are loaded. */
+const char * const *
+tend_service_get_binds_to (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
+  return (const char * const *) self->binds_to;
 }
 
 const char * const *

@@ -60,6 +60,7 @@ gint64            tend_service_get_active_since   (TendService      *self);
 guint             tend_service_get_n_restarts     (TendService      *self);
 const char       *tend_service_get_fragment_path  (TendService      *self);
 const char *const *tend_service_get_requires      (TendService      *self);
+const char *const *tend_service_get_binds_to      (TendService      *self);
 const char *const *tend_service_get_required_by   (TendService      *self);
 gboolean          tend_service_get_can_reload     (TendService      *self);
 const char       *tend_service_get_job_type       (TendService      *self);

@@ -28,6 +28,7 @@
 #include "tend-unit-check.h"
 #include "tend-service.h"
 #include "tend-store.h"
+#include "tend-supervisor.h"
 #include "tend-tcp-check.h"
 #include "tend-unit-list.h"
 #include "tend-unit-name.h"

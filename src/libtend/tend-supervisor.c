@@ -1,0 +1,1206 @@
+/* tend-supervisor.c — acting on health: recovery by policy, silences, dependencies
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The supervisor follows each watched service's health (from the monitor) and its
+ * unit's state (from the host, live), feeds both to the service's TendRestartPolicy,
+ * and does what the policy decides: a TendRecovery now, another look later, or — after
+ * a restart loop — nothing more until a person resumes the service, with a diagnostic
+ * snapshot in the incident (the last journal lines, the unit's properties, the last
+ * check results).
+ *
+ * Before that, three things can hold it back:
+ * - Quiet: the service is silenced until a time, or inside one of its maintenance
+ *   windows. Its checks still run and are recorded; there is no recovery and no
+ *   notification. Tend looks again when the quiet ends.
+ * - Manual intervention required: nothing automatic until resumed.
+ * - A dependency down: a service it depends on (systemd's Requires= and BindsTo=, and
+ *   the dependencies declared in Tend) is critical, failed or being recovered. The
+ *   dependency is recovered first; the dependent is looked at again when the dependency
+ *   is healthy, and its own failure is not notified: the dependency's notification
+ *   names it instead.
+ *
+ * Every automatic action is an audit row (the hosts record as "auto"), a restart
+ * attempt (TendRecovery writes those) and an entry in the incident's actions.
+ * Notifications go out as the "notification" signal, one per incident (the same id, so
+ * a notifier replaces rather than stacks them); whoever owns the supervisor hands them
+ * to a TendNotifier.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include <json-glib/json-glib.h>
+
+#include "tend-error.h"
+#include "tend-journal.h"
+#include "tend-supervisor.h"
+
+/* The journal lines kept in a manual-intervention snapshot. */
+#define SNAPSHOT_JOURNAL_LINES 50
+
+typedef struct
+{
+  TendSupervisor *supervisor;  /* (unowned) */
+  gint64 service_id;
+  TendHost *host;              /* (owned) */
+  char *host_name;             /* (owned) */
+  char *unit;                  /* (owned) */
+  char *name;                  /* (owned) "unit on host" */
+  TendRestartPolicy *policy;   /* (owned) */
+  GStrv declared;              /* (owned) dependencies declared in Tend */
+  GArray *maintenance;         /* (owned) TendMaintenanceWindow */
+
+  TendService *service;        /* (owned) (nullable) the unit, once loaded */
+  gulong state_handler;
+  gulong since_handler;
+  GCancellable *cancellable;   /* (owned) loads and recoveries */
+
+  gint64 silenced_until;       /* realtime µs, 0 when not */
+  gboolean manual;
+  char *manual_reason;         /* (owned) (nullable) */
+  gboolean recovering;
+  guint timer_id;              /* the next look, as the policy or a quiet asked */
+
+  /* The open incident, as the monitor told it. */
+  gint64 incident_id;
+  JsonArray *actions;          /* (owned) (nullable) what was done in it */
+  gboolean notified;           /* a notification of it is out */
+  gboolean recovered;          /* the last one out says Tend recovered it */
+  char *root_cause;            /* (owned) (nullable) the dependency it is put down to */
+} Supervised;
+
+struct _TendSupervisor
+{
+  GObject parent_instance;
+
+  TendMonitor *monitor;        /* (owned) */
+  TendStore *store;            /* (owned) (nullable) */
+  TendConfig *config;          /* (owned) */
+  TendRecovery *recovery;      /* (owned) */
+  GHashTable *services;        /* (owned) gint64* → (owned) Supervised */
+  gulong handlers[3];
+};
+
+G_DEFINE_FINAL_TYPE (TendSupervisor, tend_supervisor, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_NOTIFICATION,
+  SIGNAL_WITHDRAW,
+  SIGNAL_MANUAL_INTERVENTION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void evaluate (TendSupervisor *self, Supervised *svc);
+
+const char *
+tend_notification_kind_to_string (TendNotificationKind kind)
+{
+  static const char * const names[] = {
+    "failed", "recovered", "recovery-failed", "manual-intervention", "degraded", "healthy"
+  };
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
+  return names[kind];
+}
+
+static void
+supervised_free (Supervised *svc)
+{
+  g_cancellable_cancel (svc->cancellable);
+  g_clear_object (&svc->cancellable);
+  if (svc->service != NULL)
+    {
+      g_clear_signal_handler (&svc->state_handler, svc->service);
+      g_clear_signal_handler (&svc->since_handler, svc->service);
+    }
+  g_clear_object (&svc->service);
+  g_clear_handle_id (&svc->timer_id, g_source_remove);
+  g_clear_object (&svc->host);
+  g_clear_object (&svc->policy);
+  g_free (svc->host_name);
+  g_free (svc->unit);
+  g_free (svc->name);
+  g_strfreev (svc->declared);
+  g_array_unref (svc->maintenance);
+  g_free (svc->manual_reason);
+  g_clear_pointer (&svc->actions, json_array_unref);
+  g_free (svc->root_cause);
+  g_free (svc);
+}
+
+static Supervised *
+lookup (TendSupervisor *self,
+        gint64          service_id)
+{
+  return g_hash_table_lookup (self->services, &service_id);
+}
+
+static gint64
+now_usec (void)
+{
+  return g_get_real_time ();
+}
+
+static TendHealthStatus
+health_of (TendSupervisor *self,
+           Supervised     *svc)
+{
+  return tend_health_get_status (tend_monitor_get_health (self->monitor, svc->service_id));
+}
+
+static TendRecoveryUnitState
+unit_state_of (Supervised *svc)
+{
+  if (svc->service == NULL)
+    return TEND_RECOVERY_UNIT_UNKNOWN;
+  return tend_recovery_unit_state_from_active_state (
+    tend_service_get_active_state (svc->service));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Incidents and notifications                                                           */
+
+static void
+save_actions (TendSupervisor *self,
+              Supervised     *svc)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->store == NULL || svc->incident_id <= 0 || svc->actions == NULL)
+    return;
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (node, svc->actions);
+  text = json_to_string (node, FALSE);
+  tend_store_update_incident (self->store, svc->incident_id, NULL, text, NULL, 0);
+}
+
+/* Appends an action to the open incident: {"time", "action", ...} */
+static JsonObject *
+add_action (Supervised *svc,
+            const char *action)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format_iso8601 (now);
+  JsonObject *object = json_object_new ();
+
+  if (svc->actions == NULL)
+    svc->actions = json_array_new ();
+  json_object_set_string_member (object, "time", time);
+  json_object_set_string_member (object, "action", action);
+  json_array_add_object_element (svc->actions, object);
+  return object;
+}
+
+/* The services that depend on @svc (whose failures may be put down to it). */
+static GPtrArray *dependents_of (TendSupervisor *self, Supervised *svc);
+
+static void
+notify (TendSupervisor       *self,
+        Supervised           *svc,
+        TendNotificationKind  kind,
+        const char           *detail)
+{
+  g_autofree char *title = NULL;
+  g_autoptr(GString) body = g_string_new (detail);
+  g_autoptr(GPtrArray) dependents = NULL;
+
+  switch (kind)
+    {
+    case TEND_NOTIFICATION_FAILED:
+      title = g_strdup_printf ("%s failed", svc->unit);
+      break;
+    case TEND_NOTIFICATION_RECOVERED:
+      title = g_strdup_printf ("%s was recovered", svc->unit);
+      break;
+    case TEND_NOTIFICATION_RECOVERY_FAILED:
+      title = g_strdup_printf ("%s is still down after a recovery", svc->unit);
+      break;
+    case TEND_NOTIFICATION_MANUAL:
+      title = g_strdup_printf ("%s needs you: manual intervention required", svc->unit);
+      break;
+    case TEND_NOTIFICATION_DEGRADED:
+      title = g_strdup_printf ("%s is degraded", svc->unit);
+      break;
+    case TEND_NOTIFICATION_HEALTHY:
+    default:
+      title = g_strdup_printf ("%s is healthy again", svc->unit);
+      break;
+    }
+
+  /* The root cause's notification names what is down because of it. */
+  dependents = dependents_of (self, svc);
+  for (guint i = 0; i < dependents->len; i++)
+    {
+      Supervised *dependent = dependents->pdata[i];
+
+      if (g_strcmp0 (dependent->root_cause, svc->unit) != 0)
+        continue;
+      g_string_append_printf (body, "%s%s is down because of it", body->len > 0 ? "; " : "",
+                              dependent->unit);
+    }
+
+  g_message ("notification for %s (incident %" G_GINT64_FORMAT "): %s%s%s", svc->name,
+             svc->incident_id, title, body->len > 0 ? " — " : "", body->str);
+  if (svc->incident_id > 0)
+    {
+      JsonObject *action = add_action (svc, "notified");
+
+      json_object_set_string_member (action, "kind", tend_notification_kind_to_string (kind));
+      save_actions (self, svc);
+    }
+  svc->notified = TRUE;
+  svc->recovered = kind == TEND_NOTIFICATION_RECOVERED;
+  g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, svc->service_id, svc->incident_id,
+                 (guint) kind, svc->host_name, svc->unit, title, body->str);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Dependencies                                                                          */
+
+static gboolean
+strv_has (const char * const *strv,
+          const char         *value)
+{
+  return strv != NULL && g_strv_contains (strv, value);
+}
+
+static gboolean
+depends_on (Supervised *svc,
+            Supervised *other)
+{
+  if (svc == other || !g_str_equal (svc->host_name, other->host_name))
+    return FALSE;
+  if (strv_has ((const char * const *) svc->declared, other->unit))
+    return TRUE;
+  return svc->service != NULL &&
+         (strv_has (tend_service_get_requires (svc->service), other->unit) ||
+          strv_has (tend_service_get_binds_to (svc->service), other->unit));
+}
+
+static GPtrArray *
+dependents_of (TendSupervisor *self,
+               Supervised     *svc)
+{
+  GPtrArray *dependents = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->services);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (depends_on (value, svc))
+      g_ptr_array_add (dependents, value);
+  return dependents;
+}
+
+static gboolean
+is_down (TendSupervisor *self,
+         Supervised     *svc)
+{
+  TendRecoveryUnitState unit = unit_state_of (svc);
+
+  return svc->recovering || unit == TEND_RECOVERY_UNIT_FAILED ||
+         health_of (self, svc) == TEND_HEALTH_CRITICAL;
+}
+
+/* A dependency of @svc that is down (its own root cause first), or %NULL. */
+static Supervised *
+down_dependency (TendSupervisor *self,
+                 Supervised     *svc,
+                 guint           depth)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (depth > 8)
+    return NULL;   /* a cycle of declared dependencies */
+
+  g_hash_table_iter_init (&iter, self->services);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Supervised *other = value;
+      Supervised *deeper;
+
+      if (!depends_on (svc, other) || !is_down (self, other))
+        continue;
+      deeper = down_dependency (self, other, depth + 1);
+      return deeper != NULL ? deeper : other;
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Quiet: silenced, or in maintenance                                                    */
+
+/**
+ * tend_supervisor_is_quiet:
+ * @why: (out) (optional): "silenced until …" or "in maintenance (Mon-Fri 02:00-04:00)"
+ *
+ * Returns: whether the service is silenced or in a maintenance window at @now_usec
+ */
+gboolean
+tend_supervisor_is_quiet (TendSupervisor  *self,
+                          gint64           service_id,
+                          gint64           now,
+                          char           **why)
+{
+  Supervised *svc;
+  g_autoptr(GDateTime) time = NULL;
+
+  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), FALSE);
+
+  svc = lookup (self, service_id);
+  if (svc == NULL)
+    return FALSE;
+
+  if (svc->silenced_until > now)
+    {
+      if (why != NULL)
+        {
+          g_autofree char *until = tend_time_format_iso8601 (svc->silenced_until);
+          *why = g_strdup_printf ("silenced until %s", until);
+        }
+      return TRUE;
+    }
+
+  time = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+  for (guint i = 0; i < svc->maintenance->len; i++)
+    {
+      const TendMaintenanceWindow *window = &g_array_index (svc->maintenance,
+                                                            TendMaintenanceWindow, i);
+
+      if (tend_maintenance_window_contains (window, time))
+        {
+          if (why != NULL)
+            {
+              g_autofree char *text = tend_maintenance_window_format (window);
+              *why = g_strdup_printf ("in maintenance (%s)", text);
+            }
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* When the quiet of @svc ends: the later of its silence and its current window. */
+static gint64
+quiet_end (Supervised *svc,
+           gint64      now)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+  gint64 end = svc->silenced_until > now ? svc->silenced_until : now;
+
+  for (guint i = 0; i < svc->maintenance->len; i++)
+    end = MAX (end, tend_maintenance_window_end (&g_array_index (svc->maintenance,
+                                                                 TendMaintenanceWindow, i),
+                                                 time));
+  return end;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Acting                                                                                */
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  Supervised *svc = user_data;
+
+  svc->timer_id = 0;
+  evaluate (svc->supervisor, svc);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+look_again_at (Supervised *svc,
+               gint64      at_usec)
+{
+  gint64 delay = MAX (at_usec - now_usec (), 0);
+
+  g_clear_handle_id (&svc->timer_id, g_source_remove);
+  svc->timer_id = g_timeout_add ((guint) MIN ((delay + 999) / 1000, G_MAXUINT), timer_cb, svc);
+}
+
+typedef struct
+{
+  TendSupervisor *supervisor;  /* (owned) */
+  gint64 service_id;
+} Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  g_object_unref (pending->supervisor);
+  g_free (pending);
+}
+
+static Pending *
+pending_new (TendSupervisor *self,
+             Supervised     *svc)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->supervisor = g_object_ref (self);
+  pending->service_id = svc->service_id;
+  return pending;
+}
+
+static void
+recovered_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Pending *pending = user_data;
+  TendSupervisor *self = pending->supervisor;
+  g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean recovered = FALSE;
+  Supervised *svc;
+  g_autoptr(GString) detail = g_string_new (NULL);
+
+  attempts = tend_recovery_run_finish (TEND_RECOVERY (source), result, &recovered, &error);
+  svc = lookup (self, pending->service_id);
+  if (svc == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      pending_free (pending);
+      return;
+    }
+
+  svc->recovering = FALSE;
+  tend_restart_policy_recovery_finished (svc->policy, recovered, now_usec ());
+
+  for (guint i = 0; attempts != NULL && i < attempts->len; i++)
+    {
+      const TendRecoveryAttempt *attempt = attempts->pdata[i];
+      JsonObject *action = add_action (svc, tend_recovery_step_to_string (attempt->step));
+
+      json_object_set_string_member (action, "origin", "auto");
+      json_object_set_boolean_member (action, "success", attempt->success);
+      json_object_set_int_member (action, "duration_ms", attempt->duration_usec / 1000);
+      if (attempt->error != NULL)
+        json_object_set_string_member (action, "error", attempt->error);
+      g_string_append_printf (detail, "%s%s: %s", detail->len > 0 ? "; " : "",
+                              tend_recovery_step_to_string (attempt->step),
+                              attempt->success ? "done" : attempt->error);
+    }
+  if (error != NULL)
+    {
+      JsonObject *action = add_action (svc, "recover");
+
+      json_object_set_boolean_member (action, "success", FALSE);
+      json_object_set_string_member (action, "error", error->message);
+      g_string_append (detail, error->message);
+    }
+  save_actions (self, svc);
+
+  if (recovered)
+    g_message ("%s recovered: %s", svc->name, detail->str);
+  else
+    g_warning ("%s not recovered: %s", svc->name, detail->str);
+  notify (self, svc, recovered ? TEND_NOTIFICATION_RECOVERED
+                               : TEND_NOTIFICATION_RECOVERY_FAILED, detail->str);
+
+  evaluate (self, svc);
+  /* Those that waited for it may go now. */
+  if (recovered)
+    {
+      g_autoptr(GPtrArray) dependents = dependents_of (self, svc);
+
+      for (guint i = 0; i < dependents->len; i++)
+        evaluate (self, dependents->pdata[i]);
+    }
+  pending_free (pending);
+}
+
+static void
+start_recovery (TendSupervisor             *self,
+                Supervised                 *svc,
+                const TendRecoveryDecision *decision)
+{
+  g_message ("%s: recovering (%s)", svc->name, decision->reason);
+  svc->recovering = TRUE;
+  tend_restart_policy_recovery_started (svc->policy, now_usec ());
+  tend_recovery_run_async (self->recovery, svc->host, svc->unit, svc->service_id,
+                           svc->incident_id, decision->reason, svc->cancellable,
+                           recovered_cb, pending_new (self, svc));
+}
+
+/* The manual-intervention snapshot: journal, unit properties, last check results. */
+typedef struct
+{
+  Pending *pending;            /* (owned) */
+  char *reason;                /* (owned) */
+} Snapshot;
+
+static JsonNode *
+unit_properties (Supervised *svc)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  TendService *service = svc->service;
+
+  json_builder_begin_object (builder);
+  if (service != NULL)
+    {
+      json_builder_set_member_name (builder, "active_state");
+      json_builder_add_string_value (builder, tend_service_get_active_state (service));
+      json_builder_set_member_name (builder, "sub_state");
+      json_builder_add_string_value (builder, tend_service_get_sub_state (service));
+      json_builder_set_member_name (builder, "load_state");
+      json_builder_add_string_value (builder, tend_service_get_load_state (service));
+      json_builder_set_member_name (builder, "main_pid");
+      json_builder_add_int_value (builder, tend_service_get_main_pid (service));
+      json_builder_set_member_name (builder, "n_restarts");
+      json_builder_add_int_value (builder, tend_service_get_n_restarts (service));
+      json_builder_set_member_name (builder, "active_since_usec");
+      json_builder_add_int_value (builder, tend_service_get_active_since (service));
+      json_builder_set_member_name (builder, "fragment_path");
+      json_builder_add_string_value (builder, tend_service_get_fragment_path (service));
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+finish_snapshot (TendSupervisor *self,
+                 Supervised     *svc,
+                 const char     *reason,
+                 GPtrArray      *journal,   /* (nullable) */
+                 const char     *journal_error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *layers = tend_monitor_dup_layers_json (self->monitor, svc->service_id);
+  g_autoptr(JsonNode) checks = json_from_string (layers, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format_iso8601 (now);
+  g_autofree char *policy = tend_restart_policy_dup_state_json (svc->policy, now_usec ());
+  g_autoptr(JsonNode) policy_node = json_from_string (policy, NULL);
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, time);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, reason);
+  json_builder_set_member_name (builder, "unit");
+  json_builder_add_value (builder, unit_properties (svc));
+  json_builder_set_member_name (builder, "checks");
+  json_builder_add_value (builder, g_steal_pointer (&checks));
+  json_builder_set_member_name (builder, "policy");
+  json_builder_add_value (builder, g_steal_pointer (&policy_node));
+  json_builder_set_member_name (builder, "journal");
+  json_builder_begin_array (builder);
+  for (guint i = 0; journal != NULL && i < journal->len; i++)
+    json_builder_add_value (builder, tend_journal_entry_to_json (journal->pdata[i]));
+  json_builder_end_array (builder);
+  if (journal_error != NULL)
+    {
+      json_builder_set_member_name (builder, "journal_error");
+      json_builder_add_string_value (builder, journal_error);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  if (self->store != NULL && svc->incident_id > 0)
+    tend_store_update_incident (self->store, svc->incident_id, NULL, NULL, text, 0);
+}
+
+static void
+journal_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Snapshot *snapshot = user_data;
+  TendSupervisor *self = snapshot->pending->supervisor;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  Supervised *svc;
+
+  entries = tend_journal_reader_read_all_finish (TEND_JOURNAL_READER (source), result, &error);
+  svc = lookup (self, snapshot->pending->service_id);
+  if (svc != NULL)
+    finish_snapshot (self, svc, snapshot->reason, entries, error ? error->message : NULL);
+  pending_free (snapshot->pending);
+  g_free (snapshot->reason);
+  g_free (snapshot);
+}
+
+static void
+take_snapshot (TendSupervisor *self,
+               Supervised     *svc,
+               const char     *reason)
+{
+  TendJournalQuery query = { .n_entries = SNAPSHOT_JOURNAL_LINES, .max_priority = 7 };
+  g_autoptr(TendJournalReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  Snapshot *snapshot;
+
+  reader = tend_host_open_journal (svc->host, svc->unit, &query, svc->cancellable, &error);
+  if (reader == NULL)
+    {
+      finish_snapshot (self, svc, reason, NULL, error->message);
+      return;
+    }
+  snapshot = g_new0 (Snapshot, 1);
+  snapshot->pending = pending_new (self, svc);
+  snapshot->reason = g_strdup (reason);
+  tend_journal_reader_read_all_async (reader, svc->cancellable, journal_read_cb, snapshot);
+}
+
+static void
+give_up (TendSupervisor             *self,
+         Supervised                 *svc,
+         const TendRecoveryDecision *decision)
+{
+  JsonObject *action;
+
+  if (svc->manual)
+    return;
+  g_warning ("%s: %s", svc->name, decision->reason);
+  svc->manual = TRUE;
+  g_free (svc->manual_reason);
+  svc->manual_reason = g_strdup (decision->reason);
+
+  action = add_action (svc, "manual-intervention-required");
+  json_object_set_string_member (action, "reason", decision->reason);
+  save_actions (self, svc);
+  take_snapshot (self, svc, decision->reason);
+  notify (self, svc, TEND_NOTIFICATION_MANUAL, decision->reason);
+  g_signal_emit (self, signals[SIGNAL_MANUAL_INTERVENTION], 0, svc->service_id,
+                 decision->reason);
+}
+
+/* Looks at @svc and does what is due. */
+static void
+evaluate (TendSupervisor *self,
+          Supervised     *svc)
+{
+  g_autoptr(TendRecoveryDecision) decision = NULL;
+  gint64 now = now_usec ();
+  Supervised *root;
+
+  if (svc->recovering || svc->manual)
+    return;
+
+  if (tend_supervisor_is_quiet (self, svc->service_id, now, NULL))
+    {
+      look_again_at (svc, quiet_end (svc, now));
+      return;
+    }
+
+  root = down_dependency (self, svc, 0);
+  if (root != NULL)
+    {
+      g_debug ("supervisor: %s waits for %s, which it depends on", svc->name, root->name);
+      return;   /* looked at again when the dependency is healthy */
+    }
+
+  decision = tend_restart_policy_decide (svc->policy, now);
+  switch (decision->action)
+    {
+    case TEND_RECOVERY_ACTION_RECOVER_NOW:
+      start_recovery (self, svc, decision);
+      break;
+    case TEND_RECOVERY_ACTION_WAIT_UNTIL:
+      g_debug ("supervisor: %s: %s", svc->name, decision->reason);
+      look_again_at (svc, decision->at_usec);
+      break;
+    case TEND_RECOVERY_ACTION_GIVE_UP_MANUAL:
+      give_up (self, svc, decision);
+      break;
+    case TEND_RECOVERY_ACTION_NONE:
+    default:
+      break;
+    }
+}
+
+static void
+observe (TendSupervisor *self,
+         Supervised     *svc)
+{
+  tend_restart_policy_observe (svc->policy, health_of (self, svc), unit_state_of (svc),
+                               now_usec ());
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* What the monitor and the host say                                                     */
+
+static void
+health_changed_cb (TendMonitor    *monitor,
+                   gint64          service_id,
+                   guint           status,
+                   TendSupervisor *self)
+{
+  Supervised *svc = lookup (self, service_id);
+
+  if (svc == NULL)
+    return;
+
+  observe (self, svc);
+  if (status == TEND_HEALTH_DEGRADED && !svc->recovering &&
+      !tend_supervisor_is_quiet (self, service_id, now_usec (), NULL))
+    notify (self, svc, TEND_NOTIFICATION_DEGRADED, NULL);
+  evaluate (self, svc);
+
+  if (status == TEND_HEALTH_HEALTHY)
+    {
+      g_autoptr(GPtrArray) dependents = dependents_of (self, svc);
+
+      for (guint i = 0; i < dependents->len; i++)
+        evaluate (self, dependents->pdata[i]);
+    }
+}
+
+static void
+incident_opened_cb (TendMonitor    *monitor,
+                    gint64          service_id,
+                    gint64          incident_id,
+                    const char     *cause,
+                    TendSupervisor *self)
+{
+  Supervised *svc = lookup (self, service_id);
+  g_autofree char *why = NULL;
+  g_autoptr(GPtrArray) dependents = NULL;
+  Supervised *root;
+
+  if (svc == NULL)
+    return;
+
+  svc->incident_id = incident_id;
+  g_clear_pointer (&svc->actions, json_array_unref);
+  g_clear_pointer (&svc->root_cause, g_free);
+  svc->notified = FALSE;
+
+  if (tend_supervisor_is_quiet (self, service_id, now_usec (), &why))
+    {
+      JsonObject *action = add_action (svc, "not-notified");
+
+      json_object_set_string_member (action, "reason", why);
+      save_actions (self, svc);
+      return;
+    }
+
+  root = down_dependency (self, svc, 0);
+  if (root != NULL)
+    {
+      JsonObject *action = add_action (svc, "not-notified");
+      g_autofree char *reason = g_strdup_printf ("%s, which it depends on, is down",
+                                                 root->unit);
+
+      svc->root_cause = g_strdup (root->unit);
+      json_object_set_string_member (action, "reason", reason);
+      json_object_set_string_member (action, "root_cause", root->unit);
+      save_actions (self, svc);
+      return;
+    }
+
+  /* This one may be the root cause of dependents already notified: theirs go. */
+  dependents = dependents_of (self, svc);
+  for (guint i = 0; i < dependents->len; i++)
+    {
+      Supervised *dependent = dependents->pdata[i];
+
+      if (dependent->incident_id <= 0 || dependent->root_cause != NULL)
+        continue;
+      dependent->root_cause = g_strdup (svc->unit);
+      if (dependent->notified)
+        {
+          dependent->notified = FALSE;
+          g_signal_emit (self, signals[SIGNAL_WITHDRAW], 0, dependent->service_id,
+                         dependent->incident_id);
+        }
+    }
+
+  notify (self, svc, TEND_NOTIFICATION_FAILED, cause);
+}
+
+static void
+incident_closed_cb (TendMonitor    *monitor,
+                    gint64          service_id,
+                    gint64          incident_id,
+                    TendSupervisor *self)
+{
+  Supervised *svc = lookup (self, service_id);
+
+  if (svc == NULL)
+    return;
+
+  /* Healthy on its own: the notification that is out says so (a recovery said it). */
+  if (svc->notified && !svc->recovered)
+    notify (self, svc, TEND_NOTIFICATION_HEALTHY, NULL);
+
+  svc->incident_id = 0;
+  svc->notified = FALSE;
+  g_clear_pointer (&svc->actions, json_array_unref);
+  g_clear_pointer (&svc->root_cause, g_free);
+}
+
+static void
+unit_changed_cb (TendService *service,
+                 GParamSpec  *pspec,
+                 Supervised  *svc)
+{
+  observe (svc->supervisor, svc);
+  evaluate (svc->supervisor, svc);
+}
+
+/* The unit (re)started: failures within the start-up grace after it do not count. */
+static void
+apply_start (TendSupervisor *self,
+             Supervised     *svc)
+{
+  gint64 since = tend_service_get_active_since (svc->service);
+
+  tend_health_set_started (tend_monitor_get_health (self->monitor, svc->service_id),
+                           since > 0 ? since : -1);
+}
+
+static void
+active_since_cb (TendService *service,
+                 GParamSpec  *pspec,
+                 Supervised  *svc)
+{
+  apply_start (svc->supervisor, svc);
+}
+
+static void
+service_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Pending *pending = user_data;
+  TendSupervisor *self = pending->supervisor;
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  Supervised *svc;
+
+  service = tend_host_load_service_finish (TEND_HOST (source), result, &error);
+  svc = lookup (self, pending->service_id);
+  pending_free (pending);
+  if (svc == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (service == NULL)
+    {
+      /* Its checks say what is wrong; recovery goes by health alone. */
+      g_debug ("supervisor: %s could not be read: %s", svc->name, error->message);
+      return;
+    }
+
+  svc->service = g_steal_pointer (&service);
+  svc->state_handler = g_signal_connect (svc->service, "notify::active-state",
+                                         G_CALLBACK (unit_changed_cb), svc);
+  svc->since_handler = g_signal_connect (svc->service, "notify::active-since",
+                                         G_CALLBACK (active_since_cb), svc);
+  apply_start (self, svc);
+  observe (self, svc);
+  evaluate (self, svc);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* GObject                                                                               */
+
+static void
+tend_supervisor_dispose (GObject *object)
+{
+  TendSupervisor *self = TEND_SUPERVISOR (object);
+
+  if (self->monitor != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
+      g_clear_signal_handler (&self->handlers[i], self->monitor);
+  if (self->services != NULL)
+    g_hash_table_remove_all (self->services);
+  g_clear_object (&self->recovery);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+
+  G_OBJECT_CLASS (tend_supervisor_parent_class)->dispose (object);
+}
+
+static void
+tend_supervisor_finalize (GObject *object)
+{
+  TendSupervisor *self = TEND_SUPERVISOR (object);
+
+  g_hash_table_unref (self->services);
+
+  G_OBJECT_CLASS (tend_supervisor_parent_class)->finalize (object);
+}
+
+static void
+tend_supervisor_class_init (TendSupervisorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tend_supervisor_dispose;
+  object_class->finalize = tend_supervisor_finalize;
+
+  /**
+   * TendSupervisor::notification:
+   * @service_id: the service
+   * @incident_id: its incident, the same for every notification of one incident (0
+   *   when the store gave none)
+   * @kind: a #TendNotificationKind
+   * @host: the service's host
+   * @unit: the service's unit
+   * @title: one line
+   * @body: what happened, and what is down because of it
+   *
+   * Something a person should hear of: a notifier shows it, replacing the one of the
+   * same incident. Silenced services, services in maintenance and failures put down to
+   * a dependency send none.
+   */
+  signals[SIGNAL_NOTIFICATION] =
+    g_signal_new ("notification", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 7, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_UINT,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * TendSupervisor::withdraw:
+   * @service_id: the service
+   * @incident_id: the incident whose notification should go
+   *
+   * A notification that turned out to be about a consequence: its root cause's names it.
+   */
+  signals[SIGNAL_WITHDRAW] =
+    g_signal_new ("withdraw", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
+
+  /**
+   * TendSupervisor::manual-intervention:
+   * @service_id: the service
+   * @reason: why Tend stopped
+   *
+   * A restart loop: no automatic recovery until tend_supervisor_set_manual() clears it.
+   * The owner stores the mark so that it outlives the process.
+   */
+  signals[SIGNAL_MANUAL_INTERVENTION] =
+    g_signal_new ("manual-intervention", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+}
+
+static void
+tend_supervisor_init (TendSupervisor *self)
+{
+  self->services = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                          (GDestroyNotify) supervised_free);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Public                                                                                */
+
+/**
+ * tend_supervisor_new:
+ * @monitor: the monitor that runs the services' checks
+ * @store: (nullable): where incidents and attempts are recorded
+ * @config: the configuration: the default policy
+ */
+TendSupervisor *
+tend_supervisor_new (TendMonitor *monitor,
+                     TendStore   *store,
+                     TendConfig  *config)
+{
+  TendSupervisor *self;
+
+  g_return_val_if_fail (TEND_IS_MONITOR (monitor), NULL);
+  g_return_val_if_fail (store == NULL || TEND_IS_STORE (store), NULL);
+  g_return_val_if_fail (TEND_IS_CONFIG (config), NULL);
+
+  self = g_object_new (TEND_TYPE_SUPERVISOR, NULL);
+  self->monitor = g_object_ref (monitor);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
+  self->config = g_object_ref (config);
+  self->recovery = tend_recovery_new (monitor, store);
+  self->handlers[0] = g_signal_connect (monitor, "health-changed",
+                                        G_CALLBACK (health_changed_cb), self);
+  self->handlers[1] = g_signal_connect (monitor, "incident-opened",
+                                        G_CALLBACK (incident_opened_cb), self);
+  self->handlers[2] = g_signal_connect (monitor, "incident-closed",
+                                        G_CALLBACK (incident_closed_cb), self);
+  return self;
+}
+
+/**
+ * tend_supervisor_get_recovery:
+ *
+ * Returns: (transfer none): the recovery it runs (its verify timeout can be set)
+ */
+TendRecovery *
+tend_supervisor_get_recovery (TendSupervisor *self)
+{
+  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), NULL);
+  return self->recovery;
+}
+
+static TendRestartPolicy *
+make_policy (TendSupervisor            *self,
+             const TendInventoryPolicy *policy)
+{
+  if (policy != NULL)
+    return tend_restart_policy_new_from_inventory (policy, self->config);
+  return tend_restart_policy_new_from_config (self->config);
+}
+
+/**
+ * tend_supervisor_watch:
+ * @host: where the unit is, connected
+ * @host_name: the host's name in the inventory
+ * @policy: (nullable): the service's own policy; %NULL for the configuration's default
+ * @depends_on: (nullable) (array zero-terminated=1): units on the same host it needs,
+ *   besides systemd's Requires= and BindsTo=
+ * @maintenance: (array length=n_maintenance) (nullable): its maintenance windows
+ *
+ * Starts (or, for a service watched already, updates) supervising a service. An
+ * update keeps the policy's history when the policy is the same.
+ */
+void
+tend_supervisor_watch (TendSupervisor              *self,
+                       gint64                       service_id,
+                       TendHost                    *host,
+                       const char                  *host_name,
+                       const char                  *unit,
+                       const TendInventoryPolicy   *policy,
+                       const char * const          *depends_on,
+                       const TendMaintenanceWindow *maintenance,
+                       guint                        n_maintenance)
+{
+  g_autoptr(TendRestartPolicy) fresh = NULL;
+  Supervised *svc;
+
+  g_return_if_fail (TEND_IS_SUPERVISOR (self));
+  g_return_if_fail (TEND_IS_HOST (host));
+  g_return_if_fail (host_name != NULL && unit != NULL);
+
+  svc = lookup (self, service_id);
+  if (svc == NULL)
+    {
+      svc = g_new0 (Supervised, 1);
+      svc->supervisor = self;
+      svc->service_id = service_id;
+      svc->host = g_object_ref (host);
+      svc->host_name = g_strdup (host_name);
+      svc->unit = g_strdup (unit);
+      svc->name = g_strdup_printf ("%s on %s", unit, host_name);
+      svc->cancellable = g_cancellable_new ();
+      svc->maintenance = g_array_new (FALSE, FALSE, sizeof (TendMaintenanceWindow));
+      svc->policy = make_policy (self, policy);
+      g_hash_table_insert (self->services, &svc->service_id, svc);
+      tend_host_load_service_async (host, unit, svc->cancellable, service_loaded_cb,
+                                    pending_new (self, svc));
+    }
+  else
+    {
+      /* The same policy keeps its count of recoveries, its breaker and its backoff. */
+      fresh = make_policy (self, policy);
+      if (!tend_restart_policy_equal_settings (fresh, svc->policy))
+        g_set_object (&svc->policy, fresh);
+    }
+
+  g_strfreev (svc->declared);
+  svc->declared = g_strdupv ((char **) depends_on);
+  g_array_set_size (svc->maintenance, 0);
+  if (n_maintenance > 0)
+    g_array_append_vals (svc->maintenance, maintenance, n_maintenance);
+}
+
+void
+tend_supervisor_unwatch (TendSupervisor *self,
+                         gint64          service_id)
+{
+  g_return_if_fail (TEND_IS_SUPERVISOR (self));
+  g_hash_table_remove (self->services, &service_id);
+}
+
+gboolean
+tend_supervisor_is_watching (TendSupervisor *self,
+                             gint64          service_id)
+{
+  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), FALSE);
+  return lookup (self, service_id) != NULL;
+}
+
+/**
+ * tend_supervisor_dup_name:
+ *
+ * Returns: (transfer full) (nullable): "unit on host"
+ */
+char *
+tend_supervisor_dup_name (TendSupervisor *self,
+                          gint64          service_id)
+{
+  Supervised *svc;
+
+  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), NULL);
+  svc = lookup (self, service_id);
+  return svc != NULL ? g_strdup (svc->name) : NULL;
+}
+
+/**
+ * tend_supervisor_get_policy:
+ *
+ * Returns: (transfer none) (nullable): the service's policy, with its state
+ */
+TendRestartPolicy *
+tend_supervisor_get_policy (TendSupervisor *self,
+                            gint64          service_id)
+{
+  Supervised *svc;
+
+  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), NULL);
+  svc = lookup (self, service_id);
+  return svc != NULL ? svc->policy : NULL;
+}
+
+/**
+ * tend_supervisor_set_silence:
+ * @until_usec: realtime µs until which the service is silenced; 0 or past: not silenced
+ */
+void
+tend_supervisor_set_silence (TendSupervisor *self,
+                             gint64          service_id,
+                             gint64          until_usec)
+{
+  Supervised *svc;
+
+  g_return_if_fail (TEND_IS_SUPERVISOR (self));
+
+  svc = lookup (self, service_id);
+  if (svc == NULL || svc->silenced_until == until_usec)
+    return;
+  svc->silenced_until = until_usec;
+  evaluate (self, svc);
+}
+
+/**
+ * tend_supervisor_set_manual:
+ * @manual: whether a person must act first; %FALSE resumes automatic recovery, as
+ *   tend_restart_policy_resume() does
+ * @reason: (nullable): why, when @manual
+ */
+void
+tend_supervisor_set_manual (TendSupervisor *self,
+                            gint64          service_id,
+                            gboolean        manual,
+                            const char     *reason)
+{
+  Supervised *svc;
+
+  g_return_if_fail (TEND_IS_SUPERVISOR (self));
+
+  svc = lookup (self, service_id);
+  if (svc == NULL || svc->manual == !!manual)
+    return;
+
+  svc->manual = !!manual;
+  g_free (svc->manual_reason);
+  svc->manual_reason = g_strdup (reason);
+  if (!manual)
+    {
+      g_message ("%s: resumed; automatic recovery is back", svc->name);
+      tend_restart_policy_resume (svc->policy, now_usec ());
+      observe (self, svc);
+      evaluate (self, svc);
+    }
+}

@@ -1,0 +1,79 @@
+/* tend-supervisor.h — acting on health: recovery by policy, silences, dependencies
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tend-config.h"
+#include "tend-host.h"
+#include "tend-inventory.h"
+#include "tend-maintenance.h"
+#include "tend-monitor.h"
+#include "tend-recovery.h"
+#include "tend-restart-policy.h"
+#include "tend-store.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TendNotificationKind:
+ * @TEND_NOTIFICATION_FAILED: a service turned critical (urgent)
+ * @TEND_NOTIFICATION_RECOVERED: Tend brought it back
+ * @TEND_NOTIFICATION_RECOVERY_FAILED: Tend tried and it is still down
+ * @TEND_NOTIFICATION_MANUAL: a restart loop: Tend stopped and asks a person
+ * @TEND_NOTIFICATION_DEGRADED: a service turned degraded (off by default)
+ * @TEND_NOTIFICATION_HEALTHY: it is healthy again on its own
+ */
+typedef enum
+{
+  TEND_NOTIFICATION_FAILED,
+  TEND_NOTIFICATION_RECOVERED,
+  TEND_NOTIFICATION_RECOVERY_FAILED,
+  TEND_NOTIFICATION_MANUAL,
+  TEND_NOTIFICATION_DEGRADED,
+  TEND_NOTIFICATION_HEALTHY,
+} TendNotificationKind;
+
+const char *tend_notification_kind_to_string (TendNotificationKind kind);
+
+#define TEND_TYPE_SUPERVISOR (tend_supervisor_get_type ())
+G_DECLARE_FINAL_TYPE (TendSupervisor, tend_supervisor, TEND, SUPERVISOR, GObject)
+
+TendSupervisor *tend_supervisor_new           (TendMonitor                 *monitor,
+                                               TendStore                   *store,
+                                               TendConfig                  *config);
+TendRecovery   *tend_supervisor_get_recovery  (TendSupervisor              *self);
+
+void            tend_supervisor_watch         (TendSupervisor              *self,
+                                               gint64                       service_id,
+                                               TendHost                    *host,
+                                               const char                  *host_name,
+                                               const char                  *unit,
+                                               const TendInventoryPolicy   *policy,
+                                               const char * const          *depends_on,
+                                               const TendMaintenanceWindow *maintenance,
+                                               guint                        n_maintenance);
+void            tend_supervisor_unwatch       (TendSupervisor              *self,
+                                               gint64                       service_id);
+gboolean        tend_supervisor_is_watching   (TendSupervisor              *self,
+                                               gint64                       service_id);
+char           *tend_supervisor_dup_name      (TendSupervisor              *self,
+                                               gint64                       service_id);
+
+void            tend_supervisor_set_silence   (TendSupervisor              *self,
+                                               gint64                       service_id,
+                                               gint64                       until_usec);
+void            tend_supervisor_set_manual    (TendSupervisor              *self,
+                                               gint64                       service_id,
+                                               gboolean                     manual,
+                                               const char                  *reason);
+gboolean        tend_supervisor_is_quiet      (TendSupervisor              *self,
+                                               gint64                       service_id,
+                                               gint64                       now_usec,
+                                               char                       **why);
+TendRestartPolicy *tend_supervisor_get_policy (TendSupervisor              *self,
+                                               gint64                       service_id);
+
+G_END_DECLS
