@@ -10,6 +10,7 @@
 #include "tend-command-check.h"
 #include "tend-config.h"
 #include "tend-dbus-backend.h"
+#include "tend-dbus-notifier.h"
 #include "tend-duration.h"
 #include "tend-engine.h"
 #include "tend-error.h"
