@@ -9,15 +9,23 @@
  * (ActionInvoked, NotificationClosed) are sent with EmitSignal. Each test starts its
  * own server, so the server's ids start at 1. Where dbus-daemon or dbusmock is
  * missing, those tests are skipped and say why.
+ *
+ * TendWebhookNotifier posts to a SoupServer in this process on 127.0.0.1, which fails
+ * as many requests as a test asks and records each one with its time.
  */
 #define G_LOG_DOMAIN "Tend"
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
 #include "tend-config.h"
 #include "tend-dbus-notifier.h"
+#include "tend-error.h"
 #include "tend-multi-notifier.h"
 #include "tend-notifier.h"
+#include "tend-webhook-notifier.h"
 
 #define MOCK_IFACE "org.freedesktop.DBus.Mock"
 #define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
@@ -580,6 +588,320 @@ test_dbus_server_replaced (Fixture       *fixture,
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* TendWebhookNotifier against a SoupServer                                              */
+
+typedef struct
+{
+  SoupServer *server;
+  char *url;                   /* where it listens, on 127.0.0.1 */
+  guint n_failures;            /* answer 500 to this many requests, then 204 */
+  GArray *times;               /* (element-type gint64) monotonic time of each request */
+  GPtrArray *bodies;           /* (element-type GBytes) */
+  GPtrArray *content_types;    /* (element-type utf8) */
+  GPtrArray *methods;          /* (element-type utf8) */
+} Hook;
+
+/* Tend warnings while a test collects them; NULL otherwise (a warning fails the test). */
+static GPtrArray *captured_warnings;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  if (captured_warnings != NULL && (level & G_LOG_LEVEL_WARNING))
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE"))
+        {
+          g_ptr_array_add (captured_warnings, g_strdup (fields[i].value));
+          return G_LOG_WRITER_HANDLED;
+        }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static void
+hook_request_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  Hook *hook = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val (hook->times, now);
+  g_ptr_array_add (hook->bodies, soup_message_body_flatten (body));
+  g_ptr_array_add (hook->content_types,
+                   g_strdup (soup_message_headers_get_content_type (headers, NULL)));
+  g_ptr_array_add (hook->methods, g_strdup (soup_server_message_get_method (msg)));
+
+  if (hook->times->len <= hook->n_failures)
+    soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+hook_set_up (Hook          *hook,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  hook->n_failures = GPOINTER_TO_UINT (data);
+  hook->times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  hook->bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  hook->content_types = g_ptr_array_new_with_free_func (g_free);
+  hook->methods = g_ptr_array_new_with_free_func (g_free);
+
+  hook->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (hook->server, "/hook", hook_request_cb, hook, NULL);
+  g_assert_true (soup_server_listen_local (hook->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY,
+                                           &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (hook->server);
+  g_assert_nonnull (uris);
+  hook->url = g_strdup_printf ("http://127.0.0.1:%d/hook", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+static void
+hook_tear_down (Hook          *hook,
+                gconstpointer  data)
+{
+  soup_server_disconnect (hook->server);
+  g_clear_object (&hook->server);
+  g_free (hook->url);
+  g_array_unref (hook->times);
+  g_ptr_array_unref (hook->bodies);
+  g_ptr_array_unref (hook->content_types);
+  g_ptr_array_unref (hook->methods);
+}
+
+/* Runs the main loop until @notifier has nothing pending, and then @linger_msec. */
+static void
+wait_delivered (TendWebhookNotifier *notifier,
+                guint                linger_msec)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
+
+  while (tend_webhook_notifier_get_n_pending (notifier) > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  spin (linger_msec);
+}
+
+static void
+assert_gap (Hook  *hook,
+            guint  i,
+            gint64 expected_msec)
+{
+  gint64 gap_msec = (g_array_index (hook->times, gint64, i)
+                     - g_array_index (hook->times, gint64, i - 1)) / G_TIME_SPAN_MILLISECOND;
+
+  /* Never early; late by a loaded machine's scheduling and a new connection at most. */
+  g_assert_cmpint (gap_msec, >=, expected_msec - 5);
+  g_assert_cmpint (gap_msec, <=, expected_msec + 500);
+}
+
+/* The server fails twice, then accepts: three POSTs, 1 s and 2 s apart, the same JSON. */
+static void
+test_webhook_retry (Hook          *hook,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendWebhookNotifier) notifier = NULL;
+  g_autoptr(TendNotification) notification = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GDateTime) time = NULL;
+  JsonObject *object;
+  GBytes *body;
+
+  notifier = tend_webhook_notifier_new (hook->url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tend_webhook_notifier_get_url (notifier), ==, hook->url);
+
+  notification = tend_notification_new (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1",
+                                        "web.service", 42, "5 restarts in 10 min",
+                                        "db.service");
+  tend_notifier_send (TEND_NOTIFIER (notifier), notification);
+  /* Returns at once: nothing has been posted yet. */
+  g_assert_cmpuint (hook->times->len, ==, 0);
+  g_assert_cmpuint (tend_webhook_notifier_get_n_pending (notifier), ==, 1);
+
+  wait_delivered (notifier, 300);
+  g_assert_cmpuint (hook->times->len, ==, 3);
+  assert_gap (hook, 1, 1000);
+  assert_gap (hook, 2, 2000);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (hook->methods->pdata[i], ==, "POST");
+      g_assert_cmpstr (hook->content_types->pdata[i], ==, "application/json");
+      g_assert_true (g_bytes_equal (hook->bodies->pdata[i], hook->bodies->pdata[0]));
+    }
+
+  body = hook->bodies->pdata[0];
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             g_bytes_get_size (body), &error));
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpuint (json_object_get_size (object), ==, 8);
+  g_assert_cmpstr (json_object_get_string_member (object, "event"), ==,
+                   "manual-intervention");
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "incident-42");
+  g_assert_cmpstr (json_object_get_string_member (object, "host"), ==, "web1");
+  g_assert_cmpstr (json_object_get_string_member (object, "unit"), ==, "web.service");
+  g_assert_cmpint (json_object_get_int_member (object, "incident_id"), ==, 42);
+  g_assert_cmpstr (json_object_get_string_member (object, "title"), ==,
+                   "web.service on web1: manual intervention required");
+  g_assert_cmpstr (json_object_get_string_member (object, "body"), ==,
+                   "5 restarts in 10 min\nRoot cause: db.service is down.");
+  time = g_date_time_new_from_iso8601 (json_object_get_string_member (object, "time"),
+                                       NULL);
+  g_assert_nonnull (time);
+  g_assert_cmpint (g_date_time_to_unix (time), ==, notification->time_usec / G_USEC_PER_SEC);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "time"), "Z"));
+}
+
+/* A local incident without a store: host and incident_id are null. */
+static void
+test_webhook_payload_nulls (void)
+{
+  g_autoptr(TendNotification) notification = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  notification = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, "web.service", 0,
+                                        NULL, NULL);
+  payload = tend_webhook_notifier_dup_payload (notification);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),
+                                             g_bytes_get_size (payload), &error));
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_null_member (object, "host"));
+  g_assert_true (json_object_get_null_member (object, "incident_id"));
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "unit-web.service");
+  g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "failed");
+}
+
+/* A server that always fails: the given number of tries, doubling waits, a warning. */
+static void
+test_webhook_give_up (Hook          *hook,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendWebhookNotifier) notifier = NULL;
+
+  notifier = tend_webhook_notifier_new (hook->url, &error);
+  g_assert_no_error (error);
+  tend_webhook_notifier_set_retry (notifier, 50, 4);
+
+  captured_warnings = g_ptr_array_new_with_free_func (g_free);
+  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_FAILED, 7, NULL);
+  wait_delivered (notifier, 500);
+
+  g_assert_cmpuint (hook->times->len, ==, 4);
+  assert_gap (hook, 1, 50);
+  assert_gap (hook, 2, 100);
+  assert_gap (hook, 3, 200);
+  g_assert_cmpuint (captured_warnings->len, ==, 1);
+  g_assert_nonnull (strstr (captured_warnings->pdata[0], "notification incident-7 not "
+                            "delivered after 4 tries; the last: HTTP 500"));
+  g_clear_pointer (&captured_warnings, g_ptr_array_unref);
+}
+
+/* Nothing listens: a failure like any other, tried again, then given up. */
+static void
+test_webhook_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendWebhookNotifier) notifier = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autofree char *url = NULL;
+
+  /* A port bound and closed again: nothing listens there. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u/hook",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_assert_true (g_socket_close (socket, &error));
+
+  notifier = tend_webhook_notifier_new (url, &error);
+  g_assert_no_error (error);
+  tend_webhook_notifier_set_retry (notifier, 20, 2);
+
+  captured_warnings = g_ptr_array_new_with_free_func (g_free);
+  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_FAILED, 7, NULL);
+  wait_delivered (notifier, 0);
+  g_assert_cmpuint (captured_warnings->len, ==, 1);
+  g_assert_nonnull (strstr (captured_warnings->pdata[0], "not delivered after 2 tries"));
+  g_clear_pointer (&captured_warnings, g_ptr_array_unref);
+}
+
+/* The notifier goes away while a try waits: nothing more is posted, nothing leaks. */
+static void
+test_webhook_dispose (Hook          *hook,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  TendWebhookNotifier *notifier;
+
+  notifier = tend_webhook_notifier_new (hook->url, &error);
+  g_assert_no_error (error);
+  tend_webhook_notifier_set_retry (notifier, 100, 5);
+
+  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_FAILED, 7, NULL);
+  while (hook->times->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  spin (30);
+  /* And one more on its way at the end. */
+  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_FAILED, 8, NULL);
+  g_assert_cmpuint (tend_webhook_notifier_get_n_pending (notifier), ==, 2);
+  g_object_unref (notifier);
+
+  spin (500);
+  g_assert_cmpuint (hook->times->len, <=, 2);
+}
+
+/* Bad URLs are refused with the configuration's words. */
+static void
+test_webhook_bad_url (void)
+{
+  static const struct { const char *url; const char *message; } cases[] = {
+    { "", "notifications.webhook-url: empty; give an http or https URL" },
+    { "ftp://example.com/x", "is not an http or https URL" },
+    { "https://exa mple.com/", "contains a space" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TendWebhookNotifier) notifier = NULL;
+
+      notifier = tend_webhook_notifier_new (cases[i].url, &error);
+      g_assert_null (notifier);
+      g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+      g_assert_true (g_str_has_prefix (error->message, "notifications.webhook-url"));
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
 
 /* Why the D-Bus tests cannot run, or NULL when they can. */
 static char *
@@ -611,6 +933,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
 
   dbus_unavailable = check_dbus ();
   if (dbus_unavailable == NULL)
@@ -626,6 +949,16 @@ main (int   argc,
   ADD_DBUS_TEST ("/notifier/dbus/closed-by-server", test_dbus_closed_by_server, TRUE);
   ADD_DBUS_TEST ("/notifier/dbus/no-server", test_dbus_no_server, FALSE);
   ADD_DBUS_TEST ("/notifier/dbus/server-replaced", test_dbus_server_replaced, TRUE);
+
+  g_test_add ("/notifier/webhook/retry", Hook, GUINT_TO_POINTER (2), hook_set_up,
+              test_webhook_retry, hook_tear_down);
+  g_test_add_func ("/notifier/webhook/payload-nulls", test_webhook_payload_nulls);
+  g_test_add ("/notifier/webhook/give-up", Hook, GUINT_TO_POINTER (G_MAXUINT), hook_set_up,
+              test_webhook_give_up, hook_tear_down);
+  g_test_add_func ("/notifier/webhook/refused", test_webhook_refused);
+  g_test_add ("/notifier/webhook/dispose", Hook, GUINT_TO_POINTER (G_MAXUINT), hook_set_up,
+              test_webhook_dispose, hook_tear_down);
+  g_test_add_func ("/notifier/webhook/bad-url", test_webhook_bad_url);
 
   status = g_test_run ();
 

@@ -32,3 +32,4 @@
 #include "tend-tcp-check.h"
 #include "tend-unit-list.h"
 #include "tend-unit-name.h"
+#include "tend-webhook-notifier.h"
