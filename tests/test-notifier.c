@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "tend-app-notifier.h"
 #include "tend-config.h"
 #include "tend-dbus-notifier.h"
 #include "tend-error.h"
@@ -588,6 +589,106 @@ test_dbus_server_replaced (Fixture       *fixture,
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* TendAppNotifier: GNotification through GApplication, to the same server              */
+
+/* The window's way: the same replacing, urgency and buttons, through GIO's
+ * org.freedesktop.Notifications backend (GNOME Shell gets org.gtk.Notifications, a
+ * Flatpak the portal, from the same calls); a button activates the app's action. */
+static void
+test_app_notifier (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char * const app_actions[] = {
+    "default", "",
+    "app.restart-unit::web.service", "Restart",
+    "app.open-unit::web.service", "Open",
+    "app.silence-unit::web.service", "Silence 1 h",
+    NULL
+  };
+  g_autoptr(GApplication) app = NULL;
+  g_autoptr(TendAppNotifier) notifier = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GPtrArray) closes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(NotifyArgs) first = { 0 };
+  g_auto(NotifyArgs) second = { 0 };
+
+  if (skip_without_dbus ())
+    return;
+
+  app = g_application_new ("org.gnome.Tend.NotifierTest", G_APPLICATION_DEFAULT_FLAGS);
+  g_assert_true (g_application_register (app, NULL, &error));
+  g_assert_no_error (error);
+  notifier = tend_app_notifier_new (app);
+  g_signal_connect (notifier, "action-invoked", G_CALLBACK (action_invoked_cb), fixture);
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "restart-unit"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "open-unit"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "silence-unit"));
+
+  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_FAILED, 7, "unit: failed");
+  calls = wait_for_calls (fixture, "Notify", 1);
+  /* GIO's backend learns the server's id from the answer, which reaches the app's own
+   * connection in its own time: an incident evolves over seconds, not microseconds. */
+  spin (200);
+  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_MANUAL_INTERVENTION, 7, NULL);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = wait_for_calls (fixture, "Notify", 2);
+  parse_notify (calls->pdata[0], &first);
+  parse_notify (calls->pdata[1], &second);
+
+  g_assert_cmpuint (first.replaces_id, ==, 0);
+  g_assert_cmpstr (first.summary, ==, "web.service failed");
+  g_assert_cmpstr (first.body, ==, "unit: failed");
+  g_assert_cmpuint (first.urgency, ==, 2);
+  g_assert_cmpstrv (first.actions, app_actions);
+  g_assert_cmpuint (second.replaces_id, ==, 1);
+  g_assert_cmpstr (second.summary, ==, "web.service: manual intervention required");
+  g_assert_cmpuint (second.urgency, ==, 2);
+  g_assert_cmpstrv (second.actions, app_actions);
+
+  emit_signal (fixture, "ActionInvoked", 1,
+               g_variant_new_string ("app.restart-unit::web.service"));
+  g_assert_cmpuint (fixture->invoked->len, ==, 1);
+  g_assert_cmpstr (fixture->invoked->pdata[0], ==, "incident-7 restart web.service");
+
+  /* Activated from anywhere else (a notification from before the app restarted). */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "silence-unit",
+                                  g_variant_new_string ("db.service"));
+  g_assert_cmpuint (fixture->invoked->len, ==, 2);
+  g_assert_cmpstr (fixture->invoked->pdata[1], ==, "unit-db.service silence-1h db.service");
+
+  /* A recovered service's notification offers Open only, at normal urgency. */
+  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_RECOVERED, 8, NULL);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = wait_for_calls (fixture, "Notify", 3);
+  {
+    static const char * const open_only[] = {
+      "default", "", "app.open-unit::web.service", "Open", NULL
+    };
+    g_auto(NotifyArgs) third = { 0 };
+
+    parse_notify (calls->pdata[2], &third);
+    g_assert_cmpuint (third.replaces_id, ==, 0);
+    g_assert_cmpuint (third.urgency, ==, 1);
+    g_assert_cmpstrv (third.actions, open_only);
+  }
+
+  spin (200);
+  tend_notifier_withdraw (TEND_NOTIFIER (notifier), "incident-8");
+  closes = wait_for_calls (fixture, "CloseNotification", 1);
+  {
+    g_autoptr(GVariant) closed_id = arg (closes->pdata[0], 0, G_VARIANT_TYPE_INT32);
+
+    g_assert_cmpint (g_variant_get_int32 (closed_id), ==, 2);
+  }
+
+  /* The actions go with the notifier. */
+  g_clear_object (&notifier);
+  g_assert_false (g_action_group_has_action (G_ACTION_GROUP (app), "restart-unit"));
+  g_assert_false (g_action_group_has_action (G_ACTION_GROUP (app), "silence-unit"));
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* TendWebhookNotifier against a SoupServer                                              */
 
 typedef struct
@@ -949,6 +1050,8 @@ main (int   argc,
   ADD_DBUS_TEST ("/notifier/dbus/closed-by-server", test_dbus_closed_by_server, TRUE);
   ADD_DBUS_TEST ("/notifier/dbus/no-server", test_dbus_no_server, FALSE);
   ADD_DBUS_TEST ("/notifier/dbus/server-replaced", test_dbus_server_replaced, TRUE);
+
+  ADD_DBUS_TEST ("/notifier/app", test_app_notifier, TRUE);
 
   g_test_add ("/notifier/webhook/retry", Hook, GUINT_TO_POINTER (2), hook_set_up,
               test_webhook_retry, hook_tear_down);
