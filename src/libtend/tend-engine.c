@@ -23,7 +23,11 @@
 #include "tend-error.h"
 #include "tend-host.h"
 #include "tend-inventory.h"
+#include "tend-dbus-notifier.h"
 #include "tend-lock.h"
+#include "tend-log-notifier.h"
+#include "tend-multi-notifier.h"
+#include "tend-webhook-notifier.h"
 #include "tend-supervisor.h"
 
 typedef struct
@@ -47,6 +51,9 @@ struct _TendEngine
   GHashTable *watched;         /* (owned) gint64* check id → (owned) Watched */
   TendSupervisor *supervisor;  /* (owned) recovery, silences, dependencies */
   GHashTable *supervised;      /* (owned) gint64* the services handed to it */
+  TendMultiNotifier *notifier; /* (owned) the log, the desktop, a webhook */
+  TendNotifier *webhook;       /* (owned) (nullable) */
+  char *webhook_url;           /* (owned) (nullable) the URL it posts to */
 
   gboolean started;
   struct _Reload *reloading;   /* (owned) (nullable) the reload pass under way */
@@ -115,7 +122,138 @@ incident_closed_cb (TendMonitor *monitor,
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Controls that outlive the process                                                     */
+
+static void
+save_silence (TendEngine *self,
+              gint64      service_id,
+              gint64      until_usec,
+              const char *reason)
+{
+  /* TODO(invdeps): tend_store_set_silence_async () */
+  (void) self; (void) service_id; (void) until_usec; (void) reason;
+}
+
+static void
+save_manual (TendEngine *self,
+             gint64      service_id,
+             const char *reason)
+{
+  /* TODO(invdeps): tend_store_set_manual_async () */
+  (void) self; (void) service_id; (void) reason;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Notifications                                                                         */
+
+static void
+session_bus_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TendEngine) self = user_data;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(TendDbusNotifier) desktop = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Without a session bus (a server, a system service) the log is all there is. */
+  bus = g_bus_get_finish (result, &error);
+  if (bus == NULL)
+    {
+      g_debug ("engine: no desktop notifications: %s", error->message);
+      return;
+    }
+  desktop = tend_dbus_notifier_new (bus);
+  tend_multi_notifier_add (self->notifier, TEND_NOTIFIER (desktop));
+}
+
+static void
+restarted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autofree char *unit = user_data;
+  g_autofree char *outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = tend_host_run_action_finish (TEND_HOST (source), result, &error);
+  if (outcome == NULL)
+    g_warning ("restart of %s, asked from a notification: %s", unit, error->message);
+}
+
+/* A button of a notification: Restart, Silence 1 h (Open is the window's). */
+static void
+action_invoked_cb (TendNotifier *notifier,
+                   const char   *id,
+                   const char   *action,
+                   GVariant     *target,
+                   TendEngine   *self)
+{
+  const char *unit = target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING)
+                     ? g_variant_get_string (target, NULL) : NULL;
+  gint64 service_id = unit != NULL ? tend_supervisor_find (self->supervisor, unit) : 0;
+  TendHost *host = service_id > 0 ? tend_supervisor_get_host (self->supervisor, service_id)
+                                  : NULL;
+
+  if (host == NULL)
+    return;
+
+  if (g_str_equal (action, TEND_NOTIFICATION_ACTION_RESTART))
+    {
+      g_message ("%s: restart asked from its notification", unit);
+      tend_host_run_action_async (host, unit, TEND_UNIT_ACTION_RESTART, NULL, restarted_cb,
+                                  g_strdup (unit));
+    }
+  else if (g_str_equal (action, TEND_NOTIFICATION_ACTION_SILENCE_1H))
+    {
+      gint64 until = g_get_real_time () + (gint64) 3600 * G_USEC_PER_SEC;
+
+      g_message ("%s: silenced for 1 h from its notification", unit);
+      tend_supervisor_set_silence (self->supervisor, service_id, until);
+      save_silence (self, service_id, until, "silenced for 1 h from its notification");
+    }
+}
+
+static void
+manual_intervention_cb (TendSupervisor *supervisor,
+                        gint64          service_id,
+                        const char     *reason,
+                        TendEngine     *self)
+{
+  save_manual (self, service_id, reason);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* Configuration                                                                         */
+
+/* The webhook follows notifications.webhook-url: none when it is empty. */
+static void
+apply_webhook (TendEngine *self,
+               const char *url)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (url != NULL && *url == '\0')
+    url = NULL;
+  if (g_strcmp0 (url, self->webhook_url) == 0)
+    return;
+
+  if (self->webhook != NULL)
+    tend_multi_notifier_remove (self->notifier, self->webhook);
+  g_clear_object (&self->webhook);
+  g_clear_pointer (&self->webhook_url, g_free);
+  if (url == NULL)
+    return;
+
+  self->webhook = (TendNotifier *) tend_webhook_notifier_new (url, &error);
+  if (self->webhook == NULL)
+    {
+      g_warning ("notifications.webhook-url: %s", error->message);
+      return;
+    }
+  self->webhook_url = g_strdup (url);
+  tend_multi_notifier_add (self->notifier, self->webhook);
+}
 
 static void
 apply_config (TendEngine *self)
@@ -133,6 +271,7 @@ apply_config (TendEngine *self)
                                           / 1000));
   tend_store_set_queue_limit (self->store,
                               (guint) tend_config_get_int (config, "store.queue-limit"));
+  apply_webhook (self, tend_config_get_string (config, "notifications.webhook-url"));
   tend_store_set_retention (self->store,
                             tend_config_get_duration (config, "retention.raw"),
                             tend_config_get_duration (config, "retention.minute-rollups"),
@@ -485,6 +624,8 @@ tend_engine_dispose (GObject *object)
     }
   g_hash_table_remove_all (self->watched);
   g_clear_object (&self->supervisor);
+  g_clear_object (&self->webhook);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->monitor);
   g_hash_table_remove_all (self->hosts);
   g_clear_object (&self->store);
@@ -505,6 +646,7 @@ tend_engine_finalize (GObject *object)
   g_hash_table_unref (self->hosts);
   g_hash_table_unref (self->supervised);
   g_free (self->store_path);
+  g_free (self->webhook_url);
 
   G_OBJECT_CLASS (tend_engine_parent_class)->finalize (object);
 }
@@ -553,6 +695,21 @@ tend_engine_new (const char *store_path)
   g_signal_connect (self->monitor, "incident-opened", G_CALLBACK (incident_opened_cb), self);
   g_signal_connect (self->monitor, "incident-closed", G_CALLBACK (incident_closed_cb), self);
   self->supervisor = tend_supervisor_new (self->monitor, self->store, self->config);
+
+  self->notifier = tend_multi_notifier_new (self->config);
+  {
+    g_autoptr(TendLogNotifier) log = tend_log_notifier_new ();
+
+    tend_multi_notifier_add_unfiltered (self->notifier, TEND_NOTIFIER (log));
+  }
+  g_signal_connect_object (self->supervisor, "notification", G_CALLBACK (tend_notifier_send),
+                           self->notifier, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->supervisor, "withdraw", G_CALLBACK (tend_notifier_withdraw),
+                           self->notifier, G_CONNECT_SWAPPED);
+  g_signal_connect (self->notifier, "action-invoked", G_CALLBACK (action_invoked_cb), self);
+  g_signal_connect (self->supervisor, "manual-intervention",
+                    G_CALLBACK (manual_intervention_cb), self);
+  g_bus_get (G_BUS_TYPE_SESSION, NULL, session_bus_cb, g_object_ref (self));
   return self;
 }
 

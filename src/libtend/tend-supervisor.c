@@ -94,17 +94,6 @@ static guint signals[N_SIGNALS];
 
 static void evaluate (TendSupervisor *self, Supervised *svc);
 
-const char *
-tend_notification_kind_to_string (TendNotificationKind kind)
-{
-  static const char * const names[] = {
-    "failed", "recovered", "recovery-failed", "manual-intervention", "degraded", "healthy"
-  };
-
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
-  return names[kind];
-}
-
 static void
 supervised_free (Supervised *svc)
 {
@@ -203,47 +192,26 @@ notify (TendSupervisor       *self,
         TendNotificationKind  kind,
         const char           *detail)
 {
-  g_autofree char *title = NULL;
-  g_autoptr(GString) body = g_string_new (detail);
+  g_autoptr(TendNotification) notification = NULL;
   g_autoptr(GPtrArray) dependents = NULL;
+  g_autoptr(GString) body = NULL;
 
-  switch (kind)
-    {
-    case TEND_NOTIFICATION_FAILED:
-      title = g_strdup_printf ("%s failed", svc->unit);
-      break;
-    case TEND_NOTIFICATION_RECOVERED:
-      title = g_strdup_printf ("%s was recovered", svc->unit);
-      break;
-    case TEND_NOTIFICATION_RECOVERY_FAILED:
-      title = g_strdup_printf ("%s is still down after a recovery", svc->unit);
-      break;
-    case TEND_NOTIFICATION_MANUAL:
-      title = g_strdup_printf ("%s needs you: manual intervention required", svc->unit);
-      break;
-    case TEND_NOTIFICATION_DEGRADED:
-      title = g_strdup_printf ("%s is degraded", svc->unit);
-      break;
-    case TEND_NOTIFICATION_HEALTHY:
-    default:
-      title = g_strdup_printf ("%s is healthy again", svc->unit);
-      break;
-    }
+  notification = tend_notification_new (kind, svc->host_name, svc->unit, svc->incident_id,
+                                        detail, svc->root_cause);
 
   /* The root cause's notification names what is down because of it. */
+  body = g_string_new (notification->body);
   dependents = dependents_of (self, svc);
   for (guint i = 0; i < dependents->len; i++)
     {
       Supervised *dependent = dependents->pdata[i];
 
-      if (g_strcmp0 (dependent->root_cause, svc->unit) != 0)
-        continue;
-      g_string_append_printf (body, "%s%s is down because of it", body->len > 0 ? "; " : "",
-                              dependent->unit);
+      if (g_strcmp0 (dependent->root_cause, svc->unit) == 0)
+        g_string_append_printf (body, "\nAlso down because of it: %s.", dependent->unit);
     }
+  g_free (notification->body);
+  notification->body = g_string_free (g_steal_pointer (&body), FALSE);
 
-  g_message ("notification for %s (incident %" G_GINT64_FORMAT "): %s%s%s", svc->name,
-             svc->incident_id, title, body->len > 0 ? " — " : "", body->str);
   if (svc->incident_id > 0)
     {
       JsonObject *action = add_action (svc, "notified");
@@ -253,8 +221,7 @@ notify (TendSupervisor       *self,
     }
   svc->notified = TRUE;
   svc->recovered = kind == TEND_NOTIFICATION_RECOVERED;
-  g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, svc->service_id, svc->incident_id,
-                 (guint) kind, svc->host_name, svc->unit, title, body->str);
+  g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, notification);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -667,7 +634,7 @@ give_up (TendSupervisor             *self,
   json_object_set_string_member (action, "reason", decision->reason);
   save_actions (self, svc);
   take_snapshot (self, svc, decision->reason);
-  notify (self, svc, TEND_NOTIFICATION_MANUAL, decision->reason);
+  notify (self, svc, TEND_NOTIFICATION_MANUAL_INTERVENTION, decision->reason);
   g_signal_emit (self, signals[SIGNAL_MANUAL_INTERVENTION], 0, svc->service_id,
                  decision->reason);
 }
@@ -807,9 +774,11 @@ incident_opened_cb (TendMonitor    *monitor,
       dependent->root_cause = g_strdup (svc->unit);
       if (dependent->notified)
         {
+          g_autofree char *id = tend_notification_dup_id (dependent->host_name, dependent->unit,
+                                                          dependent->incident_id);
+
           dependent->notified = FALSE;
-          g_signal_emit (self, signals[SIGNAL_WITHDRAW], 0, dependent->service_id,
-                         dependent->incident_id);
+          g_signal_emit (self, signals[SIGNAL_WITHDRAW], 0, id);
         }
     }
 
@@ -829,7 +798,8 @@ incident_closed_cb (TendMonitor    *monitor,
 
   /* Healthy on its own: the notification that is out says so (a recovery said it). */
   if (svc->notified && !svc->recovered)
-    notify (self, svc, TEND_NOTIFICATION_HEALTHY, NULL);
+    notify (self, svc, TEND_NOTIFICATION_RECOVERED,
+            "It is healthy again; Tend did not need to act.");
 
   svc->incident_id = 0;
   svc->notified = FALSE;
@@ -939,34 +909,25 @@ tend_supervisor_class_init (TendSupervisorClass *klass)
 
   /**
    * TendSupervisor::notification:
-   * @service_id: the service
-   * @incident_id: its incident, the same for every notification of one incident (0
-   *   when the store gave none)
-   * @kind: a #TendNotificationKind
-   * @host: the service's host
-   * @unit: the service's unit
-   * @title: one line
-   * @body: what happened, and what is down because of it
+   * @notification: what a person should hear of; its id is the same for every
+   *   notification of one incident, so a notifier replaces rather than stacks them
    *
-   * Something a person should hear of: a notifier shows it, replacing the one of the
-   * same incident. Silenced services, services in maintenance and failures put down to
-   * a dependency send none.
+   * Silenced services, services in maintenance and failures put down to a dependency
+   * send none; the dependency's notification names them.
    */
   signals[SIGNAL_NOTIFICATION] =
     g_signal_new ("notification", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 7, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_UINT,
-                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, TEND_TYPE_NOTIFICATION);
 
   /**
    * TendSupervisor::withdraw:
-   * @service_id: the service
-   * @incident_id: the incident whose notification should go
+   * @id: the id of a notification that should go
    *
-   * A notification that turned out to be about a consequence: its root cause's names it.
+   * It turned out to be about a consequence: its root cause's notification names it.
    */
   signals[SIGNAL_WITHDRAW] =
     g_signal_new ("withdraw", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   /**
    * TendSupervisor::manual-intervention:
@@ -1203,4 +1164,43 @@ tend_supervisor_set_manual (TendSupervisor *self,
       observe (self, svc);
       evaluate (self, svc);
     }
+}
+
+/**
+ * tend_supervisor_find:
+ * @unit: a unit
+ *
+ * Returns: the first service watched whose unit is @unit (on any host), or 0
+ */
+gint64
+tend_supervisor_find (TendSupervisor *self,
+                      const char     *unit)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), 0);
+  g_return_val_if_fail (unit != NULL, 0);
+
+  g_hash_table_iter_init (&iter, self->services);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_str_equal (((Supervised *) value)->unit, unit))
+      return ((Supervised *) value)->service_id;
+  return 0;
+}
+
+/**
+ * tend_supervisor_get_host:
+ *
+ * Returns: (transfer none) (nullable): the host of a service watched
+ */
+TendHost *
+tend_supervisor_get_host (TendSupervisor *self,
+                          gint64          service_id)
+{
+  Supervised *svc;
+
+  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), NULL);
+  svc = lookup (self, service_id);
+  return svc != NULL ? svc->host : NULL;
 }

@@ -11,32 +11,12 @@
 #include "tend-inventory.h"
 #include "tend-maintenance.h"
 #include "tend-monitor.h"
+#include "tend-notifier.h"
 #include "tend-recovery.h"
 #include "tend-restart-policy.h"
 #include "tend-store.h"
 
 G_BEGIN_DECLS
-
-/**
- * TendNotificationKind:
- * @TEND_NOTIFICATION_FAILED: a service turned critical (urgent)
- * @TEND_NOTIFICATION_RECOVERED: Tend brought it back
- * @TEND_NOTIFICATION_RECOVERY_FAILED: Tend tried and it is still down
- * @TEND_NOTIFICATION_MANUAL: a restart loop: Tend stopped and asks a person
- * @TEND_NOTIFICATION_DEGRADED: a service turned degraded (off by default)
- * @TEND_NOTIFICATION_HEALTHY: it is healthy again on its own
- */
-typedef enum
-{
-  TEND_NOTIFICATION_FAILED,
-  TEND_NOTIFICATION_RECOVERED,
-  TEND_NOTIFICATION_RECOVERY_FAILED,
-  TEND_NOTIFICATION_MANUAL,
-  TEND_NOTIFICATION_DEGRADED,
-  TEND_NOTIFICATION_HEALTHY,
-} TendNotificationKind;
-
-const char *tend_notification_kind_to_string (TendNotificationKind kind);
 
 #define TEND_TYPE_SUPERVISOR (tend_supervisor_get_type ())
 G_DECLARE_FINAL_TYPE (TendSupervisor, tend_supervisor, TEND, SUPERVISOR, GObject)
@@ -60,6 +40,10 @@ void            tend_supervisor_unwatch       (TendSupervisor              *self
 gboolean        tend_supervisor_is_watching   (TendSupervisor              *self,
                                                gint64                       service_id);
 char           *tend_supervisor_dup_name      (TendSupervisor              *self,
+                                               gint64                       service_id);
+gint64          tend_supervisor_find          (TendSupervisor              *self,
+                                               const char                  *unit);
+TendHost       *tend_supervisor_get_host      (TendSupervisor              *self,
                                                gint64                       service_id);
 
 void            tend_supervisor_set_silence   (TendSupervisor              *self,

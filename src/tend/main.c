@@ -11,6 +11,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "tend-app-notifier.h"
+
 static GSettings *
 tend_settings_new_if_installed (void)
 {
@@ -83,6 +85,22 @@ tend_activate (GApplication *app,
   gtk_window_present (window);
 }
 
+/* A button of a notification: app.open-unit brings the window; restarting and silencing
+ * wait for the engine to run in the window, and are logged until then. */
+static void
+tend_notification_action_cb (TendNotifier *notifier,
+                             const char   *id,
+                             const char   *action,
+                             GVariant     *target,
+                             gpointer      user_data)
+{
+  const char *unit = target != NULL ? g_variant_get_string (target, NULL) : "?";
+
+  g_message ("notification %s: %s %s", id, action, unit);
+  if (g_str_equal (action, TEND_NOTIFICATION_ACTION_OPEN))
+    g_application_activate (G_APPLICATION (user_data));
+}
+
 static void
 tend_quit_activated (GSimpleAction *action,
                      GVariant      *parameter,
@@ -97,6 +115,7 @@ main (int   argc,
 {
   g_autoptr(AdwApplication) app = NULL;
   g_autoptr(GSimpleAction) quit = NULL;
+  g_autoptr(TendAppNotifier) notifier = NULL;
   static const char *quit_accels[] = { "<Control>q", NULL };
 
   setlocale (LC_ALL, "");
@@ -114,6 +133,12 @@ main (int   argc,
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 
   g_signal_connect (app, "activate", G_CALLBACK (tend_activate), NULL);
+
+  /* Notifications and their buttons (app.restart-unit, app.open-unit,
+   * app.silence-unit), registered before the application runs, so a button pressed
+   * while Tend is not running starts it and is carried out. */
+  notifier = tend_app_notifier_new (G_APPLICATION (app));
+  g_signal_connect (notifier, "action-invoked", G_CALLBACK (tend_notification_action_cb), app);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

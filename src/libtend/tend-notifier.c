@@ -1,0 +1,366 @@
+/* tend-notifier.c — telling people about incidents: the notification and its outputs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The words of a notification are made here, once, for every output: the desktop, the
+ * log and the webhook show the same title and body. Which kinds are sent at all is
+ * the configuration's notifications.* keys, read by tend_notification_wanted().
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "tend-notifier.h"
+
+/* ------------------------------------------------------------------------------------ */
+/* TendNotification                                                                      */
+
+G_DEFINE_BOXED_TYPE (TendNotification, tend_notification,
+                     tend_notification_ref, tend_notification_unref)
+
+typedef struct
+{
+  TendNotification public;
+  gatomicrefcount ref_count;
+} TendNotificationReal;
+
+static const char * const kind_names[] = {
+  [TEND_NOTIFICATION_FAILED] = "failed",
+  [TEND_NOTIFICATION_RECOVERED] = "recovered",
+  [TEND_NOTIFICATION_RECOVERY_FAILED] = "recovery-failed",
+  [TEND_NOTIFICATION_MANUAL_INTERVENTION] = "manual-intervention",
+  [TEND_NOTIFICATION_DEGRADED] = "degraded",
+};
+
+const char *
+tend_notification_kind_to_string (TendNotificationKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
+
+static void
+action_free (gpointer data)
+{
+  TendNotificationAction *action = data;
+
+  g_free (action->name);
+  g_free (action->label);
+  g_clear_pointer (&action->target, g_variant_unref);
+  g_free (action);
+}
+
+static void
+add_action (TendNotification *self,
+            const char       *name,
+            const char       *label)
+{
+  TendNotificationAction *action = g_new0 (TendNotificationAction, 1);
+
+  action->name = g_strdup (name);
+  action->label = g_strdup (label);
+  action->target = g_variant_ref_sink (g_variant_new_string (self->unit));
+  g_ptr_array_add (self->actions, action);
+}
+
+/**
+ * tend_notification_dup_id:
+ * @host: (nullable): the host, %NULL for this computer
+ * @unit: the unit
+ * @incident_id: the incident, 0 when there is none
+ *
+ * Returns: the notification id of an incident: "incident-42", or, without an
+ *   incident, one per unit and host ("unit-web.service@web1")
+ */
+char *
+tend_notification_dup_id (const char *host,
+                          const char *unit,
+                          gint64      incident_id)
+{
+  g_return_val_if_fail (unit != NULL, NULL);
+
+  if (incident_id > 0)
+    return g_strdup_printf ("incident-%" G_GINT64_FORMAT, incident_id);
+  if (host != NULL && *host != '\0')
+    return g_strdup_printf ("unit-%s@%s", unit, host);
+  return g_strdup_printf ("unit-%s", unit);
+}
+
+/**
+ * tend_notification_format:
+ * @kind: what happened
+ * @host: (nullable): the host, %NULL (or "") for this computer
+ * @unit: the unit
+ * @cause: (nullable): what is wrong, as the monitor or the recovery says it
+ * @root_cause_unit: (nullable): the unit this one depends on that is down, when that
+ *   is why this one is
+ * @title: (out): "web.service failed", "web.service is down because db.service is down"
+ * @body: (out): the cause, or a sentence that says what the kind means
+ *
+ * Pure: the same words for every output.
+ */
+void
+tend_notification_format (TendNotificationKind   kind,
+                          const char            *host,
+                          const char            *unit,
+                          const char            *cause,
+                          const char            *root_cause_unit,
+                          char                 **title,
+                          char                 **body)
+{
+  g_autofree char *where = NULL;
+  const char *fallback = NULL;
+  const char *root = root_cause_unit != NULL && *root_cause_unit != '\0' ? root_cause_unit
+                                                                         : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_if_fail ((guint) kind < G_N_ELEMENTS (kind_names));
+  g_return_if_fail (unit != NULL);
+  g_return_if_fail (title != NULL && body != NULL);
+
+  if (host != NULL && *host != '\0')
+    where = g_strdup_printf ("%s on %s", unit, host);
+  else
+    where = g_strdup (unit);
+
+  switch (kind)
+    {
+    case TEND_NOTIFICATION_FAILED:
+      *title = root != NULL ? g_strdup_printf ("%s is down because %s is down", where, root)
+                            : g_strdup_printf ("%s failed", where);
+      fallback = "Its checks fail.";
+      break;
+    case TEND_NOTIFICATION_RECOVERED:
+      *title = g_strdup_printf ("%s recovered automatically", where);
+      fallback = "It is healthy again.";
+      break;
+    case TEND_NOTIFICATION_RECOVERY_FAILED:
+      *title = root != NULL
+               ? g_strdup_printf ("%s could not be recovered because %s is down", where, root)
+               : g_strdup_printf ("%s could not be recovered", where);
+      fallback = "Restarting it did not help.";
+      break;
+    case TEND_NOTIFICATION_MANUAL_INTERVENTION:
+      *title = g_strdup_printf ("%s: manual intervention required", where);
+      fallback = "Tend has stopped restarting it. Read its logs, mend the cause, "
+                 "then restart it.";
+      break;
+    case TEND_NOTIFICATION_DEGRADED:
+      *title = g_strdup_printf ("%s is degraded", where);
+      fallback = "Some of its checks warn.";
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_string_append (text, cause != NULL && *cause != '\0' ? cause : fallback);
+  /* Where the title does not name the root cause, the body does. */
+  if (root != NULL && kind != TEND_NOTIFICATION_FAILED
+      && kind != TEND_NOTIFICATION_RECOVERY_FAILED)
+    g_string_append_printf (text, "\nRoot cause: %s is down.", root);
+  *body = g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/**
+ * tend_notification_new:
+ * @kind: what happened
+ * @host: (nullable): the host, %NULL for this computer
+ * @unit: the unit
+ * @incident_id: the incident in the store, 0 when there is none
+ * @cause: (nullable): what is wrong
+ * @root_cause_unit: (nullable): the unit this one depends on that is down
+ *
+ * A notification with its id, urgency, words (tend_notification_format()) and
+ * buttons, timed now: Restart, Open and Silence 1 h, or only Open once the service
+ * has recovered.
+ *
+ * Returns: (transfer full): the notification
+ */
+TendNotification *
+tend_notification_new (TendNotificationKind  kind,
+                       const char           *host,
+                       const char           *unit,
+                       gint64                incident_id,
+                       const char           *cause,
+                       const char           *root_cause_unit)
+{
+  TendNotificationReal *real;
+  TendNotification *self;
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  g_return_val_if_fail (unit != NULL, NULL);
+
+  real = g_new0 (TendNotificationReal, 1);
+  g_atomic_ref_count_init (&real->ref_count);
+  self = &real->public;
+
+  self->id = tend_notification_dup_id (host, unit, incident_id);
+  self->kind = kind;
+  self->urgency = kind == TEND_NOTIFICATION_FAILED
+                  || kind == TEND_NOTIFICATION_MANUAL_INTERVENTION
+                  ? TEND_NOTIFICATION_URGENCY_CRITICAL
+                  : TEND_NOTIFICATION_URGENCY_NORMAL;
+  tend_notification_format (kind, host, unit, cause, root_cause_unit,
+                            &self->title, &self->body);
+  self->host = host != NULL && *host != '\0' ? g_strdup (host) : NULL;
+  self->unit = g_strdup (unit);
+  self->incident_id = MAX (incident_id, 0);
+  self->time_usec = g_get_real_time ();
+  self->actions = g_ptr_array_new_with_free_func (action_free);
+
+  if (kind != TEND_NOTIFICATION_RECOVERED)
+    add_action (self, TEND_NOTIFICATION_ACTION_RESTART, "Restart");
+  add_action (self, TEND_NOTIFICATION_ACTION_OPEN, "Open");
+  if (kind != TEND_NOTIFICATION_RECOVERED)
+    add_action (self, TEND_NOTIFICATION_ACTION_SILENCE_1H, "Silence 1 h");
+
+  return self;
+}
+
+TendNotification *
+tend_notification_ref (TendNotification *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&((TendNotificationReal *) self)->ref_count);
+  return self;
+}
+
+void
+tend_notification_unref (TendNotification *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&((TendNotificationReal *) self)->ref_count))
+    return;
+
+  g_free (self->id);
+  g_free (self->title);
+  g_free (self->body);
+  g_free (self->host);
+  g_free (self->unit);
+  g_ptr_array_unref (self->actions);
+  g_free (self);
+}
+
+/**
+ * tend_notification_find_action:
+ * @self: a notification
+ * @name: an action's name
+ *
+ * Returns: (nullable): the action of that name, if the notification offers it
+ */
+const TendNotificationAction *
+tend_notification_find_action (const TendNotification *self,
+                               const char             *name)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < self->actions->len; i++)
+    {
+      const TendNotificationAction *action = self->actions->pdata[i];
+
+      if (g_str_equal (action->name, name))
+        return action;
+    }
+  return NULL;
+}
+
+/**
+ * tend_notification_wanted:
+ * @kind: what happened
+ * @config: the configuration
+ *
+ * Whether the desktop and the webhook are told about @kind: nothing when
+ * notifications.enabled is false, degraded services only with
+ * notifications.on-degraded, recoveries only with notifications.on-recovered. The log
+ * is told about everything whatever this says.
+ *
+ * Returns: whether to send it
+ */
+gboolean
+tend_notification_wanted (TendNotificationKind  kind,
+                          TendConfig           *config)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), FALSE);
+  g_return_val_if_fail (TEND_IS_CONFIG (config), FALSE);
+
+  if (!tend_config_get_boolean (config, "notifications.enabled"))
+    return FALSE;
+  if (kind == TEND_NOTIFICATION_DEGRADED)
+    return tend_config_get_boolean (config, "notifications.on-degraded");
+  if (kind == TEND_NOTIFICATION_RECOVERED)
+    return tend_config_get_boolean (config, "notifications.on-recovered");
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* TendNotifier                                                                          */
+
+G_DEFINE_INTERFACE (TendNotifier, tend_notifier, G_TYPE_OBJECT)
+
+static void
+tend_notifier_default_init (TendNotifierInterface *iface)
+{
+  g_signal_new ("action-invoked", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                G_TYPE_STRING, G_TYPE_STRING, G_TYPE_VARIANT);
+}
+
+/**
+ * tend_notifier_send:
+ * @self: a notifier
+ * @notification: what to show
+ *
+ * Shows @notification, replacing the one with the same id. Returns at once.
+ */
+void
+tend_notifier_send (TendNotifier     *self,
+                    TendNotification *notification)
+{
+  g_return_if_fail (TEND_IS_NOTIFIER (self));
+  g_return_if_fail (notification != NULL);
+
+  TEND_NOTIFIER_GET_IFACE (self)->send (self, notification);
+}
+
+/**
+ * tend_notifier_withdraw:
+ * @self: a notifier
+ * @id: a notification id
+ *
+ * Takes the notification away, if it is still shown. Returns at once.
+ */
+void
+tend_notifier_withdraw (TendNotifier *self,
+                        const char   *id)
+{
+  TendNotifierInterface *iface;
+
+  g_return_if_fail (TEND_IS_NOTIFIER (self));
+  g_return_if_fail (id != NULL);
+
+  iface = TEND_NOTIFIER_GET_IFACE (self);
+  if (iface->withdraw != NULL)
+    iface->withdraw (self, id);
+}
+
+/**
+ * tend_notifier_emit_action_invoked:
+ * @self: a notifier
+ * @id: the notification's id
+ * @action: the action's name
+ * @target: (nullable): the action's target
+ *
+ * For implementations: a person pressed a button.
+ */
+void
+tend_notifier_emit_action_invoked (TendNotifier *self,
+                                   const char   *id,
+                                   const char   *action,
+                                   GVariant     *target)
+{
+  g_return_if_fail (TEND_IS_NOTIFIER (self));
+  g_return_if_fail (id != NULL && action != NULL);
+
+  g_signal_emit_by_name (self, "action-invoked", id, action, target);
+}

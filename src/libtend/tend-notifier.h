@@ -1,0 +1,161 @@
+/* tend-notifier.h — telling people about incidents: the notification and its outputs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tend-config.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TendNotificationKind:
+ * @TEND_NOTIFICATION_FAILED: the service turned critical
+ * @TEND_NOTIFICATION_RECOVERED: it is healthy again without a person's help
+ * @TEND_NOTIFICATION_RECOVERY_FAILED: an automatic recovery was tried and did not help
+ * @TEND_NOTIFICATION_MANUAL_INTERVENTION: Tend has given up; a person must act
+ * @TEND_NOTIFICATION_DEGRADED: the service is degraded (off unless
+ *   notifications.on-degraded is set)
+ */
+typedef enum
+{
+  TEND_NOTIFICATION_FAILED,
+  TEND_NOTIFICATION_RECOVERED,
+  TEND_NOTIFICATION_RECOVERY_FAILED,
+  TEND_NOTIFICATION_MANUAL_INTERVENTION,
+  TEND_NOTIFICATION_DEGRADED,
+} TendNotificationKind;
+
+const char *tend_notification_kind_to_string (TendNotificationKind kind);
+
+/**
+ * TendNotificationUrgency:
+ *
+ * The urgency levels of the freedesktop.org notification specification, with its
+ * numbers (the `urgency` hint is this value as a byte).
+ */
+typedef enum
+{
+  TEND_NOTIFICATION_URGENCY_LOW = 0,
+  TEND_NOTIFICATION_URGENCY_NORMAL = 1,
+  TEND_NOTIFICATION_URGENCY_CRITICAL = 2,
+} TendNotificationUrgency;
+
+/* The actions a notification offers, by name. */
+#define TEND_NOTIFICATION_ACTION_RESTART    "restart"
+#define TEND_NOTIFICATION_ACTION_OPEN       "open"
+#define TEND_NOTIFICATION_ACTION_SILENCE_1H "silence-1h"
+
+/**
+ * TendNotificationAction:
+ * @name: what it does: "restart", "open" or "silence-1h"
+ * @label: the button's text
+ * @target: (nullable): what it acts on, a string variant holding the unit's name
+ */
+typedef struct
+{
+  char *name;
+  char *label;
+  GVariant *target;
+} TendNotificationAction;
+
+/**
+ * TendNotification:
+ * @id: stable for one incident ("incident-42"): a later notification with the same id
+ *   replaces the earlier one, so an incident shows one notification, never a stack
+ * @kind: what happened
+ * @urgency: how urgent it is
+ * @title: one line that names the unit and what happened
+ * @body: the cause, and what to do where that is known
+ * @host: (nullable): the host, %NULL for this computer
+ * @unit: the unit
+ * @incident_id: the incident in the store, 0 when there is none
+ * @time_usec: when it happened, wall-clock µs since the epoch
+ * @actions: (element-type TendNotificationAction): the buttons, in order
+ *
+ * One message about one incident, as every output shows it. Reference-counted; treat
+ * it as read-only once it has been sent.
+ */
+typedef struct
+{
+  char *id;
+  TendNotificationKind kind;
+  TendNotificationUrgency urgency;
+  char *title;
+  char *body;
+  char *host;
+  char *unit;
+  gint64 incident_id;
+  gint64 time_usec;
+  GPtrArray *actions;
+} TendNotification;
+
+#define TEND_TYPE_NOTIFICATION (tend_notification_get_type ())
+GType             tend_notification_get_type (void);
+
+TendNotification *tend_notification_new      (TendNotificationKind  kind,
+                                              const char           *host,
+                                              const char           *unit,
+                                              gint64                incident_id,
+                                              const char           *cause,
+                                              const char           *root_cause_unit);
+TendNotification *tend_notification_ref      (TendNotification     *self);
+void              tend_notification_unref    (TendNotification     *self);
+const TendNotificationAction *
+                  tend_notification_find_action (const TendNotification *self,
+                                                 const char             *name);
+
+char             *tend_notification_dup_id   (const char           *host,
+                                              const char           *unit,
+                                              gint64                incident_id);
+void              tend_notification_format   (TendNotificationKind  kind,
+                                              const char           *host,
+                                              const char           *unit,
+                                              const char           *cause,
+                                              const char           *root_cause_unit,
+                                              char                **title,
+                                              char                **body);
+gboolean          tend_notification_wanted   (TendNotificationKind  kind,
+                                              TendConfig           *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendNotification, tend_notification_unref)
+
+/**
+ * TendNotifierInterface:
+ * @send: show @notification, replacing the one with the same id if there is one;
+ *   returns at once, whatever the output does afterwards happens on the main loop
+ * @withdraw: take the notification with this id away, if it is still shown
+ *
+ * An output for notifications: the desktop (GNotification in the window,
+ * org.freedesktop.Notifications for the headless engine), the log, a webhook.
+ * Sending never blocks and never fails for the caller: an output that cannot deliver
+ * logs why.
+ *
+ * Signal: `action-invoked` (id, action, target): a person pressed one of the
+ * notification's buttons; @target is the action's target, or %NULL.
+ */
+#define TEND_TYPE_NOTIFIER (tend_notifier_get_type ())
+G_DECLARE_INTERFACE (TendNotifier, tend_notifier, TEND, NOTIFIER, GObject)
+
+struct _TendNotifierInterface
+{
+  GTypeInterface parent_iface;
+
+  void (*send)     (TendNotifier     *self,
+                    TendNotification *notification);
+  void (*withdraw) (TendNotifier     *self,
+                    const char       *id);
+};
+
+void tend_notifier_send                 (TendNotifier     *self,
+                                         TendNotification *notification);
+void tend_notifier_withdraw             (TendNotifier     *self,
+                                         const char       *id);
+void tend_notifier_emit_action_invoked  (TendNotifier     *self,
+                                         const char       *id,
+                                         const char       *action,
+                                         GVariant         *target);
+
+G_END_DECLS

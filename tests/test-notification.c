@@ -1,0 +1,454 @@
+/* test-notification.c — the words, ids and buttons of a notification; the filter; the
+ * log and multi notifiers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Pure: nothing here talks to a bus or a server (test-notifier does, against
+ * python3-dbusmock and a SoupServer). The multi notifier is exercised with a recording
+ * notifier defined below, an implementation of Tend's own interface.
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include <string.h>
+
+#include "tend-config.h"
+#include "tend-log-notifier.h"
+#include "tend-multi-notifier.h"
+#include "tend-notifier.h"
+
+/* ------------------------------------------------------------------------------------ */
+/* A notifier that records what it is told                                              */
+
+#define TEST_TYPE_RECORDER (test_recorder_get_type ())
+G_DECLARE_FINAL_TYPE (TestRecorder, test_recorder, TEST, RECORDER, GObject)
+
+struct _TestRecorder
+{
+  GObject parent_instance;
+  GPtrArray *sent;             /* (element-type TendNotification) */
+  GPtrArray *withdrawn;        /* (element-type utf8) */
+};
+
+static void test_recorder_iface_init (TendNotifierInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestRecorder, test_recorder, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TEND_TYPE_NOTIFIER,
+                                                      test_recorder_iface_init))
+
+static void
+test_recorder_send (TendNotifier     *notifier,
+                    TendNotification *notification)
+{
+  g_ptr_array_add (TEST_RECORDER (notifier)->sent, tend_notification_ref (notification));
+}
+
+static void
+test_recorder_withdraw (TendNotifier *notifier,
+                        const char   *id)
+{
+  g_ptr_array_add (TEST_RECORDER (notifier)->withdrawn, g_strdup (id));
+}
+
+static void
+test_recorder_iface_init (TendNotifierInterface *iface)
+{
+  iface->send = test_recorder_send;
+  iface->withdraw = test_recorder_withdraw;
+}
+
+static void
+test_recorder_finalize (GObject *object)
+{
+  TestRecorder *self = TEST_RECORDER (object);
+
+  g_ptr_array_unref (self->sent);
+  g_ptr_array_unref (self->withdrawn);
+  G_OBJECT_CLASS (test_recorder_parent_class)->finalize (object);
+}
+
+static void
+test_recorder_class_init (TestRecorderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_recorder_finalize;
+}
+
+static void
+test_recorder_init (TestRecorder *self)
+{
+  self->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_notification_unref);
+  self->withdrawn = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The log, captured                                                                     */
+
+typedef struct
+{
+  GLogLevelFlags level;
+  char *message;
+  char *id;
+  char *unit;
+  char *host;
+  char *incident;
+} LogRecord;
+
+static GPtrArray *captured_log;  /* (element-type LogRecord) while a test collects */
+
+static void
+log_record_free (gpointer data)
+{
+  LogRecord *record = data;
+
+  g_free (record->message);
+  g_free (record->id);
+  g_free (record->unit);
+  g_free (record->host);
+  g_free (record->incident);
+  g_free (record);
+}
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  LogRecord *record;
+
+  if (captured_log == NULL || (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE)) == 0)
+    return g_log_writer_default (level, fields, n_fields, user_data);
+
+  record = g_new0 (LogRecord, 1);
+  record->level = level & G_LOG_LEVEL_MASK;
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      char **slot = NULL;
+
+      if (g_str_equal (fields[i].key, "MESSAGE"))
+        slot = &record->message;
+      else if (g_str_equal (fields[i].key, "TEND_NOTIFICATION_ID"))
+        slot = &record->id;
+      else if (g_str_equal (fields[i].key, "TEND_UNIT"))
+        slot = &record->unit;
+      else if (g_str_equal (fields[i].key, "TEND_HOST"))
+        slot = &record->host;
+      else if (g_str_equal (fields[i].key, "TEND_INCIDENT"))
+        slot = &record->incident;
+      if (slot != NULL)
+        *slot = g_strdup (fields[i].value);
+    }
+  g_ptr_array_add (captured_log, record);
+  return G_LOG_WRITER_HANDLED;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Words                                                                                 */
+
+static void
+assert_format (TendNotificationKind  kind,
+               const char           *host,
+               const char           *cause,
+               const char           *root,
+               const char           *expected_title,
+               const char           *expected_body)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  tend_notification_format (kind, host, "web.service", cause, root, &title, &body);
+  g_assert_cmpstr (title, ==, expected_title);
+  g_assert_cmpstr (body, ==, expected_body);
+}
+
+static void
+test_format (void)
+{
+  assert_format (TEND_NOTIFICATION_FAILED, NULL, "unit: web.service is failed", NULL,
+                 "web.service failed", "unit: web.service is failed");
+  assert_format (TEND_NOTIFICATION_FAILED, "web1", NULL, NULL,
+                 "web.service on web1 failed", "Its checks fail.");
+  assert_format (TEND_NOTIFICATION_FAILED, "", "", NULL,
+                 "web.service failed", "Its checks fail.");
+  assert_format (TEND_NOTIFICATION_FAILED, NULL, "http: connection refused", "db.service",
+                 "web.service is down because db.service is down",
+                 "http: connection refused");
+  assert_format (TEND_NOTIFICATION_FAILED, "web1", NULL, "db.service",
+                 "web.service on web1 is down because db.service is down",
+                 "Its checks fail.");
+  assert_format (TEND_NOTIFICATION_RECOVERED, NULL, NULL, NULL,
+                 "web.service recovered automatically", "It is healthy again.");
+  assert_format (TEND_NOTIFICATION_RECOVERED, NULL, "Restarted once.", "db.service",
+                 "web.service recovered automatically",
+                 "Restarted once.\nRoot cause: db.service is down.");
+  assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, NULL, NULL,
+                 "web.service could not be recovered", "Restarting it did not help.");
+  assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, NULL, "db.service",
+                 "web.service could not be recovered because db.service is down",
+                 "Restarting it did not help.");
+  assert_format (TEND_NOTIFICATION_MANUAL_INTERVENTION, NULL, NULL, NULL,
+                 "web.service: manual intervention required",
+                 "Tend has stopped restarting it. Read its logs, mend the cause, "
+                 "then restart it.");
+  assert_format (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1", "5 restarts in 10 min",
+                 "db.service", "web.service on web1: manual intervention required",
+                 "5 restarts in 10 min\nRoot cause: db.service is down.");
+  assert_format (TEND_NOTIFICATION_DEGRADED, NULL, NULL, NULL,
+                 "web.service is degraded", "Some of its checks warn.");
+}
+
+static void
+test_kind_names (void)
+{
+  g_assert_cmpstr (tend_notification_kind_to_string (TEND_NOTIFICATION_FAILED), ==,
+                   "failed");
+  g_assert_cmpstr (tend_notification_kind_to_string (TEND_NOTIFICATION_RECOVERED), ==,
+                   "recovered");
+  g_assert_cmpstr (tend_notification_kind_to_string (TEND_NOTIFICATION_RECOVERY_FAILED),
+                   ==, "recovery-failed");
+  g_assert_cmpstr (tend_notification_kind_to_string (TEND_NOTIFICATION_MANUAL_INTERVENTION),
+                   ==, "manual-intervention");
+  g_assert_cmpstr (tend_notification_kind_to_string (TEND_NOTIFICATION_DEGRADED), ==,
+                   "degraded");
+}
+
+static void
+test_ids (void)
+{
+  g_autofree char *incident = tend_notification_dup_id ("web1", "web.service", 42);
+  g_autofree char *local = tend_notification_dup_id (NULL, "web.service", 0);
+  g_autofree char *remote = tend_notification_dup_id ("web1", "web.service", 0);
+
+  g_assert_cmpstr (incident, ==, "incident-42");
+  g_assert_cmpstr (local, ==, "unit-web.service");
+  g_assert_cmpstr (remote, ==, "unit-web.service@web1");
+}
+
+static void
+assert_actions (const TendNotification *notification,
+                const char * const     *expected)
+{
+  g_assert_cmpuint (notification->actions->len, ==, g_strv_length ((GStrv) expected) / 2);
+  for (guint i = 0; i < notification->actions->len; i++)
+    {
+      const TendNotificationAction *action = notification->actions->pdata[i];
+
+      g_assert_cmpstr (action->name, ==, expected[2 * i]);
+      g_assert_cmpstr (action->label, ==, expected[2 * i + 1]);
+      g_assert_cmpstr (g_variant_get_string (action->target, NULL), ==, notification->unit);
+      g_assert_true (tend_notification_find_action (notification, action->name) == action);
+    }
+}
+
+static void
+test_new (void)
+{
+  static const char * const incident_actions[] = {
+    "restart", "Restart", "open", "Open", "silence-1h", "Silence 1 h", NULL
+  };
+  static const char * const recovered_actions[] = { "open", "Open", NULL };
+  gint64 before = g_get_real_time ();
+  g_autoptr(TendNotification) failed = NULL;
+  g_autoptr(TendNotification) manual = NULL;
+  g_autoptr(TendNotification) recovered = NULL;
+  g_autoptr(TendNotification) degraded = NULL;
+  g_autoptr(TendNotification) lost = NULL;
+
+  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, "web.service", 7,
+                                  "unit: failed", NULL);
+  g_assert_cmpstr (failed->id, ==, "incident-7");
+  g_assert_cmpint (failed->kind, ==, TEND_NOTIFICATION_FAILED);
+  g_assert_cmpint (failed->urgency, ==, TEND_NOTIFICATION_URGENCY_CRITICAL);
+  g_assert_cmpstr (failed->title, ==, "web.service failed");
+  g_assert_cmpstr (failed->body, ==, "unit: failed");
+  g_assert_null (failed->host);
+  g_assert_cmpstr (failed->unit, ==, "web.service");
+  g_assert_cmpint (failed->incident_id, ==, 7);
+  g_assert_cmpint (failed->time_usec, >=, before);
+  g_assert_cmpint (failed->time_usec, <=, g_get_real_time ());
+  assert_actions (failed, incident_actions);
+  g_assert_null (tend_notification_find_action (failed, "reboot"));
+
+  manual = tend_notification_new (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1",
+                                  "web.service", 7, NULL, NULL);
+  g_assert_cmpstr (manual->id, ==, failed->id);
+  g_assert_cmpint (manual->urgency, ==, TEND_NOTIFICATION_URGENCY_CRITICAL);
+  g_assert_cmpstr (manual->host, ==, "web1");
+  assert_actions (manual, incident_actions);
+
+  recovered = tend_notification_new (TEND_NOTIFICATION_RECOVERED, "", "web.service", 7,
+                                     NULL, NULL);
+  g_assert_cmpint (recovered->urgency, ==, TEND_NOTIFICATION_URGENCY_NORMAL);
+  g_assert_null (recovered->host);
+  assert_actions (recovered, recovered_actions);
+
+  degraded = tend_notification_new (TEND_NOTIFICATION_DEGRADED, NULL, "web.service", 0,
+                                    NULL, NULL);
+  g_assert_cmpstr (degraded->id, ==, "unit-web.service");
+  g_assert_cmpint (degraded->urgency, ==, TEND_NOTIFICATION_URGENCY_NORMAL);
+
+  lost = tend_notification_new (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, "web.service", 7,
+                                NULL, NULL);
+  g_assert_cmpint (lost->urgency, ==, TEND_NOTIFICATION_URGENCY_NORMAL);
+  assert_actions (lost, incident_actions);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The filter                                                                            */
+
+static void
+set (TendConfig *config,
+     const char *key,
+     const char *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tend_config_set_from_string (config, key, value, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_wanted (void)
+{
+  g_autoptr(TendConfig) config = tend_config_new ();
+
+  /* The defaults: everything but degraded. */
+  g_assert_true (tend_notification_wanted (TEND_NOTIFICATION_FAILED, config));
+  g_assert_true (tend_notification_wanted (TEND_NOTIFICATION_RECOVERED, config));
+  g_assert_true (tend_notification_wanted (TEND_NOTIFICATION_RECOVERY_FAILED, config));
+  g_assert_true (tend_notification_wanted (TEND_NOTIFICATION_MANUAL_INTERVENTION, config));
+  g_assert_false (tend_notification_wanted (TEND_NOTIFICATION_DEGRADED, config));
+
+  set (config, "notifications.on-degraded", "true");
+  set (config, "notifications.on-recovered", "false");
+  g_assert_true (tend_notification_wanted (TEND_NOTIFICATION_DEGRADED, config));
+  g_assert_false (tend_notification_wanted (TEND_NOTIFICATION_RECOVERED, config));
+  g_assert_true (tend_notification_wanted (TEND_NOTIFICATION_FAILED, config));
+
+  set (config, "notifications.enabled", "false");
+  for (guint kind = TEND_NOTIFICATION_FAILED; kind <= TEND_NOTIFICATION_DEGRADED; kind++)
+    g_assert_false (tend_notification_wanted (kind, config));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The log and the multi notifier                                                        */
+
+static void
+test_log_notifier (void)
+{
+  g_autoptr(TendLogNotifier) log = tend_log_notifier_new ();
+  g_autoptr(TendNotification) failed = NULL;
+  g_autoptr(TendNotification) recovered = NULL;
+  LogRecord *record;
+
+  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, "web1", "web.service", 42,
+                                  "line one\nline two", NULL);
+  recovered = tend_notification_new (TEND_NOTIFICATION_RECOVERED, NULL, "web.service", 43,
+                                     NULL, NULL);
+
+  captured_log = g_ptr_array_new_with_free_func (log_record_free);
+  tend_notifier_send (TEND_NOTIFIER (log), failed);
+  tend_notifier_send (TEND_NOTIFIER (log), recovered);
+  tend_notifier_withdraw (TEND_NOTIFIER (log), "incident-43");
+
+  g_assert_cmpuint (captured_log->len, ==, 2);
+  record = captured_log->pdata[0];
+  g_assert_cmpint (record->level, ==, G_LOG_LEVEL_WARNING);
+  g_assert_cmpstr (record->message, ==, "web.service on web1 failed: line one line two");
+  g_assert_cmpstr (record->id, ==, "incident-42");
+  g_assert_cmpstr (record->unit, ==, "web.service");
+  g_assert_cmpstr (record->host, ==, "web1");
+  g_assert_cmpstr (record->incident, ==, "42");
+  record = captured_log->pdata[1];
+  g_assert_cmpint (record->level, ==, G_LOG_LEVEL_MESSAGE);
+  g_assert_cmpstr (record->message, ==,
+                   "web.service recovered automatically: It is healthy again.");
+  g_assert_null (record->host);
+  g_clear_pointer (&captured_log, g_ptr_array_unref);
+}
+
+static void
+action_invoked_cb (TendNotifier *notifier,
+                   const char   *id,
+                   const char   *action,
+                   GVariant     *target,
+                   gpointer      user_data)
+{
+  g_autofree char *text = g_strdup_printf ("%s %s %s", id, action,
+                                           g_variant_get_string (target, NULL));
+
+  g_ptr_array_add (user_data, g_steal_pointer (&text));
+}
+
+static void
+test_multi_notifier (void)
+{
+  g_autoptr(TendConfig) config = tend_config_new ();
+  g_autoptr(TendMultiNotifier) multi = tend_multi_notifier_new (config);
+  g_autoptr(TestRecorder) desktop = g_object_new (TEST_TYPE_RECORDER, NULL);
+  g_autoptr(TestRecorder) log = g_object_new (TEST_TYPE_RECORDER, NULL);
+  g_autoptr(TestRecorder) removed = g_object_new (TEST_TYPE_RECORDER, NULL);
+  g_autoptr(GPtrArray) invoked = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(TendNotification) failed = NULL;
+  g_autoptr(TendNotification) degraded = NULL;
+  g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_string ("web.service"));
+
+  tend_multi_notifier_add (multi, TEND_NOTIFIER (desktop));
+  tend_multi_notifier_add_unfiltered (multi, TEND_NOTIFIER (log));
+  tend_multi_notifier_add (multi, TEND_NOTIFIER (removed));
+  tend_multi_notifier_remove (multi, TEND_NOTIFIER (removed));
+  g_signal_connect (multi, "action-invoked", G_CALLBACK (action_invoked_cb), invoked);
+
+  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, "web.service", 1,
+                                  NULL, NULL);
+  degraded = tend_notification_new (TEND_NOTIFICATION_DEGRADED, NULL, "web.service", 1,
+                                    NULL, NULL);
+
+  tend_notifier_send (TEND_NOTIFIER (multi), failed);
+  tend_notifier_send (TEND_NOTIFIER (multi), degraded);
+  g_assert_cmpuint (desktop->sent->len, ==, 1);
+  g_assert_true (desktop->sent->pdata[0] == failed);
+  g_assert_cmpuint (log->sent->len, ==, 2);
+  g_assert_cmpuint (removed->sent->len, ==, 0);
+
+  /* The configuration is read at each send. */
+  set (config, "notifications.enabled", "false");
+  tend_notifier_send (TEND_NOTIFIER (multi), failed);
+  g_assert_cmpuint (desktop->sent->len, ==, 1);
+  g_assert_cmpuint (log->sent->len, ==, 3);
+
+  tend_notifier_withdraw (TEND_NOTIFIER (multi), "incident-1");
+  g_assert_cmpuint (desktop->withdrawn->len, ==, 1);
+  g_assert_cmpuint (log->withdrawn->len, ==, 1);
+  g_assert_cmpuint (removed->withdrawn->len, ==, 0);
+
+  tend_notifier_emit_action_invoked (TEND_NOTIFIER (desktop), "incident-1", "restart",
+                                     target);
+  tend_notifier_emit_action_invoked (TEND_NOTIFIER (removed), "incident-1", "open", target);
+  g_assert_cmpuint (invoked->len, ==, 1);
+  g_assert_cmpstr (invoked->pdata[0], ==, "incident-1 restart web.service");
+
+  /* Without a configuration, everything goes everywhere. */
+  g_clear_object (&multi);
+  multi = tend_multi_notifier_new (NULL);
+  tend_multi_notifier_add (multi, TEND_NOTIFIER (desktop));
+  tend_notifier_send (TEND_NOTIFIER (multi), degraded);
+  g_assert_cmpuint (desktop->sent->len, ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+
+  g_test_add_func ("/notification/format", test_format);
+  g_test_add_func ("/notification/kind-names", test_kind_names);
+  g_test_add_func ("/notification/ids", test_ids);
+  g_test_add_func ("/notification/new", test_new);
+  g_test_add_func ("/notification/wanted", test_wanted);
+  g_test_add_func ("/notification/log-notifier", test_log_notifier);
+  g_test_add_func ("/notification/multi-notifier", test_multi_notifier);
+
+  return g_test_run ();
+}
