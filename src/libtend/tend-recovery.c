@@ -62,6 +62,8 @@ typedef struct
   guint retry_id;
   guint settle_id;             /* healthy: counts once it stays so */
   gint64 healthy_since;        /* monotonic µs */
+  gboolean checking_unit;      /* reading the unit after a check said it is down */
+  guint generation;            /* of the verification under way, one per step */
   guint retry_msec;
   GCancellable *cancellable;   /* (unowned) (nullable) the task's */
 } Run;
@@ -267,6 +269,35 @@ retry_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A check said the unit is down: if systemd says it failed again since the step, the
+ * step did not help, and there is no point waiting for the checks. */
+static void
+refailed_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  TendRecovery *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  guint generation = GPOINTER_TO_UINT (g_object_steal_data (G_OBJECT (task), "generation"));
+  g_autoptr(TendService) service = NULL;
+  g_autofree char *error = NULL;
+
+  service = tend_host_load_service_finish (TEND_HOST (source), result, NULL);
+  run->checking_unit = FALSE;
+  if (generation != run->generation || run->deadline_id == 0 || service == NULL ||
+      !tend_service_is_failed (service))
+    {
+      g_object_unref (task);
+      return;   /* decided meanwhile, or not failed: the checks go on deciding */
+    }
+
+  error = g_strdup_printf ("the unit failed again (%s)", tend_service_get_sub_state (service));
+  stop_verifying (self, run);
+  step_done (task, FALSE, error);
+  g_object_unref (task);
+}
+
 /* A check of the service ran and it is not healthy yet: ask again soon. */
 static void
 on_check_completed (TendMonitor            *monitor,
@@ -277,7 +308,18 @@ on_check_completed (TendMonitor            *monitor,
 {
   Run *run = g_task_get_task_data (task);
 
-  if (service_id != run->service_id || run->retry_id != 0 || run->settle_id != 0)
+  if (service_id != run->service_id)
+    return;
+
+  if (verdict->failure == TEND_CHECK_FAILURE_STATE && !run->checking_unit)
+    {
+      run->checking_unit = TRUE;
+      g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (run->generation));
+      tend_host_load_service_async (run->host, run->unit, NULL, refailed_cb,
+                                    g_object_ref (task));
+    }
+
+  if (run->retry_id != 0 || run->settle_id != 0)
     return;
   run->retry_id = g_timeout_add (run->retry_msec, retry_cb, task);
   run->retry_msec = MIN (run->retry_msec * 2, MAX_RETRY_MSEC);
@@ -375,6 +417,7 @@ verify (GTask *task)
     }
 
   health = tend_monitor_get_health (self->monitor, run->service_id);
+  run->generation++;
   run->retry_msec = FIRST_RETRY_MSEC;
   run->health_handler = g_signal_connect (self->monitor, "health-changed",
                                           G_CALLBACK (on_health_changed), task);
