@@ -14,18 +14,19 @@ import json
 import os
 import signal
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+import tendmon
+from tendmon import (HOST, Tendctl, check_spec, free_port, main_pid, policy_spec,
+                     wait_until)
 from tendtap import check, finish
 
 TENDCTL = sys.argv[1]
 env = dict(os.environ)
 
-HOST = "local-user"
 HTTP = "tend-test-http.service"
 REDIS = "tend-test-redis.service"
 SLEEPER = "tend-test-sleeper.service"
@@ -34,74 +35,15 @@ CLOSED = "tend-test-installable.service"   # stands for a service whose port is 
 WATCHED = "tend-test-reloadable.service"   # watched with tendctl watch while it runs
 
 
-def tendctl(*args, timeout=60):
-    return subprocess.run([TENDCTL, *args], capture_output=True, text=True, timeout=timeout,
-                          env=env)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def main_pid(unit):
-    r = subprocess.run(["systemctl", "--user", "show", "-p", "MainPID", "--value", unit],
-                       capture_output=True, text=True, timeout=30)
-    return int(r.stdout.strip() or 0)
-
-
-def wait_until(condition, deadline_s, step_s=0.05):
-    """Polls condition() until it returns something true or the deadline passes."""
-    end = time.monotonic() + deadline_s
-    while True:
-        value = condition()
-        if value or time.monotonic() > end:
-            return value
-        time.sleep(step_s)
-
-
-def health():
-    r = tendctl("health", "--json")
-    try:
-        return json.loads(r.stdout)
-    except ValueError:
-        return None
-
-
-def service_health(unit):
-    h = health()
-    for s in (h or {}).get("services", []):
-        if s["unit"] == unit:
-            return s
-    return None
-
-
-def layer(unit, name):
-    s = service_health(unit)
-    for entry in (s or {}).get("layers", []):
-        if entry["name"] == name:
-            return entry
-    return None
-
-
-def status_is(unit, status):
-    s = service_health(unit)
-    return s if s and s["status"] == status else None
-
-
-def check_spec(unit, name, kind, interval, timeout, failures, params, successes=1):
-    return {"host": HOST, "unit": unit, "name": name, "kind": kind, "interval": interval,
-            "timeout": timeout, "failures_before_hard": failures,
-            "successes_before_recovered": successes, "startup_grace": "0s",
-            "enabled": True, "params": params}
+tendctl = Tendctl(TENDCTL, env)
+health = tendctl.health
+service_health = tendctl.service_health
+layer = tendctl.layer
+status_is = tendctl.status_is
 
 
 def never(unit):
-    return {"host": HOST, "unit": unit, "kind": "never", "max_recoveries": 3,
-            "window": "15min", "cooldown": "1min", "backoff_initial": "10s",
-            "backoff_multiplier": 2.0, "backoff_max": "5min", "reset_after": "10min",
-            "jitter": 0.0, "loop_threshold": 3, "loop_window": "5min"}
+    return policy_spec(unit, "never")
 
 
 def inventory(http_port, redis_port, closed_port, with_closed=True):
@@ -123,22 +65,12 @@ def inventory(http_port, redis_port, closed_port, with_closed=True):
         checks.append(check_spec(CLOSED, "port", "tcp", "1s", "500ms", 1,
                                  {"host": "127.0.0.1", "port": closed_port, "send": None,
                                   "expect": None}))
-    return {
-        "format": "tend-inventory", "version": 1,
-        "hosts": [{"name": HOST, "kind": "local", "address": None, "port": None,
-                   "user": None, "scope": "user", "sudo": "none", "access": "admin"}],
-        "services": [{"host": HOST, "unit": u, "display_name": None, "tags": []}
-                     for u in units],
-        # This test is about seeing: Tend recovers nothing here (see test-tendctl-recover).
-        "checks": checks, "policies": [never(u) for u in units], "config": {},
-    }
+    # This test is about seeing: Tend recovers nothing here (see test-tendctl-recover).
+    return tendmon.inventory(units, checks, [never(u) for u in units])
 
 
 def import_inventory(tmp, data):
-    path = os.path.join(tmp, "inventory.json")
-    with open(path, "w") as f:
-        json.dump(data, f)
-    return tendctl("import", path)
+    return tendctl.import_inventory(os.path.join(tmp, "inventory.json"), data)
 
 
 def run(tmp):

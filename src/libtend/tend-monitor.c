@@ -70,6 +70,7 @@ typedef struct
   gboolean in_incident;
   gint64 incident_id;          /* 0 until the store gave one (or with no store) */
   gboolean incident_opening;   /* the store has not answered yet */
+  gboolean incident_held;      /* kept open while healthy (a recovery is not done) */
 
   gboolean dirty;              /* its health moved since it was last saved */
 } ServiceHealth;
@@ -434,7 +435,7 @@ follow_incident (TendMonitor      *self,
 {
   if (status == TEND_HEALTH_CRITICAL && !sh->in_incident)
     open_incident (self, sh);
-  else if (status == TEND_HEALTH_HEALTHY && sh->in_incident)
+  else if (status == TEND_HEALTH_HEALTHY && sh->in_incident && !sh->incident_held)
     close_incident (self, sh);
 }
 
@@ -1386,4 +1387,29 @@ tend_monitor_dup_layers_json (TendMonitor *self,
 {
   g_return_val_if_fail (TEND_IS_MONITOR (self), NULL);
   return layers_to_json (ensure_health (self, service_id));
+}
+
+/**
+ * tend_monitor_hold_incident:
+ * @service_id: a service
+ * @hold: %TRUE to keep its incident open while it is healthy; %FALSE to let it close,
+ *   at once if the service is healthy now
+ *
+ * A recovery holds the incident it works on: a service healthy for a moment while it
+ * starts is not the incident's end; the recovery's verdict is.
+ */
+void
+tend_monitor_hold_incident (TendMonitor *self,
+                            gint64       service_id,
+                            gboolean     hold)
+{
+  ServiceHealth *sh;
+
+  g_return_if_fail (TEND_IS_MONITOR (self));
+
+  sh = ensure_health (self, service_id);
+  sh->incident_held = hold;
+  if (!hold && sh->in_incident &&
+      tend_health_get_status (sh->health) == TEND_HEALTH_HEALTHY)
+    close_incident (self, sh);
 }

@@ -52,6 +52,9 @@ void         tend_monitor_adopt_incident     (TendMonitor *self,
                                               gint64       incident_id);
 gint64       tend_monitor_get_incident       (TendMonitor *self,
                                               gint64       service_id);
+void         tend_monitor_hold_incident      (TendMonitor *self,
+                                              gint64       service_id,
+                                              gboolean     hold);
 char        *tend_monitor_dup_layers_json    (TendMonitor *self,
                                               gint64       service_id);
 

@@ -242,18 +242,25 @@ on_health_changed (TendMonitor *monitor,
       return;
     }
 
+  /* Healthy for a moment only: not recovered yet. A service may look healthy while its
+   * unit is up and be refused a moment later while it opens its port, so this is not a
+   * verdict: the checks go on until the deadline (a unit that fails again ends it at
+   * once, see refailed_cb()). */
   if (run->settle_id != 0)
     {
-      /* Healthy for a moment only: it did not recover. */
-      g_autofree char *failing = describe_failing (self, run);
-      g_autofree char *error = NULL;
+      g_debug ("recovery of %s: healthy for only %" G_GINT64_FORMAT " ms, then %s",
+               run->unit, (g_get_monotonic_time () - run->healthy_since) / 1000,
+               tend_health_status_to_string ((TendHealthStatus) status));
+      g_clear_handle_id (&run->settle_id, g_source_remove);
+      if (run->deadline_id == 0)
+        {
+          g_autofree char *failing = describe_failing (self, run);
+          g_autofree char *error = g_strdup_printf ("not healthy at the deadline: %s",
+                                                    failing);
 
-      error = g_strdup_printf ("healthy for only %" G_GINT64_FORMAT " ms, then %s: %s",
-                               (g_get_monotonic_time () - run->healthy_since) / 1000,
-                               tend_health_status_to_string ((TendHealthStatus) status),
-                               failing);
-      stop_verifying (self, run);
-      step_done (task, FALSE, error);
+          stop_verifying (self, run);
+          step_done (task, FALSE, error);
+        }
     }
 }
 

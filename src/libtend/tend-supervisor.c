@@ -58,6 +58,7 @@ typedef struct
   gboolean manual;
   char *manual_reason;         /* (owned) (nullable) */
   gboolean recovering;
+  guint rechecking;            /* checks still to report since its dependency is back */
   guint timer_id;              /* the next look, as the policy or a quiet asked */
 
   /* The open incident, as the monitor told it. */
@@ -77,7 +78,7 @@ struct _TendSupervisor
   TendConfig *config;          /* (owned) */
   TendRecovery *recovery;      /* (owned) */
   GHashTable *services;        /* (owned) gint64* → (owned) Supervised */
-  gulong handlers[3];
+  gulong handlers[4];
 };
 
 G_DEFINE_FINAL_TYPE (TendSupervisor, tend_supervisor, G_TYPE_OBJECT)
@@ -92,7 +93,8 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static void evaluate (TendSupervisor *self, Supervised *svc);
+static void evaluate        (TendSupervisor *self, Supervised *svc);
+static void dependency_back (TendSupervisor *self, Supervised *svc);
 
 static void
 supervised_free (Supervised *svc)
@@ -467,16 +469,13 @@ recovered_cb (GObject      *source,
     g_warning ("%s not recovered: %s", svc->name, detail->str);
   notify (self, svc, recovered ? TEND_NOTIFICATION_RECOVERED
                                : TEND_NOTIFICATION_RECOVERY_FAILED, detail->str);
+  /* Its verdict is in: a healthy service's incident closes now. */
+  tend_monitor_hold_incident (self->monitor, svc->service_id, FALSE);
 
   evaluate (self, svc);
   /* Those that waited for it may go now. */
   if (recovered)
-    {
-      g_autoptr(GPtrArray) dependents = dependents_of (self, svc);
-
-      for (guint i = 0; i < dependents->len; i++)
-        evaluate (self, dependents->pdata[i]);
-    }
+    dependency_back (self, svc);
   pending_free (pending);
 }
 
@@ -487,6 +486,7 @@ start_recovery (TendSupervisor             *self,
 {
   g_message ("%s: recovering (%s)", svc->name, decision->reason);
   svc->recovering = TRUE;
+  tend_monitor_hold_incident (self->monitor, svc->service_id, TRUE);
   tend_restart_policy_recovery_started (svc->policy, now_usec ());
   tend_recovery_run_async (self->recovery, svc->host, svc->unit, svc->service_id,
                            svc->incident_id, decision->reason, svc->cancellable,
@@ -648,7 +648,7 @@ evaluate (TendSupervisor *self,
   gint64 now = now_usec ();
   Supervised *root;
 
-  if (svc->recovering || svc->manual)
+  if (svc->recovering || svc->manual || svc->rechecking > 0)
     return;
 
   if (tend_supervisor_is_quiet (self, svc->service_id, now, NULL))
@@ -694,6 +694,42 @@ observe (TendSupervisor *self,
 /* ------------------------------------------------------------------------------------ */
 /* What the monitor and the host say                                                     */
 
+/* @svc is back: its dependents' checks run again, and they are looked at once those
+ * have reported (what failed because of it may well be fine now). */
+static void
+dependency_back (TendSupervisor *self,
+                 Supervised     *svc)
+{
+  g_autoptr(GPtrArray) dependents = dependents_of (self, svc);
+
+  for (guint i = 0; i < dependents->len; i++)
+    {
+      Supervised *dependent = dependents->pdata[i];
+
+      if (health_of (self, dependent) == TEND_HEALTH_HEALTHY)
+        continue;
+      dependent->rechecking = tend_monitor_run_service_now (self->monitor,
+                                                            dependent->service_id);
+      if (dependent->rechecking == 0)
+        evaluate (self, dependent);
+    }
+}
+
+static void
+check_completed_cb (TendMonitor            *monitor,
+                    gint64                  service_id,
+                    gint64                  check_id,
+                    const TendCheckVerdict *verdict,
+                    TendSupervisor         *self)
+{
+  Supervised *svc = lookup (self, service_id);
+
+  if (svc == NULL || svc->rechecking == 0)
+    return;
+  if (--svc->rechecking == 0)
+    evaluate (self, svc);
+}
+
 static void
 health_changed_cb (TendMonitor    *monitor,
                    gint64          service_id,
@@ -712,12 +748,7 @@ health_changed_cb (TendMonitor    *monitor,
   evaluate (self, svc);
 
   if (status == TEND_HEALTH_HEALTHY)
-    {
-      g_autoptr(GPtrArray) dependents = dependents_of (self, svc);
-
-      for (guint i = 0; i < dependents->len; i++)
-        evaluate (self, dependents->pdata[i]);
-    }
+    dependency_back (self, svc);
 }
 
 static void
@@ -796,8 +827,9 @@ incident_closed_cb (TendMonitor    *monitor,
   if (svc == NULL)
     return;
 
-  /* Healthy on its own: the notification that is out says so (a recovery said it). */
-  if (svc->notified && !svc->recovered)
+  /* Healthy on its own: the notification that is out says so (a recovery says it, when
+   * it is done: healthy for a moment during one is not its end). */
+  if (svc->notified && !svc->recovered && !svc->recovering)
     notify (self, svc, TEND_NOTIFICATION_RECOVERED,
             "It is healthy again; Tend did not need to act.");
 
@@ -807,13 +839,20 @@ incident_closed_cb (TendMonitor    *monitor,
   g_clear_pointer (&svc->root_cause, g_free);
 }
 
+/* The unit's state is an input of the policy; Tend acts on the hard state of the checks
+ * (the unit check sees a death within milliseconds, from the same signal), so that every
+ * recovery belongs to an incident. Only a service critical already is looked at again:
+ * a stopped unit that now failed is what on-failure recovers. */
 static void
 unit_changed_cb (TendService *service,
                  GParamSpec  *pspec,
                  Supervised  *svc)
 {
-  observe (svc->supervisor, svc);
-  evaluate (svc->supervisor, svc);
+  TendSupervisor *self = svc->supervisor;
+
+  observe (self, svc);
+  if (health_of (self, svc) == TEND_HEALTH_CRITICAL)
+    evaluate (self, svc);
 }
 
 /* The unit (re)started: failures within the start-up grace after it do not count. */
@@ -980,6 +1019,8 @@ tend_supervisor_new (TendMonitor *monitor,
                                         G_CALLBACK (incident_opened_cb), self);
   self->handlers[2] = g_signal_connect (monitor, "incident-closed",
                                         G_CALLBACK (incident_closed_cb), self);
+  self->handlers[3] = g_signal_connect (monitor, "check-completed",
+                                        G_CALLBACK (check_completed_cb), self);
   return self;
 }
 
@@ -1070,7 +1111,13 @@ void
 tend_supervisor_unwatch (TendSupervisor *self,
                          gint64          service_id)
 {
+  Supervised *svc;
+
   g_return_if_fail (TEND_IS_SUPERVISOR (self));
+
+  svc = lookup (self, service_id);
+  if (svc != NULL && svc->recovering)
+    tend_monitor_hold_incident (self->monitor, service_id, FALSE);
   g_hash_table_remove (self->services, &service_id);
 }
 

@@ -1,0 +1,268 @@
+#!/usr/bin/python3
+"""Automatic recovery by `tendctl monitor` against real units, and its notifications (TAP).
+
+Runs inside tests/sandbox/tend-sandbox with the units of tests/units, all Restart=no so
+that Tend is the one acting. python3-dbusmock's notification_daemon template stands in
+for GNOME Shell on the sandbox's session bus; what it received is read back through its
+org.freedesktop.DBus.Mock interface. Restart attempts are read from the database.
+
+Waiting is always for a condition with a deadline, never a bare sleep.
+Usage: test-tendctl-recover.py TENDCTL
+"""
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import tendmon
+from tendmon import HOST, Tendctl, check_spec, free_port, main_pid, policy_spec, wait_until
+from tendtap import check, finish
+
+HTTP = "tend-test-http.service"
+CRASH = "tend-test-fails.service"          # fails at once on every start
+BACKOFF = "tend-test-crashloop.service"    # fails 0.1 s after every start
+DEP_A = "tend-test-depa.service"           # Requires=tend-test-depb.service
+DEP_B = "tend-test-depb.service"
+UNITS = [HTTP, CRASH, BACKOFF, DEP_A, DEP_B]
+
+env = dict(os.environ)
+tendctl = Tendctl(sys.argv[1], env)
+
+
+def inventory(http_port):
+    unit_check = lambda unit: check_spec(unit, "unit", "unit", "30s", "5s", 1, {}, 2)
+    checks = [unit_check(u) for u in (HTTP, CRASH, BACKOFF, DEP_B)] + [
+        check_spec(HTTP, "http", "http", "1s", "500ms", 2,
+                   {"method": "GET", "url": f"http://127.0.0.1:{http_port}/",
+                    "expect_status": [200], "body_contains": None, "verify_tls": True,
+                    "latency_degraded": None}),
+        # A is fine exactly when B runs.
+        check_spec(DEP_A, "needs-b", "command", "1s", "900ms", 1,
+                   {"argv": ["/bin/sh", "-c", f"systemctl --user is-active --quiet {DEP_B} "
+                             "|| { echo B is down; exit 2; }"]}),
+    ]
+    quick = {"cooldown": "0s"}
+    policies = [
+        policy_spec(HTTP, "on-failure", **quick),
+        policy_spec(CRASH, "on-failure", **quick),
+        policy_spec(BACKOFF, "backoff", cooldown="0s", backoff_initial="1s",
+                    backoff_multiplier=2.0, backoff_max="1min", max_recoveries=10,
+                    loop_threshold=10),
+        policy_spec(DEP_A, "on-failure", **quick),
+        policy_spec(DEP_B, "on-failure", **quick),
+    ]
+    return tendmon.inventory(UNITS, checks, policies, {"recovery.breaker-timeout": "1s"})
+
+
+# ------------------------------------------------------------------------------------
+# The database and the notification server
+
+
+def attempts(unit):
+    """Restart attempts of @unit: (strategy, success, start µs, duration µs), in order."""
+    with sqlite3.connect(env["TEND_DATABASE"], timeout=10) as db:
+        return db.execute(
+            "SELECT strategy, success, restart_attempts.time_usec, duration_usec "
+            "FROM restart_attempts JOIN services ON services.id = service_id "
+            "WHERE unit = ? ORDER BY restart_attempts.id", (unit,)).fetchall()
+
+
+def notifications():
+    """What the notification server was asked: (replaces_id, summary, body, hints)."""
+    import dbus
+    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
+    mock = dbus.Interface(bus.get_object("org.freedesktop.Notifications",
+                                         "/org/freedesktop/Notifications"),
+                          "org.freedesktop.DBus.Mock")
+    calls = []
+    for _, args in mock.GetMethodCalls("Notify"):
+        calls.append((int(args[1]), str(args[3]), str(args[4]), dict(args[6])))
+    bus.close()
+    return calls
+
+
+def about(unit, calls):
+    return [c for c in calls if c[1].startswith(unit)]
+
+
+def one_notification(calls):
+    """Whether @calls make one notification: a first Notify, then replacements of it."""
+    if not calls or calls[0][0] != 0:
+        return False
+    return all(c[0] != 0 for c in calls[1:]) and len({c[0] for c in calls[1:]}) <= 1
+
+
+def answers_200(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=0.5) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+# ------------------------------------------------------------------------------------
+# Scenarios
+
+
+def killed_http_comes_back(http_port):
+    check("the HTTP server answers", wait_until(lambda: answers_200(http_port), 10))
+    check("and is healthy", wait_until(lambda: tendctl.status_is(HTTP, "healthy"), 10),
+          tendctl.service_health(HTTP))
+    pid = main_pid(HTTP)
+    start = time.monotonic()
+    os.kill(pid, signal.SIGKILL)
+    back = wait_until(lambda: main_pid(HTTP) not in (0, pid) and answers_200(http_port), 10,
+                      0.02)
+    took = time.monotonic() - start
+    # The policy: on-failure, no cooldown, first attempt: at once. The restart and the
+    # server's own start take the rest.
+    check(f"killed with SIGKILL, Tend brings it back (200 again in {took:.2f} s, "
+          "under 3 s)", back and took < 3, took)
+    rows = wait_until(lambda: attempts(HTTP), 10)
+    check("one restart attempt, successful", [(r[0], r[1]) for r in rows] == [("restart", 1)],
+          rows)
+    calls = about(HTTP, notifications())
+    check("its notification: failed, then recovered, replacing it",
+          one_notification(calls) and "failed" in calls[0][1]
+          and "recovered" in calls[-1][1], calls)
+    check("the failure is urgent", calls and calls[0][3].get("urgency") == 2, calls)
+    r = tendctl("audit", "--json")
+    check("the audit log has the restart, origin auto",
+          '"operation" : "restart"' in r.stdout and '"origin" : "auto"' in r.stdout,
+          r.stdout[-1500:])
+
+
+def crash_loop_stops(monitor_log):
+    # Started once by hand; then it fails, and Tend tries.
+    tendctl("start", CRASH)
+    manual = wait_until(lambda: [c for c in about(CRASH, notifications())
+                                 if "manual intervention required" in c[1]], 30)
+    rows = attempts(CRASH)
+    check("a unit that crashes on every start: exactly 3 attempts (loop threshold 3), "
+          "each failed", [(r[0], r[1]) for r in rows] == [("restart", 0)] * 3, rows)
+    calls = about(CRASH, notifications())
+    check("then 'manual intervention required'", manual, calls)
+    check("as one notification, replaced as it evolved", one_notification(calls), calls)
+    # No more attempts after giving up (two breaker timeouts later, still 3).
+    more = wait_until(lambda: len(attempts(CRASH)) > 3, 2.5)
+    check("and no attempt after it", not more, attempts(CRASH))
+    def snapshot():
+        r = tendctl("incidents", CRASH, "--json")
+        incidents = json.loads(r.stdout) if r.returncode == 0 else []
+        return incidents[0].get("snapshot") if incidents else None
+
+    shot = wait_until(snapshot, 10) or {}
+    check("its incident holds a snapshot: the journal's last lines, the unit, the checks",
+          any("about to fail" in (e.get("message") or "") for e in shot.get("journal", []))
+          and len(shot.get("journal", [])) <= 50
+          and shot.get("unit", {}).get("active_state") == "failed"
+          and [c["name"] for c in shot.get("checks", [])] == ["unit"]
+          and "restart loop" in shot.get("reason", ""), shot)
+
+
+def backoff_delays():
+    tendctl("start", BACKOFF)
+    rows = wait_until(lambda: attempts(BACKOFF) if len(attempts(BACKOFF)) >= 3 else None, 30)
+    rows = rows or attempts(BACKOFF)
+    gaps = [(rows[i + 1][2] - (rows[i][2] + rows[i][3])) / 1e6 for i in range(len(rows) - 1)]
+    expected = [2.0, 4.0]
+    check(f"backoff: the delays between attempts are {gaps[:2]} s, 2 s and 4 s ±10%",
+          len(gaps) >= 2 and all(abs(g - e) <= 0.1 * e for g, e in zip(gaps, expected)),
+          (gaps, rows))
+    tendctl("stop", BACKOFF)
+
+
+def dependency_first():
+    before = len(notifications())
+    check("B and A run", wait_until(lambda: tendctl.status_is(DEP_A, "healthy")
+                                    and tendctl.status_is(DEP_B, "healthy"), 10),
+          (tendctl.service_health(DEP_A), tendctl.service_health(DEP_B)))
+    os.kill(main_pid(DEP_B), signal.SIGKILL)
+    back = wait_until(lambda: attempts(DEP_B) and tendctl.status_is(DEP_B, "healthy")
+                      and tendctl.status_is(DEP_A, "healthy"), 15)
+    check("B killed: B is recovered and A is healthy again", back,
+          (tendctl.service_health(DEP_A), tendctl.service_health(DEP_B)))
+    check("B was restarted", [(r[0], r[1]) for r in attempts(DEP_B)] == [("restart", 1)],
+          attempts(DEP_B))
+    check("A was not touched by Tend", attempts(DEP_A) == [], attempts(DEP_A))
+    calls = notifications()[before:]
+    check("one notification, about B, the root cause",
+          one_notification(calls) and all(c[1].startswith(DEP_B) for c in calls), calls)
+
+
+def run(tmp):
+    http_port = free_port()
+    with open(os.path.join(env["HOME"], ".config", "tend-test-ports.env"), "w") as f:
+        f.write(f"TEND_TEST_HTTP_PORT={http_port}\nTEND_TEST_REDIS_PORT={free_port()}\n")
+    for unit in (HTTP, DEP_B, DEP_A):
+        r = tendctl("start", unit)
+        check(f"{unit} starts", r.returncode == 0, r.stderr)
+
+    mock = subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--template",
+                             "notification_daemon"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        ready = wait_until(lambda: subprocess.run(
+            ["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path",
+             "/org/freedesktop/DBus", "--method", "org.freedesktop.DBus.NameHasOwner",
+             "org.freedesktop.Notifications"], capture_output=True, text=True,
+            env=env).stdout.startswith("(true"), 10)
+        check("the notification server is on the bus", ready)
+
+        r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"), inventory(http_port))
+        check("the inventory imports", r.returncode == 0, r.stderr)
+
+        log_path = os.path.join(tmp, "monitor.log")
+        with open(log_path, "w") as log:
+            monitor = subprocess.Popen([tendctl.path, "monitor"], stdout=log, stderr=log,
+                                       env=env)
+            try:
+                killed_http_comes_back(http_port)
+                dependency_first()
+                crash_loop_stops(log_path)
+                backoff_delays()
+            finally:
+                monitor.send_signal(signal.SIGTERM)
+                try:
+                    monitor.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    monitor.kill()
+                    monitor.wait()
+        with open(log_path) as f:
+            text = f.read()
+        check("the log tells the recoveries and the manual intervention",
+              f"{HTTP} on {HOST} recovered" in text
+              and "manual intervention required" in text, text[-3000:])
+    finally:
+        mock.terminate()
+        mock.wait()
+
+
+def main():
+    if not os.environ.get("TEND_SANDBOX"):
+        print("1..0 # SKIP needs the systemd sandbox: run through tests/sandbox/tend-sandbox")
+        return 0
+    try:
+        import dbusmock  # noqa: F401
+    except ImportError:
+        print("1..0 # SKIP python3-dbusmock is not installed (Debian: python3-dbusmock)")
+        return 0
+
+    tmp = tempfile.mkdtemp(prefix="tend-test-recover-")
+    env["TEND_DATABASE"] = os.path.join(tmp, "tend.db")
+    try:
+        run(tmp)
+    finally:
+        for unit in UNITS:
+            tendctl("stop", unit)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return finish()
+
+
+sys.exit(main())
