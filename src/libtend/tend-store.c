@@ -276,7 +276,7 @@ back_up_before_migration (TendStore  *self,
                           GError    **error)
 {
   g_autofree char *copy = g_strdup_printf ("%s.before-schema-%d", self->path, from_version + 1);
-  g_autofree char *sql = NULL;
+  char *sql;  /* SQLite's, freed by it */
   int rc;
 
   g_unlink (copy);
