@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "tend.h"
+#include "test-sqlite.h"
+#include "tend-store-private.h"
 
 static void
 store_result (GObject      *object,
@@ -119,11 +121,15 @@ test_round_trip (void)
   g_autoptr(TendInventoryDiff) diff = NULL;
   gint64 id_before, id_after;
 
-  /* Everything the file says comes back out of the database the same. */
+  /* Everything the file says comes back out of the database the same, dependencies and
+   * maintenance windows included. */
   g_assert_true (replace (store, full, &error));
   g_assert_no_error (error);
   stored = stored_json (store);
   g_assert_cmpstr (stored, ==, expected);
+  g_assert_nonnull (strstr (stored, "\"depends_on\": [\"app.service\"],\n"
+                                    "      \"maintenance\": [\"Mon-Fri 02:00-04:00\", "
+                                    "\"daily 23:30-00:30\"]\n"));
 
   /* A second import replaces the first: what stays keeps its id (and its history). */
   id_before = service_id (store, "web1", "nginx.service");
@@ -337,6 +343,69 @@ test_ensured_host_scope (void)
   remove_dir (dir);
 }
 
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* A database of schema 2, as the Tend before this one left it: its services stay, with
+ * their ids and tags, and have no dependencies and no maintenance windows. */
+static void
+test_migration_from_schema_2 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autofree char *stamp = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = 2",
+                                            TEND_STORE_APPLICATION_ID);
+  g_autoptr(TendStore) store = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TendInventory) inventory = NULL;
+  const TendInventoryService *service;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec_sql (db, tend_store_migration (1));
+  exec_sql (db, tend_store_migration (2));
+  exec_sql (db, stamp);
+  exec_sql (db, "INSERT INTO hosts (id, name, kind, scope) VALUES (1, 'web1', 'local', 'user');"
+                "INSERT INTO services (id, host_id, unit, tags) VALUES "
+                "(7, 1, 'nginx.service', '[\"web\"]'), (9, 1, 'app.service', '[]')");
+  sqlite3_close (db);
+
+  store = open_store (path);
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (service_id (store, "web1", "nginx.service"), ==, 7);
+  g_assert_cmpint (service_id (store, "web1", "app.service"), ==, 9);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM service_controls"), ==, 0);
+
+  tend_store_load_inventory_async (store, NULL, store_result, &result);
+  inventory = tend_store_load_inventory_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tend_inventory_get_services (inventory)->len, ==, 2);
+  service = tend_inventory_get_services (inventory)->pdata[1];
+  g_assert_cmpstr (service->unit, ==, "nginx.service");
+  g_assert_cmpstrv (service->tags, ((const char * const []) { "web", NULL }));
+  g_assert_nonnull (service->depends_on);
+  g_assert_null (service->depends_on[0]);
+  g_assert_nonnull (service->maintenance);
+  g_assert_null (service->maintenance[0]);
+  g_assert_true (tend_inventory_validate (inventory, &error));
+
+  /* The copy made before the migration is still schema 2 */
+  g_free (path);
+  path = g_build_filename (dir, "tend.db.before-schema-3", NULL);
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, 2);
+
+  tend_store_close (store);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -347,5 +416,6 @@ main (int   argc,
   g_test_add_func ("/store-inventory/checks-with-ids", test_checks_with_ids);
   g_test_add_func ("/store-inventory/health", test_health);
   g_test_add_func ("/store-inventory/ensured-host-scope", test_ensured_host_scope);
+  g_test_add_func ("/store-inventory/migration-from-schema-2", test_migration_from_schema_2);
   return g_test_run ();
 }

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema this Tend knows. */
-#define TEND_STORE_SCHEMA_VERSION 2
+#define TEND_STORE_SCHEMA_VERSION 3
 
 typedef enum
 {
