@@ -596,6 +596,10 @@ replace_inventory_job (TendStore *self,
     rc = replace_hosts (self, inventory);
   if (rc == SQLITE_OK)
     rc = replace_services (self, inventory);
+  /* Silences and marks go with their service: a service added later may get its id */
+  if (rc == SQLITE_OK)
+    rc = tend_store_exec (self, "DELETE FROM service_controls "
+                                "WHERE service_id NOT IN (SELECT id FROM services)");
   if (rc == SQLITE_OK)
     rc = replace_checks (self, inventory);
   if (rc == SQLITE_OK)
@@ -623,7 +627,9 @@ replace_inventory_job (TendStore *self,
  *   configuration with tend_config_validate())
  *
  * Makes the database's inventory @inventory, in one transaction: all of it or, on any
- * error, none of it. Services and checks that stay keep their ids and history.
+ * error, none of it. Services and checks that stay keep their ids and history, and
+ * services their silences and marks (TendServiceControls); those of services that go
+ * are forgotten.
  */
 void
 tend_store_replace_inventory_async (TendStore           *self,

@@ -997,6 +997,28 @@ tend_store_queue_job (TendStore        *self,
   g_async_queue_push (self->jobs, job);
 }
 
+void
+tend_store_queue_service_query (TendStore           *self,
+                                gint64               service_id,
+                                TendStoreJobFunc     func,
+                                gpointer             source_tag,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_memdup2 (&service_id, sizeof service_id), g_free);
+  tend_store_queue_job (self, func, task);
+}
+
+gint64
+tend_store_task_service_id (GTask *task)
+{
+  return *(const gint64 *) g_task_get_task_data (task);
+}
+
 static void
 open_job (TendStore *self,
           GTask     *task)
