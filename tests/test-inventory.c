@@ -117,11 +117,23 @@ test_full_parse (void)
   g_assert_cmpstr (service->unit, ==, "nginx.service");
   g_assert_cmpstr (service->display_name, ==, "Web front — “edge”");
   g_assert_cmpstrv (service->tags, ((const char * const []) { "edge", "web", NULL }));
+  g_assert_cmpstrv (service->depends_on, ((const char * const []) { "app.service", NULL }));
+  g_assert_cmpstrv (service->maintenance,
+                    ((const char * const []) { "Mon-Fri 02:00-04:00", "daily 23:30-00:30",
+                                               NULL }));
+
+  service = g_ptr_array_index (services, 1);
+  g_assert_cmpstrv (service->depends_on,
+                    ((const char * const []) { "postgresql@15-main.service", NULL }));
 
   service = g_ptr_array_index (services, 2);
   g_assert_null (service->display_name);
   g_assert_nonnull (service->tags);
   g_assert_null (service->tags[0]);
+  g_assert_nonnull (service->depends_on);
+  g_assert_null (service->depends_on[0]);
+  g_assert_nonnull (service->maintenance);
+  g_assert_null (service->maintenance[0]);
 
   check = g_ptr_array_index (checks, 0);
   g_assert_cmpstr (check->name, ==, "redis");
@@ -221,6 +233,7 @@ test_minimal_defaults (void)
   g_autofree char *expected = read_fixture ("minimal-export.json", NULL);
   g_autofree char *exported = tend_inventory_to_json (inventory, NULL);
   TendInventoryHost *host;
+  TendInventoryService *service;
   TendInventoryCheck *check;
 
   g_assert_cmpstr (exported, ==, expected);
@@ -237,6 +250,15 @@ test_minimal_defaults (void)
   g_assert_cmpstr (host->name, ==, "here");
   g_assert_cmpint (host->port, ==, TEND_INVENTORY_UNSET);
   g_assert_cmpint (host->scope, ==, TEND_HOST_SCOPE_USER);
+
+  /* Lists left out are empty; windows are kept in their normal form */
+  service = g_ptr_array_index (tend_inventory_get_services (inventory), 0);
+  g_assert_nonnull (service->depends_on);
+  g_assert_null (service->depends_on[0]);
+  g_assert_nonnull (service->maintenance);
+  g_assert_null (service->maintenance[0]);
+  service = g_ptr_array_index (tend_inventory_get_services (inventory), 1);
+  g_assert_cmpstrv (service->maintenance, ((const char * const []) { "Sat 22:00-02:00", NULL }));
 
   check = g_ptr_array_index (tend_inventory_get_checks (inventory), 4);
   g_assert_cmpstr (check->name, ==, "tcp");
@@ -294,6 +316,7 @@ typedef struct
               "false and null"
 #define CONFIG_KEY "is not a configuration key: keys are dotted names of a-z, 0-9 and \"-\", " \
                    "such as \"checks.default-interval\""
+#define WINDOWS4 "'Mon 01:00-02:00', 'Tue 01:00-02:00', 'Wed 01:00-02:00', 'Thu 01:00-02:00', "
 #define CONFIG_TEXT "configuration values are written as text, such as \"30s\", \"3\" or \"true\""
 
 static const ErrorCase error_cases[] = {
@@ -576,6 +599,68 @@ static const ErrorCase error_cases[] = {
     "$.services[0].display_name: \"a\\nb\" contains a control character; a display name is "
     "one line of text" },
 
+  /* Dependencies: units of services of the same host */
+  { "services/depends-on-self", SERVICE ("'host': 'web1', 'unit': 'a.service', 'depends_on': "
+                                         "['b.service', 'a.service']"),
+    "$.services[0].depends_on[1]: \"a.service\" is the service itself; a service cannot depend "
+    "on itself\n"
+    "$.services[0].depends_on[0]: \"b.service\" is not a service of host \"web1\" in the "
+    "inventory" },
+  { "services/depends-on-missing", HEAD HOSTS "'services': [{'host': 'web1', 'unit': "
+    "'a.service'}, {'host': 'web1', 'unit': 'app.service', 'depends_on': ['a.service', "
+    "'db.service']}]}",
+    "$.services[1].depends_on[1]: \"db.service\" is not a service of host \"web1\" in the "
+    "inventory" },
+  { "services/depends-on-other-host", HEAD "'hosts': [{'name': 'web1', 'kind': 'local'}, "
+    "{'name': 'db1', 'kind': 'ssh', 'address': 'x'}], 'services': [{'host': 'db1', 'unit': "
+    "'db.service'}, {'host': 'web1', 'unit': 'app.service', 'depends_on': ['db.service']}]}",
+    "$.services[1].depends_on[0]: \"db.service\" is not a service of host \"web1\" in the "
+    "inventory" },
+  { "services/depends-on-no-cascade", HEAD HOSTS "'services': [{'host': 'db2', 'unit': "
+    "'app.service', 'depends_on': ['db.service']}]}",
+    "$.services[0].host: no host named \"db2\" in $.hosts" },
+  { "services/depends-on-unit", SERVICE ("'host': 'web1', 'unit': 'a.service', 'depends_on': "
+                                         "['db']"),
+    "$.services[0].depends_on[0]: \"db\" is not a valid unit name: it has no type suffix (such "
+    "as .service or .timer)" },
+  { "services/depends-on-template", SERVICE ("'host': 'web1', 'unit': 'a.service', "
+                                             "'depends_on': ['postgresql@.service']"),
+    "$.services[0].depends_on[0]: \"postgresql@.service\" is a template, not a unit that runs; "
+    "name one of its instances, as in \"postgresql@INSTANCE.service\"" },
+  { "services/depends-on-twice", HEAD HOSTS "'services': [{'host': 'web1', 'unit': "
+    "'a.service', 'depends_on': ['b.service', 'b.service']}, {'host': 'web1', 'unit': "
+    "'b.service'}]}",
+    "$.services[0].depends_on[1]: \"b.service\" is listed twice" },
+  { "services/depends-on-string", SERVICE ("'host': 'web1', 'unit': 'a.service', 'depends_on': "
+                                           "'b.service'"),
+    "$.services[0].depends_on: expected an array of strings, got a string" },
+
+  /* Maintenance windows: tend_maintenance_window_parse() says what is wrong */
+  { "services/maintenance-time", SERVICE ("'host': 'web1', 'unit': 'a.service', 'maintenance': "
+                                          "['daily 23:30-00:30', 'Mon-Fri 2:00-4:00']"),
+    "$.services[0].maintenance[1]: maintenance window 'Mon-Fri 2:00-4:00': '2:00-4:00' is not "
+    "a time range HH:MM-HH:MM (00:00 to 23:59)" },
+  { "services/maintenance-day", SERVICE ("'host': 'web1', 'unit': 'a.service', 'maintenance': "
+                                         "['Mo-Fr 02:00-04:00']"),
+    "$.services[0].maintenance[0]: maintenance window 'Mo-Fr 02:00-04:00': 'Mo-Fr' is not a "
+    "day or a range of days (Mon, Mon-Fri)" },
+  { "services/maintenance-form", SERVICE ("'host': 'web1', 'unit': 'a.service', 'maintenance': "
+                                          "['02:00-04:00']"),
+    "$.services[0].maintenance[0]: maintenance window '02:00-04:00': it must be DAYS "
+    "HH:MM-HH:MM, such as 'Mon-Fri 02:00-04:00' or 'daily 23:30-00:30'" },
+  { "services/maintenance-empty", SERVICE ("'host': 'web1', 'unit': 'a.service', "
+                                           "'maintenance': ['Sun 02:00-02:00']"),
+    "$.services[0].maintenance[0]: maintenance window 'Sun 02:00-02:00': '02:00-02:00' is "
+    "empty: the end must differ from the start" },
+  /* Twice in the form kept, however written */
+  { "services/maintenance-twice", SERVICE ("'host': 'web1', 'unit': 'a.service', "
+                                           "'maintenance': ['mon-fri 02:00-04:00', "
+                                           "'Monday-Friday  02:00-04:00']"),
+    "$.services[0].maintenance[1]: \"Mon-Fri 02:00-04:00\" is listed twice" },
+  { "services/maintenance-too-many", SERVICE ("'host': 'web1', 'unit': 'a.service', "
+    "'maintenance': [" WINDOWS4 WINDOWS4 WINDOWS4 WINDOWS4 "'Sun 00:00-01:00']"),
+    "$.services[0].maintenance: the list has 17 elements; at most 16 are allowed" },
+
   /* Checks */
   { "checks/dangling-service", BASE "'checks': [{'host': 'web1', 'unit': 'other.service', "
     "'name': 'c', 'kind': 'unit'}]}",
@@ -755,6 +840,41 @@ test_error (gconstpointer data)
   g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
   g_assert_cmpstr (error->message, ==, c->message);
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
+/* A dependency may come later in the file; 32 are allowed, 33 are not */
+static void
+test_dependencies (void)
+{
+  g_autoptr(GString) json = g_string_new (HEAD HOSTS "'services': [{'host': 'web1', 'unit': "
+                                          "'app.service', 'depends_on': [");
+  g_autofree char *text = NULL;
+  g_autofree char *over = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendInventory) inventory = NULL;
+  g_autoptr(TendInventory) refused = NULL;
+  const TendInventoryService *app;
+
+  for (guint i = 0; i < 32; i++)
+    g_string_append_printf (json, "%s'd%u.service'", i > 0 ? ", " : "", i);
+  g_string_append (json, "]}");
+  for (guint i = 0; i < 33; i++)
+    g_string_append_printf (json, ", {'host': 'web1', 'unit': 'd%u.service'}", i);
+  g_string_append (json, "]}");
+
+  text = squote (json->str);
+  inventory = parse (text, &error);
+  g_assert_no_error (error);
+  app = g_ptr_array_index (tend_inventory_get_services (inventory), 0);
+  g_assert_cmpuint (g_strv_length (app->depends_on), ==, 32);
+  g_assert_cmpstr (app->depends_on[31], ==, "d31.service");
+
+  g_string_replace (json, "'d31.service']}", "'d31.service', 'd32.service']}", 1);
+  over = squote (json->str);
+  refused = parse (over, &error);
+  g_assert_null (refused);
+  g_assert_cmpstr (error->message, ==, "$.services[0].depends_on: the list has 33 elements; at "
+                   "most 32 are allowed");
 }
 
 /* Twenty problems are listed, and how many more there were */
@@ -1071,7 +1191,8 @@ static const char * const full_to_changed[] = {
   "+ host web2 (ssh, deploy@10.0.0.6:22)",
   "- service web1/app.service",
   "~ service web1/nginx.service: display_name \"Web front — “edge”\" → none, tags [edge, web] → "
-  "[edge, prod, web]",
+  "[edge, prod, web], depends_on [app.service] → [], maintenance [\"Mon-Fri 02:00-04:00\", "
+  "\"daily 23:30-00:30\"] → [\"Sat,Sun 01:00-03:00\"]",
   "+ service web2/nginx.service",
   "- check laptop/tend-demo.service/script",
   "~ check web1/nginx.service/http: interval 30s → 10s, params.expect_status [200, 204] → [200]",
@@ -1316,6 +1437,53 @@ test_build (void)
   g_assert_cmpuint (g_hash_table_size (tend_inventory_get_config (inventory)), ==, 1);
 }
 
+/* Lists set in code: windows are written in their normal form, and dependencies are
+ * checked against the services of the host */
+static void
+test_build_lists (void)
+{
+  g_autoptr(TendInventory) inventory = build_inventory ();
+  g_autoptr(TendInventory) again = NULL;
+  g_autoptr(TendInventoryDiff) diff = NULL;
+  g_autoptr(TendInventoryService) copy = NULL;
+  TendInventoryService *nginx = g_ptr_array_index (tend_inventory_get_services (inventory), 0);
+  TendInventoryService *app = tend_inventory_service_new ("web1", "app.service");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gsize length;
+
+  g_strfreev (nginx->depends_on);
+  nginx->depends_on = g_strdupv ((char **) (const char * const []) { "app.service", NULL });
+  g_strfreev (nginx->maintenance);
+  nginx->maintenance = g_strdupv ((char **) (const char * const []) {
+    "sunday 23:00-01:00", "DAILY 03:00-03:15", NULL });
+  tend_inventory_add_service (inventory, app);
+
+  g_assert_true (tend_inventory_validate (inventory, &error));
+  g_assert_no_error (error);
+  json = tend_inventory_to_json (inventory, &length);
+  g_assert_nonnull (strstr (json, "\"depends_on\": [\"app.service\"],\n"));
+  g_assert_nonnull (strstr (json, "\"maintenance\": [\"Sun 23:00-01:00\", "
+                                  "\"daily 03:00-03:15\"]\n"));
+
+  /* What is read back is the same inventory, windows in the form they are kept in */
+  again = tend_inventory_new_from_json (json, length, &error);
+  g_assert_no_error (error);
+  diff = tend_inventory_diff (inventory, again);
+  g_assert_true (tend_inventory_diff_is_empty (diff));
+
+  copy = tend_inventory_service_copy (nginx);
+  g_assert_true (copy->depends_on != nginx->depends_on);
+  g_assert_cmpstrv (copy->maintenance, nginx->maintenance);
+
+  /* Paths of the export's order: app.service comes before nginx.service */
+  g_strfreev (app->depends_on);
+  app->depends_on = g_strdupv ((char **) (const char * const []) { "db.service", NULL });
+  g_assert_false (tend_inventory_validate (inventory, &error));
+  g_assert_cmpstr (error->message, ==, "$.services[0].depends_on[0]: \"db.service\" is not a "
+                   "service of host \"web1\" in the inventory");
+}
+
 /* Validation of an inventory built in code names paths of the export's order */
 static void
 test_build_invalid (void)
@@ -1536,6 +1704,7 @@ main (int   argc,
       g_test_add_data_func (path, &error_cases[i], test_error);
     }
   g_test_add_func ("/inventory/error/many/capped", test_error_cap);
+  g_test_add_func ("/inventory/dependencies", test_dependencies);
   g_test_add_func ("/inventory/error/json/column-in-characters", test_error_column);
   g_test_add_func ("/inventory/error/json/nul-byte", test_error_nul_byte);
 
@@ -1557,6 +1726,7 @@ main (int   argc,
 
   g_test_add_func ("/inventory/build/defaults", test_build_defaults);
   g_test_add_func ("/inventory/build/valid", test_build);
+  g_test_add_func ("/inventory/build/lists", test_build_lists);
   g_test_add_func ("/inventory/build/invalid", test_build_invalid);
   g_test_add_func ("/inventory/build/out-of-range", test_build_out_of_range);
   g_test_add_func ("/inventory/build/params-json", test_params_json);

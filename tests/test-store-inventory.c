@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "tend.h"
+#include "test-sqlite.h"
+#include "tend-store-private.h"
 
 static void
 store_result (GObject      *object,
@@ -119,11 +121,15 @@ test_round_trip (void)
   g_autoptr(TendInventoryDiff) diff = NULL;
   gint64 id_before, id_after;
 
-  /* Everything the file says comes back out of the database the same. */
+  /* Everything the file says comes back out of the database the same, dependencies and
+   * maintenance windows included. */
   g_assert_true (replace (store, full, &error));
   g_assert_no_error (error);
   stored = stored_json (store);
   g_assert_cmpstr (stored, ==, expected);
+  g_assert_nonnull (strstr (stored, "\"depends_on\": [\"app.service\"],\n"
+                                    "      \"maintenance\": [\"Mon-Fri 02:00-04:00\", "
+                                    "\"daily 23:30-00:30\"]\n"));
 
   /* A second import replaces the first: what stays keeps its id (and its history). */
   id_before = service_id (store, "web1", "nginx.service");
@@ -208,18 +214,46 @@ test_checks_with_ids (void)
   remove_dir (dir);
 }
 
+/* The store's queries of one service's rows, or all (-1): health, controls */
+typedef void       (*QueryAsync)  (TendStore           *store,
+                                   gint64               service,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+typedef GPtrArray *(*QueryFinish) (TendStore           *store,
+                                   GAsyncResult        *result,
+                                   GError             **error);
+
+static GPtrArray *
+query_rows (TendStore   *store,
+            gint64       service,
+            QueryAsync   query_async,
+            QueryFinish  query_finish)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows;
+
+  query_async (store, service, NULL, store_result, &result);
+  rows = query_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
 static GPtrArray *
 query_health (TendStore *store,
               gint64     service)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *records;
+  return query_rows (store, service, tend_store_query_health_async,
+                     tend_store_query_health_finish);
+}
 
-  tend_store_query_health_async (store, service, NULL, store_result, &result);
-  records = tend_store_query_health_finish (store, wait_for (&result), &error);
-  g_assert_no_error (error);
-  return records;
+static GPtrArray *
+query_controls (TendStore *store,
+                gint64     service)
+{
+  return query_rows (store, service, tend_store_query_controls_async,
+                     tend_store_query_controls_finish);
 }
 
 static void
@@ -337,6 +371,250 @@ test_ensured_host_scope (void)
   remove_dir (dir);
 }
 
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static gboolean
+set_silence (TendStore   *store,
+             gint64       service,
+             gint64       until_usec,
+             const char  *reason,
+             GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_store_set_silence_async (store, service, until_usec, reason, NULL, store_result,
+                                &result);
+  return tend_store_set_silence_finish (store, wait_for (&result), error);
+}
+
+static gboolean
+set_manual (TendStore   *store,
+            gint64       service,
+            gboolean     manual,
+            const char  *reason,
+            gint64       since_usec,
+            GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_store_set_manual_async (store, service, manual, reason, since_usec, NULL, store_result,
+                               &result);
+  return tend_store_set_manual_finish (store, wait_for (&result), error);
+}
+
+static void
+assert_controls (const TendServiceControls *row,
+                 const char                *unit,
+                 gint64                     silenced_until_usec,
+                 const char                *silence_reason,
+                 gboolean                   manual,
+                 const char                *manual_reason,
+                 gint64                     manual_since_usec)
+{
+  g_assert_cmpstr (row->unit, ==, unit);
+  g_assert_cmpint (row->silenced_until_usec, ==, silenced_until_usec);
+  g_assert_cmpstr (row->silence_reason, ==, silence_reason);
+  g_assert_cmpint (row->manual, ==, manual);
+  g_assert_cmpstr (row->manual_reason, ==, manual_reason);
+  g_assert_cmpint (row->manual_since_usec, ==, manual_since_usec);
+}
+
+/* A silence and a mark of manual intervention: set, read back, cleared, each without
+ * touching the other. */
+static void
+test_controls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
+  g_autoptr(TendStore) store = open_store (path);
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) silenced = NULL;
+  g_autoptr(GPtrArray) both = NULL;
+  g_autoptr(GPtrArray) longer = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) resumed = NULL;
+  g_autoptr(GPtrArray) cleared = NULL;
+  g_autoptr(GPtrArray) rest = NULL;
+  g_autoptr(TendServiceControls) copy = NULL;
+  gint64 nginx, redis;
+
+  g_assert_true (replace (store, full, &error));
+  nginx = service_id (store, "web1", "nginx.service");
+  redis = service_id (store, "db1", "redis-server.service");
+  none = query_controls (store, -1);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  g_assert_true (set_silence (store, nginx, 5000, "deploy", &error));
+  g_assert_no_error (error);
+  silenced = query_controls (store, nginx);
+  g_assert_cmpuint (silenced->len, ==, 1);
+  g_assert_cmpint (((TendServiceControls *) silenced->pdata[0])->service_id, ==, nginx);
+  g_assert_cmpstr (((TendServiceControls *) silenced->pdata[0])->host, ==, "web1");
+  assert_controls (silenced->pdata[0], "nginx.service", 5000, "deploy", FALSE, NULL, 0);
+
+  /* The engine's mark leaves the silence; a new silence leaves the mark */
+  g_assert_true (set_manual (store, nginx, TRUE, "3 recoveries within 5min", 4000, &error));
+  both = query_controls (store, nginx);
+  assert_controls (both->pdata[0], "nginx.service", 5000, "deploy", TRUE,
+                   "3 recoveries within 5min", 4000);
+  g_assert_true (set_silence (store, nginx, 9000, NULL, &error));
+  longer = query_controls (store, nginx);
+  assert_controls (longer->pdata[0], "nginx.service", 9000, NULL, TRUE,
+                   "3 recoveries within 5min", 4000);
+
+  copy = tend_service_controls_copy (longer->pdata[0]);
+  g_assert_true (copy->manual_reason != ((TendServiceControls *) longer->pdata[0])->manual_reason);
+  g_assert_cmpstr (copy->manual_reason, ==, "3 recoveries within 5min");
+
+  /* By host and unit */
+  g_assert_true (set_manual (store, redis, TRUE, "loop", 100, &error));
+  all = query_controls (store, -1);
+  g_assert_cmpuint (all->len, ==, 2);
+  assert_controls (all->pdata[0], "redis-server.service", 0, NULL, TRUE, "loop", 100);
+  assert_controls (all->pdata[1], "nginx.service", 9000, NULL, TRUE,
+                   "3 recoveries within 5min", 4000);
+
+  /* Resumed: the reason and time go with the mark; the silence stays */
+  g_assert_true (set_manual (store, nginx, FALSE, "ignored", 123, &error));
+  resumed = query_controls (store, nginx);
+  assert_controls (resumed->pdata[0], "nginx.service", 9000, NULL, FALSE, NULL, 0);
+
+  /* Neither left: no row */
+  g_assert_true (set_silence (store, nginx, 0, "ignored", &error));
+  g_assert_no_error (error);
+  cleared = query_controls (store, nginx);
+  g_assert_cmpuint (cleared->len, ==, 0);
+  rest = query_controls (store, -1);
+  g_assert_cmpuint (rest->len, ==, 1);
+  g_assert_cmpint (((TendServiceControls *) rest->pdata[0])->service_id, ==, redis);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM service_controls"), ==, 1);
+
+  /* Only services of the inventory */
+  g_assert_false (set_silence (store, 424242, 5000, "x", &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "no service with id 424242 in the inventory; it may "
+                   "have been removed by an import");
+  g_clear_error (&error);
+  g_assert_false (set_manual (store, 424242, TRUE, "x", 5000, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM service_controls"), ==, 1);
+
+  tend_store_close (store);
+  remove_dir (dir);
+}
+
+/* A service that leaves the inventory takes its silence and mark along */
+static void
+test_controls_of_removed_services (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
+  g_autoptr(TendInventory) changed = fixture_inventory ("changed.json");
+  g_autoptr(TendStore) store = open_store (path);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) gone = NULL;
+  g_autofree char *stored = NULL;
+  gint64 app, redis;
+  sqlite3 *db = NULL;
+
+  g_assert_true (replace (store, full, &error));
+  app = service_id (store, "web1", "app.service");
+  redis = service_id (store, "db1", "redis-server.service");
+  g_assert_true (set_manual (store, app, TRUE, "loop", 100, &error));
+  g_assert_true (set_silence (store, redis, 5000, "upgrade", &error));
+  before = query_controls (store, -1);
+  g_assert_cmpuint (before->len, ==, 2);
+
+  /* Never part of the inventory */
+  stored = stored_json (store);
+  g_assert_null (strstr (stored, "upgrade"));
+
+  /* changed.json has no web1/app.service, and keeps db1/redis-server.service */
+  g_assert_true (replace (store, changed, &error));
+  g_assert_no_error (error);
+  after = query_controls (store, -1);
+  g_assert_cmpuint (after->len, ==, 1);
+  assert_controls (after->pdata[0], "redis-server.service", 5000, "upgrade", FALSE, NULL, 0);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM service_controls"), ==, 1);
+
+  /* A row whose service is gone, however it got there, is not listed */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec_sql (db, "INSERT INTO service_controls (service_id, manual) VALUES (424242, 1)");
+  sqlite3_close (db);
+  gone = query_controls (store, -1);
+  g_assert_cmpuint (gone->len, ==, 1);
+  g_assert_cmpint (((TendServiceControls *) gone->pdata[0])->service_id, ==, redis);
+
+  tend_store_close (store);
+  remove_dir (dir);
+}
+
+/* A database of schema 2, as the Tend before this one left it: its services stay, with
+ * their ids and tags, and have no dependencies and no maintenance windows. */
+static void
+test_migration_from_schema_2 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autofree char *stamp = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = 2",
+                                            TEND_STORE_APPLICATION_ID);
+  g_autoptr(TendStore) store = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TendInventory) inventory = NULL;
+  const TendInventoryService *service;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec_sql (db, tend_store_migration (1));
+  exec_sql (db, tend_store_migration (2));
+  exec_sql (db, stamp);
+  exec_sql (db, "INSERT INTO hosts (id, name, kind, scope) VALUES (1, 'web1', 'local', 'user');"
+                "INSERT INTO services (id, host_id, unit, tags) VALUES "
+                "(7, 1, 'nginx.service', '[\"web\"]'), (9, 1, 'app.service', '[]')");
+  sqlite3_close (db);
+
+  store = open_store (path);
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (service_id (store, "web1", "nginx.service"), ==, 7);
+  g_assert_cmpint (service_id (store, "web1", "app.service"), ==, 9);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM service_controls"), ==, 0);
+
+  tend_store_load_inventory_async (store, NULL, store_result, &result);
+  inventory = tend_store_load_inventory_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tend_inventory_get_services (inventory)->len, ==, 2);
+  service = tend_inventory_get_services (inventory)->pdata[1];
+  g_assert_cmpstr (service->unit, ==, "nginx.service");
+  g_assert_cmpstrv (service->tags, ((const char * const []) { "web", NULL }));
+  g_assert_nonnull (service->depends_on);
+  g_assert_null (service->depends_on[0]);
+  g_assert_nonnull (service->maintenance);
+  g_assert_null (service->maintenance[0]);
+  g_assert_true (tend_inventory_validate (inventory, &error));
+
+  /* The copy made before the migration is still schema 2 */
+  g_free (path);
+  path = g_build_filename (dir, "tend.db.before-schema-3", NULL);
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, 2);
+
+  tend_store_close (store);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -347,5 +625,9 @@ main (int   argc,
   g_test_add_func ("/store-inventory/checks-with-ids", test_checks_with_ids);
   g_test_add_func ("/store-inventory/health", test_health);
   g_test_add_func ("/store-inventory/ensured-host-scope", test_ensured_host_scope);
+  g_test_add_func ("/store-inventory/migration-from-schema-2", test_migration_from_schema_2);
+  g_test_add_func ("/store-inventory/controls", test_controls);
+  g_test_add_func ("/store-inventory/controls-of-removed-services",
+                   test_controls_of_removed_services);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "tend.h"
+#include "test-sqlite.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
 #define HOUR (60 * MINUTE)
@@ -96,24 +97,6 @@ fixture_tear_down (Fixture       *fixture,
   remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
-}
-
-/* Reads one integer with a plain SQLite connection of the test's own. */
-static gint64
-query_int (const char *path,
-           const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
 }
 
 static void

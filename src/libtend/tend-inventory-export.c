@@ -170,7 +170,8 @@ compare_ints (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-/* The elements of a list field, as they are written: sorted when they are a set */
+/* The elements of a list field, as they are written: in their normal form, and sorted
+ * when they are a set */
 GPtrArray *
 tend_inventory_list_texts (const TendInventoryField *field,
                            gconstpointer             item)
@@ -182,7 +183,8 @@ tend_inventory_list_texts (const TendInventoryField *field,
       char **strv = *TEND_INVENTORY_SLOT (item, field, char **);
 
       for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-        g_ptr_array_add (texts, g_strdup (strv[i]));
+        g_ptr_array_add (texts, field->normalize != NULL ? field->normalize (strv[i])
+                                                         : g_strdup (strv[i]));
       if ((field->flags & TEND_INVENTORY_FIELD_SET) != 0)
         g_ptr_array_sort (texts, compare_strings);
     }

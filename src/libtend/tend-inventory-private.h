@@ -43,6 +43,9 @@ typedef gboolean (*TendInventoryStringRule) (const char *value,
 
 typedef gboolean (*TendInventoryCharClass) (char c);
 
+/* The one form of a string that passed its rule: the form kept, written and compared */
+typedef char *(*TendInventoryNormalizer) (const char *value);
+
 typedef enum
 {
   TEND_INVENTORY_FIELD_STRING,     /* char *, with a rule */
@@ -85,6 +88,7 @@ typedef struct
   const char               *sdef;
   const char * const       *values;     /* enums */
   TendInventoryStringRule   rule;
+  TendInventoryNormalizer   normalize;  /* list elements; (nullable) */
 } TendInventoryField;
 
 typedef struct

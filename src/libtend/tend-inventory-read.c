@@ -523,24 +523,25 @@ read_strv (TendInventoryParser      *p,
     {
       JsonNode *element = json_array_get_element (array, i);
       gsize len = tend_inventory_path_push_index (p->path, i);
-      const char *value;
+      char *value;
 
       if (!node_holds (element, G_TYPE_STRING))
         ok = type_problem (p, "a string", element);
+      else if (!read_string_rule (p, field, json_node_get_string (element), i))
+        ok = FALSE;
       else
         {
-          value = json_node_get_string (element);
-          if (!read_string_rule (p, field, value, i))
-            ok = FALSE;
-          else if ((field->flags & TEND_INVENTORY_FIELD_SET) != 0 &&
-                   !g_hash_table_add (seen, (char *) value))
+          /* Twice is twice in the form kept */
+          value = field->normalize != NULL ? field->normalize (json_node_get_string (element))
+                                           : g_strdup (json_node_get_string (element));
+          g_ptr_array_add (values, value);
+          if ((field->flags & TEND_INVENTORY_FIELD_SET) != 0 && !g_hash_table_add (seen, value))
             {
               g_autofree char *quoted = tend_quote_for_message (value, -1);
 
               parser_problem (p, "%s is listed twice", quoted);
               ok = FALSE;
             }
-          g_ptr_array_add (values, g_strdup (value));
         }
 
       g_string_truncate (p->path, len);
@@ -947,13 +948,79 @@ read_service (TendInventoryParser *p,
       member_problem (p, "host", "no host named %s in $.hosts", quoted);
     }
 
+  if (tend_inventory_field_ok (*ok, &tend_inventory_service_table, "unit") &&
+      tend_inventory_field_ok (*ok, &tend_inventory_service_table, "depends_on"))
+    {
+      for (guint j = 0; service->depends_on[j] != NULL; j++)
+        {
+          if (g_strcmp0 (service->depends_on[j], service->unit) == 0)
+            {
+              g_autofree char *quoted = tend_quote_for_message (service->unit, -1);
+              gsize len = tend_inventory_path_push_key (p->path, "depends_on");
+
+              tend_inventory_path_push_index (p->path, j);
+              parser_problem (p, "%s is the service itself; a service cannot depend on itself",
+                              quoted);
+              g_string_truncate (p->path, len);
+            }
+        }
+    }
+
   return service;
+}
+
+/* A service that names dependencies, and where it is in $.services */
+typedef struct
+{
+  guint                       index;
+  const TendInventoryService *service;
+} Dependent;
+
+/* Once every service is read: each of a service's dependencies is a service of its host.
+ * @dependents are the services whose host, unit and dependencies were read well, and
+ * whose host exists.
+ */
+static void
+check_dependencies (TendInventoryParser *p,
+                    GArray              *dependents)
+{
+  if (!p->services_complete)
+    return;
+
+  for (guint k = 0; k < dependents->len; k++)
+    {
+      const Dependent *dependent = &g_array_index (dependents, Dependent, k);
+      const TendInventoryService *service = dependent->service;
+
+      for (guint j = 0; service->depends_on[j] != NULL; j++)
+        {
+          g_autofree char *key = tend_inventory_service_key (service->host,
+                                                             service->depends_on[j]);
+          g_autofree char *quoted_unit = NULL;
+          g_autofree char *quoted_host = NULL;
+          gsize len;
+
+          if (g_hash_table_contains (p->services, key))
+            continue;
+
+          quoted_unit = tend_quote_for_message (service->depends_on[j], -1);
+          quoted_host = tend_quote_for_message (service->host, -1);
+          len = tend_inventory_path_push_index (p->path, dependent->index);
+          tend_inventory_path_push_key (p->path, "depends_on");
+          tend_inventory_path_push_index (p->path, j);
+          parser_problem (p, "%s is not a service of host %s in the inventory", quoted_unit,
+                          quoted_host);
+          g_string_truncate (p->path, len);
+        }
+    }
 }
 
 static void
 read_services (TendInventoryParser *p,
                JsonArray           *array)
 {
+  g_autoptr(GArray) dependents = g_array_new (FALSE, FALSE, sizeof (Dependent));
+
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       gsize len = tend_inventory_path_push_index (p->path, i);
@@ -978,10 +1045,23 @@ read_services (TendInventoryParser *p,
       else
         g_hash_table_insert (p->services, g_steal_pointer (&key), GUINT_TO_POINTER (i + 1));
 
+      if (service != NULL && service->depends_on[0] != NULL &&
+          tend_inventory_field_ok (ok, &tend_inventory_service_table, "host") &&
+          tend_inventory_field_ok (ok, &tend_inventory_service_table, "unit") &&
+          tend_inventory_field_ok (ok, &tend_inventory_service_table, "depends_on") &&
+          g_hash_table_contains (p->hosts, service->host))
+        {
+          Dependent dependent = { i, service };
+
+          g_array_append_val (dependents, dependent);
+        }
+
       if (service != NULL)
         g_ptr_array_add (p->inventory->services, service);
       g_string_truncate (p->path, len);
     }
+
+  check_dependencies (p, dependents);
 }
 
 /* Checks */

@@ -60,12 +60,15 @@
 
 #include "tend-duration.h"
 #include "tend-inventory-private.h"
+#include "tend-maintenance.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
 
 #define NAME_MAX_LEN         64
 #define TAG_MAX_LEN          32
 #define TAGS_MAX             32
+#define DEPENDS_ON_MAX       32
+#define MAINTENANCE_MAX      16
 #define USER_MAX_LEN         32
 #define DISPLAY_NAME_MAX_LEN 128
 
@@ -373,6 +376,33 @@ rule_display_name (const char *value,
   return TRUE;
 }
 
+static gboolean
+rule_maintenance (const char *value,
+                  guint       i,
+                  GString    *reason)
+{
+  g_autoptr(GError) error = NULL;
+  TendMaintenanceWindow window;
+
+  if (tend_maintenance_window_parse (value, &window, &error))
+    return TRUE;
+
+  g_string_append (reason, error->message);
+  return FALSE;
+}
+
+/* "mon-fri  02:00-04:00" is kept and written as "Mon-Fri 02:00-04:00" */
+static char *
+normalize_maintenance (const char *value)
+{
+  TendMaintenanceWindow window;
+
+  if (!tend_maintenance_window_parse (value, &window, NULL))
+    return g_strdup (value);
+
+  return tend_maintenance_window_format (&window);
+}
+
 /* Field tables */
 
 #define TABLE(fields) { fields, G_N_ELEMENTS (fields) }
@@ -406,6 +436,12 @@ static const TendInventoryField service_fields[] = {
     AT (TendInventoryService, display_name), .rule = rule_display_name },
   { "tags", TEND_INVENTORY_FIELD_STRV, TEND_INVENTORY_FIELD_SET, AT (TendInventoryService, tags),
     .max_count = TAGS_MAX, .rule = rule_tag },
+  /* On the same host; each a service of the inventory (tend-inventory-read.c checks) */
+  { "depends_on", TEND_INVENTORY_FIELD_STRV, TEND_INVENTORY_FIELD_SET,
+    AT (TendInventoryService, depends_on), .max_count = DEPENDS_ON_MAX, .rule = rule_unit },
+  { "maintenance", TEND_INVENTORY_FIELD_STRV, TEND_INVENTORY_FIELD_SET,
+    AT (TendInventoryService, maintenance), .max_count = MAINTENANCE_MAX,
+    .rule = rule_maintenance, .normalize = normalize_maintenance },
 };
 
 /* "params" follows these; see tend_inventory_params_table() */
@@ -663,7 +699,8 @@ tend_inventory_host_free (TendInventoryHost *host)
  * @host: the name of the service's host
  * @unit: the unit's name
  *
- * Returns: (transfer full): a service with no display name and no tags
+ * Returns: (transfer full): a service with no display name, tags, dependencies or
+ *   maintenance windows
  */
 TendInventoryService *
 tend_inventory_service_new (const char *host,

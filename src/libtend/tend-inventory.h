@@ -107,6 +107,13 @@ typedef struct
  * @display_name: (nullable): a name to show instead of @unit
  * @tags: (array zero-terminated=1): tags, each 1 to 32 of `a-z 0-9 _ -`, at most 32,
  *   no duplicates; never %NULL (an empty array when there are none)
+ * @depends_on: (array zero-terminated=1): units of services on the same host that this
+ *   one needs, on top of systemd's Requires= and BindsTo=: at most 32, no duplicates,
+ *   not @unit itself; never %NULL
+ * @maintenance: (array zero-terminated=1): recurring maintenance windows as text that
+ *   tend_maintenance_window_parse() reads ("Mon-Fri 02:00-04:00"), at most 16, none
+ *   twice; read and written in the form tend_maintenance_window_format() gives; never
+ *   %NULL
  */
 typedef struct
 {
@@ -114,6 +121,8 @@ typedef struct
   char  *unit;
   char  *display_name;
   char **tags;
+  char **depends_on;
+  char **maintenance;
 } TendInventoryService;
 
 /**

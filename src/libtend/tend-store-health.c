@@ -141,7 +141,6 @@ static void
 query_health_job (TendStore *self,
                   GTask     *task)
 {
-  const gint64 *service_id = g_task_get_task_data (task);
   g_autoptr(GPtrArray) rows =
     g_ptr_array_new_with_free_func ((GDestroyNotify) tend_health_record_free);
   sqlite3_stmt *stmt;
@@ -154,7 +153,7 @@ query_health_job (TendStore *self,
                                    "layers FROM health JOIN services ON services.id = service_id "
                                    "JOIN hosts ON hosts.id = services.host_id "
                                    "WHERE ?1 < 0 OR service_id = ?1 ORDER BY hosts.name, unit");
-  sqlite3_bind_int64 (stmt, 1, *service_id);
+  sqlite3_bind_int64 (stmt, 1, tend_store_task_service_id (task));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       TendHealthRecord *row = g_new0 (TendHealthRecord, 1);
@@ -188,14 +187,11 @@ tend_store_query_health_async (TendStore           *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_query_health_async);
-  g_task_set_task_data (task, g_memdup2 (&service_id, sizeof service_id), g_free);
-  tend_store_queue_job (self, query_health_job, task);
+  tend_store_queue_service_query (self, service_id, query_health_job,
+                                  tend_store_query_health_async, cancellable, callback,
+                                  user_data);
 }
 
 /**

@@ -34,38 +34,39 @@ from_string (ToString    to_string,
 
 #define FROM_STRING(fn, n, text, fallback) from_string ((ToString) (fn), (n), (text), (fallback))
 
+/* A list of text (tags, dependencies, maintenance windows) as a JSON array, and back */
 static char *
-tags_to_json (char **tags)
+strv_to_json (char **strv)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_array (builder);
-  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
-    json_builder_add_string_value (builder, tags[i]);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
   json_builder_end_array (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
 }
 
 static char **
-tags_from_json (const char *text)
+strv_from_json (const char *text)
 {
   g_autoptr(JsonNode) root = json_from_string (text, NULL);
-  g_autoptr(GStrvBuilder) tags = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) strv = g_strv_builder_new ();
   JsonArray *array;
 
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    return g_strv_builder_end (tags);
+    return g_strv_builder_end (strv);
   array = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      const char *tag = json_array_get_string_element (array, i);
+      const char *element = json_array_get_string_element (array, i);
 
-      if (tag != NULL)
-        g_strv_builder_add (tags, tag);
+      if (element != NULL)
+        g_strv_builder_add (strv, element);
     }
-  return g_strv_builder_end (tags);
+  return g_strv_builder_end (strv);
 }
 
 static void
@@ -119,8 +120,9 @@ static gboolean
 read_services (TendStore     *self,
                TendInventory *inventory)
 {
-  sqlite3_stmt *stmt = tend_store_prepare (self, "SELECT hosts.name, unit, display_name, tags "
-                                                 "FROM services JOIN hosts ON hosts.id = host_id "
+  sqlite3_stmt *stmt = tend_store_prepare (self, "SELECT hosts.name, unit, display_name, tags, "
+                                                 "depends_on, maintenance FROM services "
+                                                 "JOIN hosts ON hosts.id = host_id "
                                                  "ORDER BY hosts.name, unit");
   int rc;
 
@@ -133,7 +135,11 @@ read_services (TendStore     *self,
       g_free (service->display_name);
       service->display_name = tend_store_column_dup_text (stmt, 2);
       g_strfreev (service->tags);
-      service->tags = tags_from_json ((const char *) sqlite3_column_text (stmt, 3));
+      service->tags = strv_from_json ((const char *) sqlite3_column_text (stmt, 3));
+      g_strfreev (service->depends_on);
+      service->depends_on = strv_from_json ((const char *) sqlite3_column_text (stmt, 4));
+      g_strfreev (service->maintenance);
+      service->maintenance = strv_from_json ((const char *) sqlite3_column_text (stmt, 5));
       tend_inventory_add_service (inventory, service);
     }
   sqlite3_finalize (stmt);
@@ -425,19 +431,24 @@ replace_services (TendStore     *self,
                        "DELETE FROM services WHERE id = ?", keep);
 
   upsert = tend_store_prepare (self,
-    "INSERT INTO services (host_id, unit, display_name, tags) "
-    "SELECT id, ?2, ?3, ?4 FROM hosts WHERE name = ?1 "
+    "INSERT INTO services (host_id, unit, display_name, tags, depends_on, maintenance) "
+    "SELECT id, ?2, ?3, ?4, ?5, ?6 FROM hosts WHERE name = ?1 "
     "ON CONFLICT (host_id, unit) DO UPDATE SET display_name = excluded.display_name, "
-    "tags = excluded.tags");
+    "tags = excluded.tags, depends_on = excluded.depends_on, "
+    "maintenance = excluded.maintenance");
   for (guint i = 0; rc == SQLITE_OK && i < services->len; i++)
     {
       const TendInventoryService *service = services->pdata[i];
-      g_autofree char *tags = tags_to_json (service->tags);
+      g_autofree char *tags = strv_to_json (service->tags);
+      g_autofree char *depends_on = strv_to_json (service->depends_on);
+      g_autofree char *maintenance = strv_to_json (service->maintenance);
 
       sqlite3_bind_text (upsert, 1, service->host, -1, SQLITE_STATIC);
       sqlite3_bind_text (upsert, 2, service->unit, -1, SQLITE_STATIC);
       tend_store_bind_text (upsert, 3, service->display_name);
-      sqlite3_bind_text (upsert, 4, tags, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (upsert, 4, tags, -1, SQLITE_STATIC);
+      sqlite3_bind_text (upsert, 5, depends_on, -1, SQLITE_STATIC);
+      sqlite3_bind_text (upsert, 6, maintenance, -1, SQLITE_STATIC);
       rc = run (self, upsert);
     }
   sqlite3_finalize (upsert);
@@ -585,6 +596,10 @@ replace_inventory_job (TendStore *self,
     rc = replace_hosts (self, inventory);
   if (rc == SQLITE_OK)
     rc = replace_services (self, inventory);
+  /* Silences and marks go with their service: a service added later may get its id */
+  if (rc == SQLITE_OK)
+    rc = tend_store_exec (self, "DELETE FROM service_controls "
+                                "WHERE service_id NOT IN (SELECT id FROM services)");
   if (rc == SQLITE_OK)
     rc = replace_checks (self, inventory);
   if (rc == SQLITE_OK)
@@ -612,7 +627,9 @@ replace_inventory_job (TendStore *self,
  *   configuration with tend_config_validate())
  *
  * Makes the database's inventory @inventory, in one transaction: all of it or, on any
- * error, none of it. Services and checks that stay keep their ids and history.
+ * error, none of it. Services and checks that stay keep their ids and history, and
+ * services their silences and marks (TendServiceControls); those of services that go
+ * are forgotten.
  */
 void
 tend_store_replace_inventory_async (TendStore           *self,

@@ -26,6 +26,17 @@ void          tend_store_queue_job      (TendStore        *self,
                                          TendStoreJobFunc  func,
                                          GTask            *task);
 
+/* A job that reads the rows of one service, or of all when @service_id is below 0;
+ * the job gets the id with tend_store_task_service_id(). */
+void          tend_store_queue_service_query (TendStore           *self,
+                                              gint64               service_id,
+                                              TendStoreJobFunc     func,
+                                              gpointer             source_tag,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gint64        tend_store_task_service_id     (GTask               *task);
+
 /* For jobs, on the store's thread only. */
 sqlite3      *tend_store_get_db         (TendStore        *self);
 gboolean      tend_store_check_open     (TendStore        *self,

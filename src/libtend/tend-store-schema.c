@@ -142,6 +142,22 @@ static const char * const migrations[] = {
   "  status TEXT NOT NULL,"
   "  layers TEXT NOT NULL DEFAULT '[]'"
   ");",
+
+  /* 3: each service's dependencies and maintenance windows, JSON arrays of text as its
+   * tags are (see TendInventoryService). And what is set on a service while Tend runs,
+   * which is no part of the inventory and never exported: a silence until a time, and
+   * the engine's "manual intervention required" until a person resumes it (see
+   * TendServiceControls). */
+  "ALTER TABLE services ADD COLUMN depends_on TEXT NOT NULL DEFAULT '[]';"
+  "ALTER TABLE services ADD COLUMN maintenance TEXT NOT NULL DEFAULT '[]';"
+  "CREATE TABLE service_controls ("
+  "  service_id INTEGER PRIMARY KEY,"
+  "  silenced_until_usec INTEGER NOT NULL DEFAULT 0,"
+  "  silence_reason TEXT,"
+  "  manual INTEGER NOT NULL DEFAULT 0,"
+  "  manual_reason TEXT,"
+  "  manual_since_usec INTEGER NOT NULL DEFAULT 0"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TEND_STORE_SCHEMA_VERSION);

@@ -276,7 +276,7 @@ back_up_before_migration (TendStore  *self,
                           GError    **error)
 {
   g_autofree char *copy = g_strdup_printf ("%s.before-schema-%d", self->path, from_version + 1);
-  g_autofree char *sql = NULL;
+  char *sql;  /* SQLite's, freed by it */
   int rc;
 
   g_unlink (copy);
@@ -995,6 +995,28 @@ tend_store_queue_job (TendStore        *self,
   job->func = func;
   job->task = task;
   g_async_queue_push (self->jobs, job);
+}
+
+void
+tend_store_queue_service_query (TendStore           *self,
+                                gint64               service_id,
+                                TendStoreJobFunc     func,
+                                gpointer             source_tag,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_memdup2 (&service_id, sizeof service_id), g_free);
+  tend_store_queue_job (self, func, task);
+}
+
+gint64
+tend_store_task_service_id (GTask *task)
+{
+  return *(const gint64 *) g_task_get_task_data (task);
 }
 
 static void

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema this Tend knows. */
-#define TEND_STORE_SCHEMA_VERSION 2
+#define TEND_STORE_SCHEMA_VERSION 3
 
 typedef enum
 {
@@ -311,6 +311,69 @@ void       tend_store_query_health_async (TendStore            *self,
 GPtrArray *tend_store_query_health_finish (TendStore           *self,
                                            GAsyncResult        *result,
                                            GError             **error);
+
+/**
+ * TendServiceControls:
+ * @service_id: the service
+ * @host: (nullable): its host's name, when read back
+ * @unit: (nullable): its unit, when read back
+ * @silenced_until_usec: realtime µs until which it is silenced, 0 when it is not
+ * @silence_reason: (nullable): why, as the person who silenced it said
+ * @manual: whether it waits for a person: "manual intervention required"
+ * @manual_reason: (nullable): why, such as the restart loop the engine saw
+ * @manual_since_usec: realtime µs since when, 0 when not @manual
+ *
+ * What is set on a service while Tend runs, apart from its inventory. While silenced,
+ * its checks still run and are recorded, but it is neither recovered nor notified
+ * about; while it waits for a person, Tend does not recover it until a person resumes
+ * it. Neither is exported nor changed by an import; both are forgotten when the
+ * service leaves the inventory.
+ */
+typedef struct
+{
+  gint64 service_id;
+  char *host;
+  char *unit;
+  gint64 silenced_until_usec;
+  char *silence_reason;
+  gboolean manual;
+  char *manual_reason;
+  gint64 manual_since_usec;
+} TendServiceControls;
+
+TendServiceControls *tend_service_controls_copy (const TendServiceControls *controls);
+void                 tend_service_controls_free (TendServiceControls       *controls);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendServiceControls, tend_service_controls_free)
+
+void       tend_store_set_silence_async  (TendStore            *self,
+                                          gint64                service_id,
+                                          gint64                until_usec,
+                                          const char           *reason,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean   tend_store_set_silence_finish (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+void       tend_store_set_manual_async   (TendStore            *self,
+                                          gint64                service_id,
+                                          gboolean              manual,
+                                          const char           *reason,
+                                          gint64                since_usec,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean   tend_store_set_manual_finish  (TendStore            *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+void       tend_store_query_controls_async  (TendStore         *self,
+                                             gint64             service_id,
+                                             GCancellable      *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer           user_data);
+GPtrArray *tend_store_query_controls_finish (TendStore         *self,
+                                             GAsyncResult      *result,
+                                             GError           **error);
 
 typedef struct _TendInventoryCheck TendInventoryCheck;
 
