@@ -125,22 +125,39 @@ incident_closed_cb (TendMonitor *monitor,
 /* Controls that outlive the process                                                     */
 
 static void
+control_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (GPOINTER_TO_INT (user_data))
+    ok = tend_store_set_manual_finish (TEND_STORE (source), result, &error);
+  else
+    ok = tend_store_set_silence_finish (TEND_STORE (source), result, &error);
+  if (!ok)
+    g_warning ("%s", error->message);
+}
+
+static void
 save_silence (TendEngine *self,
               gint64      service_id,
               gint64      until_usec,
               const char *reason)
 {
-  /* TODO(invdeps): tend_store_set_silence_async () */
-  (void) self; (void) service_id; (void) until_usec; (void) reason;
+  tend_store_set_silence_async (self->store, service_id, until_usec, reason, NULL,
+                                control_saved_cb, GINT_TO_POINTER (FALSE));
 }
 
+/* The mark outlives the engine: resuming is a person's act (tendctl resume). */
 static void
 save_manual (TendEngine *self,
              gint64      service_id,
              const char *reason)
 {
-  /* TODO(invdeps): tend_store_set_manual_async () */
-  (void) self; (void) service_id; (void) reason;
+  tend_store_set_manual_async (self->store, service_id, TRUE, reason, g_get_real_time (), NULL,
+                               control_saved_cb, GINT_TO_POINTER (TRUE));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -340,6 +357,43 @@ unwatch (TendEngine *self,
   g_hash_table_remove (self->watched, &watched->check_id);
 }
 
+static const TendInventoryService *
+find_service (TendInventory *inventory,
+              const char    *host,
+              const char    *unit)
+{
+  GPtrArray *services = tend_inventory_get_services (inventory);
+
+  for (guint i = 0; i < services->len; i++)
+    {
+      const TendInventoryService *service = services->pdata[i];
+
+      if (g_str_equal (service->host, host) && g_str_equal (service->unit, unit))
+        return service;
+    }
+  return NULL;
+}
+
+/* The maintenance windows of @service, parsed (the inventory holds them valid). */
+static GArray *
+maintenance_of (const TendInventoryService *service)
+{
+  GArray *windows = g_array_new (FALSE, FALSE, sizeof (TendMaintenanceWindow));
+
+  for (guint i = 0; service != NULL && service->maintenance != NULL &&
+                    service->maintenance[i] != NULL; i++)
+    {
+      TendMaintenanceWindow window;
+      g_autoptr(GError) error = NULL;
+
+      if (tend_maintenance_window_parse (service->maintenance[i], &window, &error))
+        g_array_append_val (windows, window);
+      else
+        g_warning ("%s", error->message);
+    }
+  return windows;
+}
+
 static const TendInventoryPolicy *
 find_policy (TendInventory *inventory,
              const char    *host,
@@ -372,12 +426,19 @@ supervise (TendEngine *self,
       const TendStoredCheck *stored = checks->pdata[i];
       const TendInventoryCheck *spec = stored->spec;
       TendHost *host = g_hash_table_lookup (self->hosts, spec->host);
+      const TendInventoryService *service;
+      g_autoptr(GArray) windows = NULL;
 
       if (host == NULL || g_hash_table_contains (seen, &stored->service_id))
         continue;
       g_hash_table_add (seen, g_memdup2 (&stored->service_id, sizeof (gint64)));
+      service = find_service (inventory, spec->host, spec->unit);
+      windows = maintenance_of (service);
       tend_supervisor_watch (self->supervisor, stored->service_id, host, spec->host, spec->unit,
-                             find_policy (inventory, spec->host, spec->unit), NULL, NULL, 0);
+                             find_policy (inventory, spec->host, spec->unit),
+                             service != NULL ? (const char * const *) service->depends_on
+                                             : NULL,
+                             (const TendMaintenanceWindow *) windows->data, windows->len);
     }
 
   g_hash_table_iter_init (&iter, self->supervised);
@@ -469,6 +530,46 @@ reconcile (TendEngine *self,
              g_hash_table_size (self->watched), n_added, n_replaced, gone->len, n_skipped);
 }
 
+/* Silences and manual marks, as people (tendctl silence, resume) and Tend left them. */
+static void
+controls_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TendEngine *self = user_data;
+  g_autoptr(GPtrArray) controls = NULL;
+  g_autoptr(GHashTable) marked = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GError *error = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  controls = tend_store_query_controls_finish (TEND_STORE (source), result, &error);
+  if (controls == NULL)
+    {
+      reload_finish_all (self, error);
+      return;
+    }
+
+  for (guint i = 0; i < controls->len; i++)
+    {
+      const TendServiceControls *row = controls->pdata[i];
+
+      g_hash_table_add (marked, (gpointer) &row->service_id);
+      tend_supervisor_set_silence (self->supervisor, row->service_id, row->silenced_until_usec);
+      tend_supervisor_set_manual (self->supervisor, row->service_id, row->manual,
+                                  row->manual_reason);
+    }
+  /* No row: neither silenced nor marked (a resume deletes the row). */
+  g_hash_table_iter_init (&iter, self->supervised);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (marked, key))
+      {
+        tend_supervisor_set_silence (self->supervisor, *(gint64 *) key, 0);
+        tend_supervisor_set_manual (self->supervisor, *(gint64 *) key, FALSE, NULL);
+      }
+  reload_finish_all (self, NULL);
+}
+
 static void
 checks_loaded_cb (GObject      *source,
                   GAsyncResult *result,
@@ -479,9 +580,13 @@ checks_loaded_cb (GObject      *source,
   GError *error = NULL;
 
   checks = tend_store_load_checks_finish (TEND_STORE (source), result, &error);
-  if (checks != NULL)
-    reconcile (self, checks);
-  reload_finish_all (self, error);
+  if (checks == NULL)
+    {
+      reload_finish_all (self, error);
+      return;
+    }
+  reconcile (self, checks);
+  tend_store_query_controls_async (self->store, -1, NULL, controls_loaded_cb, self);
 }
 
 static void
