@@ -87,6 +87,15 @@ def notifications():
     return calls
 
 
+def server_is_up():
+    import dbus
+    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        return bool(bus.name_has_owner("org.freedesktop.Notifications"))
+    finally:
+        bus.close()
+
+
 def about(unit, calls):
     return [c for c in calls if c[1].startswith(unit)]
 
@@ -208,11 +217,7 @@ def run(tmp):
                              "notification_daemon"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        ready = wait_until(lambda: subprocess.run(
-            ["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path",
-             "/org/freedesktop/DBus", "--method", "org.freedesktop.DBus.NameHasOwner",
-             "org.freedesktop.Notifications"], capture_output=True, text=True,
-            env=env).stdout.startswith("(true"), 10)
+        ready = wait_until(server_is_up, 10)
         check("the notification server is on the bus", ready)
 
         r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"), inventory(http_port))
