@@ -172,27 +172,6 @@ param_given (const CheckData *data,
 /* ------------------------------------------------------------------------------------ */
 /* Values                                                                                */
 
-static gboolean
-parse_whole (const char  *option,
-             const char  *text,
-             gint64       max,
-             gint64      *value,
-             GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (g_ascii_string_to_signed (text, 10, -max, max, value, &local_error))
-    return TRUE;
-
-  if (g_error_matches (local_error, G_NUMBER_PARSER_ERROR, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
-    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "--%s: %s is too large",
-                 option, text);
-  else
-    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                 "--%s: \"%s\" is not a whole number", option, text);
-  return FALSE;
-}
-
 /* "512", "512K", "1.5G", "2GiB": bytes, or powers of 1024. */
 static gboolean
 parse_bytes (const char  *option,
@@ -313,7 +292,7 @@ add_param (JsonBuilder      *builder,
       json_builder_add_boolean_value (builder, FALSE);
       return TRUE;
     case VALUE_INT:
-      if (!parse_whole (option->option, text, G_MAXINT64, &number, error))
+      if (!tendctl_parse_whole (option->option, text, G_MAXINT64, &number, error))
         return FALSE;
       json_builder_add_int_value (builder, number);
       return TRUE;
@@ -1020,7 +999,7 @@ parse_timing (CheckData  *data,
         continue;
       if (!option->is_duration)
         {
-          if (!parse_whole (option->option, text, G_MAXINT, &data->timing[i], error))
+          if (!tendctl_parse_whole (option->option, text, G_MAXINT, &data->timing[i], error))
             return FALSE;
         }
       else if (!tend_duration_parse (text, &data->timing[i], error))

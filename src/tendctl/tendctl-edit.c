@@ -211,6 +211,33 @@ tendctl_edit_continue (TendctlEdit *edit,
     apply (edit);
 }
 
+/**
+ * tendctl_edit_finish:
+ * @result: the audit log's result: "done" (the monitor is told) or "unchanged"
+ * @error: (transfer full) (nullable): why the change was refused, or failed
+ *
+ * Ends a #TendctlVerifyFunc of a command that changes what the store keeps beside the
+ * inventory (a silence, a mark of manual intervention) rather than the inventory: the
+ * function has made its change, or found it done already, and said so. Records it, and
+ * tells a running monitor of a change.
+ */
+void
+tendctl_edit_finish (TendctlEdit *edit,
+                     const char  *result,
+                     GError      *error)
+{
+  if (error != NULL)
+    {
+      refuse (edit, error);
+      return;
+    }
+
+  record_audit (edit, result, NULL);
+  if (g_str_equal (result, "done"))
+    tendctl_notify_engine (tend_store_get_path (edit->run->store));
+  tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
+}
+
 static void
 edit_ready (TendctlRun *run,
             gpointer    user_data)

@@ -33,7 +33,9 @@ typedef gboolean (*TendctlEditFunc) (TendctlEdit    *edit,
  * @inventory: the stored inventory, not to be changed here
  *
  * Runs once the inventory is read, before the edit: it looks something up (a unit on
- * the connected host, say) and ends with tendctl_edit_continue().
+ * the connected host, say) and ends with tendctl_edit_continue(). A command that
+ * changes no inventory (silence, resume) makes its change here instead, and ends with
+ * tendctl_edit_finish(); its #TendctlEditFunc is never called.
  */
 typedef void (*TendctlVerifyFunc) (TendctlEdit   *edit,
                                    TendInventory *inventory);
@@ -69,6 +71,9 @@ TendctlExit         tendctl_edit_run            (TendctlEdit           *edit,
                                                  TendctlGlobalOptions  *global,
                                                  TendctlRunFlags        flags);
 void                tendctl_edit_continue       (TendctlEdit           *edit,
+                                                 GError                *error);
+void                tendctl_edit_finish         (TendctlEdit           *edit,
+                                                 const char            *result,
                                                  GError                *error);
 void                tendctl_edit_clear          (TendctlEdit           *edit);
 

@@ -108,30 +108,32 @@ append_json_value (GString  *out,
 }
 
 /**
- * parse_time:
- * @option: "--since", for messages
- * @text: a duration ago ("24h", "7d", "1h 30min") or a time in ISO 8601
- *   ("2026-11-21T10:00:00", "2026-11-21 10:00", "2026-11-21T10:00:00Z", "2026-11-21");
- *   a time without a zone is local time
+ * tendctl_parse_time:
+ * @text: a time in ISO 8601 ("2026-11-21T10:00:00", "2026-11-21 10:00",
+ *   "2026-11-21T10:00:00Z", "2026-11-21"), local time without a zone; with @ago, also
+ *   a duration ago ("24h", "7d", "1h 30min")
+ * @ago: whether a duration means that long before @now
+ * @now: realtime µs
+ * @realtime_usec: (out): the time
+ * @error: what @text should look like (%TEND_ERROR_INVALID_ARGUMENT)
  *
- * Returns: whether @text is one of those; otherwise a usage error was printed
+ * Returns: whether @text is one of those
  */
-static gboolean
-parse_time (const char *command,
-            const char *option,
-            const char *text,
-            gint64      now,
-            gint64     *realtime_usec)
+gboolean
+tendctl_parse_time (const char  *text,
+                    gboolean     ago,
+                    gint64       now,
+                    gint64      *realtime_usec,
+                    GError     **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GTimeZone) local = g_time_zone_new_local ();
   g_autoptr(GDateTime) time = NULL;
   g_autofree char *full = NULL;
-  gint64 ago;
+  gint64 before;
 
-  if (tend_duration_parse (text, &ago, &error))
+  if (ago && tend_duration_parse (text, &before, NULL))
     {
-      *realtime_usec = ago < now ? now - ago : 0;
+      *realtime_usec = before < now ? now - before : 0;
       return TRUE;
     }
 
@@ -152,15 +154,32 @@ parse_time (const char *command,
 
   if (time == NULL)
     {
-      tendctl_usage_error (command, "%s: '%s' is neither a duration ago (such as 24h, 7d or "
-                           "1h 30min) nor a time in ISO 8601 (such as 2026-11-21T10:00:00, "
-                           "2026-11-21 10:00 or 2026-11-21)", option, text);
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "'%s' is %s a time in ISO 8601 (such as 2026-11-21T10:00:00, "
+                   "2026-11-21 10:00 or 2026-11-21)", text,
+                   ago ? "neither a duration ago (such as 24h, 7d or 1h 30min) nor" : "not");
       return FALSE;
     }
 
   *realtime_usec = g_date_time_to_unix (time) * TEND_USEC_PER_SEC +
                    g_date_time_get_microsecond (time);
   return TRUE;
+}
+
+/* tendctl_parse_time() of --since or --until; a usage error when it is not a time. */
+static gboolean
+parse_time (const char *command,
+            const char *option,
+            const char *text,
+            gint64      now,
+            gint64     *realtime_usec)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (tendctl_parse_time (text, TRUE, now, realtime_usec, &error))
+    return TRUE;
+  tendctl_usage_error (command, "%s: %s", option, error->message);
+  return FALSE;
 }
 
 static gboolean

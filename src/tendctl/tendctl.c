@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -232,6 +233,59 @@ tendctl_validate_unit (const char  *name,
   if (problem == NULL)
     return TRUE;
   g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, problem);
+  return FALSE;
+}
+
+/**
+ * tendctl_parse_whole:
+ * @option: the option's name without "--", for the message
+ * @max: the largest magnitude accepted
+ *
+ * Reads a whole number, such as an option's value; the range of the setting is for its
+ * own rules to check.
+ *
+ * Returns: whether @text is one, with @error (%TEND_ERROR_INVALID_ARGUMENT) if not
+ */
+gboolean
+tendctl_parse_whole (const char  *option,
+                     const char  *text,
+                     gint64       max,
+                     gint64      *value,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_ascii_string_to_signed (text, 10, -max, max, value, &local_error))
+    return TRUE;
+
+  if (g_error_matches (local_error, G_NUMBER_PARSER_ERROR, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
+    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "--%s: %s is too large",
+                 option, text);
+  else
+    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                 "--%s: \"%s\" is not a whole number", option, text);
+  return FALSE;
+}
+
+/**
+ * tendctl_parse_number:
+ *
+ * tendctl_parse_whole() for a number with a fraction ("1.5").
+ */
+gboolean
+tendctl_parse_number (const char  *option,
+                      const char  *text,
+                      double      *value,
+                      GError     **error)
+{
+  char *end = NULL;
+
+  *value = g_ascii_strtod (text, &end);
+  if (end != text && *end == '\0' && isfinite (*value))
+    return TRUE;
+
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "--%s: \"%s\" is not a number, such as 1.5", option, text);
   return FALSE;
 }
 

@@ -93,6 +93,20 @@ char         *tendctl_check_unit      (const char            *name,
                                        gboolean               allow_templates);
 gboolean      tendctl_validate_unit   (const char            *name,
                                        GError               **error);
+gboolean      tendctl_parse_whole     (const char            *option,
+                                       const char            *text,
+                                       gint64                 max,
+                                       gint64                *value,
+                                       GError               **error);
+gboolean      tendctl_parse_number    (const char            *option,
+                                       const char            *text,
+                                       double                *value,
+                                       GError               **error);
+gboolean      tendctl_parse_time      (const char            *text,
+                                       gboolean               ago,
+                                       gint64                 now,
+                                       gint64                *realtime_usec,
+                                       GError               **error);
 void          tendctl_usage_error     (const char            *command,
                                        const char            *format,
                                        ...) G_GNUC_PRINTF (2, 3);
