@@ -67,6 +67,14 @@ struct _TendctlEdit
   gint64             started_monotonic;
 };
 
+/* A word of a message said otherwise ("--backoff-max" for "backoff_max"), or %NULL */
+typedef char *(*TendctlRenameFunc) (const char    *word,
+                                    gconstpointer  user_data);
+/* Appends @line of a message as it is to be said */
+typedef void  (*TendctlLineFunc)   (GString       *out,
+                                    const char    *line,
+                                    gconstpointer  user_data);
+
 TendctlExit         tendctl_edit_run            (TendctlEdit           *edit,
                                                  TendctlGlobalOptions  *global,
                                                  TendctlRunFlags        flags);
@@ -82,6 +90,10 @@ TendInventoryHost  *tendctl_find_host          (TendInventory         *inventory
 TendInventoryHost  *tendctl_edit_ensure_service (TendctlEdit           *edit,
                                                  TendInventory         *inventory,
                                                  GError               **error);
+TendInventoryService *tendctl_require_service   (TendInventory         *inventory,
+                                                 const char            *host,
+                                                 const char            *unit,
+                                                 GError               **error);
 guint               tendctl_find_check          (TendInventory         *inventory,
                                                  const char            *host,
                                                  const char            *unit,
@@ -92,5 +104,13 @@ gboolean            tendctl_find_service        (TendInventory         *inventor
                                                  guint                 *position);
 void                tendctl_check_set_defaults  (TendInventoryCheck    *check,
                                                  TendConfig            *config);
+
+void                tendctl_append_renamed      (GString               *out,
+                                                 const char            *text,
+                                                 TendctlRenameFunc      rename,
+                                                 gconstpointer          user_data);
+void                tendctl_rewrite_error_lines (GError                *error,
+                                                 TendctlLineFunc        rewrite,
+                                                 gconstpointer          user_data);
 
 G_END_DECLS

@@ -51,19 +51,6 @@ format_latency (gint64 usec)
   return tendctl_format_nsec ((guint64) usec * 1000);
 }
 
-static void
-json_add_time (JsonBuilder *builder,
-               const char  *member,
-               gint64       realtime_usec,
-               gboolean     known)
-{
-  g_autofree char *iso = known ? tend_time_format_iso8601 (realtime_usec) : NULL;
-  g_autofree char *usec_member = g_strdup_printf ("%s_usec", member);
-
-  tendctl_json_add_string (builder, member, iso);
-  tendctl_json_add_number (builder, usec_member, known, realtime_usec);
-}
-
 /* Adds @member as the JSON that @text holds, or as a string if it is not JSON. */
 static void
 json_add_embedded (JsonBuilder *builder,
@@ -312,13 +299,13 @@ print_history_json (HistoryData *data,
   json_builder_begin_object (builder);
   tendctl_json_add_string (builder, "unit", data->unit);
   tendctl_json_add_string (builder, "host", host);
-  json_add_time (builder, "since", data->since_usec, TRUE);
-  json_add_time (builder, "until", data->until_usec, TRUE);
+  tendctl_json_add_time (builder, "since", data->since_usec, TRUE);
+  tendctl_json_add_time (builder, "until", data->until_usec, TRUE);
 
   json_builder_set_member_name (builder, "summary");
   json_builder_begin_object (builder);
-  json_add_time (builder, "since", data->window_since, TRUE);
-  json_add_time (builder, "until", data->window_until, TRUE);
+  tendctl_json_add_time (builder, "since", data->window_since, TRUE);
+  tendctl_json_add_time (builder, "until", data->window_until, TRUE);
   tendctl_json_add_number (builder, "n_results", TRUE, (gint64) total);
   tendctl_json_add_number (builder, "n_pass", TRUE, (gint64) data->counts[TEND_RESULT_PASS]);
   tendctl_json_add_number (builder, "n_warn", TRUE, (gint64) data->counts[TEND_RESULT_WARN]);
@@ -343,7 +330,7 @@ print_history_json (HistoryData *data,
       const TendStoredResult *row = data->rows->pdata[i];
 
       json_builder_begin_object (builder);
-      json_add_time (builder, "time", row->time_usec, TRUE);
+      tendctl_json_add_time (builder, "time", row->time_usec, TRUE);
       tendctl_json_add_string (builder, "status", status_name (row->status));
       tendctl_json_add_number (builder, "latency_usec", row->latency_usec >= 0,
                                row->latency_usec);
@@ -722,8 +709,8 @@ print_incidents_json (IncidentsData *data,
       tendctl_json_add_number (builder, "service_id", TRUE, incident->service_id);
       tendctl_json_add_string (builder, "host", incident->host);
       tendctl_json_add_string (builder, "unit", incident->unit ? incident->unit : data->unit);
-      json_add_time (builder, "opened", incident->opened_usec, TRUE);
-      json_add_time (builder, "closed", incident->closed_usec, !open);
+      tendctl_json_add_time (builder, "opened", incident->opened_usec, TRUE);
+      tendctl_json_add_time (builder, "closed", incident->closed_usec, !open);
       json_builder_set_member_name (builder, "open");
       json_builder_add_boolean_value (builder, open);
       tendctl_json_add_number (builder, "duration_usec", TRUE,
@@ -964,7 +951,7 @@ print_audit_json (GPtrArray *records)
       const TendAuditRecord *record = records->pdata[i];
 
       json_builder_begin_object (builder);
-      json_add_time (builder, "time", record->time_usec, TRUE);
+      tendctl_json_add_time (builder, "time", record->time_usec, TRUE);
       tendctl_json_add_string (builder, "user", record->unix_user);
       tendctl_json_add_string (builder, "origin", tend_audit_origin_to_string (record->origin));
       tendctl_json_add_string (builder, "host", record->host);

@@ -171,8 +171,7 @@ tendctl_watch (TendctlGlobalOptions  *global,
   g_auto(GStrv) rest = NULL;
   TendctlExit status;
   const GOptionEntry entries[] = {
-    { "host", 0, 0, G_OPTION_ARG_STRING, &data.host,
-      "The unit's host in Tend's inventory (default: this computer's)", "HOST" },
+    TENDCTL_HOST_ENTRY (&data.host),
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };

@@ -20,10 +20,6 @@
 #include "tendctl.h"
 #include "tendctl-output.h"
 
-typedef TendctlExit (*TendctlCommandFunc) (TendctlGlobalOptions *global,
-                                           int                   argc,
-                                           char                **argv);
-
 static const struct {
   const char *name;
   TendctlCommandFunc func;
@@ -49,6 +45,10 @@ static const struct {
   { "unwatch", tendctl_watch },
   { "health", tendctl_health },
   { "monitor", tendctl_monitor },
+  { "policy", tendctl_policy },
+  { "silence", tendctl_silence },
+  { "resume", tendctl_resume },
+  { "maintenance", tendctl_maintenance },
 };
 
 #define COMMANDS_HELP \
@@ -82,7 +82,14 @@ static const struct {
   "  unwatch UNIT          Stop watching a unit: remove it and its checks\n" \
   "  health [UNIT] [--json]\n" \
   "                        Show services' health: each check's layer, soft/hard, flapping\n" \
-  "  monitor [--verbose]   Run the checks in the foreground until SIGTERM or Ctrl+C"
+  "  monitor [--verbose]   Run the checks in the foreground until SIGTERM or Ctrl+C\n" \
+  "  policy show|set|reset …\n" \
+  "                        How Tend recovers a service: its policy, silence and marks\n" \
+  "  silence UNIT --for DURATION | --until TIME [--reason TEXT] | --clear\n" \
+  "                        No recovery and no notifications about UNIT for a while\n" \
+  "  resume UNIT           Recover UNIT again after Tend stopped in a restart loop\n" \
+  "  maintenance list|add|remove …\n" \
+  "                        Weekly windows in which Tend leaves a service alone"
 
 #define EXIT_STATUS_HELP \
   "Exit status:\n" \
@@ -289,6 +296,63 @@ tendctl_parse_number (const char  *option,
   return FALSE;
 }
 
+/* "add, list or remove" */
+static char *
+join_alternatives (const char * const *names)
+{
+  GString *out = g_string_new (NULL);
+  guint n = g_strv_length ((char **) names);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+  return g_string_free (out, FALSE);
+}
+
+/* The position of @name in @names, or -1 */
+static int
+find_name (const char * const *names,
+           const char         *name)
+{
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_str_equal (name, names[i]))
+      return i;
+  return -1;
+}
+
+/**
+ * tendctl_parse_choice:
+ * @option: the option's name without "--": "kind"
+ * @what: what it is of, for the message: "check" ("there is no kind of check …")
+ * @names: (array zero-terminated=1): the choices, in the order of their values
+ * @choice: (out): the position of @text in @names
+ *
+ * Returns: whether @text is one of @names, with @error (%TEND_ERROR_INVALID_ARGUMENT)
+ *   listing them if not
+ */
+gboolean
+tendctl_parse_choice (const char          *option,
+                      const char          *what,
+                      const char * const  *names,
+                      const char          *text,
+                      guint               *choice,
+                      GError             **error)
+{
+  g_autofree char *alternatives = NULL;
+  int position = find_name (names, text);
+
+  if (position >= 0)
+    {
+      *choice = position;
+      return TRUE;
+    }
+
+  alternatives = join_alternatives (names);
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "--%s: there is no %s of %s \"%s\"; use %s", option, option, what, text,
+               alternatives);
+  return FALSE;
+}
+
 /**
  * tendctl_parse_options:
  * @command: the command's name, as typed
@@ -340,18 +404,6 @@ tendctl_parse_options (const char             *command,
   return check_scope (command, global);
 }
 
-/* "add, list or remove" */
-static char *
-join_alternatives (const char * const *names)
-{
-  GString *out = g_string_new (NULL);
-  guint n = g_strv_length ((char **) names);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
-  return g_string_free (out, FALSE);
-}
-
 /**
  * tendctl_parse_subcommand:
  * @command: the command of the group: "config"
@@ -381,9 +433,10 @@ tendctl_parse_subcommand (const char           *command,
 
   if (argc >= 2 && argv[1][0] != '-')
     {
-      for (guint i = 0; names[i] != NULL; i++)
-        if (g_str_equal (argv[1], names[i]))
-          return i;
+      int position = find_name (names, argv[1]);
+
+      if (position >= 0)
+        return position;
       tendctl_usage_error (command, "unknown subcommand '%s %s': use %s", command, argv[1],
                            alternatives);
       return -1;
@@ -393,6 +446,31 @@ tendctl_parse_subcommand (const char           *command,
   if (tendctl_parse_options (command, "SUBCOMMAND [ARGS…]", summary, entries, global, &argc, &argv))
     tendctl_usage_error (command, "%s needs a subcommand: %s", command, alternatives);
   return -1;
+}
+
+/**
+ * tendctl_run_subcommand:
+ * @funcs: the function of each of @names
+ *
+ * Runs the subcommand of a command group ("policy set"), found with
+ * tendctl_parse_subcommand(), with its arguments (starting with its name).
+ *
+ * Returns: the subcommand's exit status, or %TENDCTL_EXIT_USAGE
+ */
+TendctlExit
+tendctl_run_subcommand (const char               *command,
+                        const char               *summary,
+                        const char * const       *names,
+                        const TendctlCommandFunc *funcs,
+                        TendctlGlobalOptions     *global,
+                        int                       argc,
+                        char                    **argv)
+{
+  int position = tendctl_parse_subcommand (command, summary, names, global, argc, argv);
+
+  if (position < 0)
+    return TENDCTL_EXIT_USAGE;
+  return funcs[position] (global, argc - 1, argv + 1);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -68,6 +68,16 @@ typedef enum
   TENDCTL_RUN_AUDIT = 1 << 2,
 } TendctlRunFlags;
 
+/* --host HOST of the commands that change a service of the inventory */
+#define TENDCTL_HOST_ENTRY(target) \
+  { "host", 0, 0, G_OPTION_ARG_STRING, (target), \
+    "The service's host in Tend's inventory (default: this computer's)", "HOST" }
+
+/* A command, or a subcommand of a group: parses its own arguments (argv[0] is its name) */
+typedef TendctlExit (*TendctlCommandFunc) (TendctlGlobalOptions *global,
+                                           int                   argc,
+                                           char                **argv);
+
 /* Called once the host is connected (or at once, for commands that need no bus). */
 typedef void (*TendctlReadyFunc) (TendctlRun *run,
                                   gpointer    user_data);
@@ -87,6 +97,13 @@ int           tendctl_parse_subcommand (const char           *command,
                                         TendctlGlobalOptions *global,
                                         int                   argc,
                                         char                **argv);
+TendctlExit   tendctl_run_subcommand  (const char           *command,
+                                       const char           *summary,
+                                       const char * const   *names,
+                                       const TendctlCommandFunc *funcs,
+                                       TendctlGlobalOptions *global,
+                                       int                   argc,
+                                       char                **argv);
 gboolean      tendctl_check_units     (const char * const    *units,
                                        gboolean               allow_templates);
 char         *tendctl_check_unit      (const char            *name,
@@ -101,6 +118,12 @@ gboolean      tendctl_parse_whole     (const char            *option,
 gboolean      tendctl_parse_number    (const char            *option,
                                        const char            *text,
                                        double                *value,
+                                       GError               **error);
+gboolean      tendctl_parse_choice    (const char            *option,
+                                       const char            *what,
+                                       const char * const    *names,
+                                       const char            *text,
+                                       guint                 *choice,
                                        GError               **error);
 gboolean      tendctl_parse_time      (const char            *text,
                                        gboolean               ago,
@@ -172,6 +195,18 @@ TendctlExit   tendctl_health          (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_monitor         (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_policy          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_silence         (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_resume          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_maintenance     (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 
