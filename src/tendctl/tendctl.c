@@ -47,6 +47,7 @@ static const struct {
   { "monitor", tendctl_monitor },
   { "policy", tendctl_policy },
   { "silence", tendctl_silence },
+  { "recover", tendctl_recover },
   { "resume", tendctl_resume },
   { "maintenance", tendctl_maintenance },
 };
@@ -87,6 +88,8 @@ static const struct {
   "                        How Tend recovers a service: its policy, silence and marks\n" \
   "  silence UNIT --for DURATION | --until TIME [--reason TEXT] | --clear\n" \
   "                        No recovery and no notifications about UNIT for a while\n" \
+  "  recover UNIT [--timeout DURATION] [--json]\n" \
+  "                        Recover UNIT now: reload, start or restart, verified by its checks\n" \
   "  resume UNIT           Recover UNIT again after Tend stopped in a restart loop\n" \
   "  maintenance list|add|remove …\n" \
   "                        Weekly windows in which Tend leaves a service alone"
@@ -240,6 +243,30 @@ tendctl_validate_unit (const char  *name,
   if (problem == NULL)
     return TRUE;
   g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, problem);
+  return FALSE;
+}
+
+/**
+ * tendctl_check_loaded:
+ * @service: a unit as tend_host_load_service_async() found it on @host
+ *
+ * A unit that is not loaded (not found, masked, bad) cannot be watched or recovered.
+ *
+ * Returns: whether @service is loaded, with @error (%TEND_ERROR_NOT_FOUND) if not
+ */
+gboolean
+tendctl_check_loaded (TendHost     *host,
+                      TendService  *service,
+                      GError      **error)
+{
+  const char *load_state = tend_service_get_load_state (service);
+
+  if (g_strcmp0 (load_state, "loaded") == 0)
+    return TRUE;
+  g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND,
+               "'%s' is not loaded on %s: its load state is '%s'",
+               tend_service_get_name (service), tend_host_get_display_name (host),
+               load_state != NULL ? load_state : "");
   return FALSE;
 }
 

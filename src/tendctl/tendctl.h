@@ -110,6 +110,9 @@ char         *tendctl_check_unit      (const char            *name,
                                        gboolean               allow_templates);
 gboolean      tendctl_validate_unit   (const char            *name,
                                        GError               **error);
+gboolean      tendctl_check_loaded    (TendHost              *host,
+                                       TendService           *service,
+                                       GError               **error);
 gboolean      tendctl_parse_whole     (const char            *option,
                                        const char            *text,
                                        gint64                 max,
@@ -207,6 +210,9 @@ TendctlExit   tendctl_resume          (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_maintenance     (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_recover         (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 
