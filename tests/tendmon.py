@@ -3,9 +3,15 @@
     from tendmon import Tendctl, wait_until, main_pid, free_port
 """
 import json
+import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
+import urllib.request
+
+from tendtap import finish
 
 HOST = "local-user"
 
@@ -48,6 +54,15 @@ class Tendctl:
         with open(path, "w") as f:
             json.dump(data, f)
         return self("import", path)
+
+
+def answers_200(port):
+    """Whether an HTTP server on 127.0.0.1:@port answers / with 200."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=0.5) as r:
+            return r.status == 200
+    except OSError:
+        return False
 
 
 def free_port():
@@ -97,3 +112,22 @@ def inventory(units, checks, policies, config=None):
                      for u in units],
         "checks": checks, "policies": policies, "config": config or {},
     }
+
+
+def sandboxed(run, tendctl, units, prefix):
+    """Runs run(tmp) inside tests/sandbox/tend-sandbox with a database of its own in tmp
+    (TEND_DATABASE of tendctl's environment), then stops @units; returns the exit status
+    of the TAP test, or skips it outside the sandbox."""
+    if not os.environ.get("TEND_SANDBOX"):
+        print("1..0 # SKIP needs the systemd sandbox: run through tests/sandbox/tend-sandbox")
+        return 0
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    tendctl.env["TEND_DATABASE"] = os.path.join(tmp, "tend.db")
+    try:
+        run(tmp)
+    finally:
+        for unit in units:
+            tendctl("stop", unit)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return finish()

@@ -172,6 +172,25 @@ test_from_config (void)
   g_assert_cmpuint (tend_restart_policy_get_loop_threshold (policy), ==, 4);
   g_assert_cmpint (tend_restart_policy_get_loop_window (policy), ==, 8 * MINUTE);
 
+  /* The same, all at once, as an inventory's policy holds them. */
+  {
+    const TendInventoryPolicy *settings = tend_restart_policy_get_settings (policy);
+
+    g_assert_null (settings->host);
+    g_assert_null (settings->unit);
+    g_assert_cmpint (settings->kind, ==, TEND_INVENTORY_POLICY_BACKOFF);
+    g_assert_cmpint (settings->max_recoveries, ==, 7);
+    g_assert_cmpint (settings->window_usec, ==, 20 * MINUTE);
+    g_assert_cmpint (settings->cooldown_usec, ==, 45 * SEC);
+    g_assert_cmpint (settings->backoff_initial_usec, ==, 3 * SEC);
+    g_assert_cmpfloat (settings->backoff_multiplier, ==, 1.5);
+    g_assert_cmpint (settings->backoff_max_usec, ==, 2 * MINUTE);
+    g_assert_cmpint (settings->reset_after_usec, ==, 30 * MINUTE);
+    g_assert_cmpfloat_with_epsilon (settings->jitter, 0.2, 1e-12);
+    g_assert_cmpint (settings->loop_threshold, ==, 4);
+    g_assert_cmpint (settings->loop_window_usec, ==, 8 * MINUTE);
+  }
+
   /* Every kind the configuration accepts. */
   for (int kind = TEND_INVENTORY_POLICY_NEVER; kind <= TEND_INVENTORY_POLICY_BACKOFF; kind++)
     {

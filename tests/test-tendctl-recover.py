@@ -11,18 +11,16 @@ Usage: test-tendctl-recover.py TENDCTL
 """
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 import tendmon
-from tendmon import HOST, Tendctl, check_spec, free_port, main_pid, policy_spec, wait_until
-from tendtap import check, finish
+from tendmon import (HOST, Tendctl, answers_200, check_spec, free_port, main_pid, policy_spec,
+                     wait_until)
+from tendtap import check
 
 HTTP = "tend-test-http.service"
 CRASH = "tend-test-fails.service"          # fails at once on every start
@@ -105,14 +103,6 @@ def one_notification(calls):
     if not calls or calls[0][0] != 0:
         return False
     return all(c[0] != 0 for c in calls[1:]) and len({c[0] for c in calls[1:]}) <= 1
-
-
-def answers_200(port):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=0.5) as r:
-            return r.status == 200
-    except OSError:
-        return False
 
 
 # ------------------------------------------------------------------------------------
@@ -250,24 +240,12 @@ def run(tmp):
 
 
 def main():
-    if not os.environ.get("TEND_SANDBOX"):
-        print("1..0 # SKIP needs the systemd sandbox: run through tests/sandbox/tend-sandbox")
-        return 0
     try:
         import dbusmock  # noqa: F401
     except ImportError:
         print("1..0 # SKIP python3-dbusmock is not installed (Debian: python3-dbusmock)")
         return 0
-
-    tmp = tempfile.mkdtemp(prefix="tend-test-recover-")
-    env["TEND_DATABASE"] = os.path.join(tmp, "tend.db")
-    try:
-        run(tmp)
-    finally:
-        for unit in UNITS:
-            tendctl("stop", unit)
-        shutil.rmtree(tmp, ignore_errors=True)
-    return finish()
+    return tendmon.sandboxed(run, tendctl, UNITS, "tend-test-recover-")
 
 
 sys.exit(main())

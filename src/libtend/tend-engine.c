@@ -394,23 +394,6 @@ maintenance_of (const TendInventoryService *service)
   return windows;
 }
 
-static const TendInventoryPolicy *
-find_policy (TendInventory *inventory,
-             const char    *host,
-             const char    *unit)
-{
-  GPtrArray *policies = tend_inventory_get_policies (inventory);
-
-  for (guint i = 0; i < policies->len; i++)
-    {
-      const TendInventoryPolicy *policy = policies->pdata[i];
-
-      if (g_str_equal (policy->host, host) && g_str_equal (policy->unit, unit))
-        return policy;
-    }
-  return NULL;
-}
-
 /* Hands the services that have checks to the supervisor, with their policies. */
 static void
 supervise (TendEngine *self,
@@ -435,7 +418,7 @@ supervise (TendEngine *self,
       service = find_service (inventory, spec->host, spec->unit);
       windows = maintenance_of (service);
       tend_supervisor_watch (self->supervisor, stored->service_id, host, spec->host, spec->unit,
-                             find_policy (inventory, spec->host, spec->unit),
+                             tend_inventory_find_policy (inventory, spec->host, spec->unit),
                              service != NULL ? (const char * const *) service->depends_on
                                              : NULL,
                              (const TendMaintenanceWindow *) windows->data, windows->len);

@@ -1087,6 +1087,33 @@ tend_inventory_add_policy (TendInventory       *self,
 }
 
 /**
+ * tend_inventory_find_policy:
+ * @self: a #TendInventory
+ * @host: a host's name
+ * @unit: a unit
+ *
+ * Returns: (transfer none) (nullable): the policy of the service @unit on @host, if it
+ *   has one of its own
+ */
+TendInventoryPolicy *
+tend_inventory_find_policy (TendInventory *self,
+                            const char    *host,
+                            const char    *unit)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (host != NULL && unit != NULL, NULL);
+
+  for (guint i = 0; i < self->policies->len; i++)
+    {
+      TendInventoryPolicy *policy = self->policies->pdata[i];
+
+      if (g_str_equal (policy->host, host) && g_str_equal (policy->unit, unit))
+        return policy;
+    }
+  return NULL;
+}
+
+/**
  * tend_inventory_set_config:
  * @self: a #TendInventory
  * @key: a configuration key

@@ -354,6 +354,9 @@ void           tend_inventory_add_check     (TendInventory         *self,
                                              TendInventoryCheck    *check);
 void           tend_inventory_add_policy    (TendInventory         *self,
                                              TendInventoryPolicy   *policy);
+TendInventoryPolicy *tend_inventory_find_policy (TendInventory   *self,
+                                                const char      *host,
+                                                const char      *unit);
 void           tend_inventory_set_config    (TendInventory         *self,
                                              const char            *key,
                                              const char            *value);

@@ -451,6 +451,25 @@ tend_restart_policy_new_from_inventory (const TendInventoryPolicy *policy,
 /* ------------------------------------------------------------------------------------ */
 /* Settings                                                                              */
 
+/**
+ * tend_restart_policy_get_settings:
+ *
+ * All the settings at once, as a policy of the inventory holds them: what
+ * tend_restart_policy_new_from_config() made of the recovery.* keys, say, for a person
+ * to see or to start a policy of a service's own from. The breaker timeout is not among
+ * them (see tend_restart_policy_get_breaker_timeout()).
+ *
+ * Returns: (transfer none): the settings; their host and unit are %NULL
+ */
+const TendInventoryPolicy *
+tend_restart_policy_get_settings (TendRestartPolicy *self)
+{
+  g_return_val_if_fail (TEND_IS_RESTART_POLICY (self), NULL);
+
+  return &self->settings;
+}
+
+
 void
 tend_restart_policy_set_kind (TendRestartPolicy       *self,
                               TendInventoryPolicyKind  kind)

@@ -227,6 +227,7 @@ void     tend_restart_policy_set_loop_detection      (TendRestartPolicy       *s
 void     tend_restart_policy_set_seed                (TendRestartPolicy       *self,
                                                       guint32                  seed);
 
+const TendInventoryPolicy *tend_restart_policy_get_settings (TendRestartPolicy *self);
 gboolean tend_restart_policy_equal_settings          (TendRestartPolicy *a,
                                                       TendRestartPolicy *b);
 TendInventoryPolicyKind tend_restart_policy_get_kind (TendRestartPolicy *self);

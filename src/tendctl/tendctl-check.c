@@ -172,27 +172,6 @@ param_given (const CheckData *data,
 /* ------------------------------------------------------------------------------------ */
 /* Values                                                                                */
 
-static gboolean
-parse_whole (const char  *option,
-             const char  *text,
-             gint64       max,
-             gint64      *value,
-             GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (g_ascii_string_to_signed (text, 10, -max, max, value, &local_error))
-    return TRUE;
-
-  if (g_error_matches (local_error, G_NUMBER_PARSER_ERROR, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
-    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "--%s: %s is too large",
-                 option, text);
-  else
-    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                 "--%s: \"%s\" is not a whole number", option, text);
-  return FALSE;
-}
-
 /* "512", "512K", "1.5G", "2GiB": bytes, or powers of 1024. */
 static gboolean
 parse_bytes (const char  *option,
@@ -313,7 +292,7 @@ add_param (JsonBuilder      *builder,
       json_builder_add_boolean_value (builder, FALSE);
       return TRUE;
     case VALUE_INT:
-      if (!parse_whole (option->option, text, G_MAXINT64, &number, error))
+      if (!tendctl_parse_whole (option->option, text, G_MAXINT64, &number, error))
         return FALSE;
       json_builder_add_int_value (builder, number);
       return TRUE;
@@ -429,41 +408,26 @@ label_for (const char *where,
   return NULL;
 }
 
-/* Appends @text with the parameters it names ("below cpu_critical_percent") named as
- * options. The words with "_" are the parameters' keys; the others are plain words. */
-static void
-append_naming_options (GString    *out,
-                       const char *text)
+/* A parameter a message names ("below cpu_critical_percent") as its option. The words
+ * with "_" are the parameters' keys; the others are plain words. */
+static char *
+rename_param (const char    *word,
+              gconstpointer  user_data)
 {
-  const char *word_chars = "abcdefghijklmnopqrstuvwxyz_";
+  gint timing;
 
-  while (*text != '\0')
-    {
-      gsize skip = strcspn (text, word_chars);
-      gsize len;
-      g_autofree char *word = NULL;
-      gint timing;
-      g_autofree char *label = NULL;
-
-      g_string_append_len (out, text, skip);
-      text += skip;
-      len = strspn (text, word_chars);
-      word = g_strndup (text, len);
-      if (strchr (word, '_') != NULL)
-        label = label_for ("params", word, &timing);
-      g_string_append (out, label != NULL ? label : word);
-      text += len;
-    }
+  return strchr (word, '_') != NULL ? label_for ("params", word, &timing) : NULL;
 }
 
 /* One problem, "$.checks[0].timeout: 10s must be below the interval (5s)", said as
  * "--timeout: 10s must be below the interval (5s)", and where the value is a default
  * the option was not given for, what to do. */
 static void
-append_problem (GString         *out,
-                const CheckData *data,
-                const char      *line)
+append_problem (GString       *out,
+                const char    *line,
+                gconstpointer  user_data)
 {
+  const CheckData *data = user_data;
   static const char * const prefixes[][2] = {
     { "$.checks[0].params.", "params" },
     { "$.checks[0].", "check" },
@@ -511,32 +475,13 @@ append_problem (GString         *out,
       if (label[0] == '-' && rest[0] == '[' && strchr (rest, ']') != NULL)
         rest = strchr (rest, ']') + 1;
       g_string_append (out, label);
-      append_naming_options (out, rest);
+      tendctl_append_renamed (out, rest, rename_param, NULL);
       if (timing >= 0 && data->timing_text[timing] == NULL)
         g_string_append_printf (out, "; that is the default (%s): give %s",
                                 timing_options[timing].config_key, label);
       return;
     }
   g_string_append (out, line);
-}
-
-/* Rewrites the message of @error, a list of the file format's problems, in terms of
- * the command line. */
-static void
-name_options (const CheckData  *data,
-              GError          *error)
-{
-  g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, '\n');
-      append_problem (out, data, lines[i]);
-    }
-  g_free (error->message);
-  error->message = g_string_free (out, FALSE);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -636,7 +581,8 @@ add_edit (TendctlEdit    *edit,
   check = build_check (data, config, error);
   if (check == NULL || !validate_check (host, check, error))
     {
-      name_options (data, *error);
+      /* A list of the file format's problems, in terms of the command line */
+      tendctl_rewrite_error_lines (*error, append_problem, data);
       return FALSE;
     }
   if (!validate_program (host, check, error))
@@ -800,18 +746,6 @@ list_matches (const ListData *data,
 }
 
 static void
-add_duration_member (JsonBuilder *builder,
-                     const char  *member,
-                     gint64       usec)
-{
-  g_autofree char *shown = tend_duration_format (usec);
-  g_autofree char *member_usec = g_strconcat (member, "_usec", NULL);
-
-  tendctl_json_add_string (builder, member, shown);
-  tendctl_json_add_number (builder, member_usec, TRUE, usec);
-}
-
-static void
 print_list_json (GPtrArray *checks)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -829,13 +763,13 @@ print_list_json (GPtrArray *checks)
       tendctl_json_add_string (builder, "unit", check->unit);
       tendctl_json_add_string (builder, "name", check->name);
       tendctl_json_add_string (builder, "kind", tend_inventory_check_kind_to_string (check->kind));
-      add_duration_member (builder, "interval", check->interval_usec);
-      add_duration_member (builder, "timeout", check->timeout_usec);
+      tendctl_json_add_duration (builder, "interval", check->interval_usec);
+      tendctl_json_add_duration (builder, "timeout", check->timeout_usec);
       tendctl_json_add_number (builder, "failures_before_hard", TRUE,
                                check->failures_before_hard);
       tendctl_json_add_number (builder, "successes_before_recovered", TRUE,
                                check->successes_before_recovered);
-      add_duration_member (builder, "startup_grace", check->startup_grace_usec);
+      tendctl_json_add_duration (builder, "startup_grace", check->startup_grace_usec);
       json_builder_set_member_name (builder, "enabled");
       json_builder_add_boolean_value (builder, check->enabled);
       tendctl_json_add_string (builder, "target", target);
@@ -994,17 +928,16 @@ parse_kind (const char              *text,
             TendInventoryCheckKind  *kind,
             GError                 **error)
 {
-  for (guint i = 0; i < N_KINDS; i++)
-    if (g_str_equal (text, tend_inventory_check_kind_to_string (i)))
-      {
-        *kind = i;
-        return TRUE;
-      }
+  const char *names[N_KINDS + 1] = { NULL, };
+  guint choice;
 
-  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "--kind: there is no kind of check \"%s\"; the kinds are unit, http, tcp, "
-               "redis, command and resources", text);
-  return FALSE;
+  for (guint i = 0; i < N_KINDS; i++)
+    names[i] = tend_inventory_check_kind_to_string (i);
+
+  if (!tendctl_parse_choice ("kind", "check", names, text, &choice, error))
+    return FALSE;
+  *kind = choice;
+  return TRUE;
 }
 
 static gboolean
@@ -1020,7 +953,7 @@ parse_timing (CheckData  *data,
         continue;
       if (!option->is_duration)
         {
-          if (!parse_whole (option->option, text, G_MAXINT, &data->timing[i], error))
+          if (!tendctl_parse_whole (option->option, text, G_MAXINT, &data->timing[i], error))
             return FALSE;
         }
       else if (!tend_duration_parse (text, &data->timing[i], error))
@@ -1084,8 +1017,7 @@ add_entries (CheckData  *data,
   const GOptionEntry fixed[] = {
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &data->kind_text,
       "unit, http, tcp, redis, command or resources", "KIND" },
-    { "host", 0, 0, G_OPTION_ARG_STRING, &data->host_text,
-      "The service's host in Tend's inventory (default: this computer's)", "HOST" },
+    TENDCTL_HOST_ENTRY (&data->host_text),
     { "disabled", 0, 0, G_OPTION_ARG_NONE, &data->disabled,
       "Store the check, but do not run it", NULL },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &data->replace,
@@ -1180,8 +1112,7 @@ check_remove (TendctlGlobalOptions  *global,
   g_auto(GStrv) rest = NULL;
   TendctlExit status = TENDCTL_EXIT_USAGE;
   const GOptionEntry entries[] = {
-    { "host", 0, 0, G_OPTION_ARG_STRING, &data.host_text,
-      "The service's host in Tend's inventory (default: this computer's)", "HOST" },
+    TENDCTL_HOST_ENTRY (&data.host_text),
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -1252,13 +1183,8 @@ tendctl_check (TendctlGlobalOptions  *global,
                int                    argc,
                char                 **argv)
 {
-  static TendctlExit (* const funcs[]) (TendctlGlobalOptions *, int, char **) = {
-    check_add, check_list, check_remove,
-  };
-  int position = tendctl_parse_subcommand ("check", CHECK_SUMMARY, subcommands, global, argc,
-                                           argv);
+  static const TendctlCommandFunc funcs[] = { check_add, check_list, check_remove };
 
-  if (position < 0)
-    return TENDCTL_EXIT_USAGE;
-  return funcs[position] (global, argc - 1, argv + 1);
+  return tendctl_run_subcommand ("check", CHECK_SUMMARY, subcommands, funcs, global, argc,
+                                 argv);
 }

@@ -11,6 +11,8 @@
  */
 #define G_LOG_DOMAIN "Tendctl"
 
+#include <string.h>
+
 #include "tendctl-edit.h"
 #include "tendctl-output.h"
 
@@ -211,6 +213,33 @@ tendctl_edit_continue (TendctlEdit *edit,
     apply (edit);
 }
 
+/**
+ * tendctl_edit_finish:
+ * @result: the audit log's result: "done" (the monitor is told) or "unchanged"
+ * @error: (transfer full) (nullable): why the change was refused, or failed
+ *
+ * Ends a #TendctlVerifyFunc of a command that changes what the store keeps beside the
+ * inventory (a silence, a mark of manual intervention) rather than the inventory: the
+ * function has made its change, or found it done already, and said so. Records it, and
+ * tells a running monitor of a change.
+ */
+void
+tendctl_edit_finish (TendctlEdit *edit,
+                     const char  *result,
+                     GError      *error)
+{
+  if (error != NULL)
+    {
+      refuse (edit, error);
+      return;
+    }
+
+  record_audit (edit, result, NULL);
+  if (g_str_equal (result, "done"))
+    tendctl_notify_engine (tend_store_get_path (edit->run->store));
+  tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
+}
+
 static void
 edit_ready (TendctlRun *run,
             gpointer    user_data)
@@ -271,6 +300,69 @@ tendctl_edit_clear (TendctlEdit *edit)
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Messages                                                                              */
+
+/**
+ * tendctl_append_renamed:
+ * @text: a message, such as a rule of the file format: "5min must be at least
+ *   backoff_initial (10min)"
+ * @rename: says what to write for each word of lower-case letters and "_"
+ *
+ * Appends @text with its words renamed: a field of the file format said as the option
+ * that sets it ("--backoff-initial").
+ */
+void
+tendctl_append_renamed (GString           *out,
+                        const char        *text,
+                        TendctlRenameFunc  rename,
+                        gconstpointer      user_data)
+{
+  const char *word_chars = "abcdefghijklmnopqrstuvwxyz_";
+
+  while (*text != '\0')
+    {
+      gsize skip = strcspn (text, word_chars);
+      gsize length;
+      g_autofree char *word = NULL;
+      g_autofree char *label = NULL;
+
+      g_string_append_len (out, text, skip);
+      text += skip;
+      length = strspn (text, word_chars);
+      word = g_strndup (text, length);
+      label = rename (word, user_data);
+      g_string_append (out, label != NULL ? label : word);
+      text += length;
+    }
+}
+
+/**
+ * tendctl_rewrite_error_lines:
+ * @error: an error with a problem on each line, such as tend_inventory_validate()'s
+ * @rewrite: appends a line as the command line would say it
+ *
+ * Rewrites the message of @error line by line: in terms of the command's options,
+ * say, rather than the file format's fields.
+ */
+void
+tendctl_rewrite_error_lines (GError          *error,
+                             TendctlLineFunc  rewrite,
+                             gconstpointer    user_data)
+{
+  g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      rewrite (out, lines[i], user_data);
+    }
+  g_free (error->message);
+  error->message = g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* Items                                                                                 */
 
 /**
@@ -299,6 +391,29 @@ tendctl_find_service (TendInventory *inventory,
         }
     }
   return FALSE;
+}
+
+/**
+ * tendctl_require_service:
+ *
+ * Returns: (transfer none) (nullable): the inventory's service @unit on @host, or %NULL
+ *   with %TEND_ERROR_NOT_FOUND when Tend does not watch it
+ */
+TendInventoryService *
+tendctl_require_service (TendInventory  *inventory,
+                         const char     *host,
+                         const char     *unit,
+                         GError        **error)
+{
+  guint position;
+
+  if (tendctl_find_service (inventory, host, unit, &position))
+    return g_ptr_array_index (tend_inventory_get_services (inventory), position);
+
+  g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND,
+               "Tend does not watch %s on %s ('tendctl watch %s' watches it)", unit, host,
+               unit);
+  return NULL;
 }
 
 /**

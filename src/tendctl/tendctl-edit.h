@@ -33,7 +33,9 @@ typedef gboolean (*TendctlEditFunc) (TendctlEdit    *edit,
  * @inventory: the stored inventory, not to be changed here
  *
  * Runs once the inventory is read, before the edit: it looks something up (a unit on
- * the connected host, say) and ends with tendctl_edit_continue().
+ * the connected host, say) and ends with tendctl_edit_continue(). A command that
+ * changes no inventory (silence, resume) makes its change here instead, and ends with
+ * tendctl_edit_finish(); its #TendctlEditFunc is never called.
  */
 typedef void (*TendctlVerifyFunc) (TendctlEdit   *edit,
                                    TendInventory *inventory);
@@ -65,10 +67,21 @@ struct _TendctlEdit
   gint64             started_monotonic;
 };
 
+/* A word of a message said otherwise ("--backoff-max" for "backoff_max"), or %NULL */
+typedef char *(*TendctlRenameFunc) (const char    *word,
+                                    gconstpointer  user_data);
+/* Appends @line of a message as it is to be said */
+typedef void  (*TendctlLineFunc)   (GString       *out,
+                                    const char    *line,
+                                    gconstpointer  user_data);
+
 TendctlExit         tendctl_edit_run            (TendctlEdit           *edit,
                                                  TendctlGlobalOptions  *global,
                                                  TendctlRunFlags        flags);
 void                tendctl_edit_continue       (TendctlEdit           *edit,
+                                                 GError                *error);
+void                tendctl_edit_finish         (TendctlEdit           *edit,
+                                                 const char            *result,
                                                  GError                *error);
 void                tendctl_edit_clear          (TendctlEdit           *edit);
 
@@ -76,6 +89,10 @@ TendInventoryHost  *tendctl_find_host          (TendInventory         *inventory
                                                  const char            *name);
 TendInventoryHost  *tendctl_edit_ensure_service (TendctlEdit           *edit,
                                                  TendInventory         *inventory,
+                                                 GError               **error);
+TendInventoryService *tendctl_require_service   (TendInventory         *inventory,
+                                                 const char            *host,
+                                                 const char            *unit,
                                                  GError               **error);
 guint               tendctl_find_check          (TendInventory         *inventory,
                                                  const char            *host,
@@ -87,5 +104,13 @@ gboolean            tendctl_find_service        (TendInventory         *inventor
                                                  guint                 *position);
 void                tendctl_check_set_defaults  (TendInventoryCheck    *check,
                                                  TendConfig            *config);
+
+void                tendctl_append_renamed      (GString               *out,
+                                                 const char            *text,
+                                                 TendctlRenameFunc      rename,
+                                                 gconstpointer          user_data);
+void                tendctl_rewrite_error_lines (GError                *error,
+                                                 TendctlLineFunc        rewrite,
+                                                 gconstpointer          user_data);
 
 G_END_DECLS

@@ -51,19 +51,6 @@ format_latency (gint64 usec)
   return tendctl_format_nsec ((guint64) usec * 1000);
 }
 
-static void
-json_add_time (JsonBuilder *builder,
-               const char  *member,
-               gint64       realtime_usec,
-               gboolean     known)
-{
-  g_autofree char *iso = known ? tend_time_format_iso8601 (realtime_usec) : NULL;
-  g_autofree char *usec_member = g_strdup_printf ("%s_usec", member);
-
-  tendctl_json_add_string (builder, member, iso);
-  tendctl_json_add_number (builder, usec_member, known, realtime_usec);
-}
-
 /* Adds @member as the JSON that @text holds, or as a string if it is not JSON. */
 static void
 json_add_embedded (JsonBuilder *builder,
@@ -108,30 +95,32 @@ append_json_value (GString  *out,
 }
 
 /**
- * parse_time:
- * @option: "--since", for messages
- * @text: a duration ago ("24h", "7d", "1h 30min") or a time in ISO 8601
- *   ("2026-11-21T10:00:00", "2026-11-21 10:00", "2026-11-21T10:00:00Z", "2026-11-21");
- *   a time without a zone is local time
+ * tendctl_parse_time:
+ * @text: a time in ISO 8601 ("2026-11-21T10:00:00", "2026-11-21 10:00",
+ *   "2026-11-21T10:00:00Z", "2026-11-21"), local time without a zone; with @ago, also
+ *   a duration ago ("24h", "7d", "1h 30min")
+ * @ago: whether a duration means that long before @now
+ * @now: realtime µs
+ * @realtime_usec: (out): the time
+ * @error: what @text should look like (%TEND_ERROR_INVALID_ARGUMENT)
  *
- * Returns: whether @text is one of those; otherwise a usage error was printed
+ * Returns: whether @text is one of those
  */
-static gboolean
-parse_time (const char *command,
-            const char *option,
-            const char *text,
-            gint64      now,
-            gint64     *realtime_usec)
+gboolean
+tendctl_parse_time (const char  *text,
+                    gboolean     ago,
+                    gint64       now,
+                    gint64      *realtime_usec,
+                    GError     **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GTimeZone) local = g_time_zone_new_local ();
   g_autoptr(GDateTime) time = NULL;
   g_autofree char *full = NULL;
-  gint64 ago;
+  gint64 before;
 
-  if (tend_duration_parse (text, &ago, &error))
+  if (ago && tend_duration_parse (text, &before, NULL))
     {
-      *realtime_usec = ago < now ? now - ago : 0;
+      *realtime_usec = before < now ? now - before : 0;
       return TRUE;
     }
 
@@ -152,15 +141,32 @@ parse_time (const char *command,
 
   if (time == NULL)
     {
-      tendctl_usage_error (command, "%s: '%s' is neither a duration ago (such as 24h, 7d or "
-                           "1h 30min) nor a time in ISO 8601 (such as 2026-11-21T10:00:00, "
-                           "2026-11-21 10:00 or 2026-11-21)", option, text);
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "'%s' is %s a time in ISO 8601 (such as 2026-11-21T10:00:00, "
+                   "2026-11-21 10:00 or 2026-11-21)", text,
+                   ago ? "neither a duration ago (such as 24h, 7d or 1h 30min) nor" : "not");
       return FALSE;
     }
 
   *realtime_usec = g_date_time_to_unix (time) * TEND_USEC_PER_SEC +
                    g_date_time_get_microsecond (time);
   return TRUE;
+}
+
+/* tendctl_parse_time() of --since or --until; a usage error when it is not a time. */
+static gboolean
+parse_time (const char *command,
+            const char *option,
+            const char *text,
+            gint64      now,
+            gint64     *realtime_usec)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (tendctl_parse_time (text, TRUE, now, realtime_usec, &error))
+    return TRUE;
+  tendctl_usage_error (command, "%s: %s", option, error->message);
+  return FALSE;
 }
 
 static gboolean
@@ -293,13 +299,13 @@ print_history_json (HistoryData *data,
   json_builder_begin_object (builder);
   tendctl_json_add_string (builder, "unit", data->unit);
   tendctl_json_add_string (builder, "host", host);
-  json_add_time (builder, "since", data->since_usec, TRUE);
-  json_add_time (builder, "until", data->until_usec, TRUE);
+  tendctl_json_add_time (builder, "since", data->since_usec, TRUE);
+  tendctl_json_add_time (builder, "until", data->until_usec, TRUE);
 
   json_builder_set_member_name (builder, "summary");
   json_builder_begin_object (builder);
-  json_add_time (builder, "since", data->window_since, TRUE);
-  json_add_time (builder, "until", data->window_until, TRUE);
+  tendctl_json_add_time (builder, "since", data->window_since, TRUE);
+  tendctl_json_add_time (builder, "until", data->window_until, TRUE);
   tendctl_json_add_number (builder, "n_results", TRUE, (gint64) total);
   tendctl_json_add_number (builder, "n_pass", TRUE, (gint64) data->counts[TEND_RESULT_PASS]);
   tendctl_json_add_number (builder, "n_warn", TRUE, (gint64) data->counts[TEND_RESULT_WARN]);
@@ -324,7 +330,7 @@ print_history_json (HistoryData *data,
       const TendStoredResult *row = data->rows->pdata[i];
 
       json_builder_begin_object (builder);
-      json_add_time (builder, "time", row->time_usec, TRUE);
+      tendctl_json_add_time (builder, "time", row->time_usec, TRUE);
       tendctl_json_add_string (builder, "status", status_name (row->status));
       tendctl_json_add_number (builder, "latency_usec", row->latency_usec >= 0,
                                row->latency_usec);
@@ -703,8 +709,8 @@ print_incidents_json (IncidentsData *data,
       tendctl_json_add_number (builder, "service_id", TRUE, incident->service_id);
       tendctl_json_add_string (builder, "host", incident->host);
       tendctl_json_add_string (builder, "unit", incident->unit ? incident->unit : data->unit);
-      json_add_time (builder, "opened", incident->opened_usec, TRUE);
-      json_add_time (builder, "closed", incident->closed_usec, !open);
+      tendctl_json_add_time (builder, "opened", incident->opened_usec, TRUE);
+      tendctl_json_add_time (builder, "closed", incident->closed_usec, !open);
       json_builder_set_member_name (builder, "open");
       json_builder_add_boolean_value (builder, open);
       tendctl_json_add_number (builder, "duration_usec", TRUE,
@@ -945,7 +951,7 @@ print_audit_json (GPtrArray *records)
       const TendAuditRecord *record = records->pdata[i];
 
       json_builder_begin_object (builder);
-      json_add_time (builder, "time", record->time_usec, TRUE);
+      tendctl_json_add_time (builder, "time", record->time_usec, TRUE);
       tendctl_json_add_string (builder, "user", record->unix_user);
       tendctl_json_add_string (builder, "origin", tend_audit_origin_to_string (record->origin));
       tendctl_json_add_string (builder, "host", record->host);

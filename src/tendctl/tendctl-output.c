@@ -273,6 +273,34 @@ tendctl_json_add_strv (JsonBuilder        *builder,
   json_builder_end_array (builder);
 }
 
+/* A time as @member (ISO 8601, UTC) and @member_usec (µs since the epoch); both null
+ * unless @known. */
+void
+tendctl_json_add_time (JsonBuilder *builder,
+                       const char  *member,
+                       gint64       realtime_usec,
+                       gboolean     known)
+{
+  g_autofree char *iso = known ? tend_time_format_iso8601 (realtime_usec) : NULL;
+  g_autofree char *usec_member = g_strdup_printf ("%s_usec", member);
+
+  tendctl_json_add_string (builder, member, iso);
+  tendctl_json_add_number (builder, usec_member, known, realtime_usec);
+}
+
+/* A duration as @member, as Tend writes durations ("1h 30min"), and @member_usec. */
+void
+tendctl_json_add_duration (JsonBuilder *builder,
+                           const char  *member,
+                           gint64       usec)
+{
+  g_autofree char *shown = tend_duration_format (usec);
+  g_autofree char *member_usec = g_strconcat (member, "_usec", NULL);
+
+  tendctl_json_add_string (builder, member, shown);
+  tendctl_json_add_number (builder, member_usec, TRUE, usec);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Formatting                                                                            */
 
@@ -360,6 +388,30 @@ tendctl_format_nsec (guint64 nsec)
                             (usec % USEC_PER_MIN) / (double) USEC_PER_SEC);
   return g_strdup_printf ("%" G_GINT64_FORMAT "h %" G_GINT64_FORMAT "min",
                           usec / USEC_PER_HOUR, (usec % USEC_PER_HOUR) / USEC_PER_MIN);
+}
+
+/**
+ * tendctl_append_when:
+ * @reason: (nullable): a person's words about it, from the database
+ *
+ * Appends "Sun 2026-11-22 03:00:00 UTC (in 59min)", and ": @reason" if there is one.
+ */
+void
+tendctl_append_when (GString    *out,
+                     gint64      time_usec,
+                     gint64      now_usec,
+                     const char *reason)
+{
+  g_autofree char *when = tendctl_format_timestamp (time_usec);
+  g_autofree char *relative = tendctl_format_relative (time_usec, now_usec);
+
+  g_string_append_printf (out, "%s (%s)", when, relative);
+  if (reason != NULL && *reason != '\0')
+    {
+      g_string_append (out, ": ");
+      /* It must not drive the terminal. */
+      tendctl_append_sanitized (out, reason, NULL);
+    }
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -48,6 +48,13 @@ void         tendctl_json_add_number       (JsonBuilder      *builder,
                                             const char       *member,
                                             gboolean          known,
                                             gint64            value);
+void         tendctl_json_add_time         (JsonBuilder      *builder,
+                                            const char       *member,
+                                            gint64            realtime_usec,
+                                            gboolean          known);
+void         tendctl_json_add_duration     (JsonBuilder      *builder,
+                                            const char       *member,
+                                            gint64            usec);
 void         tendctl_json_add_strv         (JsonBuilder      *builder,
                                             const char       *member,
                                             const char *const *values);
@@ -57,6 +64,10 @@ void         tendctl_json_add_strv         (JsonBuilder      *builder,
 char        *tendctl_format_timestamp      (gint64            realtime_usec);
 char        *tendctl_format_relative       (gint64            realtime_usec,
                                             gint64            now_usec);
+void         tendctl_append_when           (GString          *out,
+                                            gint64            time_usec,
+                                            gint64            now_usec,
+                                            const char       *reason);
 char        *tendctl_format_bytes          (guint64           bytes);
 char        *tendctl_format_nsec           (guint64           nsec);
 

@@ -35,15 +35,10 @@ service_loaded_cb (GObject      *object,
   TendctlEdit *edit = user_data;
   g_autoptr(TendService) service = NULL;
   GError *error = NULL;
-  const char *load_state;
 
   service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
-  load_state = service != NULL ? tend_service_get_load_state (service) : NULL;
-  if (service != NULL && g_strcmp0 (load_state, "loaded") != 0)
-    error = g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND,
-                         "'%s' is not loaded on %s: its load state is '%s'", edit->unit,
-                         tend_host_get_display_name (TEND_HOST (object)),
-                         load_state != NULL ? load_state : "");
+  if (service != NULL)
+    tendctl_check_loaded (TEND_HOST (object), service, &error);
   tendctl_edit_continue (edit, error);
 }
 
@@ -171,8 +166,7 @@ tendctl_watch (TendctlGlobalOptions  *global,
   g_auto(GStrv) rest = NULL;
   TendctlExit status;
   const GOptionEntry entries[] = {
-    { "host", 0, 0, G_OPTION_ARG_STRING, &data.host,
-      "The unit's host in Tend's inventory (default: this computer's)", "HOST" },
+    TENDCTL_HOST_ENTRY (&data.host),
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };

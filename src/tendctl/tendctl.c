@@ -13,15 +13,12 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include "tendctl.h"
 #include "tendctl-output.h"
-
-typedef TendctlExit (*TendctlCommandFunc) (TendctlGlobalOptions *global,
-                                           int                   argc,
-                                           char                **argv);
 
 static const struct {
   const char *name;
@@ -48,6 +45,11 @@ static const struct {
   { "unwatch", tendctl_watch },
   { "health", tendctl_health },
   { "monitor", tendctl_monitor },
+  { "policy", tendctl_policy },
+  { "silence", tendctl_silence },
+  { "recover", tendctl_recover },
+  { "resume", tendctl_resume },
+  { "maintenance", tendctl_maintenance },
 };
 
 #define COMMANDS_HELP \
@@ -81,7 +83,16 @@ static const struct {
   "  unwatch UNIT          Stop watching a unit: remove it and its checks\n" \
   "  health [UNIT] [--json]\n" \
   "                        Show services' health: each check's layer, soft/hard, flapping\n" \
-  "  monitor [--verbose]   Run the checks in the foreground until SIGTERM or Ctrl+C"
+  "  monitor [--verbose]   Run the checks in the foreground until SIGTERM or Ctrl+C\n" \
+  "  policy show|set|reset …\n" \
+  "                        How Tend recovers a service: its policy, silence and marks\n" \
+  "  silence UNIT --for DURATION | --until TIME [--reason TEXT] | --clear\n" \
+  "                        No recovery and no notifications about UNIT for a while\n" \
+  "  recover UNIT [--timeout DURATION] [--json]\n" \
+  "                        Recover UNIT now: reload, start or restart, verified by its checks\n" \
+  "  resume UNIT           Recover UNIT again after Tend stopped in a restart loop\n" \
+  "  maintenance list|add|remove …\n" \
+  "                        Weekly windows in which Tend leaves a service alone"
 
 #define EXIT_STATUS_HELP \
   "Exit status:\n" \
@@ -236,6 +247,140 @@ tendctl_validate_unit (const char  *name,
 }
 
 /**
+ * tendctl_check_loaded:
+ * @service: a unit as tend_host_load_service_async() found it on @host
+ *
+ * A unit that is not loaded (not found, masked, bad) cannot be watched or recovered.
+ *
+ * Returns: whether @service is loaded, with @error (%TEND_ERROR_NOT_FOUND) if not
+ */
+gboolean
+tendctl_check_loaded (TendHost     *host,
+                      TendService  *service,
+                      GError      **error)
+{
+  const char *load_state = tend_service_get_load_state (service);
+
+  if (g_strcmp0 (load_state, "loaded") == 0)
+    return TRUE;
+  g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND,
+               "'%s' is not loaded on %s: its load state is '%s'",
+               tend_service_get_name (service), tend_host_get_display_name (host),
+               load_state != NULL ? load_state : "");
+  return FALSE;
+}
+
+/**
+ * tendctl_parse_whole:
+ * @option: the option's name without "--", for the message
+ * @max: the largest magnitude accepted
+ *
+ * Reads a whole number, such as an option's value; the range of the setting is for its
+ * own rules to check.
+ *
+ * Returns: whether @text is one, with @error (%TEND_ERROR_INVALID_ARGUMENT) if not
+ */
+gboolean
+tendctl_parse_whole (const char  *option,
+                     const char  *text,
+                     gint64       max,
+                     gint64      *value,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_ascii_string_to_signed (text, 10, -max, max, value, &local_error))
+    return TRUE;
+
+  if (g_error_matches (local_error, G_NUMBER_PARSER_ERROR, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
+    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "--%s: %s is too large",
+                 option, text);
+  else
+    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                 "--%s: \"%s\" is not a whole number", option, text);
+  return FALSE;
+}
+
+/**
+ * tendctl_parse_number:
+ *
+ * tendctl_parse_whole() for a number with a fraction ("1.5").
+ */
+gboolean
+tendctl_parse_number (const char  *option,
+                      const char  *text,
+                      double      *value,
+                      GError     **error)
+{
+  char *end = NULL;
+
+  *value = g_ascii_strtod (text, &end);
+  if (end != text && *end == '\0' && isfinite (*value))
+    return TRUE;
+
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "--%s: \"%s\" is not a number, such as 1.5", option, text);
+  return FALSE;
+}
+
+/* "add, list or remove" */
+static char *
+join_alternatives (const char * const *names)
+{
+  GString *out = g_string_new (NULL);
+  guint n = g_strv_length ((char **) names);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+  return g_string_free (out, FALSE);
+}
+
+/* The position of @name in @names, or -1 */
+static int
+find_name (const char * const *names,
+           const char         *name)
+{
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_str_equal (name, names[i]))
+      return i;
+  return -1;
+}
+
+/**
+ * tendctl_parse_choice:
+ * @option: the option's name without "--": "kind"
+ * @what: what it is of, for the message: "check" ("there is no kind of check …")
+ * @names: (array zero-terminated=1): the choices, in the order of their values
+ * @choice: (out): the position of @text in @names
+ *
+ * Returns: whether @text is one of @names, with @error (%TEND_ERROR_INVALID_ARGUMENT)
+ *   listing them if not
+ */
+gboolean
+tendctl_parse_choice (const char          *option,
+                      const char          *what,
+                      const char * const  *names,
+                      const char          *text,
+                      guint               *choice,
+                      GError             **error)
+{
+  g_autofree char *alternatives = NULL;
+  int position = find_name (names, text);
+
+  if (position >= 0)
+    {
+      *choice = position;
+      return TRUE;
+    }
+
+  alternatives = join_alternatives (names);
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "--%s: there is no %s of %s \"%s\"; use %s", option, option, what, text,
+               alternatives);
+  return FALSE;
+}
+
+/**
  * tendctl_parse_options:
  * @command: the command's name, as typed
  * @entries: the command's own options; put a %G_OPTION_REMAINING entry among them to
@@ -286,18 +431,6 @@ tendctl_parse_options (const char             *command,
   return check_scope (command, global);
 }
 
-/* "add, list or remove" */
-static char *
-join_alternatives (const char * const *names)
-{
-  GString *out = g_string_new (NULL);
-  guint n = g_strv_length ((char **) names);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
-  return g_string_free (out, FALSE);
-}
-
 /**
  * tendctl_parse_subcommand:
  * @command: the command of the group: "config"
@@ -327,9 +460,10 @@ tendctl_parse_subcommand (const char           *command,
 
   if (argc >= 2 && argv[1][0] != '-')
     {
-      for (guint i = 0; names[i] != NULL; i++)
-        if (g_str_equal (argv[1], names[i]))
-          return i;
+      int position = find_name (names, argv[1]);
+
+      if (position >= 0)
+        return position;
       tendctl_usage_error (command, "unknown subcommand '%s %s': use %s", command, argv[1],
                            alternatives);
       return -1;
@@ -339,6 +473,31 @@ tendctl_parse_subcommand (const char           *command,
   if (tendctl_parse_options (command, "SUBCOMMAND [ARGS…]", summary, entries, global, &argc, &argv))
     tendctl_usage_error (command, "%s needs a subcommand: %s", command, alternatives);
   return -1;
+}
+
+/**
+ * tendctl_run_subcommand:
+ * @funcs: the function of each of @names
+ *
+ * Runs the subcommand of a command group ("policy set"), found with
+ * tendctl_parse_subcommand(), with its arguments (starting with its name).
+ *
+ * Returns: the subcommand's exit status, or %TENDCTL_EXIT_USAGE
+ */
+TendctlExit
+tendctl_run_subcommand (const char               *command,
+                        const char               *summary,
+                        const char * const       *names,
+                        const TendctlCommandFunc *funcs,
+                        TendctlGlobalOptions     *global,
+                        int                       argc,
+                        char                    **argv)
+{
+  int position = tendctl_parse_subcommand (command, summary, names, global, argc, argv);
+
+  if (position < 0)
+    return TENDCTL_EXIT_USAGE;
+  return funcs[position] (global, argc - 1, argv + 1);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -68,6 +68,16 @@ typedef enum
   TENDCTL_RUN_AUDIT = 1 << 2,
 } TendctlRunFlags;
 
+/* --host HOST of the commands that change a service of the inventory */
+#define TENDCTL_HOST_ENTRY(target) \
+  { "host", 0, 0, G_OPTION_ARG_STRING, (target), \
+    "The service's host in Tend's inventory (default: this computer's)", "HOST" }
+
+/* A command, or a subcommand of a group: parses its own arguments (argv[0] is its name) */
+typedef TendctlExit (*TendctlCommandFunc) (TendctlGlobalOptions *global,
+                                           int                   argc,
+                                           char                **argv);
+
 /* Called once the host is connected (or at once, for commands that need no bus). */
 typedef void (*TendctlReadyFunc) (TendctlRun *run,
                                   gpointer    user_data);
@@ -87,11 +97,41 @@ int           tendctl_parse_subcommand (const char           *command,
                                         TendctlGlobalOptions *global,
                                         int                   argc,
                                         char                **argv);
+TendctlExit   tendctl_run_subcommand  (const char           *command,
+                                       const char           *summary,
+                                       const char * const   *names,
+                                       const TendctlCommandFunc *funcs,
+                                       TendctlGlobalOptions *global,
+                                       int                   argc,
+                                       char                **argv);
 gboolean      tendctl_check_units     (const char * const    *units,
                                        gboolean               allow_templates);
 char         *tendctl_check_unit      (const char            *name,
                                        gboolean               allow_templates);
 gboolean      tendctl_validate_unit   (const char            *name,
+                                       GError               **error);
+gboolean      tendctl_check_loaded    (TendHost              *host,
+                                       TendService           *service,
+                                       GError               **error);
+gboolean      tendctl_parse_whole     (const char            *option,
+                                       const char            *text,
+                                       gint64                 max,
+                                       gint64                *value,
+                                       GError               **error);
+gboolean      tendctl_parse_number    (const char            *option,
+                                       const char            *text,
+                                       double                *value,
+                                       GError               **error);
+gboolean      tendctl_parse_choice    (const char            *option,
+                                       const char            *what,
+                                       const char * const    *names,
+                                       const char            *text,
+                                       guint                 *choice,
+                                       GError               **error);
+gboolean      tendctl_parse_time      (const char            *text,
+                                       gboolean               ago,
+                                       gint64                 now,
+                                       gint64                *realtime_usec,
                                        GError               **error);
 void          tendctl_usage_error     (const char            *command,
                                        const char            *format,
@@ -158,6 +198,21 @@ TendctlExit   tendctl_health          (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_monitor         (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_policy          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_silence         (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_resume          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_maintenance     (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_recover         (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 

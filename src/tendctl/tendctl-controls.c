@@ -1,0 +1,384 @@
+/* tendctl-controls.c — tendctl silence UNIT and tendctl resume UNIT
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What a person sets on a watched service while Tend runs, beside its inventory: a
+ * silence (no recovery, no notification, until a time) and the end of a mark of manual
+ * intervention, which the monitor sets when it stops recovering a service caught in a
+ * restart loop. Both are the store's TendServiceControls. The run is tendctl-edit.c's
+ * (the service must be in the inventory, refusals and the audit log are its), but the
+ * change is made here and ended with tendctl_edit_finish(), which tells the monitor.
+ */
+#define G_LOG_DOMAIN "Tendctl"
+
+#include "tendctl.h"
+#include "tendctl-edit.h"
+#include "tendctl-output.h"
+
+/* The longest silence, and reason. */
+#define MAX_SILENCE_USEC (365 * TEND_USEC_PER_DAY)
+#define MAX_REASON_CHARS 500
+
+typedef enum
+{
+  CONTROL_SILENCE,
+  CONTROL_UNSILENCE,
+  CONTROL_RESUME,
+} ControlKind;
+
+typedef struct
+{
+  TendctlEdit edit;
+  ControlKind kind;
+  char *host_text;                /* (owned) (nullable) --host */
+  char *for_text;                 /* (owned) (nullable) --for */
+  char *until_text;               /* (owned) (nullable) --until */
+  char *reason;                   /* (owned) (nullable) --reason */
+  gboolean clear;
+  gint64 until_usec;              /* the silence's end, realtime µs */
+  gint64 service_id;
+  TendServiceControls *before;    /* (owned) (nullable) as stored */
+} ControlData;
+
+static void
+control_data_clear (ControlData *data)
+{
+  tendctl_edit_clear (&data->edit);
+  g_free (data->host_text);
+  g_free (data->for_text);
+  g_free (data->until_text);
+  g_free (data->reason);
+  g_clear_pointer (&data->before, tend_service_controls_free);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The change                                                                            */
+
+static void
+say (GString *text)
+{
+  g_string_append_c (text, '\n');
+  tendctl_write (stdout, text);
+}
+
+static void
+changed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ControlData *data = user_data;
+  TendctlEdit *edit = &data->edit;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gint64 now = g_get_real_time ();
+  GError *error = NULL;
+  gboolean ok;
+
+  if (data->kind == CONTROL_RESUME)
+    ok = tend_store_set_manual_finish (TEND_STORE (object), result, &error);
+  else
+    ok = tend_store_set_silence_finish (TEND_STORE (object), result, &error);
+  if (!ok)
+    {
+      tendctl_edit_finish (edit, NULL, error);
+      return;
+    }
+
+  g_string_append_printf (text, "%s on %s ", edit->unit, edit->host);
+  switch (data->kind)
+    {
+    case CONTROL_SILENCE:
+      g_string_append (text, "is silenced until ");
+      tendctl_append_when (text, data->until_usec, now, data->reason);
+      g_string_append (text, ".\nTend neither recovers it nor notifies about it until then; "
+                             "its checks still run.");
+      break;
+    case CONTROL_UNSILENCE:
+      g_string_append (text, "is no longer silenced.");
+      break;
+    case CONTROL_RESUME:
+    default:
+      g_string_append (text, "resumed: Tend recovers it again by its policy.\nIt had waited "
+                             "for a person since ");
+      tendctl_append_when (text, data->before->manual_since_usec, now,
+                           data->before->manual_reason);
+      g_string_append_c (text, '.');
+      break;
+    }
+  say (text);
+  tendctl_edit_finish (edit, "done", NULL);
+}
+
+/* Nothing to do: said, and recorded as unchanged. */
+static void
+unchanged (ControlData *data,
+           const char  *what)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, "%s on %s %s", data->edit.unit, data->edit.host, what);
+  say (text);
+  tendctl_edit_finish (&data->edit, "unchanged", NULL);
+}
+
+static void
+queried_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ControlData *data = user_data;
+  TendctlEdit *edit = &data->edit;
+  g_autoptr(GPtrArray) rows = NULL;
+  GError *error = NULL;
+
+  rows = tend_store_query_controls_finish (TEND_STORE (object), result, &error);
+  if (rows == NULL)
+    {
+      tendctl_edit_finish (edit, NULL, error);
+      return;
+    }
+  if (rows->len > 0)
+    data->before = tend_service_controls_copy (rows->pdata[0]);
+
+  switch (data->kind)
+    {
+    case CONTROL_SILENCE:
+      tend_store_set_silence_async (edit->run->store, data->service_id, data->until_usec,
+                                    data->reason, edit->run->cancellable, changed_cb, data);
+      break;
+    case CONTROL_UNSILENCE:
+      if (data->before == NULL || data->before->silenced_until_usec <= g_get_real_time ())
+        unchanged (data, "is not silenced: nothing to clear.");
+      else
+        tend_store_set_silence_async (edit->run->store, data->service_id, 0, NULL,
+                                      edit->run->cancellable, changed_cb, data);
+      break;
+    case CONTROL_RESUME:
+    default:
+      if (data->before == NULL || !data->before->manual)
+        unchanged (data, "does not wait for a person (it is not marked \"manual intervention "
+                         "required\"): nothing to resume.");
+      else
+        tend_store_set_manual_async (edit->run->store, data->service_id, FALSE, NULL, 0,
+                                     edit->run->cancellable, changed_cb, data);
+      break;
+    }
+}
+
+static void
+looked_up_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ControlData *data = user_data;
+  GError *error = NULL;
+
+  data->service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      tendctl_edit_finish (&data->edit, NULL, error);
+      return;
+    }
+  tend_store_query_controls_async (data->edit.run->store, data->service_id,
+                                   data->edit.run->cancellable, queried_cb, data);
+}
+
+/* The service must be one Tend watches; then its id, and what is set on it now. */
+static void
+control_verify (TendctlEdit   *edit,
+                TendInventory *inventory)
+{
+  GError *error = NULL;
+
+  if (tendctl_require_service (inventory, edit->host, edit->unit, &error) == NULL)
+    {
+      tendctl_edit_finish (edit, NULL, error);
+      return;
+    }
+  tend_store_lookup_service_async (edit->run->store, edit->host, edit->unit,
+                                   edit->run->cancellable, looked_up_cb, edit->user_data);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Arguments                                                                             */
+
+/* When the silence ends, from --for or --until. */
+static gboolean
+parse_silence (ControlData  *data,
+               GError      **error)
+{
+  gint64 now = g_get_real_time ();
+  gint64 length;
+
+  if (data->reason != NULL && g_utf8_strlen (data->reason, -1) > MAX_REASON_CHARS)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "--reason: %ld characters is too long; at most %d",
+                   g_utf8_strlen (data->reason, -1), MAX_REASON_CHARS);
+      return FALSE;
+    }
+
+  if (data->for_text != NULL)
+    {
+      if (!tend_duration_parse (data->for_text, &length, error))
+        {
+          g_prefix_error (error, "--for: ");
+          return FALSE;
+        }
+      if (length < TEND_USEC_PER_SEC || length > MAX_SILENCE_USEC)
+        {
+          g_autofree char *shown = tend_duration_format (length);
+
+          g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                       "--for: %s is outside 1s..365d", shown);
+          return FALSE;
+        }
+      data->until_usec = now + length;
+      return TRUE;
+    }
+
+  if (tend_duration_parse (data->until_text, &length, NULL))
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "--until: '%s' is a duration, not a time; for a silence that long give "
+                   "--for %s", data->until_text, data->until_text);
+      return FALSE;
+    }
+  if (!tendctl_parse_time (data->until_text, FALSE, now, &data->until_usec, error))
+    {
+      g_prefix_error (error, "--until: ");
+      return FALSE;
+    }
+  if (data->until_usec <= now || data->until_usec - now > MAX_SILENCE_USEC)
+    {
+      g_autofree char *until = tendctl_format_timestamp (data->until_usec);
+      g_autofree char *then = tendctl_format_timestamp (now);
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "--until: %s is %s; a silence ends between now (%s) and 365d from now",
+                   until, data->until_usec <= now ? "in the past" : "too far ahead", then);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+audit_parameters (const ControlData *data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  if (data->for_text != NULL)
+    tendctl_json_add_string (builder, "for", data->for_text);
+  if (data->until_text != NULL)
+    tendctl_json_add_string (builder, "until", data->until_text);
+  if (data->reason != NULL)
+    tendctl_json_add_string (builder, "reason", data->reason);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static TendctlExit
+run_control (ControlData          *data,
+             TendctlGlobalOptions *global,
+             const char           *unit)
+{
+  data->edit.unit = unit;
+  data->edit.host = data->host_text;
+  data->edit.refused = "nothing was changed";
+  data->edit.verify = control_verify;
+  data->edit.user_data = data;
+  if (tendctl_validate_unit (unit, &data->edit.refusal) && data->kind == CONTROL_SILENCE)
+    parse_silence (data, &data->edit.refusal);
+  return tendctl_edit_run (&data->edit, global, 0);
+}
+
+#define SILENCE_SUMMARY \
+  "Silence the service UNIT for a while: Tend neither recovers it nor notifies about it; " \
+  "its checks still run and are recorded. Silencing it again sets another end. A TIME is " \
+  "in ISO 8601, local time unless it gives a zone: 2026-11-21T10:00, 2026-11-21 10:00:00, " \
+  "2026-11-21T09:00:00Z."
+
+TendctlExit
+tendctl_silence (TendctlGlobalOptions  *global,
+                 int                    argc,
+                 char                 **argv)
+{
+  ControlData data = { { NULL, }, };
+  g_auto(GStrv) rest = NULL;
+  TendctlExit status = TENDCTL_EXIT_USAGE;
+  const GOptionEntry entries[] = {
+    { "for", 0, 0, G_OPTION_ARG_STRING, &data.for_text,
+      "For this long, 1s..365d: 30min, 1h, 2d", "DURATION" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &data.until_text,
+      "Until this time, within 365 days", "TIME" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &data.reason, "Why, for the others to read",
+      "TEXT" },
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &data.clear, "End the silence now", NULL },
+    TENDCTL_HOST_ENTRY (&data.host_text),
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  guint n_given;
+
+  if (!tendctl_parse_options ("silence", "UNIT --for DURATION | --until TIME | --clear",
+                              SILENCE_SUMMARY, entries, global, &argc, &argv))
+    goto out;
+
+  n_given = (data.for_text != NULL) + (data.until_text != NULL) + (data.clear != FALSE);
+  if (rest == NULL || g_strv_length (rest) != 1)
+    tendctl_usage_error ("silence", "silence needs one UNIT, such as 'tendctl silence "
+                         "nginx.service --for 1h'");
+  else if (n_given != 1)
+    tendctl_usage_error ("silence", "silence needs one of --for DURATION, --until TIME and "
+                         "--clear");
+  else if (data.clear && data.reason != NULL)
+    tendctl_usage_error ("silence", "--reason is for a silence, not for --clear");
+  else
+    {
+      data.kind = data.clear ? CONTROL_UNSILENCE : CONTROL_SILENCE;
+      data.edit.operation = data.clear ? "silence-clear" : "silence";
+      data.edit.parameters = data.clear ? NULL : audit_parameters (&data);
+      status = run_control (&data, global, rest[0]);
+    }
+
+out:
+  control_data_clear (&data);
+  return status;
+}
+
+TendctlExit
+tendctl_resume (TendctlGlobalOptions  *global,
+                int                    argc,
+                char                 **argv)
+{
+  ControlData data = { { NULL, }, };
+  g_auto(GStrv) rest = NULL;
+  TendctlExit status = TENDCTL_EXIT_USAGE;
+  const GOptionEntry entries[] = {
+    TENDCTL_HOST_ENTRY (&data.host_text),
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!tendctl_parse_options ("resume", "UNIT",
+                              "Resume the service UNIT that waits for a person (\"manual "
+                              "intervention required\": Tend stopped recovering it in a "
+                              "restart loop): Tend recovers it again by its policy.",
+                              entries, global, &argc, &argv))
+    goto out;
+  if (rest == NULL || g_strv_length (rest) != 1)
+    {
+      tendctl_usage_error ("resume", "resume needs one UNIT, such as nginx.service");
+      goto out;
+    }
+
+  data.kind = CONTROL_RESUME;
+  data.edit.operation = "resume";
+  status = run_control (&data, global, rest[0]);
+
+out:
+  control_data_clear (&data);
+  return status;
+}
