@@ -27,7 +27,8 @@ CRASH = "tend-test-fails.service"          # fails at once on every start
 BACKOFF = "tend-test-crashloop.service"    # fails 0.1 s after every start
 DEP_A = "tend-test-depa.service"           # Requires=tend-test-depb.service
 DEP_B = "tend-test-depb.service"
-UNITS = [HTTP, CRASH, BACKOFF, DEP_A, DEP_B]
+QUIET = "tend-test-sleeper.service"        # silenced
+UNITS = [HTTP, CRASH, BACKOFF, DEP_A, DEP_B, QUIET]
 
 env = dict(os.environ)
 tendctl = Tendctl(sys.argv[1], env)
@@ -35,7 +36,7 @@ tendctl = Tendctl(sys.argv[1], env)
 
 def inventory(http_port):
     unit_check = lambda unit: check_spec(unit, "unit", "unit", "30s", "5s", 1, {}, 2)
-    checks = [unit_check(u) for u in (HTTP, CRASH, BACKOFF, DEP_B)] + [
+    checks = [unit_check(u) for u in (HTTP, CRASH, BACKOFF, DEP_B, QUIET)] + [
         check_spec(HTTP, "http", "http", "1s", "500ms", 2,
                    {"method": "GET", "url": f"http://127.0.0.1:{http_port}/",
                     "expect_status": [200], "body_contains": None, "verify_tls": True,
@@ -54,6 +55,7 @@ def inventory(http_port):
                     loop_threshold=10),
         policy_spec(DEP_A, "on-failure", **quick),
         policy_spec(DEP_B, "on-failure", **quick),
+        policy_spec(QUIET, "on-failure", **quick),
     ]
     return tendmon.inventory(UNITS, checks, policies, {"recovery.breaker-timeout": "1s"})
 
@@ -195,11 +197,42 @@ def dependency_first():
           one_notification(calls) and all(c[1].startswith(DEP_B) for c in calls), calls)
 
 
+def silenced():
+    r = tendctl("silence", QUIET, "--for", "1h", "--reason", "the test says so")
+    check("silence exits 0", r.returncode == 0, (r.stdout, r.stderr))
+    check("the silenced unit is healthy", wait_until(lambda: tendctl.status_is(QUIET, "healthy"),
+                                                     10), tendctl.service_health(QUIET))
+    before = len(notifications())
+    os.kill(main_pid(QUIET), signal.SIGKILL)
+    check("killed, it is critical", wait_until(lambda: tendctl.status_is(QUIET, "critical"), 10),
+          tendctl.service_health(QUIET))
+    # Tend acts within a few hundred ms on a failure (see above): three seconds of nothing.
+    acted = wait_until(lambda: attempts(QUIET), 3)
+    check("silenced: no recovery", not acted, attempts(QUIET))
+    check("and no notification", about(QUIET, notifications()[before:]) == [],
+          notifications()[before:])
+    r = tendctl("history", QUIET, "--json")
+    results = json.loads(r.stdout).get("results", []) if r.returncode == 0 else []
+    check("its results are still recorded", any(x.get("status") == "fail" for x in results),
+          r.stdout[:1000])
+    r = tendctl("incidents", QUIET, "--json")
+    incidents = json.loads(r.stdout) if r.returncode == 0 else []
+    check("its incident says why nobody was told",
+          incidents and any(a.get("action") == "not-notified"
+                            and "silenced until" in a.get("reason", "")
+                            for a in incidents[0].get("actions", [])), incidents)
+
+    r = tendctl("silence", QUIET, "--clear")
+    check("silence --clear exits 0", r.returncode == 0, (r.stdout, r.stderr))
+    back = wait_until(lambda: attempts(QUIET) and tendctl.status_is(QUIET, "healthy"), 10)
+    check("no longer silenced, Tend recovers it", back, attempts(QUIET))
+
+
 def run(tmp):
     http_port = free_port()
     with open(os.path.join(env["HOME"], ".config", "tend-test-ports.env"), "w") as f:
         f.write(f"TEND_TEST_HTTP_PORT={http_port}\nTEND_TEST_REDIS_PORT={free_port()}\n")
-    for unit in (HTTP, DEP_B, DEP_A):
+    for unit in (HTTP, DEP_B, DEP_A, QUIET):
         r = tendctl("start", unit)
         check(f"{unit} starts", r.returncode == 0, r.stderr)
 
@@ -220,6 +253,7 @@ def run(tmp):
             try:
                 killed_http_comes_back(http_port)
                 dependency_first()
+                silenced()
                 crash_loop_stops(log_path)
                 backoff_delays()
             finally:

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The monitor (the engine that runs the checks in the background) holds a lock file
- * next to its database and reloads its checks from the database on SIGHUP. Commands
+ * next to its database and rereads its checks, policies and silences from the database on SIGHUP. Commands
  * that change the inventory call tendctl_notify_engine() once the change is stored.
  */
 #define G_LOG_DOMAIN "Tendctl"
@@ -43,5 +43,5 @@ tendctl_notify_engine (const char *store_path)
                            g_strerror (saved));
       return;
     }
-  tendctl_print_error ("the monitor (pid %d) reloads its checks", (int) pid);
+  tendctl_print_error ("the monitor (pid %d) takes the change in now", (int) pid);
 }
