@@ -426,6 +426,10 @@ def main():
               f"median {fmt(restart['median'])}, max {fmt(restart['max'])}) = "
               f"{fmt(bound + restart['median'])} (with the median restart), "
               f"{fmt(bound + restart['max'])} (with the slowest)")
+        within = sum(1 for b in sb if "recovery start" in b
+                     and b["200"] <= bound + (b["200"] - b["recovery start"]))
+        print(f"Rounds within the bound with their own restart (stop → recovery start ≤ "
+              f"{bound} ms): {within} of {len(sb)}")
     durations = [a[3] / 1000.0 for a in tend_attempts]
     print(f"\nTend's restart attempts: {len(tend_attempts)}, "
           f"{sum(1 for a in tend_attempts if a[1] == 1)} successful; recorded duration "
