@@ -281,7 +281,7 @@ wait_for_result (GAsyncResult **result)
 /* ------------------------------------------------------------------------------------ */
 /* Tests                                                                                 */
 
-/* One check runs every interval, measured from the end of the previous run. */
+/* One check runs every interval. */
 static void
 test_interval (Fixture       *fixture,
                gconstpointer  user_data)
@@ -334,6 +334,34 @@ test_interval (Fixture       *fixture,
     spin (1500 * MS);
     g_assert_cmpuint (fixture->times->len, ==, before);
   }
+}
+
+/* A run that takes time does not stretch the interval: the next run is due one interval
+ * after the previous one started, so a check that fails by its timeout still runs once
+ * an interval (a hung service is critical after failures × interval + timeout). */
+static void
+test_interval_from_start (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  g_autoptr(TendCheck) check = new_check (fixture->slow_port, TRUE);
+  gint64 span;
+
+  tend_monitor_add_check (monitor, 1, 1, check);
+  tend_monitor_start (monitor);
+  g_assert_true (tend_monitor_run_now (monitor, check));
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 4, 6 * INTERVAL), ==, 4);
+  tend_monitor_stop (monitor);
+
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (g_array_index (fixture->statuses, TendResultStatus, i), ==,
+                     TEND_RESULT_PASS);
+  /* Three intervals from the first answer to the fourth: 3 s, where runs scheduled from
+   * the previous end would take 3 × (1 s + 300 ms). Timers fire late, never early. */
+  span = g_array_index (fixture->times, gint64, 3) - g_array_index (fixture->times, gint64, 0);
+  g_test_message ("three intervals of a 300 ms check took %" G_GINT64_FORMAT " ms", span / MS);
+  g_assert_cmpint (span, >=, 3 * INTERVAL - 60 * MS);
+  g_assert_cmpint (span, <, 3 * INTERVAL + 3 * (SLOW_ANSWER_MSEC / 2) * MS);
 }
 
 /* First runs spread over [0, interval); a disabled check does not run. */
@@ -791,6 +819,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/monitor/interval", test_interval);
+  ADD ("/monitor/interval-from-start", test_interval_from_start);
   ADD ("/monitor/jitter", test_jitter);
   ADD ("/monitor/enabled", test_enabled);
   ADD ("/monitor/concurrency", test_concurrency);

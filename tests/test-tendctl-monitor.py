@@ -197,8 +197,8 @@ def run_with_monitor(monitor, log_path, http_port, redis_port, closed_port, tmp)
         seen = wait_until(lambda: status_is(HTTP, "critical"), 20)
         took = time.monotonic() - start
         entry = layer(HTTP, "http") or {}
-        # failures before hard × interval + timeout, and a second of slack for the runs'
-        # own timing (each next run starts an interval after the previous one ended).
+        # failures before hard × interval + timeout (each next run is due an interval
+        # after the previous one started), and slack for a loaded machine.
         bound = 2 * 1.0 + 0.5 + 2.5
         check(f"a stopped HTTP server is critical within {bound:.1f} s (took {took:.2f} s)",
               seen and took < bound, (took, service_health(HTTP)))

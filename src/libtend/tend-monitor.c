@@ -5,9 +5,12 @@
  * One timer per check, on the default main context. A check's first run comes after a
  * jitter drawn uniformly from [0, interval), so checks added together spread out (a live
  * kind such as the unit check runs at once: it must load what it listens to); each
- * next run is scheduled one interval after the previous one ended, so the runs of one
- * check never overlap. A check that is due while max-concurrent runs are in flight waits
- * in a FIFO and starts as soon as another run ends.
+ * next run is due one interval after the previous one started, so a check that fails by
+ * its timeout still runs once an interval (failures before hard × interval + timeout is
+ * how long a hung service takes to be critical), or at once when a run outlasted its
+ * interval: the runs of one check never overlap. A check that is due while
+ * max-concurrent runs are in flight waits in a FIFO and starts as soon as another run
+ * ends.
  *
  * Each verdict goes to the store (tend_store_add_result() only queues it), to the layer
  * of its service's TendHealth, and out as "check-completed"; "health-changed" follows
@@ -47,6 +50,7 @@ typedef struct
   gboolean waiting;            /* in the monitor's queue */
   GCancellable *cancellable;   /* (owned) (nullable) the run in flight */
   gboolean rerun;              /* changed while in flight: run again as it ends */
+  gint64 started;              /* monotonic µs: when the run in flight (or the last) began */
   gulong enabled_handler;
   gulong changed_handler;
 } Entry;
@@ -736,7 +740,8 @@ run_cb (GObject      *source,
           make_due (self, entry);
         }
       else
-        schedule (self, entry, tend_check_get_interval (entry->check));
+        schedule (self, entry, tend_check_get_interval (entry->check) -
+                               (g_get_monotonic_time () - entry->started));
     }
 
   run_free (run);
@@ -752,6 +757,7 @@ start_run (TendMonitor *self,
   g_assert (!entry->waiting);
 
   entry->cancellable = g_cancellable_new ();
+  entry->started = g_get_monotonic_time ();
   self->n_running++;
 
   run = g_new0 (Run, 1);
@@ -1224,7 +1230,7 @@ tend_monitor_is_running (TendMonitor *self)
  * tend_monitor_run_now:
  *
  * Runs @check at once (or as soon as a slot is free), in place of its next scheduled
- * run, which then comes one interval after this one ends. Nothing happens when it is
+ * run, which then comes one interval after this one starts. Nothing happens when it is
  * in flight or waiting already, or disabled.
  *
  * Returns: whether a run was started or queued
