@@ -848,7 +848,6 @@ tendctl_incidents (TendctlGlobalOptions  *global,
 {
   IncidentsData data = { NULL, };
   g_autofree char *limit = NULL;
-  g_autofree char *problem = NULL;
   g_auto(GStrv) units = NULL;
   const GOptionEntry entries[] = {
     { "limit", 'n', 0, G_OPTION_ARG_STRING, &limit,
@@ -865,27 +864,12 @@ tendctl_incidents (TendctlGlobalOptions  *global,
                               &argc, &argv))
     return TENDCTL_EXIT_USAGE;
 
-  if (units != NULL && units[0] != NULL && units[1] != NULL)
-    {
-      tendctl_usage_error ("incidents", "incidents shows one unit or all, but was given '%s' "
-                           "and '%s'", units[0], units[1]);
-      return TENDCTL_EXIT_USAGE;
-    }
+  if (!tendctl_optional_unit ("incidents", units, &data.unit))
+    return TENDCTL_EXIT_USAGE;
 
   data.limit = DEFAULT_INCIDENTS_LIMIT;
   if (limit != NULL && !parse_limit ("incidents", limit, &data.limit))
     return TENDCTL_EXIT_USAGE;
-
-  if (units != NULL && units[0] != NULL)
-    {
-      problem = tendctl_check_unit (units[0], FALSE);
-      if (problem != NULL)
-        {
-          tendctl_print_error ("%s", problem);
-          return TENDCTL_EXIT_USAGE;
-        }
-      data.unit = units[0];
-    }
 
   return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
                       incidents_ready, &data);

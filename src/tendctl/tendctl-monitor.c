@@ -161,7 +161,7 @@ tendctl_monitor (TendctlGlobalOptions  *global,
 typedef struct
 {
   TendctlRun *run;
-  char *unit;                  /* (owned) (nullable) one unit, or all */
+  const char *unit;            /* (nullable) one unit, or all */
   gboolean json;
 } HealthData;
 
@@ -377,7 +377,6 @@ tendctl_health (TendctlGlobalOptions  *global,
 {
   HealthData data = { NULL, };
   g_auto(GStrv) units = NULL;
-  g_autofree char *problem = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
       "Print a JSON object: the monitor, and each service with its layers", NULL },
@@ -391,28 +390,9 @@ tendctl_health (TendctlGlobalOptions  *global,
                               "hard state, flapping, message and advice.", entries, global,
                               &argc, &argv))
     return TENDCTL_EXIT_USAGE;
-  if (units != NULL && units[0] != NULL && units[1] != NULL)
-    {
-      tendctl_usage_error ("health", "health shows one unit or all, but was given '%s' and "
-                           "'%s'", units[0], units[1]);
-      return TENDCTL_EXIT_USAGE;
-    }
-  if (units != NULL && units[0] != NULL)
-    {
-      problem = tendctl_check_unit (units[0], FALSE);
-      if (problem != NULL)
-        {
-          tendctl_print_error ("%s", problem);
-          return TENDCTL_EXIT_USAGE;
-        }
-      data.unit = g_strdup (units[0]);
-    }
+  if (!tendctl_optional_unit ("health", units, &data.unit))
+    return TENDCTL_EXIT_USAGE;
 
-  {
-    TendctlExit status = tendctl_run (tendctl_global_options_get_scope (global),
-                                      TENDCTL_RUN_STORE, health_ready, &data);
-
-    g_free (data.unit);
-    return status;
-  }
+  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+                      health_ready, &data);
 }

@@ -681,6 +681,43 @@ tendctl_with_service (TendctlRun         *run,
 }
 
 /**
+ * tendctl_optional_unit:
+ * @command: the command, for the usage error
+ * @units: (nullable): the command's arguments after its options
+ * @unit: (out) (transfer none): the one unit given, or %NULL for all; it points into @units
+ *
+ * Reads the "[UNIT]" of commands that show one unit or all (health, incidents): at most
+ * one, with a valid name. Says what is wrong otherwise.
+ *
+ * Returns: %FALSE when the arguments are wrong (exit with %TENDCTL_EXIT_USAGE)
+ */
+gboolean
+tendctl_optional_unit (const char  *command,
+                       char       **units,
+                       const char **unit)
+{
+  g_autofree char *problem = NULL;
+
+  *unit = NULL;
+  if (units == NULL || units[0] == NULL)
+    return TRUE;
+  if (units[1] != NULL)
+    {
+      tendctl_usage_error (command, "%s shows one unit or all, but was given '%s' and '%s'",
+                           command, units[0], units[1]);
+      return FALSE;
+    }
+  problem = tendctl_check_unit (units[0], FALSE);
+  if (problem != NULL)
+    {
+      tendctl_print_error ("%s", problem);
+      return FALSE;
+    }
+  *unit = units[0];
+  return TRUE;
+}
+
+/**
  * tendctl_store_path:
  *
  * Returns: (transfer full): the database tendctl uses: $TEND_DATABASE, or the default

@@ -144,6 +144,9 @@ TendctlExit   tendctl_run             (TendHostScope          scope,
 void          tendctl_run_quit        (TendctlRun            *run,
                                        TendctlExit            status);
 char         *tendctl_store_path      (void);
+gboolean      tendctl_optional_unit   (const char            *command,
+                                       char                 **units,
+                                       const char           **unit);
 
 /* Called with the id of the unit's service in the database, or -1 for every service. */
 typedef void (*TendctlServiceFunc) (TendctlRun *run,
