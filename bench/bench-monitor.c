@@ -18,10 +18,14 @@
  *    to its poll timeout)
  *  - busy_max_usec: the longest stretch the main loop spent outside poll(), measured
  *    around every poll: no stall can hide between two probe ticks from this one
+ *  - iterations: of the main loop in the window (polls)
  *  - completed, not_passed: runs that ended in the window, and those whose verdict was
  *    not a pass (each is a bug of the set-up; the driver reports it)
  *
  * With N = 0 it measures the probe alone: the floor.
+ *
+ * Under `valgrind --tool=callgrind --collect-atstart=no` it collects the window only,
+ * so the instructions per check can be compared without the noise of a shared machine.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -31,6 +35,12 @@
 #include <sys/resource.h>
 
 #include "tend.h"
+
+#if __has_include (<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_TOGGLE_COLLECT
+#endif
 
 static int interval_sec = 10;
 static double timeout_sec = 5;
@@ -47,6 +57,7 @@ static gint64 busy_since = -1;
 static guint64 n_completed;
 static guint64 n_not_passed;
 static GPollFunc default_poll;
+static guint64 n_polls;
 
 /* Every iteration of the main loop ends in poll(): what lies between two polls is
  * what the loop did — prepare, check and dispatch of whatever was ready. */
@@ -60,6 +71,8 @@ timed_poll (GPollFD *fds,
 
   if (measuring && busy_since >= 0)
     busy_max = MAX (busy_max, now - busy_since);
+  if (measuring)
+    n_polls++;
   ret = default_poll (fds, nfds, timeout);
   busy_since = g_get_monotonic_time ();
   return ret;
@@ -251,24 +264,27 @@ main (int   argc,
 
   measuring = TRUE;
   busy_since = -1;
+  CALLGRIND_TOGGLE_COLLECT;
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_usec ();
   run_for (window_sec);
   cpu1 = cpu_usec ();
   t1 = g_get_monotonic_time ();
+  CALLGRIND_TOGGLE_COLLECT;
   measuring = FALSE;
 
   g_print ("{\"checks\": %u, \"interval_sec\": %d, \"window_sec\": %.3f, "
            "\"cpu_sec\": %.4f, \"cpu_share\": %.6f, \"rss_kib\": %" G_GINT64_FORMAT ", "
            "\"hwm_kib\": %" G_GINT64_FORMAT ", \"probe_msec\": %d, \"probe_ticks\": %"
            G_GUINT64_FORMAT ", \"probe_max_late_usec\": %" G_GINT64_FORMAT ", "
-           "\"busy_max_usec\": %" G_GINT64_FORMAT ", \"completed\": %" G_GUINT64_FORMAT ", "
+           "\"busy_max_usec\": %" G_GINT64_FORMAT ", \"iterations\": %" G_GUINT64_FORMAT ", "
+           "\"completed\": %" G_GUINT64_FORMAT ", "
            "\"not_passed\": %" G_GUINT64_FORMAT ", \"store_committed\": %" G_GUINT64_FORMAT
            ", \"store_dropped\": %" G_GUINT64_FORMAT "}\n",
            n_checks, interval_sec, (t1 - t0) / 1e6, (cpu1 - cpu0) / 1e6,
            (double) (cpu1 - cpu0) / (double) (t1 - t0),
            status_kib ("VmRSS:"), status_kib ("VmHWM:"), probe_msec, probe_ticks,
-           probe_max_late, busy_max, n_completed, n_not_passed,
+           probe_max_late, busy_max, n_polls, n_completed, n_not_passed,
            tend_store_get_n_committed (store), tend_store_get_n_dropped (store));
 
   tend_monitor_stop (monitor);
