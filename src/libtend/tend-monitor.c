@@ -26,6 +26,7 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-monitor.h"
+#include "tend-util-private.h"
 
 typedef struct
 {
@@ -492,8 +493,8 @@ start_run (TendMonitor *self,
   run->entry = entry_ref (entry);
   run->cancellable = g_object_ref (entry->cancellable);
 
-  g_debug ("monitor: running check '%s' of service %" G_GINT64_FORMAT,
-           tend_check_get_name (entry->check), entry->service_id);
+  TEND_DEBUG_HOT ("monitor: running check '%s' of service %" G_GINT64_FORMAT,
+                  tend_check_get_name (entry->check), entry->service_id);
   tend_check_run_async (entry->check, run->cancellable, run_cb, run);
 }
 
