@@ -512,8 +512,8 @@ on_connected (GObject      *object,
       return;
     }
 
-  g_debug ("tcp check %s: connected to %s", tend_check_get_name (g_task_get_source_object (task)),
-           probe->address);
+  TEND_DEBUG_HOT ("tcp check %s: connected to %s",
+                  tend_check_get_name (g_task_get_source_object (task)), probe->address);
 
   if (probe->send != NULL)
     {
@@ -574,7 +574,12 @@ tend_tcp_check_probe_async (TendCheck           *check,
   /* The service itself, never a proxy; and no proxy lookup, which costs more than the
    * whole check (libproxy in a worker thread per connection). */
   g_socket_client_set_enable_proxy (client, FALSE);
-  connectable = g_network_address_new (self->host, (guint16) self->port);
+  /* An address needs no resolver (which stats /etc/resolv.conf on every lookup). */
+  if (g_hostname_is_ip_address (self->host))
+    connectable = G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (self->host,
+                                                                               self->port));
+  else
+    connectable = g_network_address_new (self->host, (guint16) self->port);
   g_socket_client_connect_async (client, connectable, probe->cancellable, on_connected, task);
 }
 
