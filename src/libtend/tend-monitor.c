@@ -7,9 +7,11 @@
  * of them. (A GSource per check made every iteration of the main loop walk all of them:
  * with 2,000 checks that was most of the monitor's CPU.) A check's first run comes after
  * a jitter drawn uniformly from [0, interval), so checks added together spread out; each
- * next run is scheduled one interval after the previous one ended, so the runs of one
- * check never overlap. A check that is due while max-concurrent runs are in flight waits
- * in a FIFO and starts as soon as another run ends.
+ * next run is due one interval after the previous one started. A run has ended by then
+ * (a check's timeout is below its interval), so the runs of one check never overlap, and
+ * a check that times out still runs every interval: a failure turns hard within
+ * failures-before-hard × interval + timeout. A check that is due while max-concurrent
+ * runs are in flight waits in a FIFO and starts as soon as another run ends.
  *
  * Each verdict goes to the store (tend_store_add_result() only queues it), to the layer
  * of its service's TendHealth, and out as "check-completed"; "health-changed" follows
@@ -49,6 +51,7 @@ typedef struct
 {
   Entry *entry;                /* (owned) a reference */
   GCancellable *cancellable;   /* (owned) this run's */
+  gint64 started;              /* monotonic µs */
 } Run;
 
 typedef struct
@@ -471,7 +474,9 @@ run_cb (GObject      *source,
           make_due (self, entry);
         }
       else
-        schedule (self, entry, tend_check_get_interval (entry->check));
+        schedule (self, entry,
+                  tend_check_get_interval (entry->check) -
+                  (g_get_monotonic_time () - run->started));
     }
 
   run_free (run);
@@ -492,6 +497,7 @@ start_run (TendMonitor *self,
   run = g_new0 (Run, 1);
   run->entry = entry_ref (entry);
   run->cancellable = g_object_ref (entry->cancellable);
+  run->started = g_get_monotonic_time ();
 
   TEND_DEBUG_HOT ("monitor: running check '%s' of service %" G_GINT64_FORMAT,
                   tend_check_get_name (entry->check), entry->service_id);
@@ -919,7 +925,7 @@ tend_monitor_is_running (TendMonitor *self)
  * tend_monitor_run_now:
  *
  * Runs @check at once (or as soon as a slot is free), in place of its next scheduled
- * run, which then comes one interval after this one ends. Nothing happens when it is
+ * run, which then comes one interval after this one started. Nothing happens when it is
  * in flight or waiting already, or disabled.
  *
  * Returns: whether a run was started or queued
