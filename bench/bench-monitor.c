@@ -7,8 +7,9 @@
  * A TendMonitor with a TendStore on a temporary SQLite file and N services, each with
  * an HTTP check of http://127.0.0.1:HTTP_BASE+i/ and a TCP check of 127.0.0.1:TCP_BASE+i,
  * every --interval seconds (timeout --timeout), the defaults of the checks otherwise
- * (bench-servers answers them); --kinds http or tcp keeps one of the two. After --warmup seconds it measures for --window
- * seconds, then prints one JSON object and exits:
+ * (bench-servers answers them); --kinds http or tcp keeps one of the two. After
+ * --warmup seconds it measures for --window seconds, then prints one JSON object and
+ * exits:
  *
  *  - cpu_sec: user + system CPU of the whole process (every thread: the store's writer,
  *    GLib's workers), from getrusage(); cpu_share: that over the window, 1.0 = one core
@@ -18,14 +19,17 @@
  *    to its poll timeout)
  *  - busy_max_usec: the longest stretch the main loop spent outside poll(), measured
  *    around every poll: no stall can hide between two probe ticks from this one
+ *  - threads: CPU seconds of each thread in the window, by thread name ("main" for the
+ *    main thread), from /proc/self/task (10 ms ticks)
  *  - iterations: of the main loop in the window (polls)
  *  - completed, not_passed: runs that ended in the window, and those whose verdict was
  *    not a pass (each is a bug of the set-up; the driver reports it)
  *
  * With N = 0 it measures the probe alone: the floor.
  *
- * Under `valgrind --tool=callgrind --collect-atstart=no` it collects the window only,
- * so the instructions per check can be compared without the noise of a shared machine.
+ * Under `valgrind --tool=callgrind --collect-atstart=no` it collects the window only (of
+ * the main thread: callgrind toggles collection per thread), so the instructions per
+ * check can be compared without the noise of a shared machine.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -33,6 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "tend.h"
 
@@ -136,6 +141,70 @@ status_kib (const char *field)
   return g_ascii_strtoll (line + strlen (field) + 1, NULL, 10);
 }
 
+/* CPU seconds of each thread by name, summed over threads of the same name. */
+static GHashTable *
+thread_cpu (void)
+{
+  GHashTable *cpu = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  long ticks = sysconf (_SC_CLK_TCK);
+  g_autofree char *main_tid = g_strdup_printf ("%d", (int) getpid ());
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/stat", tid);
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *open, *close;
+      g_autofree char *name = NULL;
+      double *sec;
+
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      open = strchr (stat, '(');
+      close = strrchr (stat, ')');
+      if (open == NULL || close == NULL)
+        continue;
+      if (g_str_equal (tid, main_tid))
+        name = g_strdup ("main");
+      else
+        name = g_strndup (open + 1, close - open - 1);
+      fields = g_strsplit (close + 2, " ", 0);
+      if (g_strv_length (fields) < 13)
+        continue;
+      sec = g_hash_table_lookup (cpu, name);
+      if (sec == NULL)
+        {
+          sec = g_new0 (double, 1);
+          g_hash_table_insert (cpu, g_strdup (name), sec);
+        }
+      *sec += (double) (g_ascii_strtoll (fields[11], NULL, 10) +
+                        g_ascii_strtoll (fields[12], NULL, 10)) / ticks;
+    }
+  return cpu;
+}
+
+static char *
+thread_cpu_json (GHashTable *before,
+                 GHashTable *after)
+{
+  GString *out = g_string_new ("{");
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      double *was = g_hash_table_lookup (before, key);
+
+      g_string_append_printf (out, "%s\"%s\": %.2f", out->len > 1 ? ", " : "", (char *) key,
+                              *(double *) value - (was != NULL ? *was : 0));
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 static void
 store_result (GObject      *object,
               GAsyncResult *result,
@@ -205,6 +274,9 @@ main (int   argc,
   g_autoptr(TendMonitor) monitor = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(GHashTable) threads0 = NULL;
+  g_autoptr(GHashTable) threads1 = NULL;
+  g_autofree char *threads = NULL;
   guint http_base, tcp_base, n, n_checks = 0;
   gboolean with_http = TRUE, with_tcp = TRUE;
   gint64 cpu0, cpu1, t0, t1;
@@ -265,13 +337,16 @@ main (int   argc,
   measuring = TRUE;
   busy_since = -1;
   CALLGRIND_TOGGLE_COLLECT;
+  threads0 = thread_cpu ();
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_usec ();
   run_for (window_sec);
   cpu1 = cpu_usec ();
   t1 = g_get_monotonic_time ();
+  threads1 = thread_cpu ();
   CALLGRIND_TOGGLE_COLLECT;
   measuring = FALSE;
+  threads = thread_cpu_json (threads0, threads1);
 
   g_print ("{\"checks\": %u, \"interval_sec\": %d, \"window_sec\": %.3f, "
            "\"cpu_sec\": %.4f, \"cpu_share\": %.6f, \"rss_kib\": %" G_GINT64_FORMAT ", "
@@ -280,12 +355,12 @@ main (int   argc,
            "\"busy_max_usec\": %" G_GINT64_FORMAT ", \"iterations\": %" G_GUINT64_FORMAT ", "
            "\"completed\": %" G_GUINT64_FORMAT ", "
            "\"not_passed\": %" G_GUINT64_FORMAT ", \"store_committed\": %" G_GUINT64_FORMAT
-           ", \"store_dropped\": %" G_GUINT64_FORMAT "}\n",
+           ", \"store_dropped\": %" G_GUINT64_FORMAT ", \"threads\": %s}\n",
            n_checks, interval_sec, (t1 - t0) / 1e6, (cpu1 - cpu0) / 1e6,
            (double) (cpu1 - cpu0) / (double) (t1 - t0),
            status_kib ("VmRSS:"), status_kib ("VmHWM:"), probe_msec, probe_ticks,
            probe_max_late, busy_max, n_polls, n_completed, n_not_passed,
-           tend_store_get_n_committed (store), tend_store_get_n_dropped (store));
+           tend_store_get_n_committed (store), tend_store_get_n_dropped (store), threads);
 
   tend_monitor_stop (monitor);
   g_clear_object (&monitor);
