@@ -2,15 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One timer per check, on the default main context. A check's first run comes after a
- * jitter drawn uniformly from [0, interval), so checks added together spread out (a live
- * kind such as the unit check runs at once: it must load what it listens to); each
- * next run is due one interval after the previous one started, so a check that fails by
- * its timeout still runs once an interval (failures before hard × interval + timeout is
- * how long a hung service takes to be critical), or at once when a run outlasted its
- * interval: the runs of one check never overlap. A check that is due while
- * max-concurrent runs are in flight waits in a FIFO and starts as soon as another run
- * ends.
+ * One timer for all checks, on the default main context: the checks' next runs wait in
+ * a sequence ordered by when they are due, and a single GSource is ready at the first
+ * of them. (A GSource per check made every iteration of the main loop walk all of them:
+ * with 2,000 checks that was most of the monitor's CPU.) A check's first run comes after
+ * a jitter drawn uniformly from [0, interval), so checks added together spread out (a
+ * live kind such as the unit check runs at once: it must load what it listens to); each
+ * next run is due one interval after the previous one started. A run has ended by then
+ * (a check's timeout is below its interval), so the runs of one check never overlap, and
+ * a check that times out still runs every interval: a failure turns hard within
+ * failures-before-hard × interval + timeout. A check that is due while max-concurrent
+ * runs are in flight waits in a FIFO and starts as soon as another run ends.
  *
  * Each verdict goes to the store (tend_store_add_result() only queues it), to the layer
  * of its service's TendHealth, and out as "check-completed"; "health-changed" follows
@@ -34,6 +36,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tend-monitor.h"
+#include "tend-util-private.h"
 
 /* How often the health of services whose figures moved (a latency, a message) is saved;
  * a change of status is saved at once. */
@@ -46,11 +49,12 @@ typedef struct
   TendCheckState *layer;       /* (owned) its layer in the service's health */
   gint64 service_id;
   gint64 check_id;
-  guint timer_id;              /* the next run, 0 when none is scheduled */
+  GSequenceIter *timer;        /* (nullable) in the monitor's timers: the next run */
+  gint64 due;                  /* monotonic µs of the next run, when scheduled */
+  guint64 order;               /* ties between equal due times go first come, first served */
   gboolean waiting;            /* in the monitor's queue */
   GCancellable *cancellable;   /* (owned) (nullable) the run in flight */
   gboolean rerun;              /* changed while in flight: run again as it ends */
-  gint64 started;              /* monotonic µs: when the run in flight (or the last) began */
   gulong enabled_handler;
   gulong changed_handler;
 } Entry;
@@ -59,6 +63,7 @@ typedef struct
 {
   Entry *entry;                /* (owned) a reference */
   GCancellable *cancellable;   /* (owned) this run's */
+  gint64 started;              /* monotonic µs */
 } Run;
 
 typedef struct
@@ -88,6 +93,9 @@ struct _TendMonitor
   GHashTable *by_check;        /* (owned) TendCheck* → Entry* (unowned) */
   GHashTable *healths;         /* (owned) gint64* → ServiceHealth* (owned) */
   GQueue waiting;              /* Entry* (unowned): due, waiting for a free slot */
+  GSequence *timers;           /* (owned) Entry* (unowned) scheduled, the soonest first */
+  GSource *timer_source;       /* (owned) ready when the first of the timers is due */
+  guint64 n_scheduled;
   GRand *rand;                 /* (owned) the jitter */
 
   guint health_timer_id;       /* the next save of moved health */
@@ -130,6 +138,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void start_run (TendMonitor *self, Entry *entry);
+static void unschedule (TendMonitor *self, Entry *entry);
 
 /* ------------------------------------------------------------------------------------ */
 /* Entries                                                                               */
@@ -140,7 +149,7 @@ entry_clear (gpointer data)
   Entry *entry = data;
 
   g_assert (entry->monitor == NULL);
-  g_assert (entry->timer_id == 0);
+  g_assert (entry->timer == NULL);
   g_assert (entry->cancellable == NULL);
   g_clear_object (&entry->layer);
   g_clear_object (&entry->check);
@@ -195,7 +204,7 @@ static void
 entry_cancel (TendMonitor *self,
               Entry       *entry)
 {
-  g_clear_handle_id (&entry->timer_id, g_source_remove);
+  unschedule (self, entry);
   entry->rerun = FALSE;
 
   if (entry->waiting)
@@ -225,7 +234,7 @@ make_due (TendMonitor *self,
   if (entry->cancellable != NULL || entry->waiting || !tend_check_get_enabled (entry->check))
     return FALSE;
 
-  g_clear_handle_id (&entry->timer_id, g_source_remove);
+  unschedule (self, entry);
 
   if (self->n_running < self->max_concurrent && self->waiting.length == 0)
     {
@@ -243,16 +252,87 @@ make_due (TendMonitor *self,
   return TRUE;
 }
 
-static gboolean
-timer_cb (gpointer user_data)
+static gint
+compare_due (gconstpointer a,
+             gconstpointer b,
+             gpointer      user_data)
 {
-  Entry *entry = user_data;
+  const Entry *ea = a;
+  const Entry *eb = b;
 
-  entry->timer_id = 0;
-  g_assert (entry->monitor != NULL);
-  make_due (entry->monitor, entry);
-  return G_SOURCE_REMOVE;
+  if (ea->due != eb->due)
+    return ea->due < eb->due ? -1 : 1;
+  return ea->order < eb->order ? -1 : ea->order > eb->order;
 }
+
+/* The timer source is ready when the first scheduled run is due. */
+static void
+update_timer_source (TendMonitor *self)
+{
+  GSequenceIter *first = g_sequence_get_begin_iter (self->timers);
+  gint64 ready = -1;
+
+  if (self->timer_source == NULL)
+    return;
+  if (!g_sequence_iter_is_end (first))
+    ready = ((Entry *) g_sequence_get (first))->due;
+  if (g_source_get_ready_time (self->timer_source) != ready)
+    g_source_set_ready_time (self->timer_source, ready);
+}
+
+static void
+unschedule (TendMonitor *self,
+            Entry       *entry)
+{
+  gboolean was_first;
+
+  if (entry->timer == NULL)
+    return;
+  was_first = g_sequence_iter_is_begin (entry->timer);
+  g_sequence_remove (entry->timer);
+  entry->timer = NULL;
+  if (was_first)
+    update_timer_source (self);
+}
+
+/* Makes due, in order, every run whose time has come. */
+static gboolean
+timers_cb (gpointer user_data)
+{
+  TendMonitor *self = user_data;
+  g_autoptr(TendMonitor) ref = g_object_ref (self);   /* a handler may drop the last one */
+  gint64 now = g_get_monotonic_time ();
+
+  for (;;)
+    {
+      GSequenceIter *first = g_sequence_get_begin_iter (self->timers);
+      Entry *entry;
+
+      if (g_sequence_iter_is_end (first))
+        break;
+      entry = g_sequence_get (first);
+      if (entry->due > now)
+        break;
+      g_sequence_remove (first);
+      entry->timer = NULL;
+      g_assert (entry->monitor == self);
+      make_due (self, entry);
+    }
+  update_timer_source (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+timer_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs timer_source_funcs = {
+  .dispatch = timer_source_dispatch,
+};
 
 /* The next run of @entry in @delay_usec, if the monitor runs and the check is enabled. */
 static void
@@ -260,16 +340,16 @@ schedule (TendMonitor *self,
           Entry       *entry,
           gint64       delay_usec)
 {
-  guint msec;
-
-  g_clear_handle_id (&entry->timer_id, g_source_remove);
+  unschedule (self, entry);
 
   if (!self->running || !tend_check_get_enabled (entry->check))
     return;
 
-  /* Rounded up: never sooner than asked. */
-  msec = (guint) MIN ((MAX (delay_usec, 0) + 999) / 1000, (gint64) G_MAXUINT);
-  entry->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, msec, timer_cb, entry, NULL);
+  entry->due = g_get_monotonic_time () + MAX (delay_usec, 0);
+  entry->order = self->n_scheduled++;
+  entry->timer = g_sequence_insert_sorted (self->timers, entry, compare_due, NULL);
+  if (g_sequence_iter_is_begin (entry->timer))
+    update_timer_source (self);
 }
 
 /* The first run: after a jitter uniform in [0, interval); at once for a live check,
@@ -740,8 +820,9 @@ run_cb (GObject      *source,
           make_due (self, entry);
         }
       else
-        schedule (self, entry, tend_check_get_interval (entry->check) -
-                               (g_get_monotonic_time () - entry->started));
+        schedule (self, entry,
+                  tend_check_get_interval (entry->check) -
+                  (g_get_monotonic_time () - run->started));
     }
 
   run_free (run);
@@ -757,15 +838,15 @@ start_run (TendMonitor *self,
   g_assert (!entry->waiting);
 
   entry->cancellable = g_cancellable_new ();
-  entry->started = g_get_monotonic_time ();
   self->n_running++;
 
   run = g_new0 (Run, 1);
   run->entry = entry_ref (entry);
   run->cancellable = g_object_ref (entry->cancellable);
+  run->started = g_get_monotonic_time ();
 
-  g_debug ("monitor: running check '%s' of service %" G_GINT64_FORMAT,
-           tend_check_get_name (entry->check), entry->service_id);
+  TEND_DEBUG_HOT ("monitor: running check '%s' of service %" G_GINT64_FORMAT,
+                  tend_check_get_name (entry->check), entry->service_id);
   tend_check_run_async (entry->check, run->cancellable, run_cb, run);
 }
 
@@ -780,13 +861,13 @@ enabled_cb (TendCheck  *check,
 
   if (tend_check_get_enabled (check))
     {
-      if (entry->timer_id == 0 && entry->cancellable == NULL && !entry->waiting)
+      if (entry->timer == NULL && entry->cancellable == NULL && !entry->waiting)
         schedule_first (self, entry);
       return;
     }
 
   /* Disabled: no next run; one in flight ends normally. */
-  g_clear_handle_id (&entry->timer_id, g_source_remove);
+  unschedule (self, entry);
   if (entry->waiting)
     {
       g_queue_remove (&self->waiting, entry);
@@ -847,6 +928,11 @@ tend_monitor_dispose (GObject *object)
   g_ptr_array_set_size (self->entries, 0);
   g_hash_table_remove_all (self->healths);
   g_clear_object (&self->store);
+  if (self->timer_source != NULL)
+    {
+      g_source_destroy (self->timer_source);
+      g_clear_pointer (&self->timer_source, g_source_unref);
+    }
 
   G_OBJECT_CLASS (tend_monitor_parent_class)->dispose (object);
 }
@@ -859,6 +945,7 @@ tend_monitor_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->by_check, g_hash_table_unref);
   g_clear_pointer (&self->healths, g_hash_table_unref);
+  g_clear_pointer (&self->timers, g_sequence_free);
   g_clear_pointer (&self->rand, g_rand_free);
 
   G_OBJECT_CLASS (tend_monitor_parent_class)->finalize (object);
@@ -989,6 +1076,11 @@ tend_monitor_init (TendMonitor *self)
   self->by_check = g_hash_table_new (NULL, NULL);
   self->healths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, service_health_free);
   g_queue_init (&self->waiting);
+  self->timers = g_sequence_new (NULL);
+  self->timer_source = g_source_new (&timer_source_funcs, sizeof (GSource));
+  g_source_set_static_name (self->timer_source, "[tend] monitor timers");
+  g_source_set_callback (self->timer_source, timers_cb, self, NULL);
+  g_source_attach (self->timer_source, NULL);
   self->rand = g_rand_new ();
   self->max_concurrent = TEND_MONITOR_DEFAULT_MAX_CONCURRENT;
   self->flap_start = TEND_CHECK_STATE_DEFAULT_FLAP_START_PERCENT;
@@ -1181,7 +1273,7 @@ tend_monitor_start (TendMonitor *self)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
 
-      if (entry->timer_id == 0 && entry->cancellable == NULL && !entry->waiting)
+      if (entry->timer == NULL && entry->cancellable == NULL && !entry->waiting)
         schedule_first (self, entry);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -1230,7 +1322,7 @@ tend_monitor_is_running (TendMonitor *self)
  * tend_monitor_run_now:
  *
  * Runs @check at once (or as soon as a slot is free), in place of its next scheduled
- * run, which then comes one interval after this one starts. Nothing happens when it is
+ * run, which then comes one interval after this one started. Nothing happens when it is
  * in flight or waiting already, or disabled.
  *
  * Returns: whether a run was started or queued

@@ -2,11 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One run resolves the host, connects (GSocketClient, asynchronously), writes the
- * configured bytes if any, and reads until the expected text shows up, the peer closes
- * the connection, the answer pauses for TEND_TCP_CHECK_QUIET_MSEC without it, or
- * TEND_TCP_CHECK_MAX_ANSWER bytes have come without it. Every step takes a cancellable
- * that the run's cancels, so the base class's timeout stops it where it stands.
+ * One run resolves the host, connects (GSocketClient, asynchronously, and never through
+ * a proxy, as an HTTP check does not either), writes the configured bytes if any, and
+ * reads until the expected text shows up, the peer closes the connection, the answer
+ * pauses for TEND_TCP_CHECK_QUIET_MSEC without it, or TEND_TCP_CHECK_MAX_ANSWER bytes
+ * have come without it. Every step takes a cancellable that the run's cancels, so the
+ * base class's timeout stops it where it stands.
  *
  * Why a connection failed is told apart from GIO's errors: a refusal (nothing listens),
  * a name that does not resolve, an unreachable host or a connection reset; anything
@@ -511,8 +512,8 @@ on_connected (GObject      *object,
       return;
     }
 
-  g_debug ("tcp check %s: connected to %s", tend_check_get_name (g_task_get_source_object (task)),
-           probe->address);
+  TEND_DEBUG_HOT ("tcp check %s: connected to %s",
+                  tend_check_get_name (g_task_get_source_object (task)), probe->address);
 
   if (probe->send != NULL)
     {
@@ -567,7 +568,15 @@ tend_tcp_check_probe_async (TendCheck           *check,
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
   client = g_socket_client_new ();
-  connectable = g_network_address_new (self->host, (guint16) self->port);
+  /* The service itself, never a proxy; and no proxy lookup, which costs more than the
+   * whole check (libproxy in a worker thread per connection). */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  /* An address needs no resolver (which stats /etc/resolv.conf on every lookup). */
+  if (g_hostname_is_ip_address (self->host))
+    connectable = G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (self->host,
+                                                                               self->port));
+  else
+    connectable = g_network_address_new (self->host, (guint16) self->port);
   g_socket_client_connect_async (client, connectable, probe->cancellable, on_connected, task);
 }
 

@@ -23,4 +23,12 @@ void  tend_json_add_string        (JsonBuilder *builder,
                                    const char  *member,
                                    const char  *value);
 
+/* g_debug() for code that runs once per check run: g_debug() formats its message even
+ * when debug output is off, which costs as much as a small part of the run. */
+#define TEND_DEBUG_HOT(...) \
+  G_STMT_START { \
+    if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN)) \
+      g_debug (__VA_ARGS__); \
+  } G_STMT_END
+
 G_END_DECLS

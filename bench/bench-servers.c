@@ -1,0 +1,260 @@
+/* bench-servers.c — the local servers that the checks of bench/monitor talk to
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: bench-servers HTTP_BASE TCP_BASE N
+ *
+ * Listens on 127.0.0.1 at ports HTTP_BASE .. HTTP_BASE+N-1 (HTTP) and TCP_BASE ..
+ * TCP_BASE+N-1 (TCP). An HTTP connection gets its request head read, then
+ * "200 OK" with a 3-byte body and the connection closed; a TCP connection is
+ * accepted and closed. One thread, epoll, non-blocking sockets: a few µs of CPU per
+ * connection, so the checked side costs next to nothing, and it is a separate
+ * process, measured apart from the monitors.
+ *
+ * Prints "ready" once every port listens. On SIGUSR1 it prints one line of counters,
+ * "http TOTAL tcp TOTAL", the connections accepted so far on each side; on SIGTERM
+ * or SIGINT it exits. Exits with 2 when a port cannot be bound.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_HEAD 8192
+#define MAX_EVENTS 256
+
+static const char response[] =
+  "HTTP/1.1 200 OK\r\n"
+  "Content-Type: text/plain\r\n"
+  "Content-Length: 3\r\n"
+  "Connection: close\r\n"
+  "\r\n"
+  "ok\n";
+
+typedef enum
+{
+  KIND_SIGNAL,
+  KIND_HTTP_LISTENER,
+  KIND_TCP_LISTENER,
+  KIND_HTTP_CONNECTION,
+} Kind;
+
+typedef struct
+{
+  Kind kind;
+  int fd;
+  size_t len;           /* of the request head read so far */
+  char head[];          /* only for connections */
+} Item;
+
+static unsigned long long n_http;
+static unsigned long long n_tcp;
+
+static Item *
+item_new (Kind   kind,
+          int    fd,
+          size_t head_size)
+{
+  Item *item = calloc (1, sizeof (Item) + head_size);
+
+  if (item == NULL)
+    abort ();
+  item->kind = kind;
+  item->fd = fd;
+  return item;
+}
+
+static void
+watch (int   epfd,
+       Item *item)
+{
+  struct epoll_event ev = { .events = EPOLLIN, .data.ptr = item };
+
+  if (epoll_ctl (epfd, EPOLL_CTL_ADD, item->fd, &ev) < 0)
+    {
+      perror ("bench-servers: epoll_ctl");
+      exit (1);
+    }
+}
+
+static int
+listen_on (unsigned port)
+{
+  struct sockaddr_in addr = {
+    .sin_family = AF_INET,
+    .sin_port = htons ((unsigned short) port),
+    .sin_addr.s_addr = htonl (INADDR_LOOPBACK),
+  };
+  int one = 1;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      perror ("bench-servers: socket");
+      exit (1);
+    }
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0 || listen (fd, 512) < 0)
+    {
+      fprintf (stderr, "bench-servers: cannot listen on 127.0.0.1:%u: %s\n", port,
+               strerror (errno));
+      exit (2);
+    }
+  return fd;
+}
+
+/* Whether @item holds a whole request head; reads what there is. Closes on EOF/error. */
+static void
+read_request (Item *item)
+{
+  for (;;)
+    {
+      ssize_t n;
+
+      if (item->len == MAX_HEAD)
+        break;   /* too long: answer anyway */
+      n = read (item->fd, item->head + item->len, MAX_HEAD - item->len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        {
+          if (memmem (item->head, item->len, "\r\n\r\n", 4) == NULL)
+            return;   /* wait for more */
+          break;
+        }
+      if (n <= 0)
+        {
+          close (item->fd);
+          free (item);
+          return;
+        }
+      item->len += (size_t) n;
+      if (memmem (item->head, item->len, "\r\n\r\n", 4) != NULL)
+        break;
+    }
+
+  /* The answer fits in the socket's buffer: one write, then close (a FIN, as the
+   * whole request was read). */
+  if (write (item->fd, response, sizeof response - 1) < 0)
+    { /* the client left; nothing to do */ }
+  close (item->fd);
+  free (item);
+}
+
+static void
+accept_all (int   epfd,
+            Item *listener)
+{
+  for (;;)
+    {
+      int fd = accept4 (listener->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+      if (fd < 0)
+        {
+          if (errno == EINTR || errno == ECONNABORTED)
+            continue;
+          return;   /* EAGAIN, or out of descriptors until some close */
+        }
+      if (listener->kind == KIND_TCP_LISTENER)
+        {
+          n_tcp++;
+          close (fd);
+          continue;
+        }
+      n_http++;
+      {
+        Item *conn = item_new (KIND_HTTP_CONNECTION, fd, MAX_HEAD);
+        /* Most requests are there already: try before waiting. */
+        struct epoll_event ev = { .events = EPOLLIN, .data.ptr = conn };
+
+        if (epoll_ctl (epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+          {
+            close (fd);
+            free (conn);
+            continue;
+          }
+        read_request (conn);
+      }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  unsigned http_base, tcp_base, n;
+  struct epoll_event events[MAX_EVENTS];
+  sigset_t mask;
+  int epfd;
+
+  if (argc != 4)
+    {
+      fprintf (stderr, "usage: bench-servers HTTP_BASE TCP_BASE N\n");
+      return 1;
+    }
+  http_base = (unsigned) strtoul (argv[1], NULL, 10);
+  tcp_base = (unsigned) strtoul (argv[2], NULL, 10);
+  n = (unsigned) strtoul (argv[3], NULL, 10);
+  if (http_base == 0 || tcp_base == 0 || http_base + n > 65536 || tcp_base + n > 65536)
+    {
+      fprintf (stderr, "bench-servers: ports out of range\n");
+      return 1;
+    }
+
+  epfd = epoll_create1 (EPOLL_CLOEXEC);
+  sigemptyset (&mask);
+  sigaddset (&mask, SIGUSR1);
+  sigaddset (&mask, SIGTERM);
+  sigaddset (&mask, SIGINT);
+  sigprocmask (SIG_BLOCK, &mask, NULL);
+  signal (SIGPIPE, SIG_IGN);
+  watch (epfd, item_new (KIND_SIGNAL, signalfd (-1, &mask, SFD_CLOEXEC), 0));
+
+  for (unsigned i = 0; i < n; i++)
+    {
+      watch (epfd, item_new (KIND_HTTP_LISTENER, listen_on (http_base + i), 0));
+      watch (epfd, item_new (KIND_TCP_LISTENER, listen_on (tcp_base + i), 0));
+    }
+  printf ("ready\n");
+  fflush (stdout);
+
+  for (;;)
+    {
+      int ready = epoll_wait (epfd, events, MAX_EVENTS, -1);
+
+      if (ready < 0 && errno == EINTR)
+        continue;
+      for (int i = 0; i < ready; i++)
+        {
+          Item *item = events[i].data.ptr;
+          struct signalfd_siginfo info;
+
+          switch (item->kind)
+            {
+            case KIND_SIGNAL:
+              if (read (item->fd, &info, sizeof info) != sizeof info)
+                break;
+              if (info.ssi_signo != SIGUSR1)
+                return 0;
+              printf ("http %llu tcp %llu\n", n_http, n_tcp);
+              fflush (stdout);
+              break;
+            case KIND_HTTP_LISTENER:
+            case KIND_TCP_LISTENER:
+              accept_all (epfd, item);
+              break;
+            case KIND_HTTP_CONNECTION:
+              read_request (item);
+              break;
+            }
+        }
+    }
+}
