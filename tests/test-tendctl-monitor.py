@@ -214,7 +214,8 @@ def run_with_monitor(monitor, log_path, http_port, redis_port, closed_port, tmp)
     # A changed inventory: tendctl tells the monitor (SIGHUP), which picks it up.
     r = import_inventory(tmp, inventory(http_port, redis_port, closed_port, with_closed=False))
     check("a changed inventory imports and tells the monitor",
-          r.returncode == 0 and f"the monitor (pid {monitor.pid}) takes the change in now" in r.stderr,
+          r.returncode == 0
+          and f"the monitor (pid {monitor.pid}) takes the change in now" in r.stderr,
           (r.returncode, r.stderr))
     gone = wait_until(lambda: (health() or {}).get("services") is not None
                       and service_health(CLOSED) is None, 10)

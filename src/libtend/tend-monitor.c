@@ -602,7 +602,8 @@ layer_to_json (Entry *entry)
   json_builder_add_boolean_value (builder, tend_check_get_enabled (entry->check));
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder,
-                                 tend_result_status_to_string (tend_check_state_get_status (layer)));
+                                 tend_result_status_to_string (
+                                   tend_check_state_get_status (layer)));
   json_builder_set_member_name (builder, "soft_status");
   json_builder_add_string_value (builder,
                                  tend_result_status_to_string (

@@ -184,9 +184,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendRecoveryDecision, tend_recovery_decision_free
  *   again for another breaker-timeout. A service that heals by itself leaves the breaker
  *   as it is.
  * - Restart loop. When a recovery starts and it makes loop-threshold or more starts
- *   within loop-window (counted as for the window limit), auto-recovery stops for the service: it is marked "manual
- *   intervention required" and every decision is GIVE_UP_MANUAL, whether the service is
- *   healthy again or not, until tend_restart_policy_resume().
+ *   within loop-window (counted as for the window limit), auto-recovery stops for the
+ *   service: it is marked "manual intervention required" and every decision is
+ *   GIVE_UP_MANUAL, whether the service is healthy again or not, until
+ *   tend_restart_policy_resume().
  * - Resume (a person, like `systemctl reset-failed`): clears manual intervention, closes
  *   the breaker, forgets past starts, the cooldown and the backoff attempts. A recovery
  *   still running keeps running.

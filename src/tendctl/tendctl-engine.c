@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The monitor (the engine that runs the checks in the background) holds a lock file
- * next to its database and rereads its checks, policies and silences from the database on SIGHUP. Commands
- * that change the inventory call tendctl_notify_engine() once the change is stored.
+ * next to its database and rereads its checks, policies and silences from the database
+ * on SIGHUP. Commands that change them call tendctl_notify_engine() once the change is
+ * stored.
  */
 #define G_LOG_DOMAIN "Tendctl"
 

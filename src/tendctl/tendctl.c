@@ -470,7 +470,8 @@ tendctl_parse_subcommand (const char           *command,
     }
 
   /* "COMMAND --help" prints the subcommands; anything else lacks one. */
-  if (tendctl_parse_options (command, "SUBCOMMAND [ARGS…]", summary, entries, global, &argc, &argv))
+  if (tendctl_parse_options (command, "SUBCOMMAND [ARGS…]", summary, entries, global, &argc,
+                             &argv))
     tendctl_usage_error (command, "%s needs a subcommand: %s", command, alternatives);
   return -1;
 }
