@@ -10,11 +10,12 @@
  *
  * After each step whose job succeeded, the service's checks run again at once (and
  * again, at growing short intervals, until they have their say); only a healthy
- * service counts as recovered, and only if it stays healthy for the settle time: a unit
- * that dies right after it started (and looked active for a moment) did not recover.
+ * service counts as recovered, and only once it has stayed healthy for the settle time.
+ * A moment of health (the unit is up, its port not yet open) is not a verdict: the checks
+ * go on until the verify timeout. systemd saying the unit failed again is, at once.
  * A step that fails or does not bring the checks back within the verify timeout
- * escalates: reload and start to restart; after restart, the recovery ends unrecovered. A service with no checks counts as recovered when its unit
- * is active.
+ * escalates: reload and start to restart; after restart, the recovery ends unrecovered.
+ * A service with no checks counts as recovered when its unit is active.
  *
  * Each step is one attempt: a row in the store's restart attempts, and an audit row
  * through the host when the host records operations (tend_host_set_audit()). Whether
