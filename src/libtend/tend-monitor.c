@@ -41,6 +41,8 @@
 /* How often the health of services whose figures moved (a latency, a message) is saved;
  * a change of status is saved at once. */
 #define HEALTH_SAVE_INTERVAL_MSEC 10000
+/* How many services' health the periodic save writes per main-loop iteration. */
+#define HEALTH_SAVE_CHUNK 32
 
 typedef struct
 {
@@ -82,6 +84,7 @@ typedef struct
   gboolean incident_held;      /* kept open while healthy (a recovery is not done) */
 
   gboolean dirty;              /* its health moved since it was last saved */
+  gboolean urgent;             /* its status did: saved at once */
 } ServiceHealth;
 
 struct _TendMonitor
@@ -100,6 +103,7 @@ struct _TendMonitor
 
   guint health_timer_id;       /* the next save of moved health */
   guint health_idle_id;        /* a save soon: a status changed */
+  guint health_chunk_id;       /* the periodic save under way */
 
   double flap_start;           /* flap thresholds of every layer, percent */
   double flap_end;
@@ -662,18 +666,23 @@ health_record (ServiceHealth *sh,
   return record;
 }
 
-/* Saves the health of the services that moved since their last save. */
-static void
-save_moved (TendMonitor *self)
+/* Saves the health of at most @max services that moved since their last save (only
+ * those whose status changed, with @urgent_only).
+ *
+ * Returns: whether more wait */
+static gboolean
+save_moved (TendMonitor *self,
+            gboolean     urgent_only,
+            guint        max)
 {
   g_autoptr(GPtrArray) records = NULL;
   gint64 now = g_get_real_time ();
+  gboolean more = FALSE;
   GHashTableIter iter;
   gpointer value;
 
-  g_clear_handle_id (&self->health_idle_id, g_source_remove);
   if (self->store == NULL)
-    return;
+    return FALSE;
 
   records = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_health_record_free);
   g_hash_table_iter_init (&iter, self->healths);
@@ -681,19 +690,42 @@ save_moved (TendMonitor *self)
     {
       ServiceHealth *sh = value;
 
-      if (!sh->dirty)
+      if (!sh->dirty || (urgent_only && !sh->urgent))
         continue;
+      if (records->len == max)
+        {
+          more = TRUE;
+          break;
+        }
       sh->dirty = FALSE;
+      sh->urgent = FALSE;
       g_ptr_array_add (records, health_record (sh, now));
     }
   if (records->len > 0)
     tend_store_save_health (self->store, records);
+  return more;
+}
+
+/* The periodic save, a few services an iteration: a thousand services' JSON at once
+ * would hold the main loop for tens of milliseconds. */
+static gboolean
+save_chunk_cb (gpointer user_data)
+{
+  TendMonitor *self = user_data;
+
+  if (save_moved (self, FALSE, HEALTH_SAVE_CHUNK))
+    return G_SOURCE_CONTINUE;
+  self->health_chunk_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
 save_timer_cb (gpointer user_data)
 {
-  save_moved (user_data);
+  TendMonitor *self = user_data;
+
+  if (self->health_chunk_id == 0)
+    self->health_chunk_id = g_idle_add (save_chunk_cb, self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -703,7 +735,7 @@ save_idle_cb (gpointer user_data)
   TendMonitor *self = user_data;
 
   self->health_idle_id = 0;
-  save_moved (self);
+  save_moved (self, TRUE, G_MAXUINT);
   return G_SOURCE_REMOVE;
 }
 
@@ -714,7 +746,10 @@ mark_moved (TendMonitor   *self,
             gboolean       status_changed)
 {
   sh->dirty = TRUE;
-  if (status_changed && self->store != NULL && self->health_idle_id == 0)
+  if (!status_changed)
+    return;
+  sh->urgent = TRUE;
+  if (self->store != NULL && self->health_idle_id == 0)
     self->health_idle_id = g_idle_add (save_idle_cb, self);
 }
 
@@ -923,6 +958,7 @@ tend_monitor_dispose (GObject *object)
   self->running = FALSE;
   g_clear_handle_id (&self->health_timer_id, g_source_remove);
   g_clear_handle_id (&self->health_idle_id, g_source_remove);
+  g_clear_handle_id (&self->health_chunk_id, g_source_remove);
   for (guint i = 0; i < self->entries->len; i++)
     entry_detach (self, g_ptr_array_index (self->entries, i));
   g_hash_table_remove_all (self->by_check);
@@ -1302,7 +1338,9 @@ tend_monitor_stop (TendMonitor *self)
 
   /* What moved is saved now: the last word before the monitor stops. */
   g_clear_handle_id (&self->health_timer_id, g_source_remove);
-  save_moved (self);
+  g_clear_handle_id (&self->health_idle_id, g_source_remove);
+  g_clear_handle_id (&self->health_chunk_id, g_source_remove);
+  save_moved (self, FALSE, G_MAXUINT);
 
   if (self->running)
     {
