@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "tend.h"
+#include "test-inventory.h"
 #include "test-sqlite.h"
 #include "tend-store-private.h"
 
@@ -25,22 +26,6 @@ wait_for (GAsyncResult **result)
   while (*result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return *result;
-}
-
-static TendInventory *
-fixture_inventory (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("TEND_TEST_SRCDIR"), "inventory", name,
-                                            NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
-  TendInventory *inventory;
-
-  g_assert_true (g_file_get_contents (path, &text, &length, &error));
-  inventory = tend_inventory_new_from_json (text, length, &error);
-  g_assert_no_error (error);
-  return inventory;
 }
 
 static TendStore *
@@ -111,8 +96,8 @@ test_round_trip (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
-  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
-  g_autoptr(TendInventory) changed = fixture_inventory ("changed.json");
+  g_autoptr(TendInventory) full = load_fixture ("full.json");
+  g_autoptr(TendInventory) changed = load_fixture ("changed.json");
   g_autoptr(TendStore) store = open_store (path);
   g_autofree char *expected = tend_inventory_to_json (full, NULL);
   g_autofree char *stored = NULL;
@@ -153,8 +138,8 @@ test_all_or_nothing (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
-  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
-  g_autoptr(TendInventory) bad = fixture_inventory ("full.json");
+  g_autoptr(TendInventory) full = load_fixture ("full.json");
+  g_autoptr(TendInventory) bad = load_fixture ("full.json");
   g_autoptr(TendStore) store = open_store (path);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -185,7 +170,7 @@ test_checks_with_ids (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
-  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
+  g_autoptr(TendInventory) full = load_fixture ("full.json");
   g_autoptr(TendStore) store = open_store (path);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) checks = NULL;
@@ -282,7 +267,7 @@ test_health (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
-  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
+  g_autoptr(TendInventory) full = load_fixture ("full.json");
   g_autoptr(TendStore) store = open_store (path);
   g_autoptr(GPtrArray) first = NULL;
   g_autoptr(GPtrArray) second = NULL;
@@ -435,7 +420,7 @@ test_controls (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
-  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
+  g_autoptr(TendInventory) full = load_fixture ("full.json");
   g_autoptr(TendStore) store = open_store (path);
   g_autoptr(GPtrArray) none = NULL;
   g_autoptr(GPtrArray) silenced = NULL;
@@ -520,8 +505,8 @@ test_controls_of_removed_services (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
-  g_autoptr(TendInventory) full = fixture_inventory ("full.json");
-  g_autoptr(TendInventory) changed = fixture_inventory ("changed.json");
+  g_autoptr(TendInventory) full = load_fixture ("full.json");
+  g_autoptr(TendInventory) changed = load_fixture ("changed.json");
   g_autoptr(TendStore) store = open_store (path);
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) after = NULL;
