@@ -186,12 +186,17 @@ def dependency_first():
           (tendctl.service_health(DEP_A), tendctl.service_health(DEP_B)))
     os.kill(main_pid(DEP_B), signal.SIGKILL)
     back = wait_until(lambda: attempts(DEP_B) and tendctl.status_is(DEP_B, "healthy")
-                      and tendctl.status_is(DEP_A, "healthy"), 15)
+                      and tendctl.status_is(DEP_A, "healthy"), 20)
     check("B killed: B is recovered and A is healthy again", back,
           (tendctl.service_health(DEP_A), tendctl.service_health(DEP_B)))
     check("B was restarted", [(r[0], r[1]) for r in attempts(DEP_B)] == [("restart", 1)],
           attempts(DEP_B))
     check("A was not touched by Tend", attempts(DEP_A) == [], attempts(DEP_A))
+    r = tendctl("incidents", DEP_A, "--json")
+    incidents = json.loads(r.stdout) if r.returncode == 0 else []
+    check("A did fail meanwhile, and was not notified: B is the root cause",
+          incidents and any(a.get("action") == "not-notified" and a.get("root_cause") == DEP_B
+                            for a in incidents[0].get("actions", [])), incidents)
     calls = notifications()[before:]
     check("one notification, about B, the root cause",
           one_notification(calls) and all(c[1].startswith(DEP_B) for c in calls), calls)
