@@ -864,19 +864,6 @@ tend_engine_get_n_checks (TendEngine *self)
   return g_hash_table_size (self->watched);
 }
 
-/**
- * tend_engine_dup_service_name:
- *
- * Returns: (transfer full) (nullable): "unit on host" for a service the engine watches
- */
-char *
-tend_engine_dup_service_name (TendEngine *self,
-                              gint64      service_id)
-{
-  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
-  return tend_supervisor_dup_name (self->supervisor, service_id);
-}
-
 static void
 first_reload_cb (GObject      *source,
                  GAsyncResult *result,

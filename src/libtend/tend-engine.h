@@ -23,8 +23,6 @@ TendMonitor *tend_engine_get_monitor    (TendEngine          *self);
 TendConfig  *tend_engine_get_config     (TendEngine          *self);
 TendSupervisor *tend_engine_get_supervisor (TendEngine       *self);
 guint        tend_engine_get_n_checks   (TendEngine          *self);
-char        *tend_engine_dup_service_name (TendEngine        *self,
-                                           gint64             service_id);
 
 void         tend_engine_start_async    (TendEngine          *self,
                                          GCancellable        *cancellable,

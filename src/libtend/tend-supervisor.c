@@ -1024,18 +1024,6 @@ tend_supervisor_new (TendMonitor *monitor,
   return self;
 }
 
-/**
- * tend_supervisor_get_recovery:
- *
- * Returns: (transfer none): the recovery it runs (its verify timeout can be set)
- */
-TendRecovery *
-tend_supervisor_get_recovery (TendSupervisor *self)
-{
-  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), NULL);
-  return self->recovery;
-}
-
 static TendRestartPolicy *
 make_policy (TendSupervisor            *self,
              const TendInventoryPolicy *policy)
@@ -1119,14 +1107,6 @@ tend_supervisor_unwatch (TendSupervisor *self,
   if (svc != NULL && svc->recovering)
     tend_monitor_hold_incident (self->monitor, service_id, FALSE);
   g_hash_table_remove (self->services, &service_id);
-}
-
-gboolean
-tend_supervisor_is_watching (TendSupervisor *self,
-                             gint64          service_id)
-{
-  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), FALSE);
-  return lookup (self, service_id) != NULL;
 }
 
 /**

@@ -24,7 +24,6 @@ G_DECLARE_FINAL_TYPE (TendSupervisor, tend_supervisor, TEND, SUPERVISOR, GObject
 TendSupervisor *tend_supervisor_new           (TendMonitor                 *monitor,
                                                TendStore                   *store,
                                                TendConfig                  *config);
-TendRecovery   *tend_supervisor_get_recovery  (TendSupervisor              *self);
 
 void            tend_supervisor_watch         (TendSupervisor              *self,
                                                gint64                       service_id,
@@ -36,8 +35,6 @@ void            tend_supervisor_watch         (TendSupervisor              *self
                                                const TendMaintenanceWindow *maintenance,
                                                guint                        n_maintenance);
 void            tend_supervisor_unwatch       (TendSupervisor              *self,
-                                               gint64                       service_id);
-gboolean        tend_supervisor_is_watching   (TendSupervisor              *self,
                                                gint64                       service_id);
 char           *tend_supervisor_dup_name      (TendSupervisor              *self,
                                                gint64                       service_id);
