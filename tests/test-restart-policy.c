@@ -107,13 +107,14 @@ test_defaults (void)
   g_assert_cmpint (tend_restart_policy_get_kind (policy), ==, TEND_INVENTORY_POLICY_ALWAYS);
   g_assert_cmpuint (tend_restart_policy_get_max_recoveries (policy), ==, 3);
   g_assert_cmpint (tend_restart_policy_get_window (policy), ==, 15 * MINUTE);
-  g_assert_cmpint (tend_restart_policy_get_cooldown (policy), ==, MINUTE);
+  g_assert_cmpint (tend_restart_policy_get_cooldown (policy), ==, 5 * SEC);
   g_assert_cmpint (tend_restart_policy_get_backoff_initial (policy), ==, 10 * SEC);
   g_assert_cmpfloat (tend_restart_policy_get_backoff_multiplier (policy), ==, 2.0);
   g_assert_cmpint (tend_restart_policy_get_backoff_max (policy), ==, 5 * MINUTE);
   g_assert_cmpint (tend_restart_policy_get_backoff_reset_after (policy), ==, 10 * MINUTE);
   g_assert_cmpfloat (tend_restart_policy_get_jitter (policy), ==, 0.0);
-  g_assert_cmpint (tend_restart_policy_get_breaker_timeout (policy), ==, 5 * MINUTE);
+  g_assert_cmpint (tend_restart_policy_get_breaker_timeout (policy), ==, MINUTE);
+  g_assert_cmpuint (tend_restart_policy_get_breaker_threshold (policy), ==, 3);
   g_assert_cmpuint (tend_restart_policy_get_loop_threshold (policy), ==, 3);
   g_assert_cmpint (tend_restart_policy_get_loop_window (policy), ==, 5 * MINUTE);
 
@@ -155,6 +156,7 @@ test_from_config (void)
   set_config (config, "recovery.backoff-reset-after", "30min");
   set_config (config, "recovery.backoff-jitter-percent", "20");
   set_config (config, "recovery.breaker-timeout", "90s");
+  set_config (config, "recovery.breaker-threshold", "2");
   set_config (config, "recovery.loop-threshold", "4");
   set_config (config, "recovery.loop-window", "8min");
 
@@ -169,6 +171,7 @@ test_from_config (void)
   g_assert_cmpint (tend_restart_policy_get_backoff_reset_after (policy), ==, 30 * MINUTE);
   g_assert_cmpfloat_with_epsilon (tend_restart_policy_get_jitter (policy), 0.2, 1e-12);
   g_assert_cmpint (tend_restart_policy_get_breaker_timeout (policy), ==, 90 * SEC);
+  g_assert_cmpuint (tend_restart_policy_get_breaker_threshold (policy), ==, 2);
   g_assert_cmpuint (tend_restart_policy_get_loop_threshold (policy), ==, 4);
   g_assert_cmpint (tend_restart_policy_get_loop_window (policy), ==, 8 * MINUTE);
 
@@ -224,6 +227,7 @@ test_from_inventory (void)
   /* The inventory's policy wins over the configuration, except for what it lacks. */
   set_config (config, "recovery.max-attempts", "9");
   set_config (config, "recovery.breaker-timeout", "7min");
+  set_config (config, "recovery.breaker-threshold", "4");
 
   policy = tend_restart_policy_new_from_inventory (item, config);
   g_assert_cmpint (tend_restart_policy_get_kind (policy), ==, TEND_INVENTORY_POLICY_ALWAYS);
@@ -236,12 +240,14 @@ test_from_inventory (void)
   g_assert_cmpint (tend_restart_policy_get_backoff_reset_after (policy), ==, 20 * MINUTE);
   g_assert_cmpfloat (tend_restart_policy_get_jitter (policy), ==, 0.25);
   g_assert_cmpint (tend_restart_policy_get_breaker_timeout (policy), ==, 7 * MINUTE);
+  g_assert_cmpuint (tend_restart_policy_get_breaker_threshold (policy), ==, 4);
   g_assert_cmpuint (tend_restart_policy_get_loop_threshold (policy), ==, 6);
   g_assert_cmpint (tend_restart_policy_get_loop_window (policy), ==, 12 * MINUTE);
 
   without_config = tend_restart_policy_new_from_inventory (item, NULL);
   g_assert_cmpuint (tend_restart_policy_get_max_recoveries (without_config), ==, 5);
-  g_assert_cmpint (tend_restart_policy_get_breaker_timeout (without_config), ==, 5 * MINUTE);
+  g_assert_cmpint (tend_restart_policy_get_breaker_timeout (without_config), ==, MINUTE);
+  g_assert_cmpuint (tend_restart_policy_get_breaker_threshold (without_config), ==, 3);
 }
 
 static void
@@ -484,13 +490,14 @@ test_latest_wait_wins (void)
   tend_restart_policy_set_window (policy, 1, 2 * MINUTE);
   tend_restart_policy_set_cooldown (policy, 3 * MINUTE);
   tend_restart_policy_set_breaker_timeout (policy, 5 * MINUTE);
+  tend_restart_policy_set_breaker_threshold (policy, 1);
   tend_restart_policy_observe (policy, CRITICAL, ACTIVE, T0);
 
   recover (policy, T0, 10 * SEC, FALSE);
   /* window until T0 + 2 min, cooldown until T0 + 3 min 10 s, breaker until 5 min 10 s */
   expect_reason (policy, T0 + 10 * SEC, WAIT, TEND_RECOVERY_CAUSE_BREAKER_OPEN,
                  T0 + 5 * MINUTE + 10 * SEC,
-                 "circuit breaker open after a failed recovery: a trial in 5min");
+                 "circuit breaker open after 1 failed recovery in a row: a trial in 5min");
 
   tend_restart_policy_set_cooldown (policy, 10 * MINUTE);
   check (policy, T0 + 10 * SEC, WAIT, TEND_RECOVERY_CAUSE_COOLDOWN,
@@ -716,13 +723,25 @@ test_breaker (void)
   tend_restart_policy_set_breaker_timeout (policy, 5 * MINUTE);
   tend_restart_policy_observe (policy, CRITICAL, ACTIVE, t);
 
-  /* Closed: a recovery; it fails and opens the breaker. */
+  /* Closed: failed recoveries below the threshold (3) lead to the next at once (this
+   * policy has no cooldown). */
+  for (guint i = 0; i < 2; i++)
+    {
+      check (policy, t, NOW, TEND_RECOVERY_CAUSE_FAILED, t);
+      recover (policy, t, 10 * SEC, FALSE);
+      t += 10 * SEC;
+      g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, t), ==,
+                       TEND_BREAKER_CLOSED);
+      g_assert_cmpuint (tend_restart_policy_get_failed_in_a_row (policy), ==, i + 1);
+    }
+
+  /* The third in a row opens it. */
   check (policy, t, NOW, TEND_RECOVERY_CAUSE_FAILED, t);
   recover (policy, t, 10 * SEC, FALSE);
   t += 10 * SEC;
   g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, t), ==, TEND_BREAKER_OPEN);
   expect_reason (policy, t + 48 * SEC, WAIT, TEND_RECOVERY_CAUSE_BREAKER_OPEN, t + 5 * MINUTE,
-                 "circuit breaker open after a failed recovery: a trial in 4min 12s");
+                 "circuit breaker open after 3 failed recoveries in a row: a trial in 4min 12s");
   g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, t + 5 * MINUTE - 1), ==,
                    TEND_BREAKER_OPEN);
 
@@ -737,22 +756,39 @@ test_breaker (void)
                    TEND_BREAKER_HALF_OPEN);
   check (policy, t + SEC, NONE, TEND_RECOVERY_CAUSE_IN_PROGRESS, -1);
 
-  /* The trial fails: open again, for a whole timeout from now. */
+  /* The trial fails: open again at once, for a whole timeout from now. */
   tend_restart_policy_recovery_finished (policy, FALSE, t + 20 * SEC);
   t += 20 * SEC;
   g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, t), ==, TEND_BREAKER_OPEN);
   check (policy, t, WAIT, TEND_RECOVERY_CAUSE_BREAKER_OPEN, t + 5 * MINUTE);
 
-  /* The next trial works: closed. */
+  /* The next trial works: closed, the count cleared. */
   t += 5 * MINUTE;
   check (policy, t, NOW, TEND_RECOVERY_CAUSE_BREAKER_TRIAL, t);
   recover (policy, t, 10 * SEC, TRUE);
   t += 10 * SEC;
   g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, t), ==, TEND_BREAKER_CLOSED);
+  g_assert_cmpuint (tend_restart_policy_get_failed_in_a_row (policy), ==, 0);
   /* Still critical: recover as usual. */
   check (policy, t, NOW, TEND_RECOVERY_CAUSE_FAILED, t);
 
-  /* A service that heals by itself leaves an open breaker open. */
+  /* One failure after a success opens nothing. */
+  recover (policy, t, SEC, FALSE);
+  g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, t + SEC), ==,
+                   TEND_BREAKER_CLOSED);
+  check (policy, t + SEC, NOW, TEND_RECOVERY_CAUSE_FAILED, t + SEC);
+}
+
+/* With the threshold at 1, a service that heals by itself leaves an open breaker open. */
+static void
+test_breaker_heals_by_itself (void)
+{
+  g_autoptr(TendRestartPolicy) policy = unlimited (TEND_INVENTORY_POLICY_ON_FAILURE);
+  gint64 t = T0;
+
+  tend_restart_policy_set_breaker_timeout (policy, 5 * MINUTE);
+  tend_restart_policy_set_breaker_threshold (policy, 1);
+  tend_restart_policy_observe (policy, CRITICAL, ACTIVE, t);
   recover (policy, t, SEC, FALSE);
   tend_restart_policy_observe (policy, HEALTHY, ACTIVE, t + 2 * SEC);
   g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, t + 2 * SEC), ==,
@@ -760,6 +796,28 @@ test_breaker (void)
   check (policy, t + 2 * SEC, NONE, TEND_RECOVERY_CAUSE_NOT_NEEDED, -1);
   tend_restart_policy_observe (policy, CRITICAL, ACTIVE, t + MINUTE);
   check (policy, t + MINUTE, WAIT, TEND_RECOVERY_CAUSE_BREAKER_OPEN, t + SEC + 5 * MINUTE);
+}
+
+/* Failures far apart are not in a row: reset-after of health clears the count. */
+static void
+test_breaker_count_resets (void)
+{
+  g_autoptr(TendRestartPolicy) policy = unlimited (TEND_INVENTORY_POLICY_ON_FAILURE);
+  gint64 t = T0;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      tend_restart_policy_observe (policy, CRITICAL, ACTIVE, t);
+      check (policy, t, NOW, TEND_RECOVERY_CAUSE_FAILED, t);
+      recover (policy, t, SEC, FALSE);
+      /* It came back on its own, and stays so past reset-after (10 min). */
+      tend_restart_policy_observe (policy, HEALTHY, ACTIVE, t + MINUTE);
+      t += 20 * MINUTE;
+      tend_restart_policy_observe (policy, HEALTHY, ACTIVE, t);
+      g_assert_cmpuint (tend_restart_policy_get_failed_in_a_row (policy), ==, 0);
+      g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, t), ==,
+                       TEND_BREAKER_CLOSED);
+    }
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -788,24 +846,35 @@ test_loop (void)
                     &notified);
   tend_restart_policy_observe (policy, CRITICAL, ACTIVE, T0);
 
-  /* Three recoveries within 5 min (at 0, 70 s and 140 s): a loop at the third start. */
+  /* Three recoveries within 5 min (at 0, 70 s and 140 s), each holding for a while. */
   recover (policy, T0, 10 * SEC, TRUE);
+  tend_restart_policy_observe (policy, HEALTHY, ACTIVE, T0 + 11 * SEC);
+  tend_restart_policy_observe (policy, CRITICAL, ACTIVE, T0 + 70 * SEC);
   recover (policy, T0 + 70 * SEC, 10 * SEC, TRUE);
-  g_assert_false (tend_restart_policy_get_manual_intervention_required (policy));
+  tend_restart_policy_observe (policy, HEALTHY, ACTIVE, T0 + 81 * SEC);
+  tend_restart_policy_observe (policy, CRITICAL, ACTIVE, T0 + 140 * SEC);
   check (policy, T0 + 140 * SEC, NOW, TEND_RECOVERY_CAUSE_FAILED, T0 + 140 * SEC);
-  tend_restart_policy_recovery_started (policy, T0 + 140 * SEC);
+  recover (policy, T0 + 140 * SEC, 10 * SEC, TRUE);
+  tend_restart_policy_observe (policy, HEALTHY, ACTIVE, T0 + 151 * SEC);
+
+  /* The third held: no loop, however many starts the window has. */
+  g_assert_false (tend_restart_policy_get_manual_intervention_required (policy));
+  check (policy, T0 + 151 * SEC, NONE, TEND_RECOVERY_CAUSE_NOT_NEEDED, -1);
+  g_assert_cmpuint (notified, ==, 0);
+
+  /* Trouble again while the three are within 5 min: a loop. */
+  tend_restart_policy_observe (policy, CRITICAL, TEND_RECOVERY_UNIT_FAILED, T0 + 4 * MINUTE);
   g_assert_true (tend_restart_policy_get_manual_intervention_required (policy));
   g_object_get (policy, "manual-intervention-required", &manual, NULL);
   g_assert_true (manual);
   g_assert_cmpuint (notified, ==, 1);
-  expect_reason (policy, T0 + 140 * SEC, MANUAL, TEND_RECOVERY_CAUSE_RESTART_LOOP, -1,
-                 "restart loop: 3 recoveries within 5min — manual intervention required");
+  expect_reason (policy, T0 + 4 * MINUTE, MANUAL, TEND_RECOVERY_CAUSE_RESTART_LOOP, -1,
+                 "restart loop: failed again after 3 recoveries within 5min — manual "
+                 "intervention required");
 
-  /* The recovery running goes on, and its success does not clear it; nor does health,
-   * nor time. */
-  tend_restart_policy_recovery_finished (policy, TRUE, T0 + 150 * SEC);
-  tend_restart_policy_observe (policy, HEALTHY, ACTIVE, T0 + 3 * MINUTE);
-  check (policy, T0 + 3 * MINUTE, MANUAL, TEND_RECOVERY_CAUSE_RESTART_LOOP, -1);
+  /* Neither health nor time clears it. */
+  tend_restart_policy_observe (policy, HEALTHY, ACTIVE, T0 + 5 * MINUTE);
+  check (policy, T0 + 5 * MINUTE, MANUAL, TEND_RECOVERY_CAUSE_RESTART_LOOP, -1);
   tend_restart_policy_observe (policy, CRITICAL, TEND_RECOVERY_UNIT_FAILED, T0 + 2 * HOUR);
   check (policy, T0 + 2 * HOUR, MANUAL, TEND_RECOVERY_CAUSE_RESTART_LOOP, -1);
   g_assert_cmpuint (notified, ==, 1);
@@ -819,23 +888,112 @@ test_loop (void)
                   T0 + 2 * HOUR + SEC);
 }
 
+/* A unit that fails on every start: its third failed recovery ends it. */
+static void
+test_loop_on_failed_recovery (void)
+{
+  g_autoptr(TendRestartPolicy) policy = unlimited (TEND_INVENTORY_POLICY_ON_FAILURE);
+  gint64 t = T0;
+
+  tend_restart_policy_set_loop_detection (policy, 3, 5 * MINUTE);
+  tend_restart_policy_observe (policy, CRITICAL, TEND_RECOVERY_UNIT_FAILED, t);
+  for (guint i = 0; i < 2; i++)
+    {
+      check (policy, t, NOW, TEND_RECOVERY_CAUSE_FAILED, t);
+      recover (policy, t, SEC, FALSE);
+      t += SEC;
+      g_assert_false (tend_restart_policy_get_manual_intervention_required (policy));
+    }
+  check (policy, t, NOW, TEND_RECOVERY_CAUSE_FAILED, t);
+  recover (policy, t, SEC, FALSE);
+  g_assert_true (tend_restart_policy_get_manual_intervention_required (policy));
+  check (policy, t + SEC, MANUAL, TEND_RECOVERY_CAUSE_RESTART_LOOP, -1);
+}
+
 static void
 test_no_loop_when_spread (void)
 {
   g_autoptr(TendRestartPolicy) policy = unlimited (TEND_INVENTORY_POLICY_ON_FAILURE);
 
   tend_restart_policy_set_loop_detection (policy, 3, 5 * MINUTE);
-  tend_restart_policy_observe (policy, CRITICAL, ACTIVE, T0);
+  tend_restart_policy_set_breaker_threshold (policy, 100);
 
-  /* Starts 2.5 min apart: a start 5 min before another no longer counts, so no 5 min
-   * hold three of them. */
+  /* Failures 2.5 min apart: a start 5 min before another no longer counts, so no 5 min
+   * hold three of them before a failure. */
   for (guint i = 0; i < 7; i++)
-    recover (policy, T0 + i * 150 * SEC, SEC, TRUE);
+    {
+      tend_restart_policy_observe (policy, CRITICAL, ACTIVE, T0 + i * 150 * SEC);
+      recover (policy, T0 + i * 150 * SEC, SEC, FALSE);
+    }
   g_assert_false (tend_restart_policy_get_manual_intervention_required (policy));
 
   /* One a microsecond sooner makes three within 5 min. */
-  recover (policy, T0 + 7 * 150 * SEC - 1, SEC, TRUE);
+  tend_restart_policy_observe (policy, CRITICAL, ACTIVE, T0 + 7 * 150 * SEC - 2);
+  recover (policy, T0 + 7 * 150 * SEC - 2, 1, FALSE);
   g_assert_true (tend_restart_policy_get_manual_intervention_required (policy));
+}
+
+/* The defaults together, as a new user gets them (docs/configuration.md). */
+static void
+test_defaults_together (void)
+{
+  g_autoptr(TendConfig) config = tend_config_new ();
+  g_autoptr(TendRestartPolicy) loop = tend_restart_policy_new_from_config (config);
+  g_autoptr(TendRestartPolicy) rare = tend_restart_policy_new_from_config (config);
+  g_autoptr(TendRestartPolicy) twice = tend_restart_policy_new_from_config (config);
+  gint64 t = T0;
+  guint starts = 0;
+
+  /* Fails 0.3 s after every start: at most 3 starts, then manual intervention, well
+   * within 2 min. */
+  tend_restart_policy_observe (loop, CRITICAL, TEND_RECOVERY_UNIT_FAILED, t);
+  while (!tend_restart_policy_get_manual_intervention_required (loop))
+    {
+      g_autoptr(TendRecoveryDecision) decision = tend_restart_policy_decide (loop, t);
+
+      g_assert_cmpint (t - T0, <, 2 * MINUTE);
+      if (decision->action == WAIT)
+        {
+          g_assert_cmpint (decision->cause, ==, TEND_RECOVERY_CAUSE_COOLDOWN);
+          t = decision->at_usec;
+          continue;
+        }
+      g_assert_cmpint (decision->action, ==, NOW);
+      starts++;
+      recover (loop, t, 300 * 1000, FALSE);
+      t += 300 * 1000;
+    }
+  g_assert_cmpuint (starts, ==, 3);
+  g_assert_cmpint (t - T0, <, 20 * SEC);
+
+  /* Fails once every 10 minutes for a day: recovered every time, never marked. */
+  t = T0;
+  for (guint i = 0; i < 144; i++)
+    {
+      g_autoptr(TendRecoveryDecision) decision = NULL;
+
+      tend_restart_policy_observe (rare, CRITICAL, TEND_RECOVERY_UNIT_FAILED, t);
+      decision = tend_restart_policy_decide (rare, t);
+      g_assert_cmpint (decision->action, ==, NOW);
+      recover (rare, t, SEC, TRUE);
+      tend_restart_policy_observe (rare, HEALTHY, ACTIVE, t + 2 * SEC);
+      t += 10 * MINUTE;
+    }
+  g_assert_false (tend_restart_policy_get_manual_intervention_required (rare));
+
+  /* Killed, back in 1 s; killed again 2 s after: the next attempt within 10 s. */
+  t = T0;
+  tend_restart_policy_observe (twice, CRITICAL, TEND_RECOVERY_UNIT_FAILED, t);
+  check (twice, t, NOW, TEND_RECOVERY_CAUSE_FAILED, t);
+  recover (twice, t, SEC, TRUE);
+  tend_restart_policy_observe (twice, HEALTHY, ACTIVE, t + SEC);
+  tend_restart_policy_observe (twice, CRITICAL, TEND_RECOVERY_UNIT_FAILED, t + 3 * SEC);
+  {
+    g_autoptr(TendRecoveryDecision) decision = tend_restart_policy_decide (twice, t + 3 * SEC);
+
+    g_assert_cmpint (decision->action, ==, WAIT);
+    g_assert_cmpint (decision->at_usec - (t + 3 * SEC), <, 9 * SEC);
+  }
 }
 
 static void
@@ -844,6 +1002,7 @@ test_resume_closes_breaker (void)
   g_autoptr(TendRestartPolicy) policy = unlimited (TEND_INVENTORY_POLICY_BACKOFF);
 
   tend_restart_policy_set_cooldown (policy, MINUTE);
+  tend_restart_policy_set_breaker_threshold (policy, 1);
   tend_restart_policy_observe (policy, CRITICAL, ACTIVE, T0);
   recover (policy, T0 + 10 * SEC, 5 * SEC, FALSE);
   g_assert_cmpint (tend_restart_policy_get_breaker_state (policy, T0 + MINUTE), ==,
@@ -872,6 +1031,7 @@ test_state_json (void)
   JsonArray *starts;
 
   tend_restart_policy_set_window (policy, 2, 15 * MINUTE);
+  tend_restart_policy_set_breaker_threshold (policy, 1);
   tend_restart_policy_observe (policy, CRITICAL, TEND_RECOVERY_UNIT_FAILED, T0);
   recover (policy, T0, SEC, TRUE);
   recover (policy, T0 + MINUTE, SEC, FALSE);
@@ -956,7 +1116,11 @@ main (int   argc,
   g_test_add_func ("/restart-policy/backoff/reset", test_backoff_reset);
   g_test_add_func ("/restart-policy/backoff/no-reset", test_backoff_no_reset);
   g_test_add_func ("/restart-policy/breaker", test_breaker);
+  g_test_add_func ("/restart-policy/breaker/heals-by-itself", test_breaker_heals_by_itself);
+  g_test_add_func ("/restart-policy/breaker/count-resets", test_breaker_count_resets);
   g_test_add_func ("/restart-policy/loop", test_loop);
+  g_test_add_func ("/restart-policy/loop/failed-recovery", test_loop_on_failed_recovery);
+  g_test_add_func ("/restart-policy/defaults-together", test_defaults_together);
   g_test_add_func ("/restart-policy/loop/spread", test_no_loop_when_spread);
   g_test_add_func ("/restart-policy/resume-closes-breaker", test_resume_closes_breaker);
   g_test_add_func ("/restart-policy/state-json", test_state_json);

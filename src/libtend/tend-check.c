@@ -447,6 +447,26 @@ GETTER (gboolean, enabled, enabled)
 
 #undef GETTER
 
+/**
+ * tend_check_get_effective_grace:
+ *
+ * The start-up grace that holds back this check's failures: its #TendCheck:startup-grace
+ * for a check that probes the service (HTTP, TCP, Redis, command, resources), none for
+ * one whose verdict is systemd's own (the unit check): a unit that failed has failed,
+ * however recently it started.
+ *
+ * Returns: µs, 0 for none
+ */
+gint64
+tend_check_get_effective_grace (TendCheck *self)
+{
+  g_return_val_if_fail (TEND_IS_CHECK (self), 0);
+
+  if (TEND_CHECK_GET_CLASS (self)->verdict_of_systemd)
+    return 0;
+  return tend_check_get_startup_grace (self);
+}
+
 const char *
 tend_check_get_kind (TendCheck *self)
 {
@@ -596,7 +616,8 @@ tend_check_class_init (TendCheckClass *klass)
                        "hard failure counts as recovered", 1, 100, 2, rw);
   properties[PROP_STARTUP_GRACE] =
     g_param_spec_int64 ("startup-grace", NULL, "µs after the service starts during which "
-                        "failures are not counted", 0, G_MAXINT64, 0, rw);
+                        "failures of a probe are not counted (see "
+                        "tend_check_get_effective_grace())", 0, G_MAXINT64, 0, rw);
   properties[PROP_ENABLED] =
     g_param_spec_boolean ("enabled", NULL, NULL, TRUE, rw);
 

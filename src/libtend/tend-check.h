@@ -89,6 +89,8 @@ struct _TendCheckClass
 
   const char *kind;   /* "http", "tcp" ... */
   gboolean live;      /* told of changes as they happen (TendCheck::changed) */
+  gboolean verdict_of_systemd;  /* its verdict is systemd's own: no start-up grace holds
+                                 * it back (the grace is for probes of a starting service) */
 
   void               (*probe_async)  (TendCheck            *self,
                                       GCancellable         *cancellable,
@@ -100,7 +102,7 @@ struct _TendCheckClass
 
   char *             (*dup_target)   (TendCheck            *self);
 
-  gpointer padding[7];
+  gpointer padding[6];
 };
 
 const char       *tend_check_get_kind          (TendCheck            *self);
@@ -111,6 +113,7 @@ gint64            tend_check_get_timeout       (TendCheck            *self);
 guint             tend_check_get_failures_before_hard (TendCheck     *self);
 guint             tend_check_get_successes_before_recovered (TendCheck *self);
 gint64            tend_check_get_startup_grace (TendCheck            *self);
+gint64            tend_check_get_effective_grace (TendCheck          *self);
 gboolean          tend_check_get_enabled       (TendCheck            *self);
 
 gboolean          tend_check_set_timing        (TendCheck            *self,

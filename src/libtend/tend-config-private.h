@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 /* How many keys and rules between keys the schema has; tend-config-schema.c checks both
  * against its tables when it is compiled. */
-#define TEND_CONFIG_N_KEYS 30
+#define TEND_CONFIG_N_KEYS 31
 #define TEND_CONFIG_N_RULES 3
 
 typedef gboolean (*TendConfigCheckFunc) (const char  *text,

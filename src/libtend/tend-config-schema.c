@@ -62,7 +62,8 @@ const TendConfigEntry tend_config_entries[] = {
   KEY ("checks.max-concurrent", "checks", INT, "50", "1", "10000",
        "Most checks running at the same time; the others wait their turn"),
   KEY ("checks.startup-grace", "checks", DURATION, "10s", "0s", "1h",
-       "After a unit starts, failed checks do not count for this long"),
+       "After a unit starts, failed probes (not the unit check: systemd's word) do not count "
+       "for this long"),
   KEY ("checks.successes-before-recovered", "checks", INT, "2", "1", "100",
        "Passing results in a row before a failed check counts as recovered"),
 
@@ -86,9 +87,11 @@ const TendConfigEntry tend_config_entries[] = {
        "Factor by which each backoff delay grows"),
   KEY ("recovery.backoff-reset-after", "recovery", DURATION, "10min", "1min", "1d",
        "Healthy time after which backoff starts again from its first delay"),
-  KEY ("recovery.breaker-timeout", "recovery", DURATION, "5min", "1s", "1d",
+  KEY ("recovery.breaker-threshold", "recovery", INT, "3", "1", "100",
+       "Failed recoveries in a row that open the circuit breaker"),
+  KEY ("recovery.breaker-timeout", "recovery", DURATION, "1min", "1s", "1d",
        "How long the circuit breaker stays open before one trial recovery"),
-  KEY ("recovery.cooldown", "recovery", DURATION, "1min", "0s", "1h",
+  KEY ("recovery.cooldown", "recovery", DURATION, "5s", "0s", "1h",
        "Pause after each recovery before another may start"),
   ENUM_KEY ("recovery.default-policy", "recovery", "on-failure", policy_choices,
             "What Tend does when a service fails, unless the service has its own policy"),

@@ -254,7 +254,8 @@ tend_check_state_new (const char *name)
  * @check: the check whose results it will be fed
  *
  * Returns: (transfer full): a pending state with @check's name, failures before hard,
- *   successes before recovered and start-up grace
+ *   successes before recovered and start-up grace (none for a check of systemd's own
+ *   verdict, see tend_check_get_effective_grace())
  */
 TendCheckState *
 tend_check_state_new_for_check (TendCheck *check)
@@ -267,7 +268,7 @@ tend_check_state_new_for_check (TendCheck *check)
   tend_check_state_set_thresholds (self,
                                    tend_check_get_failures_before_hard (check),
                                    tend_check_get_successes_before_recovered (check));
-  tend_check_state_set_startup_grace (self, tend_check_get_startup_grace (check));
+  tend_check_state_set_startup_grace (self, tend_check_get_effective_grace (check));
   return self;
 }
 

@@ -244,6 +244,7 @@ struct _TendRestartPolicy
   /* Settings: those of the inventory's policies (host and unit unused, NULL), and the
    * breaker's timeout, which the configuration sets for all services. */
   TendInventoryPolicy settings;
+  guint breaker_threshold;
   gint64 breaker_timeout_usec;
 
   GRand *rand;                      /* (owned) */
@@ -397,6 +398,7 @@ tend_restart_policy_new_from_config (TendConfig *config)
   settings->jitter = tend_config_get_double (config, "recovery.backoff-jitter-percent") / 100.0;
   settings->loop_threshold = tend_config_get_int (config, "recovery.loop-threshold");
   settings->loop_window_usec = tend_config_get_duration (config, "recovery.loop-window");
+  self->breaker_threshold = tend_config_get_int (config, "recovery.breaker-threshold");
   self->breaker_timeout_usec = tend_config_get_duration (config, "recovery.breaker-timeout");
   return self;
 }
@@ -631,6 +633,42 @@ tend_restart_policy_get_breaker_timeout (TendRestartPolicy *self)
 }
 
 /**
+ * tend_restart_policy_set_breaker_threshold:
+ * @threshold: failed recoveries in a row that open the circuit breaker, at least 1
+ */
+void
+tend_restart_policy_set_breaker_threshold (TendRestartPolicy *self,
+                                           guint              threshold)
+{
+  g_return_if_fail (TEND_IS_RESTART_POLICY (self));
+  g_return_if_fail (threshold >= 1 && threshold <= G_MAXINT);
+
+  self->breaker_threshold = threshold;
+}
+
+guint
+tend_restart_policy_get_breaker_threshold (TendRestartPolicy *self)
+{
+  g_return_val_if_fail (TEND_IS_RESTART_POLICY (self), 0);
+
+  return self->breaker_threshold;
+}
+
+/**
+ * tend_restart_policy_get_failed_in_a_row:
+ *
+ * Returns: how many recoveries in a row did not bring the service back (a success, or
+ *   reset-after of health, sets it to 0)
+ */
+guint
+tend_restart_policy_get_failed_in_a_row (TendRestartPolicy *self)
+{
+  g_return_val_if_fail (TEND_IS_RESTART_POLICY (self), 0);
+
+  return self->failed_in_a_row;
+}
+
+/**
  * tend_restart_policy_set_loop_detection:
  * @threshold: this many recoveries started ...
  * @window_usec: ... within this long are a restart loop
@@ -804,9 +842,15 @@ static void
 settle (TendRestartPolicy *self,
         gint64             now_usec)
 {
-  if (healthy_long_enough (self, now_usec))
-    self->attempt = 0;
   self->breaker = breaker_at (self, now_usec);
+  if (healthy_long_enough (self, now_usec))
+    {
+      self->attempt = 0;
+      /* Failures that far apart are not "in a row"; an open breaker keeps its count
+       * until its trial says how the service is. */
+      if (self->breaker == TEND_BREAKER_CLOSED)
+        self->failed_in_a_row = 0;
+    }
   self->latest_usec = now_usec;
 }
 
@@ -830,6 +874,27 @@ format_left (gint64 usec)
   if (usec >= TEND_USEC_PER_SEC)
     usec = (usec + TEND_USEC_PER_SEC - 1) / TEND_USEC_PER_SEC * TEND_USEC_PER_SEC;
   return tend_duration_format (MAX (usec, 0));
+}
+
+/* A restart loop: the service is in trouble again, and loop-threshold recoveries
+ * already started within loop-window did not keep it out of it. */
+static void
+detect_loop (TendRestartPolicy *self,
+             gboolean           in_trouble,
+             gint64             now_usec)
+{
+  guint n;
+  g_autofree char *window = NULL;
+
+  if (self->manual || self->recovering || !in_trouble)
+    return;
+  n = count_starts (self, self->settings.loop_window_usec, now_usec, NULL);
+  if (n < (guint) self->settings.loop_threshold)
+    return;
+  window = tend_duration_format (self->settings.loop_window_usec);
+  set_manual (self, TRUE,
+              g_strdup_printf ("restart loop: failed again after %u recoveries within %s — "
+                               "manual intervention required", n, window));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -881,6 +946,7 @@ tend_restart_policy_observe (TendRestartPolicy     *self,
   self->failure_since_usec = since (failed, self->failure_since_usec, now_usec);
   self->down_since_usec = since (down, self->down_since_usec, now_usec);
   self->healthy_since_usec = since (healthy, self->healthy_since_usec, now_usec);
+  detect_loop (self, trouble_since (self) >= 0, now_usec);
 }
 
 /**
@@ -888,15 +954,14 @@ tend_restart_policy_observe (TendRestartPolicy     *self,
  * @now_usec: when
  *
  * Tells the policy that a recovery it asked for has started. It counts toward the
- * window and the loop, uses up a backoff attempt, is the trial of a half-open breaker,
- * and may reveal a restart loop (#TendRestartPolicy:manual-intervention-required).
+ * window and the loop, uses up a backoff attempt and is the trial of a half-open
+ * breaker.
  */
 void
 tend_restart_policy_recovery_started (TendRestartPolicy *self,
                                       gint64             now_usec)
 {
   guint first;
-  guint n;
 
   g_return_if_fail (TEND_IS_RESTART_POLICY (self));
   g_return_if_fail (!self->recovering);
@@ -913,24 +978,16 @@ tend_restart_policy_recovery_started (TendRestartPolicy *self,
   self->recovery_started_usec = now_usec;
   self->attempt++;
   self->jitter_share = g_rand_double (self->rand);
-
-  n = count_starts (self, self->settings.loop_window_usec, now_usec, NULL);
-  if (!self->manual && n >= (guint) self->settings.loop_threshold)
-    {
-      g_autofree char *window = tend_duration_format (self->settings.loop_window_usec);
-
-      set_manual (self, TRUE,
-                  g_strdup_printf ("restart loop: %u recoveries within %s — manual "
-                                   "intervention required", n, window));
-    }
 }
 
 /**
  * tend_restart_policy_recovery_finished:
- * @success: whether the recovery worked; %FALSE opens the circuit breaker
+ * @success: whether the recovery worked; %FALSE counts toward the circuit breaker
  * @now_usec: when
  *
- * Tells the policy that the recovery that started has ended. The cooldown starts.
+ * Tells the policy that the recovery that started has ended. The cooldown starts. A
+ * failure may open the breaker, or reveal a restart loop
+ * (#TendRestartPolicy:manual-intervention-required).
  */
 void
 tend_restart_policy_recovery_finished (TendRestartPolicy *self,
@@ -954,8 +1011,13 @@ tend_restart_policy_recovery_finished (TendRestartPolicy *self,
   else
     {
       self->failed_in_a_row++;
-      self->breaker = TEND_BREAKER_OPEN;
-      self->breaker_opened_usec = now_usec;
+      /* Its trial failed, or one failure too many in a row: open for a timeout. */
+      if (self->failed_in_a_row >= self->breaker_threshold)
+        {
+          self->breaker = TEND_BREAKER_OPEN;
+          self->breaker_opened_usec = now_usec;
+        }
+      detect_loop (self, TRUE, now_usec);
     }
 }
 
@@ -1028,8 +1090,10 @@ find_waits (TendRestartPolicy *self,
       until = self->breaker_opened_usec + self->breaker_timeout_usec;
       left = format_left (until - now_usec);
       offer_wait (wait, TEND_RECOVERY_CAUSE_BREAKER_OPEN, until,
-                  g_strdup_printf ("circuit breaker open after a failed recovery: "
-                                   "a trial in %s", left));
+                  g_strdup_printf ("circuit breaker open after %u failed %s in a row: "
+                                   "a trial in %s", self->failed_in_a_row,
+                                   self->failed_in_a_row == 1 ? "recovery" : "recoveries",
+                                   left));
     }
 
   until = limit_ends (self, self->settings.max_recoveries, self->settings.window_usec, now_usec);
@@ -1258,6 +1322,7 @@ add_settings (TendRestartPolicy *self,
   add_int (builder, "reset_after_usec", self->settings.reset_after_usec);
   json_builder_set_member_name (builder, "jitter");
   json_builder_add_double_value (builder, self->settings.jitter);
+  add_int (builder, "breaker_threshold", self->breaker_threshold);
   add_int (builder, "breaker_timeout_usec", self->breaker_timeout_usec);
   add_int (builder, "loop_threshold", self->settings.loop_threshold);
   add_int (builder, "loop_window_usec", self->settings.loop_window_usec);
@@ -1362,5 +1427,6 @@ tend_restart_policy_equal_settings (TendRestartPolicy *a,
          x->backoff_max_usec == y->backoff_max_usec &&
          x->reset_after_usec == y->reset_after_usec && x->jitter == y->jitter &&
          x->loop_threshold == y->loop_threshold && x->loop_window_usec == y->loop_window_usec &&
+         a->breaker_threshold == b->breaker_threshold &&
          a->breaker_timeout_usec == b->breaker_timeout_usec;
 }

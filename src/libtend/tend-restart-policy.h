@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 /**
  * TendBreakerState:
  * @TEND_BREAKER_CLOSED: recoveries may run
- * @TEND_BREAKER_OPEN: a recovery failed; none runs until the breaker timeout has passed
+ * @TEND_BREAKER_OPEN: breaker-threshold recoveries in a row failed; none runs until the
+ *   breaker timeout has passed
  * @TEND_BREAKER_HALF_OPEN: the timeout has passed: one trial recovery may run
  */
 typedef enum
@@ -177,17 +178,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendRecoveryDecision, tend_recovery_decision_free
  *   count slide.
  * - Several waits at once (breaker, window, cooldown, backoff): the decision waits for
  *   the latest of them and names it.
- * - Circuit breaker. One failed recovery (recovery_finished() with success %FALSE: the
- *   action itself failed, or the caller judged the service not back) opens it. After
- *   breaker-timeout it is half-open: one trial recovery may run (still subject to the
- *   window, cooldown and backoff); its success closes the breaker, its failure opens it
- *   again for another breaker-timeout. A service that heals by itself leaves the breaker
- *   as it is.
- * - Restart loop. When a recovery starts and it makes loop-threshold or more starts
- *   within loop-window (counted as for the window limit), auto-recovery stops for the
- *   service: it is marked "manual intervention required" and every decision is
+ * - Circuit breaker. It opens after breaker-threshold recoveries in a row did not bring
+ *   the service back (recovery_finished() with success %FALSE: the action itself failed,
+ *   or the caller judged the service not back); a failed recovery below that count
+ *   leads to the next attempt by the other waits (cooldown, backoff). Open, it holds
+ *   every recovery for breaker-timeout; then it is half-open: one trial recovery may run
+ *   (still subject to the window, cooldown and backoff); its success closes the breaker
+ *   and clears the count, its failure opens it again for another breaker-timeout. A
+ *   service that heals by itself leaves the breaker as it is; reset-after of health
+ *   clears the count of a closed one.
+ * - Restart loop. When the service is in trouble again — a failure observed, or a
+ *   recovery that did not bring it back — and loop-threshold or more recoveries already
+ *   started within loop-window (counted as for the window limit), auto-recovery stops
+ *   for the service: it is marked "manual intervention required" and every decision is
  *   GIVE_UP_MANUAL, whether the service is healthy again or not, until
- *   tend_restart_policy_resume().
+ *   tend_restart_policy_resume(). So a service that fails on every start gets
+ *   loop-threshold recoveries, and one whose last recovery holds is never marked.
  * - Resume (a person, like `systemctl reset-failed`): clears manual intervention, closes
  *   the breaker, forgets past starts, the cooldown and the backoff attempts. A recovery
  *   still running keeps running.
@@ -222,6 +228,8 @@ void     tend_restart_policy_set_backoff             (TendRestartPolicy       *s
                                                       double                   jitter);
 void     tend_restart_policy_set_breaker_timeout     (TendRestartPolicy       *self,
                                                       gint64                   timeout_usec);
+void     tend_restart_policy_set_breaker_threshold   (TendRestartPolicy       *self,
+                                                      guint                    threshold);
 void     tend_restart_policy_set_loop_detection      (TendRestartPolicy       *self,
                                                       guint                    threshold,
                                                       gint64                   window_usec);
@@ -241,6 +249,8 @@ gint64   tend_restart_policy_get_backoff_max         (TendRestartPolicy *self);
 gint64   tend_restart_policy_get_backoff_reset_after (TendRestartPolicy *self);
 double   tend_restart_policy_get_jitter              (TendRestartPolicy *self);
 gint64   tend_restart_policy_get_breaker_timeout     (TendRestartPolicy *self);
+guint    tend_restart_policy_get_breaker_threshold   (TendRestartPolicy *self);
+guint    tend_restart_policy_get_failed_in_a_row     (TendRestartPolicy *self);
 guint    tend_restart_policy_get_loop_threshold      (TendRestartPolicy *self);
 gint64   tend_restart_policy_get_loop_window         (TendRestartPolicy *self);
 

@@ -368,6 +368,7 @@ tend_unit_check_class_init (TendUnitCheckClass *klass)
 
   check_class->kind = "unit";
   check_class->live = TRUE;
+  check_class->verdict_of_systemd = TRUE;
   check_class->probe_async = tend_unit_check_probe_async;
   check_class->probe_finish = tend_unit_check_probe_finish;
   check_class->dup_target = tend_unit_check_dup_target;
