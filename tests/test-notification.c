@@ -234,7 +234,14 @@ assert_actions (const TendNotification *notification,
 
       g_assert_cmpstr (action->name, ==, expected[2 * i]);
       g_assert_cmpstr (action->label, ==, expected[2 * i + 1]);
-      g_assert_cmpstr (g_variant_get_string (action->target, NULL), ==, notification->unit);
+      {
+        const char *host = NULL;
+        const char *unit = NULL;
+
+        g_assert_true (tend_notification_parse_target (action->target, &host, &unit));
+        g_assert_cmpstr (unit, ==, notification->unit);
+        g_assert_cmpstr (host, ==, notification->host != NULL ? notification->host : "");
+      }
       g_assert_true (tend_notification_find_action (notification, action->name) == action);
     }
 }
@@ -373,8 +380,12 @@ action_invoked_cb (TendNotifier *notifier,
                    GVariant     *target,
                    gpointer      user_data)
 {
-  g_autofree char *text = g_strdup_printf ("%s %s %s", id, action,
-                                           g_variant_get_string (target, NULL));
+  const char *host = NULL;
+  const char *unit = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (tend_notification_parse_target (target, &host, &unit));
+  text = g_strdup_printf ("%s %s %s", id, action, unit);
 
   g_ptr_array_add (user_data, g_steal_pointer (&text));
 }
@@ -390,7 +401,7 @@ test_multi_notifier (void)
   g_autoptr(GPtrArray) invoked = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(TendNotification) failed = NULL;
   g_autoptr(TendNotification) degraded = NULL;
-  g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_string ("web.service"));
+  g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new ("(ss)", "", "web.service"));
 
   tend_multi_notifier_add (multi, TEND_NOTIFIER (desktop));
   tend_multi_notifier_add_unfiltered (multi, TEND_NOTIFIER (log));

@@ -137,11 +137,12 @@ action_invoked_cb (TendNotifier *notifier,
                    gpointer      user_data)
 {
   Fixture *fixture = user_data;
+  const char *host = NULL;
+  const char *unit = NULL;
 
-  g_ptr_array_add (fixture->invoked,
-                   g_strdup_printf ("%s %s %s", id, action,
-                                    target != NULL ? g_variant_get_string (target, NULL)
-                                                   : "(none)"));
+  if (!tend_notification_parse_target (target, &host, &unit))
+    unit = "(none)";
+  g_ptr_array_add (fixture->invoked, g_strdup_printf ("%s %s %s", id, action, unit));
 }
 
 static void
@@ -600,9 +601,9 @@ test_app_notifier (Fixture       *fixture,
 {
   static const char * const app_actions[] = {
     "default", "",
-    "app.restart-unit::web.service", "Restart",
-    "app.open-unit::web.service", "Open",
-    "app.silence-unit::web.service", "Silence 1 h",
+    "app.restart-unit(('', 'web.service'))", "Restart",
+    "app.open-unit(('', 'web.service'))", "Open",
+    "app.silence-unit(('', 'web.service'))", "Silence 1 h",
     NULL
   };
   g_autoptr(GApplication) app = NULL;
@@ -647,13 +648,13 @@ test_app_notifier (Fixture       *fixture,
   g_assert_cmpstrv (second.actions, app_actions);
 
   emit_signal (fixture, "ActionInvoked", 1,
-               g_variant_new_string ("app.restart-unit::web.service"));
+               g_variant_new_string ("app.restart-unit(('', 'web.service'))"));
   g_assert_cmpuint (fixture->invoked->len, ==, 1);
   g_assert_cmpstr (fixture->invoked->pdata[0], ==, "incident-7 restart web.service");
 
   /* Activated from anywhere else (a notification from before the app restarted). */
   g_action_group_activate_action (G_ACTION_GROUP (app), "silence-unit",
-                                  g_variant_new_string ("db.service"));
+                                  g_variant_new ("(ss)", "", "db.service"));
   g_assert_cmpuint (fixture->invoked->len, ==, 2);
   g_assert_cmpstr (fixture->invoked->pdata[1], ==, "unit-db.service silence-1h db.service");
 
@@ -663,7 +664,7 @@ test_app_notifier (Fixture       *fixture,
   calls = wait_for_calls (fixture, "Notify", 3);
   {
     static const char * const open_only[] = {
-      "default", "", "app.open-unit::web.service", "Open", NULL
+      "default", "", "app.open-unit(('', 'web.service'))", "Open", NULL
     };
     g_auto(NotifyArgs) third = { 0 };
 

@@ -573,7 +573,7 @@ test_migration_from_schema_2 (void)
   sqlite3_close (db);
 
   store = open_store (path);
-  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, TEND_STORE_SCHEMA_VERSION);
   g_assert_cmpint (service_id (store, "web1", "nginx.service"), ==, 7);
   g_assert_cmpint (service_id (store, "web1", "app.service"), ==, 9);
   g_assert_cmpint (query_int (path, "SELECT count(*) FROM service_controls"), ==, 0);

@@ -413,7 +413,9 @@ test_incidents (Fixture       *fixture,
 
   attempt.incident_id = id;
   tend_store_add_restart_attempt (fixture->store, &attempt);
-  tend_store_update_incident (fixture->store, id, NULL, "[\"restart\"]", NULL, 3000);
+  tend_store_update_incident (fixture->store, id, NULL, "{\"action\":\"restart\"}", NULL, 0);
+  /* Actions are appended to what the incident holds. */
+  tend_store_update_incident (fixture->store, id, NULL, "{\"action\":\"notified\"}", NULL, 3000);
 
   tend_store_query_incidents_async (fixture->store, 1, 10, NULL, store_result, &queried);
   incidents = tend_store_query_incidents_finish (fixture->store, wait_for (&queried), &error);
@@ -422,7 +424,7 @@ test_incidents (Fixture       *fixture,
   incident = incidents->pdata[0];
   g_assert_cmpint (incident->id, ==, id);
   g_assert_cmpstr (incident->worst_severity, ==, "critical");
-  g_assert_cmpstr (incident->actions, ==, "[\"restart\"]");
+  g_assert_cmpstr (incident->actions, ==, "[{\"action\":\"restart\"},{\"action\":\"notified\"}]");
   g_assert_cmpint (incident->closed_usec, ==, 3000);
 
   /* A service nobody watches has no records: not found, and not added. */

@@ -98,7 +98,8 @@ def test_policy():
     check("show: each setting under its option's name, the configuration's values",
           "  max-recoveries       4" in lines and "  window               15min" in lines
           and "  jitter               0.1" in lines
-          and "  breaker-timeout      5min (recovery.breaker-timeout)" in lines, r.stdout)
+          and "  breaker-threshold    3 (recovery.breaker-threshold)" in lines
+          and "  breaker-timeout      1min (recovery.breaker-timeout)" in lines, r.stdout)
     check("show: not silenced, no manual intervention, no monitor",
           lines[-3:] == ["Silenced: no", "Manual intervention required: no",
                          "Monitor: not running; Tend acts on this once it runs "
@@ -110,6 +111,9 @@ def test_policy():
           and shown["policy"]["max_recoveries"] == 4
           and shown["policy"]["window_usec"] == 15 * 60 * 1_000_000
           and shown["policy"]["jitter"] == 0.1
+          and shown["policy"]["breaker_threshold"] == 3
+          and shown["policy"]["breaker_timeout"] == "1min"
+          and shown["recovery"] is None
           and shown["silenced"] is False and shown["manual_intervention_required"] is False
           and shown["monitor"] == {"running": False, "pid": None}, shown)
 
@@ -120,7 +124,7 @@ def test_policy():
           (r.returncode, r.stdout, r.stderr))
     check("set stores the options given, and the configuration's values for the others",
           policies() == [{"host": "local-user", "unit": WEB, "kind": "backoff",
-                          "max_recoveries": 5, "window": "30min", "cooldown": "1min",
+                          "max_recoveries": 5, "window": "30min", "cooldown": "5s",
                           "backoff_initial": "10s", "backoff_multiplier": 2.0,
                           "backoff_max": "10min", "reset_after": "10min", "jitter": 0.25,
                           "loop_threshold": 3, "loop_window": "5min"}], policies())
@@ -142,7 +146,7 @@ def test_policy():
     r = tendctl("policy", "set", WEB, "--kind", "always", "--cooldown", "0s")
     check("set replaces the policy whole: what is left out is the configuration's again",
           r.returncode == 0 and r.stdout == "~ policy local-user/web.service: kind backoff → "
-          "always, max_recoveries 5 → 4, window 30min → 15min, cooldown 1min → 0s, "
+          "always, max_recoveries 5 → 4, window 30min → 15min, cooldown 5s → 0s, "
           "backoff_max 10min → 5min, jitter 0.25 → 0.1\n", (r.returncode, r.stdout, r.stderr))
 
     s = ("policy", "set", WEB, "--kind", "backoff")

@@ -206,20 +206,25 @@ action_invoked_cb (TendNotifier *notifier,
                    GVariant     *target,
                    TendEngine   *self)
 {
-  const char *unit = target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING)
-                     ? g_variant_get_string (target, NULL) : NULL;
-  gint64 service_id = unit != NULL ? tend_supervisor_find (self->supervisor, unit) : 0;
-  TendHost *host = service_id > 0 ? tend_supervisor_get_host (self->supervisor, service_id)
-                                  : NULL;
+  const char *host_name = NULL;
+  const char *unit = NULL;
+  gint64 service_id = 0;
+  TendHost *host = NULL;
 
+  if (tend_notification_parse_target (target, &host_name, &unit))
+    service_id = tend_supervisor_find (self->supervisor, host_name, unit);
+  if (service_id > 0)
+    host = tend_supervisor_get_host (self->supervisor, service_id);
   if (host == NULL)
     return;
 
   if (g_str_equal (action, TEND_NOTIFICATION_ACTION_RESTART))
     {
-      g_message ("%s: restart asked from its notification", unit);
-      tend_host_run_action_async (host, unit, TEND_UNIT_ACTION_RESTART, NULL, restarted_cb,
-                                  g_strdup (unit));
+      g_message ("%s on %s: restart asked from its notification", unit, host_name);
+      /* A person pressed the button: the audit says so, not "auto". */
+      tend_host_run_action_as_async (host, unit, TEND_UNIT_ACTION_RESTART,
+                                     TEND_AUDIT_ORIGIN_GUI, NULL, restarted_cb,
+                                     g_strdup (unit));
     }
   else if (g_str_equal (action, TEND_NOTIFICATION_ACTION_SILENCE_1H))
     {
@@ -927,8 +932,10 @@ store_opened_cb (GObject      *source,
       return;
     }
 
-  /* Nothing is known of the services' health until their checks run. */
+  /* Nothing is known of the services' health until their checks run; a recovery a
+   * previous engine left in the middle is over. */
   tend_store_clear_health (self->store);
+  tend_store_close_interrupted_attempts (self->store);
   tend_store_query_incidents_async (self->store, -1, 10000, NULL, open_incidents_cb, task);
 }
 

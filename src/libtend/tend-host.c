@@ -529,6 +529,7 @@ typedef struct
 {
   char *unit;
   TendUnitAction action;
+  TendAuditOrigin origin;
   gint64 started_real;
   gint64 started_monotonic;
 } ActionData;
@@ -555,7 +556,7 @@ audit_action (TendHost         *self,
 
   record.time_usec = data->started_real;
   record.unix_user = g_get_user_name ();
-  record.origin = self->audit_origin;
+  record.origin = data->origin;
   record.host = self->id;
   record.unit = data->unit;
   record.operation = tend_unit_action_to_string (data->action);
@@ -587,7 +588,8 @@ run_action_cb (GObject      *object,
  * tend_host_run_action_async:
  *
  * Starts, stops, restarts, reloads, enables, disables or resets @name. Finishes when
- * systemd has finished the job, with its result.
+ * systemd has finished the job, with its result. Audited with the host's origin
+ * (tend_host_set_audit()).
  */
 void
 tend_host_run_action_async (TendHost            *self,
@@ -596,6 +598,29 @@ tend_host_run_action_async (TendHost            *self,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
+{
+  g_return_if_fail (TEND_IS_HOST (self));
+
+  tend_host_run_action_as_async (self, name, action, self->audit_origin, cancellable,
+                                 callback, user_data);
+}
+
+/**
+ * tend_host_run_action_as_async:
+ * @origin: who asked, for the audit: a person's button in a notification of the engine
+ *   (whose host records as "auto") is the window's
+ *
+ * As tend_host_run_action_async(), audited with @origin; finish it with
+ * tend_host_run_action_finish().
+ */
+void
+tend_host_run_action_as_async (TendHost            *self,
+                               const char          *name,
+                               TendUnitAction       action,
+                               TendAuditOrigin      origin,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
 {
   GTask *task;
   ActionData *data;
@@ -608,6 +633,7 @@ tend_host_run_action_async (TendHost            *self,
   data = g_new0 (ActionData, 1);
   data->unit = g_strdup (name);
   data->action = action;
+  data->origin = origin;
   data->started_real = g_get_real_time ();
   data->started_monotonic = g_get_monotonic_time ();
   g_task_set_task_data (task, data, (GDestroyNotify) action_data_free);

@@ -87,6 +87,13 @@ void           tend_host_run_action_async    (TendHost             *self,
                                               GCancellable         *cancellable,
                                               GAsyncReadyCallback   callback,
                                               gpointer              user_data);
+void           tend_host_run_action_as_async (TendHost             *self,
+                                              const char           *name,
+                                              TendUnitAction        action,
+                                              TendAuditOrigin       origin,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
 char          *tend_host_run_action_finish   (TendHost             *self,
                                               GAsyncResult         *result,
                                               GError              **error);

@@ -57,8 +57,30 @@ add_action (TendNotification *self,
 
   action->name = g_strdup (name);
   action->label = g_strdup (label);
-  action->target = g_variant_ref_sink (g_variant_new_string (self->unit));
+  action->target = g_variant_ref_sink (g_variant_new ("(ss)", self->host ? self->host : "",
+                                                      self->unit));
   g_ptr_array_add (self->actions, action);
+}
+
+/**
+ * tend_notification_parse_target:
+ * @target: (nullable): an action's target, as #TendNotifier::action-invoked gives it
+ * @host: (out) (transfer none): the host's name ("" when the notification had none)
+ * @unit: (out) (transfer none): the unit
+ *
+ * Returns: whether @target names a host and a unit (the pointers then point into it)
+ */
+gboolean
+tend_notification_parse_target (GVariant    *target,
+                                const char **host,
+                                const char **unit)
+{
+  g_return_val_if_fail (host != NULL && unit != NULL, FALSE);
+
+  if (target == NULL || !g_variant_is_of_type (target, G_VARIANT_TYPE ("(ss)")))
+    return FALSE;
+  g_variant_get (target, "(&s&s)", host, unit);
+  return **unit != '\0';
 }
 
 /**

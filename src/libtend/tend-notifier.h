@@ -52,7 +52,9 @@ typedef enum
  * TendNotificationAction:
  * @name: what it does: "restart", "open" or "silence-1h"
  * @label: the button's text
- * @target: (nullable): what it acts on, a string variant holding the unit's name
+ * @target: (nullable): what it acts on, a `(ss)` variant: the host's name in the
+ *   inventory ("" when the notification names none) and the unit, so that the same unit on
+ *   two hosts is never confused (tend_notification_parse_target())
  */
 typedef struct
 {
@@ -106,6 +108,9 @@ void              tend_notification_unref    (TendNotification     *self);
 const TendNotificationAction *
                   tend_notification_find_action (const TendNotification *self,
                                                  const char             *name);
+gboolean          tend_notification_parse_target (GVariant              *target,
+                                                  const char           **host,
+                                                  const char           **unit);
 
 char             *tend_notification_dup_id   (const char           *host,
                                               const char           *unit,

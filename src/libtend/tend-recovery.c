@@ -17,8 +17,9 @@
  * escalates: reload and start to restart; after restart, the recovery ends unrecovered.
  * A service with no checks counts as recovered when its unit is active.
  *
- * Each step is one attempt: a row in the store's restart attempts, and an audit row
- * through the host when the host records operations (tend_host_set_audit()). Whether
+ * Each step is one attempt: a row in the store's restart attempts, written when it
+ * starts and completed when it ends, and an audit row through the host when the host
+ * records operations (tend_host_set_audit()). Whether
  * to recover at all is not decided here: that is TendRestartPolicy's.
  */
 #define G_LOG_DOMAIN "Tend"
@@ -167,6 +168,7 @@ step_done (GTask      *task,
         .error = error,
       };
 
+      /* Completes the row its start wrote. */
       tend_store_add_restart_attempt (self->store, &row);
     }
 
@@ -465,10 +467,25 @@ action_cb (GObject      *source,
 static void
 do_step (GTask *task)
 {
+  TendRecovery *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
 
   run->step_started = g_get_monotonic_time ();
   run->step_started_real = g_get_real_time ();
+  /* On record from its start: a monitor stopped in the middle leaves it 'running', and
+   * the next one closes it as interrupted. */
+  if (self->store != NULL && run->service_id > 0)
+    {
+      TendRestartAttempt row = {
+        .service_id = run->service_id,
+        .incident_id = run->incident_id,
+        .time_usec = run->step_started_real,
+        .reason = run->reason,
+        .strategy = tend_recovery_step_to_string (run->step),
+      };
+
+      tend_store_begin_restart_attempt (self->store, &row);
+    }
   g_debug ("recovery of %s: %s (%s)", run->unit, tend_recovery_step_to_string (run->step),
            run->reason != NULL ? run->reason : "asked for");
   tend_host_run_action_async (run->host, run->unit, step_action (run->step),

@@ -25,6 +25,7 @@ tend_health_record_copy (const TendHealthRecord *record)
   copy->time_usec = record->time_usec;
   copy->status = g_strdup (record->status);
   copy->layers = g_strdup (record->layers);
+  copy->recovery = g_strdup (record->recovery);
   return copy;
 }
 
@@ -37,6 +38,7 @@ tend_health_record_free (TendHealthRecord *record)
   g_free (record->unit);
   g_free (record->status);
   g_free (record->layers);
+  g_free (record->recovery);
   g_free (record);
 }
 
@@ -111,7 +113,7 @@ clear_health_job (TendStore *self,
 
   if (tend_store_get_db (self) == NULL)
     return;
-  rc = tend_store_exec (self, "DELETE FROM health");
+  rc = tend_store_exec (self, "DELETE FROM health; DELETE FROM recovery_status");
   if (rc != SQLITE_OK)
     {
       g_autoptr(GError) error = tend_store_error (self, rc, "clear the services' health in");
@@ -123,7 +125,8 @@ clear_health_job (TendStore *self,
 /**
  * tend_store_clear_health:
  *
- * Queues forgetting every saved health: a monitor starting knows nothing yet.
+ * Queues forgetting every saved health and recovery status: a monitor starting knows
+ * nothing yet.
  */
 void
 tend_store_clear_health (TendStore *self)
@@ -135,6 +138,88 @@ tend_store_clear_health (TendStore *self)
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_source_tag (task, tend_store_clear_health);
   tend_store_queue_job (self, clear_health_job, task);
+}
+
+typedef struct
+{
+  gint64 service_id;
+  gint64 time_usec;
+  char *status;                /* (owned) (nullable) */
+} StatusData;
+
+static void
+status_data_free (StatusData *data)
+{
+  g_free (data->status);
+  g_free (data);
+}
+
+static void
+save_recovery_status_job (TendStore *self,
+                          GTask     *task)
+{
+  StatusData *data = g_task_get_task_data (task);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (tend_store_get_db (self) == NULL)
+    return;
+
+  if (data->status == NULL)
+    stmt = tend_store_prepare (self, "DELETE FROM recovery_status WHERE service_id = ?1");
+  else
+    stmt = tend_store_prepare (self, "INSERT INTO recovery_status (service_id, time_usec, "
+                                     "status) VALUES (?1, ?2, ?3) ON CONFLICT (service_id) "
+                                     "DO UPDATE SET time_usec = excluded.time_usec, "
+                                     "status = excluded.status");
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_int64 (stmt, 1, data->service_id);
+  if (data->status != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 2, data->time_usec);
+      tend_store_bind_text (stmt, 3, data->status);
+    }
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_autoptr(GError) error = tend_store_error (self, rc,
+                                                  "save what recovery will do next to");
+
+      g_warning ("%s", error->message);
+    }
+}
+
+/**
+ * tend_store_save_recovery_status:
+ * @time_usec: realtime µs of the status
+ * @status_json: (nullable): what the engine will do about the service, a JSON object
+ *   (tend_recovery_status_to_json()); %NULL forgets it
+ *
+ * Queues the service's recovery status, replacing the previous one; tend_store_query_
+ * health_async() reads it back with the health. Nothing waits for it; a failure is
+ * logged.
+ */
+void
+tend_store_save_recovery_status (TendStore  *self,
+                                 gint64      service_id,
+                                 gint64      time_usec,
+                                 const char *status_json)
+{
+  GTask *task;
+  StatusData *data;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, tend_store_save_recovery_status);
+  data = g_new0 (StatusData, 1);
+  data->service_id = service_id;
+  data->time_usec = time_usec;
+  data->status = g_strdup (status_json);
+  g_task_set_task_data (task, data, (GDestroyNotify) status_data_free);
+  tend_store_queue_job (self, save_recovery_status_job, task);
 }
 
 static void
@@ -149,10 +234,15 @@ query_health_job (TendStore *self,
   if (!tend_store_check_open (self, task))
     return;
 
-  stmt = tend_store_prepare (self, "SELECT service_id, hosts.name, unit, time_usec, status, "
-                                   "layers FROM health JOIN services ON services.id = service_id "
+  stmt = tend_store_prepare (self, "SELECT health.service_id, hosts.name, unit, "
+                                   "health.time_usec, health.status, layers, "
+                                   "recovery_status.status FROM health "
+                                   "JOIN services ON services.id = health.service_id "
                                    "JOIN hosts ON hosts.id = services.host_id "
-                                   "WHERE ?1 < 0 OR service_id = ?1 ORDER BY hosts.name, unit");
+                                   "LEFT JOIN recovery_status "
+                                   "ON recovery_status.service_id = health.service_id "
+                                   "WHERE ?1 < 0 OR health.service_id = ?1 "
+                                   "ORDER BY hosts.name, unit");
   sqlite3_bind_int64 (stmt, 1, tend_store_task_service_id (task));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -164,6 +254,7 @@ query_health_job (TendStore *self,
       row->time_usec = sqlite3_column_int64 (stmt, 3);
       row->status = tend_store_column_dup_text (stmt, 4);
       row->layers = tend_store_column_dup_text (stmt, 5);
+      row->recovery = tend_store_column_dup_text (stmt, 6);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);

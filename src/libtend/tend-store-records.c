@@ -255,9 +255,12 @@ update_incident_job (TendStore *self,
   if (tend_store_get_db (self) == NULL)
     return;
 
+  /* An action is appended to the actions as they are now: whoever else wrote one in
+   * the meantime keeps it. */
   stmt = tend_store_prepare (self, "UPDATE incidents SET "
                                    "worst_severity = coalesce (?2, worst_severity), "
-                                   "actions = coalesce (?3, actions), "
+                                   "actions = CASE WHEN ?3 IS NULL THEN actions "
+                                   "ELSE json_insert (actions, '$[#]', json (?3)) END, "
                                    "snapshot = coalesce (?4, snapshot), "
                                    "closed_usec = coalesce (?5, closed_usec) WHERE id = ?1");
   sqlite3_bind_int64 (stmt, 1, incident->id);
@@ -275,7 +278,8 @@ update_incident_job (TendStore *self,
 /**
  * tend_store_update_incident:
  * @worst_severity: (nullable): the new worst severity, or %NULL to keep it
- * @actions_json: (nullable): what was done, a JSON array, or %NULL to keep it
+ * @action_json: (nullable): one more thing done in it, a JSON object appended to its
+ *   actions, or %NULL
  * @snapshot_json: (nullable): a diagnostic snapshot, or %NULL to keep it
  * @closed_usec: when it ended, or 0 while it goes on
  *
@@ -285,7 +289,7 @@ void
 tend_store_update_incident (TendStore  *self,
                             gint64      incident_id,
                             const char *worst_severity,
-                            const char *actions_json,
+                            const char *action_json,
                             const char *snapshot_json,
                             gint64      closed_usec)
 {
@@ -299,7 +303,7 @@ tend_store_update_incident (TendStore  *self,
   incident = g_new0 (TendIncident, 1);
   incident->id = incident_id;
   incident->worst_severity = g_strdup (worst_severity);
-  incident->actions = g_strdup (actions_json);
+  incident->actions = g_strdup (action_json);
   incident->snapshot = g_strdup (snapshot_json);
   incident->closed_usec = closed_usec;
   g_task_set_task_data (task, incident, (GDestroyNotify) tend_incident_free);
@@ -320,19 +324,12 @@ attempt_data_free (AttemptData *data)
   g_free (data);
 }
 
+/* Binds an attempt's service, incident, time, reason, strategy, success, duration and
+ * error as ?1 … ?8. */
 static void
-restart_attempt_job (TendStore *self,
-                     GTask     *task)
+bind_attempt (sqlite3_stmt             *stmt,
+              const TendRestartAttempt *a)
 {
-  const TendRestartAttempt *a = &((AttemptData *) g_task_get_task_data (task))->attempt;
-  sqlite3_stmt *stmt;
-
-  if (tend_store_get_db (self) == NULL)
-    return;
-
-  stmt = tend_store_prepare (self, "INSERT INTO restart_attempts (service_id, incident_id, "
-                                   "time_usec, reason, strategy, success, duration_usec, error) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   sqlite3_bind_int64 (stmt, 1, a->service_id);
   if (a->incident_id > 0)
     sqlite3_bind_int64 (stmt, 2, a->incident_id);
@@ -344,34 +341,171 @@ restart_attempt_job (TendStore *self,
   sqlite3_bind_int (stmt, 6, a->success ? 1 : 0);
   sqlite3_bind_int64 (stmt, 7, a->duration_usec);
   tend_store_bind_text (stmt, 8, a->error);
-  write_or_warn (self, step_done (self, stmt), "record a restart attempt in");
+}
+
+static void
+begin_attempt_job (TendStore *self,
+                   GTask     *task)
+{
+  const TendRestartAttempt *a = &((AttemptData *) g_task_get_task_data (task))->attempt;
+  sqlite3_stmt *stmt;
+
+  if (tend_store_get_db (self) == NULL)
+    return;
+
+  stmt = tend_store_prepare (self, "INSERT INTO restart_attempts (service_id, incident_id, "
+                                   "time_usec, reason, strategy, success, state) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, 0, 'running')");
+  bind_attempt (stmt, a);
+  write_or_warn (self, step_done (self, stmt), "record the start of a restart attempt in");
   sqlite3_finalize (stmt);
 }
 
-/**
- * tend_store_add_restart_attempt:
- *
- * Queues a restart attempt's record. Nothing waits for it; a failure is logged.
- */
-void
-tend_store_add_restart_attempt (TendStore                *self,
-                                const TendRestartAttempt *attempt)
+static void
+restart_attempt_job (TendStore *self,
+                     GTask     *task)
+{
+  const TendRestartAttempt *a = &((AttemptData *) g_task_get_task_data (task))->attempt;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (tend_store_get_db (self) == NULL)
+    return;
+
+  /* Its start is there (the queue keeps the order): complete it; or write it whole. */
+  stmt = tend_store_prepare (self, "UPDATE restart_attempts SET incident_id = ?2, reason = ?4, "
+                                   "success = ?6, duration_usec = ?7, error = ?8, "
+                                   "state = 'done' WHERE service_id = ?1 AND time_usec = ?3 "
+                                   "AND strategy = ?5 AND state = 'running'");
+  bind_attempt (stmt, a);
+  rc = step_done (self, stmt);
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK && sqlite3_changes (tend_store_get_db (self)) == 0)
+    {
+      stmt = tend_store_prepare (self, "INSERT INTO restart_attempts (service_id, incident_id, "
+                                       "time_usec, reason, strategy, success, duration_usec, "
+                                       "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      bind_attempt (stmt, a);
+      rc = step_done (self, stmt);
+      sqlite3_finalize (stmt);
+    }
+  write_or_warn (self, rc, "record a restart attempt in");
+}
+
+static void
+queue_attempt (TendStore                *self,
+               const TendRestartAttempt *attempt,
+               TendStoreJobFunc          job,
+               gpointer                  source_tag)
 {
   GTask *task;
   AttemptData *data;
 
-  g_return_if_fail (TEND_IS_STORE (self));
-  g_return_if_fail (attempt != NULL && attempt->strategy != NULL);
-
   task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, tend_store_add_restart_attempt);
+  g_task_set_source_tag (task, source_tag);
   data = g_new0 (AttemptData, 1);
   data->attempt = *attempt;
   data->attempt.reason = g_strdup (attempt->reason);
   data->attempt.strategy = g_strdup (attempt->strategy);
   data->attempt.error = g_strdup (attempt->error);
   g_task_set_task_data (task, data, (GDestroyNotify) attempt_data_free);
-  tend_store_queue_job (self, restart_attempt_job, task);
+  tend_store_queue_job (self, job, task);
+}
+
+/**
+ * tend_store_begin_restart_attempt:
+ *
+ * Queues the record of a restart attempt that starts: 'running' until
+ * tend_store_add_restart_attempt() completes it, or the next monitor closes it as
+ * interrupted (tend_store_close_interrupted_attempts()). Nothing waits for it; a failure
+ * is logged.
+ */
+void
+tend_store_begin_restart_attempt (TendStore                *self,
+                                  const TendRestartAttempt *attempt)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (attempt != NULL && attempt->strategy != NULL);
+
+  queue_attempt (self, attempt, begin_attempt_job, tend_store_begin_restart_attempt);
+}
+
+/**
+ * tend_store_add_restart_attempt:
+ *
+ * Queues a restart attempt's record: the completion of the one begun with the same
+ * service, time and strategy, or a whole new one. Nothing waits for it; a failure is
+ * logged.
+ */
+void
+tend_store_add_restart_attempt (TendStore                *self,
+                                const TendRestartAttempt *attempt)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (attempt != NULL && attempt->strategy != NULL);
+
+  queue_attempt (self, attempt, restart_attempt_job, tend_store_add_restart_attempt);
+}
+
+#define INTERRUPTED "interrupted: the monitor stopped before this attempt ended"
+
+static void
+close_interrupted_job (TendStore *self,
+                       GTask     *task)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format_iso8601 (now);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (tend_store_get_db (self) == NULL)
+    return;
+
+  rc = tend_store_exec (self, "BEGIN IMMEDIATE");
+  /* Their incidents say so too, after what they already hold. */
+  stmt = tend_store_prepare (self, "UPDATE incidents SET actions = json_insert (actions, "
+                                   "'$[#]', json_object ('time', ?1, 'action', 'interrupted', "
+                                   "'origin', 'auto', 'strategy', a.strategy, "
+                                   "'error', '" INTERRUPTED "')) "
+                                   "FROM (SELECT incident_id, strategy FROM restart_attempts "
+                                   "WHERE state = 'running' AND incident_id IS NOT NULL) AS a "
+                                   "WHERE incidents.id = a.incident_id");
+  if (rc == SQLITE_OK && stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, time, -1, SQLITE_STATIC);
+      rc = step_done (self, stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK)
+    rc = tend_store_exec (self, "UPDATE restart_attempts SET state = 'interrupted', "
+                                "error = coalesce (error, '" INTERRUPTED "') "
+                                "WHERE state = 'running'");
+  if (rc == SQLITE_OK)
+    rc = tend_store_exec (self, "COMMIT");
+  if (rc != SQLITE_OK)
+    {
+      write_or_warn (self, rc, "close the restart attempts a stopped monitor left in");
+      tend_store_exec (self, "ROLLBACK");
+    }
+}
+
+/**
+ * tend_store_close_interrupted_attempts:
+ *
+ * Queues closing every restart attempt still 'running', which a monitor that stopped in
+ * the middle left: each becomes 'interrupted', and its incident gets an "interrupted"
+ * action. For a monitor that starts, before it acts.
+ */
+void
+tend_store_close_interrupted_attempts (TendStore *self)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, tend_store_close_interrupted_attempts);
+  tend_store_queue_job (self, close_interrupted_job, task);
 }
 
 static void

@@ -158,6 +158,18 @@ static const char * const migrations[] = {
   "  manual_reason TEXT,"
   "  manual_since_usec INTEGER NOT NULL DEFAULT 0"
   ");",
+
+  /* 4: a restart attempt is written when it starts ('running') and completed when it
+   * ends ('done'); one a stopped monitor left running is closed as 'interrupted' by the
+   * next. And what the engine will do next about each service in trouble (a JSON
+   * object, see TendRecoveryStatus), for those who ask while it runs. */
+  "ALTER TABLE restart_attempts ADD COLUMN state TEXT NOT NULL DEFAULT 'done' "
+  "  CHECK (state IN ('running', 'done', 'interrupted'));"
+  "CREATE TABLE recovery_status ("
+  "  service_id INTEGER PRIMARY KEY,"
+  "  time_usec INTEGER NOT NULL,"
+  "  status TEXT NOT NULL"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TEND_STORE_SCHEMA_VERSION);

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema this Tend knows. */
-#define TEND_STORE_SCHEMA_VERSION 3
+#define TEND_STORE_SCHEMA_VERSION 4
 
 typedef enum
 {
@@ -232,7 +232,10 @@ void       tend_incident_free            (TendIncident         *incident);
 /**
  * TendRestartAttempt:
  *
- * One recovery step Tend took. @incident_id is 0 when there is none.
+ * One recovery step Tend took. @incident_id is 0 when there is none. A step is written
+ * when it starts (tend_store_begin_restart_attempt(), @success and @duration_usec not yet
+ * known) and completed when it ends (tend_store_add_restart_attempt(), found by its
+ * service, time and strategy).
  */
 typedef struct
 {
@@ -260,11 +263,14 @@ gint64     tend_store_open_incident_finish (TendStore          *self,
 void       tend_store_update_incident    (TendStore            *self,
                                           gint64                incident_id,
                                           const char           *worst_severity,
-                                          const char           *actions_json,
+                                          const char           *action_json,
                                           const char           *snapshot_json,
                                           gint64                closed_usec);
+void       tend_store_begin_restart_attempt (TendStore         *self,
+                                             const TendRestartAttempt *attempt);
 void       tend_store_add_restart_attempt (TendStore           *self,
                                            const TendRestartAttempt *attempt);
+void       tend_store_close_interrupted_attempts (TendStore    *self);
 void       tend_store_query_incidents_async  (TendStore        *self,
                                               gint64            service_id,
                                               guint             limit,
@@ -283,6 +289,9 @@ GPtrArray *tend_store_query_incidents_finish (TendStore        *self,
  * @time_usec: realtime µs of the health it describes
  * @status: the overall status: "healthy", "degraded", "critical" or "unknown"
  * @layers: a JSON array with an object per check (see tend_health_to_json())
+ * @recovery: (nullable): what the engine will do about it, a JSON object (see
+ *   tend_recovery_status_to_json()), when read back; ignored when saved (see
+ *   tend_store_save_recovery_status())
  *
  * A service's health as the monitor last saw it.
  */
@@ -294,6 +303,7 @@ typedef struct
   gint64 time_usec;
   char *status;
   char *layers;
+  char *recovery;
 } TendHealthRecord;
 
 TendHealthRecord *tend_health_record_copy (const TendHealthRecord *record);
@@ -303,6 +313,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendHealthRecord, tend_health_record_free)
 void       tend_store_save_health        (TendStore            *self,
                                           GPtrArray            *records);
 void       tend_store_clear_health       (TendStore            *self);
+void       tend_store_save_recovery_status (TendStore          *self,
+                                            gint64              service_id,
+                                            gint64              time_usec,
+                                            const char         *status_json);
 void       tend_store_query_health_async (TendStore            *self,
                                           gint64                service_id,
                                           GCancellable         *cancellable,

@@ -63,10 +63,11 @@ typedef struct
 
   /* The open incident, as the monitor told it. */
   gint64 incident_id;
-  JsonArray *actions;          /* (owned) (nullable) what was done in it */
   gboolean notified;           /* a notification of it is out */
   gboolean recovered;          /* the last one out says Tend recovered it */
   char *root_cause;            /* (owned) (nullable) the dependency it is put down to */
+
+  TendRecoveryStatus *status;  /* (owned) (nullable) what is done next, as last saved */
 } Supervised;
 
 struct _TendSupervisor
@@ -116,8 +117,8 @@ supervised_free (Supervised *svc)
   g_strfreev (svc->declared);
   g_array_unref (svc->maintenance);
   g_free (svc->manual_reason);
-  g_clear_pointer (&svc->actions, json_array_unref);
   g_free (svc->root_cause);
+  tend_recovery_status_free (svc->status);
   g_free (svc);
 }
 
@@ -153,36 +154,34 @@ unit_state_of (Supervised *svc)
 /* ------------------------------------------------------------------------------------ */
 /* Incidents and notifications                                                           */
 
-static void
-save_actions (TendSupervisor *self,
-              Supervised     *svc)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *text = NULL;
-
-  if (self->store == NULL || svc->incident_id <= 0 || svc->actions == NULL)
-    return;
-  node = json_node_new (JSON_NODE_ARRAY);
-  json_node_set_array (node, svc->actions);
-  text = json_to_string (node, FALSE);
-  tend_store_update_incident (self->store, svc->incident_id, NULL, text, NULL, 0);
-}
-
-/* Appends an action to the open incident: {"time", "action", ...} */
+/* A new action of the incident: {"time", "action", ...}; the caller adds its members,
+ * then records it. */
 static JsonObject *
-add_action (Supervised *svc,
-            const char *action)
+action_new (const char *action)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
   JsonObject *object = json_object_new ();
 
-  if (svc->actions == NULL)
-    svc->actions = json_array_new ();
   json_object_set_string_member (object, "time", time);
   json_object_set_string_member (object, "action", action);
-  json_array_add_object_element (svc->actions, object);
   return object;
+}
+
+/* Appends @action (taken) to the open incident's actions, as they are in the store now. */
+static void
+record_action (TendSupervisor *self,
+               Supervised     *svc,
+               JsonObject     *action)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  json_node_take_object (node, action);
+  if (self->store == NULL || svc->incident_id <= 0)
+    return;
+  text = json_to_string (node, FALSE);
+  tend_store_update_incident (self->store, svc->incident_id, NULL, text, NULL, 0);
 }
 
 /* The services that depend on @svc (whose failures may be put down to it). */
@@ -216,10 +215,10 @@ notify (TendSupervisor       *self,
 
   if (svc->incident_id > 0)
     {
-      JsonObject *action = add_action (svc, "notified");
+      JsonObject *action = action_new ("notified");
 
       json_object_set_string_member (action, "kind", tend_notification_kind_to_string (kind));
-      save_actions (self, svc);
+      record_action (self, svc, action);
     }
   svc->notified = TRUE;
   svc->recovered = kind == TEND_NOTIFICATION_RECOVERED;
@@ -442,7 +441,7 @@ recovered_cb (GObject      *source,
   for (guint i = 0; attempts != NULL && i < attempts->len; i++)
     {
       const TendRecoveryAttempt *attempt = attempts->pdata[i];
-      JsonObject *action = add_action (svc, tend_recovery_step_to_string (attempt->step));
+      JsonObject *action = action_new (tend_recovery_step_to_string (attempt->step));
 
       json_object_set_string_member (action, "origin", "auto");
       json_object_set_boolean_member (action, "success", attempt->success);
@@ -452,16 +451,17 @@ recovered_cb (GObject      *source,
       g_string_append_printf (detail, "%s%s: %s", detail->len > 0 ? "; " : "",
                               tend_recovery_step_to_string (attempt->step),
                               attempt->success ? "done" : attempt->error);
+      record_action (self, svc, action);
     }
   if (error != NULL)
     {
-      JsonObject *action = add_action (svc, "recover");
+      JsonObject *action = action_new ("recover");
 
       json_object_set_boolean_member (action, "success", FALSE);
       json_object_set_string_member (action, "error", error->message);
       g_string_append (detail, error->message);
+      record_action (self, svc, action);
     }
-  save_actions (self, svc);
 
   if (recovered)
     g_message ("%s recovered: %s", svc->name, detail->str);
@@ -479,12 +479,92 @@ recovered_cb (GObject      *source,
   pending_free (pending);
 }
 
+/* Says (and saves) what is done next about @svc, when that changed. */
+static void
+set_status (TendSupervisor    *self,
+            Supervised        *svc,
+            TendRecoveryState  state,
+            const char        *cause,
+            const char        *reason,
+            gint64             until_usec)
+{
+  gint64 now = now_usec ();
+  g_autoptr(TendRecoveryStatus) status = tend_recovery_status_new (state, cause, reason, now,
+                                                                   until_usec);
+  g_autofree char *json = NULL;
+
+  if (tend_recovery_status_same (status, svc->status))
+    return;
+  if (svc->status != NULL && svc->status->state == state)
+    status->since_usec = svc->status->since_usec;
+  tend_recovery_status_free (svc->status);
+  svc->status = g_steal_pointer (&status);
+  g_debug ("supervisor: %s: %s (%s)", svc->name, tend_recovery_state_to_string (state),
+           reason != NULL ? reason : "");
+  if (self->store == NULL)
+    return;
+  json = tend_recovery_status_to_json (svc->status);
+  tend_store_save_recovery_status (self->store, svc->service_id, now, json);
+}
+
+/* The status of a wait the policy decided, in words that do not count down. */
+static void
+set_waiting_status (TendSupervisor             *self,
+                    Supervised                 *svc,
+                    const TendRecoveryDecision *decision,
+                    gint64                      now)
+{
+  const char *cause = tend_recovery_cause_to_string (decision->cause);
+  g_autofree char *reason = NULL;
+
+  switch (decision->cause)
+    {
+    case TEND_RECOVERY_CAUSE_BREAKER_OPEN:
+      {
+        guint failed = tend_restart_policy_get_failed_in_a_row (svc->policy);
+
+        reason = g_strdup_printf ("%u failed %s in a row", failed,
+                                  failed == 1 ? "recovery" : "recoveries");
+        set_status (self, svc, TEND_RECOVERY_STATE_WAITING, cause, reason,
+                    decision->at_usec);
+        return;
+      }
+    case TEND_RECOVERY_CAUSE_WINDOW_LIMIT:
+      {
+        g_autofree char *window = tend_duration_format (
+          tend_restart_policy_get_window (svc->policy));
+
+        reason = g_strdup_printf ("%u recoveries within %s: the limit",
+                                  tend_restart_policy_count_recoveries (svc->policy, now),
+                                  window);
+        break;
+      }
+    case TEND_RECOVERY_CAUSE_BACKOFF:
+      reason = g_strdup_printf ("backoff before attempt %u",
+                                tend_restart_policy_get_backoff_attempt (svc->policy, now) + 1);
+      break;
+    case TEND_RECOVERY_CAUSE_COOLDOWN:
+    default:
+      reason = g_strdup ("cooldown after the last recovery");
+      break;
+    }
+  set_status (self, svc, TEND_RECOVERY_STATE_SCHEDULED, cause, reason, decision->at_usec);
+}
+
 static void
 start_recovery (TendSupervisor             *self,
                 Supervised                 *svc,
                 const TendRecoveryDecision *decision)
 {
+  JsonObject *action;
+
   g_message ("%s: recovering (%s)", svc->name, decision->reason);
+  set_status (self, svc, TEND_RECOVERY_STATE_RECOVERING,
+              tend_recovery_cause_to_string (decision->cause), decision->reason, 0);
+  action = action_new ("recovery-started");
+  json_object_set_string_member (action, "origin", "auto");
+  json_object_set_string_member (action, "reason", decision->reason);
+  record_action (self, svc, action);
   svc->recovering = TRUE;
   tend_monitor_hold_incident (self->monitor, svc->service_id, TRUE);
   tend_restart_policy_recovery_started (svc->policy, now_usec ());
@@ -629,10 +709,11 @@ give_up (TendSupervisor             *self,
   svc->manual = TRUE;
   g_free (svc->manual_reason);
   svc->manual_reason = g_strdup (decision->reason);
+  set_status (self, svc, TEND_RECOVERY_STATE_MANUAL, "restart-loop", decision->reason, 0);
 
-  action = add_action (svc, "manual-intervention-required");
+  action = action_new ("manual-intervention-required");
   json_object_set_string_member (action, "reason", decision->reason);
-  save_actions (self, svc);
+  record_action (self, svc, action);
   take_snapshot (self, svc, decision->reason);
   notify (self, svc, TEND_NOTIFICATION_MANUAL_INTERVENTION, decision->reason);
   g_signal_emit (self, signals[SIGNAL_MANUAL_INTERVENTION], 0, svc->service_id,
@@ -645,24 +726,44 @@ evaluate (TendSupervisor *self,
           Supervised     *svc)
 {
   g_autoptr(TendRecoveryDecision) decision = NULL;
+  g_autofree char *why = NULL;
   gint64 now = now_usec ();
   Supervised *root;
 
-  if (svc->recovering || svc->manual || svc->rechecking > 0)
-    return;
+  /* An incident a previous engine left open is this one's too. */
+  if (svc->incident_id <= 0)
+    svc->incident_id = tend_monitor_get_incident (self->monitor, svc->service_id);
 
-  if (tend_supervisor_is_quiet (self, svc->service_id, now, NULL))
+  if (svc->recovering || svc->rechecking > 0)
+    return;   /* decided again when it is over */
+  if (svc->manual)
     {
-      look_again_at (svc, quiet_end (svc, now));
+      set_status (self, svc, TEND_RECOVERY_STATE_MANUAL, "restart-loop", svc->manual_reason, 0);
+      return;
+    }
+
+  if (tend_supervisor_is_quiet (self, svc->service_id, now, &why))
+    {
+      gint64 end = quiet_end (svc, now);
+
+      set_status (self, svc, TEND_RECOVERY_STATE_WAITING,
+                  svc->silenced_until > now ? "silenced" : "maintenance", why, end);
+      look_again_at (svc, end);
       return;
     }
 
   root = down_dependency (self, svc, 0);
-  if (root != NULL)
+  if (root != NULL && health_of (self, svc) != TEND_HEALTH_HEALTHY)
     {
-      g_debug ("supervisor: %s waits for %s, which it depends on", svc->name, root->name);
+      g_autofree char *reason = g_strdup_printf ("waits for %s, which it depends on",
+                                                 root->unit);
+
+      g_debug ("supervisor: %s %s", svc->name, reason);
+      set_status (self, svc, TEND_RECOVERY_STATE_WAITING, "dependency", reason, 0);
       return;   /* looked at again when the dependency is healthy */
     }
+  if (root != NULL)
+    return;   /* healthy: nothing to do, nor to wait for */
 
   decision = tend_restart_policy_decide (svc->policy, now);
   switch (decision->action)
@@ -672,6 +773,7 @@ evaluate (TendSupervisor *self,
       break;
     case TEND_RECOVERY_ACTION_WAIT_UNTIL:
       g_debug ("supervisor: %s: %s", svc->name, decision->reason);
+      set_waiting_status (self, svc, decision, now);
       look_again_at (svc, decision->at_usec);
       break;
     case TEND_RECOVERY_ACTION_GIVE_UP_MANUAL:
@@ -679,6 +781,8 @@ evaluate (TendSupervisor *self,
       break;
     case TEND_RECOVERY_ACTION_NONE:
     default:
+      set_status (self, svc, TEND_RECOVERY_STATE_IDLE,
+                  tend_recovery_cause_to_string (decision->cause), decision->reason, 0);
       break;
     }
 }
@@ -767,30 +871,29 @@ incident_opened_cb (TendMonitor    *monitor,
     return;
 
   svc->incident_id = incident_id;
-  g_clear_pointer (&svc->actions, json_array_unref);
   g_clear_pointer (&svc->root_cause, g_free);
   svc->notified = FALSE;
 
   if (tend_supervisor_is_quiet (self, service_id, now_usec (), &why))
     {
-      JsonObject *action = add_action (svc, "not-notified");
+      JsonObject *action = action_new ("not-notified");
 
       json_object_set_string_member (action, "reason", why);
-      save_actions (self, svc);
+      record_action (self, svc, action);
       return;
     }
 
   root = down_dependency (self, svc, 0);
   if (root != NULL)
     {
-      JsonObject *action = add_action (svc, "not-notified");
+      JsonObject *action = action_new ("not-notified");
       g_autofree char *reason = g_strdup_printf ("%s, which it depends on, is down",
                                                  root->unit);
 
       svc->root_cause = g_strdup (root->unit);
       json_object_set_string_member (action, "reason", reason);
       json_object_set_string_member (action, "root_cause", root->unit);
-      save_actions (self, svc);
+      record_action (self, svc, action);
       return;
     }
 
@@ -835,7 +938,6 @@ incident_closed_cb (TendMonitor    *monitor,
 
   svc->incident_id = 0;
   svc->notified = FALSE;
-  g_clear_pointer (&svc->actions, json_array_unref);
   g_clear_pointer (&svc->root_cause, g_free);
 }
 
@@ -1184,7 +1286,9 @@ tend_supervisor_set_manual (TendSupervisor *self,
   svc->manual = !!manual;
   g_free (svc->manual_reason);
   svc->manual_reason = g_strdup (reason);
-  if (!manual)
+  if (manual)
+    set_status (self, svc, TEND_RECOVERY_STATE_MANUAL, "restart-loop", reason, 0);
+  else
     {
       g_message ("%s: resumed; automatic recovery is back", svc->name);
       tend_restart_policy_resume (svc->policy, now_usec ());
@@ -1195,25 +1299,49 @@ tend_supervisor_set_manual (TendSupervisor *self,
 
 /**
  * tend_supervisor_find:
+ * @host_name: the host's name in the inventory
  * @unit: a unit
  *
- * Returns: the first service watched whose unit is @unit (on any host), or 0
+ * Returns: the service watched that is @unit on @host_name, or 0
  */
 gint64
 tend_supervisor_find (TendSupervisor *self,
+                      const char     *host_name,
                       const char     *unit)
 {
   GHashTableIter iter;
   gpointer value;
 
   g_return_val_if_fail (TEND_IS_SUPERVISOR (self), 0);
-  g_return_val_if_fail (unit != NULL, 0);
+  g_return_val_if_fail (host_name != NULL && unit != NULL, 0);
 
   g_hash_table_iter_init (&iter, self->services);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (g_str_equal (((Supervised *) value)->unit, unit))
-      return ((Supervised *) value)->service_id;
+    {
+      Supervised *svc = value;
+
+      if (g_str_equal (svc->unit, unit) && g_str_equal (svc->host_name, host_name))
+        return svc->service_id;
+    }
   return 0;
+}
+
+/**
+ * tend_supervisor_get_recovery_status:
+ *
+ * Returns: (transfer none) (nullable): what Tend does next about a service watched: a
+ *   recovery running, the next attempt at a time, a stated reason to wait, or a person;
+ *   %NULL before it was first looked at
+ */
+const TendRecoveryStatus *
+tend_supervisor_get_recovery_status (TendSupervisor *self,
+                                     gint64          service_id)
+{
+  Supervised *svc;
+
+  g_return_val_if_fail (TEND_IS_SUPERVISOR (self), NULL);
+  svc = lookup (self, service_id);
+  return svc != NULL ? svc->status : NULL;
 }
 
 /**

@@ -13,6 +13,7 @@
 #include "tend-monitor.h"
 #include "tend-notifier.h"
 #include "tend-recovery.h"
+#include "tend-recovery-status.h"
 #include "tend-restart-policy.h"
 #include "tend-store.h"
 
@@ -39,6 +40,7 @@ void            tend_supervisor_unwatch       (TendSupervisor              *self
 char           *tend_supervisor_dup_name      (TendSupervisor              *self,
                                                gint64                       service_id);
 gint64          tend_supervisor_find          (TendSupervisor              *self,
+                                               const char                  *host_name,
                                                const char                  *unit);
 TendHost       *tend_supervisor_get_host      (TendSupervisor              *self,
                                                gint64                       service_id);
@@ -56,5 +58,8 @@ gboolean        tend_supervisor_is_quiet      (TendSupervisor              *self
                                                char                       **why);
 TendRestartPolicy *tend_supervisor_get_policy (TendSupervisor              *self,
                                                gint64                       service_id);
+const TendRecoveryStatus *
+                tend_supervisor_get_recovery_status (TendSupervisor        *self,
+                                                     gint64                 service_id);
 
 G_END_DECLS

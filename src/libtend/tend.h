@@ -24,6 +24,7 @@
 #include "tend-log-notifier.h"
 #include "tend-monitor.h"
 #include "tend-recovery.h"
+#include "tend-recovery-status.h"
 #include "tend-multi-notifier.h"
 #include "tend-notifier.h"
 #include "tend-redis-check.h"

@@ -94,7 +94,10 @@ tend_notification_action_cb (TendNotifier *notifier,
                              GVariant     *target,
                              gpointer      user_data)
 {
-  const char *unit = target != NULL ? g_variant_get_string (target, NULL) : "?";
+  const char *host = "";
+  const char *unit = "?";
+
+  tend_notification_parse_target (target, &host, &unit);
 
   g_message ("notification %s: %s %s", id, action, unit);
   if (g_str_equal (action, TEND_NOTIFICATION_ACTION_OPEN))

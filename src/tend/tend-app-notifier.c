@@ -8,10 +8,11 @@
  * portal inside Flatpak (nothing to do here for it), org.freedesktop.Notifications
  * elsewhere. Failed and manual-intervention notifications are urgent.
  *
- * The buttons are application actions with the unit as their target, which this
- * notifier adds to the application: app.restart-unit, app.open-unit (also what a click
- * on the notification does) and app.silence-unit. Each activation comes out as
- * action-invoked with the id of the newest notification about that unit, and the
+ * The buttons are application actions with the host and the unit as their target (a
+ * `(ss)` tuple, see tend_notification_parse_target()), which this notifier adds to the
+ * application: app.restart-unit, app.open-unit (also what a click on the notification
+ * does) and app.silence-unit. Each activation comes out as action-invoked with the id of
+ * the newest notification about that unit on that host, and the
  * notification's own action name ("restart", "open", "silence-1h"). Only GIO is used
  * here, no GTK: the tests run it against a notification server on a test bus.
  */
@@ -60,13 +61,15 @@ tend_app_notifier_send (TendNotifier     *notifier,
 {
   TendAppNotifier *self = TEND_APP_NOTIFIER (notifier);
   g_autoptr(GNotification) n = g_notification_new (notification->title);
-  g_autoptr(GVariant) unit = g_variant_ref_sink (g_variant_new_string (notification->unit));
+  g_autoptr(GVariant) target = g_variant_ref_sink (
+    g_variant_new ("(ss)", notification->host != NULL ? notification->host : "",
+                   notification->unit));
 
   g_notification_set_body (n, notification->body);
   g_notification_set_priority (n, notification->urgency == TEND_NOTIFICATION_URGENCY_CRITICAL
                                   ? G_NOTIFICATION_PRIORITY_URGENT
                                   : G_NOTIFICATION_PRIORITY_NORMAL);
-  g_notification_set_default_action_and_target_value (n, "app.open-unit", unit);
+  g_notification_set_default_action_and_target_value (n, "app.open-unit", target);
 
   for (guint i = 0; i < notification->actions->len; i++)
     {
@@ -81,7 +84,7 @@ tend_app_notifier_send (TendNotifier     *notifier,
                                                    action->target);
     }
 
-  g_hash_table_replace (self->ids, g_strdup (notification->unit),
+  g_hash_table_replace (self->ids, g_variant_print (target, FALSE),
                         g_strdup (notification->id));
   g_application_send_notification (self->application, notification->id, n);
 }
@@ -109,13 +112,17 @@ app_action_activated_cb (GSimpleAction *app_action,
 {
   TendAppNotifier *self = user_data;
   const char *app_action_name = g_action_get_name (G_ACTION (app_action));
-  const char *unit = g_variant_get_string (parameter, NULL);
-  const char *id = g_hash_table_lookup (self->ids, unit);
+  g_autofree char *key = g_variant_print (parameter, FALSE);
+  const char *id = g_hash_table_lookup (self->ids, key);
   g_autofree char *fallback_id = NULL;
+  const char *host = NULL;
+  const char *unit = NULL;
 
+  if (!tend_notification_parse_target (parameter, &host, &unit))
+    return;
   /* A notification from before a restart of the app: one per unit, then. */
   if (id == NULL)
-    id = fallback_id = tend_notification_dup_id (NULL, unit, 0);
+    id = fallback_id = tend_notification_dup_id (*host != '\0' ? host : NULL, unit, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (action_map); i++)
     if (g_str_equal (action_map[i].app_action, app_action_name))
@@ -171,8 +178,8 @@ tend_app_notifier_init (TendAppNotifier *self)
  * tend_app_notifier_new:
  * @application: the application; it must outlive the notifier
  *
- * Adds app.restart-unit, app.open-unit and app.silence-unit (string parameter: the
- * unit) to @application; they go when the notifier goes.
+ * Adds app.restart-unit, app.open-unit and app.silence-unit (parameter `(ss)`: the host
+ * and the unit) to @application; they go when the notifier goes.
  *
  * Returns: (transfer full): the notifier
  */
@@ -188,7 +195,7 @@ tend_app_notifier_new (GApplication *application)
   for (guint i = 0; i < G_N_ELEMENTS (action_map); i++)
     {
       GSimpleAction *action = g_simple_action_new (action_map[i].app_action,
-                                                   G_VARIANT_TYPE_STRING);
+                                                   G_VARIANT_TYPE ("(ss)"));
 
       g_signal_connect (action, "activate", G_CALLBACK (app_action_activated_cb), self);
       g_action_map_add_action (G_ACTION_MAP (application), G_ACTION (action));

@@ -225,6 +225,7 @@ render_service (GString                *out,
                           color ? (bad ? TENDCTL_COLOR_RED : TENDCTL_COLOR_BOLD) : "",
                           record->unit, record->host, record->status,
                           color ? TENDCTL_COLOR_RESET : "", when);
+  tendctl_append_recovery (out, record->recovery, record->status);
 
   for (guint i = 0; layers != NULL && i < json_array_get_length (layers); i++)
     {
@@ -292,6 +293,7 @@ print_health (HealthData *data,
             json_builder_add_value (builder, g_steal_pointer (&layers));
           else
             json_builder_add_null_value (builder);
+          tendctl_json_add_recovery (builder, record->recovery);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);

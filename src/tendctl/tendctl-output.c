@@ -414,6 +414,71 @@ tendctl_append_when (GString    *out,
     }
 }
 
+/**
+ * tendctl_append_recovery:
+ * @recovery: (nullable): a service's recovery status as the store holds it (JSON)
+ * @health: (nullable): its health status, "healthy" …
+ *
+ * Appends "Recovery: next attempt in 8s (14:02:18): cooldown after the last recovery"
+ * and a newline, for a service Tend acts on or holds back; nothing for one that is fine.
+ */
+void
+tendctl_append_recovery (GString    *out,
+                         const char *recovery,
+                         const char *health)
+{
+  g_autoptr(TendRecoveryStatus) status = NULL;
+  g_autofree char *text = NULL;
+
+  if (recovery != NULL)
+    status = tend_recovery_status_new_from_json (recovery, NULL);
+  if (status == NULL ||
+      (status->state == TEND_RECOVERY_STATE_IDLE && g_strcmp0 (health, "healthy") == 0))
+    return;
+  text = tend_recovery_status_describe (status, g_get_real_time ());
+  if (*text == '\0')
+    return;
+  g_string_append (out, "Recovery: ");
+  tendctl_append_sanitized (out, text, NULL);
+  g_string_append_c (out, '\n');
+}
+
+/**
+ * tendctl_json_add_recovery:
+ * @recovery: (nullable): a service's recovery status as the store holds it (JSON)
+ *
+ * Adds "recovery": {"state", "cause", "reason", "since", "until", "text"}, or null.
+ */
+void
+tendctl_json_add_recovery (JsonBuilder *builder,
+                           const char  *recovery)
+{
+  g_autoptr(TendRecoveryStatus) status = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_set_member_name (builder, "recovery");
+  if (recovery != NULL)
+    status = tend_recovery_status_new_from_json (recovery, NULL);
+  if (status == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  since = tend_time_format_iso8601 (status->since_usec);
+  until = status->until_usec > 0 ? tend_time_format_iso8601 (status->until_usec) : NULL;
+  text = tend_recovery_status_describe (status, g_get_real_time ());
+  json_builder_begin_object (builder);
+  tendctl_json_add_string (builder, "state", tend_recovery_state_to_string (status->state));
+  tendctl_json_add_string (builder, "cause", status->cause);
+  tendctl_json_add_string (builder, "reason", status->reason);
+  tendctl_json_add_string (builder, "since", since);
+  tendctl_json_add_string (builder, "until", until);
+  tendctl_json_add_string (builder, "text", text);
+  json_builder_end_object (builder);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Tables                                                                                */
 

@@ -68,6 +68,11 @@ void         tendctl_append_when           (GString          *out,
                                             gint64            time_usec,
                                             gint64            now_usec,
                                             const char       *reason);
+void         tendctl_append_recovery       (GString          *out,
+                                            const char       *recovery,
+                                            const char       *health);
+void         tendctl_json_add_recovery     (JsonBuilder      *builder,
+                                            const char       *recovery);
 char        *tendctl_format_bytes          (guint64           bytes);
 char        *tendctl_format_nsec           (guint64           nsec);
 

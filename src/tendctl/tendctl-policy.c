@@ -86,6 +86,7 @@ typedef struct
   double number[N_POLICY_OPTIONS];         /* parsed: VALUE_NUMBER */
   TendInventoryPolicy *policy;             /* (owned) (nullable) show's, when its own */
   TendConfig *config;                      /* (owned) (nullable) show's */
+  GPtrArray *controls;                     /* (owned) (nullable) show's TendServiceControls */
 } PolicyData;
 
 static void
@@ -98,6 +99,7 @@ policy_data_clear (PolicyData *data)
     g_free (data->text[i]);
   g_clear_pointer (&data->policy, tend_inventory_policy_free);
   g_clear_object (&data->config);
+  g_clear_pointer (&data->controls, g_ptr_array_unref);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -348,11 +350,12 @@ audit_parameters (const PolicyData *data)
 static void
 print_show_json (PolicyData                *data,
                  const char                *host,
-                 const TendInventoryPolicy *policy,
-                 gint64                     breaker_usec,
+                 TendRestartPolicy         *restart_policy,
                  const TendServiceControls *controls,
+                 const TendHealthRecord    *health,
                  GPid                       monitor)
 {
+  const TendInventoryPolicy *policy = tend_restart_policy_get_settings (restart_policy);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   gint64 now = g_get_real_time ();
@@ -389,8 +392,12 @@ print_show_json (PolicyData                *data,
           break;
         }
     }
-  tendctl_json_add_duration (builder, "breaker_timeout", breaker_usec);
+  tendctl_json_add_number (builder, "breaker_threshold", TRUE,
+                           tend_restart_policy_get_breaker_threshold (restart_policy));
+  tendctl_json_add_duration (builder, "breaker_timeout",
+                             tend_restart_policy_get_breaker_timeout (restart_policy));
   json_builder_end_object (builder);
+  tendctl_json_add_recovery (builder, health != NULL ? health->recovery : NULL);
 
   json_builder_set_member_name (builder, "silenced");
   json_builder_add_boolean_value (builder, silenced);
@@ -419,13 +426,15 @@ print_show_json (PolicyData                *data,
 static void
 print_show_text (PolicyData                *data,
                  const char                *host,
-                 const TendInventoryPolicy *policy,
-                 gint64                     breaker_usec,
+                 TendRestartPolicy         *restart_policy,
                  const TendServiceControls *controls,
+                 const TendHealthRecord    *health,
                  GPid                       monitor)
 {
+  const TendInventoryPolicy *policy = tend_restart_policy_get_settings (restart_policy);
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autofree char *breaker = tend_duration_format (breaker_usec);
+  g_autofree char *breaker = tend_duration_format (
+    tend_restart_policy_get_breaker_timeout (restart_policy));
   gint64 now = g_get_real_time ();
 
   g_string_append_printf (out, "%s on %s\n", data->unit, host);
@@ -439,6 +448,9 @@ print_show_text (PolicyData                *data,
 
       g_string_append_printf (out, "  %-20s %s\n", policy_options[i].option, value);
     }
+  g_string_append_printf (out, "  %-20s %u (recovery.breaker-threshold)\n",
+                          "breaker-threshold",
+                          tend_restart_policy_get_breaker_threshold (restart_policy));
   g_string_append_printf (out, "  %-20s %s (recovery.breaker-timeout)\n", "breaker-timeout",
                           breaker);
 
@@ -461,6 +473,8 @@ print_show_text (PolicyData                *data,
   else
     g_string_append (out, "no");
   g_string_append_c (out, '\n');
+  if (monitor != 0 && health != NULL)
+    tendctl_append_recovery (out, health->recovery, health->status);
 
   if (monitor > 0)
     g_string_append_printf (out, "Monitor: running (pid %d)\n", (int) monitor);
@@ -473,30 +487,39 @@ print_show_text (PolicyData                *data,
 }
 
 static void
-controls_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+health_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   PolicyData *data = user_data;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TendRestartPolicy) policy = NULL;
   const TendServiceControls *controls = NULL;
+  const TendHealthRecord *health = NULL;
   const char *host = data->host_text;
+  GPid monitor;
 
-  rows = tend_store_query_controls_finish (TEND_STORE (object), result, &error);
-  if (rows == NULL)
+  records = tend_store_query_health_finish (TEND_STORE (object), result, &error);
+  if (records == NULL)
     {
       tendctl_print_error ("%s", error->message);
       tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
       return;
     }
-  for (guint i = 0; i < rows->len; i++)
+  for (guint i = 0; i < data->controls->len; i++)
     {
-      const TendServiceControls *row = rows->pdata[i];
+      const TendServiceControls *row = data->controls->pdata[i];
 
       if (g_strcmp0 (row->host, host) == 0 && g_strcmp0 (row->unit, data->unit) == 0)
         controls = row;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      const TendHealthRecord *row = records->pdata[i];
+
+      if (g_strcmp0 (row->host, host) == 0 && g_strcmp0 (row->unit, data->unit) == 0)
+        health = row;
     }
 
   /* What TendRestartPolicy makes of it is what the monitor goes by. */
@@ -505,15 +528,32 @@ controls_cb (GObject      *object,
   else
     policy = tend_restart_policy_new_from_config (data->config);
 
+  monitor = tend_lock_get_owner (tend_store_get_path (data->run->store));
   if (data->json)
-    print_show_json (data, host, tend_restart_policy_get_settings (policy),
-                     tend_restart_policy_get_breaker_timeout (policy), controls,
-                     tend_lock_get_owner (tend_store_get_path (data->run->store)));
+    print_show_json (data, host, policy, controls, health, monitor);
   else
-    print_show_text (data, host, tend_restart_policy_get_settings (policy),
-                     tend_restart_policy_get_breaker_timeout (policy), controls,
-                     tend_lock_get_owner (tend_store_get_path (data->run->store)));
+    print_show_text (data, host, policy, controls, health, monitor);
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+}
+
+static void
+controls_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PolicyData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  data->controls = tend_store_query_controls_finish (TEND_STORE (object), result, &error);
+  if (data->controls == NULL)
+    {
+      tendctl_print_error ("%s", error->message);
+      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
+      return;
+    }
+  /* And what the monitor will do next about it, saved with its health. */
+  tend_store_query_health_async (data->run->store, -1, data->run->cancellable, health_cb,
+                                 data);
 }
 
 static void
