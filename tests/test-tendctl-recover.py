@@ -65,12 +65,14 @@ def inventory(http_port):
 
 
 def attempts(unit):
-    """Restart attempts of @unit: (strategy, success, start µs, duration µs), in order."""
+    """Restart attempts of @unit that ended: (strategy, success, start µs, duration µs), in
+    order (an attempt is written 'running' when it starts)."""
     with sqlite3.connect(env["TEND_DATABASE"], timeout=10) as db:
         return db.execute(
             "SELECT strategy, success, restart_attempts.time_usec, duration_usec "
             "FROM restart_attempts JOIN services ON services.id = service_id "
-            "WHERE unit = ? ORDER BY restart_attempts.id", (unit,)).fetchall()
+            "WHERE unit = ? AND restart_attempts.state = 'done' "
+            "ORDER BY restart_attempts.id", (unit,)).fetchall()
 
 
 def notifications():

@@ -150,6 +150,9 @@ step_done (GTask      *task,
   attempt->duration_usec = g_get_monotonic_time () - run->step_started;
   attempt->error = g_strdup (error);
   g_ptr_array_add (run->attempts, attempt);
+  /* The incident may have been given its id since the step started. */
+  if (run->incident_id <= 0 && run->service_id > 0)
+    run->incident_id = tend_monitor_get_incident (self->monitor, run->service_id);
 
   g_debug ("recovery of %s: %s %s in %" G_GINT64_FORMAT " ms%s%s", run->unit,
            tend_recovery_step_to_string (run->step), success ? "worked" : "did not help",

@@ -467,9 +467,11 @@ close_interrupted_job (TendStore *self,
                                    "'$[#]', json_object ('time', ?1, 'action', 'interrupted', "
                                    "'origin', 'auto', 'strategy', a.strategy, "
                                    "'error', '" INTERRUPTED "')) "
-                                   "FROM (SELECT incident_id, strategy FROM restart_attempts "
-                                   "WHERE state = 'running' AND incident_id IS NOT NULL) AS a "
-                                   "WHERE incidents.id = a.incident_id");
+                                   "FROM (SELECT coalesce (incident_id, (SELECT max (id) "
+                                   "FROM incidents i WHERE i.service_id = r.service_id "
+                                   "AND i.closed_usec IS NULL)) AS incident, strategy "
+                                   "FROM restart_attempts r WHERE state = 'running') AS a "
+                                   "WHERE incidents.id = a.incident");
   if (rc == SQLITE_OK && stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, time, -1, SQLITE_STATIC);

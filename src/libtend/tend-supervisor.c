@@ -63,6 +63,8 @@ typedef struct
 
   /* The open incident, as the monitor told it. */
   gint64 incident_id;
+  GPtrArray *early_actions;    /* (owned) (nullable) JsonObject: done before the store
+                                * gave the incident its id */
   gboolean notified;           /* a notification of it is out */
   gboolean recovered;          /* the last one out says Tend recovered it */
   char *root_cause;            /* (owned) (nullable) the dependency it is put down to */
@@ -118,6 +120,7 @@ supervised_free (Supervised *svc)
   g_array_unref (svc->maintenance);
   g_free (svc->manual_reason);
   g_free (svc->root_cause);
+  g_clear_pointer (&svc->early_actions, g_ptr_array_unref);
   tend_recovery_status_free (svc->status);
   g_free (svc);
 }
@@ -168,7 +171,12 @@ action_new (const char *action)
   return object;
 }
 
-/* Appends @action (taken) to the open incident's actions, as they are in the store now. */
+/* The most actions kept while an incident waits for its id. */
+#define MAX_EARLY_ACTIONS 100
+
+/* Appends @action (taken) to the open incident's actions, as they are in the store now;
+ * one done before the store gave the incident its id (a recovery starts as soon as the
+ * service turns critical) waits for it. */
 static void
 record_action (TendSupervisor *self,
                Supervised     *svc,
@@ -177,11 +185,36 @@ record_action (TendSupervisor *self,
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *text = NULL;
 
+  if (self->store == NULL)
+    {
+      json_object_unref (action);
+      return;
+    }
+  if (svc->incident_id <= 0)
+    {
+      if (svc->early_actions == NULL)
+        svc->early_actions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      if (svc->early_actions->len < MAX_EARLY_ACTIONS)
+        g_ptr_array_add (svc->early_actions, action);
+      else
+        json_object_unref (action);
+      return;
+    }
   json_node_take_object (node, action);
-  if (self->store == NULL || svc->incident_id <= 0)
-    return;
   text = json_to_string (node, FALSE);
   tend_store_update_incident (self->store, svc->incident_id, NULL, text, NULL, 0);
+}
+
+/* The incident has its id: what was done before goes into it, in order. */
+static void
+record_early_actions (TendSupervisor *self,
+                      Supervised     *svc)
+{
+  g_autoptr(GPtrArray) early = g_steal_pointer (&svc->early_actions);
+
+  g_assert (svc->incident_id > 0);
+  for (guint i = 0; early != NULL && i < early->len; i++)
+    record_action (self, svc, json_object_ref (early->pdata[i]));
 }
 
 /* The services that depend on @svc (whose failures may be put down to it). */
@@ -732,7 +765,11 @@ evaluate (TendSupervisor *self,
 
   /* An incident a previous engine left open is this one's too. */
   if (svc->incident_id <= 0)
-    svc->incident_id = tend_monitor_get_incident (self->monitor, svc->service_id);
+    {
+      svc->incident_id = tend_monitor_get_incident (self->monitor, svc->service_id);
+      if (svc->incident_id > 0)
+        record_early_actions (self, svc);
+    }
 
   if (svc->recovering || svc->rechecking > 0)
     return;   /* decided again when it is over */
@@ -872,6 +909,7 @@ incident_opened_cb (TendMonitor    *monitor,
 
   svc->incident_id = incident_id;
   g_clear_pointer (&svc->root_cause, g_free);
+  record_early_actions (self, svc);
   svc->notified = FALSE;
 
   if (tend_supervisor_is_quiet (self, service_id, now_usec (), &why))
@@ -939,6 +977,7 @@ incident_closed_cb (TendMonitor    *monitor,
   svc->incident_id = 0;
   svc->notified = FALSE;
   g_clear_pointer (&svc->root_cause, g_free);
+  g_clear_pointer (&svc->early_actions, g_ptr_array_unref);
 }
 
 /* The unit's state is an input of the policy; Tend acts on the hard state of the checks
