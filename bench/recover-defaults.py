@@ -22,7 +22,6 @@ import os
 import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 sys.path.insert(0, HERE)
 
-from tendmon import Tendctl, free_port, main_pid, wait_until  # noqa: E402
+from tendmon import Monitor, Tendctl, free_port, main_pid, wait_until  # noqa: E402
 
 HTTP = "tend-test-http.service"
 LOOP = "tend-test-crashloop.service"
@@ -93,25 +92,6 @@ def manual(unit):
                  "services.id = service_id WHERE unit = ? AND manual = 1", unit)
 
 
-class Monitor:
-    def __enter__(self):
-        self.log = open(os.path.join(tmp, "monitor.log"), "a")
-        self.proc = subprocess.Popen([tendctl.path, "monitor"], stdout=self.log,
-                                     stderr=self.log, env=env)
-        if not wait_until(lambda: "Monitor: running" in tendctl("health").stdout, 10):
-            sys.exit("recover-defaults: the monitor does not start")
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-
-
 def stats(values):
     ok = sorted(v for v in values if v is not None)
     if not ok:
@@ -137,7 +117,7 @@ def main():
 
     first, second = [], []
     for i in range(rounds):
-        with Monitor():
+        with Monitor(tendctl, os.path.join(tmp, "monitor.log")):
             n = len(done_attempts(HTTP))
             if not wait_until(lambda: tendctl.status_is(HTTP, "healthy") and answers_200(), 30):
                 sys.exit(f"recover-defaults: not healthy: {tendctl.service_health(HTTP)}")
@@ -156,7 +136,7 @@ def main():
     loops = []
     for i in range(loop_rounds):
         tendctl("resume", LOOP)
-        with Monitor():
+        with Monitor(tendctl, os.path.join(tmp, "monitor.log")):
             n = len(done_attempts(LOOP))
             tendctl("start", LOOP)
             # Its first failure: 0.1 s after its start job ended.

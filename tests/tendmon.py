@@ -4,6 +4,7 @@
 """
 import json
 import os
+import signal
 import shutil
 import socket
 import subprocess
@@ -131,3 +132,98 @@ def sandboxed(run, tendctl, units, prefix):
             tendctl("stop", unit)
         shutil.rmtree(tmp, ignore_errors=True)
     return finish()
+
+
+def sandboxed_with_notifications(run, tendctl, units, prefix):
+    """As sandboxed(), with python3-dbusmock's notification server on the sandbox's bus
+    while run(tmp) runs; skips the test when python3-dbusmock is missing."""
+    try:
+        import dbusmock  # noqa: F401
+    except ImportError:
+        print("1..0 # SKIP python3-dbusmock is not installed (Debian: python3-dbusmock)")
+        return 0
+
+    def with_server(tmp):
+        mock = subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--template",
+                                 "notification_daemon"], env=tendctl.env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            from tendtap import check
+            check("the notification server is on the bus",
+                  wait_until(lambda: notification_server_is_up(tendctl.env), 10))
+            run(tmp)
+        finally:
+            mock.terminate()
+            mock.wait()
+
+    return sandboxed(with_server, tendctl, units, prefix)
+
+
+def notifications(env):
+    """What the notification server was asked: (replaces_id, summary, body, hints)."""
+    import dbus
+    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
+    mock = dbus.Interface(bus.get_object("org.freedesktop.Notifications",
+                                         "/org/freedesktop/Notifications"),
+                          "org.freedesktop.DBus.Mock")
+    calls = []
+    for _, args in mock.GetMethodCalls("Notify"):
+        calls.append((int(args[1]), str(args[3]), str(args[4]), dict(args[6])))
+    bus.close()
+    return calls
+
+
+def notification_server_is_up(env):
+    import dbus
+    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        return bool(bus.name_has_owner("org.freedesktop.Notifications"))
+    finally:
+        bus.close()
+
+
+class Monitor:
+    """A `tendctl monitor` in the background, its output appended to @log_path."""
+
+    def __init__(self, tendctl, log_path):
+        self.tendctl = tendctl
+        self.log_path = log_path
+        self.proc = None
+        self.log = None
+
+    def start(self, deadline_s=10):
+        """Starts it; returns whether `tendctl health` says it runs within the deadline."""
+        self.log = open(self.log_path, "a")
+        self.proc = subprocess.Popen([self.tendctl.path, "monitor"], stdout=self.log,
+                                     stderr=self.log, env=self.tendctl.env)
+        return bool(wait_until(lambda: "Monitor: running" in self.tendctl("health").stdout,
+                               deadline_s))
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def kill(self):
+        """SIGKILL: what a crash leaves behind."""
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+    def __enter__(self):
+        if not self.start():
+            raise RuntimeError("tendctl monitor does not start: " + self.output()[-2000:])
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

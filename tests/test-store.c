@@ -440,6 +440,50 @@ test_incidents (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM services"), ==, 0);
 }
 
+/* An attempt is on record from its start; one a stopped monitor left running is closed
+ * as interrupted, and its incident says so. */
+static void
+test_attempt_interrupted (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) opened = NULL;
+  TendRestartAttempt done = { 1, 0, 2000, "unit failed", "restart", TRUE, 350000, NULL };
+  TendRestartAttempt cut = { 1, 0, 5000, "unit failed", "restart", FALSE, 0, NULL };
+  gint64 id;
+
+  g_assert_true (open_store (fixture->store, &error));
+  tend_store_open_incident_async (fixture->store, 1, 1000, "critical", "unit failed", NULL,
+                                  store_result, &opened);
+  id = tend_store_open_incident_finish (fixture->store, wait_for (&opened), &error);
+  g_assert_no_error (error);
+
+  /* One begun and completed; one begun only, its incident not yet known to it. */
+  tend_store_begin_restart_attempt (fixture->store, &done);
+  done.incident_id = id;
+  tend_store_add_restart_attempt (fixture->store, &done);
+  tend_store_begin_restart_attempt (fixture->store, &cut);
+  g_assert_true (flush_store (fixture->store, &error));
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM restart_attempts"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM restart_attempts "
+                                             "WHERE state = 'running'"), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT incident_id FROM restart_attempts "
+                                             "WHERE state = 'done' AND duration_usec = 350000"),
+                   ==, id);
+
+  tend_store_close_interrupted_attempts (fixture->store);
+  tend_store_close (fixture->store);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM restart_attempts "
+                                             "WHERE state = 'running'"), ==, 0);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM restart_attempts "
+                                             "WHERE state = 'interrupted' AND time_usec = 5000 "
+                                             "AND error LIKE 'interrupted: %'"), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM incidents, "
+                                             "json_each (incidents.actions) AS a WHERE "
+                                             "json_extract (a.value, '$.action') = "
+                                             "'interrupted'"), ==, 1);
+}
+
 static char *
 checksum_of (const char *path)
 {
@@ -657,6 +701,7 @@ main (int   argc,
   ADD ("retention", test_retention);
   ADD ("config-values", test_config_values);
   ADD ("incidents", test_incidents);
+  ADD ("attempt-interrupted", test_attempt_interrupted);
   ADD ("ensure-service", test_ensure_service);
   ADD ("newer-schema-refused", test_newer_schema_refused);
   ADD ("corrupt-file-refused", test_corrupt_file_refused);

@@ -28,7 +28,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import time
 
@@ -72,25 +71,7 @@ def recovery(unit):
 
 
 def notifications():
-    """What the notification server was asked: (replaces_id, summary, body)."""
-    import dbus
-    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
-    mock = dbus.Interface(bus.get_object("org.freedesktop.Notifications",
-                                         "/org/freedesktop/Notifications"),
-                          "org.freedesktop.DBus.Mock")
-    calls = [(int(args[1]), str(args[3]), str(args[4]))
-             for _, args in mock.GetMethodCalls("Notify")]
-    bus.close()
-    return calls
-
-
-def server_is_up():
-    import dbus
-    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
-    try:
-        return bool(bus.name_has_owner("org.freedesktop.Notifications"))
-    finally:
-        bus.close()
+    return tendmon.notifications(env)
 
 
 def kill_and_time(unit, port, deadline):
@@ -103,36 +84,9 @@ def kill_and_time(unit, port, deadline):
     return time.monotonic() - start if back else None
 
 
-class Monitor:
-    def __init__(self, log_path):
-        self.log_path = log_path
-        self.proc = None
-
-    def start(self):
-        self.log = open(self.log_path, "a")
-        self.proc = subprocess.Popen([tendctl.path, "monitor"], stdout=self.log,
-                                     stderr=self.log, env=env)
-        ok = wait_until(lambda: "Monitor: running" in tendctl("health").stdout, 10)
-        r = tendctl("health")
-        with open(self.log_path) as f:
-            log = f.read()[-2000:]
-        check("the monitor runs", ok, (r.stdout[-500:], r.stderr, log))
-
-    def kill(self):
-        self.proc.kill()
-        self.proc.wait()
-        self.log.close()
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+def start(monitor):
+    ok = monitor.start()
+    check("the monitor runs", ok, monitor.output()[-2000:])
 
 
 # ------------------------------------------------------------------------------------
@@ -240,7 +194,7 @@ def interrupted(monitor):
     check("and its incident says the recovery started",
           any(a.get("action") == "recovery-started" for a in incident_actions(SLOW)),
           incident_actions(SLOW))
-    monitor.start()
+    start(monitor)
     closed = wait_until(lambda: attempts(SLOW, "interrupted"), 10)
     check("the next monitor closes it as interrupted",
           closed and not attempts(SLOW, "running") and "interrupted" in (closed[0][2] or ""),
@@ -273,30 +227,20 @@ def run(tmp):
           and all(k["is_default"] and k["stored"] is None for k in json.loads(r.stdout or "[]")),
           r.stdout[:2000])
 
-    mock = subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--template",
-                             "notification_daemon"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    monitor = Monitor(os.path.join(tmp, "monitor.log"))
+    monitor = tendmon.Monitor(tendctl, os.path.join(tmp, "monitor.log"))
     try:
-        check("the notification server is on the bus", wait_until(server_is_up, 10))
-        monitor.start()
+        start(monitor)
         killed_once_then_again(http_port)
         killed_while_verified(http2_port)
         crash_loop_stops()
         interrupted(monitor)
     finally:
         monitor.stop()
-        mock.terminate()
-        mock.wait()
 
 
 def main():
-    try:
-        import dbusmock  # noqa: F401
-    except ImportError:
-        print("1..0 # SKIP python3-dbusmock is not installed (Debian: python3-dbusmock)")
-        return 0
-    return tendmon.sandboxed(run, tendctl, UNITS, "tend-test-recover-defaults-")
+    return tendmon.sandboxed_with_notifications(run, tendctl, UNITS,
+                                                "tend-test-recover-defaults-")
 
 
 sys.exit(main())

@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import time
 
@@ -76,26 +75,7 @@ def attempts(unit):
 
 
 def notifications():
-    """What the notification server was asked: (replaces_id, summary, body, hints)."""
-    import dbus
-    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
-    mock = dbus.Interface(bus.get_object("org.freedesktop.Notifications",
-                                         "/org/freedesktop/Notifications"),
-                          "org.freedesktop.DBus.Mock")
-    calls = []
-    for _, args in mock.GetMethodCalls("Notify"):
-        calls.append((int(args[1]), str(args[3]), str(args[4]), dict(args[6])))
-    bus.close()
-    return calls
-
-
-def server_is_up():
-    import dbus
-    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
-    try:
-        return bool(bus.name_has_owner("org.freedesktop.Notifications"))
-    finally:
-        bus.close()
+    return tendmon.notifications(env)
 
 
 def about(unit, calls):
@@ -243,50 +223,25 @@ def run(tmp):
         r = tendctl("start", unit)
         check(f"{unit} starts", r.returncode == 0, r.stderr)
 
-    mock = subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--template",
-                             "notification_daemon"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        ready = wait_until(server_is_up, 10)
-        check("the notification server is on the bus", ready)
+    r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"), inventory(http_port))
+    check("the inventory imports", r.returncode == 0, r.stderr)
 
-        r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"), inventory(http_port))
-        check("the inventory imports", r.returncode == 0, r.stderr)
-
-        log_path = os.path.join(tmp, "monitor.log")
-        with open(log_path, "w") as log:
-            monitor = subprocess.Popen([tendctl.path, "monitor"], stdout=log, stderr=log,
-                                       env=env)
-            try:
-                killed_http_comes_back(http_port)
-                dependency_first()
-                silenced()
-                crash_loop_stops(log_path)
-                backoff_delays()
-            finally:
-                monitor.send_signal(signal.SIGTERM)
-                try:
-                    monitor.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    monitor.kill()
-                    monitor.wait()
-        with open(log_path) as f:
-            text = f.read()
-        check("the log tells the recoveries and the manual intervention",
-              f"{HTTP} on {HOST} recovered" in text
-              and "manual intervention required" in text, text[-3000:])
-    finally:
-        mock.terminate()
-        mock.wait()
+    log_path = os.path.join(tmp, "monitor.log")
+    with tendmon.Monitor(tendctl, log_path):
+        killed_http_comes_back(http_port)
+        dependency_first()
+        silenced()
+        crash_loop_stops(log_path)
+        backoff_delays()
+    with open(log_path) as f:
+        text = f.read()
+    check("the log tells the recoveries and the manual intervention",
+          f"{HTTP} on {HOST} recovered" in text
+          and "manual intervention required" in text, text[-3000:])
 
 
 def main():
-    try:
-        import dbusmock  # noqa: F401
-    except ImportError:
-        print("1..0 # SKIP python3-dbusmock is not installed (Debian: python3-dbusmock)")
-        return 0
-    return tendmon.sandboxed(run, tendctl, UNITS, "tend-test-recover-")
+    return tendmon.sandboxed_with_notifications(run, tendctl, UNITS, "tend-test-recover-")
 
 
 sys.exit(main())
