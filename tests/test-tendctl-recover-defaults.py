@@ -74,6 +74,23 @@ def notifications():
     return tendmon.notifications(env)
 
 
+def press_button(server_id, action):
+    """The notification server says a person pressed @action on notification @server_id."""
+    import dbus
+    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
+    mock = dbus.Interface(bus.get_object("org.freedesktop.Notifications",
+                                         "/org/freedesktop/Notifications"),
+                          "org.freedesktop.DBus.Mock")
+    mock.EmitSignal("org.freedesktop.Notifications", "ActionInvoked", "us",
+                    [dbus.UInt32(server_id), action])
+    bus.close()
+
+
+def audit():
+    r = tendctl("audit", "--json")
+    return json.loads(r.stdout) if r.returncode == 0 else []
+
+
 def kill_and_time(unit, port, deadline):
     """Kills @unit's main process; returns the seconds until it serves again, or None."""
     pid = main_pid(unit)
@@ -177,6 +194,15 @@ def crash_loop_stops():
           and "Manual intervention required: yes" in r.stdout, r.stdout)
     more = wait_until(lambda: len(attempts(LOOP)) > len(rows), 6)
     check("no attempt after it (past a cooldown)", not more, attempts(LOOP))
+
+    # A person presses Restart on that notification: the engine restarts the unit on the
+    # host the notification names, and the audit says a person did it.
+    press_button(calls[-1][0], "restart")
+    audited = wait_until(lambda: [a for a in audit() if a.get("unit") == LOOP
+                                  and a.get("operation") == "restart"
+                                  and a.get("origin") == "gui"], 10)
+    check("Restart pressed in its notification: restarted, audited as a person's (gui)",
+          audited and audited[0].get("host") == tendmon.HOST, audit()[-5:])
     tendctl("stop", LOOP)
 
 
