@@ -47,9 +47,12 @@ replace (TendStore      *store,
          GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TendInventoryDiff) diff = NULL;
 
-  tend_store_replace_inventory_async (store, inventory, NULL, store_result, &result);
-  return tend_store_replace_inventory_finish (store, wait_for (&result), error);
+  tend_store_replace_inventory_async (store, inventory, TEND_STORE_EDIT_NONE, NULL,
+                                      store_result, &result);
+  diff = tend_store_replace_inventory_finish (store, wait_for (&result), error);
+  return diff != NULL;
 }
 
 static char *
@@ -148,13 +151,13 @@ test_all_or_nothing (void)
   g_assert_true (replace (store, full, &error));
   before = stored_json (store);
 
-  /* Past validation (as a bug might be): the last host's port breaks the table's
-   * CHECK. Hosts go first, so some rows were already written when it fails. */
+  /* The last host's port breaks a rule (and the table's CHECK): the validator, in the
+   * transaction, refuses it, and nothing is written. */
   host = tend_inventory_get_hosts (bad)->pdata[tend_inventory_get_hosts (bad)->len - 1];
   host->port = 70000;
   g_assert_false (replace (store, bad, &error));
-  g_assert_nonnull (error);
-  g_assert_true (g_str_has_prefix (error->message, "nothing was changed: "));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "70000"));
 
   after = stored_json (store);
   g_assert_cmpstr (after, ==, before);
