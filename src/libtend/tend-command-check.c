@@ -93,6 +93,14 @@ validate_argv (const char * const  *argv,
     }
 
   shown = display_path (path);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && strpbrk (path, " \t") != NULL)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "argv[0]: %s does not exist; it looks like a whole command line, but the "
+                   "program and each of its arguments are elements of argv of their own, as "
+                   "no shell splits them", shown);
+      return FALSE;
+    }
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,

@@ -244,6 +244,14 @@ add_codes (JsonBuilder  *builder,
       guint64 first = 0;
       guint64 last = 0;
 
+      if (ends[0] == NULL)
+        {
+          g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                       "--%s: \"%s\" has an empty item; give status codes and ranges "
+                       "separated by commas, such as 200,301-399", option, text);
+          json_builder_end_array (builder);
+          return FALSE;
+        }
       if (g_strv_length (ends) > 2 ||
           !g_ascii_string_to_unsigned (ends[0], 10, 0, 999, &first, NULL) ||
           !g_ascii_string_to_unsigned (ends[1] != NULL ? ends[1] : ends[0], 10, first, 999,

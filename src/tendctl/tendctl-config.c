@@ -688,6 +688,32 @@ parse_subcommand (ConfigData            *data,
   return TRUE;
 }
 
+/* "config set KEY -1": a VALUE that starts with "-" and a digit or a point is a negative
+ * number, not an option: a "--" goes before it, so that the key's rules say what is
+ * wrong with it. Returns the words, borrowed from @argv. */
+static char **
+values_as_arguments (int    argc,
+                     char **argv)
+{
+  GPtrArray *words = g_ptr_array_new ();
+  gboolean ended = FALSE;
+
+  for (int i = 0; i < argc; i++)
+    {
+      const char *word = argv[i];
+
+      ended = ended || g_str_equal (word, "--");
+      if (!ended && i > 0 && word[0] == '-' && (g_ascii_isdigit (word[1]) || word[1] == '.'))
+        {
+          g_ptr_array_add (words, (char *) "--");
+          ended = TRUE;
+        }
+      g_ptr_array_add (words, argv[i]);
+    }
+  g_ptr_array_add (words, NULL);
+  return (char **) g_ptr_array_free (words, FALSE);
+}
+
 TendctlExit
 tendctl_config (TendctlGlobalOptions  *global,
                 int                    argc,
@@ -695,6 +721,9 @@ tendctl_config (TendctlGlobalOptions  *global,
 {
   ConfigData data = { NULL, };
   g_autofree char *command = NULL;
+  g_autofree char **words = NULL;
+  char **sub_argv;
+  int sub_argc;
   g_auto(GStrv) args = NULL;
   TendctlExit status;
   int position;
@@ -707,7 +736,14 @@ tendctl_config (TendctlGlobalOptions  *global,
 
   command = g_strdup_printf ("config %s", argv[1]);
   data.command = command;
-  if (!parse_subcommand (&data, global, argc - 1, argv + 1, &args))
+  sub_argc = argc - 1;
+  sub_argv = argv + 1;
+  if (data.action == CONFIG_SET)
+    {
+      sub_argv = words = values_as_arguments (sub_argc, sub_argv);
+      sub_argc = g_strv_length (words);
+    }
+  if (!parse_subcommand (&data, global, sub_argc, sub_argv, &args))
     return TENDCTL_EXIT_USAGE;
 
   /* An unknown key needs no database, except to record a refused change. */
