@@ -388,6 +388,22 @@ void       tend_store_set_manual_async   (TendStore            *self,
 gboolean   tend_store_set_manual_finish  (TendStore            *self,
                                           GAsyncResult         *result,
                                           GError              **error);
+typedef gboolean (*TendControlsEditFunc) (TendServiceControls  *controls,
+                                          gpointer              user_data,
+                                          GError              **error);
+
+void       tend_store_edit_controls_async  (TendStore           *self,
+                                            const char          *host,
+                                            const char          *unit,
+                                            TendControlsEditFunc func,
+                                            gpointer             func_data,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+TendServiceControls *tend_store_edit_controls_finish (TendStore     *self,
+                                                      GAsyncResult  *result,
+                                                      gboolean      *changed,
+                                                      GError       **error);
 void       tend_store_query_controls_async  (TendStore         *self,
                                              gint64             service_id,
                                              GCancellable      *cancellable,

@@ -216,7 +216,7 @@ tendctl_edit_continue (TendctlEdit *edit,
  * @result: the audit log's result: "done" (the monitor is told) or "unchanged"
  * @error: (transfer full) (nullable): why the change was refused, or failed
  *
- * Ends a #TendctlVerifyFunc of a command that changes what the store keeps beside the
+ * Ends a #TendctlChangeFunc, of a command that changes what the store keeps beside the
  * inventory (a silence, a mark of manual intervention) rather than the inventory: the
  * function has made its change, or found it done already, and said so. Records it, and
  * tells a running monitor of a change.
@@ -245,7 +245,9 @@ edit_ready (TendctlRun *run,
   TendctlEdit *edit = user_data;
 
   start_run (edit, run);
-  if (edit->verify != NULL)
+  if (edit->change != NULL)
+    edit->change (edit);
+  else if (edit->verify != NULL)
     tend_store_load_inventory_async (run->store, run->cancellable, loaded_cb, edit);
   else
     apply (edit);

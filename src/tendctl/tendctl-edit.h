@@ -36,12 +36,19 @@ typedef gboolean (*TendctlEditFunc) (TendctlEdit    *edit,
  *
  * Runs once the inventory is read, before the edit: it looks something up (a unit on
  * the connected host, say) and ends with tendctl_edit_continue(). The edit is then made
- * to the inventory as it is stored at that later moment. A command that
- * changes no inventory (silence, resume) makes its change here instead, and ends with
- * tendctl_edit_finish(); its #TendctlEditFunc is never called.
+ * to the inventory as it is stored at that later moment.
  */
 typedef void (*TendctlVerifyFunc) (TendctlEdit   *edit,
                                    TendInventory *inventory);
+
+/**
+ * TendctlChangeFunc:
+ *
+ * The change of a command that changes what the store keeps beside the inventory
+ * (silence, resume): it makes its change in a transaction of its own and ends with
+ * tendctl_edit_finish(). Its command has no #TendctlEditFunc.
+ */
+typedef void (*TendctlChangeFunc) (TendctlEdit   *edit);
 
 /* One invocation of a command that changes the inventory: what the command fills in
  * before tendctl_edit_run(), and what the run provides. */
@@ -56,6 +63,7 @@ struct _TendctlEdit
   char              *unchanged;   /* (owned) (nullable) said when nothing changed */
   TendctlEditFunc    edit;
   TendctlVerifyFunc  verify;      /* (nullable) needs TENDCTL_RUN_CONNECT */
+  TendctlChangeFunc  change;      /* (nullable) instead of @edit */
   gpointer           user_data;
 
   /* The run's */
