@@ -86,6 +86,9 @@ for name, program in bad_programs.items():
     check(f"{name}: check add exits 2", r.returncode == 2, (r.returncode, r.stderr))
     check(f"{name}: check add names argv[0]",
           len(added) == 1 and added[0].startswith("argv[0]: "), r.stderr)
+    if " " in program:
+        check(f"{name}: says it looks like a whole command line",
+              "looks like a whole command line" in r.stderr, r.stderr)
     path = write("bad.json", inventory(
         services=[("web.service", {})],
         checks=[{"host": HOST, "unit": "web.service", "name": "bad", "kind": "command",
