@@ -149,7 +149,12 @@ tend_inventory_validate_change (TendInventory  *current,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!tend_inventory_validate (incoming, error))
-    return FALSE;
+    {
+      if (current != NULL && !tend_inventory_validate (current, NULL))
+        g_prefix_error (error, "the stored inventory breaks a rule already (export it to see "
+                        "it, and import it corrected): ");
+      return FALSE;
+    }
 
   if (current == NULL)
     current = empty = tend_inventory_new ();

@@ -39,7 +39,10 @@ audit_parameters (TendctlEdit       *edit,
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     root = json_node_copy (json_parser_get_root (parser));
   else
-    root = json_node_init_object (json_node_alloc (), json_object_new ());
+    {
+      root = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (root, json_object_new ());
+    }
   object = json_node_get_object (root);
 
   changed = json_array_new ();
