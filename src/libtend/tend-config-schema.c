@@ -975,8 +975,9 @@ add_problem (GString    *problems,
  * tend_config_validate:
  * @values: (nullable) (element-type utf8 utf8): key name → value as a person types it;
  *   keys not in it are taken at their defaults
- * @error: every problem, one a line, in the order of the keys' names, with the same
- *   messages as tend_config_set_from_string(): %TEND_ERROR_NOT_FOUND when each is an
+ * @error: every problem, one a line — each key's own in the order of the keys' names,
+ *   then the rules between keys — with the same messages as
+ *   tend_config_set_from_string(): %TEND_ERROR_NOT_FOUND when each is an
  *   unknown key, %TEND_ERROR_INVALID_ARGUMENT when one is a bad value or a broken rule
  *   between keys
  *
