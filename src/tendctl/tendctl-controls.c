@@ -121,6 +121,14 @@ changed_cb (GObject      *object,
   data->before = tend_store_edit_controls_finish (TEND_STORE (object), result, &changed, &error);
   if (data->before == NULL)
     {
+      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
+        {
+          char *message = g_strdup_printf ("%s ('tendctl watch %s' watches it)", error->message,
+                                           edit->unit);
+
+          g_free (error->message);
+          error->message = message;
+        }
       tendctl_edit_finish (edit, NULL, error);
       return;
     }
