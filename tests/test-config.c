@@ -1212,6 +1212,26 @@ test_validate (void)
   g_hash_table_insert (values, g_strdup ("notifications.webhook-url"), NULL);
   assert_validate_fails (values, TEND_ERROR_INVALID_ARGUMENT,
                          "notifications.webhook-url: it has no value");
+  g_hash_table_remove (values, "notifications.webhook-url");
+
+  /* Every problem, one a line: each key's own in the order of the keys, then the rules
+   * between the values that are valid; "not found" only when each is an unknown key. */
+  g_hash_table_insert (values, g_strdup ("checks.intervall"), g_strdup ("1min"));
+  g_hash_table_insert (values, g_strdup ("checks.timeoutt"), g_strdup ("1min"));
+  assert_validate_fails (values, TEND_ERROR_NOT_FOUND,
+                         "no setting 'checks.intervall'; did you mean "
+                         "'checks.default-interval'?\n"
+                         "no setting 'checks.timeoutt'; did you mean 'checks.default-timeout'?");
+  g_hash_table_insert (values, g_strdup ("checks.default-interval"), g_strdup ("5s"));
+  g_hash_table_insert (values, g_strdup ("recovery.default-policy"), g_strdup ("sometimes"));
+  assert_validate_fails (values, TEND_ERROR_INVALID_ARGUMENT,
+                         "no setting 'checks.intervall'; did you mean "
+                         "'checks.default-interval'?\n"
+                         "no setting 'checks.timeoutt'; did you mean 'checks.default-timeout'?\n"
+                         "recovery.default-policy: \"sometimes\" is not one of never, "
+                         "on-failure, always, backoff\n"
+                         "checks.default-interval: \"5s\" must be above "
+                         "checks.default-timeout, which is 10s");
 }
 
 /* Programmer errors: a getter for a key that does not exist or of another type. */

@@ -104,8 +104,8 @@ test_full_parse (void)
   g_assert_cmpint (check->kind, ==, TEND_INVENTORY_CHECK_COMMAND);
   g_assert_false (check->enabled);
   g_assert_cmpstrv (check->params.command.argv,
-                    ((const char * const []) { "/usr/lib/nagios/plugins/check_procs", "-c",
-                                               "1:", NULL }));
+                    ((const char * const []) { "/usr/bin/test", "-e", "/run/tend-demo.pid",
+                                               NULL }));
 
   check = g_ptr_array_index (checks, 3);
   g_assert_cmpint (check->kind, ==, TEND_INVENTORY_CHECK_HTTP);
@@ -543,10 +543,24 @@ static const ErrorCase error_cases[] = {
   /* Dependencies: units of services of the same host */
   { "services/depends-on-self", SERVICE ("'host': 'web1', 'unit': 'a.service', 'depends_on': "
                                          "['b.service', 'a.service']"),
-    "$.services[0].depends_on[1]: \"a.service\" is the service itself; a service cannot depend "
-    "on itself\n"
+    "$.services[0].depends_on[1]: \"a.service\" is the service itself: a cycle a.service → "
+    "a.service; a service cannot depend on itself\n"
     "$.services[0].depends_on[0]: \"b.service\" is not a service of host \"web1\" in the "
     "inventory" },
+  /* Cycles through others, named where they start (e.service, outside it, is not named) */
+  { "services/depends-on-cycle", HEAD HOSTS "'services': [{'host': 'web1', 'unit': "
+    "'a.service', 'depends_on': ['b.service']}, {'host': 'web1', 'unit': 'b.service', "
+    "'depends_on': ['a.service']}]}",
+    "$.services[0].depends_on: a cycle a.service → b.service → a.service; a service cannot "
+    "depend on itself, even through others: remove one of these dependencies" },
+  { "services/depends-on-long-cycle", HEAD HOSTS "'services': [{'host': 'web1', 'unit': "
+    "'d.service'}, {'host': 'web1', 'unit': 'a.service', 'depends_on': ['d.service', "
+    "'b.service']}, {'host': 'web1', 'unit': 'b.service', 'depends_on': ['d.service', "
+    "'c.service']}, {'host': 'web1', 'unit': 'c.service', 'depends_on': ['a.service']}, "
+    "{'host': 'web1', 'unit': 'e.service', 'depends_on': ['c.service']}]}",
+    "$.services[1].depends_on: a cycle a.service → b.service → c.service → a.service; a "
+    "service cannot depend on itself, even through others: remove one of these "
+    "dependencies" },
   { "services/depends-on-missing", HEAD HOSTS "'services': [{'host': 'web1', 'unit': "
     "'a.service'}, {'host': 'web1', 'unit': 'app.service', 'depends_on': ['a.service', "
     "'db.service']}]}",

@@ -47,9 +47,12 @@ replace (TendStore      *store,
          GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TendInventoryDiff) diff = NULL;
 
-  tend_store_replace_inventory_async (store, inventory, NULL, store_result, &result);
-  return tend_store_replace_inventory_finish (store, wait_for (&result), error);
+  tend_store_replace_inventory_async (store, inventory, TEND_STORE_EDIT_NONE, NULL,
+                                      store_result, &result);
+  diff = tend_store_replace_inventory_finish (store, wait_for (&result), error);
+  return diff != NULL;
 }
 
 static char *
@@ -148,18 +151,157 @@ test_all_or_nothing (void)
   g_assert_true (replace (store, full, &error));
   before = stored_json (store);
 
-  /* Past validation (as a bug might be): the last host's port breaks the table's
-   * CHECK. Hosts go first, so some rows were already written when it fails. */
+  /* The last host's port breaks a rule (and the table's CHECK): the validator, in the
+   * transaction, refuses it, and nothing is written. */
   host = tend_inventory_get_hosts (bad)->pdata[tend_inventory_get_hosts (bad)->len - 1];
   host->port = 70000;
   g_assert_false (replace (store, bad, &error));
-  g_assert_nonnull (error);
-  g_assert_true (g_str_has_prefix (error->message, "nothing was changed: "));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "70000"));
 
   after = stored_json (store);
   g_assert_cmpstr (after, ==, before);
 
   tend_store_close (store);
+  remove_dir (dir);
+}
+
+/* Edits: each one transaction, made to what is stored at that moment */
+
+typedef struct
+{
+  const char *name;        /* the check to add, or NULL */
+  gboolean    cycle;       /* add two services that depend on each other */
+  const char *config_key;  /* a configuration key to set, or NULL */
+  gboolean    refuse;      /* refuse, as a check that is no longer there */
+} Edit;
+
+static gboolean
+edit_func (TendInventory  *inventory,
+           gpointer        user_data,
+           GError        **error)
+{
+  const Edit *edit = user_data;
+
+  if (edit->refuse)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND, "no check named 'gone'");
+      return FALSE;
+    }
+  if (edit->name != NULL)
+    tend_inventory_add_check (inventory, tend_inventory_check_new ("laptop", "tend-demo.service",
+                                                                   edit->name,
+                                                                   TEND_INVENTORY_CHECK_UNIT));
+  if (edit->cycle)
+    {
+      TendInventoryService *a = tend_inventory_service_new ("laptop", "a.service");
+      TendInventoryService *b = tend_inventory_service_new ("laptop", "b.service");
+
+      g_strfreev (a->depends_on);
+      a->depends_on = g_strsplit ("b.service", ",", -1);
+      g_strfreev (b->depends_on);
+      b->depends_on = g_strsplit ("a.service", ",", -1);
+      tend_inventory_add_service (inventory, a);
+      tend_inventory_add_service (inventory, b);
+    }
+  if (edit->config_key != NULL)
+    tend_inventory_set_config (inventory, edit->config_key, "1");
+  return TRUE;
+}
+
+static TendInventoryDiff *
+edit (TendStore           *store,
+      const Edit          *what,
+      TendStoreEditFlags   flags,
+      GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_store_edit_inventory_async (store, edit_func, (gpointer) what, flags, NULL, store_result,
+                                   &result);
+  return tend_store_edit_inventory_finish (store, wait_for (&result), error);
+}
+
+static void
+test_edits (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-inv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autoptr(TendInventory) full = load_fixture ("full.json");
+  g_autoptr(TendStore) a = open_store (path);
+  g_autoptr(TendStore) b = open_store (path);
+  g_autoptr(TendInventoryDiff) diff = NULL;
+  g_autoptr(GAsyncResult) result_a = NULL;
+  g_autoptr(GAsyncResult) result_b = NULL;
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const Edit from_a = { .name = "from-a" };
+  const Edit from_b = { .name = "from-b" };
+  const Edit refused = { .refuse = TRUE };
+  const Edit cycle = { .cycle = TRUE };
+  const Edit dry = { .name = "dry" };
+  const Edit unknown = { .config_key = "other.unknown" };
+  const Edit later = { .name = "later" };
+
+  g_assert_true (replace (a, full, &error));
+
+  /* Two connections at once: each edit is made to what the other stored. */
+  tend_store_edit_inventory_async (a, edit_func, (gpointer) &from_a, TEND_STORE_EDIT_NONE, NULL,
+                                   store_result, &result_a);
+  tend_store_edit_inventory_async (b, edit_func, (gpointer) &from_b, TEND_STORE_EDIT_NONE, NULL,
+                                   store_result, &result_b);
+  diff = tend_store_edit_inventory_finish (a, wait_for (&result_a), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tend_inventory_diff_get_n_changes (diff), ==, 1);
+  g_assert_cmpstr (tend_inventory_diff_get_change (diff, 0)->key, ==,
+                   "laptop/tend-demo.service/from-a");
+  g_clear_pointer (&diff, tend_inventory_diff_free);
+  diff = tend_store_edit_inventory_finish (b, wait_for (&result_b), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tend_inventory_diff_get_n_changes (diff), ==, 1);
+  g_clear_pointer (&diff, tend_inventory_diff_free);
+  before = stored_json (a);
+  g_assert_nonnull (strstr (before, "\"name\": \"from-a\""));
+  g_assert_nonnull (strstr (before, "\"name\": \"from-b\""));
+
+  /* A refusal is the edit's own error; nothing changes. */
+  g_assert_null (edit (a, &refused, TEND_STORE_EDIT_NONE, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A cycle is refused by the validator, named. */
+  g_assert_null (edit (b, &cycle, TEND_STORE_EDIT_NONE, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "a cycle a.service → b.service → a.service"));
+  g_clear_error (&error);
+
+  /* A dry run says what would change, and changes nothing. */
+  diff = edit (a, &dry, TEND_STORE_EDIT_DRY_RUN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tend_inventory_diff_get_n_changes (diff), ==, 1);
+  g_clear_pointer (&diff, tend_inventory_diff_free);
+  after = stored_json (b);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  /* A stored value this Tend does not know is kept and holds no edit back; an edit that
+   * brings one is refused. */
+  tend_store_save_config_async (a, "future.key", "x", NULL, store_result, &saved);
+  g_assert_true (tend_store_save_config_finish (a, wait_for (&saved), &error));
+  diff = edit (b, &later, TEND_STORE_EDIT_NONE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&diff, tend_inventory_diff_free);
+  g_assert_null (edit (b, &unknown, TEND_STORE_EDIT_NONE, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "$.config: no setting 'other.unknown'");
+  after = stored_json (a);
+  g_assert_nonnull (strstr (after, "\"future.key\": \"x\""));
+  g_assert_null (strstr (after, "other.unknown"));
+
+  tend_store_close (a);
+  tend_store_close (b);
   remove_dir (dir);
 }
 
@@ -607,6 +749,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store-inventory/round-trip", test_round_trip);
   g_test_add_func ("/store-inventory/all-or-nothing", test_all_or_nothing);
+  g_test_add_func ("/store-inventory/edits", test_edits);
   g_test_add_func ("/store-inventory/checks-with-ids", test_checks_with_ids);
   g_test_add_func ("/store-inventory/health", test_health);
   g_test_add_func ("/store-inventory/ensured-host-scope", test_ensured_host_scope);

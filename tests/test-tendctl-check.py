@@ -91,7 +91,7 @@ def test_add(tmp):
 
     # Every option of every kind lands where it belongs.
     r = tendctl("check", "add", "web.service", "api", "--kind", "http", "--url",
-                "https://example.com/api", "--method", "head", "--expect-status",
+                "https://example.com/api", "--method", "post", "--expect-status",
                 "200,301-303", "--body-contains", "ok", "--no-verify-tls",
                 "--latency-degraded", "250ms", "--interval", "10s", "--timeout", "2s")
     check("add http with every option exits 0", r.returncode == 0, r.stderr)
@@ -118,7 +118,7 @@ def test_add(tmp):
     checks = stored_checks()
     api = checks[("local-user", "web.service", "api")]
     check("http options stored",
-          api["params"] == {"method": "HEAD", "url": "https://example.com/api",
+          api["params"] == {"method": "POST", "url": "https://example.com/api",
                             "expect_status": [200, 301, 302, 303], "body_contains": "ok",
                             "verify_tls": False, "latency_degraded": "250ms"}
           and (api["interval"], api["timeout"]) == ("10s", "2s"), api)
@@ -252,8 +252,8 @@ def test_replace_and_remove():
               for line in lines), r.stdout)
     check("list: the command is its argv, quoted where needed",
           any(line.endswith("/bin/true -w 10% 'two words'") for line in lines), r.stdout)
-    check("list: HEAD before a URL that is not GET",
-          any(line.endswith("HEAD https://example.com/api") for line in lines), r.stdout)
+    check("list: the method before a URL that is not GET",
+          any(line.endswith("POST https://example.com/api") for line in lines), r.stdout)
     check("list: resources thresholds",
           any(line.endswith("cpu 150%/190.5%, memory 1.5G/2.0G, tasks -/64") for line in lines),
           r.stdout)
@@ -291,7 +291,10 @@ def test_audit():
     first = done[-1]
     check("a check add row: host, unit, name and kind",
           first["host"] == "local-user" and first["unit"] == "web.service"
-          and first["parameters"] == {"name": "health", "kind": "http"}, first)
+          and first["parameters"] == {
+              "name": "health", "kind": "http",
+              "changed": ["+ host local-user (local)", "+ service local-user/web.service",
+                          "+ check local-user/web.service/health (http, every 45s)"]}, first)
     check("refused adds are audited with their error",
           any(row["result"] is None and "--port" in (row["error"] or "") for row in adds), adds)
     check("an unchanged replace is audited as unchanged",

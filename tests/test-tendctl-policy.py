@@ -210,9 +210,14 @@ def test_policy():
     first = [row for row in rows if row["operation"] == "policy-set"
              and row["result"] == "done"][-1]
     check("a policy set row has the options as given",
-          first["unit"] == WEB and first["parameters"] == {
+          first["unit"] == WEB and {k: v for k, v in first["parameters"].items()
+                                    if k != "changed"} == {
               "kind": "backoff", "max_recoveries": "5", "window": "30min",
               "backoff_max": "10min", "jitter": "0.25"}, first)
+    check("a policy set row says what it changed",
+          len(first["parameters"]["changed"]) == 1
+          and first["parameters"]["changed"][0][2:].startswith(f"policy local-user/{WEB}"),
+          first)
     check("a refused policy set row has its error",
           any(row["result"] is None and "--window: 30s is outside" in (row["error"] or "")
               for row in rows), rows)
@@ -421,8 +426,9 @@ def test_maintenance():
            ("maintenance-remove", None)} <= ops, ops)
     first = [row for row in rows if row["operation"] == "maintenance-add"][-1]
     check("a maintenance add row has the windows as stored",
-          first["parameters"] == {"windows": ["Mon-Fri 02:00-04:00", "Sat,Sun 00:00-06:00"]},
-          first)
+          first["parameters"]["windows"] == ["Mon-Fri 02:00-04:00", "Sat,Sun 00:00-06:00"]
+          and first["parameters"]["changed"][0].startswith(f"~ service local-user/{WEB}: "
+                                                           "maintenance"), first)
 
 
 def main():

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "tend-check-private.h"
 #include "tend-command-check.h"
 #include "tend-error.h"
 #include "tend-http-check.h"
@@ -151,11 +152,25 @@ accepted_status_text (GArray *codes)
 /* Each kind is made in two steps: its constructor, with what it requires, then its
  * setters for the rest. */
 
+/* A check of a kind that asks its host at run time, made without one: only to be
+ * validated by tend_check_validate_spec(), never run. */
+static TendCheck *
+new_hostless (GType                      type,
+              const TendInventoryCheck  *spec,
+              GError                   **error)
+{
+  if (!tend_check_validate_unit (spec->unit, error))
+    return NULL;
+  return g_object_new (type, "name", spec->name, "unit", spec->unit, NULL);
+}
+
 static TendCheck *
 new_unit (const TendInventoryCheck  *spec,
           TendHost                  *host,
           GError                   **error)
 {
+  if (host == NULL)
+    return new_hostless (TEND_TYPE_UNIT_CHECK, spec, error);
   return tend_unit_check_new (spec->name, host, spec->unit, error);
 }
 
@@ -294,6 +309,8 @@ new_resources (const TendInventoryCheck  *spec,
                TendHost                  *host,
                GError                   **error)
 {
+  if (host == NULL)
+    return new_hostless (TEND_TYPE_RESOURCES_CHECK, spec, error);
   return tend_resources_check_new (spec->name, host, spec->unit, error);
 }
 
@@ -381,9 +398,12 @@ static const Kind kinds[] = {
   [TEND_INVENTORY_CHECK_RESOURCES] = { new_resources, set_resources, TRUE },
 };
 
+/* @validating: the check is only made to be validated: a kind that needs a host is made
+ * without one. */
 static TendCheck *
 new_check (const TendInventoryCheck  *spec,
            TendHost                  *host,
+           gboolean                   validating,
            GError                   **error)
 {
   const Kind *kind;
@@ -397,7 +417,7 @@ new_check (const TendInventoryCheck  *spec,
     }
 
   kind = &kinds[spec->kind];
-  if (kind->needs_host && host == NULL)
+  if (kind->needs_host && host == NULL && !validating)
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
                    "a %s check needs the host the service lives on, and none was given",
@@ -452,7 +472,7 @@ tend_check_new_from_inventory (const TendInventoryCheck  *spec,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* A local error: the messages are read, to place the key, even when @error is NULL. */
-  check = new_check (spec, host, &local_error);
+  check = new_check (spec, host, FALSE, &local_error);
   if (check == NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "check '%s' of %s on %s: ",
@@ -461,4 +481,38 @@ tend_check_new_from_inventory (const TendInventoryCheck  *spec,
     }
 
   return check;
+}
+
+/**
+ * tend_check_validate_spec:
+ * @spec: a check of an inventory, valid by the rules of the file format
+ * @host_kind: the kind of the host of its service
+ * @error: return location for a #GError
+ *
+ * Says whether tend_check_new_from_inventory() would make the check that @spec
+ * describes: it makes it, without a host, and lets every rule of the check class speak.
+ * A command check on a local host runs here, so its program must be here to run
+ * (argv[0] an executable regular file); one on an SSH host runs there, and is not
+ * looked for here. This is the inventory's validator's (tend_inventory_validate_change())
+ * last word on a check, so that no check is stored that the monitor would skip.
+ *
+ * Returns: whether the check can be made, or %FALSE with %TEND_ERROR_INVALID_ARGUMENT
+ *   naming the inventory's key first: "argv[0]: \"/etc/passwd\" is not executable"
+ */
+gboolean
+tend_check_validate_spec (const TendInventoryCheck  *spec,
+                          TendHostKind               host_kind,
+                          GError                   **error)
+{
+  g_autoptr(TendCheck) check = NULL;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (spec->unit != NULL && spec->name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (spec->kind == TEND_INVENTORY_CHECK_COMMAND && host_kind != TEND_HOST_KIND_LOCAL)
+    return TRUE;
+
+  check = new_check (spec, NULL, TRUE, error);
+  return check != NULL;
 }

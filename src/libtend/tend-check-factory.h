@@ -13,5 +13,8 @@ G_BEGIN_DECLS
 TendCheck *tend_check_new_from_inventory (const TendInventoryCheck  *spec,
                                           TendHost                  *host,
                                           GError                   **error);
+gboolean   tend_check_validate_spec      (const TendInventoryCheck  *spec,
+                                          TendHostKind               host_kind,
+                                          GError                   **error);
 
 G_END_DECLS

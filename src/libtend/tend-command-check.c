@@ -68,6 +68,22 @@ display_path (const char *path)
   return tend_quote_for_message (path, -1);
 }
 
+/* "/usr/bin/check_disk -w 10%": a program that is there before a blank, or an option
+ * after one */
+static gboolean
+looks_like_command_line (const char *path)
+{
+  gsize first = strcspn (path, " \t");
+  g_autofree char *program = NULL;
+
+  if (path[first] == '\0')
+    return FALSE;
+  if (strstr (path, " -") != NULL || strstr (path, "\t-") != NULL)
+    return TRUE;
+  program = g_strndup (path, first);
+  return g_file_test (program, G_FILE_TEST_IS_REGULAR);
+}
+
 static gboolean
 validate_argv (const char * const  *argv,
                GError             **error)
@@ -93,6 +109,14 @@ validate_argv (const char * const  *argv,
     }
 
   shown = display_path (path);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && looks_like_command_line (path))
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "argv[0]: %s does not exist; it looks like a whole command line, but the "
+                   "program and each of its arguments are elements of argv of their own, as "
+                   "no shell splits them", shown);
+      return FALSE;
+    }
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,

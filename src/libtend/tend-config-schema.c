@@ -956,19 +956,39 @@ tend_config_dup_sorted_names (GHashTable *table,
   return names;
 }
 
+/* One more problem of a configuration, on a line of its own */
+G_GNUC_PRINTF (3, 4)
+static void
+add_problem (GString    *problems,
+             gboolean   *all_unknown,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  if (problems->len > 0)
+    g_string_append_c (problems, '\n');
+  va_start (args, format);
+  g_string_append_vprintf (problems, format, args);
+  va_end (args);
+  *all_unknown = FALSE;
+}
+
 /**
  * tend_config_validate:
  * @values: (nullable) (element-type utf8 utf8): key name → value as a person types it;
  *   keys not in it are taken at their defaults
- * @error: the first problem, in the order of the keys' names: %TEND_ERROR_NOT_FOUND
- *   for an unknown key, %TEND_ERROR_INVALID_ARGUMENT for a bad value or a broken rule
- *   between keys, with the same messages as tend_config_set_from_string()
+ * @error: every problem, one a line — each key's own in the order of the keys' names,
+ *   then the rules between keys — with the same messages as
+ *   tend_config_set_from_string(): %TEND_ERROR_NOT_FOUND when each is an
+ *   unknown key, %TEND_ERROR_INVALID_ARGUMENT when one is a bad value or a broken rule
+ *   between keys
  *
  * Checks a whole configuration at once, as an import brings it, without touching any
  * #TendConfig; it may be called from any thread. Unlike setting the keys one at a time,
  * the order does not matter: the rules between keys are checked on the whole (an
  * interval of 5s with a timeout of 2s is fine, although 5s alone is not above the
- * default timeout).
+ * default timeout). The rules are checked between values that are valid by themselves.
  *
  * Returns: whether Tend accepts @values
  */
@@ -979,8 +999,9 @@ tend_config_validate (GHashTable  *values,
   TendConfigValue parsed[TEND_CONFIG_N_KEYS];
   const char *given[TEND_CONFIG_N_KEYS] = { NULL, };
   g_autofree const char **names = NULL;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  gboolean all_unknown = TRUE;
   guint n_names = 0;
-  gboolean ok = TRUE;
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -991,7 +1012,7 @@ tend_config_validate (GHashTable  *values,
 
   names = tend_config_dup_sorted_names (values, &n_names);
 
-  for (guint n = 0; ok && n < n_names; n++)
+  for (guint n = 0; n < n_names; n++)
     {
       const char *text = g_hash_table_lookup (values, names[n]);
       gssize idx = tend_config_lookup_index (names[n]);
@@ -1000,20 +1021,17 @@ tend_config_validate (GHashTable  *values,
 
       if (idx < 0)
         {
-          ok = tend_config_set_unknown_key_error (error, names[n]);
+          g_autoptr(GError) unknown = NULL;
+
+          tend_config_set_unknown_key_error (&unknown, names[n]);
+          if (problems->len > 0)
+            g_string_append_c (problems, '\n');
+          g_string_append (problems, unknown->message);
         }
       else if (text == NULL)
-        {
-          g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "%s: it has no value",
-                       names[n]);
-          ok = FALSE;
-        }
+        add_problem (problems, &all_unknown, "%s: it has no value", names[n]);
       else if (!tend_config_value_parse (idx, text, &value, &reason))
-        {
-          g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "%s: %s", names[n],
-                       reason);
-          ok = FALSE;
-        }
+        add_problem (problems, &all_unknown, "%s: %s", names[n], reason);
       else
         {
           tend_config_value_clear (idx, &parsed[idx]);
@@ -1022,23 +1040,28 @@ tend_config_validate (GHashTable  *values,
         }
     }
 
-  for (guint n = 0; ok && n < n_names; n++)
+  for (guint n = 0; n < n_names; n++)
     {
       gssize idx = tend_config_lookup_index (names[n]);
       g_autofree char *reason = NULL;
 
+      if (idx < 0 || given[idx] == NULL)
+        continue;
       if (!tend_config_check_rules (parsed, idx, &parsed[idx], &reason))
         {
           g_autofree char *quoted = tend_quote_for_message (given[idx], -1);
 
-          g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "%s: %s %s", names[n],
-                       quoted, reason);
-          ok = FALSE;
+          add_problem (problems, &all_unknown, "%s: %s %s", names[n], quoted, reason);
         }
     }
 
   for (guint i = 0; i < TEND_CONFIG_N_KEYS; i++)
     tend_config_value_clear (i, &parsed[i]);
 
-  return ok;
+  if (problems->len == 0)
+    return TRUE;
+  g_set_error_literal (error, TEND_ERROR,
+                       all_unknown ? TEND_ERROR_NOT_FOUND : TEND_ERROR_INVALID_ARGUMENT,
+                       problems->str);
+  return FALSE;
 }

@@ -60,8 +60,15 @@ tend_inventory_format_double (double value)
 
 done:
 
-  if (strpbrk (buf, ".e") == NULL)
-    return g_strconcat (buf, ".0", NULL);
+  /* Always with a point, in the mantissa where there is an exponent: "1.0e+308" */
+  if (strchr (buf, '.') == NULL)
+    {
+      const char *e = strchr (buf, 'e');
+
+      if (e == NULL)
+        return g_strconcat (buf, ".0", NULL);
+      return g_strdup_printf ("%.*s.0%s", (int) (e - buf), buf, e);
+    }
 
   return g_strdup (buf);
 }

@@ -177,6 +177,8 @@ typedef struct
   GHashTable            *policies;           /* "host/unit" → position + 1 */
   gboolean               hosts_complete;     /* every host has a name to refer to */
   gboolean               services_complete;  /* every service has a host and a unit */
+  gboolean               check_config;       /* the configuration's values by TendConfig's
+                                              * rules, not only their form */
 } TendInventoryParser;
 
 void         tend_inventory_parser_init          (TendInventoryParser           *p);

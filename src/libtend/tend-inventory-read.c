@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tend-config.h"
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-util-private.h"
@@ -959,8 +960,8 @@ read_service (TendInventoryParser *p,
               gsize len = tend_inventory_path_push_key (p->path, "depends_on");
 
               tend_inventory_path_push_index (p->path, j);
-              parser_problem (p, "%s is the service itself; a service cannot depend on itself",
-                              quoted);
+              parser_problem (p, "%s is the service itself: a cycle %s → %s; a service "
+                              "cannot depend on itself", quoted, service->unit, service->unit);
               g_string_truncate (p->path, len);
             }
         }
@@ -1015,6 +1016,111 @@ check_dependencies (TendInventoryParser *p,
     }
 }
 
+/* One service on the way of the search for cycles */
+typedef struct
+{
+  guint dependent;   /* in the dependents */
+  guint next;        /* the next of its dependencies to follow */
+} Step;
+
+/* "a.service → b.service → a.service": the units of @path from @from, and @from again */
+static char *
+describe_cycle (GArray *dependents,
+                GArray *path,
+                guint   from)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint k = from; k < path->len; k++)
+    {
+      const Step *step = &g_array_index (path, Step, k);
+
+      g_string_append (out, g_array_index (dependents, Dependent, step->dependent).service->unit);
+      g_string_append (out, " → ");
+    }
+  g_string_append (out, g_array_index (dependents, Dependent,
+                                       g_array_index (path, Step, from).dependent).service->unit);
+  return g_string_free (out, FALSE);
+}
+
+/* Once every dependency is known to be a service: no service depends on itself through
+ * others (a → b → a). A cycle would hold every one of its services back while another is
+ * down, for ever. A depth-first search without recursion, so that a long chain cannot
+ * exhaust the stack; each cycle it meets is said once, at the service it starts from. A
+ * service naming itself was said by read_service(). */
+static void
+check_cycles (TendInventoryParser *p,
+              GArray              *dependents)
+{
+  g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree guint *state = g_new0 (guint, dependents->len);   /* 0 new, 1 on the path + 1,
+                                                                 * G_MAXUINT done */
+  g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (Step));
+
+  for (guint k = 0; k < dependents->len; k++)
+    {
+      const TendInventoryService *service = g_array_index (dependents, Dependent, k).service;
+
+      g_hash_table_insert (by_key, tend_inventory_service_key (service->host, service->unit),
+                           GUINT_TO_POINTER (k + 1));
+    }
+
+  for (guint k = 0; k < dependents->len; k++)
+    {
+      Step first = { k, 0 };
+
+      if (state[k] != 0)
+        continue;
+      g_array_append_val (path, first);
+      state[k] = 1;
+
+      while (path->len > 0)
+        {
+          Step *step = &g_array_index (path, Step, path->len - 1);
+          const TendInventoryService *service =
+            g_array_index (dependents, Dependent, step->dependent).service;
+          const char *unit = service->depends_on[step->next];
+          g_autofree char *key = NULL;
+          guint target;
+
+          if (unit == NULL)
+            {
+              state[step->dependent] = G_MAXUINT;
+              g_array_set_size (path, path->len - 1);
+              continue;
+            }
+          step->next++;
+          if (g_str_equal (unit, service->unit))
+            continue;
+
+          key = tend_inventory_service_key (service->host, unit);
+          target = GPOINTER_TO_UINT (g_hash_table_lookup (by_key, key));
+          if (target == 0 || state[target - 1] == G_MAXUINT)
+            continue;   /* depends on nothing, or searched already */
+          target--;
+
+          if (state[target] == 0)
+            {
+              Step next = { target, 0 };
+
+              state[target] = path->len + 1;
+              g_array_append_val (path, next);
+            }
+          else
+            {
+              g_autofree char *cycle = describe_cycle (dependents, path, state[target] - 1);
+              gsize len = tend_inventory_path_push_index (
+                p->path, g_array_index (dependents, Dependent, target).index);
+
+              tend_inventory_path_push_key (p->path, "depends_on");
+              parser_problem (p, "a cycle %s; a service cannot depend on itself, even through "
+                              "others: remove one of these dependencies", cycle);
+              g_string_truncate (p->path, len);
+            }
+        }
+    }
+}
+
 static void
 read_services (TendInventoryParser *p,
                JsonArray           *array)
@@ -1062,6 +1168,8 @@ read_services (TendInventoryParser *p,
     }
 
   check_dependencies (p, dependents);
+  if (p->services_complete)
+    check_cycles (p, dependents);
 }
 
 /* Checks */
@@ -1313,6 +1421,21 @@ read_config (TendInventoryParser *p,
     }
 }
 
+/* What the values mean, TendConfig's rules: every problem, beside those of the other
+ * sections. */
+static void
+check_config (TendInventoryParser *p)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (tend_config_validate (tend_inventory_get_config (p->inventory), &error))
+    return;
+  lines = g_strsplit (error->message, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    parser_problem (p, "%s", lines[i]);
+}
+
 /* The document */
 
 /* Reads the section @name with @read_array. A section that is not an array is reported
@@ -1436,41 +1559,24 @@ read_document (TendInventoryParser *p,
       object = tend_inventory_expect_object (p, config);
       if (object != NULL)
         read_config (p, object);
+      if (object != NULL && p->check_config)
+        check_config (p);
       g_string_assign (p->path, "$");
     }
 }
 
-/**
- * tend_inventory_new_from_json:
- * @data: the text of an inventory file (need not end in a NUL byte)
- * @length: its length in bytes
- * @error: return location for a #GError
- *
- * Reads and validates a whole inventory (see docs/inventory-format.md): every field,
- * every reference between items, every limit. Nothing is returned unless all of it is
- * valid. Configuration values are only checked to be text under dotted keys; check
- * their meaning with tend_config_validate() before applying them.
- *
- * Safe to call from any thread.
- *
- * Returns: (transfer full) (nullable): the inventory, or %NULL with @error set to
- *   %TEND_ERROR_INVALID_ARGUMENT: up to %TEND_INVENTORY_MAX_ERRORS problems, one per
- *   line, each starting with its JSON path, and a last line saying how many more there
- *   were, if any
- */
-TendInventory *
-tend_inventory_new_from_json (const char  *data,
-                              gsize        length,
-                              GError     **error)
+static TendInventory *
+read_inventory (const char  *data,
+                gsize        length,
+                gboolean     check_config,
+                GError     **error)
 {
   TendInventoryParser p = { 0 };
   g_autoptr(JsonNode) root = NULL;
   TendInventory *inventory = NULL;
 
-  g_return_val_if_fail (data != NULL || length == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
   tend_inventory_parser_init (&p);
+  p.check_config = check_config;
 
   root = tend_inventory_load_json (data != NULL ? data : "", length, &p.problems);
   if (root != NULL)
@@ -1485,13 +1591,44 @@ tend_inventory_new_from_json (const char  *data,
 }
 
 /**
+ * tend_inventory_new_from_json:
+ * @data: the text of an inventory file (need not end in a NUL byte)
+ * @length: its length in bytes
+ * @error: return location for a #GError
+ *
+ * Reads and validates a whole inventory (see docs/inventory-format.md): every field,
+ * every reference between items, every limit. Nothing is returned unless all of it is
+ * valid, the configuration's values by TendConfig's rules (tend_config_validate())
+ * included.
+ *
+ * Safe to call from any thread.
+ *
+ * Returns: (transfer full) (nullable): the inventory, or %NULL with @error set to
+ *   %TEND_ERROR_INVALID_ARGUMENT: up to %TEND_INVENTORY_MAX_ERRORS problems, one per
+ *   line, each starting with its JSON path, and a last line saying how many more there
+ *   were, if any
+ */
+TendInventory *
+tend_inventory_new_from_json (const char  *data,
+                              gsize        length,
+                              GError     **error)
+{
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_inventory (data, length, TRUE, error);
+}
+
+/**
  * tend_inventory_validate:
  * @self: a #TendInventory
  * @error: return location for a #GError
  *
  * Checks an inventory built or changed in code against every rule of the file format,
  * by writing it and reading it back: the paths in the messages are those of
- * tend_inventory_to_json()'s text, where items are sorted.
+ * tend_inventory_to_json()'s text, where items are sorted. Configuration values are
+ * checked for their form only: a stored value this Tend does not use is kept, and
+ * tend_inventory_validate_change() refuses only the problems a change brings.
  *
  * Returns: whether @self is valid
  */
@@ -1507,7 +1644,7 @@ tend_inventory_validate (TendInventory  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   json = tend_inventory_to_json (self, &length);
-  copy = tend_inventory_new_from_json (json, length, error);
+  copy = read_inventory (json, length, FALSE, error);
 
   return copy != NULL;
 }

@@ -912,6 +912,37 @@ tend_inventory_new (void)
 }
 
 /**
+ * tend_inventory_copy:
+ * @self: a #TendInventory
+ *
+ * Returns: (transfer full): a deep copy of @self, to change without changing @self
+ */
+TendInventory *
+tend_inventory_copy (TendInventory *self)
+{
+  TendInventory *copy;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = tend_inventory_new ();
+  for (guint i = 0; i < self->hosts->len; i++)
+    g_ptr_array_add (copy->hosts, tend_inventory_host_copy (self->hosts->pdata[i]));
+  for (guint i = 0; i < self->services->len; i++)
+    g_ptr_array_add (copy->services, tend_inventory_service_copy (self->services->pdata[i]));
+  for (guint i = 0; i < self->checks->len; i++)
+    g_ptr_array_add (copy->checks, tend_inventory_check_copy (self->checks->pdata[i]));
+  for (guint i = 0; i < self->policies->len; i++)
+    g_ptr_array_add (copy->policies, tend_inventory_policy_copy (self->policies->pdata[i]));
+  g_hash_table_iter_init (&iter, self->config);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy->config, g_strdup (key), g_strdup (value));
+
+  return copy;
+}
+
+/**
  * tend_inventory_ref:
  * @self: a #TendInventory
  *

@@ -337,6 +337,7 @@ TendInventory *tend_inventory_new           (void);
 TendInventory *tend_inventory_new_from_json (const char            *data,
                                              gsize                  length,
                                              GError               **error);
+TendInventory *tend_inventory_copy          (TendInventory         *self);
 TendInventory *tend_inventory_ref           (TendInventory         *self);
 void           tend_inventory_unref         (TendInventory         *self);
 
@@ -363,6 +364,9 @@ void           tend_inventory_set_config    (TendInventory         *self,
 
 gboolean       tend_inventory_validate      (TendInventory         *self,
                                              GError               **error);
+gboolean       tend_inventory_validate_change (TendInventory       *current,
+                                               TendInventory       *incoming,
+                                               GError             **error);
 char          *tend_inventory_to_json       (TendInventory         *self,
                                              gsize                 *length);
 

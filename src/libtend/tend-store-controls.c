@@ -321,3 +321,229 @@ tend_store_query_controls_finish (TendStore     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* Changing, in one transaction                                                          */
+
+typedef struct
+{
+  char                 *host;
+  char                 *unit;
+  TendControlsEditFunc  func;
+  gpointer              func_data;
+  gboolean              changed;     /* set by the job */
+} EditControls;
+
+static void
+edit_controls_free (EditControls *edit)
+{
+  g_free (edit->host);
+  g_free (edit->unit);
+  g_free (edit);
+}
+
+static gboolean
+controls_equal (const TendServiceControls *a,
+                const TendServiceControls *b)
+{
+  return a->silenced_until_usec == b->silenced_until_usec &&
+         g_strcmp0 (a->silence_reason, b->silence_reason) == 0 &&
+         !a->manual == !b->manual && g_strcmp0 (a->manual_reason, b->manual_reason) == 0 &&
+         a->manual_since_usec == b->manual_since_usec;
+}
+
+/* Reads the service's controls into @controls, whose service_id is set; a service with
+ * none has the zeroes it came with. */
+static int
+read_controls (TendStore           *self,
+               TendServiceControls *controls)
+{
+  sqlite3_stmt *stmt = tend_store_prepare (self, "SELECT silenced_until_usec, silence_reason, "
+                                                 "manual, manual_reason, manual_since_usec "
+                                                 "FROM service_controls WHERE service_id = ?1");
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, controls->service_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      controls->silenced_until_usec = sqlite3_column_int64 (stmt, 0);
+      controls->silence_reason = tend_store_column_dup_text (stmt, 1);
+      controls->manual = sqlite3_column_int (stmt, 2) != 0;
+      controls->manual_reason = tend_store_column_dup_text (stmt, 3);
+      controls->manual_since_usec = sqlite3_column_int64 (stmt, 4);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Writes @controls over the stored row; a row with neither a silence nor a mark goes. */
+static int
+write_controls (TendStore                 *self,
+                const TendServiceControls *controls)
+{
+  sqlite3_stmt *stmt;
+
+  if (controls->silenced_until_usec == 0 && !controls->manual)
+    {
+      stmt = tend_store_prepare (self, "DELETE FROM service_controls WHERE service_id = ?1");
+      sqlite3_bind_int64 (stmt, 1, controls->service_id);
+      return step_once (stmt);
+    }
+
+  stmt = tend_store_prepare (self, "INSERT OR REPLACE INTO service_controls (service_id, "
+                                   "silenced_until_usec, silence_reason, manual, "
+                                   "manual_reason, manual_since_usec) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  sqlite3_bind_int64 (stmt, 1, controls->service_id);
+  sqlite3_bind_int64 (stmt, 2, controls->silenced_until_usec);
+  tend_store_bind_text (stmt, 3, controls->silenced_until_usec > 0 ? controls->silence_reason
+                                                                   : NULL);
+  sqlite3_bind_int (stmt, 4, controls->manual ? 1 : 0);
+  tend_store_bind_text (stmt, 5, controls->manual ? controls->manual_reason : NULL);
+  sqlite3_bind_int64 (stmt, 6, controls->manual ? controls->manual_since_usec : 0);
+  return step_once (stmt);
+}
+
+static void
+edit_controls_job (TendStore *self,
+                   GTask     *task)
+{
+  EditControls *edit = g_task_get_task_data (task);
+  g_autoptr(TendServiceControls) controls = g_new0 (TendServiceControls, 1);
+  g_autoptr(TendServiceControls) before = NULL;
+  GError *error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  controls->host = g_strdup (edit->host);
+  controls->unit = g_strdup (edit->unit);
+  rc = tend_store_exec (self, "BEGIN IMMEDIATE");
+  if (rc == SQLITE_OK)
+    {
+      stmt = tend_store_prepare (self, "SELECT services.id FROM services JOIN hosts "
+                                       "ON hosts.id = host_id WHERE hosts.name = ?1 "
+                                       "AND unit = ?2");
+      sqlite3_bind_text (stmt, 1, edit->host, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, edit->unit, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      controls->service_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+      sqlite3_finalize (stmt);
+      rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  if (rc == SQLITE_OK && controls->service_id < 0)
+    {
+      error = g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND, "Tend does not watch %s on %s",
+                           edit->unit, edit->host);
+      goto refused;
+    }
+  if (rc == SQLITE_OK)
+    rc = read_controls (self, controls);
+  if (rc != SQLITE_OK)
+    goto failed;
+
+  before = tend_service_controls_copy (controls);
+  if (!edit->func (controls, edit->func_data, &error))
+    goto refused;
+
+  edit->changed = !controls_equal (before, controls);
+  if (edit->changed)
+    {
+      controls->service_id = before->service_id;
+      rc = write_controls (self, controls);
+    }
+  if (rc == SQLITE_OK)
+    rc = tend_store_exec (self, edit->changed ? "COMMIT" : "ROLLBACK");
+  if (rc != SQLITE_OK)
+    goto failed;
+
+  g_task_return_pointer (task, g_steal_pointer (&before),
+                         (GDestroyNotify) tend_service_controls_free);
+  return;
+
+failed:
+  error = tend_store_error (self, rc, "save the silence or mark to");
+refused:
+  tend_store_exec (self, "ROLLBACK");
+  g_task_return_error (task, error);
+}
+
+/**
+ * TendControlsEditFunc:
+ * @controls: the service's controls as they are stored at this moment (zeroes when it
+ *   has none), to change in place; its host, unit and id are not to be changed
+ * @user_data: what was given with it
+ * @error: why the change does not apply
+ *
+ * Makes one change to what is set on a service. It runs on the store's thread, inside
+ * the write transaction: it must only read and change @controls and its own data.
+ *
+ * Returns: %FALSE with @error set to refuse the change
+ */
+
+/**
+ * tend_store_edit_controls_async:
+ * @host: the service's host
+ * @unit: the service's unit
+ * @func: the change; called once, on the store's thread
+ * @func_data: its data, which must live until @callback
+ *
+ * Changes the silence or the mark of manual intervention of the service @unit on @host
+ * in one transaction: the service is looked up, its controls are read with the write
+ * lock held, @func changes them, and they are written if they changed. Fails with
+ * %TEND_ERROR_NOT_FOUND when the service is not in the inventory (at that moment).
+ */
+void
+tend_store_edit_controls_async (TendStore            *self,
+                                const char           *host,
+                                const char           *unit,
+                                TendControlsEditFunc  func,
+                                gpointer              func_data,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data)
+{
+  GTask *task;
+  EditControls *edit;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (host != NULL && unit != NULL);
+  g_return_if_fail (func != NULL);
+
+  edit = g_new0 (EditControls, 1);
+  edit->host = g_strdup (host);
+  edit->unit = g_strdup (unit);
+  edit->func = func;
+  edit->func_data = func_data;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_store_edit_controls_async);
+  g_task_set_task_data (task, edit, (GDestroyNotify) edit_controls_free);
+  tend_store_queue_job (self, edit_controls_job, task);
+}
+
+/**
+ * tend_store_edit_controls_finish:
+ * @changed: (out) (optional): whether the change was stored (%FALSE: it found its work
+ *   done already)
+ *
+ * Returns: (transfer full): the service's controls as they were before the change, or
+ *   %NULL with @error set
+ */
+TendServiceControls *
+tend_store_edit_controls_finish (TendStore     *self,
+                                 GAsyncResult  *result,
+                                 gboolean      *changed,
+                                 GError       **error)
+{
+  TendServiceControls *before;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  before = g_task_propagate_pointer (G_TASK (result), error);
+  if (changed != NULL)
+    *changed = before != NULL && ((EditControls *) g_task_get_task_data (G_TASK (result)))->changed;
+  return before;
+}

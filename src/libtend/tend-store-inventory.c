@@ -1,11 +1,14 @@
-/* tend-store-inventory.c — the inventory in the database: read whole, replaced whole
+/* tend-store-inventory.c — the inventory in the database: read whole, changed in one
+ * transaction
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * An import describes the whole inventory. Replacing it is one transaction: rows that
- * stay keep their ids (and so their history), the others are added, changed or
- * removed, and if anything fails nothing has changed. Validation is done before, by
- * TendInventory and TendConfig; the database's own constraints are the last guard.
+ * Every change — an import of a whole inventory, or one edit — is one transaction that
+ * holds the write lock from the reading to the writing: the change is made to the
+ * inventory as it is stored at that moment, validated (tend_inventory_validate_change())
+ * and written where it differs. Rows that stay keep their ids (and so their history),
+ * the others are added, changed or removed, and if anything fails nothing has changed.
+ * The database's own constraints are the last guard.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -244,40 +247,63 @@ read_policies (TendStore     *self,
   return rc == SQLITE_DONE;
 }
 
+/* Reads the whole inventory into @inventory, within a transaction the caller began. */
+static gboolean
+read_inventory (TendStore      *self,
+                TendInventory  *inventory,
+                GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!read_hosts (self, inventory) || !read_services (self, inventory) ||
+      !read_policies (self, inventory))
+    {
+      g_propagate_error (error, tend_store_error (self,
+                                                  sqlite3_errcode (tend_store_get_db (self)),
+                                                  "read the inventory from"));
+      return FALSE;
+    }
+  if (!read_checks (self, add_to_inventory, inventory, error))
+    return FALSE;
+
+  stmt = tend_store_prepare (self, "SELECT key, value FROM config ORDER BY key");
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    tend_inventory_set_config (inventory, (const char *) sqlite3_column_text (stmt, 0),
+                               (const char *) sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_propagate_error (error, tend_store_error (self, rc, "read the configuration from"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 load_inventory_job (TendStore *self,
                     GTask     *task)
 {
   g_autoptr(TendInventory) inventory = tend_inventory_new ();
   GError *error = NULL;
-  sqlite3_stmt *stmt;
   int rc;
 
   if (!tend_store_check_open (self, task))
     return;
 
-  /* One snapshot: a replace running meanwhile is either wholly in it or not at all. */
+  /* One snapshot: an edit running meanwhile is either wholly in it or not at all. */
   rc = tend_store_exec (self, "BEGIN");
-  if (rc != SQLITE_OK || !read_hosts (self, inventory) || !read_services (self, inventory) ||
-      !read_policies (self, inventory))
+  if (rc != SQLITE_OK)
     {
-      g_task_return_error (task, tend_store_error (self, sqlite3_errcode (tend_store_get_db (self)),
-                                                   "read the inventory from"));
-      tend_store_exec (self, "ROLLBACK");
+      g_task_return_error (task, tend_store_error (self, rc, "read the inventory from"));
       return;
     }
-  if (!read_checks (self, add_to_inventory, inventory, &error))
+  if (!read_inventory (self, inventory, &error))
     {
       g_task_return_error (task, error);
       tend_store_exec (self, "ROLLBACK");
       return;
     }
-
-  stmt = tend_store_prepare (self, "SELECT key, value FROM config ORDER BY key");
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    tend_inventory_set_config (inventory, (const char *) sqlite3_column_text (stmt, 0),
-                               (const char *) sqlite3_column_text (stmt, 1));
-  sqlite3_finalize (stmt);
   tend_store_exec (self, "COMMIT");
 
   g_task_return_pointer (task, g_steal_pointer (&inventory), (GDestroyNotify) tend_inventory_unref);
@@ -581,19 +607,14 @@ replace_config (TendStore     *self,
   return rc;
 }
 
-static void
-replace_inventory_job (TendStore *self,
-                       GTask     *task)
+/* Writes @inventory over the stored one, within the caller's transaction: rows that
+ * stay keep their ids. */
+static int
+write_inventory (TendStore     *self,
+                 TendInventory *inventory)
 {
-  TendInventory *inventory = g_task_get_task_data (task);
-  int rc;
+  int rc = replace_hosts (self, inventory);
 
-  if (!tend_store_check_open (self, task))
-    return;
-
-  rc = tend_store_exec (self, "BEGIN IMMEDIATE");
-  if (rc == SQLITE_OK)
-    rc = replace_hosts (self, inventory);
   if (rc == SQLITE_OK)
     rc = replace_services (self, inventory);
   /* Silences and marks go with their service: a service added later may get its id */
@@ -606,57 +627,245 @@ replace_inventory_job (TendStore *self,
     rc = replace_policies (self, inventory);
   if (rc == SQLITE_OK)
     rc = replace_config (self, inventory);
-  if (rc == SQLITE_OK)
-    rc = tend_store_exec (self, "COMMIT");
+  return rc;
+}
 
+typedef struct
+{
+  TendInventoryEditFunc  func;
+  gpointer               func_data;
+  GDestroyNotify         func_data_free;  /* (nullable) */
+  TendStoreEditFlags     flags;
+} EditData;
+
+static void
+edit_data_free (EditData *edit)
+{
+  if (edit->func_data_free != NULL)
+    edit->func_data_free (edit->func_data);
+  g_free (edit);
+}
+
+/* The database's own error, after which nothing was changed */
+static GError *
+edit_error (TendStore *self,
+            int        rc)
+{
+  GError *error = tend_store_error (self, rc, "change the inventory in");
+
+  g_prefix_error (&error, "nothing was changed: ");
+  return error;
+}
+
+static void
+edit_inventory_job (TendStore *self,
+                    GTask     *task)
+{
+  const EditData *edit = g_task_get_task_data (task);
+  g_autoptr(TendInventory) before = NULL;
+  g_autoptr(TendInventory) inventory = tend_inventory_new ();
+  g_autoptr(TendInventoryDiff) diff = NULL;
+  GError *error = NULL;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  /* The write lock first: what is read is what the change is made to, and no one else
+   * writes until it is stored or refused. */
+  rc = tend_store_exec (self, "BEGIN IMMEDIATE");
   if (rc != SQLITE_OK)
     {
-      GError *error = tend_store_error (self, rc, "import into");
-
-      tend_store_exec (self, "ROLLBACK");
-      g_prefix_error (&error, "nothing was changed: ");
-      g_task_return_error (task, error);
+      g_task_return_error (task, edit_error (self, rc));
       return;
     }
-  g_task_return_boolean (task, TRUE);
+
+  if (!read_inventory (self, inventory, &error))
+    goto refused;
+  before = tend_inventory_copy (inventory);
+  if (!edit->func (inventory, edit->func_data, &error) ||
+      !tend_inventory_validate_change (before, inventory, &error))
+    goto refused;
+
+  diff = tend_inventory_diff (before, inventory);
+  if (tend_inventory_diff_is_empty (diff) || (edit->flags & TEND_STORE_EDIT_DRY_RUN))
+    rc = tend_store_exec (self, "ROLLBACK");
+  else
+    {
+      rc = write_inventory (self, inventory);
+      if (rc == SQLITE_OK)
+        rc = tend_store_exec (self, "COMMIT");
+    }
+  if (rc != SQLITE_OK)
+    {
+      error = edit_error (self, rc);
+      goto refused;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&diff), (GDestroyNotify) tend_inventory_diff_free);
+  return;
+
+refused:
+  tend_store_exec (self, "ROLLBACK");
+  g_task_return_error (task, error);
+}
+
+static void
+queue_edit (TendStore             *self,
+            TendInventoryEditFunc  func,
+            gpointer               func_data,
+            GDestroyNotify         func_data_free,
+            TendStoreEditFlags     flags,
+            gpointer               source_tag,
+            GCancellable          *cancellable,
+            GAsyncReadyCallback    callback,
+            gpointer               user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  EditData *edit = g_new0 (EditData, 1);
+
+  edit->func = func;
+  edit->func_data = func_data;
+  edit->func_data_free = func_data_free;
+  edit->flags = flags;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, edit, (GDestroyNotify) edit_data_free);
+  tend_store_queue_job (self, edit_inventory_job, task);
+}
+
+/**
+ * TendInventoryEditFunc:
+ * @inventory: the inventory as it is stored at this moment, to change in place
+ * @user_data: what was given with it
+ * @error: why the change does not apply (any %TEND_ERROR code; a removal of something
+ *   no longer there is %TEND_ERROR_NOT_FOUND)
+ *
+ * Makes one change to the inventory. It runs on the store's thread, inside the write
+ * transaction, so it sees every change stored before it and none is stored while it
+ * runs: it must only read and change @inventory and its own data, and never wait.
+ *
+ * Returns: %FALSE with @error set to refuse the change
+ */
+
+/**
+ * tend_store_edit_inventory_async:
+ * @func: the change; called once, on the store's thread
+ * @func_data: its data, which must live until @callback
+ * @flags: %TEND_STORE_EDIT_DRY_RUN to validate the change and say what it would be,
+ *   storing nothing
+ *
+ * Applies one change to the inventory in one transaction: reads the inventory as it is
+ * stored, with the write lock held, lets @func change it, validates the result with
+ * tend_inventory_validate_change() and writes what differs (rows that stay keep their
+ * ids and history; silences and marks of services that go are forgotten). Two edits
+ * running at once, in one program or in two, are thus one after the other: neither
+ * undoes the other, and one that no longer applies is refused by its @func.
+ */
+void
+tend_store_edit_inventory_async (TendStore             *self,
+                                 TendInventoryEditFunc  func,
+                                 gpointer               func_data,
+                                 TendStoreEditFlags     flags,
+                                 GCancellable          *cancellable,
+                                 GAsyncReadyCallback    callback,
+                                 gpointer               user_data)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  queue_edit (self, func, func_data, NULL, flags, tend_store_edit_inventory_async, cancellable,
+              callback, user_data);
+}
+
+/**
+ * tend_store_edit_inventory_finish:
+ *
+ * Returns: (transfer full): what the change changed (maybe nothing), before and after,
+ *   or %NULL with @error: @func's refusal, the validator's problems
+ *   (%TEND_ERROR_INVALID_ARGUMENT), or the database's error, after which nothing was
+ *   changed
+ */
+TendInventoryDiff *
+tend_store_edit_inventory_finish (TendStore     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Makes the inventory @user_data's, whole. */
+static gboolean
+assign_inventory (TendInventory  *inventory,
+                  gpointer        user_data,
+                  GError        **error)
+{
+  TendInventory *incoming = user_data;
+  GPtrArray *lists[][2] = {
+    { tend_inventory_get_hosts (inventory), tend_inventory_get_hosts (incoming) },
+    { tend_inventory_get_services (inventory), tend_inventory_get_services (incoming) },
+    { tend_inventory_get_checks (inventory), tend_inventory_get_checks (incoming) },
+    { tend_inventory_get_policies (inventory), tend_inventory_get_policies (incoming) },
+  };
+  g_autoptr(TendInventory) copy = tend_inventory_copy (incoming);
+  GPtrArray *copies[] = {
+    tend_inventory_get_hosts (copy), tend_inventory_get_services (copy),
+    tend_inventory_get_checks (copy), tend_inventory_get_policies (copy),
+  };
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* The copy's items move over, without another copy. */
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_ptr_array_set_size (lists[i][0], 0);
+      for (guint j = 0; j < copies[i]->len; j++)
+        g_ptr_array_add (lists[i][0], g_ptr_array_steal_index (copies[i], j--));
+    }
+  g_hash_table_remove_all (tend_inventory_get_config (inventory));
+  g_hash_table_iter_init (&iter, tend_inventory_get_config (incoming));
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    tend_inventory_set_config (inventory, key, value);
+  return TRUE;
 }
 
 /**
  * tend_store_replace_inventory_async:
- * @inventory: the whole inventory, validated (tend_inventory_validate(), and its
- *   configuration with tend_config_validate())
+ * @inventory: the whole inventory, as an import brings it
+ * @flags: %TEND_STORE_EDIT_DRY_RUN to validate and compare only
  *
- * Makes the database's inventory @inventory, in one transaction: all of it or, on any
- * error, none of it. Services and checks that stay keep their ids and history, and
- * services their silences and marks (TendServiceControls); those of services that go
- * are forgotten.
+ * Makes the stored inventory @inventory, as tend_store_edit_inventory_async() makes a
+ * change: in one transaction, validated against what is stored at that moment, all of
+ * it or none of it. @inventory is not changed, and must not be until @callback.
  */
 void
 tend_store_replace_inventory_async (TendStore           *self,
                                     TendInventory       *inventory,
+                                    TendStoreEditFlags   flags,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (inventory != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_replace_inventory_async);
-  g_task_set_task_data (task, tend_inventory_ref (inventory),
-                        (GDestroyNotify) tend_inventory_unref);
-  tend_store_queue_job (self, replace_inventory_job, task);
+  queue_edit (self, assign_inventory, tend_inventory_ref (inventory),
+              (GDestroyNotify) tend_inventory_unref, flags, tend_store_replace_inventory_async,
+              cancellable, callback, user_data);
 }
 
-gboolean
+/**
+ * tend_store_replace_inventory_finish:
+ *
+ * Returns: (transfer full): what changed, as tend_store_edit_inventory_finish() says
+ */
+TendInventoryDiff *
 tend_store_replace_inventory_finish (TendStore     *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------------------------ */

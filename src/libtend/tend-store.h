@@ -170,8 +170,19 @@ void       tend_store_lookup_service_async  (TendStore         *self,
                                              GAsyncReadyCallback callback,
                                              gpointer           user_data);
 
-/* The whole inventory (see tend-inventory.h), read and replaced in one transaction. */
+/* The whole inventory (see tend-inventory.h), read, and changed in one transaction. */
 typedef struct _TendInventory TendInventory;
+typedef struct _TendInventoryDiff TendInventoryDiff;
+
+typedef enum
+{
+  TEND_STORE_EDIT_NONE    = 0,
+  TEND_STORE_EDIT_DRY_RUN = 1 << 0,
+} TendStoreEditFlags;
+
+typedef gboolean (*TendInventoryEditFunc) (TendInventory  *inventory,
+                                           gpointer        user_data,
+                                           GError        **error);
 
 void       tend_store_load_inventory_async     (TendStore           *self,
                                                 GCancellable        *cancellable,
@@ -180,12 +191,23 @@ void       tend_store_load_inventory_async     (TendStore           *self,
 TendInventory *tend_store_load_inventory_finish (TendStore          *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
+void       tend_store_edit_inventory_async     (TendStore             *self,
+                                                TendInventoryEditFunc  func,
+                                                gpointer               func_data,
+                                                TendStoreEditFlags     flags,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data);
+TendInventoryDiff *tend_store_edit_inventory_finish (TendStore      *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 void       tend_store_replace_inventory_async  (TendStore           *self,
                                                 TendInventory       *inventory,
+                                                TendStoreEditFlags   flags,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);
-gboolean   tend_store_replace_inventory_finish (TendStore           *self,
+TendInventoryDiff *tend_store_replace_inventory_finish (TendStore   *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
@@ -380,6 +402,22 @@ void       tend_store_set_manual_async   (TendStore            *self,
 gboolean   tend_store_set_manual_finish  (TendStore            *self,
                                           GAsyncResult         *result,
                                           GError              **error);
+typedef gboolean (*TendControlsEditFunc) (TendServiceControls  *controls,
+                                          gpointer              user_data,
+                                          GError              **error);
+
+void       tend_store_edit_controls_async  (TendStore           *self,
+                                            const char          *host,
+                                            const char          *unit,
+                                            TendControlsEditFunc func,
+                                            gpointer             func_data,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+TendServiceControls *tend_store_edit_controls_finish (TendStore     *self,
+                                                      GAsyncResult  *result,
+                                                      gboolean      *changed,
+                                                      GError       **error);
 void       tend_store_query_controls_async  (TendStore         *self,
                                              gint64             service_id,
                                              GCancellable      *cancellable,

@@ -244,6 +244,14 @@ add_codes (JsonBuilder  *builder,
       guint64 first = 0;
       guint64 last = 0;
 
+      if (ends[0] == NULL)
+        {
+          g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                       "--%s: \"%s\" has an empty item; give status codes and ranges "
+                       "separated by commas, such as 200,301-399", option, text);
+          json_builder_end_array (builder);
+          return FALSE;
+        }
       if (g_strv_length (ends) > 2 ||
           !g_ascii_string_to_unsigned (ends[0], 10, 0, 999, &first, NULL) ||
           !g_ascii_string_to_unsigned (ends[1] != NULL ? ends[1] : ends[0], 10, first, 999,
@@ -533,7 +541,10 @@ build_check (CheckData   *data,
   return g_steal_pointer (&check);
 }
 
-/* The check with its service and host, alone, by the file format's rules. */
+/* The check with its service and host, alone, by the inventory's validator: the file
+ * format's rules and the check class's (a command's program must be there to run), so
+ * that the messages are about this check, to be said in terms of the options. The
+ * store validates the whole again, in its transaction. */
 static gboolean
 validate_check (const TendInventoryHost   *host,
                 const TendInventoryCheck  *check,
@@ -544,23 +555,7 @@ validate_check (const TendInventoryHost   *host,
   tend_inventory_add_host (alone, tend_inventory_host_copy (host));
   tend_inventory_add_service (alone, tend_inventory_service_new (check->host, check->unit));
   tend_inventory_add_check (alone, tend_inventory_check_copy (check));
-  return tend_inventory_validate (alone, error);
-}
-
-/* A command that runs here must be there to run: the program's rules are those of
- * TendCommandCheck, which the monitor makes of it. (On an ssh host it runs there.) */
-static gboolean
-validate_program (const TendInventoryHost   *host,
-                  const TendInventoryCheck  *check,
-                  GError                   **error)
-{
-  g_autoptr(TendCheck) command = NULL;
-
-  if (check->kind != TEND_INVENTORY_CHECK_COMMAND || host->kind != TEND_HOST_KIND_LOCAL)
-    return TRUE;
-  command = tend_command_check_new (check->name,
-                                    (const char * const *) check->params.command.argv, error);
-  return command != NULL;
+  return tend_inventory_validate_change (NULL, alone, error);
 }
 
 static gboolean
@@ -585,8 +580,6 @@ add_edit (TendctlEdit    *edit,
       tendctl_rewrite_error_lines (*error, append_problem, data);
       return FALSE;
     }
-  if (!validate_program (host, check, error))
-    return FALSE;
 
   position = tendctl_find_check (inventory, edit->host, edit->unit, data->name);
   if (position != G_MAXUINT && !data->replace)

@@ -2,12 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The stored values are read first (tend_store_load_config_async) into a TendConfig,
- * so that what is shown is what the monitor would use, and so that a new value is
- * checked against the others (the rules between keys). TendConfig validates; its
- * backing here only notes what is to be saved, and the notes are then written with
- * tend_store_save_config_async, one after the other, on the store's thread: nothing
- * here waits on SQLite. Every change, refused ones included, leaves an audit record.
+ * The stored values are read into a TendConfig, so that what is shown is what the
+ * monitor would use, and so that a new value is checked against the others (the rules
+ * between keys). A change is one transaction of the store
+ * (tend_store_edit_inventory_async()): on the store's thread, the values stored at that
+ * moment are loaded, TendConfig validates the change, its backing notes what is to be
+ * saved, and the notes are written in the same transaction, all of them or none.
+ * Nothing here waits on SQLite. Every change, refused ones included, leaves an audit
+ * record.
  */
 #define G_LOG_DOMAIN "Tendctl"
 
@@ -51,9 +53,6 @@ typedef struct
   TendConfig *config;           /* (owned) */
   GHashTable *stored;           /* (owned) (nullable) key → text, as the store holds it */
   GPtrArray *saves;             /* (owned) of PendingSave, in the order TendConfig asked */
-  guint n_saved;                /* of @saves, written so far */
-  guint n_restoring;            /* restores still on their way after a failed save */
-  GError *save_error;           /* (owned) (nullable) the save that failed */
 
   gint64 started_real;
   gint64 started_monotonic;
@@ -434,125 +433,69 @@ print_done (ConfigData *data)
   tendctl_write (stdout, out);
 }
 
-static void
-finish_change (ConfigData *data)
+/* On the store's thread, in the transaction: the change, made by TendConfig to the values
+ * stored at this moment, so that the rules between keys hold with what is stored. */
+static gboolean
+change_stored (TendInventory  *inventory,
+               gpointer        user_data,
+               GError        **error)
 {
-  g_autofree char *value = NULL;
+  ConfigData *data = user_data;
+  g_autoptr(GError) refusal = NULL;
+  gboolean ok;
 
-  if (data->key != NULL)
-    value = tend_config_get_as_string (data->config, data->key);
+  loading_config = TRUE;
+  tend_config_load (data->config, tend_inventory_get_config (inventory), NULL);
+  loading_config = FALSE;
+  tend_config_set_backing (data->config, note_save, data, NULL);
 
-  if (data->save_error != NULL)
+  if (data->action == CONFIG_SET)
+    ok = tend_config_set_from_string (data->config, data->key, data->value, &refusal);
+  else
+    ok = tend_config_reset (data->config, data->key, &refusal);
+  if (!ok)
     {
-      tendctl_print_error ("%s", data->save_error->message);
-      record_audit (data, value, NULL, data->save_error->message);
-      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
-      return;
+      g_autofree char *message = dup_error_message (refusal, data->key);
+
+      g_set_error_literal (error, refusal->domain, refusal->code, message);
+      return FALSE;
     }
 
-  record_audit (data, value, data->saves->len > 0 ? "done" : "unchanged", NULL);
-  print_done (data);
-  if (data->saves->len > 0)
-    tendctl_notify_engine (tend_store_get_path (data->run->store));
-  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+  for (guint i = 0; i < data->saves->len; i++)
+    {
+      const PendingSave *save = data->saves->pdata[i];
+
+      tend_inventory_set_config (inventory, save->key, save->value);
+    }
+  return TRUE;
 }
 
 static void
-restore_cb (GObject      *object,
+changed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   ConfigData *data = user_data;
+  g_autoptr(TendInventoryDiff) diff = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
 
-  if (!tend_store_save_config_finish (TEND_STORE (object), result, &error))
-    tendctl_print_error ("warning: after the failed reset, a value could not be saved back: %s",
-                         error->message);
-
-  g_assert (data->n_restoring > 0);
-  if (--data->n_restoring == 0)
-    finish_change (data);
-}
-
-static void save_next (ConfigData *data);
-
-static void
-save_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ConfigData *data = user_data;
-  const PendingSave *save = data->saves->pdata[data->n_saved];
-  g_autoptr(GError) error = NULL;
-
-  if (tend_store_save_config_finish (TEND_STORE (object), result, &error))
+  diff = tend_store_edit_inventory_finish (TEND_STORE (object), result, &error);
+  if (data->key != NULL && diff != NULL)
+    value = tend_config_get_as_string (data->config, data->key);
+  if (diff == NULL)
     {
-      data->n_saved++;
-      save_next (data);
-      return;
-    }
-
-  data->save_error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED, "could not save %s: %s",
-                                  save->key, error->message);
-
-  /* A reset of every key stops half way: what was already reset is stored back as it
-   * was, so that nothing is half changed. */
-  for (guint i = data->n_saved; i-- > 0;)
-    {
-      const PendingSave *done = data->saves->pdata[i];
-      const char *before = g_hash_table_lookup (data->stored, done->key);
-
-      if (g_strcmp0 (before, done->value) == 0)
-        continue;
-      data->n_restoring++;
-      tend_store_save_config_async (data->run->store, done->key, before, NULL, restore_cb,
-                                    data);
-    }
-
-  if (data->n_restoring == 0)
-    finish_change (data);
-}
-
-static void
-save_next (ConfigData *data)
-{
-  const PendingSave *save;
-
-  if (data->n_saved == data->saves->len)
-    {
-      finish_change (data);
-      return;
-    }
-
-  save = data->saves->pdata[data->n_saved];
-  tend_store_save_config_async (data->run->store, save->key, save->value,
-                                data->run->cancellable, save_cb, data);
-}
-
-static void
-do_change (ConfigData *data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  tend_config_set_backing (data->config, note_save, data, NULL);
-
-  if (data->action == CONFIG_SET)
-    ok = tend_config_set_from_string (data->config, data->key, data->value, &error);
-  else
-    ok = tend_config_reset (data->config, data->key, &error);
-
-  if (!ok)
-    {
-      g_autofree char *message = dup_error_message (error, data->key);
-
-      tendctl_print_error ("%s", message);
-      record_audit (data, data->value, NULL, message);
+      tendctl_print_error_lines (error->message);
+      record_audit (data, data->value, NULL, error->message);
       tendctl_run_quit (data->run, tendctl_exit_for_error (error));
       return;
     }
 
-  save_next (data);
+  record_audit (data, value, tend_inventory_diff_is_empty (diff) ? "unchanged" : "done", NULL);
+  print_done (data);
+  if (!tend_inventory_diff_is_empty (diff))
+    tendctl_notify_engine (tend_store_get_path (data->run->store));
+  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -571,8 +514,6 @@ load_config_cb (GObject      *object,
   if (data->stored == NULL)
     {
       tendctl_print_error ("%s", error->message);
-      if (data->action == CONFIG_SET || data->action == CONFIG_RESET)
-        record_audit (data, data->value, NULL, error->message);
       tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
       return;
     }
@@ -603,9 +544,6 @@ load_config_cb (GObject      *object,
 
     case CONFIG_SET:
     case CONFIG_RESET:
-      do_change (data);
-      break;
-
     default:
       g_assert_not_reached ();
     }
@@ -620,7 +558,11 @@ config_ready (TendctlRun *run,
   data->run = run;
   data->started_real = g_get_real_time ();
   data->started_monotonic = g_get_monotonic_time ();
-  tend_store_load_config_async (run->store, run->cancellable, load_config_cb, data);
+  if (data->action == CONFIG_SET || data->action == CONFIG_RESET)
+    tend_store_edit_inventory_async (run->store, change_stored, data, TEND_STORE_EDIT_NONE,
+                                     run->cancellable, changed_cb, data);
+  else
+    tend_store_load_config_async (run->store, run->cancellable, load_config_cb, data);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -746,6 +688,32 @@ parse_subcommand (ConfigData            *data,
   return TRUE;
 }
 
+/* "config set KEY -1": a VALUE that starts with "-" and a digit or a point is a negative
+ * number, not an option: a "--" goes before it, so that the key's rules say what is
+ * wrong with it. Returns the words, borrowed from @argv. */
+static char **
+values_as_arguments (int    argc,
+                     char **argv)
+{
+  GPtrArray *words = g_ptr_array_new ();
+  gboolean ended = FALSE;
+
+  for (int i = 0; i < argc; i++)
+    {
+      const char *word = argv[i];
+
+      ended = ended || g_str_equal (word, "--");
+      if (!ended && i > 0 && word[0] == '-' && (g_ascii_isdigit (word[1]) || word[1] == '.'))
+        {
+          g_ptr_array_add (words, (char *) "--");
+          ended = TRUE;
+        }
+      g_ptr_array_add (words, argv[i]);
+    }
+  g_ptr_array_add (words, NULL);
+  return (char **) g_ptr_array_free (words, FALSE);
+}
+
 TendctlExit
 tendctl_config (TendctlGlobalOptions  *global,
                 int                    argc,
@@ -753,6 +721,9 @@ tendctl_config (TendctlGlobalOptions  *global,
 {
   ConfigData data = { NULL, };
   g_autofree char *command = NULL;
+  g_autofree char **words = NULL;
+  char **sub_argv;
+  int sub_argc;
   g_auto(GStrv) args = NULL;
   TendctlExit status;
   int position;
@@ -765,7 +736,14 @@ tendctl_config (TendctlGlobalOptions  *global,
 
   command = g_strdup_printf ("config %s", argv[1]);
   data.command = command;
-  if (!parse_subcommand (&data, global, argc - 1, argv + 1, &args))
+  sub_argc = argc - 1;
+  sub_argv = argv + 1;
+  if (data.action == CONFIG_SET)
+    {
+      sub_argv = words = values_as_arguments (sub_argc, sub_argv);
+      sub_argc = g_strv_length (words);
+    }
+  if (!parse_subcommand (&data, global, sub_argc, sub_argv, &args))
     return TENDCTL_EXIT_USAGE;
 
   /* An unknown key needs no database, except to record a refused change. */
@@ -788,6 +766,5 @@ tendctl_config (TendctlGlobalOptions  *global,
   g_clear_object (&data.config);
   g_clear_pointer (&data.stored, g_hash_table_unref);
   g_clear_pointer (&data.saves, g_ptr_array_unref);
-  g_clear_error (&data.save_error);
   return status;
 }

@@ -6,8 +6,9 @@
  * silence (no recovery, no notification, until a time) and the end of a mark of manual
  * intervention, which the monitor sets when it stops recovering a service caught in a
  * restart loop. Both are the store's TendServiceControls. The run is tendctl-edit.c's
- * (the service must be in the inventory, refusals and the audit log are its), but the
- * change is made here and ended with tendctl_edit_finish(), which tells the monitor.
+ * (refusals and the audit log are its), but the change is made here, in one transaction
+ * of the store (tend_store_edit_controls_async(), which finds the service in the
+ * inventory), and ended with tendctl_edit_finish(), which tells the monitor.
  */
 #define G_LOG_DOMAIN "Tendctl"
 
@@ -36,8 +37,7 @@ typedef struct
   char *reason;                   /* (owned) (nullable) --reason */
   gboolean clear;
   gint64 until_usec;              /* the silence's end, realtime µs */
-  gint64 service_id;
-  TendServiceControls *before;    /* (owned) (nullable) as stored */
+  TendServiceControls *before;    /* (owned) (nullable) as stored before the change */
 } ControlData;
 
 static void
@@ -61,51 +61,37 @@ say (GString *text)
   tendctl_write (stdout, text);
 }
 
-static void
-changed_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+/* On the store's thread, in the transaction: the change, to what is set on the service
+ * at this moment; nothing to do leaves @controls as they are. */
+static gboolean
+change_controls (TendServiceControls  *controls,
+                 gpointer              user_data,
+                 GError              **error)
 {
   ControlData *data = user_data;
-  TendctlEdit *edit = &data->edit;
-  g_autoptr(GString) text = g_string_new (NULL);
-  gint64 now = g_get_real_time ();
-  GError *error = NULL;
-  gboolean ok;
 
-  if (data->kind == CONTROL_RESUME)
-    ok = tend_store_set_manual_finish (TEND_STORE (object), result, &error);
-  else
-    ok = tend_store_set_silence_finish (TEND_STORE (object), result, &error);
-  if (!ok)
-    {
-      tendctl_edit_finish (edit, NULL, error);
-      return;
-    }
-
-  g_string_append_printf (text, "%s on %s ", edit->unit, edit->host);
   switch (data->kind)
     {
     case CONTROL_SILENCE:
-      g_string_append (text, "is silenced until ");
-      tendctl_append_when (text, data->until_usec, now, data->reason);
-      g_string_append (text, ".\nTend neither recovers it nor notifies about it until then; "
-                             "its checks still run.");
+      controls->silenced_until_usec = data->until_usec;
+      g_free (controls->silence_reason);
+      controls->silence_reason = g_strdup (data->reason);
       break;
     case CONTROL_UNSILENCE:
-      g_string_append (text, "is no longer silenced.");
+      if (controls->silenced_until_usec > g_get_real_time ())
+        {
+          controls->silenced_until_usec = 0;
+          g_clear_pointer (&controls->silence_reason, g_free);
+        }
       break;
     case CONTROL_RESUME:
     default:
-      g_string_append (text, "resumed: Tend recovers it again by its policy.\nIt had waited "
-                             "for a person since ");
-      tendctl_append_when (text, data->before->manual_since_usec, now,
-                           data->before->manual_reason);
-      g_string_append_c (text, '.');
+      controls->manual = FALSE;
+      controls->manual_since_usec = 0;
+      g_clear_pointer (&controls->manual_reason, g_free);
       break;
     }
-  say (text);
-  tendctl_edit_finish (edit, "done", NULL);
+  return TRUE;
 }
 
 /* Nothing to do: said, and recorded as unchanged. */
@@ -121,81 +107,75 @@ unchanged (ControlData *data,
 }
 
 static void
-queried_cb (GObject      *object,
+changed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   ControlData *data = user_data;
   TendctlEdit *edit = &data->edit;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gint64 now = g_get_real_time ();
   GError *error = NULL;
+  gboolean changed;
 
-  rows = tend_store_query_controls_finish (TEND_STORE (object), result, &error);
-  if (rows == NULL)
+  data->before = tend_store_edit_controls_finish (TEND_STORE (object), result, &changed, &error);
+  if (data->before == NULL)
     {
+      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
+        {
+          char *message = g_strdup_printf ("%s ('tendctl watch %s' watches it)", error->message,
+                                           edit->unit);
+
+          g_free (error->message);
+          error->message = message;
+        }
       tendctl_edit_finish (edit, NULL, error);
       return;
     }
-  if (rows->len > 0)
-    data->before = tend_service_controls_copy (rows->pdata[0]);
 
+  g_string_append_printf (text, "%s on %s ", edit->unit, edit->host);
   switch (data->kind)
     {
     case CONTROL_SILENCE:
-      tend_store_set_silence_async (edit->run->store, data->service_id, data->until_usec,
-                                    data->reason, edit->run->cancellable, changed_cb, data);
+      g_string_append (text, "is silenced until ");
+      tendctl_append_when (text, data->until_usec, now, data->reason);
+      g_string_append (text, ".\nTend neither recovers it nor notifies about it until then; "
+                             "its checks still run.");
       break;
     case CONTROL_UNSILENCE:
-      if (data->before == NULL || data->before->silenced_until_usec <= g_get_real_time ())
-        unchanged (data, "is not silenced: nothing to clear.");
-      else
-        tend_store_set_silence_async (edit->run->store, data->service_id, 0, NULL,
-                                      edit->run->cancellable, changed_cb, data);
+      if (!changed)
+        {
+          unchanged (data, "is not silenced: nothing to clear.");
+          return;
+        }
+      g_string_append (text, "is no longer silenced.");
       break;
     case CONTROL_RESUME:
     default:
-      if (data->before == NULL || !data->before->manual)
-        unchanged (data, "does not wait for a person (it is not marked \"manual intervention "
-                         "required\"): nothing to resume.");
-      else
-        tend_store_set_manual_async (edit->run->store, data->service_id, FALSE, NULL, 0,
-                                     edit->run->cancellable, changed_cb, data);
+      if (!changed)
+        {
+          unchanged (data, "does not wait for a person (it is not marked \"manual intervention "
+                           "required\"): nothing to resume.");
+          return;
+        }
+      g_string_append (text, "resumed: Tend recovers it again by its policy.\nIt had waited "
+                             "for a person since ");
+      tendctl_append_when (text, data->before->manual_since_usec, now,
+                           data->before->manual_reason);
+      g_string_append_c (text, '.');
       break;
     }
+  say (text);
+  tendctl_edit_finish (edit, "done", NULL);
 }
 
+/* The change, in one transaction of the store, which also finds the service. */
 static void
-looked_up_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+control_change (TendctlEdit *edit)
 {
-  ControlData *data = user_data;
-  GError *error = NULL;
-
-  data->service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
-  if (error != NULL)
-    {
-      tendctl_edit_finish (&data->edit, NULL, error);
-      return;
-    }
-  tend_store_query_controls_async (data->edit.run->store, data->service_id,
-                                   data->edit.run->cancellable, queried_cb, data);
-}
-
-/* The service must be one Tend watches; then its id, and what is set on it now. */
-static void
-control_verify (TendctlEdit   *edit,
-                TendInventory *inventory)
-{
-  GError *error = NULL;
-
-  if (tendctl_require_service (inventory, edit->host, edit->unit, &error) == NULL)
-    {
-      tendctl_edit_finish (edit, NULL, error);
-      return;
-    }
-  tend_store_lookup_service_async (edit->run->store, edit->host, edit->unit,
-                                   edit->run->cancellable, looked_up_cb, edit->user_data);
+  tend_store_edit_controls_async (edit->run->store, edit->host, edit->unit, change_controls,
+                                  edit->user_data, edit->run->cancellable, changed_cb,
+                                  edit->user_data);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -287,7 +267,7 @@ run_control (ControlData          *data,
   data->edit.unit = unit;
   data->edit.host = data->host_text;
   data->edit.refused = "nothing was changed";
-  data->edit.verify = control_verify;
+  data->edit.change = control_change;
   data->edit.user_data = data;
   if (tendctl_validate_unit (unit, &data->edit.refusal) && data->kind == CONTROL_SILENCE)
     parse_silence (data, &data->edit.refusal);

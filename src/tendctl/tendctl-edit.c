@@ -2,12 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The inventory is read whole from the store, changed by the command's TendctlEditFunc,
- * checked whole (tend_inventory_validate), and written back whole with
- * tend_store_replace_inventory_async, which changes only the rows that differ (a service
- * that stays keeps its id and its history) in one transaction. What changed is the diff
- * of before and after, printed as import prints it. Every change, refused ones included,
- * leaves an audit record; a stored change is announced to the running monitor.
+ * The command's TendctlEditFunc is handed to tend_store_edit_inventory_async(), which
+ * calls it on the store's thread, inside one write transaction, with the inventory as
+ * it is stored at that moment; the result is validated there
+ * (tend_inventory_validate_change()) and written where it differs. So two commands
+ * running at once never undo each other: the second one's change is made to what the
+ * first one stored, or refused when it no longer applies. What changed is the diff the
+ * store returns, printed as import prints it and named in the audit record. Every
+ * change, refused ones included, leaves an audit record; a stored change is announced
+ * to the running monitor.
  */
 #define G_LOG_DOMAIN "Tendctl"
 
@@ -19,23 +22,56 @@
 /* ------------------------------------------------------------------------------------ */
 /* The audit log                                                                         */
 
+/* The command's parameters, and what it changed: "changed": ["+ check …"] */
+static char *
+audit_parameters (TendctlEdit       *edit,
+                  TendInventoryDiff *diff)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *changed;
+
+  if (diff == NULL)
+    return g_strdup (edit->parameters);
+
+  if (edit->parameters != NULL && json_parser_load_from_data (parser, edit->parameters, -1, NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    root = json_node_copy (json_parser_get_root (parser));
+  else
+    {
+      root = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (root, json_object_new ());
+    }
+  object = json_node_get_object (root);
+
+  changed = json_array_new ();
+  for (guint i = 0; i < tend_inventory_diff_get_n_changes (diff); i++)
+    json_array_add_string_element (changed, tend_inventory_diff_get_change (diff, i)->description);
+  json_object_set_array_member (object, "changed", changed);
+  return json_to_string (root, FALSE);
+}
+
 static void
-record_audit (TendctlEdit  *edit,
-              const char   *result,
-              const GError *error)
+record_audit (TendctlEdit       *edit,
+              const char        *result,
+              TendInventoryDiff *diff,
+              const GError      *error)
 {
   TendAuditRecord record = { 0 };
+  g_autofree char *parameters = NULL;
 
   if (edit->run->store == NULL)
     return;
 
+  parameters = audit_parameters (edit, diff);
   record.time_usec = edit->started_real;
   record.unix_user = g_get_user_name ();
   record.origin = TEND_AUDIT_ORIGIN_CLI;
   record.host = edit->host;
   record.unit = edit->unit;
   record.operation = edit->operation;
-  record.parameters = edit->parameters;
+  record.parameters = parameters;
   record.result = result;
   record.error = error != NULL ? error->message : NULL;
   /* A refusal changed nothing: it has no duration, as in the other commands' rows. */
@@ -63,7 +99,7 @@ refuse (TendctlEdit *edit,
 {
   tendctl_print_error_lines (error->message);
   tendctl_print_error ("%s", edit->refused);
-  record_audit (edit, NULL, error);
+  record_audit (edit, NULL, NULL, error);
   tendctl_run_quit (edit->run, tendctl_exit_for_error (error));
   g_error_free (error);
 }
@@ -86,86 +122,59 @@ print_changes (TendInventoryDiff *diff)
   tendctl_write (stdout, out);
 }
 
-typedef struct
-{
-  TendctlEdit *edit;
-  TendInventoryDiff *diff;   /* (owned) */
-} ReplaceData;
-
 static void
-replaced_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+edited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  ReplaceData *data = user_data;
-  TendctlEdit *edit = data->edit;
-  g_autoptr(TendInventoryDiff) diff = g_steal_pointer (&data->diff);
-  g_autoptr(GError) error = NULL;
-
-  g_free (data);
-  if (!tend_store_replace_inventory_finish (TEND_STORE (object), result, &error))
-    {
-      tendctl_print_error ("%s", error->message);
-      tendctl_print_error ("%s", edit->refused);
-      record_audit (edit, NULL, error);
-      tendctl_run_quit (edit->run, TENDCTL_EXIT_FAILED);
-      return;
-    }
-
-  print_changes (diff);
-  record_audit (edit, "done", NULL);
-  tendctl_notify_engine (tend_store_get_path (edit->run->store));
-  tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
-}
-
-/* A copy of what is stored, to tell what the edit changed; it was valid when stored. */
-static TendInventory *
-copy_inventory (TendInventory  *inventory,
-                GError        **error)
-{
-  g_autofree char *json = NULL;
-  gsize length;
-  TendInventory *copy;
-
-  json = tend_inventory_to_json (inventory, &length);
-  copy = tend_inventory_new_from_json (json, length, error);
-  if (copy == NULL)
-    g_prefix_error (error, "the stored inventory breaks a rule (see 'tendctl export'): ");
-  return copy;
-}
-
-/* Makes the change, checks it, and stores it if it is one. */
-static void
-apply (TendctlEdit *edit)
-{
+  TendctlEdit *edit = user_data;
   g_autoptr(TendInventoryDiff) diff = NULL;
   GError *error = NULL;
-  ReplaceData *data;
 
-  if (!edit->edit (edit, edit->inventory, edit->config, &error) ||
-      !tend_inventory_validate (edit->inventory, &error))
+  diff = tend_store_edit_inventory_finish (TEND_STORE (object), result, &error);
+  if (diff == NULL)
     {
       refuse (edit, error);
       return;
     }
 
-  diff = tend_inventory_diff (edit->before, edit->inventory);
   if (tend_inventory_diff_is_empty (diff))
     {
       g_autoptr(GString) out = g_string_new (edit->unchanged);
 
       g_string_append_c (out, '\n');
       tendctl_write (stdout, out);
-      record_audit (edit, "unchanged", NULL);
+      record_audit (edit, "unchanged", NULL, NULL);
       tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
       return;
     }
 
-  data = g_new0 (ReplaceData, 1);
-  data->edit = edit;
-  data->diff = g_steal_pointer (&diff);
-  tend_store_replace_inventory_async (edit->run->store, edit->inventory, edit->run->cancellable,
-                                      replaced_cb, data);
+  print_changes (diff);
+  record_audit (edit, "done", diff, NULL);
+  tendctl_notify_engine (tend_store_get_path (edit->run->store));
+  tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
+}
+
+/* On the store's thread, in the transaction: the command's change, to the inventory as
+ * it is stored now, with the defaults of its configuration. */
+static gboolean
+edit_stored (TendInventory  *inventory,
+             gpointer        user_data,
+             GError        **error)
+{
+  TendctlEdit *edit = user_data;
+  g_autoptr(TendConfig) config = tend_config_new ();
+
+  tend_config_load (config, tend_inventory_get_config (inventory), NULL);
+  return edit->edit (edit, inventory, config, error);
+}
+
+/* Makes the change, in one transaction of the store. */
+static void
+apply (TendctlEdit *edit)
+{
+  tend_store_edit_inventory_async (edit->run->store, edit_stored, edit, TEND_STORE_EDIT_NONE,
+                                   edit->run->cancellable, edited_cb, edit);
 }
 
 static void
@@ -176,10 +185,8 @@ loaded_cb (GObject      *object,
   TendctlEdit *edit = user_data;
   GError *error = NULL;
 
-  edit->inventory = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
-  if (edit->inventory != NULL)
-    edit->before = copy_inventory (edit->inventory, &error);
-  if (edit->before == NULL)
+  edit->snapshot = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
+  if (edit->snapshot == NULL)
     {
       /* Whatever the error says, the database is at fault, not the command line. */
       GError *failure = g_error_new_literal (TEND_ERROR, TEND_ERROR_FAILED, error->message);
@@ -188,13 +195,7 @@ loaded_cb (GObject      *object,
       refuse (edit, failure);
       return;
     }
-
-  edit->config = tend_config_new ();
-  tend_config_load (edit->config, tend_inventory_get_config (edit->inventory), NULL);
-  if (edit->verify != NULL)
-    edit->verify (edit, edit->inventory);
-  else
-    apply (edit);
+  edit->verify (edit, edit->snapshot);
 }
 
 /**
@@ -218,7 +219,7 @@ tendctl_edit_continue (TendctlEdit *edit,
  * @result: the audit log's result: "done" (the monitor is told) or "unchanged"
  * @error: (transfer full) (nullable): why the change was refused, or failed
  *
- * Ends a #TendctlVerifyFunc of a command that changes what the store keeps beside the
+ * Ends a #TendctlChangeFunc, of a command that changes what the store keeps beside the
  * inventory (a silence, a mark of manual intervention) rather than the inventory: the
  * function has made its change, or found it done already, and said so. Records it, and
  * tells a running monitor of a change.
@@ -234,7 +235,7 @@ tendctl_edit_finish (TendctlEdit *edit,
       return;
     }
 
-  record_audit (edit, result, NULL);
+  record_audit (edit, result, NULL, NULL);
   if (g_str_equal (result, "done"))
     tendctl_notify_engine (tend_store_get_path (edit->run->store));
   tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
@@ -247,7 +248,12 @@ edit_ready (TendctlRun *run,
   TendctlEdit *edit = user_data;
 
   start_run (edit, run);
-  tend_store_load_inventory_async (run->store, run->cancellable, loaded_cb, edit);
+  if (edit->change != NULL)
+    edit->change (edit);
+  else if (edit->verify != NULL)
+    tend_store_load_inventory_async (run->store, run->cancellable, loaded_cb, edit);
+  else
+    apply (edit);
 }
 
 /* A command line refused before anything was read: only the audit log is written. */
@@ -258,7 +264,7 @@ record_refusal (TendctlRun *run,
   TendctlEdit *edit = user_data;
 
   start_run (edit, run);
-  record_audit (edit, NULL, edit->refusal);
+  record_audit (edit, NULL, NULL, edit->refusal);
   tendctl_run_quit (run, tendctl_exit_for_error (edit->refusal));
 }
 
@@ -293,9 +299,7 @@ tendctl_edit_clear (TendctlEdit *edit)
   g_clear_pointer (&edit->parameters, g_free);
   g_clear_pointer (&edit->unchanged, g_free);
   g_clear_pointer (&edit->local_host, g_free);
-  g_clear_pointer (&edit->inventory, tend_inventory_unref);
-  g_clear_pointer (&edit->before, tend_inventory_unref);
-  g_clear_object (&edit->config);
+  g_clear_pointer (&edit->snapshot, tend_inventory_unref);
   g_clear_error (&edit->refusal);
 }
 

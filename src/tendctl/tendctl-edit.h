@@ -13,13 +13,15 @@ typedef struct _TendctlEdit TendctlEdit;
 /**
  * TendctlEditFunc:
  * @edit: the edit under way
- * @inventory: the stored inventory, to change in place
+ * @inventory: the stored inventory as it is at this moment, to change in place
  * @config: the configuration of @inventory, for the defaults of new checks
- * @error: why the change is refused; its code gives the exit status
+ * @error: why the change is refused, or no longer applies; its code gives the exit status
  *
- * Makes one command's change. Whether anything changed is found by comparing the
- * inventory before and after, so an edit that finds its work done already just
- * returns %TRUE.
+ * Makes one command's change. It runs on the store's thread, inside the transaction
+ * that stores the change (tend_store_edit_inventory_async()): it reads and changes
+ * @inventory and the command's own data, and nothing else. Whether anything changed is
+ * found by comparing the inventory before and after, so an edit that finds its work
+ * done already just returns %TRUE.
  *
  * Returns: %FALSE, with @error set, to refuse the change
  */
@@ -33,12 +35,20 @@ typedef gboolean (*TendctlEditFunc) (TendctlEdit    *edit,
  * @inventory: the stored inventory, not to be changed here
  *
  * Runs once the inventory is read, before the edit: it looks something up (a unit on
- * the connected host, say) and ends with tendctl_edit_continue(). A command that
- * changes no inventory (silence, resume) makes its change here instead, and ends with
- * tendctl_edit_finish(); its #TendctlEditFunc is never called.
+ * the connected host, say) and ends with tendctl_edit_continue(). The edit is then made
+ * to the inventory as it is stored at that later moment.
  */
 typedef void (*TendctlVerifyFunc) (TendctlEdit   *edit,
                                    TendInventory *inventory);
+
+/**
+ * TendctlChangeFunc:
+ *
+ * The change of a command that changes what the store keeps beside the inventory
+ * (silence, resume): it makes its change in a transaction of its own and ends with
+ * tendctl_edit_finish(). Its command has no #TendctlEditFunc.
+ */
+typedef void (*TendctlChangeFunc) (TendctlEdit   *edit);
 
 /* One invocation of a command that changes the inventory: what the command fills in
  * before tendctl_edit_run(), and what the run provides. */
@@ -53,6 +63,7 @@ struct _TendctlEdit
   char              *unchanged;   /* (owned) (nullable) said when nothing changed */
   TendctlEditFunc    edit;
   TendctlVerifyFunc  verify;      /* (nullable) needs TENDCTL_RUN_CONNECT */
+  TendctlChangeFunc  change;      /* (nullable) instead of @edit */
   gpointer           user_data;
 
   /* The run's */
@@ -60,9 +71,7 @@ struct _TendctlEdit
   TendHostScope      scope;
   GError            *refusal;     /* (owned) (nullable) set before the run: record it */
   char              *local_host;  /* (owned) the name of this computer's host of @scope */
-  TendInventory     *inventory;   /* (owned) (nullable) as read, then as edited */
-  TendInventory     *before;      /* (owned) (nullable) as read */
-  TendConfig        *config;      /* (owned) (nullable) the configuration of @before */
+  TendInventory     *snapshot;    /* (owned) (nullable) as read for @verify */
   gint64             started_real;
   gint64             started_monotonic;
 };

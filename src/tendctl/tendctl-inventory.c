@@ -4,8 +4,9 @@
  *
  * The whole inventory (hosts, services, checks, policies, configuration) as one JSON
  * document of the format in docs/inventory-format.md. An import is checked whole —
- * the file, then its configuration — before the database is touched, and then replaces
- * the inventory in one transaction, or changes nothing.
+ * the file with its configuration — before the database is touched, and then replaces
+ * the inventory in one transaction (tend_store_replace_inventory_async()), validated
+ * there against what is stored at that moment, or changes nothing.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -152,43 +153,21 @@ replaced_cb (GObject      *object,
              gpointer      user_data)
 {
   InventoryData *data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tend_store_replace_inventory_finish (TEND_STORE (object), result, &error))
-    {
-      tendctl_print_error ("%s", error->message);
-      record_import (data, NULL, error);
-      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
-      return;
-    }
-
-  g_print ("Imported %s: %u change%s.\n", data->file, data->n_changes,
-           data->n_changes == 1 ? "" : "s");
-  record_import (data, "done", NULL);
-  tendctl_notify_engine (tend_store_get_path (data->run->store));
-  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
-}
-
-static void
-current_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  InventoryData *data = user_data;
-  g_autoptr(TendInventory) current = NULL;
   g_autoptr(TendInventoryDiff) diff = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *changes = NULL;
 
-  current = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
-  if (current == NULL)
+  diff = tend_store_replace_inventory_finish (TEND_STORE (object), result, &error);
+  if (diff == NULL)
     {
-      tendctl_print_error ("%s", error->message);
-      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
+      tendctl_print_error_lines (error->message);
+      tendctl_print_error ("nothing was imported");
+      if (!data->dry_run)
+        record_import (data, NULL, error);
+      tendctl_run_quit (data->run, tendctl_exit_for_error (error));
       return;
     }
 
-  diff = tend_inventory_diff (current, data->incoming);
   data->n_changes = tend_inventory_diff_get_n_changes (diff);
   if (tend_inventory_diff_is_empty (diff))
     {
@@ -209,8 +188,11 @@ current_loaded_cb (GObject      *object,
       return;
     }
 
-  tend_store_replace_inventory_async (data->run->store, data->incoming, data->run->cancellable,
-                                      replaced_cb, data);
+  g_print ("Imported %s: %u change%s.\n", data->file, data->n_changes,
+           data->n_changes == 1 ? "" : "s");
+  record_import (data, "done", NULL);
+  tendctl_notify_engine (tend_store_get_path (data->run->store));
+  tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
 }
 
 /* The file was refused before the database was touched: say so in the audit log. */
@@ -233,7 +215,10 @@ import_ready (TendctlRun *run,
   InventoryData *data = user_data;
 
   data->run = run;
-  tend_store_load_inventory_async (run->store, run->cancellable, current_loaded_cb, data);
+  tend_store_replace_inventory_async (run->store, data->incoming,
+                                      data->dry_run ? TEND_STORE_EDIT_DRY_RUN
+                                                    : TEND_STORE_EDIT_NONE,
+                                      run->cancellable, replaced_cb, data);
 }
 
 /* Reads and checks the whole file before anything else: size first (a huge file is
@@ -243,7 +228,6 @@ read_inventory_file (const char  *file,
                      GError     **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr(TendInventory) inventory = NULL;
   GStatBuf info;
   gsize length;
 
@@ -265,15 +249,9 @@ read_inventory_file (const char  *file,
   if (!g_file_get_contents (file, &text, &length, error))
     return NULL;
 
-  inventory = tend_inventory_new_from_json (text, length, error);
-  if (inventory == NULL)
-    return NULL;
-  if (!tend_config_validate (tend_inventory_get_config (inventory), error))
-    {
-      g_prefix_error (error, "$.config: ");
-      return NULL;
-    }
-  return g_steal_pointer (&inventory);
+  /* The file's rules and the configuration's, every problem of both at once; the rest
+   * of the validator's, against what is stored, in the transaction. */
+  return tend_inventory_new_from_json (text, length, error);
 }
 
 TendctlExit
@@ -306,7 +284,7 @@ tendctl_import (TendctlGlobalOptions  *global,
   data.incoming = read_inventory_file (data.file, &data.refusal);
   if (data.incoming == NULL)
     {
-      tendctl_print_error ("%s", data.refusal->message);
+      tendctl_print_error_lines (data.refusal->message);
       tendctl_print_error ("nothing was imported");
       status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_AUDIT,
                             record_refusal, &data);

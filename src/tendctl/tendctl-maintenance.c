@@ -101,7 +101,7 @@ validate_service (TendInventory               *inventory,
   tend_inventory_add_host (alone,
                            tend_inventory_host_copy (tendctl_find_host (inventory, service->host)));
   tend_inventory_add_service (alone, copy);
-  if (tend_inventory_validate (alone, error))
+  if (tend_inventory_validate_change (NULL, alone, error))
     return TRUE;
 
   message = g_string_new ((*error)->message);

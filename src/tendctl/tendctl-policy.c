@@ -265,7 +265,7 @@ validate_policy (TendInventory              *inventory,
                            tend_inventory_host_copy (tendctl_find_host (inventory, policy->host)));
   tend_inventory_add_service (alone, tend_inventory_service_new (policy->host, policy->unit));
   tend_inventory_add_policy (alone, tend_inventory_policy_copy (policy));
-  return tend_inventory_validate (alone, error);
+  return tend_inventory_validate_change (NULL, alone, error);
 }
 
 static gboolean
