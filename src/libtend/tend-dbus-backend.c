@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "tend-bus.h"
 #include "tend-dbus-backend.h"
 #include "tend-error.h"
 #include "tend-service.h"
@@ -357,6 +358,26 @@ on_unit_files_changed (GDBusConnection *connection,
   g_signal_emit_by_name (self, "unit-files-changed");
 }
 
+static void unsubscribe_signals (TendDbusBackend *self);
+
+/* The connection is gone, or of no use (no manager on the bus): it is dropped, every
+ * job waiting on it fails with @why, and the host hears of it. The next connect dials
+ * anew. */
+static void
+drop_connection (TendDbusBackend *self,
+                 const GError    *why)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+
+  unsubscribe_signals (self);
+  connection = g_steal_pointer (&self->connection);
+  if (connection != NULL && !g_dbus_connection_is_closed (connection))
+    g_dbus_connection_close (connection, NULL, NULL, NULL);
+  g_clear_pointer (&self->unit_files, tend_unit_list_unref);
+  fail_pending_jobs (self, why);
+  g_signal_emit_by_name (self, "disconnected", why);
+}
+
 static void
 on_connection_closed (GDBusConnection *connection,
                       gboolean         remote_peer_vanished,
@@ -367,10 +388,10 @@ on_connection_closed (GDBusConnection *connection,
   g_autoptr(GError) lost = NULL;
 
   lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                      "lost the connection to %s: %s", self->host_label,
-                      error ? error->message : "the bus closed it");
-  fail_pending_jobs (self, lost);
-  g_signal_emit_by_name (self, "disconnected", lost);
+                      "lost the connection to %s: the bus at '%s' closed it (%s)",
+                      self->host_label, self->address ? self->address : "?",
+                      error ? error->message : "no reason given");
+  drop_connection (self, lost);
 }
 
 static void subscribed_cb (GObject *object, GAsyncResult *result, gpointer user_data);
@@ -437,44 +458,6 @@ unsubscribe_signals (TendDbusBackend *self)
 /* ------------------------------------------------------------------------------------ */
 /* Connect                                                                               */
 
-/* Works out which address to dial, without autolaunching anything. */
-static char *
-find_bus_address (GBusType   bus_type,
-                  GError   **error)
-{
-  const char *env;
-
-  if (bus_type == G_BUS_TYPE_SYSTEM)
-    {
-      env = g_getenv ("DBUS_SYSTEM_BUS_ADDRESS");
-      return g_strdup (env && *env ? env : "unix:path=/run/dbus/system_bus_socket");
-    }
-
-  env = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-
-  env = g_getenv ("XDG_RUNTIME_DIR");
-  if (env != NULL && *env != '\0')
-    {
-      g_autofree char *socket = g_build_filename (env, "bus", NULL);
-
-      if (g_file_test (socket, G_FILE_TEST_EXISTS))
-        return g_strconcat ("unix:path=", socket, NULL);
-      g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                   "no session bus: DBUS_SESSION_BUS_ADDRESS is not set and %s does not exist. "
-                   "Log in to a desktop session, or set DBUS_SESSION_BUS_ADDRESS to the bus "
-                   "where 'systemd --user' runs (or use --system)", socket);
-      return NULL;
-    }
-
-  g_set_error_literal (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                       "no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is "
-                       "set. Log in to a desktop session, or set DBUS_SESSION_BUS_ADDRESS to the "
-                       "bus where 'systemd --user' runs (or use --system)");
-  return NULL;
-}
-
 static void
 subscribed_cb (GObject      *object,
                GAsyncResult *result,
@@ -483,17 +466,26 @@ subscribed_cb (GObject      *object,
   g_autoptr(TendDbusBackend) self = user_data;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) why = NULL;
   g_autofree char *remote = NULL;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (reply != NULL)
     return;
 
-  /* A second Subscribe from the same connection is refused; that is fine. Anything
-   * else (no systemd on the bus) fails the calls that follow, with their own errors. */
+  /* A second Subscribe from the same connection is refused; that is fine. */
   remote = g_dbus_error_get_remote_error (error);
-  if (!remote_error_is (remote, "org.freedesktop.systemd1.AlreadySubscribed"))
-    g_debug ("subscribing to %s failed: %s", self->host_label, error->message);
+  if (remote_error_is (remote, "org.freedesktop.systemd1.AlreadySubscribed"))
+    return;
+  g_debug ("subscribing to %s failed: %s", self->host_label, error->message);
+
+  /* No manager on the bus (a bus that has just come back, before systemd is on it
+   * again): without Subscribe no change would ever come, so the connection is of no
+   * use. It is dropped, and a host that follows changes tries again later. */
+  why = translate_error (self, error, NULL, "subscribe to changes");
+  if (g_error_matches (why, TEND_ERROR, TEND_ERROR_UNREACHABLE) &&
+      G_DBUS_CONNECTION (object) == self->connection)
+    drop_connection (self, why);
 }
 
 static void
@@ -503,28 +495,31 @@ connection_ready_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   TendDbusBackend *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autofree char *address = NULL;
+  GError *error = NULL;
 
-  self->connection = g_dbus_connection_new_for_address_finish (result, &error);
-  if (self->connection == NULL)
+  connection = tend_bus_connect_finish (result, &address, &error);
+  if (connection == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                                 "cannot reach %s: the %s bus at '%s' does not answer (%s)%s",
-                                 self->host_label,
-                                 self->bus_type == G_BUS_TYPE_SYSTEM ? "system" : "session",
-                                 self->address, error->message,
-                                 self->bus_type == G_BUS_TYPE_SYSTEM ? "" :
-                                 ". Set DBUS_SESSION_BUS_ADDRESS to the bus where "
-                                 "'systemd --user' runs");
+      if (self->connection == NULL && address != NULL)
+        {
+          g_free (self->address);
+          self->address = g_steal_pointer (&address);
+        }
+      g_task_return_error (task, error);
       return;
     }
 
-  g_dbus_connection_set_exit_on_close (self->connection, FALSE);
-  self->closed_id = g_signal_connect (self->connection, "closed",
-                                      G_CALLBACK (on_connection_closed), self);
+  /* Two connects at once: the first connection to come is kept. */
+  if (self->connection == NULL)
+    {
+      g_free (self->address);
+      self->address = g_steal_pointer (&address);
+      self->connection = g_steal_pointer (&connection);
+      self->closed_id = g_signal_connect (self->connection, "closed",
+                                          G_CALLBACK (on_connection_closed), self);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -545,7 +540,6 @@ tend_dbus_backend_connect_async (TendBackend         *backend,
 {
   TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_dbus_backend_connect_async);
@@ -556,24 +550,23 @@ tend_dbus_backend_connect_async (TendBackend         *backend,
       return;
     }
 
-  /* A connection that closed (the bus or the manager went away) is dropped and dialled
-   * anew; a host follows changes again with tend_backend_watch(). */
-  unsubscribe_signals (self);
-  g_clear_object (&self->connection);
-
-  g_clear_pointer (&self->address, g_free);
-  self->address = find_bus_address (self->bus_type, &error);
-  if (self->address == NULL)
+  if (self->connection != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      g_autoptr(GError) lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                                            "lost the connection to %s: the bus at '%s' "
+                                            "closed it", self->host_label, self->address);
+
+      /* Closed, and its closed signal is still on its way: that news is old now. */
+      unsubscribe_signals (self);
+      g_clear_object (&self->connection);
+      fail_pending_jobs (self, lost);
     }
 
-  g_dbus_connection_new_for_address (self->address,
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                     NULL, cancellable, connection_ready_cb,
-                                     g_steal_pointer (&task));
+  /* A connection that closed (the bus or the manager went away) was dropped: dial anew
+   * (tend-bus.c: a private connection, which does not end the process when the bus
+   * closes it); a host follows changes again with tend_backend_watch(). */
+  tend_bus_connect_async (self->bus_type, self->host_label, cancellable, connection_ready_cb,
+                          g_steal_pointer (&task));
 }
 
 static gboolean
