@@ -387,10 +387,17 @@ on_connection_closed (GDBusConnection *connection,
   TendDbusBackend *self = user_data;
   g_autoptr(GError) lost = NULL;
 
-  lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                      "lost the connection to %s: the bus at '%s' closed it (%s)",
-                      self->host_label, self->address ? self->address : "?",
-                      error ? error->message : "no reason given");
+  /* GIO's own words ("Underlying GIOStream returned 0 bytes …") say nothing to a
+   * person when the bus simply went away. */
+  if (remote_peer_vanished || error == NULL)
+    lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                        "lost the connection to %s: the bus at '%s' went away (its daemon "
+                        "stopped or restarted)", self->host_label,
+                        self->address ? self->address : "?");
+  else
+    lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                        "lost the connection to %s: the bus at '%s' closed it (%s)",
+                        self->host_label, self->address ? self->address : "?", error->message);
   drop_connection (self, lost);
 }
 

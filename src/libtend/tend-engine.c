@@ -205,8 +205,11 @@ desktop_closed_cb (GDBusConnection *connection,
                    GError          *error,
                    TendEngine      *self)
 {
-  g_message ("desktop notifications paused: the session bus closed the connection (%s); "
-             "reconnecting", error != NULL ? error->message : "no reason given");
+  if (remote_peer_vanished || error == NULL)
+    g_message ("desktop notifications paused: the session bus went away; reconnecting");
+  else
+    g_message ("desktop notifications paused: the session bus closed the connection (%s); "
+               "reconnecting", error->message);
   drop_desktop (self);
   self->desktop_lost = TRUE;
   self->desktop_attempt = 0;

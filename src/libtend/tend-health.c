@@ -1203,6 +1203,11 @@ tend_health_recommend (const TendCheckVerdict *verdict,
                               "verify_tls false for a self-signed one", target);
 
     case TEND_CHECK_FAILURE_UNREACHABLE:
+      /* The unit and resources checks: the host's service manager, not the service. */
+      if (g_strcmp0 (check_kind, "unit") == 0 || g_strcmp0 (check_kind, "resources") == 0)
+        return g_strdup_printf ("the service manager of %s cannot be reached, so its state is "
+                                "not known; Tend reconnects by itself — check that the bus "
+                                "runs (the message says which)", target);
       return g_strdup_printf ("%s cannot be reached — check the network and that the host "
                               "is up", target);
 
