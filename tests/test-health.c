@@ -785,6 +785,11 @@ static const RecommendCase recommend_cases[] = {
     "http://127.0.0.1:8080/", NULL, 5 * SEC,
     "http://127.0.0.1:8080/ answered, but not as the check expects — check expect_status and "
     "body_contains" },
+  { "http", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL,
+    "the answer from 127.0.0.1:8080 has headers larger than 64 KiB, the most Tend reads",
+    "http://127.0.0.1:8080/", "web.service", 5 * SEC,
+    "http://127.0.0.1:8080/ answers with more headers than a client reads — check what the "
+    "service or a proxy in front of it adds; see its log (tendctl logs web.service)" },
   { "tcp", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, "answer lacks '+PONG'",
     "127.0.0.1:7000", NULL, 5 * SEC,
     "127.0.0.1:7000 answered, but not as the check expects — check send and expect" },

@@ -1106,6 +1106,14 @@ recommend_protocol (const TendCheckVerdict *verdict,
       if (code >= 300 && code <= 399)
         return g_strdup_printf ("HTTP %u from %s — point the check at the final URL, or add "
                                 "the status to expect_status", code, target);
+      if (verdict->message != NULL && strstr (verdict->message, "has headers larger than"))
+        {
+          g_autofree char *log = see_log (unit);
+
+          return g_strdup_printf ("%s answers with more headers than a client reads — check "
+                                  "what the service or a proxy in front of it adds; %s",
+                                  target, log);
+        }
       return g_strdup_printf ("%s answered, but not as the check expects — check "
                               "expect_status and body_contains", target);
     }
