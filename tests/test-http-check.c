@@ -351,6 +351,8 @@ on_raw_run (GThreadedSocketService *service,
             gpointer                user_data)
 {
   Fixture *fixture = user_data;
+  /* Read once: a huge answer may still be on its way when the test is over. */
+  RawMode mode = fixture->raw_mode;
   GSocket *socket = g_socket_connection_get_socket (connection);
   GString *request = g_string_new (NULL);
   char buffer[1024];
@@ -361,25 +363,25 @@ on_raw_run (GThreadedSocketService *service,
          && (n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL)) > 0)
     {
       g_string_append_len (request, buffer, n);
-      if (fixture->raw_mode == RAW_PLAIN_400)
+      if (mode == RAW_PLAIN_400)
         break;
     }
   g_string_free (request, TRUE);
 
-  if (fixture->raw_mode == RAW_NOT_HTTP)
+  if (mode == RAW_NOT_HTTP)
     {
       const char *line = "HELLO, this is not HTTP\r\n\r\n";
 
       g_socket_send (socket, line, strlen (line), NULL, NULL);
     }
-  else if (fixture->raw_mode == RAW_PLAIN_400)
+  else if (mode == RAW_PLAIN_400)
     {
       const char *answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
                            "Connection: close\r\n\r\n";
 
       g_socket_send (socket, answer, strlen (answer), NULL, NULL);
     }
-  else if (fixture->raw_mode == RAW_HUGE_HEADER)
+  else if (mode == RAW_HUGE_HEADER)
     {
       const char *start = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Huge: ";
       g_autofree char *value = g_malloc (64 * 1024);
@@ -393,7 +395,7 @@ on_raw_run (GThreadedSocketService *service,
         sent += 64 * 1024;
       g_socket_send (socket, "\r\n\r\n", 4, NULL, NULL);
     }
-  if (fixture->raw_mode == RAW_RESET)
+  if (mode == RAW_RESET)
     {
       /* Closing with a zero linger time sends a reset instead of the end of the stream. */
       struct linger linger = { .l_onoff = 1, .l_linger = 0 };

@@ -37,6 +37,7 @@ struct _TendDbusBackend
   char *host_label;               /* (owned) */
   char *address;                  /* (owned) (nullable) */
   GDBusConnection *connection;    /* (owned) (nullable) */
+  GError *lost;                   /* (owned) (nullable) why the last connection was dropped */
   guint signal_ids[6];
   gboolean subscribed;
   gulong closed_id;
@@ -131,8 +132,8 @@ translate_error (TendDbusBackend *self,
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY))
     return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                        "lost the connection to %s while trying to %s: %s",
-                        self->host_label, what, detail);
+                        "lost the connection to %s (the bus at '%s') while trying to %s: %s",
+                        self->host_label, self->address ? self->address : "?", what, detail);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT))
@@ -150,8 +151,12 @@ check_connected (TendDbusBackend  *self,
   if (self->connection != NULL && !g_dbus_connection_is_closed (self->connection))
     return TRUE;
 
-  g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-               "not connected to %s", self->host_label);
+  /* Since a connection was lost, calls say why. */
+  if (self->lost != NULL)
+    g_propagate_error (error, g_error_copy (self->lost));
+  else
+    g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                 "not connected to %s", self->host_label);
   return FALSE;
 }
 
@@ -370,6 +375,8 @@ drop_connection (TendDbusBackend *self,
   g_autoptr(GDBusConnection) connection = NULL;
 
   unsubscribe_signals (self);
+  g_clear_error (&self->lost);
+  self->lost = g_error_copy (why);
   connection = g_steal_pointer (&self->connection);
   if (connection != NULL && !g_dbus_connection_is_closed (connection))
     g_dbus_connection_close (connection, NULL, NULL, NULL);
@@ -524,6 +531,7 @@ connection_ready_cb (GObject      *object,
       g_free (self->address);
       self->address = g_steal_pointer (&address);
       self->connection = g_steal_pointer (&connection);
+      g_clear_error (&self->lost);
       self->closed_id = g_signal_connect (self->connection, "closed",
                                           G_CALLBACK (on_connection_closed), self);
     }
@@ -1325,6 +1333,7 @@ tend_dbus_backend_finalize (GObject *object)
   g_clear_pointer (&self->early_results, g_hash_table_unref);
   g_clear_pointer (&self->host_label, g_free);
   g_clear_pointer (&self->address, g_free);
+  g_clear_error (&self->lost);
 
   G_OBJECT_CLASS (tend_dbus_backend_parent_class)->finalize (object);
 }
