@@ -37,6 +37,7 @@ struct _TendHost
   TendBackend *backend;        /* (owned) */
   TendHostState state;
   char *state_message;         /* (owned) (nullable) why it is not connected */
+  GError *unreachable;         /* (owned) (nullable) the reason under the message */
   gboolean follow_changes;
   guint reconnect_source;      /* the next try, while reconnecting */
   guint reconnect_attempt;     /* tries that failed since the connection was lost */
@@ -396,6 +397,9 @@ set_state (TendHost      *self,
 {
   gboolean was_connected = self->state == TEND_HOST_STATE_CONNECTED;
 
+  if (state == TEND_HOST_STATE_CONNECTED)
+    g_clear_error (&self->unreachable);
+
   g_object_freeze_notify (G_OBJECT (self));
   if (g_strcmp0 (self->state_message, message) != 0)
     {
@@ -422,6 +426,11 @@ set_unreachable (TendHost     *self,
 {
   g_autofree char *message = NULL;
 
+  if (error != self->unreachable)
+    {
+      g_clear_error (&self->unreachable);
+      self->unreachable = g_error_copy (error);
+    }
   if (!self->follow_changes)
     {
       set_state (self, TEND_HOST_STATE_DISCONNECTED, error->message);
@@ -545,9 +554,12 @@ on_disconnected (TendBackend  *backend,
   if (error != NULL)
     set_unreachable (self, error);
   else
-    set_state (self, self->follow_changes ? TEND_HOST_STATE_RECONNECTING
-                                          : TEND_HOST_STATE_DISCONNECTED,
-               self->state_message);
+    {
+      g_autoptr(GError) lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                                            "lost the connection to %s", self->display_name);
+
+      set_unreachable (self, lost);
+    }
   schedule_reconnect (self);
 }
 
@@ -917,6 +929,7 @@ tend_host_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->state_message, g_free);
+  g_clear_error (&self->unreachable);
 
   G_OBJECT_CLASS (tend_host_parent_class)->finalize (object);
 }
@@ -1146,17 +1159,17 @@ tend_host_set_follow_changes (TendHost *self,
   if (follow_changes && self->state == TEND_HOST_STATE_CONNECTED)
     tend_backend_watch (self->backend);
   else if (follow_changes && self->state == TEND_HOST_STATE_DISCONNECTED &&
-           self->state_message != NULL)
+           self->unreachable != NULL)
     {
       /* It was lost: from now on it tries again. */
-      set_state (self, TEND_HOST_STATE_RECONNECTING, self->state_message);
+      set_unreachable (self, self->unreachable);
       schedule_reconnect (self);
     }
   else if (!follow_changes && self->state == TEND_HOST_STATE_RECONNECTING &&
            !self->reconnecting)
     {
       g_clear_handle_id (&self->reconnect_source, g_source_remove);
-      set_state (self, TEND_HOST_STATE_DISCONNECTED, self->state_message);
+      set_unreachable (self, self->unreachable);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW_CHANGES]);
 }
