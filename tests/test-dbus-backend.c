@@ -789,6 +789,71 @@ test_host_reconnecting (void)
 }
 
 static void
+on_host_state (TendHost   *host,
+               GParamSpec *pspec,
+               GArray     *states)
+{
+  TendHostState state = tend_host_get_state (host);
+
+  g_array_append_val (states, state);
+}
+
+static gboolean
+reconnected (gpointer data)
+{
+  GArray *states = data;
+  gboolean lost = FALSE;
+
+  for (guint i = 0; i < states->len; i++)
+    if (g_array_index (states, TendHostState, i) == TEND_HOST_STATE_RECONNECTING)
+      lost = TRUE;
+  return lost && g_array_index (states, TendHostState, states->len - 1) ==
+                 TEND_HOST_STATE_CONNECTED;
+}
+
+/* systemd re-executes itself (daemon-reexec): it leaves the bus and joins it again while
+ * the bus stays. The host is reconnecting meanwhile, is back as soon as the manager is,
+ * and follows changes again. */
+static void
+test_manager_reexec (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (TendHostState));
+  g_autoptr(GSubprocess) systemctl = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  StateLog log;
+
+  g_signal_connect (fixture->host, "notify::state", G_CALLBACK (on_host_state), states);
+  systemctl = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "systemctl", "--user",
+                                "daemon-reexec", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (systemctl, NULL, store_result, &result);
+  g_assert_true (g_subprocess_wait_check_finish (systemctl, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_until (reconnected, states));
+  g_signal_handlers_disconnect_by_data (fixture->host, states);
+
+  /* Changes come again: a start is seen from systemd's signals. */
+  service = load_service (fixture->host, "tend-test-sleeper.service", &error);
+  g_assert_no_error (error);
+  state_log_init (&log, service);
+  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START,
+                        &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (&log, "active"));
+  g_clear_pointer (&outcome, g_free);
+  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP,
+                        &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (&log, "inactive"));
+  state_log_clear (&log);
+}
+
+static void
 test_reconnect_delays (void)
 {
   static const guint expected[] = { 500, 1000, 2000, 4000, 8000, 16000, 30000, 30000 };
@@ -824,6 +889,7 @@ main (int   argc,
   ADD ("reload", test_reload);
   ADD ("enable-disable", test_enable_disable);
   ADD ("memory", test_memory_fallback);
+  ADD ("manager-reexec", test_manager_reexec);
 #undef ADD
   g_test_add_func ("/dbus-backend/no-bus", test_no_bus);
   g_test_add_func ("/dbus-backend/bus-without-systemd", test_bus_without_systemd);

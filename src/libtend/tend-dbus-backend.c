@@ -6,6 +6,11 @@
  * reload) finish when systemd announces the job's removal with JobRemoved, and report
  * the job's result; nothing waits on a timer. Live changes come from systemd's own
  * signals after Subscribe().
+ *
+ * While it watches, the backend also follows the manager's name on the bus: a manager
+ * that leaves the bus (or is not on a bus that has just come back) is "disconnected",
+ * although the bus is still there, and its return is "available", so a host reconnects
+ * as soon as systemd is back rather than at its next try.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -41,6 +46,8 @@ struct _TendDbusBackend
   guint signal_ids[6];
   gboolean subscribed;
   gulong closed_id;
+  guint manager_watch_id;         /* the manager's name on the bus, while watching */
+  gboolean manager_lost;          /* it left the bus (or was never on it) */
 
   GHashTable *jobs;               /* (owned) job path → (owned) GTask waiting for it */
   GHashTable *early_results;      /* (owned) job path → (owned) result, see on_job_removed */
@@ -364,6 +371,7 @@ on_unit_files_changed (GDBusConnection *connection,
 }
 
 static void unsubscribe_signals (TendDbusBackend *self);
+static void forget_connection (TendDbusBackend *self);
 
 /* The connection is gone, or of no use (no manager on the bus): it is dropped, every
  * job waiting on it fails with @why, and the host hears of it. The next connect dials
@@ -374,7 +382,7 @@ drop_connection (TendDbusBackend *self,
 {
   g_autoptr(GDBusConnection) connection = NULL;
 
-  unsubscribe_signals (self);
+  forget_connection (self);
   g_clear_error (&self->lost);
   self->lost = g_error_copy (why);
   connection = g_steal_pointer (&self->connection);
@@ -410,6 +418,48 @@ on_connection_closed (GDBusConnection *connection,
 
 static void subscribed_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
+/* The manager left the bus, or is not on it: the bus is there, but nothing answers for
+ * the host. Its subscriptions go (they will be made again), the jobs fail, and the
+ * host hears of it; the connection stays, to see the manager come back. */
+static void
+manager_vanished (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+  g_autoptr(GError) why = NULL;
+
+  if (self->manager_lost || connection != self->connection)
+    return;
+  self->manager_lost = TRUE;
+  why = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                     "no systemd manager answers on the bus at '%s' for %s: is systemd "
+                     "running there?", self->address ? self->address : "?", self->host_label);
+  g_debug ("%s", why->message);
+  unsubscribe_signals (self);
+  g_clear_pointer (&self->unit_files, tend_unit_list_unref);
+  g_clear_error (&self->lost);
+  self->lost = g_error_copy (why);
+  fail_pending_jobs (self, why);
+  g_signal_emit_by_name (self, "disconnected", why);
+}
+
+static void
+manager_appeared (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+
+  if (!self->manager_lost || connection != self->connection)
+    return;
+  g_debug ("the manager of %s is on the bus again (%s)", self->host_label, owner);
+  self->manager_lost = FALSE;
+  g_clear_error (&self->lost);
+  g_signal_emit_by_name (self, "available");
+}
+
 /* Asks the bus for systemd's signals and systemd to send them. Nothing waits for the
  * answers: the bus handles one connection's messages in order, so a call made after
  * this one is matched and subscribed before systemd can answer it with a signal. */
@@ -434,6 +484,12 @@ ensure_subscribed (TendDbusBackend *self)
   if (self->subscribed)
     return;
   self->subscribed = TRUE;
+
+  if (self->manager_watch_id == 0)
+    self->manager_watch_id =
+      g_bus_watch_name_on_connection (self->connection, SYSTEMD_BUS_NAME,
+                                      G_BUS_NAME_WATCHER_FLAGS_NONE, manager_appeared,
+                                      manager_vanished, self, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (subscriptions); i++)
     {
@@ -466,7 +522,18 @@ unsubscribe_signals (TendDbusBackend *self)
         self->signal_ids[i] = 0;
       }
   self->subscribed = FALSE;
-  g_clear_signal_handler (&self->closed_id, self->connection);
+}
+
+/* Lets go of everything tied to the connection: its subscriptions, the watch of the
+ * manager's name, its closed handler. */
+static void
+forget_connection (TendDbusBackend *self)
+{
+  unsubscribe_signals (self);
+  g_clear_handle_id (&self->manager_watch_id, g_bus_unwatch_name);
+  self->manager_lost = FALSE;
+  if (self->connection != NULL)
+    g_clear_signal_handler (&self->closed_id, self->connection);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -494,11 +561,14 @@ subscribed_cb (GObject      *object,
   g_debug ("subscribing to %s failed: %s", self->host_label, error->message);
 
   /* No manager on the bus (a bus that has just come back, before systemd is on it
-   * again): without Subscribe no change would ever come, so the connection is of no
-   * use. It is dropped, and a host that follows changes tries again later. */
+   * again): without Subscribe no change would ever come. The watch of its name says
+   * so (manager_vanished) and says when it comes (manager_appeared); a Subscribe that
+   * failed for another reason is of no use either, and the connection is dropped. */
   why = translate_error (self, error, NULL, "subscribe to changes");
-  if (g_error_matches (why, TEND_ERROR, TEND_ERROR_UNREACHABLE) &&
-      G_DBUS_CONNECTION (object) == self->connection)
+  if (G_DBUS_CONNECTION (object) != self->connection || self->manager_lost)
+    return;
+  if (!g_error_matches (why, TEND_ERROR, TEND_ERROR_UNREACHABLE) ||
+      self->manager_watch_id == 0)
     drop_connection (self, why);
 }
 
@@ -572,7 +642,7 @@ tend_dbus_backend_connect_async (TendBackend         *backend,
                                             "closed it", self->host_label, self->address);
 
       /* Closed, and its closed signal is still on its way: that news is old now. */
-      unsubscribe_signals (self);
+      forget_connection (self);
       g_clear_object (&self->connection);
       fail_pending_jobs (self, lost);
     }
@@ -1310,7 +1380,7 @@ tend_dbus_backend_dispose (GObject *object)
 {
   TendDbusBackend *self = (TendDbusBackend *) object;
 
-  unsubscribe_signals (self);
+  forget_connection (self);
   if (self->jobs != NULL && g_hash_table_size (self->jobs) > 0)
     {
       g_autoptr(GError) error = g_error_new (TEND_ERROR, TEND_ERROR_CANCELLED,

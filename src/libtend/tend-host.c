@@ -10,9 +10,10 @@
  * A host that follows changes also comes back. When its connection is lost (the bus
  * daemon restarted, the manager left the bus) or its first connect fails, its state is
  * "reconnecting", with a message that says why; it tries again after 0.5 s, then twice
- * as long each time up to 30 s (tend_reconnect_delay_msec()). A try connects, subscribes
- * to the manager's signals again and reads the list of units afresh, so every service
- * object carries on from where the manager is now; only then is the host connected.
+ * as long each time up to 30 s (tend_reconnect_delay_msec()), and at once when the
+ * backend says the manager is available again. A try connects, subscribes to the
+ * manager's signals again and reads the list of units afresh, so every service object
+ * carries on from where the manager is now; only then is the host connected.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -42,6 +43,7 @@ struct _TendHost
   guint reconnect_source;      /* the next try, while reconnecting */
   guint reconnect_attempt;     /* tries that failed since the connection was lost */
   gboolean reconnecting;       /* a try is under way */
+  gboolean available_again;    /* the backend said the manager is back during a try */
   guint n_losses;              /* connections lost: a try during which one was, failed */
   guint n_losses_at_try;
 
@@ -465,7 +467,8 @@ schedule_reconnect (TendHost *self)
 
   if (!self->follow_changes || self->reconnecting || self->reconnect_source != 0)
     return;
-  delay = tend_reconnect_delay_msec (self->reconnect_attempt);
+  delay = self->available_again ? 0 : tend_reconnect_delay_msec (self->reconnect_attempt);
+  self->available_again = FALSE;
   g_debug ("%s: next try to reconnect in %u ms", self->display_name, delay);
   self->reconnect_source = g_timeout_add (delay, reconnect_timeout, self);
 }
@@ -536,7 +539,24 @@ reconnect_refreshed_cb (GObject      *object,
            self->reconnect_attempt);
   self->reconnecting = FALSE;
   self->reconnect_attempt = 0;
+  self->available_again = FALSE;
   set_state (self, TEND_HOST_STATE_CONNECTED, NULL);
+}
+
+/* The manager is back on the bus: no need to wait for the next try. */
+static void
+on_available (TendBackend *backend,
+              TendHost    *self)
+{
+  if (self->state != TEND_HOST_STATE_RECONNECTING)
+    return;
+  g_debug ("%s: its manager is back, trying at once", self->display_name);
+  self->available_again = TRUE;
+  if (self->reconnect_source != 0)
+    {
+      g_clear_handle_id (&self->reconnect_source, g_source_remove);
+      schedule_reconnect (self);
+    }
 }
 
 static void
@@ -887,6 +907,7 @@ tend_host_constructed (GObject *object)
   g_signal_connect_object (self->backend, "unit-files-changed",
                            G_CALLBACK (on_unit_files_changed), self, 0);
   g_signal_connect_object (self->backend, "disconnected", G_CALLBACK (on_disconnected), self, 0);
+  g_signal_connect_object (self->backend, "available", G_CALLBACK (on_available), self, 0);
 }
 
 static void
