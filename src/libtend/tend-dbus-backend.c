@@ -373,9 +373,8 @@ on_unit_files_changed (GDBusConnection *connection,
 static void unsubscribe_signals (TendDbusBackend *self);
 static void forget_connection (TendDbusBackend *self);
 
-/* The connection is gone, or of no use (no manager on the bus): it is dropped, every
- * job waiting on it fails with @why, and the host hears of it. The next connect dials
- * anew. */
+/* The connection closed: it is dropped, every job waiting on it fails with @why, and
+ * the host hears of it. The next connect dials anew. */
 static void
 drop_connection (TendDbusBackend *self,
                  const GError    *why)
@@ -547,7 +546,6 @@ subscribed_cb (GObject      *object,
   g_autoptr(TendDbusBackend) self = user_data;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) why = NULL;
   g_autofree char *remote = NULL;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
@@ -558,18 +556,11 @@ subscribed_cb (GObject      *object,
   remote = g_dbus_error_get_remote_error (error);
   if (remote_error_is (remote, "org.freedesktop.systemd1.AlreadySubscribed"))
     return;
-  g_debug ("subscribing to %s failed: %s", self->host_label, error->message);
 
-  /* No manager on the bus (a bus that has just come back, before systemd is on it
-   * again): without Subscribe no change would ever come. The watch of its name says
-   * so (manager_vanished) and says when it comes (manager_appeared); a Subscribe that
-   * failed for another reason is of no use either, and the connection is dropped. */
-  why = translate_error (self, error, NULL, "subscribe to changes");
-  if (G_DBUS_CONNECTION (object) != self->connection || self->manager_lost)
-    return;
-  if (!g_error_matches (why, TEND_ERROR, TEND_ERROR_UNREACHABLE) ||
-      self->manager_watch_id == 0)
-    drop_connection (self, why);
+  /* The calls that follow fail with their own errors. A manager missing from the bus (a
+   * bus that has just come back, before systemd is on it again) is told by the watch of
+   * its name (manager_vanished), which also tells when it comes. */
+  g_debug ("subscribing to %s failed: %s", self->host_label, error->message);
 }
 
 static void
