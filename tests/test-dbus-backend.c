@@ -766,7 +766,8 @@ test_host_reconnecting (void)
   g_assert_true (tend_host_connect_finish (host, wait_for_result (&result), &error));
   g_assert_true (tend_host_get_connected (host));
 
-  /* Subscribe finds no manager: such a connection would never hear of a change. */
+  /* No manager on the bus (the backend watches its name): such a connection would never
+   * hear of a change. */
   wanted.host = host;
   wanted.state = TEND_HOST_STATE_RECONNECTING;
   wanted.words = "is unreachable, reconnecting: no systemd manager answers on the bus";
