@@ -152,6 +152,9 @@ def bus_back(monitor, log_path, lost_at):
     check(f"the monitor reconnects by itself ({now - started_at:.1f} s after the bus came "
           f"back, {now - lost_at:.1f} s after it went)", back, log_text(log_path)[-2000:])
     check("the user manager is on the new bus", wait_until(bus_answers, 10))
+    check("desktop notifications are back on a new connection of the monitor's",
+          wait_until(lambda: "desktop notifications resumed" in log_text(log_path), 30),
+          log_text(log_path)[-2000:])
     entry = wait_until(lambda: layer_says("unit", "active (running)"), 10)
     check("tendctl health: the unit check sees the unit's state again",
           entry and entry.get("soft_status") == "pass", tendctl.service_health(UNIT))
