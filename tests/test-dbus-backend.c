@@ -660,32 +660,56 @@ test_no_bus (void)
     g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
 }
 
-/* A session bus on which no systemd runs: the first call says so, as unreachable. */
-static void
-test_bus_without_systemd (void)
+/* Starts a session bus of the test's own (no systemd on it) and points
+ * DBUS_SESSION_BUS_ADDRESS at it; returns NULL (the test skipped) without dbus-daemon. */
+static GSubprocess *
+start_private_bus (char **address)
 {
   g_autoptr(GSubprocess) daemon = NULL;
   g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(TendHost) host = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *saved = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
 
   daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--session",
                              "--nofork", "--print-address=1", NULL);
   if (daemon == NULL)
     {
       g_test_skip_printf ("cannot start dbus-daemon: %s", error->message);
-      return;
+      return NULL;
     }
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
   /* A test may block on its own fixture: the daemon prints its address at once. */
-  address = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  *address = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (address);
+  g_assert_nonnull (*address);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", *address, TRUE);
+  return g_steal_pointer (&daemon);
+}
 
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+static void
+restore_env (const char *name,
+             const char *saved)
+{
+  if (saved != NULL)
+    g_setenv (name, saved, TRUE);
+  else
+    g_unsetenv (name);
+}
+
+/* A session bus on which no systemd runs: the first call says so, as unreachable. */
+static void
+test_bus_without_systemd (void)
+{
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(TendHost) host = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+
+  daemon = start_private_bus (&address);
+  if (daemon == NULL)
+    return;
+
   host = tend_host_new_local (TEND_HOST_SCOPE_USER);
   tend_host_connect_async (host, NULL, store_result, &result);
   g_assert_true (tend_host_connect_finish (host, wait_for_result (&result), &error));
@@ -698,10 +722,146 @@ test_bus_without_systemd (void)
 
   g_subprocess_force_exit (daemon);
   g_assert_true (g_subprocess_wait (daemon, NULL, NULL));
-  if (saved != NULL)
-    g_setenv ("DBUS_SESSION_BUS_ADDRESS", saved, TRUE);
-  else
-    g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  restore_env ("DBUS_SESSION_BUS_ADDRESS", saved);
+}
+
+typedef struct
+{
+  TendHost *host;
+  TendHostState state;
+  const char *words;           /* in its message */
+} StateWanted;
+
+static gboolean
+host_state_is (gpointer data)
+{
+  StateWanted *wanted = data;
+  const char *message = tend_host_get_state_message (wanted->host);
+
+  return tend_host_get_state (wanted->host) == wanted->state &&
+         (wanted->words == NULL || (message != NULL && strstr (message, wanted->words)));
+}
+
+/* A host that follows changes, on a bus where no manager answers, then on a bus that
+ * went away: "reconnecting" with a message that says why, and it keeps trying. */
+static void
+test_host_reconnecting (void)
+{
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(TendHost) host = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  StateWanted wanted = { NULL, };
+
+  daemon = start_private_bus (&address);
+  if (daemon == NULL)
+    return;
+
+  host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  g_assert_cmpint (tend_host_get_state (host), ==, TEND_HOST_STATE_DISCONNECTED);
+  tend_host_connect_async (host, NULL, store_result, &result);
+  g_assert_cmpint (tend_host_get_state (host), ==, TEND_HOST_STATE_CONNECTING);
+  g_assert_true (tend_host_connect_finish (host, wait_for_result (&result), &error));
+  g_assert_true (tend_host_get_connected (host));
+
+  /* No manager on the bus (the backend watches its name): such a connection would never
+   * hear of a change. */
+  wanted.host = host;
+  wanted.state = TEND_HOST_STATE_RECONNECTING;
+  wanted.words = "is unreachable, reconnecting: no systemd manager answers on the bus";
+  g_assert_true (wait_until (host_state_is, &wanted));
+  g_assert_false (tend_host_get_connected (host));
+  g_assert_nonnull (strstr (tend_host_get_state_message (host), address));
+
+  /* The bus goes: a try cannot dial it, and says so; the host goes on trying. */
+  g_subprocess_force_exit (daemon);
+  g_assert_true (g_subprocess_wait (daemon, NULL, NULL));
+  wanted.words = "does not answer";
+  g_assert_true (wait_until (host_state_is, &wanted));
+  g_assert_nonnull (strstr (tend_host_get_state_message (host), "dbus.socket"));
+
+  /* A host that does not follow changes stops trying. */
+  tend_host_set_follow_changes (host, FALSE);
+  g_assert_cmpint (tend_host_get_state (host), ==, TEND_HOST_STATE_DISCONNECTED);
+
+  restore_env ("DBUS_SESSION_BUS_ADDRESS", saved);
+}
+
+static void
+on_host_state (TendHost   *host,
+               GParamSpec *pspec,
+               GArray     *states)
+{
+  TendHostState state = tend_host_get_state (host);
+
+  g_array_append_val (states, state);
+}
+
+static gboolean
+reconnected (gpointer data)
+{
+  GArray *states = data;
+  gboolean lost = FALSE;
+
+  for (guint i = 0; i < states->len; i++)
+    if (g_array_index (states, TendHostState, i) == TEND_HOST_STATE_RECONNECTING)
+      lost = TRUE;
+  return lost && g_array_index (states, TendHostState, states->len - 1) ==
+                 TEND_HOST_STATE_CONNECTED;
+}
+
+/* systemd re-executes itself (daemon-reexec): it leaves the bus and joins it again while
+ * the bus stays. The host is reconnecting meanwhile, is back as soon as the manager is,
+ * and follows changes again. */
+static void
+test_manager_reexec (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (TendHostState));
+  g_autoptr(GSubprocess) systemctl = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  StateLog log;
+
+  g_signal_connect (fixture->host, "notify::state", G_CALLBACK (on_host_state), states);
+  systemctl = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "systemctl", "--user",
+                                "daemon-reexec", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (systemctl, NULL, store_result, &result);
+  g_assert_true (g_subprocess_wait_check_finish (systemctl, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_until (reconnected, states));
+  g_signal_handlers_disconnect_by_data (fixture->host, states);
+
+  /* Changes come again: a start is seen from systemd's signals. */
+  service = load_service (fixture->host, "tend-test-sleeper.service", &error);
+  g_assert_no_error (error);
+  state_log_init (&log, service);
+  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START,
+                        &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (&log, "active"));
+  g_clear_pointer (&outcome, g_free);
+  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP,
+                        &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (&log, "inactive"));
+  state_log_clear (&log);
+}
+
+static void
+test_reconnect_delays (void)
+{
+  static const guint expected[] = { 500, 1000, 2000, 4000, 8000, 16000, 30000, 30000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpuint (tend_reconnect_delay_msec (i), ==, expected[i]);
+  g_assert_cmpuint (tend_reconnect_delay_msec (G_MAXUINT), ==, 30000);
 }
 
 int
@@ -730,9 +890,12 @@ main (int   argc,
   ADD ("reload", test_reload);
   ADD ("enable-disable", test_enable_disable);
   ADD ("memory", test_memory_fallback);
+  ADD ("manager-reexec", test_manager_reexec);
 #undef ADD
   g_test_add_func ("/dbus-backend/no-bus", test_no_bus);
   g_test_add_func ("/dbus-backend/bus-without-systemd", test_bus_without_systemd);
+  g_test_add_func ("/dbus-backend/host-reconnecting", test_host_reconnecting);
+  g_test_add_func ("/dbus-backend/reconnect-delays", test_reconnect_delays);
 
   return g_test_run ();
 }

@@ -755,6 +755,11 @@ static const RecommendCase recommend_cases[] = {
   { "tcp", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, "no route to host",
     "10.0.0.9:22", NULL, 5 * SEC,
     "10.0.0.9:22 cannot be reached — check the network and that the host is up" },
+  { "unit", TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_UNREACHABLE,
+    "state of web.service unknown: this computer (user manager) is unreachable, reconnecting",
+    "web.service", "web.service", 5 * SEC,
+    "the service manager of web.service cannot be reached, so its state is not known; Tend "
+    "reconnects by itself — check that the bus runs (the message says which)" },
   /* Protocol: HTTP by status class, other kinds. */
   { "http", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, "HTTP 500 in 12 ms",
     "http://127.0.0.1:8080/health", "web.service", 5 * SEC,
@@ -780,6 +785,11 @@ static const RecommendCase recommend_cases[] = {
     "http://127.0.0.1:8080/", NULL, 5 * SEC,
     "http://127.0.0.1:8080/ answered, but not as the check expects — check expect_status and "
     "body_contains" },
+  { "http", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL,
+    "the answer from 127.0.0.1:8080 has headers larger than 64 KiB, the most Tend reads",
+    "http://127.0.0.1:8080/", "web.service", 5 * SEC,
+    "http://127.0.0.1:8080/ answers with more headers than a client reads — check what the "
+    "service or a proxy in front of it adds; see its log (tendctl logs web.service)" },
   { "tcp", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, "answer lacks '+PONG'",
     "127.0.0.1:7000", NULL, 5 * SEC,
     "127.0.0.1:7000 answered, but not as the check expects — check send and expect" },

@@ -34,7 +34,10 @@ typedef enum
   RAW_NOT_HTTP,     /* reads the request, answers with a line that is not HTTP, closes */
   RAW_PLAIN_400,    /* a plain HTTP server meeting a TLS handshake: answers 400, closes */
   RAW_RESET,        /* reads the request, then resets the connection */
+  RAW_HUGE_HEADER,  /* answers 200 with a header of 10 MB */
 } RawMode;
+
+#define HUGE_HEADER_SIZE (10 * 1024 * 1024)
 
 typedef struct
 {
@@ -348,6 +351,8 @@ on_raw_run (GThreadedSocketService *service,
             gpointer                user_data)
 {
   Fixture *fixture = user_data;
+  /* Read once: a huge answer may still be on its way when the test is over. */
+  RawMode mode = fixture->raw_mode;
   GSocket *socket = g_socket_connection_get_socket (connection);
   GString *request = g_string_new (NULL);
   char buffer[1024];
@@ -358,25 +363,39 @@ on_raw_run (GThreadedSocketService *service,
          && (n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL)) > 0)
     {
       g_string_append_len (request, buffer, n);
-      if (fixture->raw_mode == RAW_PLAIN_400)
+      if (mode == RAW_PLAIN_400)
         break;
     }
   g_string_free (request, TRUE);
 
-  if (fixture->raw_mode == RAW_NOT_HTTP)
+  if (mode == RAW_NOT_HTTP)
     {
       const char *line = "HELLO, this is not HTTP\r\n\r\n";
 
       g_socket_send (socket, line, strlen (line), NULL, NULL);
     }
-  else if (fixture->raw_mode == RAW_PLAIN_400)
+  else if (mode == RAW_PLAIN_400)
     {
       const char *answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
                            "Connection: close\r\n\r\n";
 
       g_socket_send (socket, answer, strlen (answer), NULL, NULL);
     }
-  if (fixture->raw_mode == RAW_RESET)
+  else if (mode == RAW_HUGE_HEADER)
+    {
+      const char *start = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Huge: ";
+      g_autofree char *value = g_malloc (64 * 1024);
+      gsize sent = 0;
+
+      memset (value, 'a', 64 * 1024);
+      g_socket_send (socket, start, strlen (start), NULL, NULL);
+      /* Until all is sent, or the client hangs up on it. */
+      while (sent < HUGE_HEADER_SIZE &&
+             g_socket_send (socket, value, 64 * 1024, NULL, NULL) > 0)
+        sent += 64 * 1024;
+      g_socket_send (socket, "\r\n\r\n", 4, NULL, NULL);
+    }
+  if (mode == RAW_RESET)
     {
       /* Closing with a zero linger time sends a reset instead of the end of the stream. */
       struct linger linger = { .l_onoff = 1, .l_linger = 0 };
@@ -1342,6 +1361,25 @@ test_not_http (Fixture       *fixture,
   drop_check (check, SEC);
 }
 
+/* An answer whose headers pass libsoup's limit is the server's fault, and says so:
+ * not "closed before a full answer", which sends a person to the network. */
+static void
+test_huge_header (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  TendHttpCheck *check = new_check ("http://127.0.0.1:%u/", fixture->raw_port);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autofree char *expected = NULL;
+
+  fixture->raw_mode = RAW_HUGE_HEADER;
+  verdict = run_check (check);
+  expected = g_strdup_printf ("the answer from 127.0.0.1:%u has headers larger than 64 KiB, "
+                              "the most Tend reads", fixture->raw_port);
+  assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, expected);
+  g_assert_cmpint (verdict->latency_usec, ==, -1);
+  drop_check (check, SEC);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* TLS                                                                                   */
 
@@ -1448,6 +1486,7 @@ main (int   argc,
   g_test_add_func ("/http-check/failure/unreachable", test_unreachable);
   ADD ("failure/closed-early", test_closed_early);
   ADD ("failure/reset", test_reset);
+  ADD ("failure/huge-header", test_huge_header);
   ADD ("failure/not-http", test_not_http);
   ADD ("tls/verified", test_tls_verified);
   ADD ("tls/unverified", test_tls_unverified);

@@ -55,6 +55,8 @@ tend_backend_default_init (TendBackendInterface *iface)
                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   g_signal_new ("disconnected", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  g_signal_new ("available", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 /* Unit names are checked here, once, for every backend: nothing with a bad name leaves

@@ -64,7 +64,10 @@ G_DECLARE_INTERFACE (TendBackend, tend_backend, TEND, BACKEND, GObject)
  * - `unit-changed` (name, a{sv}): properties of a unit changed;
  * - `unit-new` (name) and `unit-removed` (name): the manager loaded or dropped a unit;
  * - `unit-files-changed`: installed unit files changed (enable, disable, daemon-reload);
- * - `disconnected` (GError): the manager went away; every pending operation has failed.
+ * - `disconnected` (GError): the manager went away (the connection closed, or the
+ *   manager left it); every pending operation has failed;
+ * - `available`: after a `disconnected`, the manager is there again (it joined the bus):
+ *   a host that tries to reconnect tries at once.
  */
 struct _TendBackendInterface
 {

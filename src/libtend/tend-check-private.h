@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tend-check.h"
+#include "tend-host.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,10 @@ gboolean  tend_check_validate_unit (const char  *unit,
 void      tend_check_changed       (TendCheck   *self);
 char     *tend_check_format_address (const char *host,
                                      guint       port);
+
+TendCheckVerdict *
+          tend_check_unreachable_verdict (TendHost     *host,
+                                          const char   *unit,
+                                          const GError *error);
 
 G_END_DECLS

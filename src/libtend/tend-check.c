@@ -643,6 +643,40 @@ tend_check_changed (TendCheck *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
+/**
+ * tend_check_unreachable_verdict:
+ * @host: the host a check reads @unit through
+ * @error: (nullable): why reading failed, if it was tried
+ *
+ * For kinds that read a unit from its host (unit, resources): while the host cannot be
+ * reached (the bus restarts, the manager is not on it) nothing is known of the unit, so
+ * the verdict is unknown, "unreachable", and says so — never a failure of the service,
+ * which nobody should recover for it.
+ *
+ * Returns: (transfer full) (nullable): the verdict, or %NULL when the host is connected
+ *   and @error is not %TEND_ERROR_UNREACHABLE
+ */
+TendCheckVerdict *
+tend_check_unreachable_verdict (TendHost     *host,
+                                const char   *unit,
+                                const GError *error)
+{
+  const char *why = tend_host_get_state_message (host);
+
+  if (tend_host_get_connected (host) &&
+      !g_error_matches (error, TEND_ERROR, TEND_ERROR_UNREACHABLE))
+    return NULL;
+
+  if (why == NULL)
+    why = error != NULL ? error->message : NULL;
+  if (why == NULL)
+    return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                   "state of %s unknown: not connected to %s yet", unit,
+                                   tend_host_get_display_name (host));
+  return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                 "state of %s unknown: %s", unit, why);
+}
+
 static void
 tend_check_init (TendCheck *self)
 {

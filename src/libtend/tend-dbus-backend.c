@@ -6,6 +6,11 @@
  * reload) finish when systemd announces the job's removal with JobRemoved, and report
  * the job's result; nothing waits on a timer. Live changes come from systemd's own
  * signals after Subscribe().
+ *
+ * While it watches, the backend also follows the manager's name on the bus: a manager
+ * that leaves the bus (or is not on a bus that has just come back) is "disconnected",
+ * although the bus is still there, and its return is "available", so a host reconnects
+ * as soon as systemd is back rather than at its next try.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "tend-bus.h"
 #include "tend-dbus-backend.h"
 #include "tend-error.h"
 #include "tend-service.h"
@@ -36,9 +42,12 @@ struct _TendDbusBackend
   char *host_label;               /* (owned) */
   char *address;                  /* (owned) (nullable) */
   GDBusConnection *connection;    /* (owned) (nullable) */
+  GError *lost;                   /* (owned) (nullable) why the last connection was dropped */
   guint signal_ids[6];
   gboolean subscribed;
   gulong closed_id;
+  guint manager_watch_id;         /* the manager's name on the bus, while watching */
+  gboolean manager_lost;          /* it left the bus (or was never on it) */
 
   GHashTable *jobs;               /* (owned) job path → (owned) GTask waiting for it */
   GHashTable *early_results;      /* (owned) job path → (owned) result, see on_job_removed */
@@ -130,8 +139,8 @@ translate_error (TendDbusBackend *self,
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY))
     return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                        "lost the connection to %s while trying to %s: %s",
-                        self->host_label, what, detail);
+                        "lost the connection to %s (the bus at '%s') while trying to %s: %s",
+                        self->host_label, self->address ? self->address : "?", what, detail);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT))
@@ -149,8 +158,12 @@ check_connected (TendDbusBackend  *self,
   if (self->connection != NULL && !g_dbus_connection_is_closed (self->connection))
     return TRUE;
 
-  g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-               "not connected to %s", self->host_label);
+  /* Since a connection was lost, calls say why. */
+  if (self->lost != NULL)
+    g_propagate_error (error, g_error_copy (self->lost));
+  else
+    g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                 "not connected to %s", self->host_label);
   return FALSE;
 }
 
@@ -357,6 +370,28 @@ on_unit_files_changed (GDBusConnection *connection,
   g_signal_emit_by_name (self, "unit-files-changed");
 }
 
+static void unsubscribe_signals (TendDbusBackend *self);
+static void forget_connection (TendDbusBackend *self);
+
+/* The connection closed: it is dropped, every job waiting on it fails with @why, and
+ * the host hears of it. The next connect dials anew. */
+static void
+drop_connection (TendDbusBackend *self,
+                 const GError    *why)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+
+  forget_connection (self);
+  g_clear_error (&self->lost);
+  self->lost = g_error_copy (why);
+  connection = g_steal_pointer (&self->connection);
+  if (connection != NULL && !g_dbus_connection_is_closed (connection))
+    g_dbus_connection_close (connection, NULL, NULL, NULL);
+  g_clear_pointer (&self->unit_files, tend_unit_list_unref);
+  fail_pending_jobs (self, why);
+  g_signal_emit_by_name (self, "disconnected", why);
+}
+
 static void
 on_connection_closed (GDBusConnection *connection,
                       gboolean         remote_peer_vanished,
@@ -366,14 +401,63 @@ on_connection_closed (GDBusConnection *connection,
   TendDbusBackend *self = user_data;
   g_autoptr(GError) lost = NULL;
 
-  lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                      "lost the connection to %s: %s", self->host_label,
-                      error ? error->message : "the bus closed it");
-  fail_pending_jobs (self, lost);
-  g_signal_emit_by_name (self, "disconnected", lost);
+  /* GIO's own words ("Underlying GIOStream returned 0 bytes …") say nothing to a
+   * person when the bus simply went away. */
+  if (remote_peer_vanished || error == NULL)
+    lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                        "lost the connection to %s: the bus at '%s' went away (its daemon "
+                        "stopped or restarted)", self->host_label,
+                        self->address ? self->address : "?");
+  else
+    lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                        "lost the connection to %s: the bus at '%s' closed it (%s)",
+                        self->host_label, self->address ? self->address : "?", error->message);
+  drop_connection (self, lost);
 }
 
 static void subscribed_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* The manager left the bus, or is not on it: the bus is there, but nothing answers for
+ * the host. Its subscriptions go (they will be made again), the jobs fail, and the
+ * host hears of it; the connection stays, to see the manager come back. */
+static void
+manager_vanished (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+  g_autoptr(GError) why = NULL;
+
+  if (self->manager_lost || connection != self->connection)
+    return;
+  self->manager_lost = TRUE;
+  why = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                     "no systemd manager answers on the bus at '%s' for %s: is systemd "
+                     "running there?", self->address ? self->address : "?", self->host_label);
+  g_debug ("%s", why->message);
+  unsubscribe_signals (self);
+  g_clear_pointer (&self->unit_files, tend_unit_list_unref);
+  g_clear_error (&self->lost);
+  self->lost = g_error_copy (why);
+  fail_pending_jobs (self, why);
+  g_signal_emit_by_name (self, "disconnected", why);
+}
+
+static void
+manager_appeared (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         user_data)
+{
+  TendDbusBackend *self = user_data;
+
+  if (!self->manager_lost || connection != self->connection)
+    return;
+  g_debug ("the manager of %s is on the bus again (%s)", self->host_label, owner);
+  self->manager_lost = FALSE;
+  g_clear_error (&self->lost);
+  g_signal_emit_by_name (self, "available");
+}
 
 /* Asks the bus for systemd's signals and systemd to send them. Nothing waits for the
  * answers: the bus handles one connection's messages in order, so a call made after
@@ -399,6 +483,12 @@ ensure_subscribed (TendDbusBackend *self)
   if (self->subscribed)
     return;
   self->subscribed = TRUE;
+
+  if (self->manager_watch_id == 0)
+    self->manager_watch_id =
+      g_bus_watch_name_on_connection (self->connection, SYSTEMD_BUS_NAME,
+                                      G_BUS_NAME_WATCHER_FLAGS_NONE, manager_appeared,
+                                      manager_vanished, self, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (subscriptions); i++)
     {
@@ -431,49 +521,22 @@ unsubscribe_signals (TendDbusBackend *self)
         self->signal_ids[i] = 0;
       }
   self->subscribed = FALSE;
-  g_clear_signal_handler (&self->closed_id, self->connection);
+}
+
+/* Lets go of everything tied to the connection: its subscriptions, the watch of the
+ * manager's name, its closed handler. */
+static void
+forget_connection (TendDbusBackend *self)
+{
+  unsubscribe_signals (self);
+  g_clear_handle_id (&self->manager_watch_id, g_bus_unwatch_name);
+  self->manager_lost = FALSE;
+  if (self->connection != NULL)
+    g_clear_signal_handler (&self->closed_id, self->connection);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* Connect                                                                               */
-
-/* Works out which address to dial, without autolaunching anything. */
-static char *
-find_bus_address (GBusType   bus_type,
-                  GError   **error)
-{
-  const char *env;
-
-  if (bus_type == G_BUS_TYPE_SYSTEM)
-    {
-      env = g_getenv ("DBUS_SYSTEM_BUS_ADDRESS");
-      return g_strdup (env && *env ? env : "unix:path=/run/dbus/system_bus_socket");
-    }
-
-  env = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-
-  env = g_getenv ("XDG_RUNTIME_DIR");
-  if (env != NULL && *env != '\0')
-    {
-      g_autofree char *socket = g_build_filename (env, "bus", NULL);
-
-      if (g_file_test (socket, G_FILE_TEST_EXISTS))
-        return g_strconcat ("unix:path=", socket, NULL);
-      g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                   "no session bus: DBUS_SESSION_BUS_ADDRESS is not set and %s does not exist. "
-                   "Log in to a desktop session, or set DBUS_SESSION_BUS_ADDRESS to the bus "
-                   "where 'systemd --user' runs (or use --system)", socket);
-      return NULL;
-    }
-
-  g_set_error_literal (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                       "no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is "
-                       "set. Log in to a desktop session, or set DBUS_SESSION_BUS_ADDRESS to the "
-                       "bus where 'systemd --user' runs (or use --system)");
-  return NULL;
-}
 
 static void
 subscribed_cb (GObject      *object,
@@ -489,11 +552,15 @@ subscribed_cb (GObject      *object,
   if (reply != NULL)
     return;
 
-  /* A second Subscribe from the same connection is refused; that is fine. Anything
-   * else (no systemd on the bus) fails the calls that follow, with their own errors. */
+  /* A second Subscribe from the same connection is refused; that is fine. */
   remote = g_dbus_error_get_remote_error (error);
-  if (!remote_error_is (remote, "org.freedesktop.systemd1.AlreadySubscribed"))
-    g_debug ("subscribing to %s failed: %s", self->host_label, error->message);
+  if (remote_error_is (remote, "org.freedesktop.systemd1.AlreadySubscribed"))
+    return;
+
+  /* The calls that follow fail with their own errors. A manager missing from the bus (a
+   * bus that has just come back, before systemd is on it again) is told by the watch of
+   * its name (manager_vanished), which also tells when it comes. */
+  g_debug ("subscribing to %s failed: %s", self->host_label, error->message);
 }
 
 static void
@@ -503,28 +570,32 @@ connection_ready_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   TendDbusBackend *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autofree char *address = NULL;
+  GError *error = NULL;
 
-  self->connection = g_dbus_connection_new_for_address_finish (result, &error);
-  if (self->connection == NULL)
+  connection = tend_bus_connect_finish (result, &address, &error);
+  if (connection == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                                 "cannot reach %s: the %s bus at '%s' does not answer (%s)%s",
-                                 self->host_label,
-                                 self->bus_type == G_BUS_TYPE_SYSTEM ? "system" : "session",
-                                 self->address, error->message,
-                                 self->bus_type == G_BUS_TYPE_SYSTEM ? "" :
-                                 ". Set DBUS_SESSION_BUS_ADDRESS to the bus where "
-                                 "'systemd --user' runs");
+      if (self->connection == NULL && address != NULL)
+        {
+          g_free (self->address);
+          self->address = g_steal_pointer (&address);
+        }
+      g_task_return_error (task, error);
       return;
     }
 
-  g_dbus_connection_set_exit_on_close (self->connection, FALSE);
-  self->closed_id = g_signal_connect (self->connection, "closed",
-                                      G_CALLBACK (on_connection_closed), self);
+  /* Two connects at once: the first connection to come is kept. */
+  if (self->connection == NULL)
+    {
+      g_free (self->address);
+      self->address = g_steal_pointer (&address);
+      self->connection = g_steal_pointer (&connection);
+      g_clear_error (&self->lost);
+      self->closed_id = g_signal_connect (self->connection, "closed",
+                                          G_CALLBACK (on_connection_closed), self);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -545,7 +616,6 @@ tend_dbus_backend_connect_async (TendBackend         *backend,
 {
   TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_dbus_backend_connect_async);
@@ -556,24 +626,23 @@ tend_dbus_backend_connect_async (TendBackend         *backend,
       return;
     }
 
-  /* A connection that closed (the bus or the manager went away) is dropped and dialled
-   * anew; a host follows changes again with tend_backend_watch(). */
-  unsubscribe_signals (self);
-  g_clear_object (&self->connection);
-
-  g_clear_pointer (&self->address, g_free);
-  self->address = find_bus_address (self->bus_type, &error);
-  if (self->address == NULL)
+  if (self->connection != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      g_autoptr(GError) lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                                            "lost the connection to %s: the bus at '%s' "
+                                            "closed it", self->host_label, self->address);
+
+      /* Closed, and its closed signal is still on its way: that news is old now. */
+      forget_connection (self);
+      g_clear_object (&self->connection);
+      fail_pending_jobs (self, lost);
     }
 
-  g_dbus_connection_new_for_address (self->address,
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                     NULL, cancellable, connection_ready_cb,
-                                     g_steal_pointer (&task));
+  /* A connection that closed (the bus or the manager went away) was dropped: dial anew
+   * (tend-bus.c: a private connection, which does not end the process when the bus
+   * closes it); a host follows changes again with tend_backend_watch(). */
+  tend_bus_connect_async (self->bus_type, self->host_label, cancellable, connection_ready_cb,
+                          g_steal_pointer (&task));
 }
 
 static gboolean
@@ -1302,7 +1371,7 @@ tend_dbus_backend_dispose (GObject *object)
 {
   TendDbusBackend *self = (TendDbusBackend *) object;
 
-  unsubscribe_signals (self);
+  forget_connection (self);
   if (self->jobs != NULL && g_hash_table_size (self->jobs) > 0)
     {
       g_autoptr(GError) error = g_error_new (TEND_ERROR, TEND_ERROR_CANCELLED,
@@ -1325,6 +1394,7 @@ tend_dbus_backend_finalize (GObject *object)
   g_clear_pointer (&self->early_results, g_hash_table_unref);
   g_clear_pointer (&self->host_label, g_free);
   g_clear_pointer (&self->address, g_free);
+  g_clear_error (&self->lost);
 
   G_OBJECT_CLASS (tend_dbus_backend_parent_class)->finalize (object);
 }

@@ -377,7 +377,9 @@ tend_dbus_notifier_init (TendDbusNotifier *self)
 
 /**
  * tend_dbus_notifier_new:
- * @connection: the session bus
+ * @connection: the session bus, a connection of Tend's own (tend_bus_connect_async()),
+ *   which a restart of the bus closes without ending the process; a notifier whose
+ *   connection closed sends nothing more, and its owner makes a new one (the engine does)
  *
  * A notifier that shows notifications through the session's notification server, and
  * emits action-invoked when a person presses one of their buttons. Signals come on the

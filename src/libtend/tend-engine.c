@@ -14,10 +14,16 @@
  * with a warning that names the check and the field, and the others run.
  *
  * What happens to the services is logged: health changes and incidents, at the
- * "message" level, which goes to stderr or, under systemd, to the journal.
+ * "message" level, which goes to stderr or, under systemd, to the journal. So is a host
+ * that cannot be reached (its bus restarts: it reconnects by itself) and its return.
+ *
+ * Desktop notifications go out on a session bus connection of the engine's own
+ * (tend-bus.c), which a restart of the bus does not turn into a SIGTERM: when it closes,
+ * the desktop notifier is dropped and the engine dials again with the hosts' backoff.
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include "tend-bus.h"
 #include "tend-check-factory.h"
 #include "tend-engine.h"
 #include "tend-error.h"
@@ -54,6 +60,12 @@ struct _TendEngine
   TendMultiNotifier *notifier; /* (owned) the log, the desktop, a webhook */
   TendNotifier *webhook;       /* (owned) (nullable) */
   char *webhook_url;           /* (owned) (nullable) the URL it posts to */
+  TendDbusNotifier *desktop;   /* (owned) (nullable) while the session bus is there */
+  gulong desktop_closed_id;    /* on the desktop notifier's connection */
+  gboolean desktop_lost;       /* it was there once: dial again when it goes */
+  guint desktop_attempt;       /* tries that failed since it went */
+  guint desktop_retry_id;
+  GCancellable *cancellable;   /* (owned) the engine's own background work */
 
   gboolean started;
   struct _Reload *reloading;   /* (owned) (nullable) the reload pass under way */
@@ -163,25 +175,89 @@ save_manual (TendEngine *self,
 /* ------------------------------------------------------------------------------------ */
 /* Notifications                                                                         */
 
+static void connect_desktop (TendEngine *self);
+
+static gboolean
+desktop_retry_cb (gpointer user_data)
+{
+  TendEngine *self = user_data;
+
+  self->desktop_retry_id = 0;
+  connect_desktop (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drop_desktop (TendEngine *self)
+{
+  if (self->desktop == NULL)
+    return;
+  g_clear_signal_handler (&self->desktop_closed_id,
+                          tend_dbus_notifier_get_connection (self->desktop));
+  tend_multi_notifier_remove (self->notifier, TEND_NOTIFIER (self->desktop));
+  g_clear_object (&self->desktop);
+}
+
+/* The session bus went away (its daemon restarts): the log goes on alone meanwhile. */
+static void
+desktop_closed_cb (GDBusConnection *connection,
+                   gboolean         remote_peer_vanished,
+                   GError          *error,
+                   TendEngine      *self)
+{
+  if (remote_peer_vanished || error == NULL)
+    g_message ("desktop notifications paused: the session bus went away; reconnecting");
+  else
+    g_message ("desktop notifications paused: the session bus closed the connection (%s); "
+               "reconnecting", error->message);
+  drop_desktop (self);
+  self->desktop_lost = TRUE;
+  self->desktop_attempt = 0;
+  self->desktop_retry_id = g_timeout_add (tend_reconnect_delay_msec (0), desktop_retry_cb, self);
+}
+
 static void
 session_bus_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(TendEngine) self = user_data;
   g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(TendDbusNotifier) desktop = NULL;
   g_autoptr(GError) error = NULL;
+  TendEngine *self;
 
-  /* Without a session bus (a server, a system service) the log is all there is. */
-  bus = g_bus_get_finish (result, &error);
+  bus = tend_bus_connect_finish (result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the engine is gone */
+
+  self = user_data;
   if (bus == NULL)
     {
+      /* Without a session bus (a server, a system service) the log is all there is; a
+       * bus that was there and went is dialled again. */
       g_debug ("engine: no desktop notifications: %s", error->message);
+      if (self->desktop_lost)
+        {
+          guint delay = tend_reconnect_delay_msec (++self->desktop_attempt);
+
+          self->desktop_retry_id = g_timeout_add (delay, desktop_retry_cb, self);
+        }
       return;
     }
-  desktop = tend_dbus_notifier_new (bus);
-  tend_multi_notifier_add (self->notifier, TEND_NOTIFIER (desktop));
+
+  if (self->desktop_lost)
+    g_message ("desktop notifications resumed: the session bus is back");
+  self->desktop = tend_dbus_notifier_new (bus);
+  self->desktop_closed_id = g_signal_connect (bus, "closed", G_CALLBACK (desktop_closed_cb),
+                                              self);
+  tend_multi_notifier_add (self->notifier, TEND_NOTIFIER (self->desktop));
+}
+
+static void
+connect_desktop (TendEngine *self)
+{
+  /* The callback touches the engine only when not cancelled: dispose cancels. */
+  tend_bus_connect_async (G_BUS_TYPE_SESSION, "the desktop's notifications", self->cancellable,
+                          session_bus_cb, self);
 }
 
 static void
@@ -583,6 +659,32 @@ load_checks (TendEngine *self)
   tend_store_load_checks_async (self->store, NULL, checks_loaded_cb, self);
 }
 
+/* A host that cannot be reached is said once when it goes, and once when it is back;
+ * its checks say "unreachable" meanwhile. */
+static void
+host_state_cb (TendHost   *host,
+               GParamSpec *pspec,
+               TendEngine *self)
+{
+  switch (tend_host_get_state (host))
+    {
+    case TEND_HOST_STATE_RECONNECTING:
+      g_warning ("%s", tend_host_get_state_message (host));
+      g_object_set_data (G_OBJECT (host), "tend-engine-lost", GINT_TO_POINTER (TRUE));
+      break;
+    case TEND_HOST_STATE_CONNECTED:
+      if (g_object_get_data (G_OBJECT (host), "tend-engine-lost") != NULL)
+        g_message ("%s is reachable again; its units are read afresh",
+                   tend_host_get_display_name (host));
+      g_object_set_data (G_OBJECT (host), "tend-engine-lost", NULL);
+      break;
+    case TEND_HOST_STATE_DISCONNECTED:
+    case TEND_HOST_STATE_CONNECTING:
+    default:
+      break;
+    }
+}
+
 static void
 host_connected_cb (GObject      *source,
                    GAsyncResult *result,
@@ -592,9 +694,10 @@ host_connected_cb (GObject      *source,
   Reload *reload = self->reloading;
   g_autoptr(GError) error = NULL;
 
-  /* A host that cannot be reached stays: its checks say so, each run. */
+  /* A host that cannot be reached stays, and tries again (host_state_cb says so): its
+   * checks say it is unreachable, each run. */
   if (!tend_host_connect_finish (TEND_HOST (source), result, &error))
-    g_warning ("%s", error->message);
+    g_debug ("%s", error->message);
 
   if (--reload->n_connecting == 0)
     load_checks (self);
@@ -620,6 +723,7 @@ ensure_hosts (TendEngine    *self,
       host = tend_host_new_local (spec->scope);
       /* What Tend does on its own is in the audit log as "auto". */
       tend_host_set_audit (host, self->store, TEND_AUDIT_ORIGIN_AUTO);
+      g_signal_connect_object (host, "notify::state", G_CALLBACK (host_state_cb), self, 0);
       g_hash_table_insert (self->hosts, g_strdup (spec->name), host);
       g_ptr_array_add (connecting, host);
     }
@@ -716,6 +820,10 @@ tend_engine_dispose (GObject *object)
       tend_monitor_stop (self->monitor);
     }
   g_hash_table_remove_all (self->watched);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->desktop_retry_id, g_source_remove);
+  if (self->notifier != NULL)
+    drop_desktop (self);
   g_clear_object (&self->supervisor);
   g_clear_object (&self->webhook);
   g_clear_object (&self->notifier);
@@ -740,6 +848,7 @@ tend_engine_finalize (GObject *object)
   g_hash_table_unref (self->supervised);
   g_free (self->store_path);
   g_free (self->webhook_url);
+  g_object_unref (self->cancellable);
 
   G_OBJECT_CLASS (tend_engine_parent_class)->finalize (object);
 }
@@ -761,6 +870,7 @@ tend_engine_init (TendEngine *self)
                                          (GDestroyNotify) watched_free);
   self->reload_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->supervised = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -802,7 +912,7 @@ tend_engine_new (const char *store_path)
   g_signal_connect (self->notifier, "action-invoked", G_CALLBACK (action_invoked_cb), self);
   g_signal_connect (self->supervisor, "manual-intervention",
                     G_CALLBACK (manual_intervention_cb), self);
-  g_bus_get (G_BUS_TYPE_SESSION, NULL, session_bus_cb, g_object_ref (self));
+  connect_desktop (self);
   return self;
 }
 

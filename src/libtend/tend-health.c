@@ -1107,6 +1107,14 @@ recommend_protocol (const TendCheckVerdict *verdict,
       if (code >= 300 && code <= 399)
         return g_strdup_printf ("HTTP %u from %s — point the check at the final URL, or add "
                                 "the status to expect_status", code, target);
+      if (verdict->message != NULL && strstr (verdict->message, "has headers larger than"))
+        {
+          g_autofree char *log = see_log (unit);
+
+          return g_strdup_printf ("%s answers with more headers than a client reads — check "
+                                  "what the service or a proxy in front of it adds; %s",
+                                  target, log);
+        }
       return g_strdup_printf ("%s answered, but not as the check expects — check "
                               "expect_status and body_contains", target);
     }
@@ -1204,6 +1212,11 @@ tend_health_recommend (const TendCheckVerdict *verdict,
                               "verify_tls false for a self-signed one", target);
 
     case TEND_CHECK_FAILURE_UNREACHABLE:
+      /* The unit and resources checks: the host's service manager, not the service. */
+      if (g_strcmp0 (check_kind, "unit") == 0 || g_strcmp0 (check_kind, "resources") == 0)
+        return g_strdup_printf ("the service manager of %s cannot be reached, so its state is "
+                                "not known; Tend reconnects by itself — check that the bus "
+                                "runs (the message says which)", target);
       return g_strdup_printf ("%s cannot be reached — check the network and that the host "
                               "is up", target);
 

@@ -6,10 +6,19 @@
  * backend's signals: a property change updates one item in place, a unit appearing or
  * going away adds or removes one item. The list is never rebuilt wholesale, so views
  * bound to it keep their selection and scroll position.
+ *
+ * A host that follows changes also comes back. When its connection is lost (the bus
+ * daemon restarted, the manager left the bus) or its first connect fails, its state is
+ * "reconnecting", with a message that says why; it tries again after 0.5 s, then twice
+ * as long each time up to 30 s (tend_reconnect_delay_msec()), and at once when the
+ * backend says the manager is available again. A try connects, subscribes to the
+ * manager's signals again and reads the list of units afresh, so every service object
+ * carries on from where the manager is now; only then is the host connected.
  */
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-host.h"
+#include "tend-bus.h"
 #include "tend-dbus-backend.h"
 #include "tend-error.h"
 #include "tend-store.h"
@@ -27,8 +36,16 @@ struct _TendHost
   TendHostKind kind;
   TendHostScope scope;
   TendBackend *backend;        /* (owned) */
-  gboolean connected;
+  TendHostState state;
+  char *state_message;         /* (owned) (nullable) why it is not connected */
+  GError *unreachable;         /* (owned) (nullable) the reason under the message */
   gboolean follow_changes;
+  guint reconnect_source;      /* the next try, while reconnecting */
+  guint reconnect_attempt;     /* tries that failed since the connection was lost */
+  gboolean reconnecting;       /* a try is under way */
+  gboolean available_again;    /* the backend said the manager is back during a try */
+  guint n_losses;              /* connections lost: a try during which one was, failed */
+  guint n_losses_at_try;
 
   GListStore *services;        /* (owned) of TendService, sorted by name */
   GHashTable *by_name;         /* (owned) name → (unowned) TendService in services */
@@ -52,6 +69,8 @@ enum {
   PROP_SCOPE,
   PROP_BACKEND,
   PROP_CONNECTED,
+  PROP_STATE,
+  PROP_STATE_MESSAGE,
   PROP_FOLLOW_CHANGES,
   PROP_SERVICES,
   N_PROPS
@@ -74,6 +93,43 @@ tend_host_scope_get_type (void)
       g_once_init_leave (&type, g_enum_register_static ("TendHostScope", values));
     }
   return type;
+}
+
+GType
+tend_host_state_get_type (void)
+{
+  static gsize type = 0;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { TEND_HOST_STATE_DISCONNECTED, "TEND_HOST_STATE_DISCONNECTED", "disconnected" },
+        { TEND_HOST_STATE_CONNECTING, "TEND_HOST_STATE_CONNECTING", "connecting" },
+        { TEND_HOST_STATE_CONNECTED, "TEND_HOST_STATE_CONNECTED", "connected" },
+        { TEND_HOST_STATE_RECONNECTING, "TEND_HOST_STATE_RECONNECTING", "reconnecting" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("TendHostState", values));
+    }
+  return type;
+}
+
+/**
+ * tend_host_state_to_string:
+ *
+ * Returns: the state's nick: "disconnected", "connecting", "connected", "reconnecting"
+ */
+const char *
+tend_host_state_to_string (TendHostState state)
+{
+  switch (state)
+    {
+    case TEND_HOST_STATE_DISCONNECTED: return "disconnected";
+    case TEND_HOST_STATE_CONNECTING: return "connecting";
+    case TEND_HOST_STATE_CONNECTED: return "connected";
+    case TEND_HOST_STATE_RECONNECTING: return "reconnecting";
+    default: return "?";
+    }
 }
 
 GType
@@ -275,7 +331,7 @@ resync_cb (GObject      *object,
 static void
 schedule_resync (TendHost *self)
 {
-  if (self->resync_source == 0 && self->connected)
+  if (self->resync_source == 0 && self->state == TEND_HOST_STATE_CONNECTED)
     self->resync_source = g_timeout_add (RESYNC_DELAY_MSEC, resync_timeout, self);
 }
 
@@ -333,17 +389,198 @@ on_unit_files_changed (TendBackend *backend,
   schedule_resync (self);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Connection state and reconnecting                                                     */
+
+static void
+set_state (TendHost      *self,
+           TendHostState  state,
+           const char    *message)
+{
+  gboolean was_connected = self->state == TEND_HOST_STATE_CONNECTED;
+
+  if (state == TEND_HOST_STATE_CONNECTED)
+    g_clear_error (&self->unreachable);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_strcmp0 (self->state_message, message) != 0)
+    {
+      g_free (self->state_message);
+      self->state_message = g_strdup (message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_MESSAGE]);
+    }
+  if (self->state != state)
+    {
+      g_debug ("%s: %s → %s", self->display_name, tend_host_state_to_string (self->state),
+               tend_host_state_to_string (state));
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (was_connected != (state == TEND_HOST_STATE_CONNECTED))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* Unreachable because of @error: a host that follows changes says it reconnects. */
+static void
+set_unreachable (TendHost     *self,
+                 const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  if (error != self->unreachable)
+    {
+      g_clear_error (&self->unreachable);
+      self->unreachable = g_error_copy (error);
+    }
+  if (!self->follow_changes)
+    {
+      set_state (self, TEND_HOST_STATE_DISCONNECTED, error->message);
+      return;
+    }
+  message = g_strdup_printf ("%s is unreachable, reconnecting: %s", self->display_name,
+                             error->message);
+  set_state (self, TEND_HOST_STATE_RECONNECTING, message);
+}
+
+static void reconnect_connected_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static void reconnect_refreshed_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static gboolean
+reconnect_timeout (gpointer user_data)
+{
+  TendHost *self = user_data;
+
+  self->reconnect_source = 0;
+  self->reconnecting = TRUE;
+  self->n_losses_at_try = self->n_losses;
+  g_debug ("%s: reconnecting, try %u", self->display_name, self->reconnect_attempt + 1);
+  /* The callbacks touch the host only when not cancelled: dispose cancels. */
+  tend_backend_connect_async (self->backend, self->cancellable, reconnect_connected_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (TendHost *self)
+{
+  guint delay;
+
+  if (!self->follow_changes || self->reconnecting || self->reconnect_source != 0)
+    return;
+  delay = self->available_again ? 0 : tend_reconnect_delay_msec (self->reconnect_attempt);
+  self->available_again = FALSE;
+  g_debug ("%s: next try to reconnect in %u ms", self->display_name, delay);
+  self->reconnect_source = g_timeout_add (delay, reconnect_timeout, self);
+}
+
+static void
+reconnect_failed (TendHost     *self,
+                  const GError *error)
+{
+  self->reconnecting = FALSE;
+  if (self->reconnect_attempt < G_MAXUINT)
+    self->reconnect_attempt++;
+  if (error != NULL)
+    set_unreachable (self, error);
+  schedule_reconnect (self);
+}
+
+static void
+reconnect_connected_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  TendHost *self;
+
+  if (!tend_backend_connect_finish (TEND_BACKEND (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = user_data;
+  if (error != NULL)
+    {
+      reconnect_failed (self, error);
+      return;
+    }
+
+  /* The manager's signals again, then the units as they are now: a unit that changed
+   * meanwhile notifies, and whoever watches it (a unit check) hears of it. */
+  if (self->follow_changes)
+    tend_backend_watch (self->backend);
+  tend_host_refresh_async (self, self->list_flags, self->cancellable, reconnect_refreshed_cb,
+                           NULL);
+}
+
+static void
+reconnect_refreshed_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  TendHost *self = TEND_HOST (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_host_refresh_finish (self, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        reconnect_failed (self, error);
+      return;
+    }
+
+  /* Lost again while the try was under way (the manager was not on the bus yet): the
+   * loss set the message. */
+  if (self->n_losses != self->n_losses_at_try)
+    {
+      reconnect_failed (self, NULL);
+      return;
+    }
+
+  g_debug ("%s: connected again after %u failed tries", self->display_name,
+           self->reconnect_attempt);
+  self->reconnecting = FALSE;
+  self->reconnect_attempt = 0;
+  self->available_again = FALSE;
+  set_state (self, TEND_HOST_STATE_CONNECTED, NULL);
+}
+
+/* The manager is back on the bus: no need to wait for the next try. */
+static void
+on_available (TendBackend *backend,
+              TendHost    *self)
+{
+  if (self->state != TEND_HOST_STATE_RECONNECTING)
+    return;
+  g_debug ("%s: its manager is back, trying at once", self->display_name);
+  self->available_again = TRUE;
+  if (self->reconnect_source != 0)
+    {
+      g_clear_handle_id (&self->reconnect_source, g_source_remove);
+      schedule_reconnect (self);
+    }
+}
+
 static void
 on_disconnected (TendBackend  *backend,
                  const GError *error,
                  TendHost     *self)
 {
   g_debug ("%s disconnected: %s", self->display_name, error ? error->message : "");
-  if (self->connected)
+  g_clear_handle_id (&self->resync_source, g_source_remove);
+  self->n_losses++;
+
+  /* A connect under way says how it went; a try under way fails, and says this. */
+  if (self->state == TEND_HOST_STATE_CONNECTING)
+    return;
+  if (error != NULL)
+    set_unreachable (self, error);
+  else
     {
-      self->connected = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+      g_autoptr(GError) lost = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                                            "lost the connection to %s", self->display_name);
+
+      set_unreachable (self, lost);
     }
+  schedule_reconnect (self);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -360,17 +597,22 @@ connect_cb (GObject      *object,
 
   if (!tend_backend_connect_finish (TEND_BACKEND (object), result, &error))
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_state (self, TEND_HOST_STATE_DISCONNECTED, NULL);
+      else
+        {
+          /* A host that follows changes keeps trying: it may be a bus that restarts. */
+          set_unreachable (self, error);
+          schedule_reconnect (self);
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   if (self->follow_changes)
     tend_backend_watch (self->backend);
-  if (!self->connected)
-    {
-      self->connected = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
-    }
+  self->reconnect_attempt = 0;
+  set_state (self, TEND_HOST_STATE_CONNECTED, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -392,6 +634,8 @@ tend_host_connect_async (TendHost            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_host_connect_async);
+  if (self->state == TEND_HOST_STATE_DISCONNECTED)
+    set_state (self, TEND_HOST_STATE_CONNECTING, NULL);
   tend_backend_connect_async (self->backend, cancellable, connect_cb, task);
 }
 
@@ -689,6 +933,7 @@ tend_host_constructed (GObject *object)
   g_signal_connect_object (self->backend, "unit-files-changed",
                            G_CALLBACK (on_unit_files_changed), self, 0);
   g_signal_connect_object (self->backend, "disconnected", G_CALLBACK (on_disconnected), self, 0);
+  g_signal_connect_object (self->backend, "available", G_CALLBACK (on_available), self, 0);
 }
 
 static void
@@ -698,6 +943,7 @@ tend_host_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->resync_source, g_source_remove);
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
   g_clear_object (&self->audit_store);
   g_clear_object (&self->backend);
   if (self->detached != NULL)
@@ -729,6 +975,8 @@ tend_host_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->state_message, g_free);
+  g_clear_error (&self->unreachable);
 
   G_OBJECT_CLASS (tend_host_parent_class)->finalize (object);
 }
@@ -748,7 +996,11 @@ tend_host_get_property (GObject    *object,
     case PROP_KIND: g_value_set_enum (value, self->kind); break;
     case PROP_SCOPE: g_value_set_enum (value, self->scope); break;
     case PROP_BACKEND: g_value_set_object (value, self->backend); break;
-    case PROP_CONNECTED: g_value_set_boolean (value, self->connected); break;
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, self->state == TEND_HOST_STATE_CONNECTED);
+      break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_STATE_MESSAGE: g_value_set_string (value, self->state_message); break;
     case PROP_FOLLOW_CHANGES: g_value_set_boolean (value, self->follow_changes); break;
     case PROP_SERVICES: g_value_set_object (value, self->services); break;
     default:
@@ -807,6 +1059,16 @@ tend_host_class_init (TendHostClass *klass)
   properties[PROP_CONNECTED] =
     g_param_spec_boolean ("connected", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL,
+                       "Whether the service manager answers, and whether the host tries again",
+                       TEND_TYPE_HOST_STATE, TEND_HOST_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE_MESSAGE] =
+    g_param_spec_string ("state-message", NULL,
+                         "Why the host is not connected, and what to do, as a person reads it",
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_FOLLOW_CHANGES] =
     g_param_spec_boolean ("follow-changes", NULL,
                           "Whether the service list follows the host's changes as they happen; "
@@ -941,8 +1203,21 @@ tend_host_set_follow_changes (TendHost *self,
   if (self->follow_changes == follow_changes)
     return;
   self->follow_changes = follow_changes;
-  if (follow_changes && self->connected)
+  if (follow_changes && self->state == TEND_HOST_STATE_CONNECTED)
     tend_backend_watch (self->backend);
+  else if (follow_changes && self->state == TEND_HOST_STATE_DISCONNECTED &&
+           self->unreachable != NULL)
+    {
+      /* It was lost: from now on it tries again. */
+      set_unreachable (self, self->unreachable);
+      schedule_reconnect (self);
+    }
+  else if (!follow_changes && self->state == TEND_HOST_STATE_RECONNECTING &&
+           !self->reconnecting)
+    {
+      g_clear_handle_id (&self->reconnect_source, g_source_remove);
+      set_unreachable (self, self->unreachable);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW_CHANGES]);
 }
 
@@ -950,7 +1225,34 @@ gboolean
 tend_host_get_connected (TendHost *self)
 {
   g_return_val_if_fail (TEND_IS_HOST (self), FALSE);
-  return self->connected;
+  return self->state == TEND_HOST_STATE_CONNECTED;
+}
+
+/**
+ * tend_host_get_state:
+ *
+ * Returns: whether the service manager answers; %TEND_HOST_STATE_RECONNECTING while a
+ *   host that follows changes cannot reach it and tries again
+ */
+TendHostState
+tend_host_get_state (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), TEND_HOST_STATE_DISCONNECTED);
+  return self->state;
+}
+
+/**
+ * tend_host_get_state_message:
+ *
+ * Returns: (nullable): why the host is not connected, naming the host, the address
+ *   tried and what to check ("this computer (user manager) is unreachable,
+ *   reconnecting: …"); %NULL while connected
+ */
+const char *
+tend_host_get_state_message (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  return self->state_message;
 }
 
 /**

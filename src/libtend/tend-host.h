@@ -24,6 +24,27 @@ typedef enum
   TEND_HOST_KIND_SSH,
 } TendHostKind;
 
+/**
+ * TendHostState:
+ * @TEND_HOST_STATE_DISCONNECTED: not connected, and not trying (before the first
+ *   connect, or a host that does not follow changes and lost its connection)
+ * @TEND_HOST_STATE_CONNECTING: the first connect is under way
+ * @TEND_HOST_STATE_CONNECTED: the service manager answers
+ * @TEND_HOST_STATE_RECONNECTING: unreachable (the bus closed, the manager is not on it,
+ *   the first connect failed); a host that follows changes tries again by itself, with
+ *   a growing delay, and reads its units afresh when it is back
+ */
+typedef enum
+{
+  TEND_HOST_STATE_DISCONNECTED,
+  TEND_HOST_STATE_CONNECTING,
+  TEND_HOST_STATE_CONNECTED,
+  TEND_HOST_STATE_RECONNECTING,
+} TendHostState;
+
+#define TEND_TYPE_HOST_STATE (tend_host_state_get_type ())
+GType tend_host_state_get_type (void);
+const char *tend_host_state_to_string (TendHostState state);
 #define TEND_TYPE_HOST_SCOPE (tend_host_scope_get_type ())
 GType tend_host_scope_get_type (void);
 #define TEND_TYPE_HOST_KIND (tend_host_kind_get_type ())
@@ -45,6 +66,8 @@ TendHostKind   tend_host_get_kind            (TendHost             *self);
 TendHostScope  tend_host_get_scope           (TendHost             *self);
 TendBackend   *tend_host_get_backend         (TendHost             *self);
 gboolean       tend_host_get_connected       (TendHost             *self);
+TendHostState  tend_host_get_state           (TendHost             *self);
+const char    *tend_host_get_state_message   (TendHost             *self);
 gboolean       tend_host_get_follow_changes  (TendHost             *self);
 void           tend_host_set_audit           (TendHost             *self,
                                               TendStore            *store,

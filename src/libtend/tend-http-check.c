@@ -46,6 +46,10 @@
 /* How much of a redirect's body is read (and thrown away) before its connection is
  * dropped. */
 #define REDIRECT_BODY_MAX (64 * 1024)
+/* libsoup 3 reads at most this much of an answer's status line and headers, and fails
+ * the request past it with G_IO_ERROR_PARTIAL_INPUT, "Header too big" (measured: an
+ * answer of 65,400 bytes up to its blank line passes, one of 65,536 fails). */
+#define SOUP_HEADERS_MAX (64 * 1024)
 
 typedef struct
 {
@@ -544,6 +548,17 @@ describe_certificate_errors (GTlsCertificateFlags flags)
   return g_string_free (out, FALSE);
 }
 
+/* libsoup says "Header too big" with the same code as a connection closed early; its
+ * message, in English or in the language of the locale, tells them apart. */
+static gboolean
+headers_too_big (const GError *error)
+{
+  static const char *const text = "Header too big";
+
+  return g_str_equal (error->message, text) ||
+         g_str_equal (error->message, g_dgettext ("libsoup-3.0", text));
+}
+
 /* What a failed request means for the service: the kinds of failure told apart. */
 static TendCheckVerdict *
 verdict_for_error (Probe        *probe,
@@ -602,6 +617,18 @@ verdict_for_error (Probe        *probe,
                                          "connection to %s was reset before a full answer",
                                          where);
         case G_IO_ERROR_PARTIAL_INPUT:       /* the end of the stream, too early */
+          if (headers_too_big (error))
+            {
+              g_autofree char *size = format_size (SOUP_HEADERS_MAX);
+
+              /* The server answered, with more than any client reads: its fault. */
+              return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
+                                             "the answer from %s has headers larger than %s, "
+                                             "the most Tend reads", where, size);
+            }
+          return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                         "connection to %s closed before a full answer",
+                                         where);
         case G_IO_ERROR_NOT_CONNECTED:
           return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, -1,
                                          "connection to %s closed before a full answer",

@@ -419,8 +419,16 @@ load_cb (GObject      *object,
   service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
   if (service == NULL)
     {
+      TendCheckVerdict *unreachable;
+
       if (g_task_return_error_if_cancelled (task))
         return;
+      unreachable = tend_check_unreachable_verdict (self->host, self->unit, error);
+      if (unreachable != NULL)
+        {
+          g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
+          return;
+        }
       if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
         {
           /* systemd has no such unit: no figures; the unit check tells the state. */
@@ -452,10 +460,19 @@ tend_resources_check_probe_async (TendCheck           *check,
                                   gpointer             user_data)
 {
   TendResourcesCheck *self = TEND_RESOURCES_CHECK (check);
+  TendCheckVerdict *unreachable;
   GTask *task;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_resources_check_probe_async);
+  unreachable = tend_check_unreachable_verdict (self->host, self->unit, NULL);
+  if (unreachable != NULL)
+    {
+      /* Nothing to ask while the host cannot be reached. */
+      g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
+      g_object_unref (task);
+      return;
+    }
   tend_host_load_service_async (self->host, self->unit, cancellable, load_cb, task);
 }
 

@@ -50,6 +50,8 @@ typedef struct
   GArray *maintenance;         /* (owned) TendMaintenanceWindow */
 
   TendService *service;        /* (owned) (nullable) the unit, once loaded */
+  gboolean loading;            /* a load of it is under way */
+  gulong host_handler;         /* the host's state: nothing is done while it is away */
   gulong state_handler;
   gulong since_handler;
   GCancellable *cancellable;   /* (owned) loads and recoveries */
@@ -104,6 +106,7 @@ supervised_free (Supervised *svc)
 {
   g_cancellable_cancel (svc->cancellable);
   g_clear_object (&svc->cancellable);
+  g_clear_signal_handler (&svc->host_handler, svc->host);
   if (svc->service != NULL)
     {
       g_clear_signal_handler (&svc->state_handler, svc->service);
@@ -779,6 +782,17 @@ evaluate (TendSupervisor *self,
       return;
     }
 
+  /* A host that cannot be reached (its bus restarts) says nothing of the unit: nothing
+   * is done for it meanwhile, and it is looked at again when the host is back. */
+  if (!tend_host_get_connected (svc->host))
+    {
+      g_autofree char *reason = g_strdup_printf ("waits for host %s to be reachable again",
+                                                 svc->host_name);
+
+      set_status (self, svc, TEND_RECOVERY_STATE_WAITING, "host-unreachable", reason, 0);
+      return;
+    }
+
   if (tend_supervisor_is_quiet (self, svc->service_id, now, &why))
     {
       gint64 end = quiet_end (svc, now);
@@ -1031,6 +1045,9 @@ service_loaded_cb (GObject      *source,
   pending_free (pending);
   if (svc == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  svc->loading = FALSE;
+  if (svc->service != NULL)
+    return;
   if (service == NULL)
     {
       /* Its checks say what is wrong; recovery goes by health alone. */
@@ -1044,6 +1061,36 @@ service_loaded_cb (GObject      *source,
   svc->since_handler = g_signal_connect (svc->service, "notify::active-since",
                                          G_CALLBACK (active_since_cb), svc);
   apply_start (self, svc);
+  observe (self, svc);
+  evaluate (self, svc);
+}
+
+static void
+load_service (TendSupervisor *self,
+              Supervised     *svc)
+{
+  if (svc->loading)
+    return;
+  svc->loading = TRUE;
+  tend_host_load_service_async (svc->host, svc->unit, svc->cancellable, service_loaded_cb,
+                                pending_new (self, svc));
+}
+
+/* The host is back: the unit is read (if it could not be before) or looked at again. */
+static void
+host_state_cb (TendHost   *host,
+               GParamSpec *pspec,
+               Supervised *svc)
+{
+  TendSupervisor *self = svc->supervisor;
+
+  if (!tend_host_get_connected (host))
+    return;
+  if (svc->service == NULL)
+    {
+      load_service (self, svc);
+      return;
+    }
   observe (self, svc);
   evaluate (self, svc);
 }
@@ -1218,8 +1265,9 @@ tend_supervisor_watch (TendSupervisor              *self,
       svc->maintenance = g_array_new (FALSE, FALSE, sizeof (TendMaintenanceWindow));
       svc->policy = make_policy (self, policy);
       g_hash_table_insert (self->services, &svc->service_id, svc);
-      tend_host_load_service_async (host, unit, svc->cancellable, service_loaded_cb,
-                                    pending_new (self, svc));
+      svc->host_handler = g_signal_connect (host, "notify::state", G_CALLBACK (host_state_cb),
+                                            svc);
+      load_service (self, svc);
     }
   else
     {

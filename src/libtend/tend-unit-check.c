@@ -11,6 +11,11 @@
  * Between runs the check listens to the service's active-state, which the host keeps
  * up to date from systemd's PropertiesChanged signals (no polling), and emits
  * TendCheck::changed when it moves, so a monitor can run the check at once.
+ *
+ * While the host cannot be reached (its bus restarts) nothing is known of the unit: the
+ * verdict is unknown, "unreachable", with the host's message, never a failure. The
+ * check also emits TendCheck::changed when the host is lost and when it is back, so both
+ * show at once.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -144,6 +149,18 @@ watch (TendUnitCheck *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE]);
 }
 
+/* The host was lost or is back: what the check says changes with it. */
+static void
+on_host_state (TendHost      *host,
+               GParamSpec    *pspec,
+               TendUnitCheck *self)
+{
+  TendHostState state = tend_host_get_state (host);
+
+  if (state == TEND_HOST_STATE_CONNECTED || state == TEND_HOST_STATE_RECONNECTING)
+    tend_check_changed (TEND_CHECK (self));
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Probe                                                                                 */
 
@@ -226,8 +243,16 @@ load_cb (GObject      *object,
   service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
   if (service == NULL)
     {
+      TendCheckVerdict *unreachable;
+
       if (g_task_return_error_if_cancelled (task))
         return;
+      unreachable = tend_check_unreachable_verdict (self->host, self->unit, error);
+      if (unreachable != NULL)
+        {
+          g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
+          return;
+        }
       if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
         {
           /* systemd has no such unit: a verdict on the service, not a broken check. */
@@ -272,10 +297,19 @@ tend_unit_check_probe_async (TendCheck           *check,
                              gpointer             user_data)
 {
   TendUnitCheck *self = TEND_UNIT_CHECK (check);
+  TendCheckVerdict *unreachable;
   GTask *task;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_unit_check_probe_async);
+  unreachable = tend_check_unreachable_verdict (self->host, self->unit, NULL);
+  if (unreachable != NULL)
+    {
+      /* Nothing to ask while the host cannot be reached. */
+      g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
+      g_object_unref (task);
+      return;
+    }
   tend_host_load_service_async (self->host, self->unit, cancellable, load_cb, task);
 }
 
@@ -290,6 +324,18 @@ tend_unit_check_probe_finish (TendCheck     *check,
 
 /* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
+
+static void
+tend_unit_check_constructed (GObject *object)
+{
+  TendUnitCheck *self = TEND_UNIT_CHECK (object);
+
+  G_OBJECT_CLASS (tend_unit_check_parent_class)->constructed (object);
+
+  /* One made only to validate a spec (tend_check_validate_spec()) has no host. */
+  if (self->host != NULL)
+    g_signal_connect_object (self->host, "notify::state", G_CALLBACK (on_host_state), self, 0);
+}
 
 static void
 tend_unit_check_dispose (GObject *object)
@@ -361,6 +407,7 @@ tend_unit_check_class_init (TendUnitCheckClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   TendCheckClass *check_class = TEND_CHECK_CLASS (klass);
 
+  object_class->constructed = tend_unit_check_constructed;
   object_class->dispose = tend_unit_check_dispose;
   object_class->finalize = tend_unit_check_finalize;
   object_class->get_property = tend_unit_check_get_property;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tend-backend.h"
+#include "tend-bus.h"
 #include "tend-check.h"
 #include "tend-check-factory.h"
 #include "tend-command-check.h"
