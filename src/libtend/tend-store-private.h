@@ -18,6 +18,13 @@ G_BEGIN_DECLS
 
 const char *tend_store_migration (int version);
 
+/* tend-store-open.c */
+sqlite3    *tend_store_open_file      (const char  *path,
+                                       gboolean     read_only,
+                                       gboolean    *created,
+                                       GError     **error);
+char       *tend_store_recovery_hint  (const char  *path);
+
 /* The store's thread runs jobs in order; each gets the GTask it was queued with. */
 typedef void (*TendStoreJobFunc) (TendStore *self,
                                   GTask     *task);

@@ -27,7 +27,6 @@
 #define BATCH_SOON 4096            /* this many waiting: write now, not at the tick */
 #define RETENTION_EVERY_USEC (60 * G_USEC_PER_SEC)
 #define RETENTION_BATCH 5000       /* rows per delete: short transactions */
-#define BUSY_TIMEOUT_MSEC 5000
 
 static const int resolutions[] = { 60, 3600, 86400 };  /* seconds */
 
@@ -53,6 +52,7 @@ struct _TendStore
   GObject parent_instance;
 
   char *path;                  /* (owned) */
+  gboolean read_only;
   GThread *thread;             /* (owned) (nullable) */
   GAsyncQueue *jobs;           /* (owned) of Job */
 
@@ -66,6 +66,7 @@ struct _TendStore
   guint64 n_dropped;
   char *last_error;            /* (owned) (nullable) */
   gint64 retention[3];         /* raw, minute, hour; 0 = keep */
+  gboolean created;            /* the open made a new database */
 
   /* The thread's own. */
   sqlite3 *db;
@@ -248,90 +249,6 @@ tend_store_prepare (TendStore  *self,
 /* ------------------------------------------------------------------------------------ */
 /* Opening, on the thread                                                                */
 
-static int
-read_pragma_int (TendStore  *self,
-                 const char *sql,
-                 int        *value)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          *value = sqlite3_column_int (stmt, 0);
-          rc = SQLITE_OK;
-        }
-    }
-  sqlite3_finalize (stmt);
-  return rc;
-}
-
-/* Copies the database aside before a migration changes it. */
-static gboolean
-back_up_before_migration (TendStore  *self,
-                          int         from_version,
-                          GError    **error)
-{
-  g_autofree char *copy = g_strdup_printf ("%s.before-schema-%d", self->path, from_version + 1);
-  char *sql;  /* SQLite's, freed by it */
-  int rc;
-
-  g_unlink (copy);
-  sql = sqlite3_mprintf ("VACUUM INTO %Q", copy);
-  rc = tend_store_exec (self, sql);
-  sqlite3_free (sql);
-  if (rc != SQLITE_OK)
-    {
-      g_autoptr(GError) cause = tend_store_error (self, rc, "back up");
-
-      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
-                   "not migrating %s: its copy %s could not be made first (%s)",
-                   self->path, copy, cause->message);
-      return FALSE;
-    }
-  g_debug ("copied %s to %s before migrating it", self->path, copy);
-  return TRUE;
-}
-
-static gboolean
-migrate (TendStore  *self,
-         int         version,
-         gboolean    existed,
-         GError    **error)
-{
-  if (version == TEND_STORE_SCHEMA_VERSION)
-    return TRUE;
-
-  if (existed && version > 0 && !back_up_before_migration (self, version, error))
-    return FALSE;
-
-  for (int next = version + 1; next <= TEND_STORE_SCHEMA_VERSION; next++)
-    {
-      g_autofree char *stamp = g_strdup_printf ("PRAGMA user_version = %d", next);
-      int rc;
-
-      rc = tend_store_exec (self, "BEGIN IMMEDIATE");
-      if (rc == SQLITE_OK)
-        rc = tend_store_exec (self, tend_store_migration (next));
-      if (rc == SQLITE_OK)
-        rc = tend_store_exec (self, stamp);
-      if (rc == SQLITE_OK)
-        rc = tend_store_exec (self, "COMMIT");
-      if (rc != SQLITE_OK)
-        {
-          g_autofree char *doing = g_strdup_printf ("migrate to schema %d:", next);
-
-          g_propagate_error (error, tend_store_error (self, rc, doing));
-          tend_store_exec (self, "ROLLBACK");
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 static void
 load_last_results (TendStore *self)
 {
@@ -356,88 +273,15 @@ static gboolean
 open_database (TendStore  *self,
                GError    **error)
 {
-  g_autofree char *folder = g_path_get_dirname (self->path);
-  GStatBuf info;
-  gboolean existed;
-  int version = 0;
-  int app_id = 0;
-  int n_tables = 0;
-  int rc;
+  gboolean created = FALSE;
 
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TEND_ERROR, TEND_ERROR_PERMISSION_DENIED,
-                   "cannot create the folder %s for the database: %s",
-                   folder, g_strerror (saved));
-      return FALSE;
-    }
-
-  existed = g_stat (self->path, &info) == 0 && info.st_size > 0;
-
-  rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_propagate_error (error, tend_store_error (self, rc, "open"));
-      return FALSE;
-    }
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MSEC);
-  sqlite3_extended_result_codes (self->db, TRUE);
-
-  /* Read before anything is written: a damaged file or a newer Tend's stops here,
-   * untouched. */
-  rc = read_pragma_int (self, "PRAGMA user_version", &version);
-  if (rc == SQLITE_OK)
-    rc = read_pragma_int (self, "PRAGMA application_id", &app_id);
-  if (rc == SQLITE_OK)
-    rc = read_pragma_int (self, "SELECT count(*) FROM sqlite_master", &n_tables);
-  if (rc != SQLITE_OK)
-    {
-      g_propagate_error (error, tend_store_error (self, rc, "read"));
-      return FALSE;
-    }
-
-  if (app_id != TEND_STORE_APPLICATION_ID && (app_id != 0 || version != 0 || n_tables != 0))
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
-                   "%s is an SQLite database, but not Tend's; it was left as it is. "
-                   "Move it aside or choose another file", self->path);
-      return FALSE;
-    }
-  if (version > TEND_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
-                   "%s was written by a newer Tend (schema %d; this Tend knows up to %d); "
-                   "it was left as it is. Use the newer Tend, or another file",
-                   self->path, version, TEND_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
-
-  rc = tend_store_exec (self, "PRAGMA journal_mode = WAL");
-  if (rc == SQLITE_OK)
-    rc = tend_store_exec (self, "PRAGMA synchronous = NORMAL");
-  if (rc == SQLITE_OK)
-    rc = tend_store_exec (self, "PRAGMA foreign_keys = ON");
-  /* Results of a thousand services land all over the per-service index: a cache that
-   * holds its hot pages keeps batches from re-reading them. */
-  if (rc == SQLITE_OK)
-    rc = tend_store_exec (self, "PRAGMA cache_size = -32768");
-  if (rc == SQLITE_OK && app_id == 0)
-    {
-      g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d",
-                                              TEND_STORE_APPLICATION_ID);
-      rc = tend_store_exec (self, sql);
-    }
-  if (rc != SQLITE_OK)
-    {
-      g_propagate_error (error, tend_store_error (self, rc, "set up"));
-      return FALSE;
-    }
-
-  if (!migrate (self, version, existed, error))
+  self->db = tend_store_open_file (self->path, self->read_only, &created, error);
+  if (self->db == NULL)
     return FALSE;
+
+  g_mutex_lock (&self->lock);
+  self->created = created;
+  g_mutex_unlock (&self->lock);
 
   load_last_results (self);
   return TRUE;
@@ -1411,6 +1255,44 @@ tend_store_new (const char *path)
 
   self->path = path != NULL ? g_strdup (path) : tend_store_default_path ();
   return self;
+}
+
+/**
+ * tend_store_set_read_only:
+ * @read_only: whether this store only reads
+ *
+ * Before the store opens: a store that only reads (the commands that show something)
+ * opens the file read-only, so it works in a read-only folder and never creates or
+ * changes anything; where there is no file yet it reads as empty. A file of an older
+ * schema is still migrated, which needs writing.
+ */
+void
+tend_store_set_read_only (TendStore *self,
+                          gboolean   read_only)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (self->thread == NULL);
+
+  self->read_only = read_only;
+}
+
+/**
+ * tend_store_get_created:
+ *
+ * Returns: whether opening made a new database (there was no file, or an empty one):
+ *   tell the user, who may have expected their records there
+ */
+gboolean
+tend_store_get_created (TendStore *self)
+{
+  gboolean created;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  created = self->created;
+  g_mutex_unlock (&self->lock);
+  return created;
 }
 
 const char *

@@ -117,6 +117,9 @@ char      *tend_store_default_path       (void);
 
 TendStore *tend_store_new                (const char           *path);
 const char *tend_store_get_path          (TendStore            *self);
+void       tend_store_set_read_only      (TendStore            *self,
+                                          gboolean              read_only);
+gboolean   tend_store_get_created        (TendStore            *self);
 
 void       tend_store_open_async         (TendStore            *self,
                                           GCancellable         *cancellable,

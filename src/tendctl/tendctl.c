@@ -549,7 +549,7 @@ store_opened_cb (GObject      *object,
 
   if (!tend_store_open_finish (TEND_STORE (object), result, &error))
     {
-      if (data->flags & TENDCTL_RUN_STORE)
+      if (data->flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_READ_ONLY))
         {
           tendctl_print_error ("%s", error->message);
           tendctl_run_quit (&data->run, TENDCTL_EXIT_FAILED);
@@ -559,7 +559,13 @@ store_opened_cb (GObject      *object,
                   error->message);
       g_clear_object (&data->run.store);
     }
-  else if (data->flags & TENDCTL_RUN_AUDIT)
+  else if (tend_store_get_created (data->run.store))
+    {
+      /* Someone who expected their records there learns why they are not. */
+      tendctl_print_error ("there was no database; made a new one: %s",
+                           tend_store_get_path (data->run.store));
+    }
+  if (data->run.store != NULL && (data->flags & TENDCTL_RUN_AUDIT))
     tend_host_set_audit (data->run.host, data->run.store, TEND_AUDIT_ORIGIN_CLI);
 
   connect_or_start (data);
@@ -595,11 +601,13 @@ tendctl_run (TendHostScope    scope,
   data.ready = ready;
   data.user_data = user_data;
 
-  if (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT))
+  if (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT | TENDCTL_RUN_READ_ONLY))
     {
       g_autofree char *path = tendctl_store_path ();
 
       data.run.store = tend_store_new (path);
+      tend_store_set_read_only (data.run.store,
+                                (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT)) == 0);
       tend_store_open_async (data.run.store, data.run.cancellable, store_opened_cb, &data);
     }
   else
