@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -40,7 +41,7 @@ typedef struct
   int app_id;       /* PRAGMA application_id */
   int n_tables;     /* rows of sqlite_master */
   goffset size;     /* the file's size, read under SQLite's lock */
-  gboolean magic;   /* whether it starts as an SQLite database */
+  gboolean magic;   /* whether it starts as an SQLite database, and holds a page */
 } Header;
 
 /**
@@ -128,24 +129,36 @@ read_int (sqlite3    *db,
   return rc;
 }
 
-/* The file's size and first bytes. Called while SQLite holds its shared lock, so no
- * other Tend is half way through writing them. */
+/* The file's size and first bytes, read through SQLite's own handle of it (opening and
+ * closing the file here would drop SQLite's POSIX locks on it), while SQLite holds its
+ * shared lock, so no other Tend is half way through writing them. */
 static void
-read_file_header (const char *path,
+read_file_header (sqlite3    *db,
+                  const char *path,
                   Header     *header)
 {
   char bytes[sizeof SQLITE_MAGIC];
+  sqlite3_file *file = NULL;
+  sqlite3_int64 size = 0;
   GStatBuf info;
-  int fd;
 
-  header->size = g_stat (path, &info) == 0 ? info.st_size : 0;
   header->magic = FALSE;
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    return;
-  header->magic = pread (fd, bytes, sizeof bytes, 0) == (ssize_t) sizeof bytes &&
+  if (sqlite3_file_control (db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == NULL || file->pMethods == NULL)
+    {
+      header->size = g_stat (path, &info) == 0 ? info.st_size : 0;
+      return;
+    }
+  if (file->pMethods->xFileSize (file, &size) != SQLITE_OK)
+    size = 0;
+  /* SQLite's unix VFS says 0 for a file of one byte. */
+  if (g_stat (path, &info) == 0 && info.st_size > size)
+    size = info.st_size;
+  header->size = size;
+  /* The smallest database is one page of 512 bytes. */
+  header->magic = size >= 512 &&
+                  file->pMethods->xRead (file, bytes, sizeof bytes, 0) == SQLITE_OK &&
                   memcmp (bytes, SQLITE_MAGIC, sizeof bytes) == 0;
-  close (fd);
 }
 
 /* Reads the schema's marks, writing nothing, in the transaction that is open. */
@@ -160,8 +173,8 @@ read_header_in_transaction (sqlite3    *db,
     rc = read_int (db, "PRAGMA user_version", &header->version);
   if (rc == SQLITE_OK)
     rc = read_int (db, "PRAGMA application_id", &header->app_id);
-  if (rc == SQLITE_OK)
-    read_file_header (path, header);
+  /* Read also when SQLite could not: it tells a file that is not SQLite at all. */
+  read_file_header (db, path, header);
   return rc;
 }
 
@@ -447,14 +460,72 @@ set_up_connection (sqlite3  *db,
   return rc;
 }
 
-/* A refused file: closing must not write into it either (a checkpoint of its WAL). */
+/* Whether the WAL and its shared-memory file were there before this program opened
+ * @path: those it made itself go again when it refuses the file. */
+typedef struct
+{
+  char *path;
+  gboolean had_wal;
+  gboolean had_shm;
+} Sidecars;
+
 static void
-close_untouched (sqlite3 *db)
+sidecars_note (Sidecars   *sidecars,
+               const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  sidecars->path = g_strdup (path);
+  sidecars->had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+  sidecars->had_shm = g_file_test (shm, G_FILE_TEST_EXISTS);
+}
+
+static void
+sidecars_clear (Sidecars *sidecars)
+{
+  g_clear_pointer (&sidecars->path, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Sidecars, sidecars_clear)
+
+/* A refused file: closing must not write into it either (a checkpoint of its WAL), and
+ * leaves nothing beside it that was not there. */
+static void
+close_untouched (sqlite3        *db,
+                 const Sidecars *sidecars)
 {
   if (db == NULL)
     return;
   sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   sqlite3_close (db);
+
+  if (!sidecars->had_wal)
+    {
+      g_autofree char *wal = g_strconcat (sidecars->path, "-wal", NULL);
+
+      g_unlink (wal);
+    }
+  if (!sidecars->had_shm)
+    {
+      g_autofree char *shm = g_strconcat (sidecars->path, "-shm", NULL);
+
+      g_unlink (shm);
+    }
+}
+
+/* Why the marks could not be read: a file that is not SQLite at all says so. */
+static GError *
+read_error (sqlite3      *db,
+            const char   *path,
+            int           rc,
+            const Header *header)
+{
+  GError *error = NULL;
+
+  if (header->size > 0 && !header->magic && !check_header (path, header, &error))
+    return error;
+  return sqlite_error (db, path, rc, "read");
 }
 
 static sqlite3 *
@@ -503,13 +574,110 @@ open_empty (const char  *path,
   return db;
 }
 
+/* Removes what a program that died while making a database left (with the folder's
+ * lock held: no one else is making one). */
+static void
+remove_leftovers (const char *folder,
+                  const char *prefix)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_autofree char *leftover = g_build_filename (folder, name, NULL);
+
+        g_unlink (leftover);
+      }
+}
+
+/* Makes a new database at @path, which is missing or empty: complete (schema, marks,
+ * WAL) in a file aside, then renamed into place, so no one ever sees it half made. The
+ * folder's lock (flock on the folder itself, apart from SQLite's locks on the file)
+ * lets one program at a time do it; the others find it made. */
+static gboolean
+create_new (const char  *path,
+            gboolean    *created,
+            GError     **error)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strdup_printf ("%s.new-", base);
+  g_autofree char *aside = g_strdup_printf ("%s.new-%d", path, (int) getpid ());
+  sqlite3 *db = NULL;
+  GStatBuf info;
+  gboolean ok = FALSE;
+  int fd;
+  int rc;
+
+  fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0 || flock (fd, LOCK_EX) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_PERMISSION_DENIED,
+                   "cannot make the database %s: the folder cannot be locked: %s", path,
+                   g_strerror (saved));
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+
+  if (g_stat (path, &info) == 0 && info.st_size > 0)
+    {
+      ok = TRUE;  /* made by another program meanwhile */
+      goto out;
+    }
+
+  remove_leftovers (folder, prefix);
+  db = open_connection (aside, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  if (db == NULL)
+    goto out;
+  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = apply_migrations (db, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_propagate_error (error, sqlite_error (db, path, rc, "make"));
+      goto out;
+    }
+  /* The last connection folds the WAL in: the file aside is whole. */
+  rc = sqlite3_close (db);
+  db = NULL;
+  if (rc != SQLITE_OK || g_rename (aside, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED, "cannot make the database %s: %s",
+                   path, rc != SQLITE_OK ? sqlite3_errstr (rc) : g_strerror (saved));
+      goto out;
+    }
+  fsync (fd);
+  *created = TRUE;
+  ok = TRUE;
+
+out:
+  if (db != NULL)
+    sqlite3_close (db);
+  if (!ok)
+    remove_leftovers (folder, prefix);
+  close (fd);  /* and the lock with it */
+  return ok;
+}
+
 /* A connection that only reads @path. A read-only folder gives SQLite no room for the
  * WAL's shared-memory file; nobody can write a WAL there either, so the file is read
  * as it is (immutable). */
 static sqlite3 *
-open_reader (const char  *path,
-             Header      *header,
-             GError     **error)
+open_reader (const char      *path,
+             const Sidecars  *sidecars,
+             Header          *header,
+             GError         **error)
 {
   sqlite3 *db = open_connection (path, SQLITE_OPEN_READONLY, error);
   int rc;
@@ -520,7 +688,7 @@ open_reader (const char  *path,
   if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY)
     {
       g_autofree char *dir = g_path_get_dirname (path);
-      g_autofree char *uri = NULL;
+      char *uri;
 
       if (g_access (dir, W_OK) == 0)
         goto failed;
@@ -528,7 +696,6 @@ open_reader (const char  *path,
       uri = sqlite3_mprintf ("file:%s?immutable=1", path);
       db = open_connection (uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error);
       sqlite3_free (uri);
-      uri = NULL;
       if (db == NULL)
         return NULL;
       rc = read_header (db, path, header);
@@ -537,8 +704,8 @@ open_reader (const char  *path,
     return db;
 
 failed:
-  g_propagate_error (error, sqlite_error (db, path, rc, "read"));
-  close_untouched (db);
+  g_propagate_error (error, read_error (db, path, rc, header));
+  close_untouched (db, sidecars);
   return NULL;
 }
 
@@ -562,11 +729,13 @@ tend_store_open_file (const char  *path,
                       GError     **error)
 {
   g_autofree char *folder = g_path_get_dirname (path);
+  g_auto(Sidecars) sidecars = { 0, };
   Header header = { 0, };
   GStatBuf info;
   sqlite3 *db;
 
   *created = FALSE;
+  sidecars_note (&sidecars, path);
 
   if (g_stat (path, &info) == 0 && S_ISDIR (info.st_mode))
     {
@@ -582,12 +751,12 @@ tend_store_open_file (const char  *path,
       if (g_stat (path, &info) != 0 || info.st_size == 0)
         return open_empty (path, error);
 
-      db = open_reader (path, &header, error);
+      db = open_reader (path, &sidecars, &header, error);
       if (db == NULL)
         return NULL;
       if (!check_header (path, &header, error))
         {
-          close_untouched (db);
+          close_untouched (db, &sidecars);
           return NULL;
         }
       if (header.version == TEND_STORE_SCHEMA_VERSION)
@@ -616,7 +785,10 @@ tend_store_open_file (const char  *path,
       return NULL;
     }
 
-  db = open_connection (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  if ((g_stat (path, &info) != 0 || info.st_size == 0) && !create_new (path, created, error))
+    return NULL;
+
+  db = open_connection (path, SQLITE_OPEN_READWRITE, error);
   if (db == NULL)
     return NULL;
   if (sqlite3_db_readonly (db, "main") == 1)
@@ -634,15 +806,15 @@ tend_store_open_file (const char  *path,
 
     if (rc != SQLITE_OK)
       {
-        g_propagate_error (error, sqlite_error (db, path, rc, "read"));
-        close_untouched (db);
+        g_propagate_error (error, read_error (db, path, rc, &header));
+        close_untouched (db, &sidecars);
         return NULL;
       }
   }
   if (!check_header (path, &header, error) ||
       (header.size > 0 && !quick_check (db, path, error)))
     {
-      close_untouched (db);
+      close_untouched (db, &sidecars);
       return NULL;
     }
 
@@ -657,14 +829,14 @@ tend_store_open_file (const char  *path,
           if (again)
             g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
                          "cannot migrate %s: other programs keep changing its schema", path);
-          close_untouched (db);
+          close_untouched (db, &sidecars);
           return NULL;
         }
       /* Another program changed the schema meanwhile: look again. */
       if (read_header (db, path, &header) != SQLITE_OK)
         {
           g_propagate_error (error, sqlite_error (db, path, sqlite3_errcode (db), "read"));
-          close_untouched (db);
+          close_untouched (db, &sidecars);
           return NULL;
         }
     }
