@@ -607,24 +607,43 @@ test_full_and_read_only_disk (void)
   g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 2000);
   g_assert_cmpuint (tend_store_get_n_dropped (store), >, 0);
 
+  /* Audit records wait, counted, and are never dropped, however many. */
+  for (int j = 0; j < 2500; j++)
+    {
+      g_autofree char *unit = g_strdup_printf ("while-full-%d.service", j);
+      TendAuditRecord record = { .time_usec = j + 1, .origin = TEND_AUDIT_ORIGIN_CLI,
+                                 .unit = unit, .operation = "start", .result = "done" };
+
+      tend_store_add_audit (store, &record);
+    }
+  g_assert_false (flush_store (store, &error));
+  g_clear_error (&error);
+  g_assert_cmpuint (tend_store_get_n_waiting_audit (store), ==, 2500);
+  g_clear_pointer (&last_error, g_free);
+  last_error = tend_store_dup_last_error (store);
+  g_assert_nonnull (strstr (last_error, "2500 audit records waiting"));
+
   /* Room again: what waited is written. */
   g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT, "size=64m"), ==, 0);
   g_assert_true (flush_store (store, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 0);
+  g_assert_cmpuint (tend_store_get_n_waiting_audit (store), ==, 0);
   g_clear_pointer (&last_error, g_free);
   last_error = tend_store_dup_last_error (store);
   g_assert_null (last_error);
 
   tend_store_close (store);
   g_clear_object (&store);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM audit WHERE unit LIKE 'while-full-%'"),
+                   ==, 2500);
 
   /* Read-only: the same database where it cannot be written (a read-only mount) is
    * refused with the reason; results added meanwhile wait, nothing is lost. */
   g_assert_cmpint (mount (dir, dir, NULL, MS_BIND, NULL), ==, 0);
   g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
   store = tend_store_new (path);
-  add (store, 1, 99999, TEND_RESULT_FAIL, -1, "while read-only");
+  add (store, 424242, 99999, TEND_RESULT_FAIL, -1, "while read-only");
   g_assert_false (open_store (store, &error));
   g_assert_nonnull (error);
   g_test_message ("read-only: %s", error->message);
@@ -632,10 +651,34 @@ test_full_and_read_only_disk (void)
   g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 1);
   g_assert_cmpuint (tend_store_get_n_dropped (store), ==, 0);
   g_clear_error (&error);
-  umount2 (dir, MNT_DETACH);  /* the read-only bind */
 
-  tend_store_close (store);
-  g_clear_object (&store);
+  /* Closing keeps what waits aside (in the runtime folder), nothing lost... */
+  {
+    g_autofree char *spill = NULL;
+    guint n_results = 0, n_audit = 0;
+
+    tend_store_close (store);
+    spill = tend_store_dup_spill_file (store, &n_results, &n_audit);
+    g_assert_nonnull (spill);
+    g_assert_true (g_file_test (spill, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpuint (n_results, ==, 1);
+    g_assert_cmpuint (n_audit, ==, 0);
+    g_assert_cmpuint (tend_store_get_n_lost_at_close (store), ==, 0);
+    g_clear_object (&store);
+    umount2 (dir, MNT_DETACH);  /* the read-only bind */
+
+    /* ... and the next store to open it for writing writes it, and removes the file. */
+    store = tend_store_new (path);
+    g_assert_true (open_store (store, &error));
+    g_assert_cmpuint (tend_store_get_n_imported (store), ==, 1);
+    tend_store_close (store);
+    g_clear_object (&store);
+    g_assert_false (g_file_test (spill, G_FILE_TEST_EXISTS));
+    /* (Its raw row is past retention already: 1970. Day rollups are kept.) */
+    g_assert_cmpint (query_int (path, "SELECT n_fail FROM rollups WHERE check_id = 424242 "
+                                      "AND resolution = 86400"), ==, 1);
+  }
+
   umount2 (dir, MNT_DETACH);
   g_rmdir (dir);
 }
@@ -645,6 +688,12 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Spill files go to the runtime folder: one of the test's own. */
+  {
+    g_autofree char *runtime = g_dir_make_tmp ("tend-store-run-XXXXXX", NULL);
+
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  }
 
 #define ADD(path, func) \
   g_test_add ("/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

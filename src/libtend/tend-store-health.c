@@ -76,7 +76,7 @@ save_health_job (TendStore *self,
     {
       g_autoptr(GError) error = tend_store_error (self, rc, "save the services' health to");
 
-      g_warning ("%s", error->message);
+      tend_store_report_write_error (self, error->message, NULL);
       tend_store_exec (self, "ROLLBACK");
     }
 }
@@ -116,7 +116,7 @@ clear_health_job (TendStore *self,
     {
       g_autoptr(GError) error = tend_store_error (self, rc, "clear the services' health in");
 
-      g_warning ("%s", error->message);
+      tend_store_report_write_error (self, error->message, NULL);
     }
 }
 

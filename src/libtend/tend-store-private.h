@@ -25,6 +25,21 @@ sqlite3    *tend_store_open_file      (const char  *path,
                                        GError     **error);
 char       *tend_store_recovery_hint  (const char  *path);
 
+/* tend-store-spill.c */
+char       *tend_store_spill_write    (const char             *db_path,
+                                       const TendCheckResult  *results,
+                                       guint                   n_results,
+                                       GPtrArray              *audit,
+                                       GError                **error);
+GPtrArray  *tend_store_spill_list     (const char             *db_path);
+gboolean    tend_store_spill_read     (const char             *file,
+                                       GArray                 *results,
+                                       GPtrArray              *audit,
+                                       GError                **error);
+void        tend_store_trouble_set    (const char             *db_path,
+                                       const char             *message,
+                                       gint64                  since_usec);
+
 /* The store's thread runs jobs in order; each gets the GTask it was queued with. */
 typedef void (*TendStoreJobFunc) (TendStore *self,
                                   GTask     *task);
@@ -56,6 +71,9 @@ sqlite3_stmt *tend_store_prepare        (TendStore        *self,
 GError       *tend_store_error          (TendStore        *self,
                                          int               code,
                                          const char       *doing);
+void          tend_store_report_write_error (TendStore    *self,
+                                             const char   *doing,
+                                             const char   *detail);
 
 static inline void
 tend_store_bind_text (sqlite3_stmt *stmt,

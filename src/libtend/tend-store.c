@@ -27,6 +27,7 @@
 #define BATCH_SOON 4096            /* this many waiting: write now, not at the tick */
 #define RETENTION_EVERY_USEC (60 * G_USEC_PER_SEC)
 #define RETENTION_BATCH 5000       /* rows per delete: short transactions */
+#define TROUBLE_SUMMARY_USEC (60 * G_USEC_PER_SEC)  /* a repeating write error: a line a minute */
 
 static const int resolutions[] = { 60, 3600, 86400 };  /* seconds */
 
@@ -34,6 +35,9 @@ typedef struct
 {
   TendCheckResult result;      /* message owned */
 } PendingResult;
+
+/* Spill files are read and written as arrays of TendCheckResult. */
+G_STATIC_ASSERT (sizeof (PendingResult) == sizeof (TendCheckResult));
 
 typedef struct
 {
@@ -67,9 +71,19 @@ struct _TendStore
   char *last_error;            /* (owned) (nullable) */
   gint64 retention[3];         /* raw, minute, hour; 0 = keep */
   gboolean created;            /* the open made a new database */
+  char *spill_file;            /* (owned) (nullable) where closing kept what waited */
+  guint n_spilled_results;
+  guint n_spilled_audit;
+  guint64 n_lost_at_close;     /* neither written nor kept aside when it closed */
+  guint64 n_imported;          /* records imported from spill files when it opened */
 
   /* The thread's own. */
   sqlite3 *db;
+  char *trouble;               /* (owned) (nullable) the write error that repeats */
+  gint64 trouble_since_usec;   /* realtime */
+  gint64 trouble_summary_usec; /* monotonic: when it was last logged */
+  guint n_trouble;             /* failed writes since it was last logged */
+  guint n_trouble_total;       /* failed writes since it began */
   GHashTable *last_by_check;   /* GINT_TO_POINTER (check id) → (owned) LastResult */
   gint64 next_retention_usec;
 };
@@ -223,6 +237,78 @@ set_last_error (TendStore    *self,
   g_free (self->last_error);
   self->last_error = error ? g_strdup (error->message) : NULL;
   g_mutex_unlock (&self->lock);
+}
+
+/**
+ * tend_store_report_write_error:
+ * @doing: what failed, with the reason: the error's message
+ * @detail: (nullable): figures that change from one try to the next (what waits)
+ *
+ * Logs a failed write once, then a summary a minute while writes fail (with the latest
+ * reason), rather than a line at every try; leaves a note of it for `tendctl health`
+ * (the trouble file).
+ * On the store's thread.
+ */
+void
+tend_store_report_write_error (TendStore  *self,
+                               const char *doing,
+                               const char *detail)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  /* Any failure while one lasts counts as the same trouble: a full disk fails the
+   * batches, the health and the incidents alike. */
+  if (self->trouble == NULL)
+    {
+      self->trouble_since_usec = g_get_real_time ();
+      self->trouble = g_strdup (doing);
+      self->trouble_summary_usec = now;
+      self->n_trouble = 0;
+      self->n_trouble_total++;
+      g_warning ("%s%s%s; this is logged again once a minute while it lasts", doing,
+                 detail != NULL ? "; " : "", detail != NULL ? detail : "");
+      tend_store_trouble_set (self->path, doing, self->trouble_since_usec);
+      return;
+    }
+
+  self->n_trouble++;
+  self->n_trouble_total++;
+  if (!g_str_equal (self->trouble, doing))
+    {
+      g_free (self->trouble);
+      self->trouble = g_strdup (doing);
+      tend_store_trouble_set (self->path, doing, self->trouble_since_usec);
+    }
+  if (now - self->trouble_summary_usec >= TROUBLE_SUMMARY_USEC)
+    {
+      g_warning ("still failing, %u more times in the last %d s: %s%s%s", self->n_trouble,
+                 (int) ((now - self->trouble_summary_usec) / G_USEC_PER_SEC), doing,
+                 detail != NULL ? "; " : "", detail != NULL ? detail : "");
+      self->trouble_summary_usec = now;
+      self->n_trouble = 0;
+    }
+}
+
+/* Writing works again: say so once, with what was lost meanwhile. */
+static void
+report_write_ok (TendStore *self)
+{
+  guint64 dropped;
+
+  if (self->trouble == NULL)
+    return;
+
+  g_mutex_lock (&self->lock);
+  dropped = self->n_dropped;
+  g_mutex_unlock (&self->lock);
+  g_message ("writing to %s again, after %u failed tries in %d s; %" G_GUINT64_FORMAT
+             " results were dropped for lack of room (store.queue-limit), no audit record",
+             self->path, self->n_trouble_total,
+             (int) ((g_get_real_time () - self->trouble_since_usec) / G_USEC_PER_SEC), dropped);
+  g_clear_pointer (&self->trouble, g_free);
+  self->n_trouble = 0;
+  self->n_trouble_total = 0;
+  tend_store_trouble_set (self->path, NULL, 0);
 }
 
 int
@@ -558,6 +644,120 @@ out:
   return rc;
 }
 
+/* After a commit: each check's last stored result, as the batch left it. */
+static void
+apply_changes (TendStore *self,
+               GArray    *changes)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const LastChange *change = &g_array_index (changes, LastChange, i);
+      LastResult *last = g_new0 (LastResult, 1);
+
+      last->status = change->status;
+      last->message = g_strdup (change->message);
+      g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (change->check_id), last);
+    }
+}
+
+static GArray *
+pending_results_new (void)
+{
+  GArray *results = g_array_new (FALSE, FALSE, sizeof (PendingResult));
+
+  g_array_set_clear_func (results, (GDestroyNotify) pending_result_clear);
+  return results;
+}
+
+/* When the store closes: what could not be written goes into a spill file, which the
+ * next store to open the database imports; only if that fails too is it lost, and
+ * counted. */
+static void
+spill_waiting (TendStore *self)
+{
+  g_autoptr(GArray) results = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  char *file;
+
+  g_mutex_lock (&self->lock);
+  if (self->waiting_results->len == 0 && self->waiting_audit->len == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  results = g_steal_pointer (&self->waiting_results);
+  audit = g_steal_pointer (&self->waiting_audit);
+  self->waiting_results = pending_results_new ();
+  self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  g_mutex_unlock (&self->lock);
+
+  file = tend_store_spill_write (self->path, (const TendCheckResult *) (gpointer) results->data,
+                                 results->len, audit, &error);
+
+  g_mutex_lock (&self->lock);
+  if (file != NULL)
+    {
+      g_free (self->spill_file);
+      self->spill_file = file;
+      self->n_spilled_results += results->len;
+      self->n_spilled_audit += audit->len;
+    }
+  else
+    self->n_lost_at_close += results->len + audit->len;
+  g_mutex_unlock (&self->lock);
+
+  if (file == NULL)
+    g_warning ("%u results and %u audit records could not be written to %s, and are lost: %s",
+               results->len, audit->len, self->path, error->message);
+}
+
+/* When the store opens for writing: what an earlier store kept aside is written now,
+ * each spill file in one transaction, and the file removed. */
+static void
+import_spills (TendStore *self)
+{
+  g_autoptr(GPtrArray) files = tend_store_spill_list (self->path);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = files->pdata[i];
+      g_autoptr(GArray) results = pending_results_new ();
+      g_autoptr(GPtrArray) audit = g_ptr_array_new_with_free_func (
+                                     (GDestroyNotify) tend_audit_record_free);
+      g_autoptr(GArray) changes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *detail = NULL;
+      int rc;
+
+      if (!tend_store_spill_read (file, results, audit, &error))
+        {
+          g_warning ("cannot import %s, which holds records Tend could not write before; it "
+                     "is left as it is: %s", file, error->message);
+          continue;
+        }
+      changes = g_array_sized_new (FALSE, FALSE, sizeof (LastChange), results->len);
+      rc = write_batch (self, results, audit, changes, &detail);
+      if (rc != SQLITE_OK)
+        {
+          g_autoptr(GError) cause = store_error_full (self, rc, "write to", detail);
+
+          g_warning ("cannot import %s yet, it stays for the next time: %s", file,
+                     cause->message);
+          continue;
+        }
+      apply_changes (self, changes);
+      /* Imported: a crash before the file goes would import it once more. */
+      g_unlink (file);
+      g_message ("wrote %u results and %u audit records that were kept aside in %s",
+                 results->len, audit->len, file);
+      g_mutex_lock (&self->lock);
+      self->n_committed += results->len;
+      self->n_imported += results->len + audit->len;
+      g_mutex_unlock (&self->lock);
+    }
+}
+
 /* Writes what waits. On failure, puts it back in front of what arrived meanwhile,
  * dropping the oldest past the queue's limit. */
 void
@@ -577,8 +777,7 @@ tend_store_flush_waiting (TendStore *self)
     }
   results = g_steal_pointer (&self->waiting_results);
   audit = g_steal_pointer (&self->waiting_audit);
-  self->waiting_results = g_array_new (FALSE, FALSE, sizeof (PendingResult));
-  g_array_set_clear_func (self->waiting_results, (GDestroyNotify) pending_result_clear);
+  self->waiting_results = pending_results_new ();
   self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
   g_mutex_unlock (&self->lock);
 
@@ -588,25 +787,19 @@ tend_store_flush_waiting (TendStore *self)
 
   if (rc == SQLITE_OK)
     {
-      for (guint i = 0; i < changes->len; i++)
-        {
-          const LastChange *change = &g_array_index (changes, LastChange, i);
-          LastResult *last = g_new0 (LastResult, 1);
-
-          last->status = change->status;
-          last->message = g_strdup (change->message);
-          g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (change->check_id), last);
-        }
+      apply_changes (self, changes);
 
       g_mutex_lock (&self->lock);
       self->n_committed += results->len;
       g_clear_pointer (&self->last_error, g_free);
       g_mutex_unlock (&self->lock);
+      report_write_ok (self);
       return;
     }
 
   {
     g_autoptr(GError) error = store_error_full (self, rc, "write to", detail);
+    g_autofree char *counts = NULL;
     guint over;
 
     g_mutex_lock (&self->lock);
@@ -633,13 +826,13 @@ tend_store_flush_waiting (TendStore *self)
     self->waiting_audit = g_steal_pointer (&audit);
 
     g_free (self->last_error);
-    self->last_error = g_strdup_printf ("%s; %u results waiting, %" G_GUINT64_FORMAT
-                                        " dropped so far",
-                                        error->message, self->waiting_results->len,
-                                        self->n_dropped);
+    counts = g_strdup_printf ("%u results and %u audit records waiting, %" G_GUINT64_FORMAT
+                              " results dropped so far", self->waiting_results->len,
+                              self->waiting_audit->len, self->n_dropped);
+    self->last_error = g_strdup_printf ("%s; %s", error->message, counts);
     g_mutex_unlock (&self->lock);
 
-    g_warning ("%s", self->last_error);
+    tend_store_report_write_error (self, error->message, counts);
   }
 }
 
@@ -801,6 +994,9 @@ store_thread (gpointer data)
           g_free (job);
           if (self->db != NULL)
             tend_store_flush_waiting (self);
+          spill_waiting (self);
+          if (self->trouble != NULL)
+            tend_store_trouble_set (self->path, NULL, 0);
           break;
         }
       if (job != NULL)
@@ -882,6 +1078,8 @@ open_job (TendStore *self,
       g_task_return_error (task, error);
       return;
     }
+  if (!self->read_only)
+    import_spills (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1117,8 +1315,41 @@ tend_store_add_audit (TendStore             *self,
 LOCKED_GETTER (guint64, n_committed, self->n_committed)
 LOCKED_GETTER (guint64, n_dropped, self->n_dropped)
 LOCKED_GETTER (guint, n_waiting, self->waiting_results->len)
+LOCKED_GETTER (guint, n_waiting_audit, self->waiting_audit->len)
+LOCKED_GETTER (guint64, n_lost_at_close, self->n_lost_at_close)
+LOCKED_GETTER (guint64, n_imported, self->n_imported)
 
 #undef LOCKED_GETTER
+
+/**
+ * tend_store_dup_spill_file:
+ * @n_results: (out) (optional): how many results it holds
+ * @n_audit: (out) (optional): how many audit records
+ *
+ * Once the store closed: where it kept what it could not write (the next store that
+ * opens the database writes it). See also tend_store_get_n_lost_at_close().
+ *
+ * Returns: (transfer full) (nullable): the spill file, or %NULL when everything was
+ *   written
+ */
+char *
+tend_store_dup_spill_file (TendStore *self,
+                           guint     *n_results,
+                           guint     *n_audit)
+{
+  char *file;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  file = g_strdup (self->spill_file);
+  if (n_results != NULL)
+    *n_results = self->n_spilled_results;
+  if (n_audit != NULL)
+    *n_audit = self->n_spilled_audit;
+  g_mutex_unlock (&self->lock);
+  return file;
+}
 
 /**
  * tend_store_dup_last_error:
@@ -1213,6 +1444,8 @@ tend_store_finalize (GObject *object)
   g_clear_pointer (&self->waiting_audit, g_ptr_array_unref);
   g_clear_pointer (&self->last_by_check, g_hash_table_unref);
   g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->spill_file, g_free);
+  g_clear_pointer (&self->trouble, g_free);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
 
@@ -1233,8 +1466,7 @@ tend_store_init (TendStore *self)
 {
   g_mutex_init (&self->lock);
   self->jobs = g_async_queue_new ();
-  self->waiting_results = g_array_new (FALSE, FALSE, sizeof (PendingResult));
-  g_array_set_clear_func (self->waiting_results, (GDestroyNotify) pending_result_clear);
+  self->waiting_results = pending_results_new ();
   self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
   self->last_by_check = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) last_result_free);
   self->queue_limit = DEFAULT_QUEUE_LIMIT;

@@ -146,6 +146,15 @@ void       tend_store_add_audit          (TendStore            *self,
 guint64    tend_store_get_n_committed    (TendStore            *self);
 guint64    tend_store_get_n_dropped      (TendStore            *self);
 guint      tend_store_get_n_waiting      (TendStore            *self);
+guint      tend_store_get_n_waiting_audit (TendStore           *self);
+guint64    tend_store_get_n_lost_at_close (TendStore           *self);
+guint64    tend_store_get_n_imported     (TendStore            *self);
+char      *tend_store_dup_spill_file     (TendStore            *self,
+                                          guint                *n_results,
+                                          guint                *n_audit);
+char      *tend_store_dup_trouble        (const char           *db_path,
+                                          GPid                 *pid,
+                                          gint64               *since_usec);
 char      *tend_store_dup_last_error    (TendStore            *self);
 void       tend_store_set_queue_limit    (TendStore            *self,
                                           guint                 limit);

@@ -622,8 +622,24 @@ tendctl_run (TendHostScope    scope,
   g_clear_object (&data.run.host);
   if (data.run.store != NULL)
     {
-      /* What waits (audit records) is written before the program ends. */
+      g_autofree char *spill = NULL;
+      guint n_audit = 0;
+
+      /* What waits (audit records) is written before the program ends, or kept aside. */
       tend_store_close (data.run.store);
+      spill = tend_store_dup_spill_file (data.run.store, NULL, &n_audit);
+      if (spill != NULL)
+        tendctl_print_error ("warning: %u audit record%s could not be written to the "
+                             "database; kept in %s, %s written when Tend next opens it",
+                             n_audit, n_audit == 1 ? "" : "s", spill,
+                             n_audit == 1 ? "it is" : "they are");
+      if (tend_store_get_n_lost_at_close (data.run.store) > 0)
+        {
+          tendctl_print_error ("%" G_GUINT64_FORMAT " audit records could not be written, "
+                               "nor kept aside: they are lost",
+                               tend_store_get_n_lost_at_close (data.run.store));
+          status = tendctl_exit_worst (status, TENDCTL_EXIT_FAILED);
+        }
       g_clear_object (&data.run.store);
     }
   g_clear_object (&data.run.cancellable);
