@@ -316,6 +316,17 @@ tend_store_spill_read (const char  *file,
 /* ------------------------------------------------------------------------------------ */
 /* The trouble file                                                                      */
 
+/* One note per process: a tendctl that fails beside the monitor leaves its own. */
+static char *
+trouble_file (const char *db_path,
+              GPid        pid)
+{
+  g_autofree char *dir = runtime_dir (db_path);
+  g_autofree char *name = g_strdup_printf ("%s-%d", TROUBLE_FILE, (int) pid);
+
+  return g_build_filename (dir, name, NULL);
+}
+
 /**
  * tend_store_trouble_set:
  * @message: (nullable): why this process cannot write to @db_path; %NULL when it
@@ -328,22 +339,16 @@ tend_store_trouble_set (const char *db_path,
                         gint64      since_usec)
 {
   g_autofree char *dir = runtime_dir (db_path);
-  g_autofree char *file = g_build_filename (dir, TROUBLE_FILE, NULL);
+  g_autofree char *file = trouble_file (db_path, getpid ());
   g_autofree char *text = NULL;
 
   if (message == NULL)
     {
-      g_autofree char *contents = NULL;
-
-      /* Only our own note: another program's trouble is its own. */
-      if (g_file_get_contents (file, &contents, NULL, NULL) &&
-          g_ascii_strtoll (contents, NULL, 10) == getpid ())
-        g_unlink (file);
+      g_unlink (file);
       return;
     }
 
-  text = g_strdup_printf ("%d\n%" G_GINT64_FORMAT "\n%s\n", (int) getpid (), since_usec,
-                          message);
+  text = g_strdup_printf ("%" G_GINT64_FORMAT "\n%s\n", since_usec, message);
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents_full (file, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL))
     g_debug ("cannot leave a note of the trouble in %s", file);
@@ -352,37 +357,35 @@ tend_store_trouble_set (const char *db_path,
 /**
  * tend_store_dup_trouble:
  * @db_path: a database
- * @pid: (out) (optional): the process that cannot write
+ * @pid: the process that may be in trouble: the running monitor
  * @since_usec: (out) (optional): realtime µs since when
  *
- * What a store (the monitor's, say) said when it could not write to @db_path, while it
- * cannot. The caller checks that @pid still runs the monitor.
+ * What the store of the process @pid (the monitor, say) said when it could not write
+ * to @db_path, while it cannot.
  *
- * Returns: (transfer full) (nullable): why, or %NULL when no one said anything
+ * Returns: (transfer full) (nullable): why, or %NULL when it writes
  */
 char *
 tend_store_dup_trouble (const char *db_path,
-                        GPid       *pid,
+                        GPid        pid,
                         gint64     *since_usec)
 {
-  g_autofree char *dir = NULL;
   g_autofree char *file = NULL;
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
 
   g_return_val_if_fail (db_path != NULL, NULL);
 
-  dir = runtime_dir (db_path);
-  file = g_build_filename (dir, TROUBLE_FILE, NULL);
+  if (pid <= 0)
+    return NULL;
+  file = trouble_file (db_path, pid);
   if (!g_file_get_contents (file, &contents, NULL, NULL))
     return NULL;
-  lines = g_strsplit (contents, "\n", 3);
-  if (g_strv_length (lines) < 3)
+  lines = g_strsplit (contents, "\n", 2);
+  if (g_strv_length (lines) < 2)
     return NULL;
-  if (pid != NULL)
-    *pid = (GPid) g_ascii_strtoll (lines[0], NULL, 10);
   if (since_usec != NULL)
-    *since_usec = g_ascii_strtoll (lines[1], NULL, 10);
-  g_strchomp (lines[2]);
-  return g_strdup (lines[2]);
+    *since_usec = g_ascii_strtoll (lines[0], NULL, 10);
+  g_strchomp (lines[1]);
+  return g_strdup (lines[1]);
 }

@@ -1079,7 +1079,11 @@ open_job (TendStore *self,
       return;
     }
   if (!self->read_only)
-    import_spills (self);
+    {
+      /* A note an earlier process of this pid left is not ours. */
+      tend_store_trouble_set (self->path, NULL, 0);
+      import_spills (self);
+    }
   g_task_return_boolean (task, TRUE);
 }
 

@@ -153,7 +153,7 @@ char      *tend_store_dup_spill_file     (TendStore            *self,
                                           guint                *n_results,
                                           guint                *n_audit);
 char      *tend_store_dup_trouble        (const char           *db_path,
-                                          GPid                 *pid,
+                                          GPid                  pid,
                                           gint64               *since_usec);
 char      *tend_store_dup_last_error    (TendStore            *self);
 void       tend_store_set_queue_limit    (TendStore            *self,

@@ -269,14 +269,10 @@ print_health (HealthData *data,
               GPid        owner)
 {
   g_autofree char *path = tendctl_store_path ();
-  GPid troubled = 0;
   gint64 since_usec = 0;
-  g_autofree char *trouble = tend_store_dup_trouble (path, &troubled, &since_usec);
+  g_autofree char *trouble = tend_store_dup_trouble (path, owner, &since_usec);
   g_autofree char *since = NULL;
 
-  /* The note counts while the process that left it is the running monitor. */
-  if (trouble != NULL && (owner <= 0 || troubled != owner))
-    g_clear_pointer (&trouble, g_free);
   if (trouble != NULL)
     since = tend_time_format_iso8601 (since_usec);
 
