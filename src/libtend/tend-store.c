@@ -669,6 +669,81 @@ pending_results_new (void)
   return results;
 }
 
+/* Writes up to @max_results of the oldest waiting results, and every waiting audit
+ * record if @with_audit, in one transaction; on failure puts them back in front. */
+static int
+flush_part (TendStore *self,
+            guint      max_results,
+            gboolean   with_audit)
+{
+  g_autoptr(GArray) results = pending_results_new ();
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GArray) changes = NULL;
+  g_autofree char *detail = NULL;
+  guint n;
+  int rc;
+
+  g_mutex_lock (&self->lock);
+  n = MIN (max_results, self->waiting_results->len);
+  /* The structs move, with the messages they own. */
+  g_array_append_vals (results, self->waiting_results->data, n);
+  g_array_set_clear_func (self->waiting_results, NULL);
+  g_array_remove_range (self->waiting_results, 0, n);
+  g_array_set_clear_func (self->waiting_results, (GDestroyNotify) pending_result_clear);
+  if (with_audit)
+    {
+      audit = g_steal_pointer (&self->waiting_audit);
+      self->waiting_audit = g_ptr_array_new_with_free_func (
+                              (GDestroyNotify) tend_audit_record_free);
+    }
+  else
+    audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  g_mutex_unlock (&self->lock);
+
+  if (results->len == 0 && audit->len == 0)
+    return SQLITE_OK;
+
+  changes = g_array_sized_new (FALSE, FALSE, sizeof (LastChange), results->len);
+  rc = write_batch (self, results, audit, changes, &detail);
+  if (rc == SQLITE_OK)
+    {
+      apply_changes (self, changes);
+      g_mutex_lock (&self->lock);
+      self->n_committed += results->len;
+      g_mutex_unlock (&self->lock);
+      return rc;
+    }
+
+  g_mutex_lock (&self->lock);
+  g_array_set_clear_func (results, NULL);
+  g_array_prepend_vals (self->waiting_results, results->data, results->len);
+  g_ptr_array_extend_and_steal (audit, g_steal_pointer (&self->waiting_audit));
+  self->waiting_audit = g_steal_pointer (&audit);
+  g_mutex_unlock (&self->lock);
+  return rc;
+}
+
+/* When the store closes and a whole batch could not be written (a disk nearly full):
+ * small transactions may still fit, audit records first. */
+static void
+write_what_fits (TendStore *self)
+{
+  guint written = 0;
+
+  if (flush_part (self, 0, TRUE) != SQLITE_OK)
+    return;
+  for (;;)
+    {
+      guint before = tend_store_get_n_waiting (self);
+
+      if (before == 0 || flush_part (self, 64, FALSE) != SQLITE_OK)
+        break;
+      written += before - tend_store_get_n_waiting (self);
+    }
+  if (written > 0)
+    g_message ("wrote %u waiting results in small batches", written);
+}
+
 /* When the store closes: what could not be written goes into a spill file, which the
  * next store to open the database imports; only if that fails too is it lost, and
  * counted. */
@@ -993,7 +1068,10 @@ store_thread (gpointer data)
         {
           g_free (job);
           if (self->db != NULL)
-            tend_store_flush_waiting (self);
+            {
+              tend_store_flush_waiting (self);
+              write_what_fits (self);
+            }
           spill_waiting (self);
           if (self->trouble != NULL)
             tend_store_trouble_set (self->path, NULL, 0);
