@@ -238,10 +238,35 @@ def test_full_disk(tmp):
         subprocess.run(["umount", "-l", folder])
 
 
+def test_audit_of_a_damaged_database(tmp):
+    """A restart with a database that cannot be opened still happens, and its audit
+    record waits aside until there is a database to write it to."""
+    folder = os.path.join(tmp, "damaged")
+    os.mkdir(folder)
+    path = os.path.join(folder, "tend.db")
+    with open(path, "wb") as f:
+        f.write(b"S")
+    env = dict(tendctl.env, TEND_DATABASE=path)
+    other = Tendctl(tendctl.path, env)
+    r = other("restart", SLEEPER)
+    check("a damaged database: a restart still works, and says its audit record is kept",
+          r.returncode == 0 and "kept in" in r.stderr and path in r.stderr,
+          (r.returncode, r.stderr))
+    with open(path, "rb") as f:
+        check("a damaged database: the file is left as it was", f.read() == b"S")
+    os.rename(path, path + ".broken")
+    r = other("config", "set", "checks.max-concurrent", "9")
+    check("a new database in its place gets the restart's audit record",
+          r.returncode == 0 and
+          [row[0] for row in audit_rows(path)] == ["restart", "config-set"],
+          (r.stderr, audit_rows(path)))
+
+
 def main():
     def run(tmp):
         test_kills(tmp)
         test_full_disk(tmp)
+        test_audit_of_a_damaged_database(tmp)
     return sandboxed(run, tendctl, [SLEEPER], "tend-test-faults-")
 
 

@@ -304,6 +304,9 @@ def test_read_only_folder(tmp):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="tend-test-faults-")
+    # Whatever tendctl keeps aside (spill files) stays in the test's own folder.
+    env["XDG_RUNTIME_DIR"] = os.path.join(tmp, "run")
+    os.mkdir(env["XDG_RUNTIME_DIR"], 0o700)
     try:
         test_concurrent_open(tmp)
         test_damaged_files(tmp)

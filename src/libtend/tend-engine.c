@@ -927,6 +927,9 @@ store_opened_cb (GObject      *source,
       return;
     }
 
+  if (tend_store_get_created (self->store))
+    g_message ("there was no database; made a new one: %s", self->store_path);
+
   /* Nothing is known of the services' health until their checks run. */
   tend_store_clear_health (self->store);
   tend_store_query_incidents_async (self->store, -1, 10000, NULL, open_incidents_cb, task);

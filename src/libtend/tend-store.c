@@ -206,8 +206,14 @@ store_error_full (TendStore  *self,
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      hint = ": the file is damaged or is not a database; it was left as it is";
-      break;
+      {
+        g_autofree char *recovery = tend_store_recovery_hint (self->path);
+
+        /* Every write is one transaction: the one that found the damage is undone. */
+        return g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
+                            "cannot %s %s (%s): the file is damaged; nothing was written. %s",
+                            doing, self->path, detail, recovery);
+      }
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       hint = ": another program holds the database";

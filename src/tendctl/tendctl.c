@@ -555,9 +555,10 @@ store_opened_cb (GObject      *object,
           tendctl_run_quit (&data->run, TENDCTL_EXIT_FAILED);
           return;
         }
-      g_printerr ("tendctl: warning: this operation is not recorded in the audit log: %s\n",
+      /* The store keeps the audit records aside as it closes (a spill file), and the
+       * next store that opens the database writes them. */
+      g_printerr ("tendctl: warning: the audit log cannot be written now: %s\n",
                   error->message);
-      g_clear_object (&data->run.store);
     }
   else if (tend_store_get_created (data->run.store))
     {
