@@ -25,6 +25,10 @@ sqlite3    *tend_store_open_file      (const char  *path,
                                        GError     **error);
 char       *tend_store_recovery_hint  (const char  *path);
 
+/* tend-store-retention.c */
+int         tend_store_run_retention  (TendStore              *self,
+                                       const gint64           *limits);
+
 /* tend-store-spill.c */
 char       *tend_store_spill_write    (const char             *db_path,
                                        const TendCheckResult  *results,
@@ -39,6 +43,24 @@ gboolean    tend_store_spill_read     (const char             *file,
 void        tend_store_trouble_set    (const char             *db_path,
                                        const char             *message,
                                        gint64                  since_usec);
+
+/* Writes that keep failing: logged once, then summarised. */
+typedef struct
+{
+  char *message;           /* (owned) (nullable) the latest failure, while they last */
+  gint64 since_usec;       /* realtime: since when */
+  gint64 summary_usec;     /* monotonic: when it was last logged */
+  guint n_since_summary;   /* failures since */
+  guint n_total;           /* failures since it began */
+} TendStoreTrouble;
+
+void        tend_store_trouble_report   (TendStoreTrouble     *trouble,
+                                         const char           *db_path,
+                                         const char           *doing,
+                                         const char           *detail);
+void        tend_store_trouble_resolved (TendStoreTrouble     *trouble,
+                                         const char           *db_path,
+                                         guint64               n_dropped);
 
 /* The store's thread runs jobs in order; each gets the GTask it was queued with. */
 typedef void (*TendStoreJobFunc) (TendStore *self,

@@ -26,6 +26,7 @@
 
 #define SPILL_PREFIX "spill-"
 #define TROUBLE_FILE "write-trouble"
+#define TROUBLE_SUMMARY_USEC (60 * G_USEC_PER_SEC)  /* a repeating write error: a line a minute */
 
 /* $XDG_RUNTIME_DIR/tend/HASH: a folder per database. */
 static char *
@@ -388,4 +389,77 @@ tend_store_dup_trouble (const char *db_path,
     *since_usec = g_ascii_strtoll (lines[0], NULL, 10);
   g_strchomp (lines[1]);
   return g_strdup (lines[1]);
+}
+
+/**
+ * tend_store_trouble_report:
+ * @doing: what failed, with the reason: the error's message
+ * @detail: (nullable): figures that change from one try to the next (what waits)
+ *
+ * Logs a failed write once, then a summary a minute while writes fail (with the latest
+ * reason), rather than a line at every try, and leaves a note of it for `tendctl
+ * health` (the trouble file). Any failure while one lasts counts as the same trouble: a
+ * full disk fails the batches, the health and the incidents alike.
+ */
+void
+tend_store_trouble_report (TendStoreTrouble *trouble,
+                           const char       *db_path,
+                           const char       *doing,
+                           const char       *detail)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  trouble->n_total++;
+  if (trouble->message == NULL)
+    {
+      trouble->since_usec = g_get_real_time ();
+      trouble->message = g_strdup (doing);
+      trouble->summary_usec = now;
+      trouble->n_since_summary = 0;
+      g_warning ("%s%s%s; this is logged again once a minute while it lasts", doing,
+                 detail != NULL ? "; " : "", detail != NULL ? detail : "");
+      tend_store_trouble_set (db_path, doing, trouble->since_usec);
+      return;
+    }
+
+  trouble->n_since_summary++;
+  if (!g_str_equal (trouble->message, doing))
+    {
+      g_free (trouble->message);
+      trouble->message = g_strdup (doing);
+      tend_store_trouble_set (db_path, doing, trouble->since_usec);
+    }
+  if (now - trouble->summary_usec >= TROUBLE_SUMMARY_USEC)
+    {
+      g_warning ("still failing, %u more times in the last %d s: %s%s%s",
+                 trouble->n_since_summary,
+                 (int) ((now - trouble->summary_usec) / G_USEC_PER_SEC), doing,
+                 detail != NULL ? "; " : "", detail != NULL ? detail : "");
+      trouble->summary_usec = now;
+      trouble->n_since_summary = 0;
+    }
+}
+
+/**
+ * tend_store_trouble_resolved:
+ * @n_dropped: results dropped for lack of room so far
+ *
+ * Writing works again: says so once, with what was lost meanwhile, and removes the note.
+ */
+void
+tend_store_trouble_resolved (TendStoreTrouble *trouble,
+                             const char       *db_path,
+                             guint64           n_dropped)
+{
+  if (trouble->message == NULL)
+    return;
+
+  g_message ("writing to %s again, after %u failed tries in %d s; %" G_GUINT64_FORMAT
+             " results were dropped for lack of room (store.queue-limit), no audit record",
+             db_path, trouble->n_total,
+             (int) ((g_get_real_time () - trouble->since_usec) / G_USEC_PER_SEC), n_dropped);
+  g_clear_pointer (&trouble->message, g_free);
+  trouble->n_since_summary = 0;
+  trouble->n_total = 0;
+  tend_store_trouble_set (db_path, NULL, 0);
 }

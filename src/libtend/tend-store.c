@@ -26,8 +26,6 @@
 #define DEFAULT_QUEUE_LIMIT 100000
 #define BATCH_SOON 4096            /* this many waiting: write now, not at the tick */
 #define RETENTION_EVERY_USEC (60 * G_USEC_PER_SEC)
-#define RETENTION_BATCH 5000       /* rows per delete: short transactions */
-#define TROUBLE_SUMMARY_USEC (60 * G_USEC_PER_SEC)  /* a repeating write error: a line a minute */
 
 static const int resolutions[] = { 60, 3600, 86400 };  /* seconds */
 
@@ -79,11 +77,7 @@ struct _TendStore
 
   /* The thread's own. */
   sqlite3 *db;
-  char *trouble;               /* (owned) (nullable) the write error that repeats */
-  gint64 trouble_since_usec;   /* realtime */
-  gint64 trouble_summary_usec; /* monotonic: when it was last logged */
-  guint n_trouble;             /* failed writes since it was last logged */
-  guint n_trouble_total;       /* failed writes since it began */
+  TendStoreTrouble trouble;    /* writes that fail */
   GHashTable *last_by_check;   /* GINT_TO_POINTER (check id) → (owned) LastResult */
   gint64 next_retention_usec;
 };
@@ -250,49 +244,15 @@ set_last_error (TendStore    *self,
  * @doing: what failed, with the reason: the error's message
  * @detail: (nullable): figures that change from one try to the next (what waits)
  *
- * Logs a failed write once, then a summary a minute while writes fail (with the latest
- * reason), rather than a line at every try; leaves a note of it for `tendctl health`
- * (the trouble file).
- * On the store's thread.
+ * Logs a failed write once, then a summary a minute while writes fail; see
+ * tend_store_trouble_report(). On the store's thread.
  */
 void
 tend_store_report_write_error (TendStore  *self,
                                const char *doing,
                                const char *detail)
 {
-  gint64 now = g_get_monotonic_time ();
-
-  /* Any failure while one lasts counts as the same trouble: a full disk fails the
-   * batches, the health and the incidents alike. */
-  if (self->trouble == NULL)
-    {
-      self->trouble_since_usec = g_get_real_time ();
-      self->trouble = g_strdup (doing);
-      self->trouble_summary_usec = now;
-      self->n_trouble = 0;
-      self->n_trouble_total++;
-      g_warning ("%s%s%s; this is logged again once a minute while it lasts", doing,
-                 detail != NULL ? "; " : "", detail != NULL ? detail : "");
-      tend_store_trouble_set (self->path, doing, self->trouble_since_usec);
-      return;
-    }
-
-  self->n_trouble++;
-  self->n_trouble_total++;
-  if (!g_str_equal (self->trouble, doing))
-    {
-      g_free (self->trouble);
-      self->trouble = g_strdup (doing);
-      tend_store_trouble_set (self->path, doing, self->trouble_since_usec);
-    }
-  if (now - self->trouble_summary_usec >= TROUBLE_SUMMARY_USEC)
-    {
-      g_warning ("still failing, %u more times in the last %d s: %s%s%s", self->n_trouble,
-                 (int) ((now - self->trouble_summary_usec) / G_USEC_PER_SEC), doing,
-                 detail != NULL ? "; " : "", detail != NULL ? detail : "");
-      self->trouble_summary_usec = now;
-      self->n_trouble = 0;
-    }
+  tend_store_trouble_report (&self->trouble, self->path, doing, detail);
 }
 
 /* Writing works again: say so once, with what was lost meanwhile. */
@@ -301,20 +261,13 @@ report_write_ok (TendStore *self)
 {
   guint64 dropped;
 
-  if (self->trouble == NULL)
+  if (self->trouble.message == NULL)
     return;
 
   g_mutex_lock (&self->lock);
   dropped = self->n_dropped;
   g_mutex_unlock (&self->lock);
-  g_message ("writing to %s again, after %u failed tries in %d s; %" G_GUINT64_FORMAT
-             " results were dropped for lack of room (store.queue-limit), no audit record",
-             self->path, self->n_trouble_total,
-             (int) ((g_get_real_time () - self->trouble_since_usec) / G_USEC_PER_SEC), dropped);
-  g_clear_pointer (&self->trouble, g_free);
-  self->n_trouble = 0;
-  self->n_trouble_total = 0;
-  tend_store_trouble_set (self->path, NULL, 0);
+  tend_store_trouble_resolved (&self->trouble, self->path, dropped);
 }
 
 int
@@ -917,103 +870,16 @@ tend_store_flush_waiting (TendStore *self)
   }
 }
 
-/* The smallest id whose row is not older than @cutoff_usec, assuming ids grow with
- * time; 0 when the table is empty. */
-static gint64
-first_id_not_before (TendStore *self,
-                     gint64     cutoff_usec)
-{
-  sqlite3_stmt *bounds = tend_store_prepare (self, "SELECT min(id), max(id) FROM check_results");
-  sqlite3_stmt *at = tend_store_prepare (self,
-                      "SELECT id, time_usec FROM check_results WHERE id >= ? ORDER BY id "
-                      "LIMIT 1");
-  gint64 low = 0, high = 0;
-
-  if (bounds != NULL && at != NULL && sqlite3_step (bounds) == SQLITE_ROW &&
-      sqlite3_column_type (bounds, 0) != SQLITE_NULL)
-    {
-      low = sqlite3_column_int64 (bounds, 0);
-      high = sqlite3_column_int64 (bounds, 1) + 1;
-
-      /* Invariant: rows before @low are old; the row at @high (or the end) is young. */
-      while (low < high)
-        {
-          gint64 middle = low + (high - low) / 2;
-          gint64 id = -1, time_usec = 0;
-
-          sqlite3_bind_int64 (at, 1, middle);
-          if (sqlite3_step (at) == SQLITE_ROW)
-            {
-              id = sqlite3_column_int64 (at, 0);
-              time_usec = sqlite3_column_int64 (at, 1);
-            }
-          sqlite3_reset (at);
-
-          if (id < 0 || time_usec >= cutoff_usec)
-            high = middle;
-          else
-            low = id + 1;
-        }
-    }
-  sqlite3_finalize (bounds);
-  sqlite3_finalize (at);
-  return low;
-}
-
 /* Deletes one batch of each kind that is past its retention; returns how many rows went. */
 static int
 run_retention (TendStore *self)
 {
-  int deleted = 0;
-
-  gint64 now = g_get_real_time ();
   gint64 limits[3];
 
   g_mutex_lock (&self->lock);
   memcpy (limits, self->retention, sizeof limits);
   g_mutex_unlock (&self->lock);
-
-  /* Raw results, by age. Rows arrive in time order, near enough, so the first row young
-   * enough to keep is found by halving the id range (no index on time to maintain on
-   * every insert), and what comes before it goes, a batch at a time. */
-  if (limits[0] > 0)
-    {
-      gint64 cutoff_id = first_id_not_before (self, now - limits[0]);
-      sqlite3_stmt *stmt = tend_store_prepare (self,
-                          "DELETE FROM check_results WHERE id IN (SELECT id FROM check_results "
-                          "WHERE id < ? ORDER BY id LIMIT ?)");
-      if (stmt != NULL && cutoff_id > 0)
-        {
-          sqlite3_bind_int64 (stmt, 1, cutoff_id);
-          sqlite3_bind_int (stmt, 2, RETENTION_BATCH);
-          if (sqlite3_step (stmt) == SQLITE_DONE)
-            deleted += sqlite3_changes (self->db);
-        }
-      sqlite3_finalize (stmt);
-    }
-
-  /* Minute and hour rollups; day rollups are kept. */
-  for (int i = 1; i <= 2; i++)
-    {
-      sqlite3_stmt *stmt;
-
-      if (limits[i] <= 0)
-        continue;
-      stmt = tend_store_prepare (self,
-                          "DELETE FROM rollups WHERE (service_id, resolution, bucket_usec, "
-                          "check_id) IN (SELECT service_id, resolution, bucket_usec, check_id "
-                          "FROM rollups WHERE resolution = ? AND bucket_usec < ? LIMIT ?)");
-      if (stmt == NULL)
-        continue;
-      sqlite3_bind_int (stmt, 1, resolutions[i - 1]);
-      sqlite3_bind_int64 (stmt, 2, now - limits[i]);
-      sqlite3_bind_int (stmt, 3, RETENTION_BATCH);
-      if (sqlite3_step (stmt) == SQLITE_DONE)
-        deleted += sqlite3_changes (self->db);
-      sqlite3_finalize (stmt);
-    }
-
-  return deleted;
+  return tend_store_run_retention (self, limits);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1079,7 +945,7 @@ store_thread (gpointer data)
               write_what_fits (self);
             }
           spill_waiting (self);
-          if (self->trouble != NULL)
+          if (self->trouble.message != NULL)
             tend_store_trouble_set (self->path, NULL, 0);
           break;
         }
@@ -1533,7 +1399,7 @@ tend_store_finalize (GObject *object)
   g_clear_pointer (&self->last_by_check, g_hash_table_unref);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->spill_file, g_free);
-  g_clear_pointer (&self->trouble, g_free);
+  g_clear_pointer (&self->trouble.message, g_free);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
 
