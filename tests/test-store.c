@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "tend.h"
+#include "tend-store-private.h"
 #include "test-sqlite.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
@@ -552,6 +553,70 @@ test_queue_limit_counts_drops (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM check_results"), ==, 10);
 }
 
+/* A database of schema 2 (as the Tend before left it, in WAL mode) opened by six stores
+ * at once, each with its own connection and thread: all open it, one migrates it, and
+ * the copy made before is of schema 2, with no other copy left. */
+static void
+test_concurrent_migration (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-migrate-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autofree char *copy = g_strconcat (path, ".before-schema-3", NULL);
+  g_autofree char *stamp = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = 2",
+                                            TEND_STORE_APPLICATION_ID);
+  TendStore *stores[6];
+  GAsyncResult *results[G_N_ELEMENTS (stores)] = { NULL, };
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  sqlite3 *db = NULL;
+  guint n_files = 0;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, tend_store_migration (1), NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, tend_store_migration (2), NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, stamp, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO config VALUES ('checks.max-concurrent', '9')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
+    {
+      stores[i] = tend_store_new (path);
+      tend_store_open_async (stores[i], NULL, store_result, &results[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
+    {
+      tend_store_open_finish (stores[i], wait_for (&results[i]), &error);
+      g_assert_no_error (error);
+      g_clear_object (&results[i]);
+      tend_store_close (stores[i]);
+      g_clear_object (&stores[i]);
+    }
+
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM config"), ==, 1);
+  g_assert_cmpint (query_int (copy, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (query_int (copy, "SELECT count(*) FROM config"), ==, 1);
+
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+
+      g_test_message ("left: %s", name);
+      g_assert_true (g_str_equal (name, "tend.db") || g_str_equal (name, "tend.db.before-schema-3")
+                     || g_str_has_suffix (name, "-wal") || g_str_has_suffix (name, "-shm"));
+      g_unlink (file);
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, >=, 2);
+  g_rmdir (dir);
+}
+
 /* A full disk, then a read-only one: the store says why, keeps what waits, drops only
  * past its limit and counts it, and writes again once it can. Needs root for a small
  * tmpfs in a mount namespace of its own. */
@@ -713,6 +778,7 @@ main (int   argc,
   ADD ("foreign-database-refused", test_foreign_database_refused);
   ADD ("queue-limit-counts-drops", test_queue_limit_counts_drops);
 #undef ADD
+  g_test_add_func ("/store/concurrent-migration", test_concurrent_migration);
   g_test_add_func ("/store/full-and-read-only-disk", test_full_and_read_only_disk);
 
   return g_test_run ();

@@ -323,16 +323,17 @@ quick_check (sqlite3     *db,
   return TRUE;
 }
 
-/* Copies the database aside, into a file of this process's own (two programs may
- * both be about to migrate): it becomes PATH.before-schema-N only if this one does. */
+/* Copies the database aside, into a file of this store's own (two programs may both be
+ * about to migrate): it becomes PATH.before-schema-N only if this one does. */
 static char *
 back_up (sqlite3     *db,
          const char  *path,
          int          from_version,
          GError     **error)
 {
-  g_autofree char *copy = g_strdup_printf ("%s.before-schema-%d.%d", path, from_version + 1,
-                                           (int) getpid ());
+  static gint n_copies;  /* several stores of one process may open the file at once */
+  g_autofree char *copy = g_strdup_printf ("%s.before-schema-%d.%d-%d", path, from_version + 1,
+                                           (int) getpid (), g_atomic_int_add (&n_copies, 1));
   char *sql;  /* SQLite's, freed by it */
   int rc;
 
