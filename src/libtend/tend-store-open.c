@@ -262,11 +262,33 @@ check_header (const char    *path,
   return FALSE;
 }
 
-/* Stops a quick check past its budget. */
-static int
-progress_cb (void *user_data)
+/* Interrupts a quick check past its budget. PRAGMA quick_check is one step of SQLite's
+ * machine, which a progress handler cannot stop; sqlite3_interrupt() from another thread
+ * can, and is made for it. */
+typedef struct
 {
-  return g_get_monotonic_time () > *(const gint64 *) user_data;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+  sqlite3 *db;
+  gint64 deadline;   /* monotonic */
+} Watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *watchdog = data;
+
+  g_mutex_lock (&watchdog->lock);
+  while (!watchdog->done)
+    if (!g_cond_wait_until (&watchdog->cond, &watchdog->lock, watchdog->deadline))
+      {
+        if (!watchdog->done)
+          sqlite3_interrupt (watchdog->db);
+        break;
+      }
+  g_mutex_unlock (&watchdog->lock);
+  return NULL;
 }
 
 /* PRAGMA quick_check, within QUICK_CHECK_BUDGET_USEC: a damaged file is refused before
@@ -277,7 +299,8 @@ quick_check (sqlite3     *db,
              GError     **error)
 {
   g_autoptr(GString) problems = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + QUICK_CHECK_BUDGET_USEC;
+  Watchdog watchdog = { .db = db, .deadline = g_get_monotonic_time () + QUICK_CHECK_BUDGET_USEC };
+  GThread *thread = NULL;
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
   int rc;
@@ -285,7 +308,9 @@ quick_check (sqlite3     *db,
   rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check(5)", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
-      sqlite3_progress_handler (db, 1000, progress_cb, &deadline);
+      g_mutex_init (&watchdog.lock);
+      g_cond_init (&watchdog.cond);
+      thread = g_thread_new ("tend-store-check", watchdog_thread, &watchdog);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           const char *line = (const char *) sqlite3_column_text (stmt, 0);
@@ -296,14 +321,20 @@ quick_check (sqlite3     *db,
           g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "",
                                   line != NULL ? line : "?");
         }
-      sqlite3_progress_handler (db, 0, NULL, NULL);
+      g_mutex_lock (&watchdog.lock);
+      watchdog.done = TRUE;
+      g_cond_signal (&watchdog.cond);
+      g_mutex_unlock (&watchdog.lock);
+      g_thread_join (thread);
+      g_mutex_clear (&watchdog.lock);
+      g_cond_clear (&watchdog.cond);
     }
   sqlite3_finalize (stmt);
 
   if (rc == SQLITE_INTERRUPT)
     {
-      g_debug ("%s: quick check stopped after %d ms (a big file); going on", path,
-               QUICK_CHECK_BUDGET_USEC / 1000);
+      g_debug ("%s: quick check stopped after %d ms (a big file, or a big WAL); going on",
+               path, QUICK_CHECK_BUDGET_USEC / 1000);
       rc = SQLITE_DONE;
     }
   if (rc != SQLITE_DONE && ok)
