@@ -10,8 +10,10 @@
  * main loop ever waits for the disk.
  *
  * When a batch cannot be written (a full or read-only disk), its rows go back to the
- * front of the queue and wait for the next try; past the queue's limit the oldest are
- * dropped, counted, and the count is reported — never silently.
+ * front of the queue and wait for the next try; past the queue's limit the oldest
+ * results are dropped, counted, and the count is reported — never silently. Audit
+ * records are never dropped. What still waits when the store closes is kept in a spill
+ * file, which the next store to open the database writes (tend-store-spill.c).
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -1091,9 +1093,11 @@ flush_job (TendStore *self,
 /**
  * tend_store_open_async:
  *
- * Opens (creating it if needed) and migrates the database on the store's thread.
- * A database from a newer Tend, a damaged file or another program's database is
- * refused with a message and left exactly as it was.
+ * Opens (creating it if missing or empty) and migrates the database on the store's
+ * thread, then writes what earlier stores kept aside (spill files). A file that is not a
+ * usable Tend database — from a newer Tend, damaged, not SQLite, another program's, a
+ * folder — is refused with a message that names it and says how to recover, and is
+ * left byte for byte as it was (see tend-store-open.c).
  */
 void
 tend_store_open_async (TendStore           *self,
