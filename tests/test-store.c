@@ -670,11 +670,24 @@ test_full_and_read_only_disk (void)
   g_assert_nonnull (strstr (last_error, "waiting"));
   g_clear_error (&error);
 
-  /* Monitoring goes on: adding never blocks, and past the limit drops are counted. */
-  for (int j = 0; j < 3000; j++)
-    add (store, 100000 + j, now + 5000 + j, TEND_RESULT_FAIL, -1, "more");
-  g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 2000);
-  g_assert_cmpuint (tend_store_get_n_dropped (store), >, 0);
+  /* Monitoring goes on: adding never blocks, and past the limit drops are counted.
+   * (A full disk is not always full for SQLite: once a checkpoint lets the WAL start
+   * over, a batch may fit in the space the WAL already has. Every result is then
+   * waiting, written or dropped, and counted.) */
+  {
+    guint64 waiting = tend_store_get_n_waiting (store);
+    guint64 committed = tend_store_get_n_committed (store);
+    guint64 dropped = tend_store_get_n_dropped (store);
+
+    for (int j = 0; j < 3000; j++)
+      add (store, 100000 + j, now + 5000 + j, TEND_RESULT_FAIL, -1, "more");
+    g_assert_cmpuint (tend_store_get_n_waiting (store), <=, 2000);
+    g_assert_cmpuint (tend_store_get_n_waiting (store) +
+                      (tend_store_get_n_committed (store) - committed) +
+                      (tend_store_get_n_dropped (store) - dropped), ==, waiting + 3000);
+    if (tend_store_get_n_committed (store) == committed)
+      g_assert_cmpuint (tend_store_get_n_dropped (store), ==, dropped + waiting + 1000);
+  }
 
   /* Audit records wait, counted, and are never dropped, however many. */
   for (int j = 0; j < 2500; j++)
@@ -685,12 +698,18 @@ test_full_and_read_only_disk (void)
 
       tend_store_add_audit (store, &record);
     }
-  g_assert_false (flush_store (store, &error));
-  g_clear_error (&error);
-  g_assert_cmpuint (tend_store_get_n_waiting_audit (store), ==, 2500);
-  g_clear_pointer (&last_error, g_free);
-  last_error = tend_store_dup_last_error (store);
-  g_assert_nonnull (strstr (last_error, "2500 audit records waiting"));
+  if (!flush_store (store, &error))
+    {
+      /* The failure counted them all as waiting (the thread may write them right
+       * after, if the WAL starts over: see above). */
+      g_assert_nonnull (strstr (error->message, "2500 audit records waiting"));
+      g_clear_error (&error);
+    }
+  else
+    {
+      g_test_message ("the full disk took the audit records (the WAL started over)");
+      g_assert_cmpuint (tend_store_get_n_waiting_audit (store), ==, 0);
+    }
 
   /* Room again: what waited is written. */
   g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT, "size=64m"), ==, 0);
