@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "tend.h"
+#include "tend-store-private.h"
 #include "test-sqlite.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
@@ -580,11 +581,13 @@ test_queue_limit_counts_drops (Fixture       *fixture,
                                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  /* Recent: retention, which may run as soon as the store opens, keeps them. */
+  gint64 now = g_get_real_time ();
 
   /* Before the store opens, results wait; past the limit the oldest go, counted. */
   tend_store_set_queue_limit (fixture->store, 10);
   for (int i = 0; i < 25; i++)
-    add (fixture->store, i, 1000 + i, TEND_RESULT_FAIL, -1, "x");
+    add (fixture->store, i, now + i, TEND_RESULT_FAIL, -1, "x");
   g_assert_cmpuint (tend_store_get_n_waiting (fixture->store), ==, 10);
   g_assert_cmpuint (tend_store_get_n_dropped (fixture->store), ==, 15);
 
@@ -594,6 +597,70 @@ test_queue_limit_counts_drops (Fixture       *fixture,
   /* The newest ten were kept. */
   g_assert_cmpint (query_int (fixture->path, "SELECT min(check_id) FROM check_results"), ==, 15);
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM check_results"), ==, 10);
+}
+
+/* A database of schema 2 (as the Tend before left it, in WAL mode) opened by six stores
+ * at once, each with its own connection and thread: all open it, one migrates it, and
+ * the copy made before is of schema 2, with no other copy left. */
+static void
+test_concurrent_migration (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tend-migrate-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "tend.db", NULL);
+  g_autofree char *copy = g_strconcat (path, ".before-schema-3", NULL);
+  g_autofree char *stamp = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = 2",
+                                            TEND_STORE_APPLICATION_ID);
+  TendStore *stores[6];
+  GAsyncResult *results[G_N_ELEMENTS (stores)] = { NULL, };
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  sqlite3 *db = NULL;
+  guint n_files = 0;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, tend_store_migration (1), NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, tend_store_migration (2), NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, stamp, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO config VALUES ('checks.max-concurrent', '9')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
+    {
+      stores[i] = tend_store_new (path);
+      tend_store_open_async (stores[i], NULL, store_result, &results[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
+    {
+      tend_store_open_finish (stores[i], wait_for (&results[i]), &error);
+      g_assert_no_error (error);
+      g_clear_object (&results[i]);
+      tend_store_close (stores[i]);
+      g_clear_object (&stores[i]);
+    }
+
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, TEND_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM config"), ==, 1);
+  g_assert_cmpint (query_int (copy, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (query_int (copy, "SELECT count(*) FROM config"), ==, 1);
+
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+
+      g_test_message ("left: %s", name);
+      g_assert_true (g_str_equal (name, "tend.db") || g_str_equal (name, "tend.db.before-schema-3")
+                     || g_str_has_suffix (name, "-wal") || g_str_has_suffix (name, "-shm"));
+      g_unlink (file);
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, >=, 2);
+  g_rmdir (dir);
 }
 
 /* A full disk, then a read-only one: the store says why, keeps what waits, drops only
@@ -608,6 +675,8 @@ test_full_and_read_only_disk (void)
   g_autofree char *last_error = NULL;
   g_autoptr(TendStore) store = NULL;
   char message[2048];
+  /* Recent: retention would delete older raw rows, and free room on the full disk. */
+  gint64 now = g_get_real_time ();
   int i;
 
   if (getuid () != 0 || unshare (CLONE_NEWNS) != 0 ||
@@ -636,7 +705,7 @@ test_full_and_read_only_disk (void)
   /* Fill the disk: every result is a failure, so every one is a raw row. */
   for (i = 0; i < 1000; i++)
     {
-      add (store, i, 1000 + i, TEND_RESULT_FAIL, -1, message);
+      add (store, i, now + i, TEND_RESULT_FAIL, -1, message);
       if (i % 50 == 49 && !flush_store (store, &error))
         break;
     }
@@ -647,30 +716,68 @@ test_full_and_read_only_disk (void)
   g_assert_nonnull (strstr (last_error, "waiting"));
   g_clear_error (&error);
 
-  /* Monitoring goes on: adding never blocks, and past the limit drops are counted. */
-  for (int j = 0; j < 3000; j++)
-    add (store, 100000 + j, 5000 + j, TEND_RESULT_FAIL, -1, "more");
-  g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 2000);
-  g_assert_cmpuint (tend_store_get_n_dropped (store), >, 0);
+  /* Monitoring goes on: adding never blocks, and past the limit drops are counted.
+   * (A full disk is not always full for SQLite: once a checkpoint lets the WAL start
+   * over, a batch may fit in the space the WAL already has. Every result is then
+   * waiting, written or dropped, and counted.) */
+  {
+    guint64 waiting = tend_store_get_n_waiting (store);
+    guint64 committed = tend_store_get_n_committed (store);
+    guint64 dropped = tend_store_get_n_dropped (store);
+
+    for (int j = 0; j < 3000; j++)
+      add (store, 100000 + j, now + 5000 + j, TEND_RESULT_FAIL, -1, "more");
+    g_assert_cmpuint (tend_store_get_n_waiting (store), <=, 2000);
+    g_assert_cmpuint (tend_store_get_n_waiting (store) +
+                      (tend_store_get_n_committed (store) - committed) +
+                      (tend_store_get_n_dropped (store) - dropped), ==, waiting + 3000);
+    if (tend_store_get_n_committed (store) == committed)
+      g_assert_cmpuint (tend_store_get_n_dropped (store), ==, dropped + waiting + 1000);
+  }
+
+  /* Audit records wait, counted, and are never dropped, however many. */
+  for (int j = 0; j < 2500; j++)
+    {
+      g_autofree char *unit = g_strdup_printf ("while-full-%d.service", j);
+      TendAuditRecord record = { .time_usec = j + 1, .origin = TEND_AUDIT_ORIGIN_CLI,
+                                 .unit = unit, .operation = "start", .result = "done" };
+
+      tend_store_add_audit (store, &record);
+    }
+  if (!flush_store (store, &error))
+    {
+      /* The failure counted them all as waiting (the thread may write them right
+       * after, if the WAL starts over: see above). */
+      g_assert_nonnull (strstr (error->message, "2500 audit records waiting"));
+      g_clear_error (&error);
+    }
+  else
+    {
+      g_test_message ("the full disk took the audit records (the WAL started over)");
+      g_assert_cmpuint (tend_store_get_n_waiting_audit (store), ==, 0);
+    }
 
   /* Room again: what waited is written. */
   g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT, "size=64m"), ==, 0);
   g_assert_true (flush_store (store, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 0);
+  g_assert_cmpuint (tend_store_get_n_waiting_audit (store), ==, 0);
   g_clear_pointer (&last_error, g_free);
   last_error = tend_store_dup_last_error (store);
   g_assert_null (last_error);
 
   tend_store_close (store);
   g_clear_object (&store);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM audit WHERE unit LIKE 'while-full-%'"),
+                   ==, 2500);
 
   /* Read-only: the same database where it cannot be written (a read-only mount) is
    * refused with the reason; results added meanwhile wait, nothing is lost. */
   g_assert_cmpint (mount (dir, dir, NULL, MS_BIND, NULL), ==, 0);
   g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
   store = tend_store_new (path);
-  add (store, 1, 99999, TEND_RESULT_FAIL, -1, "while read-only");
+  add (store, 424242, now + 99999, TEND_RESULT_FAIL, -1, "while read-only");
   g_assert_false (open_store (store, &error));
   g_assert_nonnull (error);
   g_test_message ("read-only: %s", error->message);
@@ -678,10 +785,33 @@ test_full_and_read_only_disk (void)
   g_assert_cmpuint (tend_store_get_n_waiting (store), ==, 1);
   g_assert_cmpuint (tend_store_get_n_dropped (store), ==, 0);
   g_clear_error (&error);
-  umount2 (dir, MNT_DETACH);  /* the read-only bind */
 
-  tend_store_close (store);
-  g_clear_object (&store);
+  /* Closing keeps what waits aside (in the runtime folder), nothing lost... */
+  {
+    g_autofree char *spill = NULL;
+    guint n_results = 0, n_audit = 0;
+
+    tend_store_close (store);
+    spill = tend_store_dup_spill_file (store, &n_results, &n_audit);
+    g_assert_nonnull (spill);
+    g_assert_true (g_file_test (spill, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpuint (n_results, ==, 1);
+    g_assert_cmpuint (n_audit, ==, 0);
+    g_assert_cmpuint (tend_store_get_n_lost_at_close (store), ==, 0);
+    g_clear_object (&store);
+    umount2 (dir, MNT_DETACH);  /* the read-only bind */
+
+    /* ... and the next store to open it for writing writes it, and removes the file. */
+    store = tend_store_new (path);
+    g_assert_true (open_store (store, &error));
+    g_assert_cmpuint (tend_store_get_n_imported (store), ==, 1);
+    tend_store_close (store);
+    g_clear_object (&store);
+    g_assert_false (g_file_test (spill, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (query_int (path, "SELECT count(*) FROM check_results WHERE message = "
+                                      "'while read-only'"), ==, 1);
+  }
+
   umount2 (dir, MNT_DETACH);
   g_rmdir (dir);
 }
@@ -691,6 +821,12 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Spill files go to the runtime folder: one of the test's own. */
+  {
+    g_autofree char *runtime = g_dir_make_tmp ("tend-store-run-XXXXXX", NULL);
+
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  }
 
 #define ADD(path, func) \
   g_test_add ("/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -708,6 +844,7 @@ main (int   argc,
   ADD ("foreign-database-refused", test_foreign_database_refused);
   ADD ("queue-limit-counts-drops", test_queue_limit_counts_drops);
 #undef ADD
+  g_test_add_func ("/store/concurrent-migration", test_concurrent_migration);
   g_test_add_func ("/store/full-and-read-only-disk", test_full_and_read_only_disk);
 
   return g_test_run ();

@@ -32,6 +32,8 @@ def export():
 
 def controls():
     """The store's silences and marks: {unit: (until µs, reason, manual, why, since µs)}."""
+    if not os.path.exists(env["TEND_DATABASE"]):
+        return {}  # commands that only read make no database
     with sqlite3.connect(env["TEND_DATABASE"], timeout=10) as db:
         return {row[0]: row[1:] for row in db.execute(
             "SELECT unit, silenced_until_usec, silence_reason, manual, manual_reason, "

@@ -1042,6 +1042,9 @@ store_opened_cb (GObject      *source,
       return;
     }
 
+  if (tend_store_get_created (self->store))
+    g_message ("there was no database; made a new one: %s", self->store_path);
+
   /* Nothing is known of the services' health until their checks run; a recovery a
    * previous engine left in the middle is over. */
   tend_store_clear_health (self->store);
@@ -1137,19 +1140,35 @@ flushed_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   TendEngine *self = g_task_get_source_object (task);
-  GError *error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spill = NULL;
+  guint64 lost, dropped;
+  guint n_results = 0, n_audit = 0;
 
-  if (!tend_store_flush_finish (TEND_STORE (source), result, &error))
-    g_warning ("%s", error->message);
+  tend_store_flush_finish (TEND_STORE (source), result, &error);
 
-  /* The last batch is written: closing only stops the store's thread. */
+  /* What could not be written is kept aside as the store closes, or counted as lost. */
   tend_store_close (self->store);
   g_clear_pointer (&self->lock, tend_lock_release);
 
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  spill = tend_store_dup_spill_file (self->store, &n_results, &n_audit);
+  lost = tend_store_get_n_lost_at_close (self->store);
+  dropped = tend_store_get_n_dropped (self->store);
+  if (lost > 0 || dropped > 0)
+    {
+      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED,
+                               "%" G_GUINT64_FORMAT " results or audit records could not be "
+                               "written and were lost, and %" G_GUINT64_FORMAT " results were "
+                               "dropped before for lack of room (store.queue-limit)%s%s",
+                               lost, dropped, error != NULL ? ": " : "",
+                               error != NULL ? error->message : "");
+      return;
+    }
+  if (spill != NULL)
+    g_warning ("%u results and %u audit records could not be written (%s); they are kept in "
+               "%s, and written when Tend next opens the database", n_results, n_audit,
+               error != NULL ? error->message : "the database could not be opened", spill);
+  g_task_return_boolean (task, TRUE);
 }
 
 /**

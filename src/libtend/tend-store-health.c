@@ -78,7 +78,7 @@ save_health_job (TendStore *self,
     {
       g_autoptr(GError) error = tend_store_error (self, rc, "save the services' health to");
 
-      g_warning ("%s", error->message);
+      tend_store_report_write_error (self, error->message, NULL);
       tend_store_exec (self, "ROLLBACK");
     }
 }
@@ -118,7 +118,7 @@ clear_health_job (TendStore *self,
     {
       g_autoptr(GError) error = tend_store_error (self, rc, "clear the services' health in");
 
-      g_warning ("%s", error->message);
+      tend_store_report_write_error (self, error->message, NULL);
     }
 }
 
@@ -187,7 +187,7 @@ save_recovery_status_job (TendStore *self,
       g_autoptr(GError) error = tend_store_error (self, rc,
                                                   "save what recovery will do next to");
 
-      g_warning ("%s", error->message);
+      tend_store_report_write_error (self, error->message, NULL);
     }
 }
 

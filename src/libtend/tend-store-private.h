@@ -18,6 +18,50 @@ G_BEGIN_DECLS
 
 const char *tend_store_migration (int version);
 
+/* tend-store-open.c */
+sqlite3    *tend_store_open_file      (const char  *path,
+                                       gboolean     read_only,
+                                       gboolean    *created,
+                                       GError     **error);
+char       *tend_store_recovery_hint  (const char  *path);
+
+/* tend-store-retention.c */
+int         tend_store_run_retention  (TendStore              *self,
+                                       const gint64           *limits);
+
+/* tend-store-spill.c */
+char       *tend_store_spill_write    (const char             *db_path,
+                                       const TendCheckResult  *results,
+                                       guint                   n_results,
+                                       GPtrArray              *audit,
+                                       GError                **error);
+GPtrArray  *tend_store_spill_list     (const char             *db_path);
+gboolean    tend_store_spill_read     (const char             *file,
+                                       GArray                 *results,
+                                       GPtrArray              *audit,
+                                       GError                **error);
+void        tend_store_trouble_set    (const char             *db_path,
+                                       const char             *message,
+                                       gint64                  since_usec);
+
+/* Writes that keep failing: logged once, then summarised. */
+typedef struct
+{
+  char *message;           /* (owned) (nullable) the latest failure, while they last */
+  gint64 since_usec;       /* realtime: since when */
+  gint64 summary_usec;     /* monotonic: when it was last logged */
+  guint n_since_summary;   /* failures since */
+  guint n_total;           /* failures since it began */
+} TendStoreTrouble;
+
+void        tend_store_trouble_report   (TendStoreTrouble     *trouble,
+                                         const char           *db_path,
+                                         const char           *doing,
+                                         const char           *detail);
+void        tend_store_trouble_resolved (TendStoreTrouble     *trouble,
+                                         const char           *db_path,
+                                         guint64               n_dropped);
+
 /* The store's thread runs jobs in order; each gets the GTask it was queued with. */
 typedef void (*TendStoreJobFunc) (TendStore *self,
                                   GTask     *task);
@@ -49,6 +93,9 @@ sqlite3_stmt *tend_store_prepare        (TendStore        *self,
 GError       *tend_store_error          (TendStore        *self,
                                          int               code,
                                          const char       *doing);
+void          tend_store_report_write_error (TendStore    *self,
+                                             const char   *doing,
+                                             const char   *detail);
 
 static inline void
 tend_store_bind_text (sqlite3_stmt *stmt,

@@ -241,7 +241,7 @@ write_or_warn (TendStore  *self,
     {
       g_autoptr(GError) error = tend_store_error (self, rc, doing);
 
-      g_warning ("%s", error->message);
+      tend_store_report_write_error (self, error->message, NULL);
     }
 }
 

@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Migration N takes a database from schema N-1 to N. Each runs in its own transaction
- * together with the PRAGMA user_version that records it. Never edit a migration that
- * has shipped: add the next one.
+ * Migration N takes a database from schema N-1 to N. Those a database needs run in one
+ * exclusive transaction, each followed by the PRAGMA user_version that records it (see
+ * tend-store-open.c). Never edit a migration that has shipped: add the next one.
  */
 #include "tend-store-private.h"
 

@@ -10,8 +10,10 @@
  * main loop ever waits for the disk.
  *
  * When a batch cannot be written (a full or read-only disk), its rows go back to the
- * front of the queue and wait for the next try; past the queue's limit the oldest are
- * dropped, counted, and the count is reported — never silently.
+ * front of the queue and wait for the next try; past the queue's limit the oldest
+ * results are dropped, counted, and the count is reported — never silently. Audit
+ * records are never dropped. What still waits when the store closes is kept in a spill
+ * file, which the next store to open the database writes (tend-store-spill.c).
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -26,8 +28,6 @@
 #define DEFAULT_QUEUE_LIMIT 100000
 #define BATCH_SOON 4096            /* this many waiting: write now, not at the tick */
 #define RETENTION_EVERY_USEC (60 * G_USEC_PER_SEC)
-#define RETENTION_BATCH 5000       /* rows per delete: short transactions */
-#define BUSY_TIMEOUT_MSEC 5000
 
 static const int resolutions[] = { 60, 3600, 86400 };  /* seconds */
 
@@ -35,6 +35,9 @@ typedef struct
 {
   TendCheckResult result;      /* message owned */
 } PendingResult;
+
+/* Spill files are read and written as arrays of TendCheckResult. */
+G_STATIC_ASSERT (sizeof (PendingResult) == sizeof (TendCheckResult));
 
 typedef struct
 {
@@ -53,6 +56,7 @@ struct _TendStore
   GObject parent_instance;
 
   char *path;                  /* (owned) */
+  gboolean read_only;
   GThread *thread;             /* (owned) (nullable) */
   GAsyncQueue *jobs;           /* (owned) of Job */
 
@@ -66,9 +70,16 @@ struct _TendStore
   guint64 n_dropped;
   char *last_error;            /* (owned) (nullable) */
   gint64 retention[3];         /* raw, minute, hour; 0 = keep */
+  gboolean created;            /* the open made a new database */
+  char *spill_file;            /* (owned) (nullable) where closing kept what waited */
+  guint n_spilled_results;
+  guint n_spilled_audit;
+  guint64 n_lost_at_close;     /* neither written nor kept aside when it closed */
+  guint64 n_imported;          /* records imported from spill files when it opened */
 
   /* The thread's own. */
   sqlite3 *db;
+  TendStoreTrouble trouble;    /* writes that fail */
   GHashTable *last_by_check;   /* GINT_TO_POINTER (check id) → (owned) LastResult */
   gint64 next_retention_usec;
 };
@@ -191,8 +202,14 @@ store_error_full (TendStore  *self,
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      hint = ": the file is damaged or is not a database; it was left as it is";
-      break;
+      {
+        g_autofree char *recovery = tend_store_recovery_hint (self->path);
+
+        /* Every write is one transaction: the one that found the damage is undone. */
+        return g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
+                            "cannot %s %s (%s): the file is damaged; nothing was written. %s",
+                            doing, self->path, detail, recovery);
+      }
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       hint = ": another program holds the database";
@@ -224,6 +241,37 @@ set_last_error (TendStore    *self,
   g_mutex_unlock (&self->lock);
 }
 
+/**
+ * tend_store_report_write_error:
+ * @doing: what failed, with the reason: the error's message
+ * @detail: (nullable): figures that change from one try to the next (what waits)
+ *
+ * Logs a failed write once, then a summary a minute while writes fail; see
+ * tend_store_trouble_report(). On the store's thread.
+ */
+void
+tend_store_report_write_error (TendStore  *self,
+                               const char *doing,
+                               const char *detail)
+{
+  tend_store_trouble_report (&self->trouble, self->path, doing, detail);
+}
+
+/* Writing works again: say so once, with what was lost meanwhile. */
+static void
+report_write_ok (TendStore *self)
+{
+  guint64 dropped;
+
+  if (self->trouble.message == NULL)
+    return;
+
+  g_mutex_lock (&self->lock);
+  dropped = self->n_dropped;
+  g_mutex_unlock (&self->lock);
+  tend_store_trouble_resolved (&self->trouble, self->path, dropped);
+}
+
 int
 tend_store_exec (TendStore   *self,
           const char  *sql)
@@ -247,90 +295,6 @@ tend_store_prepare (TendStore  *self,
 
 /* ------------------------------------------------------------------------------------ */
 /* Opening, on the thread                                                                */
-
-static int
-read_pragma_int (TendStore  *self,
-                 const char *sql,
-                 int        *value)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          *value = sqlite3_column_int (stmt, 0);
-          rc = SQLITE_OK;
-        }
-    }
-  sqlite3_finalize (stmt);
-  return rc;
-}
-
-/* Copies the database aside before a migration changes it. */
-static gboolean
-back_up_before_migration (TendStore  *self,
-                          int         from_version,
-                          GError    **error)
-{
-  g_autofree char *copy = g_strdup_printf ("%s.before-schema-%d", self->path, from_version + 1);
-  char *sql;  /* SQLite's, freed by it */
-  int rc;
-
-  g_unlink (copy);
-  sql = sqlite3_mprintf ("VACUUM INTO %Q", copy);
-  rc = tend_store_exec (self, sql);
-  sqlite3_free (sql);
-  if (rc != SQLITE_OK)
-    {
-      g_autoptr(GError) cause = tend_store_error (self, rc, "back up");
-
-      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
-                   "not migrating %s: its copy %s could not be made first (%s)",
-                   self->path, copy, cause->message);
-      return FALSE;
-    }
-  g_debug ("copied %s to %s before migrating it", self->path, copy);
-  return TRUE;
-}
-
-static gboolean
-migrate (TendStore  *self,
-         int         version,
-         gboolean    existed,
-         GError    **error)
-{
-  if (version == TEND_STORE_SCHEMA_VERSION)
-    return TRUE;
-
-  if (existed && version > 0 && !back_up_before_migration (self, version, error))
-    return FALSE;
-
-  for (int next = version + 1; next <= TEND_STORE_SCHEMA_VERSION; next++)
-    {
-      g_autofree char *stamp = g_strdup_printf ("PRAGMA user_version = %d", next);
-      int rc;
-
-      rc = tend_store_exec (self, "BEGIN IMMEDIATE");
-      if (rc == SQLITE_OK)
-        rc = tend_store_exec (self, tend_store_migration (next));
-      if (rc == SQLITE_OK)
-        rc = tend_store_exec (self, stamp);
-      if (rc == SQLITE_OK)
-        rc = tend_store_exec (self, "COMMIT");
-      if (rc != SQLITE_OK)
-        {
-          g_autofree char *doing = g_strdup_printf ("migrate to schema %d:", next);
-
-          g_propagate_error (error, tend_store_error (self, rc, doing));
-          tend_store_exec (self, "ROLLBACK");
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
 
 static void
 load_last_results (TendStore *self)
@@ -356,88 +320,15 @@ static gboolean
 open_database (TendStore  *self,
                GError    **error)
 {
-  g_autofree char *folder = g_path_get_dirname (self->path);
-  GStatBuf info;
-  gboolean existed;
-  int version = 0;
-  int app_id = 0;
-  int n_tables = 0;
-  int rc;
+  gboolean created = FALSE;
 
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TEND_ERROR, TEND_ERROR_PERMISSION_DENIED,
-                   "cannot create the folder %s for the database: %s",
-                   folder, g_strerror (saved));
-      return FALSE;
-    }
-
-  existed = g_stat (self->path, &info) == 0 && info.st_size > 0;
-
-  rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_propagate_error (error, tend_store_error (self, rc, "open"));
-      return FALSE;
-    }
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MSEC);
-  sqlite3_extended_result_codes (self->db, TRUE);
-
-  /* Read before anything is written: a damaged file or a newer Tend's stops here,
-   * untouched. */
-  rc = read_pragma_int (self, "PRAGMA user_version", &version);
-  if (rc == SQLITE_OK)
-    rc = read_pragma_int (self, "PRAGMA application_id", &app_id);
-  if (rc == SQLITE_OK)
-    rc = read_pragma_int (self, "SELECT count(*) FROM sqlite_master", &n_tables);
-  if (rc != SQLITE_OK)
-    {
-      g_propagate_error (error, tend_store_error (self, rc, "read"));
-      return FALSE;
-    }
-
-  if (app_id != TEND_STORE_APPLICATION_ID && (app_id != 0 || version != 0 || n_tables != 0))
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
-                   "%s is an SQLite database, but not Tend's; it was left as it is. "
-                   "Move it aside or choose another file", self->path);
-      return FALSE;
-    }
-  if (version > TEND_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
-                   "%s was written by a newer Tend (schema %d; this Tend knows up to %d); "
-                   "it was left as it is. Use the newer Tend, or another file",
-                   self->path, version, TEND_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
-
-  rc = tend_store_exec (self, "PRAGMA journal_mode = WAL");
-  if (rc == SQLITE_OK)
-    rc = tend_store_exec (self, "PRAGMA synchronous = NORMAL");
-  if (rc == SQLITE_OK)
-    rc = tend_store_exec (self, "PRAGMA foreign_keys = ON");
-  /* Results of a thousand services land all over the per-service index: a cache that
-   * holds its hot pages keeps batches from re-reading them. */
-  if (rc == SQLITE_OK)
-    rc = tend_store_exec (self, "PRAGMA cache_size = -32768");
-  if (rc == SQLITE_OK && app_id == 0)
-    {
-      g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d",
-                                              TEND_STORE_APPLICATION_ID);
-      rc = tend_store_exec (self, sql);
-    }
-  if (rc != SQLITE_OK)
-    {
-      g_propagate_error (error, tend_store_error (self, rc, "set up"));
-      return FALSE;
-    }
-
-  if (!migrate (self, version, existed, error))
+  self->db = tend_store_open_file (self->path, self->read_only, &created, error);
+  if (self->db == NULL)
     return FALSE;
+
+  g_mutex_lock (&self->lock);
+  self->created = created;
+  g_mutex_unlock (&self->lock);
 
   load_last_results (self);
   return TRUE;
@@ -714,6 +605,195 @@ out:
   return rc;
 }
 
+/* After a commit: each check's last stored result, as the batch left it. */
+static void
+apply_changes (TendStore *self,
+               GArray    *changes)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const LastChange *change = &g_array_index (changes, LastChange, i);
+      LastResult *last = g_new0 (LastResult, 1);
+
+      last->status = change->status;
+      last->message = g_strdup (change->message);
+      g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (change->check_id), last);
+    }
+}
+
+static GArray *
+pending_results_new (void)
+{
+  GArray *results = g_array_new (FALSE, FALSE, sizeof (PendingResult));
+
+  g_array_set_clear_func (results, (GDestroyNotify) pending_result_clear);
+  return results;
+}
+
+/* Writes up to @max_results of the oldest waiting results, and every waiting audit
+ * record if @with_audit, in one transaction; on failure puts them back in front. */
+static int
+flush_part (TendStore *self,
+            guint      max_results,
+            gboolean   with_audit)
+{
+  g_autoptr(GArray) results = pending_results_new ();
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GArray) changes = NULL;
+  g_autofree char *detail = NULL;
+  guint n;
+  int rc;
+
+  g_mutex_lock (&self->lock);
+  n = MIN (max_results, self->waiting_results->len);
+  /* The structs move, with the messages they own. */
+  g_array_append_vals (results, self->waiting_results->data, n);
+  g_array_set_clear_func (self->waiting_results, NULL);
+  g_array_remove_range (self->waiting_results, 0, n);
+  g_array_set_clear_func (self->waiting_results, (GDestroyNotify) pending_result_clear);
+  if (with_audit)
+    {
+      audit = g_steal_pointer (&self->waiting_audit);
+      self->waiting_audit = g_ptr_array_new_with_free_func (
+                              (GDestroyNotify) tend_audit_record_free);
+    }
+  else
+    audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  g_mutex_unlock (&self->lock);
+
+  if (results->len == 0 && audit->len == 0)
+    return SQLITE_OK;
+
+  changes = g_array_sized_new (FALSE, FALSE, sizeof (LastChange), results->len);
+  rc = write_batch (self, results, audit, changes, &detail);
+  if (rc == SQLITE_OK)
+    {
+      apply_changes (self, changes);
+      g_mutex_lock (&self->lock);
+      self->n_committed += results->len;
+      g_mutex_unlock (&self->lock);
+      return rc;
+    }
+
+  g_mutex_lock (&self->lock);
+  g_array_set_clear_func (results, NULL);
+  g_array_prepend_vals (self->waiting_results, results->data, results->len);
+  g_ptr_array_extend_and_steal (audit, g_steal_pointer (&self->waiting_audit));
+  self->waiting_audit = g_steal_pointer (&audit);
+  g_mutex_unlock (&self->lock);
+  return rc;
+}
+
+/* When the store closes and a whole batch could not be written (a disk nearly full):
+ * small transactions may still fit, audit records first. */
+static void
+write_what_fits (TendStore *self)
+{
+  guint written = 0;
+
+  if (flush_part (self, 0, TRUE) != SQLITE_OK)
+    return;
+  for (;;)
+    {
+      guint before = tend_store_get_n_waiting (self);
+
+      if (before == 0 || flush_part (self, 64, FALSE) != SQLITE_OK)
+        break;
+      written += before - tend_store_get_n_waiting (self);
+    }
+  if (written > 0)
+    g_message ("wrote %u waiting results in small batches", written);
+}
+
+/* When the store closes: what could not be written goes into a spill file, which the
+ * next store to open the database imports; only if that fails too is it lost, and
+ * counted. */
+static void
+spill_waiting (TendStore *self)
+{
+  g_autoptr(GArray) results = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  char *file;
+
+  g_mutex_lock (&self->lock);
+  if (self->waiting_results->len == 0 && self->waiting_audit->len == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  results = g_steal_pointer (&self->waiting_results);
+  audit = g_steal_pointer (&self->waiting_audit);
+  self->waiting_results = pending_results_new ();
+  self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
+  g_mutex_unlock (&self->lock);
+
+  file = tend_store_spill_write (self->path, (const TendCheckResult *) (gpointer) results->data,
+                                 results->len, audit, &error);
+
+  g_mutex_lock (&self->lock);
+  if (file != NULL)
+    {
+      g_free (self->spill_file);
+      self->spill_file = file;
+      self->n_spilled_results += results->len;
+      self->n_spilled_audit += audit->len;
+    }
+  else
+    self->n_lost_at_close += results->len + audit->len;
+  g_mutex_unlock (&self->lock);
+
+  if (file == NULL)
+    g_warning ("%u results and %u audit records could not be written to %s, and are lost: %s",
+               results->len, audit->len, self->path, error->message);
+}
+
+/* When the store opens for writing: what an earlier store kept aside is written now,
+ * each spill file in one transaction, and the file removed. */
+static void
+import_spills (TendStore *self)
+{
+  g_autoptr(GPtrArray) files = tend_store_spill_list (self->path);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = files->pdata[i];
+      g_autoptr(GArray) results = pending_results_new ();
+      g_autoptr(GPtrArray) audit = g_ptr_array_new_with_free_func (
+                                     (GDestroyNotify) tend_audit_record_free);
+      g_autoptr(GArray) changes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *detail = NULL;
+      int rc;
+
+      if (!tend_store_spill_read (file, results, audit, &error))
+        {
+          g_warning ("cannot import %s, which holds records Tend could not write before; it "
+                     "is left as it is: %s", file, error->message);
+          continue;
+        }
+      changes = g_array_sized_new (FALSE, FALSE, sizeof (LastChange), results->len);
+      rc = write_batch (self, results, audit, changes, &detail);
+      if (rc != SQLITE_OK)
+        {
+          g_autoptr(GError) cause = store_error_full (self, rc, "write to", detail);
+
+          g_warning ("cannot import %s yet, it stays for the next time: %s", file,
+                     cause->message);
+          continue;
+        }
+      apply_changes (self, changes);
+      /* Imported: a crash before the file goes would import it once more. */
+      g_unlink (file);
+      g_message ("wrote %u results and %u audit records that were kept aside in %s",
+                 results->len, audit->len, file);
+      g_mutex_lock (&self->lock);
+      self->n_committed += results->len;
+      self->n_imported += results->len + audit->len;
+      g_mutex_unlock (&self->lock);
+    }
+}
+
 /* Writes what waits. On failure, puts it back in front of what arrived meanwhile,
  * dropping the oldest past the queue's limit. */
 void
@@ -733,8 +813,7 @@ tend_store_flush_waiting (TendStore *self)
     }
   results = g_steal_pointer (&self->waiting_results);
   audit = g_steal_pointer (&self->waiting_audit);
-  self->waiting_results = g_array_new (FALSE, FALSE, sizeof (PendingResult));
-  g_array_set_clear_func (self->waiting_results, (GDestroyNotify) pending_result_clear);
+  self->waiting_results = pending_results_new ();
   self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
   g_mutex_unlock (&self->lock);
 
@@ -744,25 +823,19 @@ tend_store_flush_waiting (TendStore *self)
 
   if (rc == SQLITE_OK)
     {
-      for (guint i = 0; i < changes->len; i++)
-        {
-          const LastChange *change = &g_array_index (changes, LastChange, i);
-          LastResult *last = g_new0 (LastResult, 1);
-
-          last->status = change->status;
-          last->message = g_strdup (change->message);
-          g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (change->check_id), last);
-        }
+      apply_changes (self, changes);
 
       g_mutex_lock (&self->lock);
       self->n_committed += results->len;
       g_clear_pointer (&self->last_error, g_free);
       g_mutex_unlock (&self->lock);
+      report_write_ok (self);
       return;
     }
 
   {
     g_autoptr(GError) error = store_error_full (self, rc, "write to", detail);
+    g_autofree char *counts = NULL;
     guint over;
 
     g_mutex_lock (&self->lock);
@@ -789,113 +862,26 @@ tend_store_flush_waiting (TendStore *self)
     self->waiting_audit = g_steal_pointer (&audit);
 
     g_free (self->last_error);
-    self->last_error = g_strdup_printf ("%s; %u results waiting, %" G_GUINT64_FORMAT
-                                        " dropped so far",
-                                        error->message, self->waiting_results->len,
-                                        self->n_dropped);
+    counts = g_strdup_printf ("%u results and %u audit records waiting, %" G_GUINT64_FORMAT
+                              " results dropped so far", self->waiting_results->len,
+                              self->waiting_audit->len, self->n_dropped);
+    self->last_error = g_strdup_printf ("%s; %s", error->message, counts);
     g_mutex_unlock (&self->lock);
 
-    g_warning ("%s", self->last_error);
+    tend_store_report_write_error (self, error->message, counts);
   }
-}
-
-/* The smallest id whose row is not older than @cutoff_usec, assuming ids grow with
- * time; 0 when the table is empty. */
-static gint64
-first_id_not_before (TendStore *self,
-                     gint64     cutoff_usec)
-{
-  sqlite3_stmt *bounds = tend_store_prepare (self, "SELECT min(id), max(id) FROM check_results");
-  sqlite3_stmt *at = tend_store_prepare (self,
-                      "SELECT id, time_usec FROM check_results WHERE id >= ? ORDER BY id "
-                      "LIMIT 1");
-  gint64 low = 0, high = 0;
-
-  if (bounds != NULL && at != NULL && sqlite3_step (bounds) == SQLITE_ROW &&
-      sqlite3_column_type (bounds, 0) != SQLITE_NULL)
-    {
-      low = sqlite3_column_int64 (bounds, 0);
-      high = sqlite3_column_int64 (bounds, 1) + 1;
-
-      /* Invariant: rows before @low are old; the row at @high (or the end) is young. */
-      while (low < high)
-        {
-          gint64 middle = low + (high - low) / 2;
-          gint64 id = -1, time_usec = 0;
-
-          sqlite3_bind_int64 (at, 1, middle);
-          if (sqlite3_step (at) == SQLITE_ROW)
-            {
-              id = sqlite3_column_int64 (at, 0);
-              time_usec = sqlite3_column_int64 (at, 1);
-            }
-          sqlite3_reset (at);
-
-          if (id < 0 || time_usec >= cutoff_usec)
-            high = middle;
-          else
-            low = id + 1;
-        }
-    }
-  sqlite3_finalize (bounds);
-  sqlite3_finalize (at);
-  return low;
 }
 
 /* Deletes one batch of each kind that is past its retention; returns how many rows went. */
 static int
 run_retention (TendStore *self)
 {
-  int deleted = 0;
-
-  gint64 now = g_get_real_time ();
   gint64 limits[3];
 
   g_mutex_lock (&self->lock);
   memcpy (limits, self->retention, sizeof limits);
   g_mutex_unlock (&self->lock);
-
-  /* Raw results, by age. Rows arrive in time order, near enough, so the first row young
-   * enough to keep is found by halving the id range (no index on time to maintain on
-   * every insert), and what comes before it goes, a batch at a time. */
-  if (limits[0] > 0)
-    {
-      gint64 cutoff_id = first_id_not_before (self, now - limits[0]);
-      sqlite3_stmt *stmt = tend_store_prepare (self,
-                          "DELETE FROM check_results WHERE id IN (SELECT id FROM check_results "
-                          "WHERE id < ? ORDER BY id LIMIT ?)");
-      if (stmt != NULL && cutoff_id > 0)
-        {
-          sqlite3_bind_int64 (stmt, 1, cutoff_id);
-          sqlite3_bind_int (stmt, 2, RETENTION_BATCH);
-          if (sqlite3_step (stmt) == SQLITE_DONE)
-            deleted += sqlite3_changes (self->db);
-        }
-      sqlite3_finalize (stmt);
-    }
-
-  /* Minute and hour rollups; day rollups are kept. */
-  for (int i = 1; i <= 2; i++)
-    {
-      sqlite3_stmt *stmt;
-
-      if (limits[i] <= 0)
-        continue;
-      stmt = tend_store_prepare (self,
-                          "DELETE FROM rollups WHERE (service_id, resolution, bucket_usec, "
-                          "check_id) IN (SELECT service_id, resolution, bucket_usec, check_id "
-                          "FROM rollups WHERE resolution = ? AND bucket_usec < ? LIMIT ?)");
-      if (stmt == NULL)
-        continue;
-      sqlite3_bind_int (stmt, 1, resolutions[i - 1]);
-      sqlite3_bind_int64 (stmt, 2, now - limits[i]);
-      sqlite3_bind_int (stmt, 3, RETENTION_BATCH);
-      if (sqlite3_step (stmt) == SQLITE_DONE)
-        deleted += sqlite3_changes (self->db);
-      sqlite3_finalize (stmt);
-    }
-
-  return deleted;
+  return tend_store_run_retention (self, limits);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -956,7 +942,13 @@ store_thread (gpointer data)
         {
           g_free (job);
           if (self->db != NULL)
-            tend_store_flush_waiting (self);
+            {
+              tend_store_flush_waiting (self);
+              write_what_fits (self);
+            }
+          spill_waiting (self);
+          if (self->trouble.message != NULL)
+            tend_store_trouble_set (self->path, NULL, 0);
           break;
         }
       if (job != NULL)
@@ -1038,6 +1030,12 @@ open_job (TendStore *self,
       g_task_return_error (task, error);
       return;
     }
+  if (!self->read_only)
+    {
+      /* A note an earlier process of this pid left is not ours. */
+      tend_store_trouble_set (self->path, NULL, 0);
+      import_spills (self);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1095,9 +1093,11 @@ flush_job (TendStore *self,
 /**
  * tend_store_open_async:
  *
- * Opens (creating it if needed) and migrates the database on the store's thread.
- * A database from a newer Tend, a damaged file or another program's database is
- * refused with a message and left exactly as it was.
+ * Opens (creating it if missing or empty) and migrates the database on the store's
+ * thread, then writes what earlier stores kept aside (spill files). A file that is not a
+ * usable Tend database — from a newer Tend, damaged, not SQLite, another program's, a
+ * folder — is refused with a message that names it and says how to recover, and is
+ * left byte for byte as it was (see tend-store-open.c).
  */
 void
 tend_store_open_async (TendStore           *self,
@@ -1273,8 +1273,41 @@ tend_store_add_audit (TendStore             *self,
 LOCKED_GETTER (guint64, n_committed, self->n_committed)
 LOCKED_GETTER (guint64, n_dropped, self->n_dropped)
 LOCKED_GETTER (guint, n_waiting, self->waiting_results->len)
+LOCKED_GETTER (guint, n_waiting_audit, self->waiting_audit->len)
+LOCKED_GETTER (guint64, n_lost_at_close, self->n_lost_at_close)
+LOCKED_GETTER (guint64, n_imported, self->n_imported)
 
 #undef LOCKED_GETTER
+
+/**
+ * tend_store_dup_spill_file:
+ * @n_results: (out) (optional): how many results it holds
+ * @n_audit: (out) (optional): how many audit records
+ *
+ * Once the store closed: where it kept what it could not write (the next store that
+ * opens the database writes it). See also tend_store_get_n_lost_at_close().
+ *
+ * Returns: (transfer full) (nullable): the spill file, or %NULL when everything was
+ *   written
+ */
+char *
+tend_store_dup_spill_file (TendStore *self,
+                           guint     *n_results,
+                           guint     *n_audit)
+{
+  char *file;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  file = g_strdup (self->spill_file);
+  if (n_results != NULL)
+    *n_results = self->n_spilled_results;
+  if (n_audit != NULL)
+    *n_audit = self->n_spilled_audit;
+  g_mutex_unlock (&self->lock);
+  return file;
+}
 
 /**
  * tend_store_dup_last_error:
@@ -1369,6 +1402,8 @@ tend_store_finalize (GObject *object)
   g_clear_pointer (&self->waiting_audit, g_ptr_array_unref);
   g_clear_pointer (&self->last_by_check, g_hash_table_unref);
   g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->spill_file, g_free);
+  g_clear_pointer (&self->trouble.message, g_free);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
 
@@ -1389,8 +1424,7 @@ tend_store_init (TendStore *self)
 {
   g_mutex_init (&self->lock);
   self->jobs = g_async_queue_new ();
-  self->waiting_results = g_array_new (FALSE, FALSE, sizeof (PendingResult));
-  g_array_set_clear_func (self->waiting_results, (GDestroyNotify) pending_result_clear);
+  self->waiting_results = pending_results_new ();
   self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
   self->last_by_check = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) last_result_free);
   self->queue_limit = DEFAULT_QUEUE_LIMIT;
@@ -1411,6 +1445,44 @@ tend_store_new (const char *path)
 
   self->path = path != NULL ? g_strdup (path) : tend_store_default_path ();
   return self;
+}
+
+/**
+ * tend_store_set_read_only:
+ * @read_only: whether this store only reads
+ *
+ * Before the store opens: a store that only reads (the commands that show something)
+ * opens the file read-only, so it works in a read-only folder and never creates or
+ * changes anything; where there is no file yet it reads as empty. A file of an older
+ * schema is still migrated, which needs writing.
+ */
+void
+tend_store_set_read_only (TendStore *self,
+                          gboolean   read_only)
+{
+  g_return_if_fail (TEND_IS_STORE (self));
+  g_return_if_fail (self->thread == NULL);
+
+  self->read_only = read_only;
+}
+
+/**
+ * tend_store_get_created:
+ *
+ * Returns: whether opening made a new database (there was no file, or an empty one):
+ *   tell the user, who may have expected their records there
+ */
+gboolean
+tend_store_get_created (TendStore *self)
+{
+  gboolean created;
+
+  g_return_val_if_fail (TEND_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  created = self->created;
+  g_mutex_unlock (&self->lock);
+  return created;
 }
 
 const char *

@@ -117,6 +117,9 @@ char      *tend_store_default_path       (void);
 
 TendStore *tend_store_new                (const char           *path);
 const char *tend_store_get_path          (TendStore            *self);
+void       tend_store_set_read_only      (TendStore            *self,
+                                          gboolean              read_only);
+gboolean   tend_store_get_created        (TendStore            *self);
 
 void       tend_store_open_async         (TendStore            *self,
                                           GCancellable         *cancellable,
@@ -143,6 +146,15 @@ void       tend_store_add_audit          (TendStore            *self,
 guint64    tend_store_get_n_committed    (TendStore            *self);
 guint64    tend_store_get_n_dropped      (TendStore            *self);
 guint      tend_store_get_n_waiting      (TendStore            *self);
+guint      tend_store_get_n_waiting_audit (TendStore           *self);
+guint64    tend_store_get_n_lost_at_close (TendStore           *self);
+guint64    tend_store_get_n_imported     (TendStore            *self);
+char      *tend_store_dup_spill_file     (TendStore            *self,
+                                          guint                *n_results,
+                                          guint                *n_audit);
+char      *tend_store_dup_trouble        (const char           *db_path,
+                                          GPid                  pid,
+                                          gint64               *since_usec);
 char      *tend_store_dup_last_error    (TendStore            *self);
 void       tend_store_set_queue_limit    (TendStore            *self,
                                           guint                 limit);

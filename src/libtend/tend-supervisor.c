@@ -213,9 +213,11 @@ static void
 record_early_actions (TendSupervisor *self,
                       Supervised     *svc)
 {
-  g_autoptr(GPtrArray) early = g_steal_pointer (&svc->early_actions);
+  g_autoptr(GPtrArray) early = NULL;
 
-  g_assert (svc->incident_id > 0);
+  if (svc->incident_id <= 0)
+    return;   /* the store could not record the incident: they wait on */
+  early = g_steal_pointer (&svc->early_actions);
   for (guint i = 0; early != NULL && i < early->len; i++)
     record_action (self, svc, json_object_ref (early->pdata[i]));
 }

@@ -1167,8 +1167,8 @@ check_list (TendctlGlobalOptions  *global,
   data.host = host;
   if (data.unit != NULL && !tendctl_check_units ((const char * const *) rest, FALSE))
     return TENDCTL_EXIT_USAGE;
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE, list_ready,
-                      &data);
+  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+                      list_ready, &data);
 }
 
 TendctlExit

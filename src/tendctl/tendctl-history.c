@@ -644,7 +644,7 @@ tendctl_history (TendctlGlobalOptions  *global,
   data.latency_min = -1;
   data.latency_max = -1;
 
-  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
                         history_ready, &data);
 
   g_clear_pointer (&data.segments, g_array_unref);
@@ -871,7 +871,7 @@ tendctl_incidents (TendctlGlobalOptions  *global,
   if (limit != NULL && !parse_limit ("incidents", limit, &data.limit))
     return TENDCTL_EXIT_USAGE;
 
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
                       incidents_ready, &data);
 }
 
@@ -1074,6 +1074,6 @@ tendctl_audit (TendctlGlobalOptions  *global,
                                      &data.since_usec)))
     return TENDCTL_EXIT_USAGE;
 
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
                       audit_ready, &data);
 }

@@ -108,7 +108,7 @@ tendctl_export (TendctlGlobalOptions  *global,
     }
 
   data.file = rest != NULL ? g_strdup (rest[0]) : NULL;
-  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
                         export_ready, &data);
   inventory_data_clear (&data);
   return status;

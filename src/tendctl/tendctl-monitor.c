@@ -40,7 +40,13 @@ stopped_cb (GObject      *source,
     }
   else
     {
-      g_message ("stopped; every result is written");
+      g_autofree char *spill = tend_store_dup_spill_file (tend_engine_get_store (data->engine),
+                                                          NULL, NULL);
+
+      if (spill != NULL)
+        g_message ("stopped; what could not be written waits in %s", spill);
+      else
+        g_message ("stopped; every result is written");
     }
   g_main_loop_quit (data->loop);
 }
@@ -263,6 +269,14 @@ print_health (HealthData *data,
               GPtrArray  *records,
               GPid        owner)
 {
+  g_autofree char *path = tendctl_store_path ();
+  gint64 since_usec = 0;
+  g_autofree char *trouble = tend_store_dup_trouble (path, owner, &since_usec);
+  g_autofree char *since = NULL;
+
+  if (trouble != NULL)
+    since = tend_time_format_iso8601 (since_usec);
+
   if (data->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -274,6 +288,10 @@ print_health (HealthData *data,
       json_builder_set_member_name (builder, "running");
       json_builder_add_boolean_value (builder, owner != 0);
       tendctl_json_add_number (builder, "pid", owner > 0, owner);
+      json_builder_set_member_name (builder, "stale");
+      json_builder_add_boolean_value (builder, trouble != NULL);
+      tendctl_json_add_string (builder, "stale_reason", trouble);
+      tendctl_json_add_string (builder, "stale_since", since);
       json_builder_end_object (builder);
       json_builder_set_member_name (builder, "services");
       json_builder_begin_array (builder);
@@ -307,7 +325,15 @@ print_health (HealthData *data,
     g_autoptr(GString) out = g_string_new (NULL);
     gboolean color = tendctl_use_color (stdout);
 
-    if (owner > 0)
+    if (owner > 0 && trouble != NULL)
+      {
+        g_autofree char *when = tendctl_format_timestamp (since_usec);
+
+        g_string_append_printf (out, "Monitor: running (pid %d), but it cannot write to the "
+                                "database since %s: %s\nThe figures below are stale: they are "
+                                "what it could save last.\n", (int) owner, when, trouble);
+      }
+    else if (owner > 0)
       g_string_append_printf (out, "Monitor: running (pid %d)\n", (int) owner);
     else if (owner < 0)
       g_string_append (out, "Monitor: starting\n");
@@ -395,6 +421,6 @@ tendctl_health (TendctlGlobalOptions  *global,
   if (!tendctl_optional_unit ("health", units, &data.unit))
     return TENDCTL_EXIT_USAGE;
 
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
                       health_ready, &data);
 }

@@ -549,17 +549,24 @@ store_opened_cb (GObject      *object,
 
   if (!tend_store_open_finish (TEND_STORE (object), result, &error))
     {
-      if (data->flags & TENDCTL_RUN_STORE)
+      if (data->flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_READ_ONLY))
         {
           tendctl_print_error ("%s", error->message);
           tendctl_run_quit (&data->run, TENDCTL_EXIT_FAILED);
           return;
         }
-      g_printerr ("tendctl: warning: this operation is not recorded in the audit log: %s\n",
+      /* The store keeps the audit records aside as it closes (a spill file), and the
+       * next store that opens the database writes them. */
+      g_printerr ("tendctl: warning: the audit log cannot be written now: %s\n",
                   error->message);
-      g_clear_object (&data->run.store);
     }
-  else if (data->flags & TENDCTL_RUN_AUDIT)
+  else if (tend_store_get_created (data->run.store))
+    {
+      /* Someone who expected their records there learns why they are not. */
+      tendctl_print_error ("there was no database; made a new one: %s",
+                           tend_store_get_path (data->run.store));
+    }
+  if (data->run.store != NULL && (data->flags & TENDCTL_RUN_AUDIT))
     tend_host_set_audit (data->run.host, data->run.store, TEND_AUDIT_ORIGIN_CLI);
 
   connect_or_start (data);
@@ -595,11 +602,13 @@ tendctl_run (TendHostScope    scope,
   data.ready = ready;
   data.user_data = user_data;
 
-  if (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT))
+  if (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT | TENDCTL_RUN_READ_ONLY))
     {
       g_autofree char *path = tendctl_store_path ();
 
       data.run.store = tend_store_new (path);
+      tend_store_set_read_only (data.run.store,
+                                (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT)) == 0);
       tend_store_open_async (data.run.store, data.run.cancellable, store_opened_cb, &data);
     }
   else
@@ -614,8 +623,24 @@ tendctl_run (TendHostScope    scope,
   g_clear_object (&data.run.host);
   if (data.run.store != NULL)
     {
-      /* What waits (audit records) is written before the program ends. */
+      g_autofree char *spill = NULL;
+      guint n_audit = 0;
+
+      /* What waits (audit records) is written before the program ends, or kept aside. */
       tend_store_close (data.run.store);
+      spill = tend_store_dup_spill_file (data.run.store, NULL, &n_audit);
+      if (spill != NULL)
+        tendctl_print_error ("warning: %u audit record%s could not be written to the "
+                             "database; kept in %s, %s written when Tend next opens it",
+                             n_audit, n_audit == 1 ? "" : "s", spill,
+                             n_audit == 1 ? "it is" : "they are");
+      if (tend_store_get_n_lost_at_close (data.run.store) > 0)
+        {
+          tendctl_print_error ("%" G_GUINT64_FORMAT " audit records could not be written, "
+                               "nor kept aside: they are lost",
+                               tend_store_get_n_lost_at_close (data.run.store));
+          status = tendctl_exit_worst (status, TENDCTL_EXIT_FAILED);
+        }
       g_clear_object (&data.run.store);
     }
   g_clear_object (&data.run.cancellable);

@@ -60,12 +60,15 @@ struct _TendctlRun
  * @TENDCTL_RUN_AUDIT: open the database and record the host's operations in its audit
  *   log; if it cannot be opened, say so and go on without it (a broken disk must not
  *   stop anyone from restarting a service)
+ * @TENDCTL_RUN_READ_ONLY: as %TENDCTL_RUN_STORE, for a command that only reads: the
+ *   database is opened read-only (it works in a read-only folder, and creates nothing)
  */
 typedef enum
 {
   TENDCTL_RUN_CONNECT = 1 << 0,
   TENDCTL_RUN_STORE = 1 << 1,
   TENDCTL_RUN_AUDIT = 1 << 2,
+  TENDCTL_RUN_READ_ONLY = 1 << 3,
 } TendctlRunFlags;
 
 /* --host HOST of the commands that change a service of the inventory */
