@@ -20,9 +20,21 @@ void      tend_check_changed       (TendCheck   *self);
 char     *tend_check_format_address (const char *host,
                                      guint       port);
 
-TendCheckVerdict *
-          tend_check_unreachable_verdict (TendHost     *host,
-                                          const char   *unit,
-                                          const GError *error);
+/* Called with the service a probe read and its task (transfer full), which it finishes
+ * with a verdict. */
+typedef void (*TendCheckServiceLoaded) (TendCheck   *self,
+                                        TendService *service,
+                                        GTask       *task);
+
+void      tend_check_probe_service_async (TendCheck              *self,
+                                          TendHost               *host,
+                                          const char             *unit,
+                                          gpointer                source_tag,
+                                          TendCheckServiceLoaded  loaded,
+                                          TendResultStatus        not_found_status,
+                                          const char             *not_found_message,
+                                          GCancellable           *cancellable,
+                                          GAsyncReadyCallback     callback,
+                                          gpointer                user_data);
 
 G_END_DECLS

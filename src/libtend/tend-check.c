@@ -184,6 +184,17 @@ on_caller_cancelled (GCancellable *cancellable,
   g_cancellable_cancel (data->probe_cancellable);
 }
 
+/* The default: a kind whose probe returns its verdict with g_task_return_pointer() on a
+ * GTask whose source object is the check needs no probe_finish of its own. */
+static TendCheckVerdict *
+tend_check_real_probe_finish (TendCheck     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 probe_cb (GObject      *object,
           GAsyncResult *result,
@@ -599,6 +610,8 @@ tend_check_class_init (TendCheckClass *klass)
   object_class->get_property = tend_check_get_property;
   object_class->set_property = tend_check_set_property;
 
+  klass->probe_finish = tend_check_real_probe_finish;
+
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, "The check's name, unique for its service", NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -643,21 +656,18 @@ tend_check_changed (TendCheck *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
-/**
- * tend_check_unreachable_verdict:
- * @host: the host a check reads @unit through
- * @error: (nullable): why reading failed, if it was tried
- *
- * For kinds that read a unit from its host (unit, resources): while the host cannot be
- * reached (the bus restarts, the manager is not on it) nothing is known of the unit, so
- * the verdict is unknown, "unreachable", and says so — never a failure of the service,
- * which nobody should recover for it.
+/* ------------------------------------------------------------------------------------ */
+/* Kinds that read a unit through its host (unit, resources)                            */
+
+/* While the host cannot be reached (the bus restarts, the manager is not on it) nothing
+ * is known of the unit, so the verdict is unknown, "unreachable", and says so — never a
+ * failure of the service, which nobody should recover for it. @error (nullable) is why
+ * reading failed, if it was tried.
  *
  * Returns: (transfer full) (nullable): the verdict, or %NULL when the host is connected
- *   and @error is not %TEND_ERROR_UNREACHABLE
- */
-TendCheckVerdict *
-tend_check_unreachable_verdict (TendHost     *host,
+ *   and @error is not %TEND_ERROR_UNREACHABLE */
+static TendCheckVerdict *
+unreachable_verdict (TendHost     *host,
                                 const char   *unit,
                                 const GError *error)
 {
@@ -675,6 +685,117 @@ tend_check_unreachable_verdict (TendHost     *host,
                                    tend_host_get_display_name (host));
   return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_UNREACHABLE, -1,
                                  "state of %s unknown: %s", unit, why);
+}
+
+typedef struct
+{
+  GTask *task;                      /* (owned) (nullable) until the load answers */
+  TendHost *host;                   /* (owned) */
+  char *unit;                       /* (owned) */
+  TendCheckServiceLoaded loaded;
+  TendResultStatus not_found_status;
+  const char *not_found_message;    /* (not owned) a static string */
+} ServiceProbe;
+
+static void
+service_probe_free (ServiceProbe *probe)
+{
+  g_clear_object (&probe->task);
+  g_clear_object (&probe->host);
+  g_free (probe->unit);
+  g_free (probe);
+}
+
+/* What a failed load says of the unit. */
+static TendCheckVerdict *
+load_failure_verdict (ServiceProbe *probe,
+                      const GError *error)
+{
+  TendCheckVerdict *unreachable = unreachable_verdict (probe->host, probe->unit, error);
+
+  if (unreachable != NULL)
+    return unreachable;
+  if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
+    /* systemd has no such unit: the kind's verdict, not a broken check. */
+    return tend_check_verdict_new (probe->not_found_status, TEND_CHECK_FAILURE_STATE,
+                                   TEND_CHECK_LATENCY_ELAPSED, "%s", probe->not_found_message);
+  return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER, -1,
+                                 "could not read %s: %s", probe->unit, error->message);
+}
+
+static void
+service_probe_load_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  ServiceProbe *probe = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&probe->task);
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
+  if (service != NULL)
+    probe->loaded (g_task_get_source_object (task), service, g_steal_pointer (&task));
+  else if (!g_task_return_error_if_cancelled (task))
+    g_task_return_pointer (task, load_failure_verdict (probe, error),
+                           (GDestroyNotify) tend_check_verdict_free);
+  service_probe_free (probe);
+}
+
+/**
+ * tend_check_probe_service_async:
+ * @host: the host @unit lives on
+ * @source_tag: the kind's probe_async, for the task
+ * @loaded: called with the service read afresh and the task (transfer full), which it
+ *   finishes with a verdict (g_task_return_pointer())
+ * @not_found_status: the verdict's status when systemd has no such unit
+ * @not_found_message: (not nullable): its message, a static string
+ *
+ * The probe of a kind that reads a unit through its host (unit, resources), up to the
+ * point where the two differ. While the host cannot be reached nothing is asked and the
+ * verdict is unknown, "unreachable", with the host's message; a read that fails is
+ * "unreachable" when the host went away meanwhile, a verdict with @not_found_status
+ * when systemd has no such unit, and unknown otherwise. The kind's probe_finish is the
+ * default one.
+ */
+void
+tend_check_probe_service_async (TendCheck              *self,
+                                TendHost               *host,
+                                const char             *unit,
+                                gpointer                source_tag,
+                                TendCheckServiceLoaded  loaded,
+                                TendResultStatus        not_found_status,
+                                const char             *not_found_message,
+                                GCancellable           *cancellable,
+                                GAsyncReadyCallback     callback,
+                                gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TendCheckVerdict *unreachable;
+  ServiceProbe *probe;
+
+  g_return_if_fail (TEND_IS_CHECK (self));
+  g_return_if_fail (TEND_IS_HOST (host));
+  g_return_if_fail (loaded != NULL && not_found_message != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  unreachable = unreachable_verdict (host, unit, NULL);
+  if (unreachable != NULL)
+    {
+      /* Nothing to ask while the host cannot be reached. */
+      g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
+      return;
+    }
+
+  probe = g_new0 (ServiceProbe, 1);
+  probe->task = g_steal_pointer (&task);
+  probe->host = g_object_ref (host);
+  probe->unit = g_strdup (unit);
+  probe->loaded = loaded;
+  probe->not_found_status = not_found_status;
+  probe->not_found_message = not_found_message;
+  tend_host_load_service_async (host, unit, cancellable, service_probe_load_cb, probe);
 }
 
 static void

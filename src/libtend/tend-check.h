@@ -74,7 +74,9 @@ G_DECLARE_DERIVABLE_TYPE (TendCheck, tend_check, TEND, CHECK, GObject)
  *   promptly when @cancellable is cancelled, and finishes with a verdict — a failure
  *   of the service is a verdict, not an error. An error is for the check itself being
  *   unusable (bad parameters), and is reported as an unknown verdict.
- * @probe_finish: returns the verdict
+ * @probe_finish: returns the verdict. The default takes it from the #GTask (source object
+ *   the check) that the probe returned it on with g_task_return_pointer(); a kind that
+ *   does so needs none of its own.
  * @live: the kind learns of changes as they happen and says so with TendCheck::changed
  *   (the unit check): a monitor runs it at once when it starts, not after a jitter
  * @dup_target: what the check looks at, as a person names it: a URL, "host:port", a

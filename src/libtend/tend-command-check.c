@@ -536,15 +536,6 @@ tend_command_check_probe_async (TendCheck           *check,
                                                       probe, NULL);
 }
 
-static TendCheckVerdict *
-tend_command_check_probe_finish (TendCheck     *check,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, check), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 
@@ -639,7 +630,6 @@ tend_command_check_class_init (TendCommandCheckClass *klass)
 
   check_class->kind = "command";
   check_class->probe_async = tend_command_check_probe_async;
-  check_class->probe_finish = tend_command_check_probe_finish;
   check_class->dup_target = tend_command_check_dup_target;
 
   properties[PROP_ARGV] =

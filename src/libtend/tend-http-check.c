@@ -1059,15 +1059,6 @@ tend_http_check_probe_async (TendCheck           *check,
   probe_send_hop (task);
 }
 
-static TendCheckVerdict *
-tend_http_check_probe_finish (TendCheck     *check,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, check), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* Public API                                                                            */
 
@@ -1476,7 +1467,6 @@ tend_http_check_class_init (TendHttpCheckClass *klass)
 
   check_class->kind = "http";
   check_class->probe_async = tend_http_check_probe_async;
-  check_class->probe_finish = tend_http_check_probe_finish;
   check_class->dup_target = tend_http_check_dup_target;
 
   properties[PROP_URL] =

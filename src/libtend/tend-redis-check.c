@@ -1284,15 +1284,6 @@ tend_redis_check_probe_async (TendCheck           *check,
   g_resolver_lookup_by_name_async (resolver, probe->host, cancellable, on_resolved, probe);
 }
 
-static TendCheckVerdict *
-tend_redis_check_probe_finish (TendCheck     *check,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, check), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 
@@ -1381,7 +1372,6 @@ tend_redis_check_class_init (TendRedisCheckClass *klass)
 
   check_class->kind = "redis";
   check_class->probe_async = tend_redis_check_probe_async;
-  check_class->probe_finish = tend_redis_check_probe_finish;
   check_class->dup_target = tend_redis_check_dup_target;
 
   properties[PROP_HOST] =

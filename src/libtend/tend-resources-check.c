@@ -407,50 +407,15 @@ judge_service (TendResourcesCheck *self,
 /* Probe                                                                                 */
 
 static void
-load_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+loaded (TendCheck   *check,
+        TendService *service,
+        GTask       *task)
 {
-  g_autoptr(GTask) task = user_data;
-  TendResourcesCheck *self = g_task_get_source_object (task);
-  g_autoptr(TendService) service = NULL;
-  g_autoptr(GError) error = NULL;
-
-  service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
-  if (service == NULL)
-    {
-      TendCheckVerdict *unreachable;
-
-      if (g_task_return_error_if_cancelled (task))
-        return;
-      unreachable = tend_check_unreachable_verdict (self->host, self->unit, error);
-      if (unreachable != NULL)
-        {
-          g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
-          return;
-        }
-      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
-        {
-          /* systemd has no such unit: no figures; the unit check tells the state. */
-          g_task_return_pointer (task,
-                                 tend_check_verdict_new (TEND_RESULT_UNKNOWN,
-                                                         TEND_CHECK_FAILURE_STATE,
-                                                         TEND_CHECK_LATENCY_ELAPSED,
-                                                         "not-found: no figures"),
-                                 (GDestroyNotify) tend_check_verdict_free);
-          return;
-        }
-      g_task_return_pointer (task,
-                             tend_check_verdict_new (TEND_RESULT_UNKNOWN,
-                                                     TEND_CHECK_FAILURE_OTHER, -1,
-                                                     "could not read %s: %s", self->unit,
-                                                     error->message),
-                             (GDestroyNotify) tend_check_verdict_free);
-      return;
-    }
+  TendResourcesCheck *self = TEND_RESOURCES_CHECK (check);
 
   g_task_return_pointer (task, judge_service (self, service, g_get_monotonic_time ()),
                          (GDestroyNotify) tend_check_verdict_free);
+  g_object_unref (task);
 }
 
 static void
@@ -460,29 +425,12 @@ tend_resources_check_probe_async (TendCheck           *check,
                                   gpointer             user_data)
 {
   TendResourcesCheck *self = TEND_RESOURCES_CHECK (check);
-  TendCheckVerdict *unreachable;
-  GTask *task;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_resources_check_probe_async);
-  unreachable = tend_check_unreachable_verdict (self->host, self->unit, NULL);
-  if (unreachable != NULL)
-    {
-      /* Nothing to ask while the host cannot be reached. */
-      g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
-      g_object_unref (task);
-      return;
-    }
-  tend_host_load_service_async (self->host, self->unit, cancellable, load_cb, task);
-}
-
-static TendCheckVerdict *
-tend_resources_check_probe_finish (TendCheck     *check,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, check), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  /* systemd has no such unit: no figures; the unit check tells the state. */
+  tend_check_probe_service_async (check, self->host, self->unit,
+                                  tend_resources_check_probe_async, loaded,
+                                  TEND_RESULT_UNKNOWN, "not-found: no figures",
+                                  cancellable, callback, user_data);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -563,7 +511,6 @@ tend_resources_check_class_init (TendResourcesCheckClass *klass)
 
   check_class->kind = "resources";
   check_class->probe_async = tend_resources_check_probe_async;
-  check_class->probe_finish = tend_resources_check_probe_finish;
   check_class->dup_target = tend_resources_check_dup_target;
 
   properties[PROP_HOST] =

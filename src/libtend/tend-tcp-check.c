@@ -580,15 +580,6 @@ tend_tcp_check_probe_async (TendCheck           *check,
   g_socket_client_connect_async (client, connectable, probe->cancellable, on_connected, task);
 }
 
-static TendCheckVerdict *
-tend_tcp_check_probe_finish (TendCheck     *check,
-                             GAsyncResult  *result,
-                             GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, check), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 
@@ -665,7 +656,6 @@ tend_tcp_check_class_init (TendTcpCheckClass *klass)
 
   check_class->kind = "tcp";
   check_class->probe_async = tend_tcp_check_probe_async;
-  check_class->probe_finish = tend_tcp_check_probe_finish;
   check_class->dup_target = tend_tcp_check_dup_target;
 
   properties[PROP_HOST] =

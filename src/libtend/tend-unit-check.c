@@ -230,48 +230,13 @@ result_cb (GObject      *object,
                          (GDestroyNotify) tend_check_verdict_free);
 }
 
+/* The unit was read: judges it, reading its Result first when it failed. */
 static void
-load_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+loaded (TendCheck   *check,
+        TendService *service,
+        GTask       *task)
 {
-  g_autoptr(GTask) task = user_data;
-  TendUnitCheck *self = g_task_get_source_object (task);
-  g_autoptr(TendService) service = NULL;
-  g_autoptr(GError) error = NULL;
-
-  service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
-  if (service == NULL)
-    {
-      TendCheckVerdict *unreachable;
-
-      if (g_task_return_error_if_cancelled (task))
-        return;
-      unreachable = tend_check_unreachable_verdict (self->host, self->unit, error);
-      if (unreachable != NULL)
-        {
-          g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
-          return;
-        }
-      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
-        {
-          /* systemd has no such unit: a verdict on the service, not a broken check. */
-          g_task_return_pointer (task,
-                                 tend_check_verdict_new (TEND_RESULT_FAIL,
-                                                         TEND_CHECK_FAILURE_STATE,
-                                                         TEND_CHECK_LATENCY_ELAPSED,
-                                                         "not-found"),
-                                 (GDestroyNotify) tend_check_verdict_free);
-          return;
-        }
-      g_task_return_pointer (task,
-                             tend_check_verdict_new (TEND_RESULT_UNKNOWN,
-                                                     TEND_CHECK_FAILURE_OTHER, -1,
-                                                     "could not read %s: %s", self->unit,
-                                                     error->message),
-                             (GDestroyNotify) tend_check_verdict_free);
-      return;
-    }
+  TendUnitCheck *self = TEND_UNIT_CHECK (check);
 
   watch (self, service);
 
@@ -280,14 +245,15 @@ load_cb (GObject      *object,
       /* TendService does not keep the Result: one more read, for the message. */
       GCancellable *cancellable = g_task_get_cancellable (task);
 
-      g_task_set_task_data (task, g_steal_pointer (&service), g_object_unref);
+      g_task_set_task_data (task, g_object_ref (service), g_object_unref);
       tend_backend_get_unit_async (tend_host_get_backend (self->host), self->unit, cancellable,
-                                   result_cb, g_steal_pointer (&task));
+                                   result_cb, task);
       return;
     }
 
   g_task_return_pointer (task, state_verdict (service, NULL),
                          (GDestroyNotify) tend_check_verdict_free);
+  g_object_unref (task);
 }
 
 static void
@@ -297,29 +263,10 @@ tend_unit_check_probe_async (TendCheck           *check,
                              gpointer             user_data)
 {
   TendUnitCheck *self = TEND_UNIT_CHECK (check);
-  TendCheckVerdict *unreachable;
-  GTask *task;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_unit_check_probe_async);
-  unreachable = tend_check_unreachable_verdict (self->host, self->unit, NULL);
-  if (unreachable != NULL)
-    {
-      /* Nothing to ask while the host cannot be reached. */
-      g_task_return_pointer (task, unreachable, (GDestroyNotify) tend_check_verdict_free);
-      g_object_unref (task);
-      return;
-    }
-  tend_host_load_service_async (self->host, self->unit, cancellable, load_cb, task);
-}
-
-static TendCheckVerdict *
-tend_unit_check_probe_finish (TendCheck     *check,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, check), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  tend_check_probe_service_async (check, self->host, self->unit, tend_unit_check_probe_async,
+                                  loaded, TEND_RESULT_FAIL, "not-found",
+                                  cancellable, callback, user_data);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -417,7 +364,6 @@ tend_unit_check_class_init (TendUnitCheckClass *klass)
   check_class->live = TRUE;
   check_class->verdict_of_systemd = TRUE;
   check_class->probe_async = tend_unit_check_probe_async;
-  check_class->probe_finish = tend_unit_check_probe_finish;
   check_class->dup_target = tend_unit_check_dup_target;
 
   properties[PROP_HOST] =
