@@ -137,11 +137,8 @@ queue_set_control (TendStore           *self,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, set, (GDestroyNotify) set_control_free);
-  tend_store_queue_job (self, set_control_job, task);
+  tend_store_queue_task (self, set_control_job, source_tag, set, (GDestroyNotify) set_control_free,
+                         cancellable, callback, user_data);
 }
 
 /**
@@ -506,7 +503,6 @@ tend_store_edit_controls_async (TendStore            *self,
                                 GAsyncReadyCallback   callback,
                                 gpointer              user_data)
 {
-  GTask *task;
   EditControls *edit;
 
   g_return_if_fail (TEND_IS_STORE (self));
@@ -518,10 +514,8 @@ tend_store_edit_controls_async (TendStore            *self,
   edit->unit = g_strdup (unit);
   edit->func = func;
   edit->func_data = func_data;
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_edit_controls_async);
-  g_task_set_task_data (task, edit, (GDestroyNotify) edit_controls_free);
-  tend_store_queue_job (self, edit_controls_job, task);
+  tend_store_queue_task (self, edit_controls_job, tend_store_edit_controls_async, edit,
+                         (GDestroyNotify) edit_controls_free, cancellable, callback, user_data);
 }
 
 /**

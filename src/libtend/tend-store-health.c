@@ -94,15 +94,11 @@ void
 tend_store_save_health (TendStore *self,
                         GPtrArray *records)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (records != NULL);
 
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, tend_store_save_health);
-  g_task_set_task_data (task, g_ptr_array_ref (records), (GDestroyNotify) g_ptr_array_unref);
-  tend_store_queue_job (self, save_health_job, task);
+  tend_store_queue_task (self, save_health_job, tend_store_save_health, g_ptr_array_ref (records),
+                         (GDestroyNotify) g_ptr_array_unref, NULL, NULL, NULL);
 }
 
 static void
@@ -131,13 +127,10 @@ clear_health_job (TendStore *self,
 void
 tend_store_clear_health (TendStore *self)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, tend_store_clear_health);
-  tend_store_queue_job (self, clear_health_job, task);
+  tend_store_queue_task (self, clear_health_job, tend_store_clear_health, NULL, NULL, NULL, NULL,
+                         NULL);
 }
 
 typedef struct
@@ -207,19 +200,16 @@ tend_store_save_recovery_status (TendStore  *self,
                                  gint64      time_usec,
                                  const char *status_json)
 {
-  GTask *task;
   StatusData *data;
 
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, tend_store_save_recovery_status);
   data = g_new0 (StatusData, 1);
   data->service_id = service_id;
   data->time_usec = time_usec;
   data->status = g_strdup (status_json);
-  g_task_set_task_data (task, data, (GDestroyNotify) status_data_free);
-  tend_store_queue_job (self, save_recovery_status_job, task);
+  tend_store_queue_task (self, save_recovery_status_job, tend_store_save_recovery_status, data,
+                         (GDestroyNotify) status_data_free, NULL, NULL, NULL);
 }
 
 static void

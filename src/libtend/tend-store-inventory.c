@@ -321,13 +321,10 @@ tend_store_load_inventory_async (TendStore           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_load_inventory_async);
-  tend_store_queue_job (self, load_inventory_job, task);
+  tend_store_queue_task (self, load_inventory_job, tend_store_load_inventory_async, NULL, NULL,
+                         cancellable, callback, user_data);
 }
 
 /**
@@ -721,16 +718,14 @@ queue_edit (TendStore             *self,
             GAsyncReadyCallback    callback,
             gpointer               user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   EditData *edit = g_new0 (EditData, 1);
 
   edit->func = func;
   edit->func_data = func_data;
   edit->func_data_free = func_data_free;
   edit->flags = flags;
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, edit, (GDestroyNotify) edit_data_free);
-  tend_store_queue_job (self, edit_inventory_job, task);
+  tend_store_queue_task (self, edit_inventory_job, source_tag, edit,
+                         (GDestroyNotify) edit_data_free, cancellable, callback, user_data);
 }
 
 /**
@@ -923,13 +918,10 @@ tend_store_load_checks_async (TendStore           *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_load_checks_async);
-  tend_store_queue_job (self, load_checks_job, task);
+  tend_store_queue_task (self, load_checks_job, tend_store_load_checks_async, NULL, NULL,
+                         cancellable, callback, user_data);
 }
 
 /**

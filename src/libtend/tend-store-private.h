@@ -66,9 +66,16 @@ void        tend_store_trouble_resolved (TendStoreTrouble     *trouble,
 typedef void (*TendStoreJobFunc) (TendStore *self,
                                   GTask     *task);
 
-void          tend_store_queue_job      (TendStore        *self,
-                                         TendStoreJobFunc  func,
-                                         GTask            *task);
+/* Every operation's caller side: a GTask with @source_tag and @task_data, queued as a
+ * job; NULL @cancellable, @callback and @user_data for a job nobody waits for. */
+void          tend_store_queue_task     (TendStore           *self,
+                                         TendStoreJobFunc     func,
+                                         gpointer             source_tag,
+                                         gpointer             task_data,
+                                         GDestroyNotify       task_data_free,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
 
 /* A job that reads the rows of one service, or of all when @service_id is below 0;
  * the job gets the id with tend_store_task_service_id(). */

@@ -141,19 +141,16 @@ tend_store_ensure_service_async (TendStore           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
   ServiceRef *ref;
 
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (host != NULL && unit != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_ensure_service_async);
   ref = g_new0 (ServiceRef, 1);
   ref->host = g_strdup (host);
   ref->unit = g_strdup (unit);
-  g_task_set_task_data (task, ref, (GDestroyNotify) service_ref_free);
-  tend_store_queue_job (self, ensure_service_job, task);
+  tend_store_queue_task (self, ensure_service_job, tend_store_ensure_service_async, ref,
+                         (GDestroyNotify) service_ref_free, cancellable, callback, user_data);
 }
 
 /**
@@ -170,19 +167,16 @@ tend_store_lookup_service_async (TendStore           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
   ServiceRef *ref;
 
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (host != NULL && unit != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_lookup_service_async);
   ref = g_new0 (ServiceRef, 1);
   ref->host = g_strdup (host);
   ref->unit = g_strdup (unit);
-  g_task_set_task_data (task, ref, (GDestroyNotify) service_ref_free);
-  tend_store_queue_job (self, lookup_service_job, task);
+  tend_store_queue_task (self, lookup_service_job, tend_store_lookup_service_async, ref,
+                         (GDestroyNotify) service_ref_free, cancellable, callback, user_data);
 }
 
 gint64
@@ -214,21 +208,6 @@ typedef struct
   gint64 bucket_usec;
   guint limit;
 } Query;
-
-static GTask *
-new_query (TendStore           *self,
-           gpointer             source_tag,
-           GCancellable        *cancellable,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data,
-           const Query         *query)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, g_memdup2 (query, sizeof *query), g_free);
-  return task;
-}
 
 static void
 history_job (TendStore *self,
@@ -292,9 +271,8 @@ tend_store_query_history_async (TendStore           *self,
   Query q = { service_id, since_usec, until_usec, 0, limit };
 
   g_return_if_fail (TEND_IS_STORE (self));
-  tend_store_queue_job (self, history_job,
-             new_query (self, tend_store_query_history_async, cancellable, callback, user_data,
-                        &q));
+  tend_store_queue_task (self, history_job, tend_store_query_history_async,
+                         g_memdup2 (&q, sizeof q), g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -402,8 +380,8 @@ tend_store_query_chart_async (TendStore           *self,
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (bucket_usec >= 60 * USEC_PER_SEC);
 
-  tend_store_queue_job (self, chart_job,
-             new_query (self, tend_store_query_chart_async, cancellable, callback, user_data, &q));
+  tend_store_queue_task (self, chart_job, tend_store_query_chart_async, g_memdup2 (&q, sizeof q),
+                         g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -477,8 +455,8 @@ tend_store_query_audit_async (TendStore           *self,
   Query q = { 0, since_usec, G_MAXINT64, 0, limit };
 
   g_return_if_fail (TEND_IS_STORE (self));
-  tend_store_queue_job (self, audit_job,
-             new_query (self, tend_store_query_audit_async, cancellable, callback, user_data, &q));
+  tend_store_queue_task (self, audit_job, tend_store_query_audit_async, g_memdup2 (&q, sizeof q),
+                         g_free, cancellable, callback, user_data);
 }
 
 /**

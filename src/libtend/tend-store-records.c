@@ -57,13 +57,10 @@ tend_store_load_config_async (TendStore           *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_load_config_async);
-  tend_store_queue_job (self, load_config_job, task);
+  tend_store_queue_task (self, load_config_job, tend_store_load_config_async, NULL, NULL,
+                         cancellable, callback, user_data);
 }
 
 /**
@@ -122,19 +119,16 @@ tend_store_save_config_async (TendStore           *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task;
   char **pair;
 
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (key != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_save_config_async);
   pair = g_new0 (char *, 3);
   pair[0] = g_strdup (key);
   pair[1] = g_strdup (value);
-  g_task_set_task_data (task, pair, (GDestroyNotify) g_strfreev);
-  tend_store_queue_job (self, save_config_job, task);
+  tend_store_queue_task (self, save_config_job, tend_store_save_config_async, pair,
+                         (GDestroyNotify) g_strfreev, cancellable, callback, user_data);
 }
 
 gboolean
@@ -206,21 +200,18 @@ tend_store_open_incident_async (TendStore           *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  GTask *task;
   TendIncident *incident;
 
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (severity != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_open_incident_async);
   incident = g_new0 (TendIncident, 1);
   incident->service_id = service_id;
   incident->opened_usec = opened_usec;
   incident->worst_severity = g_strdup (severity);
   incident->cause = g_strdup (cause);
-  g_task_set_task_data (task, incident, (GDestroyNotify) tend_incident_free);
-  tend_store_queue_job (self, open_incident_job, task);
+  tend_store_queue_task (self, open_incident_job, tend_store_open_incident_async, incident,
+                         (GDestroyNotify) tend_incident_free, cancellable, callback, user_data);
 }
 
 gint64
@@ -293,21 +284,18 @@ tend_store_update_incident (TendStore  *self,
                             const char *snapshot_json,
                             gint64      closed_usec)
 {
-  GTask *task;
   TendIncident *incident;
 
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, tend_store_update_incident);
   incident = g_new0 (TendIncident, 1);
   incident->id = incident_id;
   incident->worst_severity = g_strdup (worst_severity);
   incident->actions = g_strdup (action_json);
   incident->snapshot = g_strdup (snapshot_json);
   incident->closed_usec = closed_usec;
-  g_task_set_task_data (task, incident, (GDestroyNotify) tend_incident_free);
-  tend_store_queue_job (self, update_incident_job, task);
+  tend_store_queue_task (self, update_incident_job, tend_store_update_incident, incident,
+                         (GDestroyNotify) tend_incident_free, NULL, NULL, NULL);
 }
 
 typedef struct
@@ -398,18 +386,15 @@ queue_attempt (TendStore                *self,
                TendStoreJobFunc          job,
                gpointer                  source_tag)
 {
-  GTask *task;
   AttemptData *data;
 
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, source_tag);
   data = g_new0 (AttemptData, 1);
   data->attempt = *attempt;
   data->attempt.reason = g_strdup (attempt->reason);
   data->attempt.strategy = g_strdup (attempt->strategy);
   data->attempt.error = g_strdup (attempt->error);
-  g_task_set_task_data (task, data, (GDestroyNotify) attempt_data_free);
-  tend_store_queue_job (self, job, task);
+  tend_store_queue_task (self, job, source_tag, data, (GDestroyNotify) attempt_data_free, NULL,
+                         NULL, NULL);
 }
 
 /**
@@ -501,13 +486,10 @@ close_interrupted_job (TendStore *self,
 void
 tend_store_close_interrupted_attempts (TendStore *self)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, tend_store_close_interrupted_attempts);
-  tend_store_queue_job (self, close_interrupted_job, task);
+  tend_store_queue_task (self, close_interrupted_job, tend_store_close_interrupted_attempts, NULL,
+                         NULL, NULL, NULL, NULL);
 }
 
 static void
@@ -568,18 +550,15 @@ tend_store_query_incidents_async (TendStore           *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  GTask *task;
   gint64 *args;
 
   g_return_if_fail (TEND_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_query_incidents_async);
   args = g_new (gint64, 2);
   args[0] = service_id;
   args[1] = limit;
-  g_task_set_task_data (task, args, g_free);
-  tend_store_queue_job (self, query_incidents_job, task);
+  tend_store_queue_task (self, query_incidents_job, tend_store_query_incidents_async, args, g_free,
+                         cancellable, callback, user_data);
 }
 
 /**

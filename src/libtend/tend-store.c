@@ -977,16 +977,46 @@ store_thread (gpointer data)
   return NULL;
 }
 
-void
-tend_store_queue_job (TendStore        *self,
-                      TendStoreJobFunc  func,
-                      GTask            *task)
+/* A NULL @func with a NULL @task stops the thread. */
+static void
+queue_job (TendStore        *self,
+           TendStoreJobFunc  func,
+           GTask            *task)
 {
   Job *job = g_new0 (Job, 1);
 
   job->func = func;
   job->task = task;
   g_async_queue_push (self->jobs, job);
+}
+
+/*
+ * tend_store_queue_task:
+ * @func: the job, run on the store's thread with the task
+ * @source_tag: the public function the job is for
+ * @task_data: (transfer full) (nullable): what the job needs, as the task's data
+ * @task_data_free: (nullable): frees @task_data
+ *
+ * What every store operation does on the caller's side: a GTask for @callback (none
+ * for a job nobody waits for: %NULL @cancellable, @callback and @user_data), queued as
+ * a job. The job returns the task's value, which the operation's _finish takes.
+ */
+void
+tend_store_queue_task (TendStore           *self,
+                       TendStoreJobFunc     func,
+                       gpointer             source_tag,
+                       gpointer             task_data,
+                       GDestroyNotify       task_data_free,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (task_data != NULL)
+    g_task_set_task_data (task, task_data, task_data_free);
+  queue_job (self, func, task);
 }
 
 void
@@ -998,11 +1028,8 @@ tend_store_queue_service_query (TendStore           *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, g_memdup2 (&service_id, sizeof service_id), g_free);
-  tend_store_queue_job (self, func, task);
+  tend_store_queue_task (self, func, source_tag, g_memdup2 (&service_id, sizeof service_id), g_free,
+                         cancellable, callback, user_data);
 }
 
 gint64
@@ -1105,16 +1132,12 @@ tend_store_open_async (TendStore           *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_open_async);
 
   if (self->thread == NULL)
     self->thread = g_thread_new ("tend-store", store_thread, self);
-  tend_store_queue_job (self, open_job, task);
+  tend_store_queue_task (self, open_job, tend_store_open_async, NULL, NULL, cancellable, callback,
+                         user_data);
 }
 
 gboolean
@@ -1138,14 +1161,11 @@ tend_store_flush_async (TendStore           *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (self->thread != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_flush_async);
-  tend_store_queue_job (self, flush_job, task);
+  tend_store_queue_task (self, flush_job, tend_store_flush_async, NULL, NULL, cancellable, callback,
+                         user_data);
 }
 
 gboolean
@@ -1168,14 +1188,11 @@ tend_store_prune_async (TendStore           *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (self->thread != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_store_prune_async);
-  tend_store_queue_job (self, prune_job, task);
+  tend_store_queue_task (self, prune_job, tend_store_prune_async, NULL, NULL, cancellable, callback,
+                         user_data);
 }
 
 /**
@@ -1205,7 +1222,7 @@ tend_store_close (TendStore *self)
 
   if (self->thread == NULL)
     return;
-  tend_store_queue_job (self, NULL, NULL);
+  queue_job (self, NULL, NULL);
   g_thread_join (self->thread);
   self->thread = NULL;
   g_clear_pointer (&self->db, sqlite3_close);
