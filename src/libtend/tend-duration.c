@@ -60,32 +60,6 @@ lookup_unit (const char *word,
   return NULL;
 }
 
-G_GNUC_PRINTF (3, 4)
-static gboolean
-fail (GError    **error,
-      const char *text,
-      const char *format,
-      ...)
-{
-  g_autofree char *quoted = NULL;
-  g_autofree char *reason = NULL;
-  va_list args;
-
-  if (error == NULL)
-    return FALSE;
-
-  quoted = tend_quote_for_message (text, -1);
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "%s is not a duration: %s", quoted, reason);
-
-  return FALSE;
-}
-
 /* A unit is what follows a number up to the next digit, space or the end. */
 static gsize
 word_length (const char *p)
@@ -195,12 +169,13 @@ tend_duration_parse (const char  *text,
         break;
 
       if (*p == '-' && (g_ascii_isdigit (p[1]) || p[1] == '.'))
-        return fail (error, text, "it is negative");
+        return tend_set_invalid_input (error, text, "a duration", "it is negative");
 
       if (!g_ascii_isdigit (*p))
         {
           g_autofree char *word = tend_quote_for_message (p, word_length (p));
-          return fail (error, text, "expected a number before %s", word);
+          return tend_set_invalid_input (error, text, "a duration",
+                                         "expected a number before %s", word);
         }
 
       number = p;
@@ -220,7 +195,8 @@ tend_duration_parse (const char  *text,
           if (!g_ascii_isdigit (*p))
             {
               g_autofree char *quoted = tend_quote_for_message (number, p - number);
-              return fail (error, text, "expected a digit after %s", quoted);
+              return tend_set_invalid_input (error, text, "a duration",
+                                             "expected a digit after %s", quoted);
             }
           fraction = p;
           while (g_ascii_isdigit (*p))
@@ -251,7 +227,8 @@ tend_duration_parse (const char  *text,
           if (unit == NULL)
             {
               g_autofree char *quoted = tend_quote_for_message (p, word_len);
-              return fail (error, text, "unknown unit %s " UNIT_HINT, quoted);
+              return tend_set_invalid_input (error, text, "a duration",
+                                             "unknown unit %s " UNIT_HINT, quoted);
             }
           unit_usec = (guint64) unit->usec;
           p += word_len;
@@ -259,7 +236,8 @@ tend_duration_parse (const char  *text,
 
       if (fraction != NULL &&
           !fraction_to_usec (fraction, fraction_len, unit_usec, &part_fraction))
-        return fail (error, text, "it is not a whole number of microseconds");
+        return tend_set_invalid_input (error, text, "a duration",
+                                       "it is not a whole number of microseconds");
       else if (fraction == NULL)
         part_fraction = 0;
 
@@ -268,18 +246,19 @@ tend_duration_parse (const char  *text,
           !g_uint64_checked_add (&part, part, part_fraction) ||
           !g_uint64_checked_add (&total, total, part) ||
           total > (guint64) G_MAXINT64)
-        return fail (error, text, "it is too large");
+        return tend_set_invalid_input (error, text, "a duration", "it is too large");
 
       n_parts++;
     }
 
   if (n_parts == 0)
-    return fail (error, text, "it is empty");
+    return tend_set_invalid_input (error, text, "a duration", "it is empty");
 
   if (unitless != NULL && n_parts > 1)
     {
       g_autofree char *quoted = tend_quote_for_message (unitless, unitless_len);
-      return fail (error, text, "%s has no unit " UNIT_HINT, quoted);
+      return tend_set_invalid_input (error, text, "a duration",
+                                     "%s has no unit " UNIT_HINT, quoted);
     }
 
   if (usec != NULL)

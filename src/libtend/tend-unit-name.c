@@ -66,32 +66,6 @@ is_unit_name_char (char c)
          c == '@';
 }
 
-G_GNUC_PRINTF (3, 4)
-static gboolean
-set_invalid (GError    **error,
-             const char *name,
-             const char *format,
-             ...)
-{
-  g_autofree char *quoted = NULL;
-  g_autofree char *reason = NULL;
-  va_list args;
-
-  if (error == NULL)
-    return FALSE;
-
-  quoted = tend_quote_for_message (name, -1);
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "%s is not a valid unit name: %s", quoted, reason);
-
-  return FALSE;
-}
-
 static char *
 list_unit_types (void)
 {
@@ -128,18 +102,20 @@ validate_unit_name (const char  *name,
   len = strlen (name);
 
   if (len == 0)
-    return set_invalid (error, name, "it is empty");
+    return tend_set_invalid_input (error, name, "a valid unit name", "it is empty");
 
   if (!g_utf8_validate (name, len, NULL))
-    return set_invalid (error, name, "it is not valid UTF-8");
+    return tend_set_invalid_input (error, name, "a valid unit name", "it is not valid UTF-8");
 
   if (len > TEND_UNIT_NAME_MAX)
-    return set_invalid (error, name, "it is %" G_GSIZE_FORMAT " bytes long; unit names are at "
-                        "most %d bytes", len, TEND_UNIT_NAME_MAX);
+    return tend_set_invalid_input (error, name, "a valid unit name",
+                                   "it is %" G_GSIZE_FORMAT " bytes long; unit names are at "
+                                   "most %d bytes", len, TEND_UNIT_NAME_MAX);
 
   if (name[0] == '-' && !allow_leading_dash)
-    return set_invalid (error, name, "it starts with \"-\", which Tend does not accept because "
-                        "the name could be taken for a command-line option");
+    return tend_set_invalid_input (error, name, "a valid unit name",
+                                   "it starts with \"-\", which Tend does not accept because "
+                                   "the name could be taken for a command-line option");
 
   for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -147,17 +123,18 @@ validate_unit_name (const char  *name,
         {
           g_autofree char *quoted = tend_quote_for_message (p, g_utf8_next_char (p) - p);
 
-          return set_invalid (error, name,
-                              "it contains %s%s, which unit names may not contain (they are "
-                              "made of ASCII letters, digits and \":\", \"-\", \"_\", "
-                              "\".\", \"\\\" and \"@\")",
-                              quoted, *p == ' ' ? " (a space)" : "");
+          return tend_set_invalid_input (error, name, "a valid unit name",
+                                         "it contains %s%s, which unit names may not contain "
+                                         "(they are made of ASCII letters, digits and \":\", "
+                                         "\"-\", \"_\", \".\", \"\\\" and \"@\")",
+                                         quoted, *p == ' ' ? " (a space)" : "");
         }
     }
 
   dot = strrchr (name, '.');
   if (dot == NULL || dot[1] == '\0')
-    return set_invalid (error, name, "it has no type suffix (such as .service or .timer)");
+    return tend_set_invalid_input (error, name, "a valid unit name",
+                                   "it has no type suffix (such as .service or .timer)");
 
   type = lookup_unit_type (dot + 1);
   if (type == NULL)
@@ -165,17 +142,21 @@ validate_unit_name (const char  *name,
       g_autofree char *types = list_unit_types ();
       g_autofree char *quoted = tend_quote_for_message (dot, -1);
 
-      return set_invalid (error, name, "it ends in %s, which is not a unit type; unit names end "
-                          "in %s", quoted, types);
+      return tend_set_invalid_input (error, name, "a valid unit name",
+                                     "it ends in %s, which is not a unit type; unit names end "
+                                     "in %s", quoted, types);
     }
 
   if (dot == name)
-    return set_invalid (error, name, "it has nothing before the type suffix \"%s\"", dot);
+    return tend_set_invalid_input (error, name, "a valid unit name",
+                                   "it has nothing before the type suffix \"%s\"", dot);
 
   at = memchr (name, '@', dot - name);
   if (at == name)
-    return set_invalid (error, name, "it starts with \"@\"; a template or instance needs a name "
-                        "before the \"@\", as in \"getty@.service\" or \"getty@tty1.service\"");
+    return tend_set_invalid_input (error, name, "a valid unit name",
+                                   "it starts with \"@\"; a template or instance needs a "
+                                   "name before the \"@\", as in \"getty@.service\" or "
+                                   "\"getty@tty1.service\"");
 
   if (out_type != NULL)
     *out_type = type;

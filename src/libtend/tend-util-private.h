@@ -19,6 +19,12 @@ char *tend_quote_for_message_full (const char *text,
                                    char        mark,
                                    gsize       max_chars);
 
+gboolean tend_set_invalid_input   (GError    **error,
+                                   const char *text,
+                                   const char *what,
+                                   const char *format,
+                                   ...) G_GNUC_PRINTF (4, 5);
+
 void  tend_json_add_string        (JsonBuilder *builder,
                                    const char  *member,
                                    const char  *value);

@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include "tend-error.h"
 #include "tend-util-private.h"
 
 #include <string.h>
@@ -103,6 +104,44 @@ tend_quote_for_message (const char *text,
                         gssize      len)
 {
   return tend_quote_for_message_full (text, len, '"', TEND_QUOTE_MAX_CHARS);
+}
+
+/**
+ * tend_set_invalid_input:
+ * @error: (nullable): where to set the error
+ * @text: the input, as given
+ * @what: what it should have been, with its article: "a duration", "a size"
+ * @format: why it is not, printf-style
+ *
+ * Sets %TEND_ERROR_INVALID_ARGUMENT as "TEXT is not WHAT: REASON", with @text quoted
+ * (tend_quote_for_message()): the one wording of every parser of input a person typed.
+ *
+ * Returns: %FALSE, so that a parser can `return tend_set_invalid_input (...)`
+ */
+gboolean
+tend_set_invalid_input (GError    **error,
+                        const char *text,
+                        const char *what,
+                        const char *format,
+                        ...)
+{
+  g_autofree char *quoted = NULL;
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  if (error == NULL)
+    return FALSE;
+
+  quoted = tend_quote_for_message (text, -1);
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "%s is not %s: %s", quoted, what,
+               reason);
+
+  return FALSE;
 }
 
 /**
