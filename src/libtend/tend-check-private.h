@@ -16,6 +16,12 @@ gboolean  tend_check_validate_port (guint        port,
 gboolean  tend_check_validate_unit (const char  *unit,
                                     GError     **error);
 
+TendCheck *tend_check_new_for_address (GType        type,
+                                       const char  *name,
+                                       const char  *host,
+                                       guint        port,
+                                       GError     **error);
+
 void      tend_check_changed       (TendCheck   *self);
 char     *tend_check_format_address (const char *host,
                                      guint       port);

@@ -358,6 +358,30 @@ tend_check_validate_port (guint    port,
   return TRUE;
 }
 
+/* For the kinds that talk to a host:port (TCP, Redis): a check of @type with @name, @host
+ * (a name or address, checked by tend_check_validate_host()) and @port (1..65535), or
+ * %NULL with the field and the rule in @error. */
+TendCheck *
+tend_check_new_for_address (GType        type,
+                            const char  *name,
+                            const char  *host,
+                            guint        port,
+                            GError     **error)
+{
+  g_autofree char *checked_host = tend_check_validate_host (host, error);
+
+  if (checked_host == NULL)
+    return NULL;
+  if (!tend_check_validate_port (port, error))
+    return NULL;
+
+  return g_object_new (type,
+                       "name", name,
+                       "host", checked_host,
+                       "port", port,
+                       NULL);
+}
+
 /* For the kinds that watch a unit (unit, resources): a unit name that can be loaded,
  * not a template, or %FALSE with the field and the rule in @error. */
 gboolean

@@ -23,6 +23,7 @@
 
 #include "tend-error.h"
 #include "tend-store-private.h"
+#include "tend-util-private.h"
 
 #define SPILL_PREFIX "spill-"
 #define TROUBLE_FILE "write-trouble"
@@ -50,18 +51,6 @@ spill_places (const char *db_path,
   prefixes[0] = g_strdup (SPILL_PREFIX);
   dirs[1] = g_path_get_dirname (db_path);
   prefixes[1] = g_strdup_printf ("%s.%s", base, SPILL_PREFIX);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
 }
 
 static void
@@ -98,13 +87,13 @@ serialize (const TendCheckResult *results,
       const TendCheckResult *r = &results[i];
 
       json_builder_begin_object (builder);
-      add_string (builder, "kind", "result");
+      tend_json_add_string (builder, "kind", "result");
       add_int (builder, "service_id", r->service_id);
       add_int (builder, "check_id", r->check_id);
       add_int (builder, "time_usec", r->time_usec);
       add_int (builder, "status", r->status);
       add_int (builder, "latency_usec", r->latency_usec);
-      add_string (builder, "message", r->message);
+      tend_json_add_string (builder, "message", r->message);
       json_builder_end_object (builder);
       append_line (out, builder);
     }
@@ -113,16 +102,16 @@ serialize (const TendCheckResult *results,
       const TendAuditRecord *a = audit->pdata[i];
 
       json_builder_begin_object (builder);
-      add_string (builder, "kind", "audit");
+      tend_json_add_string (builder, "kind", "audit");
       add_int (builder, "time_usec", a->time_usec);
-      add_string (builder, "unix_user", a->unix_user);
+      tend_json_add_string (builder, "unix_user", a->unix_user);
       add_int (builder, "origin", a->origin);
-      add_string (builder, "host", a->host);
-      add_string (builder, "unit", a->unit);
-      add_string (builder, "operation", a->operation);
-      add_string (builder, "parameters", a->parameters);
-      add_string (builder, "result", a->result);
-      add_string (builder, "error", a->error);
+      tend_json_add_string (builder, "host", a->host);
+      tend_json_add_string (builder, "unit", a->unit);
+      tend_json_add_string (builder, "operation", a->operation);
+      tend_json_add_string (builder, "parameters", a->parameters);
+      tend_json_add_string (builder, "result", a->result);
+      tend_json_add_string (builder, "error", a->error);
       add_int (builder, "duration_usec", a->duration_usec);
       json_builder_end_object (builder);
       append_line (out, builder);

@@ -72,22 +72,10 @@ tend_tcp_check_new (const char  *name,
                     guint        port,
                     GError     **error)
 {
-  g_autofree char *checked_host = NULL;
-
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  checked_host = tend_check_validate_host (host, error);
-  if (checked_host == NULL)
-    return NULL;
-  if (!tend_check_validate_port (port, error))
-    return NULL;
-
-  return g_object_new (TEND_TYPE_TCP_CHECK,
-                       "name", name,
-                       "host", checked_host,
-                       "port", port,
-                       NULL);
+  return tend_check_new_for_address (TEND_TYPE_TCP_CHECK, name, host, port, error);
 }
 
 /* ------------------------------------------------------------------------------------ */

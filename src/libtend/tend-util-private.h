@@ -5,7 +5,8 @@
 #pragma once
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
+
+#include "tend-util.h"
 
 G_BEGIN_DECLS
 
@@ -25,9 +26,6 @@ gboolean tend_set_invalid_input   (GError    **error,
                                    const char *format,
                                    ...) G_GNUC_PRINTF (4, 5);
 
-void  tend_json_add_string        (JsonBuilder *builder,
-                                   const char  *member,
-                                   const char  *value);
 
 /* g_debug() for code that runs once per check run: g_debug() formats its message even
  * when debug output is off, which costs as much as a small part of the run. */

@@ -22,6 +22,7 @@
 
 #include "tend-error.h"
 #include "tend-webhook-notifier.h"
+#include "tend-util-private.h"
 
 /* How long one POST may take. */
 #define REQUEST_TIMEOUT_SEC 30
@@ -74,19 +75,6 @@ delivery_finish (Delivery *delivery)
   delivery_free (delivery);
 }
 
-/* A member holding @value, or null. */
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * tend_webhook_notifier_dup_payload:
  * @notification: a notification
@@ -115,18 +103,18 @@ tend_webhook_notifier_dup_payload (const TendNotification *notification)
   time_text = g_date_time_format_iso8601 (time);
 
   json_builder_begin_object (builder);
-  add_string (builder, "event", tend_notification_kind_to_string (notification->kind));
-  add_string (builder, "id", notification->id);
-  add_string (builder, "host", notification->host);
-  add_string (builder, "unit", notification->unit);
+  tend_json_add_string (builder, "event", tend_notification_kind_to_string (notification->kind));
+  tend_json_add_string (builder, "id", notification->id);
+  tend_json_add_string (builder, "host", notification->host);
+  tend_json_add_string (builder, "unit", notification->unit);
   json_builder_set_member_name (builder, "incident_id");
   if (notification->incident_id > 0)
     json_builder_add_int_value (builder, notification->incident_id);
   else
     json_builder_add_null_value (builder);
-  add_string (builder, "title", notification->title);
-  add_string (builder, "body", notification->body);
-  add_string (builder, "time", time_text);
+  tend_json_add_string (builder, "title", notification->title);
+  tend_json_add_string (builder, "body", notification->body);
+  tend_json_add_string (builder, "time", time_text);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -38,4 +38,5 @@
 #include "tend-tcp-check.h"
 #include "tend-unit-list.h"
 #include "tend-unit-name.h"
+#include "tend-util.h"
 #include "tend-webhook-notifier.h"

@@ -752,10 +752,10 @@ print_list_json (GPtrArray *checks)
       g_autofree char *target = describe_target (check);
 
       json_builder_begin_object (builder);
-      tendctl_json_add_string (builder, "host", check->host);
-      tendctl_json_add_string (builder, "unit", check->unit);
-      tendctl_json_add_string (builder, "name", check->name);
-      tendctl_json_add_string (builder, "kind", tend_inventory_check_kind_to_string (check->kind));
+      tend_json_add_string (builder, "host", check->host);
+      tend_json_add_string (builder, "unit", check->unit);
+      tend_json_add_string (builder, "name", check->name);
+      tend_json_add_string (builder, "kind", tend_inventory_check_kind_to_string (check->kind));
       tendctl_json_add_duration (builder, "interval", check->interval_usec);
       tendctl_json_add_duration (builder, "timeout", check->timeout_usec);
       tendctl_json_add_number (builder, "failures_before_hard", TRUE,
@@ -765,7 +765,7 @@ print_list_json (GPtrArray *checks)
       tendctl_json_add_duration (builder, "startup_grace", check->startup_grace_usec);
       json_builder_set_member_name (builder, "enabled");
       json_builder_add_boolean_value (builder, check->enabled);
-      tendctl_json_add_string (builder, "target", target);
+      tend_json_add_string (builder, "target", target);
       json_builder_set_member_name (builder, "params");
       json_builder_add_value (builder, json_from_string (params, NULL));
       json_builder_end_object (builder);
@@ -989,9 +989,9 @@ audit_parameters (const char *name,
 
   json_builder_begin_object (builder);
   if (name != NULL)
-    tendctl_json_add_string (builder, "name", name);
+    tend_json_add_string (builder, "name", name);
   if (kind != NULL)
-    tendctl_json_add_string (builder, "kind", kind);
+    tend_json_add_string (builder, "kind", kind);
   if (replace)
     {
       json_builder_set_member_name (builder, "replace");

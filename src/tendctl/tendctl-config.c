@@ -154,8 +154,8 @@ build_parameters (const char         *key,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  tendctl_json_add_string (builder, "key", key);
-  tendctl_json_add_string (builder, "value", value);
+  tend_json_add_string (builder, "key", key);
+  tend_json_add_string (builder, "value", value);
   if (keys != NULL)
     tendctl_json_add_strv (builder, "keys", keys);
   json_builder_end_object (builder);
@@ -268,21 +268,21 @@ print_list_json (ConfigData         *data,
       g_autofree char *range = tend_config_key_dup_range (key);
 
       json_builder_begin_object (builder);
-      tendctl_json_add_string (builder, "key", key->name);
-      tendctl_json_add_string (builder, "category", key->category);
-      tendctl_json_add_string (builder, "type", tend_config_type_to_string (key->type));
-      tendctl_json_add_string (builder, "value", value);
-      tendctl_json_add_string (builder, "default", key->default_value);
+      tend_json_add_string (builder, "key", key->name);
+      tend_json_add_string (builder, "category", key->category);
+      tend_json_add_string (builder, "type", tend_config_type_to_string (key->type));
+      tend_json_add_string (builder, "value", value);
+      tend_json_add_string (builder, "default", key->default_value);
       json_builder_set_member_name (builder, "is_default");
       json_builder_add_boolean_value (builder, tend_config_is_default (data->config, key->name));
-      tendctl_json_add_string (builder, "stored", g_hash_table_lookup (data->stored, key->name));
+      tend_json_add_string (builder, "stored", g_hash_table_lookup (data->stored, key->name));
       json_builder_set_member_name (builder, "stored_invalid");
       json_builder_add_boolean_value (builder, is_invalid (invalid, key->name));
-      tendctl_json_add_string (builder, "range", range);
-      tendctl_json_add_string (builder, "minimum", key->minimum);
-      tendctl_json_add_string (builder, "maximum", key->maximum);
+      tend_json_add_string (builder, "range", range);
+      tend_json_add_string (builder, "minimum", key->minimum);
+      tend_json_add_string (builder, "maximum", key->maximum);
       tendctl_json_add_strv (builder, "choices", key->choices);
-      tendctl_json_add_string (builder, "description", key->description);
+      tend_json_add_string (builder, "description", key->description);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -109,11 +109,11 @@ print_json (ControlData *data)
       ControlItem *item = &g_array_index (data->items, ControlItem, i);
 
       json_builder_begin_object (builder);
-      tendctl_json_add_string (builder, "unit", item->name);
-      tendctl_json_add_string (builder, "operation", operation);
-      tendctl_json_add_string (builder, "result", item->error ? "error" : item->outcome);
-      tendctl_json_add_string (builder, "error", item->error ? item->error->message : NULL);
-      tendctl_json_add_string (builder, "error_code", tendctl_error_code (item->error));
+      tend_json_add_string (builder, "unit", item->name);
+      tend_json_add_string (builder, "operation", operation);
+      tend_json_add_string (builder, "result", item->error ? "error" : item->outcome);
+      tend_json_add_string (builder, "error", item->error ? item->error->message : NULL);
+      tend_json_add_string (builder, "error_code", tendctl_error_code (item->error));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

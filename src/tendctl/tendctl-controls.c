@@ -249,11 +249,11 @@ audit_parameters (const ControlData *data)
 
   json_builder_begin_object (builder);
   if (data->for_text != NULL)
-    tendctl_json_add_string (builder, "for", data->for_text);
+    tend_json_add_string (builder, "for", data->for_text);
   if (data->until_text != NULL)
-    tendctl_json_add_string (builder, "until", data->until_text);
+    tend_json_add_string (builder, "until", data->until_text);
   if (data->reason != NULL)
-    tendctl_json_add_string (builder, "reason", data->reason);
+    tend_json_add_string (builder, "reason", data->reason);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);

@@ -297,8 +297,8 @@ print_history_json (HistoryData *data,
   guint64 total = data->counts[0] + data->counts[1] + data->counts[2] + data->counts[3];
 
   json_builder_begin_object (builder);
-  tendctl_json_add_string (builder, "unit", data->unit);
-  tendctl_json_add_string (builder, "host", host);
+  tend_json_add_string (builder, "unit", data->unit);
+  tend_json_add_string (builder, "host", host);
   tendctl_json_add_time (builder, "since", data->since_usec, TRUE);
   tendctl_json_add_time (builder, "until", data->until_usec, TRUE);
 
@@ -331,11 +331,11 @@ print_history_json (HistoryData *data,
 
       json_builder_begin_object (builder);
       tendctl_json_add_time (builder, "time", row->time_usec, TRUE);
-      tendctl_json_add_string (builder, "status", status_name (row->status));
+      tend_json_add_string (builder, "status", status_name (row->status));
       tendctl_json_add_number (builder, "latency_usec", row->latency_usec >= 0,
                                row->latency_usec);
       tendctl_json_add_number (builder, "check_id", TRUE, row->check_id);
-      tendctl_json_add_string (builder, "message", row->message);
+      tend_json_add_string (builder, "message", row->message);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -707,16 +707,16 @@ print_incidents_json (IncidentsData *data,
       json_builder_begin_object (builder);
       tendctl_json_add_number (builder, "id", TRUE, incident->id);
       tendctl_json_add_number (builder, "service_id", TRUE, incident->service_id);
-      tendctl_json_add_string (builder, "host", incident->host);
-      tendctl_json_add_string (builder, "unit", incident->unit ? incident->unit : data->unit);
+      tend_json_add_string (builder, "host", incident->host);
+      tend_json_add_string (builder, "unit", incident->unit ? incident->unit : data->unit);
       tendctl_json_add_time (builder, "opened", incident->opened_usec, TRUE);
       tendctl_json_add_time (builder, "closed", incident->closed_usec, !open);
       json_builder_set_member_name (builder, "open");
       json_builder_add_boolean_value (builder, open);
       tendctl_json_add_number (builder, "duration_usec", TRUE,
                                MAX (end - incident->opened_usec, 0));
-      tendctl_json_add_string (builder, "worst_severity", incident->worst_severity);
-      tendctl_json_add_string (builder, "cause", incident->cause);
+      tend_json_add_string (builder, "worst_severity", incident->worst_severity);
+      tend_json_add_string (builder, "cause", incident->cause);
       json_add_embedded (builder, "actions", incident->actions);
       json_add_embedded (builder, "snapshot", incident->snapshot);
       json_builder_end_object (builder);
@@ -936,14 +936,14 @@ print_audit_json (GPtrArray *records)
 
       json_builder_begin_object (builder);
       tendctl_json_add_time (builder, "time", record->time_usec, TRUE);
-      tendctl_json_add_string (builder, "user", record->unix_user);
-      tendctl_json_add_string (builder, "origin", tend_audit_origin_to_string (record->origin));
-      tendctl_json_add_string (builder, "host", record->host);
-      tendctl_json_add_string (builder, "unit", record->unit);
-      tendctl_json_add_string (builder, "operation", record->operation);
+      tend_json_add_string (builder, "user", record->unix_user);
+      tend_json_add_string (builder, "origin", tend_audit_origin_to_string (record->origin));
+      tend_json_add_string (builder, "host", record->host);
+      tend_json_add_string (builder, "unit", record->unit);
+      tend_json_add_string (builder, "operation", record->operation);
       json_add_embedded (builder, "parameters", record->parameters);
-      tendctl_json_add_string (builder, "result", record->result);
-      tendctl_json_add_string (builder, "error", record->error);
+      tend_json_add_string (builder, "result", record->result);
+      tend_json_add_string (builder, "error", record->error);
       tendctl_json_add_number (builder, "duration_usec", record->duration_usec >= 0,
                                record->duration_usec);
       json_builder_end_object (builder);

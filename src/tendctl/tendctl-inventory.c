@@ -131,7 +131,7 @@ record_import (InventoryData *data,
     return;
 
   json_builder_begin_object (builder);
-  tendctl_json_add_string (builder, "file", data->file);
+  tend_json_add_string (builder, "file", data->file);
   tendctl_json_add_number (builder, "changes", TRUE, data->n_changes);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);

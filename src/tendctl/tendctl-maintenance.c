@@ -185,9 +185,9 @@ print_list_json (GArray *rows)
       const Row *row = &g_array_index (rows, Row, i);
 
       json_builder_begin_object (builder);
-      tendctl_json_add_string (builder, "host", row->service->host);
-      tendctl_json_add_string (builder, "unit", row->service->unit);
-      tendctl_json_add_string (builder, "window", row->window);
+      tend_json_add_string (builder, "host", row->service->host);
+      tend_json_add_string (builder, "unit", row->service->unit);
+      tend_json_add_string (builder, "window", row->window);
       json_builder_set_member_name (builder, "active");
       json_builder_add_boolean_value (builder, row->active);
       json_builder_end_object (builder);

@@ -290,8 +290,8 @@ print_health (HealthData *data,
       tendctl_json_add_number (builder, "pid", owner > 0, owner);
       json_builder_set_member_name (builder, "stale");
       json_builder_add_boolean_value (builder, trouble != NULL);
-      tendctl_json_add_string (builder, "stale_reason", trouble);
-      tendctl_json_add_string (builder, "stale_since", since);
+      tend_json_add_string (builder, "stale_reason", trouble);
+      tend_json_add_string (builder, "stale_since", since);
       json_builder_end_object (builder);
       json_builder_set_member_name (builder, "services");
       json_builder_begin_array (builder);
@@ -302,10 +302,10 @@ print_health (HealthData *data,
           g_autofree char *when = tend_time_format_iso8601 (record->time_usec);
 
           json_builder_begin_object (builder);
-          tendctl_json_add_string (builder, "host", record->host);
-          tendctl_json_add_string (builder, "unit", record->unit);
-          tendctl_json_add_string (builder, "status", record->status);
-          tendctl_json_add_string (builder, "time", when);
+          tend_json_add_string (builder, "host", record->host);
+          tend_json_add_string (builder, "unit", record->unit);
+          tend_json_add_string (builder, "status", record->status);
+          tend_json_add_string (builder, "time", when);
           json_builder_set_member_name (builder, "layers");
           if (layers != NULL)
             json_builder_add_value (builder, g_steal_pointer (&layers));

@@ -234,19 +234,6 @@ tendctl_print_json (JsonNode *node,
   tendctl_write (stdout, text);
 }
 
-/* Adds @member with @value, or null when there is no value. */
-void
-tendctl_json_add_string (JsonBuilder *builder,
-                         const char  *member,
-                         const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 void
 tendctl_json_add_number (JsonBuilder *builder,
                          const char  *member,
@@ -284,7 +271,7 @@ tendctl_json_add_time (JsonBuilder *builder,
   g_autofree char *iso = known ? tend_time_format_iso8601 (realtime_usec) : NULL;
   g_autofree char *usec_member = g_strdup_printf ("%s_usec", member);
 
-  tendctl_json_add_string (builder, member, iso);
+  tend_json_add_string (builder, member, iso);
   tendctl_json_add_number (builder, usec_member, known, realtime_usec);
 }
 
@@ -297,7 +284,7 @@ tendctl_json_add_duration (JsonBuilder *builder,
   g_autofree char *shown = tend_duration_format (usec);
   g_autofree char *member_usec = g_strconcat (member, "_usec", NULL);
 
-  tendctl_json_add_string (builder, member, shown);
+  tend_json_add_string (builder, member, shown);
   tendctl_json_add_number (builder, member_usec, TRUE, usec);
 }
 
@@ -470,12 +457,12 @@ tendctl_json_add_recovery (JsonBuilder *builder,
   until = status->until_usec > 0 ? tend_time_format_iso8601 (status->until_usec) : NULL;
   text = tend_recovery_status_describe (status, g_get_real_time ());
   json_builder_begin_object (builder);
-  tendctl_json_add_string (builder, "state", tend_recovery_state_to_string (status->state));
-  tendctl_json_add_string (builder, "cause", status->cause);
-  tendctl_json_add_string (builder, "reason", status->reason);
-  tendctl_json_add_string (builder, "since", since);
-  tendctl_json_add_string (builder, "until", until);
-  tendctl_json_add_string (builder, "text", text);
+  tend_json_add_string (builder, "state", tend_recovery_state_to_string (status->state));
+  tend_json_add_string (builder, "cause", status->cause);
+  tend_json_add_string (builder, "reason", status->reason);
+  tend_json_add_string (builder, "since", since);
+  tend_json_add_string (builder, "until", until);
+  tend_json_add_string (builder, "text", text);
   json_builder_end_object (builder);
 }
 

@@ -41,9 +41,6 @@ const char  *tendctl_error_code            (const GError     *error);
 
 void         tendctl_print_json            (JsonNode         *node,
                                             gboolean          pretty);
-void         tendctl_json_add_string       (JsonBuilder      *builder,
-                                            const char       *member,
-                                            const char       *value);
 void         tendctl_json_add_number       (JsonBuilder      *builder,
                                             const char       *member,
                                             gboolean          known,

@@ -335,10 +335,10 @@ audit_parameters (const PolicyData *data)
 
   json_builder_begin_object (builder);
   if (data->kind_text != NULL)
-    tendctl_json_add_string (builder, "kind", data->kind_text);
+    tend_json_add_string (builder, "kind", data->kind_text);
   for (guint i = 0; i < N_POLICY_OPTIONS; i++)
     if (data->text[i] != NULL)
-      tendctl_json_add_string (builder, policy_options[i].member, data->text[i]);
+      tend_json_add_string (builder, policy_options[i].member, data->text[i]);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
@@ -363,13 +363,13 @@ print_show_json (PolicyData                *data,
   gboolean manual = controls != NULL && controls->manual;
 
   json_builder_begin_object (builder);
-  tendctl_json_add_string (builder, "host", host);
-  tendctl_json_add_string (builder, "unit", data->unit);
+  tend_json_add_string (builder, "host", host);
+  tend_json_add_string (builder, "unit", data->unit);
 
   json_builder_set_member_name (builder, "policy");
   json_builder_begin_object (builder);
-  tendctl_json_add_string (builder, "source", data->policy != NULL ? "service" : "default");
-  tendctl_json_add_string (builder, "kind", tend_inventory_policy_kind_to_string (policy->kind));
+  tend_json_add_string (builder, "source", data->policy != NULL ? "service" : "default");
+  tend_json_add_string (builder, "kind", tend_inventory_policy_kind_to_string (policy->kind));
   for (guint i = 0; i < N_POLICY_OPTIONS; i++)
     {
       const PolicyOption *option = &policy_options[i];
@@ -403,11 +403,11 @@ print_show_json (PolicyData                *data,
   json_builder_add_boolean_value (builder, silenced);
   tendctl_json_add_time (builder, "silenced_until",
                          silenced ? controls->silenced_until_usec : 0, silenced);
-  tendctl_json_add_string (builder, "silence_reason",
-                           silenced ? controls->silence_reason : NULL);
+  tend_json_add_string (builder, "silence_reason",
+                        silenced ? controls->silence_reason : NULL);
   json_builder_set_member_name (builder, "manual_intervention_required");
   json_builder_add_boolean_value (builder, manual);
-  tendctl_json_add_string (builder, "manual_reason", manual ? controls->manual_reason : NULL);
+  tend_json_add_string (builder, "manual_reason", manual ? controls->manual_reason : NULL);
   tendctl_json_add_time (builder, "manual_since", manual ? controls->manual_since_usec : 0,
                          manual);
 

@@ -64,11 +64,11 @@ print_json (RecoverData *data,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  tendctl_json_add_string (builder, "host", tend_host_get_id (data->run->host));
-  tendctl_json_add_string (builder, "unit", data->unit);
+  tend_json_add_string (builder, "host", tend_host_get_id (data->run->host));
+  tend_json_add_string (builder, "unit", data->unit);
   json_builder_set_member_name (builder, "recovered");
   json_builder_add_boolean_value (builder, recovered);
-  tendctl_json_add_string (builder, "health", health_word (data, recovered));
+  tend_json_add_string (builder, "health", health_word (data, recovered));
   tendctl_json_add_number (builder, "checks", TRUE, data->n_checks);
   json_builder_set_member_name (builder, "steps");
   json_builder_begin_array (builder);
@@ -77,12 +77,12 @@ print_json (RecoverData *data,
       const TendRecoveryAttempt *attempt = attempts->pdata[i];
 
       json_builder_begin_object (builder);
-      tendctl_json_add_string (builder, "step", tend_recovery_step_to_string (attempt->step));
+      tend_json_add_string (builder, "step", tend_recovery_step_to_string (attempt->step));
       json_builder_set_member_name (builder, "success");
       json_builder_add_boolean_value (builder, attempt->success);
       tendctl_json_add_time (builder, "time", attempt->time_usec, TRUE);
       tendctl_json_add_number (builder, "duration_usec", TRUE, attempt->duration_usec);
-      tendctl_json_add_string (builder, "error", attempt->error);
+      tend_json_add_string (builder, "error", attempt->error);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

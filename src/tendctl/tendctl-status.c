@@ -253,26 +253,26 @@ build_service_json (JsonBuilder *builder,
   gint64 since = tend_service_get_active_since (service);
   guint main_pid = tend_service_get_main_pid (service);
 
-  tendctl_json_add_string (builder, "name", tend_service_get_name (service));
-  tendctl_json_add_string (builder, "description", tend_service_get_description (service));
-  tendctl_json_add_string (builder, "load_state", tend_service_get_load_state (service));
-  tendctl_json_add_string (builder, "active_state", tend_service_get_active_state (service));
-  tendctl_json_add_string (builder, "sub_state", tend_service_get_sub_state (service));
-  tendctl_json_add_string (builder, "unit_file_state",
-                           is_set (tend_service_get_unit_file_state (service))
-                           ? tend_service_get_unit_file_state (service) : NULL);
-  tendctl_json_add_string (builder, "fragment_path",
-                           is_set (tend_service_get_fragment_path (service))
-                           ? tend_service_get_fragment_path (service) : NULL);
-  tendctl_json_add_string (builder, "job_type", tend_service_get_job_type (service));
+  tend_json_add_string (builder, "name", tend_service_get_name (service));
+  tend_json_add_string (builder, "description", tend_service_get_description (service));
+  tend_json_add_string (builder, "load_state", tend_service_get_load_state (service));
+  tend_json_add_string (builder, "active_state", tend_service_get_active_state (service));
+  tend_json_add_string (builder, "sub_state", tend_service_get_sub_state (service));
+  tend_json_add_string (builder, "unit_file_state",
+                        is_set (tend_service_get_unit_file_state (service))
+                        ? tend_service_get_unit_file_state (service) : NULL);
+  tend_json_add_string (builder, "fragment_path",
+                        is_set (tend_service_get_fragment_path (service))
+                        ? tend_service_get_fragment_path (service) : NULL);
+  tend_json_add_string (builder, "job_type", tend_service_get_job_type (service));
   tendctl_json_add_number (builder, "main_pid", main_pid != 0, main_pid);
   tendctl_json_add_number (builder, "tasks", tasks != TEND_UNSET, (gint64) tasks);
   tendctl_json_add_number (builder, "memory_bytes",
                            memory != TEND_UNSET && source != TEND_MEMORY_SOURCE_NONE,
                            (gint64) memory);
-  tendctl_json_add_string (builder, "memory_source",
-                           memory != TEND_UNSET && source != TEND_MEMORY_SOURCE_NONE
-                           ? tend_memory_source_to_string (source) : NULL);
+  tend_json_add_string (builder, "memory_source",
+                        memory != TEND_UNSET && source != TEND_MEMORY_SOURCE_NONE
+                        ? tend_memory_source_to_string (source) : NULL);
   tendctl_json_add_number (builder, "cpu_usage_nsec", cpu != TEND_UNSET, (gint64) cpu);
   tendctl_json_add_number (builder, "active_since_usec", since > 0, since);
   tendctl_json_add_number (builder, "n_restarts", TRUE, tend_service_get_n_restarts (service));
@@ -297,9 +297,9 @@ print_json (StatusData *data)
       if (item->service != NULL)
         build_service_json (builder, item->service);
       else
-        tendctl_json_add_string (builder, "name", item->name);
-      tendctl_json_add_string (builder, "error", item->error ? item->error->message : NULL);
-      tendctl_json_add_string (builder, "error_code", tendctl_error_code (item->error));
+        tend_json_add_string (builder, "name", item->name);
+      tend_json_add_string (builder, "error", item->error ? item->error->message : NULL);
+      tend_json_add_string (builder, "error_code", tendctl_error_code (item->error));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

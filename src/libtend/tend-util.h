@@ -1,0 +1,15 @@
+/* tend-util.h — small helpers libtend shares with its front ends
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+void tend_json_add_string (JsonBuilder *builder,
+                           const char  *member,
+                           const char  *value);
+
+G_END_DECLS
