@@ -1,4 +1,5 @@
-/* test-duration.c — durations as people write them: parsing and formatting
+/* test-duration.c — durations as people write them: parsing and formatting; sizes and
+ * percentages: parsing
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -292,6 +293,130 @@ test_same_value_other_text (void)
     }
 }
 
+typedef struct
+{
+  const char *text;
+  gint64 bytes;
+} SizeCase;
+
+static void
+test_size_parse (void)
+{
+  static const SizeCase cases[] = {
+    { "0", 0 },
+    { "512", 512 },
+    { "512B", 512 },
+    { "1K", 1024 },
+    { "1k", 1024 },
+    { "4KB", 4096 },
+    { "4KiB", 4096 },
+    { "512M", G_GINT64_CONSTANT (512) << 20 },
+    { "1.5G", G_GINT64_CONSTANT (3) << 29 },
+    { "2GiB", G_GINT64_CONSTANT (2) << 30 },
+    { "2t", G_GINT64_CONSTANT (2) << 40 },
+    { "0.5K", 512 },
+    { "1.4", 1 },
+    { "1.5", 2 },
+    { "8388607T", G_GINT64_CONSTANT (8388607) << 40 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 bytes = -1;
+
+      g_test_message ("size: %s", cases[i].text);
+      g_assert_true (tend_size_parse (cases[i].text, &bytes, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (bytes, ==, cases[i].bytes);
+    }
+}
+
+static void
+test_size_invalid (void)
+{
+  static const char *const cases[] = {
+    "", "M", "-1", "-1K", "1X", "1KX", "1Kb", "1 K", " ", "1e400", "nan", "inf",
+    "8388608T", "9223372036854775808", "10%",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+      gint64 bytes = 42;
+
+      g_test_message ("invalid size: %s", cases[i]);
+      g_assert_false (tend_size_parse (cases[i], &bytes, &error));
+      g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+      expected = g_strdup_printf ("\"%s\" is not a size: give bytes, or a number with K, M, G "
+                                  "or T (powers of 1024), such as 512M", cases[i]);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_assert_cmpint (bytes, ==, 42);
+      g_assert_false (tend_size_parse (cases[i], &bytes, NULL));
+    }
+}
+
+static void
+test_percent_parse (void)
+{
+  static const struct {
+    const char *text;
+    double percent;
+  } cases[] = {
+    { "0", 0 },
+    { "80", 80 },
+    { "80%", 80 },
+    { "150", 150 },
+    { "12.5%", 12.5 },
+    /* The parser reads any number; what range a value needs is its user's to say. */
+    { "-5", -5 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double percent = -1;
+
+      g_test_message ("percent: %s", cases[i].text);
+      g_assert_true (tend_percent_parse (cases[i].text, &percent, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (percent, ==, cases[i].percent);
+    }
+}
+
+static void
+test_percent_invalid (void)
+{
+  static const char *const cases[] = { "", "%", "80%%", "80 %", "eighty", "nan", "inf", "1e400",
+                                       "5K" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+      double percent = 42;
+
+      g_test_message ("invalid percent: %s", cases[i]);
+      g_assert_false (tend_percent_parse (cases[i], &percent, &error));
+      g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+      expected = g_strdup_printf ("\"%s\" is not a percentage: give a number such as 80 or "
+                                  "150%%", cases[i]);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_assert_cmpfloat (percent, ==, 42);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    double percent;
+
+    /* What is quoted is shown as it is, however odd. */
+    g_assert_false (tend_percent_parse ("8\"0\n", &percent, &error));
+    g_assert_cmpstr (error->message, ==,
+                     "\"8\\\"0\\n\" is not a percentage: give a number such as 80 or 150%");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -304,6 +429,10 @@ main (int   argc,
   g_test_add_func ("/duration/format", test_format);
   g_test_add_func ("/duration/round-trip", test_round_trip);
   g_test_add_func ("/duration/same-value-other-text", test_same_value_other_text);
+  g_test_add_func ("/size/parse", test_size_parse);
+  g_test_add_func ("/size/invalid", test_size_invalid);
+  g_test_add_func ("/percent/parse", test_percent_parse);
+  g_test_add_func ("/percent/invalid", test_percent_invalid);
 
   return g_test_run ();
 }

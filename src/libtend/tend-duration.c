@@ -23,6 +23,7 @@
 
 #include "tend-duration.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tend-error.h"
@@ -364,4 +365,86 @@ tend_time_format_iso8601 (gint64 realtime_usec)
     return NULL;
   seconds = g_date_time_format (date_time, "%Y-%m-%dT%H:%M:%S");
   return g_strdup_printf ("%s.%06" G_GINT64_FORMAT "Z", seconds, usecs);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Sizes and percentages                                                                 */
+
+/**
+ * tend_size_parse:
+ * @text: "512", "512K", "1.5G", "2GiB", "100B"
+ * @bytes: (out): the size in bytes, rounded to the nearest byte
+ * @error: %TEND_ERROR_INVALID_ARGUMENT: "TEXT is not a size: …"
+ *
+ * Reads a size as people write one: bytes, or a number (a fraction is fine) with K, M,
+ * G or T, in either case, for powers of 1024, optionally followed by "B" or "iB". It is
+ * never negative and stays below 2^63 bytes.
+ *
+ * Returns: whether @text is a size; @bytes is set only then
+ */
+gboolean
+tend_size_parse (const char  *text,
+                 gint64      *bytes,
+                 GError     **error)
+{
+  static const char multiples[] = "KMGT";
+  char *end = NULL;
+  double number;
+  double factor = 1.0;
+  const char *unit;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (bytes != NULL, FALSE);
+
+  number = g_ascii_strtod (text, &end);
+  if (end != text && *end != '\0' && (unit = strchr (multiples, g_ascii_toupper (*end))) != NULL)
+    {
+      for (const char *m = multiples; m <= unit; m++)
+        factor *= 1024.0;
+      end++;
+      if (g_str_equal (end, "iB") || g_str_equal (end, "B"))
+        end += strlen (end);
+    }
+  else if (end != text && g_str_equal (end, "B"))
+    end++;
+
+  if (end == text || *end != '\0' || !isfinite (number) || number < 0 ||
+      number * factor >= 0x1p63)
+    return tend_set_invalid_input (error, text, "a size",
+                                   "give bytes, or a number with K, M, G or T (powers of "
+                                   "1024), such as 512M");
+  *bytes = (gint64) (number * factor + 0.5);
+  return TRUE;
+}
+
+/**
+ * tend_percent_parse:
+ * @text: "80", "80%", "150", "12.5%"
+ * @percent: (out): the number
+ * @error: %TEND_ERROR_INVALID_ARGUMENT: "TEXT is not a percentage: …"
+ *
+ * Reads a percentage: a finite number, optionally followed by "%". It may pass 100 (CPU
+ * use of several cores); what range a value needs is for its user to say.
+ *
+ * Returns: whether @text is a percentage; @percent is set only then
+ */
+gboolean
+tend_percent_parse (const char  *text,
+                    double      *percent,
+                    GError     **error)
+{
+  char *end = NULL;
+  double number;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (percent != NULL, FALSE);
+
+  number = g_ascii_strtod (text, &end);
+  if (end != text && *end == '%')
+    end++;
+  if (end == text || *end != '\0' || !isfinite (number))
+    return tend_set_invalid_input (error, text, "a percentage",
+                                   "give a number such as 80 or 150%%");
+  *percent = number;
+  return TRUE;
 }

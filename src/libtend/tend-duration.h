@@ -1,4 +1,5 @@
-/* tend-duration.h — durations as people write them: "250ms", "10s", "1h 30min"
+/* tend-duration.h — durations as people write them: "250ms", "10s", "1h 30min"; and
+ * sizes ("512M") and percentages ("80%"), which front ends read the same way
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,5 +22,12 @@ gboolean  tend_duration_parse  (const char  *text,
 char     *tend_duration_format (gint64       usec);
 
 char     *tend_time_format_iso8601 (gint64   realtime_usec);
+
+gboolean  tend_size_parse      (const char  *text,
+                                gint64      *bytes,
+                                GError     **error);
+gboolean  tend_percent_parse   (const char  *text,
+                                double      *percent,
+                                GError     **error);
 
 G_END_DECLS

@@ -12,7 +12,6 @@
  */
 #define G_LOG_DOMAIN "Tendctl"
 
-#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -172,62 +171,6 @@ param_given (const CheckData *data,
 /* ------------------------------------------------------------------------------------ */
 /* Values                                                                                */
 
-/* "512", "512K", "1.5G", "2GiB": bytes, or powers of 1024. */
-static gboolean
-parse_bytes (const char  *option,
-             const char  *text,
-             gint64      *value,
-             GError     **error)
-{
-  static const char units[] = "KMGT";
-  char *end = NULL;
-  double number = g_ascii_strtod (text, &end);
-  double factor = 1.0;
-  const char *unit;
-
-  if (end != text && *end != '\0' && (unit = strchr (units, g_ascii_toupper (*end))) != NULL)
-    {
-      for (const char *u = units; u <= unit; u++)
-        factor *= 1024.0;
-      end++;
-      if (g_str_equal (end, "iB") || g_str_equal (end, "B"))
-        end += strlen (end);
-    }
-  else if (end != text && g_str_equal (end, "B"))
-    end++;
-
-  if (end == text || *end != '\0' || !isfinite (number) || number < 0 ||
-      number * factor >= 0x1p63)
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "--%s: \"%s\" is not a size: give bytes, or a number with K, M, G or T "
-                   "(powers of 1024), such as 512M", option, text);
-      return FALSE;
-    }
-  *value = (gint64) (number * factor + 0.5);
-  return TRUE;
-}
-
-static gboolean
-parse_percent (const char  *option,
-               const char  *text,
-               double      *value,
-               GError     **error)
-{
-  char *end = NULL;
-
-  *value = g_ascii_strtod (text, &end);
-  if (end != text && *end == '%')
-    end++;
-  if (end == text || *end != '\0' || !isfinite (*value))
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "--%s: \"%s\" is not a percentage, such as 80 or 150%%", option, text);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* "200,301-399": the file format checks each code's range and their number. */
 static gboolean
 add_codes (JsonBuilder  *builder,
@@ -305,13 +248,19 @@ add_param (JsonBuilder      *builder,
       json_builder_add_int_value (builder, number);
       return TRUE;
     case VALUE_BYTES:
-      if (!parse_bytes (option->option, text, &number, error))
-        return FALSE;
+      if (!tend_size_parse (text, &number, error))
+        {
+          g_prefix_error (error, "--%s: ", option->option);
+          return FALSE;
+        }
       json_builder_add_int_value (builder, number);
       return TRUE;
     case VALUE_PERCENT:
-      if (!parse_percent (option->option, text, &percent, error))
-        return FALSE;
+      if (!tend_percent_parse (text, &percent, error))
+        {
+          g_prefix_error (error, "--%s: ", option->option);
+          return FALSE;
+        }
       json_builder_add_double_value (builder, percent);
       return TRUE;
     case VALUE_CODES:
