@@ -139,11 +139,7 @@ print_json (ListData   *data,
         continue;
 
       json_builder_begin_object (builder);
-      tend_json_add_string (builder, "name", tend_service_get_name (service));
-      tend_json_add_string (builder, "description", tend_service_get_description (service));
-      tend_json_add_string (builder, "load_state", tend_service_get_load_state (service));
-      tend_json_add_string (builder, "active_state", tend_service_get_active_state (service));
-      tend_json_add_string (builder, "sub_state", tend_service_get_sub_state (service));
+      tendctl_json_add_unit_states (builder, service);
       tend_json_add_string (builder, "unit_file_state",
                             tend_service_get_unit_file_state (service));
       tend_json_add_string (builder, "job_type", tend_service_get_job_type (service));

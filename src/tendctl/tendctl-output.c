@@ -234,6 +234,18 @@ tendctl_print_json (JsonNode *node,
   tendctl_write (stdout, text);
 }
 
+/* A unit's name, description and states, as `list --json` and `status --json` give them. */
+void
+tendctl_json_add_unit_states (JsonBuilder *builder,
+                              TendService *service)
+{
+  tend_json_add_string (builder, "name", tend_service_get_name (service));
+  tend_json_add_string (builder, "description", tend_service_get_description (service));
+  tend_json_add_string (builder, "load_state", tend_service_get_load_state (service));
+  tend_json_add_string (builder, "active_state", tend_service_get_active_state (service));
+  tend_json_add_string (builder, "sub_state", tend_service_get_sub_state (service));
+}
+
 void
 tendctl_json_add_number (JsonBuilder *builder,
                          const char  *member,

@@ -41,6 +41,8 @@ const char  *tendctl_error_code            (const GError     *error);
 
 void         tendctl_print_json            (JsonNode         *node,
                                             gboolean          pretty);
+void         tendctl_json_add_unit_states  (JsonBuilder      *builder,
+                                            TendService      *service);
 void         tendctl_json_add_number       (JsonBuilder      *builder,
                                             const char       *member,
                                             gboolean          known,

@@ -253,11 +253,7 @@ build_service_json (JsonBuilder *builder,
   gint64 since = tend_service_get_active_since (service);
   guint main_pid = tend_service_get_main_pid (service);
 
-  tend_json_add_string (builder, "name", tend_service_get_name (service));
-  tend_json_add_string (builder, "description", tend_service_get_description (service));
-  tend_json_add_string (builder, "load_state", tend_service_get_load_state (service));
-  tend_json_add_string (builder, "active_state", tend_service_get_active_state (service));
-  tend_json_add_string (builder, "sub_state", tend_service_get_sub_state (service));
+  tendctl_json_add_unit_states (builder, service);
   tend_json_add_string (builder, "unit_file_state",
                         is_set (tend_service_get_unit_file_state (service))
                         ? tend_service_get_unit_file_state (service) : NULL);
