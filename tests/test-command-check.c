@@ -14,6 +14,7 @@
 #include "tend-command-check.h"
 #include "tend-duration.h"
 #include "tend-error.h"
+#include "test-util.h"
 
 #define MS TEND_USEC_PER_MSEC
 #define SEC TEND_USEC_PER_SEC
@@ -32,33 +33,6 @@ script (const char *name)
     srcdir = g_test_get_dir (G_TEST_DIST);
   path = g_build_filename (srcdir, "checks", name, NULL);
   return g_canonicalize_filename (path, NULL);
-}
-
-static void
-on_run_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static TendCheckVerdict *
-run_check (TendCheck     *check,
-           GCancellable  *cancellable,
-           gint64        *took_usec,
-           GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  gint64 started = g_get_monotonic_time ();
-
-  tend_check_run_async (check, cancellable, on_run_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  if (took_usec != NULL)
-    *took_usec = g_get_monotonic_time () - started;
-  return tend_check_run_finish (check, result, error);
 }
 
 /* A check of tests/checks/@name with @args after it. */
@@ -115,7 +89,7 @@ assert_run (TendCheck        *check,
   g_autoptr(TendCheckVerdict) verdict = NULL;
   g_autoptr(GError) error = NULL;
 
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_verdict (verdict, status, failure, message);
   /* The base class times every run of a command. */
@@ -429,7 +403,7 @@ test_vanished (void)
   /* Deleted after the check was made: the run cannot start it. */
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   g_test_message ("verdict: %s", verdict->message);
   g_assert_cmpint (verdict->status, ==, TEND_RESULT_UNKNOWN);
@@ -484,7 +458,7 @@ test_timeout (void)
                                                            files.child_pid_file, NULL },
                           500 * MS);
 
-  verdict = run_check (check, NULL, &took, &error);
+  verdict = run_check_timed (check, NULL, &took, &error);
   g_assert_no_error (error);
   assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TIMEOUT,
                   "no answer within 500ms (the check's timeout)");
@@ -522,7 +496,7 @@ test_cancel (void)
                                                            files.child_pid_file, NULL },
                           5 * SEC);
 
-  tend_check_run_async (check, cancellable, on_run_done, &result);
+  tend_check_run_async (check, cancellable, store_result, &result);
   wait_for_file (files.child_pid_file);
   shell = read_pid_file (files.shell_pid_file);
   child = read_pid_file (files.child_pid_file);
@@ -531,8 +505,7 @@ test_cancel (void)
 
   cancelled_at = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  wait_for_result (&result);
   verdict = tend_check_run_finish (check, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (verdict);

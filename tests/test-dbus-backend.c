@@ -11,7 +11,8 @@
 
 #include "tend.h"
 
-#define DEADLINE_MSEC 15000
+#define TEST_DEADLINE_MSEC 15000
+#include "test-util.h"
 
 typedef struct
 {
@@ -20,77 +21,6 @@ typedef struct
 
 /* ------------------------------------------------------------------------------------ */
 /* Helpers                                                                               */
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-deadline_passed (gpointer user_data)
-{
-  gboolean *passed = user_data;
-
-  *passed = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @condition holds or the deadline passes. */
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data)
-{
-  gboolean passed = FALSE;
-  guint id = g_timeout_add (DEADLINE_MSEC, deadline_passed, &passed);
-
-  while (!condition (data) && !passed)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!passed)
-    g_source_remove (id);
-  return condition (data);
-}
-
-static gboolean
-result_arrived (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **result)
-{
-  g_assert_true (wait_until (result_arrived, result));
-  return *result;
-}
-
-static char *
-run_action (TendHost        *host,
-            const char      *unit,
-            TendUnitAction   action,
-            GError         **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tend_host_run_action_async (host, unit, action, NULL, store_result, &result);
-  return tend_host_run_action_finish (host, wait_for_result (&result), error);
-}
-
-static TendService *
-load_service (TendHost    *host,
-              const char  *unit,
-              GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tend_host_load_service_async (host, unit, NULL, store_result, &result);
-  return tend_host_load_service_finish (host, wait_for_result (&result), error);
-}
 
 static void
 refresh (TendHost      *host,
@@ -245,7 +175,7 @@ test_start_stop_restart (Fixture       *fixture,
   guint first_pid;
   guint n_items;
 
-  service = load_service (fixture->host, unit, &error);
+  service = wait_for_service (fixture->host, unit, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tend_service_get_active_state (service), ==, "inactive");
   g_assert_cmpstr (tend_service_get_description (service), ==, "Tend test: sleeps until stopped");
@@ -259,7 +189,7 @@ test_start_stop_restart (Fixture       *fixture,
   state_log_init (&log, service);
 
   /* start: the job ends "done" and the list's item says so through its signals. */
-  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
+  outcome = wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (outcome, ==, "done");
   g_assert_true (wait_for_state (&log, "active"));
@@ -271,7 +201,7 @@ test_start_stop_restart (Fixture       *fixture,
 
   /* restart: a new process, seen through MainPID's change signal. */
   g_clear_pointer (&outcome, g_free);
-  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_RESTART, &error);
+  outcome = wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_RESTART, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (outcome, ==, "done");
   g_assert_true (tend_service_is_active (service));
@@ -281,7 +211,7 @@ test_start_stop_restart (Fixture       *fixture,
   /* stop */
   g_ptr_array_set_size (log.states, 0);
   g_clear_pointer (&outcome, g_free);
-  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, &error);
+  outcome = wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (outcome, ==, "done");
   g_assert_true (wait_for_state (&log, "inactive"));
@@ -307,23 +237,23 @@ test_failed_and_reset (Fixture       *fixture,
   g_autofree char *outcome = NULL;
   StateLog log;
 
-  service = load_service (fixture->host, unit, &error);
+  service = wait_for_service (fixture->host, unit, &error);
   g_assert_no_error (error);
   state_log_init (&log, service);
 
   /* A simple service is started once its process runs; it fails right after. */
-  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
+  outcome = wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
   g_assert_no_error (error);
   g_assert_true (wait_for_state (&log, "failed"));
   g_assert_true (tend_service_is_failed (service));
   g_assert_cmpstr (tend_service_get_sub_state (service), ==, "failed");
 
   g_clear_pointer (&outcome, g_free);
-  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_RESET_FAILED, &error);
+  outcome = wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_RESET_FAILED, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (outcome, ==, "done");
 
-  reloaded = load_service (fixture->host, unit, &error);
+  reloaded = wait_for_service (fixture->host, unit, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tend_service_get_active_state (reloaded), ==, "inactive");
   g_assert_false (tend_service_is_failed (reloaded));
@@ -339,8 +269,8 @@ test_oneshot_failure_is_job_failure (Fixture       *fixture,
   g_autofree char *outcome = NULL;
 
   /* A oneshot's start job waits for its process: the job itself fails. */
-  outcome = run_action (fixture->host, "tend-test-oneshot-fails.service",
-                        TEND_UNIT_ACTION_START, &error);
+  outcome = wait_for_action (fixture->host, "tend-test-oneshot-fails.service",
+                             TEND_UNIT_ACTION_START, &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_JOB_FAILED);
   g_assert_nonnull (strstr (error->message, "tend-test-oneshot-fails.service"));
@@ -396,8 +326,8 @@ test_job_timeout (Fixture       *fixture,
   gint64 started = g_get_monotonic_time ();
 
   /* The job's own timeout (JobTimeoutSec=1) ends it long before ExecStartPre would. */
-  outcome = run_action (fixture->host, "tend-test-job-timeout.service", TEND_UNIT_ACTION_START,
-                        &error);
+  outcome = wait_for_action (fixture->host, "tend-test-job-timeout.service", TEND_UNIT_ACTION_START,
+                             &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_TIMED_OUT);
   g_assert_nonnull (strstr (error->message, "tend-test-job-timeout.service"));
@@ -417,7 +347,7 @@ test_journal (Fixture       *fixture,
   g_autofree char *outcome = NULL;
   JournalLog log = { g_ptr_array_new_with_free_func (g_free), FALSE };
 
-  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
+  outcome = wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error);
   g_assert_no_error (error);
 
   /* Follow the journal until the unit's three lines have arrived: journald writes
@@ -469,13 +399,14 @@ test_not_found (Fixture       *fixture,
   g_autoptr(TendService) service = NULL;
   g_autofree char *outcome = NULL;
 
-  service = load_service (fixture->host, "tend-no-such-unit.service", &error);
+  service = wait_for_service (fixture->host, "tend-no-such-unit.service", &error);
   g_assert_null (service);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "tend-no-such-unit.service"));
   g_clear_error (&error);
 
-  outcome = run_action (fixture->host, "tend-no-such-unit.service", TEND_UNIT_ACTION_START, &error);
+  outcome = wait_for_action (fixture->host, "tend-no-such-unit.service", TEND_UNIT_ACTION_START,
+                             &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "tend-no-such-unit.service"));
@@ -488,12 +419,12 @@ test_invalid_name (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *outcome = NULL;
 
-  outcome = run_action (fixture->host, "../etc/passwd", TEND_UNIT_ACTION_START, &error);
+  outcome = wait_for_action (fixture->host, "../etc/passwd", TEND_UNIT_ACTION_START, &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  outcome = run_action (fixture->host, "-rf.service", TEND_UNIT_ACTION_STOP, &error);
+  outcome = wait_for_action (fixture->host, "-rf.service", TEND_UNIT_ACTION_STOP, &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
 }
@@ -517,7 +448,7 @@ test_slow_start (Fixture       *fixture,
   gint64 started;
   StateLog log;
 
-  service = load_service (fixture->host, unit, &error);
+  service = wait_for_service (fixture->host, unit, &error);
   g_assert_no_error (error);
   state_log_init (&log, service);
 
@@ -531,7 +462,7 @@ test_slow_start (Fixture       *fixture,
 
   /* Its details name the queued job. */
   {
-    g_autoptr(TendService) details = load_service (fixture->host, unit, &error);
+    g_autoptr(TendService) details = wait_for_service (fixture->host, unit, &error);
 
     g_assert_no_error (error);
     g_assert_true (details == service);
@@ -545,7 +476,7 @@ test_slow_start (Fixture       *fixture,
   g_assert_true (wait_for_state (&log, "active"));
 
   state_log_clear (&log);
-  g_free (run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL));
+  g_free (wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL));
 }
 
 static void
@@ -555,26 +486,29 @@ test_reload (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *outcome = NULL;
 
-  g_free (run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_START,
-                      &error));
+  g_free (wait_for_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_START,
+                           &error));
   g_assert_no_error (error);
-  outcome = run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_RELOAD,
-                        &error);
+  outcome = wait_for_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_RELOAD,
+                             &error);
   g_assert_no_error (error);
   g_assert_cmpstr (outcome, ==, "done");
   g_clear_pointer (&outcome, g_free);
 
   /* The sleeper has no ExecReload=: systemd refuses, and says so. */
-  g_free (run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START, &error));
+  g_free (wait_for_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START,
+                           &error));
   g_assert_no_error (error);
-  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_RELOAD,
-                        &error);
+  outcome = wait_for_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_RELOAD,
+                             &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED);
   g_assert_nonnull (strstr (error->message, "tend-test-sleeper.service"));
 
-  g_free (run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP, NULL));
-  g_free (run_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_STOP, NULL));
+  g_free (wait_for_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP,
+                           NULL));
+  g_free (wait_for_action (fixture->host, "tend-test-reloadable.service", TEND_UNIT_ACTION_STOP,
+                           NULL));
 }
 
 static void
@@ -586,25 +520,25 @@ test_enable_disable (Fixture       *fixture,
   g_autofree char *outcome = NULL;
   g_autoptr(TendService) service = NULL;
 
-  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_ENABLE, &error);
+  outcome = wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_ENABLE, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (outcome, ==, "done");
-  service = load_service (fixture->host, unit, &error);
+  service = wait_for_service (fixture->host, unit, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tend_service_get_unit_file_state (service), ==, "enabled");
 
   g_clear_pointer (&outcome, g_free);
-  outcome = run_action (fixture->host, unit, TEND_UNIT_ACTION_DISABLE, &error);
+  outcome = wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_DISABLE, &error);
   g_assert_no_error (error);
   g_clear_object (&service);
-  service = load_service (fixture->host, unit, &error);
+  service = wait_for_service (fixture->host, unit, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tend_service_get_unit_file_state (service), ==, "disabled");
 
   /* A unit without [Install] cannot be enabled, and the error says why. */
   g_clear_pointer (&outcome, g_free);
-  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_ENABLE,
-                        &error);
+  outcome = wait_for_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_ENABLE,
+                             &error);
   g_assert_null (outcome);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED);
   g_assert_nonnull (strstr (error->message, "[Install]"));
@@ -618,9 +552,9 @@ test_memory_fallback (Fixture       *fixture,
   g_autoptr(TendService) service = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_free (run_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error));
+  g_free (wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_START, &error));
   g_assert_no_error (error);
-  service = load_service (fixture->host, unit, &error);
+  service = wait_for_service (fixture->host, unit, &error);
   g_assert_no_error (error);
 
   /* Either systemd reports the cgroup's figure, or the processes' RSS stands in;
@@ -635,7 +569,7 @@ test_memory_fallback (Fixture       *fixture,
   g_assert_cmpuint (tend_service_get_main_pid (service), >, 1);
   g_assert_cmpint (tend_service_get_active_since (service), >, 0);
 
-  g_free (run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL));
+  g_free (wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL));
 }
 
 static void
@@ -839,16 +773,16 @@ test_manager_reexec (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (fixture->host, states);
 
   /* Changes come again: a start is seen from systemd's signals. */
-  service = load_service (fixture->host, "tend-test-sleeper.service", &error);
+  service = wait_for_service (fixture->host, "tend-test-sleeper.service", &error);
   g_assert_no_error (error);
   state_log_init (&log, service);
-  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START,
-                        &error);
+  outcome = wait_for_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START,
+                             &error);
   g_assert_no_error (error);
   g_assert_true (wait_for_state (&log, "active"));
   g_clear_pointer (&outcome, g_free);
-  outcome = run_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP,
-                        &error);
+  outcome = wait_for_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP,
+                             &error);
   g_assert_no_error (error);
   g_assert_true (wait_for_state (&log, "inactive"));
   state_log_clear (&log);

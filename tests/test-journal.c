@@ -13,6 +13,9 @@
 #include "tend-error.h"
 #include "tend-journal.h"
 
+#define TEST_DEADLINE_MSEC 10000
+#include "test-util.h"
+
 /* Fixtures */
 
 /* a service's stderr, with PRIORITY set by systemd-cat -p err */
@@ -841,13 +844,6 @@ connect_state (TendJournalReader *reader,
 }
 
 static gboolean
-on_timeout (G_GNUC_UNUSED gpointer user_data)
-{
-  g_error ("timed out: the reader did not finish");
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
 is_finished (gpointer data)
 {
   return ((ReaderState *) data)->n_finished > 0;
@@ -863,19 +859,6 @@ static gboolean
 has_two_entries (gpointer data)
 {
   return ((ReaderState *) data)->entries->len >= 2;
-}
-
-/* Runs the default main context until @done, failing after 10 seconds. */
-static void
-run_until (gboolean (*done) (gpointer),
-           gpointer  data)
-{
-  guint timeout_id = g_timeout_add_seconds (10, on_timeout, NULL);
-
-  while (!done (data))
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (timeout_id);
 }
 
 /* Lets anything still queued run, to see that nothing more is emitted */
@@ -929,7 +912,7 @@ test_reader_lines (void)
 
   tend_journal_reader_start (reader, NULL);
   g_assert_cmpuint (state.entries->len, ==, 0);   /* nothing happens before the main loop */
-  run_until (is_finished, &state);
+  g_assert_true (wait_until (is_finished, &state));
 
   g_object_get (reader, "skipped", &skipped, NULL);
   g_assert_cmpuint (skipped, ==, 2);
@@ -966,7 +949,7 @@ test_reader_keeps_alive (void)
   g_object_unref (reader);
   g_assert_nonnull (reader);
 
-  run_until (is_finished, &state);
+  g_assert_true (wait_until (is_finished, &state));
 
   g_assert_null (reader);
   g_assert_no_error (state.error);
@@ -991,7 +974,7 @@ test_reader_read_all (void)
 
   tend_journal_reader_read_all_async (reader, NULL, on_read_all, &state);
   g_assert_false (state.all_done);
-  run_until (is_all_done, &state);
+  g_assert_true (wait_until (is_all_done, &state));
 
   g_assert_no_error (state.all_error);
   g_assert_nonnull (state.all);
@@ -1020,7 +1003,7 @@ test_reader_empty (void)
   connect_state (reader, &state);
 
   tend_journal_reader_read_all_async (reader, NULL, on_read_all, &state);
-  run_until (is_all_done, &state);
+  g_assert_true (wait_until (is_all_done, &state));
 
   g_assert_no_error (state.all_error);
   g_assert_nonnull (state.all);
@@ -1055,7 +1038,7 @@ test_reader_many (void)
   reader_state_init (&state);
 
   tend_journal_reader_read_all_async (reader, NULL, on_read_all, &state);
-  run_until (is_all_done, &state);
+  g_assert_true (wait_until (is_all_done, &state));
 
   g_assert_no_error (state.all_error);
   g_assert_cmpuint (state.all->len, ==, n_lines + 2);
@@ -1130,13 +1113,13 @@ test_reader_cancel (void)
   /* entries arrive while the stream stays open ... */
   write_to_cat (cat, LINE_STDOUT "\n" "not json\n");
   write_to_cat (cat, LINE_BINARY "\n");
-  run_until (has_two_entries, &state);
+  g_assert_true (wait_until (has_two_entries, &state));
   g_assert_cmpuint (state.n_finished, ==, 0);
   g_assert_cmpuint (tend_journal_reader_get_skipped (reader), ==, 1);
 
   /* ... until the reader is cancelled, waiting for more */
   g_cancellable_cancel (cancellable);
-  run_until (is_finished, &state);
+  g_assert_true (wait_until (is_finished, &state));
 
   g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (state.entries->len, ==, 2);
@@ -1164,11 +1147,11 @@ test_reader_cancel_read_all (void)
 
   tend_journal_reader_read_all_async (reader, cancellable, on_read_all, &state);
   write_to_cat (cat, LINE_STDOUT "\n" LINE_USER_UNIT "\n");
-  run_until (has_two_entries, &state);
+  g_assert_true (wait_until (has_two_entries, &state));
   g_assert_false (state.all_done);
 
   g_cancellable_cancel (cancellable);
-  run_until (is_all_done, &state);
+  g_assert_true (wait_until (is_all_done, &state));
 
   g_assert_null (state.all);
   g_assert_error (state.all_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1193,7 +1176,7 @@ test_reader_cancel_in_handler (void)
 
   /* the other lines are already buffered; none of them is delivered after the cancel */
   tend_journal_reader_read_all_async (reader, cancellable, on_read_all, &state);
-  run_until (is_all_done, &state);
+  g_assert_true (wait_until (is_all_done, &state));
 
   g_assert_cmpuint (state.entries->len, ==, 1);
   g_assert_cmpuint (state.n_finished, ==, 1);
@@ -1218,7 +1201,7 @@ test_reader_cancelled_before (void)
   g_cancellable_cancel (cancellable);
   tend_journal_reader_read_all_async (reader, cancellable, on_read_all, &state);
   g_assert_false (state.all_done);
-  run_until (is_all_done, &state);
+  g_assert_true (wait_until (is_all_done, &state));
 
   g_assert_cmpuint (state.entries->len, ==, 0);
   g_assert_cmpuint (state.n_finished, ==, 1);
@@ -1287,7 +1270,7 @@ test_reader_error (void)
   connect_state (reader, &state);
 
   tend_journal_reader_read_all_async (reader, NULL, on_read_all, &state);
-  run_until (is_all_done, &state);
+  g_assert_true (wait_until (is_all_done, &state));
 
   g_assert_cmpuint (state.entries->len, ==, 1);
   assert_entry (g_ptr_array_index (state.entries, 0), &entry_cases[0]);

@@ -14,6 +14,7 @@
 #include "tend-duration.h"
 #include "tend-monitor.h"
 #include "tend-tcp-check.h"
+#include "test-util.h"
 
 #define MS TEND_USEC_PER_MSEC
 #define SEC TEND_USEC_PER_SEC
@@ -237,51 +238,30 @@ new_monitor (Fixture   *fixture,
   return fixture->monitor;
 }
 
-static gboolean
-timed_out_cb (gpointer user_data)
+/* Runs the main loop until *@counter reaches @n or @timeout_usec pass; the counter. */
+typedef struct
 {
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
+  const guint *counter;
+  guint n;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  const CountWait *wait = data;
+
+  return *wait->counter >= wait->n;
 }
 
-/* Runs the main loop until *@counter reaches @n or @timeout_usec pass; the counter. */
 static guint
 wait_for_count (const guint *counter,
                 guint        n,
                 gint64       timeout_usec)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add ((guint) (timeout_usec / MS), timed_out_cb, &timed_out);
+  CountWait wait = { counter, n };
 
-  while (*counter < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
+  wait_until_full (count_reached, &wait, (guint) (timeout_usec / MS));
   return *counter;
-}
-
-static void
-spin (gint64 usec)
-{
-  guint never = 0;
-
-  wait_for_count (&never, 1, usec);
-}
-
-static void
-on_async_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -337,7 +317,7 @@ test_interval (Fixture       *fixture,
   {
     guint before = fixture->times->len;
 
-    spin (1500 * MS);
+    spin (1500);
     g_assert_cmpuint (fixture->times->len, ==, before);
   }
 }
@@ -496,7 +476,7 @@ test_stop (Fixture       *fixture,
   tend_monitor_start (monitor);
   for (guint i = 0; i < checks->len; i++)
     tend_monitor_run_now (monitor, g_ptr_array_index (checks, i));
-  spin (100 * MS);
+  spin (100);
   g_assert_cmpuint (tend_monitor_get_n_running (monitor), ==, 3);
   g_assert_cmpuint (tend_monitor_get_n_waiting (monitor), ==, 2);
 
@@ -508,7 +488,7 @@ test_stop (Fixture       *fixture,
   g_assert_cmpuint (tend_monitor_get_n_waiting (monitor), ==, 0);
 
   /* Past the slow answers and the next interval: not one verdict. */
-  spin (INTERVAL + 500 * MS);
+  spin (INTERVAL / MS + 500);
   g_assert_cmpuint (fixture->times->len, ==, 0);
   g_assert_cmpuint (tend_monitor_get_n_completed (monitor), ==, 0);
 
@@ -521,7 +501,7 @@ test_stop (Fixture       *fixture,
   for (guint i = 0; i < checks->len; i++)
     tend_monitor_run_now (monitor, g_ptr_array_index (checks, i));
   g_clear_object (&fixture->monitor);
-  spin (500 * MS);
+  spin (500);
   g_assert_cmpuint (fixture->times->len, ==, 5);
 }
 
@@ -537,7 +517,7 @@ test_enabled (Fixture       *fixture,
   tend_monitor_start (monitor);
   g_object_set (check, "enabled", FALSE, NULL);
   g_assert_false (tend_monitor_run_now (monitor, check));
-  spin (INTERVAL + 200 * MS);
+  spin (INTERVAL / MS + 200);
   g_assert_cmpuint (fixture->times->len, ==, 0);
 
   g_object_set (check, "enabled", TRUE, NULL);
@@ -547,7 +527,7 @@ test_enabled (Fixture       *fixture,
   g_assert_true (tend_monitor_run_now (monitor, check));
   g_assert_false (tend_monitor_run_now (monitor, check));
   g_assert_cmpuint (wait_for_count (&fixture->times->len, 2, 500 * MS), ==, 2);
-  spin (INTERVAL - 100 * MS);
+  spin (INTERVAL / MS - 100);
   g_assert_cmpuint (fixture->times->len, ==, 2);
   g_assert_cmpuint (wait_for_count (&fixture->times->len, 3, 400 * MS), ==, 3);
   tend_monitor_stop (monitor);
@@ -590,7 +570,7 @@ test_store (Fixture       *fixture,
   gint64 started = g_get_real_time ();
 
   g_assert_no_error (error);
-  tend_store_open_async (store, NULL, on_async_done, &opened);
+  tend_store_open_async (store, NULL, store_result, &opened);
   g_assert_true (tend_store_open_finish (store, wait_for_result (&opened), &error));
   g_assert_no_error (error);
 
@@ -601,11 +581,11 @@ test_store (Fixture       *fixture,
   g_assert_cmpuint (wait_for_count (&fixture->times->len, 2, 2500 * MS), ==, 2);
   tend_monitor_stop (monitor);
 
-  tend_store_flush_async (store, NULL, on_async_done, &flushed);
+  tend_store_flush_async (store, NULL, store_result, &flushed);
   g_assert_true (tend_store_flush_finish (store, wait_for_result (&flushed), &error));
   g_assert_no_error (error);
 
-  tend_store_query_history_async (store, 7, 0, G_MAXINT64, 100, NULL, on_async_done, &queried);
+  tend_store_query_history_async (store, 7, 0, G_MAXINT64, 100, NULL, store_result, &queried);
   rows = tend_store_query_history_finish (store, wait_for_result (&queried), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 2);
@@ -718,9 +698,9 @@ saved_health (TendStore *store)
   g_autoptr(GError) error = NULL;
 
   /* Jobs run in order: the flush comes after the saves queued before it. */
-  tend_store_flush_async (store, NULL, on_async_done, &flushed);
+  tend_store_flush_async (store, NULL, store_result, &flushed);
   g_assert_true (tend_store_flush_finish (store, wait_for_result (&flushed), &error));
-  tend_store_query_health_async (store, -1, NULL, on_async_done, &queried);
+  tend_store_query_health_async (store, -1, NULL, store_result, &queried);
   records = tend_store_query_health_finish (store, wait_for_result (&queried), &error);
   g_assert_no_error (error);
   return records->len > 0 ? tend_health_record_copy (records->pdata[0]) : NULL;
@@ -750,11 +730,11 @@ test_incident (Fixture       *fixture,
   TendMonitor *monitor;
 
   g_assert_no_error (error);
-  tend_store_open_async (store, NULL, on_async_done, &opened);
+  tend_store_open_async (store, NULL, store_result, &opened);
   g_assert_true (tend_store_open_finish (store, wait_for_result (&opened), &error));
   g_assert_no_error (error);
 
-  tend_store_ensure_service_async (store, "local-user", "web.service", NULL, on_async_done,
+  tend_store_ensure_service_async (store, "local-user", "web.service", NULL, store_result,
                                    &ensured);
   incidents.service_id = tend_store_ensure_service_finish (store, wait_for_result (&ensured),
                                                            &error);
@@ -798,7 +778,7 @@ test_incident (Fixture       *fixture,
   g_assert_cmpstr (healthy->status, ==, "healthy");
   g_assert_nonnull (strstr (healthy->layers, "\"status\":\"pass\""));
 
-  tend_store_query_incidents_async (store, incidents.service_id, 10, NULL, on_async_done, &queried);
+  tend_store_query_incidents_async (store, incidents.service_id, 10, NULL, store_result, &queried);
   rows = tend_store_query_incidents_finish (store, wait_for_result (&queried), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 1);

@@ -27,6 +27,7 @@
 #include "tend-multi-notifier.h"
 #include "tend-notifier.h"
 #include "tend-webhook-notifier.h"
+#include "test-util.h"
 
 #define MOCK_IFACE "org.freedesktop.DBus.Mock"
 #define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
@@ -42,32 +43,6 @@ static GTestDBus *test_bus;
 
 /* ------------------------------------------------------------------------------------ */
 /* Waiting on the main loop                                                              */
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop for @msec. */
-static void
-spin (guint msec)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (msec, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Runs what the main loop has ready, without waiting. */
-static void
-spin_pending (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 /* ------------------------------------------------------------------------------------ */
 /* The notification server                                                               */
@@ -94,9 +69,7 @@ start_server (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
   gboolean appeared = FALSE;
-  gboolean timed_out = FALSE;
   guint watch;
-  guint timeout;
 
   g_assert_null (fixture->mock);
   fixture->mock = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
@@ -107,12 +80,8 @@ start_server (Fixture *fixture)
   watch = g_bus_watch_name_on_connection (fixture->connection, NOTIFICATIONS_NAME,
                                           G_BUS_NAME_WATCHER_FLAGS_NONE,
                                           name_appeared_cb, NULL, &appeared, NULL);
-  timeout = g_timeout_add (WAIT_MSEC, set_flag_cb, &timed_out);
-  while (!appeared && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
+  wait_until_full (flag_is_set, &appeared, WAIT_MSEC);
   g_bus_unwatch_name (watch);
-  if (!timed_out)
-    g_source_remove (timeout);
   g_assert_true (appeared);
 }
 

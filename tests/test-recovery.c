@@ -12,7 +12,9 @@
 
 #include "tend.h"
 
-#define DEADLINE_MSEC 20000
+#define TEST_DEADLINE_MSEC 20000
+#include "test-util.h"
+
 #define SEC G_USEC_PER_SEC
 
 typedef struct
@@ -23,62 +25,6 @@ typedef struct
   TendMonitor *monitor;
   TendRecovery *recovery;
 } Fixture;
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-deadline_passed (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **result)
-{
-  gboolean passed = FALSE;
-  guint id = g_timeout_add (DEADLINE_MSEC, deadline_passed, &passed);
-
-  while (*result == NULL && !passed)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*result);
-  g_source_remove (id);
-  return *result;
-}
-
-static void
-run_action (TendHost       *host,
-            const char     *unit,
-            TendUnitAction  action)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *outcome = NULL;
-
-  tend_host_run_action_async (host, unit, action, NULL, store_result, &result);
-  outcome = tend_host_run_action_finish (host, wait_for_result (&result), &error);
-  g_assert_no_error (error);
-}
-
-static TendService *
-load_service (TendHost   *host,
-              const char *unit)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  TendService *service;
-
-  tend_host_load_service_async (host, unit, NULL, store_result, &result);
-  service = tend_host_load_service_finish (host, wait_for_result (&result), &error);
-  g_assert_no_error (error);
-  return service;
-}
 
 static gint64
 ensure_service (Fixture    *fixture,
@@ -119,12 +65,13 @@ wait_for_status (Fixture          *fixture,
 {
   TendHealth *health = tend_monitor_get_health (fixture->monitor, service_id);
   gboolean passed = FALSE;
-  guint id = g_timeout_add (DEADLINE_MSEC, deadline_passed, &passed);
+  guint id = g_timeout_add (TEST_DEADLINE_MSEC, set_flag_cb, &passed);
 
   while (tend_health_get_status (health) != status && !passed)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (tend_health_get_status (health), ==, status);
-  g_source_remove (id);
+  if (!passed)
+    g_source_remove (id);
 }
 
 static GPtrArray *

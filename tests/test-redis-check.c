@@ -23,6 +23,7 @@
 
 #include "tend-error.h"
 #include "tend-redis-check.h"
+#include "test-util.h"
 
 #define PASSWORD_ENV "TEND_TEST_REDIS_PASSWORD"
 #define PASSWORD "correct horse battery"    /* a space: AUTH must send it as one argument */
@@ -310,33 +311,11 @@ new_check (guint16 port)
   return check;
 }
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static TendCheckVerdict *
-run_check (TendCheck     *check,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tend_check_run_async (check, cancellable, store_result, &result);
-  /* Bounded by the check's timeout. */
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return tend_check_run_finish (check, result, error);
-}
-
 static TendCheckVerdict *
 run_for_verdict (TendCheck *check)
 {
   g_autoptr(GError) error = NULL;
-  TendCheckVerdict *verdict = run_check (check, NULL, &error);
+  TendCheckVerdict *verdict = run_check_timed (check, NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (verdict);
@@ -1012,7 +991,7 @@ test_cancelled (void)
   server_signal (&server, SIGSTOP);
   g_timeout_add (50, cancel_later, cancellable);
   started = g_get_monotonic_time ();
-  verdict = run_check (check, cancellable, &error);
+  verdict = run_check_timed (check, cancellable, NULL, &error);
   g_assert_null (verdict);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "the check was cancelled");

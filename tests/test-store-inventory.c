@@ -10,23 +10,8 @@
 #include "tend.h"
 #include "test-inventory.h"
 #include "test-sqlite.h"
+#include "test-util.h"
 #include "tend-store-private.h"
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
 
 static TendStore *
 open_store (const char *path)
@@ -36,7 +21,7 @@ open_store (const char *path)
   TendStore *store = tend_store_new (path);
 
   tend_store_open_async (store, NULL, store_result, &result);
-  g_assert_true (tend_store_open_finish (store, wait_for (&result), &error));
+  g_assert_true (tend_store_open_finish (store, wait_for_result (&result), &error));
   g_assert_no_error (error);
   return store;
 }
@@ -51,7 +36,7 @@ replace (TendStore      *store,
 
   tend_store_replace_inventory_async (store, inventory, TEND_STORE_EDIT_NONE, NULL,
                                       store_result, &result);
-  diff = tend_store_replace_inventory_finish (store, wait_for (&result), error);
+  diff = tend_store_replace_inventory_finish (store, wait_for_result (&result), error);
   return diff != NULL;
 }
 
@@ -63,7 +48,7 @@ stored_json (TendStore *store)
   g_autoptr(TendInventory) inventory = NULL;
 
   tend_store_load_inventory_async (store, NULL, store_result, &result);
-  inventory = tend_store_load_inventory_finish (store, wait_for (&result), &error);
+  inventory = tend_store_load_inventory_finish (store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   return tend_inventory_to_json (inventory, NULL);
 }
@@ -76,7 +61,7 @@ service_id (TendStore  *store,
   g_autoptr(GAsyncResult) result = NULL;
 
   tend_store_lookup_service_async (store, host, unit, NULL, store_result, &result);
-  return tend_store_lookup_service_finish (store, wait_for (&result), NULL);
+  return tend_store_lookup_service_finish (store, wait_for_result (&result), NULL);
 }
 
 static void
@@ -219,7 +204,7 @@ edit (TendStore           *store,
 
   tend_store_edit_inventory_async (store, edit_func, (gpointer) what, flags, NULL, store_result,
                                    &result);
-  return tend_store_edit_inventory_finish (store, wait_for (&result), error);
+  return tend_store_edit_inventory_finish (store, wait_for_result (&result), error);
 }
 
 static void
@@ -252,13 +237,13 @@ test_edits (void)
                                    store_result, &result_a);
   tend_store_edit_inventory_async (b, edit_func, (gpointer) &from_b, TEND_STORE_EDIT_NONE, NULL,
                                    store_result, &result_b);
-  diff = tend_store_edit_inventory_finish (a, wait_for (&result_a), &error);
+  diff = tend_store_edit_inventory_finish (a, wait_for_result (&result_a), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tend_inventory_diff_get_n_changes (diff), ==, 1);
   g_assert_cmpstr (tend_inventory_diff_get_change (diff, 0)->key, ==,
                    "laptop/tend-demo.service/from-a");
   g_clear_pointer (&diff, tend_inventory_diff_free);
-  diff = tend_store_edit_inventory_finish (b, wait_for (&result_b), &error);
+  diff = tend_store_edit_inventory_finish (b, wait_for_result (&result_b), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tend_inventory_diff_get_n_changes (diff), ==, 1);
   g_clear_pointer (&diff, tend_inventory_diff_free);
@@ -289,7 +274,7 @@ test_edits (void)
   /* A stored value this Tend does not know is kept and holds no edit back; an edit that
    * brings one is refused. */
   tend_store_save_config_async (a, "future.key", "x", NULL, store_result, &saved);
-  g_assert_true (tend_store_save_config_finish (a, wait_for (&saved), &error));
+  g_assert_true (tend_store_save_config_finish (a, wait_for_result (&saved), &error));
   diff = edit (b, &later, TEND_STORE_EDIT_NONE, &error);
   g_assert_no_error (error);
   g_clear_pointer (&diff, tend_inventory_diff_free);
@@ -321,7 +306,7 @@ test_checks_with_ids (void)
 
   g_assert_true (replace (store, full, &error));
   tend_store_load_checks_async (store, NULL, store_result, &result);
-  checks = tend_store_load_checks_finish (store, wait_for (&result), &error);
+  checks = tend_store_load_checks_finish (store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (checks->len, ==, expected->len);
   g_assert_cmpuint (checks->len, >, 1);
@@ -362,7 +347,7 @@ query_rows (TendStore   *store,
   GPtrArray *rows;
 
   query_async (store, service, NULL, store_result, &result);
-  rows = query_finish (store, wait_for (&result), &error);
+  rows = query_finish (store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   return rows;
 }
@@ -476,13 +461,13 @@ test_ensured_host_scope (void)
 
       tend_store_ensure_service_async (store, names[i], "a.service", NULL, store_result,
                                        &ensured);
-      g_assert_cmpint (tend_store_ensure_service_finish (store, wait_for (&ensured), &error),
+      g_assert_cmpint (tend_store_ensure_service_finish (store, wait_for_result (&ensured), &error),
                        >, 0);
       g_assert_no_error (error);
     }
 
   tend_store_load_inventory_async (store, NULL, store_result, &result);
-  inventory = tend_store_load_inventory_finish (store, wait_for (&result), &error);
+  inventory = tend_store_load_inventory_finish (store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tend_inventory_get_hosts (inventory)->len, ==, 2);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -519,7 +504,7 @@ set_silence (TendStore   *store,
 
   tend_store_set_silence_async (store, service, until_usec, reason, NULL, store_result,
                                 &result);
-  return tend_store_set_silence_finish (store, wait_for (&result), error);
+  return tend_store_set_silence_finish (store, wait_for_result (&result), error);
 }
 
 static gboolean
@@ -534,7 +519,7 @@ set_manual (TendStore   *store,
 
   tend_store_set_manual_async (store, service, manual, reason, since_usec, NULL, store_result,
                                &result);
-  return tend_store_set_manual_finish (store, wait_for (&result), error);
+  return tend_store_set_manual_finish (store, wait_for_result (&result), error);
 }
 
 static void
@@ -721,7 +706,7 @@ test_migration_from_schema_2 (void)
   g_assert_cmpint (query_int (path, "SELECT count(*) FROM service_controls"), ==, 0);
 
   tend_store_load_inventory_async (store, NULL, store_result, &result);
-  inventory = tend_store_load_inventory_finish (store, wait_for (&result), &error);
+  inventory = tend_store_load_inventory_finish (store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tend_inventory_get_services (inventory)->len, ==, 2);
   service = tend_inventory_get_services (inventory)->pdata[1];

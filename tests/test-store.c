@@ -13,6 +13,7 @@
 #include "tend.h"
 #include "tend-store-private.h"
 #include "test-sqlite.h"
+#include "test-util.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
 #define HOUR (60 * MINUTE)
@@ -24,22 +25,6 @@ typedef struct
   TendStore *store;
 } Fixture;
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 static gboolean
 open_store (TendStore  *store,
             GError    **error)
@@ -47,7 +32,7 @@ open_store (TendStore  *store,
   g_autoptr(GAsyncResult) result = NULL;
 
   tend_store_open_async (store, NULL, store_result, &result);
-  return tend_store_open_finish (store, wait_for (&result), error);
+  return tend_store_open_finish (store, wait_for_result (&result), error);
 }
 
 static gboolean
@@ -57,7 +42,7 @@ flush_store (TendStore  *store,
   g_autoptr(GAsyncResult) result = NULL;
 
   tend_store_flush_async (store, NULL, store_result, &result);
-  return tend_store_flush_finish (store, wait_for (&result), error);
+  return tend_store_flush_finish (store, wait_for_result (&result), error);
 }
 
 static void
@@ -166,7 +151,7 @@ test_raw_rows_say_something_new (Fixture       *fixture,
 
   tend_store_query_history_async (fixture->store, 1, t0, t0 + HOUR, 100, NULL, store_result,
                                   &result);
-  rows = tend_store_query_history_finish (fixture->store, wait_for (&result), &error);
+  rows = tend_store_query_history_finish (fixture->store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 4);
   /* newest first */
@@ -212,7 +197,7 @@ test_rollups_and_chart (Fixture       *fixture,
 
   tend_store_query_chart_async (fixture->store, 1, day, day + HOUR, 5 * MINUTE, NULL,
                                 store_result, &result);
-  chart = tend_store_query_chart_finish (fixture->store, wait_for (&result), &error);
+  chart = tend_store_query_chart_finish (fixture->store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (chart->len, ==, 2);
 
@@ -237,7 +222,7 @@ test_rollups_and_chart (Fixture       *fixture,
    * minute rollups: the results at minutes 4 and 6 (three of them) are in it. */
   tend_store_query_chart_async (fixture->store, 1, day + 3 * MINUTE + 10 * G_USEC_PER_SEC,
                                 day + HOUR, HOUR, NULL, store_result, &result);
-  chart = tend_store_query_chart_finish (fixture->store, wait_for (&result), &error);
+  chart = tend_store_query_chart_finish (fixture->store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (chart->len, ==, 1);
   b = &g_array_index (chart, TendChartBucket, 0);
@@ -249,7 +234,7 @@ test_rollups_and_chart (Fixture       *fixture,
   /* A daily chart reads the day rollups: all five results in one bucket. */
   tend_store_query_chart_async (fixture->store, 1, day, day + 24 * HOUR, 24 * HOUR, NULL,
                                 store_result, &result);
-  chart = tend_store_query_chart_finish (fixture->store, wait_for (&result), &error);
+  chart = tend_store_query_chart_finish (fixture->store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (chart->len, ==, 1);
   b = &g_array_index (chart, TendChartBucket, 0);
@@ -275,7 +260,7 @@ test_audit (Fixture       *fixture,
 
   /* No flush first: a query includes what waits. */
   tend_store_query_audit_async (fixture->store, 0, 10, NULL, store_result, &result);
-  rows = tend_store_query_audit_finish (fixture->store, wait_for (&result), &error);
+  rows = tend_store_query_audit_finish (fixture->store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 2);
   row = rows->pdata[0];
@@ -304,7 +289,7 @@ test_ensure_service (Fixture       *fixture,
 
       tend_store_ensure_service_async (fixture->store, "local-user", units[i], NULL,
                                        store_result, &result);
-      ids[i] = tend_store_ensure_service_finish (fixture->store, wait_for (&result), &error);
+      ids[i] = tend_store_ensure_service_finish (fixture->store, wait_for_result (&result), &error);
       g_assert_no_error (error);
     }
   g_assert_cmpint (ids[0], >, 0);
@@ -337,7 +322,7 @@ test_retention (Fixture       *fixture,
   /* Raw results for a day, minute rollups for 30 days, hour rollups for 35. */
   tend_store_set_retention (fixture->store, day, 30 * day, 35 * day);
   tend_store_prune_async (fixture->store, NULL, store_result, &result);
-  deleted = tend_store_prune_finish (fixture->store, wait_for (&result), &error);
+  deleted = tend_store_prune_finish (fixture->store, wait_for_result (&result), &error);
   g_assert_no_error (error);
   tend_store_close (fixture->store);
 
@@ -370,7 +355,8 @@ test_config_values (Fixture       *fixture,
 
       tend_store_save_config_async (fixture->store, keys[i], texts[i], NULL, store_result,
                                     &result);
-      g_assert_true (tend_store_save_config_finish (fixture->store, wait_for (&result), &error));
+      g_assert_true (tend_store_save_config_finish (fixture->store, wait_for_result (&result),
+                                                    &error));
       g_assert_no_error (error);
     }
   {
@@ -379,13 +365,14 @@ test_config_values (Fixture       *fixture,
     /* Back to the default: the stored value goes. */
     tend_store_save_config_async (fixture->store, "retention.raw", NULL, NULL, store_result,
                                   &result);
-    g_assert_true (tend_store_save_config_finish (fixture->store, wait_for (&result), &error));
+    g_assert_true (tend_store_save_config_finish (fixture->store, wait_for_result (&result),
+                                                  &error));
   }
   {
     g_autoptr(GAsyncResult) result = NULL;
 
     tend_store_load_config_async (fixture->store, NULL, store_result, &result);
-    values = tend_store_load_config_finish (fixture->store, wait_for (&result), &error);
+    values = tend_store_load_config_finish (fixture->store, wait_for_result (&result), &error);
     g_assert_no_error (error);
   }
   g_assert_cmpuint (g_hash_table_size (values), ==, 1);
@@ -408,7 +395,7 @@ test_incidents (Fixture       *fixture,
   g_assert_true (open_store (fixture->store, &error));
   tend_store_open_incident_async (fixture->store, 1, 1000, "critical", "unit failed", NULL,
                                   store_result, &opened);
-  id = tend_store_open_incident_finish (fixture->store, wait_for (&opened), &error);
+  id = tend_store_open_incident_finish (fixture->store, wait_for_result (&opened), &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
 
@@ -419,7 +406,8 @@ test_incidents (Fixture       *fixture,
   tend_store_update_incident (fixture->store, id, NULL, "{\"action\":\"notified\"}", NULL, 3000);
 
   tend_store_query_incidents_async (fixture->store, 1, 10, NULL, store_result, &queried);
-  incidents = tend_store_query_incidents_finish (fixture->store, wait_for (&queried), &error);
+  incidents = tend_store_query_incidents_finish (fixture->store, wait_for_result (&queried),
+                                                 &error);
   g_assert_no_error (error);
   g_assert_cmpuint (incidents->len, ==, 1);
   incident = incidents->pdata[0];
@@ -431,7 +419,7 @@ test_incidents (Fixture       *fixture,
   /* A service nobody watches has no records: not found, and not added. */
   tend_store_lookup_service_async (fixture->store, "local-user", "nope.service", NULL,
                                    store_result, &looked_up);
-  g_assert_cmpint (tend_store_lookup_service_finish (fixture->store, wait_for (&looked_up),
+  g_assert_cmpint (tend_store_lookup_service_finish (fixture->store, wait_for_result (&looked_up),
                                                      &error), ==, -1);
   g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
 
@@ -456,7 +444,7 @@ test_attempt_interrupted (Fixture       *fixture,
   g_assert_true (open_store (fixture->store, &error));
   tend_store_open_incident_async (fixture->store, 1, 1000, "critical", "unit failed", NULL,
                                   store_result, &opened);
-  id = tend_store_open_incident_finish (fixture->store, wait_for (&opened), &error);
+  id = tend_store_open_incident_finish (fixture->store, wait_for_result (&opened), &error);
   g_assert_no_error (error);
 
   /* One begun and completed; one begun only, its incident not yet known to it. */
@@ -635,7 +623,7 @@ test_concurrent_migration (void)
     }
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
     {
-      tend_store_open_finish (stores[i], wait_for (&results[i]), &error);
+      tend_store_open_finish (stores[i], wait_for_result (&results[i]), &error);
       g_assert_no_error (error);
       g_clear_object (&results[i]);
       tend_store_close (stores[i]);

@@ -14,6 +14,7 @@
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-tcp-check.h"
+#include "test-util.h"
 
 #define MS TEND_USEC_PER_MSEC
 #define SEC TEND_USEC_PER_SEC
@@ -243,33 +244,6 @@ fixture_tear_down (Fixture       *fixture,
 /* ------------------------------------------------------------------------------------ */
 /* Helpers                                                                               */
 
-static void
-on_run_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static TendCheckVerdict *
-run_check (TendCheck     *check,
-           GCancellable  *cancellable,
-           gint64        *took_usec,
-           GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  gint64 started = g_get_monotonic_time ();
-
-  tend_check_run_async (check, cancellable, on_run_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  if (took_usec != NULL)
-    *took_usec = g_get_monotonic_time () - started;
-  return tend_check_run_finish (check, result, error);
-}
-
 static TendCheck *
 new_check (const char *host,
            guint       port,
@@ -410,7 +384,7 @@ test_connect (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *start = g_strdup_printf ("connected to 127.0.0.1:%u", fixture->port);
 
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_pass (verdict, start);
 }
@@ -428,7 +402,7 @@ test_send_expect (Fixture       *fixture,
 
   tend_tcp_check_set_send (TEND_TCP_CHECK (check), ping);
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_pass (verdict, start);
 }
@@ -446,7 +420,7 @@ test_expect_mismatch (Fixture       *fixture,
 
   tend_tcp_check_set_send (TEND_TCP_CHECK (check), hello);
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
-  verdict = run_check (check, NULL, &took, &error);
+  verdict = run_check_timed (check, NULL, &took, &error);
   g_assert_no_error (error);
   message = g_strdup_printf ("127.0.0.1:%u answered \"-ERR unknown command 'HELLO'\\r\\n\" "
                              "instead of \"+PONG\"", fixture->port);
@@ -469,7 +443,7 @@ test_expect_banner (Fixture       *fixture,
                                             fixture->port);
 
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "SSH-2.0-");
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_pass (verdict, start);
 }
@@ -487,7 +461,7 @@ test_split_answer (Fixture       *fixture,
   /* "+PO", a pause twice the quiet time, "NG": the start of the expected text is
    * waited for. */
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_pass (verdict, start);
   g_assert_cmpint (verdict->latency_usec, >=, 2 * TEND_TCP_CHECK_QUIET_MSEC * MS);
@@ -503,7 +477,7 @@ test_closed_without_answer (Fixture       *fixture,
   g_autofree char *message = NULL;
 
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   message = g_strdup_printf ("127.0.0.1:%u closed the connection without answering "
                              "(expected \"+PONG\")", fixture->port);
@@ -520,7 +494,7 @@ test_answer_and_close (Fixture       *fixture,
   g_autofree char *message = NULL;
 
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "220 mail.example");
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   message = g_strdup_printf ("127.0.0.1:%u answered \"220 wrong service\\r\\n\" instead of "
                              "\"220 mail.example\"", fixture->port);
@@ -538,7 +512,7 @@ test_long_answer (Fixture       *fixture,
   g_autofree char *message = NULL;
 
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   /* Only the first 4 KiB are read; the message quotes 60 characters of them. */
   message = g_strdup_printf ("127.0.0.1:%u answered \"%s…\" without \"+PONG\" in its first "
@@ -556,7 +530,7 @@ test_odd_bytes (Fixture       *fixture,
   g_autofree char *message = NULL;
 
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   /* Control characters, bytes that are not UTF-8, quotes and a NUL, escaped. */
   message = g_strdup_printf ("127.0.0.1:%u answered "
@@ -577,7 +551,7 @@ test_reset (Fixture       *fixture,
 
   tend_tcp_check_set_send (TEND_TCP_CHECK (check), ping);
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   message = g_strdup_printf ("connection to 127.0.0.1:%u lost while waiting for the answer "
                              "(Connection reset by peer)", fixture->port);
@@ -594,7 +568,7 @@ test_refused (Fixture       *fixture,
   g_autofree char *message = g_strdup_printf ("connection refused on 127.0.0.1:%u",
                                               fixture->closed_port);
 
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, message);
   g_assert_cmpint (verdict->latency_usec, ==, -1);
@@ -618,7 +592,7 @@ test_refused_ipv6 (Fixture       *fixture,
       return;
     }
   /* Nothing listens on that port over IPv6 (the fixture binds it on IPv4 only). */
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   if (verdict->failure == TEND_CHECK_FAILURE_UNREACHABLE)
     {
@@ -635,7 +609,7 @@ test_dns (void)
   g_autoptr(TendCheckVerdict) verdict = NULL;
   g_autoptr(GError) error = NULL;
 
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   if (verdict->failure == TEND_CHECK_FAILURE_TIMEOUT)
     {
@@ -664,7 +638,7 @@ test_unreachable (void)
   g_autoptr(TendCheckVerdict) verdict = NULL;
   g_autoptr(GError) error = NULL;
 
-  verdict = run_check (check, NULL, NULL, &error);
+  verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE,
                   "224.0.0.1:80 is unreachable (Network is unreachable)");
@@ -681,7 +655,7 @@ test_timeout (Fixture       *fixture,
 
   /* It accepts, so the connection opens, and then never answers. */
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
-  verdict = run_check (check, NULL, &took, &error);
+  verdict = run_check_timed (check, NULL, &took, &error);
   g_assert_no_error (error);
   assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TIMEOUT,
                   "no answer within 300ms (the check's timeout)");
@@ -726,7 +700,7 @@ test_cancel (Fixture       *fixture,
 
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
   g_timeout_add (100, cancel_later, cancellable);
-  verdict = run_check (check, cancellable, &took, &error);
+  verdict = run_check_timed (check, cancellable, &took, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (verdict);
   g_assert_cmpint (took, <, 1 * SEC);

@@ -12,7 +12,8 @@
 
 #include "tend.h"
 
-#define DEADLINE_MSEC 15000
+#define TEST_DEADLINE_MSEC 15000
+#include "test-util.h"
 
 typedef struct
 {
@@ -22,92 +23,12 @@ typedef struct
 /* ------------------------------------------------------------------------------------ */
 /* Helpers                                                                               */
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-deadline_passed (gpointer user_data)
-{
-  gboolean *passed = user_data;
-
-  *passed = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @condition holds or the deadline passes. */
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data)
-{
-  gboolean passed = FALSE;
-  guint id = g_timeout_add (DEADLINE_MSEC, deadline_passed, &passed);
-
-  while (!condition (data) && !passed)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!passed)
-    g_source_remove (id);
-  return condition (data);
-}
-
-static gboolean
-result_arrived (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **result)
-{
-  g_assert_true (wait_until (result_arrived, result));
-  return *result;
-}
-
-static void
-run_action (TendHost       *host,
-            const char     *unit,
-            TendUnitAction  action)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *outcome = NULL;
-
-  tend_host_run_action_async (host, unit, action, NULL, store_result, &result);
-  outcome = tend_host_run_action_finish (host, wait_for_result (&result), &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (outcome);
-}
-
-static TendService *
-load_service (TendHost   *host,
-              const char *unit)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  TendService *service;
-
-  tend_host_load_service_async (host, unit, NULL, store_result, &result);
-  service = tend_host_load_service_finish (host, wait_for_result (&result), &error);
-  g_assert_no_error (error);
-  return service;
-}
-
 static TendCheckVerdict *
 run_check (TendCheck *check)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  TendCheckVerdict *verdict;
+  TendCheckVerdict *verdict = run_check_timed (check, NULL, NULL, &error);
 
-  tend_check_run_async (check, NULL, store_result, &result);
-  verdict = tend_check_run_finish (check, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (verdict);
   g_test_message ("%s check %s: %s", tend_check_get_kind (check), tend_check_get_name (check),

@@ -759,7 +759,11 @@ service_probe_load_cb (GObject      *object,
 
   service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
   if (service != NULL)
-    probe->loaded (g_task_get_source_object (task), service, g_steal_pointer (&task));
+    {
+      TendCheck *self = g_task_get_source_object (task);
+
+      probe->loaded (self, service, g_steal_pointer (&task));
+    }
   else if (!g_task_return_error_if_cancelled (task))
     g_task_return_pointer (task, load_failure_verdict (probe, error),
                            (GDestroyNotify) tend_check_verdict_free);

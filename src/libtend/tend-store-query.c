@@ -127,6 +127,25 @@ ensure_service_job (TendStore *self,
   g_task_return_int (task, id);
 }
 
+/* Queues @job with the service @unit on @host as its task's data. */
+static void
+queue_service_ref (TendStore           *self,
+                   const char          *host,
+                   const char          *unit,
+                   TendStoreJobFunc     job,
+                   gpointer             source_tag,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  ServiceRef *ref = g_new0 (ServiceRef, 1);
+
+  ref->host = g_strdup (host);
+  ref->unit = g_strdup (unit);
+  tend_store_queue_task (self, job, source_tag, ref, (GDestroyNotify) service_ref_free,
+                         cancellable, callback, user_data);
+}
+
 /**
  * tend_store_ensure_service_async:
  *
@@ -141,16 +160,10 @@ tend_store_ensure_service_async (TendStore           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  ServiceRef *ref;
-
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (host != NULL && unit != NULL);
 
-  ref = g_new0 (ServiceRef, 1);
-  ref->host = g_strdup (host);
-  ref->unit = g_strdup (unit);
-  tend_store_queue_task (self, ensure_service_job, tend_store_ensure_service_async, ref,
-                         (GDestroyNotify) service_ref_free, cancellable, callback, user_data);
+  queue_service_ref (self, host, unit, ensure_service_job, tend_store_ensure_service_async, cancellable, callback, user_data);
 }
 
 /**
@@ -167,16 +180,10 @@ tend_store_lookup_service_async (TendStore           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  ServiceRef *ref;
-
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (host != NULL && unit != NULL);
 
-  ref = g_new0 (ServiceRef, 1);
-  ref->host = g_strdup (host);
-  ref->unit = g_strdup (unit);
-  tend_store_queue_task (self, lookup_service_job, tend_store_lookup_service_async, ref,
-                         (GDestroyNotify) service_ref_free, cancellable, callback, user_data);
+  queue_service_ref (self, host, unit, lookup_service_job, tend_store_lookup_service_async, cancellable, callback, user_data);
 }
 
 gint64
