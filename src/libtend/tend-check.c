@@ -692,8 +692,8 @@ tend_check_changed (TendCheck *self)
  *   and @error is not %TEND_ERROR_UNREACHABLE */
 static TendCheckVerdict *
 unreachable_verdict (TendHost     *host,
-                                const char   *unit,
-                                const GError *error)
+                     const char   *unit,
+                     const GError *error)
 {
   const char *why = tend_host_get_state_message (host);
 

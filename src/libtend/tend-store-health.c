@@ -129,8 +129,8 @@ tend_store_clear_health (TendStore *self)
 {
   g_return_if_fail (TEND_IS_STORE (self));
 
-  tend_store_queue_task (self, clear_health_job, tend_store_clear_health, NULL, NULL, NULL, NULL,
-                         NULL);
+  tend_store_queue_task (self, clear_health_job, tend_store_clear_health, NULL, NULL,
+                         NULL, NULL, NULL);
 }
 
 typedef struct

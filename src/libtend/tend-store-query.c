@@ -163,7 +163,8 @@ tend_store_ensure_service_async (TendStore           *self,
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (host != NULL && unit != NULL);
 
-  queue_service_ref (self, host, unit, ensure_service_job, tend_store_ensure_service_async, cancellable, callback, user_data);
+  queue_service_ref (self, host, unit, ensure_service_job, tend_store_ensure_service_async,
+                     cancellable, callback, user_data);
 }
 
 /**
@@ -183,7 +184,8 @@ tend_store_lookup_service_async (TendStore           *self,
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (host != NULL && unit != NULL);
 
-  queue_service_ref (self, host, unit, lookup_service_job, tend_store_lookup_service_async, cancellable, callback, user_data);
+  queue_service_ref (self, host, unit, lookup_service_job, tend_store_lookup_service_async,
+                     cancellable, callback, user_data);
 }
 
 gint64
