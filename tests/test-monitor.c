@@ -238,7 +238,6 @@ new_monitor (Fixture   *fixture,
   return fixture->monitor;
 }
 
-/* Runs the main loop until *@counter reaches @n or @timeout_usec pass; the counter. */
 typedef struct
 {
   const guint *counter;
@@ -253,6 +252,7 @@ count_reached (gpointer data)
   return *wait->counter >= wait->n;
 }
 
+/* Runs the main loop until *@counter reaches @n or @timeout_usec pass; the counter. */
 static guint
 wait_for_count (const guint *counter,
                 guint        n,
