@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tend-health.h"
+#include "tend-check.h"
 
 #define SEC TEND_USEC_PER_SEC
 

@@ -14,6 +14,10 @@
 #include "tend-duration.h"
 #include "tend-monitor.h"
 #include "tend-tcp-check.h"
+#include "tend-check.h"
+#include "tend-health.h"
+#include "tend-service.h"
+#include "tend-store.h"
 
 #define MS TEND_USEC_PER_MSEC
 #define SEC TEND_USEC_PER_SEC

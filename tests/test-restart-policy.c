@@ -10,6 +10,10 @@
 #include <json-glib/json-glib.h>
 
 #include "tend-restart-policy.h"
+#include "tend-check.h"
+#include "tend-config.h"
+#include "tend-health.h"
+#include "tend-inventory.h"
 
 #define SEC TEND_USEC_PER_SEC
 #define MINUTE TEND_USEC_PER_MIN

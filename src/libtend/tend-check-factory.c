@@ -26,6 +26,7 @@
 #include "tend-resources-check.h"
 #include "tend-tcp-check.h"
 #include "tend-unit-check.h"
+#include "tend-host.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Errors                                                                                */

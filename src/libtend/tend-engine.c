@@ -35,6 +35,11 @@
 #include "tend-multi-notifier.h"
 #include "tend-webhook-notifier.h"
 #include "tend-supervisor.h"
+#include "tend-check.h"
+#include "tend-config.h"
+#include "tend-monitor.h"
+#include "tend-service.h"
+#include "tend-store.h"
 
 typedef struct
 {

@@ -234,7 +234,7 @@ tend_inventory_field_json (const TendInventoryField *field,
     case TEND_INVENTORY_FIELD_ENUM:
       {
         int value = *TEND_INVENTORY_SLOT (item, field, int);
-        const char *name = tend_inventory_enum_name (field->values, value);
+        const char *name = tend_enum_to_nick (field->enum_type (), value);
 
         if (name == NULL)
           return g_strdup_printf ("%d", value);

@@ -28,7 +28,6 @@
 #define MSECS(n) ((n) * TEND_USEC_PER_MSEC)
 #define MINS(n)  ((n) * TEND_USEC_PER_MIN)
 
-static const char * const http_method_names[] = { "GET", "HEAD", "POST", NULL };
 
 /* Rules for strings (see TendInventoryStringRule) */
 
@@ -180,7 +179,7 @@ rule_argv (const char *value,
 
 static const TendInventoryField http_fields[] = {
   { "method", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryCheck, params.http.method),
-    .values = http_method_names, .def = TEND_INVENTORY_HTTP_GET },
+    .enum_type = tend_inventory_http_method_get_type, .def = TEND_INVENTORY_HTTP_GET },
   { "url", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED,
     AT (TendInventoryCheck, params.http.url), .rule = rule_url },
   { "expect_status", TEND_INVENTORY_FIELD_INT_LIST, TEND_INVENTORY_FIELD_SET,

@@ -49,7 +49,7 @@ typedef char *(*TendInventoryNormalizer) (const char *value);
 typedef enum
 {
   TEND_INVENTORY_FIELD_STRING,     /* char *, with a rule */
-  TEND_INVENTORY_FIELD_ENUM,       /* an enum, from a list of words */
+  TEND_INVENTORY_FIELD_ENUM,       /* an enum, from its type's nicks */
   TEND_INVENTORY_FIELD_INT,        /* int */
   TEND_INVENTORY_FIELD_INT64,      /* gint64 */
   TEND_INVENTORY_FIELD_DOUBLE,     /* double */
@@ -86,7 +86,8 @@ typedef struct
                                          * default */
   double                    ddef;
   const char               *sdef;
-  const char * const       *values;     /* enums */
+  GType                   (*enum_type) (void);  /* enums: the type, whose nicks are the
+                                                 * file's words */
   TendInventoryStringRule   rule;
   TendInventoryNormalizer   normalize;  /* list elements; (nullable) */
 } TendInventoryField;
@@ -105,9 +106,6 @@ extern const TendInventoryFieldTable tend_inventory_host_table;
 extern const TendInventoryFieldTable tend_inventory_service_table;
 extern const TendInventoryFieldTable tend_inventory_check_table;
 extern const TendInventoryFieldTable tend_inventory_policy_table;
-
-const char *tend_inventory_enum_name (const char * const *names,
-                                      int                 value);
 
 /* Rules for strings that tables of both files use */
 gboolean tend_inventory_rule_chars   (const char             *value,

@@ -427,6 +427,9 @@ read_enum (TendInventoryParser      *p,
            JsonNode                 *node,
            int                      *out)
 {
+  GType enum_type = field->enum_type ();
+  g_autoptr(GEnumClass) klass = NULL;
+  g_autoptr(GPtrArray) nicks = NULL;
   const char *value;
   g_autofree char *quoted = NULL;
   g_autofree char *choices = NULL;
@@ -436,18 +439,18 @@ read_enum (TendInventoryParser      *p,
     return type_problem (p, "a string", node);
 
   value = json_node_get_string (node);
-  for (int i = 0; field->values[i] != NULL; i++)
-    {
-      if (strcmp (value, field->values[i]) == 0)
-        {
-          *out = i;
-          return TRUE;
-        }
-    }
+  if (tend_enum_from_nick (enum_type, value, out))
+    return TRUE;
+
+  klass = g_type_class_ref (enum_type);
+  nicks = g_ptr_array_new ();
+  for (guint i = 0; i < klass->n_values; i++)
+    g_ptr_array_add (nicks, (char *) klass->values[i].value_nick);
+  g_ptr_array_add (nicks, NULL);
 
   quoted = tend_quote_for_message (value, -1);
-  choices = g_strjoinv (", ", (char **) field->values);
-  suggestion = suggest (value, field->values, g_strv_length ((char **) field->values));
+  choices = g_strjoinv (", ", (char **) nicks->pdata);
+  suggestion = suggest (value, (const char * const *) nicks->pdata, klass->n_values);
   if (suggestion != NULL)
     parser_problem (p, "%s is not one of %s; did you mean \"%s\"?", quoted, choices,
                     suggestion);

@@ -79,104 +79,6 @@
 #define HOURS(n) ((n) * TEND_USEC_PER_HOUR)
 #define DAYS(n)  ((n) * TEND_USEC_PER_DAY)
 
-/* The words of the file */
-
-static const char * const host_kind_names[] = { "local", "ssh", NULL };
-static const char * const scope_names[] = { "system", "user", NULL };
-static const char * const sudo_names[] = { "none", "sudo", "sudo-nopasswd", NULL };
-static const char * const access_names[] = { "viewer", "operator", "admin", NULL };
-static const char * const check_kind_names[] = {
-  "unit", "http", "tcp", "redis", "command", "resources", NULL
-};
-static const char * const policy_kind_names[] = {
-  "never", "on-failure", "always", "backoff", NULL
-};
-
-const char *
-tend_inventory_enum_name (const char * const *names,
-                          int                 value)
-{
-  for (int i = 0; names[i] != NULL; i++)
-    {
-      if (i == value)
-        return names[i];
-    }
-
-  return NULL;
-}
-
-/**
- * tend_inventory_host_kind_to_string:
- * @kind: a #TendHostKind
- *
- * Returns: (nullable): the word the file uses for @kind, or %NULL if @kind is not one
- */
-const char *
-tend_inventory_host_kind_to_string (TendHostKind kind)
-{
-  return tend_inventory_enum_name (host_kind_names, kind);
-}
-
-/**
- * tend_inventory_scope_to_string:
- * @scope: a #TendHostScope
- *
- * Returns: (nullable): "system" or "user"
- */
-const char *
-tend_inventory_scope_to_string (TendHostScope scope)
-{
-  return tend_inventory_enum_name (scope_names, scope);
-}
-
-/**
- * tend_inventory_sudo_to_string:
- * @sudo: a #TendInventorySudo
- *
- * Returns: (nullable): "none", "sudo" or "sudo-nopasswd"
- */
-const char *
-tend_inventory_sudo_to_string (TendInventorySudo sudo)
-{
-  return tend_inventory_enum_name (sudo_names, sudo);
-}
-
-/**
- * tend_inventory_access_to_string:
- * @access: a #TendInventoryAccess
- *
- * Returns: (nullable): "viewer", "operator" or "admin"
- */
-const char *
-tend_inventory_access_to_string (TendInventoryAccess access)
-{
-  return tend_inventory_enum_name (access_names, access);
-}
-
-/**
- * tend_inventory_check_kind_to_string:
- * @kind: a #TendInventoryCheckKind
- *
- * Returns: (nullable): "unit", "http", "tcp", "redis", "command" or "resources"
- */
-const char *
-tend_inventory_check_kind_to_string (TendInventoryCheckKind kind)
-{
-  return tend_inventory_enum_name (check_kind_names, kind);
-}
-
-/**
- * tend_inventory_policy_kind_to_string:
- * @kind: a #TendInventoryPolicyKind
- *
- * Returns: (nullable): "never", "on-failure", "always" or "backoff"
- */
-const char *
-tend_inventory_policy_kind_to_string (TendInventoryPolicyKind kind)
-{
-  return tend_inventory_enum_name (policy_kind_names, kind);
-}
-
 /* Rules for strings (see TendInventoryStringRule) */
 
 gboolean
@@ -412,18 +314,18 @@ static const TendInventoryField host_fields[] = {
   { "name", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED | TEND_INVENTORY_FIELD_KEY,
     AT (TendInventoryHost, name), .rule = rule_name },
   { "kind", TEND_INVENTORY_FIELD_ENUM, TEND_INVENTORY_FIELD_REQUIRED, AT (TendInventoryHost, kind),
-    .values = host_kind_names },
+    .enum_type = tend_host_kind_get_type },
   { "address", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryHost, address), .rule = tend_inventory_rule_address },
   { "port", TEND_INVENTORY_FIELD_INT, TEND_INVENTORY_FIELD_NULLABLE, AT (TendInventoryHost, port),
     .min = 1, .max = 65535 },
   { "user", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryHost, user), .rule = rule_user },
-  { "scope", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, scope), .values = scope_names,
+  { "scope", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, scope), .enum_type = tend_host_scope_get_type,
     .def = TEND_HOST_SCOPE_SYSTEM },
-  { "sudo", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, sudo), .values = sudo_names,
+  { "sudo", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, sudo), .enum_type = tend_inventory_sudo_get_type,
     .def = TEND_INVENTORY_SUDO_NONE },
-  { "access", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, access), .values = access_names,
+  { "access", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, access), .enum_type = tend_inventory_access_get_type,
     .def = TEND_INVENTORY_ACCESS_VIEWER },
 };
 
@@ -453,7 +355,7 @@ static const TendInventoryField check_fields[] = {
   { "name", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED | TEND_INVENTORY_FIELD_KEY,
     AT (TendInventoryCheck, name), .rule = rule_name },
   { "kind", TEND_INVENTORY_FIELD_ENUM, TEND_INVENTORY_FIELD_REQUIRED, AT (TendInventoryCheck, kind),
-    .values = check_kind_names },
+    .enum_type = tend_inventory_check_kind_get_type },
   { "interval", TEND_INVENTORY_FIELD_DURATION, 0, AT (TendInventoryCheck, interval_usec),
     .min = SECS (1), .max = DAYS (1), .def = SECS (30) },
   { "timeout", TEND_INVENTORY_FIELD_DURATION, 0, AT (TendInventoryCheck, timeout_usec),
@@ -473,7 +375,7 @@ static const TendInventoryField policy_fields[] = {
   { "unit", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED | TEND_INVENTORY_FIELD_KEY,
     AT (TendInventoryPolicy, unit), .rule = rule_unit },
   { "kind", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryPolicy, kind),
-    .values = policy_kind_names, .def = TEND_INVENTORY_POLICY_ON_FAILURE },
+    .enum_type = tend_inventory_policy_kind_get_type, .def = TEND_INVENTORY_POLICY_ON_FAILURE },
   { "max_recoveries", TEND_INVENTORY_FIELD_INT, 0, AT (TendInventoryPolicy, max_recoveries),
     .min = 1, .max = 100, .def = 3 },
   { "window", TEND_INVENTORY_FIELD_DURATION, 0, AT (TendInventoryPolicy, window_usec),

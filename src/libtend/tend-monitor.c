@@ -37,6 +37,10 @@
 
 #include "tend-monitor.h"
 #include "tend-util-private.h"
+#include "tend-check.h"
+#include "tend-health.h"
+#include "tend-service.h"
+#include "tend-store.h"
 
 /* How often the health of services whose figures moved (a latency, a message) is saved;
  * a change of status is saved at once. */

@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-multi-notifier.h"
+#include "tend-config.h"
 
 typedef struct
 {

@@ -26,6 +26,8 @@
 #include "tend-check-private.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
+#include "tend-host.h"
+#include "tend-service.h"
 
 struct _TendResourcesCheck
 {

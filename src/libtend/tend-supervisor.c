@@ -33,6 +33,17 @@
 #include "tend-error.h"
 #include "tend-journal.h"
 #include "tend-supervisor.h"
+#include "tend-config.h"
+#include "tend-duration.h"
+#include "tend-health.h"
+#include "tend-host.h"
+#include "tend-monitor.h"
+#include "tend-notifier.h"
+#include "tend-recovery-status.h"
+#include "tend-recovery.h"
+#include "tend-restart-policy.h"
+#include "tend-service.h"
+#include "tend-store.h"
 
 /* The journal lines kept in a manual-intervention snapshot. */
 #define SNAPSHOT_JOURNAL_LINES 50

@@ -24,6 +24,9 @@
 #include "tend-check-private.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
+#include "tend-backend.h"
+#include "tend-host.h"
+#include "tend-service.h"
 
 struct _TendUnitCheck
 {

@@ -22,6 +22,7 @@
 
 #include "tend-error.h"
 #include "tend-webhook-notifier.h"
+#include "tend-config.h"
 
 /* How long one POST may take. */
 #define REQUEST_TIMEOUT_SEC 30
