@@ -273,13 +273,12 @@ tend_restart_policy_init (TendRestartPolicy *self)
 static TendInventoryPolicyKind
 kind_from_string (const char *text)
 {
-  for (int kind = TEND_INVENTORY_POLICY_NEVER; kind <= TEND_INVENTORY_POLICY_BACKOFF; kind++)
-    {
-      if (g_strcmp0 (text, tend_inventory_policy_kind_to_string (kind)) == 0)
-        return kind;
-    }
-  /* The configuration accepts only the words above. */
-  g_assert_not_reached ();
+  int kind;
+
+  /* The configuration accepts only the type's nicks. */
+  if (!tend_enum_from_nick (TEND_TYPE_INVENTORY_POLICY_KIND, text, &kind))
+    g_assert_not_reached ();
+  return kind;
 }
 
 /**
