@@ -89,14 +89,13 @@ typedef enum
   TEND_RECOVERY_CAUSE_RESTART_LOOP,
 } TendRecoveryCause;
 
+/* The nicks of the types (TEND_TYPE_BREAKER_STATE …, generated in tend-enums.h) */
 const char *tend_breaker_state_to_string       (TendBreakerState      state);
-
 const char *tend_recovery_unit_state_to_string (TendRecoveryUnitState state);
-TendRecoveryUnitState tend_recovery_unit_state_from_active_state (const char *active_state);
-
 const char *tend_recovery_action_to_string     (TendRecoveryAction    action);
-
 const char *tend_recovery_cause_to_string      (TendRecoveryCause     cause);
+
+TendRecoveryUnitState tend_recovery_unit_state_from_active_state (const char *active_state);
 
 /**
  * TendRecoveryDecision:
