@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "tend-health.h"
 #include "tend-check.h"
+#include "tend-health.h"
 
 #define SEC TEND_USEC_PER_SEC
 

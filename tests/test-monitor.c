@@ -11,13 +11,13 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "tend-duration.h"
-#include "tend-monitor.h"
-#include "tend-tcp-check.h"
 #include "tend-check.h"
+#include "tend-duration.h"
 #include "tend-health.h"
+#include "tend-monitor.h"
 #include "tend-service.h"
 #include "tend-store.h"
+#include "tend-tcp-check.h"
 
 #define MS TEND_USEC_PER_MSEC
 #define SEC TEND_USEC_PER_SEC

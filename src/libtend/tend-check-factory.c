@@ -20,13 +20,13 @@
 #include "tend-check-private.h"
 #include "tend-command-check.h"
 #include "tend-error.h"
+#include "tend-host.h"
 #include "tend-http-check.h"
 #include "tend-inventory-private.h"
 #include "tend-redis-check.h"
 #include "tend-resources-check.h"
 #include "tend-tcp-check.h"
 #include "tend-unit-check.h"
-#include "tend-host.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Errors                                                                                */

@@ -12,9 +12,9 @@
 #include "tend-check-private.h"
 #include "tend-duration.h"
 #include "tend-error.h"
+#include "tend-host.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
-#include "tend-host.h"
 
 #include <string.h>
 

@@ -17,8 +17,8 @@
 
 #include <string.h>
 
-#include "tend-health.h"
 #include "tend-check.h"
+#include "tend-health.h"
 
 #define FLAP_WINDOW TEND_CHECK_STATE_FLAP_WINDOW
 #define FLAP_CHANGES (FLAP_WINDOW - 1)

@@ -18,11 +18,12 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-host.h"
+#include "tend-backend.h"
 #include "tend-bus.h"
 #include "tend-dbus-backend.h"
 #include "tend-error.h"
-#include "tend-store.h"
 #include "tend-service.h"
+#include "tend-store.h"
 
 /* Units appear and go in bursts (a daemon-reload, a target starting): one ListUnits
  * after the burst is cheaper than one call per unit. */

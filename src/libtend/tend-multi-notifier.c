@@ -9,8 +9,9 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
-#include "tend-multi-notifier.h"
 #include "tend-config.h"
+#include "tend-multi-notifier.h"
+#include "tend-notifier.h"
 
 typedef struct
 {

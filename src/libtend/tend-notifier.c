@@ -8,8 +8,8 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
-#include "tend-notifier.h"
 #include "tend-config.h"
+#include "tend-notifier.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* TendNotification                                                                      */

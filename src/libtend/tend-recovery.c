@@ -24,12 +24,12 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
-#include "tend-error.h"
-#include "tend-recovery.h"
 #include "tend-check.h"
+#include "tend-error.h"
 #include "tend-health.h"
 #include "tend-host.h"
 #include "tend-monitor.h"
+#include "tend-recovery.h"
 #include "tend-service.h"
 #include "tend-store.h"
 

@@ -24,10 +24,10 @@
 #include "tend-error.h"
 #include "tend-resources-check.h"
 #include "tend-check-private.h"
-#include "tend-unit-name.h"
-#include "tend-util-private.h"
 #include "tend-host.h"
 #include "tend-service.h"
+#include "tend-unit-name.h"
+#include "tend-util-private.h"
 
 struct _TendResourcesCheck
 {

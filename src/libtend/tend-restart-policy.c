@@ -10,11 +10,11 @@
 
 #include <string.h>
 
+#include "tend-config.h"
 #include "tend-duration.h"
+#include "tend-inventory.h"
 #include "tend-restart-policy.h"
 #include "tend-util-private.h"
-#include "tend-config.h"
-#include "tend-inventory.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Enums                                                                                 */

@@ -20,9 +20,10 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "tend-error.h"
-#include "tend-webhook-notifier.h"
 #include "tend-config.h"
+#include "tend-error.h"
+#include "tend-notifier.h"
+#include "tend-webhook-notifier.h"
 
 /* How long one POST may take. */
 #define REQUEST_TIMEOUT_SEC 30
