@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "tend-check.h"
 #include "tend-health.h"
 
 #define SEC TEND_USEC_PER_SEC

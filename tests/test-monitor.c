@@ -11,8 +11,12 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tend-check.h"
 #include "tend-duration.h"
+#include "tend-health.h"
 #include "tend-monitor.h"
+#include "tend-service.h"
+#include "tend-store.h"
 #include "tend-tcp-check.h"
 #include "test-util.h"
 

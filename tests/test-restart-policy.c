@@ -9,6 +9,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tend-check.h"
+#include "tend-config.h"
+#include "tend-health.h"
+#include "tend-inventory.h"
 #include "tend-restart-policy.h"
 
 #define SEC TEND_USEC_PER_SEC

@@ -9,39 +9,6 @@
 
 G_DEFINE_INTERFACE (TendBackend, tend_backend, G_TYPE_OBJECT)
 
-static const char * const action_names[] = {
-  [TEND_UNIT_ACTION_START] = "start",
-  [TEND_UNIT_ACTION_STOP] = "stop",
-  [TEND_UNIT_ACTION_RESTART] = "restart",
-  [TEND_UNIT_ACTION_RELOAD] = "reload",
-  [TEND_UNIT_ACTION_ENABLE] = "enable",
-  [TEND_UNIT_ACTION_DISABLE] = "disable",
-  [TEND_UNIT_ACTION_RESET_FAILED] = "reset-failed",
-};
-
-const char *
-tend_unit_action_to_string (TendUnitAction action)
-{
-  g_return_val_if_fail ((guint) action < G_N_ELEMENTS (action_names), NULL);
-  return action_names[action];
-}
-
-gboolean
-tend_unit_action_from_string (const char     *text,
-                              TendUnitAction *action)
-{
-  g_return_val_if_fail (text != NULL, FALSE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
-    if (g_str_equal (text, action_names[i]))
-      {
-        if (action != NULL)
-          *action = (TendUnitAction) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 static void
 tend_backend_default_init (TendBackendInterface *iface)
 {

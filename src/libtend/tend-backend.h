@@ -7,43 +7,10 @@
 #include <gio/gio.h>
 
 #include "tend-journal.h"
+#include "tend-types.h"
 #include "tend-unit-list.h"
 
 G_BEGIN_DECLS
-
-/**
- * TendUnitAction:
- *
- * The control operations a backend performs on a unit. Start, stop, restart and reload
- * queue a systemd job and finish when the job is removed, with its result; enable and
- * disable change unit files and reload the manager; reset-failed clears a failed state.
- */
-typedef enum
-{
-  TEND_UNIT_ACTION_START,
-  TEND_UNIT_ACTION_STOP,
-  TEND_UNIT_ACTION_RESTART,
-  TEND_UNIT_ACTION_RELOAD,
-  TEND_UNIT_ACTION_ENABLE,
-  TEND_UNIT_ACTION_DISABLE,
-  TEND_UNIT_ACTION_RESET_FAILED,
-} TendUnitAction;
-
-const char *tend_unit_action_to_string   (TendUnitAction  action);
-gboolean    tend_unit_action_from_string (const char     *text,
-                                          TendUnitAction *action);
-
-/**
- * TendListFlags:
- * @TEND_LIST_LOADED: the units the manager has loaded (ListUnits)
- * @TEND_LIST_UNIT_FILES: also installed unit files that are not loaded; this list is
- *   slow to make, so backends cache it and drop the cache when unit files change
- */
-typedef enum
-{
-  TEND_LIST_LOADED = 0,
-  TEND_LIST_UNIT_FILES = 1 << 0,
-} TendListFlags;
 
 #define TEND_TYPE_BACKEND (tend_backend_get_type ())
 G_DECLARE_INTERFACE (TendBackend, tend_backend, TEND, BACKEND, GObject)

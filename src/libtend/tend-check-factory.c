@@ -20,6 +20,7 @@
 #include "tend-check-private.h"
 #include "tend-command-check.h"
 #include "tend-error.h"
+#include "tend-host.h"
 #include "tend-http-check.h"
 #include "tend-inventory-private.h"
 #include "tend-redis-check.h"

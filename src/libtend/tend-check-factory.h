@@ -4,9 +4,9 @@
  */
 #pragma once
 
-#include "tend-check.h"
-#include "tend-host.h"
-#include "tend-inventory.h"
+#include <gio/gio.h>
+
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 

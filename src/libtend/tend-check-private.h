@@ -5,7 +5,6 @@
 #pragma once
 
 #include "tend-check.h"
-#include "tend-host.h"
 
 G_BEGIN_DECLS
 

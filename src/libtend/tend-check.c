@@ -12,6 +12,7 @@
 #include "tend-check-private.h"
 #include "tend-duration.h"
 #include "tend-error.h"
+#include "tend-host.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
 
@@ -55,27 +56,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_BOXED_TYPE (TendCheckVerdict, tend_check_verdict,
                      tend_check_verdict_copy, tend_check_verdict_free)
-
-const char *
-tend_check_failure_to_string (TendCheckFailure failure)
-{
-  static const char * const names[] = {
-    [TEND_CHECK_FAILURE_NONE] = "none",
-    [TEND_CHECK_FAILURE_TIMEOUT] = "timeout",
-    [TEND_CHECK_FAILURE_REFUSED] = "refused",
-    [TEND_CHECK_FAILURE_DNS] = "dns",
-    [TEND_CHECK_FAILURE_TLS] = "tls",
-    [TEND_CHECK_FAILURE_UNREACHABLE] = "unreachable",
-    [TEND_CHECK_FAILURE_PROTOCOL] = "protocol",
-    [TEND_CHECK_FAILURE_THRESHOLD] = "threshold",
-    [TEND_CHECK_FAILURE_STATE] = "state",
-    [TEND_CHECK_FAILURE_EXEC] = "exec",
-    [TEND_CHECK_FAILURE_OTHER] = "other",
-  };
-
-  g_return_val_if_fail ((guint) failure < G_N_ELEMENTS (names), NULL);
-  return names[failure];
-}
 
 TendCheckVerdict *
 tend_check_verdict_new (TendResultStatus  status,

@@ -6,32 +6,9 @@
 
 #include <gio/gio.h>
 
-#include "tend-store.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
-
-/**
- * TendCheckFailure:
- *
- * Why a check that did not pass did not, where the kind can tell: the monitor's
- * recommendations and the tests tell these apart.
- */
-typedef enum
-{
-  TEND_CHECK_FAILURE_NONE,
-  TEND_CHECK_FAILURE_TIMEOUT,       /* no answer within the check's timeout */
-  TEND_CHECK_FAILURE_REFUSED,       /* connection refused: nothing listens */
-  TEND_CHECK_FAILURE_DNS,           /* the name does not resolve */
-  TEND_CHECK_FAILURE_TLS,           /* the certificate or the handshake failed */
-  TEND_CHECK_FAILURE_UNREACHABLE,   /* no route, network down, reset */
-  TEND_CHECK_FAILURE_PROTOCOL,      /* an answer, but not the expected one */
-  TEND_CHECK_FAILURE_THRESHOLD,     /* a figure past its warn or critical threshold */
-  TEND_CHECK_FAILURE_STATE,         /* the unit is failed, inactive, not found */
-  TEND_CHECK_FAILURE_EXEC,          /* a command could not be run */
-  TEND_CHECK_FAILURE_OTHER,
-} TendCheckFailure;
-
-const char *tend_check_failure_to_string (TendCheckFailure failure);
 
 /**
  * TendCheckVerdict:
@@ -44,13 +21,13 @@ const char *tend_check_failure_to_string (TendCheckFailure failure);
  *
  * What one run of a check found.
  */
-typedef struct
+struct _TendCheckVerdict
 {
   TendResultStatus status;
   TendCheckFailure failure;
   gint64 latency_usec;
   char *message;
-} TendCheckVerdict;
+};
 
 #define TEND_CHECK_LATENCY_ELAPSED (-2)
 

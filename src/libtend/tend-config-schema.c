@@ -142,28 +142,6 @@ G_STATIC_ASSERT (G_N_ELEMENTS (rules) == TEND_CONFIG_N_RULES);
 
 TendConfigSchema tend_config_schema;
 
-GType
-tend_config_type_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { TEND_CONFIG_TYPE_BOOL, "TEND_CONFIG_TYPE_BOOL", "bool" },
-        { TEND_CONFIG_TYPE_INT, "TEND_CONFIG_TYPE_INT", "int" },
-        { TEND_CONFIG_TYPE_DOUBLE, "TEND_CONFIG_TYPE_DOUBLE", "double" },
-        { TEND_CONFIG_TYPE_STRING, "TEND_CONFIG_TYPE_STRING", "string" },
-        { TEND_CONFIG_TYPE_ENUM, "TEND_CONFIG_TYPE_ENUM", "enum" },
-        { TEND_CONFIG_TYPE_DURATION, "TEND_CONFIG_TYPE_DURATION", "duration" },
-        { 0, NULL, NULL }
-      };
-      g_once_init_leave (&type, g_enum_register_static ("TendConfigType", values));
-    }
-
-  return type;
-}
-
 /**
  * tend_config_type_to_string:
  *
@@ -173,23 +151,10 @@ tend_config_type_get_type (void)
 const char *
 tend_config_type_to_string (TendConfigType type)
 {
-  switch (type)
-    {
-    case TEND_CONFIG_TYPE_BOOL:
-      return "bool";
-    case TEND_CONFIG_TYPE_INT:
-      return "int";
-    case TEND_CONFIG_TYPE_DOUBLE:
-      return "double";
-    case TEND_CONFIG_TYPE_STRING:
-      return "string";
-    case TEND_CONFIG_TYPE_ENUM:
-      return "enum";
-    case TEND_CONFIG_TYPE_DURATION:
-      return "duration";
-    default:
-      g_return_val_if_reached (NULL);
-    }
+  const char *nick = tend_enum_to_nick (TEND_TYPE_CONFIG_TYPE, type);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 gssize

@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "tend-types.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -28,8 +30,6 @@ typedef enum
   TEND_CONFIG_TYPE_DURATION,
 } TendConfigType;
 
-#define TEND_TYPE_CONFIG_TYPE (tend_config_type_get_type ())
-GType       tend_config_type_get_type  (void);
 const char *tend_config_type_to_string (TendConfigType type);
 
 /**

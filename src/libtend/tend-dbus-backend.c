@@ -19,9 +19,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "tend-backend.h"
 #include "tend-bus.h"
 #include "tend-dbus-backend.h"
 #include "tend-error.h"
+#include "tend-journal.h"
 #include "tend-service.h"
 #include "tend-unit-name.h"
 

@@ -20,6 +20,7 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-dbus-notifier.h"
+#include "tend-notifier.h"
 
 #define NOTIFICATIONS_NAME  "org.freedesktop.Notifications"
 #define NOTIFICATIONS_PATH  "/org/freedesktop/Notifications"

@@ -4,7 +4,9 @@
  */
 #pragma once
 
-#include "tend-notifier.h"
+#include <gio/gio.h>
+
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 

@@ -25,16 +25,22 @@
 
 #include "tend-bus.h"
 #include "tend-check-factory.h"
+#include "tend-check.h"
+#include "tend-config.h"
+#include "tend-dbus-notifier.h"
 #include "tend-engine.h"
 #include "tend-error.h"
 #include "tend-host.h"
 #include "tend-inventory.h"
-#include "tend-dbus-notifier.h"
 #include "tend-lock.h"
 #include "tend-log-notifier.h"
+#include "tend-monitor.h"
 #include "tend-multi-notifier.h"
-#include "tend-webhook-notifier.h"
+#include "tend-notifier.h"
+#include "tend-service.h"
+#include "tend-store.h"
 #include "tend-supervisor.h"
+#include "tend-webhook-notifier.h"
 
 typedef struct
 {

@@ -6,10 +6,7 @@
 
 #include <gio/gio.h>
 
-#include "tend-config.h"
-#include "tend-monitor.h"
-#include "tend-store.h"
-#include "tend-supervisor.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "tend-types.h"
+
 G_BEGIN_DECLS
 
 #define TEND_ERROR (tend_error_quark ())

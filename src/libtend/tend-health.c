@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "tend-check.h"
 #include "tend-health.h"
 
 #define FLAP_WINDOW TEND_CHECK_STATE_FLAP_WINDOW
@@ -30,42 +31,6 @@
 #define FLAP_WEIGHT_DENOMINATOR (5 * (FLAP_CHANGES - 1))
 
 G_STATIC_ASSERT (FLAP_WINDOW >= 3);
-
-/* ------------------------------------------------------------------------------------ */
-/* TendHealthStatus                                                                      */
-
-GType
-tend_health_status_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { TEND_HEALTH_HEALTHY, "TEND_HEALTH_HEALTHY", "healthy" },
-        { TEND_HEALTH_DEGRADED, "TEND_HEALTH_DEGRADED", "degraded" },
-        { TEND_HEALTH_CRITICAL, "TEND_HEALTH_CRITICAL", "critical" },
-        { TEND_HEALTH_UNKNOWN, "TEND_HEALTH_UNKNOWN", "unknown" },
-        { 0, NULL, NULL }
-      };
-      g_once_init_leave (&type, g_enum_register_static ("TendHealthStatus", values));
-    }
-  return type;
-}
-
-const char *
-tend_health_status_to_string (TendHealthStatus status)
-{
-  static const char * const names[] = {
-    [TEND_HEALTH_HEALTHY] = "healthy",
-    [TEND_HEALTH_DEGRADED] = "degraded",
-    [TEND_HEALTH_CRITICAL] = "critical",
-    [TEND_HEALTH_UNKNOWN] = "unknown",
-  };
-
-  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (names), NULL);
-  return names[status];
-}
 
 /* ------------------------------------------------------------------------------------ */
 /* TendCheckState                                                                        */

@@ -6,32 +6,10 @@
 
 #include <gio/gio.h>
 
-#include "tend-check.h"
 #include "tend-duration.h"
-#include "tend-store.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
-
-/**
- * TendHealthStatus:
- * @TEND_HEALTH_HEALTHY: at least one layer passes, none fails, warns or flaps (hard statuses)
- * @TEND_HEALTH_DEGRADED: a layer's hard status is warn, or a layer flaps
- * @TEND_HEALTH_CRITICAL: a layer's hard status is fail
- * @TEND_HEALTH_UNKNOWN: no layers, or none has a hard status other than unknown
- *
- * The overall health of a service, from the hard statuses of its layers.
- */
-typedef enum
-{
-  TEND_HEALTH_HEALTHY,
-  TEND_HEALTH_DEGRADED,
-  TEND_HEALTH_CRITICAL,
-  TEND_HEALTH_UNKNOWN,
-} TendHealthStatus;
-
-#define TEND_TYPE_HEALTH_STATUS (tend_health_status_get_type ())
-GType       tend_health_status_get_type  (void);
-const char *tend_health_status_to_string (TendHealthStatus status);
 
 /* The defaults, those of the configuration's checks.* keys out of the box. */
 #define TEND_CHECK_STATE_DEFAULT_FAILURES_BEFORE_HARD       3

@@ -18,9 +18,11 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-host.h"
+#include "tend-backend.h"
 #include "tend-bus.h"
 #include "tend-dbus-backend.h"
 #include "tend-error.h"
+#include "tend-service.h"
 #include "tend-store.h"
 
 /* Units appear and go in bursts (a daemon-reload, a target starting): one ListUnits
@@ -77,77 +79,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-GType
-tend_host_scope_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { TEND_HOST_SCOPE_SYSTEM, "TEND_HOST_SCOPE_SYSTEM", "system" },
-        { TEND_HOST_SCOPE_USER, "TEND_HOST_SCOPE_USER", "user" },
-        { 0, NULL, NULL }
-      };
-      g_once_init_leave (&type, g_enum_register_static ("TendHostScope", values));
-    }
-  return type;
-}
-
-GType
-tend_host_state_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { TEND_HOST_STATE_DISCONNECTED, "TEND_HOST_STATE_DISCONNECTED", "disconnected" },
-        { TEND_HOST_STATE_CONNECTING, "TEND_HOST_STATE_CONNECTING", "connecting" },
-        { TEND_HOST_STATE_CONNECTED, "TEND_HOST_STATE_CONNECTED", "connected" },
-        { TEND_HOST_STATE_RECONNECTING, "TEND_HOST_STATE_RECONNECTING", "reconnecting" },
-        { 0, NULL, NULL }
-      };
-      g_once_init_leave (&type, g_enum_register_static ("TendHostState", values));
-    }
-  return type;
-}
-
-/**
- * tend_host_state_to_string:
- *
- * Returns: the state's nick: "disconnected", "connecting", "connected", "reconnecting"
- */
-const char *
-tend_host_state_to_string (TendHostState state)
-{
-  switch (state)
-    {
-    case TEND_HOST_STATE_DISCONNECTED: return "disconnected";
-    case TEND_HOST_STATE_CONNECTING: return "connecting";
-    case TEND_HOST_STATE_CONNECTED: return "connected";
-    case TEND_HOST_STATE_RECONNECTING: return "reconnecting";
-    default: return "?";
-    }
-}
-
-GType
-tend_host_kind_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { TEND_HOST_KIND_LOCAL, "TEND_HOST_KIND_LOCAL", "local" },
-        { TEND_HOST_KIND_SSH, "TEND_HOST_KIND_SSH", "ssh" },
-        { 0, NULL, NULL }
-      };
-      g_once_init_leave (&type, g_enum_register_static ("TendHostKind", values));
-    }
-  return type;
-}
 
 /* ------------------------------------------------------------------------------------ */
 /* The model                                                                             */

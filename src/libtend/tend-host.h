@@ -6,49 +6,10 @@
 
 #include <gio/gio.h>
 
-#include "tend-backend.h"
-#include "tend-service.h"
-#include "tend-store.h"
+#include "tend-journal.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  TEND_HOST_SCOPE_SYSTEM,
-  TEND_HOST_SCOPE_USER,
-} TendHostScope;
-
-typedef enum
-{
-  TEND_HOST_KIND_LOCAL,
-  TEND_HOST_KIND_SSH,
-} TendHostKind;
-
-/**
- * TendHostState:
- * @TEND_HOST_STATE_DISCONNECTED: not connected, and not trying (before the first
- *   connect, or a host that does not follow changes and lost its connection)
- * @TEND_HOST_STATE_CONNECTING: the first connect is under way
- * @TEND_HOST_STATE_CONNECTED: the service manager answers
- * @TEND_HOST_STATE_RECONNECTING: unreachable (the bus closed, the manager is not on it,
- *   the first connect failed); a host that follows changes tries again by itself, with
- *   a growing delay, and reads its units afresh when it is back
- */
-typedef enum
-{
-  TEND_HOST_STATE_DISCONNECTED,
-  TEND_HOST_STATE_CONNECTING,
-  TEND_HOST_STATE_CONNECTED,
-  TEND_HOST_STATE_RECONNECTING,
-} TendHostState;
-
-#define TEND_TYPE_HOST_STATE (tend_host_state_get_type ())
-GType tend_host_state_get_type (void);
-const char *tend_host_state_to_string (TendHostState state);
-#define TEND_TYPE_HOST_SCOPE (tend_host_scope_get_type ())
-GType tend_host_scope_get_type (void);
-#define TEND_TYPE_HOST_KIND (tend_host_kind_get_type ())
-GType tend_host_kind_get_type (void);
 
 #define TEND_TYPE_HOST (tend_host_get_type ())
 G_DECLARE_FINAL_TYPE (TendHost, tend_host, TEND, HOST, GObject)

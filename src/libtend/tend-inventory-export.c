@@ -15,64 +15,6 @@
 
 #include "tend-duration.h"
 
-/* Durations in messages and files. tend_duration_format() takes no negative values;
- * only an inventory built in code can hold one, and validation then refuses what this
- * writes.
- */
-char *
-tend_inventory_format_duration (gint64 usec)
-{
-  g_autofree char *positive = NULL;
-
-  if (usec >= 0)
-    return tend_duration_format (usec);
-
-  if (usec == G_MININT64)
-    return g_strdup ("-");
-
-  positive = tend_duration_format (-usec);
-  return g_strconcat ("-", positive, NULL);
-}
-
-/* The shortest text that reads back as @value, always with a point or an exponent. */
-char *
-tend_inventory_format_double (double value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (value))
-    return g_strdup ("null");
-
-  /* The fewest digits that read back exactly, without an exponent where one is not
-   * needed ("80", not "8e+01") */
-  for (int pass = 0; pass < 2; pass++)
-    {
-      for (int precision = 1; precision <= 17; precision++)
-        {
-          char format[8];
-
-          g_snprintf (format, sizeof format, "%%.%dg", precision);
-          g_ascii_formatd (buf, sizeof buf, format, value);
-          if (g_ascii_strtod (buf, NULL) == value && (pass == 1 || strchr (buf, 'e') == NULL))
-            goto done;
-        }
-    }
-
-done:
-
-  /* Always with a point, in the mantissa where there is an exponent: "1.0e+308" */
-  if (strchr (buf, '.') == NULL)
-    {
-      const char *e = strchr (buf, 'e');
-
-      if (e == NULL)
-        return g_strconcat (buf, ".0", NULL);
-      return g_strdup_printf ("%.*s.0%s", (int) (e - buf), buf, e);
-    }
-
-  return g_strdup (buf);
-}
-
 /* Writing */
 
 typedef struct
@@ -234,7 +176,7 @@ tend_inventory_field_json (const TendInventoryField *field,
     case TEND_INVENTORY_FIELD_ENUM:
       {
         int value = *TEND_INVENTORY_SLOT (item, field, int);
-        const char *name = tend_inventory_enum_name (field->values, value);
+        const char *name = tend_enum_to_nick (field->enum_type (), value);
 
         if (name == NULL)
           return g_strdup_printf ("%d", value);

@@ -1,11 +1,11 @@
 /* tend-inventory-params.c — the parameters of each kind of check: their field tables and
- * rules, and reading them
+ * rules
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A check's "params" object holds the fields of its kind: http, tcp, redis, command or
- * resources (a unit check has none). They are read here for a whole file and, from the
- * store, on their own with tend_inventory_check_set_params_from_json().
+ * resources (a unit check has none). tend-inventory-read.c reads them, for a whole file
+ * and, from the store, on their own with tend_inventory_check_set_params_from_json().
  */
 
 #define G_LOG_DOMAIN "Tend"
@@ -28,7 +28,6 @@
 #define MSECS(n) ((n) * TEND_USEC_PER_MSEC)
 #define MINS(n)  ((n) * TEND_USEC_PER_MIN)
 
-static const char * const http_method_names[] = { "GET", "HEAD", "POST", NULL };
 
 /* Rules for strings (see TendInventoryStringRule) */
 
@@ -180,7 +179,7 @@ rule_argv (const char *value,
 
 static const TendInventoryField http_fields[] = {
   { "method", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryCheck, params.http.method),
-    .values = http_method_names, .def = TEND_INVENTORY_HTTP_GET },
+    .enum_type = tend_inventory_http_method_get_type, .def = TEND_INVENTORY_HTTP_GET },
   { "url", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED,
     AT (TendInventoryCheck, params.http.url), .rule = rule_url },
   { "expect_status", TEND_INVENTORY_FIELD_INT_LIST, TEND_INVENTORY_FIELD_SET,
@@ -275,176 +274,3 @@ tend_inventory_params_table (int kind)
   return &params_tables[kind];
 }
 
-/* Reading */
-
-static void
-check_below (TendInventoryParser *p,
-             const char          *key,
-             gint64               value,
-             const char          *other,
-             gint64               other_value)
-{
-  if (value != TEND_INVENTORY_UNSET && other_value != TEND_INVENTORY_UNSET &&
-      value >= other_value)
-    tend_inventory_order_problem (p, key, tend_inventory_format_duration (value), "below", other,
-                                  tend_inventory_format_duration (other_value));
-}
-
-/* A value in a message: durations as the file writes them, without quotes */
-static char *
-field_text (const TendInventoryField *field,
-            gconstpointer             item)
-{
-  if (field->type == TEND_INVENTORY_FIELD_DURATION)
-    return tend_inventory_format_duration (*TEND_INVENTORY_SLOT (item, field, gint64));
-
-  return tend_inventory_field_json (field, item);
-}
-
-/* A warning threshold below its critical one; the path is the params object's. */
-static void
-check_threshold_pair (TendInventoryParser           *p,
-                      const TendInventoryFieldTable *table,
-                      guint64                        ok,
-                      gconstpointer                  item,
-                      const char                    *warn,
-                      const char                    *critical)
-{
-  const TendInventoryField *warn_field = tend_inventory_table_lookup (table, warn, NULL);
-  const TendInventoryField *critical_field = tend_inventory_table_lookup (table, critical, NULL);
-  double warn_value;
-  double critical_value;
-
-  if (!tend_inventory_field_ok (ok, table, warn) || !tend_inventory_field_ok (ok, table, critical))
-    return;
-
-  if (warn_field->type == TEND_INVENTORY_FIELD_DOUBLE)
-    {
-      warn_value = *TEND_INVENTORY_SLOT (item, warn_field, double);
-      critical_value = *TEND_INVENTORY_SLOT (item, critical_field, double);
-    }
-  else
-    {
-      warn_value = *TEND_INVENTORY_SLOT (item, warn_field, gint64);
-      critical_value = *TEND_INVENTORY_SLOT (item, critical_field, gint64);
-    }
-
-  if (warn_value != TEND_INVENTORY_UNSET && critical_value != TEND_INVENTORY_UNSET &&
-      warn_value >= critical_value)
-    tend_inventory_order_problem (p, warn, field_text (warn_field, item), "below", critical,
-                                  field_text (critical_field, item));
-}
-
-/* Reads a params object (the path is its own) into @check, whose kind is valid.
- * @timeout_ok says whether @check's timeout can be compared with.
- */
-void
-tend_inventory_read_params (TendInventoryParser *p,
-                            JsonObject          *object,
-                            TendInventoryCheck  *check,
-                            gboolean             timeout_ok)
-{
-  const TendInventoryFieldTable *table = tend_inventory_params_table (check->kind);
-  guint64 ok;
-
-  tend_inventory_report_unknown_keys (p, object, table, NULL, check->kind);
-  ok = tend_inventory_read_fields (p, object, table, check);
-
-  switch (check->kind)
-    {
-    case TEND_INVENTORY_CHECK_HTTP:
-      if (timeout_ok && tend_inventory_field_ok (ok, table, "latency_degraded"))
-        check_below (p, "latency_degraded", check->params.http.latency_degraded_usec,
-                     "the timeout", check->timeout_usec);
-      break;
-
-    case TEND_INVENTORY_CHECK_REDIS:
-      if (timeout_ok && tend_inventory_field_ok (ok, table, "max_latency"))
-        check_below (p, "max_latency", check->params.redis.max_latency_usec, "the timeout",
-                     check->timeout_usec);
-      if (timeout_ok && tend_inventory_field_ok (ok, table, "critical_latency"))
-        check_below (p, "critical_latency", check->params.redis.critical_latency_usec,
-                     "the timeout", check->timeout_usec);
-      check_threshold_pair (p, table, ok, check, "max_memory_bytes", "critical_memory_bytes");
-      check_threshold_pair (p, table, ok, check, "max_clients", "critical_clients");
-      check_threshold_pair (p, table, ok, check, "max_latency", "critical_latency");
-      break;
-
-    case TEND_INVENTORY_CHECK_RESOURCES:
-      check_threshold_pair (p, table, ok, check, "memory_warn_bytes", "memory_critical_bytes");
-      check_threshold_pair (p, table, ok, check, "cpu_warn_percent", "cpu_critical_percent");
-      check_threshold_pair (p, table, ok, check, "tasks_warn", "tasks_critical");
-      break;
-
-    case TEND_INVENTORY_CHECK_UNIT:
-    case TEND_INVENTORY_CHECK_TCP:
-    case TEND_INVENTORY_CHECK_COMMAND:
-    default:
-      break;
-    }
-}
-
-/**
- * tend_inventory_check_set_params_from_json:
- * @check: a #TendInventoryCheck whose kind, interval and timeout are set
- * @json: a "params" object as the file has it, or as
- *   tend_inventory_check_params_to_json() writes it
- * @length: the length of @json in bytes
- * @error: return location for a #GError
- *
- * Reads and validates parameters of @check's kind, with the rules of the file format;
- * the paths in messages start at the object ("$.url"). On error @check is unchanged.
- *
- * Returns: whether @json held valid parameters
- */
-gboolean
-tend_inventory_check_set_params_from_json (TendInventoryCheck  *check,
-                                           const char          *json,
-                                           gsize                length,
-                                           GError             **error)
-{
-  TendInventoryParser p = { 0 };
-  g_autoptr(JsonNode) root = NULL;
-  TendInventoryCheck *scratch = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (check != NULL, FALSE);
-  g_return_val_if_fail (tend_inventory_params_table (check->kind) != NULL, FALSE);
-  g_return_val_if_fail (json != NULL || length == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  tend_inventory_parser_init (&p);
-  root = tend_inventory_load_json (json != NULL ? json : "", length, &p.problems);
-
-  if (root != NULL)
-    {
-      JsonObject *object = tend_inventory_expect_object (&p, root);
-
-      if (object != NULL)
-        {
-          scratch = g_new0 (TendInventoryCheck, 1);
-          scratch->kind = check->kind;
-          scratch->timeout_usec = check->timeout_usec;
-          tend_inventory_fields_init (tend_inventory_params_table (check->kind), scratch);
-          tend_inventory_read_params (&p, object, scratch,
-                                      check->timeout_usec < check->interval_usec);
-        }
-    }
-
-  ok = tend_inventory_problems_propagate (&p.problems, error);
-  if (ok && scratch != NULL)
-    {
-      tend_inventory_fields_free (tend_inventory_params_table (check->kind), check);
-      check->params = scratch->params;
-      memset (&scratch->params, 0, sizeof scratch->params);
-    }
-
-  if (scratch != NULL)
-    {
-      tend_inventory_fields_free (tend_inventory_params_table (scratch->kind), scratch);
-      g_free (scratch);
-    }
-  tend_inventory_parser_clear (&p);
-
-  return ok;
-}

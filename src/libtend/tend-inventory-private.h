@@ -2,12 +2,20 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * tend-inventory.c          the types, the words of the file, the field tables of items
+ * In layers: each file calls only the files above it in this list, never one below.
+ *
+ * tend-inventory-fields.c   field tables' machinery, values as text, problems and paths
+ * tend-inventory-params.c   the field tables of each kind of check's parameters
  * tend-inventory-scan.c     reading, stage 1: limits and strict syntax
- * tend-inventory-read.c     reading, stage 3: the tree against the field tables
- * tend-inventory-params.c   the parameters of each kind of check
+ * tend-inventory.c          the types, the field tables of items, items and inventories
  * tend-inventory-export.c   writing, and the order of items
+ * tend-inventory-parser.c   reading, stage 3: fields against their tables
+ * tend-inventory-read.c     reading, stage 3: items (their checks' parameters too), the
+ *                           document, references, and tend_inventory_validate()
  * tend-inventory-diff.c     diffs
+ * tend-inventory-validate.c the last word on a change
+ *
+ * The words of the file for an enum are the nicks of its GType (tend-types.h).
  */
 #pragma once
 
@@ -32,7 +40,8 @@ struct _TendInventory
   GHashTable      *config;    /* (element-type utf8 utf8) (owned) */
 };
 
-/* Field tables (tend-inventory.c; those of check parameters in tend-inventory-params.c) */
+/* Field tables (tend-inventory-fields.c; the tables of items in tend-inventory.c, those
+ * of check parameters in tend-inventory-params.c) */
 
 /* Rules for strings. Each appends why @value breaks it to @reason. @i is the position
  * of @value in its list, for rules of list elements.
@@ -49,7 +58,7 @@ typedef char *(*TendInventoryNormalizer) (const char *value);
 typedef enum
 {
   TEND_INVENTORY_FIELD_STRING,     /* char *, with a rule */
-  TEND_INVENTORY_FIELD_ENUM,       /* an enum, from a list of words */
+  TEND_INVENTORY_FIELD_ENUM,       /* an enum, from its type's nicks */
   TEND_INVENTORY_FIELD_INT,        /* int */
   TEND_INVENTORY_FIELD_INT64,      /* gint64 */
   TEND_INVENTORY_FIELD_DOUBLE,     /* double */
@@ -86,7 +95,8 @@ typedef struct
                                          * default */
   double                    ddef;
   const char               *sdef;
-  const char * const       *values;     /* enums */
+  GType                   (*enum_type) (void);  /* enums: the type, whose nicks are the
+                                                 * file's words */
   TendInventoryStringRule   rule;
   TendInventoryNormalizer   normalize;  /* list elements; (nullable) */
 } TendInventoryField;
@@ -106,10 +116,7 @@ extern const TendInventoryFieldTable tend_inventory_service_table;
 extern const TendInventoryFieldTable tend_inventory_check_table;
 extern const TendInventoryFieldTable tend_inventory_policy_table;
 
-const char *tend_inventory_enum_name (const char * const *names,
-                                      int                 value);
-
-/* Rules for strings that tables of both files use */
+/* Rules for strings that tables of items and of parameters use */
 gboolean tend_inventory_rule_chars   (const char             *value,
                                       TendInventoryCharClass  is_allowed,
                                       gsize                   max_len,
@@ -126,19 +133,22 @@ const TendInventoryField *tend_inventory_table_lookup (const TendInventoryFieldT
 
 void tend_inventory_fields_init (const TendInventoryFieldTable *table,
                                  gpointer                       item);
+void tend_inventory_fields_copy (const TendInventoryFieldTable *table,
+                                 gpointer                       item);
 void tend_inventory_fields_free (const TendInventoryFieldTable *table,
                                  gpointer                       item);
 
-TendHostScope  tend_inventory_default_scope (TendHostKind  kind);
-char          *tend_inventory_service_key   (const char   *host,
-                                             const char   *unit);
+/* Values as text, in messages and files */
+char *tend_inventory_format_duration (gint64 usec);
+char *tend_inventory_format_double   (double value);
+
 
 /* tend-inventory-params.c: the table of a kind of check's parameters, or %NULL if @kind
  * is not a kind of check
  */
 const TendInventoryFieldTable *tend_inventory_params_table (int kind);
 
-/* Messages while reading (tend-inventory-read.c) */
+/* Messages while reading (tend-inventory-fields.c) */
 
 typedef struct
 {
@@ -163,8 +173,13 @@ JsonNode  *tend_inventory_load_json          (const char             *data,
                                               gsize                   length,
                                               TendInventoryProblems  *problems);
 
-/* Reading, stage 3 (tend-inventory-read.c; the parameters of checks in
- * tend-inventory-params.c) */
+/* Items (tend-inventory.c) */
+
+TendHostScope  tend_inventory_default_scope (TendHostKind  kind);
+char          *tend_inventory_service_key   (const char   *host,
+                                             const char   *unit);
+
+/* Reading, stage 3: fields (tend-inventory-parser.c) */
 
 typedef struct
 {
@@ -203,15 +218,22 @@ void         tend_inventory_order_problem        (TendInventoryParser           
                                                   const char                    *relation,
                                                   const char                    *other,
                                                   char                          *other_value);
-void         tend_inventory_read_params          (TendInventoryParser           *p,
-                                                  JsonObject                    *object,
-                                                  TendInventoryCheck            *check,
-                                                  gboolean                       timeout_ok);
+void         tend_inventory_parser_problem       (TendInventoryParser           *p,
+                                                  const char                    *format,
+                                                  ...) G_GNUC_PRINTF (2, 3);
+void         tend_inventory_member_problem       (TendInventoryParser           *p,
+                                                  const char                    *key,
+                                                  const char                    *format,
+                                                  ...) G_GNUC_PRINTF (3, 4);
+const char  *tend_inventory_describe_node        (JsonNode                      *node);
+gboolean     tend_inventory_node_holds           (JsonNode                      *node,
+                                                  GType                          type);
+gboolean     tend_inventory_member_is_set        (JsonObject                    *object,
+                                                  const char                    *name);
+gboolean     tend_inventory_looks_secret         (const char                    *name);
 
 /* Writing (tend-inventory-export.c) */
 
-char        *tend_inventory_format_duration      (gint64                         usec);
-char        *tend_inventory_format_double        (double                         value);
 void         tend_inventory_write_string         (GString                       *out,
                                                   const char                    *str);
 GPtrArray   *tend_inventory_list_texts           (const TendInventoryField      *field,

@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Reads the tree that json-glib built from a text that passed tend-inventory-scan.c,
- * item by item, against the field tables; collects every problem, each with its JSON
- * path, and checks the references between items (see tend-inventory.c).
+ * item by item (a check's parameters too), against the field tables, with the reading of
+ * fields of tend-inventory-parser.c; collects every problem, each with its JSON path,
+ * and checks the references between items (see tend-inventory.c).
  */
 
 #define G_LOG_DOMAIN "Tend"
@@ -21,797 +22,6 @@
 
 #define CONFIG_KEY_MAX_LEN   128
 #define CONFIG_VALUE_MAX_LEN 4096
-
-/* Messages */
-
-void
-tend_inventory_problem (TendInventoryProblems *problems,
-                        const char            *path,
-                        const char            *format,
-                        ...)
-{
-  g_autofree char *reason = NULL;
-  va_list args;
-
-  if (problems->n_total++ >= TEND_INVENTORY_MAX_ERRORS)
-    return;
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_ptr_array_add (problems->lines, g_strconcat (path, ": ", reason, NULL));
-}
-
-gboolean
-tend_inventory_problems_propagate (TendInventoryProblems  *problems,
-                                   GError                **error)
-{
-  GString *message;
-
-  if (problems->n_total == 0)
-    return TRUE;
-
-  message = g_string_new (NULL);
-  for (guint i = 0; i < problems->lines->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (message, '\n');
-      g_string_append (message, g_ptr_array_index (problems->lines, i));
-    }
-
-  if (problems->n_total > problems->lines->len)
-    g_string_append_printf (message, "\n… and %u more problems",
-                            problems->n_total - problems->lines->len);
-
-  g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, message->str);
-  g_string_free (message, TRUE);
-
-  return FALSE;
-}
-
-/* JSON paths: $.hosts[2].port, $.config["checks.default-interval"] */
-
-static gboolean
-is_plain_key (const char *key)
-{
-  if (!g_ascii_isalpha (*key) && *key != '_')
-    return FALSE;
-
-  for (const char *p = key; *p != '\0'; p++)
-    {
-      if (!g_ascii_isalnum (*p) && *p != '_')
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-gsize
-tend_inventory_path_push_key (GString    *path,
-                              const char *key)
-{
-  gsize len = path->len;
-
-  if (is_plain_key (key))
-    {
-      g_string_append_c (path, '.');
-      g_string_append (path, key);
-    }
-  else
-    {
-      g_autofree char *quoted = tend_quote_for_message (key, -1);
-
-      g_string_append_printf (path, "[%s]", quoted);
-    }
-
-  return len;
-}
-
-gsize
-tend_inventory_path_push_index (GString *path,
-                                guint    i)
-{
-  gsize len = path->len;
-
-  g_string_append_printf (path, "[%u]", i);
-
-  return len;
-}
-
-/* Stage 3: reading the tree */
-
-void
-tend_inventory_parser_init (TendInventoryParser *p)
-{
-  p->problems.lines = g_ptr_array_new_with_free_func (g_free);
-  p->path = g_string_new ("$");
-  p->inventory = tend_inventory_new ();
-  p->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  p->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  p->checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  p->policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  p->hosts_complete = TRUE;
-  p->services_complete = TRUE;
-}
-
-void
-tend_inventory_parser_clear (TendInventoryParser *p)
-{
-  g_ptr_array_unref (p->problems.lines);
-  g_string_free (p->path, TRUE);
-  g_clear_pointer (&p->inventory, tend_inventory_unref);
-  g_hash_table_unref (p->hosts);
-  g_hash_table_unref (p->services);
-  g_hash_table_unref (p->checks);
-  g_hash_table_unref (p->policies);
-}
-
-G_GNUC_PRINTF (2, 3)
-static void
-parser_problem (TendInventoryParser *p,
-                const char          *format,
-                ...)
-{
-  g_autofree char *reason = NULL;
-  va_list args;
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  tend_inventory_problem (&p->problems, p->path->str, "%s", reason);
-}
-
-static const char *
-describe_node (JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_INT64:
-      return "an integer";
-    case G_TYPE_DOUBLE:
-      return "a number with a fraction or an exponent";
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    default:
-      return "a value";
-    }
-}
-
-static gboolean
-node_holds (JsonNode *node,
-            GType     type)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
-}
-
-static gboolean
-member_is_set (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && !JSON_NODE_HOLDS_NULL (node);
-}
-
-static gboolean
-type_problem (TendInventoryParser *p,
-              const char          *expected,
-              JsonNode            *node)
-{
-  parser_problem (p, "expected %s, got %s", expected, describe_node (node));
-  return FALSE;
-}
-
-/* Unknown keys */
-
-static gboolean
-looks_secret (const char *name)
-{
-  static const char * const words[] = {
-    "password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key",
-    "credential", "private_key", "private-key", "privkey",
-  };
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-
-  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
-    {
-      if (strstr (lower, words[i]) != NULL)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* Optimal string alignment distance: edits, counting a swap of neighbours as one */
-static guint
-edit_distance (const char *a,
-               const char *b)
-{
-  gsize la = strlen (a);
-  gsize lb = strlen (b);
-  g_autofree guint *d = g_new (guint, (la + 1) * (lb + 1));
-
-#define D(i, j) d[(i) * (lb + 1) + (j)]
-  for (gsize i = 0; i <= la; i++)
-    D (i, 0) = i;
-  for (gsize j = 0; j <= lb; j++)
-    D (0, j) = j;
-
-  for (gsize i = 1; i <= la; i++)
-    {
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-          guint best = MIN (D (i - 1, j) + 1, D (i, j - 1) + 1);
-
-          best = MIN (best, D (i - 1, j - 1) + cost);
-          if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-            best = MIN (best, D (i - 2, j - 2) + 1);
-          D (i, j) = best;
-        }
-    }
-
-  return D (la, lb);
-#undef D
-}
-
-/* The known name closest to @name, when it is close enough to be a typing mistake */
-static const char *
-suggest (const char         *name,
-         const char * const *known,
-         guint               n_known)
-{
-  const char *best = NULL;
-  guint best_distance = G_MAXUINT;
-  gsize len = strlen (name);
-  guint allowed = len <= 4 ? 1 : 2;
-
-  if (len > 64)
-    return NULL;
-
-  for (guint i = 0; i < n_known; i++)
-    {
-      guint distance = edit_distance (name, known[i]);
-
-      if (distance <= allowed && distance < best_distance)
-        {
-          best = known[i];
-          best_distance = distance;
-        }
-    }
-
-  return best;
-}
-
-/* Reports every member of @object whose key is neither in @table nor in @extra.
- * @check_kind is the kind of check whose params @object holds, or -1.
- */
-void
-tend_inventory_report_unknown_keys (TendInventoryParser           *p,
-                                    JsonObject                    *object,
-                                    const TendInventoryFieldTable *table,
-                                    const char * const            *extra,
-                                    int                            check_kind)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-  g_autoptr(GPtrArray) known = g_ptr_array_new ();
-
-  for (guint i = 0; table != NULL && i < table->n_fields; i++)
-    g_ptr_array_add (known, (gpointer) table->fields[i].name);
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    g_ptr_array_add (known, (gpointer) extra[i]);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      g_autoptr(GString) message = NULL;
-      g_autofree char *quoted = NULL;
-      const char *suggestion;
-      gboolean is_known = FALSE;
-      int owner = -1;
-
-      for (guint i = 0; i < known->len && !is_known; i++)
-        is_known = strcmp (name, g_ptr_array_index (known, i)) == 0;
-      if (is_known)
-        continue;
-
-      /* Past the problems listed, only count: a hostile file may hold a million keys */
-      if (p->problems.n_total >= TEND_INVENTORY_MAX_ERRORS)
-        {
-          p->problems.n_total++;
-          continue;
-        }
-
-      quoted = tend_quote_for_message (name, -1);
-      message = g_string_new (NULL);
-      g_string_append_printf (message, "unknown key %s", quoted);
-
-      if (check_kind >= 0)
-        {
-          const TendInventoryFieldTable *params;
-
-          g_string_append_printf (message, " for a%s %s check",
-                                  check_kind == TEND_INVENTORY_CHECK_HTTP ? "n" : "",
-                                  tend_inventory_check_kind_to_string (check_kind));
-          for (int k = 0; owner < 0 && (params = tend_inventory_params_table (k)) != NULL; k++)
-            {
-              if (tend_inventory_table_lookup (params, name, NULL) != NULL)
-                owner = k;
-            }
-        }
-
-      suggestion = suggest (name, (const char * const *) known->pdata, known->len);
-
-      if (suggestion != NULL)
-        g_string_append_printf (message, "; did you mean \"%s\"?", suggestion);
-      else if (owner >= 0)
-        g_string_append_printf (message, "; %s belongs to %s checks", quoted,
-                                tend_inventory_check_kind_to_string (owner));
-      else if (looks_secret (name) &&
-               tend_inventory_table_lookup (table, "password_env", NULL) != NULL)
-        g_string_append (message, "; Tend stores no secrets: put the NAME of an environment "
-                         "variable that holds the password in \"password_env\"");
-      else if (looks_secret (name))
-        g_string_append (message, "; Tend stores no secrets, so an inventory has no place "
-                         "for one");
-      else if (known->len == 0)
-        g_string_append (message, "; a unit check has no params");
-      else
-        {
-          g_string_append (message, "; the keys here are ");
-          for (guint i = 0; i < known->len; i++)
-            g_string_append_printf (message, "%s%s", i > 0 ? ", " : "",
-                                    (const char *) g_ptr_array_index (known, i));
-        }
-
-      parser_problem (p, "%s", message->str);
-    }
-}
-
-/* Fields */
-
-static gboolean
-range_problem_int (TendInventoryParser *p,
-                   gint64               value,
-                   gint64               min,
-                   gint64               max)
-{
-  if (max == TEND_INVENTORY_NO_MAX)
-    parser_problem (p, "%" G_GINT64_FORMAT " is below the minimum of %" G_GINT64_FORMAT,
-                    value, min);
-  else
-    parser_problem (p, "%" G_GINT64_FORMAT " is outside %" G_GINT64_FORMAT "..%"
-                    G_GINT64_FORMAT, value, min, max);
-  return FALSE;
-}
-
-static gboolean
-read_string_rule (TendInventoryParser      *p,
-                  const TendInventoryField *field,
-                  const char               *value,
-                  guint                     i)
-{
-  g_autoptr(GString) reason = NULL;
-
-  if (field->rule == NULL)
-    return TRUE;
-
-  reason = g_string_new (NULL);
-  if (field->rule (value, i, reason))
-    return TRUE;
-
-  parser_problem (p, "%s", reason->str);
-  return FALSE;
-}
-
-static gboolean
-read_enum (TendInventoryParser      *p,
-           const TendInventoryField *field,
-           JsonNode                 *node,
-           int                      *out)
-{
-  const char *value;
-  g_autofree char *quoted = NULL;
-  g_autofree char *choices = NULL;
-  const char *suggestion;
-
-  if (!node_holds (node, G_TYPE_STRING))
-    return type_problem (p, "a string", node);
-
-  value = json_node_get_string (node);
-  for (int i = 0; field->values[i] != NULL; i++)
-    {
-      if (strcmp (value, field->values[i]) == 0)
-        {
-          *out = i;
-          return TRUE;
-        }
-    }
-
-  quoted = tend_quote_for_message (value, -1);
-  choices = g_strjoinv (", ", (char **) field->values);
-  suggestion = suggest (value, field->values, g_strv_length ((char **) field->values));
-  if (suggestion != NULL)
-    parser_problem (p, "%s is not one of %s; did you mean \"%s\"?", quoted, choices,
-                    suggestion);
-  else
-    parser_problem (p, "%s is not one of %s", quoted, choices);
-
-  return FALSE;
-}
-
-static gboolean
-read_duration (TendInventoryParser      *p,
-               const TendInventoryField *field,
-               JsonNode                 *node,
-               gint64                   *out)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 usec;
-
-  if (!node_holds (node, G_TYPE_STRING))
-    return type_problem (p, "a duration in a string, such as \"30s\" or \"1h 30min\"", node);
-
-  if (!tend_duration_parse (json_node_get_string (node), &usec, &error))
-    {
-      parser_problem (p, "%s", error->message);
-      return FALSE;
-    }
-
-  if (usec < field->min || usec > field->max)
-    {
-      g_autofree char *value = tend_inventory_format_duration (usec);
-      g_autofree char *min = tend_inventory_format_duration (field->min);
-      g_autofree char *max = tend_inventory_format_duration (field->max);
-
-      parser_problem (p, "%s is outside %s..%s", value, min, max);
-      return FALSE;
-    }
-
-  *out = usec;
-  return TRUE;
-}
-
-static gboolean
-read_strv (TendInventoryParser      *p,
-           const TendInventoryField *field,
-           JsonNode                 *node,
-           char                   ***out)
-{
-  JsonArray *array;
-  guint n;
-  gboolean ok = TRUE;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return type_problem (p, "an array of strings", node);
-
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-
-  if (n < field->min_count)
-    {
-      parser_problem (p, "the list is empty; it needs at least %u", field->min_count);
-      return FALSE;
-    }
-
-  if (n > field->max_count)
-    {
-      parser_problem (p, "the list has %u elements; at most %u are allowed", n,
-                      field->max_count);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gsize len = tend_inventory_path_push_index (p->path, i);
-      char *value;
-
-      if (!node_holds (element, G_TYPE_STRING))
-        ok = type_problem (p, "a string", element);
-      else if (!read_string_rule (p, field, json_node_get_string (element), i))
-        ok = FALSE;
-      else
-        {
-          /* Twice is twice in the form kept */
-          value = field->normalize != NULL ? field->normalize (json_node_get_string (element))
-                                           : g_strdup (json_node_get_string (element));
-          g_ptr_array_add (values, value);
-          if ((field->flags & TEND_INVENTORY_FIELD_SET) != 0 && !g_hash_table_add (seen, value))
-            {
-              g_autofree char *quoted = tend_quote_for_message (value, -1);
-
-              parser_problem (p, "%s is listed twice", quoted);
-              ok = FALSE;
-            }
-        }
-
-      g_string_truncate (p->path, len);
-    }
-
-  if (!ok)
-    return FALSE;
-
-  g_ptr_array_add (values, NULL);
-  g_strfreev (*out);
-  *out = (char **) g_ptr_array_free (g_steal_pointer (&values), FALSE);
-
-  return TRUE;
-}
-
-static gboolean
-read_int_list (TendInventoryParser      *p,
-               const TendInventoryField *field,
-               JsonNode                 *node,
-               GArray                  **out)
-{
-  JsonArray *array;
-  guint n;
-  gboolean ok = TRUE;
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (int));
-
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return type_problem (p, "an array of integers", node);
-
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-
-  if (n < field->min_count)
-    {
-      parser_problem (p, "the list is empty; it needs at least %u", field->min_count);
-      return FALSE;
-    }
-
-  if (n > field->max_count)
-    {
-      parser_problem (p, "the list has %u elements; at most %u are allowed", n,
-                      field->max_count);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gsize len = tend_inventory_path_push_index (p->path, i);
-      gint64 value;
-
-      if (!node_holds (element, G_TYPE_INT64))
-        ok = type_problem (p, "an integer", element);
-      else if ((value = json_node_get_int (element)) < field->min || value > field->max)
-        ok = range_problem_int (p, value, field->min, field->max);
-      else
-        {
-          int v = (int) value;
-          gboolean twice = FALSE;
-
-          for (guint j = 0; j < values->len && !twice; j++)
-            twice = g_array_index (values, int, j) == v;
-
-          if (twice && (field->flags & TEND_INVENTORY_FIELD_SET) != 0)
-            {
-              parser_problem (p, "%d is listed twice", v);
-              ok = FALSE;
-            }
-          g_array_append_val (values, v);
-        }
-
-      g_string_truncate (p->path, len);
-    }
-
-  if (!ok)
-    return FALSE;
-
-  g_clear_pointer (out, g_array_unref);
-  *out = g_steal_pointer (&values);
-
-  return TRUE;
-}
-
-/* Reads one field from @node (not %NULL, not null) into @item; the path is the field's. */
-static gboolean
-read_field (TendInventoryParser      *p,
-            const TendInventoryField *field,
-            JsonNode                 *node,
-            gpointer                  item)
-{
-  switch (field->type)
-    {
-    case TEND_INVENTORY_FIELD_STRING:
-      if (!node_holds (node, G_TYPE_STRING))
-        return type_problem (p, "a string", node);
-      /* Kept even when the rule fails, so that references to it do not fail as well */
-      g_free (*TEND_INVENTORY_SLOT (item, field, char *));
-      *TEND_INVENTORY_SLOT (item, field, char *) = g_strdup (json_node_get_string (node));
-      return read_string_rule (p, field, json_node_get_string (node), 0);
-
-    case TEND_INVENTORY_FIELD_ENUM:
-      return read_enum (p, field, node, TEND_INVENTORY_SLOT (item, field, int));
-
-    case TEND_INVENTORY_FIELD_INT:
-    case TEND_INVENTORY_FIELD_INT64:
-      {
-        gint64 value;
-
-        if (!node_holds (node, G_TYPE_INT64))
-          return type_problem (p, "an integer", node);
-
-        value = json_node_get_int (node);
-        if (value < field->min || value > field->max)
-          return range_problem_int (p, value, field->min, field->max);
-
-        if (field->type == TEND_INVENTORY_FIELD_INT)
-          *TEND_INVENTORY_SLOT (item, field, int) = (int) value;
-        else
-          *TEND_INVENTORY_SLOT (item, field, gint64) = value;
-        return TRUE;
-      }
-
-    case TEND_INVENTORY_FIELD_DOUBLE:
-      {
-        double value;
-
-        if (node_holds (node, G_TYPE_INT64))
-          value = (double) json_node_get_int (node);
-        else if (node_holds (node, G_TYPE_DOUBLE))
-          value = json_node_get_double (node);
-        else
-          return type_problem (p, "a number", node);
-
-        if (value < field->dmin || value > field->dmax)
-          {
-            g_autofree char *text = tend_inventory_format_double (value);
-            g_autofree char *min = tend_inventory_format_double (field->dmin);
-            g_autofree char *max = tend_inventory_format_double (field->dmax);
-
-            if (isinf (field->dmax))
-              parser_problem (p, "%s is below the minimum of %s", text, min);
-            else
-              parser_problem (p, "%s is outside %s..%s", text, min, max);
-            return FALSE;
-          }
-
-        *TEND_INVENTORY_SLOT (item, field, double) = value;
-        return TRUE;
-      }
-
-    case TEND_INVENTORY_FIELD_BOOL:
-      if (!node_holds (node, G_TYPE_BOOLEAN))
-        return type_problem (p, "true or false", node);
-      *TEND_INVENTORY_SLOT (item, field, gboolean) = json_node_get_boolean (node);
-      return TRUE;
-
-    case TEND_INVENTORY_FIELD_DURATION:
-      return read_duration (p, field, node, TEND_INVENTORY_SLOT (item, field, gint64));
-
-    case TEND_INVENTORY_FIELD_STRV:
-      return read_strv (p, field, node, TEND_INVENTORY_SLOT (item, field, char **));
-
-    case TEND_INVENTORY_FIELD_INT_LIST:
-      return read_int_list (p, field, node, TEND_INVENTORY_SLOT (item, field, GArray *));
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Reads the members of @object that @table describes into @item, which holds the
- * defaults. Returns a mask of the fields that hold a valid value, read or default.
- */
-guint64
-tend_inventory_read_fields (TendInventoryParser           *p,
-                            JsonObject                    *object,
-                            const TendInventoryFieldTable *table,
-                            gpointer                       item)
-{
-  guint64 ok = 0;
-
-  g_assert (table->n_fields <= 64);
-
-  for (guint i = 0; i < table->n_fields; i++)
-    {
-      const TendInventoryField *field = &table->fields[i];
-      JsonNode *node = json_object_get_member (object, field->name);
-      gsize len;
-
-      if (node == NULL && (field->flags & TEND_INVENTORY_FIELD_REQUIRED) != 0)
-        {
-          parser_problem (p, "required key \"%s\" is missing", field->name);
-          continue;
-        }
-
-      if (node == NULL ||
-          (JSON_NODE_HOLDS_NULL (node) && (field->flags & TEND_INVENTORY_FIELD_NULLABLE)))
-        {
-          ok |= G_GUINT64_CONSTANT (1) << i;
-          continue;
-        }
-
-      len = tend_inventory_path_push_key (p->path, field->name);
-      if (read_field (p, field, node, item))
-        ok |= G_GUINT64_CONSTANT (1) << i;
-      g_string_truncate (p->path, len);
-    }
-
-  return ok;
-}
-
-gboolean
-tend_inventory_field_ok (guint64                        ok,
-                         const TendInventoryFieldTable *table,
-                         const char                    *name)
-{
-  guint position;
-
-  if (tend_inventory_table_lookup (table, name, &position) == NULL)
-    g_assert_not_reached ();
-
-  return (ok & (G_GUINT64_CONSTANT (1) << position)) != 0;
-}
-
-G_GNUC_PRINTF (3, 4)
-static void
-member_problem (TendInventoryParser *p,
-                const char          *key,
-                const char          *format,
-                ...)
-{
-  g_autofree char *reason = NULL;
-  gsize len = tend_inventory_path_push_key (p->path, key);
-  va_list args;
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  parser_problem (p, "%s", reason);
-  g_string_truncate (p->path, len);
-}
-
-/* "a must be below b" */
-void
-tend_inventory_order_problem (TendInventoryParser *p,
-                              const char          *key,
-                              char                *value,
-                              const char          *relation,
-                              const char          *other,
-                              char                *other_value)
-{
-  member_problem (p, key, "%s must be %s %s (%s)", value, relation, other, other_value);
-  g_free (value);
-  g_free (other_value);
-}
-
-JsonObject *
-tend_inventory_expect_object (TendInventoryParser *p,
-                              JsonNode            *node)
-{
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      type_problem (p, "an object", node);
-      return NULL;
-    }
-
-  return json_node_get_object (node);
-}
 
 /* Hosts */
 
@@ -834,14 +44,14 @@ read_host (TendInventoryParser *p,
 
   /* What a local host cannot have is reported as that, not also for its value */
   kind = json_object_get_member (object, "kind");
-  if (kind != NULL && node_holds (kind, G_TYPE_STRING) &&
+  if (kind != NULL && tend_inventory_node_holds (kind, G_TYPE_STRING) &&
       strcmp (json_node_get_string (kind), "local") == 0)
     {
       for (guint i = 0; i < G_N_ELEMENTS (ssh_only); i++)
         {
-          if (member_is_set (object, ssh_only[i]))
+          if (tend_inventory_member_is_set (object, ssh_only[i]))
             {
-              member_problem (p, ssh_only[i], "a local host has no %s; remove it, or make the "
+              tend_inventory_member_problem (p, ssh_only[i], "a local host has no %s; remove it, or make the "
                               "host's kind \"ssh\"", ssh_only[i]);
               json_object_remove_member (object, ssh_only[i]);
             }
@@ -858,9 +68,9 @@ read_host (TendInventoryParser *p,
 
   if (host->kind == TEND_HOST_KIND_SSH)
     {
-      if (!member_is_set (object, "address"))
-        parser_problem (p, "required key \"address\" is missing; an ssh host needs one");
-      if (!member_is_set (object, "port"))
+      if (!tend_inventory_member_is_set (object, "address"))
+        tend_inventory_parser_problem (p, "required key \"address\" is missing; an ssh host needs one");
+      if (!tend_inventory_member_is_set (object, "port"))
         host->port = 22;
     }
 
@@ -883,7 +93,7 @@ read_hosts (TendInventoryParser *p,
         {
           g_autofree char *quoted = tend_quote_for_message (host->name, -1);
 
-          member_problem (p, "name", "%s is already used by $.hosts[%u]", quoted,
+          tend_inventory_member_problem (p, "name", "%s is already used by $.hosts[%u]", quoted,
                           GPOINTER_TO_UINT (previous) - 1);
         }
       else
@@ -918,7 +128,7 @@ check_service_reference (TendInventoryParser           *p,
       g_autofree char *quoted_unit = tend_quote_for_message (unit, -1);
       g_autofree char *quoted_host = tend_quote_for_message (host, -1);
 
-      parser_problem (p, "no service %s on host %s in $.services", quoted_unit, quoted_host);
+      tend_inventory_parser_problem (p, "no service %s on host %s in $.services", quoted_unit, quoted_host);
       return FALSE;
     }
 
@@ -946,7 +156,7 @@ read_service (TendInventoryParser *p,
     {
       g_autofree char *quoted = tend_quote_for_message (service->host, -1);
 
-      member_problem (p, "host", "no host named %s in $.hosts", quoted);
+      tend_inventory_member_problem (p, "host", "no host named %s in $.hosts", quoted);
     }
 
   if (tend_inventory_field_ok (*ok, &tend_inventory_service_table, "unit") &&
@@ -960,7 +170,7 @@ read_service (TendInventoryParser *p,
               gsize len = tend_inventory_path_push_key (p->path, "depends_on");
 
               tend_inventory_path_push_index (p->path, j);
-              parser_problem (p, "%s is the service itself: a cycle %s → %s; a service "
+              tend_inventory_parser_problem (p, "%s is the service itself: a cycle %s → %s; a service "
                               "cannot depend on itself", quoted, service->unit, service->unit);
               g_string_truncate (p->path, len);
             }
@@ -1009,7 +219,7 @@ check_dependencies (TendInventoryParser *p,
           len = tend_inventory_path_push_index (p->path, dependent->index);
           tend_inventory_path_push_key (p->path, "depends_on");
           tend_inventory_path_push_index (p->path, j);
-          parser_problem (p, "%s is not a service of host %s in the inventory", quoted_unit,
+          tend_inventory_parser_problem (p, "%s is not a service of host %s in the inventory", quoted_unit,
                           quoted_host);
           g_string_truncate (p->path, len);
         }
@@ -1113,7 +323,7 @@ check_cycles (TendInventoryParser *p,
                 p->path, g_array_index (dependents, Dependent, target).index);
 
               tend_inventory_path_push_key (p->path, "depends_on");
-              parser_problem (p, "a cycle %s; a service cannot depend on itself, even through "
+              tend_inventory_parser_problem (p, "a cycle %s; a service cannot depend on itself, even through "
                               "others: remove one of these dependencies", cycle);
               g_string_truncate (p->path, len);
             }
@@ -1145,7 +355,7 @@ read_services (TendInventoryParser *p,
           g_autofree char *quoted_unit = tend_quote_for_message (service->unit, -1);
           g_autofree char *quoted_host = tend_quote_for_message (service->host, -1);
 
-          parser_problem (p, "%s on host %s is already listed at $.services[%u]", quoted_unit,
+          tend_inventory_parser_problem (p, "%s on host %s is already listed at $.services[%u]", quoted_unit,
                           quoted_host, GPOINTER_TO_UINT (previous) - 1);
         }
       else
@@ -1170,6 +380,179 @@ read_services (TendInventoryParser *p,
   check_dependencies (p, dependents);
   if (p->services_complete)
     check_cycles (p, dependents);
+}
+
+/* Checks' parameters (see tend-inventory-params.c) */
+
+static void
+check_below (TendInventoryParser *p,
+             const char          *key,
+             gint64               value,
+             const char          *other,
+             gint64               other_value)
+{
+  if (value != TEND_INVENTORY_UNSET && other_value != TEND_INVENTORY_UNSET &&
+      value >= other_value)
+    tend_inventory_order_problem (p, key, tend_inventory_format_duration (value), "below", other,
+                                  tend_inventory_format_duration (other_value));
+}
+
+/* A value in a message: durations as the file writes them, without quotes */
+static char *
+field_text (const TendInventoryField *field,
+            gconstpointer             item)
+{
+  if (field->type == TEND_INVENTORY_FIELD_DURATION)
+    return tend_inventory_format_duration (*TEND_INVENTORY_SLOT (item, field, gint64));
+
+  return tend_inventory_field_json (field, item);
+}
+
+/* A warning threshold below its critical one; the path is the params object's. */
+static void
+check_threshold_pair (TendInventoryParser           *p,
+                      const TendInventoryFieldTable *table,
+                      guint64                        ok,
+                      gconstpointer                  item,
+                      const char                    *warn,
+                      const char                    *critical)
+{
+  const TendInventoryField *warn_field = tend_inventory_table_lookup (table, warn, NULL);
+  const TendInventoryField *critical_field = tend_inventory_table_lookup (table, critical, NULL);
+  double warn_value;
+  double critical_value;
+
+  if (!tend_inventory_field_ok (ok, table, warn) || !tend_inventory_field_ok (ok, table, critical))
+    return;
+
+  if (warn_field->type == TEND_INVENTORY_FIELD_DOUBLE)
+    {
+      warn_value = *TEND_INVENTORY_SLOT (item, warn_field, double);
+      critical_value = *TEND_INVENTORY_SLOT (item, critical_field, double);
+    }
+  else
+    {
+      warn_value = *TEND_INVENTORY_SLOT (item, warn_field, gint64);
+      critical_value = *TEND_INVENTORY_SLOT (item, critical_field, gint64);
+    }
+
+  if (warn_value != TEND_INVENTORY_UNSET && critical_value != TEND_INVENTORY_UNSET &&
+      warn_value >= critical_value)
+    tend_inventory_order_problem (p, warn, field_text (warn_field, item), "below", critical,
+                                  field_text (critical_field, item));
+}
+
+/* Reads a params object (the path is its own) into @check, whose kind is valid.
+ * @timeout_ok says whether @check's timeout can be compared with.
+ */
+static void
+read_params (TendInventoryParser *p,
+             JsonObject          *object,
+             TendInventoryCheck  *check,
+             gboolean             timeout_ok)
+{
+  const TendInventoryFieldTable *table = tend_inventory_params_table (check->kind);
+  guint64 ok;
+
+  tend_inventory_report_unknown_keys (p, object, table, NULL, check->kind);
+  ok = tend_inventory_read_fields (p, object, table, check);
+
+  switch (check->kind)
+    {
+    case TEND_INVENTORY_CHECK_HTTP:
+      if (timeout_ok && tend_inventory_field_ok (ok, table, "latency_degraded"))
+        check_below (p, "latency_degraded", check->params.http.latency_degraded_usec,
+                     "the timeout", check->timeout_usec);
+      break;
+
+    case TEND_INVENTORY_CHECK_REDIS:
+      if (timeout_ok && tend_inventory_field_ok (ok, table, "max_latency"))
+        check_below (p, "max_latency", check->params.redis.max_latency_usec, "the timeout",
+                     check->timeout_usec);
+      if (timeout_ok && tend_inventory_field_ok (ok, table, "critical_latency"))
+        check_below (p, "critical_latency", check->params.redis.critical_latency_usec,
+                     "the timeout", check->timeout_usec);
+      check_threshold_pair (p, table, ok, check, "max_memory_bytes", "critical_memory_bytes");
+      check_threshold_pair (p, table, ok, check, "max_clients", "critical_clients");
+      check_threshold_pair (p, table, ok, check, "max_latency", "critical_latency");
+      break;
+
+    case TEND_INVENTORY_CHECK_RESOURCES:
+      check_threshold_pair (p, table, ok, check, "memory_warn_bytes", "memory_critical_bytes");
+      check_threshold_pair (p, table, ok, check, "cpu_warn_percent", "cpu_critical_percent");
+      check_threshold_pair (p, table, ok, check, "tasks_warn", "tasks_critical");
+      break;
+
+    case TEND_INVENTORY_CHECK_UNIT:
+    case TEND_INVENTORY_CHECK_TCP:
+    case TEND_INVENTORY_CHECK_COMMAND:
+    default:
+      break;
+    }
+}
+
+/**
+ * tend_inventory_check_set_params_from_json:
+ * @check: a #TendInventoryCheck whose kind, interval and timeout are set
+ * @json: a "params" object as the file has it, or as
+ *   tend_inventory_check_params_to_json() writes it
+ * @length: the length of @json in bytes
+ * @error: return location for a #GError
+ *
+ * Reads and validates parameters of @check's kind, with the rules of the file format;
+ * the paths in messages start at the object ("$.url"). On error @check is unchanged.
+ *
+ * Returns: whether @json held valid parameters
+ */
+gboolean
+tend_inventory_check_set_params_from_json (TendInventoryCheck  *check,
+                                           const char          *json,
+                                           gsize                length,
+                                           GError             **error)
+{
+  TendInventoryParser p = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  TendInventoryCheck *scratch = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (check != NULL, FALSE);
+  g_return_val_if_fail (tend_inventory_params_table (check->kind) != NULL, FALSE);
+  g_return_val_if_fail (json != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  tend_inventory_parser_init (&p);
+  root = tend_inventory_load_json (json != NULL ? json : "", length, &p.problems);
+
+  if (root != NULL)
+    {
+      JsonObject *object = tend_inventory_expect_object (&p, root);
+
+      if (object != NULL)
+        {
+          scratch = g_new0 (TendInventoryCheck, 1);
+          scratch->kind = check->kind;
+          scratch->timeout_usec = check->timeout_usec;
+          tend_inventory_fields_init (tend_inventory_params_table (check->kind), scratch);
+          read_params (&p, object, scratch, check->timeout_usec < check->interval_usec);
+        }
+    }
+
+  ok = tend_inventory_problems_propagate (&p.problems, error);
+  if (ok && scratch != NULL)
+    {
+      tend_inventory_fields_free (tend_inventory_params_table (check->kind), check);
+      check->params = scratch->params;
+      memset (&scratch->params, 0, sizeof scratch->params);
+    }
+
+  if (scratch != NULL)
+    {
+      tend_inventory_fields_free (tend_inventory_params_table (scratch->kind), scratch);
+      g_free (scratch);
+    }
+  tend_inventory_parser_clear (&p);
+
+  return ok;
 }
 
 /* Checks */
@@ -1233,7 +616,7 @@ read_check (TendInventoryParser *p,
       const char *required = first_required (tend_inventory_params_table (check->kind));
 
       if (required != NULL)
-        parser_problem (p, "required key \"params\" is missing; a%s %s check needs \"%s\"",
+        tend_inventory_parser_problem (p, "required key \"params\" is missing; a%s %s check needs \"%s\"",
                         check->kind == TEND_INVENTORY_CHECK_HTTP ? "n" : "",
                         tend_inventory_check_kind_to_string (check->kind), required);
     }
@@ -1243,7 +626,7 @@ read_check (TendInventoryParser *p,
       JsonObject *params_object = tend_inventory_expect_object (p, params);
 
       if (params_object != NULL)
-        tend_inventory_read_params (p, params_object, check, timeout_ok);
+        read_params (p, params_object, check, timeout_ok);
       g_string_truncate (p->path, len);
     }
 
@@ -1272,7 +655,7 @@ read_checks (TendInventoryParser *p,
             {
               g_autofree char *quoted = tend_quote_for_message (check->name, -1);
 
-              member_problem (p, "name", "%s is already used by $.checks[%u], for the same "
+              tend_inventory_member_problem (p, "name", "%s is already used by $.checks[%u], for the same "
                               "service", quoted, GPOINTER_TO_UINT (previous) - 1);
             }
           else
@@ -1337,7 +720,7 @@ read_policies (TendInventoryParser *p,
               g_autofree char *quoted_unit = tend_quote_for_message (policy->unit, -1);
               g_autofree char *quoted_host = tend_quote_for_message (policy->host, -1);
 
-              parser_problem (p, "%s on host %s already has a policy, $.policies[%u]; a "
+              tend_inventory_parser_problem (p, "%s on host %s already has a policy, $.policies[%u]; a "
                               "service has at most one", quoted_unit, quoted_host,
                               GPOINTER_TO_UINT (previous) - 1);
             }
@@ -1395,26 +778,26 @@ read_config (TendInventoryParser *p,
       g_autofree char *quoted = tend_quote_for_message (key, -1);
       gsize len;
 
-      if (looks_secret (key))
+      if (tend_inventory_looks_secret (key))
         {
-          parser_problem (p, "unknown key %s; Tend stores no secrets, so no configuration key "
+          tend_inventory_parser_problem (p, "unknown key %s; Tend stores no secrets, so no configuration key "
                           "is named like a password, secret or token", quoted);
           continue;
         }
 
       if (!is_config_key (key))
         {
-          parser_problem (p, "%s is not a configuration key: keys are dotted names of a-z, "
+          tend_inventory_parser_problem (p, "%s is not a configuration key: keys are dotted names of a-z, "
                           "0-9 and \"-\", such as \"checks.default-interval\"", quoted);
           continue;
         }
 
       len = tend_inventory_path_push_key (p->path, key);
-      if (!node_holds (node, G_TYPE_STRING))
-        parser_problem (p, "expected a string, got %s; configuration values are written as "
-                        "text, such as \"30s\", \"3\" or \"true\"", describe_node (node));
+      if (!tend_inventory_node_holds (node, G_TYPE_STRING))
+        tend_inventory_parser_problem (p, "expected a string, got %s; configuration values are written as "
+                        "text, such as \"30s\", \"3\" or \"true\"", tend_inventory_describe_node (node));
       else if (strlen (json_node_get_string (node)) > CONFIG_VALUE_MAX_LEN)
-        parser_problem (p, "the value is longer than %d bytes", CONFIG_VALUE_MAX_LEN);
+        tend_inventory_parser_problem (p, "the value is longer than %d bytes", CONFIG_VALUE_MAX_LEN);
       else
         tend_inventory_set_config (p->inventory, key, json_node_get_string (node));
       g_string_truncate (p->path, len);
@@ -1433,7 +816,7 @@ check_config (TendInventoryParser *p)
     return;
   lines = g_strsplit (error->message, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
-    parser_problem (p, "%s", lines[i]);
+    tend_inventory_parser_problem (p, "%s", lines[i]);
 }
 
 /* The document */
@@ -1457,7 +840,7 @@ read_section (TendInventoryParser     *p,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      member_problem (p, name, "expected an array, got %s", describe_node (node));
+      tend_inventory_member_problem (p, name, "expected an array, got %s", tend_inventory_describe_node (node));
       if (complete != NULL)
         *complete = FALSE;
       return;
@@ -1478,15 +861,15 @@ read_header (TendInventoryParser *p,
 
   if (format == NULL)
     {
-      parser_problem (p, "required key \"format\" is missing; a Tend inventory starts with "
+      tend_inventory_parser_problem (p, "required key \"format\" is missing; a Tend inventory starts with "
                       "{\"format\": \"" TEND_INVENTORY_FORMAT_NAME "\", \"version\": %d",
                       TEND_INVENTORY_FORMAT_VERSION);
       return FALSE;
     }
 
-  if (!node_holds (format, G_TYPE_STRING))
+  if (!tend_inventory_node_holds (format, G_TYPE_STRING))
     {
-      member_problem (p, "format", "expected a string, got %s", describe_node (format));
+      tend_inventory_member_problem (p, "format", "expected a string, got %s", tend_inventory_describe_node (format));
       return FALSE;
     }
 
@@ -1494,35 +877,35 @@ read_header (TendInventoryParser *p,
     {
       g_autofree char *quoted = tend_quote_for_message (json_node_get_string (format), -1);
 
-      member_problem (p, "format", "%s is not \"" TEND_INVENTORY_FORMAT_NAME "\"; this is not a "
+      tend_inventory_member_problem (p, "format", "%s is not \"" TEND_INVENTORY_FORMAT_NAME "\"; this is not a "
                       "Tend inventory", quoted);
       return FALSE;
     }
 
   if (version == NULL)
     {
-      parser_problem (p, "required key \"version\" is missing; this Tend reads version %d",
+      tend_inventory_parser_problem (p, "required key \"version\" is missing; this Tend reads version %d",
                       TEND_INVENTORY_FORMAT_VERSION);
       return FALSE;
     }
 
-  if (!node_holds (version, G_TYPE_INT64))
+  if (!tend_inventory_node_holds (version, G_TYPE_INT64))
     {
-      member_problem (p, "version", "expected an integer, got %s", describe_node (version));
+      tend_inventory_member_problem (p, "version", "expected an integer, got %s", tend_inventory_describe_node (version));
       return FALSE;
     }
 
   number = json_node_get_int (version);
   if (number > TEND_INVENTORY_FORMAT_VERSION)
     {
-      member_problem (p, "version", "this file is format version %" G_GINT64_FORMAT "; this "
+      tend_inventory_member_problem (p, "version", "this file is format version %" G_GINT64_FORMAT "; this "
                       "Tend reads version %d", number, TEND_INVENTORY_FORMAT_VERSION);
       return FALSE;
     }
 
   if (number < 1)
     {
-      member_problem (p, "version", "%" G_GINT64_FORMAT " is not a format version; this Tend "
+      tend_inventory_member_problem (p, "version", "%" G_GINT64_FORMAT " is not a format version; this Tend "
                       "reads version %d", number, TEND_INVENTORY_FORMAT_VERSION);
       return FALSE;
     }

@@ -45,11 +45,15 @@
  * reported: when a host has no usable name, dangling references to hosts are not
  * checked, and so on. Nothing is returned unless the whole file is valid.
  *
- * The files: this one has the types, the words of the file, the rules for strings and
- * the field tables of items; tend-inventory-scan.c the first stage of reading;
- * tend-inventory-read.c the third; tend-inventory-params.c each kind of check's
- * parameters; tend-inventory-export.c writing; tend-inventory-diff.c diffs. What they
- * share is in tend-inventory-private.h.
+ * The files, in layers (a file calls only those before it): tend-inventory-fields.c
+ * the machinery of field tables, values as text and problems; tend-inventory-params.c
+ * the tables of each kind of check's parameters; tend-inventory-scan.c the first stage
+ * of reading; this one the types, the rules for strings and field tables of items, and
+ * the items; tend-inventory-export.c writing; tend-inventory-parser.c the third stage's
+ * reading of fields, tend-inventory-read.c its reading of items; tend-inventory-diff.c
+ * diffs; tend-inventory-validate.c changes. The words of the file for enums are the
+ * nicks of their GTypes (tend-types.h). What the files share is in
+ * tend-inventory-private.h.
  */
 
 #define G_LOG_DOMAIN "Tend"
@@ -79,142 +83,7 @@
 #define HOURS(n) ((n) * TEND_USEC_PER_HOUR)
 #define DAYS(n)  ((n) * TEND_USEC_PER_DAY)
 
-/* The words of the file */
-
-static const char * const host_kind_names[] = { "local", "ssh", NULL };
-static const char * const scope_names[] = { "system", "user", NULL };
-static const char * const sudo_names[] = { "none", "sudo", "sudo-nopasswd", NULL };
-static const char * const access_names[] = { "viewer", "operator", "admin", NULL };
-static const char * const check_kind_names[] = {
-  "unit", "http", "tcp", "redis", "command", "resources", NULL
-};
-static const char * const policy_kind_names[] = {
-  "never", "on-failure", "always", "backoff", NULL
-};
-
-const char *
-tend_inventory_enum_name (const char * const *names,
-                          int                 value)
-{
-  for (int i = 0; names[i] != NULL; i++)
-    {
-      if (i == value)
-        return names[i];
-    }
-
-  return NULL;
-}
-
-/**
- * tend_inventory_host_kind_to_string:
- * @kind: a #TendHostKind
- *
- * Returns: (nullable): the word the file uses for @kind, or %NULL if @kind is not one
- */
-const char *
-tend_inventory_host_kind_to_string (TendHostKind kind)
-{
-  return tend_inventory_enum_name (host_kind_names, kind);
-}
-
-/**
- * tend_inventory_scope_to_string:
- * @scope: a #TendHostScope
- *
- * Returns: (nullable): "system" or "user"
- */
-const char *
-tend_inventory_scope_to_string (TendHostScope scope)
-{
-  return tend_inventory_enum_name (scope_names, scope);
-}
-
-/**
- * tend_inventory_sudo_to_string:
- * @sudo: a #TendInventorySudo
- *
- * Returns: (nullable): "none", "sudo" or "sudo-nopasswd"
- */
-const char *
-tend_inventory_sudo_to_string (TendInventorySudo sudo)
-{
-  return tend_inventory_enum_name (sudo_names, sudo);
-}
-
-/**
- * tend_inventory_access_to_string:
- * @access: a #TendInventoryAccess
- *
- * Returns: (nullable): "viewer", "operator" or "admin"
- */
-const char *
-tend_inventory_access_to_string (TendInventoryAccess access)
-{
-  return tend_inventory_enum_name (access_names, access);
-}
-
-/**
- * tend_inventory_check_kind_to_string:
- * @kind: a #TendInventoryCheckKind
- *
- * Returns: (nullable): "unit", "http", "tcp", "redis", "command" or "resources"
- */
-const char *
-tend_inventory_check_kind_to_string (TendInventoryCheckKind kind)
-{
-  return tend_inventory_enum_name (check_kind_names, kind);
-}
-
-/**
- * tend_inventory_policy_kind_to_string:
- * @kind: a #TendInventoryPolicyKind
- *
- * Returns: (nullable): "never", "on-failure", "always" or "backoff"
- */
-const char *
-tend_inventory_policy_kind_to_string (TendInventoryPolicyKind kind)
-{
-  return tend_inventory_enum_name (policy_kind_names, kind);
-}
-
 /* Rules for strings (see TendInventoryStringRule) */
-
-gboolean
-tend_inventory_rule_chars (const char            *value,
-                           TendInventoryCharClass is_allowed,
-                           gsize                  max_len,
-                           const char            *rule,
-                           GString               *reason)
-{
-  g_autofree char *quoted = tend_quote_for_message (value, -1);
-  gsize len = strlen (value);
-
-  if (len == 0)
-    {
-      g_string_append_printf (reason, "%s is empty; %s", quoted, rule);
-      return FALSE;
-    }
-
-  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!is_allowed (*p))
-        {
-          g_autofree char *bad = tend_quote_for_message (p, g_utf8_next_char (p) - p);
-
-          g_string_append_printf (reason, "%s contains %s; %s", quoted, bad, rule);
-          return FALSE;
-        }
-    }
-
-  if (len > max_len)
-    {
-      g_string_append_printf (reason, "%s is %" G_GSIZE_FORMAT " characters long; %s", quoted,
-                              len, rule);
-      return FALSE;
-    }
-
-  return TRUE;
-}
 
 static gboolean
 is_name_char (char c)
@@ -266,53 +135,6 @@ rule_user (const char *value,
     }
 
   return TRUE;
-}
-
-gboolean
-tend_inventory_is_host_name (const char *value)
-{
-  gsize len = strlen (value);
-  const char *label = value;
-
-  if (len == 0 || len > 253)
-    return FALSE;
-
-  for (;;)
-    {
-      const char *dot = strchr (label, '.');
-      gsize label_len = dot != NULL ? (gsize) (dot - label) : strlen (label);
-
-      if (label_len == 0 || label_len > 63 || label[0] == '-' || label[label_len - 1] == '-')
-        return FALSE;
-
-      for (gsize j = 0; j < label_len; j++)
-        {
-          if (!g_ascii_isalnum (label[j]) && label[j] != '-')
-            return FALSE;
-        }
-
-      if (dot == NULL)
-        return TRUE;
-
-      label = dot + 1;
-    }
-}
-
-gboolean
-tend_inventory_rule_address (const char *value,
-                             guint       i,
-                             GString    *reason)
-{
-  g_autofree char *quoted = NULL;
-
-  if (g_hostname_is_ip_address (value) || tend_inventory_is_host_name (value))
-    return TRUE;
-
-  quoted = tend_quote_for_message (value, -1);
-  g_string_append_printf (reason, "%s is neither a host name nor an IP address (a host name is "
-                          "dot-separated labels of letters, digits and \"-\", at most 253 "
-                          "characters)", quoted);
-  return FALSE;
 }
 
 static gboolean
@@ -412,18 +234,18 @@ static const TendInventoryField host_fields[] = {
   { "name", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED | TEND_INVENTORY_FIELD_KEY,
     AT (TendInventoryHost, name), .rule = rule_name },
   { "kind", TEND_INVENTORY_FIELD_ENUM, TEND_INVENTORY_FIELD_REQUIRED, AT (TendInventoryHost, kind),
-    .values = host_kind_names },
+    .enum_type = tend_host_kind_get_type },
   { "address", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryHost, address), .rule = tend_inventory_rule_address },
   { "port", TEND_INVENTORY_FIELD_INT, TEND_INVENTORY_FIELD_NULLABLE, AT (TendInventoryHost, port),
     .min = 1, .max = 65535 },
   { "user", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryHost, user), .rule = rule_user },
-  { "scope", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, scope), .values = scope_names,
+  { "scope", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, scope), .enum_type = tend_host_scope_get_type,
     .def = TEND_HOST_SCOPE_SYSTEM },
-  { "sudo", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, sudo), .values = sudo_names,
+  { "sudo", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, sudo), .enum_type = tend_inventory_sudo_get_type,
     .def = TEND_INVENTORY_SUDO_NONE },
-  { "access", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, access), .values = access_names,
+  { "access", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, access), .enum_type = tend_inventory_access_get_type,
     .def = TEND_INVENTORY_ACCESS_VIEWER },
 };
 
@@ -453,7 +275,7 @@ static const TendInventoryField check_fields[] = {
   { "name", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED | TEND_INVENTORY_FIELD_KEY,
     AT (TendInventoryCheck, name), .rule = rule_name },
   { "kind", TEND_INVENTORY_FIELD_ENUM, TEND_INVENTORY_FIELD_REQUIRED, AT (TendInventoryCheck, kind),
-    .values = check_kind_names },
+    .enum_type = tend_inventory_check_kind_get_type },
   { "interval", TEND_INVENTORY_FIELD_DURATION, 0, AT (TendInventoryCheck, interval_usec),
     .min = SECS (1), .max = DAYS (1), .def = SECS (30) },
   { "timeout", TEND_INVENTORY_FIELD_DURATION, 0, AT (TendInventoryCheck, timeout_usec),
@@ -473,7 +295,7 @@ static const TendInventoryField policy_fields[] = {
   { "unit", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_REQUIRED | TEND_INVENTORY_FIELD_KEY,
     AT (TendInventoryPolicy, unit), .rule = rule_unit },
   { "kind", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryPolicy, kind),
-    .values = policy_kind_names, .def = TEND_INVENTORY_POLICY_ON_FAILURE },
+    .enum_type = tend_inventory_policy_kind_get_type, .def = TEND_INVENTORY_POLICY_ON_FAILURE },
   { "max_recoveries", TEND_INVENTORY_FIELD_INT, 0, AT (TendInventoryPolicy, max_recoveries),
     .min = 1, .max = 100, .def = 3 },
   { "window", TEND_INVENTORY_FIELD_DURATION, 0, AT (TendInventoryPolicy, window_usec),
@@ -501,109 +323,6 @@ const TendInventoryFieldTable tend_inventory_host_table = TABLE (host_fields);
 const TendInventoryFieldTable tend_inventory_service_table = TABLE (service_fields);
 const TendInventoryFieldTable tend_inventory_check_table = TABLE (check_fields);
 const TendInventoryFieldTable tend_inventory_policy_table = TABLE (policy_fields);
-
-const TendInventoryField *
-tend_inventory_table_lookup (const TendInventoryFieldTable *table,
-                             const char                    *name,
-                             guint                         *position)
-{
-  for (guint i = 0; table != NULL && i < table->n_fields; i++)
-    {
-      if (strcmp (table->fields[i].name, name) == 0)
-        {
-          if (position != NULL)
-            *position = i;
-          return &table->fields[i];
-        }
-    }
-
-  return NULL;
-}
-
-void
-tend_inventory_fields_init (const TendInventoryFieldTable *table,
-                            gpointer                       item)
-{
-  for (guint i = 0; table != NULL && i < table->n_fields; i++)
-    {
-      const TendInventoryField *field = &table->fields[i];
-      gboolean unset = (field->flags & TEND_INVENTORY_FIELD_NULLABLE) != 0;
-
-      switch (field->type)
-        {
-        case TEND_INVENTORY_FIELD_STRING:
-          *TEND_INVENTORY_SLOT (item, field, char *) = g_strdup (field->sdef);
-          break;
-        case TEND_INVENTORY_FIELD_ENUM:
-        case TEND_INVENTORY_FIELD_INT:
-        case TEND_INVENTORY_FIELD_BOOL:
-          *TEND_INVENTORY_SLOT (item, field, int) = unset ? TEND_INVENTORY_UNSET : (int) field->def;
-          break;
-        case TEND_INVENTORY_FIELD_INT64:
-        case TEND_INVENTORY_FIELD_DURATION:
-          *TEND_INVENTORY_SLOT (item, field, gint64) = unset ? TEND_INVENTORY_UNSET : field->def;
-          break;
-        case TEND_INVENTORY_FIELD_DOUBLE:
-          *TEND_INVENTORY_SLOT (item, field, double) = unset ? TEND_INVENTORY_UNSET : field->ddef;
-          break;
-        case TEND_INVENTORY_FIELD_STRV:
-          *TEND_INVENTORY_SLOT (item, field, char **) = g_new0 (char *, 1);
-          break;
-        case TEND_INVENTORY_FIELD_INT_LIST:
-          {
-            GArray *array = g_array_new (FALSE, FALSE, sizeof (int));
-
-            if (field->def != 0)
-              {
-                int value = (int) field->def;
-
-                g_array_append_val (array, value);
-              }
-            *TEND_INVENTORY_SLOT (item, field, GArray *) = array;
-          }
-          break;
-        }
-    }
-}
-
-/* After a shallow copy of the struct: gives @item its own copies of what it points to */
-static void
-fields_deep_copy (const TendInventoryFieldTable *table,
-                  gpointer                       item)
-{
-  for (guint i = 0; table != NULL && i < table->n_fields; i++)
-    {
-      const TendInventoryField *field = &table->fields[i];
-
-      if (field->type == TEND_INVENTORY_FIELD_STRING)
-        *TEND_INVENTORY_SLOT (item, field, char *) =
-          g_strdup (*TEND_INVENTORY_SLOT (item, field, char *));
-      else if (field->type == TEND_INVENTORY_FIELD_STRV)
-        *TEND_INVENTORY_SLOT (item, field, char **) =
-          g_strdupv (*TEND_INVENTORY_SLOT (item, field, char **));
-      else if (field->type == TEND_INVENTORY_FIELD_INT_LIST &&
-               *TEND_INVENTORY_SLOT (item, field, GArray *) != NULL)
-        *TEND_INVENTORY_SLOT (item, field, GArray *) =
-          g_array_copy (*TEND_INVENTORY_SLOT (item, field, GArray *));
-    }
-}
-
-void
-tend_inventory_fields_free (const TendInventoryFieldTable *table,
-                            gpointer                       item)
-{
-  for (guint i = 0; table != NULL && i < table->n_fields; i++)
-    {
-      const TendInventoryField *field = &table->fields[i];
-
-      if (field->type == TEND_INVENTORY_FIELD_STRING)
-        g_clear_pointer (TEND_INVENTORY_SLOT (item, field, char *), g_free);
-      else if (field->type == TEND_INVENTORY_FIELD_STRV)
-        g_clear_pointer (TEND_INVENTORY_SLOT (item, field, char **), g_strfreev);
-      else if (field->type == TEND_INVENTORY_FIELD_INT_LIST)
-        g_clear_pointer (TEND_INVENTORY_SLOT (item, field, GArray *), g_array_unref);
-    }
-}
 
 /* The items */
 
@@ -675,7 +394,7 @@ tend_inventory_host_copy (const TendInventoryHost *host)
   g_return_val_if_fail (host != NULL, NULL);
 
   copy = g_memdup2 (host, sizeof *host);
-  fields_deep_copy (&tend_inventory_host_table, copy);
+  tend_inventory_fields_copy (&tend_inventory_host_table, copy);
 
   return copy;
 }
@@ -733,7 +452,7 @@ tend_inventory_service_copy (const TendInventoryService *service)
   g_return_val_if_fail (service != NULL, NULL);
 
   copy = g_memdup2 (service, sizeof *service);
-  fields_deep_copy (&tend_inventory_service_table, copy);
+  tend_inventory_fields_copy (&tend_inventory_service_table, copy);
 
   return copy;
 }
@@ -806,8 +525,8 @@ tend_inventory_check_copy (const TendInventoryCheck *check)
   g_return_val_if_fail (check != NULL, NULL);
 
   copy = g_memdup2 (check, sizeof *check);
-  fields_deep_copy (&tend_inventory_check_table, copy);
-  fields_deep_copy (tend_inventory_params_table (check->kind), copy);
+  tend_inventory_fields_copy (&tend_inventory_check_table, copy);
+  tend_inventory_fields_copy (tend_inventory_params_table (check->kind), copy);
 
   return copy;
 }
@@ -868,7 +587,7 @@ tend_inventory_policy_copy (const TendInventoryPolicy *policy)
   g_return_val_if_fail (policy != NULL, NULL);
 
   copy = g_memdup2 (policy, sizeof *policy);
-  fields_deep_copy (&tend_inventory_policy_table, copy);
+  tend_inventory_fields_copy (&tend_inventory_policy_table, copy);
 
   return copy;
 }

@@ -8,7 +8,7 @@
 
 #include <glib-object.h>
 
-#include "tend-host.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 
@@ -24,53 +24,6 @@ G_BEGIN_DECLS
 
 /* An optional number that is not set (a JSON null in the file). */
 #define TEND_INVENTORY_UNSET (-1)
-
-typedef enum
-{
-  TEND_INVENTORY_SUDO_NONE,
-  TEND_INVENTORY_SUDO_SUDO,
-  TEND_INVENTORY_SUDO_NOPASSWD,
-} TendInventorySudo;
-
-typedef enum
-{
-  TEND_INVENTORY_ACCESS_VIEWER,
-  TEND_INVENTORY_ACCESS_OPERATOR,
-  TEND_INVENTORY_ACCESS_ADMIN,
-} TendInventoryAccess;
-
-typedef enum
-{
-  TEND_INVENTORY_CHECK_UNIT,
-  TEND_INVENTORY_CHECK_HTTP,
-  TEND_INVENTORY_CHECK_TCP,
-  TEND_INVENTORY_CHECK_REDIS,
-  TEND_INVENTORY_CHECK_COMMAND,
-  TEND_INVENTORY_CHECK_RESOURCES,
-} TendInventoryCheckKind;
-
-typedef enum
-{
-  TEND_INVENTORY_HTTP_GET,
-  TEND_INVENTORY_HTTP_HEAD,
-  TEND_INVENTORY_HTTP_POST,
-} TendInventoryHttpMethod;
-
-typedef enum
-{
-  TEND_INVENTORY_POLICY_NEVER,
-  TEND_INVENTORY_POLICY_ON_FAILURE,
-  TEND_INVENTORY_POLICY_ALWAYS,
-  TEND_INVENTORY_POLICY_BACKOFF,
-} TendInventoryPolicyKind;
-
-/* The words the file uses for these values ("ssh", "sudo-nopasswd", "on-failure" ...) */
-const char *tend_inventory_host_kind_to_string   (TendHostKind            kind);
-const char *tend_inventory_scope_to_string       (TendHostScope           scope);
-const char *tend_inventory_sudo_to_string        (TendInventorySudo       sudo);
-const char *tend_inventory_access_to_string      (TendInventoryAccess     access);
-const char *tend_inventory_check_kind_to_string  (TendInventoryCheckKind  kind);
-const char *tend_inventory_policy_kind_to_string (TendInventoryPolicyKind kind);
 
 /**
  * TendInventoryHost:
@@ -88,7 +41,7 @@ const char *tend_inventory_policy_kind_to_string (TendInventoryPolicyKind kind);
  * ranges given are the file format's (docs/inventory-format.md), which
  * tend_inventory_validate() checks.
  */
-typedef struct
+struct _TendInventoryHost
 {
   char                *name;
   TendHostKind         kind;
@@ -98,7 +51,7 @@ typedef struct
   TendHostScope        scope;
   TendInventorySudo    sudo;
   TendInventoryAccess  access;
-} TendInventoryHost;
+};
 
 /**
  * TendInventoryService:
@@ -115,7 +68,7 @@ typedef struct
  *   twice; read and written in the form tend_maintenance_window_format() gives; never
  *   %NULL
  */
-typedef struct
+struct _TendInventoryService
 {
   char  *host;
   char  *unit;
@@ -123,7 +76,7 @@ typedef struct
   char **tags;
   char **depends_on;
   char **maintenance;
-} TendInventoryService;
+};
 
 /**
  * TendInventoryHttpParams:
@@ -231,7 +184,7 @@ typedef struct
  * @enabled: whether it runs at all
  * @params: the parameters of @kind; only the member named by @kind is used
  */
-typedef struct _TendInventoryCheck
+struct _TendInventoryCheck
 {
   char                   *host;
   char                   *unit;
@@ -251,7 +204,7 @@ typedef struct _TendInventoryCheck
     TendInventoryCommandParams   command;
     TendInventoryResourcesParams resources;
   } params;
-} TendInventoryCheck;
+};
 
 /**
  * TendInventoryPolicy:
@@ -269,7 +222,7 @@ typedef struct _TendInventoryCheck
  * @loop_threshold: this many recoveries within @loop_window_usec is a restart loop, 2..100
  * @loop_window_usec: see @loop_threshold, 1min..1d
  */
-typedef struct
+struct _TendInventoryPolicy
 {
   char                    *host;
   char                    *unit;
@@ -284,7 +237,7 @@ typedef struct
   double                   jitter;
   int                      loop_threshold;
   gint64                   loop_window_usec;
-} TendInventoryPolicy;
+};
 
 #define TEND_TYPE_INVENTORY_HOST (tend_inventory_host_get_type ())
 GType                 tend_inventory_host_get_type     (void) G_GNUC_CONST;
@@ -328,8 +281,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendInventoryCheck, tend_inventory_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendInventoryPolicy, tend_inventory_policy_free)
 
 /* The inventory */
-
-typedef struct _TendInventory TendInventory;
 
 #define TEND_TYPE_INVENTORY (tend_inventory_get_type ())
 GType          tend_inventory_get_type      (void) G_GNUC_CONST;
@@ -415,8 +366,6 @@ typedef struct
   gconstpointer            new_item;
   const char              *description;
 } TendInventoryChange;
-
-typedef struct _TendInventoryDiff TendInventoryDiff;
 
 TendInventoryDiff         *tend_inventory_diff                (TendInventory     *current,
                                                                TendInventory     *incoming);

@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "tend-types.h"
+
 G_BEGIN_DECLS
 
 /* One journal entry */
@@ -29,7 +31,7 @@ G_BEGIN_DECLS
  *
  * All strings are owned by the entry.
  */
-typedef struct
+struct _TendJournalEntry
 {
   gint64  realtime_usec;
   int     priority;
@@ -38,7 +40,7 @@ typedef struct
   gint64  pid;
   char   *unit;
   char   *cursor;
-} TendJournalEntry;
+};
 
 GType             tend_journal_entry_get_type       (void) G_GNUC_CONST;
 TendJournalEntry *tend_journal_entry_new_from_json  (const char              *line,

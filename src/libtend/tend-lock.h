@@ -6,9 +6,10 @@
 
 #include <glib.h>
 
+#include "tend-types.h"
+
 G_BEGIN_DECLS
 
-typedef struct _TendLock TendLock;
 
 char     *tend_lock_path_for_store (const char  *store_path);
 TendLock *tend_lock_acquire        (const char  *store_path,

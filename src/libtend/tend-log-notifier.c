@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include "tend-log-notifier.h"
+#include "tend-notifier.h"
 
 struct _TendLogNotifier
 {

@@ -35,7 +35,11 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tend-check.h"
+#include "tend-health.h"
 #include "tend-monitor.h"
+#include "tend-service.h"
+#include "tend-store.h"
 #include "tend-util-private.h"
 
 /* How often the health of services whose figures moved (a latency, a message) is saved;

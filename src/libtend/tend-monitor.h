@@ -6,9 +6,7 @@
 
 #include <gio/gio.h>
 
-#include "tend-check.h"
-#include "tend-health.h"
-#include "tend-store.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,9 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include "tend-config.h"
 #include "tend-multi-notifier.h"
+#include "tend-notifier.h"
 
 typedef struct
 {

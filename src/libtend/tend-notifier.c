@@ -8,6 +8,7 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include "tend-config.h"
 #include "tend-notifier.h"
 
 /* ------------------------------------------------------------------------------------ */
@@ -22,19 +23,13 @@ typedef struct
   gatomicrefcount ref_count;
 } TendNotificationReal;
 
-static const char * const kind_names[] = {
-  [TEND_NOTIFICATION_FAILED] = "failed",
-  [TEND_NOTIFICATION_RECOVERED] = "recovered",
-  [TEND_NOTIFICATION_RECOVERY_FAILED] = "recovery-failed",
-  [TEND_NOTIFICATION_MANUAL_INTERVENTION] = "manual-intervention",
-  [TEND_NOTIFICATION_DEGRADED] = "degraded",
-};
-
 const char *
 tend_notification_kind_to_string (TendNotificationKind kind)
 {
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
+  const char *nick = tend_enum_to_nick (TEND_TYPE_NOTIFICATION_KIND, kind);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 static void
@@ -134,7 +129,7 @@ tend_notification_format (TendNotificationKind   kind,
                                                                          : NULL;
   g_autoptr(GString) text = g_string_new (NULL);
 
-  g_return_if_fail ((guint) kind < G_N_ELEMENTS (kind_names));
+  g_return_if_fail (tend_enum_to_nick (TEND_TYPE_NOTIFICATION_KIND, kind) != NULL);
   g_return_if_fail (unit != NULL);
   g_return_if_fail (title != NULL && body != NULL);
 
@@ -207,7 +202,7 @@ tend_notification_new (TendNotificationKind  kind,
   TendNotificationReal *real;
   TendNotification *self;
 
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  g_return_val_if_fail (tend_enum_to_nick (TEND_TYPE_NOTIFICATION_KIND, kind) != NULL, NULL);
   g_return_val_if_fail (unit != NULL, NULL);
 
   real = g_new0 (TendNotificationReal, 1);
@@ -303,7 +298,7 @@ gboolean
 tend_notification_wanted (TendNotificationKind  kind,
                           TendConfig           *config)
 {
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), FALSE);
+  g_return_val_if_fail (tend_enum_to_nick (TEND_TYPE_NOTIFICATION_KIND, kind) != NULL, FALSE);
   g_return_val_if_fail (TEND_IS_CONFIG (config), FALSE);
 
   if (!tend_config_get_boolean (config, "notifications.enabled"))

@@ -6,7 +6,7 @@
 
 #include <gio/gio.h>
 
-#include "tend-config.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 
@@ -80,7 +80,7 @@ typedef struct
  * One message about one incident, as every output shows it. Reference-counted; treat
  * it as read-only once it has been sent.
  */
-typedef struct
+struct _TendNotification
 {
   char *id;
   TendNotificationKind kind;
@@ -92,7 +92,7 @@ typedef struct
   gint64 incident_id;
   gint64 time_usec;
   GPtrArray *actions;
-} TendNotification;
+};
 
 #define TEND_TYPE_NOTIFICATION (tend_notification_get_type ())
 GType             tend_notification_get_type (void);

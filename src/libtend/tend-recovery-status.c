@@ -15,10 +15,6 @@
 #include "tend-error.h"
 #include "tend-recovery-status.h"
 
-static const char * const state_names[] = {
-  "idle", "recovering", "scheduled", "waiting", "manual",
-};
-
 /**
  * tend_recovery_state_to_string:
  *
@@ -27,21 +23,22 @@ static const char * const state_names[] = {
 const char *
 tend_recovery_state_to_string (TendRecoveryState state)
 {
-  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (state_names), NULL);
-  return state_names[state];
+  const char *nick = tend_enum_to_nick (TEND_TYPE_RECOVERY_STATE, state);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 gboolean
 tend_recovery_state_from_string (const char        *text,
                                  TendRecoveryState *state)
 {
-  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (state_names); i++)
-    if (g_str_equal (text, state_names[i]))
-      {
-        *state = (TendRecoveryState) i;
-        return TRUE;
-      }
-  return FALSE;
+  int value;
+
+  if (!tend_enum_from_nick (TEND_TYPE_RECOVERY_STATE, text, &value))
+    return FALSE;
+  *state = (TendRecoveryState) value;
+  return TRUE;
 }
 
 G_DEFINE_BOXED_TYPE (TendRecoveryStatus, tend_recovery_status,
@@ -56,7 +53,7 @@ tend_recovery_status_new (TendRecoveryState  state,
 {
   TendRecoveryStatus *status;
 
-  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (state_names), NULL);
+  g_return_val_if_fail (tend_enum_to_nick (TEND_TYPE_RECOVERY_STATE, state) != NULL, NULL);
 
   status = g_new0 (TendRecoveryStatus, 1);
   status->state = state;

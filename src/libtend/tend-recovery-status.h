@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "tend-types.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -44,14 +46,14 @@ gboolean    tend_recovery_state_from_string (const char        *text,
  * @since_usec: realtime µs since when the state holds
  * @until_usec: realtime µs of the next attempt, or of the end of the wait; 0 for none
  */
-typedef struct
+struct _TendRecoveryStatus
 {
   TendRecoveryState state;
   char *cause;
   char *reason;
   gint64 since_usec;
   gint64 until_usec;
-} TendRecoveryStatus;
+};
 
 #define TEND_TYPE_RECOVERY_STATUS (tend_recovery_status_get_type ())
 GType               tend_recovery_status_get_type  (void) G_GNUC_CONST;

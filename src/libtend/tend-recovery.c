@@ -24,8 +24,14 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include "tend-check.h"
 #include "tend-error.h"
+#include "tend-health.h"
+#include "tend-host.h"
+#include "tend-monitor.h"
 #include "tend-recovery.h"
+#include "tend-service.h"
+#include "tend-store.h"
 
 /* The checks run again this soon after a run that did not say healthy, doubling. */
 #define FIRST_RETRY_MSEC 50
@@ -70,32 +76,14 @@ typedef struct
   GCancellable *cancellable;   /* (unowned) (nullable) the task's */
 } Run;
 
-GType
-tend_recovery_step_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { TEND_RECOVERY_STEP_RELOAD, "TEND_RECOVERY_STEP_RELOAD", "reload" },
-        { TEND_RECOVERY_STEP_START, "TEND_RECOVERY_STEP_START", "start" },
-        { TEND_RECOVERY_STEP_RESTART, "TEND_RECOVERY_STEP_RESTART", "restart" },
-        { 0, NULL, NULL }
-      };
-      g_once_init_leave (&type, g_enum_register_static ("TendRecoveryStep", values));
-    }
-  return type;
-}
-
 /* The strategy's name in restart attempts, the audit and the incident. */
 const char *
 tend_recovery_step_to_string (TendRecoveryStep step)
 {
-  static const char * const names[] = { "reload", "start", "restart" };
+  const char *nick = tend_enum_to_nick (TEND_TYPE_RECOVERY_STEP, step);
 
-  g_return_val_if_fail ((guint) step < G_N_ELEMENTS (names), NULL);
-  return names[step];
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 void

@@ -6,9 +6,7 @@
 
 #include <gio/gio.h>
 
-#include "tend-host.h"
-#include "tend-monitor.h"
-#include "tend-store.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 
@@ -31,8 +29,6 @@ typedef enum
   TEND_RECOVERY_STEP_RESTART,
 } TendRecoveryStep;
 
-#define TEND_TYPE_RECOVERY_STEP (tend_recovery_step_get_type ())
-GType       tend_recovery_step_get_type  (void);
 const char *tend_recovery_step_to_string (TendRecoveryStep step);
 
 /**

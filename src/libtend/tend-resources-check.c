@@ -24,6 +24,8 @@
 #include "tend-error.h"
 #include "tend-resources-check.h"
 #include "tend-check-private.h"
+#include "tend-host.h"
+#include "tend-service.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
 

@@ -7,7 +7,6 @@
 #include <gio/gio.h>
 
 #include "tend-check.h"
-#include "tend-host.h"
 
 G_BEGIN_DECLS
 

@@ -10,100 +10,14 @@
 
 #include <string.h>
 
+#include "tend-config.h"
 #include "tend-duration.h"
+#include "tend-inventory.h"
 #include "tend-restart-policy.h"
 #include "tend-util-private.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Enums                                                                                 */
-
-static GType
-register_enum (gsize            *type,
-               const char       *name,
-               const GEnumValue *values)
-{
-  if (g_once_init_enter (type))
-    g_once_init_leave (type, g_enum_register_static (name, values));
-  return *type;
-}
-
-static const char *
-enum_nick (GType type,
-           int   value)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-  GEnumValue *enum_value = g_enum_get_value (klass, value);
-
-  /* The nicks live in the static tables below, not in the class. */
-  return enum_value != NULL ? enum_value->value_nick : NULL;
-}
-
-GType
-tend_breaker_state_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    { TEND_BREAKER_CLOSED, "TEND_BREAKER_CLOSED", "closed" },
-    { TEND_BREAKER_OPEN, "TEND_BREAKER_OPEN", "open" },
-    { TEND_BREAKER_HALF_OPEN, "TEND_BREAKER_HALF_OPEN", "half-open" },
-    { 0, NULL, NULL }
-  };
-
-  return register_enum (&type, "TendBreakerState", values);
-}
-
-GType
-tend_recovery_unit_state_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    { TEND_RECOVERY_UNIT_UNKNOWN, "TEND_RECOVERY_UNIT_UNKNOWN", "unknown" },
-    { TEND_RECOVERY_UNIT_ACTIVE, "TEND_RECOVERY_UNIT_ACTIVE", "active" },
-    { TEND_RECOVERY_UNIT_INACTIVE, "TEND_RECOVERY_UNIT_INACTIVE", "inactive" },
-    { TEND_RECOVERY_UNIT_FAILED, "TEND_RECOVERY_UNIT_FAILED", "failed" },
-    { 0, NULL, NULL }
-  };
-
-  return register_enum (&type, "TendRecoveryUnitState", values);
-}
-
-GType
-tend_recovery_action_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    { TEND_RECOVERY_ACTION_NONE, "TEND_RECOVERY_ACTION_NONE", "none" },
-    { TEND_RECOVERY_ACTION_RECOVER_NOW, "TEND_RECOVERY_ACTION_RECOVER_NOW", "recover-now" },
-    { TEND_RECOVERY_ACTION_WAIT_UNTIL, "TEND_RECOVERY_ACTION_WAIT_UNTIL", "wait-until" },
-    { TEND_RECOVERY_ACTION_GIVE_UP_MANUAL, "TEND_RECOVERY_ACTION_GIVE_UP_MANUAL",
-      "give-up-manual" },
-    { 0, NULL, NULL }
-  };
-
-  return register_enum (&type, "TendRecoveryAction", values);
-}
-
-GType
-tend_recovery_cause_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    { TEND_RECOVERY_CAUSE_NOT_NEEDED, "TEND_RECOVERY_CAUSE_NOT_NEEDED", "not-needed" },
-    { TEND_RECOVERY_CAUSE_POLICY_NEVER, "TEND_RECOVERY_CAUSE_POLICY_NEVER", "policy-never" },
-    { TEND_RECOVERY_CAUSE_IN_PROGRESS, "TEND_RECOVERY_CAUSE_IN_PROGRESS", "in-progress" },
-    { TEND_RECOVERY_CAUSE_FAILED, "TEND_RECOVERY_CAUSE_FAILED", "failed" },
-    { TEND_RECOVERY_CAUSE_STOPPED, "TEND_RECOVERY_CAUSE_STOPPED", "stopped" },
-    { TEND_RECOVERY_CAUSE_BREAKER_TRIAL, "TEND_RECOVERY_CAUSE_BREAKER_TRIAL", "breaker-trial" },
-    { TEND_RECOVERY_CAUSE_BREAKER_OPEN, "TEND_RECOVERY_CAUSE_BREAKER_OPEN", "breaker-open" },
-    { TEND_RECOVERY_CAUSE_WINDOW_LIMIT, "TEND_RECOVERY_CAUSE_WINDOW_LIMIT", "window-limit" },
-    { TEND_RECOVERY_CAUSE_COOLDOWN, "TEND_RECOVERY_CAUSE_COOLDOWN", "cooldown" },
-    { TEND_RECOVERY_CAUSE_BACKOFF, "TEND_RECOVERY_CAUSE_BACKOFF", "backoff" },
-    { TEND_RECOVERY_CAUSE_RESTART_LOOP, "TEND_RECOVERY_CAUSE_RESTART_LOOP", "restart-loop" },
-    { 0, NULL, NULL }
-  };
-
-  return register_enum (&type, "TendRecoveryCause", values);
-}
 
 /**
  * tend_breaker_state_to_string:
@@ -113,7 +27,7 @@ tend_recovery_cause_get_type (void)
 const char *
 tend_breaker_state_to_string (TendBreakerState state)
 {
-  return enum_nick (TEND_TYPE_BREAKER_STATE, state);
+  return tend_enum_to_nick (TEND_TYPE_BREAKER_STATE, state);
 }
 
 /**
@@ -124,7 +38,7 @@ tend_breaker_state_to_string (TendBreakerState state)
 const char *
 tend_recovery_unit_state_to_string (TendRecoveryUnitState state)
 {
-  return enum_nick (TEND_TYPE_RECOVERY_UNIT_STATE, state);
+  return tend_enum_to_nick (TEND_TYPE_RECOVERY_UNIT_STATE, state);
 }
 
 /**
@@ -135,7 +49,7 @@ tend_recovery_unit_state_to_string (TendRecoveryUnitState state)
 const char *
 tend_recovery_action_to_string (TendRecoveryAction action)
 {
-  return enum_nick (TEND_TYPE_RECOVERY_ACTION, action);
+  return tend_enum_to_nick (TEND_TYPE_RECOVERY_ACTION, action);
 }
 
 /**
@@ -146,7 +60,7 @@ tend_recovery_action_to_string (TendRecoveryAction action)
 const char *
 tend_recovery_cause_to_string (TendRecoveryCause cause)
 {
-  return enum_nick (TEND_TYPE_RECOVERY_CAUSE, cause);
+  return tend_enum_to_nick (TEND_TYPE_RECOVERY_CAUSE, cause);
 }
 
 /**
@@ -359,13 +273,12 @@ tend_restart_policy_init (TendRestartPolicy *self)
 static TendInventoryPolicyKind
 kind_from_string (const char *text)
 {
-  for (int kind = TEND_INVENTORY_POLICY_NEVER; kind <= TEND_INVENTORY_POLICY_BACKOFF; kind++)
-    {
-      if (g_strcmp0 (text, tend_inventory_policy_kind_to_string (kind)) == 0)
-        return kind;
-    }
-  /* The configuration accepts only the words above. */
-  g_assert_not_reached ();
+  int kind;
+
+  /* The configuration accepts only the type's nicks. */
+  if (!tend_enum_from_nick (TEND_TYPE_INVENTORY_POLICY_KIND, text, &kind))
+    g_assert_not_reached ();
+  return kind;
 }
 
 /**

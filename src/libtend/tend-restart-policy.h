@@ -6,9 +6,7 @@
 
 #include <glib-object.h>
 
-#include "tend-config.h"
-#include "tend-health.h"
-#include "tend-inventory.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 
@@ -91,22 +89,13 @@ typedef enum
   TEND_RECOVERY_CAUSE_RESTART_LOOP,
 } TendRecoveryCause;
 
-#define TEND_TYPE_BREAKER_STATE (tend_breaker_state_get_type ())
-GType       tend_breaker_state_get_type        (void);
+/* The nicks of the types (TEND_TYPE_BREAKER_STATE …, generated in tend-enums.h) */
 const char *tend_breaker_state_to_string       (TendBreakerState      state);
-
-#define TEND_TYPE_RECOVERY_UNIT_STATE (tend_recovery_unit_state_get_type ())
-GType       tend_recovery_unit_state_get_type  (void);
 const char *tend_recovery_unit_state_to_string (TendRecoveryUnitState state);
-TendRecoveryUnitState tend_recovery_unit_state_from_active_state (const char *active_state);
-
-#define TEND_TYPE_RECOVERY_ACTION (tend_recovery_action_get_type ())
-GType       tend_recovery_action_get_type      (void);
 const char *tend_recovery_action_to_string     (TendRecoveryAction    action);
-
-#define TEND_TYPE_RECOVERY_CAUSE (tend_recovery_cause_get_type ())
-GType       tend_recovery_cause_get_type       (void);
 const char *tend_recovery_cause_to_string      (TendRecoveryCause     cause);
+
+TendRecoveryUnitState tend_recovery_unit_state_from_active_state (const char *active_state);
 
 /**
  * TendRecoveryDecision:
@@ -117,13 +106,13 @@ const char *tend_recovery_cause_to_string      (TendRecoveryCause     cause);
  * @reason: why, one line for the audit log and the window: "cooldown: 42s left",
  *   "3 recoveries in 15min: limit reached, next in 4min 12s"
  */
-typedef struct
+struct _TendRecoveryDecision
 {
   TendRecoveryAction  action;
   TendRecoveryCause   cause;
   gint64              at_usec;
   char               *reason;
-} TendRecoveryDecision;
+};
 
 #define TEND_TYPE_RECOVERY_DECISION (tend_recovery_decision_get_type ())
 GType                 tend_recovery_decision_get_type (void) G_GNUC_CONST;

@@ -69,40 +69,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-GType
-tend_memory_source_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { TEND_MEMORY_SOURCE_NONE, "TEND_MEMORY_SOURCE_NONE", "none" },
-        { TEND_MEMORY_SOURCE_CGROUP, "TEND_MEMORY_SOURCE_CGROUP", "cgroup" },
-        { TEND_MEMORY_SOURCE_PROCESS_RSS, "TEND_MEMORY_SOURCE_PROCESS_RSS", "process-rss" },
-        { 0, NULL, NULL }
-      };
-      g_once_init_leave (&type, g_enum_register_static ("TendMemorySource", values));
-    }
-
-  return type;
-}
-
-const char *
-tend_memory_source_to_string (TendMemorySource source)
-{
-  switch (source)
-    {
-    case TEND_MEMORY_SOURCE_CGROUP:
-      return "cgroup";
-    case TEND_MEMORY_SOURCE_PROCESS_RSS:
-      return "process-rss";
-    case TEND_MEMORY_SOURCE_NONE:
-    default:
-      return "none";
-    }
-}
-
 /* Setters: each compares before it notifies. */
 
 static void

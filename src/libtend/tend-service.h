@@ -6,23 +6,10 @@
 
 #include <gio/gio.h>
 
+#include "tend-types.h"
 #include "tend-unit-list.h"
 
 G_BEGIN_DECLS
-
-/**
- * TendMemorySource:
- * @TEND_MEMORY_SOURCE_NONE: no figure is known
- * @TEND_MEMORY_SOURCE_CGROUP: systemd's MemoryCurrent (the unit's cgroup, page cache included)
- * @TEND_MEMORY_SOURCE_PROCESS_RSS: the summed resident size of the unit's processes, used
- *   where systemd reports no MemoryCurrent (a memory controller on cgroup v1)
- */
-typedef enum
-{
-  TEND_MEMORY_SOURCE_NONE,
-  TEND_MEMORY_SOURCE_CGROUP,
-  TEND_MEMORY_SOURCE_PROCESS_RSS,
-} TendMemorySource;
 
 /* A number systemd reports as "not set" (UINT64_MAX on the bus). */
 #define TEND_UNSET G_MAXUINT64
@@ -31,10 +18,6 @@ typedef enum
  * has no figure. Kept apart from systemd's names by the prefix. */
 #define TEND_PROPERTY_MEMORY_RSS "X-Tend-MemoryRSS"  /* t: summed RSS of the unit's processes */
 #define TEND_PROPERTY_JOB_TYPE   "X-Tend-JobType"    /* s: type of the queued job ("start"...) */
-
-#define TEND_TYPE_MEMORY_SOURCE (tend_memory_source_get_type ())
-GType tend_memory_source_get_type (void);
-const char *tend_memory_source_to_string (TendMemorySource source);
 
 #define TEND_TYPE_SERVICE (tend_service_get_type ())
 G_DECLARE_FINAL_TYPE (TendService, tend_service, TEND, SERVICE, GObject)

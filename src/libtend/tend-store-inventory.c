@@ -21,21 +21,16 @@
 /* ------------------------------------------------------------------------------------ */
 /* Words ↔ values                                                                        */
 
-typedef const char *(*ToString) (int value);
-
+/* The value of @enum_type whose nick is @text, or @fallback */
 static int
-from_string (ToString    to_string,
-             int         n_values,
-             const char *text,
-             int         fallback)
+from_nick (GType       enum_type,
+           const char *text,
+           int         fallback)
 {
-  for (int i = 0; i < n_values; i++)
-    if (g_strcmp0 (to_string (i), text) == 0)
-      return i;
-  return fallback;
-}
+  int value;
 
-#define FROM_STRING(fn, n, text, fallback) from_string ((ToString) (fn), (n), (text), (fallback))
+  return tend_enum_from_nick (enum_type, text, &value) ? value : fallback;
+}
 
 /* A list of text (tags, dependencies, maintenance windows) as a JSON array, and back */
 static char *
@@ -96,7 +91,7 @@ read_hosts (TendStore      *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      TendHostKind kind = FROM_STRING (tend_inventory_host_kind_to_string, 2,
+      TendHostKind kind = from_nick (TEND_TYPE_HOST_KIND,
                                        (const char *) sqlite3_column_text (stmt, 1),
                                        TEND_HOST_KIND_LOCAL);
       TendInventoryHost *host =
@@ -107,11 +102,11 @@ read_hosts (TendStore      *self,
       host->port = (int) tend_store_column_int64 (stmt, 3, TEND_INVENTORY_UNSET);
       g_free (host->user);
       host->user = tend_store_column_dup_text (stmt, 4);
-      host->scope = FROM_STRING (tend_inventory_scope_to_string, 2,
+      host->scope = from_nick (TEND_TYPE_HOST_SCOPE,
                                  (const char *) sqlite3_column_text (stmt, 5), host->scope);
-      host->sudo = FROM_STRING (tend_inventory_sudo_to_string, 3,
+      host->sudo = from_nick (TEND_TYPE_INVENTORY_SUDO,
                                 (const char *) sqlite3_column_text (stmt, 6), host->sudo);
-      host->access = FROM_STRING (tend_inventory_access_to_string, 3,
+      host->access = from_nick (TEND_TYPE_INVENTORY_ACCESS,
                                   (const char *) sqlite3_column_text (stmt, 7), host->access);
       tend_inventory_add_host (inventory, host);
     }
@@ -172,7 +167,7 @@ read_checks (TendStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *params = (const char *) sqlite3_column_text (stmt, 4);
-      TendInventoryCheckKind kind = FROM_STRING (tend_inventory_check_kind_to_string, 6,
+      TendInventoryCheckKind kind = from_nick (TEND_TYPE_INVENTORY_CHECK_KIND,
                                                  (const char *) sqlite3_column_text (stmt, 3),
                                                  TEND_INVENTORY_CHECK_UNIT);
       g_autoptr(TendInventoryCheck) check =
@@ -224,7 +219,7 @@ read_policies (TendStore     *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      TendInventoryPolicyKind kind = FROM_STRING (tend_inventory_policy_kind_to_string, 4,
+      TendInventoryPolicyKind kind = from_nick (TEND_TYPE_INVENTORY_POLICY_KIND,
                                                   (const char *) sqlite3_column_text (stmt, 2),
                                                   TEND_INVENTORY_POLICY_ON_FAILURE);
       TendInventoryPolicy *policy =

@@ -12,11 +12,11 @@
 static TendAuditOrigin
 audit_origin_from_string (const char *text)
 {
-  if (g_strcmp0 (text, "gui") == 0)
-    return TEND_AUDIT_ORIGIN_GUI;
-  if (g_strcmp0 (text, "cli") == 0)
-    return TEND_AUDIT_ORIGIN_CLI;
-  return TEND_AUDIT_ORIGIN_AUTO;
+  int origin;
+
+  if (!tend_enum_from_nick (TEND_TYPE_AUDIT_ORIGIN, text, &origin))
+    return TEND_AUDIT_ORIGIN_AUTO;
+  return origin;
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -89,31 +89,6 @@ G_DEFINE_FINAL_TYPE (TendStore, tend_store, G_TYPE_OBJECT)
 /* ------------------------------------------------------------------------------------ */
 /* Small things                                                                          */
 
-const char *
-tend_result_status_to_string (TendResultStatus status)
-{
-  switch (status)
-    {
-    case TEND_RESULT_PASS: return "pass";
-    case TEND_RESULT_WARN: return "warn";
-    case TEND_RESULT_FAIL: return "fail";
-    case TEND_RESULT_UNKNOWN:
-    default: return "unknown";
-    }
-}
-
-const char *
-tend_audit_origin_to_string (TendAuditOrigin origin)
-{
-  switch (origin)
-    {
-    case TEND_AUDIT_ORIGIN_GUI: return "gui";
-    case TEND_AUDIT_ORIGIN_CLI: return "cli";
-    case TEND_AUDIT_ORIGIN_AUTO:
-    default: return "auto";
-    }
-}
-
 TendAuditRecord *
 tend_audit_record_copy (const TendAuditRecord *record)
 {

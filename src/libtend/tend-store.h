@@ -6,20 +6,12 @@
 
 #include <gio/gio.h>
 
+#include "tend-types.h"
+
 G_BEGIN_DECLS
 
 /* The newest schema this Tend knows. */
 #define TEND_STORE_SCHEMA_VERSION 4
-
-typedef enum
-{
-  TEND_RESULT_PASS,
-  TEND_RESULT_WARN,
-  TEND_RESULT_FAIL,
-  TEND_RESULT_UNKNOWN,
-} TendResultStatus;
-
-const char *tend_result_status_to_string (TendResultStatus status);
 
 /**
  * TendCheckResult:
@@ -44,15 +36,6 @@ typedef struct
   gint64 latency_usec;
   const char *message;
 } TendCheckResult;
-
-typedef enum
-{
-  TEND_AUDIT_ORIGIN_GUI,
-  TEND_AUDIT_ORIGIN_CLI,
-  TEND_AUDIT_ORIGIN_AUTO,
-} TendAuditOrigin;
-
-const char *tend_audit_origin_to_string (TendAuditOrigin origin);
 
 /**
  * TendAuditRecord:
@@ -183,8 +166,6 @@ void       tend_store_lookup_service_async  (TendStore         *self,
                                              gpointer           user_data);
 
 /* The whole inventory (see tend-inventory.h), read, and changed in one transaction. */
-typedef struct _TendInventory TendInventory;
-typedef struct _TendInventoryDiff TendInventoryDiff;
 
 typedef enum
 {
@@ -438,8 +419,6 @@ void       tend_store_query_controls_async  (TendStore         *self,
 GPtrArray *tend_store_query_controls_finish (TendStore         *self,
                                              GAsyncResult      *result,
                                              GError           **error);
-
-typedef struct _TendInventoryCheck TendInventoryCheck;
 
 /**
  * TendStoredCheck:

@@ -30,8 +30,19 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tend-config.h"
+#include "tend-duration.h"
 #include "tend-error.h"
+#include "tend-health.h"
+#include "tend-host.h"
 #include "tend-journal.h"
+#include "tend-monitor.h"
+#include "tend-notifier.h"
+#include "tend-recovery-status.h"
+#include "tend-recovery.h"
+#include "tend-restart-policy.h"
+#include "tend-service.h"
+#include "tend-store.h"
 #include "tend-supervisor.h"
 
 /* The journal lines kept in a manual-intervention snapshot. */

@@ -6,16 +6,8 @@
 
 #include <gio/gio.h>
 
-#include "tend-config.h"
-#include "tend-host.h"
-#include "tend-inventory.h"
 #include "tend-maintenance.h"
-#include "tend-monitor.h"
-#include "tend-notifier.h"
-#include "tend-recovery.h"
-#include "tend-recovery-status.h"
-#include "tend-restart-policy.h"
-#include "tend-store.h"
+#include "tend-types.h"
 
 G_BEGIN_DECLS
 

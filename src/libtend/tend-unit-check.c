@@ -19,9 +19,12 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include "tend-backend.h"
 #include "tend-error.h"
 #include "tend-unit-check.h"
 #include "tend-check-private.h"
+#include "tend-host.h"
+#include "tend-service.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
 

@@ -7,8 +7,6 @@
 #include <gio/gio.h>
 
 #include "tend-check.h"
-#include "tend-host.h"
-#include "tend-service.h"
 
 G_BEGIN_DECLS
 

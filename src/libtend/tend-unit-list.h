@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "tend-types.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -27,7 +29,6 @@ typedef struct
   const char *fragment_path;
 } TendUnitInfo;
 
-typedef struct _TendUnitList TendUnitList;
 
 #define TEND_TYPE_UNIT_LIST (tend_unit_list_get_type ())
 GType               tend_unit_list_get_type   (void) G_GNUC_CONST;

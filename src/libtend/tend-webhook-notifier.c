@@ -20,7 +20,9 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "tend-config.h"
 #include "tend-error.h"
+#include "tend-notifier.h"
 #include "tend-webhook-notifier.h"
 #include "tend-util-private.h"
 

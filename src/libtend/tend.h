@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "tend-types.h"
 #include "tend-backend.h"
 #include "tend-bus.h"
 #include "tend-check.h"
