@@ -13,6 +13,7 @@
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-host.h"
+#include "tend-service.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
 
