@@ -16,8 +16,8 @@
 #define MINUTE TEND_USEC_PER_MIN
 #define DAY TEND_USEC_PER_DAY
 
-/* Warnings of the "Tend" domain, while a test collects them; NULL otherwise, and then a
- * warning fails the test as usual. */
+/* Warnings of the configuration's log domain, "Tend-Config", while a test collects them;
+ * NULL otherwise, and then a warning fails the test as usual. */
 static GPtrArray *captured_warnings;
 
 static GLogWriterOutput
@@ -39,7 +39,7 @@ log_writer (GLogLevelFlags   level,
             message = fields[i].value;
         }
 
-      if (g_strcmp0 (domain, "Tend") == 0 && message != NULL)
+      if (g_strcmp0 (domain, "Tend-Config") == 0 && message != NULL)
         {
           g_ptr_array_add (captured_warnings, g_strdup (message));
           return G_LOG_WRITER_HANDLED;

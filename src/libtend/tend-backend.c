@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Hosts"
 
 #include "tend-backend.h"
 #include "tend-unit-name.h"

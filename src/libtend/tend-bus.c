@@ -13,7 +13,7 @@
  * $XDG_RUNTIME_DIR/bus where it exists; DBUS_SYSTEM_BUS_ADDRESS, else the standard
  * system bus socket.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Dbus"
 
 #include "tend-bus.h"
 #include "tend-error.h"

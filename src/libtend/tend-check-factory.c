@@ -11,7 +11,7 @@
  * an HTTP status code (100–599)". Where the class already names the field as the file
  * does ("url: ..."), the key is not repeated.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Checks"
 
 #include "tend-check-factory.h"
 

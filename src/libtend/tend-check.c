@@ -6,7 +6,7 @@
  * one probe with a timeout. A probe that does not finish in time is cancelled and the
  * run ends at the timeout with a "timeout" verdict, whatever the probe does after.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Checks"
 
 #include "tend-check.h"
 #include "tend-check-private.h"

@@ -12,7 +12,7 @@
  * timeout) the whole process group gets SIGKILL, and the run still waits until the
  * command has been reaped before it ends, so that no run leaves a process behind.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Checks"
 
 #include <signal.h>
 #include <string.h>

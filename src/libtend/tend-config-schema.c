@@ -8,7 +8,7 @@
  * validates whole configurations; it knows nothing of a TendConfig, which holds the
  * values (tend-config.c). What the two share is in tend-config-private.h.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Config"
 
 #include "tend-config-private.h"
 

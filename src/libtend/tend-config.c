@@ -19,7 +19,7 @@
  *
  * A TendConfig belongs to the thread that made it (the main thread).
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Config"
 
 #include "tend-config-private.h"
 

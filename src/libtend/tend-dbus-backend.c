@@ -12,7 +12,7 @@
  * although the bus is still there, and its return is "available", so a host reconnects
  * as soon as systemd is back rather than at its next try.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Dbus"
 
 #include "config.h"
 

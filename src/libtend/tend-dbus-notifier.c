@@ -17,7 +17,7 @@
  * Without a server (no owner of the name, nothing to activate) a call fails and is
  * logged at debug level only: the log notifier records every notification anyway.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Notify"
 
 #include "tend-dbus-notifier.h"
 #include "tend-notifier.h"

@@ -21,7 +21,7 @@
  * (tend-bus.c), which a restart of the bus does not turn into a SIGTERM: when it closes,
  * the desktop notifier is dropped and the engine dials again with the hosts' backoff.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Engine"
 
 #include "tend-bus.h"
 #include "tend-check-factory.h"

@@ -13,7 +13,7 @@
  * being told. TendResultStatus has no GType of its own (it lives in tend-store.h), so
  * the two status properties are guint holding a TendResultStatus.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Monitor"
 
 #include <string.h>
 

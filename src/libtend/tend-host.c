@@ -15,7 +15,7 @@
  * manager's signals again and reads the list of units afresh, so every service object
  * carries on from where the manager is now; only then is the host connected.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Hosts"
 
 #include "tend-host.h"
 #include "tend-backend.h"

@@ -28,7 +28,7 @@
  *
  * The timeout is the base class's: it cancels the probe, which stops at once.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Checks"
 #define _GNU_SOURCE   /* memmem() */
 
 #include "config.h"

@@ -6,7 +6,7 @@
  * item by item, in the export's order, each with a line for people.
  */
 
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Inventory"
 
 #include "tend-inventory-private.h"
 

@@ -6,7 +6,7 @@
  * written. The order is the diffs' as well.
  */
 
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Inventory"
 
 #include "tend-inventory-private.h"
 

@@ -9,7 +9,7 @@
  * paths. It calls none of the other tend-inventory-*.c files.
  */
 
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Inventory"
 
 #include "tend-inventory-private.h"
 

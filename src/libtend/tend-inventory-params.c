@@ -8,7 +8,7 @@
  * and, from the store, on their own with tend_inventory_check_set_params_from_json().
  */
 
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Inventory"
 
 #include "tend-inventory-private.h"
 

@@ -8,7 +8,7 @@
  * and checks the references between items (see tend-inventory.c).
  */
 
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Inventory"
 
 #include "tend-inventory-private.h"
 

@@ -8,7 +8,7 @@
  * reported with its line, column and JSON path (see tend-inventory.c for why).
  */
 
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Inventory"
 
 #include "tend-inventory-private.h"
 

@@ -19,7 +19,7 @@
  * list'), and a check stored before its program was removed does not hold back an
  * edit of another one.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Inventory"
 
 #include <string.h>
 

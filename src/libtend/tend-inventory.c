@@ -56,7 +56,7 @@
  * tend-inventory-private.h.
  */
 
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Inventory"
 
 #include "tend-inventory.h"
 

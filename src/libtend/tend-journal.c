@@ -11,7 +11,7 @@
  *   - a value larger than 4096 bytes is null unless --all is given: "MESSAGE":null.
  */
 
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Hosts"
 
 #include "tend-journal.h"
 #include "tend-duration.h"

@@ -9,7 +9,7 @@
  * another descriptor of the same file (tend_lock_get_owner() in the monitor's own
  * process) does not release it.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include <errno.h>
 #include <fcntl.h>

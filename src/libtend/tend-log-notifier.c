@@ -7,7 +7,7 @@
  * the unit, the host and the incident as structured fields, which the journal keeps
  * (`journalctl TEND_INCIDENT=42`).
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Notify"
 
 #include "tend-log-notifier.h"
 #include "tend-notifier.h"

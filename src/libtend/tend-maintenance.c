@@ -7,7 +7,7 @@
  * letters or whole, any case. An end before the start runs past midnight: "Sun
  * 23:00-01:00" is Sunday 23:00 to Monday 01:00. A window's days are the days it starts.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Recovery"
 
 #include <stdio.h>
 #include <string.h>

@@ -31,7 +31,7 @@
  * A run the monitor gives up (stop, remove) is cancelled and forgotten at once: it no
  * longer counts in n-running, and its verdict, should it still arrive, is dropped.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Monitor"
 
 #include <json-glib/json-glib.h>
 

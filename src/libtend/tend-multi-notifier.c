@@ -7,7 +7,7 @@
  * at the moment of sending). A withdrawal goes to every output. A button pressed in
  * any output comes out as this notifier's action-invoked.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Notify"
 
 #include "tend-config.h"
 #include "tend-multi-notifier.h"

@@ -6,7 +6,7 @@
  * log and the webhook show the same title and body. Which kinds are sent at all is
  * the configuration's notifications.* keys, read by tend_notification_wanted().
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Notify"
 
 #include "tend-config.h"
 #include "tend-notifier.h"

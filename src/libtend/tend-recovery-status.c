@@ -7,7 +7,7 @@
  * health, tendctl policy show, the window — reads it back and describes it with
  * tend_recovery_status_describe(), so they all say the same.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Recovery"
 
 #include <json-glib/json-glib.h>
 

@@ -22,7 +22,7 @@
  * records operations (tend_host_set_audit()). Whether
  * to recover at all is not decided here: that is TendRestartPolicy's.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Recovery"
 
 #include "tend-check.h"
 #include "tend-error.h"

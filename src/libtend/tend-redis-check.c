@@ -19,7 +19,7 @@
  *
  * Compatible with hiredis 0.14 (Debian 12) and 1.x: only API present in both is used.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Checks"
 
 #include <errno.h>
 #include <string.h>

@@ -17,7 +17,7 @@
  * ("CPU unknown"). The verdict is the worst of the figures judged; a figure past its
  * critical threshold fails, past its warn threshold warns, both with "threshold".
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Checks"
 
 #include <math.h>
 

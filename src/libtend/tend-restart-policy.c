@@ -6,7 +6,7 @@
  * timer, no I/O, no clock read here, so every rule is tested with explicit times. The
  * rules are written in tend-restart-policy.h.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Recovery"
 
 #include <string.h>
 

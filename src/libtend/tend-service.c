@@ -8,7 +8,7 @@
  * GObject properties, so every backend shares it and a property notifies only when its
  * value really changes.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Hosts"
 
 #include "tend-service.h"
 

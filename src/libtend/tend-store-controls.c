@@ -9,7 +9,7 @@
  * writes its own columns only, so neither undoes the other; a row that holds neither
  * a silence nor a mark is removed.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include "tend-error.h"
 #include "tend-store-private.h"

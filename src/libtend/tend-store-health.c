@@ -6,7 +6,7 @@
  * a window opened later) can read it while the monitor runs. A saved health is a
  * snapshot: a save that fails is logged and the next one replaces it.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include "tend-error.h"
 #include "tend-store-private.h"

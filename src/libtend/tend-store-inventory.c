@@ -10,7 +10,7 @@
  * the others are added, changed or removed, and if anything fails nothing has changed.
  * The database's own constraints are the last guard.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include <json-glib/json-glib.h>
 

@@ -16,7 +16,7 @@
  *
  * Runs on the store's thread.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  *
  * Every function here runs its SQL on the store's thread, as a job in its queue.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include "tend-error.h"
 #include "tend-store-private.h"

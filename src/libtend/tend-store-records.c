@@ -6,7 +6,7 @@
  * that nobody waits for (an incident's update, a restart attempt) are queued like the
  * others and fail loudly in the log; those a person waits for have a _finish.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include "tend-error.h"
 #include "tend-store-private.h"

@@ -5,7 +5,7 @@
  * Runs on the store's thread, once a minute and on tend_store_prune_async(). Each call
  * deletes at most RETENTION_BATCH rows per kind, so writers never wait long.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include "tend-store-private.h"
 

@@ -13,7 +13,7 @@
  *
  * Runs on the store's thread, but tend_store_dup_trouble(), which only reads.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include <errno.h>
 #include <unistd.h>

@@ -15,7 +15,7 @@
  * records are never dropped. What still waits when the store closes is kept in a spill
  * file, which the next store to open the database writes (tend-store-spill.c).
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Store"
 
 #include <errno.h>
 #include <glib/gstdio.h>

@@ -26,7 +26,7 @@
  * a notifier replaces rather than stacks them); whoever owns the supervisor hands them
  * to a TendNotifier.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Recovery"
 
 #include <json-glib/json-glib.h>
 

@@ -14,7 +14,7 @@
  * else is "other" with GIO's own words.
  */
 #define _GNU_SOURCE                 /* memmem() */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Checks"
 
 #include <string.h>
 

@@ -17,7 +17,7 @@
  * check also emits TendCheck::changed when the host is lost and when it is back, so both
  * show at once.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Checks"
 
 #include "tend-backend.h"
 #include "tend-error.h"

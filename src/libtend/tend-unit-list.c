@@ -8,7 +8,7 @@
  * string chunk, or borrowed from storage the list holds (a D-Bus reply) and not copied
  * at all.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Hosts"
 
 #include "tend-unit-list.h"
 

@@ -11,7 +11,7 @@
  *
  * The session follows the system's proxy settings: the URL is usually outside.
  */
-#define G_LOG_DOMAIN "Tend"
+#define G_LOG_DOMAIN "Tend-Notify"
 
 #include "config.h"
 
