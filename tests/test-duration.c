@@ -1,10 +1,11 @@
 /* test-duration.c — durations as people write them: parsing and formatting; sizes and
- * percentages: parsing
+ * percentages: parsing, sizes: formatting
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include <math.h>
 #include <string.h>
 
 #include "tend-duration.h"
@@ -332,6 +333,36 @@ test_size_parse (void)
     }
 }
 
+/* As systemctl writes memory; and read back by tend_size_parse() to what it shows. */
+static void
+test_size_format (void)
+{
+  static const struct { guint64 bytes; const char *text; } cases[] = {
+    { 0, "0B" },
+    { 1023, "1023B" },
+    { 1024, "1.0K" },
+    { 1536, "1.5K" },
+    { 1024 * 1024 - 1, "1024.0K" },
+    { 1024 * 1024, "1.0M" },
+    { G_GUINT64_CONSTANT (3758096384), "3.5G" },
+    { G_GUINT64_CONSTANT (1) << 40, "1.0T" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = tend_size_format (cases[i].bytes);
+      g_autoptr(GError) error = NULL;
+      gint64 back = -1;
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+      g_assert_true (tend_size_parse (text, &back, &error));
+      g_assert_no_error (error);
+      /* One decimal: within 5 % (and exact below 1 KiB). */
+      g_assert_cmpfloat (fabs ((double) back - (double) cases[i].bytes), <=,
+                         0.05 * (double) cases[i].bytes);
+    }
+}
+
 static void
 test_size_invalid (void)
 {
@@ -431,6 +462,7 @@ main (int   argc,
   g_test_add_func ("/duration/same-value-other-text", test_same_value_other_text);
   g_test_add_func ("/size/parse", test_size_parse);
   g_test_add_func ("/size/invalid", test_size_invalid);
+  g_test_add_func ("/size/format", test_size_format);
   g_test_add_func ("/percent/parse", test_percent_parse);
   g_test_add_func ("/percent/invalid", test_percent_invalid);
 

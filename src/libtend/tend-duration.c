@@ -418,6 +418,30 @@ tend_size_parse (const char  *text,
 }
 
 /**
+ * tend_size_format:
+ * @bytes: a size
+ *
+ * Writes a size as systemctl writes memory, in powers of 1024: "512B", "4.0K", "1.2M",
+ * "3.5G". tend_size_parse() reads it back (to the precision shown).
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+tend_size_format (guint64 bytes)
+{
+  static const char suffixes[] = "KMGTPE";
+  double value = (double) bytes;
+  guint i;
+
+  if (bytes < 1024)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "B", bytes);
+
+  for (i = 0; i < sizeof suffixes - 2 && value >= 1024.0 * 1024.0; i++)
+    value /= 1024.0;
+  return g_strdup_printf ("%.1f%c", value / 1024.0, suffixes[i]);
+}
+
+/**
  * tend_percent_parse:
  * @text: "80", "80%", "150", "12.5%"
  * @percent: (out): the number

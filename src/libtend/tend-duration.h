@@ -26,6 +26,7 @@ char     *tend_time_format_iso8601 (gint64   realtime_usec);
 gboolean  tend_size_parse      (const char  *text,
                                 gint64      *bytes,
                                 GError     **error);
+char     *tend_size_format     (guint64      bytes);
 gboolean  tend_percent_parse   (const char  *text,
                                 double      *percent,
                                 GError     **error);

@@ -605,7 +605,7 @@ append_threshold (GString    *out,
 static char *
 format_bytes_or_null (gint64 bytes)
 {
-  return bytes == TEND_INVENTORY_UNSET ? NULL : tendctl_format_bytes (bytes);
+  return bytes == TEND_INVENTORY_UNSET ? NULL : tend_size_format (bytes);
 }
 
 static char *

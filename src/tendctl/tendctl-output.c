@@ -354,22 +354,6 @@ tendctl_format_relative (gint64 realtime_usec,
   return g_strdup_printf (future ? "in %s" : "%s ago", out->str);
 }
 
-/* "512B", "4.0K", "1.2M": powers of 1024, as systemctl writes memory. */
-char *
-tendctl_format_bytes (guint64 bytes)
-{
-  static const char suffixes[] = "KMGTPE";
-  double value = bytes;
-  guint i;
-
-  if (bytes < 1024)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT "B", bytes);
-
-  for (i = 0; i < sizeof suffixes - 2 && value >= 1024.0 * 1024.0; i++)
-    value /= 1024.0;
-  return g_strdup_printf ("%.1f%c", value / 1024.0, suffixes[i]);
-}
-
 /* CPU time: "830us", "12ms", "1.234s", "2min 3.456s", "3h 12min". */
 char *
 tendctl_format_nsec (guint64 nsec)

@@ -72,7 +72,6 @@ void         tendctl_append_recovery       (GString          *out,
                                             const char       *health);
 void         tendctl_json_add_recovery     (JsonBuilder      *builder,
                                             const char       *recovery);
-char        *tendctl_format_bytes          (guint64           bytes);
 char        *tendctl_format_nsec           (guint64           nsec);
 
 /* Tables: a header and rows of borrowed strings, columns padded to the widest cell

@@ -117,7 +117,7 @@ append_memory (GString     *out,
   if (memory == TEND_UNSET)
     return;
 
-  size = tendctl_format_bytes (memory);
+  size = tend_size_format (memory);
   switch (tend_service_get_memory_source (service))
     {
     case TEND_MEMORY_SOURCE_CGROUP:
