@@ -244,17 +244,17 @@ test_format (void)
   assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, "this computer",
                  TEND_NOTIFICATION_TROUBLE_FAILED, TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN,
                  TEND_RECOVERY_STEP_RESTART, 0, NULL,
-                 "Tend could not bring web.service on this computer back",
-                 "It failed again right after a restart.");
+                 "web.service on this computer is still down",
+                 "Tend could not bring it back: it failed again right after a restart.");
   assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, "web1",
                  TEND_NOTIFICATION_TROUBLE_STOPPED, TEND_NOTIFICATION_RESPONSE_STEP_FAILED,
                  TEND_RECOVERY_STEP_START, 0, NULL,
-                 "Tend could not bring web.service on web1 back",
-                 "Tend tried to start it, but the start itself failed.");
+                 "web.service on web1 is still down",
+                 "Tend could not bring it back: the start itself failed.");
   assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, TEND_NOTIFICATION_TROUBLE_FAILED,
                  TEND_NOTIFICATION_RESPONSE_NONE, TEND_RECOVERY_STEP_RESTART, 0, "db.service",
-                 "Tend could not bring web.service on this computer back: db.service is down",
-                 "Restarting it did not help.");
+                 "web.service on this computer is still down because db.service is down",
+                 "Tend could not bring it back: restarting it did not help.");
 
   /* Manual intervention: how many tries, and what is left to a person. */
   assert_format (TEND_NOTIFICATION_MANUAL_INTERVENTION, "this computer",
@@ -318,7 +318,7 @@ test_format_plain (void)
 
                 notification = tend_notification_new (kind, names[h], hosts[h], "web.service",
                                                       3, &facts, roots[r]);
-                g_assert_nonnull (strstr (notification->title, "web.service on "));
+                g_assert_true (g_str_has_prefix (notification->title, "web.service on "));
                 g_assert_cmpuint (strlen (notification->body), >, 0);
                 assert_plain (notification->title);
                 assert_plain (notification->body);

@@ -450,8 +450,9 @@ test_dbus_disabled (Fixture       *fixture,
   send (TEND_NOTIFIER (fixture->notifier), TEND_NOTIFICATION_RECOVERY_FAILED, 9, NULL);
   calls = wait_for_calls (fixture, "Notify", 1);
   parse_notify (calls->pdata[0], &only);
-  g_assert_cmpstr (only.summary, ==, "Tend could not bring web.service on this computer back");
-  g_assert_cmpstr (only.body, ==, "It failed again right after a restart.");
+  g_assert_cmpstr (only.summary, ==, "web.service on this computer is still down");
+  g_assert_cmpstr (only.body, ==,
+                   "Tend could not bring it back: it failed again right after a restart.");
   assert_plain (&only);
   g_assert_cmpuint (only.urgency, ==, 1);
 }

@@ -268,19 +268,16 @@ tend_notification_format (TendNotificationKind         kind,
 
     case TEND_NOTIFICATION_RECOVERY_FAILED:
       *title = root != NULL
-               ? g_strdup_printf ("Tend could not bring %s back: %s is down", where, root)
-               : g_strdup_printf ("Tend could not bring %s back", where);
+               ? g_strdup_printf ("%s is still down because %s is down", where, root)
+               : g_strdup_printf ("%s is still down", where);
+      g_string_append (text, "Tend could not bring it back: ");
       if (response == TEND_NOTIFICATION_RESPONSE_STEP_FAILED)
-        g_string_append_printf (text, "Tend tried to %s it, but the %s itself failed.",
-                                step_verb (step), step_verb (step));
+        g_string_append_printf (text, "the %s itself failed.", step_verb (step));
       else if (response == TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN)
-        g_string_append_printf (text, "It %s again right after a %s.", trouble_then (trouble),
+        g_string_append_printf (text, "it %s again right after a %s.", trouble_then (trouble),
                                 step_verb (step));
       else
-        g_string_append_printf (text, "%s it did not help.",
-                                step == TEND_RECOVERY_STEP_RELOAD ? "Reloading"
-                                : step == TEND_RECOVERY_STEP_START ? "Starting"
-                                : "Restarting");
+        g_string_append_printf (text, "%s it did not help.", step_going_on (step));
       break;
 
     case TEND_NOTIFICATION_MANUAL_INTERVENTION:
