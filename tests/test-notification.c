@@ -144,56 +144,185 @@ log_writer (GLogLevelFlags   level,
 /* ------------------------------------------------------------------------------------ */
 /* Words                                                                                 */
 
+/* No notification names a command line or an internal host id. */
 static void
-assert_format (TendNotificationKind  kind,
-               const char           *host,
-               const char           *cause,
-               const char           *root,
-               const char           *expected_title,
-               const char           *expected_body)
+assert_plain (const char *text)
 {
+  g_assert_null (strstr (text, "tendctl"));
+  g_assert_null (strstr (text, "local-user"));
+  g_assert_null (strstr (text, "local-system"));
+}
+
+static void
+assert_format (TendNotificationKind      kind,
+               const char               *host_label,
+               TendNotificationTrouble   trouble,
+               TendNotificationResponse  response,
+               TendRecoveryStep          step,
+               guint                     tries,
+               const char               *root,
+               const char               *expected_title,
+               const char               *expected_body)
+{
+  TendNotificationFacts facts = {
+    .trouble = trouble, .response = response, .step = step, .tries = tries,
+  };
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
 
-  tend_notification_format (kind, host, "web.service", cause, root, &title, &body);
+  tend_notification_format (kind, host_label, "web.service", &facts, root, &title, &body);
   g_assert_cmpstr (title, ==, expected_title);
   g_assert_cmpstr (body, ==, expected_body);
+  assert_plain (title);
+  assert_plain (body);
 }
 
 static void
 test_format (void)
 {
-  assert_format (TEND_NOTIFICATION_FAILED, NULL, "unit: web.service is failed", NULL,
-                 "web.service failed", "unit: web.service is failed");
-  assert_format (TEND_NOTIFICATION_FAILED, "web1", NULL, NULL,
-                 "web.service on web1 failed", "Its checks fail.");
-  assert_format (TEND_NOTIFICATION_FAILED, "", "", NULL,
-                 "web.service failed", "Its checks fail.");
-  assert_format (TEND_NOTIFICATION_FAILED, NULL, "http: connection refused", "db.service",
-                 "web.service is down because db.service is down",
-                 "http: connection refused");
-  assert_format (TEND_NOTIFICATION_FAILED, "web1", NULL, "db.service",
-                 "web.service on web1 is down because db.service is down",
-                 "Its checks fail.");
-  assert_format (TEND_NOTIFICATION_RECOVERED, NULL, NULL, NULL,
-                 "web.service recovered automatically", "It is healthy again.");
-  assert_format (TEND_NOTIFICATION_RECOVERED, NULL, "Restarted once.", "db.service",
-                 "web.service recovered automatically",
-                 "Restarted once.\nRoot cause: db.service is down.");
-  assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, NULL, NULL,
-                 "web.service could not be recovered", "Restarting it did not help.");
-  assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, NULL, "db.service",
-                 "web.service could not be recovered because db.service is down",
-                 "Restarting it did not help.");
-  assert_format (TEND_NOTIFICATION_MANUAL_INTERVENTION, NULL, NULL, NULL,
-                 "web.service: manual intervention required",
-                 "Tend has stopped restarting it. Read its logs, mend the cause, "
-                 "then restart it.");
-  assert_format (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1", "5 restarts in 10 min",
-                 "db.service", "web.service on web1: manual intervention required",
-                 "5 restarts in 10 min\nRoot cause: db.service is down.");
-  assert_format (TEND_NOTIFICATION_DEGRADED, NULL, NULL, NULL,
-                 "web.service is degraded", "Some of its checks warn.");
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  /* Failed: what is wrong, and what Tend is doing about it. */
+  assert_format (TEND_NOTIFICATION_FAILED, "this computer", TEND_NOTIFICATION_TROUBLE_FAILED,
+                 TEND_NOTIFICATION_RESPONSE_RECOVERING, TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on this computer failed", "Tend is restarting it.");
+  assert_format (TEND_NOTIFICATION_FAILED, "web1", TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING,
+                 TEND_NOTIFICATION_RESPONSE_RECOVERING, TEND_RECOVERY_STEP_RELOAD, 0, NULL,
+                 "web.service on web1 stopped answering", "Tend is reloading it.");
+  assert_format (TEND_NOTIFICATION_FAILED, "this computer (system)",
+                 TEND_NOTIFICATION_TROUBLE_STOPPED, TEND_NOTIFICATION_RESPONSE_WAITING,
+                 TEND_RECOVERY_STEP_START, 0, NULL,
+                 "web.service on this computer (system) stopped",
+                 "Tend will start it after a pause.");
+  assert_format (TEND_NOTIFICATION_FAILED, NULL, TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS,
+                 TEND_NOTIFICATION_RESPONSE_HANDS_OFF, TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on this computer answers with errors",
+                 "Tend does not bring it back by itself; open it to see what is wrong.");
+  assert_format (TEND_NOTIFICATION_FAILED, "", TEND_NOTIFICATION_TROUBLE_OVER_LIMIT,
+                 TEND_NOTIFICATION_RESPONSE_NONE, TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on this computer is over its limits",
+                 "Open it to see what is wrong.");
+  assert_format (TEND_NOTIFICATION_FAILED, "web1", TEND_NOTIFICATION_TROUBLE_UNHEALTHY,
+                 TEND_NOTIFICATION_RESPONSE_NONE, TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on web1 fails its checks", "Open it to see what is wrong.");
+  assert_format (TEND_NOTIFICATION_FAILED, "this computer", TEND_NOTIFICATION_TROUBLE_FAILED,
+                 TEND_NOTIFICATION_RESPONSE_NONE, TEND_RECOVERY_STEP_RESTART, 0, "db.service",
+                 "web.service on this computer is down because db.service is down",
+                 "Tend brings db.service back first.");
+  assert_format (TEND_NOTIFICATION_FAILED, "web1", TEND_NOTIFICATION_TROUBLE_FAILED,
+                 TEND_NOTIFICATION_RESPONSE_RECOVERING, TEND_RECOVERY_STEP_RESTART, 0,
+                 "db.service", "web.service on web1 is down because db.service is down",
+                 "Tend is restarting it.");
+
+  /* Recovered: what it was, what Tend did, and that it works again. */
+  assert_format (TEND_NOTIFICATION_RECOVERED, "this computer",
+                 TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING, TEND_NOTIFICATION_RESPONSE_RECOVERED,
+                 TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on this computer recovered",
+                 "It stopped answering; Tend restarted it and it answers again.");
+  assert_format (TEND_NOTIFICATION_RECOVERED, "web1", TEND_NOTIFICATION_TROUBLE_STOPPED,
+                 TEND_NOTIFICATION_RESPONSE_RECOVERED, TEND_RECOVERY_STEP_START, 0, NULL,
+                 "web.service on web1 recovered",
+                 "It stopped; Tend started it and it runs again.");
+  assert_format (TEND_NOTIFICATION_RECOVERED, NULL, TEND_NOTIFICATION_TROUBLE_OVER_LIMIT,
+                 TEND_NOTIFICATION_RESPONSE_BY_ITSELF, TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on this computer recovered",
+                 "It went over its limits and is within its limits again by itself; Tend did "
+                 "not need to act.");
+  assert_format (TEND_NOTIFICATION_RECOVERED, "web1", TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS,
+                 TEND_NOTIFICATION_RESPONSE_RECOVERED, TEND_RECOVERY_STEP_RELOAD, 0,
+                 "db.service", "web.service on web1 recovered",
+                 "It answered with errors; Tend reloaded it and it answers properly again.\n"
+                 "It was down because db.service was down.");
+  assert_format (TEND_NOTIFICATION_RECOVERED, "this computer",
+                 TEND_NOTIFICATION_TROUBLE_UNHEALTHY, TEND_NOTIFICATION_RESPONSE_NONE,
+                 TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on this computer recovered", "It passes its checks again.");
+
+  /* Recovery failed: the step itself, or the service right after it. */
+  assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, "this computer",
+                 TEND_NOTIFICATION_TROUBLE_FAILED, TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN,
+                 TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on this computer is still down",
+                 "Tend could not bring it back: it failed again right after a restart.");
+  assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, "web1",
+                 TEND_NOTIFICATION_TROUBLE_STOPPED, TEND_NOTIFICATION_RESPONSE_STEP_FAILED,
+                 TEND_RECOVERY_STEP_START, 0, NULL,
+                 "web.service on web1 is still down",
+                 "Tend could not bring it back: the start itself failed.");
+  assert_format (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, TEND_NOTIFICATION_TROUBLE_FAILED,
+                 TEND_NOTIFICATION_RESPONSE_NONE, TEND_RECOVERY_STEP_RESTART, 0, "db.service",
+                 "web.service on this computer is still down because db.service is down",
+                 "Tend could not bring it back: restarting it did not help.");
+
+  /* Manual intervention: how many tries, and what is left to a person. */
+  assert_format (TEND_NOTIFICATION_MANUAL_INTERVENTION, "this computer",
+                 TEND_NOTIFICATION_TROUBLE_FAILED, TEND_NOTIFICATION_RESPONSE_GAVE_UP,
+                 TEND_RECOVERY_STEP_RESTART, 3, NULL,
+                 "web.service on this computer keeps failing",
+                 "Tend stopped restarting it after 3 tries and needs you to look: open it to "
+                 "read its log, mend the cause, then restart it.");
+  assert_format (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1",
+                 TEND_NOTIFICATION_TROUBLE_FAILED, TEND_NOTIFICATION_RESPONSE_GAVE_UP,
+                 TEND_RECOVERY_STEP_RESTART, 1, "db.service",
+                 "web.service on web1 keeps failing",
+                 "Tend stopped restarting it after 1 try and needs you to look: open it to "
+                 "read its log, mend the cause, then restart it.\n"
+                 "It is down because db.service is down.");
+  assert_format (TEND_NOTIFICATION_MANUAL_INTERVENTION, NULL,
+                 TEND_NOTIFICATION_TROUBLE_FAILED, TEND_NOTIFICATION_RESPONSE_GAVE_UP,
+                 TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on this computer keeps failing",
+                 "Tend stopped restarting it and needs you to look: open it to read its log, "
+                 "mend the cause, then restart it.");
+
+  /* Degraded. */
+  assert_format (TEND_NOTIFICATION_DEGRADED, "web1", TEND_NOTIFICATION_TROUBLE_UNHEALTHY,
+                 TEND_NOTIFICATION_RESPONSE_NONE, TEND_RECOVERY_STEP_RESTART, 0, NULL,
+                 "web.service on web1 needs attention",
+                 "Some of its checks warn; Tend leaves it running and keeps watching.");
+  assert_format (TEND_NOTIFICATION_DEGRADED, "this computer",
+                 TEND_NOTIFICATION_TROUBLE_UNHEALTHY, TEND_NOTIFICATION_RESPONSE_NONE,
+                 TEND_RECOVERY_STEP_RESTART, 0, "db.service",
+                 "web.service on this computer needs attention",
+                 "Some of its checks warn; Tend leaves it running and keeps watching.\n"
+                 "It may be because db.service is down.");
+
+  /* Without facts: its checks fail, nothing said of Tend. */
+  tend_notification_format (TEND_NOTIFICATION_FAILED, NULL, "web.service", NULL, NULL,
+                            &title, &body);
+  g_assert_cmpstr (title, ==, "web.service on this computer fails its checks");
+  g_assert_cmpstr (body, ==, "Open it to see what is wrong.");
+}
+
+/* Every kind, every trouble and response, local and remote, with and without a root
+ * cause: never a command line, never an internal id, never an empty text. */
+static void
+test_format_plain (void)
+{
+  const char *hosts[] = { NULL, "this computer", "this computer (system)", "web1" };
+  const char *roots[] = { NULL, "db.service" };
+
+  for (guint kind = TEND_NOTIFICATION_FAILED; kind <= TEND_NOTIFICATION_DEGRADED; kind++)
+    for (guint trouble = 0; trouble <= TEND_NOTIFICATION_TROUBLE_OVER_LIMIT; trouble++)
+      for (guint response = 0; response <= TEND_NOTIFICATION_RESPONSE_GAVE_UP; response++)
+        for (guint step = 0; step <= TEND_RECOVERY_STEP_RESTART; step++)
+          for (guint h = 0; h < G_N_ELEMENTS (hosts); h++)
+            for (guint r = 0; r < G_N_ELEMENTS (roots); r++)
+              {
+                TendNotificationFacts facts = { trouble, response, step, 2 };
+                g_autoptr(TendNotification) notification = NULL;
+
+                const char *names[] = { NULL, "local-user", "local-system", "web1" };
+
+                notification = tend_notification_new (kind, names[h], hosts[h], "web.service",
+                                                      3, &facts, roots[r]);
+                g_assert_true (g_str_has_prefix (notification->title, "web.service on "));
+                g_assert_cmpuint (strlen (notification->body), >, 0);
+                assert_plain (notification->title);
+                assert_plain (notification->body);
+              }
 }
 
 static void
@@ -260,14 +389,21 @@ test_new (void)
   g_autoptr(TendNotification) degraded = NULL;
   g_autoptr(TendNotification) lost = NULL;
 
-  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, "web.service", 7,
-                                  "unit: failed", NULL);
+  TendNotificationFacts restarting = {
+    TEND_NOTIFICATION_TROUBLE_FAILED, TEND_NOTIFICATION_RESPONSE_RECOVERING,
+    TEND_RECOVERY_STEP_RESTART, 0
+  };
+
+  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, "local-user", "this computer",
+                                  "web.service", 7, &restarting, NULL);
   g_assert_cmpstr (failed->id, ==, "incident-7");
   g_assert_cmpint (failed->kind, ==, TEND_NOTIFICATION_FAILED);
   g_assert_cmpint (failed->urgency, ==, TEND_NOTIFICATION_URGENCY_CRITICAL);
-  g_assert_cmpstr (failed->title, ==, "web.service failed");
-  g_assert_cmpstr (failed->body, ==, "unit: failed");
-  g_assert_null (failed->host);
+  g_assert_cmpstr (failed->title, ==, "web.service on this computer failed");
+  g_assert_cmpstr (failed->body, ==, "Tend is restarting it.");
+  /* The buttons name the host as the inventory does; the words as people do. */
+  g_assert_cmpstr (failed->host, ==, "local-user");
+  g_assert_cmpstr (failed->host_label, ==, "this computer");
   g_assert_cmpstr (failed->unit, ==, "web.service");
   g_assert_cmpint (failed->incident_id, ==, 7);
   g_assert_cmpint (failed->time_usec, >=, before);
@@ -275,26 +411,29 @@ test_new (void)
   assert_actions (failed, incident_actions);
   g_assert_null (tend_notification_find_action (failed, "reboot"));
 
-  manual = tend_notification_new (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1",
+  manual = tend_notification_new (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1", NULL,
                                   "web.service", 7, NULL, NULL);
   g_assert_cmpstr (manual->id, ==, failed->id);
   g_assert_cmpint (manual->urgency, ==, TEND_NOTIFICATION_URGENCY_CRITICAL);
   g_assert_cmpstr (manual->host, ==, "web1");
+  g_assert_cmpstr (manual->host_label, ==, "web1");
+  g_assert_cmpstr (manual->title, ==, "web.service on web1 keeps failing");
   assert_actions (manual, incident_actions);
 
-  recovered = tend_notification_new (TEND_NOTIFICATION_RECOVERED, "", "web.service", 7,
+  recovered = tend_notification_new (TEND_NOTIFICATION_RECOVERED, "", NULL, "web.service", 7,
                                      NULL, NULL);
   g_assert_cmpint (recovered->urgency, ==, TEND_NOTIFICATION_URGENCY_NORMAL);
   g_assert_null (recovered->host);
+  g_assert_cmpstr (recovered->host_label, ==, "this computer");
   assert_actions (recovered, recovered_actions);
 
-  degraded = tend_notification_new (TEND_NOTIFICATION_DEGRADED, NULL, "web.service", 0,
+  degraded = tend_notification_new (TEND_NOTIFICATION_DEGRADED, NULL, NULL, "web.service", 0,
                                     NULL, NULL);
   g_assert_cmpstr (degraded->id, ==, "unit-web.service");
   g_assert_cmpint (degraded->urgency, ==, TEND_NOTIFICATION_URGENCY_NORMAL);
 
-  lost = tend_notification_new (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, "web.service", 7,
-                                NULL, NULL);
+  lost = tend_notification_new (TEND_NOTIFICATION_RECOVERY_FAILED, NULL, NULL, "web.service",
+                                7, NULL, NULL);
   g_assert_cmpint (lost->urgency, ==, TEND_NOTIFICATION_URGENCY_NORMAL);
   assert_actions (lost, incident_actions);
 }
@@ -347,10 +486,15 @@ test_log_notifier (void)
   g_autoptr(TendNotification) recovered = NULL;
   LogRecord *record;
 
-  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, "web1", "web.service", 42,
-                                  "line one\nline two", NULL);
-  recovered = tend_notification_new (TEND_NOTIFICATION_RECOVERED, NULL, "web.service", 43,
-                                     NULL, NULL);
+  TendNotificationFacts by_itself = {
+    TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING, TEND_NOTIFICATION_RESPONSE_BY_ITSELF,
+    TEND_RECOVERY_STEP_RESTART, 0
+  };
+
+  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, "web1", NULL, "web.service", 42,
+                                  NULL, "db.service");
+  recovered = tend_notification_new (TEND_NOTIFICATION_RECOVERED, NULL, NULL, "web.service",
+                                     43, &by_itself, "db.service");
 
   captured_log = g_ptr_array_new_with_free_func (log_record_free);
   tend_notifier_send (TEND_NOTIFIER (log), failed);
@@ -360,15 +504,19 @@ test_log_notifier (void)
   g_assert_cmpuint (captured_log->len, ==, 2);
   record = captured_log->pdata[0];
   g_assert_cmpint (record->level, ==, G_LOG_LEVEL_WARNING);
-  g_assert_cmpstr (record->message, ==, "web.service on web1 failed: line one line two");
+  g_assert_cmpstr (record->message, ==, "web.service on web1 is down because db.service is "
+                   "down: Tend brings db.service back first.");
   g_assert_cmpstr (record->id, ==, "incident-42");
   g_assert_cmpstr (record->unit, ==, "web.service");
   g_assert_cmpstr (record->host, ==, "web1");
   g_assert_cmpstr (record->incident, ==, "42");
   record = captured_log->pdata[1];
   g_assert_cmpint (record->level, ==, G_LOG_LEVEL_MESSAGE);
+  /* The body's lines, joined. */
   g_assert_cmpstr (record->message, ==,
-                   "web.service recovered automatically: It is healthy again.");
+                   "web.service on this computer recovered: It stopped answering and answers "
+                   "again by itself; Tend did not need to act. It was down because db.service "
+                   "was down.");
   g_assert_null (record->host);
   g_clear_pointer (&captured_log, g_ptr_array_unref);
 }
@@ -409,9 +557,9 @@ test_multi_notifier (void)
   tend_multi_notifier_remove (multi, TEND_NOTIFIER (removed));
   g_signal_connect (multi, "action-invoked", G_CALLBACK (action_invoked_cb), invoked);
 
-  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, "web.service", 1,
+  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, NULL, "web.service", 1,
                                   NULL, NULL);
-  degraded = tend_notification_new (TEND_NOTIFICATION_DEGRADED, NULL, "web.service", 1,
+  degraded = tend_notification_new (TEND_NOTIFICATION_DEGRADED, NULL, NULL, "web.service", 1,
                                     NULL, NULL);
 
   tend_notifier_send (TEND_NOTIFIER (multi), failed);
@@ -454,6 +602,7 @@ main (int   argc,
   g_log_set_writer_func (log_writer, NULL, NULL);
 
   g_test_add_func ("/notification/format", test_format);
+  g_test_add_func ("/notification/format-plain", test_format_plain);
   g_test_add_func ("/notification/kind-names", test_kind_names);
   g_test_add_func ("/notification/ids", test_ids);
   g_test_add_func ("/notification/new", test_new);

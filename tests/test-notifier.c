@@ -305,17 +305,58 @@ static const char * const incident_actions[] = {
   "restart", "Restart", "open", "Open", "silence-1h", "Silence 1 h", NULL
 };
 
-/* Sends a notification about web.service. */
+/* Sends a notification about web.service on this computer, with the facts the
+ * supervisor gives for @kind when the unit failed and Tend restarted it; @body, when
+ * given, stands in for Tend's words (to see what the server gets of markup). */
 static void
 send (TendNotifier         *notifier,
       TendNotificationKind  kind,
       gint64                incident_id,
-      const char           *cause)
+      const char           *body)
 {
+  TendNotificationFacts facts = {
+    .trouble = TEND_NOTIFICATION_TROUBLE_FAILED,
+    .step = TEND_RECOVERY_STEP_RESTART,
+  };
   g_autoptr(TendNotification) notification = NULL;
 
-  notification = tend_notification_new (kind, NULL, "web.service", incident_id, cause, NULL);
+  switch (kind)
+    {
+    case TEND_NOTIFICATION_FAILED:
+      facts.response = TEND_NOTIFICATION_RESPONSE_RECOVERING;
+      break;
+    case TEND_NOTIFICATION_RECOVERED:
+      facts.response = TEND_NOTIFICATION_RESPONSE_RECOVERED;
+      break;
+    case TEND_NOTIFICATION_RECOVERY_FAILED:
+      facts.response = TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN;
+      break;
+    case TEND_NOTIFICATION_MANUAL_INTERVENTION:
+      facts.response = TEND_NOTIFICATION_RESPONSE_GAVE_UP;
+      facts.tries = 3;
+      break;
+    case TEND_NOTIFICATION_DEGRADED:
+    default:
+      break;
+    }
+  notification = tend_notification_new (kind, NULL, NULL, "web.service", incident_id, &facts,
+                                        NULL);
+  if (body != NULL)
+    {
+      g_free (notification->body);
+      notification->body = g_strdup (body);
+    }
   tend_notifier_send (notifier, notification);
+}
+
+/* Words for a person at a desktop: no command line, no internal host id. */
+static void
+assert_plain (const NotifyArgs *args)
+{
+  g_assert_null (strstr (args->summary, "tendctl"));
+  g_assert_null (strstr (args->summary, "local-user"));
+  g_assert_null (strstr (args->body, "tendctl"));
+  g_assert_null (strstr (args->body, "local-user"));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -337,8 +378,8 @@ test_dbus_replace (Fixture       *fixture,
     return;
   notifier = TEND_NOTIFIER (fixture->notifier);
 
-  send (notifier, TEND_NOTIFICATION_FAILED, 7, "unit: web.service is failed <exit 1>");
-  send (notifier, TEND_NOTIFICATION_MANUAL_INTERVENTION, 7, "5 restarts in 10 min");
+  send (notifier, TEND_NOTIFICATION_FAILED, 7, "It said <exit 1> & stopped.");
+  send (notifier, TEND_NOTIFICATION_MANUAL_INTERVENTION, 7, NULL);
   calls = wait_for_calls (fixture, "Notify", 2);
   parse_notify (calls->pdata[0], &first);
   parse_notify (calls->pdata[1], &second);
@@ -346,8 +387,9 @@ test_dbus_replace (Fixture       *fixture,
   g_assert_cmpstr (first.app_name, ==, "Tend");
   g_assert_cmpuint (first.replaces_id, ==, 0);
   g_assert_cmpstr (first.icon, ==, "org.gnome.Tend");
-  g_assert_cmpstr (first.summary, ==, "web.service failed");
-  g_assert_cmpstr (first.body, ==, "unit: web.service is failed &lt;exit 1&gt;");
+  g_assert_cmpstr (first.summary, ==, "web.service on this computer failed");
+  /* The body is markup to the server. */
+  g_assert_cmpstr (first.body, ==, "It said &lt;exit 1&gt; &amp; stopped.");
   g_assert_cmpstrv (first.actions, incident_actions);
   g_assert_cmpuint (first.urgency, ==, 2);
   g_assert_cmpstr (first.desktop_entry, ==, "org.gnome.Tend");
@@ -355,8 +397,10 @@ test_dbus_replace (Fixture       *fixture,
 
   /* The server's first id is 1. */
   g_assert_cmpuint (second.replaces_id, ==, 1);
-  g_assert_cmpstr (second.summary, ==, "web.service: manual intervention required");
-  g_assert_cmpstr (second.body, ==, "5 restarts in 10 min");
+  g_assert_cmpstr (second.summary, ==, "web.service on this computer keeps failing");
+  g_assert_cmpstr (second.body, ==, "Tend stopped restarting it after 3 tries and needs you "
+                   "to look: open it to read its log, mend the cause, then restart it.");
+  assert_plain (&second);
   g_assert_cmpstrv (second.actions, incident_actions);
   g_assert_cmpuint (second.urgency, ==, 2);
 
@@ -367,7 +411,9 @@ test_dbus_replace (Fixture       *fixture,
   parse_notify (calls->pdata[2], &third);
   g_assert_cmpuint (third.replaces_id, ==, 1);
   g_assert_cmpuint (third.urgency, ==, 1);
-  g_assert_cmpstr (third.summary, ==, "web.service recovered automatically");
+  g_assert_cmpstr (third.summary, ==, "web.service on this computer recovered");
+  g_assert_cmpstr (third.body, ==, "It failed; Tend restarted it and it runs again.");
+  assert_plain (&third);
 
   /* Still one notification: nothing was closed. */
   g_clear_pointer (&calls, g_ptr_array_unref);
@@ -404,7 +450,10 @@ test_dbus_disabled (Fixture       *fixture,
   send (TEND_NOTIFIER (fixture->notifier), TEND_NOTIFICATION_RECOVERY_FAILED, 9, NULL);
   calls = wait_for_calls (fixture, "Notify", 1);
   parse_notify (calls->pdata[0], &only);
-  g_assert_cmpstr (only.summary, ==, "web.service could not be recovered");
+  g_assert_cmpstr (only.summary, ==, "web.service on this computer is still down");
+  g_assert_cmpstr (only.body, ==,
+                   "Tend could not bring it back: it failed again right after a restart.");
+  assert_plain (&only);
   g_assert_cmpuint (only.urgency, ==, 1);
 }
 
@@ -528,7 +577,7 @@ test_dbus_no_server (Fixture       *fixture,
   calls = wait_for_calls (fixture, "Notify", 1);
   parse_notify (calls->pdata[0], &first);
   g_assert_cmpuint (first.replaces_id, ==, 0);
-  g_assert_cmpstr (first.summary, ==, "web.service: manual intervention required");
+  g_assert_cmpstr (first.summary, ==, "web.service on this computer keeps failing");
 }
 
 /* The server goes away and another comes: its ids mean nothing to the new one. */
@@ -595,7 +644,7 @@ test_app_notifier (Fixture       *fixture,
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "open-unit"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "silence-unit"));
 
-  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_FAILED, 7, "unit: failed");
+  send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_FAILED, 7, NULL);
   calls = wait_for_calls (fixture, "Notify", 1);
   /* GIO's backend learns the server's id from the answer, which reaches the app's own
    * connection in its own time: an incident evolves over seconds, not microseconds. */
@@ -607,12 +656,14 @@ test_app_notifier (Fixture       *fixture,
   parse_notify (calls->pdata[1], &second);
 
   g_assert_cmpuint (first.replaces_id, ==, 0);
-  g_assert_cmpstr (first.summary, ==, "web.service failed");
-  g_assert_cmpstr (first.body, ==, "unit: failed");
+  g_assert_cmpstr (first.summary, ==, "web.service on this computer failed");
+  g_assert_cmpstr (first.body, ==, "Tend is restarting it.");
+  assert_plain (&first);
   g_assert_cmpuint (first.urgency, ==, 2);
   g_assert_cmpstrv (first.actions, app_actions);
   g_assert_cmpuint (second.replaces_id, ==, 1);
-  g_assert_cmpstr (second.summary, ==, "web.service: manual intervention required");
+  g_assert_cmpstr (second.summary, ==, "web.service on this computer keeps failing");
+  assert_plain (&second);
   g_assert_cmpuint (second.urgency, ==, 2);
   g_assert_cmpstrv (second.actions, app_actions);
 
@@ -792,14 +843,17 @@ test_webhook_retry (Hook          *hook,
   g_autoptr(GDateTime) time = NULL;
   JsonObject *object;
   GBytes *body;
+  TendNotificationFacts gave_up = {
+    TEND_NOTIFICATION_TROUBLE_FAILED, TEND_NOTIFICATION_RESPONSE_GAVE_UP,
+    TEND_RECOVERY_STEP_RESTART, 5
+  };
 
   notifier = tend_webhook_notifier_new (hook->url, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tend_webhook_notifier_get_url (notifier), ==, hook->url);
 
-  notification = tend_notification_new (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1",
-                                        "web.service", 42, "5 restarts in 10 min",
-                                        "db.service");
+  notification = tend_notification_new (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1", NULL,
+                                        "web.service", 42, &gave_up, "db.service");
   tend_notifier_send (TEND_NOTIFIER (notifier), notification);
   /* Returns at once: nothing has been posted yet. */
   g_assert_cmpuint (hook->times->len, ==, 0);
@@ -829,10 +883,13 @@ test_webhook_retry (Hook          *hook,
   g_assert_cmpstr (json_object_get_string_member (object, "host"), ==, "web1");
   g_assert_cmpstr (json_object_get_string_member (object, "unit"), ==, "web.service");
   g_assert_cmpint (json_object_get_int_member (object, "incident_id"), ==, 42);
+  /* The same words as the desktop's. */
   g_assert_cmpstr (json_object_get_string_member (object, "title"), ==,
-                   "web.service on web1: manual intervention required");
+                   "web.service on web1 keeps failing");
   g_assert_cmpstr (json_object_get_string_member (object, "body"), ==,
-                   "5 restarts in 10 min\nRoot cause: db.service is down.");
+                   "Tend stopped restarting it after 5 tries and needs you to look: open it to "
+                   "read its log, mend the cause, then restart it.\n"
+                   "It is down because db.service is down.");
   time = g_date_time_new_from_iso8601 (json_object_get_string_member (object, "time"),
                                        NULL);
   g_assert_nonnull (time);
@@ -850,7 +907,7 @@ test_webhook_payload_nulls (void)
   g_autoptr(GError) error = NULL;
   JsonObject *object;
 
-  notification = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, "web.service", 0,
+  notification = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, NULL, "web.service", 0,
                                         NULL, NULL);
   payload = tend_webhook_notifier_dup_payload (notification);
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),

@@ -149,6 +149,11 @@ def killed_while_verified(port):
     check("then it is recovered again: the breaker does not open on one failure",
           back and rows[-1][:2] == ("restart", 1)
           and any(r[1] == 0 and "failed again" in (r[2] or "") for r in rows), rows)
+    calls = [c for c in notifications() if c[1].startswith(HTTP2)]
+    check("the desktop was told in plain words that the restart did not hold",
+          any(c[1] == f"{HTTP2} on this computer is still down"
+              and "Tend could not bring it back:" in c[2]
+              and "again right after a restart" in c[2] for c in calls), calls)
     healthy = wait_until(lambda: tendctl.status_is(HTTP2, "healthy"), 10)
     check("and healthy", healthy, tendctl.service_health(HTTP2))
     state = wait_until(lambda: (recovery(HTTP2) or {}).get("state") == "idle", 10)
@@ -160,11 +165,13 @@ def crash_loop_stops():
     first = time.monotonic()
     tendctl("start", LOOP)
     manual = wait_until(lambda: [c for c in notifications()[before:]
-                                 if "manual intervention required" in c[1]], 120)
+                                 if "keeps failing" in c[1]], 120)
     took = time.monotonic() - first
     rows = attempts(LOOP)
-    check(f"fails on every start: 'manual intervention required' within 2 min ({took:.1f} s)",
-          manual and took < 120, notifications()[before:])
+    check(f"fails on every start: 'keeps failing' within 2 min ({took:.1f} s)",
+          manual and took < 120
+          and "Tend stopped restarting it after" in manual[-1][2]
+          and "needs you to look" in manual[-1][2], notifications()[before:])
     check("after at most 3 recovery starts", 1 <= len(rows) <= 3
           and all(r[1] == 0 for r in rows), rows)
     # Watched while it was stopped, it was notified as failed when the monitor started:
@@ -262,6 +269,11 @@ def run(tmp):
         interrupted(monitor)
     finally:
         monitor.stop()
+    calls = notifications()
+    check("no notification names a tendctl command or an internal host id",
+          calls and not [c for c in calls if any(w in c[1] + c[2]
+                                                 for w in ("tendctl", tendmon.HOST, "local-"))],
+          calls)
 
 
 def main():

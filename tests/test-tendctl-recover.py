@@ -111,9 +111,14 @@ def killed_http_comes_back(http_port):
     check("one restart attempt, successful", [(r[0], r[1]) for r in rows] == [("restart", 1)],
           rows)
     calls = about(HTTP, notifications())
+    # In a person's words: the host as "this computer", what happened, what Tend did.
     check("its notification: failed, then recovered, replacing it",
-          one_notification(calls) and "failed" in calls[0][1]
-          and "recovered" in calls[-1][1], calls)
+          one_notification(calls)
+          and calls[0][1] in (f"{HTTP} on this computer failed",
+                              f"{HTTP} on this computer stopped answering")
+          and calls[0][2] == "Tend is restarting it."
+          and calls[-1][1] == f"{HTTP} on this computer recovered"
+          and "Tend restarted it and it" in calls[-1][2], calls)
     check("the failure is urgent", calls and calls[0][3].get("urgency") == 2, calls)
     r = tendctl("audit", "--json")
     check("the audit log has the restart, origin auto",
@@ -125,12 +130,14 @@ def crash_loop_stops(monitor_log):
     # Started once by hand; then it fails, and Tend tries.
     tendctl("start", CRASH)
     manual = wait_until(lambda: [c for c in about(CRASH, notifications())
-                                 if "manual intervention required" in c[1]], 30)
+                                 if "keeps failing" in c[1]], 30)
     rows = attempts(CRASH)
     check("a unit that crashes on every start: exactly 3 attempts (loop threshold 3), "
           "each failed", [(r[0], r[1]) for r in rows] == [("restart", 0)] * 3, rows)
     calls = about(CRASH, notifications())
-    check("then 'manual intervention required'", manual, calls)
+    check("then 'keeps failing': Tend stopped after 3 tries and needs a person",
+          manual and "Tend stopped restarting it after 3 tries and needs you to look"
+          in manual[-1][2], calls)
     check("as one notification, replaced as it evolved", one_notification(calls), calls)
     # No more attempts after giving up (two breaker timeouts later, still 3).
     more = wait_until(lambda: len(attempts(CRASH)) > 3, 2.5)
@@ -235,9 +242,17 @@ def run(tmp):
         backoff_delays()
     with open(log_path) as f:
         text = f.read()
+    # The log notifier has the notifications' words; the supervisor's own lines keep the
+    # technical detail (the step, the policy's reason).
     check("the log tells the recoveries and the manual intervention",
-          f"{HTTP} on {HOST} recovered" in text
+          f"{HTTP} on this computer recovered" in text
+          and f"{CRASH} on this computer keeps failing" in text
           and "manual intervention required" in text, text[-3000:])
+    calls = notifications()
+    check("no notification names a tendctl command or an internal host id",
+          calls and not [c for c in calls if any(w in c[1] + c[2]
+                                                 for w in ("tendctl", HOST, "local-"))],
+          calls)
 
 
 def main():

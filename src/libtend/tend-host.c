@@ -1069,6 +1069,24 @@ tend_host_get_id (TendHost *self)
   return self->id;
 }
 
+/**
+ * tend_host_get_spoken_name:
+ *
+ * How a person calls the host in a sentence, as a notification names it: "this
+ * computer" for the user's own manager, "this computer (system)" for the system's (the
+ * display names of tend_host_new_local(), said shorter), the display name for any
+ * other host.
+ */
+const char *
+tend_host_get_spoken_name (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+
+  if (self->kind != TEND_HOST_KIND_LOCAL)
+    return self->display_name;
+  return self->scope == TEND_HOST_SCOPE_SYSTEM ? "this computer (system)" : "this computer";
+}
+
 const char *
 tend_host_get_display_name (TendHost *self)
 {

@@ -23,6 +23,7 @@ TendHost      *tend_host_new_for_backend     (const char           *id,
 
 const char    *tend_host_get_id              (TendHost             *self);
 const char    *tend_host_get_display_name    (TendHost             *self);
+const char    *tend_host_get_spoken_name     (TendHost             *self);
 TendHostKind   tend_host_get_kind            (TendHost             *self);
 TendHostScope  tend_host_get_scope           (TendHost             *self);
 TendBackend   *tend_host_get_backend         (TendHost             *self);

@@ -101,88 +101,223 @@ tend_notification_dup_id (const char *host,
   return g_strdup_printf ("unit-%s", unit);
 }
 
+/* The words of a trouble: as a title says it now ("web.service stopped answering"), as a
+ * body tells it afterwards ("It stopped answering"), and once it is mended ("it answers
+ * again"). */
+static const char *
+trouble_now (TendNotificationTrouble trouble)
+{
+  switch (trouble)
+    {
+    case TEND_NOTIFICATION_TROUBLE_FAILED:        return "failed";
+    case TEND_NOTIFICATION_TROUBLE_STOPPED:       return "stopped";
+    case TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING: return "stopped answering";
+    case TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS:   return "answers with errors";
+    case TEND_NOTIFICATION_TROUBLE_OVER_LIMIT:    return "is over its limits";
+    case TEND_NOTIFICATION_TROUBLE_UNHEALTHY:
+    default:                                      return "fails its checks";
+    }
+}
+
+static const char *
+trouble_then (TendNotificationTrouble trouble)
+{
+  switch (trouble)
+    {
+    case TEND_NOTIFICATION_TROUBLE_FAILED:        return "failed";
+    case TEND_NOTIFICATION_TROUBLE_STOPPED:       return "stopped";
+    case TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING: return "stopped answering";
+    case TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS:   return "answered with errors";
+    case TEND_NOTIFICATION_TROUBLE_OVER_LIMIT:    return "went over its limits";
+    case TEND_NOTIFICATION_TROUBLE_UNHEALTHY:
+    default:                                      return "failed its checks";
+    }
+}
+
+static const char *
+trouble_mended (TendNotificationTrouble trouble)
+{
+  switch (trouble)
+    {
+    case TEND_NOTIFICATION_TROUBLE_FAILED:
+    case TEND_NOTIFICATION_TROUBLE_STOPPED:       return "runs again";
+    case TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING: return "answers again";
+    case TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS:   return "answers properly again";
+    case TEND_NOTIFICATION_TROUBLE_OVER_LIMIT:    return "is within its limits again";
+    case TEND_NOTIFICATION_TROUBLE_UNHEALTHY:
+    default:                                      return "passes its checks again";
+    }
+}
+
+/* A step as a verb ("restart"), going on ("restarting") and done ("restarted"). */
+static const char *
+step_verb (TendRecoveryStep step)
+{
+  switch (step)
+    {
+    case TEND_RECOVERY_STEP_RELOAD: return "reload";
+    case TEND_RECOVERY_STEP_START:  return "start";
+    case TEND_RECOVERY_STEP_RESTART:
+    default:                        return "restart";
+    }
+}
+
+static const char *
+step_going_on (TendRecoveryStep step)
+{
+  switch (step)
+    {
+    case TEND_RECOVERY_STEP_RELOAD: return "reloading";
+    case TEND_RECOVERY_STEP_START:  return "starting";
+    case TEND_RECOVERY_STEP_RESTART:
+    default:                        return "restarting";
+    }
+}
+
+static const char *
+step_past (TendRecoveryStep step)
+{
+  switch (step)
+    {
+    case TEND_RECOVERY_STEP_RELOAD: return "reloaded";
+    case TEND_RECOVERY_STEP_START:  return "started";
+    case TEND_RECOVERY_STEP_RESTART:
+    default:                        return "restarted";
+    }
+}
+
 /**
  * tend_notification_format:
  * @kind: what happened
- * @host: (nullable): the host, %NULL (or "") for this computer
+ * @host_label: (nullable): the host as people call it ("this computer", "web1"); %NULL
+ *   or "" for "this computer"
  * @unit: the unit
- * @cause: (nullable): what is wrong, as the monitor or the recovery says it
+ * @facts: (nullable): what was wrong and what Tend did; %NULL is all zero
  * @root_cause_unit: (nullable): the unit this one depends on that is down, when that
  *   is why this one is
- * @title: (out): "web.service failed", "web.service is down because db.service is down"
- * @body: (out): the cause, or a sentence that says what the kind means
+ * @title: (out): "web.service on this computer failed", "web.service on web1 is down
+ *   because db.service is down"
+ * @body: (out): what Tend did, or does, in plain words: "It stopped answering; Tend
+ *   restarted it and it answers again."
  *
- * Pure: the same words for every output.
+ * Pure: the same words for every output, written for a person at a desktop — never a
+ * command line, never an internal id.
  */
 void
-tend_notification_format (TendNotificationKind   kind,
-                          const char            *host,
-                          const char            *unit,
-                          const char            *cause,
-                          const char            *root_cause_unit,
-                          char                 **title,
-                          char                 **body)
+tend_notification_format (TendNotificationKind         kind,
+                          const char                  *host_label,
+                          const char                  *unit,
+                          const TendNotificationFacts *facts,
+                          const char                  *root_cause_unit,
+                          char                       **title,
+                          char                       **body)
 {
+  static const TendNotificationFacts none = { 0, };
   g_autofree char *where = NULL;
-  const char *fallback = NULL;
   const char *root = root_cause_unit != NULL && *root_cause_unit != '\0' ? root_cause_unit
                                                                          : NULL;
+  TendNotificationTrouble trouble;
+  TendNotificationResponse response;
+  TendRecoveryStep step;
   g_autoptr(GString) text = g_string_new (NULL);
 
   g_return_if_fail (tend_enum_to_nick (TEND_TYPE_NOTIFICATION_KIND, kind) != NULL);
   g_return_if_fail (unit != NULL);
   g_return_if_fail (title != NULL && body != NULL);
 
-  if (host != NULL && *host != '\0')
-    where = g_strdup_printf ("%s on %s", unit, host);
-  else
-    where = g_strdup (unit);
+  if (facts == NULL)
+    facts = &none;
+  trouble = facts->trouble;
+  response = facts->response;
+  step = facts->step;
+  where = g_strdup_printf ("%s on %s", unit,
+                           host_label != NULL && *host_label != '\0' ? host_label
+                                                                      : "this computer");
 
   switch (kind)
     {
     case TEND_NOTIFICATION_FAILED:
       *title = root != NULL ? g_strdup_printf ("%s is down because %s is down", where, root)
-                            : g_strdup_printf ("%s failed", where);
-      fallback = "Its checks fail.";
+                            : g_strdup_printf ("%s %s", where, trouble_now (trouble));
+      if (response == TEND_NOTIFICATION_RESPONSE_RECOVERING)
+        g_string_append_printf (text, "Tend is %s it.", step_going_on (step));
+      else if (response == TEND_NOTIFICATION_RESPONSE_WAITING)
+        g_string_append_printf (text, "Tend will %s it after a pause.", step_verb (step));
+      else if (response == TEND_NOTIFICATION_RESPONSE_HANDS_OFF)
+        g_string_append (text, "Tend does not bring it back by itself; open it to see "
+                               "what is wrong.");
+      else if (root != NULL)
+        g_string_append_printf (text, "Tend brings %s back first.", root);
+      else
+        g_string_append (text, "Open it to see what is wrong.");
       break;
+
     case TEND_NOTIFICATION_RECOVERED:
-      *title = g_strdup_printf ("%s recovered automatically", where);
-      fallback = "It is healthy again.";
+      *title = g_strdup_printf ("%s recovered", where);
+      if (response == TEND_NOTIFICATION_RESPONSE_RECOVERED)
+        g_string_append_printf (text, "It %s; Tend %s it and it %s.", trouble_then (trouble),
+                                step_past (step), trouble_mended (trouble));
+      else if (response == TEND_NOTIFICATION_RESPONSE_BY_ITSELF)
+        g_string_append_printf (text, "It %s and %s by itself; Tend did not need to act.",
+                                trouble_then (trouble), trouble_mended (trouble));
+      else
+        g_string_append_printf (text, "It %s.", trouble_mended (trouble));
+      if (root != NULL)
+        g_string_append_printf (text, "\nIt was down because %s was down.", root);
       break;
+
     case TEND_NOTIFICATION_RECOVERY_FAILED:
       *title = root != NULL
-               ? g_strdup_printf ("%s could not be recovered because %s is down", where, root)
-               : g_strdup_printf ("%s could not be recovered", where);
-      fallback = "Restarting it did not help.";
+               ? g_strdup_printf ("%s is still down because %s is down", where, root)
+               : g_strdup_printf ("%s is still down", where);
+      g_string_append (text, "Tend could not bring it back: ");
+      if (response == TEND_NOTIFICATION_RESPONSE_STEP_FAILED)
+        g_string_append_printf (text, "the %s itself failed.", step_verb (step));
+      else if (response == TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN)
+        g_string_append_printf (text, "it %s again right after a %s.", trouble_then (trouble),
+                                step_verb (step));
+      else
+        g_string_append_printf (text, "%s it did not help.", step_going_on (step));
       break;
+
     case TEND_NOTIFICATION_MANUAL_INTERVENTION:
-      *title = g_strdup_printf ("%s: manual intervention required", where);
-      fallback = "Tend has stopped restarting it. Read its logs, mend the cause, "
-                 "then restart it.";
+      *title = g_strdup_printf ("%s keeps failing", where);
+      if (response == TEND_NOTIFICATION_RESPONSE_GAVE_UP && facts->tries > 0)
+        g_string_append_printf (text, "Tend stopped restarting it after %u %s", facts->tries,
+                                facts->tries == 1 ? "try" : "tries");
+      else
+        g_string_append (text, "Tend stopped restarting it");
+      g_string_append (text, " and needs you to look: open it to read its log, mend the "
+                             "cause, then restart it.");
+      if (root != NULL)
+        g_string_append_printf (text, "\nIt is down because %s is down.", root);
       break;
+
     case TEND_NOTIFICATION_DEGRADED:
-      *title = g_strdup_printf ("%s is degraded", where);
-      fallback = "Some of its checks warn.";
+      *title = g_strdup_printf ("%s needs attention", where);
+      g_string_append (text, "Some of its checks warn; Tend leaves it running and keeps "
+                             "watching.");
+      if (root != NULL)
+        g_string_append_printf (text, "\nIt may be because %s is down.", root);
       break;
+
     default:
       g_assert_not_reached ();
     }
 
-  g_string_append (text, cause != NULL && *cause != '\0' ? cause : fallback);
-  /* Where the title does not name the root cause, the body does. */
-  if (root != NULL && kind != TEND_NOTIFICATION_FAILED
-      && kind != TEND_NOTIFICATION_RECOVERY_FAILED)
-    g_string_append_printf (text, "\nRoot cause: %s is down.", root);
   *body = g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /**
  * tend_notification_new:
  * @kind: what happened
- * @host: (nullable): the host, %NULL for this computer
+ * @host: (nullable): the host's name in the inventory, for the buttons' targets; %NULL
+ *   (or "") when there is none
+ * @host_label: (nullable): how people call the host ("this computer", "web1"); %NULL
+ *   for @host, or "this computer" without one
  * @unit: the unit
  * @incident_id: the incident in the store, 0 when there is none
- * @cause: (nullable): what is wrong
+ * @facts: (nullable): what was wrong and what Tend did
  * @root_cause_unit: (nullable): the unit this one depends on that is down
  *
  * A notification with its id, urgency, words (tend_notification_format()) and
@@ -192,18 +327,24 @@ tend_notification_format (TendNotificationKind   kind,
  * Returns: (transfer full): the notification
  */
 TendNotification *
-tend_notification_new (TendNotificationKind  kind,
-                       const char           *host,
-                       const char           *unit,
-                       gint64                incident_id,
-                       const char           *cause,
-                       const char           *root_cause_unit)
+tend_notification_new (TendNotificationKind         kind,
+                       const char                  *host,
+                       const char                  *host_label,
+                       const char                  *unit,
+                       gint64                       incident_id,
+                       const TendNotificationFacts *facts,
+                       const char                  *root_cause_unit)
 {
   TendNotificationReal *real;
   TendNotification *self;
 
   g_return_val_if_fail (tend_enum_to_nick (TEND_TYPE_NOTIFICATION_KIND, kind) != NULL, NULL);
   g_return_val_if_fail (unit != NULL, NULL);
+
+  if (host != NULL && *host == '\0')
+    host = NULL;
+  if (host_label == NULL || *host_label == '\0')
+    host_label = host != NULL ? host : "this computer";
 
   real = g_new0 (TendNotificationReal, 1);
   g_atomic_ref_count_init (&real->ref_count);
@@ -215,9 +356,10 @@ tend_notification_new (TendNotificationKind  kind,
                   || kind == TEND_NOTIFICATION_MANUAL_INTERVENTION
                   ? TEND_NOTIFICATION_URGENCY_CRITICAL
                   : TEND_NOTIFICATION_URGENCY_NORMAL;
-  tend_notification_format (kind, host, unit, cause, root_cause_unit,
+  tend_notification_format (kind, host_label, unit, facts, root_cause_unit,
                             &self->title, &self->body);
-  self->host = host != NULL && *host != '\0' ? g_strdup (host) : NULL;
+  self->host = g_strdup (host);
+  self->host_label = g_strdup (host_label);
   self->unit = g_strdup (unit);
   self->incident_id = MAX (incident_id, 0);
   self->time_usec = g_get_real_time ();
@@ -253,6 +395,7 @@ tend_notification_unref (TendNotification *self)
   g_free (self->title);
   g_free (self->body);
   g_free (self->host);
+  g_free (self->host_label);
   g_free (self->unit);
   g_ptr_array_unref (self->actions);
   g_free (self);

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tend-recovery.h"
 #include "tend-types.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,76 @@ typedef enum
 } TendNotificationKind;
 
 const char *tend_notification_kind_to_string (TendNotificationKind kind);
+
+/**
+ * TendNotificationTrouble:
+ * @TEND_NOTIFICATION_TROUBLE_UNHEALTHY: its checks fail, for no reason said below
+ * @TEND_NOTIFICATION_TROUBLE_FAILED: the unit failed
+ * @TEND_NOTIFICATION_TROUBLE_STOPPED: the unit stopped
+ * @TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING: it does not answer (refused, timed out,
+ *   unreachable)
+ * @TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS: it answers, but not as it should
+ * @TEND_NOTIFICATION_TROUBLE_OVER_LIMIT: a figure (memory, CPU, …) is past its threshold
+ *
+ * What is wrong with the service, as a notification says it to a person.
+ */
+typedef enum
+{
+  TEND_NOTIFICATION_TROUBLE_UNHEALTHY,
+  TEND_NOTIFICATION_TROUBLE_FAILED,
+  TEND_NOTIFICATION_TROUBLE_STOPPED,
+  TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING,
+  TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS,
+  TEND_NOTIFICATION_TROUBLE_OVER_LIMIT,
+} TendNotificationTrouble;
+
+/**
+ * TendNotificationResponse:
+ * @TEND_NOTIFICATION_RESPONSE_NONE: nothing to say of what Tend does
+ * @TEND_NOTIFICATION_RESPONSE_RECOVERING: Tend is running the step now
+ * @TEND_NOTIFICATION_RESPONSE_WAITING: Tend runs the step after a pause its policy asks
+ * @TEND_NOTIFICATION_RESPONSE_HANDS_OFF: Tend does not bring it back by itself
+ * @TEND_NOTIFICATION_RESPONSE_RECOVERED: Tend ran the step and the service is well again
+ * @TEND_NOTIFICATION_RESPONSE_BY_ITSELF: the service is well again without Tend acting
+ * @TEND_NOTIFICATION_RESPONSE_STEP_FAILED: the step itself failed (systemd refused it,
+ *   or its job did not complete)
+ * @TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN: the step ran, and the service was in
+ *   trouble again right after it
+ * @TEND_NOTIFICATION_RESPONSE_GAVE_UP: Tend stopped recovering it after the tries
+ *
+ * What Tend did, or is doing, about the trouble.
+ */
+typedef enum
+{
+  TEND_NOTIFICATION_RESPONSE_NONE,
+  TEND_NOTIFICATION_RESPONSE_RECOVERING,
+  TEND_NOTIFICATION_RESPONSE_WAITING,
+  TEND_NOTIFICATION_RESPONSE_HANDS_OFF,
+  TEND_NOTIFICATION_RESPONSE_RECOVERED,
+  TEND_NOTIFICATION_RESPONSE_BY_ITSELF,
+  TEND_NOTIFICATION_RESPONSE_STEP_FAILED,
+  TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN,
+  TEND_NOTIFICATION_RESPONSE_GAVE_UP,
+} TendNotificationResponse;
+
+/**
+ * TendNotificationFacts:
+ * @trouble: what is, or was, wrong
+ * @response: what Tend did about it
+ * @step: the step Tend took or takes (restart, start, reload), for the responses that
+ *   name one
+ * @tries: for %TEND_NOTIFICATION_RESPONSE_GAVE_UP, the recoveries tried; 0 when not known
+ *
+ * What a notification tells, as facts rather than text: tend_notification_format()
+ * puts them into words. All zero is "its checks fail", with nothing said of Tend.
+ */
+typedef struct
+{
+  TendNotificationTrouble trouble;
+  TendNotificationResponse response;
+  TendRecoveryStep step;
+  guint tries;
+} TendNotificationFacts;
 
 /**
  * TendNotificationUrgency:
@@ -69,9 +140,12 @@ typedef struct
  *   replaces the earlier one, so an incident shows one notification, never a stack
  * @kind: what happened
  * @urgency: how urgent it is
- * @title: one line that names the unit and what happened
- * @body: the cause, and what to do where that is known
- * @host: (nullable): the host, %NULL for this computer
+ * @title: one line that names the unit, its host and what happened
+ * @body: what Tend did about it, in plain words, and what is left to a person
+ * @host: (nullable): the host's name in the inventory ("local-user", "web1"), for the
+ *   buttons' targets; %NULL when none was given
+ * @host_label: how people call the host: "this computer", "this computer (system)",
+ *   "web1"
  * @unit: the unit
  * @incident_id: the incident in the store, 0 when there is none
  * @time_usec: when it happened, wall-clock µs since the epoch
@@ -88,6 +162,7 @@ struct _TendNotification
   char *title;
   char *body;
   char *host;
+  char *host_label;
   char *unit;
   gint64 incident_id;
   gint64 time_usec;
@@ -97,12 +172,13 @@ struct _TendNotification
 #define TEND_TYPE_NOTIFICATION (tend_notification_get_type ())
 GType             tend_notification_get_type (void);
 
-TendNotification *tend_notification_new      (TendNotificationKind  kind,
-                                              const char           *host,
-                                              const char           *unit,
-                                              gint64                incident_id,
-                                              const char           *cause,
-                                              const char           *root_cause_unit);
+TendNotification *tend_notification_new      (TendNotificationKind         kind,
+                                              const char                  *host,
+                                              const char                  *host_label,
+                                              const char                  *unit,
+                                              gint64                       incident_id,
+                                              const TendNotificationFacts *facts,
+                                              const char                  *root_cause_unit);
 TendNotification *tend_notification_ref      (TendNotification     *self);
 void              tend_notification_unref    (TendNotification     *self);
 const TendNotificationAction *
@@ -115,13 +191,13 @@ gboolean          tend_notification_parse_target (GVariant              *target,
 char             *tend_notification_dup_id   (const char           *host,
                                               const char           *unit,
                                               gint64                incident_id);
-void              tend_notification_format   (TendNotificationKind  kind,
-                                              const char           *host,
-                                              const char           *unit,
-                                              const char           *cause,
-                                              const char           *root_cause_unit,
-                                              char                **title,
-                                              char                **body);
+void              tend_notification_format   (TendNotificationKind         kind,
+                                              const char                  *host_label,
+                                              const char                  *unit,
+                                              const TendNotificationFacts *facts,
+                                              const char                  *root_cause_unit,
+                                              char                       **title,
+                                              char                       **body);
 gboolean          tend_notification_wanted   (TendNotificationKind  kind,
                                               TendConfig           *config);
 

@@ -59,6 +59,7 @@ typedef struct
   GPtrArray *attempts;         /* (owned) TendRecoveryAttempt */
 
   TendRecoveryStep step;
+  gboolean action_failed;      /* the step's job itself failed */
   gint64 step_started;         /* monotonic µs */
   gint64 step_started_real;    /* realtime µs */
 
@@ -134,6 +135,8 @@ step_done (GTask      *task,
 
   attempt->step = run->step;
   attempt->success = success;
+  attempt->action_failed = run->action_failed;
+  run->action_failed = FALSE;
   attempt->time_usec = run->step_started_real;
   attempt->duration_usec = g_get_monotonic_time () - run->step_started;
   attempt->error = g_strdup (error);
@@ -449,6 +452,9 @@ action_cb (GObject      *source,
   job_result = tend_host_run_action_finish (TEND_HOST (source), result, &error);
   if (error != NULL)
     {
+      Run *run = g_task_get_task_data (task);
+
+      run->action_failed = TRUE;
       step_done (task, FALSE, error->message);
       return;
     }
@@ -483,9 +489,20 @@ do_step (GTask *task)
                               g_task_get_cancellable (task), action_cb, task);
 }
 
-static TendRecoveryStep
-first_step (TendService *service)
+/**
+ * tend_recovery_first_step:
+ * @service: the unit as it is now
+ *
+ * The step a recovery begins with: a restart for a failed unit, a reload for a running
+ * one that can reload (a restart otherwise), a start for one that does not run.
+ *
+ * Returns: the first step
+ */
+TendRecoveryStep
+tend_recovery_first_step (TendService *service)
 {
+  g_return_val_if_fail (TEND_IS_SERVICE (service), TEND_RECOVERY_STEP_RESTART);
+
   if (tend_service_is_failed (service))
     return TEND_RECOVERY_STEP_RESTART;
   if (tend_service_is_active (service))
@@ -512,7 +529,7 @@ loaded_cb (GObject      *source,
       g_object_unref (task);
       return;
     }
-  run->step = first_step (service);
+  run->step = tend_recovery_first_step (service);
   do_step (task);
 }
 

@@ -29,12 +29,15 @@ typedef enum
   TEND_RECOVERY_STEP_RESTART,
 } TendRecoveryStep;
 
-const char *tend_recovery_step_to_string (TendRecoveryStep step);
+const char       *tend_recovery_step_to_string (TendRecoveryStep  step);
+TendRecoveryStep  tend_recovery_first_step     (TendService      *service);
 
 /**
  * TendRecoveryAttempt:
  * @step: what was done
  * @success: the job succeeded and the checks then said healthy
+ * @action_failed: the step itself failed (systemd refused it, or its job did not
+ *   complete); otherwise, when not a success, the unit ran but did not come back healthy
  * @time_usec: realtime µs when it began
  * @duration_usec: from the job's start to the verdict
  * @error: (nullable): why it did not bring the service back
@@ -43,6 +46,7 @@ typedef struct
 {
   TendRecoveryStep step;
   gboolean success;
+  gboolean action_failed;
   gint64 time_usec;
   gint64 duration_usec;
   char *error;

@@ -1175,6 +1175,23 @@ tend_restart_policy_count_recoveries (TendRestartPolicy *self,
 }
 
 /**
+ * tend_restart_policy_count_loop_recoveries:
+ * @now_usec: when
+ *
+ * Returns: how many recoveries started within the loop window that ends at @now_usec:
+ *   the count a restart loop is judged by (the tries made before Tend gave up)
+ */
+guint
+tend_restart_policy_count_loop_recoveries (TendRestartPolicy *self,
+                                           gint64             now_usec)
+{
+  g_return_val_if_fail (TEND_IS_RESTART_POLICY (self), 0);
+  g_return_val_if_fail (time_ok (self, now_usec), 0);
+
+  return count_starts (self, self->settings.loop_window_usec, now_usec, NULL);
+}
+
+/**
  * tend_restart_policy_get_backoff_attempt:
  * @now_usec: when
  *

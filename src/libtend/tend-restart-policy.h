@@ -268,6 +268,9 @@ TendBreakerState      tend_restart_policy_get_breaker_state   (TendRestartPolicy
                                                                gint64                 now_usec);
 guint                 tend_restart_policy_count_recoveries    (TendRestartPolicy     *self,
                                                                gint64                 now_usec);
+guint                 tend_restart_policy_count_loop_recoveries
+                                                              (TendRestartPolicy     *self,
+                                                               gint64                 now_usec);
 guint                 tend_restart_policy_get_backoff_attempt (TendRestartPolicy     *self,
                                                                gint64                 now_usec);
 gint64                tend_restart_policy_get_next_delay      (TendRestartPolicy     *self,

@@ -30,6 +30,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tend-check.h"
 #include "tend-config.h"
 #include "tend-duration.h"
 #include "tend-error.h"
@@ -81,6 +82,9 @@ typedef struct
   gboolean notified;           /* a notification of it is out */
   gboolean recovered;          /* the last one out says Tend recovered it */
   char *root_cause;            /* (owned) (nullable) the dependency it is put down to */
+  TendCheckFailure last_failure;     /* why its last failing check failed */
+  TendNotificationTrouble trouble;   /* what was wrong, as its notifications say it */
+  TendRecoveryStep step;       /* the first step of the recovery under way or last run */
 
   TendRecoveryStatus *status;  /* (owned) (nullable) what is done next, as last saved */
 } Supervised;
@@ -236,18 +240,76 @@ record_early_actions (TendSupervisor *self,
 /* The services that depend on @svc (whose failures may be put down to it). */
 static GPtrArray *dependents_of (TendSupervisor *self, Supervised *svc);
 
-static void
-notify (TendSupervisor       *self,
-        Supervised           *svc,
-        TendNotificationKind  kind,
-        const char           *detail)
+/* The host as a person calls it: "this computer", or its name in the inventory. */
+static const char *
+host_label_of (Supervised *svc)
 {
+  if (svc->host != NULL && tend_host_get_kind (svc->host) == TEND_HOST_KIND_LOCAL)
+    return tend_host_get_spoken_name (svc->host);
+  return svc->host_name;
+}
+
+/* What is wrong with @svc, in a notification's terms: the unit's state first, then why
+ * its last failing check failed. */
+static TendNotificationTrouble
+trouble_of (Supervised *svc)
+{
+  switch (unit_state_of (svc))
+    {
+    case TEND_RECOVERY_UNIT_FAILED:
+      return TEND_NOTIFICATION_TROUBLE_FAILED;
+    case TEND_RECOVERY_UNIT_INACTIVE:
+      return TEND_NOTIFICATION_TROUBLE_STOPPED;
+    case TEND_RECOVERY_UNIT_UNKNOWN:
+    case TEND_RECOVERY_UNIT_ACTIVE:
+    default:
+      break;
+    }
+
+  switch (svc->last_failure)
+    {
+    case TEND_CHECK_FAILURE_TIMEOUT:
+    case TEND_CHECK_FAILURE_REFUSED:
+    case TEND_CHECK_FAILURE_DNS:
+    case TEND_CHECK_FAILURE_TLS:
+    case TEND_CHECK_FAILURE_UNREACHABLE:
+      return TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING;
+    case TEND_CHECK_FAILURE_PROTOCOL:
+      return TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS;
+    case TEND_CHECK_FAILURE_THRESHOLD:
+      return TEND_NOTIFICATION_TROUBLE_OVER_LIMIT;
+    case TEND_CHECK_FAILURE_STATE:
+      return TEND_NOTIFICATION_TROUBLE_FAILED;
+    case TEND_CHECK_FAILURE_NONE:
+    case TEND_CHECK_FAILURE_EXEC:
+    case TEND_CHECK_FAILURE_OTHER:
+    default:
+      return TEND_NOTIFICATION_TROUBLE_UNHEALTHY;
+    }
+}
+
+/* Sends @kind about @svc: @response is what Tend did (@step, @tries as
+ * TendNotificationFacts has them); the trouble is the one @svc was last seen in. */
+static void
+notify (TendSupervisor           *self,
+        Supervised               *svc,
+        TendNotificationKind      kind,
+        TendNotificationResponse  response,
+        TendRecoveryStep          step,
+        guint                     tries)
+{
+  TendNotificationFacts facts = {
+    .trouble = svc->trouble,
+    .response = response,
+    .step = step,
+    .tries = tries,
+  };
   g_autoptr(TendNotification) notification = NULL;
   g_autoptr(GPtrArray) dependents = NULL;
   g_autoptr(GString) body = NULL;
 
-  notification = tend_notification_new (kind, svc->host_name, svc->unit, svc->incident_id,
-                                        detail, svc->root_cause);
+  notification = tend_notification_new (kind, svc->host_name, host_label_of (svc), svc->unit,
+                                        svc->incident_id, &facts, svc->root_cause);
 
   /* The root cause's notification names what is down because of it. */
   body = g_string_new (notification->body);
@@ -475,6 +537,8 @@ recovered_cb (GObject      *source,
   gboolean recovered = FALSE;
   Supervised *svc;
   g_autoptr(GString) detail = g_string_new (NULL);
+  const TendRecoveryAttempt *last = NULL;
+  TendNotificationResponse response;
 
   attempts = tend_recovery_run_finish (TEND_RECOVERY (source), result, &recovered, &error);
   svc = lookup (self, pending->service_id);
@@ -501,6 +565,7 @@ recovered_cb (GObject      *source,
                               tend_recovery_step_to_string (attempt->step),
                               attempt->success ? "done" : attempt->error);
       record_action (self, svc, action);
+      last = attempt;
     }
   if (error != NULL)
     {
@@ -512,12 +577,19 @@ recovered_cb (GObject      *source,
       record_action (self, svc, action);
     }
 
+  /* The log keeps the technical detail; the notification says it in plain words. */
   if (recovered)
     g_message ("%s recovered: %s", svc->name, detail->str);
   else
     g_warning ("%s not recovered: %s", svc->name, detail->str);
-  notify (self, svc, recovered ? TEND_NOTIFICATION_RECOVERED
-                               : TEND_NOTIFICATION_RECOVERY_FAILED, detail->str);
+  if (recovered)
+    response = TEND_NOTIFICATION_RESPONSE_RECOVERED;
+  else if (error != NULL || (last != NULL && last->action_failed))
+    response = TEND_NOTIFICATION_RESPONSE_STEP_FAILED;
+  else
+    response = TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN;
+  notify (self, svc, recovered ? TEND_NOTIFICATION_RECOVERED : TEND_NOTIFICATION_RECOVERY_FAILED,
+          response, last != NULL ? last->step : TEND_RECOVERY_STEP_RESTART, 0);
   /* Its verdict is in: a healthy service's incident closes now. */
   tend_monitor_hold_incident (self->monitor, svc->service_id, FALSE);
 
@@ -615,6 +687,9 @@ start_recovery (TendSupervisor             *self,
   json_object_set_string_member (action, "reason", decision->reason);
   record_action (self, svc, action);
   svc->recovering = TRUE;
+  svc->trouble = trouble_of (svc);
+  svc->step = svc->service != NULL ? tend_recovery_first_step (svc->service)
+                                   : TEND_RECOVERY_STEP_RESTART;
   tend_monitor_hold_incident (self->monitor, svc->service_id, TRUE);
   tend_restart_policy_recovery_started (svc->policy, now_usec ());
   tend_recovery_run_async (self->recovery, svc->host, svc->unit, svc->service_id,
@@ -764,7 +839,9 @@ give_up (TendSupervisor             *self,
   json_object_set_string_member (action, "reason", decision->reason);
   record_action (self, svc, action);
   take_snapshot (self, svc, decision->reason);
-  notify (self, svc, TEND_NOTIFICATION_MANUAL_INTERVENTION, decision->reason);
+  notify (self, svc, TEND_NOTIFICATION_MANUAL_INTERVENTION, TEND_NOTIFICATION_RESPONSE_GAVE_UP,
+          TEND_RECOVERY_STEP_RESTART,
+          tend_restart_policy_count_loop_recoveries (svc->policy, now_usec ()));
   g_signal_emit (self, signals[SIGNAL_MANUAL_INTERVENTION], 0, svc->service_id,
                  decision->reason);
 }
@@ -892,7 +969,12 @@ check_completed_cb (TendMonitor            *monitor,
 {
   Supervised *svc = lookup (self, service_id);
 
-  if (svc == NULL || svc->rechecking == 0)
+  if (svc == NULL)
+    return;
+  /* Why it fails, for its notifications' words. */
+  if (verdict->status == TEND_RESULT_FAIL)
+    svc->last_failure = verdict->failure;
+  if (svc->rechecking == 0)
     return;
   if (--svc->rechecking == 0)
     evaluate (self, svc);
@@ -912,11 +994,59 @@ health_changed_cb (TendMonitor    *monitor,
   observe (self, svc);
   if (status == TEND_HEALTH_DEGRADED && !svc->recovering &&
       !tend_supervisor_is_quiet (self, service_id, now_usec (), NULL))
-    notify (self, svc, TEND_NOTIFICATION_DEGRADED, NULL);
+    notify (self, svc, TEND_NOTIFICATION_DEGRADED, TEND_NOTIFICATION_RESPONSE_NONE,
+            TEND_RECOVERY_STEP_RESTART, 0);
   evaluate (self, svc);
 
   if (status == TEND_HEALTH_HEALTHY)
     dependency_back (self, svc);
+}
+
+/* The failure's notification: what is wrong, and what Tend does about it — the recovery
+ * under way, or what the policy would decide now (asking it changes nothing). */
+static void
+notify_failed (TendSupervisor *self,
+               Supervised     *svc)
+{
+  g_autoptr(TendRecoveryDecision) decision = NULL;
+  TendNotificationResponse response = TEND_NOTIFICATION_RESPONSE_NONE;
+  TendRecoveryStep step = svc->step;
+
+  if (!svc->recovering)
+    {
+      svc->trouble = trouble_of (svc);
+      step = svc->service != NULL ? tend_recovery_first_step (svc->service)
+                                  : TEND_RECOVERY_STEP_RESTART;
+    }
+
+  if (svc->recovering)
+    response = TEND_NOTIFICATION_RESPONSE_RECOVERING;
+  else if (svc->manual)
+    response = TEND_NOTIFICATION_RESPONSE_HANDS_OFF;
+  else if (svc->host == NULL || tend_host_get_connected (svc->host))
+    {
+      decision = tend_restart_policy_decide (svc->policy, now_usec ());
+      switch (decision->action)
+        {
+        case TEND_RECOVERY_ACTION_RECOVER_NOW:
+          response = TEND_NOTIFICATION_RESPONSE_RECOVERING;
+          break;
+        case TEND_RECOVERY_ACTION_WAIT_UNTIL:
+          response = TEND_NOTIFICATION_RESPONSE_WAITING;
+          break;
+        case TEND_RECOVERY_ACTION_GIVE_UP_MANUAL:
+          response = TEND_NOTIFICATION_RESPONSE_HANDS_OFF;
+          break;
+        case TEND_RECOVERY_ACTION_NONE:
+        default:
+          response = decision->cause == TEND_RECOVERY_CAUSE_IN_PROGRESS
+                     ? TEND_NOTIFICATION_RESPONSE_RECOVERING
+                     : TEND_NOTIFICATION_RESPONSE_HANDS_OFF;
+          break;
+        }
+    }
+
+  notify (self, svc, TEND_NOTIFICATION_FAILED, response, step, 0);
 }
 
 static void
@@ -981,7 +1111,7 @@ incident_opened_cb (TendMonitor    *monitor,
         }
     }
 
-  notify (self, svc, TEND_NOTIFICATION_FAILED, cause);
+  notify_failed (self, svc);
 }
 
 static void
@@ -998,11 +1128,12 @@ incident_closed_cb (TendMonitor    *monitor,
   /* Healthy on its own: the notification that is out says so (a recovery says it, when
    * it is done: healthy for a moment during one is not its end). */
   if (svc->notified && !svc->recovered && !svc->recovering)
-    notify (self, svc, TEND_NOTIFICATION_RECOVERED,
-            "It is healthy again; Tend did not need to act.");
+    notify (self, svc, TEND_NOTIFICATION_RECOVERED, TEND_NOTIFICATION_RESPONSE_BY_ITSELF,
+            TEND_RECOVERY_STEP_RESTART, 0);
 
   svc->incident_id = 0;
   svc->notified = FALSE;
+  svc->last_failure = TEND_CHECK_FAILURE_NONE;
   g_clear_pointer (&svc->root_cause, g_free);
   g_clear_pointer (&svc->early_actions, g_ptr_array_unref);
 }

@@ -83,8 +83,9 @@ delivery_finish (Delivery *delivery)
  *
  * The JSON object a webhook receives: `event` (the kind: "failed", "recovered",
  * "recovery-failed", "manual-intervention", "degraded"), `id` (the notification id,
- * the same for every event of an incident), `host` (null for the computer Tend runs
- * on), `unit`, `incident_id` (null without one), `title`, `body` and `time` (ISO 8601,
+ * the same for every event of an incident), `host` (the host's name in the inventory,
+ * null when the notification names none), `unit`, `incident_id` (null without one),
+ * `title` and `body` (the words every output shows, for a person) and `time` (ISO 8601,
  * UTC).
  *
  * Returns: (transfer full): the body of the POST, UTF-8 JSON
