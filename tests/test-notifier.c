@@ -386,13 +386,13 @@ test_dbus_replace (Fixture       *fixture,
 
   g_assert_cmpstr (first.app_name, ==, "Tend");
   g_assert_cmpuint (first.replaces_id, ==, 0);
-  g_assert_cmpstr (first.icon, ==, "org.gnome.Tend");
+  g_assert_cmpstr (first.icon, ==, "io.github.tendapp.Tend");
   g_assert_cmpstr (first.summary, ==, "web.service on this computer failed");
   /* The body is markup to the server. */
   g_assert_cmpstr (first.body, ==, "It said &lt;exit 1&gt; &amp; stopped.");
   g_assert_cmpstrv (first.actions, incident_actions);
   g_assert_cmpuint (first.urgency, ==, 2);
-  g_assert_cmpstr (first.desktop_entry, ==, "org.gnome.Tend");
+  g_assert_cmpstr (first.desktop_entry, ==, "io.github.tendapp.Tend");
   g_assert_cmpint (first.timeout, ==, -1);
 
   /* The server's first id is 1. */
@@ -635,7 +635,7 @@ test_app_notifier (Fixture       *fixture,
   if (skip_without_dbus ())
     return;
 
-  app = g_application_new ("org.gnome.Tend.NotifierTest", G_APPLICATION_DEFAULT_FLAGS);
+  app = g_application_new ("io.github.tendapp.Tend.NotifierTest", G_APPLICATION_DEFAULT_FLAGS);
   g_assert_true (g_application_register (app, NULL, &error));
   g_assert_no_error (error);
   notifier = tend_app_notifier_new (app);

@@ -27,7 +27,7 @@
 #define NOTIFICATIONS_IFACE "org.freedesktop.Notifications"
 
 #define APP_NAME        "Tend"
-#define DESKTOP_ENTRY   "org.gnome.Tend"
+#define DESKTOP_ENTRY   "io.github.tendapp.Tend"
 
 /* One notification id, as the server knows it. */
 typedef struct
