@@ -1,4 +1,5 @@
-/* tend-inventory-fields.c — what every part of TendInventory uses: field tables, values as text, problems
+/* tend-inventory-fields.c — what every part of TendInventory uses: field tables, values as
+ * text, problems
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *

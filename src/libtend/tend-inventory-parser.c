@@ -113,7 +113,8 @@ type_problem (TendInventoryParser *p,
               const char          *expected,
               JsonNode            *node)
 {
-  tend_inventory_parser_problem (p, "expected %s, got %s", expected, tend_inventory_describe_node (node));
+  tend_inventory_parser_problem (p, "expected %s, got %s", expected,
+                                 tend_inventory_describe_node (node));
   return FALSE;
 }
 
@@ -292,11 +293,11 @@ range_problem_int (TendInventoryParser *p,
                    gint64               max)
 {
   if (max == TEND_INVENTORY_NO_MAX)
-    tend_inventory_parser_problem (p, "%" G_GINT64_FORMAT " is below the minimum of %" G_GINT64_FORMAT,
-                    value, min);
+    tend_inventory_parser_problem (p, "%" G_GINT64_FORMAT " is below the minimum of %"
+                                   G_GINT64_FORMAT, value, min);
   else
     tend_inventory_parser_problem (p, "%" G_GINT64_FORMAT " is outside %" G_GINT64_FORMAT "..%"
-                    G_GINT64_FORMAT, value, min, max);
+                                   G_GINT64_FORMAT, value, min, max);
   return FALSE;
 }
 
@@ -351,7 +352,7 @@ read_enum (TendInventoryParser      *p,
   suggestion = suggest (value, (const char * const *) nicks->pdata, klass->n_values);
   if (suggestion != NULL)
     tend_inventory_parser_problem (p, "%s is not one of %s; did you mean \"%s\"?", quoted, choices,
-                    suggestion);
+                                   suggestion);
   else
     tend_inventory_parser_problem (p, "%s is not one of %s", quoted, choices);
 
@@ -390,6 +391,27 @@ read_duration (TendInventoryParser      *p,
   return TRUE;
 }
 
+/* Whether a list of @n elements has a length @field allows; says why not. */
+static gboolean
+list_length_ok (TendInventoryParser      *p,
+                const TendInventoryField *field,
+                guint                     n)
+{
+  if (n < field->min_count)
+    {
+      tend_inventory_parser_problem (p, "the list is empty; it needs at least %u",
+                                     field->min_count);
+      return FALSE;
+    }
+  if (n > field->max_count)
+    {
+      tend_inventory_parser_problem (p, "the list has %u elements; at most %u are allowed", n,
+                                     field->max_count);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_strv (TendInventoryParser      *p,
            const TendInventoryField *field,
@@ -408,18 +430,8 @@ read_strv (TendInventoryParser      *p,
   array = json_node_get_array (node);
   n = json_array_get_length (array);
 
-  if (n < field->min_count)
-    {
-      tend_inventory_parser_problem (p, "the list is empty; it needs at least %u", field->min_count);
-      return FALSE;
-    }
-
-  if (n > field->max_count)
-    {
-      tend_inventory_parser_problem (p, "the list has %u elements; at most %u are allowed", n,
-                      field->max_count);
-      return FALSE;
-    }
+  if (!list_length_ok (p, field, n))
+    return FALSE;
 
   for (guint i = 0; i < n; i++)
     {
@@ -476,18 +488,8 @@ read_int_list (TendInventoryParser      *p,
   array = json_node_get_array (node);
   n = json_array_get_length (array);
 
-  if (n < field->min_count)
-    {
-      tend_inventory_parser_problem (p, "the list is empty; it needs at least %u", field->min_count);
-      return FALSE;
-    }
-
-  if (n > field->max_count)
-    {
-      tend_inventory_parser_problem (p, "the list has %u elements; at most %u are allowed", n,
-                      field->max_count);
-      return FALSE;
-    }
+  if (!list_length_ok (p, field, n))
+    return FALSE;
 
   for (guint i = 0; i < n; i++)
     {
@@ -695,7 +697,8 @@ tend_inventory_order_problem (TendInventoryParser *p,
                               const char          *other,
                               char                *other_value)
 {
-  tend_inventory_member_problem (p, key, "%s must be %s %s (%s)", value, relation, other, other_value);
+  tend_inventory_member_problem (p, key, "%s must be %s %s (%s)", value, relation, other,
+                                 other_value);
   g_free (value);
   g_free (other_value);
 }

@@ -51,8 +51,8 @@ read_host (TendInventoryParser *p,
         {
           if (tend_inventory_member_is_set (object, ssh_only[i]))
             {
-              tend_inventory_member_problem (p, ssh_only[i], "a local host has no %s; remove it, or make the "
-                              "host's kind \"ssh\"", ssh_only[i]);
+              tend_inventory_member_problem (p, ssh_only[i], "a local host has no %s; remove it, "
+                                             "or make the host's kind \"ssh\"", ssh_only[i]);
               json_object_remove_member (object, ssh_only[i]);
             }
         }
@@ -69,7 +69,8 @@ read_host (TendInventoryParser *p,
   if (host->kind == TEND_HOST_KIND_SSH)
     {
       if (!tend_inventory_member_is_set (object, "address"))
-        tend_inventory_parser_problem (p, "required key \"address\" is missing; an ssh host needs one");
+        tend_inventory_parser_problem (p, "required key \"address\" is missing; an ssh host needs "
+                                       "one");
       if (!tend_inventory_member_is_set (object, "port"))
         host->port = 22;
     }
@@ -94,7 +95,7 @@ read_hosts (TendInventoryParser *p,
           g_autofree char *quoted = tend_quote_for_message (host->name, -1);
 
           tend_inventory_member_problem (p, "name", "%s is already used by $.hosts[%u]", quoted,
-                          GPOINTER_TO_UINT (previous) - 1);
+                                         GPOINTER_TO_UINT (previous) - 1);
         }
       else
         g_hash_table_insert (p->hosts, g_strdup (host->name), GUINT_TO_POINTER (i + 1));
@@ -128,7 +129,8 @@ check_service_reference (TendInventoryParser           *p,
       g_autofree char *quoted_unit = tend_quote_for_message (unit, -1);
       g_autofree char *quoted_host = tend_quote_for_message (host, -1);
 
-      tend_inventory_parser_problem (p, "no service %s on host %s in $.services", quoted_unit, quoted_host);
+      tend_inventory_parser_problem (p, "no service %s on host %s in $.services", quoted_unit,
+                                     quoted_host);
       return FALSE;
     }
 
@@ -170,8 +172,9 @@ read_service (TendInventoryParser *p,
               gsize len = tend_inventory_path_push_key (p->path, "depends_on");
 
               tend_inventory_path_push_index (p->path, j);
-              tend_inventory_parser_problem (p, "%s is the service itself: a cycle %s → %s; a service "
-                              "cannot depend on itself", quoted, service->unit, service->unit);
+              tend_inventory_parser_problem (p, "%s is the service itself: a cycle %s → %s; a "
+                                             "service cannot depend on itself", quoted,
+                                             service->unit, service->unit);
               g_string_truncate (p->path, len);
             }
         }
@@ -219,8 +222,8 @@ check_dependencies (TendInventoryParser *p,
           len = tend_inventory_path_push_index (p->path, dependent->index);
           tend_inventory_path_push_key (p->path, "depends_on");
           tend_inventory_path_push_index (p->path, j);
-          tend_inventory_parser_problem (p, "%s is not a service of host %s in the inventory", quoted_unit,
-                          quoted_host);
+          tend_inventory_parser_problem (p, "%s is not a service of host %s in the inventory",
+                                         quoted_unit, quoted_host);
           g_string_truncate (p->path, len);
         }
     }
@@ -323,8 +326,9 @@ check_cycles (TendInventoryParser *p,
                 p->path, g_array_index (dependents, Dependent, target).index);
 
               tend_inventory_path_push_key (p->path, "depends_on");
-              tend_inventory_parser_problem (p, "a cycle %s; a service cannot depend on itself, even through "
-                              "others: remove one of these dependencies", cycle);
+              tend_inventory_parser_problem (p, "a cycle %s; a service cannot depend on itself, "
+                                             "even through others: remove one of these "
+                                             "dependencies", cycle);
               g_string_truncate (p->path, len);
             }
         }
@@ -355,8 +359,8 @@ read_services (TendInventoryParser *p,
           g_autofree char *quoted_unit = tend_quote_for_message (service->unit, -1);
           g_autofree char *quoted_host = tend_quote_for_message (service->host, -1);
 
-          tend_inventory_parser_problem (p, "%s on host %s is already listed at $.services[%u]", quoted_unit,
-                          quoted_host, GPOINTER_TO_UINT (previous) - 1);
+          tend_inventory_parser_problem (p, "%s on host %s is already listed at $.services[%u]",
+                                         quoted_unit, quoted_host, GPOINTER_TO_UINT (previous) - 1);
         }
       else
         g_hash_table_insert (p->services, g_steal_pointer (&key), GUINT_TO_POINTER (i + 1));
@@ -616,9 +620,10 @@ read_check (TendInventoryParser *p,
       const char *required = first_required (tend_inventory_params_table (check->kind));
 
       if (required != NULL)
-        tend_inventory_parser_problem (p, "required key \"params\" is missing; a%s %s check needs \"%s\"",
-                        check->kind == TEND_INVENTORY_CHECK_HTTP ? "n" : "",
-                        tend_inventory_check_kind_to_string (check->kind), required);
+        tend_inventory_parser_problem (p, "required key \"params\" is missing; a%s %s check "
+                                       "needs \"%s\"",
+                                       check->kind == TEND_INVENTORY_CHECK_HTTP ? "n" : "",
+                                       tend_inventory_check_kind_to_string (check->kind), required);
     }
   else
     {
@@ -655,8 +660,9 @@ read_checks (TendInventoryParser *p,
             {
               g_autofree char *quoted = tend_quote_for_message (check->name, -1);
 
-              tend_inventory_member_problem (p, "name", "%s is already used by $.checks[%u], for the same "
-                              "service", quoted, GPOINTER_TO_UINT (previous) - 1);
+              tend_inventory_member_problem (p, "name", "%s is already used by $.checks[%u], for "
+                                             "the same service", quoted,
+                                             GPOINTER_TO_UINT (previous) - 1);
             }
           else
             g_hash_table_insert (p->checks, g_steal_pointer (&key), GUINT_TO_POINTER (i + 1));
@@ -720,9 +726,10 @@ read_policies (TendInventoryParser *p,
               g_autofree char *quoted_unit = tend_quote_for_message (policy->unit, -1);
               g_autofree char *quoted_host = tend_quote_for_message (policy->host, -1);
 
-              tend_inventory_parser_problem (p, "%s on host %s already has a policy, $.policies[%u]; a "
-                              "service has at most one", quoted_unit, quoted_host,
-                              GPOINTER_TO_UINT (previous) - 1);
+              tend_inventory_parser_problem (p, "%s on host %s already has a policy, "
+                                             "$.policies[%u]; a service has at most one",
+                                             quoted_unit, quoted_host,
+                                             GPOINTER_TO_UINT (previous) - 1);
             }
           else
             g_hash_table_insert (p->policies, g_steal_pointer (&key), GUINT_TO_POINTER (i + 1));
@@ -780,24 +787,28 @@ read_config (TendInventoryParser *p,
 
       if (tend_inventory_looks_secret (key))
         {
-          tend_inventory_parser_problem (p, "unknown key %s; Tend stores no secrets, so no configuration key "
-                          "is named like a password, secret or token", quoted);
+          tend_inventory_parser_problem (p, "unknown key %s; Tend stores no secrets, so no "
+                                         "configuration key is named like a password, secret or "
+                                         "token", quoted);
           continue;
         }
 
       if (!is_config_key (key))
         {
-          tend_inventory_parser_problem (p, "%s is not a configuration key: keys are dotted names of a-z, "
-                          "0-9 and \"-\", such as \"checks.default-interval\"", quoted);
+          tend_inventory_parser_problem (p, "%s is not a configuration key: keys are dotted names "
+                                         "of a-z, 0-9 and \"-\", such as "
+                                         "\"checks.default-interval\"", quoted);
           continue;
         }
 
       len = tend_inventory_path_push_key (p->path, key);
       if (!tend_inventory_node_holds (node, G_TYPE_STRING))
-        tend_inventory_parser_problem (p, "expected a string, got %s; configuration values are written as "
-                        "text, such as \"30s\", \"3\" or \"true\"", tend_inventory_describe_node (node));
+        tend_inventory_parser_problem (p, "expected a string, got %s; configuration values are "
+                                       "written as text, such as \"30s\", \"3\" or \"true\"",
+                                       tend_inventory_describe_node (node));
       else if (strlen (json_node_get_string (node)) > CONFIG_VALUE_MAX_LEN)
-        tend_inventory_parser_problem (p, "the value is longer than %d bytes", CONFIG_VALUE_MAX_LEN);
+        tend_inventory_parser_problem (p, "the value is longer than %d bytes",
+                                       CONFIG_VALUE_MAX_LEN);
       else
         tend_inventory_set_config (p->inventory, key, json_node_get_string (node));
       g_string_truncate (p->path, len);
@@ -840,7 +851,8 @@ read_section (TendInventoryParser     *p,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      tend_inventory_member_problem (p, name, "expected an array, got %s", tend_inventory_describe_node (node));
+      tend_inventory_member_problem (p, name, "expected an array, got %s",
+                                     tend_inventory_describe_node (node));
       if (complete != NULL)
         *complete = FALSE;
       return;
@@ -861,15 +873,17 @@ read_header (TendInventoryParser *p,
 
   if (format == NULL)
     {
-      tend_inventory_parser_problem (p, "required key \"format\" is missing; a Tend inventory starts with "
-                      "{\"format\": \"" TEND_INVENTORY_FORMAT_NAME "\", \"version\": %d",
-                      TEND_INVENTORY_FORMAT_VERSION);
+      tend_inventory_parser_problem (p, "required key \"format\" is missing; a Tend inventory "
+                                     "starts with {\"format\": \"" TEND_INVENTORY_FORMAT_NAME
+                                     "\", \"version\": %d",
+                                     TEND_INVENTORY_FORMAT_VERSION);
       return FALSE;
     }
 
   if (!tend_inventory_node_holds (format, G_TYPE_STRING))
     {
-      tend_inventory_member_problem (p, "format", "expected a string, got %s", tend_inventory_describe_node (format));
+      tend_inventory_member_problem (p, "format", "expected a string, got %s",
+                                     tend_inventory_describe_node (format));
       return FALSE;
     }
 
@@ -877,36 +891,39 @@ read_header (TendInventoryParser *p,
     {
       g_autofree char *quoted = tend_quote_for_message (json_node_get_string (format), -1);
 
-      tend_inventory_member_problem (p, "format", "%s is not \"" TEND_INVENTORY_FORMAT_NAME "\"; this is not a "
-                      "Tend inventory", quoted);
+      tend_inventory_member_problem (p, "format", "%s is not \"" TEND_INVENTORY_FORMAT_NAME
+                                     "\"; this is not a Tend inventory", quoted);
       return FALSE;
     }
 
   if (version == NULL)
     {
-      tend_inventory_parser_problem (p, "required key \"version\" is missing; this Tend reads version %d",
-                      TEND_INVENTORY_FORMAT_VERSION);
+      tend_inventory_parser_problem (p, "required key \"version\" is missing; this Tend reads "
+                                     "version %d", TEND_INVENTORY_FORMAT_VERSION);
       return FALSE;
     }
 
   if (!tend_inventory_node_holds (version, G_TYPE_INT64))
     {
-      tend_inventory_member_problem (p, "version", "expected an integer, got %s", tend_inventory_describe_node (version));
+      tend_inventory_member_problem (p, "version", "expected an integer, got %s",
+                                     tend_inventory_describe_node (version));
       return FALSE;
     }
 
   number = json_node_get_int (version);
   if (number > TEND_INVENTORY_FORMAT_VERSION)
     {
-      tend_inventory_member_problem (p, "version", "this file is format version %" G_GINT64_FORMAT "; this "
-                      "Tend reads version %d", number, TEND_INVENTORY_FORMAT_VERSION);
+      tend_inventory_member_problem (p, "version", "this file is format version %"
+                                     G_GINT64_FORMAT "; this Tend reads version %d", number,
+                                     TEND_INVENTORY_FORMAT_VERSION);
       return FALSE;
     }
 
   if (number < 1)
     {
-      tend_inventory_member_problem (p, "version", "%" G_GINT64_FORMAT " is not a format version; this Tend "
-                      "reads version %d", number, TEND_INVENTORY_FORMAT_VERSION);
+      tend_inventory_member_problem (p, "version", "%" G_GINT64_FORMAT " is not a format "
+                                     "version; this Tend reads version %d", number,
+                                     TEND_INVENTORY_FORMAT_VERSION);
       return FALSE;
     }
 

@@ -241,12 +241,12 @@ static const TendInventoryField host_fields[] = {
     .min = 1, .max = 65535 },
   { "user", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryHost, user), .rule = rule_user },
-  { "scope", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, scope), .enum_type = tend_host_scope_get_type,
-    .def = TEND_HOST_SCOPE_SYSTEM },
-  { "sudo", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, sudo), .enum_type = tend_inventory_sudo_get_type,
-    .def = TEND_INVENTORY_SUDO_NONE },
-  { "access", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, access), .enum_type = tend_inventory_access_get_type,
-    .def = TEND_INVENTORY_ACCESS_VIEWER },
+  { "scope", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, scope),
+    .enum_type = tend_host_scope_get_type, .def = TEND_HOST_SCOPE_SYSTEM },
+  { "sudo", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, sudo),
+    .enum_type = tend_inventory_sudo_get_type, .def = TEND_INVENTORY_SUDO_NONE },
+  { "access", TEND_INVENTORY_FIELD_ENUM, 0, AT (TendInventoryHost, access),
+    .enum_type = tend_inventory_access_get_type, .def = TEND_INVENTORY_ACCESS_VIEWER },
 };
 
 static const TendInventoryField service_fields[] = {
