@@ -78,6 +78,15 @@ def main_pid(unit):
     return int(r.stdout.strip() or 0)
 
 
+def kill_main(unit, sig=signal.SIGKILL):
+    """Sends @sig to @unit's main process; returns its pid, or 0 when the unit has none
+    (os.kill of pid 0 would signal the test's own process group)."""
+    pid = main_pid(unit)
+    if pid > 0:
+        os.kill(pid, sig)
+    return pid
+
+
 def wait_until(condition, deadline_s, step_s=0.05):
     """Polls condition() until it returns something true or the deadline passes."""
     end = time.monotonic() + deadline_s

@@ -94,6 +94,8 @@ def audit():
 def kill_and_time(unit, port, deadline):
     """Kills @unit's main process; returns the seconds until it serves again, or None."""
     pid = main_pid(unit)
+    if pid <= 0:
+        return None   # not running: nothing to kill
     start = time.monotonic()
     os.kill(pid, signal.SIGKILL)
     back = wait_until(lambda: main_pid(unit) not in (0, pid) and answers_200(port), deadline,
@@ -135,7 +137,7 @@ def killed_while_verified(port):
     check("killed: it serves again", took is not None, took)
     # Tend holds it healthy for 1 s (the settle) before it calls it recovered: killed
     # within that, its recovery ends as "failed again".
-    os.kill(main_pid(HTTP2), signal.SIGKILL)
+    check("killed again at once", tendmon.kill_main(HTTP2) > 0)
     seen = wait_until(lambda: (recovery(HTTP2) or {}).get("state") == "scheduled"
                       and recovery(HTTP2), 10, 0.02)
     check("killed during the settle: tendctl health says when the next attempt is",
@@ -216,7 +218,7 @@ def crash_loop_stops():
 def interrupted(monitor):
     check("the slow unit runs", wait_until(lambda: tendctl.status_is(SLOW, "healthy"), 15),
           tendctl.service_health(SLOW))
-    os.kill(main_pid(SLOW), signal.SIGKILL)
+    check("the slow unit's process is killed", tendmon.kill_main(SLOW) > 0)
     # Its restart takes 2 s (ExecStartPre=sleep 2): the monitor dies in the middle.
     running = wait_until(lambda: attempts(SLOW, "running"), 10, 0.02)
     check("a recovery starts: its attempt is on record while it runs", running,
