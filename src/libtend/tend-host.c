@@ -175,7 +175,9 @@ find_service (TendHost   *self,
     }
 
   *is_new = TRUE;
-  return tend_service_new (name);
+  service = tend_service_new (name);
+  tend_service_set_host (service, self);
+  return service;
 }
 
 /* Brings the model to @units: updates services in place, adds the new ones and

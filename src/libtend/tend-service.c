@@ -12,6 +12,10 @@
 
 #include "tend-service.h"
 
+#include "tend-enums.h"
+#include "tend-host.h"
+#include "tend-recovery-status.h"
+
 struct _TendService
 {
   GObject parent_instance;
@@ -38,6 +42,15 @@ struct _TendService
   gint64 active_since;
   gboolean can_reload;
   gboolean details_loaded;
+
+  /* Where it lives, and what Tend's monitor says of it (tend_service_set_watch_info()):
+   * the monitor owns these facts; the service carries them so a list can show, sort and
+   * filter them without a second model. */
+  GWeakRef host;
+  gboolean watched;
+  TendHealthStatus health;
+  char *health_message;        /* (owned) (nullable) */
+  TendRecoveryStatus *recovery; /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (TendService, tend_service, G_TYPE_OBJECT)
@@ -64,6 +77,10 @@ enum {
   PROP_CAN_RELOAD,
   PROP_JOB_TYPE,
   PROP_DETAILS_LOADED,
+  PROP_WATCHED,
+  PROP_HEALTH,
+  PROP_HEALTH_MESSAGE,
+  PROP_RECOVERY,
   N_PROPS
 };
 
@@ -273,6 +290,9 @@ tend_service_finalize (GObject *object)
   g_clear_pointer (&self->requires, g_strfreev);
   g_clear_pointer (&self->binds_to, g_strfreev);
   g_clear_pointer (&self->required_by, g_strfreev);
+  g_clear_pointer (&self->health_message, g_free);
+  g_clear_pointer (&self->recovery, tend_recovery_status_free);
+  g_weak_ref_clear (&self->host);
 
   G_OBJECT_CLASS (tend_service_parent_class)->finalize (object);
 }
@@ -307,6 +327,10 @@ tend_service_get_property (GObject    *object,
     case PROP_CAN_RELOAD: g_value_set_boolean (value, self->can_reload); break;
     case PROP_JOB_TYPE: g_value_set_string (value, self->job_type); break;
     case PROP_DETAILS_LOADED: g_value_set_boolean (value, self->details_loaded); break;
+    case PROP_WATCHED: g_value_set_boolean (value, self->watched); break;
+    case PROP_HEALTH: g_value_set_enum (value, self->health); break;
+    case PROP_HEALTH_MESSAGE: g_value_set_string (value, self->health_message); break;
+    case PROP_RECOVERY: g_value_set_boxed (value, self->recovery); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -377,6 +401,18 @@ tend_service_class_init (TendServiceClass *klass)
     g_param_spec_boolean ("details-loaded", NULL,
                           "Whether all properties were read, not only the list's summary",
                           FALSE, ro);
+  properties[PROP_WATCHED] =
+    g_param_spec_boolean ("watched", NULL, "Whether Tend watches it (it has checks)",
+                          FALSE, ro);
+  properties[PROP_HEALTH] =
+    g_param_spec_enum ("health", NULL, "Its health as Tend's monitor last saw it",
+                       TEND_TYPE_HEALTH_STATUS, TEND_HEALTH_UNKNOWN, ro);
+  properties[PROP_HEALTH_MESSAGE] =
+    g_param_spec_string ("health-message", NULL,
+                         "What its worst check said, for a person", NULL, ro);
+  properties[PROP_RECOVERY] =
+    g_param_spec_boxed ("recovery", NULL, "What Tend does about it",
+                        TEND_TYPE_RECOVERY_STATUS, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -387,6 +423,8 @@ tend_service_init (TendService *self)
   self->memory = TEND_UNSET;
   self->cpu_usage_nsec = TEND_UNSET;
   self->tasks = TEND_UNSET;
+  self->health = TEND_HEALTH_UNKNOWN;
+  g_weak_ref_init (&self->host, NULL);
 }
 
 TendService *
@@ -466,4 +504,126 @@ tend_service_is_active (TendService *self)
   g_return_val_if_fail (TEND_IS_SERVICE (self), FALSE);
   return g_strcmp0 (self->active_state, "active") == 0 ||
          g_strcmp0 (self->active_state, "reloading") == 0;
+}
+
+/**
+ * tend_service_get_host:
+ * @self: a #TendService
+ *
+ * Returns: (transfer full) (nullable): the host whose manager runs the unit, or %NULL
+ *   for a service made on its own (tests) or whose host is gone
+ */
+TendHost *
+tend_service_dup_host (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
+  return g_weak_ref_get (&self->host);
+}
+
+/**
+ * tend_service_set_host:
+ * @self: a #TendService
+ * @host: (nullable): the host that lists it
+ *
+ * Called by the host when the service enters its list; the service does not keep the
+ * host alive.
+ */
+void
+tend_service_set_host (TendService *self,
+                       TendHost    *host)
+{
+  g_return_if_fail (TEND_IS_SERVICE (self));
+  g_return_if_fail (host == NULL || TEND_IS_HOST (host));
+  g_weak_ref_set (&self->host, host);
+}
+
+gboolean
+tend_service_get_watched (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), FALSE);
+  return self->watched;
+}
+
+/**
+ * tend_service_get_health:
+ * @self: a #TendService
+ *
+ * Returns: its health as the monitor last saw it; %TEND_HEALTH_UNKNOWN when it is not
+ *   watched or not checked yet
+ */
+TendHealthStatus
+tend_service_get_health (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), TEND_HEALTH_UNKNOWN);
+  return self->health;
+}
+
+const char *
+tend_service_get_health_message (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
+  return self->health_message;
+}
+
+/**
+ * tend_service_get_recovery:
+ * @self: a #TendService
+ *
+ * Returns: (transfer none) (nullable): what Tend does about it, or %NULL when nothing
+ *   is known (not watched, or no engine has said)
+ */
+const TendRecoveryStatus *
+tend_service_get_recovery (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
+  return self->recovery;
+}
+
+/**
+ * tend_service_set_watch_info:
+ * @self: a #TendService
+ * @watched: whether Tend watches it
+ * @health: its health
+ * @health_message: (nullable): what its worst check said
+ * @recovery: (nullable): what Tend does about it
+ *
+ * Sets what Tend's monitor says of the service, notifying only what changed. Called by
+ * whatever follows the monitor for a view (TendOverview), never by a view itself.
+ */
+void
+tend_service_set_watch_info (TendService              *self,
+                             gboolean                  watched,
+                             TendHealthStatus          health,
+                             const char               *health_message,
+                             const TendRecoveryStatus *recovery)
+{
+  g_return_if_fail (TEND_IS_SERVICE (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->watched != !!watched)
+    {
+      self->watched = !!watched;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHED]);
+    }
+  if (self->health != health)
+    {
+      self->health = health;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH]);
+    }
+  if (g_strcmp0 (self->health_message, health_message) != 0)
+    {
+      g_free (self->health_message);
+      self->health_message = g_strdup (health_message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH_MESSAGE]);
+    }
+  if (!((self->recovery == NULL && recovery == NULL) ||
+        (self->recovery != NULL && recovery != NULL &&
+         tend_recovery_status_same (self->recovery, recovery))))
+    {
+      g_clear_pointer (&self->recovery, tend_recovery_status_free);
+      if (recovery != NULL)
+        self->recovery = tend_recovery_status_copy (recovery);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOVERY]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }

@@ -52,4 +52,19 @@ gboolean          tend_service_get_details_loaded (TendService      *self);
 gboolean          tend_service_is_failed          (TendService      *self);
 gboolean          tend_service_is_active          (TendService      *self);
 
+/* What Tend knows of it beyond systemd: its host, and the monitor's word (see
+ * tend_service_set_watch_info()). */
+TendHost         *tend_service_dup_host           (TendService      *self);
+void              tend_service_set_host           (TendService      *self,
+                                                   TendHost         *host);
+gboolean          tend_service_get_watched        (TendService      *self);
+TendHealthStatus  tend_service_get_health         (TendService      *self);
+const char       *tend_service_get_health_message (TendService      *self);
+const TendRecoveryStatus *tend_service_get_recovery (TendService    *self);
+void              tend_service_set_watch_info     (TendService      *self,
+                                                   gboolean          watched,
+                                                   TendHealthStatus  health,
+                                                   const char       *health_message,
+                                                   const TendRecoveryStatus *recovery);
+
 G_END_DECLS

@@ -1,0 +1,123 @@
+/* tend-application.c — see tend-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Tend"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tend-app-notifier.h"
+#include "tend-application.h"
+#include "tend-window.h"
+
+struct _TendApplication
+{
+  AdwApplication parent_instance;
+
+  GListStore *hosts;          /* (owned) TendHost */
+  TendStore *store;           /* (owned) (nullable) */
+  TendAppNotifier *notifier;  /* (owned) (nullable) */
+};
+
+G_DEFINE_FINAL_TYPE (TendApplication, tend_application, ADW_TYPE_APPLICATION)
+
+static void
+tend_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (tend_window_new (TEND_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+tend_application_startup (GApplication *app)
+{
+  TendApplication *self = TEND_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  g_autoptr(GSimpleAction) quit = g_simple_action_new ("quit", NULL);
+
+  G_APPLICATION_CLASS (tend_application_parent_class)->startup (app);
+
+  g_signal_connect (quit, "activate", G_CALLBACK (quit_activated), app);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (quit));
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+
+  /* Notifications and their buttons (app.restart-unit, app.open-unit, app.silence-unit). */
+  self->notifier = tend_app_notifier_new (app);
+}
+
+static void
+tend_application_dispose (GObject *object)
+{
+  TendApplication *self = TEND_APPLICATION (object);
+
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->store);
+  g_clear_object (&self->hosts);
+
+  G_OBJECT_CLASS (tend_application_parent_class)->dispose (object);
+}
+
+static void
+tend_application_class_init (TendApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = tend_application_dispose;
+  app_class->activate = tend_application_activate;
+  app_class->startup = tend_application_startup;
+}
+
+static void
+tend_application_init (TendApplication *self)
+{
+  self->hosts = g_list_store_new (TEND_TYPE_HOST);
+}
+
+TendApplication *
+tend_application_new (void)
+{
+  return g_object_new (TEND_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/tendapp/Tend",
+                       NULL);
+}
+
+/**
+ * tend_application_get_hosts:
+ *
+ * Returns: (transfer none): the hosts, #TendHost items: this computer's user and system
+ *   managers
+ */
+GListModel *
+tend_application_get_hosts (TendApplication *self)
+{
+  g_return_val_if_fail (TEND_IS_APPLICATION (self), NULL);
+  return G_LIST_MODEL (self->hosts);
+}
+
+/**
+ * tend_application_get_store:
+ *
+ * Returns: (transfer none) (nullable): the database, once it is open
+ */
+TendStore *
+tend_application_get_store (TendApplication *self)
+{
+  g_return_val_if_fail (TEND_IS_APPLICATION (self), NULL);
+  return self->store;
+}
