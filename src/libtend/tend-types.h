@@ -31,6 +31,7 @@ typedef struct _TendDbusNotifier      TendDbusNotifier;
 typedef struct _TendEngine            TendEngine;
 typedef struct _TendHealth            TendHealth;
 typedef struct _TendHost              TendHost;
+typedef struct _TendOverview          TendOverview;
 typedef struct _TendHttpCheck         TendHttpCheck;
 typedef struct _TendJournalReader     TendJournalReader;
 typedef struct _TendLock              TendLock;
