@@ -42,6 +42,8 @@ struct _TendHost
   char *state_message;         /* (owned) (nullable) why it is not connected */
   GError *unreachable;         /* (owned) (nullable) the reason under the message */
   gboolean follow_changes;
+  guint n_failed;       /* services whose unit failed */
+  guint n_unhealthy;    /* services whose health is degraded or critical */
   guint reconnect_source;      /* the next try, while reconnecting */
   guint reconnect_attempt;     /* tries that failed since the connection was lost */
   gboolean reconnecting;       /* a try is under way */
@@ -75,6 +77,8 @@ enum {
   PROP_STATE_MESSAGE,
   PROP_FOLLOW_CHANGES,
   PROP_SERVICES,
+  PROP_N_FAILED,
+  PROP_N_UNHEALTHY,
   N_PROPS
 };
 
@@ -936,6 +940,8 @@ tend_host_get_property (GObject    *object,
     case PROP_STATE_MESSAGE: g_value_set_string (value, self->state_message); break;
     case PROP_FOLLOW_CHANGES: g_value_set_boolean (value, self->follow_changes); break;
     case PROP_SERVICES: g_value_set_object (value, self->services); break;
+    case PROP_N_FAILED: g_value_set_uint (value, self->n_failed); break;
+    case PROP_N_UNHEALTHY: g_value_set_uint (value, self->n_unhealthy); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1012,6 +1018,14 @@ tend_host_class_init (TendHostClass *klass)
   properties[PROP_SERVICES] =
     g_param_spec_object ("services", NULL, "The host's units, sorted by name",
                          G_TYPE_LIST_MODEL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_FAILED] =
+    g_param_spec_uint ("n-failed", NULL, "How many of its services failed", 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_N_UNHEALTHY] =
+    g_param_spec_uint ("n-unhealthy", NULL,
+                       "How many of its services Tend's checks find degraded or critical",
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1231,4 +1245,18 @@ tend_host_lookup_service (TendHost   *self,
   g_return_val_if_fail (TEND_IS_HOST (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
   return g_hash_table_lookup (self->by_name, name);
+}
+
+guint
+tend_host_get_n_failed (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), 0);
+  return self->n_failed;
+}
+
+guint
+tend_host_get_n_unhealthy (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), 0);
+  return self->n_unhealthy;
 }

@@ -37,6 +37,8 @@ void           tend_host_set_audit           (TendHost             *self,
 void           tend_host_set_follow_changes  (TendHost             *self,
                                               gboolean              follow_changes);
 GListModel    *tend_host_get_services        (TendHost             *self);
+guint          tend_host_get_n_failed        (TendHost             *self);
+guint          tend_host_get_n_unhealthy     (TendHost             *self);
 TendService   *tend_host_lookup_service      (TendHost             *self,
                                               const char           *name);
 
