@@ -67,6 +67,7 @@ struct _TendEngine
   TendNotifier *webhook;       /* (owned) (nullable) */
   char *webhook_url;           /* (owned) (nullable) the URL it posts to */
   TendDbusNotifier *desktop;   /* (owned) (nullable) while the session bus is there */
+  TendNotifier *app_desktop;   /* (owned) (nullable) the window's, in place of the bus's */
   gulong desktop_closed_id;    /* on the desktop notifier's connection */
   gboolean desktop_lost;       /* it was there once: dial again when it goes */
   guint desktop_attempt;       /* tries that failed since it went */
@@ -182,6 +183,8 @@ save_manual (TendEngine *self,
 /* Notifications                                                                         */
 
 static void connect_desktop (TendEngine *self);
+static void action_invoked_cb (TendNotifier *notifier, const char *id, const char *action,
+                               GVariant *target, TendEngine *self);
 
 static gboolean
 desktop_retry_cb (gpointer user_data)
@@ -200,6 +203,7 @@ drop_desktop (TendEngine *self)
     return;
   g_clear_signal_handler (&self->desktop_closed_id,
                           tend_dbus_notifier_get_connection (self->desktop));
+  g_signal_handlers_disconnect_by_func (self->desktop, action_invoked_cb, self);
   tend_multi_notifier_remove (self->notifier, TEND_NOTIFIER (self->desktop));
   g_clear_object (&self->desktop);
 }
@@ -236,6 +240,9 @@ session_bus_cb (GObject      *source,
     return;   /* the engine is gone */
 
   self = user_data;
+  /* The window sends the desktop's notifications itself. */
+  if (self->app_desktop != NULL)
+    return;
   if (bus == NULL)
     {
       /* Without a session bus (a server, a system service) the log is all there is; a
@@ -255,6 +262,8 @@ session_bus_cb (GObject      *source,
   self->desktop = tend_dbus_notifier_new (bus);
   self->desktop_closed_id = g_signal_connect (bus, "closed", G_CALLBACK (desktop_closed_cb),
                                               self);
+  /* Its buttons are the engine's to carry out (a window's notifier carries out its own). */
+  g_signal_connect (self->desktop, "action-invoked", G_CALLBACK (action_invoked_cb), self);
   tend_multi_notifier_add (self->notifier, TEND_NOTIFIER (self->desktop));
 }
 
@@ -832,6 +841,7 @@ tend_engine_dispose (GObject *object)
     drop_desktop (self);
   g_clear_object (&self->supervisor);
   g_clear_object (&self->webhook);
+  g_clear_object (&self->app_desktop);
   g_clear_object (&self->notifier);
   g_clear_object (&self->monitor);
   g_hash_table_remove_all (self->hosts);
@@ -915,7 +925,6 @@ tend_engine_new (const char *store_path)
                            self->notifier, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->supervisor, "withdraw", G_CALLBACK (tend_notifier_withdraw),
                            self->notifier, G_CONNECT_SWAPPED);
-  g_signal_connect (self->notifier, "action-invoked", G_CALLBACK (action_invoked_cb), self);
   g_signal_connect (self->supervisor, "manual-intervention",
                     G_CALLBACK (manual_intervention_cb), self);
   connect_desktop (self);
@@ -975,6 +984,33 @@ tend_engine_get_supervisor (TendEngine *self)
 {
   g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
   return self->supervisor;
+}
+
+/**
+ * tend_engine_set_desktop_notifier:
+ * @self: an engine
+ * @notifier: where the desktop's notifications go: the window's own (GNotification)
+ *
+ * Sends the desktop's notifications (filtered by the notifications.* configuration, as
+ * the session bus's are) through @notifier instead of a session bus connection of the
+ * engine's own, which is closed. The engine does not act on @notifier's buttons: its
+ * owner carries them out (the window restarts, opens and silences itself). Call it
+ * before tend_engine_start_async().
+ */
+void
+tend_engine_set_desktop_notifier (TendEngine   *self,
+                                  TendNotifier *notifier)
+{
+  g_return_if_fail (TEND_IS_ENGINE (self));
+  g_return_if_fail (TEND_IS_NOTIFIER (notifier));
+
+  if (self->app_desktop != NULL)
+    tend_multi_notifier_remove (self->notifier, self->app_desktop);
+  g_set_object (&self->app_desktop, notifier);
+  g_clear_handle_id (&self->desktop_retry_id, g_source_remove);
+  drop_desktop (self);
+  self->desktop_lost = FALSE;
+  tend_multi_notifier_add (self->notifier, notifier);
 }
 
 /* How many checks the monitor runs. */

@@ -20,6 +20,8 @@ TendMonitor *tend_engine_get_monitor    (TendEngine          *self);
 TendConfig  *tend_engine_get_config     (TendEngine          *self);
 TendSupervisor *tend_engine_get_supervisor (TendEngine       *self);
 guint        tend_engine_get_n_checks   (TendEngine          *self);
+void         tend_engine_set_desktop_notifier (TendEngine    *self,
+                                               TendNotifier  *notifier);
 
 void         tend_engine_start_async    (TendEngine          *self,
                                          GCancellable        *cancellable,
