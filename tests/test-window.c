@@ -276,9 +276,11 @@ test_narrow (void)
   g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (system_row),
                                          visible_leaflet_child (window)));
 
-  /* Wide again: both panes */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  /* Wide enough for the sidebar and 360 px of content: both panes; narrower, one */
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 640);
   g_assert_true (wait_until (is_unfolded, window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 560, 640);
+  g_assert_true (wait_until (is_folded, window));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -512,6 +514,15 @@ main (int   argc,
   g_log_set_writer_func (log_writer, NULL, NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  {
+    /* What AdwApplication loads by itself from its resource base path */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/tendapp/Tend/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   g_test_add_func ("/window/sidebar-rows", test_sidebar_rows);
   g_test_add_func ("/window/banner", test_banner);
