@@ -140,9 +140,8 @@ update_status (TendSidebarRow *self)
       case TEND_HOST_STATE_CONNECTED:
         break;
       case TEND_HOST_STATE_RECONNECTING:
-        status = tend_host_get_state_message (self->host);
-        if (status == NULL)
-          status = _("Unreachable; trying again");
+        /* The window's banner gives the host's own sentence, when its row is chosen. */
+        status = _("Unreachable, trying again");
         break;
       case TEND_HOST_STATE_DISCONNECTED:
       case TEND_HOST_STATE_CONNECTING:
@@ -151,11 +150,13 @@ update_status (TendSidebarRow *self)
         break;
       }
 
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), status != NULL && self->host != NULL
+                                                  ? tend_host_get_state_message (self->host)
+                                                  : NULL);
   if (g_strcmp0 (self->status, status) == 0)
     return;
   g_free (self->status);
   self->status = g_strdup (status);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), status);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
@@ -490,8 +491,8 @@ tend_sidebar_row_get_n_unhealthy (TendSidebarRow *self)
 /**
  * tend_sidebar_row_get_status:
  *
- * Returns: (nullable): why the row's host is not connected ("Connecting…", its state
- *   message), %NULL when it is
+ * Returns: (nullable): the row's host's state in a few words when it is not connected
+ *   ("Connecting…", "Unreachable, trying again"), %NULL when it is
  */
 const char *
 tend_sidebar_row_get_status (TendSidebarRow *self)

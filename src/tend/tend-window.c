@@ -40,6 +40,8 @@ struct _TendWindow
   GtkButton *back_button;
   GtkRevealer *banner_revealer;
   GtkLabel *banner_label;
+  GtkRevealer *host_banner_revealer;
+  GtkLabel *host_banner_label;
   GtkStack *content_stack;
   TendServiceList *service_list;
   TendServicePage *service_page;
@@ -48,6 +50,7 @@ struct _TendWindow
   TendOverview *overview;     /* (owned) (nullable) */
   TendStore *store;           /* (owned) (nullable) */
   TendService *service;       /* (owned) (nullable) the page's, while it shows */
+  TendHost *host;             /* (owned) (nullable) the chosen row's */
   GListStore *no_attention;   /* (owned) what "Needs attention" lists before the overview */
   GSettings *settings;        /* (owned) (nullable) the window's size */
   TendEngineState engine_state;
@@ -112,6 +115,37 @@ update_banner (TendWindow *self)
   g_free (self->banner);
   self->banner = g_steal_pointer (&text);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BANNER]);
+}
+
+/* The chosen host, when it is not connected, says why in its own words. */
+static void
+update_host_banner (TendWindow *self)
+{
+  const char *message = NULL;
+
+  if (self->host != NULL && tend_host_get_state (self->host) != TEND_HOST_STATE_CONNECTED)
+    message = tend_host_get_state_message (self->host);
+  if (message != NULL)
+    gtk_label_set_label (self->host_banner_label, message);
+  gtk_revealer_set_reveal_child (self->host_banner_revealer, message != NULL);
+}
+
+static void
+set_host (TendWindow *self,
+          TendHost   *host)
+{
+  if (self->host == host)
+    return;
+  if (self->host != NULL)
+    g_signal_handlers_disconnect_by_func (self->host, update_host_banner, self);
+  g_set_object (&self->host, host);
+  if (host != NULL)
+    {
+      g_signal_connect_swapped (host, "notify::state", G_CALLBACK (update_host_banner), self);
+      g_signal_connect_swapped (host, "notify::state-message", G_CALLBACK (update_host_banner),
+                                self);
+    }
+  update_host_banner (self);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -207,6 +241,7 @@ row_selected_cb (GtkListBox    *box,
     return;
   /* One selection across the two lists. */
   gtk_list_box_unselect_all (other);
+  set_host (self, tend_sidebar_row_get_host (TEND_SIDEBAR_ROW (row)));
   tend_service_list_set_model (self->service_list,
                                tend_sidebar_row_get_services (TEND_SIDEBAR_ROW (row)));
   show_list (self);
@@ -452,6 +487,7 @@ tend_window_dispose (GObject *object)
 {
   TendWindow *self = TEND_WINDOW (object);
 
+  set_host (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TEND_TYPE_WINDOW);
   g_clear_object (&self->hosts);
   g_clear_object (&self->overview);
@@ -532,6 +568,8 @@ tend_window_class_init (TendWindowClass *klass)
   CHILD (back_button);
   CHILD (banner_revealer);
   CHILD (banner_label);
+  CHILD (host_banner_revealer);
+  CHILD (host_banner_label);
   CHILD (content_stack);
   CHILD (service_list);
   CHILD (service_page);
