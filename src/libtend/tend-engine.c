@@ -931,6 +931,33 @@ tend_engine_new (const char *store_path)
   return self;
 }
 
+/**
+ * tend_engine_set_desktop_notifier:
+ * @self: an engine
+ * @notifier: where the desktop's notifications go: the window's own (GNotification)
+ *
+ * Sends the desktop's notifications (filtered by the notifications.* configuration, as
+ * the session bus's are) through @notifier instead of a session bus connection of the
+ * engine's own, which is closed. The engine does not act on @notifier's buttons: its
+ * owner carries them out (the window restarts, opens and silences itself). Call it
+ * before tend_engine_start_async().
+ */
+void
+tend_engine_set_desktop_notifier (TendEngine   *self,
+                                  TendNotifier *notifier)
+{
+  g_return_if_fail (TEND_IS_ENGINE (self));
+  g_return_if_fail (TEND_IS_NOTIFIER (notifier));
+
+  if (self->app_desktop != NULL)
+    tend_multi_notifier_remove (self->notifier, self->app_desktop);
+  g_set_object (&self->app_desktop, notifier);
+  g_clear_handle_id (&self->desktop_retry_id, g_source_remove);
+  drop_desktop (self);
+  self->desktop_lost = FALSE;
+  tend_multi_notifier_add (self->notifier, notifier);
+}
+
 const char *
 tend_engine_get_store_path (TendEngine *self)
 {
@@ -984,33 +1011,6 @@ tend_engine_get_supervisor (TendEngine *self)
 {
   g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
   return self->supervisor;
-}
-
-/**
- * tend_engine_set_desktop_notifier:
- * @self: an engine
- * @notifier: where the desktop's notifications go: the window's own (GNotification)
- *
- * Sends the desktop's notifications (filtered by the notifications.* configuration, as
- * the session bus's are) through @notifier instead of a session bus connection of the
- * engine's own, which is closed. The engine does not act on @notifier's buttons: its
- * owner carries them out (the window restarts, opens and silences itself). Call it
- * before tend_engine_start_async().
- */
-void
-tend_engine_set_desktop_notifier (TendEngine   *self,
-                                  TendNotifier *notifier)
-{
-  g_return_if_fail (TEND_IS_ENGINE (self));
-  g_return_if_fail (TEND_IS_NOTIFIER (notifier));
-
-  if (self->app_desktop != NULL)
-    tend_multi_notifier_remove (self->notifier, self->app_desktop);
-  g_set_object (&self->app_desktop, notifier);
-  g_clear_handle_id (&self->desktop_retry_id, g_source_remove);
-  drop_desktop (self);
-  self->desktop_lost = FALSE;
-  tend_multi_notifier_add (self->notifier, notifier);
 }
 
 /* How many checks the monitor runs. */
