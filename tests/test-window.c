@@ -401,8 +401,23 @@ typedef struct
 {
   char *path;                 /* (owned) the database */
   TendLock *lock;             /* (owned) (nullable) the other monitor's, as it were */
-  gboolean done;
+  gboolean kept;              /* it ran on with no window */
 } AppTest;
+
+/* Its last window closed a while ago: "run in background" kept it. Quit: the engine
+ * stops and lets the lock go. */
+static gboolean
+app_script_end (gpointer user_data)
+{
+  TendApplication *app = TEND_APPLICATION (g_application_get_default ());
+  AppTest *test = user_data;
+
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_cmpint (tend_lock_get_owner (test->path), ==, getpid ());
+  test->kept = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
 
 /* Runs inside g_application_run(), once the application has started and activated. */
 static gboolean
@@ -468,9 +483,13 @@ app_script (gpointer user_data)
                    ==, "Could not open web.service");
   gtk_window_destroy (GTK_WINDOW (find_message_dialog ()));
 
-  /* Quit: the engine stops and lets the lock go */
-  test->done = TRUE;
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  /* The window closes; with "run in background" on (the schema's default), the
+   * application and its monitoring go on */
+  g_assert_nonnull (tend_application_get_settings (app));
+  g_assert_true (g_settings_get_boolean (tend_application_get_settings (app),
+                                         "run-in-background"));
+  gtk_window_close (window);
+  g_timeout_add (500, app_script_end, test);
   return G_SOURCE_REMOVE;
 }
 
@@ -502,7 +521,7 @@ test_application_engine (void)
   g_signal_connect_after (app, "activate", G_CALLBACK (app_activated_cb), &test);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 1, argv), ==, 0);
 
-  g_assert_true (test.done);
+  g_assert_true (test.kept);
   g_assert_cmpint (tend_lock_get_owner (test.path), ==, 0);
   g_unsetenv ("TEND_DATABASE");
   g_free (test.path);
@@ -538,6 +557,15 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The build tree's compiled schema, as tend-dev gives the application */
+  if (g_getenv ("TEND_TEST_BUILDDIR") != NULL)
+    {
+      g_autofree char *schemas = g_build_filename (g_getenv ("TEND_TEST_BUILDDIR"), "..", "data",
+                                                   NULL);
+
+      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, TRUE);
+    }
+
   /* The system bus is not there: its host is unreachable, and says so. */
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/tend-test-system-bus", TRUE);
 
