@@ -427,6 +427,10 @@ app_script (gpointer user_data)
   AppTest *test = user_data;
   GtkWindow *window;
   StateWait wait = { app, TEND_ENGINE_STATE_ELSEWHERE };
+  g_auto(GStrv) refresh = NULL;
+  g_auto(GStrv) search = NULL;
+  g_auto(GStrv) quit = NULL;
+  GtkWidget *shortcuts;
 
   /* The application monitors nothing itself, and says who does */
   g_assert_true (wait_until (state_is, &wait));
@@ -455,6 +459,24 @@ app_script (gpointer user_data)
   g_assert_true (tend_window_get_overview (TEND_WINDOW (window)) ==
                  tend_application_get_overview (app));
   screenshot (GTK_WIDGET (window), "application-elsewhere.png");
+
+  /* The keys, and the window that lists them (gtk/help-overlay.ui, Ctrl+?) */
+  refresh = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.refresh");
+  search = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.search");
+  quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_true (g_strv_contains ((const char * const *) refresh, "F5"));
+  g_assert_true (g_strv_contains ((const char * const *) refresh, "<Control>r"));
+  g_assert_true (g_strv_contains ((const char * const *) search, "<Control>f"));
+  g_assert_true (g_strv_contains ((const char * const *) quit, "<Control>q"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  spin (300);
+  shortcuts = GTK_WIDGET (gtk_application_window_get_help_overlay (
+                            GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (shortcuts));
+  g_assert_true (gtk_widget_get_visible (shortcuts));
+  screenshot (shortcuts, "shortcuts.png");
+  gtk_widget_set_visible (shortcuts, FALSE);
 
   /* The monitor ends: this process takes the watch over, and the banner goes */
   g_clear_pointer (&test->lock, tend_lock_release);

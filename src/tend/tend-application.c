@@ -267,6 +267,8 @@ engine_started_cb (GObject      *source,
                tend_engine_get_n_checks (engine));
       set_engine_state (self, TEND_ENGINE_STATE_RUNNING, 0, NULL);
       store_ready (self, tend_engine_get_store (engine));
+      if (self->demo)
+        tend_application_start_demo (self, engine);
       return;
     }
 
@@ -746,7 +748,18 @@ tend_application_startup (GApplication *app)
   self->signal_ids[1] = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
   self->signal_ids[2] = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 
-  tend_application_start_demo (self);
+  /* --demo: the engine runs on the demo's database, not the person's. */
+  if (self->demo)
+    {
+      g_autofree char *path = tend_demo_dup_database_path ();
+
+      if (path != NULL)
+        {
+          g_free (self->store_path);
+          self->store_path = g_steal_pointer (&path);
+        }
+    }
+
   add_local_hosts (self);
   start_engine (self);
 }
@@ -759,6 +772,7 @@ tend_application_shutdown (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)
     g_clear_handle_id (&self->signal_ids[i], g_source_remove);
   g_clear_handle_id (&self->owner_poll_id, g_source_remove);
+  tend_application_stop_demo (self);
   stop_engine (self);
   g_cancellable_cancel (self->cancellable);
 
@@ -908,7 +922,8 @@ tend_application_init (TendApplication *self)
     { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Monitor without opening a window"), NULL },
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Show demo services that fail and recover"), NULL },
+      N_("Show the demo: three services that Tend watches and recovers, in your own "
+         "service manager"), NULL },
     G_OPTION_ENTRY_NULL
   };
 

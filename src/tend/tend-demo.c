@@ -1,28 +1,48 @@
-/* tend-demo.c — the demo services a newcomer sees (tend --demo, or no user session)
+/* tend-demo.c — see tend-demo.h
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * (Stub: the demo's own helper fills it in.)
+ * (Stubs: the hooks TendApplication calls; the demo's own helper fills them in.)
  */
-#define G_LOG_DOMAIN "Tend-Demo"
+#define G_LOG_DOMAIN "Tend"
 
 #include "config.h"
 
 #include "tend-demo.h"
 
 /**
- * tend_application_start_demo:
- * @self: the application
+ * tend_demo_dup_database_path:
  *
- * The hook for the demo. Called once from the application's startup, before this
- * computer's hosts are made and connected and before the engine starts, whatever the
- * options: it looks at #TendApplication:demo (`tend --demo`) and decides for itself.
+ * Returns: (transfer full) (nullable): the database the application opens, and runs its
+ *   engine on, under --demo instead of the person's own; %NULL for the person's own
+ */
+char *
+tend_demo_dup_database_path (void)
+{
+  return NULL;
+}
+
+/**
+ * tend_application_start_demo:
+ * @engine: the application's engine, started on tend_demo_dup_database_path()
+ *
+ * Starts the demo's services for @engine to watch.
  */
 void
-tend_application_start_demo (TendApplication *self)
+tend_application_start_demo (TendApplication *self,
+                             TendEngine      *engine)
 {
   g_return_if_fail (TEND_IS_APPLICATION (self));
+  g_return_if_fail (TEND_IS_ENGINE (engine));
+}
 
-  if (tend_application_get_demo (self))
-    g_debug ("demo asked for; nothing to show yet");
+/**
+ * tend_application_stop_demo:
+ *
+ * Ends the demo, from the application's shutdown.
+ */
+void
+tend_application_stop_demo (TendApplication *self)
+{
+  g_return_if_fail (TEND_IS_APPLICATION (self));
 }
