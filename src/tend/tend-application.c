@@ -391,16 +391,34 @@ stop_engine (TendApplication *self)
 /* The hosts                                                                             */
 
 static void
-host_connected_cb (GObject      *source,
+host_refreshed_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  /* A host that cannot be reached (no system bus in a container) says so in its
-   * state-message, which the sidebar shows; it tries again by itself. */
-  if (!tend_host_connect_finish (TEND_HOST (source), result, &error))
+  if (!tend_host_refresh_finish (TEND_HOST (source), result, &error))
     g_debug ("%s", error->message);
+}
+
+static void
+host_connected_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  TendHost *host = TEND_HOST (source);
+  g_autoptr(GError) error = NULL;
+
+  /* A host that cannot be reached (no system bus in a container) says so in its
+   * state-message, which the sidebar shows; it tries again by itself, and reads its
+   * units when it is back. */
+  if (!tend_host_connect_finish (host, result, &error))
+    {
+      g_debug ("%s", error->message);
+      return;
+    }
+  /* Connected: its units, once; it follows their changes from now on. */
+  tend_host_refresh_async (host, TEND_LIST_LOADED, NULL, host_refreshed_cb, NULL);
 }
 
 static void
