@@ -419,6 +419,13 @@ app_script_end (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+host_has_services (gpointer data)
+{
+  return tend_host_get_connected (data) &&
+         g_list_model_get_n_items (tend_host_get_services (data)) > 0;
+}
+
 /* Runs inside g_application_run(), once the application has started and activated. */
 static gboolean
 app_script (gpointer user_data)
@@ -427,6 +434,7 @@ app_script (gpointer user_data)
   AppTest *test = user_data;
   GtkWindow *window;
   StateWait wait = { app, TEND_ENGINE_STATE_ELSEWHERE };
+  TendHost *user;
   g_auto(GStrv) refresh = NULL;
   g_auto(GStrv) search = NULL;
   g_auto(GStrv) quit = NULL;
@@ -458,6 +466,21 @@ app_script (gpointer user_data)
                  tend_application_get_store (app));
   g_assert_true (tend_window_get_overview (TEND_WINDOW (window)) ==
                  tend_application_get_overview (app));
+  /* With a user manager (in the sandbox), its units fill the list, and its row has
+   * nothing to say of its connection */
+  user = tend_application_lookup_host (app, "local-user");
+  if (g_getenv ("TEND_SANDBOX") != NULL)
+    {
+      g_assert_true (wait_until (host_has_services, user));
+      g_assert_null (tend_sidebar_row_get_status (find_row (GTK_WIDGET (window),
+                                                            "Your Services")));
+      g_assert_nonnull (tend_host_lookup_service (user, "dbus.service"));
+    }
+  else
+    {
+      g_test_message ("no systemd user manager here (suite 'sandbox' runs one): the user's "
+                      "services are not looked at");
+    }
   screenshot (GTK_WIDGET (window), "application-elsewhere.png");
 
   /* The keys, and the window that lists them (gtk/help-overlay.ui, Ctrl+?) */
