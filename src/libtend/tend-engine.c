@@ -23,6 +23,9 @@
  */
 #define G_LOG_DOMAIN "Tend-Engine"
 
+#include <errno.h>
+#include <signal.h>
+
 #include "tend-bus.h"
 #include "tend-check-factory.h"
 #include "tend-check.h"
@@ -975,6 +978,47 @@ tend_engine_get_supervisor (TendEngine *self)
 {
   g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
   return self->supervisor;
+}
+
+/**
+ * tend_engine_notify_owner:
+ * @store_path: the database whose checks, policies or silences were changed
+ *
+ * Asks the engine running on @store_path, if one does, to take the change in: it
+ * rereads them on SIGHUP. The lock file next to the database names its process, which
+ * may be this very one (the window's engine: its SIGHUP handler reloads it). Without a
+ * running engine it does nothing: one that starts reads the database as it is.
+ *
+ * Returns: the process told, or 0 when there is none (or one is only starting, and
+ *   reads the change anyway); -1 with @error when it could not be told
+ */
+GPid
+tend_engine_notify_owner (const char  *store_path,
+                          GError     **error)
+{
+  /* -1: one is starting, and reads the checks as they are now. */
+  GPid pid;
+
+  g_return_val_if_fail (store_path != NULL, -1);
+
+  pid = tend_lock_get_owner (store_path);
+  if (pid <= 0)
+    return 0;
+
+  if (kill (pid, SIGHUP) != 0)
+    {
+      int saved = errno;
+
+      /* Gone since it was asked for: the next one reads the database when it starts. */
+      if (saved == ESRCH)
+        return 0;
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+                   "the monitor (pid %d) could not be told to reload its checks: %s; they "
+                   "change when it restarts", (int) pid, g_strerror (saved));
+      return -1;
+    }
+  g_debug ("told the engine (pid %d) to reload", (int) pid);
+  return pid;
 }
 
 /* How many checks the monitor runs. */
