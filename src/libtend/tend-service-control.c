@@ -150,7 +150,8 @@ audit_parameters (Request *request)
     }
   object = json_node_get_object (root);
 
-  if (request->audit_parameters == NULL && request->action == TEND_SERVICE_CONTROL_SILENCE)
+  if (request->audit_parameters == NULL && request->action == TEND_SERVICE_CONTROL_SILENCE &&
+      request->until_usec > request->started_real)
     {
       g_autofree char *length = tend_duration_format (request->until_usec
                                                       - request->started_real);
@@ -574,9 +575,9 @@ check_silence (Request  *request,
                    request->unit, TEND_SERVICE_CONTROL_MAX_REASON_CHARS);
       return FALSE;
     }
-  /* A second's slack: a caller that worked "an hour from now" out a moment ago. */
-  if (length < TEND_SERVICE_CONTROL_MIN_SILENCE_USEC - TEND_USEC_PER_SEC ||
-      length > TEND_SERVICE_CONTROL_MAX_SILENCE_USEC + TEND_USEC_PER_SEC)
+  /* It ends in the future, within a year (and a second's slack: a caller that worked
+   * "365 days from now" out a moment ago). */
+  if (length <= 0 || length > TEND_SERVICE_CONTROL_MAX_SILENCE_USEC + TEND_USEC_PER_SEC)
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
                    _("A silence of %s lasts from a second to 365 days."), request->unit);
@@ -1007,7 +1008,10 @@ tend_service_control_silence_async (TendStore           *store,
 {
   TendServiceControlOptions options = { 0 };
 
-  options.silence_until_usec = g_get_real_time () + duration_usec;
+  /* Out of range: a silence that ends now, which is refused. */
+  if (duration_usec >= TEND_SERVICE_CONTROL_MIN_SILENCE_USEC &&
+      duration_usec <= TEND_SERVICE_CONTROL_MAX_SILENCE_USEC)
+    options.silence_until_usec = g_get_real_time () + duration_usec;
   options.silence_reason = reason;
   tend_service_control_run_async (TEND_SERVICE_CONTROL_SILENCE, store, host, unit, &options,
                                   cancellable, callback, user_data);
