@@ -1,4 +1,5 @@
-/* tendctl-edit.c — changing the stored inventory one item at a time (check, watch)
+/* tendctl-edit.c — changing what the store keeps one item at a time (check, policy,
+ * maintenance; watch, silence and resume through libtend)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -10,7 +11,10 @@
  * first one stored, or refused when it no longer applies. What changed is the diff the
  * store returns, printed as import prints it and named in the audit record. Every
  * change, refused ones included, leaves an audit record; a stored change is announced
- * to the running monitor.
+ * to the running monitor. A command whose change libtend makes whole (watch, unwatch,
+ * silence, resume: tend-service-control.c, as the window does them) has a
+ * TendctlChangeFunc instead: the run refuses and records a bad command line here, and
+ * libtend records and announces the rest.
  */
 #define G_LOG_DOMAIN "Tendctl"
 

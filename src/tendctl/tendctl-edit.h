@@ -1,4 +1,5 @@
-/* tendctl-edit.h — changing the stored inventory one item at a time (check, watch)
+/* tendctl-edit.h — changing what the store keeps one item at a time (check, policy,
+ * maintenance; watch, silence and resume through libtend)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
