@@ -22,6 +22,7 @@
 
 #define SLEEPER "tend-test-sleeper.service"
 #define MISSING "tend-no-such.service"
+#define ONESHOT "tend-test-oneshot-fails.service"
 
 typedef struct
 {
@@ -201,6 +202,7 @@ test_watch (Fixture       *fixture,
   g_autoptr(TendInventory) inventory = NULL;
   g_autoptr(GPtrArray) audit = NULL;
   g_autofree char *diff = NULL;
+  g_autofree char *said = NULL;
   GPtrArray *services;
   const TendInventoryCheck *unit, *resources;
 
@@ -230,6 +232,13 @@ test_watch (Fixture       *fixture,
   again = control_ok (fixture, TEND_SERVICE_CONTROL_WATCH, SLEEPER);
   g_assert_false (again->changed);
   g_assert_true (tend_inventory_diff_is_empty (again->diff));
+
+  /* What a toast says. */
+  said = tend_service_control_outcome_describe (outcome, g_get_real_time ());
+  g_assert_cmpstr (said, ==, "Tend watches " SLEEPER " on this computer now.");
+  g_free (said);
+  said = tend_service_control_outcome_describe (again, g_get_real_time ());
+  g_assert_cmpstr (said, ==, "Tend watches " SLEEPER " on this computer already.");
 
   audit = audit_lines (fixture);
   g_assert_true (has_line (audit, "watch " SLEEPER " done gui"));
@@ -435,6 +444,7 @@ test_recover (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   const TendRecoveryAttempt *attempt;
+  g_autofree char *said = NULL;
 
   watched = control_ok (fixture, TEND_SERVICE_CONTROL_WATCH, SLEEPER);
   run_action (fixture->host, SLEEPER, TEND_UNIT_ACTION_STOP);
@@ -459,6 +469,8 @@ test_recover (Fixture       *fixture,
   g_assert_cmpstr (attempts->pdata[0], ==, "start:1:recover now");
   audit = audit_lines (fixture);
   g_assert_true (has_line (audit, "recover " SLEEPER " recovered gui"));
+  said = tend_service_control_outcome_describe (outcome, g_get_real_time ());
+  g_assert_cmpstr (said, ==, SLEEPER " is recovered.");
 
   /* Tend does not watch it: nothing to verify a recovery with. */
   tend_service_control_recover_async (fixture->store, fixture->host, "tend-test-slow.service",
@@ -467,6 +479,37 @@ test_recover (Fixture       *fixture,
   g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_WATCHED);
   g_assert_nonnull (strstr (error->message, "this computer"));
   run_action (fixture->host, SLEEPER, TEND_UNIT_ACTION_STOP);
+}
+
+/* A unit whose start fails: not recovered — an outcome with its steps, and for
+ * tend_service_control_finish() an error a dialog can show. */
+static void
+test_recover_fails (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TendServiceControlOutcome) watched = NULL;
+  g_autoptr(TendServiceControlOutcome) outcome = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  watched = control_ok (fixture, TEND_SERVICE_CONTROL_WATCH, ONESHOT);
+  outcome = control_ok (fixture, TEND_SERVICE_CONTROL_RECOVER, ONESHOT);
+  g_assert_false (outcome->recovered);
+  g_assert_cmpuint (outcome->attempts->len, ==, 2);
+  g_assert_cmpint (((TendRecoveryAttempt *) outcome->attempts->pdata[0])->step, ==,
+                   TEND_RECOVERY_STEP_START);
+  g_assert_cmpint (((TendRecoveryAttempt *) outcome->attempts->pdata[1])->step, ==,
+                   TEND_RECOVERY_STEP_RESTART);
+  attempts = stored_attempts (fixture);
+  g_assert_cmpuint (attempts->len, ==, 2);
+
+  tend_service_control_recover_async (fixture->store, fixture->host, ONESHOT,
+                                      TEND_AUDIT_ORIGIN_GUI, NULL, store_result, &result);
+  g_assert_false (tend_service_control_finish (wait_for_result (&result), &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, ONESHOT " was not recovered: systemd could not restart "
+                   "it. Its log may say why.");
 }
 
 /* Unwatch: the service, its checks, its policy and its silence go. */
@@ -670,6 +713,7 @@ main (int   argc,
   ADD ("watch-missing", test_watch_missing);
   ADD ("silence-resume", test_silence_resume);
   ADD ("recover", test_recover);
+  ADD ("recover-fails", test_recover_fails);
   ADD ("unwatch", test_unwatch);
   ADD ("engine-told", test_engine_told);
   ADD ("recover-with-engine", test_recover_with_engine);

@@ -103,6 +103,7 @@ tend_service_control_outcome_free (TendServiceControlOutcome *outcome)
   if (outcome == NULL)
     return;
   g_free (outcome->host_name);
+  g_free (outcome->host_spoken);
   g_free (outcome->unit);
   g_clear_pointer (&outcome->diff, tend_inventory_diff_free);
   g_clear_pointer (&outcome->before, tend_service_controls_free);
@@ -110,6 +111,101 @@ tend_service_control_outcome_free (TendServiceControlOutcome *outcome)
   g_clear_pointer (&outcome->attempts, g_ptr_array_unref);
   g_clear_pointer (&outcome->skipped, g_ptr_array_unref);
   g_free (outcome);
+}
+
+/* "web.service was not recovered: systemd could not start it. …" */
+static char *
+describe_refused_step (const char       *unit,
+                       TendRecoveryStep  step)
+{
+  switch (step)
+    {
+    case TEND_RECOVERY_STEP_RELOAD:
+      return g_strdup_printf (_("%s was not recovered: systemd could not reload it. Its log "
+                                "may say why."), unit);
+    case TEND_RECOVERY_STEP_START:
+      return g_strdup_printf (_("%s was not recovered: systemd could not start it. Its log "
+                                "may say why."), unit);
+    case TEND_RECOVERY_STEP_RESTART:
+    default:
+      return g_strdup_printf (_("%s was not recovered: systemd could not restart it. Its log "
+                                "may say why."), unit);
+    }
+}
+
+/* "15:02" today, "2026-12-07 15:02" another day */
+static char *
+format_end (gint64 realtime_usec,
+            gint64 now_usec)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (realtime_usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (now_usec / G_USEC_PER_SEC);
+
+  if (time == NULL || now == NULL)
+    return g_strdup ("?");
+  if (g_date_time_get_year (time) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (time, "%H:%M");
+  return g_date_time_format (time, "%Y-%m-%d %H:%M");
+}
+
+/**
+ * tend_service_control_outcome_describe:
+ * @now_usec: realtime µs now, for the end of a silence
+ *
+ * One sentence for a person, as a toast says it: "Tend watches web.service on this
+ * computer now.", "web.service is silenced until 15:02.", "web.service is recovered.",
+ * "web.service was not recovered: …".
+ *
+ * Returns: (transfer full): the sentence
+ */
+char *
+tend_service_control_outcome_describe (const TendServiceControlOutcome *outcome,
+                                       gint64                           now_usec)
+{
+  g_return_val_if_fail (outcome != NULL, NULL);
+
+  switch (outcome->action)
+    {
+    case TEND_SERVICE_CONTROL_WATCH:
+      if (!outcome->changed)
+        return g_strdup_printf (_("Tend watches %s on %s already."), outcome->unit,
+                                outcome->host_spoken);
+      return g_strdup_printf (_("Tend watches %s on %s now."), outcome->unit,
+                              outcome->host_spoken);
+    case TEND_SERVICE_CONTROL_UNWATCH:
+      return g_strdup_printf (_("Tend no longer watches %s on %s."), outcome->unit,
+                              outcome->host_spoken);
+    case TEND_SERVICE_CONTROL_SILENCE:
+      {
+        g_autofree char *end = format_end (outcome->silenced_until_usec, now_usec);
+
+        return g_strdup_printf (_("%s is silenced until %s."), outcome->unit, end);
+      }
+    case TEND_SERVICE_CONTROL_RESUME:
+      if (!outcome->changed)
+        return g_strdup_printf (_("%s was neither silenced nor waiting for a person."),
+                                outcome->unit);
+      return g_strdup_printf (_("Tend recovers %s by its policy again."), outcome->unit);
+    case TEND_SERVICE_CONTROL_RECOVER:
+    default:
+      if (outcome->recovered)
+        return g_strdup_printf (_("%s is recovered."), outcome->unit);
+      /* The steps' own errors are systemd's and the checks' words: the outcome has them.
+       * Here, what a person needs to know. */
+      if (outcome->attempts != NULL && outcome->attempts->len > 0)
+        {
+          const TendRecoveryAttempt *last = outcome->attempts->pdata[outcome->attempts->len - 1];
+
+          if (last->action_failed)
+            return describe_refused_step (outcome->unit, last->step);
+          if (outcome->n_checks == 0)
+            return g_strdup_printf (_("%s was not recovered: it did not stay active. Its log "
+                                      "may say why."), outcome->unit);
+        }
+      return g_strdup_printf (_("%s was not recovered: its checks still fail. Its log may say "
+                                "why."), outcome->unit);
+    }
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -859,6 +955,7 @@ tend_service_control_run_async (TendServiceControlAction          action,
   request->outcome = g_new0 (TendServiceControlOutcome, 1);
   request->outcome->action = action;
   request->outcome->host_name = g_strdup (request->host_name);
+  request->outcome->host_spoken = g_strdup (request->spoken);
   request->outcome->unit = g_strdup (unit);
   request->outcome->silenced_until_usec = request->until_usec;
   request->outcome->health = TEND_HEALTH_UNKNOWN;
@@ -931,23 +1028,15 @@ tend_service_control_finish (GAsyncResult  *result,
 {
   g_autoptr(TendServiceControlOutcome) outcome = tend_service_control_finish_outcome (result,
                                                                                      error);
-  const TendRecoveryAttempt *last;
-  g_autofree char *host = NULL;
+  g_autofree char *message = NULL;
 
   if (outcome == NULL)
     return FALSE;
   if (outcome->action != TEND_SERVICE_CONTROL_RECOVER || outcome->recovered)
     return TRUE;
 
-  last = outcome->attempts->len > 0 ? outcome->attempts->pdata[outcome->attempts->len - 1]
-                                    : NULL;
-  if (last != NULL && last->error != NULL)
-    g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED, _("%s was not recovered: %s"),
-                 outcome->unit, last->error);
-  else
-    g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
-                 _("%s was not recovered: its checks still fail. Its log may say why."),
-                 outcome->unit);
+  message = tend_service_control_outcome_describe (outcome, g_get_real_time ());
+  g_set_error_literal (error, TEND_ERROR, TEND_ERROR_FAILED, message);
   return FALSE;
 }
 

@@ -61,6 +61,7 @@ typedef enum
  * TendServiceControlOutcome:
  * @action: what was asked
  * @host_name: the inventory's name of the service's host ("local-user")
+ * @host_spoken: how a sentence names it ("this computer")
  * @unit: the unit
  * @changed: whether the store changed; %FALSE: it was so already ("watched already",
  *   "nothing to resume")
@@ -81,6 +82,7 @@ typedef struct
 {
   TendServiceControlAction  action;
   char                     *host_name;
+  char                     *host_spoken;
   char                     *unit;
   gboolean                  changed;
   TendInventoryDiff        *diff;
@@ -96,7 +98,9 @@ typedef struct
   gboolean                  by_engine;
 } TendServiceControlOutcome;
 
-void tend_service_control_outcome_free (TendServiceControlOutcome *outcome);
+void  tend_service_control_outcome_free     (TendServiceControlOutcome       *outcome);
+char *tend_service_control_outcome_describe (const TendServiceControlOutcome *outcome,
+                                             gint64                           now_usec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendServiceControlOutcome, tend_service_control_outcome_free)
 
 /* Called once "recover now" knows its checks, before the first step: @outcome has
