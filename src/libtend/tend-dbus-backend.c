@@ -239,12 +239,11 @@ complete_job (GTask      *task,
   else if (g_str_equal (result, "timeout"))
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_TIMED_OUT,
                              "'%s' did not %s in time on %s (systemd's timeout ran out); its "
-                             "log may say why: tendctl logs %s",
-                             unit, verb, self->host_label, unit);
+                             "log may say why", unit, verb, self->host_label);
   else if (g_str_equal (result, "failed"))
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
-                             "'%s' failed to %s on %s; its log may say why: tendctl logs %s",
-                             unit, verb, self->host_label, unit);
+                             "'%s' failed to %s on %s; its log may say why",
+                             unit, verb, self->host_label);
   else if (g_str_equal (result, "dependency"))
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
                              "a unit that '%s' depends on failed, so '%s' did not %s on %s",
