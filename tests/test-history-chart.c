@@ -15,6 +15,7 @@
 
 #define TEST_DEADLINE_MSEC 10000
 #include "test-util.h"
+#include "test-screenshot.h"
 
 #define WIDTH 720
 #define HEIGHT 220
@@ -107,51 +108,10 @@ make_day (void)
   return buckets;
 }
 
-/* The window as the compositor would get it */
 static cairo_surface_t *
 render (Fixture *fixture)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (fixture->window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  int width = gtk_widget_get_width (fixture->window);
-  int height = gtk_widget_get_height (fixture->window);
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  /* a frame, so that the widgets are laid out and styled as shown */
-  gtk_widget_queue_draw (fixture->window);
-  spin (50);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  if (node != NULL)
-    gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
-static void
-save_png (cairo_surface_t *surface,
-          const char      *name)
-{
-  const char *dir = g_getenv ("TEND_SCREENSHOT_DIR");
-  g_autofree char *default_dir = NULL;
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    {
-      default_dir = g_build_filename (g_getenv ("TEND_TEST_BUILDDIR") ?: ".", "screenshots",
-                                      NULL);
-      dir = default_dir;
-    }
-  g_mkdir_with_parents (dir, 0755);
-  path = g_strdup_printf ("%s/history-chart-%s.png", dir, name);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  g_test_message ("wrote %s", path);
+  return render_widget (fixture->window);
 }
 
 typedef struct
@@ -262,7 +222,7 @@ test_day (Fixture       *fixture,
   g_assert_nonnull (strstr (gap_tooltip, "No results"));
 
   surface = render (fixture);
-  save_png (surface, "day-light");
+  save_png (surface, "history-chart-day-light");
 
   band_y = find_band_y (fixture, surface, pass_x);
   pass = pixel_at (fixture, surface, pass_x, band_y);
@@ -293,7 +253,7 @@ test_day (Fixture       *fixture,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
   surface = render (fixture);
-  save_png (surface, "day-dark");
+  save_png (surface, "history-chart-day-dark");
   {
     Pixel dark_pass = pixel_at (fixture, surface, pass_x, band_y);
     Pixel dark_fail = pixel_at (fixture, surface, fail_x, band_y);
@@ -317,7 +277,7 @@ test_empty (Fixture       *fixture,
   g_assert_cmpstr (tend_history_chart_get_summary (fixture->chart), ==,
                    "No results in this period");
   surface = render (fixture);
-  save_png (surface, "empty");
+  save_png (surface, "history-chart-empty");
   cairo_surface_destroy (surface);
 
   /* NULL is empty, too */
@@ -349,7 +309,7 @@ test_single (Fixture       *fixture,
                                                / 2.0 + 1);
   g_assert_nonnull (strstr (tooltip, "4 passed"));
   surface = render (fixture);
-  save_png (surface, "single");
+  save_png (surface, "history-chart-single");
   cairo_surface_destroy (surface);
 }
 
@@ -401,7 +361,7 @@ test_month (Fixture       *fixture,
 
   g_assert_nonnull (strstr (tend_history_chart_get_summary (fixture->chart), "to 30.0 s"));
   surface = render (fixture);
-  save_png (surface, "month");
+  save_png (surface, "history-chart-month");
   cairo_surface_destroy (surface);
 }
 

@@ -22,6 +22,7 @@
 
 #define TEST_DEADLINE_MSEC 15000
 #include "test-util.h"
+#include "test-screenshot.h"
 
 #define UNIT "tend-test-journal-view.service"
 
@@ -219,37 +220,13 @@ static void
 screenshot (Fixture    *fixture,
             const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (fixture->window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  int width = gtk_widget_get_width (fixture->window);
-  int height = gtk_widget_get_height (fixture->window);
-  const char *dir = g_getenv ("TEND_SCREENSHOT_DIR");
-  g_autofree char *default_dir = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *full_name = g_strconcat ("journal-view-", name, NULL);
   cairo_surface_t *surface;
-  cairo_t *cr;
 
-  spin (100);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  if (node != NULL)
-    gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-
-  if (dir == NULL)
-    {
-      default_dir = g_build_filename (g_getenv ("TEND_TEST_BUILDDIR") ?: ".", "screenshots",
-                                      NULL);
-      dir = default_dir;
-    }
-  g_mkdir_with_parents (dir, 0755);
-  path = g_strdup_printf ("%s/journal-view-%s.png", dir, name);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  spin (50);
+  surface = render_widget (fixture->window);
+  save_png (surface, full_name);
   cairo_surface_destroy (surface);
-  g_test_message ("wrote %s", path);
 }
 
 static gboolean
