@@ -425,6 +425,137 @@ test_no_leaked_journalctl (Fixture       *fixture,
   g_assert_true (no_journalctl ());
 }
 
+static guint
+count_shown (TendJournalView *view,
+             const char      *message)
+{
+  GListModel *shown = tend_journal_view_get_shown (view);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(TendJournalLine) line = g_list_model_get_item (shown, i);
+
+      n += g_str_equal (tend_journal_line_get_message (line), message);
+    }
+  return n;
+}
+
+typedef struct
+{
+  TendJournalView *view;
+  const char *message;
+  guint n;
+} Count;
+
+static gboolean
+count_reached (gpointer data)
+{
+  Count *count = data;
+
+  return count_shown (count->view, count->message) >= count->n;
+}
+
+/* Has the unit write @n_lines lines of @message (SIGUSR1: one "tend-jv late error",
+ * SIGUSR2: twenty "tend-jv burst") and waits for the view to show them */
+static void
+write_lines (Fixture    *fixture,
+             int         signal_number,
+             const char *message,
+             guint       n_lines)
+{
+  Count count = { fixture->view, message, count_shown (fixture->view, message) + n_lines };
+
+  g_assert_cmpint (kill ((pid_t) tend_service_get_main_pid (fixture->service), signal_number),
+                   ==, 0);
+  g_assert_true (wait_until (count_reached, &count));
+  /* a frame: the list is laid out and scrolled */
+  spin (50);
+}
+
+/* How many labels saying @text are shown inside @viewport (the list recycles its rows:
+ * what counts is where they are now) */
+static guint
+count_visible_labels (GtkWidget  *widget,
+                      GtkWidget  *viewport,
+                      const char *text)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_get_child_visible (widget))
+    return 0;
+
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_label (GTK_LABEL (widget)), text))
+    {
+      double x, y;
+      int height = gtk_widget_get_height (widget);
+
+      g_assert_true (gtk_widget_translate_coordinates (widget, viewport, 0, 0, &x, &y));
+      return y >= 0 && y + height <= gtk_widget_get_height (viewport);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_visible_labels (child, viewport, text);
+  return n;
+}
+
+static gboolean
+at_end (GtkAdjustment *adjustment)
+{
+  return gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
+         gtk_adjustment_get_upper (adjustment) - 8;
+}
+
+/* While following, the view keeps to the newest line, unless the person scrolled up */
+static void
+test_keeps_to_the_end (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  TendJournalView *view = fixture->view;
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+
+  tend_journal_view_set_service (view, fixture->service);
+  wait_for_line (view, "tend-jv info two");
+  scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (find_descendant (GTK_WIDGET (view),
+                                                                            GTK_TYPE_COLUMN_VIEW),
+                                                           GTK_TYPE_SCROLLED_WINDOW));
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+  /* more lines than fit: the newest stays in sight */
+  write_lines (fixture, SIGUSR2, "tend-jv burst 20", 1);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
+                     gtk_adjustment_get_page_size (adjustment) + 100);
+  g_test_message ("after the burst: value %.0f, page %.0f, upper %.0f, %u lines",
+                  gtk_adjustment_get_value (adjustment), gtk_adjustment_get_page_size (adjustment),
+                  gtk_adjustment_get_upper (adjustment), n_shown (view));
+  g_assert_true (at_end (adjustment));
+  g_assert_cmpuint (count_visible_labels (GTK_WIDGET (scrolled), GTK_WIDGET (scrolled),
+                                          "tend-jv burst 20"), ==, 1);
+  g_assert_cmpuint (count_visible_labels (GTK_WIDGET (scrolled), GTK_WIDGET (scrolled),
+                                          "tend-jv burst 1"), ==, 0);
+  screenshot (fixture, "end");
+
+  /* scrolled up: a new line does not pull the view down */
+  gtk_adjustment_set_value (adjustment, 0);
+  write_lines (fixture, SIGUSR1, "tend-jv late error", 1);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  g_assert_cmpuint (count_visible_labels (GTK_WIDGET (scrolled), GTK_WIDGET (scrolled),
+                                          "tend-jv burst 20"), ==, 0);
+
+  /* back at the end: it keeps to it again */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+  write_lines (fixture, SIGUSR1, "tend-jv late error", 1);
+  g_assert_true (at_end (adjustment));
+  g_assert_cmpuint (count_visible_labels (GTK_WIDGET (scrolled), GTK_WIDGET (scrolled),
+                                          "tend-jv burst 20"), ==, 1);
+  g_assert_cmpuint (count_visible_labels (GTK_WIDGET (scrolled), GTK_WIDGET (scrolled),
+                                          "tend-jv late error"), >=, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,6 +574,7 @@ main (int   argc,
   g_test_add ("/journal-view/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("follow-filter-search-copy", test_follow_filter_search_copy);
   ADD ("no-leaked-journalctl", test_no_leaked_journalctl);
+  ADD ("keeps-to-the-end", test_keeps_to_the_end);
 #undef ADD
 
   return g_test_run ();

@@ -61,6 +61,8 @@ struct _TendJournalView
   GError            *error;         /* (owned) (nullable): why the last read failed */
   gboolean           finished;      /* the last read came to its end */
   gboolean           scroll_to_end; /* keep to the newest line when the list grows */
+  double             last_value;    /* where the list was scrolled to */
+  guint              scroll_tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (TendJournalView, tend_journal_view, GTK_TYPE_WIDGET)
@@ -135,14 +137,31 @@ is_at_end (TendJournalView *self)
          gtk_adjustment_get_upper (adjustment) - AT_END_SLACK;
 }
 
+static gboolean
+scroll_to_end_tick (GtkWidget     *widget,
+                    GdkFrameClock *frame_clock,
+                    gpointer       user_data)
+{
+  TendJournalView *self = TEND_JOURNAL_VIEW (widget);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+  self->scroll_tick_id = 0;
+  if (self->scroll_to_end)
+    gtk_adjustment_set_value (adjustment,
+                              gtk_adjustment_get_upper (adjustment) -
+                              gtk_adjustment_get_page_size (adjustment));
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolls to the end at the start of the next frame, before its layout: the list view
+ * takes a new position from its adjustment only then, not while it is being laid out
+ * (when the adjustment tells that the list grew). */
 static void
 scroll_to_end (TendJournalView *self)
 {
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
-
-  gtk_adjustment_set_value (adjustment,
-                            gtk_adjustment_get_upper (adjustment) -
-                            gtk_adjustment_get_page_size (adjustment));
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_end_tick,
+                                                         NULL, NULL);
 }
 
 /* The list grew (or was laid out again): keep to its end if we were there */
@@ -154,12 +173,19 @@ on_adjustment_changed (GtkAdjustment   *adjustment,
     scroll_to_end (self);
 }
 
-/* The person scrolled: keep to the end only if that is where they went */
+/* The person scrolled: back to the end, keep to it; up, stay where they are. (The list
+ * growing below, or keeping its rows in place, never moves it up.) */
 static void
 on_adjustment_value_changed (GtkAdjustment   *adjustment,
                              TendJournalView *self)
 {
-  self->scroll_to_end = is_at_end (self);
+  double value = gtk_adjustment_get_value (adjustment);
+
+  if (is_at_end (self))
+    self->scroll_to_end = TRUE;
+  else if (value < self->last_value)
+    self->scroll_to_end = FALSE;
+  self->last_value = value;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -419,6 +445,9 @@ tend_journal_view_dispose (GObject *object)
   TendJournalView *self = TEND_JOURNAL_VIEW (object);
 
   stop_reading (self);
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
   if (self->filter_model != NULL)
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
   g_clear_object (&self->service);
