@@ -263,6 +263,13 @@ test_day (Fixture       *fixture,
     g_assert_cmpint (distance (dark_pass, dark_fail), >, 100);
   }
   cairo_surface_destroy (surface);
+
+  /* 360 px wide: fewer time labels, none on another */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, HEIGHT);
+  spin (100);
+  surface = render (fixture);
+  save_png (surface, "history-chart-day-narrow");
+  cairo_surface_destroy (surface);
 }
 
 static void
