@@ -7,6 +7,7 @@
 #include "tend-types.h"
 #include "tend-backend.h"
 #include "tend-bus.h"
+#include "tend-chart.h"
 #include "tend-check.h"
 #include "tend-check-factory.h"
 #include "tend-command-check.h"
