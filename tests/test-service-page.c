@@ -72,7 +72,7 @@ show_page (GtkWidget *page,
 {
   GtkWindow *window = GTK_WINDOW (gtk_window_new ());
 
-  gtk_window_set_default_size (window, width, 900);
+  gtk_window_set_default_size (window, width, 1000);
   gtk_window_set_child (window, page);
   gtk_window_present (window);
   spin (100);
@@ -174,6 +174,37 @@ find_type (GtkWidget *widget,
     }
   g_ptr_array_unref (stack);
   return found;
+}
+
+static gboolean
+uptime_known (gpointer data)
+{
+  return tend_service_page_get_uptime (data) >= 0;
+}
+
+/* A new page for @service in a new window of @width × @height (a shown window keeps its
+ * size), on its @view, @old destroyed */
+static GtkWidget *
+new_page_window (GtkWindow   **window,
+                 TendService  *service,
+                 TendStore    *store,
+                 int           width,
+                 int           height,
+                 const char   *view)
+{
+  GtkWidget *page = g_object_new (TEND_TYPE_SERVICE_PAGE, "range", "1h", "store", store,
+                                  "service", service, NULL);
+  AdwViewStack *stack = ADW_VIEW_STACK (find_type (page, ADW_TYPE_VIEW_STACK, 0));
+
+  gtk_window_destroy (*window);
+  *window = GTK_WINDOW (gtk_window_new ());
+  adw_view_stack_set_visible_child_name (stack, view);
+  gtk_window_set_default_size (*window, width, height);
+  gtk_window_set_child (*window, page);
+  gtk_window_present (*window);
+  g_assert_true (wait_until_full (uptime_known, page, 10000));
+  spin (300);
+  return page;
 }
 
 static AdwMessageDialog *
@@ -428,11 +459,6 @@ add_result (StoreFixture     *f,
   tend_store_add_result (f->store, &result);
 }
 
-static gboolean
-uptime_known (gpointer data)
-{
-  return tend_service_page_get_uptime (data) >= 0;
-}
 
 static gboolean
 rows_arrived (gpointer data)
@@ -534,8 +560,14 @@ test_history_from_store (StoreFixture  *f,
       AdwViewStack *stack = ADW_VIEW_STACK (find_type (page, ADW_TYPE_VIEW_STACK, 0));
       static const char *views[] = { "overview", "health", "history", "journal" };
 
+      g_autoptr(TendRecoveryStatus) scheduled =
+        tend_recovery_status_new (TEND_RECOVERY_STATE_SCHEDULED, "backoff",
+                                  "backoff after 2 failed recoveries", now,
+                                  now + 90 * TEND_USEC_PER_SEC);
+
+      tend_service_set_watch_info (service, TRUE, TEND_HEALTH_CRITICAL,
+                                   "http: connection refused", scheduled);
       tend_service_page_set_range (TEND_SERVICE_PAGE (page), "1h");
-      gtk_window_set_default_size (window, 900, 1000);
       for (guint i = 0; i < G_N_ELEMENTS (views); i++)
         {
           g_autofree char *name = g_strdup_printf ("service-page-%s.png", views[i]);
@@ -543,16 +575,18 @@ test_history_from_store (StoreFixture  *f,
           adw_view_stack_set_visible_child_name (stack, views[i]);
           screenshot (window, name);
         }
-      gtk_window_set_default_size (window, 360, 800);
-      adw_view_stack_set_visible_child_name (stack, "overview");
+      new_page_window (&window, service, f->store, 360, 760, "overview");
       screenshot (window, "service-page-narrow.png");
-      adw_view_stack_set_visible_child_name (stack, "health");
+      new_page_window (&window, service, f->store, 360, 760, "health");
       screenshot (window, "service-page-narrow-health.png");
+      new_page_window (&window, service, f->store, 360, 760, "history");
+      screenshot (window, "service-page-narrow-history.png");
       adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                           ADW_COLOR_SCHEME_FORCE_DARK);
-      gtk_window_set_default_size (window, 900, 1000);
-      adw_view_stack_set_visible_child_name (stack, "history");
+      new_page_window (&window, service, f->store, 900, 900, "history");
       screenshot (window, "service-page-dark.png");
+      new_page_window (&window, service, f->store, 900, 900, "health");
+      screenshot (window, "service-page-dark-health.png");
       adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                           ADW_COLOR_SCHEME_DEFAULT);
     }

@@ -129,6 +129,7 @@ tend_event_row_new_for_incident (const TendIncident *incident)
   g_autofree char *when = NULL;
   g_autofree char *subtitle = NULL;
   const char *severity;
+  TendEventRow *row;
   gboolean open;
 
   g_return_val_if_fail (incident != NULL, NULL);
@@ -140,12 +141,14 @@ tend_event_row_new_for_incident (const TendIncident *incident)
   if (severity != NULL)
     /* TRANSLATORS: when an incident was and how bad it got ("critical", as libtend says) */
     subtitle = g_strdup_printf (_("%s · worst: %s"), when, severity);
-  return g_object_new (TEND_TYPE_EVENT_ROW,
-                       "title", incident->cause != NULL ? incident->cause : _("Incident"),
-                       "subtitle", subtitle != NULL ? subtitle : when,
-                       "outcome", open ? _("Open") : _("Resolved"),
-                       "icon-name", open ? "dialog-error-symbolic" : "emblem-ok-symbolic",
-                       NULL);
+  row = g_object_new (TEND_TYPE_EVENT_ROW,
+                      "title", incident->cause != NULL ? incident->cause : _("Incident"),
+                      "subtitle", subtitle != NULL ? subtitle : when,
+                      "outcome", open ? _("Open") : _("Resolved"),
+                      "icon-name", open ? "dialog-error-symbolic" : "emblem-ok-symbolic",
+                      NULL);
+  gtk_widget_add_css_class (GTK_WIDGET (row->icon), open ? "error" : "success");
+  return GTK_WIDGET (row);
 }
 
 GtkWidget *
@@ -155,7 +158,9 @@ tend_event_row_new_for_attempt (const TendStoredAttempt *attempt)
   g_autofree char *title = NULL;
   const char *outcome;
   const char *icon_name;
+  const char *css_class = NULL;
   const char *why;
+  TendEventRow *row;
 
   g_return_val_if_fail (attempt != NULL, NULL);
 
@@ -171,11 +176,13 @@ tend_event_row_new_for_attempt (const TendStoredAttempt *attempt)
         {
           outcome = _("Interrupted");
           icon_name = "dialog-warning-symbolic";
+          css_class = "warning";
         }
       else
         {
           outcome = attempt->success ? _("Succeeded") : _("Failed");
           icon_name = attempt->success ? "emblem-ok-symbolic" : "dialog-error-symbolic";
+          css_class = attempt->success ? "success" : "error";
         }
       when = describe_span (attempt->time_usec,
                             attempt->time_usec + MAX (attempt->duration_usec, 0));
@@ -191,12 +198,15 @@ tend_event_row_new_for_attempt (const TendStoredAttempt *attempt)
       g_free (when);
       when = both;
     }
-  return g_object_new (TEND_TYPE_EVENT_ROW,
-                       "title", title,
-                       "subtitle", when,
-                       "outcome", outcome,
-                       "icon-name", icon_name,
-                       NULL);
+  row = g_object_new (TEND_TYPE_EVENT_ROW,
+                      "title", title,
+                      "subtitle", when,
+                      "outcome", outcome,
+                      "icon-name", icon_name,
+                      NULL);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (row->icon), css_class);
+  return GTK_WIDGET (row);
 }
 
 const char *

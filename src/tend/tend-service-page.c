@@ -182,7 +182,9 @@ update_header (TendServicePage *self)
   const char *message = service != NULL ? tend_service_get_health_message (service) : NULL;
   const char *active = service != NULL ? tend_service_get_active_state (service) : NULL;
   const char *sub = service != NULL ? tend_service_get_sub_state (service) : NULL;
-  g_autoptr(GString) status = g_string_new (tend_health_status_get_word (health));
+  gboolean watched = service != NULL && tend_service_get_watched (service);
+  g_autoptr(GString) status = g_string_new (watched ? tend_health_status_get_word (health)
+                                                    : _("Not watched"));
 
   gtk_label_set_label (self->name_label, service != NULL ? tend_service_get_name (service) : "");
   gtk_label_set_label (self->description_label, description != NULL ? description : "");
@@ -594,8 +596,7 @@ show_policy (TendServicePage   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->policy_loop_row), recovers);
   gtk_widget_set_visible (GTK_WIDGET (self->policy_breaker_row), recovers);
   adw_preferences_group_set_description (self->policy_group,
-                                         _("Editing policies comes with a later version; "
-                                           "tendctl policy set changes it."));
+                                         _("The rules Tend recovers it by, read only here."));
   gtk_widget_set_visible (GTK_WIDGET (self->policy_group), TRUE);
 }
 
