@@ -13,6 +13,7 @@
 #include "tend-service-page.h"
 #include "tend-check-row.h"
 #include "tend-event-row.h"
+#include "tend-service-history.h"
 #include "test-util.h"
 
 #define TEST_UNIT "web.service"
@@ -176,10 +177,16 @@ find_type (GtkWidget *widget,
   return found;
 }
 
+static TendServiceHistory *
+history_of (GtkWidget *page)
+{
+  return TEND_SERVICE_HISTORY (find_type (page, TEND_TYPE_SERVICE_HISTORY, 0));
+}
+
 static gboolean
 uptime_known (gpointer data)
 {
-  return tend_service_page_get_uptime (data) >= 0;
+  return tend_service_history_get_uptime (history_of (data)) >= 0;
 }
 
 /* A new page for @service in a new window of @width × @height (a shown window keeps its
@@ -192,10 +199,11 @@ new_page_window (GtkWindow   **window,
                  int           height,
                  const char   *view)
 {
-  GtkWidget *page = g_object_new (TEND_TYPE_SERVICE_PAGE, "range", "1h", "store", store,
-                                  "service", service, NULL);
+  GtkWidget *page = g_object_new (TEND_TYPE_SERVICE_PAGE, "store", store, "service", service,
+                                  NULL);
   AdwViewStack *stack = ADW_VIEW_STACK (find_type (page, ADW_TYPE_VIEW_STACK, 0));
 
+  tend_service_history_set_range (history_of (page), "1h");
   gtk_window_destroy (*window);
   *window = GTK_WINDOW (gtk_window_new ());
   adw_view_stack_set_visible_child_name (stack, view);
@@ -461,6 +469,12 @@ add_result (StoreFixture     *f,
 
 
 static gboolean
+uptime_over_30_days (gpointer data)
+{
+  return has_label (data, "75.0%", "30 days");
+}
+
+static gboolean
 rows_arrived (gpointer data)
 {
   return find_type (data, TEND_TYPE_CHECK_ROW, 0) != NULL &&
@@ -524,12 +538,12 @@ test_history_from_store (StoreFixture  *f,
 
   tend_service_set_host (service, f->host);
   tend_service_set_watch_info (service, TRUE, TEND_HEALTH_CRITICAL, NULL, NULL);
-  page = g_object_new (TEND_TYPE_SERVICE_PAGE, "range", "1h", "store", f->store,
-                       "service", service, NULL);
+  page = g_object_new (TEND_TYPE_SERVICE_PAGE, "store", f->store, "service", service, NULL);
+  tend_service_history_set_range (history_of (page), "1h");
   window = show_page (page, 900);
 
   g_assert_true (wait_until_full (uptime_known, page, 10000));
-  g_assert_cmpfloat_with_epsilon (tend_service_page_get_uptime (TEND_SERVICE_PAGE (page)), 75.0,
+  g_assert_cmpfloat_with_epsilon (tend_service_history_get_uptime (history_of (page)), 75.0,
                                   0.01);
   g_assert_true (has_label (page, "75.0%", "last hour"));
 
@@ -549,10 +563,12 @@ test_history_from_store (StoreFixture  *f,
   g_assert_cmpstr (tend_event_row_get_outcome (event), ==, "Succeeded");
 
   /* Another range: asked again */
-  tend_service_page_set_range (TEND_SERVICE_PAGE (page), "30d");
-  g_assert_true (wait_until_full (uptime_known, page, 10000));
-  spin (200);
-  g_assert_true (has_label (page, "75.0%", "30 days"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (history_of (page)), "history.range",
+                                             "s", "30d"));
+  g_assert_cmpstr (tend_service_history_get_range (history_of (page)), ==, "30d");
+  g_assert_true (wait_until_full (uptime_over_30_days, page, 10000));
+  g_assert_cmpfloat_with_epsilon (tend_service_history_get_uptime (history_of (page)), 75.0,
+                                  0.01);
 
   /* Screenshots: each view, full width, narrow, dark */
   if (g_getenv ("TEND_SCREENSHOT_DIR") != NULL)
@@ -567,7 +583,7 @@ test_history_from_store (StoreFixture  *f,
 
       tend_service_set_watch_info (service, TRUE, TEND_HEALTH_CRITICAL,
                                    "http: connection refused", scheduled);
-      tend_service_page_set_range (TEND_SERVICE_PAGE (page), "1h");
+      tend_service_history_set_range (history_of (page), "1h");
       for (guint i = 0; i < G_N_ELEMENTS (views); i++)
         {
           g_autofree char *name = g_strdup_printf ("service-page-%s.png", views[i]);

@@ -14,7 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "tend-check-row.h"
-#include "tend-status-words.h"
+#include "tend-ui-util.h"
 
 struct _TendCheckRow
 {
@@ -49,13 +49,9 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_status (TendCheckRow *self)
 {
-  static const char *classes[] = { "success", "warning", "error", "dim-label" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), classes[i]);
   gtk_image_set_from_icon_name (self->status_icon, tend_result_nick_get_icon_name (self->status));
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_icon),
-                            tend_result_nick_get_css_class (self->status));
+  tend_widget_set_status_class (GTK_WIDGET (self->status_icon),
+                                tend_result_nick_get_css_class (self->status));
   gtk_label_set_label (self->status_label, tend_result_nick_get_word (self->status));
 }
 

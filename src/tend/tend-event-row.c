@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "tend-event-row.h"
-#include "tend-status-words.h"
+#include "tend-ui-util.h"
 
 struct _TendEventRow
 {

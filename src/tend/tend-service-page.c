@@ -4,9 +4,10 @@
  *
  * The page is a view of one TendService and of what the store holds about it. What
  * systemd and the monitor say arrives as the service's notifications and is shown at
- * once; what the store holds (checks, policy, chart, incidents, restart attempts) is
- * asked again when the monitor's word on the service changes (coalesced to once a
- * second) and once a minute while the page is on screen, for new results.
+ * once. What the store holds is TendServiceHealth's (checks, policy) and
+ * TendServiceHistory's (chart, uptime, incidents, restart attempts) to show: the page
+ * finds the service's id in the store and tells them to ask again when the monitor's
+ * word on the service changes, coalesced to once a second.
  *
  * The unit actions go through tend_action_runner_run() (confirmation, toast, error);
  * watch, unwatch, silence, resume and recover now through libtend's
@@ -19,20 +20,15 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "tend-action-runner.h"
-#include "tend-check-row.h"
-#include "tend-event-row.h"
-#include "tend-history-chart.h"
-#include "tend-journal-view.h"
-#include "tend-service-page.h"
-#include "tend-status-words.h"
 #include "tend-application.h"
+#include "tend-journal-view.h"
+#include "tend-service-health.h"
+#include "tend-service-history.h"
+#include "tend-service-page.h"
+#include "tend-ui-util.h"
 #include "tend-window.h"
-
-/* How many incidents and restart attempts the History view lists at most */
-#define HISTORY_LIMIT 20
 
 #define SILENCE_USEC TEND_USEC_PER_HOUR
 
@@ -42,13 +38,10 @@ struct _TendServicePage
 
   TendService *service;          /* (owned) (nullable) */
   TendStore *store;              /* (owned) (nullable) */
-  char *range;                   /* (owned) "1h", "24h", "7d" or "30d" */
-  double uptime;                 /* over the range, -1 when not known */
   gint64 service_id;             /* in the store, -1 while not known or not watched */
   gboolean in_store;             /* the store answered whether it watches it */
   GCancellable *cancellable;     /* (owned) the service's and the store's queries */
   guint refresh_id;              /* coalesces store queries */
-  guint poll_id;                 /* while mapped: new results */
   guint countdown_id;            /* while mapped and the recovery has a time */
 
   /* Template widgets */
@@ -71,22 +64,8 @@ struct _TendServicePage
   AdwActionRow *fragment_row;
   GtkLabel *unit_file_state_label;
   AdwActionRow *required_by_row;
-  AdwPreferencesGroup *checks_group;
-  GtkListBox *checks_list;
-  AdwPreferencesGroup *policy_group;
-  AdwActionRow *policy_kind_row;
-  AdwActionRow *policy_limit_row;
-  AdwActionRow *policy_cooldown_row;
-  AdwActionRow *policy_backoff_row;
-  AdwActionRow *policy_loop_row;
-  AdwActionRow *policy_breaker_row;
-  AdwPreferencesGroup *chart_group;
-  GtkLabel *uptime_label;
-  TendHistoryChart *chart;
-  AdwPreferencesGroup *incidents_group;
-  GtkListBox *incidents_list;
-  AdwPreferencesGroup *attempts_group;
-  GtkListBox *attempts_list;
+  TendServiceHealth *health;
+  TendServiceHistory *history;
   TendJournalView *journal_view;
 };
 
@@ -96,81 +75,13 @@ enum {
   PROP_0,
   PROP_SERVICE,
   PROP_STORE,
-  PROP_RANGE,
-  PROP_UPTIME,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static void reload_store (TendServicePage *self);
-static void query_store (TendServicePage *self);
-
-/* ------------------------------------------------------------------------------------ */
-/* Ranges                                                                                */
-
-typedef struct
-{
-  const char *name;
-  gint64 span;                   /* the window */
-  gint64 bucket;                 /* a chart bucket */
-  gint64 align;                  /* the window ends at a multiple, so rollups fit */
-} Range;
-
-static const Range ranges[] = {
-  { "1h", TEND_USEC_PER_HOUR, TEND_USEC_PER_MIN, TEND_USEC_PER_MIN },
-  { "24h", TEND_USEC_PER_DAY, TEND_USEC_PER_HOUR, TEND_USEC_PER_HOUR },
-  { "7d", TEND_USEC_PER_WEEK, 6 * TEND_USEC_PER_HOUR, TEND_USEC_PER_HOUR },
-  { "30d", 30 * TEND_USEC_PER_DAY, TEND_USEC_PER_DAY, TEND_USEC_PER_DAY },
-};
-
-static const Range *
-find_range (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
-    if (g_strcmp0 (ranges[i].name, name) == 0)
-      return &ranges[i];
-  return NULL;
-}
-
-static const char *
-describe_range (const Range *range)
-{
-  if (range->span == TEND_USEC_PER_HOUR)
-    return _("in the last hour");
-  if (range->span == TEND_USEC_PER_DAY)
-    return _("in the last 24 hours");
-  if (range->span == TEND_USEC_PER_WEEK)
-    return _("in the last 7 days");
-  return _("in the last 30 days");
-}
-
-static void
-range_window (const Range *range,
-              gint64      *since_usec,
-              gint64      *until_usec)
-{
-  gint64 now = g_get_real_time ();
-
-  *until_usec = now + (range->align - now % range->align) % range->align;
-  *since_usec = *until_usec - range->span;
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* Top: name, state, health, what Tend does about it                                     */
-
-static void
-set_css_class (GtkWidget  *widget,
-               const char *css_class)
-{
-  static const char *classes[] = { "success", "warning", "error", "dim-label" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    if (g_strcmp0 (classes[i], css_class) != 0)
-      gtk_widget_remove_css_class (widget, classes[i]);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (widget, css_class);
-}
 
 static void
 update_header (TendServicePage *self)
@@ -191,7 +102,7 @@ update_header (TendServicePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->description_label),
                           description != NULL && *description != '\0');
   gtk_image_set_from_icon_name (self->health_icon, tend_health_status_get_icon_name (health));
-  set_css_class (GTK_WIDGET (self->health_icon), tend_health_status_get_css_class (health));
+  tend_widget_set_status_class (GTK_WIDGET (self->health_icon), tend_health_status_get_css_class (health));
 
   /* "Critical · failed (failed) · http: connection refused" */
   if (active != NULL)
@@ -414,367 +325,17 @@ update_details (TendServicePage *self)
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* Lists                                                                                 */
+/* What the store holds: the Health and History views                                    */
 
 static void
-clear_list (GtkListBox *list)
+show_in_store (TendServicePage *self,
+               gint64           service_id,
+               const char      *explanation)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-}
-
-static void
-show_list (AdwPreferencesGroup *group,
-           GtkListBox          *list,
-           const char          *description)
-{
-  gtk_widget_set_visible (GTK_WIDGET (list), gtk_widget_get_first_child (GTK_WIDGET (list)) != NULL);
-  adw_preferences_group_set_description (group, description);
-}
-
-/* What the store says when it cannot answer about this service */
-static void
-show_not_in_store (TendServicePage *self,
-                   const char      *why)
-{
-  clear_list (self->checks_list);
-  clear_list (self->incidents_list);
-  clear_list (self->attempts_list);
-  show_list (self->checks_group, self->checks_list, why);
-  show_list (self->incidents_group, self->incidents_list, NULL);
-  show_list (self->attempts_group, self->attempts_list, NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->policy_group), FALSE);
-  adw_preferences_group_set_description (self->chart_group, why);
-  gtk_label_set_label (self->uptime_label, "");
-  if (self->uptime != -1)
-    {
-      self->uptime = -1;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPTIME]);
-    }
-}
-
-static gboolean
-is_cancelled (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Health: checks                                                                        */
-
-static void
-health_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) layers = NULL;
-  g_autofree char *description = NULL;
-  const TendHealthRecord *record = NULL;
-  TendServicePage *self;
-
-  records = tend_store_query_health_finish (TEND_STORE (object), result, &error);
-  if (is_cancelled (error))
-    return;
-  self = TEND_SERVICE_PAGE (user_data);
-  clear_list (self->checks_list);
-  if (records == NULL)
-    {
-      show_list (self->checks_group, self->checks_list, error->message);
-      return;
-    }
-
-  for (guint i = 0; i < records->len; i++)
-    if (((TendHealthRecord *) records->pdata[i])->service_id == self->service_id)
-      record = records->pdata[i];
-  if (record != NULL && record->layers != NULL)
-    layers = json_from_string (record->layers, NULL);
-  if (layers != NULL && JSON_NODE_HOLDS_ARRAY (layers))
-    {
-      JsonArray *array = json_node_get_array (layers);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *node = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (node))
-            gtk_list_box_append (self->checks_list,
-                                 tend_check_row_new_for_layer (json_node_get_object (node)));
-        }
-    }
-
-  if (record == NULL)
-    description = g_strdup (_("No results yet: the monitor has not checked it since it was "
-                              "watched."));
-  else if (gtk_widget_get_first_child (GTK_WIDGET (self->checks_list)) == NULL)
-    description = g_strdup (_("It has no checks: Tend goes by what systemd says of it."));
-  else
-    {
-      g_autofree char *when = tend_format_local_time (record->time_usec);
-
-      /* TRANSLATORS: when the monitor last saved the checks' states */
-      description = g_strdup_printf (_("As of %s"), when);
-    }
-  show_list (self->checks_group, self->checks_list, description);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Health: the policy in force                                                           */
-
-static const char *
-describe_policy_kind (TendInventoryPolicyKind kind)
-{
-  switch (kind)
-    {
-    case TEND_INVENTORY_POLICY_NEVER:
-      return _("Never: Tend only watches it");
-    case TEND_INVENTORY_POLICY_ON_FAILURE:
-      return _("When it fails or turns critical");
-    case TEND_INVENTORY_POLICY_ALWAYS:
-      return _("Whenever it stops or fails");
-    case TEND_INVENTORY_POLICY_BACKOFF:
-    default:
-      return _("When it fails, waiting longer after each attempt");
-    }
-}
-
-static void
-show_policy (TendServicePage   *self,
-             TendRestartPolicy *policy,
-             gboolean           own)
-{
-  const TendInventoryPolicy *settings = tend_restart_policy_get_settings (policy);
-  g_autofree char *kind = NULL;
-  g_autofree char *window = tend_duration_format (settings->window_usec);
-  g_autofree char *cooldown = tend_duration_format (settings->cooldown_usec);
-  g_autofree char *initial = tend_duration_format (settings->backoff_initial_usec);
-  g_autofree char *maximum = tend_duration_format (settings->backoff_max_usec);
-  g_autofree char *reset = tend_duration_format (settings->reset_after_usec);
-  g_autofree char *loop_window = tend_duration_format (settings->loop_window_usec);
-  g_autofree char *breaker_timeout =
-    tend_duration_format (tend_restart_policy_get_breaker_timeout (policy));
-  g_autofree char *limit = NULL;
-  g_autofree char *backoff = NULL;
-  g_autofree char *loop = NULL;
-  g_autofree char *breaker = NULL;
-  gboolean recovers = settings->kind != TEND_INVENTORY_POLICY_NEVER;
-
-  kind = g_strdup_printf ("%s\n%s", describe_policy_kind (settings->kind),
-                          own ? _("Its own policy")
-                              : _("The default policy, from Tend’s configuration"));
-  limit = g_strdup_printf (ngettext ("At most %d recovery in %s", "At most %d recoveries in %s",
-                                     settings->max_recoveries),
-                           settings->max_recoveries, window);
-  /* TRANSLATORS: "10s at first, ×2 each time, up to 5min; from the start again after
-   * 1h healthy" */
-  backoff = g_strdup_printf (_("%s at first, ×%g each time, up to %s; from the start again "
-                               "after %s healthy"),
-                             initial, settings->backoff_multiplier, maximum, reset);
-  loop = g_strdup_printf (ngettext ("%d recovery in %s is a loop: Tend stops and waits for a "
-                                    "person",
-                                    "%d recoveries in %s are a loop: Tend stops and waits for a "
-                                    "person", settings->loop_threshold),
-                          settings->loop_threshold, loop_window);
-  breaker = g_strdup_printf (ngettext ("After %u failed recovery in a row, none for %s",
-                                       "After %u failed recoveries in a row, none for %s",
-                                       tend_restart_policy_get_breaker_threshold (policy)),
-                             tend_restart_policy_get_breaker_threshold (policy), breaker_timeout);
-
-  adw_action_row_set_subtitle (self->policy_kind_row, kind);
-  adw_action_row_set_subtitle (self->policy_limit_row, limit);
-  adw_action_row_set_subtitle (self->policy_cooldown_row, cooldown);
-  adw_action_row_set_subtitle (self->policy_backoff_row, backoff);
-  adw_action_row_set_subtitle (self->policy_loop_row, loop);
-  adw_action_row_set_subtitle (self->policy_breaker_row, breaker);
-  gtk_widget_set_visible (GTK_WIDGET (self->policy_limit_row), recovers);
-  gtk_widget_set_visible (GTK_WIDGET (self->policy_cooldown_row), recovers);
-  gtk_widget_set_visible (GTK_WIDGET (self->policy_backoff_row),
-                          settings->kind == TEND_INVENTORY_POLICY_BACKOFF);
-  gtk_widget_set_visible (GTK_WIDGET (self->policy_loop_row), recovers);
-  gtk_widget_set_visible (GTK_WIDGET (self->policy_breaker_row), recovers);
-  adw_preferences_group_set_description (self->policy_group,
-                                         _("The rules Tend recovers it by, read only here."));
-  gtk_widget_set_visible (GTK_WIDGET (self->policy_group), TRUE);
-}
-
-static void
-inventory_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(TendInventory) inventory = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TendConfig) config = NULL;
-  g_autoptr(TendRestartPolicy) policy = NULL;
-  g_autoptr(TendHost) host = NULL;
-  const TendInventoryPolicy *own;
-  TendServicePage *self;
-
-  inventory = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
-  if (is_cancelled (error))
-    return;
-  self = TEND_SERVICE_PAGE (user_data);
-  if (inventory == NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->policy_group), FALSE);
-      g_warning ("Could not read the inventory: %s", error->message);
-      return;
-    }
-
-  host = tend_service_dup_host (self->service);
-  own = tend_inventory_find_policy (inventory, host != NULL ? tend_host_get_id (host) : NULL,
-                                    tend_service_get_name (self->service));
-  config = tend_config_new ();
-  if (!tend_config_load (config, tend_inventory_get_config (inventory), &error))
-    g_debug ("The stored configuration: %s; the defaults stand in", error->message);
-  policy = own != NULL ? tend_restart_policy_new_from_inventory (own, config)
-                       : tend_restart_policy_new_from_config (config);
-  show_policy (self, policy, own != NULL);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* History: chart, uptime, incidents, restart attempts                                   */
-
-static void
-chart_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GArray) buckets = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  TendServicePage *self;
-  const Range *range;
-  gint64 since, until;
-  double uptime = -1;
-
-  buckets = tend_store_query_chart_finish (TEND_STORE (object), result, &error);
-  if (is_cancelled (error))
-    return;
-  self = TEND_SERVICE_PAGE (user_data);
-  range = find_range (self->range);
-  range_window (range, &since, &until);
-  if (buckets == NULL)
-    {
-      adw_preferences_group_set_description (self->chart_group, error->message);
-      return;
-    }
-
-  tend_history_chart_set_buckets (self->chart, buckets, since, until);
-  if (tend_chart_buckets_get_uptime (buckets, &uptime))
-    /* TRANSLATORS: "99.5% of checks passed in the last 24 hours" */
-    text = g_strdup_printf (_("%.1f%% of checks passed %s"), uptime, describe_range (range));
-  else
-    {
-      uptime = -1;
-      /* TRANSLATORS: "No check results in the last 24 hours" */
-      text = g_strdup_printf (_("No check results %s"), describe_range (range));
-    }
-  gtk_label_set_label (self->uptime_label, text);
-  adw_preferences_group_set_description (self->chart_group, NULL);
-  if (self->uptime != uptime)
-    {
-      self->uptime = uptime;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPTIME]);
-    }
-}
-
-static void
-incidents_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GPtrArray) incidents = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *none = NULL;
-  TendServicePage *self;
-  const Range *range;
-  gint64 since, until;
-
-  incidents = tend_store_query_incidents_finish (TEND_STORE (object), result, &error);
-  if (is_cancelled (error))
-    return;
-  self = TEND_SERVICE_PAGE (user_data);
-  clear_list (self->incidents_list);
-  if (incidents == NULL)
-    {
-      show_list (self->incidents_group, self->incidents_list, error->message);
-      return;
-    }
-
-  range = find_range (self->range);
-  range_window (range, &since, &until);
-  for (guint i = 0; i < incidents->len; i++)
-    {
-      const TendIncident *incident = incidents->pdata[i];
-
-      if (incident->closed_usec <= 0 || incident->closed_usec >= since)
-        gtk_list_box_append (self->incidents_list, tend_event_row_new_for_incident (incident));
-    }
-  /* TRANSLATORS: "None in the last 24 hours" */
-  none = g_strdup_printf (_("None %s"), describe_range (range));
-  show_list (self->incidents_group, self->incidents_list,
-             gtk_widget_get_first_child (GTK_WIDGET (self->incidents_list)) == NULL ? none
-                                                                                     : NULL);
-}
-
-static void
-attempts_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GPtrArray) attempts = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *none = NULL;
-  TendServicePage *self;
-
-  attempts = tend_store_query_restart_attempts_finish (TEND_STORE (object), result, &error);
-  if (is_cancelled (error))
-    return;
-  self = TEND_SERVICE_PAGE (user_data);
-  clear_list (self->attempts_list);
-  if (attempts == NULL)
-    {
-      show_list (self->attempts_group, self->attempts_list, error->message);
-      return;
-    }
-
-  for (guint i = 0; i < attempts->len; i++)
-    gtk_list_box_append (self->attempts_list, tend_event_row_new_for_attempt (attempts->pdata[i]));
-  none = g_strdup_printf (_("None %s"), describe_range (find_range (self->range)));
-  show_list (self->attempts_group, self->attempts_list, attempts->len == 0 ? none : NULL);
-}
-
-static void
-query_history (TendServicePage *self)
-{
-  const Range *range = find_range (self->range);
-  gint64 since, until;
-
-  if (self->store == NULL || self->service_id < 0)
-    return;
-  range_window (range, &since, &until);
-  tend_store_query_chart_async (self->store, self->service_id, since, until, range->bucket,
-                                self->cancellable, chart_cb, self);
-  tend_store_query_incidents_async (self->store, self->service_id, HISTORY_LIMIT,
-                                    self->cancellable, incidents_cb, self);
-  tend_store_query_restart_attempts_async (self->store, self->service_id, since, HISTORY_LIMIT,
-                                           self->cancellable, attempts_cb, self);
-}
-
-/* Everything the store holds about the service, asked again */
-static void
-query_store (TendServicePage *self)
-{
-  if (self->store == NULL || self->service_id < 0)
-    return;
-  tend_store_query_health_async (self->store, self->service_id, self->cancellable, health_cb,
-                                 self);
-  tend_store_load_inventory_async (self->store, self->cancellable, inventory_cb, self);
-  query_history (self);
+  self->service_id = service_id;
+  tend_service_health_set_service (self->health, self->store, self->service, service_id,
+                                   explanation);
+  tend_service_history_set_service (self->history, self->store, service_id, explanation);
 }
 
 static void
@@ -787,21 +348,17 @@ lookup_cb (GObject      *object,
   gint64 id;
 
   id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
-  if (is_cancelled (error))
+  if (tend_error_is_cancelled (error))
     return;
   self = TEND_SERVICE_PAGE (user_data);
   self->in_store = TRUE;
-  if (error != NULL)
-    {
-      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
-        show_not_in_store (self, _("Tend does not watch this service: watch it to check its "
-                                   "health, recover it and keep its history."));
-      else
-        show_not_in_store (self, error->message);
-      return;
-    }
-  self->service_id = id;
-  query_store (self);
+  if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
+    show_in_store (self, -1, _("Tend does not watch this service: watch it to check its "
+                               "health, recover it and keep its history."));
+  else if (error != NULL)
+    show_in_store (self, -1, error->message);
+  else
+    show_in_store (self, id, NULL);
 }
 
 /* Finds the service in the store, then asks for the rest */
@@ -810,19 +367,16 @@ reload_store (TendServicePage *self)
 {
   g_autoptr(TendHost) host = NULL;
 
-  self->service_id = -1;
   self->in_store = FALSE;
-  if (self->service == NULL)
-    return;
-  if (self->store == NULL)
+  if (self->service == NULL || self->store == NULL)
     {
-      show_not_in_store (self, _("Tend keeps no history here."));
+      show_in_store (self, -1, _("Tend keeps no history here."));
       return;
     }
   host = tend_service_dup_host (self->service);
   if (host == NULL)
     {
-      show_not_in_store (self, _("The service is on no host Tend knows."));
+      show_in_store (self, -1, _("The service is on no host Tend knows."));
       return;
     }
   tend_store_lookup_service_async (self->store, tend_host_get_id (host),
@@ -840,7 +394,10 @@ refresh_cb (gpointer user_data)
   if (!self->in_store || (self->service_id < 0) == tend_service_get_watched (self->service))
     reload_store (self);
   else
-    query_store (self);
+    {
+      tend_service_health_refresh (self->health);
+      tend_service_history_refresh (self->history);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -849,15 +406,6 @@ schedule_refresh (TendServicePage *self)
 {
   if (self->refresh_id == 0 && self->in_store)
     self->refresh_id = g_timeout_add_seconds (1, refresh_cb, self);
-}
-
-static gboolean
-poll_cb (gpointer user_data)
-{
-  TendServicePage *self = user_data;
-
-  query_history (self);
-  return G_SOURCE_CONTINUE;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -891,7 +439,7 @@ load_service_cb (GObject      *object,
 
   /* The host's own object is the page's, updated: its notifications did the rest. */
   service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
-  if (service == NULL && !is_cancelled (error))
+  if (service == NULL && !tend_error_is_cancelled (error))
     g_debug ("Could not read the unit's details: %s", error->message);
 }
 
@@ -1027,10 +575,6 @@ tend_service_page_map (GtkWidget *widget)
   TendServicePage *self = TEND_SERVICE_PAGE (widget);
 
   GTK_WIDGET_CLASS (tend_service_page_parent_class)->map (widget);
-  if (self->poll_id == 0)
-    self->poll_id = g_timeout_add_seconds (60, poll_cb, self);
-  /* What happened while it was hidden */
-  query_history (self);
   update_recovery (self);
 }
 
@@ -1039,7 +583,6 @@ tend_service_page_unmap (GtkWidget *widget)
 {
   TendServicePage *self = TEND_SERVICE_PAGE (widget);
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   GTK_WIDGET_CLASS (tend_service_page_parent_class)->unmap (widget);
 }
@@ -1061,20 +604,10 @@ tend_service_page_dispose (GObject *object)
   TendServicePage *self = TEND_SERVICE_PAGE (object);
 
   drop_service (self);
-  g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (object), TEND_TYPE_SERVICE_PAGE);
   G_OBJECT_CLASS (tend_service_page_parent_class)->dispose (object);
-}
-
-static void
-tend_service_page_finalize (GObject *object)
-{
-  TendServicePage *self = TEND_SERVICE_PAGE (object);
-
-  g_free (self->range);
-  G_OBJECT_CLASS (tend_service_page_parent_class)->finalize (object);
 }
 
 static void
@@ -1089,8 +622,6 @@ tend_service_page_get_property (GObject    *object,
     {
     case PROP_SERVICE: g_value_set_object (value, self->service); break;
     case PROP_STORE: g_value_set_object (value, self->store); break;
-    case PROP_RANGE: g_value_set_string (value, self->range); break;
-    case PROP_UPTIME: g_value_set_double (value, self->uptime); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1107,7 +638,6 @@ tend_service_page_set_property (GObject      *object,
     {
     case PROP_SERVICE: tend_service_page_set_service (self, g_value_get_object (value)); break;
     case PROP_STORE: tend_service_page_set_store (self, g_value_get_object (value)); break;
-    case PROP_RANGE: tend_service_page_set_range (self, g_value_get_string (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1126,7 +656,6 @@ tend_service_page_class_init (TendServicePageClass *klass)
   };
 
   object_class->dispose = tend_service_page_dispose;
-  object_class->finalize = tend_service_page_finalize;
   object_class->get_property = tend_service_page_get_property;
   object_class->set_property = tend_service_page_set_property;
   widget_class->map = tend_service_page_map;
@@ -1138,21 +667,14 @@ tend_service_page_class_init (TendServicePageClass *klass)
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, "Where its health and history are", TEND_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RANGE] =
-    g_param_spec_string ("range", NULL, "The history's range: 1h, 24h, 7d or 30d", "24h",
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_UPTIME] =
-    g_param_spec_double ("uptime", NULL, "The share of passed checks over the range, -1 for "
-                         "none", -1, 100, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   for (guint i = 0; i < G_N_ELEMENTS (unit_actions); i++)
     gtk_widget_class_install_action (widget_class, unit_actions[i], NULL, unit_action);
   for (guint i = 0; i < G_N_ELEMENTS (control_actions); i++)
     gtk_widget_class_install_action (widget_class, control_actions[i], NULL, control_action);
-  gtk_widget_class_install_property_action (widget_class, "page.range", "range");
-
-  g_type_ensure (TEND_TYPE_HISTORY_CHART);
+  g_type_ensure (TEND_TYPE_SERVICE_HEALTH);
+  g_type_ensure (TEND_TYPE_SERVICE_HISTORY);
   g_type_ensure (TEND_TYPE_JOURNAL_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tendapp/Tend/ui/tend-service-page.ui");
@@ -1177,22 +699,8 @@ tend_service_page_class_init (TendServicePageClass *klass)
   CHILD (fragment_row);
   CHILD (unit_file_state_label);
   CHILD (required_by_row);
-  CHILD (checks_group);
-  CHILD (checks_list);
-  CHILD (policy_group);
-  CHILD (policy_kind_row);
-  CHILD (policy_limit_row);
-  CHILD (policy_cooldown_row);
-  CHILD (policy_backoff_row);
-  CHILD (policy_loop_row);
-  CHILD (policy_breaker_row);
-  CHILD (chart_group);
-  CHILD (uptime_label);
-  CHILD (chart);
-  CHILD (incidents_group);
-  CHILD (incidents_list);
-  CHILD (attempts_group);
-  CHILD (attempts_list);
+  CHILD (health);
+  CHILD (history);
   CHILD (journal_view);
 #undef CHILD
 }
@@ -1200,8 +708,6 @@ tend_service_page_class_init (TendServicePageClass *klass)
 static void
 tend_service_page_init (TendServicePage *self)
 {
-  self->range = g_strdup ("24h");
-  self->uptime = -1;
   self->service_id = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   update_all (self);
@@ -1273,33 +779,4 @@ tend_service_page_set_store (TendServicePage *self,
   update_actions (self);
   reload_store (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
-}
-
-const char *
-tend_service_page_get_range (TendServicePage *self)
-{
-  g_return_val_if_fail (TEND_IS_SERVICE_PAGE (self), NULL);
-  return self->range;
-}
-
-void
-tend_service_page_set_range (TendServicePage *self,
-                             const char      *range)
-{
-  g_return_if_fail (TEND_IS_SERVICE_PAGE (self));
-  g_return_if_fail (find_range (range) != NULL);
-
-  if (g_strcmp0 (self->range, range) == 0)
-    return;
-  g_free (self->range);
-  self->range = g_strdup (range);
-  query_history (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RANGE]);
-}
-
-double
-tend_service_page_get_uptime (TendServicePage *self)
-{
-  g_return_val_if_fail (TEND_IS_SERVICE_PAGE (self), -1);
-  return self->uptime;
 }

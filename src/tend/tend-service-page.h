@@ -19,9 +19,5 @@ void         tend_service_page_set_service (TendServicePage *self,
 TendStore   *tend_service_page_get_store   (TendServicePage *self);
 void         tend_service_page_set_store   (TendServicePage *self,
                                             TendStore       *store);
-const char  *tend_service_page_get_range   (TendServicePage *self);
-void         tend_service_page_set_range   (TendServicePage *self,
-                                            const char      *range);
-double       tend_service_page_get_uptime  (TendServicePage *self);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* tend-status-words.c — see tend-status-words.h
+/* tend-ui-util.c — see tend-ui-util.h
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "tend-status-words.h"
+#include "tend-ui-util.h"
 
 const char *
 tend_health_status_get_word (TendHealthStatus status)
@@ -110,4 +110,42 @@ tend_format_local_time (gint64 realtime_usec)
     return g_date_time_format (when, "%X");
   /* TRANSLATORS: a date and time, see g_date_time_format(): "3 Dec 14:02" */
   return g_date_time_format (when, _("%e %b %H:%M"));
+}
+
+void
+tend_widget_set_status_class (GtkWidget  *widget,
+                              const char *css_class)
+{
+  static const char *classes[] = { "success", "warning", "error", "dim-label" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    if (g_strcmp0 (classes[i], css_class) != 0)
+      gtk_widget_remove_css_class (widget, classes[i]);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (widget, css_class);
+}
+
+void
+tend_list_box_remove_all (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+void
+tend_list_box_show_in_group (GtkListBox          *list,
+                             AdwPreferencesGroup *group,
+                             const char          *description)
+{
+  gtk_widget_set_visible (GTK_WIDGET (list),
+                          gtk_widget_get_first_child (GTK_WIDGET (list)) != NULL);
+  adw_preferences_group_set_description (group, description);
+}
+
+gboolean
+tend_error_is_cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
