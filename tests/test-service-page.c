@@ -13,6 +13,7 @@
 #include "tend-service-page.h"
 #include "tend-check-row.h"
 #include "tend-event-row.h"
+#include "tend-action-runner.h"
 #include "tend-service-history.h"
 #include "test-util.h"
 
@@ -397,6 +398,25 @@ test_restart_confirmation (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
   spin (50);
   g_assert_null (find_message_dialog ());
+
+  /* Several at once (the list's bulk actions): one dialog, every unit in it */
+  {
+    g_autoptr(TendService) other = tend_service_new ("db.service");
+    g_autoptr(GPtrArray) services = g_ptr_array_new ();
+
+    g_ptr_array_add (services, service);
+    g_ptr_array_add (services, other);
+    tend_action_runner_run (page, TEND_UNIT_ACTION_STOP, services);
+    g_assert_true (wait_until_full (dialog_shown, NULL, 5000));
+    dialog = find_message_dialog ();
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop 2 Services?");
+    body = adw_message_dialog_get_body (dialog);
+    g_assert_nonnull (strstr (body, "web.service, db.service"));
+    g_assert_nonnull (strstr (body, "shop.service"));
+    adw_message_dialog_response (dialog, "cancel");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    spin (50);
+  }
 
   /* Start asks nothing */
   set_state (service, "inactive", "dead");

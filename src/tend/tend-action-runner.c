@@ -84,33 +84,47 @@ describe_done (TendUnitAction  action,
     }
 }
 
-/* The heading of the error dialog: "Could not restart web.service" */
+/* The heading of the error dialog: "Could not restart web.service", "Could not restart 2 of
+ * 3 services" */
 static char *
 describe_failed (TendUnitAction  action,
                  guint           n_failed,
                  guint           n_total,
                  const char     *unit)
 {
-  const char *verb;
+  if (n_total == 1)
+    switch (action)
+      {
+      case TEND_UNIT_ACTION_START: return g_strdup_printf (_("Could not start %s"), unit);
+      case TEND_UNIT_ACTION_STOP: return g_strdup_printf (_("Could not stop %s"), unit);
+      case TEND_UNIT_ACTION_RESTART: return g_strdup_printf (_("Could not restart %s"), unit);
+      case TEND_UNIT_ACTION_RELOAD: return g_strdup_printf (_("Could not reload %s"), unit);
+      case TEND_UNIT_ACTION_ENABLE: return g_strdup_printf (_("Could not enable %s"), unit);
+      case TEND_UNIT_ACTION_DISABLE: return g_strdup_printf (_("Could not disable %s"), unit);
+      case TEND_UNIT_ACTION_RESET_FAILED:
+      default:
+        return g_strdup_printf (_("Could not clear the failed state of %s"), unit);
+      }
 
   switch (action)
     {
-    case TEND_UNIT_ACTION_START: verb = _("start"); break;
-    case TEND_UNIT_ACTION_STOP: verb = _("stop"); break;
-    case TEND_UNIT_ACTION_RESTART: verb = _("restart"); break;
-    case TEND_UNIT_ACTION_RELOAD: verb = _("reload"); break;
-    case TEND_UNIT_ACTION_ENABLE: verb = _("enable"); break;
-    case TEND_UNIT_ACTION_DISABLE: verb = _("disable"); break;
-    case TEND_UNIT_ACTION_RESET_FAILED:
-    default: verb = _("reset"); break;
+    case TEND_UNIT_ACTION_START:
+      return g_strdup_printf (ngettext ("Could not start %u of %u service",
+                                        "Could not start %u of %u services", n_total),
+                              n_failed, n_total);
+    case TEND_UNIT_ACTION_STOP:
+      return g_strdup_printf (ngettext ("Could not stop %u of %u service",
+                                        "Could not stop %u of %u services", n_total),
+                              n_failed, n_total);
+    case TEND_UNIT_ACTION_RESTART:
+      return g_strdup_printf (ngettext ("Could not restart %u of %u service",
+                                        "Could not restart %u of %u services", n_total),
+                              n_failed, n_total);
+    default:
+      return g_strdup_printf (ngettext ("%u of %u service failed", "%u of %u services failed",
+                                        n_total),
+                              n_failed, n_total);
     }
-  if (n_total == 1)
-    /* TRANSLATORS: "Could not restart web.service" */
-    return g_strdup_printf (_("Could not %s %s"), verb, unit);
-  /* TRANSLATORS: "Could not restart 2 of 3 services" */
-  return g_strdup_printf (ngettext ("Could not %s %u of %u service",
-                                    "Could not %s %u of %u services", n_total),
-                          verb, n_failed, n_total);
 }
 
 static void
