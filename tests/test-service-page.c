@@ -47,7 +47,7 @@ make_service (const char *active,
   g_variant_builder_add (&builder, "{sv}", "MemoryCurrent",
                          g_variant_new_uint64 (48 * 1024 * 1024));
   g_variant_builder_add (&builder, "{sv}", "ActiveEnterTimestamp",
-                         g_variant_new_uint64 (g_get_real_time () - 3 * G_USEC_PER_SEC * G_GINT64_CONSTANT (3600)));
+                         g_variant_new_uint64 (g_get_real_time () - 3 * TEND_USEC_PER_HOUR));
   g_variant_builder_add (&builder, "{sv}", "CanReload", g_variant_new_boolean (can_reload));
   g_variant_builder_add (&builder, "{sv}", "Requires", g_variant_new_strv (none, -1));
   g_variant_builder_add (&builder, "{sv}", "RequiredBy", g_variant_new_strv (required_by, -1));

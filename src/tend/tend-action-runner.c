@@ -56,10 +56,12 @@ describe_done (TendUnitAction  action,
     {
     case TEND_UNIT_ACTION_START:
       return n == 1 ? g_strdup_printf (_("Started %s"), unit)
-                    : g_strdup_printf (ngettext ("Started %u service", "Started %u services", n), n);
+                    : g_strdup_printf (ngettext ("Started %u service", "Started %u services",
+                                                 n), n);
     case TEND_UNIT_ACTION_STOP:
       return n == 1 ? g_strdup_printf (_("Stopped %s"), unit)
-                    : g_strdup_printf (ngettext ("Stopped %u service", "Stopped %u services", n), n);
+                    : g_strdup_printf (ngettext ("Stopped %u service", "Stopped %u services",
+                                                 n), n);
     case TEND_UNIT_ACTION_RESTART:
       return n == 1 ? g_strdup_printf (_("Restarted %s"), unit)
                     : g_strdup_printf (ngettext ("Restarted %u service", "Restarted %u services",
@@ -70,7 +72,8 @@ describe_done (TendUnitAction  action,
                                                  n), n);
     case TEND_UNIT_ACTION_ENABLE:
       return n == 1 ? g_strdup_printf (_("Enabled %s"), unit)
-                    : g_strdup_printf (ngettext ("Enabled %u service", "Enabled %u services", n), n);
+                    : g_strdup_printf (ngettext ("Enabled %u service", "Enabled %u services",
+                                                 n), n);
     case TEND_UNIT_ACTION_DISABLE:
       return n == 1 ? g_strdup_printf (_("Disabled %s"), unit)
                     : g_strdup_printf (ngettext ("Disabled %u service", "Disabled %u services",

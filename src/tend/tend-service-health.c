@@ -309,8 +309,8 @@ tend_service_health_class_init (TendServiceHealthClass *klass)
                         -1, G_MAXINT64, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/tendapp/Tend/ui/tend-service-health.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/tendapp/Tend/ui/tend-service-health.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, TendServiceHealth, page);
   gtk_widget_class_bind_template_child (widget_class, TendServiceHealth, checks_group);

@@ -383,8 +383,8 @@ tend_service_history_class_init (TendServiceHistoryClass *klass)
   gtk_widget_class_install_property_action (widget_class, "history.range", "range");
 
   g_type_ensure (TEND_TYPE_HISTORY_CHART);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/tendapp/Tend/ui/tend-service-history.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/tendapp/Tend/ui/tend-service-history.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, TendServiceHistory, page);
   gtk_widget_class_bind_template_child (widget_class, TendServiceHistory, chart_group);

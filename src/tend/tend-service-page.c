@@ -102,7 +102,8 @@ update_header (TendServicePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->description_label),
                           description != NULL && *description != '\0');
   gtk_image_set_from_icon_name (self->health_icon, tend_health_status_get_icon_name (health));
-  tend_widget_set_status_class (GTK_WIDGET (self->health_icon), tend_health_status_get_css_class (health));
+  tend_widget_set_status_class (GTK_WIDGET (self->health_icon),
+                                tend_health_status_get_css_class (health));
 
   /* "Critical · failed (failed) · http: connection refused" */
   if (active != NULL)
@@ -177,7 +178,8 @@ update_recovery (TendServicePage *self)
   gtk_widget_set_visible (self->resume_button, can_resume (recovery));
 
   /* "next attempt in 8s" counts down while it is on screen */
-  ticking = recovery != NULL && recovery->until_usec > 0 && gtk_widget_get_mapped (GTK_WIDGET (self));
+  ticking = recovery != NULL && recovery->until_usec > 0 &&
+            gtk_widget_get_mapped (GTK_WIDGET (self));
   if (ticking && self->countdown_id == 0)
     self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
   else if (!ticking)
