@@ -489,6 +489,14 @@ add_result (StoreFixture     *f,
 
 
 static gboolean
+check_passes (gpointer data)
+{
+  GtkWidget *row = find_type (data, TEND_TYPE_CHECK_ROW, 0);
+
+  return row != NULL && g_strcmp0 (tend_check_row_get_status (TEND_CHECK_ROW (row)), "pass") == 0;
+}
+
+static gboolean
 uptime_over_30_days (gpointer data)
 {
   return has_label (data, "75.0%", "30 days");
@@ -611,21 +619,45 @@ test_history_from_store (StoreFixture  *f,
           adw_view_stack_set_visible_child_name (stack, views[i]);
           screenshot (window, name);
         }
-      new_page_window (&window, service, f->store, 360, 760, "overview");
+      page = new_page_window (&window, service, f->store, 360, 760, "overview");
       screenshot (window, "service-page-narrow.png");
-      new_page_window (&window, service, f->store, 360, 760, "health");
+      page = new_page_window (&window, service, f->store, 360, 760, "health");
       screenshot (window, "service-page-narrow-health.png");
-      new_page_window (&window, service, f->store, 360, 760, "history");
+      page = new_page_window (&window, service, f->store, 360, 760, "history");
       screenshot (window, "service-page-narrow-history.png");
       adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                           ADW_COLOR_SCHEME_FORCE_DARK);
-      new_page_window (&window, service, f->store, 900, 900, "history");
+      page = new_page_window (&window, service, f->store, 900, 900, "history");
       screenshot (window, "service-page-dark.png");
-      new_page_window (&window, service, f->store, 900, 900, "health");
+      page = new_page_window (&window, service, f->store, 900, 900, "health");
       screenshot (window, "service-page-dark-health.png");
       adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                           ADW_COLOR_SCHEME_DEFAULT);
     }
+  /* The monitor saves new health and says so: the checks follow, without a reload */
+  {
+    g_autoptr(GPtrArray) healthy = g_ptr_array_new_with_free_func (
+                                     (GDestroyNotify) tend_health_record_free);
+
+    record = g_new0 (TendHealthRecord, 1);
+    record->service_id = f->service_id;
+    record->time_usec = g_get_real_time ();
+    record->status = g_strdup ("healthy");
+    record->layers = g_strdup ("[{\"name\": \"http\", \"status\": \"pass\", "
+                               "\"soft_status\": \"pass\", \"latency_usec\": 12000, "
+                               "\"message\": \"200 OK\", \"recommendation\": null}]");
+    g_ptr_array_add (healthy, record);
+    tend_store_save_health (f->store, healthy);
+    tend_store_flush_async (f->store, NULL, store_result, &result);
+    g_assert_true (tend_store_flush_finish (f->store, wait_for_result (&result), &error));
+    g_clear_object (&result);
+    tend_service_set_watch_info (service, TRUE, TEND_HEALTH_HEALTHY, NULL, NULL);
+    g_assert_true (wait_until_full (check_passes, page, 10000));
+    check = TEND_CHECK_ROW (find_type (page, TEND_TYPE_CHECK_ROW, 0));
+    g_assert_cmpint (tend_check_row_get_latency (check), ==, 12000);
+    g_assert_null (tend_check_row_get_advice (check));
+  }
+
   gtk_window_destroy (window);
 }
 
