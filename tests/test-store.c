@@ -524,15 +524,12 @@ test_chart_uptime (void)
   g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (TendChartBucket));
   TendChartBucket first = { 0, 3, 1, 0, 0, -1, -1, -1 };
   TendChartBucket second = { 60000000, 4, 0, 1, 1, -1, -1, -1 };
-  double percent = -1;
 
-  g_assert_false (tend_chart_buckets_get_uptime (buckets, &percent));
+  g_assert_cmpfloat (tend_chart_uptime (buckets), ==, -1);
   g_array_append_val (buckets, first);
-  g_assert_true (tend_chart_buckets_get_uptime (buckets, &percent));
-  g_assert_cmpfloat_with_epsilon (percent, 75.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tend_chart_uptime (buckets), 75.0, 1e-9);
   g_array_append_val (buckets, second);
-  g_assert_true (tend_chart_buckets_get_uptime (buckets, &percent));
-  g_assert_cmpfloat_with_epsilon (percent, 70.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tend_chart_uptime (buckets), 70.0, 1e-9);
 }
 
 static char *

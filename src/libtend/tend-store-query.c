@@ -394,38 +394,6 @@ tend_store_query_chart_async (TendStore           *self,
 }
 
 /**
- * tend_chart_buckets_get_uptime:
- * @buckets: (element-type TendChartBucket): a chart, as tend_store_query_chart_finish()
- *   returns it
- * @percent: (out): the share of results that passed, 0..100
- *
- * The uptime over a chart's window, as `tendctl history` counts it: results that
- * passed over all results.
- *
- * Returns: %FALSE when the chart holds no result (no uptime to speak of)
- */
-gboolean
-tend_chart_buckets_get_uptime (GArray *buckets,
-                               double *percent)
-{
-  guint64 n_pass = 0;
-  guint64 total = 0;
-
-  g_return_val_if_fail (buckets != NULL, FALSE);
-  g_return_val_if_fail (percent != NULL, FALSE);
-
-  for (guint i = 0; i < buckets->len; i++)
-    {
-      const TendChartBucket *bucket = &g_array_index (buckets, TendChartBucket, i);
-
-      n_pass += bucket->n_pass;
-      total += bucket->n_pass + bucket->n_warn + bucket->n_fail + bucket->n_unknown;
-    }
-  *percent = total > 0 ? 100.0 * n_pass / total : 0.0;
-  return total > 0;
-}
-
-/**
  * tend_store_query_chart_finish:
  *
  * Returns: (transfer full) (element-type TendChartBucket): the buckets, oldest first

@@ -499,8 +499,6 @@ void       tend_store_query_chart_async  (TendStore            *self,
 GArray    *tend_store_query_chart_finish (TendStore            *self,
                                           GAsyncResult         *result,
                                           GError              **error);
-gboolean   tend_chart_buckets_get_uptime (GArray              *buckets,
-                                          double              *percent);
 void       tend_store_query_audit_async  (TendStore            *self,
                                           gint64                since_usec,
                                           guint                 limit,

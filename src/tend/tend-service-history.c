@@ -4,7 +4,7 @@
  *
  * All of it from the store: the chart from its rollups (tend_store_query_chart_async(),
  * one bucket size per range), the uptime from the chart's buckets
- * (tend_chart_buckets_get_uptime(), as tendctl history counts it), the incidents that
+ * (tend_chart_uptime(), as tendctl history counts it), the incidents that
  * overlap the range and the restart attempts within it. It asks again when told
  * (tend_service_history_refresh(): the page does when the monitor's word changes), when
  * it comes on screen, and once a minute while it is, for new results.
@@ -143,7 +143,8 @@ chart_cb (GObject      *object,
   range = find_range (self->range);
   range_window (range, &since, &until);
   tend_history_chart_set_buckets (self->chart, buckets, since, until);
-  if (tend_chart_buckets_get_uptime (buckets, &uptime))
+  uptime = tend_chart_uptime (buckets);
+  if (uptime >= 0)
     /* TRANSLATORS: "99.5% of checks passed in the last 24 hours" */
     text = g_strdup_printf (_("%.1f%% of checks passed %s"), uptime, describe_range (range));
   else
