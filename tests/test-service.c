@@ -51,6 +51,8 @@ test_apply_properties (void)
                       " 'MemoryCurrent': <uint64 1048576>, 'TasksCurrent': <uint64 4>,"
                       " 'ActiveEnterTimestamp': <uint64 1700000000000000>,"
                       " 'Requires': <['a.service', 'b.socket']>, 'RequiredBy': <@as []>,"
+                      " 'WantedBy': <['default.target', 'multi-user.target']>,"
+                      " 'BoundBy': <['web-proxy.service']>,"
                       " 'Unknown': <'ignored'>, 'ActiveStateTypo': <42>}");
   g_signal_connect (service, "notify", G_CALLBACK (on_notify), &log);
   tend_service_apply_properties (service, props);
@@ -71,6 +73,13 @@ test_apply_properties (void)
   g_assert_cmpstr (requires[1], ==, "b.socket");
   g_assert_true (log_has (&log, "active-state"));
   g_assert_true (log_has (&log, "main-pid"));
+  g_assert_cmpstrv (tend_service_get_wanted_by (service),
+                    ((const char *[]) { "default.target", "multi-user.target", NULL }));
+  g_assert_cmpstrv (tend_service_get_bound_by (service),
+                    ((const char *[]) { "web-proxy.service", NULL }));
+  g_assert_true (log_has (&log, "wanted-by"));
+  g_assert_true (log_has (&log, "bound-by"));
+  g_assert_null (tend_service_get_required_by (service));
 
   /* The same values again: nothing notifies. */
   g_ptr_array_set_size (log.names, 0);
