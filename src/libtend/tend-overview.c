@@ -90,6 +90,14 @@ struct _TendOverview
 
 G_DEFINE_FINAL_TYPE (TendOverview, tend_overview, G_TYPE_OBJECT)
 
+enum
+{
+  SIGNAL_UPDATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void start_read (TendOverview *self);
 
 /* ------------------------------------------------------------------------------------ */
@@ -575,6 +583,7 @@ apply_read (TendOverview *self,
       else
         apply_watch (watch);
     }
+  g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
 }
 
 static void
@@ -758,6 +767,17 @@ tend_overview_class_init (TendOverviewClass *klass)
 
   object_class->dispose = tend_overview_dispose;
   object_class->finalize = tend_overview_finalize;
+
+  /**
+   * TendOverview::updated:
+   *
+   * A read of the store was applied: which services are watched (and, without an
+   * engine, their health) is as the store says now. Between reads, an engine's signals
+   * update single services without it.
+   */
+  signals[SIGNAL_UPDATED] =
+    g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
