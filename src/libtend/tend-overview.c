@@ -442,7 +442,11 @@ read_done (TendOverview *self,
 
   if (error != NULL)
     {
-      if (g_strcmp0 (self->last_error, error->message) != 0)
+      /* With an engine (whose store may not be open yet) its reload reads again. */
+      if (self->engine != NULL)
+        g_debug ("overview: which services are watched could not be read: %s",
+                 error->message);
+      else if (g_strcmp0 (self->last_error, error->message) != 0)
         g_warning ("the health of the watched services could not be read: %s",
                    error->message);
       g_free (self->last_error);
@@ -586,25 +590,45 @@ apply_read (TendOverview *self,
   g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
 }
 
+/* A step of @read ended, with its answer when @ok. Returns the overview to go on with,
+ * or %NULL when the read ends here: the overview is gone or asks for no more, or the
+ * store failed (said by read_done()). */
+static TendOverview *
+read_step (Read         *read,
+           gboolean      ok,
+           const GError *error)
+{
+  TendOverview *self = read_owner (read);
+
+  if (self == NULL)
+    {
+      read_free (read);
+      return NULL;
+    }
+  if (!ok)
+    {
+      read_done (self, read, error);
+      g_object_unref (self);
+      return NULL;
+    }
+  return self;
+}
+
 static void
 health_read_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   Read *read = user_data;
-  g_autoptr(TendOverview) self = read_owner (read);
+  g_autoptr(TendOverview) self = NULL;
   g_autoptr(GPtrArray) health = NULL;
   g_autoptr(GError) error = NULL;
 
   health = tend_store_query_health_finish (TEND_STORE (source), result, &error);
-  if (self == NULL)
-    {
-      read_free (read);
-      return;
-    }
-  if (health != NULL)
-    apply_read (self, read, health);
-  read_done (self, read, error);
+  if ((self = read_step (read, health != NULL, error)) == NULL)
+    return;
+  apply_read (self, read, health);
+  read_done (self, read, NULL);
 }
 
 static void
@@ -613,20 +637,12 @@ checks_read_cb (GObject      *source,
                 gpointer      user_data)
 {
   Read *read = user_data;
-  g_autoptr(TendOverview) self = read_owner (read);
+  g_autoptr(TendOverview) self = NULL;
   g_autoptr(GError) error = NULL;
 
   read->checks = tend_store_load_checks_finish (TEND_STORE (source), result, &error);
-  if (self == NULL)
-    {
-      read_free (read);
-      return;
-    }
-  if (read->checks == NULL)
-    {
-      read_done (self, read, error);
-      return;
-    }
+  if ((self = read_step (read, read->checks != NULL, error)) == NULL)
+    return;
   if (read->with_health)
     {
       tend_store_query_health_async (self->store, -1, NULL, health_read_cb, read);
@@ -642,20 +658,12 @@ inventory_read_cb (GObject      *source,
                    gpointer      user_data)
 {
   Read *read = user_data;
-  g_autoptr(TendOverview) self = read_owner (read);
+  g_autoptr(TendOverview) self = NULL;
   g_autoptr(GError) error = NULL;
 
   read->inventory = tend_store_load_inventory_finish (TEND_STORE (source), result, &error);
-  if (self == NULL)
-    {
-      read_free (read);
-      return;
-    }
-  if (read->inventory == NULL)
-    {
-      read_done (self, read, error);
-      return;
-    }
+  if ((self = read_step (read, read->inventory != NULL, error)) == NULL)
+    return;
   tend_store_load_checks_async (self->store, NULL, checks_read_cb, read);
 }
 
