@@ -69,6 +69,8 @@ typedef struct
   gulong attention_id;
 } HostEntry;
 
+typedef struct _Read Read;     /* a read of the store under way, below */
+
 struct _TendOverview
 {
   GObject parent_instance;
@@ -85,6 +87,8 @@ struct _TendOverview
   guint read_serial;           /* bumped by a change of engine: older reads are dropped */
   gboolean reading;            /* a read is under way */
   gboolean read_again;         /* asked for while one was under way */
+  Read *applying;             /* (owned) (nullable) a read given to services in chunks */
+  guint apply_id;              /* the next chunk */
   char *last_error;            /* (owned) (nullable) the last read's failure, said once */
 };
 
@@ -97,6 +101,9 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+/* Watches given their word in one iteration of the main loop, at most. */
+#define APPLY_CHUNK 200
 
 static void start_read (TendOverview *self);
 
@@ -403,22 +410,37 @@ update_poll (TendOverview *self)
 /* ------------------------------------------------------------------------------------ */
 /* Reading which services are watched (and, without an engine, their health)             */
 
-typedef struct
+struct _Read
 {
   GWeakRef overview;
   guint serial;
   gboolean with_health;        /* no engine: the store has the health too */
-  TendInventory *inventory;    /* (owned) (nullable) */
+  GPtrArray *hosts;            /* (owned) (nullable) TendInventoryHost: the inventory's */
   GPtrArray *checks;           /* (owned) (nullable) TendStoredCheck */
-} Read;
+  GPtrArray *health;           /* (owned) (nullable) TendHealthRecord */
+  GHashTable *rows;            /* (owned) (nullable) gint64* service id → its row */
+  GPtrArray *pending;          /* (owned) (nullable) Watch (unowned): yet to be given */
+  guint next;                  /* the next of pending */
+};
 
 static void
 read_free (Read *read)
 {
   g_weak_ref_clear (&read->overview);
-  g_clear_pointer (&read->inventory, tend_inventory_unref);
+  g_clear_pointer (&read->hosts, g_ptr_array_unref);
   g_clear_pointer (&read->checks, g_ptr_array_unref);
+  g_clear_pointer (&read->rows, g_hash_table_unref);
+  g_clear_pointer (&read->health, g_ptr_array_unref);
+  g_clear_pointer (&read->pending, g_ptr_array_unref);
   g_free (read);
+}
+
+/* Drops the application of a read under way (the source changed, or the overview goes). */
+static void
+cancel_apply (TendOverview *self)
+{
+  g_clear_handle_id (&self->apply_id, g_source_remove);
+  g_clear_pointer (&self->applying, read_free);
 }
 
 /* Returns the overview @read is for, or %NULL when it is gone or the read is stale. */
@@ -487,17 +509,50 @@ entry_named (TendOverview            *self,
   return NULL;
 }
 
-/* Makes the watched services those of @checks, and applies @health (the store's rows,
- * without an engine) or the engine's word. A service no longer watched is told so. */
+/* Gives the services a chunk of @read's watches at a time, each chunk one iteration of
+ * the main loop, after its redraws: a thousand services whose health changed at once do
+ * not hold up a frame. */
+static gboolean
+apply_chunk_cb (gpointer user_data)
+{
+  TendOverview *self = user_data;
+  Read *read = self->applying;
+  guint end = MIN (read->next + APPLY_CHUNK, read->pending->len);
+
+  /* The checks were needed until apply_read(); freed here, not in its iteration. */
+  g_clear_pointer (&read->checks, g_ptr_array_unref);
+  for (; read->next < end; read->next++)
+    {
+      Watch *watch = read->pending->pdata[read->next];
+
+      if (self->engine != NULL)
+        update_from_engine (self, watch);
+      else if (read->rows != NULL)
+        update_from_row (watch, g_hash_table_lookup (read->rows, &watch->service_id));
+      else
+        apply_watch (watch);
+    }
+  if (read->next < read->pending->len)
+    return G_SOURCE_CONTINUE;
+
+  self->apply_id = 0;
+  self->applying = NULL;
+  g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
+  read_done (self, read, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Makes the watched services those of @read's checks, and gives each its word: the
+ * store's row (@health, without an engine) or the engine's. A service no longer watched
+ * is told so at once; the others in chunks (apply_chunk_cb()), then read_done(). */
 static void
 apply_read (TendOverview *self,
             Read         *read,
-            GPtrArray    *health)   /* (nullable) TendHealthRecord */
+            GPtrArray    *health)   /* (transfer full) (nullable) TendHealthRecord */
 {
   g_autoptr(GHashTable) specs = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) rows = NULL;
   GHashTable *old = self->by_id;
-  GPtrArray *hosts = tend_inventory_get_hosts (read->inventory);
+  GPtrArray *hosts = read->hosts;
   GHashTableIter iter;
   gpointer value;
 
@@ -564,30 +619,27 @@ apply_read (TendOverview *self,
     }
   g_hash_table_unref (old);
 
+  read->health = health;
   if (health != NULL)
     {
-      rows = g_hash_table_new (g_int64_hash, g_int64_equal);
+      read->rows = g_hash_table_new (g_int64_hash, g_int64_equal);
       for (guint i = 0; i < health->len; i++)
         {
           TendHealthRecord *row = health->pdata[i];
 
-          g_hash_table_insert (rows, &row->service_id, row);
+          g_hash_table_insert (read->rows, &row->service_id, row);
         }
     }
 
+  /* Until the last chunk, no other read starts (reading stays set), so no watch goes. */
+  read->pending = g_ptr_array_sized_new (g_hash_table_size (self->by_id));
   g_hash_table_iter_init (&iter, self->by_id);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Watch *watch = value;
-
-      if (self->engine != NULL)
-        update_from_engine (self, watch);
-      else if (rows != NULL)
-        update_from_row (watch, g_hash_table_lookup (rows, &watch->service_id));
-      else
-        apply_watch (watch);
-    }
-  g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
+    g_ptr_array_add (read->pending, value);
+  g_assert (self->applying == NULL);
+  self->applying = read;
+  self->apply_id = g_idle_add (apply_chunk_cb, self);
+  g_source_set_name_by_id (self->apply_id, "[tend] overview apply");
 }
 
 /* A step of @read ended, with its answer when @ok. Returns the overview to go on with,
@@ -627,8 +679,7 @@ health_read_cb (GObject      *source,
   health = tend_store_query_health_finish (TEND_STORE (source), result, &error);
   if ((self = read_step (read, health != NULL, error)) == NULL)
     return;
-  apply_read (self, read, health);
-  read_done (self, read, NULL);
+  apply_read (self, read, g_steal_pointer (&health));
 }
 
 static void
@@ -649,7 +700,6 @@ checks_read_cb (GObject      *source,
       return;
     }
   apply_read (self, read, NULL);
-  read_done (self, read, NULL);
 }
 
 static void
@@ -659,11 +709,18 @@ inventory_read_cb (GObject      *source,
 {
   Read *read = user_data;
   g_autoptr(TendOverview) self = NULL;
+  g_autoptr(TendInventory) inventory = NULL;
   g_autoptr(GError) error = NULL;
+  GPtrArray *hosts;
 
-  read->inventory = tend_store_load_inventory_finish (TEND_STORE (source), result, &error);
-  if ((self = read_step (read, read->inventory != NULL, error)) == NULL)
+  inventory = tend_store_load_inventory_finish (TEND_STORE (source), result, &error);
+  if ((self = read_step (read, inventory != NULL, error)) == NULL)
     return;
+  /* Only its hosts are wanted: the rest goes now, in this iteration of the main loop. */
+  hosts = tend_inventory_get_hosts (inventory);
+  read->hosts = g_ptr_array_new_full (hosts->len, (GDestroyNotify) tend_inventory_host_free);
+  for (guint i = 0; i < hosts->len; i++)
+    g_ptr_array_add (read->hosts, tend_inventory_host_copy (hosts->pdata[i]));
   tend_store_load_checks_async (self->store, NULL, checks_read_cb, read);
 }
 
@@ -746,6 +803,7 @@ tend_overview_dispose (GObject *object)
   TendOverview *self = TEND_OVERVIEW (object);
 
   self->read_serial++;
+  cancel_apply (self);
   g_clear_handle_id (&self->poll_id, g_source_remove);
   disconnect_engine (self);
   if (self->hosts != NULL)
@@ -858,6 +916,7 @@ tend_overview_set_engine (TendOverview *self,
     return;
   disconnect_engine (self);
   /* A read under way asked for the other source: its answer is dropped. */
+  cancel_apply (self);
   self->read_serial++;
   self->reading = FALSE;
   self->read_again = FALSE;
