@@ -281,14 +281,17 @@ seen_recovery (gpointer data)
   return ((Seen *) data)->recovery_seen;
 }
 
-/* Back to running and healthy, out of the list, counted nowhere. */
+/* Back to running and healthy, out of the list, counted nowhere; nothing more to do
+ * (a recovery is over when the supervisor says so, after its settle time). */
 static gboolean
 back_to_normal (gpointer data)
 {
   Seen *seen = data;
   GListModel *attention = tend_overview_get_attention (seen->fixture->overview);
+  const TendRecoveryStatus *recovery = tend_service_get_recovery (seen->service);
 
   return healthy_and_watched (seen->service) &&
+         recovery != NULL && recovery->state == TEND_RECOVERY_STATE_IDLE &&
          !tend_service_set_contains (TEND_SERVICE_SET (attention), seen->service) &&
          tend_host_get_n_failed (seen->fixture->host) == 0 &&
          tend_host_get_n_unhealthy (seen->fixture->host) == 0;
