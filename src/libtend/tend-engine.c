@@ -83,6 +83,14 @@ struct _TendEngine
 
 G_DEFINE_FINAL_TYPE (TendEngine, tend_engine, G_TYPE_OBJECT)
 
+enum
+{
+  SIGNAL_RELOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void reload_pass (TendEngine *self);
 
 static void
@@ -409,6 +417,7 @@ reload_finish_all (TendEngine *self,
                    GError     *error)   /* (transfer full) (nullable) */
 {
   Reload *reload = g_steal_pointer (&self->reloading);
+  gboolean reloaded = error == NULL;
 
   for (guint i = 0; i < reload->tasks->len; i++)
     {
@@ -423,8 +432,10 @@ reload_finish_all (TendEngine *self,
   reload_free (reload);
 
   /* Reloads asked for meanwhile may have missed a change: one more pass. */
-  if (self->reload_waiters->len > 0)
+  if (self->reload_waiters->len > 0 && self->reloading == NULL)
     reload_pass (self);
+  if (reloaded)
+    g_signal_emit (self, signals[SIGNAL_RELOADED], 0);
 }
 
 static char *
@@ -869,6 +880,17 @@ tend_engine_class_init (TendEngineClass *klass)
 
   object_class->dispose = tend_engine_dispose;
   object_class->finalize = tend_engine_finalize;
+
+  /**
+   * TendEngine::reloaded:
+   *
+   * A pass read the configuration, the hosts and the checks from the store again and
+   * runs them (the first as the engine starts): which services are watched may have
+   * changed. TendOverview reads them again.
+   */
+  signals[SIGNAL_RELOADED] =
+    g_signal_new ("reloaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

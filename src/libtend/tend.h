@@ -36,6 +36,7 @@
 #include "tend-unit-check.h"
 #include "tend-overview.h"
 #include "tend-service.h"
+#include "tend-service-set.h"
 #include "tend-service-control.h"
 #include "tend-store.h"
 #include "tend-supervisor.h"
