@@ -29,6 +29,8 @@ make_service (const char *active,
 {
   TendService *service = tend_service_new (TEST_UNIT);
   const char *required_by[] = { "shop.service", "api.target", NULL };
+  const char *bound_by[] = { "cache.service", NULL };
+  const char *wanted_by[] = { "multi-user.target", NULL };
   const char *none[] = { NULL };
   GVariantBuilder builder;
 
@@ -51,6 +53,8 @@ make_service (const char *active,
   g_variant_builder_add (&builder, "{sv}", "CanReload", g_variant_new_boolean (can_reload));
   g_variant_builder_add (&builder, "{sv}", "Requires", g_variant_new_strv (none, -1));
   g_variant_builder_add (&builder, "{sv}", "RequiredBy", g_variant_new_strv (required_by, -1));
+  g_variant_builder_add (&builder, "{sv}", "BoundBy", g_variant_new_strv (bound_by, -1));
+  g_variant_builder_add (&builder, "{sv}", "WantedBy", g_variant_new_strv (wanted_by, -1));
   tend_service_apply_properties (service, g_variant_builder_end (&builder));
   return service;
 }
@@ -390,6 +394,10 @@ test_restart_confirmation (void)
   body = adw_message_dialog_get_body (dialog);
   g_assert_nonnull (strstr (body, "shop.service"));
   g_assert_nonnull (strstr (body, "api.target"));
+  /* BoundBy goes down with it; WantedBy is named apart, as it keeps running. */
+  g_assert_nonnull (strstr (body, "• cache.service"));
+  g_assert_cmpint (strstr (body, "cache.service") - body, <, strstr (body, "want") - body);
+  g_assert_nonnull (strstr (strstr (body, "want"), "multi-user.target"));
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "confirm"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
   screenshot (GTK_WINDOW (dialog), "service-page-confirm.png");

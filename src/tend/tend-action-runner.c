@@ -241,10 +241,12 @@ start_run (Run *run)
   release_run (run);
 }
 
-/* The units that go down with @services, none of them included, each once: systemd's
- * RequiredBy for now; BoundBy and WantedBy join here once TendService has them. */
+/* The units that go down with @services (systemd's RequiredBy and BoundBy: a stop or
+ * restart is carried to them), or, with @wanted, the units that merely want them
+ * (WantedBy: they keep running without), none of @services included, each once. */
 static GPtrArray *
-collect_affected (GPtrArray *services)
+collect_affected (GPtrArray *services,
+                  gboolean   wanted)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *affected = g_ptr_array_new ();
@@ -253,11 +255,20 @@ collect_affected (GPtrArray *services)
     g_hash_table_add (seen, (gpointer) tend_service_get_name (g_ptr_array_index (services, i)));
   for (guint i = 0; i < services->len; i++)
     {
-      const char *const *units = tend_service_get_required_by (g_ptr_array_index (services, i));
+      TendService *service = g_ptr_array_index (services, i);
+      const char *const *lists[2] = { NULL, NULL };
 
-      for (guint j = 0; units != NULL && units[j] != NULL; j++)
-        if (g_hash_table_add (seen, (gpointer) units[j]))
-          g_ptr_array_add (affected, (gpointer) units[j]);
+      if (wanted)
+        lists[0] = tend_service_get_wanted_by (service);
+      else
+        {
+          lists[0] = tend_service_get_required_by (service);
+          lists[1] = tend_service_get_bound_by (service);
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (lists); k++)
+        for (guint j = 0; lists[k] != NULL && lists[k][j] != NULL; j++)
+          if (g_hash_table_add (seen, (gpointer) lists[k][j]))
+            g_ptr_array_add (affected, (gpointer) lists[k][j]);
     }
   return affected;
 }
@@ -290,7 +301,8 @@ static char *
 confirmation_body (TendUnitAction action,
                    GPtrArray     *services)
 {
-  g_autoptr(GPtrArray) affected = collect_affected (services);
+  g_autoptr(GPtrArray) affected = collect_affected (services, FALSE);
+  g_autoptr(GPtrArray) wanting = collect_affected (services, TRUE);
   g_autoptr(GString) body = g_string_new (NULL);
 
   if (services->len > 1)
@@ -308,23 +320,39 @@ confirmation_body (TendUnitAction action,
                                  "it."));
       else
         g_string_append (body, _("No other unit requires it."));
-      return g_string_free (g_steal_pointer (&body), FALSE);
+    }
+  else
+    {
+      if (action == TEND_UNIT_ACTION_DISABLE)
+        g_string_append (body, ngettext ("This unit requires it and may fail to start:",
+                                         "These units require it and may fail to start:",
+                                         affected->len));
+      else if (action == TEND_UNIT_ACTION_STOP)
+        g_string_append (body, ngettext ("This unit requires it and will stop too:",
+                                         "These units require it and will stop too:",
+                                         affected->len));
+      else
+        g_string_append (body, ngettext ("This unit requires it and will restart too:",
+                                         "These units require it and will restart too:",
+                                         affected->len));
+      for (guint i = 0; i < affected->len; i++)
+        g_string_append_printf (body, "\n• %s", (const char *) affected->pdata[i]);
     }
 
-  if (action == TEND_UNIT_ACTION_DISABLE)
-    g_string_append (body, ngettext ("This unit requires it and may fail to start:",
-                                     "These units require it and may fail to start:",
-                                     affected->len));
-  else if (action == TEND_UNIT_ACTION_STOP)
-    g_string_append (body, ngettext ("This unit requires it and will stop too:",
-                                     "These units require it and will stop too:",
-                                     affected->len));
-  else
-    g_string_append (body, ngettext ("This unit requires it and will restart too:",
-                                     "These units require it and will restart too:",
-                                     affected->len));
-  for (guint i = 0; i < affected->len; i++)
-    g_string_append_printf (body, "\n• %s", (const char *) affected->pdata[i]);
+  if (wanting->len > 0)
+    {
+      g_string_append (body, "\n\n");
+      if (action == TEND_UNIT_ACTION_DISABLE)
+        g_string_append (body, ngettext ("This unit will no longer start it:",
+                                         "These units will no longer start it:",
+                                         wanting->len));
+      else
+        g_string_append (body, ngettext ("This unit wants it and keeps running without it:",
+                                         "These units want it and keep running without it:",
+                                         wanting->len));
+      for (guint i = 0; i < wanting->len; i++)
+        g_string_append_printf (body, "\n• %s", (const char *) wanting->pdata[i]);
+    }
   return g_string_free (g_steal_pointer (&body), FALSE);
 }
 
