@@ -370,7 +370,8 @@ main (int   argc,
         busy = (g_get_monotonic_time () - t0) / 1000.0;
         max_busy = MAX (max_busy, busy);
         g_print ("  %s %s: %.1f ms (CPU %.1f ms), %u rows\n", steps[i][0],
-                 steps[i][1] ? steps[i][1] : "", busy, cpu_ms () - c0, g_list_model_get_n_items (G_LIST_MODEL (tend_service_list_get_selection (list))));
+                 steps[i][1] ? steps[i][1] : "", busy, cpu_ms () - c0,
+                 g_list_model_get_n_items (G_LIST_MODEL (tend_service_list_get_selection (list))));
         spin (300);
       }
   }

@@ -732,7 +732,8 @@ tend_service_list_map (GtkWidget *widget)
   TendServiceList *self = TEND_SERVICE_LIST (widget);
 
   GTK_WIDGET_CLASS (tend_service_list_parent_class)->map (widget);
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (gtk_widget_get_root (widget)));
+  gtk_search_bar_set_key_capture_widget (self->search_bar,
+                                         GTK_WIDGET (gtk_widget_get_root (widget)));
 }
 
 static void
@@ -915,7 +916,8 @@ tend_service_list_init (TendServiceList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_custom_filter_set_filter_func (self->state_filter, state_filter_func, self, NULL);
-  gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
+  gtk_sort_list_model_set_sorter (self->sort_model,
+                                  gtk_column_view_get_sorter (self->column_view));
 
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (tend_service_list_update_page), self,
