@@ -39,8 +39,9 @@ struct _TendServiceList
   gboolean show_watched;
   char *unit_type;                  /* (owned) (nullable): NULL for all */
   gboolean narrow;
-  guint refilter_source;
-  guint resort_source;
+  gboolean need_refilter;
+  gboolean need_resort;
+  guint pass_source;
   guint narrow_source;
   TendServiceListRunner runner;
 
@@ -297,37 +298,32 @@ tend_service_list_has_state_filter (TendServiceList *self)
   return self->show_failed || self->show_unhealthy || self->show_watched;
 }
 
+/* One pass for all the changes since the last: the sort first, over the rows shown, then
+ * the filter, whose new rows the sort model places as it receives them. */
 static gboolean
-refilter_cb (gpointer user_data)
+pass_cb (gpointer user_data)
 {
   TendServiceList *self = user_data;
 
-  self->refilter_source = 0;
-  gtk_filter_changed (GTK_FILTER (self->state_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  self->pass_source = 0;
+  if (self->need_resort)
+    gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view),
+                        GTK_SORTER_CHANGE_DIFFERENT);
+  if (self->need_refilter)
+    gtk_filter_changed (GTK_FILTER (self->state_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  self->need_resort = FALSE;
+  self->need_refilter = FALSE;
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-resort_cb (gpointer user_data)
-{
-  TendServiceList *self = user_data;
-
-  self->resort_source = 0;
-  gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view),
-                      GTK_SORTER_CHANGE_DIFFERENT);
-  return G_SOURCE_REMOVE;
-}
-
-/* Before GTK's layout and drawing (GDK_PRIORITY_REDRAW), so the frame shows it. */
+/* Before GTK's layout and drawing (GDK_PRIORITY_REDRAW), so the next frame shows it. */
 static void
-queue_pass (TendServiceList *self,
-            guint           *source,
-            GSourceFunc      func)
+queue_pass (TendServiceList *self)
 {
-  if (*source != 0)
+  if (self->pass_source != 0)
     return;
-  *source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, func, self, NULL);
-  g_source_set_name_by_id (*source, "[tend] service list pass");
+  self->pass_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, pass_cb, self, NULL);
+  g_source_set_name_by_id (self->pass_source, "[tend] service list pass");
 }
 
 static gboolean
@@ -346,15 +342,21 @@ on_item_notify (TendService     *service,
                 GParamSpec      *pspec,
                 TendServiceList *self)
 {
-  if (self->refilter_source == 0 && tend_service_list_has_state_filter (self)
+  if (!self->need_refilter && tend_service_list_has_state_filter (self)
       && pspec_in (pspec, filter_pspecs, G_N_ELEMENTS (filter_pspecs)))
-    queue_pass (self, &self->refilter_source, refilter_cb);
+    {
+      self->need_refilter = TRUE;
+      queue_pass (self);
+    }
 
-  if (self->resort_source == 0
+  if (!self->need_resort
       && pspec_in (pspec, sort_pspecs, G_N_ELEMENTS (sort_pspecs))
       && gtk_sorter_get_order (gtk_column_view_get_sorter (self->column_view))
          != GTK_SORTER_ORDER_NONE)
-    queue_pass (self, &self->resort_source, resort_cb);
+    {
+      self->need_resort = TRUE;
+      queue_pass (self);
+    }
 }
 
 static void
@@ -750,8 +752,7 @@ tend_service_list_dispose (GObject *object)
 {
   TendServiceList *self = TEND_SERVICE_LIST (object);
 
-  g_clear_handle_id (&self->refilter_source, g_source_remove);
-  g_clear_handle_id (&self->resort_source, g_source_remove);
+  g_clear_handle_id (&self->pass_source, g_source_remove);
   g_clear_handle_id (&self->narrow_source, g_source_remove);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, on_model_items_changed, self);
