@@ -166,6 +166,7 @@ make_service (guint i)
   g_autofree char *name = g_strdup_printf ("unit-%04u.%s", i, suffixes[i % 8]);
   g_autofree char *description = g_strdup_printf ("Benchmark unit number %u", i);
   TendService *service = tend_service_new (name);
+  g_autoptr(GVariant) props = NULL;
   GVariantDict dict;
 
   g_variant_dict_init (&dict, NULL);
@@ -179,7 +180,8 @@ make_service (guint i)
   g_variant_dict_insert (&dict, "ActiveEnterTimestamp", "t",
                          (guint64) (g_get_real_time () - (gint64) i * 60 * G_USEC_PER_SEC));
   g_variant_dict_insert (&dict, "NRestarts", "u", i % 7);
-  tend_service_apply_properties (service, g_variant_dict_end (&dict));
+  props = g_variant_ref_sink (g_variant_dict_end (&dict));
+  tend_service_apply_properties (service, props);
   tend_service_set_watch_info (service, i % 2 == 0, (TendHealthStatus) (i % 4), NULL, NULL);
   return service;
 }

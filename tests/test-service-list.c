@@ -62,6 +62,7 @@ static TendService *
 make_service (const Row *row)
 {
   TendService *service = tend_service_new (row->name);
+  g_autoptr(GVariant) props = NULL;
   gint64 since = 0;
   GVariantDict dict;
 
@@ -77,7 +78,8 @@ make_service (const Row *row)
   g_variant_dict_insert (&dict, "CPUUsageNSec", "t", row->cpu_nsec);
   g_variant_dict_insert (&dict, "ActiveEnterTimestamp", "t", (guint64) since);
   g_variant_dict_insert (&dict, "NRestarts", "u", row->restarts);
-  tend_service_apply_properties (service, g_variant_dict_end (&dict));
+  props = g_variant_ref_sink (g_variant_dict_end (&dict));
+  tend_service_apply_properties (service, props);
   tend_service_set_watch_info (service, row->watched, row->health, NULL, NULL);
   return service;
 }
