@@ -483,7 +483,8 @@ save_screenshot (GtkWindow  *window,
   if (dir == NULL)
     return;
 
-  wait_for_frames (window, 2);
+  /* Past the revealers' animations (the action bar's is 250 ms): 30 frames. */
+  wait_for_frames (window, 30);
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
   paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
