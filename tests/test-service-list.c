@@ -12,6 +12,7 @@
 
 #include "tend-service-list.h"
 #include "tend-service-list-private.h"
+#include "tend-uptime-cell.h"
 #include "test-util.h"
 
 #define MIB (G_GUINT64_CONSTANT (1024) * 1024)
@@ -439,6 +440,26 @@ test_empty (Fixture       *fixture,
   g_assert_true (tend_service_list_get_model (fixture->list) == G_LIST_MODEL (fixture->store));
 }
 
+static void
+test_uptime_text (void)
+{
+  static const struct { gint64 since_ago; const char *text; } cases[] = {
+    { 30 * TEND_USEC_PER_SEC, "<1min" },
+    { 5 * TEND_USEC_PER_MIN + 30 * TEND_USEC_PER_SEC, "5min" },
+    { 3 * TEND_USEC_PER_HOUR + 20 * TEND_USEC_PER_MIN + 59 * TEND_USEC_PER_SEC, "3h 20min" },
+    { 2 * TEND_USEC_PER_DAY + 4 * TEND_USEC_PER_HOUR + 7 * TEND_USEC_PER_MIN, "2d 4h" },
+  };
+  gint64 now = g_get_real_time ();
+  g_autofree char *inactive = tend_uptime_cell_format (0, now);
+
+  g_assert_cmpstr (inactive, ==, "—");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = tend_uptime_cell_format (now - cases[i].since_ago, now);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 /* Screenshots */
 
 static void
@@ -579,6 +600,7 @@ main (int   argc,
   ADD ("/service-list/empty", test_empty);
   ADD ("/service-list/layout", test_layout);
 #undef ADD
+  g_test_add_func ("/service-list/uptime-text", test_uptime_text);
 
   return g_test_run ();
 }

@@ -964,6 +964,8 @@ tend_service_list_set_model (TendServiceList *self,
 {
   g_return_if_fail (TEND_IS_SERVICE_LIST (self));
   g_return_if_fail (services == NULL || G_IS_LIST_MODEL (services));
+  g_return_if_fail (services == NULL
+                    || g_type_is_a (g_list_model_get_item_type (services), TEND_TYPE_SERVICE));
 
   if (self->model == services)
     return;
