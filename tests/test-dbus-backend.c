@@ -9,6 +9,8 @@
  */
 #include <signal.h>
 
+#include <glib/gstdio.h>
+
 #include "tend.h"
 
 #define TEST_DEADLINE_MSEC 15000
@@ -544,6 +546,74 @@ test_enable_disable (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "[Install]"));
 }
 
+static gboolean
+strv_has (const char * const *strv,
+          const char         *value)
+{
+  return strv != NULL && g_strv_contains (strv, value);
+}
+
+/* What a Stop, Restart or Disable affects: the units that want it (WantedBy=, from an
+ * enabled [Install] section) and those bound to it (BoundBy=, from their BindsTo=). */
+static void
+test_dependents (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *installable = "tend-test-installable.service";
+  const char *unit_dir = g_getenv ("TEND_SANDBOX_UNIT_DIR");
+  g_autofree char *bound_path = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(TendService) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *reload[] = { "systemctl", "--user", "daemon-reload", NULL };
+  int status;
+
+  g_assert_nonnull (unit_dir);
+  g_free (wait_for_action (fixture->host, installable, TEND_UNIT_ACTION_ENABLE, &error));
+  g_assert_no_error (error);
+  service = wait_for_service (fixture->host, installable, &error);
+  g_assert_no_error (error);
+  g_assert_true (strv_has (tend_service_get_wanted_by (service), "default.target"));
+  g_assert_null (tend_service_get_bound_by (service));
+
+  g_free (wait_for_action (fixture->host, installable, TEND_UNIT_ACTION_DISABLE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&service);
+  service = wait_for_service (fixture->host, installable, &error);
+  g_assert_no_error (error);
+  g_assert_false (strv_has (tend_service_get_wanted_by (service), "default.target"));
+
+  /* A unit bound to the sleeper, loaded: the sleeper says so. */
+  bound_path = g_build_filename (unit_dir, "tend-test-bound.service", NULL);
+  g_file_set_contents (bound_path,
+                       "[Unit]\nDescription=Tend test: bound to the sleeper\n"
+                       "BindsTo=tend-test-sleeper.service\n"
+                       "[Service]\nExecStart=/bin/sleep infinity\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) reload, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  /* Started, as only a unit something references stays loaded (and it pulls in the
+   * sleeper). */
+  g_free (wait_for_action (fixture->host, "tend-test-bound.service", TEND_UNIT_ACTION_START,
+                           &error));
+  g_assert_no_error (error);
+  bound = wait_for_service (fixture->host, "tend-test-bound.service", &error);
+  g_assert_no_error (error);
+  g_assert_true (strv_has (tend_service_get_binds_to (bound), "tend-test-sleeper.service"));
+  g_clear_object (&service);
+  service = wait_for_service (fixture->host, "tend-test-sleeper.service", &error);
+  g_assert_no_error (error);
+  g_assert_true (strv_has (tend_service_get_bound_by (service), "tend-test-bound.service"));
+  g_assert_false (strv_has (tend_service_get_wanted_by (service), "tend-test-bound.service"));
+  g_free (wait_for_action (fixture->host, "tend-test-bound.service", TEND_UNIT_ACTION_STOP,
+                           NULL));
+  g_free (wait_for_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP,
+                           NULL));
+  g_unlink (bound_path);
+}
+
 static void
 test_memory_fallback (Fixture       *fixture,
                       gconstpointer  data)
@@ -823,6 +893,7 @@ main (int   argc,
   ADD ("slow-start", test_slow_start);
   ADD ("reload", test_reload);
   ADD ("enable-disable", test_enable_disable);
+  ADD ("dependents", test_dependents);
   ADD ("memory", test_memory_fallback);
   ADD ("manager-reexec", test_manager_reexec);
 #undef ADD

@@ -572,32 +572,6 @@ test_application_engine (void)
   g_free (test.path);
 }
 
-/* The skeleton's stubs of the list and the page leave their template's children when
- * they go (their real classes dispose them); that warning alone is not fatal here. */
-static GLogWriterOutput
-log_writer (GLogLevelFlags   level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  static gboolean listing;   /* the children the warning lists, one a message */
-
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
-      {
-        const char *message = fields[i].value;
-
-        if (g_str_has_prefix (message, "Finalizing TendServiceList") ||
-            g_str_has_prefix (message, "Finalizing TendServicePage"))
-          listing = TRUE;
-        else if (!listing || !g_str_has_prefix (message, "   - "))
-          listing = FALSE;
-        if (listing)
-          return G_LOG_WRITER_HANDLED;
-      }
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -614,7 +588,6 @@ main (int   argc,
   /* The system bus is not there: its host is unreachable, and says so. */
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/tend-test-system-bus", TRUE);
 
-  g_log_set_writer_func (log_writer, NULL, NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   {

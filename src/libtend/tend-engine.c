@@ -23,6 +23,9 @@
  */
 #define G_LOG_DOMAIN "Tend-Engine"
 
+#include <errno.h>
+#include <signal.h>
+
 #include "tend-bus.h"
 #include "tend-check-factory.h"
 #include "tend-check.h"
@@ -80,6 +83,14 @@ struct _TendEngine
 };
 
 G_DEFINE_FINAL_TYPE (TendEngine, tend_engine, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_RELOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void reload_pass (TendEngine *self);
 
@@ -415,6 +426,7 @@ reload_finish_all (TendEngine *self,
                    GError     *error)   /* (transfer full) (nullable) */
 {
   Reload *reload = g_steal_pointer (&self->reloading);
+  gboolean reloaded = error == NULL;
 
   for (guint i = 0; i < reload->tasks->len; i++)
     {
@@ -429,8 +441,10 @@ reload_finish_all (TendEngine *self,
   reload_free (reload);
 
   /* Reloads asked for meanwhile may have missed a change: one more pass. */
-  if (self->reload_waiters->len > 0)
+  if (self->reload_waiters->len > 0 && self->reloading == NULL)
     reload_pass (self);
+  if (reloaded)
+    g_signal_emit (self, signals[SIGNAL_RELOADED], 0);
 }
 
 static char *
@@ -876,6 +890,17 @@ tend_engine_class_init (TendEngineClass *klass)
 
   object_class->dispose = tend_engine_dispose;
   object_class->finalize = tend_engine_finalize;
+
+  /**
+   * TendEngine::reloaded:
+   *
+   * A pass read the configuration, the hosts and the checks from the store again and
+   * runs them (the first as the engine starts): which services are watched may have
+   * changed. TendOverview reads them again.
+   */
+  signals[SIGNAL_RELOADED] =
+    g_signal_new ("reloaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -1011,6 +1036,47 @@ tend_engine_get_supervisor (TendEngine *self)
 {
   g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
   return self->supervisor;
+}
+
+/**
+ * tend_engine_notify_owner:
+ * @store_path: the database whose checks, policies or silences were changed
+ *
+ * Asks the engine running on @store_path, if one does, to take the change in: it
+ * rereads them on SIGHUP. The lock file next to the database names its process, which
+ * may be this very one (the window's engine: its SIGHUP handler reloads it). Without a
+ * running engine it does nothing: one that starts reads the database as it is.
+ *
+ * Returns: the process told, or 0 when there is none (or one is only starting, and
+ *   reads the change anyway); -1 with @error when it could not be told
+ */
+GPid
+tend_engine_notify_owner (const char  *store_path,
+                          GError     **error)
+{
+  /* -1: one is starting, and reads the checks as they are now. */
+  GPid pid;
+
+  g_return_val_if_fail (store_path != NULL, -1);
+
+  pid = tend_lock_get_owner (store_path);
+  if (pid <= 0)
+    return 0;
+
+  if (kill (pid, SIGHUP) != 0)
+    {
+      int saved = errno;
+
+      /* Gone since it was asked for: the next one reads the database when it starts. */
+      if (saved == ESRCH)
+        return 0;
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+                   "the monitor (pid %d) could not be told to reload its checks: %s; they "
+                   "change when it restarts", (int) pid, g_strerror (saved));
+      return -1;
+    }
+  g_debug ("told the engine (pid %d) to reload", (int) pid);
+  return pid;
 }
 
 /* How many checks the monitor runs. */

@@ -23,6 +23,9 @@ TendConfig  *tend_engine_get_config     (TendEngine          *self);
 TendSupervisor *tend_engine_get_supervisor (TendEngine       *self);
 guint        tend_engine_get_n_checks   (TendEngine          *self);
 
+GPid         tend_engine_notify_owner   (const char          *store_path,
+                                         GError             **error);
+
 void         tend_engine_start_async    (TendEngine          *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,

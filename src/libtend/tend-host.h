@@ -41,6 +41,9 @@ guint          tend_host_get_n_failed        (TendHost             *self);
 guint          tend_host_get_n_unhealthy     (TendHost             *self);
 TendService   *tend_host_lookup_service      (TendHost             *self,
                                               const char           *name);
+gboolean       tend_host_is_named            (TendHost             *self,
+                                              const char           *name,
+                                              const TendInventoryHost *spec);
 
 void           tend_host_connect_async       (TendHost             *self,
                                               GCancellable         *cancellable,

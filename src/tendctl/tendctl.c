@@ -247,30 +247,6 @@ tendctl_validate_unit (const char  *name,
 }
 
 /**
- * tendctl_check_loaded:
- * @service: a unit as tend_host_load_service_async() found it on @host
- *
- * A unit that is not loaded (not found, masked, bad) cannot be watched or recovered.
- *
- * Returns: whether @service is loaded, with @error (%TEND_ERROR_NOT_FOUND) if not
- */
-gboolean
-tendctl_check_loaded (TendHost     *host,
-                      TendService  *service,
-                      GError      **error)
-{
-  const char *load_state = tend_service_get_load_state (service);
-
-  if (g_strcmp0 (load_state, "loaded") == 0)
-    return TRUE;
-  g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND,
-               "'%s' is not loaded on %s: its load state is '%s'",
-               tend_service_get_name (service), tend_host_get_display_name (host),
-               load_state != NULL ? load_state : "");
-  return FALSE;
-}
-
-/**
  * tendctl_parse_whole:
  * @option: the option's name without "--", for the message
  * @max: the largest magnitude accepted
