@@ -22,7 +22,10 @@
 #include <string.h>
 
 #include "tend-demo-services.h"
+#include <glib/gstdio.h>
+
 #include "tend-error.h"
+#include "tend-lock.h"
 #include "tend-store.h"
 
 #define DEMO_HOST "local-user"
@@ -125,6 +128,39 @@ tend_demo_services_default_database (void)
   if (path != NULL && *path != '\0')
     return g_strdup (path);
   return g_build_filename (g_get_user_runtime_dir (), "tend-demo", "tend.db", NULL);
+}
+
+/**
+ * tend_demo_services_prepare_database:
+ *
+ * Makes way for a new demo: removes the database of an earlier one (the demo starts
+ * afresh), unless a monitor still runs on it — another demo.
+ *
+ * Returns: (transfer full) (nullable): tend_demo_services_default_database(), or %NULL
+ *   with @error set when another demo runs on it
+ */
+char *
+tend_demo_services_prepare_database (GError **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autofree char *path = tend_demo_services_default_database ();
+  GPid owner = tend_lock_get_owner (path);
+
+  if (owner != 0)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+                   "a demo already runs (its monitor is process %d, on %s); end it first, "
+                   "or set TEND_DEMO_DATABASE to another file", (int) owner, path);
+      return NULL;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_remove (file) != 0 && errno != ENOENT)
+        g_debug ("cannot remove %s: %s", file, g_strerror (errno));
+    }
+  return g_steal_pointer (&path);
 }
 
 /**

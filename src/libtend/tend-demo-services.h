@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TendDemoServices, tend_demo_services, TEND, DEMO_SERVICES, GObject)
 
 char             *tend_demo_services_default_database (void);
+char             *tend_demo_services_prepare_database (GError            **error);
 
 TendDemoServices *tend_demo_services_new            (guint16              web_port,
                                                      guint16              redis_port);

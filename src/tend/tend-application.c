@@ -10,6 +10,7 @@
 
 #include "tend-app-notifier.h"
 #include "tend-application.h"
+#include "tend-demo.h"
 #include "tend-window.h"
 
 struct _TendApplication
@@ -19,6 +20,8 @@ struct _TendApplication
   GListStore *hosts;          /* (owned) TendHost */
   TendStore *store;           /* (owned) (nullable) */
   TendAppNotifier *notifier;  /* (owned) (nullable) */
+  gboolean demo;              /* --demo: the demo's services, in the demo's database */
+  TendEngine *engine;         /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (TendApplication, tend_application, ADW_TYPE_APPLICATION)
@@ -41,6 +44,34 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static gint
+tend_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  TendApplication *self = TEND_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "demo"))
+    self->demo = TRUE;
+  return -1;
+}
+
+static void
+engine_started_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TendApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_engine_start_finish (TEND_ENGINE (object), result, &error))
+    {
+      g_warning ("the monitor could not start: %s", error->message);
+      return;
+    }
+  if (self->demo)
+    tend_application_start_demo (self, self->engine);
+}
+
 static void
 tend_application_startup (GApplication *app)
 {
@@ -56,6 +87,30 @@ tend_application_startup (GApplication *app)
 
   /* Notifications and their buttons (app.restart-unit, app.open-unit, app.silence-unit). */
   self->notifier = tend_app_notifier_new (app);
+
+  /* --demo: the engine runs in-process on the demo's database, not the person's.
+   * (Stand-in until the application runs its own engine: then only the path is chosen
+   * here, and tend_application_start_demo() is called once that engine has started.) */
+  if (self->demo)
+    {
+      g_autofree char *path = tend_demo_dup_database_path ();
+
+      if (path != NULL)
+        {
+          self->engine = tend_engine_new (path);
+          tend_engine_start_async (self->engine, NULL, engine_started_cb, g_object_ref (self));
+        }
+    }
+}
+
+static void
+tend_application_shutdown (GApplication *app)
+{
+  TendApplication *self = TEND_APPLICATION (app);
+
+  tend_application_stop_demo (self);
+
+  G_APPLICATION_CLASS (tend_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -64,6 +119,7 @@ tend_application_dispose (GObject *object)
   TendApplication *self = TEND_APPLICATION (object);
 
   g_clear_object (&self->notifier);
+  g_clear_object (&self->engine);
   g_clear_object (&self->store);
   g_clear_object (&self->hosts);
 
@@ -79,12 +135,19 @@ tend_application_class_init (TendApplicationClass *klass)
   object_class->dispose = tend_application_dispose;
   app_class->activate = tend_application_activate;
   app_class->startup = tend_application_startup;
+  app_class->shutdown = tend_application_shutdown;
+  app_class->handle_local_options = tend_application_handle_local_options;
 }
 
 static void
 tend_application_init (TendApplication *self)
 {
   self->hosts = g_list_store_new (TEND_TYPE_HOST);
+
+  g_application_add_main_option (G_APPLICATION (self), "demo", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE,
+                                 _("Show the demo: three services that Tend watches and "
+                                   "recovers, in your own service manager"), NULL);
 }
 
 TendApplication *

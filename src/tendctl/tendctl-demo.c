@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
-#include <glib/gstdio.h>
 
 #include "tendctl.h"
 #include "tendctl-output.h"
@@ -328,35 +327,13 @@ connected_cb (GObject      *object,
                                   services_started_cb, data);
 }
 
-/* A fresh database for this demo; FALSE (said) when another demo runs on it. */
-static gboolean
-fresh_database (const char *path)
-{
-  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
-  GPid owner = tend_lock_get_owner (path);
-
-  if (owner != 0)
-    {
-      tendctl_print_error ("a demo already runs (its monitor is pid %d, on %s); end it "
-                           "first, or set TEND_DEMO_DATABASE to another file",
-                           (int) owner, path);
-      return FALSE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      g_remove (file);
-    }
-  return TRUE;
-}
-
 TendctlExit
 tendctl_demo (TendctlGlobalOptions  *global,
               int                    argc,
               char                 **argv)
 {
   DemoData data = { NULL, };
+  g_autoptr(GError) error = NULL;
   gint every_s = 10;
   guint sources[2];
   const GOptionEntry entries[] = {
@@ -392,10 +369,10 @@ tendctl_demo (TendctlGlobalOptions  *global,
       return TENDCTL_EXIT_USAGE;
     }
 
-  data.database = tend_demo_services_default_database ();
-  if (!fresh_database (data.database))
+  data.database = tend_demo_services_prepare_database (&error);
+  if (data.database == NULL)
     {
-      g_free (data.database);
+      tendctl_print_error ("%s", error->message);
       return TENDCTL_EXIT_FAILED;
     }
   data.every_s = every_s;
