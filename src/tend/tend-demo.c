@@ -11,7 +11,10 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "tend-demo.h"
 #include "tend-window.h"
@@ -27,6 +30,7 @@ typedef struct
   TendHost *host;              /* (owned) the user's manager, for the demo alone */
   TendEngine *engine;          /* (owned) */
   GCancellable *cancellable;   /* (owned) */
+  guint signal_ids[2];         /* SIGINT, SIGTERM: quit, so that the services go */
   gboolean started;            /* start was asked of systemd: stop at the end */
 } Demo;
 
@@ -35,6 +39,8 @@ demo_free (Demo *demo)
 {
   g_cancellable_cancel (demo->cancellable);
   g_clear_object (&demo->cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (demo->signal_ids); i++)
+    g_clear_handle_id (&demo->signal_ids[i], g_source_remove);
   g_clear_object (&demo->services);
   g_clear_object (&demo->host);
   g_clear_object (&demo->engine);
@@ -135,6 +141,13 @@ host_connected_cb (GObject      *object,
                                   services_started_cb, g_object_ref (self));
 }
 
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 /**
  * tend_application_start_demo:
  * @engine: the application's engine, started on tend_demo_dup_database_path()
@@ -159,6 +172,10 @@ tend_application_start_demo (TendApplication *self,
   demo->engine = g_object_ref (engine);
   demo->cancellable = g_cancellable_new ();
   g_object_set_data_full (G_OBJECT (self), DEMO_KEY, demo, (GDestroyNotify) demo_free);
+  /* Ctrl+C in the terminal that started the demo (./tend-dev run) ends it as closing the
+   * window does: through the shutdown, which removes the services. */
+  demo->signal_ids[0] = g_unix_signal_add (SIGINT, quit_cb, self);
+  demo->signal_ids[1] = g_unix_signal_add (SIGTERM, quit_cb, self);
 
   tend_host_connect_async (demo->host, demo->cancellable, host_connected_cb,
                            g_object_ref (self));
@@ -168,9 +185,19 @@ tend_application_start_demo (TendApplication *self,
  * frees it (the callback, when the wait timed out). */
 typedef struct
 {
+  TendDemoServices *services;  /* (owned) */
+  TendHost *host;              /* (owned) */
   gboolean done;
   gboolean abandoned;
 } StopWait;
+
+static void
+stop_wait_free (StopWait *wait)
+{
+  g_clear_object (&wait->services);
+  g_clear_object (&wait->host);
+  g_free (wait);
+}
 
 static void
 services_stopped_cb (GObject      *object,
@@ -181,9 +208,23 @@ services_stopped_cb (GObject      *object,
 
   tend_demo_services_stop_finish (TEND_DEMO_SERVICES (object), result, NULL);
   if (wait->abandoned)
-    g_free (wait);
+    stop_wait_free (wait);
   else
     wait->done = TRUE;
+}
+
+/* The engine first, so that it does not take the services' going for a failure. */
+static void
+engine_stopped_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  StopWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_engine_stop_finish (TEND_ENGINE (object), result, &error))
+    g_warning ("stopping the demo's monitor: %s", error->message);
+  tend_demo_services_stop_async (wait->services, wait->host, NULL, services_stopped_cb, wait);
 }
 
 static gboolean
@@ -198,8 +239,8 @@ stop_timeout_cb (gpointer user_data)
 /**
  * tend_application_stop_demo:
  *
- * Ends the demo, from the application's shutdown: stops the demo's services (they go
- * away) and lets go of the demo. The main loop has stopped by then, so this runs the
+ * Ends the demo, from the application's shutdown: stops the engine (a later stop of it
+ * does nothing), then the demo's services (they go away), and lets go of the demo. The main loop has stopped by then, so this runs the
  * main context itself until systemd has answered, for at most 5 s.
  */
 void
@@ -219,15 +260,16 @@ tend_application_stop_demo (TendApplication *self)
     {
       StopWait *wait = g_new0 (StopWait, 1);
 
-      tend_demo_services_stop_async (demo->services, demo->host, NULL, services_stopped_cb,
-                                     wait);
+      wait->services = g_object_ref (demo->services);
+      wait->host = g_object_ref (demo->host);
+      tend_engine_stop_async (demo->engine, NULL, engine_stopped_cb, wait);
       timeout_id = g_timeout_add (STOP_TIMEOUT_MSEC, stop_timeout_cb, &timed_out);
       while (!wait->done && !timed_out)
         g_main_context_iteration (NULL, TRUE);
       if (wait->done)
         {
           g_source_remove (timeout_id);
-          g_free (wait);
+          stop_wait_free (wait);
         }
       else
         {
