@@ -622,7 +622,9 @@ stopped_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   done = tend_host_run_action_finish (TEND_HOST (object), result, &error);
-  if (done == NULL && !g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
+  /* Gone already, or its manager with it (a sandbox torn down): nothing to stop. */
+  if (done == NULL && !g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND) &&
+      !g_error_matches (error, TEND_ERROR, TEND_ERROR_UNREACHABLE))
     g_warning ("the demo could not stop a unit: %s", error->message);
   if (--*pending > 0)
     return;
