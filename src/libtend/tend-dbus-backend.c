@@ -1303,6 +1303,63 @@ tend_dbus_backend_run_action_finish (TendBackend   *backend,
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Transient units                                                                       */
+
+static void
+tend_dbus_backend_start_transient_async (TendBackend         *backend,
+                                         const char          *name,
+                                         const char          *description,
+                                         const char * const  *argv,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder properties;
+  GVariantBuilder exec;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_dbus_backend_start_transient_async);
+  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
+  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (TEND_UNIT_ACTION_START));
+
+  if (!check_connected (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* ExecStart= is a(sasb): the path, the whole argv (argv[0] included), and whether a
+   * failure is ignored. */
+  g_variant_builder_init (&exec, G_VARIANT_TYPE ("a(sasb)"));
+  g_variant_builder_add (&exec, "(s^asb)", argv[0], argv, FALSE);
+  g_variant_builder_init (&properties, G_VARIANT_TYPE ("a(sv)"));
+  if (description != NULL)
+    g_variant_builder_add (&properties, "(sv)", "Description", g_variant_new_string (description));
+  g_variant_builder_add (&properties, "(sv)", "ExecStart", g_variant_builder_end (&exec));
+
+  ensure_subscribed (self);  /* for JobRemoved */
+  self->n_job_calls++;
+  call_manager (self, "StartTransientUnit",
+                g_variant_new ("(ssa(sv)@a(sa(sv)))", name, "fail", &properties,
+                               g_variant_new_array (G_VARIANT_TYPE ("(sa(sv))"), NULL, 0)),
+                "(o)",
+                cancellable, job_queued_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+tend_dbus_backend_start_transient_finish (TendBackend   *backend,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_autofree char *done = g_task_propagate_pointer (G_TASK (result), error);
+
+  return done != NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* Journal                                                                               */
 
 /* A journalctl that a reader reads: it ends when its cancellable is cancelled (a follow
@@ -1451,6 +1508,8 @@ tend_dbus_backend_iface_init (TendBackendInterface *iface)
   iface->run_action_async = tend_dbus_backend_run_action_async;
   iface->run_action_finish = tend_dbus_backend_run_action_finish;
   iface->open_journal = tend_dbus_backend_open_journal;
+  iface->start_transient_async = tend_dbus_backend_start_transient_async;
+  iface->start_transient_finish = tend_dbus_backend_start_transient_finish;
 }
 
 static void

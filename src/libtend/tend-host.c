@@ -928,6 +928,59 @@ tend_host_run_action_finish (TendHost      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+start_transient_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (tend_backend_start_transient_finish (TEND_BACKEND (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * tend_host_start_transient_async:
+ * @name: the unit to make, such as `tend-demo-web.service`
+ * @description: (nullable): its Description=
+ * @argv: the command it runs, argv[0] an absolute path
+ *
+ * Starts a transient service on the host's manager (see
+ * tend_backend_start_transient_async()): it goes away when it stops.
+ */
+void
+tend_host_start_transient_async (TendHost            *self,
+                                 const char          *name,
+                                 const char          *description,
+                                 const char * const  *argv,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_HOST (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (argv != NULL && argv[0] != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_host_start_transient_async);
+  tend_backend_start_transient_async (self->backend, name, description, argv, cancellable,
+                                      start_transient_cb, task);
+}
+
+gboolean
+tend_host_start_transient_finish (TendHost      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * tend_host_open_journal:
  *

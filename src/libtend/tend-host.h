@@ -88,6 +88,17 @@ char          *tend_host_run_action_finish   (TendHost             *self,
                                               GAsyncResult         *result,
                                               GError              **error);
 
+void           tend_host_start_transient_async  (TendHost          *self,
+                                                 const char        *name,
+                                                 const char        *description,
+                                                 const char * const *argv,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean       tend_host_start_transient_finish (TendHost          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+
 TendJournalReader *
                tend_host_open_journal        (TendHost             *self,
                                               const char           *name,

@@ -14,6 +14,7 @@
 #include "tend-config.h"
 #include "tend-dbus-backend.h"
 #include "tend-dbus-notifier.h"
+#include "tend-demo-services.h"
 #include "tend-duration.h"
 #include "tend-engine.h"
 #include "tend-error.h"

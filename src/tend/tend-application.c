@@ -776,6 +776,10 @@ tend_application_startup (GApplication *app)
           g_free (self->store_path);
           self->store_path = g_steal_pointer (&path);
         }
+      else
+        /* Another demo runs (tend_demo_dup_database_path() said so): never put the
+         * demo's services into the person's own database. */
+        self->demo = FALSE;
     }
 
   add_local_hosts (self);

@@ -2,14 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What TendApplication does with --demo:
+ * What TendApplication does with --demo (the demo's services, checks and policy are
+ * libtend's TendDemoServices):
  *
  * 1. before it opens its store and its engine, it takes the demo's database instead of
  *    the person's: tend_demo_dup_database_path();
- * 2. once its engine has started on that database: tend_application_start_demo();
- * 3. in its shutdown, before its engine stops: tend_application_stop_demo().
- *
- * (Stubs here; the demo's own helper fills them in.)
+ * 2. once its engine has started on that database: tend_application_start_demo() starts
+ *    the services as transient units in the user's own manager, imports their checks
+ *    and backoff policy and reloads the engine;
+ * 3. in its shutdown: tend_application_stop_demo() stops the services, which, being
+ *    transient, go away.
  */
 #pragma once
 

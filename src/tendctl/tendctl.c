@@ -45,6 +45,7 @@ static const struct {
   { "unwatch", tendctl_watch },
   { "health", tendctl_health },
   { "monitor", tendctl_monitor },
+  { "demo", tendctl_demo },
   { "policy", tendctl_policy },
   { "silence", tendctl_silence },
   { "recover", tendctl_recover },
@@ -84,6 +85,8 @@ static const struct {
   "  health [UNIT] [--json]\n" \
   "                        Show services' health: each check's layer, soft/hard, flapping\n" \
   "  monitor [--verbose]   Run the checks in the foreground until SIGTERM or Ctrl+C\n" \
+  "  demo [--every SECONDS]\n" \
+  "                        Tend's demo in the terminal: three services, watched, until Ctrl+C\n" \
   "  policy show|set|reset …\n" \
   "                        How Tend recovers a service: its policy, silence and marks\n" \
   "  silence UNIT --for DURATION | --until TIME [--reason TEXT] | --clear\n" \

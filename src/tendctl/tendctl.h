@@ -202,6 +202,9 @@ TendctlExit   tendctl_watch           (TendctlGlobalOptions  *global,
 TendctlExit   tendctl_health          (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
+TendctlExit   tendctl_demo            (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
 TendctlExit   tendctl_monitor         (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
