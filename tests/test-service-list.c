@@ -521,6 +521,35 @@ save_screenshot (GtkWindow  *window,
   g_test_message ("screenshot: %s", path);
 }
 
+/* A new list, nothing asked: the worst first, and at a medium width the columns a
+ * person reads most. */
+static void
+test_defaults (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const char *worst_first[] = {
+    "cache.service", "db.service", "worker.service", "web.service", "backup.timer",
+    "api.socket",
+  };
+  GtkColumnView *view = _tend_service_list_get_column_view (fixture->list);
+  g_autoptr(GListModel) columns = g_object_ref (gtk_column_view_get_columns (view));
+
+  assert_order (fixture, worst_first, FALSE, "default");
+
+  gtk_window_set_default_size (fixture->window, 800, 500);
+  wait_for_frames (fixture->window, 3);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
+      /* Health, Name, State, Memory, Uptime; not Description, CPU Time, Restarts */
+      gboolean shown = i == 0 || i == 1 || i == 3 || i == 4 || i == 6;
+
+      g_assert_cmpint (gtk_column_view_column_get_visible (column), ==, shown);
+      g_test_message ("800 px, column %s: %s", title, shown ? "shown" : "hidden");
+    }
+}
+
 static gboolean
 is_narrow (gpointer data)
 {
@@ -591,6 +620,7 @@ main (int   argc,
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/service-list/defaults", test_defaults);
   ADD ("/service-list/search", test_search);
   ADD ("/service-list/filters", test_filters);
   ADD ("/service-list/live-change", test_live_change);

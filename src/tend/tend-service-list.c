@@ -26,7 +26,10 @@
 #include "tend-uptime-cell.h"
 
 /* Below this width only Health, Name and State are shown. */
+/* Below these widths of the list, columns go: at medium width those a person reads
+ * least (Description, CPU Time, Restarts), at narrow width all but Health, Name, State. */
 #define NARROW_WIDTH 640
+#define MEDIUM_WIDTH 1000
 
 struct _TendServiceList
 {
@@ -39,6 +42,7 @@ struct _TendServiceList
   gboolean show_watched;
   char *unit_type;                  /* (owned) (nullable): NULL for all */
   gboolean narrow;
+  gboolean medium;
   gboolean need_refilter;
   gboolean need_resort;
   guint pass_source;
@@ -477,14 +481,18 @@ static void
 tend_service_list_apply_narrow (TendServiceList *self)
 {
   GtkColumnViewColumn *secondary[] = {
-    self->description_column, self->memory_column, self->cpu_column,
-    self->uptime_column, self->restarts_column,
+    self->memory_column, self->uptime_column,
+  };
+  GtkColumnViewColumn *tertiary[] = {
+    self->description_column, self->cpu_column, self->restarts_column,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (secondary); i++)
     gtk_column_view_column_set_visible (secondary[i], !self->narrow);
-  /* The only column left to take the room. */
-  gtk_column_view_column_set_expand (self->name_column, self->narrow);
+  for (guint i = 0; i < G_N_ELEMENTS (tertiary); i++)
+    gtk_column_view_column_set_visible (tertiary[i], !self->narrow && !self->medium);
+  /* Without Description, Name takes the room. */
+  gtk_column_view_column_set_expand (self->name_column, self->narrow || self->medium);
 }
 
 static gboolean
@@ -712,10 +720,12 @@ tend_service_list_size_allocate (GtkWidget *widget,
 {
   TendServiceList *self = TEND_SERVICE_LIST (widget);
   gboolean narrow = width < NARROW_WIDTH;
+  gboolean medium = !narrow && width < MEDIUM_WIDTH;
 
-  if (narrow != self->narrow)
+  if (narrow != self->narrow || medium != self->medium)
     {
       self->narrow = narrow;
+      self->medium = medium;
       if (self->narrow_source == 0)
         {
           self->narrow_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_narrow_cb,
@@ -919,6 +929,9 @@ tend_service_list_init (TendServiceList *self)
   gtk_custom_filter_set_filter_func (self->state_filter, state_filter_func, self, NULL);
   gtk_sort_list_model_set_sorter (self->sort_model,
                                   gtk_column_view_get_sorter (self->column_view));
+  /* What needs a person first: the worst health on top, then the healthy, then the
+   * services Tend does not watch, each in name order (the sort is stable). */
+  gtk_column_view_sort_by_column (self->column_view, self->health_column, GTK_SORT_ASCENDING);
 
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (tend_service_list_update_page), self,
