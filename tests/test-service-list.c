@@ -521,6 +521,14 @@ save_screenshot (GtkWindow  *window,
   g_test_message ("screenshot: %s", path);
 }
 
+static gboolean
+api_is_fourth_or_fifth (gpointer data)
+{
+  /* Healthy ties with web.service; the sort keeps the model's order among ties. */
+  return g_strcmp0 (name_at (data, 3), "api.socket") == 0
+         || g_strcmp0 (name_at (data, 4), "api.socket") == 0;
+}
+
 /* A new list, nothing asked: the worst first, and at a medium width the columns a
  * person reads most. */
 static void
@@ -535,6 +543,16 @@ test_defaults (Fixture       *fixture,
   g_autoptr(GListModel) columns = g_object_ref (gtk_column_view_get_columns (view));
 
   assert_order (fixture, worst_first, FALSE, "default");
+
+  /* The monitor's word arrives after the list was sorted, as in the window: api.socket
+   * turns watched and healthy and moves up, past the services Tend does not watch. */
+  {
+    g_autoptr(TendService) api = g_list_model_get_item (G_LIST_MODEL (fixture->store), 4);
+
+    g_assert_cmpstr (name_at (fixture, 5), ==, "api.socket");
+    tend_service_set_watch_info (api, TRUE, TEND_HEALTH_HEALTHY, NULL, NULL);
+    g_assert_true (wait_until (api_is_fourth_or_fifth, fixture));
+  }
 
   gtk_window_set_default_size (fixture->window, 800, 500);
   wait_for_frames (fixture->window, 3);
