@@ -627,14 +627,15 @@ assert_top_row_shows (Fixture    *fixture,
 typedef struct
 {
   Fixture *fixture;
+  guint position;
   const char *name;
-} FirstWait;
+} NameWait;
 
 static gboolean
-first_is (gpointer data)
+name_is (gpointer data)
 {
-  FirstWait *wait = data;
-  return g_strcmp0 (name_at (wait->fixture, 0), wait->name) == 0;
+  NameWait *wait = data;
+  return g_strcmp0 (name_at (wait->fixture, wait->position), wait->name) == 0;
 }
 
 /* As in the window: the list is on screen, empty, when the host's units arrive in one
@@ -648,7 +649,7 @@ test_resort_shows_top (Fixture       *fixture,
 {
   g_autoptr(GListStore) store = g_list_store_new (TEND_TYPE_SERVICE);
   g_autoptr(GPtrArray) services = g_ptr_array_new_with_free_func (g_object_unref);
-  FirstWait wait = { fixture, NULL };
+  NameWait wait = { fixture, 0, NULL };
 
   tend_service_list_set_model (fixture->list, G_LIST_MODEL (store));
   wait_for_frames (fixture->window, 2);
@@ -667,13 +668,28 @@ test_resort_shows_top (Fixture       *fixture,
   for (guint i = 57; i < 60; i++)
     g_object_thaw_notify (services->pdata[i]);
   wait.name = "unit-57.service";
-  g_assert_true (wait_until (first_is, &wait));
+  g_assert_true (wait_until (name_is, &wait));
   assert_top_row_shows (fixture, "unit-57.service");
 
   tend_service_set_watch_info (services->pdata[59], TRUE, TEND_HEALTH_CRITICAL, "down", NULL);
   wait.name = "unit-59.service";
-  g_assert_true (wait_until (first_is, &wait));
+  g_assert_true (wait_until (name_is, &wait));
   assert_top_row_shows (fixture, "unit-59.service");
+
+  /* Scrolled down, the view stays where the person put it. */
+  {
+    GtkScrollable *view = GTK_SCROLLABLE (_tend_service_list_get_column_view (fixture->list));
+    GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (view);
+
+    gtk_adjustment_set_value (vadjustment, 300);
+    wait_for_frames (fixture->window, 3);
+    tend_service_set_watch_info (services->pdata[30], TRUE, TEND_HEALTH_DEGRADED, NULL, NULL);
+    wait.position = 1;
+    wait.name = "unit-30.service";
+    g_assert_true (wait_until (name_is, &wait));
+    wait_for_frames (fixture->window, 3);
+    g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 100);
+  }
 }
 
 static gboolean

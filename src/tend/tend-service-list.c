@@ -302,6 +302,49 @@ tend_service_list_has_state_filter (TendServiceList *self)
   return self->show_failed || self->show_unhealthy || self->show_watched;
 }
 
+/* The column view's rows: its GtkListView child (GTK 4.8 has no public way to it, nor
+ * gtk_column_view_scroll_to(), which came in 4.12). */
+static GtkWidget *
+tend_service_list_get_rows (TendServiceList *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+/* GTK 4.8's list views keep the row on top of the view (their "anchor") in view when
+ * the model moves it: a re-sort that moves services up past it scrolls the view down
+ * with it, so those services end up above the view, and a person looking at the top of
+ * a list sorted worst first sees the healthy or unwatched ones. (The window's case: the
+ * demo's services turn watched after the host's units were listed, and "-.mount" stayed
+ * on top, the demo's services scrolled out above it.) So, when the view was at the top
+ * before the rows changed, it stays there: "list.scroll-to-item" on the rows sets the
+ * anchor to the first row (it moves no focus; it only syncs GTK's focus tracker with the
+ * focused row). The rows' handler of "items-changed" has run (it was connected first)
+ * but the view has not been laid out again, so the adjustment still says where the view
+ * was. Where a person scrolled down, GTK's way stands: the rows they read stay put. */
+static void
+on_rows_changed (TendServiceList *self,
+                 guint            position,
+                 guint            removed,
+                 guint            added)
+{
+  GtkAdjustment *vadjustment;
+  GtkWidget *rows;
+
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  if (vadjustment != NULL
+      && gtk_adjustment_get_value (vadjustment) >= gtk_adjustment_get_lower (vadjustment) + 1)
+    return;
+
+  rows = tend_service_list_get_rows (self);
+  if (rows != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    gtk_widget_activate_action (rows, "list.scroll-to-item", "u", 0);
+}
+
 /* One pass for all the changes since the last: the sort first, over the rows shown, then
  * the filter, whose new rows the sort model places as it receives them. */
 static gboolean
@@ -942,6 +985,8 @@ tend_service_list_init (TendServiceList *self)
   g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (tend_service_list_update_selection), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (on_rows_changed),
+                           self, G_CONNECT_SWAPPED);
 
   tend_service_list_update_page (self);
   tend_service_list_update_selection (self);
