@@ -1,0 +1,591 @@
+"""The window end to end: the real `tend` under Xvfb, driven through its accessibility tree.
+
+    from tendui import Session, skip_reason
+    with Session(tend_path) as ui:
+        window = ui.wait_for_window("Tend")
+        ui.click(ui.wait_find(window, role="push button", name="Restart"))
+        ui.screenshot("service-page")
+
+A Session runs inside tests/sandbox/tend-sandbox (whose session bus carries the sandbox's
+systemd user manager) and starts, each process its own and ended by its own pid:
+  - Xvfb on a free display (-displayfd), 1280x800 unless told otherwise;
+  - at-spi-bus-launcher, the accessibility bus, whose address (org.a11y.Bus.GetAddress)
+    both tend and this process get as AT_SPI_BUS_ADDRESS;
+  - python3-dbusmock's notification server (template notification_daemon), unless
+    notifications=False; what it received is read with notifications();
+  - the real `tend`, with GTK_A11Y=atspi, GSK_RENDERER=cairo, GDK_BACKEND=x11, settings
+    in memory, XDG data/config/state/cache directories and TEND_DATABASE in a temporary
+    directory; its output goes to tend.log there (shown by log_tail() on failure).
+
+Nodes are pyatspi Accessibles. Roles are given by their AT-SPI names ("push button",
+"toggle button", "label", "frame", "dialog", "text", "table cell" ...), as
+`acc.getRoleName()` says them. Waiting is always for a condition with a deadline.
+
+Screenshots go to $TEND_TEST_BUILDDIR/screenshots/NAME.png (build/tests/screenshots/);
+tests/update-screenshots copies the chosen ones to docs/screenshots/.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+# Roles whose nodes a person presses: each must have an accessible name.
+BUTTON_ROLES = ("push button", "toggle button", "check box", "radio button", "menu item",
+                "toggle button", "link")
+CLICK_ACTIONS = ("click", "activate", "press", "toggle", "jump")
+
+
+class SkipTest(Exception):
+    """The test cannot run here; the message says why."""
+
+
+def skip_reason():
+    """Why a window test cannot run here, or None."""
+    if not os.environ.get("TEND_SANDBOX"):
+        return "needs the systemd sandbox: run through tests/sandbox/tend-sandbox"
+    for tool in ("Xvfb", "xdotool", "import"):
+        if shutil.which(tool) is None:
+            pkg = {"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick"}[tool]
+            return f"'{tool}' not found (Debian: {pkg})"
+    if not os.access("/usr/libexec/at-spi-bus-launcher", os.X_OK):
+        return "/usr/libexec/at-spi-bus-launcher not found (Debian: at-spi2-core)"
+    try:
+        import gi
+        gi.require_version("Atspi", "2.0")
+        import pyatspi  # noqa: F401
+    except (ImportError, ValueError) as e:
+        return f"pyatspi cannot be imported ({e}; Debian: python3-pyatspi, run /usr/bin/python3)"
+    try:
+        import dbusmock  # noqa: F401
+    except ImportError:
+        return "python3-dbusmock is not installed (Debian: python3-dbusmock)"
+    return None
+
+
+def tap_main(run):
+    """Runs run() and prints TAP: a plan of 0 with SKIP when the test cannot run here
+    (meson counts a non-zero TAP exit as an error), the points of tendtap otherwise."""
+    from tendtap import finish
+    reason = skip_reason()
+    if reason:
+        print(f"1..0 # SKIP {reason}")
+        return 0
+    try:
+        run()
+    except SkipTest as e:
+        print(f"1..0 # SKIP {e}")
+        return 0
+    except Exception:
+        import traceback
+        from tendtap import check
+        check("the test ran to its end", False, traceback.format_exc())
+    return finish()
+
+
+def wait_until(condition, deadline_s, step_s=0.05):
+    """Polls condition() until it returns something true or the deadline passes; returns
+    its last value."""
+    end = time.monotonic() + deadline_s
+    while True:
+        try:
+            value = condition()
+        except Exception:   # a node that went away while we looked (GLib.Error ...)
+            value = None
+        if value or time.monotonic() > end:
+            return value
+        time.sleep(step_s)
+
+
+def screenshot_dir():
+    build = os.environ.get("TEND_TEST_BUILDDIR") or tempfile.gettempdir()
+    path = os.path.join(build, "screenshots")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+# ------------------------------------------------------------------------------------
+# Reading the tree
+
+
+def role(acc):
+    try:
+        return acc.getRoleName()
+    except Exception:
+        return ""
+
+
+def name(acc):
+    try:
+        return acc.name or ""
+    except Exception:
+        return ""
+
+
+def text(acc):
+    """What a label or an entry shows: its Text, or its name."""
+    try:
+        t = acc.queryText()
+        return t.getText(0, t.characterCount)
+    except Exception:
+        return name(acc)
+
+
+def states(acc):
+    import pyatspi
+    try:
+        s = acc.getState()
+        return {pyatspi.stateToString(x) for x in s.getStates()}
+    except Exception:
+        return set()
+
+
+def children(acc):
+    try:
+        n = acc.childCount
+    except Exception:
+        return []
+    out = []
+    for i in range(n):
+        try:
+            c = acc.getChildAtIndex(i)
+        except Exception:
+            c = None
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def walk(acc, depth=0, max_depth=60):
+    """Every node under @acc, @acc first (depth first)."""
+    yield acc
+    if depth >= max_depth:
+        return
+    for c in children(acc):
+        yield from walk(c, depth + 1, max_depth)
+
+
+def matches(acc, role_name=None, name_is=None, name_has=None, showing=False):
+    if role_name is not None:
+        r = role(acc)
+        if (r not in role_name) if isinstance(role_name, (tuple, list)) else r != role_name:
+            return False
+    if name_is is not None and name(acc) != name_is:
+        return False
+    if name_has is not None and name_has.lower() not in name(acc).lower():
+        return False
+    if showing and "showing" not in states(acc):
+        return False
+    return True
+
+
+def find_all(root, role=None, name=None, name_has=None, showing=False):
+    return [a for a in walk(root) if matches(a, role, name, name_has, showing)]
+
+
+def find(root, role=None, name=None, name_has=None, showing=False):
+    for a in walk(root):
+        if matches(a, role, name, name_has, showing):
+            return a
+    return None
+
+
+def describe(acc, depth=0, max_depth=40):
+    """The tree under @acc as indented text: role, name, states of note."""
+    lines = []
+    for_states = ("showing", "focused", "selected", "checked", "sensitive")
+
+    def rec(a, d):
+        s = states(a)
+        flags = ",".join(x for x in for_states if x in s)
+        lines.append(f"{'  ' * d}[{role(a)}] {name(a)!r} {flags}")
+        if d < max_depth:
+            for c in children(a):
+                rec(c, d + 1)
+    rec(acc, depth)
+    return "\n".join(lines)
+
+
+def made_up_name(s):
+    """Whether @s is no name at all: empty, or what GTK 4.8 says when a widget has none —
+    the type name of the widget or of its child ("GtkImage" for an icon-only button)."""
+    s = s.strip()
+    return not s or bool(re.fullmatch(r"(Gtk|Adw|Gdk|Tend)[A-Z][A-Za-z0-9]*", s))
+
+
+def unnamed_buttons(root):
+    """Buttons (push, toggle, check, radio, menu item, link) with no accessible name of
+    their own: what a screen reader would read as just "button" (or as "GtkImage").
+    Each as its role, its made-up name and its path from @root."""
+    bad = []
+
+    def rec(a, path):
+        r = role(a)
+        if r in BUTTON_ROLES and made_up_name(name(a)):
+            bad.append(f"{r} {name(a)!r} at {' > '.join(path)}")
+        for c in children(a):
+            rec(c, path + [f"{role(c)} {name(c)!r}"])
+    rec(root, [f"{role(root)} {name(root)!r}"])
+    return bad
+
+
+# ------------------------------------------------------------------------------------
+# The session
+
+
+class Session:
+    """Xvfb, the accessibility bus, a notification server and `tend`, for one test."""
+
+    def __init__(self, tend_path, width=1280, height=800, notifications=True, env=None,
+                 args=(), prefix="tend-ui-"):
+        self.tend_path = tend_path
+        self.width = width
+        self.height = height
+        self.want_notifications = notifications
+        self.extra_env = dict(env or {})
+        self.args = list(args)
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
+        self.procs = []          # (name, Popen) we started, ended in reverse order
+        self.env = dict(os.environ)
+        self.tend = None
+        self.tend_label = "tend"
+        self.app = None
+        self.display = None
+
+    # -- starting ------------------------------------------------------------------
+
+    def __enter__(self):
+        try:
+            self._start_x()
+            self._start_a11y_bus()
+            if self.want_notifications:
+                self._start_notifications()
+            self.start_tend()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _spawn(self, label, argv, env=None, **kw):
+        log = open(os.path.join(self.tmp, f"{label}.log"), "ab")
+        p = subprocess.Popen(argv, env=env or self.env, stdin=subprocess.DEVNULL,
+                             stdout=log, stderr=subprocess.STDOUT, **kw)
+        log.close()
+        self.procs.append((label, p))
+        return p
+
+    def _start_x(self):
+        r, w = os.pipe()
+        xvfb = self._spawn("xvfb", ["Xvfb", "-displayfd", str(w), "-screen", "0",
+                                    f"{self.width}x{self.height}x24", "-nolisten", "tcp",
+                                    "-noreset", "+extension", "XTEST"], pass_fds=(w,))
+        os.close(w)
+        number = b""
+        end = time.monotonic() + 15
+        while not number.endswith(b"\n") and time.monotonic() < end:
+            chunk = os.read(r, 16)
+            if not chunk:
+                break
+            number += chunk
+        os.close(r)
+        if not number.strip():
+            raise SkipTest("Xvfb did not start: " + self.log_tail("xvfb"))
+        self.display = ":" + number.decode().strip()
+        self.env["DISPLAY"] = self.display
+        os.environ["DISPLAY"] = self.display
+        del xvfb
+
+    def _start_a11y_bus(self):
+        self._spawn("at-spi-bus-launcher",
+                    ["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
+
+        def address():
+            r = subprocess.run(["gdbus", "call", "--session", "--dest", "org.a11y.Bus",
+                                "--object-path", "/org/a11y/bus",
+                                "--method", "org.a11y.Bus.GetAddress"],
+                               capture_output=True, text=True, timeout=5, env=self.env)
+            if r.returncode != 0:
+                return None
+            # ('unix:path=/tmp/...,guid=...',)
+            out = r.stdout.strip()
+            return out[2:out.rindex("'")] if out.startswith("('") else None
+        addr = wait_until(address, 15, 0.1)
+        if not addr:
+            raise SkipTest("the accessibility bus did not start (at-spi-bus-launcher): "
+                           + self.log_tail("at-spi-bus-launcher"))
+        self.env["AT_SPI_BUS_ADDRESS"] = addr
+        # pyatspi (libatspi) reads these when it first connects, on import.
+        os.environ["AT_SPI_BUS_ADDRESS"] = addr
+
+    def _start_notifications(self):
+        import tendmon
+        self._spawn("dbusmock", ["/usr/bin/python3", "-m", "dbusmock", "--template",
+                                 "notification_daemon"])
+        if not wait_until(lambda: tendmon.notification_server_is_up(self.env), 10):
+            raise RuntimeError("the notification server (dbusmock) did not start: "
+                               + self.log_tail("dbusmock"))
+
+    def tend_env(self):
+        env = dict(self.env)
+        for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            path = os.path.join(self.tmp, var.lower())
+            os.makedirs(path, exist_ok=True)
+            env[var] = path
+        build = os.environ.get("TEND_TEST_BUILDDIR")
+        if build:
+            env["GSETTINGS_SCHEMA_DIR"] = os.path.join(os.path.dirname(build), "data")
+        env.update({
+            "TEND_DATABASE": os.path.join(self.tmp, "tend.db"),
+            "GTK_A11Y": "atspi",
+            "GSK_RENDERER": "cairo",
+            "GDK_BACKEND": "x11",
+            "GSETTINGS_BACKEND": "memory",
+            "LANG": env.get("LANG", "C.UTF-8") or "C.UTF-8",
+            "GTK_THEME": "",
+        })
+        env.pop("GTK_THEME")
+        env.pop("NO_AT_BRIDGE", None)
+        env.update(self.extra_env)
+        return env
+
+    def start_tend(self, argv=None, env=None, label="tend"):
+        """Starts tend — or @argv in its place — with tend's environment plus @env, after
+        ending the one started before (one desktop, one accessibility bus per test: start
+        a second app here rather than a second Session). The app's output goes to
+        LABEL.log."""
+        self.stop_tend()
+        if argv is None:
+            argv = [self.tend_path, *self.args]
+        run_env = self.tend_env()
+        run_env.update(env or {})
+        self.tend = self._spawn(label, argv, env=run_env)
+        self.tend_label = label
+        self.app = None
+        return self.tend
+
+    def stop_tend(self):
+        """Ends the app started last (SIGTERM, then SIGKILL after 10 s)."""
+        if self.tend is None:
+            return
+        p = self.tend
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.procs = [(lbl, q) for lbl, q in self.procs if q is not p]
+        self.tend = None
+        self.app = None
+
+    def close(self):
+        for label, p in reversed(self.procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        self.procs = []
+        if os.environ.get("TEND_UI_KEEP"):
+            print(f"# kept {self.tmp}")
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def log_tail(self, label=None, n=3000):
+        label = label or self.tend_label
+        try:
+            with open(os.path.join(self.tmp, f"{label}.log"), errors="replace") as f:
+                return f.read()[-n:]
+        except OSError:
+            return "(no log)"
+
+    # -- the accessibility tree ------------------------------------------------------
+
+    def application(self):
+        """tend's node on the desktop, once it is there."""
+        import pyatspi
+        desktop = pyatspi.Registry.getDesktop(0)
+        for app in children(desktop):
+            try:
+                pid = app.get_process_id()
+            except Exception:
+                pid = None
+            if pid == self.tend.pid:
+                return app
+        return None
+
+    def wait_for_app(self, deadline_s=30):
+        app = wait_until(self.application, deadline_s, 0.1)
+        if app is None:
+            raise AssertionError("tend did not appear on the accessibility bus within "
+                                 f"{deadline_s} s; its log:\n" + self.log_tail())
+        self.app = app
+        return app
+
+    def windows(self):
+        """tend's toplevels: frames and dialogs."""
+        app = self.app or self.wait_for_app()
+        return children(app)
+
+    def window(self, title=None, role_name=("frame", "dialog", "alert", "window")):
+        for w in self.windows():
+            if matches(w, role_name, title):
+                return w
+        return None
+
+    def wait_for_window(self, title=None, role_name=("frame", "dialog", "alert", "window"),
+                        deadline_s=30):
+        self.wait_for_app(deadline_s)
+        return wait_until(lambda: self.window(title, role_name), deadline_s, 0.1)
+
+    def wait_find(self, root, role=None, name=None, name_has=None, showing=False,
+                  deadline_s=15):
+        """The first node under @root that matches, waited for."""
+        return wait_until(lambda: find(root, role, name, name_has, showing), deadline_s, 0.1)
+
+    # -- acting ----------------------------------------------------------------------
+
+    def click(self, acc):
+        """Does the node's click action (a button's "click", a row's "activate" ...);
+        falls back to a pointer click at its centre. Returns whether it acted."""
+        try:
+            action = acc.queryAction()
+            for i in range(action.nActions):
+                if action.getName(i) in CLICK_ACTIONS:
+                    return bool(action.doAction(i))
+        except NotImplementedError:
+            pass
+        except Exception:
+            pass
+        return self.pointer_click(acc)
+
+    def extents(self, acc):
+        """(x, y, width, height) of the node on the screen: GTK 4.8 gives them relative to
+        its toplevel's surface, which the X server places."""
+        import pyatspi
+        comp = acc.queryComponent()
+        box = comp.getExtents(pyatspi.DESKTOP_COORDS)
+        ox, oy = self.toplevel_origin(acc)
+        return (box.x + ox, box.y + oy, box.width, box.height)
+
+    def toplevel_origin(self, acc):
+        """Where the node's toplevel's content starts on the screen: the X window's
+        position plus the surface's margin (GTK's client-side border), which is the X
+        window's size less the toplevel's own extents, split evenly."""
+        import pyatspi
+        top = acc
+        while True:
+            try:
+                parent = top.parent
+            except Exception:
+                parent = None
+            if parent is None or role(parent) == "application":
+                break
+            top = parent
+        wid = self.xwindow(name(top))
+        if wid is None:
+            return (0, 0)
+        r = self.xdotool("getwindowgeometry", "--shell", wid)
+        geo = dict(line.split("=", 1) for line in r.stdout.split() if "=" in line)
+        box = top.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        mx = max(0, (int(geo.get("WIDTH", box.width)) - box.width) // 2)
+        my = max(0, (int(geo.get("HEIGHT", box.height)) - box.height) // 2)
+        return (int(geo.get("X", 0)) + mx, int(geo.get("Y", 0)) + my)
+
+    def pointer_click(self, acc, button=1):
+        x, y, w, h = self.extents(acc)
+        if w <= 0 or h <= 0:
+            return False
+        self.xdotool("mousemove", "--sync", str(x + w // 2), str(y + h // 2))
+        self.xdotool("click", str(button))
+        return True
+
+    def xdotool(self, *args):
+        return subprocess.run(["xdotool", *args], capture_output=True, text=True, timeout=20,
+                              env=self.env)
+
+    def xwindow(self, title=None):
+        """The X window id of tend's toplevel called @title (tend's first if None)."""
+        args = ["search", "--onlyvisible"]
+        args += ["--name", f"^{title}$"] if title else ["--pid", str(self.tend.pid)]
+        r = self.xdotool(*args)
+        ids = r.stdout.split()
+        if not ids:
+            return None
+        # Without a title, the newest: a dialog rather than the window below it.
+        return ids[0] if title else ids[-1]
+
+    def focus_window(self, title=None):
+        """Gives the keyboard to tend's window (there is no window manager to do it)."""
+        wid = wait_until(lambda: self.xwindow(title), 10, 0.1)
+        if wid is None:
+            return False
+        self.xdotool("windowfocus", "--sync", wid)
+        return True
+
+    def key(self, *keys):
+        """Presses keys on the focused window, as xdotool names them: "Tab", "ctrl+f",
+        "Return", "Down"."""
+        r = self.xdotool("key", "--delay", "40", *keys)
+        return r.returncode == 0
+
+    def type_text(self, s):
+        r = self.xdotool("type", "--delay", "40", s)
+        return r.returncode == 0
+
+    def resize(self, width, height, title=None):
+        wid = self.xwindow(title)
+        if wid is None:
+            return False
+        return self.xdotool("windowsize", "--sync", wid, str(width), str(height)).returncode == 0
+
+    def focused(self):
+        """The node that has the keyboard focus in tend, or None."""
+        for w in self.windows():
+            for a in walk(w):
+                if "focused" in states(a):
+                    return a
+        return None
+
+    # -- looking -----------------------------------------------------------------------
+
+    def screenshot(self, label):
+        """The whole screen as $TEND_TEST_BUILDDIR/screenshots/@label.png; returns its
+        path, or None when it could not be written."""
+        path = os.path.join(screenshot_dir(), f"{label}.png")
+        r = subprocess.run(["import", "-display", self.display, "-window", "root", path],
+                           capture_output=True, text=True, timeout=30, env=self.env)
+        if r.returncode != 0 or not os.path.exists(path):
+            return None
+        return path
+
+    def window_screenshot(self, label, title=None):
+        """Only tend's window called @title, cropped from the screen."""
+        wid = self.xwindow(title)
+        if wid is None:
+            return self.screenshot(label)
+        path = os.path.join(screenshot_dir(), f"{label}.png")
+        r = subprocess.run(["import", "-display", self.display, "-window", wid, path],
+                           capture_output=True, text=True, timeout=30, env=self.env)
+        return path if r.returncode == 0 and os.path.exists(path) else None
+
+    def notifications(self):
+        import tendmon
+        return tendmon.notifications(self.env)
+
+
+def png_size(path):
+    """(width, height) of a PNG, from its IHDR."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
