@@ -239,14 +239,17 @@ class Session:
     """Xvfb, the accessibility bus, a notification server and `tend`, for one test."""
 
     def __init__(self, tend_path, width=1280, height=800, notifications=True, env=None,
-                 args=(), prefix="tend-ui-"):
+                 args=(), prefix="tend-ui-", autostart=True):
         self.tend_path = tend_path
         self.width = width
         self.height = height
         self.want_notifications = notifications
         self.extra_env = dict(env or {})
         self.args = list(args)
+        self.autostart = autostart
         self.tmp = tempfile.mkdtemp(prefix=prefix)
+        # tend's database; tendctl(), given this session, uses the same one.
+        self.database = os.path.join(self.tmp, "tend.db")
         self.procs = []          # (name, Popen) we started, ended in reverse order
         self.env = dict(os.environ)
         self.tend = None
@@ -262,7 +265,8 @@ class Session:
             self._start_a11y_bus()
             if self.want_notifications:
                 self._start_notifications()
-            self.start_tend()
+            if self.autostart:
+                self.start_tend()
         except BaseException:
             self.close()
             raise
@@ -340,7 +344,7 @@ class Session:
         if build:
             env["GSETTINGS_SCHEMA_DIR"] = os.path.join(os.path.dirname(build), "data")
         env.update({
-            "TEND_DATABASE": os.path.join(self.tmp, "tend.db"),
+            "TEND_DATABASE": self.database,
             "GTK_A11Y": "atspi",
             "GSK_RENDERER": "cairo",
             "GDK_BACKEND": "x11",
@@ -578,8 +582,34 @@ class Session:
         return path if r.returncode == 0 and os.path.exists(path) else None
 
     def notifications(self):
+        """What the notification server was asked: (replaces_id, summary, body, hints)."""
         import tendmon
         return tendmon.notifications(self.env)
+
+    def tendctl(self, path):
+        """A tendmon.Tendctl on tend's database and the sandbox's bus."""
+        import tendmon
+        return tendmon.Tendctl(path, dict(self.env, TEND_DATABASE=self.database))
+
+
+# ------------------------------------------------------------------------------------
+# The sandbox's systemd
+
+
+def systemctl(*args, timeout=60):
+    return subprocess.run(["systemctl", "--user", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def add_unit(unit, text):
+    """Writes @unit into the sandbox's user unit directory and reloads systemd."""
+    with open(os.path.join(os.environ["TEND_SANDBOX_UNIT_DIR"], unit), "w") as f:
+        f.write(text)
+    return systemctl("daemon-reload").returncode == 0
+
+
+def unit_property(unit, prop):
+    return systemctl("show", "-P", prop, unit).stdout.strip()
 
 
 def png_size(path):
