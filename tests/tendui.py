@@ -340,6 +340,15 @@ class Session:
             path = os.path.join(self.tmp, var.lower())
             os.makedirs(path, exist_ok=True)
             env[var] = path
+        # What GNOME's settings daemon would tell GTK on a desktop: the title bar's
+        # buttons, and Cantarell where it is installed (Debian: fonts-cantarell).
+        gtk_dir = os.path.join(env["XDG_CONFIG_HOME"], "gtk-4.0")
+        os.makedirs(gtk_dir, exist_ok=True)
+        with open(os.path.join(gtk_dir, "settings.ini"), "w") as f:
+            f.write("[Settings]\ngtk-decoration-layout=appmenu:close\n")
+            if any(os.path.exists(os.path.join(d, "opentype", "cantarell"))
+                   for d in ("/usr/share/fonts", "/usr/local/share/fonts")):
+                f.write("gtk-font-name=Cantarell 11\n")
         build = os.environ.get("TEND_TEST_BUILDDIR")
         if build:
             env["GSETTINGS_SCHEMA_DIR"] = os.path.join(os.path.dirname(build), "data")
