@@ -176,9 +176,20 @@ def matches(acc, role_name=None, name_is=None, name_has=None, showing=False):
         return False
     if name_has is not None and name_has.lower() not in name(acc).lower():
         return False
-    if showing and "showing" not in states(acc):
+    if showing and not on_screen(acc):
         return False
     return True
+
+
+def on_screen(acc):
+    """Whether the node is drawn: GTK 4.8 keeps hidden stack pages and unrevealed
+    children in the tree, with the states of visible ones but no size."""
+    import pyatspi
+    try:
+        box = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    except Exception:
+        return False
+    return box.width > 0 and box.height > 0
 
 
 def find_all(root, role=None, name=None, name_has=None, showing=False):
@@ -373,7 +384,8 @@ class Session:
         LABEL.log."""
         self.stop_tend()
         if argv is None:
-            argv = [self.tend_path, *self.args]
+            argv = (list(self.tend_path) if isinstance(self.tend_path, (list, tuple))
+                    else [self.tend_path]) + self.args
         run_env = self.tend_env()
         run_env.update(env or {})
         self.tend = self._spawn(label, argv, env=run_env)
@@ -459,9 +471,10 @@ class Session:
         self.wait_for_app(deadline_s)
         return wait_until(lambda: self.window(title, role_name), deadline_s, 0.1)
 
-    def wait_find(self, root, role=None, name=None, name_has=None, showing=False,
+    def wait_find(self, root, role=None, name=None, name_has=None, showing=True,
                   deadline_s=15):
-        """The first node under @root that matches, waited for."""
+        """The first node under @root that matches and is on screen (unless
+        showing=False), waited for."""
         return wait_until(lambda: find(root, role, name, name_has, showing), deadline_s, 0.1)
 
     # -- acting ----------------------------------------------------------------------
