@@ -203,6 +203,12 @@ def find(root, role=None, name=None, name_has=None, showing=False):
     return None
 
 
+def texts(root, role_name=("label", "text", "table cell"), showing=True):
+    """What the nodes of @role_name under @root say, in tree order (what is drawn only,
+    unless showing=False)."""
+    return [text(a) for a in walk(root) if matches(a, role_name, showing=showing)]
+
+
 def describe(acc, depth=0, max_depth=40):
     """The tree under @acc as indented text: role, name, states of note."""
     lines = []
@@ -572,6 +578,17 @@ class Session:
         if wid is None:
             return False
         return self.xdotool("windowsize", "--sync", wid, str(width), str(height)).returncode == 0
+
+    def tab_to(self, role_name=None, name_is=None, name_has=None, key="Tab", max_presses=60):
+        """Presses @key until the focus is on a node that matches; returns it, or None
+        after @max_presses. What a keyboard user does to reach a control."""
+        for _ in range(max_presses):
+            node = wait_until(self.focused, 2, 0.05)
+            if node is not None and matches(node, role_name, name_is, name_has):
+                return node
+            self.key(key)
+        node = wait_until(self.focused, 2, 0.05)
+        return node if node is not None and matches(node, role_name, name_is, name_has) else None
 
     def focused(self):
         """The node that has the keyboard focus in tend, or None."""
