@@ -167,12 +167,31 @@ def walk(acc, depth=0, max_depth=60):
         yield from walk(c, depth + 1, max_depth)
 
 
+def plain_name(s):
+    """The name a person sees. GTK 4.8 names a button whose label has a mnemonic by its
+    label property followed by its label's text: "_Restart Restart" (and "Stop Stop"
+    when an accessible label is set as well); this gives "Restart"."""
+    half = len(s) // 2
+    if len(s) % 2 == 1 and s[half] == " " and s[:half].replace("_", "") == s[half + 1:]:
+        return s[half + 1:]
+    for i, c in enumerate(s):
+        if c == " " and s[:i].replace("_", "") == s[i + 1:]:
+            return s[i + 1:]
+    return s
+
+
+def doubled_names(root):
+    """Buttons whose name GTK 4.8 doubles ("_Restart Restart"), each as role and name."""
+    return [f"{role(a)} {name(a)!r}" for a in walk(root)
+            if role(a) in BUTTON_ROLES and plain_name(name(a)) != name(a)]
+
+
 def matches(acc, role_name=None, name_is=None, name_has=None, showing=False):
     if role_name is not None:
         r = role(acc)
         if (r not in role_name) if isinstance(role_name, (tuple, list)) else r != role_name:
             return False
-    if name_is is not None and name(acc) != name_is:
+    if name_is is not None and plain_name(name(acc)) != name_is:
         return False
     if name_has is not None and name_has.lower() not in name(acc).lower():
         return False
@@ -238,13 +257,16 @@ def unnamed_buttons(root):
     Each as its role, its made-up name and its path from @root."""
     bad = []
 
-    def rec(a, path):
+    def rec(a, path, in_named_combo):
         r = role(a)
-        if r in BUTTON_ROLES and made_up_name(name(a)):
+        # GtkDropDown's own toggle button: GTK 4.8 leaves it unnamed inside the combo box
+        # that carries the name, and a template cannot reach it.
+        if r in BUTTON_ROLES and made_up_name(name(a)) and not in_named_combo:
             bad.append(f"{r} {name(a)!r} at {' > '.join(path)}")
+        named_combo = in_named_combo or (r == "combo box" and not made_up_name(name(a)))
         for c in children(a):
-            rec(c, path + [f"{role(c)} {name(c)!r}"])
-    rec(root, [f"{role(root)} {name(root)!r}"])
+            rec(c, path + [f"{role(c)} {name(c)!r}"], named_combo)
+    rec(root, [f"{role(root)} {name(root)!r}"], False)
     return bad
 
 
@@ -658,3 +680,145 @@ def png_size(path):
     if head[:8] != b"\x89PNG\r\n\x1a\n":
         return None
     return (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+
+
+# ------------------------------------------------------------------------------------
+# Tend's views: what the flows need to know of the window, in one place.
+
+LIST_COLUMNS = ("health", "name", "description", "state", "memory", "cpu", "uptime",
+                "restarts")
+
+
+def service_rows(window):
+    """The rows of the service list on screen, each a dict of what its cells say
+    (LIST_COLUMNS) with the row's node as "node" and its name cell as "cell"."""
+    table = find(window, "tree table", "Services", showing=True)
+    if table is None:
+        return []
+    rows = []
+    for row in walk(table):
+        if role(row) != "table row" or not on_screen(row):
+            continue
+        cells = [c for c in children(row) if role(c) == "table cell"]
+        if len(cells) < 2:
+            continue   # the column titles
+        words = {}
+        for column, cell in zip(LIST_COLUMNS, cells):
+            labels = [a for a in walk(cell) if role(a) == "label"]
+            words[column] = " ".join(text(a) for a in labels)
+        words["node"] = row
+        words["cell"] = next((a for a in walk(cells[1]) if role(a) == "label"), cells[1])
+        rows.append(words)
+    return rows
+
+
+def service_row(window, unit):
+    for row in service_rows(window):
+        if row["name"] == unit:
+            return row
+    return None
+
+
+def search_services(ui, window, query):
+    """Opens the list's search with its button and types @query into it, as a person
+    does with the pointer; returns the search entry."""
+    entry = find(window, "entry", "Search services", showing=True)
+    if entry is None:
+        ui.click(ui.wait_find(window, "push button", "Search Services"))
+        entry = ui.wait_find(window, "entry", "Search services")
+    ui.focus_window("Tend")
+    ui.pointer_click(entry)
+    ui.key("ctrl+a")
+    ui.type_text(query)
+    return entry
+
+
+def open_service(ui, window, unit):
+    """Searches for @unit and double-clicks its row; returns the service page's heading
+    (a label saying @unit outside the list), or None."""
+    search_services(ui, window, unit)
+    row = wait_until(lambda: service_row(window, unit), 15, 0.1)
+    if row is None:
+        return None
+    x, y, w, h = ui.extents(row["cell"])
+    ui.xdotool("mousemove", "--sync", str(x + w // 2), str(y + h // 2))
+    ui.xdotool("click", "--repeat", "2", "--delay", "80", "1")
+    return wait_until(lambda: service_heading(window, unit), 15, 0.1)
+
+
+def service_heading(window, unit):
+    """The service page's title label saying @unit, when the page is on screen."""
+    page = find(window, "filler", "TendServicePage")
+    if page is None:
+        return None
+    for a in walk(page):
+        if role(a) == "label" and text(a) == unit and on_screen(a):
+            return a
+    return None
+
+
+def service_page(window):
+    return find(window, "filler", "TendServicePage")
+
+
+def detail(window, title):
+    """What the service page's Details row @title ("Main Process", "Active Since" ...)
+    says, or None while the page is not on screen."""
+    page = service_page(window)
+    if page is None:
+        return None
+    for item in walk(page):
+        if role(item) == "list item" and plain_name(name(item)) == title and on_screen(item):
+            values = [text(a) for a in walk(item) if role(a) == "label" and text(a) != title]
+            return " ".join(v for v in values if not made_up_name(v))
+    return None
+
+
+def toast(window, has):
+    """A toast (or any label on screen) saying something with @has in it."""
+    for a in walk(window):
+        if role(a) == "label" and has.lower() in text(a).lower() and on_screen(a):
+            return a
+    return None
+
+
+def dialog(ui, heading_has=None):
+    """tend's message dialog on screen, optionally the one whose heading says @heading_has."""
+    for w in ui.windows():
+        if role(w) not in ("dialog", "alert", "frame") or name(w) == "Tend":
+            continue
+        if heading_has is None or any(heading_has in text(a) for a in walk(w)
+                                      if role(a) == "label"):
+            return w
+    return None
+
+
+def service_count(window):
+    """The number the list's count label says ("30 services"), or None."""
+    for a in walk(window):
+        if role(a) == "label" and on_screen(a):
+            m = re.fullmatch(r"(\d+) services?(?: .*)?", text(a))
+            if m:
+                return int(m.group(1))
+    return None
+
+
+def wait_for_list(ui, window, unit=None, deadline_s=20, keyboard=False):
+    """Waits until the list holds @unit (searching for it with the pointer), or any
+    service when @unit is None; returns whether it filled by itself. If it did not,
+    presses Refresh as a person would (F5 when @keyboard), and waits again."""
+    def there():
+        if unit is None:
+            return (service_count(window) or 0) > 0
+        return service_row(window, unit)
+    if unit is not None:
+        search_services(ui, window, unit)
+    if wait_until(there, deadline_s, 0.1):
+        return True
+    if keyboard:
+        ui.focus_window("Tend")
+        ui.key("F5")
+    else:
+        ui.click(ui.wait_find(window, "push button", "Refresh"))
+    wait_until(there, deadline_s, 0.1)
+    return False
