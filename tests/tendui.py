@@ -728,8 +728,9 @@ def search_services(ui, window, query):
         entry = ui.wait_find(window, "entry", "Search services")
     ui.focus_window("Tend")
     ui.pointer_click(entry)
-    ui.key("ctrl+a")
-    ui.type_text(query)
+    ui.key("ctrl+a", "BackSpace")
+    if query:
+        ui.type_text(query)
     return entry
 
 
@@ -793,14 +794,21 @@ def dialog(ui, heading_has=None):
     return None
 
 
-def service_count(window):
-    """The number the list's count label says ("30 services"), or None."""
+def service_counts(window):
+    """What the list's count label says: (shown, of all) from "12 of 30 services", or
+    (30, 30) from "30 services"; None when there is no such label on screen."""
     for a in walk(window):
         if role(a) == "label" and on_screen(a):
-            m = re.fullmatch(r"(\d+) services?(?: .*)?", text(a))
+            m = re.fullmatch(r"(\d+)(?: of (\d+))? services?", text(a))
             if m:
-                return int(m.group(1))
+                return (int(m.group(1)), int(m.group(2) or m.group(1)))
     return None
+
+
+def service_count(window):
+    """How many services the list shows, by its count label, or None."""
+    counts = service_counts(window)
+    return counts[0] if counts else None
 
 
 def wait_for_list(ui, window, unit=None, deadline_s=20, keyboard=False):
