@@ -830,3 +830,10 @@ def wait_for_list(ui, window, unit=None, deadline_s=20, keyboard=False):
         ui.click(ui.wait_find(window, "push button", "Refresh"))
     wait_until(there, deadline_s, 0.1)
     return False
+
+
+def journal(unit):
+    """The unit's journal as journalctl prints it (the sandbox's journal)."""
+    r = subprocess.run(["journalctl", "--no-pager", "-q", "-o", "cat", "-u", unit],
+                       capture_output=True, text=True, timeout=30)
+    return r.stdout
