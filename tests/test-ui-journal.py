@@ -5,7 +5,7 @@ A unit of the test's own writes a line to the journal when it gets SIGUSR1 (the 
 a fresh token it reads from a file). Its page's Journal view shows what it wrote at
 start, and, while it follows, the line the unit has just written.
 
-Usage: test-ui-journal.py TEND [--tap]     (inside tests/sandbox/tend-sandbox)
+Usage: test-ui-journal.py TEND TENDCTL [--tap]     (inside tests/sandbox/tend-sandbox)
 """
 import os
 import sys

@@ -6,7 +6,7 @@ Search: typing part of a name leaves only the services that match, and the count
 among them the unit that just failed, and none that runs. Show All Services brings
 every one back.
 
-Usage: test-ui-list.py TEND [--tap]     (inside tests/sandbox/tend-sandbox)
+Usage: test-ui-list.py TEND TENDCTL [--tap]     (inside tests/sandbox/tend-sandbox)
 """
 import sys
 

@@ -7,7 +7,7 @@
 2. By keyboard alone (xdotool keys, no pointer): Ctrl+F, type, arrows and Enter to open
    the page, Tab to Restart, Enter, Tab to the dialog's Restart, Enter; the same result.
 
-Usage: test-ui-restart.py TEND [--tap]     (inside tests/sandbox/tend-sandbox)
+Usage: test-ui-restart.py TEND TENDCTL [--tap]     (inside tests/sandbox/tend-sandbox)
 """
 import sys
 

@@ -3,7 +3,7 @@
 window "Tend" appears on the accessibility bus, a screenshot of it is written, and no
 button in it lacks an accessible name.
 
-Usage: test-ui-window.py TEND [--tap]     (inside tests/sandbox/tend-sandbox)
+Usage: test-ui-window.py TEND TENDCTL [--tap]     (inside tests/sandbox/tend-sandbox)
 """
 import os
 import sys
