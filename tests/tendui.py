@@ -200,15 +200,58 @@ def matches(acc, role_name=None, name_is=None, name_has=None, showing=False):
     return True
 
 
+def toplevel(acc):
+    """The window (frame, dialog) the node is in."""
+    top = acc
+    for _ in range(200):
+        try:
+            parent = top.parent
+        except Exception:
+            return top
+        if parent is None or role(parent) in ("application", "desktop frame"):
+            return top
+        top = parent
+    return top
+
+
+def same(a, b):
+    try:
+        return a == b or (a.get_process_id() == b.get_process_id() and a.path == b.path)
+    except Exception:
+        return False
+
+
 def on_screen(acc):
-    """Whether the node is drawn: GTK 4.8 keeps hidden stack pages and unrevealed
-    children in the tree, with the states of visible ones but no size."""
+    """Whether the node is drawn. GTK 4.8 keeps hidden stack pages and unrevealed
+    children in the tree with the states of visible ones, and a page once shown keeps
+    its size when hidden: the node must have a size, and what its window has at the
+    node's centre must be the node or inside it."""
     import pyatspi
     try:
         box = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     except Exception:
         return False
-    return box.width > 0 and box.height > 0
+    if box.width <= 0 or box.height <= 0:
+        return False
+    try:
+        hit = toplevel(acc).queryComponent().getAccessibleAtPoint(
+            box.x + box.width // 2, box.y + box.height // 2, pyatspi.WINDOW_COORDS)
+    except Exception:
+        hit = None
+    if hit is None:
+        # No answer, as for a button whose centre is its icon (GTK picks the image,
+        # which is not in the tree): the size is all there is to go by.
+        return True
+    for _ in range(100):
+        if hit is None:
+            return False
+        if same(hit, acc):
+            return True
+        try:
+            hit = hit.parent
+        except Exception:
+            return False
+    return False
 
 
 def find_all(root, role=None, name=None, name_has=None, showing=False):
@@ -535,15 +578,7 @@ class Session:
         position plus the surface's margin (GTK's client-side border), which is the X
         window's size less the toplevel's own extents, split evenly."""
         import pyatspi
-        top = acc
-        while True:
-            try:
-                parent = top.parent
-            except Exception:
-                parent = None
-            if parent is None or role(parent) == "application":
-                break
-            top = parent
+        top = toplevel(acc)
         wid = self.xwindow(name(top))
         if wid is None:
             return (0, 0)
@@ -639,6 +674,41 @@ class Session:
             return self.screenshot(label)
         path = os.path.join(screenshot_dir(), f"{label}.png")
         r = subprocess.run(["import", "-display", self.display, "-window", wid, path],
+                           capture_output=True, text=True, timeout=30, env=self.env)
+        return path if r.returncode == 0 and os.path.exists(path) else None
+
+    def window_geometry(self, title="Tend"):
+        """(x, y, width, height) of tend's X window called @title, or None."""
+        wid = self.xwindow(title)
+        if wid is None:
+            return None
+        r = self.xdotool("getwindowgeometry", "--shell", wid)
+        geo = dict(line.split("=", 1) for line in r.stdout.split() if "=" in line)
+        return tuple(int(geo[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+
+    def center_over(self, wid, title="Tend"):
+        """Moves X window @wid to the middle of tend's window @title, where a desktop puts
+        a dialog (there is no window manager here to do it)."""
+        main = self.window_geometry(title)
+        r = self.xdotool("getwindowgeometry", "--shell", wid)
+        geo = dict(line.split("=", 1) for line in r.stdout.split() if "=" in line)
+        if main is None or "WIDTH" not in geo:
+            return False
+        x = main[0] + (main[2] - int(geo["WIDTH"])) // 2
+        y = main[1] + (main[3] - int(geo["HEIGHT"])) // 3
+        return self.xdotool("windowmove", "--sync", wid, str(max(0, x)),
+                            str(max(0, y))).returncode == 0
+
+    def area_screenshot(self, label, title="Tend"):
+        """The screen where tend's window @title is, with whatever lies on it (a dialog),
+        as $TEND_TEST_BUILDDIR/screenshots/@label.png."""
+        geo = self.window_geometry(title)
+        if geo is None:
+            return self.screenshot(label)
+        x, y, w, h = geo
+        path = os.path.join(screenshot_dir(), f"{label}.png")
+        r = subprocess.run(["import", "-display", self.display, "-window", "root",
+                            "-crop", f"{w}x{h}+{x}+{y}", "+repage", path],
                            capture_output=True, text=True, timeout=30, env=self.env)
         return path if r.returncode == 0 and os.path.exists(path) else None
 
