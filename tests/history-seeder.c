@@ -57,8 +57,8 @@ seed (Seeder *seeder,
       gint64 t = now - (gint64) i * 10 * G_USEC_PER_SEC;
       double minutes_ago = i / 6.0;
       gboolean down = minutes_ago <= 25 && minutes_ago > 22;
-      /* 12–30 ms, a slow wave and a little noise */
-      gint64 latency = (gint64) (1000 * (20 + 8 * sin (i / 40.0) + 2 * sin (i * 1.7)));
+      /* 2–8 ms, as python3's http.server answers here: a slow wave, a little noise */
+      gint64 latency = (gint64) (1000 * (5 + 2.5 * sin (i / 40.0) + 0.6 * sin (i * 1.7)));
       TendCheckResult r = { seeder->service_id, check_id, t,
                             down ? TEND_RESULT_FAIL : TEND_RESULT_PASS,
                             down ? -1 : latency,

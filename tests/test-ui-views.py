@@ -5,8 +5,8 @@ Walks the accessibility tree of each main view — the list, the service page an
 its views (Overview, Health, History, Journal), the confirmation dialog, the narrow
 window — and fails on any button without an accessible name of its own. Writes the
 screenshots of the issue (build/tests/screenshots/; `ninja -C build update-screenshots`
-copies them to docs/screenshots/): list, service-page, history (the chart), journal,
-confirmation, narrow, narrow-page, dark, dark-list.
+copies them to docs/screenshots/): list (the test's services), list-all, service-page,
+health, history (the chart), journal, confirmation, narrow, narrow-page, dark, dark-list.
 
 A web server of the test's own (python3 -m http.server as a unit) is watched with an
 HTTP check every 2 s; history-seeder gives it an hour of results, with an outage 25 min
@@ -79,8 +79,13 @@ def main_views(ui):
     window = ui.wait_for_window("Tend")
     check("the window appears", window is not None, ui.log_tail())
     tendui.wait_for_list(ui, window)
-    ui.area_screenshot("list")
+    ui.area_screenshot("list-all")
     walk_names(ui, "the list")
+    # The test's own services, each in a different state, as the list's picture.
+    tendui.search_services(ui, window, "tend-test")
+    wait_until(lambda: tendui.service_row(window, FAILED) and tendui.service_row(window, WEB)
+               and "Healthy" in tendui.service_row(window, WEB)["health"], 20)
+    ui.area_screenshot("list")
 
     check("the web server's page opens", tendui.open_service(ui, window, WEB),
           tendui.texts(window)[:40])
