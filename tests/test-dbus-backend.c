@@ -9,6 +9,8 @@
  */
 #include <signal.h>
 
+#include <glib/gstdio.h>
+
 #include "tend.h"
 
 #define TEST_DEADLINE_MSEC 15000
@@ -544,6 +546,74 @@ test_enable_disable (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "[Install]"));
 }
 
+static gboolean
+strv_has (const char * const *strv,
+          const char         *value)
+{
+  return strv != NULL && g_strv_contains (strv, value);
+}
+
+/* What a Stop, Restart or Disable affects: the units that want it (WantedBy=, from an
+ * enabled [Install] section) and those bound to it (BoundBy=, from their BindsTo=). */
+static void
+test_dependents (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *installable = "tend-test-installable.service";
+  const char *unit_dir = g_getenv ("TEND_SANDBOX_UNIT_DIR");
+  g_autofree char *bound_path = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(TendService) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *reload[] = { "systemctl", "--user", "daemon-reload", NULL };
+  int status;
+
+  g_assert_nonnull (unit_dir);
+  g_free (wait_for_action (fixture->host, installable, TEND_UNIT_ACTION_ENABLE, &error));
+  g_assert_no_error (error);
+  service = wait_for_service (fixture->host, installable, &error);
+  g_assert_no_error (error);
+  g_assert_true (strv_has (tend_service_get_wanted_by (service), "default.target"));
+  g_assert_null (tend_service_get_bound_by (service));
+
+  g_free (wait_for_action (fixture->host, installable, TEND_UNIT_ACTION_DISABLE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&service);
+  service = wait_for_service (fixture->host, installable, &error);
+  g_assert_no_error (error);
+  g_assert_false (strv_has (tend_service_get_wanted_by (service), "default.target"));
+
+  /* A unit bound to the sleeper, loaded: the sleeper says so. */
+  bound_path = g_build_filename (unit_dir, "tend-test-bound.service", NULL);
+  g_file_set_contents (bound_path,
+                       "[Unit]\nDescription=Tend test: bound to the sleeper\n"
+                       "BindsTo=tend-test-sleeper.service\n"
+                       "[Service]\nExecStart=/bin/sleep infinity\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) reload, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  /* Started, as only a unit something references stays loaded (and it pulls in the
+   * sleeper). */
+  g_free (wait_for_action (fixture->host, "tend-test-bound.service", TEND_UNIT_ACTION_START,
+                           &error));
+  g_assert_no_error (error);
+  bound = wait_for_service (fixture->host, "tend-test-bound.service", &error);
+  g_assert_no_error (error);
+  g_assert_true (strv_has (tend_service_get_binds_to (bound), "tend-test-sleeper.service"));
+  g_clear_object (&service);
+  service = wait_for_service (fixture->host, "tend-test-sleeper.service", &error);
+  g_assert_no_error (error);
+  g_assert_true (strv_has (tend_service_get_bound_by (service), "tend-test-bound.service"));
+  g_assert_false (strv_has (tend_service_get_wanted_by (service), "tend-test-bound.service"));
+  g_free (wait_for_action (fixture->host, "tend-test-bound.service", TEND_UNIT_ACTION_STOP,
+                           NULL));
+  g_free (wait_for_action (fixture->host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP,
+                           NULL));
+  g_unlink (bound_path);
+}
+
 static void
 test_memory_fallback (Fixture       *fixture,
                       gconstpointer  data)
@@ -788,6 +858,79 @@ test_manager_reexec (Fixture       *fixture,
   state_log_clear (&log);
 }
 
+static TendHost *transient_host;
+
+/* The unit named @data is not loaded on transient_host (any more). */
+static gboolean
+transient_gone (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendService) service = wait_for_service (transient_host, data, &error);
+
+  return service == NULL && g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
+}
+
+/* A transient unit (the demo's kind): it runs with its argv and Description, a second
+ * one of the same name is refused with a message naming it, a failed one stays loaded
+ * (so that Tend can start it again), and a stopped one goes away. */
+static void
+test_transient (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *unit = "tend-test-transient.service";
+  const char * const argv[] = { "/bin/sh", "-c", "echo transient; sleep 30; exit 1", NULL };
+  const char * const fails[] = { "/bin/false", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(TendService) failed = NULL;
+  StateLog log;
+
+  tend_host_start_transient_async (fixture->host, unit, "A transient test unit", argv, NULL,
+                                   store_result, &result);
+  g_assert_true (tend_host_start_transient_finish (fixture->host, wait_for_result (&result),
+                                                   &error));
+  g_assert_no_error (error);
+  service = load_service (fixture->host, unit);
+  g_assert_cmpstr (tend_service_get_active_state (service), ==, "active");
+  g_assert_cmpstr (tend_service_get_description (service), ==, "A transient test unit");
+
+  g_clear_object (&result);
+  tend_host_start_transient_async (fixture->host, unit, NULL, argv, NULL, store_result, &result);
+  g_assert_false (tend_host_start_transient_finish (fixture->host, wait_for_result (&result),
+                                                    &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, unit));
+  g_clear_error (&error);
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP);
+  transient_host = fixture->host;
+  g_assert_true (wait_until (transient_gone, (gpointer) unit));
+
+  /* Failed, it stays: Tend's recovery starts it again. */
+  g_clear_object (&result);
+  tend_host_start_transient_async (fixture->host, "tend-test-transient-fails.service", NULL,
+                                   fails, NULL, store_result, &result);
+  g_assert_true (tend_host_start_transient_finish (fixture->host, wait_for_result (&result),
+                                                   &error));
+  g_assert_no_error (error);
+  failed = load_service (fixture->host, "tend-test-transient-fails.service");
+  state_log_init (&log, failed);
+  tend_host_set_follow_changes (fixture->host, TRUE);
+  g_assert_true (g_str_equal (tend_service_get_active_state (failed), "failed") ||
+                 wait_for_state (&log, "failed"));
+  state_log_clear (&log);
+  run_action (fixture->host, "tend-test-transient-fails.service", TEND_UNIT_ACTION_RESET_FAILED);
+
+  /* A name systemd would refuse never leaves the process. */
+  g_clear_object (&result);
+  tend_host_start_transient_async (fixture->host, "-bad", NULL, argv, NULL, store_result,
+                                   &result);
+  g_assert_false (tend_host_start_transient_finish (fixture->host, wait_for_result (&result),
+                                                    &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
+}
+
 static void
 test_reconnect_delays (void)
 {
@@ -823,8 +966,10 @@ main (int   argc,
   ADD ("slow-start", test_slow_start);
   ADD ("reload", test_reload);
   ADD ("enable-disable", test_enable_disable);
+  ADD ("dependents", test_dependents);
   ADD ("memory", test_memory_fallback);
   ADD ("manager-reexec", test_manager_reexec);
+  ADD ("transient", test_transient);
 #undef ADD
   g_test_add_func ("/dbus-backend/no-bus", test_no_bus);
   g_test_add_func ("/dbus-backend/bus-without-systemd", test_bus_without_systemd);

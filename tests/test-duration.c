@@ -448,6 +448,25 @@ test_percent_invalid (void)
   }
 }
 
+static void
+test_duration_format_rough (void)
+{
+  static const struct { gint64 usec; const char *text; } cases[] = {
+    { 0, "0s" },
+    { 340 * TEND_USEC_PER_MSEC + 12, "340ms" },
+    { TEND_USEC_PER_SEC + 234 * TEND_USEC_PER_MSEC + 5, "1s 234ms" },
+    { 5 * TEND_USEC_PER_MIN + 3 * TEND_USEC_PER_SEC + 999, "5min 3s" },
+    { 3 * TEND_USEC_PER_HOUR + 20 * TEND_USEC_PER_MIN + 59 * TEND_USEC_PER_SEC, "3h 20min" },
+    { 2 * TEND_USEC_PER_DAY + 4 * TEND_USEC_PER_HOUR + 7 * TEND_USEC_PER_MIN, "2d 4h" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = tend_duration_format_rough (cases[i].usec);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -462,6 +481,7 @@ main (int   argc,
   g_test_add_func ("/duration/same-value-other-text", test_same_value_other_text);
   g_test_add_func ("/size/parse", test_size_parse);
   g_test_add_func ("/size/invalid", test_size_invalid);
+  g_test_add_func ("/duration/format-rough", test_duration_format_rough);
   g_test_add_func ("/size/format", test_size_format);
   g_test_add_func ("/percent/parse", test_percent_parse);
   g_test_add_func ("/percent/invalid", test_percent_invalid);

@@ -724,8 +724,8 @@ static const RecommendCase recommend_cases[] = {
   /* Refused. */
   { "tcp", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, "connection refused on 127.0.0.1:8080",
     "127.0.0.1:8080", "web.service", 5 * SEC,
-    "connection refused on 127.0.0.1:8080 — the service is not listening; see its log "
-    "(tendctl logs web.service)" },
+    "connection refused on 127.0.0.1:8080 — the service is not listening; "
+    "see the log of web.service" },
   { "http", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, "connection refused",
     "http://127.0.0.1:8080/health", NULL, 5 * SEC,
     "connection refused on http://127.0.0.1:8080/health — the service is not listening; "
@@ -764,8 +764,8 @@ static const RecommendCase recommend_cases[] = {
   /* Protocol: HTTP by status class, other kinds. */
   { "http", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, "HTTP 500 in 12 ms",
     "http://127.0.0.1:8080/health", "web.service", 5 * SEC,
-    "HTTP 500 from http://127.0.0.1:8080/health — the service answered with an error; see "
-    "its log (tendctl logs web.service)" },
+    "HTTP 500 from http://127.0.0.1:8080/health — the service answered with an error; "
+    "see the log of web.service" },
   { "http", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, "HTTP 503",
     "http://127.0.0.1:8080/health", NULL, 5 * SEC,
     "HTTP 503 from http://127.0.0.1:8080/health — the service answered with an error; see "
@@ -790,7 +790,7 @@ static const RecommendCase recommend_cases[] = {
     "the answer from 127.0.0.1:8080 has headers larger than 64 KiB, the most Tend reads",
     "http://127.0.0.1:8080/", "web.service", 5 * SEC,
     "http://127.0.0.1:8080/ answers with more headers than a client reads — check what the "
-    "service or a proxy in front of it adds; see its log (tendctl logs web.service)" },
+    "service or a proxy in front of it adds; see the log of web.service" },
   { "tcp", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, "answer lacks '+PONG'",
     "127.0.0.1:7000", NULL, 5 * SEC,
     "127.0.0.1:7000 answered, but not as the check expects — check send and expect" },
@@ -814,13 +814,13 @@ static const RecommendCase recommend_cases[] = {
   /* State. */
   { "unit", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "failed (exit-code)",
     "web.service", "web.service", 5 * SEC,
-    "the unit failed — see its log and try tendctl restart web.service" },
+    "web.service failed — see its log, then restart it" },
   { "unit", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "failed (signal)",
     "web.service", NULL, 5 * SEC,
-    "the unit failed — see its log and try tendctl restart web.service" },
+    "web.service failed — see its log, then restart it" },
   { "unit", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "inactive (dead)",
     "web.service", "web.service", 5 * SEC,
-    "web.service is not running — start it with tendctl start web.service" },
+    "web.service is not running — start it" },
   { "unit", TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "not-found (inactive)",
     "wbe.service", "wbe.service", 5 * SEC,
     "wbe.service is not loaded — check the unit name" },

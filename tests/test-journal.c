@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include <string.h>
+#include <time.h>
 
 #include "tend-error.h"
 #include "tend-journal.h"
@@ -1284,6 +1285,47 @@ test_reader_error (void)
   reader_state_clear (&state);
 }
 
+/* The line as tendctl logs prints it and the window copies it, in local time */
+static void
+test_entry_format (void)
+{
+  /* 2026-11-21 23:39:28 UTC */
+  TendJournalEntry entry = {
+    .realtime_usec = G_GINT64_CONSTANT (1795304368461230),
+    .priority = 3,
+    .message = (char *) "connection refused\nretrying",
+    .identifier = (char *) "tend-demo",
+    .pid = 4839,
+    .unit = (char *) "tend-demo.service",
+  };
+  g_autofree char *prefix = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *bare = NULL;
+  const char *tz = g_getenv ("TZ");
+  g_autofree char *saved_tz = g_strdup (tz);
+
+  g_setenv ("TZ", "UTC", TRUE);
+  tzset ();
+
+  prefix = tend_journal_entry_format_prefix (&entry);
+  g_assert_cmpstr (prefix, ==, "2026-11-21 23:39:28 tend-demo[4839]: ");
+  line = tend_journal_entry_format (&entry);
+  g_assert_cmpstr (line, ==, "2026-11-21 23:39:28 tend-demo[4839]: connection refused\nretrying");
+
+  /* no identifier: the unit; no pid: no brackets; no message: nothing after ": " */
+  entry.identifier = NULL;
+  entry.pid = 0;
+  entry.message = NULL;
+  bare = tend_journal_entry_format (&entry);
+  g_assert_cmpstr (bare, ==, "2026-11-21 23:39:28 tend-demo.service: ");
+
+  if (saved_tz != NULL)
+    g_setenv ("TZ", saved_tz, TRUE);
+  else
+    g_unsetenv ("TZ");
+  tzset ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1298,6 +1340,7 @@ main (int   argc,
   g_test_add_func ("/journal/entry/copy", test_entry_copy);
   g_test_add_func ("/journal/entry/to-json", test_entry_to_json);
   g_test_add_func ("/journal/entry/to-json-time", test_entry_to_json_time);
+  g_test_add_func ("/journal/entry/format", test_entry_format);
   g_test_add_func ("/journal/priority/from-string", test_priority_from_string);
   g_test_add_func ("/journal/priority/from-string-invalid", test_priority_from_string_invalid);
   g_test_add_func ("/journal/priority/to-string", test_priority_to_string);

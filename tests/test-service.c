@@ -51,6 +51,8 @@ test_apply_properties (void)
                       " 'MemoryCurrent': <uint64 1048576>, 'TasksCurrent': <uint64 4>,"
                       " 'ActiveEnterTimestamp': <uint64 1700000000000000>,"
                       " 'Requires': <['a.service', 'b.socket']>, 'RequiredBy': <@as []>,"
+                      " 'WantedBy': <['default.target', 'multi-user.target']>,"
+                      " 'BoundBy': <['web-proxy.service']>,"
                       " 'Unknown': <'ignored'>, 'ActiveStateTypo': <42>}");
   g_signal_connect (service, "notify", G_CALLBACK (on_notify), &log);
   tend_service_apply_properties (service, props);
@@ -71,6 +73,13 @@ test_apply_properties (void)
   g_assert_cmpstr (requires[1], ==, "b.socket");
   g_assert_true (log_has (&log, "active-state"));
   g_assert_true (log_has (&log, "main-pid"));
+  g_assert_cmpstrv (tend_service_get_wanted_by (service),
+                    ((const char *[]) { "default.target", "multi-user.target", NULL }));
+  g_assert_cmpstrv (tend_service_get_bound_by (service),
+                    ((const char *[]) { "web-proxy.service", NULL }));
+  g_assert_true (log_has (&log, "wanted-by"));
+  g_assert_true (log_has (&log, "bound-by"));
+  g_assert_null (tend_service_get_required_by (service));
 
   /* The same values again: nothing notifies. */
   g_ptr_array_set_size (log.names, 0);
@@ -159,6 +168,92 @@ test_unit_list (void)
   g_assert_null (tend_unit_list_get (list, 0)->description);
 }
 
+/* Needs attention: a failed unit, or the monitor's word degraded or critical. */
+static void
+test_needs_attention (void)
+{
+  g_autoptr(TendService) service = tend_service_new ("web.service");
+  g_autoptr(GVariant) failed = parse_dict ("{'ActiveState': <'failed'>}");
+  g_autoptr(GVariant) active = parse_dict ("{'ActiveState': <'active'>}");
+
+  g_assert_false (tend_service_needs_attention (service));
+  tend_service_apply_properties (service, failed);
+  g_assert_true (tend_service_needs_attention (service));
+  g_assert_false (tend_service_is_unhealthy (service));
+  tend_service_apply_properties (service, active);
+  g_assert_false (tend_service_needs_attention (service));
+
+  tend_service_set_watch_info (service, TRUE, TEND_HEALTH_DEGRADED, "slow", NULL);
+  g_assert_true (tend_service_is_unhealthy (service));
+  g_assert_true (tend_service_needs_attention (service));
+  tend_service_set_watch_info (service, TRUE, TEND_HEALTH_CRITICAL, "refused", NULL);
+  g_assert_true (tend_service_needs_attention (service));
+  tend_service_set_watch_info (service, TRUE, TEND_HEALTH_UNKNOWN, NULL, NULL);
+  g_assert_false (tend_service_needs_attention (service));
+}
+
+/* A mirror of a model built from its items-changed alone: what a view sees. */
+static void
+mirror_items_changed (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      GPtrArray  *mirror)
+{
+  g_ptr_array_remove_range (mirror, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(TendService) service = g_list_model_get_item (model, position + i);
+
+      g_ptr_array_insert (mirror, (int) (position + i), service);
+    }
+}
+
+/* TendServiceSet: each change one items-changed at the right place; names in order. */
+static void
+test_service_set (void)
+{
+  g_autoptr(TendServiceSet) set = tend_service_set_new ();
+  g_autoptr(GPtrArray) services = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) mirror = g_ptr_array_new ();
+  GListModel *model = G_LIST_MODEL (set);
+  guint n = 2000;
+
+  g_signal_connect (set, "items-changed", G_CALLBACK (mirror_items_changed), mirror);
+  /* Added in a shuffled order. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("unit-%04u.service", (i * 7919) % n);
+
+      g_ptr_array_add (services, tend_service_new (name));
+    }
+  for (guint i = 0; i < n; i++)
+    g_assert_true (tend_service_set_add (set, services->pdata[i]));
+  g_assert_false (tend_service_set_add (set, services->pdata[0]));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+  g_assert_true (g_list_model_get_item_type (model) == TEND_TYPE_SERVICE);
+
+  /* Half leave at once, as when a thousand units recover. */
+  for (guint i = 0; i < n; i += 2)
+    g_assert_true (tend_service_set_remove (set, services->pdata[i]));
+  g_assert_false (tend_service_set_remove (set, services->pdata[0]));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n / 2);
+  g_assert_cmpuint (mirror->len, ==, n / 2);
+
+  for (guint i = 0; i < mirror->len; i++)
+    {
+      g_autoptr(TendService) item = g_list_model_get_item (model, i);
+
+      g_assert_true (item == mirror->pdata[i]);
+      g_assert_true (tend_service_set_contains (set, item));
+      if (i > 0)
+        g_assert_cmpstr (tend_service_get_name (mirror->pdata[i - 1]), <,
+                         tend_service_get_name (item));
+    }
+  g_assert_null (g_list_model_get_item (model, n));
+  g_signal_handlers_disconnect_by_data (set, mirror);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -169,6 +264,8 @@ main (int   argc,
   g_test_add_func ("/service/memory-source", test_memory_source);
   g_test_add_func ("/service/unit-info", test_unit_info);
   g_test_add_func ("/unit-list/add-and-lookup", test_unit_list);
+  g_test_add_func ("/service/needs-attention", test_needs_attention);
+  g_test_add_func ("/service-set/add-remove", test_service_set);
 
   return g_test_run ();
 }

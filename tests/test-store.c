@@ -460,6 +460,50 @@ test_attempt_interrupted (Fixture       *fixture,
                                              "WHERE state = 'done' AND duration_usec = 350000"),
                    ==, id);
 
+  /* Read back newest first, the one under way included; and from a time on */
+  {
+    g_autoptr(GAsyncResult) queried = NULL;
+    g_autoptr(GPtrArray) attempts = NULL;
+    const TendStoredAttempt *row;
+
+    tend_store_query_restart_attempts_async (fixture->store, 1, 0, 10, NULL, store_result,
+                                             &queried);
+    attempts = tend_store_query_restart_attempts_finish (fixture->store,
+                                                         wait_for_result (&queried), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (attempts->len, ==, 2);
+    row = attempts->pdata[0];
+    g_assert_cmpint (row->time_usec, ==, 5000);
+    g_assert_cmpstr (row->state, ==, "running");
+    g_assert_false (row->success);
+    row = attempts->pdata[1];
+    g_assert_cmpint (row->time_usec, ==, 2000);
+    g_assert_cmpstr (row->state, ==, "done");
+    g_assert_true (row->success);
+    g_assert_cmpint (row->incident_id, ==, id);
+    g_assert_cmpint (row->duration_usec, ==, 350000);
+    g_assert_cmpstr (row->strategy, ==, "restart");
+    g_assert_cmpstr (row->reason, ==, "unit failed");
+    g_clear_object (&queried);
+    g_clear_pointer (&attempts, g_ptr_array_unref);
+
+    tend_store_query_restart_attempts_async (fixture->store, 1, 3000, 10, NULL, store_result,
+                                             &queried);
+    attempts = tend_store_query_restart_attempts_finish (fixture->store,
+                                                         wait_for_result (&queried), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (attempts->len, ==, 1);
+    g_clear_object (&queried);
+    g_clear_pointer (&attempts, g_ptr_array_unref);
+
+    tend_store_query_restart_attempts_async (fixture->store, 2, 0, 10, NULL, store_result,
+                                             &queried);
+    attempts = tend_store_query_restart_attempts_finish (fixture->store,
+                                                         wait_for_result (&queried), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (attempts->len, ==, 0);
+  }
+
   tend_store_close_interrupted_attempts (fixture->store);
   tend_store_close (fixture->store);
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM restart_attempts "
@@ -471,6 +515,21 @@ test_attempt_interrupted (Fixture       *fixture,
                                              "json_each (incidents.actions) AS a WHERE "
                                              "json_extract (a.value, '$.action') = "
                                              "'interrupted'"), ==, 1);
+}
+
+/* The uptime of a chart: passes over all results, none when there are none */
+static void
+test_chart_uptime (void)
+{
+  g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (TendChartBucket));
+  TendChartBucket first = { 0, 3, 1, 0, 0, -1, -1, -1 };
+  TendChartBucket second = { 60000000, 4, 0, 1, 1, -1, -1, -1 };
+
+  g_assert_cmpfloat (tend_chart_uptime (buckets), ==, -1);
+  g_array_append_val (buckets, first);
+  g_assert_cmpfloat_with_epsilon (tend_chart_uptime (buckets), 75.0, 1e-9);
+  g_array_append_val (buckets, second);
+  g_assert_cmpfloat_with_epsilon (tend_chart_uptime (buckets), 70.0, 1e-9);
 }
 
 static char *
@@ -832,6 +891,7 @@ main (int   argc,
   ADD ("foreign-database-refused", test_foreign_database_refused);
   ADD ("queue-limit-counts-drops", test_queue_limit_counts_drops);
 #undef ADD
+  g_test_add_func ("/store/chart-uptime", test_chart_uptime);
   g_test_add_func ("/store/concurrent-migration", test_concurrent_migration);
   g_test_add_func ("/store/full-and-read-only-disk", test_full_and_read_only_disk);
 

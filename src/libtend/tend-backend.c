@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "Tend-Hosts"
 
 #include "tend-backend.h"
+#include "tend-error.h"
 #include "tend-unit-name.h"
 
 G_DEFINE_INTERFACE (TendBackend, tend_backend, G_TYPE_OBJECT)
@@ -191,4 +192,55 @@ tend_backend_open_journal (TendBackend             *self,
   if (!tend_unit_name_validate (name, error))
     return NULL;
   return TEND_BACKEND_GET_IFACE (self)->open_journal (self, name, query, cancellable, error);
+}
+
+/**
+ * tend_backend_start_transient_async:
+ * @name: the unit to make, such as `tend-demo-web.service`; it must not exist yet
+ * @description: (nullable): its Description=
+ * @argv: the command it runs (ExecStart=), argv[0] an absolute path
+ *
+ * Starts a transient service: a unit that exists while it runs (and while it stays
+ * failed) and goes away when it stops, as `systemd-run --user` makes. It runs with
+ * systemd's defaults (Type=simple, Restart=no). Finishes when systemd's start job is done.
+ */
+void
+tend_backend_start_transient_async (TendBackend         *self,
+                                    const char          *name,
+                                    const char          *description,
+                                    const char * const  *argv,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  TendBackendInterface *iface;
+
+  g_return_if_fail (TEND_IS_BACKEND (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (argv != NULL && argv[0] != NULL);
+
+  if (report_if_invalid (self, name, tend_backend_start_transient_async, callback, user_data))
+    return;
+  iface = TEND_BACKEND_GET_IFACE (self);
+  if (iface->start_transient_async == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, tend_backend_start_transient_async,
+                               TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
+                               "this host cannot start a transient unit ('%s')", name);
+      return;
+    }
+  iface->start_transient_async (self, name, description, argv, cancellable, callback,
+                                user_data);
+}
+
+gboolean
+tend_backend_start_transient_finish (TendBackend   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (TEND_IS_BACKEND (self), FALSE);
+
+  if (g_async_result_is_tagged (result, tend_backend_start_transient_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return TEND_BACKEND_GET_IFACE (self)->start_transient_finish (self, result, error);
 }

@@ -85,6 +85,18 @@ struct _TendBackendInterface
                                        const TendJournalQuery *query,
                                        GCancellable         *cancellable,
                                        GError              **error);
+
+  /* Optional: a backend without it says "not supported". */
+  void         (*start_transient_async)  (TendBackend          *self,
+                                          const char           *name,
+                                          const char           *description,
+                                          const char * const   *argv,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+  gboolean     (*start_transient_finish) (TendBackend          *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
 };
 
 void               tend_backend_connect_async    (TendBackend          *self,
@@ -125,5 +137,15 @@ TendJournalReader *tend_backend_open_journal     (TendBackend          *self,
                                                   const TendJournalQuery *query,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
+void               tend_backend_start_transient_async  (TendBackend          *self,
+                                                        const char           *name,
+                                                        const char           *description,
+                                                        const char * const   *argv,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean           tend_backend_start_transient_finish (TendBackend          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 
 G_END_DECLS

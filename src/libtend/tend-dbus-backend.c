@@ -239,12 +239,11 @@ complete_job (GTask      *task,
   else if (g_str_equal (result, "timeout"))
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_TIMED_OUT,
                              "'%s' did not %s in time on %s (systemd's timeout ran out); its "
-                             "log may say why: tendctl logs %s",
-                             unit, verb, self->host_label, unit);
+                             "log may say why", unit, verb, self->host_label);
   else if (g_str_equal (result, "failed"))
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
-                             "'%s' failed to %s on %s; its log may say why: tendctl logs %s",
-                             unit, verb, self->host_label, unit);
+                             "'%s' failed to %s on %s; its log may say why",
+                             unit, verb, self->host_label);
   else if (g_str_equal (result, "dependency"))
     g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
                              "a unit that '%s' depends on failed, so '%s' did not %s on %s",
@@ -1304,15 +1303,92 @@ tend_dbus_backend_run_action_finish (TendBackend   *backend,
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Transient units                                                                       */
+
+static void
+tend_dbus_backend_start_transient_async (TendBackend         *backend,
+                                         const char          *name,
+                                         const char          *description,
+                                         const char * const  *argv,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder properties;
+  GVariantBuilder exec;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_dbus_backend_start_transient_async);
+  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
+  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (TEND_UNIT_ACTION_START));
+
+  if (!check_connected (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* ExecStart= is a(sasb): the path, the whole argv (argv[0] included), and whether a
+   * failure is ignored. */
+  g_variant_builder_init (&exec, G_VARIANT_TYPE ("a(sasb)"));
+  g_variant_builder_add (&exec, "(s^asb)", argv[0], argv, FALSE);
+  g_variant_builder_init (&properties, G_VARIANT_TYPE ("a(sv)"));
+  if (description != NULL)
+    g_variant_builder_add (&properties, "(sv)", "Description", g_variant_new_string (description));
+  g_variant_builder_add (&properties, "(sv)", "ExecStart", g_variant_builder_end (&exec));
+
+  ensure_subscribed (self);  /* for JobRemoved */
+  self->n_job_calls++;
+  call_manager (self, "StartTransientUnit",
+                g_variant_new ("(ssa(sv)@a(sa(sv)))", name, "fail", &properties,
+                               g_variant_new_array (G_VARIANT_TYPE ("(sa(sv))"), NULL, 0)),
+                "(o)",
+                cancellable, job_queued_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+tend_dbus_backend_start_transient_finish (TendBackend   *backend,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_autofree char *done = g_task_propagate_pointer (G_TASK (result), error);
+
+  return done != NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* Journal                                                                               */
+
+/* A journalctl that a reader reads: it ends when its cancellable is cancelled (a follow
+ * never ends by itself), or at the latest when the reader goes. */
+typedef struct
+{
+  GSubprocess  *subprocess;   /* (owned) */
+  GCancellable *cancellable;  /* (owned) (nullable) */
+  gulong        cancelled_id;
+} Journalctl;
+
+static void
+journalctl_cancelled (GCancellable *cancellable,
+                      gpointer      data)
+{
+  g_subprocess_force_exit (G_SUBPROCESS (data));
+}
 
 static void
 stop_subprocess (gpointer data)
 {
-  GSubprocess *subprocess = data;
+  Journalctl *journalctl = data;
 
-  g_subprocess_force_exit (subprocess);
-  g_object_unref (subprocess);
+  if (journalctl->cancellable != NULL)
+    g_cancellable_disconnect (journalctl->cancellable, journalctl->cancelled_id);
+  g_clear_object (&journalctl->cancellable);
+  g_subprocess_force_exit (journalctl->subprocess);
+  g_clear_object (&journalctl->subprocess);
+  g_free (journalctl);
 }
 
 static const char *
@@ -1341,6 +1417,7 @@ tend_dbus_backend_open_journal (TendBackend             *backend,
   g_autoptr(GSubprocess) subprocess = NULL;
   g_autoptr(GError) local_error = NULL;
   TendJournalReader *reader;
+  Journalctl *journalctl;
 
   argv = tend_journal_build_argv (journalctl_path (), name, query, error);
   if (argv == NULL)
@@ -1359,9 +1436,17 @@ tend_dbus_backend_open_journal (TendBackend             *backend,
     }
 
   reader = tend_journal_reader_new (g_subprocess_get_stdout_pipe (subprocess));
-  /* journalctl lives as long as its reader; a follow never ends by itself. */
-  g_object_set_data_full (G_OBJECT (reader), "tend-journalctl",
-                          g_steal_pointer (&subprocess), stop_subprocess);
+  journalctl = g_new0 (Journalctl, 1);
+  journalctl->subprocess = g_steal_pointer (&subprocess);
+  if (cancellable != NULL)
+    {
+      journalctl->cancellable = g_object_ref (cancellable);
+      journalctl->cancelled_id = g_cancellable_connect (cancellable,
+                                                        G_CALLBACK (journalctl_cancelled),
+                                                        journalctl->subprocess, NULL);
+    }
+  /* journalctl lives as long as its reader, or until @cancellable is cancelled */
+  g_object_set_data_full (G_OBJECT (reader), "tend-journalctl", journalctl, stop_subprocess);
   return reader;
 }
 
@@ -1423,6 +1508,8 @@ tend_dbus_backend_iface_init (TendBackendInterface *iface)
   iface->run_action_async = tend_dbus_backend_run_action_async;
   iface->run_action_finish = tend_dbus_backend_run_action_finish;
   iface->open_journal = tend_dbus_backend_open_journal;
+  iface->start_transient_async = tend_dbus_backend_start_transient_async;
+  iface->start_transient_finish = tend_dbus_backend_start_transient_finish;
 }
 
 static void

@@ -338,6 +338,36 @@ tend_duration_format (gint64 usec)
 }
 
 /**
+ * tend_duration_format_rough:
+ * @usec: a duration in microseconds, not negative
+ *
+ * tend_duration_format() of @usec cut to its two largest units, for a glance at a
+ * figure in a list: "2d 4h", "3h 20min", "5min 3s", "1s 234ms", "340ms", "0s".
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+tend_duration_format_rough (gint64 usec)
+{
+  /* From this much on, nothing finer than that. */
+  static const struct { gint64 from; gint64 step; } steps[] = {
+    { TEND_USEC_PER_DAY, TEND_USEC_PER_HOUR },
+    { TEND_USEC_PER_HOUR, TEND_USEC_PER_MIN },
+    { TEND_USEC_PER_MIN, TEND_USEC_PER_SEC },
+    { TEND_USEC_PER_SEC, TEND_USEC_PER_MSEC },
+    { TEND_USEC_PER_MSEC, TEND_USEC_PER_MSEC },
+  };
+
+  g_return_val_if_fail (usec >= 0, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (usec >= steps[i].from)
+      return tend_duration_format (usec - usec % steps[i].step);
+
+  return tend_duration_format (usec);
+}
+
+/**
  * tend_time_format_iso8601:
  * @realtime_usec: µs since the Unix epoch
  *

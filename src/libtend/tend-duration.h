@@ -20,6 +20,7 @@ gboolean  tend_duration_parse  (const char  *text,
                                 gint64      *usec,
                                 GError     **error);
 char     *tend_duration_format (gint64       usec);
+char     *tend_duration_format_rough (gint64 usec);
 
 char     *tend_time_format_iso8601 (gint64   realtime_usec);
 

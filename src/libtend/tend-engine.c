@@ -23,6 +23,9 @@
  */
 #define G_LOG_DOMAIN "Tend-Engine"
 
+#include <errno.h>
+#include <signal.h>
+
 #include "tend-bus.h"
 #include "tend-check-factory.h"
 #include "tend-check.h"
@@ -67,6 +70,7 @@ struct _TendEngine
   TendNotifier *webhook;       /* (owned) (nullable) */
   char *webhook_url;           /* (owned) (nullable) the URL it posts to */
   TendDbusNotifier *desktop;   /* (owned) (nullable) while the session bus is there */
+  TendNotifier *app_desktop;   /* (owned) (nullable) the window's, in place of the bus's */
   gulong desktop_closed_id;    /* on the desktop notifier's connection */
   gboolean desktop_lost;       /* it was there once: dial again when it goes */
   guint desktop_attempt;       /* tries that failed since it went */
@@ -79,6 +83,14 @@ struct _TendEngine
 };
 
 G_DEFINE_FINAL_TYPE (TendEngine, tend_engine, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_RELOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void reload_pass (TendEngine *self);
 
@@ -182,6 +194,8 @@ save_manual (TendEngine *self,
 /* Notifications                                                                         */
 
 static void connect_desktop (TendEngine *self);
+static void action_invoked_cb (TendNotifier *notifier, const char *id, const char *action,
+                               GVariant *target, TendEngine *self);
 
 static gboolean
 desktop_retry_cb (gpointer user_data)
@@ -200,6 +214,7 @@ drop_desktop (TendEngine *self)
     return;
   g_clear_signal_handler (&self->desktop_closed_id,
                           tend_dbus_notifier_get_connection (self->desktop));
+  g_signal_handlers_disconnect_by_func (self->desktop, action_invoked_cb, self);
   tend_multi_notifier_remove (self->notifier, TEND_NOTIFIER (self->desktop));
   g_clear_object (&self->desktop);
 }
@@ -236,6 +251,9 @@ session_bus_cb (GObject      *source,
     return;   /* the engine is gone */
 
   self = user_data;
+  /* The window sends the desktop's notifications itself. */
+  if (self->app_desktop != NULL)
+    return;
   if (bus == NULL)
     {
       /* Without a session bus (a server, a system service) the log is all there is; a
@@ -255,6 +273,8 @@ session_bus_cb (GObject      *source,
   self->desktop = tend_dbus_notifier_new (bus);
   self->desktop_closed_id = g_signal_connect (bus, "closed", G_CALLBACK (desktop_closed_cb),
                                               self);
+  /* Its buttons are the engine's to carry out (a window's notifier carries out its own). */
+  g_signal_connect (self->desktop, "action-invoked", G_CALLBACK (action_invoked_cb), self);
   tend_multi_notifier_add (self->notifier, TEND_NOTIFIER (self->desktop));
 }
 
@@ -406,6 +426,7 @@ reload_finish_all (TendEngine *self,
                    GError     *error)   /* (transfer full) (nullable) */
 {
   Reload *reload = g_steal_pointer (&self->reloading);
+  gboolean reloaded = error == NULL;
 
   for (guint i = 0; i < reload->tasks->len; i++)
     {
@@ -420,8 +441,10 @@ reload_finish_all (TendEngine *self,
   reload_free (reload);
 
   /* Reloads asked for meanwhile may have missed a change: one more pass. */
-  if (self->reload_waiters->len > 0)
+  if (self->reload_waiters->len > 0 && self->reloading == NULL)
     reload_pass (self);
+  if (reloaded)
+    g_signal_emit (self, signals[SIGNAL_RELOADED], 0);
 }
 
 static char *
@@ -832,6 +855,7 @@ tend_engine_dispose (GObject *object)
     drop_desktop (self);
   g_clear_object (&self->supervisor);
   g_clear_object (&self->webhook);
+  g_clear_object (&self->app_desktop);
   g_clear_object (&self->notifier);
   g_clear_object (&self->monitor);
   g_hash_table_remove_all (self->hosts);
@@ -866,6 +890,17 @@ tend_engine_class_init (TendEngineClass *klass)
 
   object_class->dispose = tend_engine_dispose;
   object_class->finalize = tend_engine_finalize;
+
+  /**
+   * TendEngine::reloaded:
+   *
+   * A pass read the configuration, the hosts and the checks from the store again and
+   * runs them (the first as the engine starts): which services are watched may have
+   * changed. TendOverview reads them again.
+   */
+  signals[SIGNAL_RELOADED] =
+    g_signal_new ("reloaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -915,11 +950,37 @@ tend_engine_new (const char *store_path)
                            self->notifier, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->supervisor, "withdraw", G_CALLBACK (tend_notifier_withdraw),
                            self->notifier, G_CONNECT_SWAPPED);
-  g_signal_connect (self->notifier, "action-invoked", G_CALLBACK (action_invoked_cb), self);
   g_signal_connect (self->supervisor, "manual-intervention",
                     G_CALLBACK (manual_intervention_cb), self);
   connect_desktop (self);
   return self;
+}
+
+/**
+ * tend_engine_set_desktop_notifier:
+ * @self: an engine
+ * @notifier: where the desktop's notifications go: the window's own (GNotification)
+ *
+ * Sends the desktop's notifications (filtered by the notifications.* configuration, as
+ * the session bus's are) through @notifier instead of a session bus connection of the
+ * engine's own, which is closed. The engine does not act on @notifier's buttons: its
+ * owner carries them out (the window restarts, opens and silences itself). Call it
+ * before tend_engine_start_async().
+ */
+void
+tend_engine_set_desktop_notifier (TendEngine   *self,
+                                  TendNotifier *notifier)
+{
+  g_return_if_fail (TEND_IS_ENGINE (self));
+  g_return_if_fail (TEND_IS_NOTIFIER (notifier));
+
+  if (self->app_desktop != NULL)
+    tend_multi_notifier_remove (self->notifier, self->app_desktop);
+  g_set_object (&self->app_desktop, notifier);
+  g_clear_handle_id (&self->desktop_retry_id, g_source_remove);
+  drop_desktop (self);
+  self->desktop_lost = FALSE;
+  tend_multi_notifier_add (self->notifier, notifier);
 }
 
 const char *
@@ -975,6 +1036,47 @@ tend_engine_get_supervisor (TendEngine *self)
 {
   g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
   return self->supervisor;
+}
+
+/**
+ * tend_engine_notify_owner:
+ * @store_path: the database whose checks, policies or silences were changed
+ *
+ * Asks the engine running on @store_path, if one does, to take the change in: it
+ * rereads them on SIGHUP. The lock file next to the database names its process, which
+ * may be this very one (the window's engine: its SIGHUP handler reloads it). Without a
+ * running engine it does nothing: one that starts reads the database as it is.
+ *
+ * Returns: the process told, or 0 when there is none (or one is only starting, and
+ *   reads the change anyway); -1 with @error when it could not be told
+ */
+GPid
+tend_engine_notify_owner (const char  *store_path,
+                          GError     **error)
+{
+  /* -1: one is starting, and reads the checks as they are now. */
+  GPid pid;
+
+  g_return_val_if_fail (store_path != NULL, -1);
+
+  pid = tend_lock_get_owner (store_path);
+  if (pid <= 0)
+    return 0;
+
+  if (kill (pid, SIGHUP) != 0)
+    {
+      int saved = errno;
+
+      /* Gone since it was asked for: the next one reads the database when it starts. */
+      if (saved == ESRCH)
+        return 0;
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+                   "the monitor (pid %d) could not be told to reload its checks: %s; they "
+                   "change when it restarts", (int) pid, g_strerror (saved));
+      return -1;
+    }
+  g_debug ("told the engine (pid %d) to reload", (int) pid);
+  return pid;
 }
 
 /* How many checks the monitor runs. */

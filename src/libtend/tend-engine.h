@@ -14,12 +14,17 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TendEngine, tend_engine, TEND, ENGINE, GObject)
 
 TendEngine  *tend_engine_new            (const char          *store_path);
+void         tend_engine_set_desktop_notifier (TendEngine    *self,
+                                               TendNotifier  *notifier);
 const char  *tend_engine_get_store_path (TendEngine          *self);
 TendStore   *tend_engine_get_store      (TendEngine          *self);
 TendMonitor *tend_engine_get_monitor    (TendEngine          *self);
 TendConfig  *tend_engine_get_config     (TendEngine          *self);
 TendSupervisor *tend_engine_get_supervisor (TendEngine       *self);
 guint        tend_engine_get_n_checks   (TendEngine          *self);
+
+GPid         tend_engine_notify_owner   (const char          *store_path,
+                                         GError             **error);
 
 void         tend_engine_start_async    (TendEngine          *self,
                                          GCancellable        *cancellable,

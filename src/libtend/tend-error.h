@@ -24,6 +24,7 @@ G_BEGIN_DECLS
  * @TEND_ERROR_CANCELLED: the job was cancelled or superseded by another job
  * @TEND_ERROR_NOT_SUPPORTED: the unit cannot do this (no reload, not installable ...)
  * @TEND_ERROR_BUSY: another process holds what this one needs (a running monitor)
+ * @TEND_ERROR_NOT_WATCHED: Tend does not watch the service (it is not in the inventory)
  *
  * Every message in this domain is meant to be shown to a person as it is:
  * it names the unit and the host, and says what to do where that is known.
@@ -40,6 +41,7 @@ typedef enum
   TEND_ERROR_CANCELLED,
   TEND_ERROR_NOT_SUPPORTED,
   TEND_ERROR_BUSY,
+  TEND_ERROR_NOT_WATCHED,
 } TendError;
 
 GQuark tend_error_quark (void);

@@ -1045,7 +1045,7 @@ http_status_code (const char *message)
 static char *
 see_log (const char *unit)
 {
-  return unit != NULL ? g_strdup_printf ("see its log (tendctl logs %s)", unit)
+  return unit != NULL ? g_strdup_printf ("see the log of %s", unit)
                       : g_strdup ("see its log");
 }
 
@@ -1103,8 +1103,8 @@ recommend_state (const TendCheckVerdict *verdict,
       || strstr (message, "not loaded") != NULL)
     return g_strdup_printf ("%s is not loaded — check the unit name", unit);
   if (strstr (message, "inactive") != NULL)
-    return g_strdup_printf ("%s is not running — start it with tendctl start %s", unit, unit);
-  return g_strdup_printf ("the unit failed — see its log and try tendctl restart %s", unit);
+    return g_strdup_printf ("%s is not running — start it", unit);
+  return g_strdup_printf ("%s failed — see its log, then restart it", unit);
 }
 
 /**

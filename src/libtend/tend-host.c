@@ -22,6 +22,7 @@
 #include "tend-bus.h"
 #include "tend-dbus-backend.h"
 #include "tend-error.h"
+#include "tend-inventory.h"
 #include "tend-service.h"
 #include "tend-store.h"
 
@@ -84,6 +85,94 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum
+{
+  SIGNAL_ATTENTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ------------------------------------------------------------------------------------ */
+/* Counting: failed and unhealthy services                                               */
+
+/* What a listed service counts toward, kept on the service (services live on one host),
+ * so that a change is told from the last count without a lookup. */
+#define COUNTED_FAILED    (1u << 0)
+#define COUNTED_UNHEALTHY (1u << 1)
+
+static GQuark counted_quark;
+
+static guint
+counted_now (TendService *service)
+{
+  return (tend_service_is_failed (service) ? COUNTED_FAILED : 0) |
+         (tend_service_is_unhealthy (service) ? COUNTED_UNHEALTHY : 0);
+}
+
+static void
+count_delta (TendHost *self,
+             guint    *count,
+             gboolean  add,
+             guint     prop_id)
+{
+  if (add)
+    (*count)++;
+  else
+    (*count)--;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+/* Moves @service's counts to @counted; O(1), and notifies only what changed. */
+static void
+recount (TendHost    *self,
+         TendService *service,
+         guint        counted)
+{
+  guint old = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (service), counted_quark));
+  guint changed = old ^ counted;
+
+  if (changed == 0)
+    return;
+  g_object_set_qdata (G_OBJECT (service), counted_quark, GUINT_TO_POINTER (counted));
+  g_object_freeze_notify (G_OBJECT (self));
+  if (changed & COUNTED_FAILED)
+    count_delta (self, &self->n_failed, counted & COUNTED_FAILED, PROP_N_FAILED);
+  if (changed & COUNTED_UNHEALTHY)
+    count_delta (self, &self->n_unhealthy, counted & COUNTED_UNHEALTHY, PROP_N_UNHEALTHY);
+  g_object_thaw_notify (G_OBJECT (self));
+  if ((old != 0) != (counted != 0))
+    g_signal_emit (self, signals[SIGNAL_ATTENTION_CHANGED], 0, service, counted != 0);
+}
+
+static void
+on_service_counted_changed (TendService *service,
+                            GParamSpec  *pspec,
+                            TendHost    *self)
+{
+  recount (self, service, counted_now (service));
+}
+
+/* @service entered the list: it counts, and its changes are followed. */
+static void
+track_service (TendHost    *self,
+               TendService *service)
+{
+  g_signal_connect (service, "notify::active-state", G_CALLBACK (on_service_counted_changed),
+                    self);
+  g_signal_connect (service, "notify::health", G_CALLBACK (on_service_counted_changed), self);
+  recount (self, service, counted_now (service));
+}
+
+/* @service left the list: it no longer counts. */
+static void
+untrack_service (TendHost    *self,
+                 TendService *service)
+{
+  g_signal_handlers_disconnect_by_func (service, on_service_counted_changed, self);
+  recount (self, service, 0);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* The model                                                                             */
 
@@ -126,6 +215,7 @@ add_service (TendHost    *self,
 {
   g_hash_table_insert (self->by_name, (gpointer) tend_service_get_name (service), service);
   g_list_store_insert_sorted (self->services, service, compare_services, NULL);
+  track_service (self, service);
 }
 
 /* Takes @service out of the list. A unit that systemd unloads (an inactive unit nothing
@@ -142,6 +232,7 @@ detach_service (TendHost    *self,
   g_hash_table_insert (self->detached, g_strdup (name), service);
   g_object_weak_ref (G_OBJECT (service), on_detached_finalized, self);
   g_list_store_remove (self->services, position);
+  untrack_service (self, service);
 }
 
 static void
@@ -230,6 +321,8 @@ merge_units (TendHost     *self,
         g_hash_table_insert (self->by_name,
                              (gpointer) tend_service_get_name (added->pdata[i]), added->pdata[i]);
       g_list_store_splice (self->services, 0, 0, added->pdata, added->len);
+      for (guint i = 0; i < added->len; i++)
+        track_service (self, added->pdata[i]);
       return;
     }
 
@@ -835,6 +928,59 @@ tend_host_run_action_finish (TendHost      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+start_transient_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (tend_backend_start_transient_finish (TEND_BACKEND (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * tend_host_start_transient_async:
+ * @name: the unit to make, such as `tend-demo-web.service`
+ * @description: (nullable): its Description=
+ * @argv: the command it runs, argv[0] an absolute path
+ *
+ * Starts a transient service on the host's manager (see
+ * tend_backend_start_transient_async()): it goes away when it stops.
+ */
+void
+tend_host_start_transient_async (TendHost            *self,
+                                 const char          *name,
+                                 const char          *description,
+                                 const char * const  *argv,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TEND_IS_HOST (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (argv != NULL && argv[0] != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tend_host_start_transient_async);
+  tend_backend_start_transient_async (self->backend, name, description, argv, cancellable,
+                                      start_transient_cb, task);
+}
+
+gboolean
+tend_host_start_transient_finish (TendHost      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * tend_host_open_journal:
  *
@@ -894,7 +1040,15 @@ tend_host_dispose (GObject *object)
       g_hash_table_remove_all (self->detached);
     }
   if (self->by_name != NULL)
-    g_hash_table_remove_all (self->by_name);
+    {
+      GHashTableIter iter;
+      gpointer service;
+
+      g_hash_table_iter_init (&iter, self->by_name);
+      while (g_hash_table_iter_next (&iter, NULL, &service))
+        untrack_service (self, service);
+      g_hash_table_remove_all (self->by_name);
+    }
   if (self->services != NULL)
     g_list_store_remove_all (self->services);
 
@@ -1028,6 +1182,23 @@ tend_host_class_init (TendHostClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TendHost::attention-changed:
+   * @service: a service of its list
+   * @needs_attention: whether it now needs attention
+   *
+   * A service of the list started or stopped needing attention
+   * (tend_service_needs_attention(): its unit failed, or its health is degraded or
+   * critical), or one that needs it entered or left the list. What #TendHost:n-failed
+   * and #TendHost:n-unhealthy count changed with it; TendOverview's attention list
+   * follows it.
+   */
+  signals[SIGNAL_ATTENTION_CHANGED] =
+    g_signal_new ("attention-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, TEND_TYPE_SERVICE, G_TYPE_BOOLEAN);
+
+  counted_quark = g_quark_from_static_string ("tend-host-counted");
 }
 
 static void
@@ -1247,6 +1418,37 @@ tend_host_lookup_service (TendHost   *self,
   return g_hash_table_lookup (self->by_name, name);
 }
 
+/**
+ * tend_host_is_named:
+ * @self: a #TendHost
+ * @name: a host's name in Tend's store or inventory
+ * @spec: (nullable): the inventory's host of that name, when it has one
+ *
+ * Whether @name means this host. The store names hosts as the inventory does; a service
+ * that tendctl watched without an inventory host has its host named by the TendHost's
+ * id ("local-user", "local-system"). A local host of the inventory, whatever its name,
+ * is this computer's manager of its scope: the engine connects to that one.
+ *
+ * Returns: whether the services the store lists under @name are this host's
+ */
+gboolean
+tend_host_is_named (TendHost                *self,
+                    const char              *name,
+                    const TendInventoryHost *spec)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (spec != NULL && spec->kind == TEND_HOST_KIND_LOCAL)
+    return self->kind == TEND_HOST_KIND_LOCAL && self->scope == spec->scope;
+  return g_str_equal (self->id, name);
+}
+
+/**
+ * tend_host_get_n_failed:
+ *
+ * Returns: how many services of its list are failed, counted as they change
+ */
 guint
 tend_host_get_n_failed (TendHost *self)
 {
@@ -1254,6 +1456,12 @@ tend_host_get_n_failed (TendHost *self)
   return self->n_failed;
 }
 
+/**
+ * tend_host_get_n_unhealthy:
+ *
+ * Returns: how many services of its list the monitor finds degraded or critical (their
+ *   #TendService:health, which TendOverview brings), counted as they change
+ */
 guint
 tend_host_get_n_unhealthy (TendHost *self)
 {

@@ -41,6 +41,9 @@ guint          tend_host_get_n_failed        (TendHost             *self);
 guint          tend_host_get_n_unhealthy     (TendHost             *self);
 TendService   *tend_host_lookup_service      (TendHost             *self,
                                               const char           *name);
+gboolean       tend_host_is_named            (TendHost             *self,
+                                              const char           *name,
+                                              const TendInventoryHost *spec);
 
 void           tend_host_connect_async       (TendHost             *self,
                                               GCancellable         *cancellable,
@@ -84,6 +87,17 @@ void           tend_host_run_action_as_async (TendHost             *self,
 char          *tend_host_run_action_finish   (TendHost             *self,
                                               GAsyncResult         *result,
                                               GError              **error);
+
+void           tend_host_start_transient_async  (TendHost          *self,
+                                                 const char        *name,
+                                                 const char        *description,
+                                                 const char * const *argv,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean       tend_host_start_transient_finish (TendHost          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
 
 TendJournalReader *
                tend_host_open_journal        (TendHost             *self,

@@ -419,6 +419,62 @@ tend_journal_entry_to_json (const TendJournalEntry *entry)
   return json_builder_get_root (builder);
 }
 
+/**
+ * tend_journal_entry_format_prefix:
+ * @entry: a #TendJournalEntry
+ *
+ * The start of a line of the journal as `journalctl` shows it, in local time:
+ * "2024-01-15 10:00:00 nginx[1234]: ". Without an identifier it names the unit, else
+ * "-"; without a process ID it leaves out the brackets. The identifier is as the entry
+ * has it: whoever prints it to a terminal escapes what needs escaping.
+ *
+ * Returns: (transfer full): the prefix, with its ": "
+ */
+char *
+tend_journal_entry_format_prefix (const TendJournalEntry *entry)
+{
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *stamp = NULL;
+  const char *identifier;
+  GString *prefix;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  identifier = entry->identifier ? entry->identifier : entry->unit ? entry->unit : "-";
+  time = g_date_time_new_from_unix_local (entry->realtime_usec / G_USEC_PER_SEC);
+  if (time != NULL)
+    stamp = g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+
+  prefix = g_string_new (stamp);
+  g_string_append_c (prefix, ' ');
+  g_string_append (prefix, identifier);
+  if (entry->pid > 0)
+    g_string_append_printf (prefix, "[%" G_GINT64_FORMAT "]", entry->pid);
+  g_string_append (prefix, ": ");
+
+  return g_string_free (prefix, FALSE);
+}
+
+/**
+ * tend_journal_entry_format:
+ * @entry: a #TendJournalEntry
+ *
+ * The entry as one line of text, as it is copied from the window:
+ * tend_journal_entry_format_prefix() and the message (which may hold line breaks).
+ *
+ * Returns: (transfer full): the text, without a final newline
+ */
+char *
+tend_journal_entry_format (const TendJournalEntry *entry)
+{
+  g_autofree char *prefix = NULL;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  prefix = tend_journal_entry_format_prefix (entry);
+  return g_strconcat (prefix, entry->message ? entry->message : "", NULL);
+}
+
 /* Priorities */
 
 static const char * const priority_names[] = {

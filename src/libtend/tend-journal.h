@@ -49,6 +49,8 @@ TendJournalEntry *tend_journal_entry_new_from_json  (const char              *li
 TendJournalEntry *tend_journal_entry_copy           (const TendJournalEntry  *entry);
 void              tend_journal_entry_free           (TendJournalEntry        *entry);
 JsonNode         *tend_journal_entry_to_json        (const TendJournalEntry  *entry);
+char             *tend_journal_entry_format_prefix  (const TendJournalEntry  *entry);
+char             *tend_journal_entry_format         (const TendJournalEntry  *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendJournalEntry, tend_journal_entry_free)
 

@@ -1400,6 +1400,23 @@ tend_monitor_get_health (TendMonitor *self,
   return ensure_health (self, service_id)->health;
 }
 
+/**
+ * tend_monitor_peek_health:
+ *
+ * Returns: (transfer none) (nullable): the health of a service the monitor knows, or
+ *   %NULL: unlike tend_monitor_get_health(), it makes none
+ */
+TendHealth *
+tend_monitor_peek_health (TendMonitor *self,
+                          gint64       service_id)
+{
+  ServiceHealth *sh;
+
+  g_return_val_if_fail (TEND_IS_MONITOR (self), NULL);
+  sh = g_hash_table_lookup (self->healths, &service_id);
+  return sh != NULL ? sh->health : NULL;
+}
+
 guint
 tend_monitor_get_n_running (TendMonitor *self)
 {

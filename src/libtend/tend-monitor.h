@@ -45,6 +45,8 @@ guint        tend_monitor_run_service_now    (TendMonitor *self,
 
 TendHealth  *tend_monitor_get_health         (TendMonitor *self,
                                               gint64       service_id);
+TendHealth  *tend_monitor_peek_health        (TendMonitor *self,
+                                              gint64       service_id);
 void         tend_monitor_adopt_incident     (TendMonitor *self,
                                               gint64       service_id,
                                               gint64       incident_id);

@@ -10,6 +10,12 @@
 
 G_BEGIN_DECLS
 
+/* Without an engine in this process (another holds the engine's lock, such as
+ * `tendctl monitor`), how often the overview reads the store for which services are
+ * watched and their health, in seconds. The engine saves a change of a service's status
+ * at once, so what the window shows is at most this much older than the engine's word. */
+#define TEND_OVERVIEW_POLL_INTERVAL_SEC 2
+
 #define TEND_TYPE_OVERVIEW (tend_overview_get_type ())
 G_DECLARE_FINAL_TYPE (TendOverview, tend_overview, TEND, OVERVIEW, GObject)
 
@@ -21,5 +27,7 @@ void          tend_overview_add_host       (TendOverview *self,
                                             TendHost     *host);
 GListModel   *tend_overview_get_attention  (TendOverview *self);
 void          tend_overview_refresh        (TendOverview *self);
+TendEngine   *tend_overview_get_engine     (TendOverview *self);
+guint         tend_overview_get_n_watched  (TendOverview *self);
 
 G_END_DECLS

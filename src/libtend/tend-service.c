@@ -33,6 +33,8 @@ struct _TendService
   char **requires;           /* (owned) (nullable) */
   char **binds_to;           /* (owned) (nullable) */
   char **required_by;        /* (owned) (nullable) */
+  char **wanted_by;          /* (owned) (nullable) */
+  char **bound_by;           /* (owned) (nullable) */
   guint main_pid;
   guint n_restarts;
   guint64 memory;
@@ -74,6 +76,8 @@ enum {
   PROP_REQUIRES,
   PROP_BINDS_TO,
   PROP_REQUIRED_BY,
+  PROP_WANTED_BY,
+  PROP_BOUND_BY,
   PROP_CAN_RELOAD,
   PROP_JOB_TYPE,
   PROP_DETAILS_LOADED,
@@ -223,6 +227,16 @@ tend_service_apply_properties (TendService *self,
           g_autofree const char **v = g_variant_get_strv (value, NULL);
           set_strv (self, &self->required_by, v, PROP_REQUIRED_BY);
         }
+      else if (IS ("WantedBy", "as"))
+        {
+          g_autofree const char **v = g_variant_get_strv (value, NULL);
+          set_strv (self, &self->wanted_by, v, PROP_WANTED_BY);
+        }
+      else if (IS ("BoundBy", "as"))
+        {
+          g_autofree const char **v = g_variant_get_strv (value, NULL);
+          set_strv (self, &self->bound_by, v, PROP_BOUND_BY);
+        }
       else if (IS ("Job", "(uo)"))
         {
           guint32 id;
@@ -290,6 +304,8 @@ tend_service_finalize (GObject *object)
   g_clear_pointer (&self->requires, g_strfreev);
   g_clear_pointer (&self->binds_to, g_strfreev);
   g_clear_pointer (&self->required_by, g_strfreev);
+  g_clear_pointer (&self->wanted_by, g_strfreev);
+  g_clear_pointer (&self->bound_by, g_strfreev);
   g_clear_pointer (&self->health_message, g_free);
   g_clear_pointer (&self->recovery, tend_recovery_status_free);
   g_weak_ref_clear (&self->host);
@@ -324,6 +340,8 @@ tend_service_get_property (GObject    *object,
     case PROP_REQUIRES: g_value_set_boxed (value, self->requires); break;
     case PROP_BINDS_TO: g_value_set_boxed (value, self->binds_to); break;
     case PROP_REQUIRED_BY: g_value_set_boxed (value, self->required_by); break;
+    case PROP_WANTED_BY: g_value_set_boxed (value, self->wanted_by); break;
+    case PROP_BOUND_BY: g_value_set_boxed (value, self->bound_by); break;
     case PROP_CAN_RELOAD: g_value_set_boolean (value, self->can_reload); break;
     case PROP_JOB_TYPE: g_value_set_string (value, self->job_type); break;
     case PROP_DETAILS_LOADED: g_value_set_boolean (value, self->details_loaded); break;
@@ -394,6 +412,11 @@ tend_service_class_init (TendServiceClass *klass)
   properties[PROP_REQUIRES] = g_param_spec_boxed ("requires", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_BINDS_TO] = g_param_spec_boxed ("binds-to", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_REQUIRED_BY] = g_param_spec_boxed ("required-by", NULL, NULL, G_TYPE_STRV, ro);
+  /* Units that want this one, which lose it when it stops (systemd's WantedBy=, the
+   * reverse of Wants=), and units bound to it, which stop with it (BoundBy=, the reverse
+   * of BindsTo=): what a Stop, Restart or Disable affects, once its details are loaded. */
+  properties[PROP_WANTED_BY] = g_param_spec_boxed ("wanted-by", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_BOUND_BY] = g_param_spec_boxed ("bound-by", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_CAN_RELOAD] = g_param_spec_boolean ("can-reload", NULL, NULL, FALSE, ro);
   properties[PROP_JOB_TYPE] =
     g_param_spec_string ("job-type", NULL, "The job queued for the unit, if any", NULL, ro);
@@ -491,6 +514,22 @@ tend_service_get_required_by (TendService *self)
   return (const char * const *) self->required_by;
 }
 
+/* Units that want this one (systemd's WantedBy=), once its details are loaded. */
+const char * const *
+tend_service_get_wanted_by (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
+  return (const char * const *) self->wanted_by;
+}
+
+/* Units bound to this one (systemd's BoundBy=): they stop when it stops. */
+const char * const *
+tend_service_get_bound_by (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), NULL);
+  return (const char * const *) self->bound_by;
+}
+
 gboolean
 tend_service_is_failed (TendService *self)
 {
@@ -507,7 +546,36 @@ tend_service_is_active (TendService *self)
 }
 
 /**
- * tend_service_get_host:
+ * tend_service_is_unhealthy:
+ * @self: a #TendService
+ *
+ * Returns: whether the monitor says its health is degraded or critical
+ */
+gboolean
+tend_service_is_unhealthy (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), FALSE);
+  return self->health == TEND_HEALTH_DEGRADED || self->health == TEND_HEALTH_CRITICAL;
+}
+
+/**
+ * tend_service_needs_attention:
+ * @self: a #TendService
+ *
+ * What the window's "Needs attention" view lists: a failed unit, or health degraded or
+ * critical. It changes only with #TendService:active-state and #TendService:health.
+ *
+ * Returns: whether a person should look at it
+ */
+gboolean
+tend_service_needs_attention (TendService *self)
+{
+  g_return_val_if_fail (TEND_IS_SERVICE (self), FALSE);
+  return tend_service_is_failed (self) || tend_service_is_unhealthy (self);
+}
+
+/**
+ * tend_service_dup_host:
  * @self: a #TendService
  *
  * Returns: (transfer full) (nullable): the host whose manager runs the unit, or %NULL

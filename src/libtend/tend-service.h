@@ -45,12 +45,16 @@ const char       *tend_service_get_fragment_path  (TendService      *self);
 const char *const *tend_service_get_requires      (TendService      *self);
 const char *const *tend_service_get_binds_to      (TendService      *self);
 const char *const *tend_service_get_required_by   (TendService      *self);
+const char *const *tend_service_get_wanted_by     (TendService      *self);
+const char *const *tend_service_get_bound_by      (TendService      *self);
 gboolean          tend_service_get_can_reload     (TendService      *self);
 const char       *tend_service_get_job_type       (TendService      *self);
 gboolean          tend_service_get_details_loaded (TendService      *self);
 
 gboolean          tend_service_is_failed          (TendService      *self);
 gboolean          tend_service_is_active          (TendService      *self);
+gboolean          tend_service_is_unhealthy       (TendService      *self);
+gboolean          tend_service_needs_attention    (TendService      *self);
 
 /* What Tend knows of it beyond systemd: its host, and the monitor's word (see
  * tend_service_set_watch_info()). */

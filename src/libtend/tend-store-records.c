@@ -574,3 +574,102 @@ tend_store_query_incidents_finish (TendStore     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+void
+tend_stored_attempt_free (TendStoredAttempt *attempt)
+{
+  if (attempt == NULL)
+    return;
+  g_free (attempt->reason);
+  g_free (attempt->strategy);
+  g_free (attempt->error);
+  g_free (attempt->state);
+  g_free (attempt);
+}
+
+static void
+query_attempts_job (TendStore *self,
+                    GTask     *task)
+{
+  const gint64 *args = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) rows =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) tend_stored_attempt_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!tend_store_check_open (self, task))
+    return;
+
+  stmt = tend_store_prepare (self, "SELECT id, service_id, incident_id, time_usec, reason, "
+                                   "strategy, success, duration_usec, error, state "
+                                   "FROM restart_attempts "
+                                   "WHERE (?1 < 0 OR service_id = ?1) AND time_usec >= ?2 "
+                                   "ORDER BY time_usec DESC, id DESC LIMIT ?3");
+  sqlite3_bind_int64 (stmt, 1, args[0]);
+  sqlite3_bind_int64 (stmt, 2, args[1]);
+  sqlite3_bind_int64 (stmt, 3, args[2]);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TendStoredAttempt *row = g_new0 (TendStoredAttempt, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->service_id = sqlite3_column_int64 (stmt, 1);
+      row->incident_id = tend_store_column_int64 (stmt, 2, 0);
+      row->time_usec = sqlite3_column_int64 (stmt, 3);
+      row->reason = tend_store_column_dup_text (stmt, 4);
+      row->strategy = tend_store_column_dup_text (stmt, 5);
+      row->success = sqlite3_column_int (stmt, 6) != 0;
+      row->duration_usec = tend_store_column_int64 (stmt, 7, 0);
+      row->error = tend_store_column_dup_text (stmt, 8);
+      row->state = tend_store_column_dup_text (stmt, 9);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    g_task_return_error (task, tend_store_error (self, rc, "read restart attempts from"));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * tend_store_query_restart_attempts_async:
+ * @service_id: the service, or -1 for every service
+ * @since_usec: realtime µs: the attempts started at or after it
+ *
+ * Restart attempts, newest first, at most @limit; those under way included.
+ */
+void
+tend_store_query_restart_attempts_async (TendStore           *self,
+                                         gint64               service_id,
+                                         gint64               since_usec,
+                                         guint                limit,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  gint64 *args;
+
+  g_return_if_fail (TEND_IS_STORE (self));
+
+  args = g_new (gint64, 3);
+  args[0] = service_id;
+  args[1] = since_usec;
+  args[2] = limit;
+  tend_store_queue_task (self, query_attempts_job, tend_store_query_restart_attempts_async, args,
+                         g_free, cancellable, callback, user_data);
+}
+
+/**
+ * tend_store_query_restart_attempts_finish:
+ *
+ * Returns: (transfer container) (element-type TendStoredAttempt): newest first
+ */
+GPtrArray *
+tend_store_query_restart_attempts_finish (TendStore     *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -297,6 +297,39 @@ GPtrArray *tend_store_query_incidents_finish (TendStore        *self,
                                               GError          **error);
 
 /**
+ * TendStoredAttempt:
+ * @state: "running" (under way), "done" or "interrupted" (the monitor stopped first)
+ *
+ * A restart attempt as tend_store_query_restart_attempts_finish() reads it back; the
+ * other fields as in #TendRestartAttempt, strings owned.
+ */
+typedef struct
+{
+  gint64 id;
+  gint64 service_id;
+  gint64 incident_id;
+  gint64 time_usec;
+  char *reason;
+  char *strategy;
+  gboolean success;
+  gint64 duration_usec;
+  char *error;
+  char *state;
+} TendStoredAttempt;
+
+void       tend_stored_attempt_free      (TendStoredAttempt    *attempt);
+void       tend_store_query_restart_attempts_async  (TendStore        *self,
+                                                     gint64            service_id,
+                                                     gint64            since_usec,
+                                                     guint             limit,
+                                                     GCancellable     *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer          user_data);
+GPtrArray *tend_store_query_restart_attempts_finish (TendStore        *self,
+                                                     GAsyncResult     *result,
+                                                     GError          **error);
+
+/**
  * TendHealthRecord:
  * @service_id: the service
  * @host: (nullable): its host's name, when read back; ignored when saved

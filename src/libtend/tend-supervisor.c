@@ -108,6 +108,7 @@ enum
   SIGNAL_NOTIFICATION,
   SIGNAL_WITHDRAW,
   SIGNAL_MANUAL_INTERVENTION,
+  SIGNAL_RECOVERY_STATUS_CHANGED,
   N_SIGNALS
 };
 
@@ -622,10 +623,12 @@ set_status (TendSupervisor    *self,
   svc->status = g_steal_pointer (&status);
   g_debug ("supervisor: %s: %s (%s)", svc->name, tend_recovery_state_to_string (state),
            reason != NULL ? reason : "");
-  if (self->store == NULL)
-    return;
-  json = tend_recovery_status_to_json (svc->status);
-  tend_store_save_recovery_status (self->store, svc->service_id, now, json);
+  if (self->store != NULL)
+    {
+      json = tend_recovery_status_to_json (svc->status);
+      tend_store_save_recovery_status (self->store, svc->service_id, now, json);
+    }
+  g_signal_emit (self, signals[SIGNAL_RECOVERY_STATUS_CHANGED], 0, svc->service_id);
 }
 
 /* The status of a wait the policy decided, in words that do not count down. */
@@ -1311,6 +1314,17 @@ tend_supervisor_class_init (TendSupervisorClass *klass)
   signals[SIGNAL_MANUAL_INTERVENTION] =
     g_signal_new ("manual-intervention", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+
+  /**
+   * TendSupervisor::recovery-status-changed:
+   * @service_id: the service
+   *
+   * What Tend does next about it changed (tend_supervisor_get_recovery_status()); the
+   * same is saved in the store for other processes.
+   */
+  signals[SIGNAL_RECOVERY_STATUS_CHANGED] =
+    g_signal_new ("recovery-status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

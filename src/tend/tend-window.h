@@ -7,6 +7,8 @@
 #include <adwaita.h>
 #include <tend.h>
 
+#include "tend-application.h"
+
 G_BEGIN_DECLS
 
 #define TEND_TYPE_WINDOW (tend_window_get_type ())
@@ -20,5 +22,18 @@ void        tend_window_add_toast    (TendWindow      *self,
 void        tend_window_show_error   (TendWindow      *self,
                                       const char      *heading,
                                       const GError    *error);
+
+GListModel   *tend_window_get_hosts    (TendWindow   *self);
+void          tend_window_set_hosts    (TendWindow   *self,
+                                        GListModel   *hosts);
+TendOverview *tend_window_get_overview (TendWindow   *self);
+void          tend_window_set_overview (TendWindow   *self,
+                                        TendOverview *overview);
+TendStore    *tend_window_get_store    (TendWindow   *self);
+void          tend_window_set_store    (TendWindow   *self,
+                                        TendStore    *store);
+TendService  *tend_window_get_service  (TendWindow   *self);
+gboolean      tend_window_get_folded   (TendWindow   *self);
+const char   *tend_window_get_banner   (TendWindow   *self);
 
 G_END_DECLS

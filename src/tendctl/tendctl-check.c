@@ -457,7 +457,7 @@ build_check (CheckData   *data,
   gsize length;
 
   check = tend_inventory_check_new (edit->host, edit->unit, data->name, data->kind);
-  tendctl_check_set_defaults (check, config);
+  tend_service_control_set_check_defaults (check, config);
   for (guint i = 0; i < N_TIMING_OPTIONS; i++)
     {
       if (data->timing_text[i] == NULL)

@@ -90,6 +90,10 @@ print_ready_lines (ControlData *data)
                                   color_err ? TENDCTL_COLOR_RED : "",
                                   color_err ? TENDCTL_COLOR_RESET : "",
                                   item->name, item->error->message);
+          /* libtend's message says the log may say why; here, how to read it. */
+          if (g_error_matches (item->error, TEND_ERROR, TEND_ERROR_JOB_FAILED)
+              || g_error_matches (item->error, TEND_ERROR, TEND_ERROR_TIMED_OUT))
+            g_string_append_printf (line, "  its log: tendctl logs %s\n", item->name);
           fflush (stdout);
           tendctl_write (stderr, line);
         }

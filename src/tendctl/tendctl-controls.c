@@ -6,9 +6,9 @@
  * silence (no recovery, no notification, until a time) and the end of a mark of manual
  * intervention, which the monitor sets when it stops recovering a service caught in a
  * restart loop. Both are the store's TendServiceControls. The run is tendctl-edit.c's
- * (refusals and the audit log are its), but the change is made here, in one transaction
- * of the store (tend_store_edit_controls_async(), which finds the service in the
- * inventory), and ended with tendctl_edit_finish(), which tells the monitor.
+ * (it refuses and records a bad command line); the change, its audit row and telling
+ * the monitor are libtend's (tend_service_control_run_async(), as the window does it):
+ * this file reads the options and says what happened.
  */
 #define G_LOG_DOMAIN "Tendctl"
 
@@ -17,8 +17,8 @@
 #include "tendctl-output.h"
 
 /* The longest silence, and reason. */
-#define MAX_SILENCE_USEC (365 * TEND_USEC_PER_DAY)
-#define MAX_REASON_CHARS 500
+#define MAX_SILENCE_USEC TEND_SERVICE_CONTROL_MAX_SILENCE_USEC
+#define MAX_REASON_CHARS TEND_SERVICE_CONTROL_MAX_REASON_CHARS
 
 typedef enum
 {
@@ -37,7 +37,6 @@ typedef struct
   char *reason;                   /* (owned) (nullable) --reason */
   gboolean clear;
   gint64 until_usec;              /* the silence's end, realtime µs */
-  TendServiceControls *before;    /* (owned) (nullable) as stored before the change */
 } ControlData;
 
 static void
@@ -48,7 +47,6 @@ control_data_clear (ControlData *data)
   g_free (data->for_text);
   g_free (data->until_text);
   g_free (data->reason);
-  g_clear_pointer (&data->before, tend_service_controls_free);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -61,49 +59,17 @@ say (GString *text)
   tendctl_write (stdout, text);
 }
 
-/* On the store's thread, in the transaction: the change, to what is set on the service
- * at this moment; nothing to do leaves @controls as they are. */
-static gboolean
-change_controls (TendServiceControls  *controls,
-                 gpointer              user_data,
-                 GError              **error)
-{
-  ControlData *data = user_data;
-
-  switch (data->kind)
-    {
-    case CONTROL_SILENCE:
-      controls->silenced_until_usec = data->until_usec;
-      g_free (controls->silence_reason);
-      controls->silence_reason = g_strdup (data->reason);
-      break;
-    case CONTROL_UNSILENCE:
-      if (controls->silenced_until_usec > g_get_real_time ())
-        {
-          controls->silenced_until_usec = 0;
-          g_clear_pointer (&controls->silence_reason, g_free);
-        }
-      break;
-    case CONTROL_RESUME:
-    default:
-      controls->manual = FALSE;
-      controls->manual_since_usec = 0;
-      g_clear_pointer (&controls->manual_reason, g_free);
-      break;
-    }
-  return TRUE;
-}
-
-/* Nothing to do: said, and recorded as unchanged. */
+/* Nothing to do: said (libtend recorded it as unchanged). */
 static void
-unchanged (ControlData *data,
-           const char  *what)
+unchanged (ControlData                     *data,
+           const TendServiceControlOutcome *outcome,
+           const char                      *what)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
   g_string_append_printf (text, "%s on %s %s", data->edit.unit, data->edit.host, what);
   say (text);
-  tendctl_edit_finish (&data->edit, "unchanged", NULL);
+  tendctl_edit_done (&data->edit, outcome, NULL);
 }
 
 static void
@@ -114,22 +80,14 @@ changed_cb (GObject      *object,
   ControlData *data = user_data;
   TendctlEdit *edit = &data->edit;
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(TendServiceControlOutcome) outcome = NULL;
   gint64 now = g_get_real_time ();
   GError *error = NULL;
-  gboolean changed;
 
-  data->before = tend_store_edit_controls_finish (TEND_STORE (object), result, &changed, &error);
-  if (data->before == NULL)
+  outcome = tend_service_control_finish_outcome (result, &error);
+  if (outcome == NULL)
     {
-      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
-        {
-          char *message = g_strdup_printf ("%s ('tendctl watch %s' watches it)", error->message,
-                                           edit->unit);
-
-          g_free (error->message);
-          error->message = message;
-        }
-      tendctl_edit_finish (edit, NULL, error);
+      tendctl_edit_done (edit, NULL, error);
       return;
     }
 
@@ -143,39 +101,60 @@ changed_cb (GObject      *object,
                              "its checks still run.");
       break;
     case CONTROL_UNSILENCE:
-      if (!changed)
+      if (!outcome->changed)
         {
-          unchanged (data, "is not silenced: nothing to clear.");
+          unchanged (data, outcome, "is not silenced: nothing to clear.");
           return;
         }
       g_string_append (text, "is no longer silenced.");
       break;
     case CONTROL_RESUME:
     default:
-      if (!changed)
+      if (!outcome->changed)
         {
-          unchanged (data, "does not wait for a person (it is not marked \"manual intervention "
+          unchanged (data, outcome, "does not wait for a person (it is not marked \"manual intervention "
                            "required\"): nothing to resume.");
           return;
         }
       g_string_append (text, "resumed: Tend recovers it again by its policy.\nIt had waited "
                              "for a person since ");
-      tendctl_append_when (text, data->before->manual_since_usec, now,
-                           data->before->manual_reason);
+      tendctl_append_when (text, outcome->before->manual_since_usec, now,
+                           outcome->before->manual_reason);
       g_string_append_c (text, '.');
       break;
     }
   say (text);
-  tendctl_edit_finish (edit, "done", NULL);
+  tendctl_edit_done (edit, outcome, NULL);
 }
 
-/* The change, in one transaction of the store, which also finds the service. */
+/* The change, by libtend: one transaction of the store, which also finds the service. */
 static void
 control_change (TendctlEdit *edit)
 {
-  tend_store_edit_controls_async (edit->run->store, edit->host, edit->unit, change_controls,
-                                  edit->user_data, edit->run->cancellable, changed_cb,
-                                  edit->user_data);
+  ControlData *data = edit->user_data;
+  TendServiceControlOptions options = { 0 };
+  TendServiceControlAction action = TEND_SERVICE_CONTROL_RESUME;
+
+  options.origin = TEND_AUDIT_ORIGIN_CLI;
+  options.host_name = edit->host;
+  options.audit_parameters = edit->parameters;
+  switch (data->kind)
+    {
+    case CONTROL_SILENCE:
+      action = TEND_SERVICE_CONTROL_SILENCE;
+      options.silence_until_usec = data->until_usec;
+      options.silence_reason = data->reason;
+      break;
+    case CONTROL_UNSILENCE:
+      options.resume = TEND_SERVICE_RESUME_SILENCE;
+      break;
+    case CONTROL_RESUME:
+    default:
+      options.resume = TEND_SERVICE_RESUME_MANUAL;
+      break;
+    }
+  tend_service_control_run_async (action, edit->run->store, edit->run->host, edit->unit,
+                                  &options, edit->run->cancellable, changed_cb, data);
 }
 
 /* ------------------------------------------------------------------------------------ */

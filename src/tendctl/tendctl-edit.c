@@ -1,4 +1,5 @@
-/* tendctl-edit.c — changing the stored inventory one item at a time (check, watch)
+/* tendctl-edit.c — changing what the store keeps one item at a time (check, policy,
+ * maintenance; watch, silence and resume through libtend)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -10,7 +11,10 @@
  * first one stored, or refused when it no longer applies. What changed is the diff the
  * store returns, printed as import prints it and named in the audit record. Every
  * change, refused ones included, leaves an audit record; a stored change is announced
- * to the running monitor.
+ * to the running monitor. A command whose change libtend makes whole (watch, unwatch,
+ * silence, resume: tend-service-control.c, as the window does them) has a
+ * TendctlChangeFunc instead: the run refuses and records a bad command line here, and
+ * libtend records and announces the rest.
  */
 #define G_LOG_DOMAIN "Tendctl"
 
@@ -107,8 +111,14 @@ refuse (TendctlEdit *edit,
 /* ------------------------------------------------------------------------------------ */
 /* The change                                                                            */
 
-static void
-print_changes (TendInventoryDiff *diff)
+/**
+ * tendctl_print_changes:
+ *
+ * Prints what a change changed, a line each ("+ check local-user/web.service/unit …"),
+ * as import prints it.
+ */
+void
+tendctl_print_changes (TendInventoryDiff *diff)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
@@ -149,7 +159,7 @@ edited_cb (GObject      *object,
       return;
     }
 
-  print_changes (diff);
+  tendctl_print_changes (diff);
   record_audit (edit, "done", diff, NULL);
   tendctl_notify_engine (tend_store_get_path (edit->run->store));
   tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
@@ -177,67 +187,36 @@ apply (TendctlEdit *edit)
                                    edit->run->cancellable, edited_cb, edit);
 }
 
-static void
-loaded_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+/**
+ * tendctl_edit_done:
+ * @outcome: (nullable): what libtend did, when it did
+ * @error: (transfer full) (nullable): why it did nothing
+ *
+ * Ends a #TendctlChangeFunc, whose change libtend made and recorded in the audit log
+ * (tend_service_control_run_async()): says why it was refused, or that the running
+ * monitor was told, and ends the run. "Tend does not watch" gets the command that does.
+ */
+void
+tendctl_edit_done (TendctlEdit                     *edit,
+                   const TendServiceControlOutcome *outcome,
+                   GError                          *error)
 {
-  TendctlEdit *edit = user_data;
-  GError *error = NULL;
-
-  edit->snapshot = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
-  if (edit->snapshot == NULL)
+  if (error != NULL)
     {
-      /* Whatever the error says, the database is at fault, not the command line. */
-      GError *failure = g_error_new_literal (TEND_ERROR, TEND_ERROR_FAILED, error->message);
-
+      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_WATCHED))
+        {
+          g_free (error->message);
+          error->message = g_strdup_printf ("Tend does not watch %s on %s ('tendctl watch %s' "
+                                            "watches it)", edit->unit, edit->host, edit->unit);
+        }
+      tendctl_print_error_lines (error->message);
+      tendctl_print_error ("%s", edit->refused);
+      tendctl_run_quit (edit->run, tendctl_exit_for_error (error));
       g_error_free (error);
-      refuse (edit, failure);
-      return;
-    }
-  edit->verify (edit, edit->snapshot);
-}
-
-/**
- * tendctl_edit_continue:
- * @error: (transfer full) (nullable): why the verification refuses the change
- *
- * Ends a #TendctlVerifyFunc: goes on with the edit, or refuses it.
- */
-void
-tendctl_edit_continue (TendctlEdit *edit,
-                       GError      *error)
-{
-  if (error != NULL)
-    refuse (edit, error);
-  else
-    apply (edit);
-}
-
-/**
- * tendctl_edit_finish:
- * @result: the audit log's result: "done" (the monitor is told) or "unchanged"
- * @error: (transfer full) (nullable): why the change was refused, or failed
- *
- * Ends a #TendctlChangeFunc, of a command that changes what the store keeps beside the
- * inventory (a silence, a mark of manual intervention) rather than the inventory: the
- * function has made its change, or found it done already, and said so. Records it, and
- * tells a running monitor of a change.
- */
-void
-tendctl_edit_finish (TendctlEdit *edit,
-                     const char  *result,
-                     GError      *error)
-{
-  if (error != NULL)
-    {
-      refuse (edit, error);
       return;
     }
 
-  record_audit (edit, result, NULL, NULL);
-  if (g_str_equal (result, "done"))
-    tendctl_notify_engine (tend_store_get_path (edit->run->store));
+  tendctl_say_engine_told (outcome->engine_pid, outcome->engine_warning);
   tendctl_run_quit (edit->run, TENDCTL_EXIT_OK);
 }
 
@@ -250,8 +229,6 @@ edit_ready (TendctlRun *run,
   start_run (edit, run);
   if (edit->change != NULL)
     edit->change (edit);
-  else if (edit->verify != NULL)
-    tend_store_load_inventory_async (run->store, run->cancellable, loaded_cb, edit);
   else
     apply (edit);
 }
@@ -272,8 +249,8 @@ record_refusal (TendctlRun *run,
  * tendctl_edit_run:
  * @edit: the command's change; when its refusal is set, that is said and recorded, and
  *   nothing else is done
- * @flags: besides the database, what the run needs (%TENDCTL_RUN_CONNECT for a verify
- *   function)
+ * @flags: besides the database, what the run needs (%TENDCTL_RUN_CONNECT for a change
+ *   that looks a unit up)
  *
  * Returns: the exit status
  */
@@ -299,7 +276,6 @@ tendctl_edit_clear (TendctlEdit *edit)
   g_clear_pointer (&edit->parameters, g_free);
   g_clear_pointer (&edit->unchanged, g_free);
   g_clear_pointer (&edit->local_host, g_free);
-  g_clear_pointer (&edit->snapshot, tend_inventory_unref);
   g_clear_error (&edit->refusal);
 }
 
@@ -499,23 +475,4 @@ tendctl_edit_ensure_service (TendctlEdit    *edit,
   if (!tendctl_find_service (inventory, edit->host, edit->unit, NULL))
     tend_inventory_add_service (inventory, tend_inventory_service_new (edit->host, edit->unit));
   return host;
-}
-
-/**
- * tendctl_check_set_defaults:
- *
- * Gives @check the configuration's defaults: checks.default-interval,
- * checks.default-timeout, checks.failures-before-hard, checks.successes-before-recovered
- * and checks.startup-grace.
- */
-void
-tendctl_check_set_defaults (TendInventoryCheck *check,
-                            TendConfig         *config)
-{
-  check->interval_usec = tend_config_get_duration (config, "checks.default-interval");
-  check->timeout_usec = tend_config_get_duration (config, "checks.default-timeout");
-  check->failures_before_hard = tend_config_get_int (config, "checks.failures-before-hard");
-  check->successes_before_recovered =
-    tend_config_get_int (config, "checks.successes-before-recovered");
-  check->startup_grace_usec = tend_config_get_duration (config, "checks.startup-grace");
 }

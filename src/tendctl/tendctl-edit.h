@@ -1,4 +1,5 @@
-/* tendctl-edit.h — changing the stored inventory one item at a time (check, watch)
+/* tendctl-edit.h — changing what the store keeps one item at a time (check, policy,
+ * maintenance; watch, silence and resume through libtend)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,22 +32,11 @@ typedef gboolean (*TendctlEditFunc) (TendctlEdit    *edit,
                                      GError        **error);
 
 /**
- * TendctlVerifyFunc:
- * @inventory: the stored inventory, not to be changed here
- *
- * Runs once the inventory is read, before the edit: it looks something up (a unit on
- * the connected host, say) and ends with tendctl_edit_continue(). The edit is then made
- * to the inventory as it is stored at that later moment.
- */
-typedef void (*TendctlVerifyFunc) (TendctlEdit   *edit,
-                                   TendInventory *inventory);
-
-/**
  * TendctlChangeFunc:
  *
- * The change of a command that changes what the store keeps beside the inventory
- * (silence, resume): it makes its change in a transaction of its own and ends with
- * tendctl_edit_finish(). Its command has no #TendctlEditFunc.
+ * The change of a command that libtend makes whole, audit row included (watch, unwatch,
+ * silence, resume: tend_service_control_run_async()): it ends with tendctl_edit_done().
+ * Its command has no #TendctlEditFunc.
  */
 typedef void (*TendctlChangeFunc) (TendctlEdit   *edit);
 
@@ -62,7 +52,6 @@ struct _TendctlEdit
   const char        *refused;     /* said after a refusal: "nothing was added" */
   char              *unchanged;   /* (owned) (nullable) said when nothing changed */
   TendctlEditFunc    edit;
-  TendctlVerifyFunc  verify;      /* (nullable) needs TENDCTL_RUN_CONNECT */
   TendctlChangeFunc  change;      /* (nullable) instead of @edit */
   gpointer           user_data;
 
@@ -71,7 +60,6 @@ struct _TendctlEdit
   TendHostScope      scope;
   GError            *refusal;     /* (owned) (nullable) set before the run: record it */
   char              *local_host;  /* (owned) the name of this computer's host of @scope */
-  TendInventory     *snapshot;    /* (owned) (nullable) as read for @verify */
   gint64             started_real;
   gint64             started_monotonic;
 };
@@ -87,11 +75,10 @@ typedef void  (*TendctlLineFunc)   (GString       *out,
 TendctlExit         tendctl_edit_run            (TendctlEdit           *edit,
                                                  TendctlGlobalOptions  *global,
                                                  TendctlRunFlags        flags);
-void                tendctl_edit_continue       (TendctlEdit           *edit,
+void                tendctl_edit_done           (TendctlEdit           *edit,
+                                                 const TendServiceControlOutcome *outcome,
                                                  GError                *error);
-void                tendctl_edit_finish         (TendctlEdit           *edit,
-                                                 const char            *result,
-                                                 GError                *error);
+void                tendctl_print_changes       (TendInventoryDiff     *diff);
 void                tendctl_edit_clear          (TendctlEdit           *edit);
 
 TendInventoryHost  *tendctl_find_host          (TendInventory         *inventory,
@@ -111,8 +98,6 @@ gboolean            tendctl_find_service        (TendInventory         *inventor
                                                  const char            *host,
                                                  const char            *unit,
                                                  guint                 *position);
-void                tendctl_check_set_defaults  (TendInventoryCheck    *check,
-                                                 TendConfig            *config);
 
 void                tendctl_append_renamed      (GString               *out,
                                                  const char            *text,

@@ -2,18 +2,32 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The monitor (the engine that runs the checks in the background) holds a lock file
- * next to its database and rereads its checks, policies and silences from the database
- * on SIGHUP. Commands that change them call tendctl_notify_engine() once the change is
- * stored.
+ * The monitor (the engine that runs the checks in the background, in `tendctl monitor`
+ * or in the window) holds a lock file next to its database and rereads its checks,
+ * policies and silences from the database on SIGHUP: tend_engine_notify_owner() sends
+ * it. What libtend's service controls change, they tell it themselves; tendctl says so.
  */
 #define G_LOG_DOMAIN "Tendctl"
 
-#include <errno.h>
-#include <signal.h>
-
 #include "tendctl.h"
 #include "tendctl-output.h"
+
+/**
+ * tendctl_say_engine_told:
+ * @pid: the monitor told to take a change in, or 0 for none
+ * @warning: (nullable): why it could not be told
+ *
+ * Says on stderr whether the running monitor takes the change in.
+ */
+void
+tendctl_say_engine_told (GPid        pid,
+                         const char *warning)
+{
+  if (warning != NULL)
+    tendctl_print_error ("warning: %s", warning);
+  else if (pid > 0)
+    tendctl_print_error ("the monitor (pid %d) takes the change in now", (int) pid);
+}
 
 /**
  * tendctl_notify_engine:
@@ -26,23 +40,8 @@
 void
 tendctl_notify_engine (const char *store_path)
 {
-  /* -1: one is starting, and reads the checks as they are now. */
-  GPid pid = tend_lock_get_owner (store_path);
+  g_autoptr(GError) error = NULL;
+  GPid pid = tend_engine_notify_owner (store_path, &error);
 
-  if (pid <= 0)
-    return;
-
-  if (kill (pid, SIGHUP) != 0)
-    {
-      int saved = errno;
-
-      /* Gone since it was asked for: the next one reads the database when it starts. */
-      if (saved == ESRCH)
-        return;
-      tendctl_print_error ("warning: the monitor (pid %d) could not be told to reload its "
-                           "checks: %s; they change when it restarts", (int) pid,
-                           g_strerror (saved));
-      return;
-    }
-  tendctl_print_error ("the monitor (pid %d) takes the change in now", (int) pid);
+  tendctl_say_engine_told (pid, error != NULL ? error->message : NULL);
 }

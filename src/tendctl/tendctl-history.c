@@ -224,9 +224,7 @@ typedef struct
   GArray *segments;            /* (owned) of Segment */
 
   GPtrArray *rows;             /* (owned) (nullable) of TendStoredResult */
-  guint64 counts[4];           /* per TendResultStatus, from the rollups */
-  gint64 latency_min;
-  gint64 latency_max;
+  TendChartSummary summary;    /* from the rollups */
   guint n_pending;
   GError *error;               /* (owned) (nullable) the first query that failed */
 } HistoryData;
@@ -294,7 +292,8 @@ print_history_json (HistoryData *data,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) root = NULL;
-  guint64 total = data->counts[0] + data->counts[1] + data->counts[2] + data->counts[3];
+  const TendChartSummary *summary = &data->summary;
+  guint64 total = tend_chart_summary_get_total (summary);
 
   json_builder_begin_object (builder);
   tend_json_add_string (builder, "unit", data->unit);
@@ -307,20 +306,19 @@ print_history_json (HistoryData *data,
   tendctl_json_add_time (builder, "since", data->window_since, TRUE);
   tendctl_json_add_time (builder, "until", data->window_until, TRUE);
   tendctl_json_add_number (builder, "n_results", TRUE, (gint64) total);
-  tendctl_json_add_number (builder, "n_pass", TRUE, (gint64) data->counts[TEND_RESULT_PASS]);
-  tendctl_json_add_number (builder, "n_warn", TRUE, (gint64) data->counts[TEND_RESULT_WARN]);
-  tendctl_json_add_number (builder, "n_fail", TRUE, (gint64) data->counts[TEND_RESULT_FAIL]);
-  tendctl_json_add_number (builder, "n_unknown", TRUE,
-                           (gint64) data->counts[TEND_RESULT_UNKNOWN]);
+  tendctl_json_add_number (builder, "n_pass", TRUE, (gint64) summary->n_pass);
+  tendctl_json_add_number (builder, "n_warn", TRUE, (gint64) summary->n_warn);
+  tendctl_json_add_number (builder, "n_fail", TRUE, (gint64) summary->n_fail);
+  tendctl_json_add_number (builder, "n_unknown", TRUE, (gint64) summary->n_unknown);
   json_builder_set_member_name (builder, "uptime_percent");
   if (total > 0)
-    json_builder_add_double_value (builder, 100.0 * data->counts[TEND_RESULT_PASS] / total);
+    json_builder_add_double_value (builder, tend_chart_summary_get_uptime (summary));
   else
     json_builder_add_null_value (builder);
-  tendctl_json_add_number (builder, "latency_min_usec", data->latency_min >= 0,
-                           data->latency_min);
-  tendctl_json_add_number (builder, "latency_max_usec", data->latency_max >= 0,
-                           data->latency_max);
+  tendctl_json_add_number (builder, "latency_min_usec", summary->latency_min >= 0,
+                           summary->latency_min);
+  tendctl_json_add_number (builder, "latency_max_usec", summary->latency_max >= 0,
+                           summary->latency_max);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "results");
@@ -394,7 +392,8 @@ static void
 append_summary (GString     *out,
                 HistoryData *data)
 {
-  guint64 total = data->counts[0] + data->counts[1] + data->counts[2] + data->counts[3];
+  const TendChartSummary *summary = &data->summary;
+  guint64 total = tend_chart_summary_get_total (summary);
   g_autofree char *since = tendctl_format_timestamp (data->window_since);
   g_autofree char *until = tendctl_format_timestamp (data->window_until);
 
@@ -409,13 +408,12 @@ append_summary (GString     *out,
                           G_GUINT64_FORMAT " warn, %" G_GUINT64_FORMAT " fail, %"
                           G_GUINT64_FORMAT " unknown), uptime %.2f%%",
                           total, total == 1 ? "result" : "results",
-                          data->counts[TEND_RESULT_PASS], data->counts[TEND_RESULT_WARN],
-                          data->counts[TEND_RESULT_FAIL], data->counts[TEND_RESULT_UNKNOWN],
-                          100.0 * data->counts[TEND_RESULT_PASS] / total);
-  if (data->latency_min >= 0 && data->latency_max >= 0)
+                          summary->n_pass, summary->n_warn, summary->n_fail, summary->n_unknown,
+                          tend_chart_summary_get_uptime (summary));
+  if (summary->latency_min >= 0 && summary->latency_max >= 0)
     {
-      g_autofree char *min = format_latency (data->latency_min);
-      g_autofree char *max = format_latency (data->latency_max);
+      g_autofree char *min = format_latency (summary->latency_min);
+      g_autofree char *max = format_latency (summary->latency_max);
 
       g_string_append_printf (out, ", latency %s to %s", min, max);
     }
@@ -511,20 +509,7 @@ chart_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < buckets->len; i++)
-    {
-      const TendChartBucket *bucket = &g_array_index (buckets, TendChartBucket, i);
-
-      data->counts[TEND_RESULT_PASS] += bucket->n_pass;
-      data->counts[TEND_RESULT_WARN] += bucket->n_warn;
-      data->counts[TEND_RESULT_FAIL] += bucket->n_fail;
-      data->counts[TEND_RESULT_UNKNOWN] += bucket->n_unknown;
-      if (bucket->latency_min >= 0)
-        data->latency_min = data->latency_min < 0 ? bucket->latency_min
-                                                  : MIN (data->latency_min, bucket->latency_min);
-      if (bucket->latency_max >= 0)
-        data->latency_max = MAX (data->latency_max, bucket->latency_max);
-    }
+  tend_chart_summary_add (&data->summary, buckets);
   history_query_done (data);
 }
 
@@ -641,8 +626,7 @@ tendctl_history (TendctlGlobalOptions  *global,
                       : data.until_usec - data.until_usec % USEC_PER_MIN + USEC_PER_MIN;
   data.segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   add_segments (data.segments, data.window_since, data.window_until, 2);
-  data.latency_min = -1;
-  data.latency_max = -1;
+  tend_chart_summary_init (&data.summary);
 
   status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
                         history_ready, &data);

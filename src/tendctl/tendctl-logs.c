@@ -9,7 +9,6 @@
 #define G_LOG_DOMAIN "Tendctl"
 
 #include <string.h>
-#include <time.h>
 
 #include <glib-unix.h>
 
@@ -46,23 +45,12 @@ append_entry (LogsData               *data,
               GString                *out,
               const TendJournalEntry *entry)
 {
-  time_t seconds = (time_t) (entry->realtime_usec / 1000000);
-  const char *identifier = entry->identifier ? entry->identifier
-                           : entry->unit ? entry->unit : "-";
   gboolean red = data->color && entry->priority >= 0 && entry->priority <= 3;
+  g_autofree char *raw_prefix = tend_journal_entry_format_prefix (entry);
   g_autoptr(GString) prefix = g_string_new (NULL);
   g_autofree char *indent = NULL;
-  char stamp[64] = "";
-  struct tm tm;
 
-  if (localtime_r (&seconds, &tm) != NULL)
-    strftime (stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
-
-  g_string_append_printf (prefix, "%s ", stamp);
-  tendctl_append_sanitized (prefix, identifier, NULL);
-  if (entry->pid > 0)
-    g_string_append_printf (prefix, "[%" G_GINT64_FORMAT "]", entry->pid);
-  g_string_append (prefix, ": ");
+  tendctl_append_sanitized (prefix, raw_prefix, NULL);
 
   g_string_append_len (out, prefix->str, prefix->len);
   if (red)

@@ -155,6 +155,7 @@ tendctl_exit_for_error (const GError *error)
     case TEND_ERROR_INVALID_ARGUMENT:
       return TENDCTL_EXIT_USAGE;
     case TEND_ERROR_NOT_FOUND:
+    case TEND_ERROR_NOT_WATCHED:
       return TENDCTL_EXIT_NOT_FOUND;
     case TEND_ERROR_PERMISSION_DENIED:
       return TENDCTL_EXIT_PERMISSION;
@@ -205,6 +206,7 @@ tendctl_error_code (const GError *error)
     [TEND_ERROR_CANCELLED] = "cancelled",
     [TEND_ERROR_NOT_SUPPORTED] = "not-supported",
     [TEND_ERROR_BUSY] = "busy",
+    [TEND_ERROR_NOT_WATCHED] = "not-watched",
   };
 
   if (error == NULL)

@@ -3,13 +3,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the monitor does when a service's policy says so, asked for by a person and run
- * in tendctl itself: TendRecovery takes the gentlest step that can help (reload, start,
- * restart) and escalates to a restart when a step does not bring the service back. Each
- * step is verified by the service's own checks, built from the store's inventory and
- * run in a private TendMonitor that stores no results; a service without checks counts
- * as recovered when its unit is active after the step. The attempts go to the store's
- * restart attempts; the host records each step in the audit log (TENDCTL_RUN_AUDIT).
- * Whether a policy would allow it is not asked: a person decided.
+ * in tendctl itself, by libtend's "recover now" (tend_service_control_run_async(), as
+ * the window does it): TendRecovery takes the gentlest step that can help (reload,
+ * start, restart) and escalates to a restart when a step does not bring the service
+ * back. Each step is verified by the service's own checks, built from the store's
+ * inventory and run in a private TendMonitor that stores no results; a service without
+ * checks counts as recovered when its unit is active after the step. The attempts go to
+ * the store's restart attempts; the host records each step in the audit log
+ * (TENDCTL_RUN_AUDIT). Whether a policy would allow it is not asked: a person decided.
+ * This file reads the options and says what happened.
  */
 #define G_LOG_DOMAIN "Tendctl"
 
@@ -18,7 +20,7 @@
 
 /* How long the checks may take to pass after each step, by default and at most. */
 #define DEFAULT_VERIFY_TIMEOUT TEND_RECOVERY_DEFAULT_VERIFY_TIMEOUT
-#define MAX_VERIFY_TIMEOUT TEND_USEC_PER_HOUR
+#define MAX_VERIFY_TIMEOUT TEND_SERVICE_CONTROL_MAX_VERIFY_TIMEOUT
 
 typedef struct
 {
@@ -26,20 +28,8 @@ typedef struct
   const char *unit;              /* (unowned) from argv */
   gboolean json;
   gint64 verify_timeout_usec;
-  gint64 service_id;
-  TendMonitor *monitor;          /* (owned) (nullable) */
-  TendRecovery *recovery;        /* (owned) (nullable) */
-  guint n_checks;
+  TendServiceControlOutcome *outcome;  /* (unowned) (nullable) what libtend did */
 } RecoverData;
-
-static void
-recover_data_clear (RecoverData *data)
-{
-  if (data->monitor != NULL)
-    tend_monitor_stop (data->monitor);
-  g_clear_object (&data->recovery);
-  g_clear_object (&data->monitor);
-}
 
 /* ------------------------------------------------------------------------------------ */
 /* The outcome                                                                           */
@@ -49,10 +39,9 @@ static const char *
 health_word (RecoverData *data,
              gboolean     recovered)
 {
-  if (data->n_checks == 0)
+  if (data->outcome->n_checks == 0)
     return recovered ? "active" : NULL;
-  return tend_health_status_to_string (
-    tend_health_get_status (tend_monitor_get_health (data->monitor, data->service_id)));
+  return tend_health_status_to_string (data->outcome->health);
 }
 
 static void
@@ -69,7 +58,7 @@ print_json (RecoverData *data,
   json_builder_set_member_name (builder, "recovered");
   json_builder_add_boolean_value (builder, recovered);
   tend_json_add_string (builder, "health", health_word (data, recovered));
-  tendctl_json_add_number (builder, "checks", TRUE, data->n_checks);
+  tendctl_json_add_number (builder, "checks", TRUE, data->outcome->n_checks);
   json_builder_set_member_name (builder, "steps");
   json_builder_begin_array (builder);
   for (guint i = 0; i < attempts->len; i++)
@@ -130,7 +119,7 @@ print_text (RecoverData *data,
     g_string_append_printf (out, ": %s", health);
   if (color)
     g_string_append (out, TENDCTL_COLOR_RESET);
-  g_string_append (out, data->n_checks == 0 ? " (it has no checks: the unit's state is the "
+  g_string_append (out, data->outcome->n_checks == 0 ? " (it has no checks: the unit's state is the "
                                               "verdict).\n" : ".\n");
   if (!recovered)
     g_string_append_printf (out, "Its log may say why: tendctl logs %s\n", data->unit);
@@ -143,142 +132,57 @@ recovered_cb (GObject      *object,
               gpointer      user_data)
 {
   RecoverData *data = user_data;
-  g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(TendServiceControlOutcome) outcome = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean recovered = FALSE;
 
-  attempts = tend_recovery_run_finish (TEND_RECOVERY (object), result, &recovered, &error);
-  if (attempts == NULL)
+  outcome = tend_service_control_finish_outcome (result, &error);
+  if (outcome == NULL)
     {
-      tendctl_print_error ("%s", error->message);
+      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_WATCHED))
+        tendctl_print_error ("Tend does not watch %s on %s, so it has nothing to verify a "
+                             "recovery with ('tendctl watch %s' watches it; 'tendctl restart %s' "
+                             "restarts it)", data->unit, tend_host_get_id (data->run->host),
+                             data->unit, data->unit);
+      else
+        tendctl_print_error ("%s", error->message);
       tendctl_run_quit (data->run, tendctl_exit_for_error (error));
       return;
     }
 
+  data->outcome = outcome;
   if (data->json)
-    print_json (data, attempts, recovered);
+    print_json (data, outcome->attempts, outcome->recovered);
   else
-    print_text (data, attempts, recovered);
-  tendctl_run_quit (data->run, recovered ? TENDCTL_EXIT_OK : TENDCTL_EXIT_FAILED);
+    print_text (data, outcome->attempts, outcome->recovered);
+  data->outcome = NULL;
+  tendctl_run_quit (data->run, outcome->recovered ? TENDCTL_EXIT_OK : TENDCTL_EXIT_FAILED);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* The ladder                                                                            */
 
+/* Before the first step: which checks verify it. */
 static void
-start_recovery (RecoverData *data)
-{
-  TendctlRun *run = data->run;
-
-  tend_monitor_start (data->monitor);
-  data->recovery = tend_recovery_new (data->monitor, run->store);
-  tend_recovery_set_verify_timeout (data->recovery, data->verify_timeout_usec);
-
-  if (!data->json)
-    {
-      g_autoptr(GString) out = g_string_new (NULL);
-      g_autofree char *timeout = tend_duration_format (data->verify_timeout_usec);
-
-      g_string_append_printf (out, "Recovering %s on %s: reload, start or restart, ",
-                              data->unit, tend_host_get_id (run->host));
-      if (data->n_checks > 0)
-        g_string_append_printf (out, "each step verified by its %u check%s (up to %s)…\n",
-                                data->n_checks, data->n_checks == 1 ? "" : "s", timeout);
-      else
-        g_string_append (out, "each step verified by the unit's state…\n");
-      tendctl_write (stdout, out);
-    }
-
-  tend_recovery_run_async (data->recovery, run->host, data->unit, data->service_id, 0,
-                           "tendctl recover", run->cancellable, recovered_cb, data);
-}
-
-static void
-checks_loaded_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+recovering_cb (const TendServiceControlOutcome *outcome,
+               gpointer                         user_data)
 {
   RecoverData *data = user_data;
-  g_autoptr(GPtrArray) checks = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *timeout = tend_duration_format (data->verify_timeout_usec);
 
-  checks = tend_store_load_checks_finish (TEND_STORE (object), result, &error);
-  if (checks == NULL)
-    {
-      tendctl_print_error ("%s", error->message);
-      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
-      return;
-    }
+  for (guint i = 0; outcome->skipped != NULL && i < outcome->skipped->len; i++)
+    tendctl_print_error ("warning: %s", (const char *) outcome->skipped->pdata[i]);
+  if (data->json)
+    return;
 
-  data->monitor = tend_monitor_new (NULL);
-  for (guint i = 0; i < checks->len; i++)
-    {
-      const TendStoredCheck *stored = checks->pdata[i];
-      g_autoptr(TendCheck) check = NULL;
-      g_autoptr(GError) check_error = NULL;
-
-      if (stored->service_id != data->service_id)
-        continue;
-      check = tend_check_new_from_inventory (stored->spec, data->run->host, &check_error);
-      if (check == NULL)
-        {
-          tendctl_print_error ("warning: the check '%s' cannot run here, and does not verify "
-                               "the recovery: %s", stored->spec->name, check_error->message);
-          continue;
-        }
-      tend_monitor_add_check (data->monitor, stored->service_id, stored->check_id, check);
-      data->n_checks++;
-    }
-  start_recovery (data);
-}
-
-/* A unit that is not there cannot be brought back: say so rather than fail each step. */
-static void
-service_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  RecoverData *data = user_data;
-  g_autoptr(TendService) service = NULL;
-  g_autoptr(GError) error = NULL;
-
-  service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
-  if (service == NULL || !tendctl_check_loaded (data->run->host, service, &error))
-    {
-      tendctl_print_error ("%s", error->message);
-      tendctl_run_quit (data->run, tendctl_exit_for_error (error));
-      return;
-    }
-  tend_store_load_checks_async (data->run->store, data->run->cancellable, checks_loaded_cb,
-                                data);
-}
-
-static void
-looked_up_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  RecoverData *data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  data->service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
-  if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
-    {
-      tendctl_print_error ("Tend does not watch %s on %s, so it has nothing to verify a "
-                           "recovery with ('tendctl watch %s' watches it; 'tendctl restart %s' "
-                           "restarts it)", data->unit, tend_host_get_id (data->run->host),
-                           data->unit, data->unit);
-      tendctl_run_quit (data->run, TENDCTL_EXIT_NOT_FOUND);
-      return;
-    }
-  if (error != NULL)
-    {
-      tendctl_print_error ("%s", error->message);
-      tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
-      return;
-    }
-  tend_host_load_service_async (data->run->host, data->unit, data->run->cancellable,
-                                service_loaded_cb, data);
+  g_string_append_printf (out, "Recovering %s on %s: reload, start or restart, ",
+                          data->unit, tend_host_get_id (data->run->host));
+  if (outcome->n_checks > 0)
+    g_string_append_printf (out, "each step verified by its %u check%s (up to %s)…\n",
+                            outcome->n_checks, outcome->n_checks == 1 ? "" : "s", timeout);
+  else
+    g_string_append (out, "each step verified by the unit's state…\n");
+  tendctl_write (stdout, out);
 }
 
 static void
@@ -286,10 +190,16 @@ recover_ready (TendctlRun *run,
                gpointer    user_data)
 {
   RecoverData *data = user_data;
+  TendServiceControlOptions options = { 0 };
 
   data->run = run;
-  tend_store_lookup_service_async (run->store, tend_host_get_id (run->host), data->unit,
-                                   run->cancellable, looked_up_cb, data);
+  options.origin = TEND_AUDIT_ORIGIN_CLI;
+  options.verify_timeout_usec = data->verify_timeout_usec;
+  options.recovery_reason = "tendctl recover";
+  options.recovering = recovering_cb;
+  options.recovering_data = data;
+  tend_service_control_run_async (TEND_SERVICE_CONTROL_RECOVER, run->store, run->host,
+                                  data->unit, &options, run->cancellable, recovered_cb, data);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -348,6 +258,5 @@ tendctl_recover (TendctlGlobalOptions  *global,
   status = tendctl_run (tendctl_global_options_get_scope (global),
                         TENDCTL_RUN_CONNECT | TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT,
                         recover_ready, &data);
-  recover_data_clear (&data);
   return status;
 }

@@ -6,7 +6,9 @@
  * systemd's own state of it, and "resources", its CPU. The unit is looked up on the
  * service manager first: a unit that does not exist is refused. Watching again adds
  * what is missing and changes nothing else. unwatch removes the service with its checks
- * and its policy. The change itself is tendctl-edit.c's.
+ * and its policy. The change, its audit row and telling the monitor are libtend's
+ * (tend_service_control_run_async(), as the window does it); this file says what
+ * happened.
  */
 #define G_LOG_DOMAIN "Tendctl"
 
@@ -14,142 +16,67 @@
 #include "tendctl-edit.h"
 #include "tendctl-output.h"
 
-/* The thresholds of watch's resources check, in percent of one CPU (docs/tendctl.md). */
-#define WATCH_CPU_WARN_PERCENT     80.0
-#define WATCH_CPU_CRITICAL_PERCENT 95.0
-
 typedef struct
 {
   TendctlEdit edit;
+  TendServiceControlAction action;
   char *host;                 /* (owned) (nullable) --host */
 } WatchData;
 
-/* ------------------------------------------------------------------------------------ */
-/* watch                                                                                 */
-
 static void
-service_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+print_changes (TendInventoryDiff *diff)
 {
-  TendctlEdit *edit = user_data;
-  g_autoptr(TendService) service = NULL;
-  GError *error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
 
-  service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
-  if (service != NULL)
-    tendctl_check_loaded (TEND_HOST (object), service, &error);
-  tendctl_edit_continue (edit, error);
+  for (guint i = 0; i < tend_inventory_diff_get_n_changes (diff); i++)
+    {
+      /* Text from the database: it must not drive the terminal. */
+      tendctl_append_sanitized (out, tend_inventory_diff_get_change (diff, i)->description,
+                                NULL);
+      g_string_append_c (out, '\n');
+    }
+  tendctl_write (stdout, out);
 }
 
-/* The unit must be there to be watched: on this computer's manager of the scope. */
 static void
-watch_verify (TendctlEdit   *edit,
-              TendInventory *inventory)
+watched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  const TendInventoryHost *host = tendctl_find_host (inventory, edit->host);
+  TendctlEdit *edit = user_data;
+  g_autoptr(TendServiceControlOutcome) outcome = NULL;
+  GError *error = NULL;
 
-  if (host != NULL && (host->kind != TEND_HOST_KIND_LOCAL || host->scope != edit->scope))
+  outcome = tend_service_control_finish_outcome (result, &error);
+  if (outcome == NULL)
     {
-      tendctl_edit_continue (edit, g_error_new (TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                                                "--host: '%s' is not this computer's %s "
-                                                "manager, where watch looks the unit up; "
-                                                "give its checks with 'tendctl check add'",
-                                                edit->host,
-                                                edit->scope == TEND_HOST_SCOPE_SYSTEM
-                                                ? "system" : "user"));
+      tendctl_edit_done (edit, NULL, error);
       return;
     }
 
-  tend_host_load_service_async (edit->run->host, edit->unit, edit->run->cancellable,
-                                service_loaded_cb, edit);
-}
-
-static gboolean
-watch_edit (TendctlEdit    *edit,
-            TendInventory  *inventory,
-            TendConfig     *config,
-            GError        **error)
-{
-  if (tendctl_edit_ensure_service (edit, inventory, error) == NULL)
-    return FALSE;
-
-  /* systemd's own word that the unit failed needs no confirmation: a unit killed with
-   * SIGKILL is critical at once. */
-  if (tendctl_find_check (inventory, edit->host, edit->unit, "unit") == G_MAXUINT)
+  if (outcome->changed)
+    print_changes (outcome->diff);
+  else
     {
-      TendInventoryCheck *check = tend_inventory_check_new (edit->host, edit->unit, "unit",
-                                                            TEND_INVENTORY_CHECK_UNIT);
+      g_autoptr(GString) out = g_string_new (NULL);
 
-      tendctl_check_set_defaults (check, config);
-      check->failures_before_hard = 1;
-      tend_inventory_add_check (inventory, check);
+      g_string_append_printf (out, "%s on %s is watched already: nothing changed.\n",
+                              edit->unit, edit->host);
+      tendctl_write (stdout, out);
     }
-
-  if (tendctl_find_check (inventory, edit->host, edit->unit, "resources") == G_MAXUINT)
-    {
-      TendInventoryCheck *check = tend_inventory_check_new (edit->host, edit->unit, "resources",
-                                                            TEND_INVENTORY_CHECK_RESOURCES);
-
-      tendctl_check_set_defaults (check, config);
-      check->params.resources.cpu_warn_percent = WATCH_CPU_WARN_PERCENT;
-      check->params.resources.cpu_critical_percent = WATCH_CPU_CRITICAL_PERCENT;
-      tend_inventory_add_check (inventory, check);
-    }
-
-  edit->unchanged = g_strdup_printf ("%s on %s is watched already: nothing changed.",
-                                     edit->unit, edit->host);
-  return TRUE;
+  tendctl_edit_done (edit, outcome, NULL);
 }
-
-/* ------------------------------------------------------------------------------------ */
-/* unwatch                                                                               */
-
-/* What checks and policies begin with: the service they belong to. */
-typedef struct
-{
-  char *host;
-  char *unit;
-} ServiceRef;
-
-G_STATIC_ASSERT (G_STRUCT_OFFSET (TendInventoryCheck, host) == G_STRUCT_OFFSET (ServiceRef, host));
-G_STATIC_ASSERT (G_STRUCT_OFFSET (TendInventoryCheck, unit) == G_STRUCT_OFFSET (ServiceRef, unit));
-G_STATIC_ASSERT (G_STRUCT_OFFSET (TendInventoryPolicy, host) == G_STRUCT_OFFSET (ServiceRef, host));
-G_STATIC_ASSERT (G_STRUCT_OFFSET (TendInventoryPolicy, unit) == G_STRUCT_OFFSET (ServiceRef, unit));
 
 static void
-remove_items_of (GPtrArray  *items,
-                 const char *host,
-                 const char *unit)
+watch_change (TendctlEdit *edit)
 {
-  for (guint i = items->len; i-- > 0;)
-    {
-      const ServiceRef *item = items->pdata[i];
+  WatchData *data = edit->user_data;
+  TendServiceControlOptions options = { 0 };
 
-      if (g_str_equal (item->host, host) && g_str_equal (item->unit, unit))
-        g_ptr_array_remove_index (items, i);
-    }
-}
-
-static gboolean
-unwatch_edit (TendctlEdit    *edit,
-              TendInventory  *inventory,
-              TendConfig     *config,
-              GError        **error)
-{
-  guint position;
-
-  if (!tendctl_find_service (inventory, edit->host, edit->unit, &position))
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND, "Tend does not watch %s on %s",
-                   edit->unit, edit->host);
-      return FALSE;
-    }
-
-  g_ptr_array_remove_index (tend_inventory_get_services (inventory), position);
-  remove_items_of (tend_inventory_get_checks (inventory), edit->host, edit->unit);
-  remove_items_of (tend_inventory_get_policies (inventory), edit->host, edit->unit);
-  return TRUE;
+  options.origin = TEND_AUDIT_ORIGIN_CLI;
+  options.host_name = edit->host;
+  tend_service_control_run_async (data->action, edit->run->store, edit->run->host, edit->unit,
+                                  &options, edit->run->cancellable, watched_cb, edit);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -188,12 +115,13 @@ tendctl_watch (TendctlGlobalOptions  *global,
       return TENDCTL_EXIT_USAGE;
     }
 
+  data.action = unwatch ? TEND_SERVICE_CONTROL_UNWATCH : TEND_SERVICE_CONTROL_WATCH;
   data.edit.operation = command;
   data.edit.unit = rest[0];
   data.edit.host = data.host;
   data.edit.refused = "nothing was changed";
-  data.edit.edit = unwatch ? unwatch_edit : watch_edit;
-  data.edit.verify = unwatch ? NULL : watch_verify;
+  data.edit.change = watch_change;
+  data.edit.user_data = &data;
   tendctl_validate_unit (data.edit.unit, &data.edit.refusal);
 
   status = tendctl_edit_run (&data.edit, global, unwatch ? 0 : TENDCTL_RUN_CONNECT);

@@ -45,6 +45,7 @@ static const struct {
   { "unwatch", tendctl_watch },
   { "health", tendctl_health },
   { "monitor", tendctl_monitor },
+  { "demo", tendctl_demo },
   { "policy", tendctl_policy },
   { "silence", tendctl_silence },
   { "recover", tendctl_recover },
@@ -84,6 +85,8 @@ static const struct {
   "  health [UNIT] [--json]\n" \
   "                        Show services' health: each check's layer, soft/hard, flapping\n" \
   "  monitor [--verbose]   Run the checks in the foreground until SIGTERM or Ctrl+C\n" \
+  "  demo [--every SECONDS]\n" \
+  "                        Tend's demo in the terminal: three services, watched, until Ctrl+C\n" \
   "  policy show|set|reset …\n" \
   "                        How Tend recovers a service: its policy, silence and marks\n" \
   "  silence UNIT --for DURATION | --until TIME [--reason TEXT] | --clear\n" \
@@ -243,30 +246,6 @@ tendctl_validate_unit (const char  *name,
   if (problem == NULL)
     return TRUE;
   g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, problem);
-  return FALSE;
-}
-
-/**
- * tendctl_check_loaded:
- * @service: a unit as tend_host_load_service_async() found it on @host
- *
- * A unit that is not loaded (not found, masked, bad) cannot be watched or recovered.
- *
- * Returns: whether @service is loaded, with @error (%TEND_ERROR_NOT_FOUND) if not
- */
-gboolean
-tendctl_check_loaded (TendHost     *host,
-                      TendService  *service,
-                      GError      **error)
-{
-  const char *load_state = tend_service_get_load_state (service);
-
-  if (g_strcmp0 (load_state, "loaded") == 0)
-    return TRUE;
-  g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND,
-               "'%s' is not loaded on %s: its load state is '%s'",
-               tend_service_get_name (service), tend_host_get_display_name (host),
-               load_state != NULL ? load_state : "");
   return FALSE;
 }
 

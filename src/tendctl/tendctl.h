@@ -113,9 +113,6 @@ char         *tendctl_check_unit      (const char            *name,
                                        gboolean               allow_templates);
 gboolean      tendctl_validate_unit   (const char            *name,
                                        GError               **error);
-gboolean      tendctl_check_loaded    (TendHost              *host,
-                                       TendService           *service,
-                                       GError               **error);
 gboolean      tendctl_parse_whole     (const char            *option,
                                        const char            *text,
                                        gint64                 max,
@@ -162,6 +159,8 @@ void          tendctl_with_service    (TendctlRun            *run,
                                        gpointer               user_data);
 
 void          tendctl_notify_engine   (const char            *store_path);
+void          tendctl_say_engine_told (GPid                   pid,
+                                       const char            *warning);
 
 /* The commands: each parses its own arguments (argv[0] is the command's name). */
 TendctlExit   tendctl_list            (TendctlGlobalOptions  *global,
@@ -201,6 +200,9 @@ TendctlExit   tendctl_watch           (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_health          (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_demo            (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_monitor         (TendctlGlobalOptions  *global,
