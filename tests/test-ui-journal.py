@@ -82,7 +82,7 @@ def run():
         check("the journal view shows the line the unit just wrote",
               wait_until(lambda: any(token in t for t in journal_lines(window)), 15),
               journal_lines(window)[-20:])
-        ui.window_screenshot("journal", "Tend")
+        ui.window_screenshot("journal-follow", "Tend")
     tendui.systemctl("stop", UNIT)
 
 

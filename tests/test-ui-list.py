@@ -30,7 +30,7 @@ def run():
         total = wait_until(lambda: tendui.service_count(window), 10)
         check("the count says how many services there are", total and total > 5,
               tendui.service_counts(window))
-        ui.window_screenshot("list", "Tend")
+        ui.window_screenshot("list-start", "Tend")
 
         # Search.
         tendui.search_services(ui, window, "tend-test")
