@@ -169,6 +169,10 @@ def idle(build, units, window=60, warmup=10):
         ui.wait_for_window("Tend")
         time.sleep(warmup)
         results["tend (window open)"] = measure(ui.tend.pid, window)
+        engine = [line for line in ui.log_tail(n=20000).splitlines() if "watching" in line]
+        print("window.py: tend's engine: " + (engine[-1] if engine else "no 'watching' line: "
+                                              "is the engine in this process?"),
+              file=sys.stderr)
 
     print(f"{units} watched services, a unit check every 10 s each; {window} s measured "
           f"after {warmup} s")
