@@ -99,6 +99,15 @@ stop_server (Fixture *fixture)
 }
 
 static void
+sent_cb (TendNotifier     *notifier,
+         TendNotification *notification,
+         guint            *n_sent)
+{
+  g_assert_true (g_str_has_prefix (notification->title, "web.service on this computer"));
+  (*n_sent)++;
+}
+
+static void
 action_invoked_cb (TendNotifier *notifier,
                    const char   *id,
                    const char   *action,
@@ -631,6 +640,7 @@ test_app_notifier (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_auto(NotifyArgs) first = { 0 };
   g_auto(NotifyArgs) second = { 0 };
+  guint n_sent = 0;
 
   if (skip_without_dbus ())
     return;
@@ -644,7 +654,10 @@ test_app_notifier (Fixture       *fixture,
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "open-unit"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "silence-unit"));
 
+  g_signal_connect (notifier, "sent", G_CALLBACK (sent_cb), &n_sent);
   send (TEND_NOTIFIER (notifier), TEND_NOTIFICATION_FAILED, 7, NULL);
+  /* The window hears of each one (it says it in a toast while it is open). */
+  g_assert_cmpuint (n_sent, ==, 1);
   calls = wait_for_calls (fixture, "Notify", 1);
   /* GIO's backend learns the server's id from the answer, which reaches the app's own
    * connection in its own time: an incident evolves over seconds, not microseconds. */

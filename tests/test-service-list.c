@@ -522,6 +522,177 @@ save_screenshot (GtkWindow  *window,
 }
 
 static gboolean
+api_is_fourth_or_fifth (gpointer data)
+{
+  /* Healthy ties with web.service; the sort keeps the model's order among ties. */
+  return g_strcmp0 (name_at (data, 3), "api.socket") == 0
+         || g_strcmp0 (name_at (data, 4), "api.socket") == 0;
+}
+
+/* A new list, nothing asked: the worst first, and at a medium width the columns a
+ * person reads most. */
+static void
+test_defaults (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const char *worst_first[] = {
+    "cache.service", "db.service", "worker.service", "web.service", "backup.timer",
+    "api.socket",
+  };
+  GtkColumnView *view = _tend_service_list_get_column_view (fixture->list);
+  g_autoptr(GListModel) columns = g_object_ref (gtk_column_view_get_columns (view));
+
+  assert_order (fixture, worst_first, FALSE, "default");
+
+  /* The monitor's word arrives after the list was sorted, as in the window: api.socket
+   * turns watched and healthy and moves up, past the services Tend does not watch. */
+  {
+    g_autoptr(TendService) api = g_list_model_get_item (G_LIST_MODEL (fixture->store), 4);
+
+    g_assert_cmpstr (name_at (fixture, 5), ==, "api.socket");
+    tend_service_set_watch_info (api, TRUE, TEND_HEALTH_HEALTHY, NULL, NULL);
+    g_assert_true (wait_until (api_is_fourth_or_fifth, fixture));
+  }
+
+  gtk_window_set_default_size (fixture->window, 800, 500);
+  wait_for_frames (fixture->window, 3);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
+      /* Health, Name, State, Memory, Uptime; not Description, CPU Time, Restarts */
+      gboolean shown = i == 0 || i == 1 || i == 3 || i == 4 || i == 6;
+
+      g_assert_cmpint (gtk_column_view_column_get_visible (column), ==, shown);
+      g_test_message ("800 px, column %s: %s", title, shown ? "shown" : "hidden");
+    }
+}
+
+/* What a person sees: the texts of the row at the top of the view, found by picking the
+ * widget just below the column headers (not the model's order: the view may scroll). */
+static GtkWidget *
+inner_list_view (GtkColumnView *view)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  g_error ("no list view in the column view");
+}
+
+static void
+collect_texts (GtkWidget *widget,
+               GString   *texts)
+{
+  if (GTK_IS_INSCRIPTION (widget) && gtk_inscription_get_text (GTK_INSCRIPTION (widget)))
+    g_string_append_printf (texts, "%s|", gtk_inscription_get_text (GTK_INSCRIPTION (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
+static char *
+top_row_texts (Fixture *fixture)
+{
+  GtkColumnView *view = _tend_service_list_get_column_view (fixture->list);
+  GtkWidget *list_rows = inner_list_view (view);
+  graphene_point_t top;
+  GtkWidget *picked;
+  GString *texts = g_string_new ("|");
+
+  g_assert_true (gtk_widget_compute_point (list_rows, GTK_WIDGET (view),
+                                           &GRAPHENE_POINT_INIT (8, 8), &top));
+  picked = gtk_widget_pick (GTK_WIDGET (view), top.x, top.y, GTK_PICK_DEFAULT);
+  while (picked != NULL && gtk_widget_get_parent (picked) != list_rows)
+    picked = gtk_widget_get_parent (picked);
+  if (picked != NULL)
+    collect_texts (picked, texts);
+  return g_string_free (texts, FALSE);
+}
+
+static void
+assert_top_row_shows (Fixture    *fixture,
+                      const char *name)
+{
+  g_autofree char *needle = g_strdup_printf ("|%s|", name);
+  g_autofree char *texts = NULL;
+
+  wait_for_frames (fixture->window, 3);
+  texts = top_row_texts (fixture);
+  if (strstr (texts, needle) == NULL)
+    g_error ("the model has %s first, but the row on top of the view shows %s",
+             name_at (fixture, 0), texts);
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  guint position;
+  const char *name;
+} NameWait;
+
+static gboolean
+name_is (gpointer data)
+{
+  NameWait *wait = data;
+  return g_strcmp0 (name_at (wait->fixture, wait->position), wait->name) == 0;
+}
+
+/* As in the window: the list is on screen, empty, when the host's units arrive in one
+ * splice, more than fit; then the monitor's word makes three of them watched and healthy,
+ * in a batch, and later one critical. GTK 4.8's list view keeps the row that was on top
+ * ("unit-00") in view when the sort moves it down, scrolling down with it: the rows that
+ * moved up were above the view, and the list looked unsorted. */
+static void
+test_resort_shows_top (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TEND_TYPE_SERVICE);
+  g_autoptr(GPtrArray) services = g_ptr_array_new_with_free_func (g_object_unref);
+  NameWait wait = { fixture, 0, NULL };
+
+  tend_service_list_set_model (fixture->list, G_LIST_MODEL (store));
+  wait_for_frames (fixture->window, 2);
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("unit-%02u.service", i);
+      g_ptr_array_add (services, tend_service_new (name));
+    }
+  g_list_store_splice (store, 0, 0, services->pdata, services->len);
+  assert_top_row_shows (fixture, "unit-00.service");
+
+  for (guint i = 57; i < 60; i++)
+    g_object_freeze_notify (services->pdata[i]);
+  for (guint i = 57; i < 60; i++)
+    tend_service_set_watch_info (services->pdata[i], TRUE, TEND_HEALTH_HEALTHY, "ok", NULL);
+  for (guint i = 57; i < 60; i++)
+    g_object_thaw_notify (services->pdata[i]);
+  wait.name = "unit-57.service";
+  g_assert_true (wait_until (name_is, &wait));
+  assert_top_row_shows (fixture, "unit-57.service");
+
+  tend_service_set_watch_info (services->pdata[59], TRUE, TEND_HEALTH_CRITICAL, "down", NULL);
+  wait.name = "unit-59.service";
+  g_assert_true (wait_until (name_is, &wait));
+  assert_top_row_shows (fixture, "unit-59.service");
+
+  /* Scrolled down, the view stays where the person put it. */
+  {
+    GtkScrollable *view = GTK_SCROLLABLE (_tend_service_list_get_column_view (fixture->list));
+    GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (view);
+
+    gtk_adjustment_set_value (vadjustment, 300);
+    wait_for_frames (fixture->window, 3);
+    tend_service_set_watch_info (services->pdata[30], TRUE, TEND_HEALTH_DEGRADED, NULL, NULL);
+    wait.position = 1;
+    wait.name = "unit-30.service";
+    g_assert_true (wait_until (name_is, &wait));
+    wait_for_frames (fixture->window, 3);
+    g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 100);
+  }
+}
+
+static gboolean
 is_narrow (gpointer data)
 {
   return _tend_service_list_get_narrow (data);
@@ -591,6 +762,8 @@ main (int   argc,
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/service-list/defaults", test_defaults);
+  ADD ("/service-list/resort-shows-top", test_resort_shows_top);
   ADD ("/service-list/search", test_search);
   ADD ("/service-list/filters", test_filters);
   ADD ("/service-list/live-change", test_live_change);

@@ -31,6 +31,13 @@ struct _TendAppNotifier
 
 static void tend_app_notifier_iface_init (TendNotifierInterface *iface);
 
+enum {
+  SIGNAL_SENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE_WITH_CODE (TendAppNotifier, tend_app_notifier, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (TEND_TYPE_NOTIFIER,
                                                       tend_app_notifier_iface_init))
@@ -87,6 +94,7 @@ tend_app_notifier_send (TendNotifier     *notifier,
   g_hash_table_replace (self->ids, g_variant_print (target, FALSE),
                         g_strdup (notification->id));
   g_application_send_notification (self->application, notification->id, n);
+  g_signal_emit (self, signals[SIGNAL_SENT], 0, notification);
 }
 
 static void
@@ -165,6 +173,17 @@ tend_app_notifier_class_init (TendAppNotifierClass *klass)
 
   object_class->dispose = tend_app_notifier_dispose;
   object_class->finalize = tend_app_notifier_finalize;
+
+  /**
+   * TendAppNotifier::sent:
+   * @notification: what was sent
+   *
+   * A notification went to the desktop; the window may say it too, where the person
+   * looks (a toast), since a desktop without a notification server shows nothing.
+   */
+  signals[SIGNAL_SENT] =
+    g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, TEND_TYPE_NOTIFICATION | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

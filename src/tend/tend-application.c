@@ -591,6 +591,32 @@ open_service (TendApplication *self,
                                 button_data_new (self, host, unit));
 }
 
+/* What the engine told the desktop, said in the window too while it is open: a toast
+ * with the notification's title and an Open button, so the person sees it where they
+ * look, and sees it at all where no notification server runs. */
+static void
+notification_sent_cb (TendAppNotifier  *notifier,
+                      TendNotification *notification,
+                      TendApplication  *self)
+{
+  TendWindow *window = find_window (self);
+  AdwToast *toast;
+
+  if (window == NULL || !gtk_widget_get_visible (GTK_WIDGET (window)))
+    return;
+  toast = adw_toast_new (notification->title);
+  if (notification->unit != NULL)
+    {
+      adw_toast_set_button_label (toast, _("Open"));
+      adw_toast_set_action_name (toast, "app.open-unit");
+      adw_toast_set_action_target_value (toast, g_variant_new ("(ss)",
+                                                               notification->host != NULL
+                                                               ? notification->host : "",
+                                                               notification->unit));
+    }
+  tend_window_add_toast (window, toast);
+}
+
 static void
 notification_action_cb (TendNotifier    *notifier,
                         const char      *id,
@@ -761,6 +787,7 @@ tend_application_startup (GApplication *app)
    * not running starts it and is carried out. */
   self->notifier = tend_app_notifier_new (app);
   g_signal_connect (self->notifier, "action-invoked", G_CALLBACK (notification_action_cb), self);
+  g_signal_connect (self->notifier, "sent", G_CALLBACK (notification_sent_cb), self);
 
   self->signal_ids[0] = g_unix_signal_add (SIGHUP, sighup_cb, self);
   self->signal_ids[1] = g_unix_signal_add (SIGTERM, quit_signal_cb, self);

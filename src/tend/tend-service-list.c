@@ -26,7 +26,10 @@
 #include "tend-uptime-cell.h"
 
 /* Below this width only Health, Name and State are shown. */
+/* Below these widths of the list, columns go: at medium width those a person reads
+ * least (Description, CPU Time, Restarts), at narrow width all but Health, Name, State. */
 #define NARROW_WIDTH 640
+#define MEDIUM_WIDTH 1000
 
 struct _TendServiceList
 {
@@ -39,6 +42,7 @@ struct _TendServiceList
   gboolean show_watched;
   char *unit_type;                  /* (owned) (nullable): NULL for all */
   gboolean narrow;
+  gboolean medium;
   gboolean need_refilter;
   gboolean need_resort;
   guint pass_source;
@@ -298,6 +302,49 @@ tend_service_list_has_state_filter (TendServiceList *self)
   return self->show_failed || self->show_unhealthy || self->show_watched;
 }
 
+/* The column view's rows: its GtkListView child (GTK 4.8 has no public way to it, nor
+ * gtk_column_view_scroll_to(), which came in 4.12). */
+static GtkWidget *
+tend_service_list_get_rows (TendServiceList *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+/* GTK 4.8's list views keep the row on top of the view (their "anchor") in view when
+ * the model moves it: a re-sort that moves services up past it scrolls the view down
+ * with it, so those services end up above the view, and a person looking at the top of
+ * a list sorted worst first sees the healthy or unwatched ones. (The window's case: the
+ * demo's services turn watched after the host's units were listed, and "-.mount" stayed
+ * on top, the demo's services scrolled out above it.) So, when the view was at the top
+ * before the rows changed, it stays there: "list.scroll-to-item" on the rows sets the
+ * anchor to the first row (it moves no focus; it only syncs GTK's focus tracker with the
+ * focused row). The rows' handler of "items-changed" has run (it was connected first)
+ * but the view has not been laid out again, so the adjustment still says where the view
+ * was. Where a person scrolled down, GTK's way stands: the rows they read stay put. */
+static void
+on_rows_changed (TendServiceList *self,
+                 guint            position,
+                 guint            removed,
+                 guint            added)
+{
+  GtkAdjustment *vadjustment;
+  GtkWidget *rows;
+
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  if (vadjustment != NULL
+      && gtk_adjustment_get_value (vadjustment) >= gtk_adjustment_get_lower (vadjustment) + 1)
+    return;
+
+  rows = tend_service_list_get_rows (self);
+  if (rows != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    gtk_widget_activate_action (rows, "list.scroll-to-item", "u", 0);
+}
+
 /* One pass for all the changes since the last: the sort first, over the rows shown, then
  * the filter, whose new rows the sort model places as it receives them. */
 static gboolean
@@ -477,14 +524,18 @@ static void
 tend_service_list_apply_narrow (TendServiceList *self)
 {
   GtkColumnViewColumn *secondary[] = {
-    self->description_column, self->memory_column, self->cpu_column,
-    self->uptime_column, self->restarts_column,
+    self->memory_column, self->uptime_column,
+  };
+  GtkColumnViewColumn *tertiary[] = {
+    self->description_column, self->cpu_column, self->restarts_column,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (secondary); i++)
     gtk_column_view_column_set_visible (secondary[i], !self->narrow);
-  /* The only column left to take the room. */
-  gtk_column_view_column_set_expand (self->name_column, self->narrow);
+  for (guint i = 0; i < G_N_ELEMENTS (tertiary); i++)
+    gtk_column_view_column_set_visible (tertiary[i], !self->narrow && !self->medium);
+  /* Without Description, Name takes the room. */
+  gtk_column_view_column_set_expand (self->name_column, self->narrow || self->medium);
 }
 
 static gboolean
@@ -712,10 +763,12 @@ tend_service_list_size_allocate (GtkWidget *widget,
 {
   TendServiceList *self = TEND_SERVICE_LIST (widget);
   gboolean narrow = width < NARROW_WIDTH;
+  gboolean medium = !narrow && width < MEDIUM_WIDTH;
 
-  if (narrow != self->narrow)
+  if (narrow != self->narrow || medium != self->medium)
     {
       self->narrow = narrow;
+      self->medium = medium;
       if (self->narrow_source == 0)
         {
           self->narrow_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_narrow_cb,
@@ -919,6 +972,9 @@ tend_service_list_init (TendServiceList *self)
   gtk_custom_filter_set_filter_func (self->state_filter, state_filter_func, self, NULL);
   gtk_sort_list_model_set_sorter (self->sort_model,
                                   gtk_column_view_get_sorter (self->column_view));
+  /* What needs a person first: the worst health on top, then the healthy, then the
+   * services Tend does not watch, each in name order (the sort is stable). */
+  gtk_column_view_sort_by_column (self->column_view, self->health_column, GTK_SORT_ASCENDING);
 
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (tend_service_list_update_page), self,
@@ -929,6 +985,8 @@ tend_service_list_init (TendServiceList *self)
   g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (tend_service_list_update_selection), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (on_rows_changed),
+                           self, G_CONNECT_SWAPPED);
 
   tend_service_list_update_page (self);
   tend_service_list_update_selection (self);
