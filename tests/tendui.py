@@ -359,8 +359,11 @@ class Session:
 
     def _spawn(self, label, argv, env=None, **kw):
         log = open(os.path.join(self.tmp, f"{label}.log"), "ab")
+        # Each in a session of its own: nothing it signals to its process group (as
+        # some daemons do when they end) reaches the test or tend-sandbox.
         p = subprocess.Popen(argv, env=env or self.env, stdin=subprocess.DEVNULL,
-                             stdout=log, stderr=subprocess.STDOUT, **kw)
+                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                             **kw)
         log.close()
         self.procs.append((label, p))
         return p
@@ -389,6 +392,19 @@ class Session:
     def _start_a11y_bus(self):
         self._spawn("at-spi-bus-launcher",
                     ["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
+
+        def owned():
+            # NameHasOwner does not start anything; asking org.a11y.Bus itself before
+            # our launcher holds the name would have D-Bus start a second one.
+            r = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+                                "--object-path", "/org/freedesktop/DBus",
+                                "--method", "org.freedesktop.DBus.NameHasOwner",
+                                "org.a11y.Bus"],
+                               capture_output=True, text=True, timeout=5, env=self.env)
+            return "true" in r.stdout
+        if not wait_until(owned, 15, 0.05):
+            raise SkipTest("at-spi-bus-launcher did not take org.a11y.Bus: "
+                           + self.log_tail("at-spi-bus-launcher"))
 
         def address():
             r = subprocess.run(["gdbus", "call", "--session", "--dest", "org.a11y.Bus",
