@@ -300,17 +300,35 @@ def unnamed_buttons(root):
     Each as its role, its made-up name and its path from @root."""
     bad = []
 
-    def rec(a, path, in_named_combo):
+    def rec(a, path, exempt):
         r = role(a)
-        # GtkDropDown's own toggle button: GTK 4.8 leaves it unnamed inside the combo box
-        # that carries the name, and a template cannot reach it.
-        if r in BUTTON_ROLES and made_up_name(name(a)) and not in_named_combo:
+        if r in BUTTON_ROLES and made_up_name(name(a)) and not exempt:
             bad.append(f"{r} {name(a)!r} at {' > '.join(path)}")
-        named_combo = in_named_combo or (r == "combo box" and not made_up_name(name(a)))
+        # Buttons that the toolkit builds inside its own widgets, which no template can
+        # reach: GtkDropDown's toggle button (GTK 4.8 leaves it unnamed inside the combo
+        # box that carries the name), and AdwToast's close button (libadwaita 1.2 gives
+        # it only a tooltip). toolkit_unnamed_buttons() lists them.
+        exempt = exempt or (r == "combo box" and not made_up_name(name(a))) or \
+            (r == "filler" and name(a) == "AdwToastWidget")
         for c in children(a):
-            rec(c, path + [f"{role(c)} {name(c)!r}"], named_combo)
+            rec(c, path + [f"{role(c)} {name(c)!r}"], exempt)
     rec(root, [f"{role(root)} {name(root)!r}"], False)
     return bad
+
+
+def toolkit_unnamed_buttons(root):
+    """The unnamed buttons unnamed_buttons() lets go because GTK or libadwaita build
+    them (a drop-down's button, a toast's close button)."""
+    everything = []
+
+    def rec(a, path):
+        if role(a) in BUTTON_ROLES and made_up_name(name(a)):
+            everything.append(f"{role(a)} {name(a)!r} at {' > '.join(path)}")
+        for c in children(a):
+            rec(c, path + [f"{role(c)} {name(c)!r}"])
+    rec(root, [f"{role(root)} {name(root)!r}"])
+    own = set(unnamed_buttons(root))
+    return [b for b in everything if b not in own]
 
 
 # ------------------------------------------------------------------------------------
@@ -771,29 +789,42 @@ def png_size(path):
 # ------------------------------------------------------------------------------------
 # Tend's views: what the flows need to know of the window, in one place.
 
-LIST_COLUMNS = ("health", "name", "description", "state", "memory", "cpu", "uptime",
-                "restarts")
+# The list's column titles, and the keys service_rows() gives their cells.
+LIST_COLUMNS = {"Health": "health", "Name": "name", "Description": "description",
+                "State": "state", "Memory": "memory", "CPU Time": "cpu", "Uptime": "uptime",
+                "Restarts": "restarts"}
 
 
 def service_rows(window):
-    """The rows of the service list on screen, each a dict of what its cells say
-    (LIST_COLUMNS) with the row's node as "node" and its name cell as "cell"."""
+    """The rows of the service list on screen, each a dict of what its cells say, by
+    column ("health", "name", "state" ...: LIST_COLUMNS; the columns the list hides, as it
+    does when narrow, are missing), with the row's node as "node" and its name cell's
+    label as "cell"."""
     table = find(window, "tree table", "Services", showing=True)
     if table is None:
         return []
     rows = []
+    titles = []
     for row in walk(table):
-        if role(row) != "table row" or not on_screen(row):
+        if role(row) != "table row":
             continue
         cells = [c for c in children(row) if role(c) == "table cell"]
-        if len(cells) < 2:
-            continue   # the column titles
+        if not cells:
+            # The column titles: the columns shown, in order.
+            titles = [LIST_COLUMNS.get(text(a), text(a)) for a in walk(row)
+                      if role(a) == "label"]
+            continue
+        if not on_screen(row):
+            continue
         words = {}
-        for column, cell in zip(LIST_COLUMNS, cells):
+        for column, cell in zip(titles, cells):
             labels = [a for a in walk(cell) if role(a) == "label"]
             words[column] = " ".join(text(a) for a in labels)
+            if column == "name":
+                words["cell"] = labels[0] if labels else cell
         words["node"] = row
-        words["cell"] = next((a for a in walk(cells[1]) if role(a) == "label"), cells[1])
+        words.setdefault("cell", cells[0])
+        words.setdefault("name", "")
         rows.append(words)
     return rows
 

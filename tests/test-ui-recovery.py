@@ -43,7 +43,7 @@ def one_notification(calls):
 
 def row_says(window, column, word):
     row = tendui.service_row(window, UNIT)
-    return row if row and word.lower() in row[column].lower() else None
+    return row if row and word.lower() in row.get(column, "").lower() else None
 
 
 def run():

@@ -170,6 +170,10 @@ def run():
         ui.start_tend()
         main_views(ui)
         dark(ui)
+        toolkit = tendui.toolkit_unnamed_buttons(ui.app)
+        check("the toolkit's own buttons have names too (a drop-down's, a toast's close "
+              "button) # TODO GTK 4.8 and libadwaita 1.2 leave them unnamed; no template "
+              "reaches them", not toolkit, "\n".join(toolkit))
         doubled = tendui.doubled_names(ui.app)
         check("no button's name repeats its mnemonic label ('_Restart Restart') "
               "# TODO GTK 4.8 names a button with a mnemonic by its label property and "
