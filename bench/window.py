@@ -1,100 +1,56 @@
 #!/usr/bin/python3
-"""The window's figures (issue 12); run by bench/window, inside the sandbox.
+"""The window's start and idle figures (issue 12); run by bench/window, inside the
+sandbox and under Xvfb.
 
-    window.py first-frame BUILD UNITS [ROUNDS]      start to first frame
-    window.py idle BUILD UNITS [WINDOW] [WARMUP]    at rest: tend against tendctl monitor
+    window.py BUILD ROUNDS WARMUP WINDOW
 
-Both run under Xvfb with the accessibility bus up (tests/tendui.py's Session), as on a
-desktop, with GSK_RENDERER=cairo.
+Start: `tend` with TEND_BENCH_FIRST_FRAME=1000 prints CLOCK_MONOTONIC (µs) at the first
+frame painted with 1,000 services in its list, then quits; the time from just before
+the exec is the figure. One warm-up run, then ROUNDS runs; every one is printed.
+
+Idle: context switches (voluntary + involuntary) of every thread of the process, from
+/proc/PID/task/*/status, read every second so that threads which start or end in the
+window count too (a thread that lives less than a second between two reads is missed);
+CPU from utime + stime in /proc/PID/stat (all threads, dead ones included); VmRSS at
+the end.
 """
-import json
 import os
+import select
+import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-import tendui  # noqa: E402
-
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+N_UNITS = 1000
+N_WATCHED = 100
+
+build, rounds, warmup, window = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
+    int(sys.argv[4])
+tend = os.path.join(build, "src", "tend", "tend")
+tendctl = os.path.join(build, "src", "tendctl", "tendctl")
+log = open(os.environ.get("BENCH_WINDOW_LOG",
+                         os.path.join(os.environ["HOME"], "bench-window.log")), "w")
 
 
-def start_target():
-    r = subprocess.run(["systemctl", "--user", "start", "bench.target"], capture_output=True,
-                       text=True, timeout=120)
-    if r.returncode != 0:
-        sys.exit("window.py: systemctl --user start bench.target: " + r.stderr)
-
-
-def loaded_units():
-    r = subprocess.run(["systemctl", "--user", "list-units", "--all", "--no-legend",
-                        "--plain"], capture_output=True, text=True, timeout=60)
-    return len(r.stdout.splitlines())
-
-
-def first_frame(build, units, rounds=10):
-    start_target()
-    tend = os.path.join(build, "src", "tend", "tend")
-    print(f"window.py: {loaded_units()} units loaded; {rounds} rounds after a warm-up",
-          file=sys.stderr)
-    runs = []
-    with tendui.Session(tend, notifications=False) as ui:
-        ui.stop_tend()   # the session's own start is not measured
-        for i in range(rounds + 1):
-            env = ui.tend_env()
-            env["TEND_BENCH_FIRST_FRAME"] = str(units)
-            t0 = time.monotonic_ns() // 1000
-            p = subprocess.Popen([tend], env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, text=True)
-            first = filled = count = None
-            try:
-                out, _ = p.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                out, _ = p.communicate()
-            for line in out.splitlines():
-                w = line.split()
-                if w[:2] == ["tend-bench:", "first-frame"]:
-                    first = (int(w[2]) - t0) / 1000
-                elif w[:2] == ["tend-bench:", "filled-frame"]:
-                    filled, count = (int(w[2]) - t0) / 1000, int(w[3])
-            if i > 0:
-                runs.append({"first_ms": first, "filled_ms": filled, "services": count})
-            print(f"window.py: round {i}{' (warm-up)' if i == 0 else ''}: first frame "
-                  f"{first} ms, filled {filled} ms ({count} services)", file=sys.stderr)
-    firsts = [r["first_ms"] for r in runs if r["first_ms"] is not None]
-    filled = [r["filled_ms"] for r in runs if r["filled_ms"] is not None]
-    print("| round | exec to first frame | exec to first frame with the services |")
-    print("|---:|---:|---:|")
-    for i, r in enumerate(runs, 1):
-        f = f"{r['first_ms']:.0f} ms" if r["first_ms"] is not None else "none"
-        g = (f"{r['filled_ms']:.0f} ms ({r['services']})" if r["filled_ms"] is not None
-             else "none")
-        print(f"| {i} | {f} | {g} |")
-    med = lambda xs: f"{statistics.median(xs):.0f} ms" if xs else "n/a"   # noqa: E731
-    print(f"| **median** | **{med(firsts)}** | **{med(filled)}** |")
+def say(*args):
+    print("window.py:", *args, file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------------------------
-# At rest
+# /proc
 
-
-def threads_switches(pid):
-    """Context switches of every thread of @pid so far (voluntary, involuntary)."""
-    vol = invol = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/status") as f:
-                for line in f:
-                    if line.startswith("voluntary_ctxt_switches:"):
-                        vol += int(line.split()[1])
-                    elif line.startswith("nonvoluntary_ctxt_switches:"):
-                        invol += int(line.split()[1])
-        except OSError:
-            pass   # a thread that ended; its switches go with it (see the docs)
-    return vol, invol
+def read_status(path):
+    fields = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                fields[key] = value.strip()
+    except OSError:
+        return None
+    return fields
 
 
 def proc_cpu(pid):
@@ -103,97 +59,197 @@ def proc_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def proc_kib(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return -1
+def task_switches(pid):
+    """{tid: (comm, voluntary + involuntary switches)} of every thread now."""
+    tasks = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return tasks
+    for tid in tids:
+        st = read_status(f"/proc/{pid}/task/{tid}/status")
+        if st is None or "voluntary_ctxt_switches" not in st:
+            continue
+        tasks[int(tid)] = (st["Name"], int(st["voluntary_ctxt_switches"]) +
+                           int(st["nonvoluntary_ctxt_switches"]))
+    return tasks
 
 
-def measure(pid, window):
-    v0, i0 = threads_switches(pid)
-    c0 = proc_cpu(pid)
-    t0 = time.monotonic()
-    time.sleep(window)   # the measurement itself: nothing to wait for
-    elapsed = time.monotonic() - t0
-    v1, i1 = threads_switches(pid)
-    c1 = proc_cpu(pid)
-    return {"seconds": elapsed, "voluntary_per_s": (v1 - v0) / elapsed,
-            "involuntary_per_s": (i1 - i0) / elapsed, "cpu_percent": 100 * (c1 - c0) / elapsed,
-            "threads": len(os.listdir(f"/proc/{pid}/task")), "rss_kib": proc_kib(pid, "VmRSS")}
+class Meter:
+    """Samples one process every second over a window."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.first = task_switches(pid)     # baseline of the threads alive at the start
+        self.last = dict(self.first)
+        self.born = set()
+        self.cpu0 = proc_cpu(pid)
+        self.t0 = time.monotonic()
+
+    def sample(self):
+        for tid, (name, n) in task_switches(self.pid).items():
+            if tid not in self.first and tid not in self.born:
+                self.born.add(tid)          # started in the window: from 0
+            self.last[tid] = (name, n)
+
+    def result(self):
+        self.sample()
+        elapsed = time.monotonic() - self.t0
+        per_thread = {}
+        for tid, (name, n) in self.last.items():
+            base = self.first[tid][1] if tid in self.first else 0
+            per_thread[tid] = (name, n - base)
+        total = sum(n for _, n in per_thread.values())
+        main = per_thread.get(self.pid, ("", 0))[1]
+        by_name = {}
+        for name, n in per_thread.values():
+            by_name[name] = by_name.get(name, 0) + n
+        st = read_status(f"/proc/{self.pid}/status")
+        if st is None or "VmRSS" not in st:
+            return None                     # it ended in the window
+        return {
+            "elapsed": elapsed,
+            "wakeups": total / elapsed,
+            "main": main / elapsed,
+            "threads": len(task_switches(self.pid)),
+            "threads_seen": len(self.last),
+            "by_name": {k: v / elapsed for k, v in sorted(by_name.items(),
+                                                         key=lambda kv: -kv[1])},
+            "cpu": 100 * (proc_cpu(self.pid) - self.cpu0) / elapsed,
+            "rss_mb": int(st["VmRSS"].split()[0]) / 1024,
+        }
 
 
-def inventory(units):
-    host = "local-user"
-    return {
-        "format": "tend-inventory", "version": 1,
-        "hosts": [{"name": host, "kind": "local", "address": None, "port": None,
-                   "user": None, "scope": "user", "sudo": "none", "access": "admin"}],
-        "services": [{"host": host, "unit": u, "display_name": None, "tags": []}
-                     for u in units],
-        "checks": [{"host": host, "unit": u, "name": "unit", "kind": "unit",
-                    "interval": "10s", "timeout": "5s", "failures_before_hard": 1,
-                    "successes_before_recovered": 1, "startup_grace": "0s", "enabled": True,
-                    "params": {}} for u in units],
-        "policies": [], "config": {},
-    }
+def measure(pids, warmup, window):
+    time.sleep(warmup)
+    meters = [Meter(pid) for pid in pids]
+    end = time.monotonic() + window
+    while time.monotonic() < end:
+        time.sleep(min(1.0, max(0.0, end - time.monotonic())))
+        for m in meters:
+            m.sample()
+    return [m.result() for m in meters]
 
 
-def idle(build, units, window=60, warmup=10):
-    start_target()
-    tend = os.path.join(build, "src", "tend", "tend")
-    tendctl = os.path.join(build, "src", "tendctl", "tendctl")
-    names = [f"bench-{i:03d}.service" for i in range(1, units + 1)]
-    tmp = tempfile.mkdtemp(prefix="tend-bench-idle-")
-    db = os.path.join(tmp, "tend.db")
-    env = dict(os.environ, TEND_DATABASE=db)
-    inv = os.path.join(tmp, "inventory.json")
-    with open(inv, "w") as f:
-        json.dump(inventory(names), f)
-    r = subprocess.run([tendctl, "import", inv], capture_output=True, text=True, env=env)
-    if r.returncode != 0:
-        sys.exit("window.py: tendctl import: " + r.stderr + r.stdout)
-
-    results = {}
-    print(f"window.py: tendctl monitor, {warmup} s + {window} s", file=sys.stderr)
-    mon = subprocess.Popen([tendctl, "monitor"], env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-    time.sleep(warmup)   # the monitor settles: its first round of checks is not at rest
-    results["tendctl monitor"] = measure(mon.pid, window)
-    mon.terminate()
-    mon.wait()
-
-    print(f"window.py: tend, {warmup} s + {window} s", file=sys.stderr)
-    with tendui.Session(tend, notifications=True, env={"TEND_DATABASE": db}) as ui:
-        ui.wait_for_window("Tend")
-        time.sleep(warmup)
-        results["tend (window open)"] = measure(ui.tend.pid, window)
-        engine = [line for line in ui.log_tail(n=20000).splitlines() if "watching" in line]
-        print("window.py: tend's engine: " + (engine[-1] if engine else "no 'watching' line: "
-                                              "is the engine in this process?"),
-              file=sys.stderr)
-
-    print(f"{units} watched services, a unit check every 10 s each; {window} s measured "
-          f"after {warmup} s")
-    print()
-    print("| process | context switches/s (voluntary) | involuntary/s | CPU | threads | RSS |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for label, m in results.items():
-        print(f"| {label} | {m['voluntary_per_s']:.1f} | {m['involuntary_per_s']:.1f} | "
-              f"{m['cpu_percent']:.2f} % | {m['threads']} | {m['rss_kib'] / 1024:.0f} MiB |")
+def stop(proc, timeout=15):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        say(f"pid {proc.pid} did not end in {timeout} s after SIGTERM: killed")
+        proc.kill()
+        proc.wait()
 
 
-def main():
-    mode, build, units = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    rest = [int(x) for x in sys.argv[4:]]
-    if mode == "first-frame":
-        first_frame(build, units, *rest)
-    elif mode == "idle":
-        idle(build, units, *rest)
-    else:
-        sys.exit(__doc__)
+# ------------------------------------------------------------------------------------
+# Set-up
+
+subprocess.run(["systemctl", "--user", "start", "bench.target"], check=True)
+loaded = subprocess.run(["systemctl", "--user", "list-units", "--all", "--no-legend",
+                         "--plain", "--no-pager", "bench-*"], check=True,
+                        capture_output=True, text=True).stdout.splitlines()
+running = [l for l in loaded if " running " in l]
+t = time.monotonic()
+for i in range(1, N_WATCHED + 1):
+    subprocess.run([tendctl, "watch", f"bench-{i:04d}.service"], check=True,
+                   stdout=subprocess.DEVNULL)
+checks = subprocess.run([tendctl, "check", "list"], check=True, capture_output=True,
+                        text=True).stdout
+say(f"{len(loaded)} bench units loaded, {len(running)} running; {N_WATCHED} watched in "
+    f"{time.monotonic() - t:.1f} s")
+print(f"Sandbox: {len(loaded)} bench units loaded ({len(running)} running), "
+      f"{N_WATCHED} of the running ones watched with `tendctl watch` "
+      f"({sum(1 for l in checks.splitlines() if 'bench-' in l)} lines in `tendctl check "
+      f"list`).\n")
+
+# ------------------------------------------------------------------------------------
+# 1. Start to first frame
+
+def start_once():
+    env = dict(os.environ, TEND_BENCH_FIRST_FRAME=str(N_UNITS))
+    t0 = time.monotonic_ns() // 1000
+    proc = subprocess.Popen([tend], env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+    ready, _, _ = select.select([proc.stdout], [], [], 30)
+    line = proc.stdout.readline() if ready else ""
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        say("tend did not quit after its first frame: killed")
+        proc.kill()
+        proc.wait()
+    t_end = time.monotonic_ns() // 1000
+    words = line.split()
+    if len(words) != 3 or words[0] != "first-frame":
+        sys.exit(f"window.py: tend printed no first frame ({line!r}); see "
+                 f"{log.name} (TEND_SANDBOX_KEEP=1 keeps it)")
+    return (int(words[1]) - t0) / 1000, int(words[2]), (t_end - t0) / 1000
 
 
-if __name__ == "__main__":
-    main()
+say(f"start: 1 warm-up + {rounds} runs")
+warm = start_once()
+runs = [start_once() for _ in range(rounds)]
+ms = [r[0] for r in runs]
+print(f"Start to first frame with {N_UNITS} services in the list (ms), "
+      f"warm-up run {warm[0]:.0f} (not counted), then {rounds} runs:\n")
+print("| run | " + " | ".join(str(i + 1) for i in range(rounds)) + " | median |")
+print("|---|" + "---:|" * (rounds + 1))
+print("| first frame | " + " | ".join(f"{v:.0f}" for v in ms) +
+      f" | **{statistics.median(ms):.0f}** |")
+print("| exited | " + " | ".join(f"{r[2]:.0f}" for r in runs) + " | " +
+      f"{statistics.median(r[2] for r in runs):.0f} |")
+print(f"\nServices shown at the first frame: {sorted(set(r[1] for r in runs))}.\n")
+sys.stdout.flush()
+
+# ------------------------------------------------------------------------------------
+# 2. Idle
+
+def row(name, r):
+    return (f"| {name} | {r['wakeups']:.1f} | {r['main']:.1f} | {r['threads']} "
+            f"({r['threads_seen']}) | {r['cpu']:.2f} | {r['rss_mb']:.0f} |")
+
+
+def detail(name, r):
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in r["by_name"].items() if v >= 0.05)
+    return f"- {name}: {parts}"
+
+
+def idle_case(argvs, what):
+    """Starts ARGVS (3 s apart), measures them; a case whose process ended in the
+    window (something else on the machine killed it) is run again, up to 3 times."""
+    for attempt in range(3):
+        say(f"idle: {what}, {warmup} s + {window} s")
+        procs = []
+        for argv in argvs:
+            if procs:
+                time.sleep(3)
+            procs.append(subprocess.Popen(argv, stdout=log, stderr=log))
+        res = measure([p.pid for p in procs], warmup, window)
+        for p in reversed(procs):
+            stop(p)
+        if all(r is not None for r in res):
+            return res
+        say(f"idle: {what}: a process ended in the window "
+            f"(status {[p.returncode for p in procs]}); again")
+    sys.exit(f"window.py: {what}: a process kept ending in the window")
+
+
+results = []
+results.append(("`tendctl monitor` alone",
+                idle_case([[tendctl, "monitor"]], "tendctl monitor alone")[0]))
+results.append(("`tend`, the engine in its process",
+                idle_case([[tend]], "tend, the engine in its process")[0]))
+r_mon, r_app = idle_case([[tendctl, "monitor"], [tend]],
+                         "tend while tendctl monitor runs the engine")
+results.append(("`tend`, the engine in `tendctl monitor`", r_app))
+results.append(("… and that `tendctl monitor`", r_mon))
+
+print(f"Idle, {N_WATCHED} services watched, nothing changing: {warmup} s warm-up, then "
+      f"{window} s measured.\n")
+print("| process | wake-ups/s, all threads | main thread | threads (seen) | CPU % | "
+      "RSS MB |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, r in results:
+    print(row(name, r))
+print("\nWake-ups per second by thread name:\n")
+for name, r in results:
+    print(detail(name, r))

@@ -11,7 +11,6 @@
 #include <glib/gi18n.h>
 
 #include "tend-application.h"
-#include "tend-bench.h"
 
 int
 main (int   argc,
@@ -27,6 +26,5 @@ main (int   argc,
   g_set_application_name (_("Tend"));
 
   app = tend_application_new ();
-  tend_bench_watch (GTK_APPLICATION (app));
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -57,6 +57,7 @@ struct _TendWindow
   GPid engine_owner;
   char *engine_message;       /* (owned) (nullable) */
   char *banner;               /* (owned) (nullable) */
+  guint bench_first_frame;    /* TEND_BENCH_FIRST_FRAME: services to wait for, or 0 */
 };
 
 enum {
@@ -347,6 +348,42 @@ refresh_action (GtkWidget  *widget,
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Benchmark hook                                                                        */
+
+/* TEND_BENCH_FIRST_FRAME=N (bench/window): after the first frame painted with at least N
+ * services in the list (1: any), print "first-frame USEC SHOWN" on stdout, USEC being
+ * g_get_monotonic_time() (CLOCK_MONOTONIC), then quit. Nothing otherwise. */
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      TendWindow    *self)
+{
+  GListModel *shown = G_LIST_MODEL (tend_service_list_get_selection (self->service_list));
+  guint n = g_list_model_get_n_items (shown);
+  GtkApplication *application;
+
+  if (n < self->bench_first_frame)
+    return;
+  g_print ("first-frame %" G_GINT64_FORMAT " %u\n", g_get_monotonic_time (), n);
+  self->bench_first_frame = 0;
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  application = gtk_window_get_application (GTK_WINDOW (self));
+  if (application != NULL)
+    g_application_quit (G_APPLICATION (application));
+}
+
+static void
+tend_window_realize (GtkWidget *widget)
+{
+  TendWindow *self = TEND_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (tend_window_parent_class)->realize (widget);
+
+  if (self->bench_first_frame > 0)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (bench_after_paint_cb), self, 0);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 
 /* The window shows what its TendApplication has, from the moment it is given one (a
@@ -523,6 +560,7 @@ tend_window_class_init (TendWindowClass *klass)
   object_class->set_property = tend_window_set_property;
   object_class->dispose = tend_window_dispose;
   object_class->finalize = tend_window_finalize;
+  widget_class->realize = tend_window_realize;
 
   properties[PROP_HOSTS] =
     g_param_spec_object ("hosts", NULL, "The hosts in the sidebar (TendHost items)",
@@ -587,7 +625,12 @@ tend_window_class_init (TendWindowClass *klass)
 static void
 tend_window_init (TendWindow *self)
 {
+  const char *bench = g_getenv ("TEND_BENCH_FIRST_FRAME");
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (bench != NULL && *bench != '\0')
+    self->bench_first_frame = MAX (1, (guint) g_ascii_strtoull (bench, NULL, 10));
 
   self->engine_state = TEND_ENGINE_STATE_STARTING;
   self->no_attention = g_list_store_new (TEND_TYPE_SERVICE);
