@@ -25,11 +25,18 @@ typedef struct
 } Seeder;
 
 static void
+fail_with (Seeder     *seeder,
+           const char *message)
+{
+  g_printerr ("history-seeder: %s\n", message);
+  seeder->status = 1;
+}
+
+static void
 fail (Seeder       *seeder,
       const GError *error)
 {
-  g_printerr ("history-seeder: %s\n", error->message);
-  seeder->status = 1;
+  fail_with (seeder, error->message);
 }
 
 static void
@@ -79,6 +86,7 @@ checks_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) checks = tend_store_load_checks_finish (TEND_STORE (object), result,
                                                                &error);
+  g_autofree char *message = NULL;
 
   if (checks == NULL)
     return fail (seeder, error);
@@ -89,9 +97,9 @@ checks_cb (GObject      *object,
       if (check->service_id == seeder->service_id)
         return seed (seeder, check->check_id);
     }
-  g_printerr ("history-seeder: %s on %s has no check in the inventory\n", seeder->unit,
-              seeder->host);
-  seeder->status = 1;
+  message = g_strdup_printf ("%s on %s has no check in the inventory", seeder->unit,
+                             seeder->host);
+  fail_with (seeder, message);
 }
 
 static void
@@ -105,11 +113,13 @@ service_cb (GObject      *object,
   seeder->service_id = tend_store_lookup_service_finish (TEND_STORE (object), result, &error);
   if (seeder->service_id <= 0)
     {
+      g_autofree char *message = NULL;
+
       if (error != NULL)
         return fail (seeder, error);
-      g_printerr ("history-seeder: %s on %s is not in the inventory\n", seeder->unit,
-                  seeder->host);
-      seeder->status = 1;
+      message = g_strdup_printf ("%s on %s is not in the inventory", seeder->unit,
+                                 seeder->host);
+      fail_with (seeder, message);
       return;
     }
   tend_store_load_checks_async (seeder->store, NULL, checks_cb, seeder);

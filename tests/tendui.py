@@ -331,6 +331,18 @@ def toolkit_unnamed_buttons(root):
     return [b for b in everything if b not in own]
 
 
+def end_process(p):
+    """SIGTERM to a process we started, SIGKILL if it is still there after 10 s."""
+    if p.poll() is not None:
+        return
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
 # ------------------------------------------------------------------------------------
 # The session
 
@@ -503,26 +515,14 @@ class Session:
         if self.tend is None:
             return
         p = self.tend
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        end_process(p)
         self.procs = [(lbl, q) for lbl, q in self.procs if q is not p]
         self.tend = None
         self.app = None
 
     def close(self):
         for label, p in reversed(self.procs):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+            end_process(p)
         self.procs = []
         if os.environ.get("TEND_UI_KEEP"):
             print(f"# kept {self.tmp}")
