@@ -1242,6 +1242,35 @@ tend_engine_reload_finish (TendEngine    *self,
 }
 
 static void
+reload_logged_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_engine_reload_finish (TEND_ENGINE (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("the reload failed; the checks run as before: %s", error->message);
+}
+
+/**
+ * tend_engine_reload:
+ * @self: a #TendEngine
+ * @cancellable: (nullable): a #GCancellable
+ *
+ * tend_engine_reload_async() for whoever only has to ask (on SIGHUP: tendctl monitor,
+ * the window): a reload that fails leaves the checks as they were, and says so in the
+ * log.
+ */
+void
+tend_engine_reload (TendEngine   *self,
+                    GCancellable *cancellable)
+{
+  g_return_if_fail (TEND_IS_ENGINE (self));
+  tend_engine_reload_async (self, cancellable, reload_logged_cb, NULL);
+}
+
+static void
 flushed_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)

@@ -40,6 +40,8 @@ void         tend_engine_reload_async   (TendEngine          *self,
 gboolean     tend_engine_reload_finish  (TendEngine          *self,
                                          GAsyncResult        *result,
                                          GError             **error);
+void         tend_engine_reload         (TendEngine          *self,
+                                         GCancellable        *cancellable);
 void         tend_engine_stop_async     (TendEngine          *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,

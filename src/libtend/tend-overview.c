@@ -42,6 +42,7 @@
 #include "tend-service.h"
 #include "tend-store.h"
 #include "tend-supervisor.h"
+#include "tend-util.h"
 
 /* One watched service, as the store names it, and the monitor's last word on it. */
 typedef struct
@@ -336,17 +337,6 @@ worst_message_of_json (const char *layers_json)
   return g_strdup (message);
 }
 
-static gboolean
-take_if_changed (char       **field,
-                 const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 /* Gives @watch what the store says, parsing only what changed since the last read. */
 static void
 update_from_row (Watch                  *watch,
@@ -357,9 +347,9 @@ update_from_row (Watch                  *watch,
   g_autofree char *message = NULL;
   g_autoptr(TendRecoveryStatus) recovery = NULL;
 
-  changed |= take_if_changed (&watch->row_status, row != NULL ? row->status : NULL);
-  changed |= take_if_changed (&watch->row_layers, row != NULL ? row->layers : NULL);
-  changed |= take_if_changed (&watch->row_recovery, row != NULL ? row->recovery : NULL);
+  changed |= tend_str_set (&watch->row_status, row != NULL ? row->status : NULL);
+  changed |= tend_str_set (&watch->row_layers, row != NULL ? row->layers : NULL);
+  changed |= tend_str_set (&watch->row_recovery, row != NULL ? row->recovery : NULL);
   if (!changed)
     {
       apply_watch (watch);

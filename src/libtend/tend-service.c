@@ -15,6 +15,7 @@
 #include "tend-enums.h"
 #include "tend-host.h"
 #include "tend-recovery-status.h"
+#include "tend-util.h"
 
 struct _TendService
 {
@@ -98,11 +99,8 @@ set_string (TendService *self,
             const char  *value,
             guint        prop_id)
 {
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  if (tend_str_set (field, value))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -678,12 +676,8 @@ tend_service_set_watch_info (TendService              *self,
       self->health = health;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH]);
     }
-  if (g_strcmp0 (self->health_message, health_message) != 0)
-    {
-      g_free (self->health_message);
-      self->health_message = g_strdup (health_message);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH_MESSAGE]);
-    }
+  if (tend_str_set (&self->health_message, health_message))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH_MESSAGE]);
   if (!((self->recovery == NULL && recovery == NULL) ||
         (self->recovery != NULL && recovery != NULL &&
          tend_recovery_status_same (self->recovery, recovery))))

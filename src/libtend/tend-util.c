@@ -163,3 +163,24 @@ tend_json_add_string (JsonBuilder *builder,
   else
     json_builder_add_null_value (builder);
 }
+
+/**
+ * tend_str_set:
+ * @field: (inout) (nullable): an owned string
+ * @value: (nullable): the new value
+ *
+ * Sets @field to a copy of @value unless they are equal already (GLib 2.76's
+ * g_set_str(), which Debian 12's GLib 2.74 lacks).
+ *
+ * Returns: whether @field changed
+ */
+gboolean
+tend_str_set (char       **field,
+              const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}

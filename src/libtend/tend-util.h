@@ -12,4 +12,7 @@ void tend_json_add_string (JsonBuilder *builder,
                            const char  *member,
                            const char  *value);
 
+gboolean tend_str_set (char       **field,
+                       const char  *value);
+
 G_END_DECLS

@@ -302,17 +302,6 @@ start_engine (TendApplication *self)
   tend_engine_start_async (self->engine, self->cancellable, engine_started_cb, self);
 }
 
-static void
-engine_reloaded_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!tend_engine_reload_finish (TEND_ENGINE (source), result, &error))
-    g_warning ("the reload failed; the checks run as before: %s", error->message);
-}
-
 /* tendctl (an edit of the inventory) and the window's controls ask the lock's owner to
  * read the checks again with SIGHUP. */
 static gboolean
@@ -323,7 +312,7 @@ sighup_cb (gpointer user_data)
   if (self->engine != NULL && self->engine_state == TEND_ENGINE_STATE_RUNNING)
     {
       g_debug ("SIGHUP: reloading the configuration and the checks");
-      tend_engine_reload_async (self->engine, self->cancellable, engine_reloaded_cb, NULL);
+      tend_engine_reload (self->engine, self->cancellable);
     }
   if (self->overview != NULL)
     tend_overview_refresh (self->overview);

@@ -75,17 +75,6 @@ update_subtitle (TendCheckRow *self)
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
 }
 
-static gboolean
-set_string (char       **field,
-            const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 static void
 tend_check_row_finalize (GObject *object)
 {
@@ -231,7 +220,7 @@ tend_check_row_set_status (TendCheckRow *self,
 {
   g_return_if_fail (TEND_IS_CHECK_ROW (self));
 
-  if (!set_string (&self->status, status))
+  if (!tend_str_set (&self->status, status))
     return;
   update_status (self);
   update_subtitle (self);
@@ -251,7 +240,7 @@ tend_check_row_set_soft_status (TendCheckRow *self,
 {
   g_return_if_fail (TEND_IS_CHECK_ROW (self));
 
-  if (!set_string (&self->soft_status, soft_status))
+  if (!tend_str_set (&self->soft_status, soft_status))
     return;
   update_subtitle (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOFT_STATUS]);
@@ -291,7 +280,7 @@ tend_check_row_set_message (TendCheckRow *self,
 {
   g_return_if_fail (TEND_IS_CHECK_ROW (self));
 
-  if (!set_string (&self->message, message))
+  if (!tend_str_set (&self->message, message))
     return;
   adw_action_row_set_subtitle (self->message_row, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_row), message != NULL && *message != '\0');
@@ -311,7 +300,7 @@ tend_check_row_set_advice (TendCheckRow *self,
 {
   g_return_if_fail (TEND_IS_CHECK_ROW (self));
 
-  if (!set_string (&self->advice, advice))
+  if (!tend_str_set (&self->advice, advice))
     return;
   adw_action_row_set_subtitle (self->advice_row, advice != NULL ? advice : "");
   gtk_widget_set_visible (GTK_WIDGET (self->advice_row), advice != NULL && *advice != '\0');

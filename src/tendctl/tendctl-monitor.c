@@ -65,17 +65,6 @@ stop_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-reloaded_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!tend_engine_reload_finish (TEND_ENGINE (source), result, &error))
-    g_warning ("the reload failed; the checks run as before: %s", error->message);
-}
-
 static gboolean
 reload_cb (gpointer user_data)
 {
@@ -84,7 +73,7 @@ reload_cb (gpointer user_data)
   if (!data->stopping)
     {
       g_message ("reloading the configuration and the checks");
-      tend_engine_reload_async (data->engine, NULL, reloaded_cb, data);
+      tend_engine_reload (data->engine, NULL);
     }
   return G_SOURCE_CONTINUE;
 }
