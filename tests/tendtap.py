@@ -19,6 +19,8 @@ def finish():
     for i, (name, ok, detail) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {i} {name}")
         if not ok:
-            failed += 1
+            # A point whose name ends in "# TODO why" is known not to hold yet: TAP
+            # reports it, and it does not fail the test.
+            failed += 0 if "# TODO" in name else 1
             print(f"# {detail!r}"[:2000])
     return 1 if failed else 0
