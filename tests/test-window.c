@@ -420,6 +420,12 @@ app_script_end (gpointer user_data)
 }
 
 static gboolean
+service_has_details (gpointer data)
+{
+  return tend_service_get_details_loaded (data);
+}
+
+static gboolean
 host_has_services (gpointer data)
 {
   return tend_host_get_connected (data) &&
@@ -475,6 +481,14 @@ app_script (gpointer user_data)
       g_assert_null (tend_sidebar_row_get_status (find_row (GTK_WIDGET (window),
                                                             "Your Services")));
       g_assert_nonnull (tend_host_lookup_service (user, "dbus.service"));
+      /* A row on screen has its unit's figures (start time, memory…), which systemd's
+       * list of units does not carry: the row asked the host for them. */
+      {
+        TendService *dbus = tend_host_lookup_service (user, "dbus.service");
+
+        g_assert_true (wait_until (service_has_details, dbus));
+        g_assert_cmpint (tend_service_get_active_since (dbus), >, 0);
+      }
     }
   else
     {

@@ -6,6 +6,12 @@
  * per row, the cells on screen (mapped: a column view maps only the rows it shows) join
  * one list, and one timeout, running only while that list has members, refreshes them
  * once a minute. A cell also refreshes when its service's active-since changes.
+ *
+ * The same cells keep the row's figures fresh: systemd's list of units carries no
+ * memory, CPU time, start time or restart count, and does not signal their changes, so a
+ * row on screen asks its host for the unit's properties (tend_host_load_service_async(),
+ * which updates the very TendService the row shows) when it first shows a service, and
+ * again at each tick. That is one call per row on screen a minute, never one per unit.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -70,11 +76,44 @@ tend_uptime_cell_refresh (TendUptimeCell *self)
   gtk_inscription_set_text (self->inscription, text);
 }
 
+static void
+details_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A unit gone meanwhile, or a host away: the row keeps what it showed. */
+  service = tend_host_load_service_finish (TEND_HOST (object), result, &error);
+  if (service == NULL)
+    g_debug ("no details of a listed unit: %s", error->message);
+}
+
+/* Asks the service's host for its figures: always, or only if it never had them. */
+static void
+tend_uptime_cell_load_details (TendUptimeCell *self,
+                               gboolean        again)
+{
+  g_autoptr(TendHost) host = NULL;
+
+  if (self->service == NULL || (!again && tend_service_get_details_loaded (self->service)))
+    return;
+  host = tend_service_dup_host (self->service);
+  if (host == NULL || !tend_host_get_connected (host))
+    return;
+  tend_host_load_service_async (host, tend_service_get_name (self->service), NULL,
+                                details_loaded_cb, NULL);
+}
+
 static gboolean
 on_tick (gpointer user_data)
 {
   for (GList *l = mapped_cells.head; l != NULL; l = l->next)
-    tend_uptime_cell_refresh (l->data);
+    {
+      tend_uptime_cell_refresh (l->data);
+      tend_uptime_cell_load_details (l->data, TRUE);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -93,6 +132,7 @@ tend_uptime_cell_map (GtkWidget *widget)
     }
   /* Time passed while it was off screen. */
   tend_uptime_cell_refresh (self);
+  tend_uptime_cell_load_details (self, FALSE);
 }
 
 static void
@@ -126,6 +166,9 @@ tend_uptime_cell_set_service (TendUptimeCell *self,
 
   g_signal_group_set_target (self->service_signals, service);
   tend_uptime_cell_refresh (self);
+  /* A row on screen given another service (the view reuses its rows as it scrolls). */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    tend_uptime_cell_load_details (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE]);
 }
 
