@@ -64,7 +64,7 @@ update_subtitle (TendCheckRow *self)
 
   if (self->latency_usec >= 0)
     {
-      g_autofree char *latency = tend_duration_format (self->latency_usec);
+      g_autofree char *latency = tend_latency_format (self->latency_usec);
 
       /* TRANSLATORS: a check's latest result and how long it took: "Passing in 12ms" */
       subtitle = g_strdup_printf (_("Last result: %s in %s"), latest, latency);

@@ -163,7 +163,8 @@ update_recovery (TendServicePage *self)
   g_autofree char *line = NULL;
   gboolean ticking;
 
-  if (recovery != NULL)
+  /* Nothing being done needs no card: the status line above says the service is well. */
+  if (recovery != NULL && recovery->state != TEND_RECOVERY_STATE_IDLE)
     line = tend_recovery_status_describe (recovery, g_get_real_time ());
   gtk_widget_set_visible (self->recovery_box, line != NULL && *line != '\0');
   if (line != NULL && *line != '\0')
