@@ -15,6 +15,7 @@
 #include "tend-event-row.h"
 #include "tend-action-runner.h"
 #include "tend-service-history.h"
+#include "test-dialog.h"
 #include "test-util.h"
 
 #define TEST_UNIT "web.service"
@@ -218,27 +219,6 @@ new_page_window (GtkWindow   **window,
   g_assert_true (wait_until_full (uptime_known, page, 10000));
   spin (300);
   return page;
-}
-
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_message_dialog () != NULL;
 }
 
 /* Writes @window as a PNG into $TEND_SCREENSHOT_DIR, when set */

@@ -18,6 +18,7 @@
 #include "tend-window.h"
 
 #define TEST_DEADLINE_MSEC 20000
+#include "test-dialog.h"
 #include "test-util.h"
 
 /* ------------------------------------------------------------------------------------ */
@@ -129,27 +130,6 @@ screenshot (GtkWidget  *window,
   g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
   cairo_surface_destroy (surface);
   g_test_message ("screenshot: %s", path);
-}
-
-static GtkWidget *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (toplevel))
-        return GTK_WIDGET (toplevel);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_message_dialog () != NULL;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -338,7 +318,7 @@ test_toast_and_error (void)
   TendWindow *window = make_window (1000);
   g_autoptr(GError) error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
                                          "unit 'web.service' is not loaded on host 'web1'");
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
 
   tend_window_add_toast (window, adw_toast_new ("web.service restarted"));
   spin (400);
