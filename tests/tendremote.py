@@ -19,6 +19,10 @@ remote.ssh_args() is the ssh command line (argv) without the remote command;
 remote.env() the same facts as TEND_REMOTE_* variables. Run as a script
 (`python3 tests/tendremote.py [--units DIR]`) it prints them as shell assignments
 and keeps the host up until stdin reaches EOF (or Ctrl-D / Ctrl-C).
+
+`python3 tests/tendremote.py [--units DIR] -- COMMAND ARGS...` runs COMMAND with the
+TEND_REMOTE_* variables in its environment while the host is up, and exits with its
+status (77 when the host cannot run here): the C tests of the SSH backend run so.
 """
 import os
 import selectors
@@ -206,12 +210,21 @@ def main():
     import shlex
     ap = argparse.ArgumentParser(description="Run a remote host on loopback until stdin ends.")
     ap.add_argument("--units", help="unit files for the remote sandbox")
+    ap.add_argument("command", nargs=argparse.REMAINDER,
+                    help="-- COMMAND ARGS...: run it with TEND_REMOTE_* set, then stop")
     args = ap.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
     try:
         remote = RemoteHost(units=args.units).start()
     except RemoteUnavailable as e:
         print(f"tendremote: skipped: {e}", file=sys.stderr)
+        if command and "--tap" in command:
+            print(f"1..0 # SKIP {e}", flush=True)
+            return 0
         return 77
+    if command:
+        with remote:
+            return subprocess.run(command, env={**os.environ, **remote.env()}).returncode
     with remote:
         for k, v in remote.env().items():
             print(f"{k}={shlex.quote(v)}")

@@ -25,6 +25,11 @@ G_BEGIN_DECLS
  * @TEND_ERROR_NOT_SUPPORTED: the unit cannot do this (no reload, not installable ...)
  * @TEND_ERROR_BUSY: another process holds what this one needs (a running monitor)
  * @TEND_ERROR_NOT_WATCHED: Tend does not watch the service (it is not in the inventory)
+ * @TEND_ERROR_AUTH_FAILED: an SSH host refused every key Tend could offer
+ * @TEND_ERROR_HOST_KEY_UNKNOWN: an SSH host's key is not in known_hosts (not confirmed)
+ * @TEND_ERROR_HOST_KEY_CHANGED: an SSH host's key differs from the one in known_hosts
+ * @TEND_ERROR_ACCESS_DENIED: the host's access level in Tend's inventory does not allow
+ *   the operation (a viewer host, or stop/enable/disable on an operator host)
  *
  * Every message in this domain is meant to be shown to a person as it is:
  * it names the unit and the host, and says what to do where that is known.
@@ -42,6 +47,10 @@ typedef enum
   TEND_ERROR_NOT_SUPPORTED,
   TEND_ERROR_BUSY,
   TEND_ERROR_NOT_WATCHED,
+  TEND_ERROR_AUTH_FAILED,
+  TEND_ERROR_HOST_KEY_UNKNOWN,
+  TEND_ERROR_HOST_KEY_CHANGED,
+  TEND_ERROR_ACCESS_DENIED,
 } TendError;
 
 GQuark tend_error_quark (void);

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TendHost, tend_host, TEND, HOST, GObject)
 
 TendHost      *tend_host_new_local           (TendHostScope         scope);
+/* The host an inventory entry describes: this computer's manager over D-Bus (kind local)
+ * or an SSH host (TendSshBackend), with the entry's access level. The id is the entry's
+ * name for an ssh host, "local-user"/"local-system" for a local one. */
+TendHost      *tend_host_new_for_inventory   (const TendInventoryHost *spec);
 TendHost      *tend_host_new_for_backend     (const char           *id,
                                               const char           *display_name,
                                               TendHostKind          kind,
@@ -37,6 +41,20 @@ void           tend_host_set_audit           (TendHost             *self,
 void           tend_host_set_follow_changes  (TendHost             *self,
                                               gboolean              follow_changes);
 GListModel    *tend_host_get_services        (TendHost             *self);
+
+/* Access levels (inventory `access`, admin for a host made without one): enforced by
+ * tend_host_run_action*() (refusals fail with %TEND_ERROR_ACCESS_DENIED and are
+ * audited), and asked by the window to make what is forbidden insensitive. */
+TendInventoryAccess
+               tend_host_get_access          (TendHost             *self);
+void           tend_host_set_access          (TendHost             *self,
+                                              TendInventoryAccess   access);
+/* TRUE when the host's access level allows @action; else FALSE and, when @reason is not
+ * NULL, a sentence for a tooltip ("web1 is a viewer host in Tend: nothing can be changed
+ * there.") */
+gboolean       tend_host_allows_action       (TendHost             *self,
+                                              TendUnitAction        action,
+                                              char                **reason);
 guint          tend_host_get_n_failed        (TendHost             *self);
 guint          tend_host_get_n_unhealthy     (TendHost             *self);
 TendService   *tend_host_lookup_service      (TendHost             *self,

@@ -138,6 +138,14 @@ typedef enum
  * @TEND_HOST_STATE_RECONNECTING: unreachable (the bus closed, the manager is not on it,
  *   the first connect failed); a host that follows changes tries again by itself, with
  *   a growing delay, and reads its units afresh when it is back
+ * @TEND_HOST_STATE_AUTH_FAILED: an SSH host refused every key Tend could offer
+ * @TEND_HOST_STATE_HOST_KEY_UNKNOWN: an SSH host's key is not in the user's known_hosts:
+ *   a person must confirm its fingerprint
+ * @TEND_HOST_STATE_HOST_KEY_CHANGED: an SSH host's key is not the one known_hosts has:
+ *   refused, with no way to connect anyway
+ *
+ * The last three try again like %TEND_HOST_STATE_RECONNECTING (a key added to the agent,
+ * a fingerprint accepted from another process), and say what a person must do.
  */
 typedef enum
 {
@@ -145,6 +153,9 @@ typedef enum
   TEND_HOST_STATE_CONNECTING,
   TEND_HOST_STATE_CONNECTED,
   TEND_HOST_STATE_RECONNECTING,
+  TEND_HOST_STATE_AUTH_FAILED,
+  TEND_HOST_STATE_HOST_KEY_UNKNOWN,
+  TEND_HOST_STATE_HOST_KEY_CHANGED,
 } TendHostState;
 
 /**
