@@ -13,9 +13,15 @@
 #include "tend.h"
 #include "tend-ssh-command.h"
 
-static const TendSshCommandContext system_ctx = { TEND_HOST_SCOPE_SYSTEM, TEND_INVENTORY_SUDO_NONE, 252 };
-static const TendSshCommandContext user_ctx = { TEND_HOST_SCOPE_USER, TEND_INVENTORY_SUDO_NONE, 252 };
-static const TendSshCommandContext sudo_ctx = { TEND_HOST_SCOPE_SYSTEM, TEND_INVENTORY_SUDO_NOPASSWD, 252 };
+static const TendSshCommandContext system_ctx = {
+  TEND_HOST_SCOPE_SYSTEM, TEND_INVENTORY_SUDO_NONE, 252
+};
+static const TendSshCommandContext user_ctx = {
+  TEND_HOST_SCOPE_USER, TEND_INVENTORY_SUDO_NONE, 252
+};
+static const TendSshCommandContext sudo_ctx = {
+  TEND_HOST_SCOPE_SYSTEM, TEND_INVENTORY_SUDO_NOPASSWD, 252
+};
 
 /* Every string a unit name must not be: each is refused by every builder. */
 static const char * const attacks[] = {
@@ -283,7 +289,8 @@ test_sudoers_allows_only_tend (void)
     "/usr/bin/systemctl start nginx.service",
     "/usr/bin/systemctl edit -- nginx.service",
     "/usr/bin/systemctl start -- -x.service",
-    "/usr/bin/systemctl list-units --all --no-legend --no-pager --plain --full --output=json --root=/",
+    "/usr/bin/systemctl list-units --all --no-legend --no-pager --plain --full --output=json "
+    "--root=/",
     "/usr/bin/journalctl --no-pager -o json -n all -f _SYSTEMD_UNIT=a.service + UNIT=a.service "
     "+ _SYSTEMD_USER_UNIT=a.service + USER_UNIT=a.service --output-fields=x",
     "/usr/bin/journalctl -D /etc",
@@ -323,19 +330,22 @@ test_sudoers_allows_only_tend (void)
     {
       char **argv = allowed->pdata[i];
       g_autofree char *line = NULL;
-      g_autofree char *cmd = NULL;
       int status;
 
       g_assert_nonnull (argv);
       g_assert_cmpstr (argv[0], ==, "sudo");
       line = g_strjoinv (" ", argv + 3);
-      cmd = g_strdup_printf ("sudo -n -l -U %s %s", user, line);
       {
+        g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
         g_auto(GStrv) spawn = NULL;
+        const char *ask[] = { "sudo", "-n", "-l", "-U", user, NULL };
 
-        g_assert_true (g_shell_parse_argv (cmd, NULL, &spawn, NULL));
-        g_spawn_sync (NULL, (char **) spawn, NULL, G_SPAWN_SEARCH_PATH |
-                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL);
+        /* the very argv, backslashes and all, as sudo gets it from Tend */
+        g_strv_builder_addv (builder, ask);
+        g_strv_builder_addv (builder, (const char **) argv + 3);
+        spawn = g_strv_builder_end (builder);
+        g_spawn_sync (NULL, spawn, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                      G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL);
       }
       g_test_message ("allowed? %s: %d", line, status);
       g_assert_true (g_spawn_check_wait_status (status, NULL));
@@ -572,7 +582,8 @@ test_parse_garbage (void)
 
   /* a NUL inside the given length */
   {
-    const char with_nul[] = "[{\"unit\":\"a.service\0\",\"load\":\"l\",\"active\":\"a\",\"sub\":\"s\"}]";
+    const char with_nul[] = "[{\"unit\":\"a.service\0\",\"load\":\"l\",\"active\":\"a\","
+                            "\"sub\":\"s\"}]";
 
     g_assert_null (tend_ssh_parse_list_units_json (with_nul, sizeof with_nul - 1, &error));
     g_assert_error (error, TEND_ERROR, TEND_ERROR_FAILED);
