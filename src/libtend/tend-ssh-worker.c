@@ -989,6 +989,10 @@ worker_iterate (Worker *w)
         pfd.events |= POLLIN;
       if (op->to_local->len > 0)
         pfd.events |= POLLOUT;
+      /* Not even for POLLHUP, which would wake the loop again and again while the
+       * channel is not ready for what the local end has to say. */
+      if (pfd.events == 0)
+        continue;
       g_array_append_val (fds, pfd);
       g_ptr_array_add (owners, op);
     }
