@@ -111,6 +111,12 @@ fingerprint_of_file (const char *pub)
 }
 
 static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
 connect_session (TendSshSession  *session,
                  GError         **error)
 {
@@ -119,6 +125,24 @@ connect_session (TendSshSession  *session,
   tend_ssh_session_connect_async (session, NULL, store_result, &result);
   return tend_ssh_session_connect_finish (session, wait_for_result (&result), error);
 }
+
+/* Drops the test's reference and waits until the session is finalized (its thread
+ * joined): the last reference may be the one of a task that the worker hands back to the
+ * main context after the task's callback. A session outliving the test would leave its
+ * thread running while the program exits. */
+static void
+drop_session (TendSshSession **session)
+{
+  TendSshSession *weak = *session;
+
+  if (weak == NULL)
+    return;
+  g_object_add_weak_pointer (G_OBJECT (weak), (gpointer *) &weak);
+  g_clear_object (session);
+  g_assert_true (wait_until (pointer_cleared, &weak));
+}
+
+#define AUTO_SESSION __attribute__ ((cleanup (drop_session))) TendSshSession *
 
 static TendSshSession *
 new_online_session (void)
@@ -203,7 +227,7 @@ test_quote (void)
 static void
 test_quote_remote (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(TendSshResult) result = NULL;
@@ -256,7 +280,7 @@ is_disconnected (gpointer session)
 static void
 test_connect (void)
 {
-  g_autoptr(TendSshSession) session = tend_ssh_session_new (ALIAS, 0, NULL);
+  AUTO_SESSION session = tend_ssh_session_new (ALIAS, 0, NULL);
   g_autoptr(GPtrArray) notified = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *where = g_strdup_printf ("root@127.0.0.1:%s", remote_port);
@@ -293,7 +317,7 @@ test_connect (void)
 static void
 test_exec (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   const char * const argv[] = { "sh", "-c", "cat; echo to-stderr >&2; exit 3", NULL };
   const char * const env[] = { "sh", "-c", "echo $TEND_REMOTE_SANDBOX", NULL };
   g_autoptr(TendSshResult) result = NULL;
@@ -322,7 +346,7 @@ test_exec (void)
 static void
 test_exec_large (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   const char * const argv[] = { "sh", "-c", "cat; head -c 3000000 /dev/zero", NULL };
   g_autoptr(TendSshResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -344,7 +368,7 @@ typedef struct
 static void
 test_concurrent (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   Slot slots[20] = { { NULL } };
   gint64 started = g_get_monotonic_time ();
   gint64 took;
@@ -380,7 +404,7 @@ test_concurrent (void)
 static void
 test_timeout (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   const char * const argv[] = { "sleep", "30", NULL };
   g_autoptr(TendSshResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -406,7 +430,7 @@ test_timeout (void)
 static void
 test_cancel (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   const char * const argv[] = { "sleep", "30", NULL };
   g_autoptr(GAsyncResult) result = NULL;
@@ -428,7 +452,7 @@ test_host_key_unknown (void)
 {
   g_autofree char *dir = g_build_filename (g_get_home_dir (), "unknown", NULL);
   g_autofree char *known = g_build_filename (dir, "known_hosts", NULL);
-  g_autoptr(TendSshSession) session = NULL;
+  AUTO_SESSION session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *line = NULL;
@@ -484,7 +508,7 @@ test_host_key_changed (void)
   g_autofree char *line = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(TendSshSession) session = NULL;
+  AUTO_SESSION session = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) words = NULL;
 
@@ -517,7 +541,7 @@ test_auth_failed (void)
 {
   g_autofree char *key = g_build_filename (g_get_home_dir (), "wrong_client_key", NULL);
   g_autofree char *pub = new_key (key);
-  g_autoptr(TendSshSession) session = NULL;
+  AUTO_SESSION session = NULL;
   g_autoptr(GError) error = NULL;
 
   write_config (key);
@@ -546,7 +570,7 @@ test_unreachable (void)
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(TendSshSession) session = NULL;
+  AUTO_SESSION session = NULL;
   g_autoptr(GError) error = NULL;
   guint16 port;
 
@@ -599,7 +623,7 @@ on_line (GObject      *object,
 static void
 test_exec_stream (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   const char * const argv[] = { "sh", "-c", "for i in 1 2 3; do echo line$i; sleep 0.5; done",
                                 NULL };
   g_autoptr(GError) error = NULL;
@@ -632,7 +656,7 @@ test_exec_stream (void)
 static void
 test_exec_stream_close (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   const char * const argv[] = { "sh", "-c", "while :; do echo tick; sleep 0.1; done", NULL };
   const char * const echo[] = { "echo", "after", NULL };
   g_autoptr(TendSshResult) result = NULL;
@@ -666,7 +690,7 @@ test_exec_stream_close (void)
 static void
 test_exec_stream_offline (void)
 {
-  g_autoptr(TendSshSession) session = tend_ssh_session_new (ALIAS, 0, NULL);
+  AUTO_SESSION session = tend_ssh_session_new (ALIAS, 0, NULL);
   const char * const argv[] = { "true", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) stream = tend_ssh_session_exec_stream (session, argv, NULL, &error);
@@ -748,7 +772,7 @@ fetched (gpointer data)
 static void
 test_forward (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   g_autoptr(GError) error = NULL;
   guint16 remote = free_port ();
   g_autofree char *remote_text = g_strdup_printf ("%u", remote);
@@ -949,7 +973,7 @@ error_set (gpointer data)
 static void
 test_keepalive (void)
 {
-  g_autoptr(TendSshSession) session = tend_ssh_session_new (ALIAS, 0, NULL);
+  AUTO_SESSION session = tend_ssh_session_new (ALIAS, 0, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) lost = NULL;
   gint64 started;
@@ -975,7 +999,7 @@ test_keepalive (void)
 static void
 test_sshd_killed (void)
 {
-  g_autoptr(TendSshSession) session = new_online_session ();
+  AUTO_SESSION session = new_online_session ();
   const char * const argv[] = { "sleep", "20", NULL };
   const char * const echo[] = { "echo", "back", NULL };
   g_autoptr(GAsyncResult) result = NULL;

@@ -918,8 +918,8 @@ op_read_local (Op *op)
 }
 
 /* Every keepalive interval: a keepalive@openssh.com request, which OpenSSH answers (with
- * a failure, as it should; libssh sends the next one once that answer is in). Two
- * intervals in which nothing at all arrived: the session is lost. */
+ * a failure, as it should). Two intervals in which nothing at all arrived, though a
+ * request was out: the session is lost. */
 static gboolean
 keepalive (Worker *w,
            gint64  now)
@@ -934,6 +934,9 @@ keepalive (Worker *w,
   w->last_in_bytes = w->counter.in_bytes;
   if (w->keepalives_missed >= KEEPALIVES_MISSED_MAX)
     return FALSE;
+  /* libssh keeps one request pending: the first call takes the answer to the last one
+   * (if it came), the second sends a new one, so one is always out. */
+  ssh_send_keepalive (w->session);
   ssh_send_keepalive (w->session);
   return TRUE;
 }
