@@ -309,7 +309,8 @@ test_run_command (void)
   run = tend_ssh_backend_run_command_finish (backend, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (run->exit_status, ==, 0);
-  g_assert_cmpstr (g_bytes_get_data (run->out, &size), ==, "active\n");
+  g_assert_nonnull (run->out);
+  g_assert_cmpmem (g_bytes_get_data (run->out, &size), size, "active\n", 7);
 
   g_clear_object (&result);
   tend_ssh_backend_run_command_async (backend, bad, 10000, NULL, store_result, &result);
