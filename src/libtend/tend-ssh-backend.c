@@ -35,6 +35,7 @@
 #include "tend-service.h"
 #include "tend-ssh-backend.h"
 #include "tend-ssh-command.h"
+#include "tend-unit-name.h"
 
 #define POLL_INTERVAL_MSEC      2000
 #define UNIT_FILES_MAX_AGE_USEC (30 * G_USEC_PER_SEC)
@@ -943,7 +944,9 @@ poll_list_cb (GObject      *object,
       if (g_variant_n_children (diff) == 0)
         continue;
       g_signal_emit_by_name (self, "unit-changed", info->name, diff);
-      if (changed->len < MAX_SHOW_BATCH && info->name[0] != '-')
+      /* only names the show command takes: one it refuses would lose the batch */
+      if (changed->len < MAX_SHOW_BATCH && tend_unit_name_validate (info->name, NULL) &&
+          strstr (info->name, "..") == NULL)
         g_ptr_array_add (changed, (gpointer) info->name);
     }
   for (guint i = 0; i < tend_unit_list_get_length (before); i++)
