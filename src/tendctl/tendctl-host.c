@@ -712,9 +712,7 @@ show_refreshed_cb (GObject      *object,
 {
   ShowData *data = user_data;
 
-  if (!tend_host_refresh_finish (TEND_HOST (object), result, &data->error))
-    ;
-  else
+  if (tend_host_refresh_finish (TEND_HOST (object), result, &data->error))
     data->n_units = g_list_model_get_n_items (tend_host_get_services (TEND_HOST (object)));
   print_show (data);
   tendctl_run_quit (data->run, tendctl_exit_for_error (data->error));
