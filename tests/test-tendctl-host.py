@@ -82,7 +82,7 @@ def remote_active(remote):
 
 def units_of(r):
     try:
-        return {u["unit"] for u in json.loads(r.stdout)}
+        return {u["name"] for u in json.loads(r.stdout)}
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -184,6 +184,14 @@ def test_fingerprint(remote):
 
 
 def test_services(remote):
+    # A unit nothing references is loaded once started: start it first (and one of this
+    # computer's, so that the lists can be told apart).
+    r = tendctl("start", LOCAL_UNIT)
+    check("a unit of this computer starts here", r.returncode == 0, (r.returncode, r.stderr))
+    r = tendctl("--host", "r", "start", REMOTE_UNIT)
+    check("--host r start: exit 0", r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+    check("--host r start: the unit runs on the remote", remote_active(remote) == "active",
+          remote_active(remote))
     r = tendctl("--host", "r", "list", "--all", "--json")
     remote_units = units_of(r)
     check("--host r list: exit 0 with JSON", r.returncode == 0 and remote_units is not None,
@@ -196,14 +204,12 @@ def test_services(remote):
     local_units = units_of(r)
     check("tendctl list (this computer) does not show the remote unit",
           local_units is not None and REMOTE_UNIT not in local_units, r.stderr)
+    check("tendctl list (this computer) shows this computer's unit",
+          local_units is not None and LOCAL_UNIT in local_units, r.stderr)
     r = tendctl("list", "--all", "--host", "r")
     check("--host after the command works too", r.returncode == 0 and REMOTE_UNIT in r.stdout,
           (r.returncode, r.stderr))
 
-    r = tendctl("--host", "r", "start", REMOTE_UNIT)
-    check("--host r start: exit 0", r.returncode == 0, (r.returncode, r.stdout, r.stderr))
-    check("--host r start: the unit runs on the remote", remote_active(remote) == "active",
-          remote_active(remote))
     r = tendctl("--host", "r", "status", REMOTE_UNIT, "--json")
     try:
         status = json.loads(r.stdout)
@@ -258,7 +264,7 @@ def test_services(remote):
     check("viewer host: the refused stop is audited",
           row is not None and row.get("result") is None and "viewer" in (row.get("error") or ""),
           row)
-    r = tendctl("--host", "r", "list", "--all")
+    r = tendctl("--host", "r", "status", REMOTE_UNIT)
     check("viewer host: reading works", r.returncode == 0 and REMOTE_UNIT in r.stdout,
           (r.returncode, r.stderr))
     tendctl("host", "set", "r", "--access", "operator")
@@ -361,8 +367,8 @@ def test_defaults(remote):
     a = (hosts() or {}).get("alias", {})
     check("alias: stored as typed, the user left to ssh's config",
           a.get("address") == "tend-remote" and a.get("user") is None, a)
-    r = tendctl("--host", "alias", "list", "--all")
-    check("--host alias list reaches the remote through the config",
+    r = tendctl("--host", "alias", "status", REMOTE_UNIT)
+    check("--host alias status reaches the remote through the config",
           r.returncode == 0 and REMOTE_UNIT in r.stdout, (r.returncode, r.stderr))
 
 
