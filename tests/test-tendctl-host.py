@@ -210,6 +210,24 @@ def test_services(remote):
     check("--host after the command works too", r.returncode == 0 and REMOTE_UNIT in r.stdout,
           (r.returncode, r.stderr))
 
+    r = tendctl("--host", "r", "watch", REMOTE_UNIT)
+    check("--host r watch: exit 0", r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+    exported = json.loads(tendctl("export").stdout)
+    check("--host r watch: the service and its checks are r's in the inventory",
+          {"host": "r", "unit": REMOTE_UNIT} in [{"host": x["host"], "unit": x["unit"]}
+                                                for x in exported["services"]]
+          and {("r", "unit"), ("r", "resources")} <= {(c["host"], c["name"])
+                                                     for c in exported["checks"]},
+          exported)
+    check("--host r watch: r stays an SSH host",
+          [h["kind"] for h in exported["hosts"] if h["name"] == "r"] == ["ssh"], exported["hosts"])
+    r = tendctl("--host", "r", "watch", "tend-no-such-unit.service")
+    check("--host r watch of a unit the remote lacks: exit 3", r.returncode == 3,
+          (r.returncode, r.stderr))
+    r = tendctl("--host", "r", "unwatch", REMOTE_UNIT)
+    check("--host r unwatch: exit 0, gone", r.returncode == 0 and REMOTE_UNIT not in
+          tendctl("export").stdout, (r.returncode, r.stderr))
+
     r = tendctl("--host", "r", "status", REMOTE_UNIT, "--json")
     try:
         status = json.loads(r.stdout)
