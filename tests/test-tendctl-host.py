@@ -114,6 +114,8 @@ def test_bad_input(port):
          ["--access", "viewer, operator or admin"]),
         ("bad scope", ["r", f"ssh://127.0.0.1:{port}", "--scope", "both"], ["--scope"]),
         ("IPv6 without brackets", ["r", "ssh://fe80::1:22"], ["address", "brackets"]),
+        ("this computer's name", ["local-user", f"ssh://127.0.0.1:{port}"],
+         ["name", "local-user", "this computer"]),
     ]
     for name, args, expected in cases:
         r = tendctl("host", "add", *args)
