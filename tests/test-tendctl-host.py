@@ -266,6 +266,14 @@ def test_services(remote):
 
     r = tendctl("host", "set", "r", "--access", "admin")
     check("host set --access admin: exit 0", r.returncode == 0, (r.returncode, r.stderr))
+    check("host set: says what changed", "r" in r.stdout and "admin" in r.stdout, r.stdout)
+    row = last_audit("host-set", "r")
+    check("host set is audited", row is not None and row.get("result") == "done", row)
+    r = tendctl("host", "set", "r", "--access", "admin")
+    check("host set to what it is: exit 0, nothing changed",
+          r.returncode == 0 and "nothing changed" in r.stdout, (r.returncode, r.stdout))
+    r = tendctl("host", "set", "nope", "--access", "admin")
+    check("host set of an unknown host: exit 3", r.returncode == 3, (r.returncode, r.stderr))
     r = tendctl("--host", "r", "stop", REMOTE_UNIT)
     check("admin host: stop works", r.returncode == 0, (r.returncode, r.stderr))
     check("admin host: the unit stopped on the remote", remote_active(remote) == "inactive",
@@ -305,6 +313,12 @@ def test_services(remote):
     check("host sudoers: exit 0, lines for root with systemctl",
           r.returncode == 0 and "root" in r.stdout and "systemctl" in r.stdout,
           (r.returncode, r.stdout, r.stderr))
+
+    r = tendctl("--host", "r", "history", REMOTE_UNIT)
+    check("--host r history: the records of r's unit (none yet), named so",
+          r.returncode == 3 and "on r" in r.stderr, (r.returncode, r.stderr))
+    r = tendctl("--host", "r", "health")
+    check("--host r health: exit 0", r.returncode == 0, (r.returncode, r.stderr))
 
     r = tendctl("--host", "nope", "list")
     check("unknown --host: exit 3", r.returncode == 3, (r.returncode, r.stderr))
