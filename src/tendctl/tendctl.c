@@ -751,20 +751,6 @@ tendctl_run (const TendctlGlobalOptions *global,
               user_data);
 }
 
-/**
- * tendctl_run_scope:
- *
- * tendctl_run() on this computer's manager of @scope, whatever --host says.
- */
-TendctlExit
-tendctl_run_scope (TendHostScope    scope,
-                   TendctlRunFlags  flags,
-                   TendctlReadyFunc ready,
-                   gpointer         user_data)
-{
-  return run (scope, NULL, flags, ready, user_data);
-}
-
 static TendctlExit
 run (TendHostScope    scope,
      const char      *host_name,
