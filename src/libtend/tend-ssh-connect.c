@@ -17,21 +17,7 @@
 #include <stdbool.h>
 
 #include "tend-error.h"
-#include "tend-ssh-session.h"
-
-gboolean tend_ssh_worker_open (ssh_session   session,
-                               const char   *address,
-                               const char   *config_file,
-                               const char   *known_hosts_file,
-                               const char   *accept_fingerprint,
-                               const char   *user,
-                               int           port,
-                               guint         timeout_msec,
-                               char        **where,
-                               char        **fingerprint,
-                               char        **known_fingerprint,
-                               TendSshState *state,
-                               GError      **error);
+#include "tend-ssh-worker-private.h"
 
 static char *
 fingerprint_of (ssh_key key)
