@@ -651,6 +651,53 @@ test_exec_stream (void)
   g_array_unref (reader.times);
 }
 
+typedef struct
+{
+  GInputStream *stream;
+  gsize total;
+  gboolean ended;
+  GError *error;
+} Counter;
+
+static void
+on_bytes (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Counter *counter = user_data;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (counter->stream, result,
+                                                              &counter->error);
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      counter->ended = TRUE;
+      return;
+    }
+  counter->total += g_bytes_get_size (bytes);
+  g_input_stream_read_bytes_async (counter->stream, 8192, G_PRIORITY_DEFAULT, NULL, on_bytes,
+                                   counter);
+}
+
+/* More output than the worker keeps for a reader (1 MiB): the rest waits on the server's
+ * side, none is lost, and the stream ends after the last byte. */
+static void
+test_exec_stream_large (void)
+{
+  AUTO_SESSION session = new_online_session ();
+  const char * const argv[] = { "head", "-c", "20000000", "/dev/zero", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = tend_ssh_session_exec_stream (session, argv, NULL, &error);
+  Counter counter = { stream, 0 };
+
+  g_assert_no_error (error);
+  /* A reader that starts late: the worker's buffer fills up meanwhile. */
+  spin (1000);
+  g_input_stream_read_bytes_async (stream, 8192, G_PRIORITY_DEFAULT, NULL, on_bytes, &counter);
+  g_assert_true (wait_until (flag_is_set, &counter.ended));
+  g_assert_no_error (counter.error);
+  g_assert_cmpuint (counter.total, ==, 20000000);
+}
+
 /* Closing a stream closes its channel: more streams than sshd allows sessions at once
  * (10) are opened and closed one after another, and a command still runs. */
 static void
@@ -1163,6 +1210,7 @@ main (int   argc,
   g_test_add_func ("/ssh-session/auth-failed", test_auth_failed);
   g_test_add_func ("/ssh-session/unreachable", test_unreachable);
   g_test_add_func ("/ssh-session/exec-stream", test_exec_stream);
+  g_test_add_func ("/ssh-session/exec-stream-large", test_exec_stream_large);
   g_test_add_func ("/ssh-session/exec-stream-close", test_exec_stream_close);
   g_test_add_func ("/ssh-session/exec-stream-offline", test_exec_stream_offline);
   g_test_add_func ("/ssh-session/forward", test_forward);

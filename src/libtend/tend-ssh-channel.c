@@ -44,10 +44,40 @@ on_data (ssh_session  session,
   if (op->kind == OP_EXEC)
     g_byte_array_append (is_stderr ? op->err : op->out, data, len);
   else if (is_stderr)
-    g_debug ("%s: %s: %.*s", op->worker->address, tend_ssh_label_of (op), (int) len, (char *) data);
-  else if (!op->local_gone)
+    g_debug ("%s: %s: %.*s", op->worker->address, tend_ssh_label_of (op), (int) len,
+             (char *) data);
+  else if (op->local_gone)
+    return len;
+  else if (op->to_local->len >= LOCAL_BUFFER_MAX)
+    {
+      /* The local reader is slow: libssh keeps the rest, its window closes, and the
+       * server waits. op_pull_held() takes it once there is room. */
+      if (!op->held)
+        g_debug ("%s: %s: %u bytes wait for the reader", op->worker->address,
+                 tend_ssh_label_of (op), op->to_local->len);
+      op->held = TRUE;
+      return 0;
+    }
+  else
     g_byte_array_append (op->to_local, data, len);
   return len;
+}
+
+/* What on_data() left in libssh's buffer, now that the local end took some. */
+static void
+op_pull_held (Op *op)
+{
+  guint8 buffer[READ_CHUNK];
+
+  while (op->held && op->to_local->len < LOCAL_BUFFER_MAX && !op->local_gone)
+    {
+      int n = ssh_channel_read_nonblocking (op->channel, buffer, sizeof buffer, 0);
+
+      if (n > 0)
+        g_byte_array_append (op->to_local, buffer, n);
+      else
+        op->held = FALSE;
+    }
 }
 
 static void
@@ -271,7 +301,11 @@ op_step_running (Op *op)
         }
     }
   if (op->fd >= 0)
-    op_flush_local (op);
+    {
+      op_flush_local (op);
+      op_pull_held (op);
+      op_flush_local (op);
+    }
 
   switch (op->kind)
     {
@@ -280,20 +314,23 @@ op_step_running (Op *op)
         op_succeed (op);
       break;
     case OP_STREAM:
-      if (op->local_gone || ((op->remote_eof || op->remote_closed) && op->to_local->len == 0))
+      if (op->local_gone ||
+          ((op->remote_eof || op->remote_closed) && op->to_local->len == 0 && !op->held))
         {
           tend_ssh_op_close_channel (op);
           op->done = TRUE;
         }
       break;
     case OP_FORWARD:
-      if (op->remote_eof && op->to_local->len == 0 && !op->local_shut && !op->local_gone)
+      if (op->remote_eof && op->to_local->len == 0 && !op->held && !op->local_shut &&
+          !op->local_gone)
         {
           shutdown (op->fd, SHUT_WR);
           op->local_shut = TRUE;
         }
-      if (op->local_gone || (op->remote_closed && op->to_local->len == 0) ||
-          (op->local_eof && op->eof_sent && op->remote_eof && op->to_local->len == 0))
+      if (op->local_gone || (op->remote_closed && op->to_local->len == 0 && !op->held) ||
+          (op->local_eof && op->eof_sent && op->remote_eof && op->to_local->len == 0 &&
+           !op->held))
         {
           tend_ssh_op_close_channel (op);
           op->done = TRUE;

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 #define MAX_SESSION_CHANNELS 10      /* OpenSSH's MaxSessions default */
 #define READ_CHUNK 16384
+#define LOCAL_BUFFER_MAX (1024 * 1024) /* waiting for a stream's reader or a forward's client */
 #define KEEPALIVES_MISSED_MAX 2
 
 typedef enum
@@ -58,6 +59,7 @@ typedef struct
   gboolean local_eof;           /* forward: the local client shut its side */
   gboolean local_shut;          /* forward: we shut @fd's writing side */
   gboolean local_gone;          /* @fd was closed by its reader or failed */
+  gboolean held;                /* output waits in libssh's buffer (LOCAL_BUFFER_MAX) */
   char *forward_host;           /* (owned) (nullable) */
   guint16 forward_port;
   guint16 peer_port;
