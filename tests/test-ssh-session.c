@@ -678,6 +678,12 @@ on_bytes (GObject      *object,
                                    counter);
 }
 
+static gboolean
+total_positive (gpointer data)
+{
+  return ((Counter *) data)->total > 0;
+}
+
 /* More output than the worker keeps for a reader (1 MiB): the rest waits on the server's
  * side, none is lost, and the stream ends after the last byte. */
 static void
@@ -731,6 +737,26 @@ test_exec_stream_close (void)
   g_assert_no_error (error);
   out = bytes_to_string (result->out);
   g_assert_cmpstr (out, ==, "after\n");
+}
+
+/* Cancelling a stream's cancellable ends it: its reader sees the end. */
+static void
+test_exec_stream_cancel (void)
+{
+  AUTO_SESSION session = new_online_session ();
+  const char * const argv[] = { "sh", "-c", "while :; do echo tick; sleep 0.1; done", NULL };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = tend_ssh_session_exec_stream (session, argv, cancellable,
+                                                                 &error);
+  Counter counter = { stream, 0 };
+
+  g_assert_no_error (error);
+  g_input_stream_read_bytes_async (stream, 8192, G_PRIORITY_DEFAULT, NULL, on_bytes, &counter);
+  g_assert_true (wait_until (total_positive, &counter));
+  g_cancellable_cancel (cancellable);
+  g_assert_true (wait_until (flag_is_set, &counter.ended));
+  g_assert_no_error (counter.error);
 }
 
 /* A stream of a session that is not connected: an error at once. */
@@ -793,6 +819,24 @@ http_get (guint16     port,
     return NULL;
   g_byte_array_append (answer, (const guint8 *) "", 1);
   return (char *) g_byte_array_free (g_steal_pointer (&answer), FALSE);
+}
+
+/* The first line a server on 127.0.0.1:@port says (an SSH banner), or NULL when the
+ * connection is closed without one. */
+static char *
+read_banner (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) data = NULL;
+
+  g_socket_client_set_timeout (client, 5);
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  if (connection == NULL)
+    return NULL;
+  data = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  return g_data_input_stream_read_line_utf8 (data, NULL, NULL, NULL);
 }
 
 typedef struct
@@ -1119,8 +1163,15 @@ test_sshd_killed (void)
       return;
     }
   g_signal_connect (session, "disconnected", G_CALLBACK (on_disconnected), &lost);
-  forward = tend_ssh_session_add_forward (session, "127.0.0.1", free_port (), &error);
+  /* A forward to sshd's own port on the remote: its banner comes through. */
+  forward = tend_ssh_session_add_forward (session, "127.0.0.1", atoi (remote_port), &error);
   g_assert_no_error (error);
+  {
+    g_autofree char *banner = read_banner (forward);
+
+    g_assert_nonnull (banner);
+    g_assert_true (g_str_has_prefix (banner, "SSH-2.0-"));
+  }
 
   tend_ssh_session_exec_async (session, argv, NULL, 15000, NULL, store_result, &result);
   g_assert_true (wait_until (a_sleep_runs, NULL));
@@ -1145,9 +1196,9 @@ test_sshd_killed (void)
   g_assert_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE);
   g_clear_error (&error);
   {
-    g_autofree char *answer = http_get (forward, "/");
+    g_autofree char *banner = read_banner (forward);
 
-    g_assert_null (answer);
+    g_assert_null (banner);
   }
   /* sshd is down: connecting fails as unreachable. */
   g_assert_false (connect_session (session, &error));
@@ -1165,6 +1216,15 @@ test_sshd_killed (void)
   g_assert_no_error (error);
   out = bytes_to_string (after->out);
   g_assert_cmpstr (out, ==, "back\n");
+  /* The forward kept its local port, and works again. */
+  g_assert_cmpuint (tend_ssh_session_add_forward (session, "127.0.0.1", atoi (remote_port),
+                                                  &error), ==, forward);
+  {
+    g_autofree char *banner = read_banner (forward);
+
+    g_assert_nonnull (banner);
+    g_assert_true (g_str_has_prefix (banner, "SSH-2.0-"));
+  }
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1212,6 +1272,7 @@ main (int   argc,
   g_test_add_func ("/ssh-session/exec-stream", test_exec_stream);
   g_test_add_func ("/ssh-session/exec-stream-large", test_exec_stream_large);
   g_test_add_func ("/ssh-session/exec-stream-close", test_exec_stream_close);
+  g_test_add_func ("/ssh-session/exec-stream-cancel", test_exec_stream_cancel);
   g_test_add_func ("/ssh-session/exec-stream-offline", test_exec_stream_offline);
   g_test_add_func ("/ssh-session/forward", test_forward);
   g_test_add_func ("/ssh-session/keepalive", test_keepalive);
