@@ -360,6 +360,45 @@ test_exec_large (void)
   g_assert_cmpint (result->exit_status, ==, 0);
 }
 
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* One command after another: each is a round trip on the open session, with no wait of
+ * the worker's in between (a missed wakeup would show as a keepalive interval). */
+static void
+test_latency (void)
+{
+  AUTO_SESSION session = new_online_session ();
+  const char * const argv[] = { "true", NULL };
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 median;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TendSshResult) result = NULL;
+      gint64 started = g_get_monotonic_time ();
+      gint64 took;
+
+      result = exec (session, argv, NULL, 0, &error);
+      took = g_get_monotonic_time () - started;
+      g_assert_no_error (error);
+      g_assert_cmpint (result->exit_status, ==, 0);
+      g_array_append_val (times, took);
+    }
+  g_array_sort (times, compare_times);
+  median = g_array_index (times, gint64, times->len / 2);
+  g_test_message ("a command on the open session: median %.1f ms, slowest %.1f ms",
+                  median / 1000.0, g_array_index (times, gint64, times->len - 1) / 1000.0);
+  g_assert_cmpint (median, <, 200 * G_TIME_SPAN_MILLISECOND);
+}
+
 typedef struct
 {
   GAsyncResult *result;
@@ -1262,6 +1301,7 @@ main (int   argc,
   g_test_add_func ("/ssh-session/quote-remote", test_quote_remote);
   g_test_add_func ("/ssh-session/exec", test_exec);
   g_test_add_func ("/ssh-session/exec-large", test_exec_large);
+  g_test_add_func ("/ssh-session/latency", test_latency);
   g_test_add_func ("/ssh-session/concurrent", test_concurrent);
   g_test_add_func ("/ssh-session/timeout", test_timeout);
   g_test_add_func ("/ssh-session/cancel", test_cancel);

@@ -260,6 +260,7 @@ tend_ssh_worker_open (ssh_session   session,
   long seconds = timeout_msec / 1000;
   long usec = (timeout_msec % 1000) * 1000;
   bool no = false;
+  int nodelay = 1;
   gboolean ok = FALSE;
 
   *state = TEND_SSH_STATE_UNREACHABLE;
@@ -283,6 +284,8 @@ tend_ssh_worker_open (ssh_session   session,
     ssh_options_set (session, SSH_OPTIONS_KNOWNHOSTS, known_hosts_file);
   if (port > 0)
     ssh_options_set (session, SSH_OPTIONS_PORT, &port);
+  /* Commands are small requests and answers: no Nagle delay on them. */
+  ssh_options_set (session, SSH_OPTIONS_NODELAY, &nodelay);
   ssh_options_set (session, SSH_OPTIONS_TIMEOUT, &seconds);
   ssh_options_set (session, SSH_OPTIONS_TIMEOUT_USEC, &usec);
 
