@@ -129,6 +129,12 @@ tendctl_monitor (TendctlGlobalOptions  *global,
                            argv[1]);
       return TENDCTL_EXIT_USAGE;
     }
+  if (global->host != NULL)
+    {
+      tendctl_usage_error ("monitor", "the monitor runs the checks of every host: --host "
+                           "cannot be used with it");
+      return TENDCTL_EXIT_USAGE;
+    }
   if (verbose)
     g_log_set_debug_enabled (TRUE);
 
@@ -410,6 +416,6 @@ tendctl_health (TendctlGlobalOptions  *global,
   if (!tendctl_optional_unit ("health", units, &data.unit))
     return TENDCTL_EXIT_USAGE;
 
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+  return tendctl_run (global, TENDCTL_RUN_READ_ONLY,
                       health_ready, &data);
 }
