@@ -483,6 +483,36 @@ test_cancel (void)
   g_assert_null (r);
 }
 
+/* close() ends what runs, with an error that says so, and the session can connect again. */
+static void
+test_close_pending (void)
+{
+  AUTO_SESSION session = new_online_session ();
+  const char * const argv[] = { "sleep", "30", NULL };
+  const char * const echo[] = { "echo", "again", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendSshResult) again = NULL;
+  g_autofree char *out = NULL;
+  TendSshResult *r;
+
+  tend_ssh_session_exec_async (session, argv, NULL, 0, NULL, store_result, &result);
+  tend_ssh_session_close (session);
+  r = tend_ssh_session_exec_finish (session, wait_for_result (&result), &error);
+  g_assert_null (r);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (error->message, "sleep"));
+  g_clear_error (&error);
+  g_assert_true (wait_until (is_disconnected, session));
+
+  g_assert_true (connect_session (session, &error));
+  g_assert_no_error (error);
+  again = exec (session, echo, NULL, 0, &error);
+  g_assert_no_error (error);
+  out = bytes_to_string (again->out);
+  g_assert_cmpstr (out, ==, "again\n");
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Host keys and keys                                                                    */
 
@@ -1323,6 +1353,7 @@ main (int   argc,
   g_test_add_func ("/ssh-session/concurrent", test_concurrent);
   g_test_add_func ("/ssh-session/timeout", test_timeout);
   g_test_add_func ("/ssh-session/cancel", test_cancel);
+  g_test_add_func ("/ssh-session/close-pending", test_close_pending);
   g_test_add_func ("/ssh-session/host-key-unknown", test_host_key_unknown);
   g_test_add_func ("/ssh-session/host-key-changed", test_host_key_changed);
   g_test_add_func ("/ssh-session/auth-failed", test_auth_failed);
