@@ -375,23 +375,33 @@ tend_ssh_op_step (Op *op)
         {
           guint others = count_session_channels (w) - 1;
 
-          /* The server allows fewer sessions than we thought (its MaxSessions): wait
-           * for one of the others to end. */
-          if (op->kind != OP_FORWARD && others > 0 && ssh_is_connected (w->session))
+          /* The server allows fewer sessions than that (its MaxSessions, or ones it
+           * has not freed yet, a little after their channels closed): wait a moment,
+           * or for one of the others to end, then try again. */
+          if (op->kind != OP_FORWARD && op->refusals++ < SESSION_REFUSALS_MAX &&
+              ssh_is_connected (w->session))
             {
               g_debug ("%s: the server refused a channel with %u open: %s", w->address,
                        others, ssh_get_error (w->session));
               w->max_sessions = others;
+              w->sessions_retry = g_get_monotonic_time () + SESSION_RETRY_USEC;
               tend_ssh_op_close_channel (op);
               op->step = STEP_WAITING;
               return;
             }
-          tend_ssh_op_fail (op, g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
-                                    op->kind == OP_FORWARD ?
-                                    _("%s could not connect to %s:%u for the port forward: %s") :
-                                    _("%s refused to open a channel: %s"),
-                                    w->address, op->forward_host, op->forward_port,
-                                    ssh_get_error (w->session)));
+          if (op->kind == OP_FORWARD)
+            tend_ssh_op_fail (op, g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
+                                               _("%s could not connect to %s:%u for the "
+                                                 "port forward: %s"),
+                                               w->address, op->forward_host,
+                                               op->forward_port,
+                                               ssh_get_error (w->session)));
+          else
+            tend_ssh_op_fail (op, g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
+                                               _("%s refused to open a channel for “%s”: "
+                                                 "%s"),
+                                               w->address, tend_ssh_label_of (op),
+                                               ssh_get_error (w->session)));
           return;
         }
       op->step = op->kind == OP_FORWARD ? STEP_RUNNING : STEP_REQUESTING;
@@ -463,8 +473,13 @@ tend_ssh_ops_remove_done (Worker *w)
     {
       Op *op = g_ptr_array_index (w->ops, i - 1);
 
-      if (op->done)
-        g_ptr_array_remove_index (w->ops, i - 1);
+      if (!op->done)
+        continue;
+      /* A session channel ended: a server that refused one may take one again now (it
+       * frees a session a little after its channel closes). */
+      if (op->kind != OP_FORWARD && op->step != STEP_WAITING)
+        w->max_sessions = MAX_SESSION_CHANNELS;
+      g_ptr_array_remove_index (w->ops, i - 1);
     }
 }
 

@@ -13,6 +13,8 @@
 G_BEGIN_DECLS
 
 #define MAX_SESSION_CHANNELS 10      /* OpenSSH's MaxSessions default */
+#define SESSION_RETRY_USEC (50 * G_TIME_SPAN_MILLISECOND)  /* after a refused channel */
+#define SESSION_REFUSALS_MAX 40      /* then the refusal is the answer (2 s of retries) */
 #define READ_CHUNK 16384
 #define LOCAL_BUFFER_MAX (1024 * 1024) /* waiting for a stream's reader or a forward's client */
 #define KEEPALIVES_MISSED_MAX 2
@@ -63,6 +65,7 @@ typedef struct
   char *forward_host;           /* (owned) (nullable) */
   guint16 forward_port;
   guint16 peer_port;
+  guint refusals;                /* of its channel by the server */
   gboolean done;
 } Op;
 
@@ -96,6 +99,7 @@ struct _Worker
   GPtrArray *ops;               /* of (owned) Op */
   GPtrArray *listeners;         /* of (owned) Listener */
   guint max_sessions;
+  gint64 sessions_retry;        /* when to try MAX_SESSION_CHANNELS again; 0: no need */
   gint64 next_keepalive;
   struct ssh_counter_struct counter;   /* what the socket carried */
   guint64 last_in_bytes;

@@ -206,6 +206,7 @@ worker_connect (Worker         *w,
       return;
     }
   w->max_sessions = MAX_SESSION_CHANNELS;
+  w->sessions_retry = 0;
   w->next_keepalive = g_get_monotonic_time () + w->keepalive_msec * G_TIME_SPAN_MILLISECOND;
   online = g_strdup_printf (_("Connected as %s"), w->where);
   post_status (w, TEND_SSH_STATE_ONLINE, online, NULL);
@@ -454,6 +455,8 @@ worker_iterate (Worker *w)
       g_ptr_array_add (owners, op);
     }
 
+  if (online && w->sessions_retry != 0)
+    wake = MIN (wake, w->sessions_retry);
   if (wake == G_MAXINT64)
     timeout = -1;
   else
@@ -492,6 +495,12 @@ worker_iterate (Worker *w)
       return;
     }
   now = g_get_monotonic_time ();
+  /* The server refused a channel a while ago: it may have freed a session since. */
+  if (w->sessions_retry != 0 && now >= w->sessions_retry)
+    {
+      w->sessions_retry = 0;
+      w->max_sessions = MAX_SESSION_CHANNELS;
+    }
   for (guint i = 0; i < w->ops->len; i++)
     {
       Op *op = g_ptr_array_index (w->ops, i);
