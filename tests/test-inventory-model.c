@@ -130,7 +130,7 @@ test_diff_whole (void)
 
   g_assert_cmpstr (added_text, ==,
                    "+ host here (local)\n"
-                   "+ host web1 (ssh, web1.example.com:22)\n"
+                   "+ host web1 (ssh, web1.example.com)\n"
                    "+ service here/tend-demo.service\n"
                    "+ service web1/nginx.service\n"
                    "+ check here/tend-demo.service/redis (redis, every 30s)\n"
@@ -201,7 +201,7 @@ test_build_defaults (void)
   g_assert_cmpint (local->port, ==, TEND_INVENTORY_UNSET);
   g_assert_cmpint (local->access, ==, TEND_INVENTORY_ACCESS_VIEWER);
   g_assert_cmpint (ssh->scope, ==, TEND_HOST_SCOPE_SYSTEM);
-  g_assert_cmpint (ssh->port, ==, 22);
+  g_assert_cmpint (ssh->port, ==, TEND_INVENTORY_UNSET);
   g_assert_null (ssh->address);
 
   g_assert_nonnull (service->tags);

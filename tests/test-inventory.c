@@ -182,7 +182,7 @@ test_minimal_defaults (void)
   /* The arrays keep the file's order; export sorts */
   host = g_ptr_array_index (tend_inventory_get_hosts (inventory), 0);
   g_assert_cmpstr (host->name, ==, "web1");
-  g_assert_cmpint (host->port, ==, 22);
+  g_assert_cmpint (host->port, ==, TEND_INVENTORY_UNSET); /* ~/.ssh/config's, else 22 */
   g_assert_cmpint (host->scope, ==, TEND_HOST_SCOPE_SYSTEM);
   g_assert_cmpint (host->sudo, ==, TEND_INVENTORY_SUDO_NONE);
   g_assert_cmpint (host->access, ==, TEND_INVENTORY_ACCESS_VIEWER);

@@ -405,6 +405,20 @@ def test_defaults(remote):
     check("--host alias status reaches the remote through the config",
           r.returncode == 0 and REMOTE_UNIT in r.stdout, (r.returncode, r.stderr))
 
+    # No port in the address: the config's Port for the alias, as ssh does.
+    with open(CONFIG, "a") as f:
+        f.write(f"Host tend-remote-port\n  HostName 127.0.0.1\n  Port {port}\n"
+                f"  User root\n  IdentityFile {remote.client_key}\n  IdentitiesOnly yes\n")
+    r = tendctl("host", "add", "byconfig", "ssh://tend-remote-port", "--scope", "user")
+    check("an address without a port: ~/.ssh/config's Port is used (exit 0)",
+          r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+    b = (hosts() or {}).get("byconfig", {})
+    check("byconfig: no port stored (null), so the config's stays in charge",
+          "port" in b and b.get("port") is None, b)
+    r = tendctl("--host", "byconfig", "status", REMOTE_UNIT)
+    check("--host byconfig reaches the remote-only unit through the config's Port",
+          r.returncode == 0 and REMOTE_UNIT in r.stdout, (r.returncode, r.stderr))
+
 
 def test_remove():
     r = tendctl("host", "remove", "r")

@@ -26,20 +26,6 @@
 #include "tend-inventory.h"
 #include "tend-ssh-backend.h"
 
-/* "root@10.0.0.5:22", "10.0.0.5:2222" */
-static char *
-format_address (const TendInventoryHost *spec)
-{
-  GString *out = g_string_new (NULL);
-  gboolean ipv6 = strchr (spec->address, ':') != NULL;
-
-  if (spec->user != NULL)
-    g_string_append_printf (out, "%s@", spec->user);
-  g_string_append_printf (out, ipv6 ? "[%s]" : "%s", spec->address);
-  g_string_append_printf (out, ":%d", spec->port > 0 ? spec->port : 22);
-  return g_string_free (out, FALSE);
-}
-
 /**
  * tend_host_new_for_inventory:
  * @spec: a host of the inventory
@@ -69,7 +55,7 @@ tend_host_new_for_inventory (const TendInventoryHost *spec)
     }
 
   backend = tend_ssh_backend_new (spec);
-  address = format_address (spec);
+  address = tend_inventory_host_format_address (spec);
   return g_object_new (TEND_TYPE_HOST,
                        "id", spec->name,
                        "display-name", spec->name,

@@ -92,8 +92,11 @@ audit_parameters (Request *request)
     {
       json_builder_set_member_name (builder, "address");
       json_builder_add_string_value (builder, spec->address);
-      json_builder_set_member_name (builder, "port");
-      json_builder_add_int_value (builder, spec->port);
+      if (spec->port != TEND_INVENTORY_UNSET)
+        {
+          json_builder_set_member_name (builder, "port");
+          json_builder_add_int_value (builder, spec->port);
+        }
       if (spec->user != NULL)
         {
           json_builder_set_member_name (builder, "user");

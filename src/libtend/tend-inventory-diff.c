@@ -248,6 +248,10 @@ describe_addition (TendInventoryItemKind kind,
         if (host->kind != TEND_HOST_KIND_SSH)
           return g_strdup_printf (" (%s)", kind_name != NULL ? kind_name : "?");
 
+        if (host->port == TEND_INVENTORY_UNSET)
+          return g_strdup_printf (" (ssh, %s%s%s)", host->user != NULL ? host->user : "",
+                                  host->user != NULL ? "@" : "",
+                                  host->address != NULL ? host->address : "?");
         return g_strdup_printf (" (ssh, %s%s%s%s%s:%d)", host->user != NULL ? host->user : "",
                                 host->user != NULL ? "@" : "", bracket ? "[" : "",
                                 host->address != NULL ? host->address : "?",

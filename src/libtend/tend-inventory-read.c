@@ -71,8 +71,7 @@ read_host (TendInventoryParser *p,
       if (!tend_inventory_member_is_set (object, "address"))
         tend_inventory_parser_problem (p, "required key \"address\" is missing; an ssh host needs "
                                        "one");
-      if (!tend_inventory_member_is_set (object, "port"))
-        host->port = 22;
+      /* No port: ~/.ssh/config's Port for the address, else 22, as ssh itself does. */
     }
 
   return host;

@@ -374,8 +374,6 @@ tend_inventory_host_new (const char   *name,
   host->name = g_strdup (name);
   host->kind = kind;
   host->scope = tend_inventory_default_scope (kind);
-  if (kind == TEND_HOST_KIND_SSH)
-    host->port = 22;
 
   return host;
 }
@@ -411,6 +409,35 @@ tend_inventory_host_free (TendInventoryHost *host)
 
   tend_inventory_fields_free (&tend_inventory_host_table, host);
   g_free (host);
+}
+
+/**
+ * tend_inventory_host_format_address:
+ *
+ * Where an ssh host is reached, as a person writes it: "root@10.0.0.5:2222",
+ * "deploy@[fe80::1]", "web1" (no port: ~/.ssh/config's, else 22).
+ *
+ * Returns: (transfer full) (nullable): the address, or %NULL for a local host
+ */
+char *
+tend_inventory_host_format_address (const TendInventoryHost *host)
+{
+  GString *out;
+  gboolean ipv6;
+
+  g_return_val_if_fail (host != NULL, NULL);
+
+  if (host->kind != TEND_HOST_KIND_SSH || host->address == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  ipv6 = strchr (host->address, ':') != NULL;
+  if (host->user != NULL)
+    g_string_append_printf (out, "%s@", host->user);
+  g_string_append_printf (out, ipv6 && host->port != TEND_INVENTORY_UNSET ? "[%s]" : "%s",
+                          host->address);
+  if (host->port != TEND_INVENTORY_UNSET)
+    g_string_append_printf (out, ":%d", host->port);
+  return g_string_free (out, FALSE);
 }
 
 /**

@@ -245,6 +245,7 @@ TendInventoryHost    *tend_inventory_host_new          (const char              
                                                         TendHostKind                 kind);
 TendInventoryHost    *tend_inventory_host_copy         (const TendInventoryHost     *host);
 void                  tend_inventory_host_free         (TendInventoryHost           *host);
+char                 *tend_inventory_host_format_address (const TendInventoryHost   *host);
 
 #define TEND_TYPE_INVENTORY_SERVICE (tend_inventory_service_get_type ())
 GType                 tend_inventory_service_get_type  (void) G_GNUC_CONST;

@@ -43,17 +43,9 @@ access_meaning (TendInventoryAccess access)
 static char *
 format_address (const TendInventoryHost *spec)
 {
-  GString *out;
-
   if (spec->kind == TEND_HOST_KIND_LOCAL)
     return g_strdup (_("this computer"));
-  out = g_string_new (NULL);
-  if (spec->user != NULL)
-    g_string_append_printf (out, "%s@", spec->user);
-  g_string_append_printf (out, strchr (spec->address, ':') != NULL ? "[%s]" : "%s",
-                          spec->address);
-  g_string_append_printf (out, ":%d", spec->port);
-  return g_string_free (out, FALSE);
+  return tend_inventory_host_format_address (spec);
 }
 
 static const TendInventoryHost *
@@ -208,7 +200,7 @@ parse_url (const char         *url,
         {
           g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
                        _("port: '%s' has nothing after ':'; give a port, 1..65535, or leave "
-                         "the ':' out for 22"), url);
+                         "the ':' out for ~/.ssh/config's port, else 22"), url);
           return FALSE;
         }
       if (strspn (port, "0123456789") != strlen (port))
@@ -423,7 +415,7 @@ print_list (ReadData      *data,
           tend_json_add_string (builder, "kind", tend_inventory_host_kind_to_string (spec->kind));
           tend_json_add_string (builder, "address", spec->address);
           json_builder_set_member_name (builder, "port");
-          if (spec->kind == TEND_HOST_KIND_SSH)
+          if (spec->port != TEND_INVENTORY_UNSET)
             json_builder_add_int_value (builder, spec->port);
           else
             json_builder_add_null_value (builder);
@@ -643,7 +635,7 @@ print_show (ShowData *data)
       tend_json_add_string (builder, "kind", tend_inventory_host_kind_to_string (spec->kind));
       tend_json_add_string (builder, "address", spec->address);
       json_builder_set_member_name (builder, "port");
-      if (spec->kind == TEND_HOST_KIND_SSH)
+      if (spec->port != TEND_INVENTORY_UNSET)
         json_builder_add_int_value (builder, spec->port);
       else
         json_builder_add_null_value (builder);
