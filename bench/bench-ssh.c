@@ -1,0 +1,351 @@
+/* bench-ssh.c — Tend's side of bench/ssh: its persistent SSH session, its backend's
+ * list of remote units, and many hosts at once, timed in-process
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every host is a `Host` alias of the user's ~/.ssh/config (HostName, Port, User,
+ * IdentityFile) whose key is in ~/.ssh/known_hosts, as a user has them: bench/ssh.py
+ * writes both inside the sandbox's HOME.
+ *
+ *   bench-ssh serve ALIAS
+ *     Connects one TendHost (a TendSshBackend, user scope) to ALIAS, prints "ready",
+ *     then reads commands on stdin, one a line, and answers each with one line on
+ *     stdout, the times in milliseconds separated by spaces:
+ *       exec N ARG...   N times tend_ssh_session_exec (ARG...) on the host's session
+ *                       (the command must exit 0)
+ *       list N          N times the backend's list_units (the units and their states)
+ *       refresh N       N times tend_host_refresh into the host's (full) model
+ *       quit
+ *     After list and refresh the line ends with "units=COUNT".
+ *
+ *   bench-ssh hosts ALIAS...
+ *     One TendHost per ALIAS, all connected and then refreshed at once from this main
+ *     loop (each host's refresh starts as its connect ends); then all refreshed again
+ *     at once. Prints one JSON object: the wall times, each host's, the services seen,
+ *     and this process's VmRSS, VmHWM and Threads from /proc/self/status.
+ */
+#include "tend.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static double
+ms_since (gint64 t0)
+{
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+static TendHost *
+host_new (const char *alias)
+{
+  TendInventoryHost spec = {
+    .name = (char *) alias,
+    .kind = TEND_HOST_KIND_SSH,
+    .address = (char *) alias,
+    .port = 0,
+    .user = NULL,
+    .scope = TEND_HOST_SCOPE_USER,
+    .sudo = TEND_INVENTORY_SUDO_NONE,
+    .access = TEND_INVENTORY_ACCESS_ADMIN,
+  };
+  g_autoptr(TendSshBackend) backend = tend_ssh_backend_new (&spec);
+
+  return tend_host_new_for_backend (alias, alias, TEND_HOST_KIND_SSH, TEND_HOST_SCOPE_USER,
+                                    TEND_BACKEND (backend));
+}
+
+static void
+die (const char *what,
+     GError     *error)
+{
+  g_printerr ("bench-ssh: %s: %s\n", what, error ? error->message : "failed");
+  exit (1);
+}
+
+/* -- serve ------------------------------------------------------------------------ */
+
+static void
+serve_exec (TendSshSession *session,
+            guint           n,
+            char          **argv,
+            GString        *out)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(TendSshResult) r = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+
+      tend_ssh_session_exec_async (session, (const char * const *) argv, NULL, 0, NULL,
+                                   store_result, &result);
+      r = tend_ssh_session_exec_finish (session, wait_for (&result), &error);
+      if (r == NULL)
+        die ("exec", error);
+      if (r->exit_status != 0)
+        {
+          g_printerr ("bench-ssh: exec: exit status %d: %.*s\n", r->exit_status,
+                      (int) g_bytes_get_size (r->err),
+                      (const char *) g_bytes_get_data (r->err, NULL));
+          exit (1);
+        }
+      g_string_append_printf (out, "%s%.3f", i ? " " : "", ms_since (t0));
+    }
+}
+
+static void
+serve_list (TendHost *host,
+            guint     n,
+            gboolean  refresh,
+            GString  *out)
+{
+  TendBackend *backend = tend_host_get_backend (host);
+  guint n_units = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+
+      if (refresh)
+        {
+          tend_host_refresh_async (host, TEND_LIST_LOADED, NULL, store_result, &result);
+          if (!tend_host_refresh_finish (host, wait_for (&result), &error))
+            die ("refresh", error);
+          n_units = g_list_model_get_n_items (tend_host_get_services (host));
+        }
+      else
+        {
+          g_autoptr(TendUnitList) units = NULL;
+
+          tend_backend_list_units_async (backend, TEND_LIST_LOADED, NULL, store_result,
+                                         &result);
+          units = tend_backend_list_units_finish (backend, wait_for (&result), &error);
+          if (units == NULL)
+            die ("list_units", error);
+          n_units = tend_unit_list_get_length (units);
+        }
+      g_string_append_printf (out, "%s%.3f", i ? " " : "", ms_since (t0));
+    }
+  g_string_append_printf (out, " units=%u", n_units);
+}
+
+static int
+serve (const char *alias)
+{
+  g_autoptr(TendHost) host = host_new (alias);
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GError) error = NULL;
+  TendSshSession *session;
+  char line[4096];
+
+  tend_host_connect_async (host, NULL, store_result, &connected);
+  if (!tend_host_connect_finish (host, wait_for (&connected), &error))
+    die ("connect", error);
+  session = tend_ssh_backend_get_session (TEND_SSH_BACKEND (tend_host_get_backend (host)));
+  g_print ("ready\n");
+  fflush (stdout);
+
+  while (fgets (line, sizeof line, stdin) != NULL)
+    {
+      g_auto(GStrv) words = NULL;
+      g_autoptr(GString) out = g_string_new (NULL);
+      guint n;
+
+      g_strchomp (line);
+      words = g_strsplit (line, " ", -1);
+      if (g_strv_length (words) == 0 || g_str_equal (words[0], "quit"))
+        break;
+      n = words[1] ? (guint) g_ascii_strtoull (words[1], NULL, 10) : 1;
+      if (g_str_equal (words[0], "exec") && words[1] && words[2])
+        serve_exec (session, n, words + 2, out);
+      else if (g_str_equal (words[0], "list"))
+        serve_list (host, n, FALSE, out);
+      else if (g_str_equal (words[0], "refresh"))
+        serve_list (host, n, TRUE, out);
+      else
+        {
+          g_printerr ("bench-ssh: unknown command: %s\n", line);
+          return 2;
+        }
+      g_print ("%s\n", out->str);
+      fflush (stdout);
+    }
+  return 0;
+}
+
+/* -- hosts ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  TendHost *host;
+  gint64    start;
+  double    connected_ms;
+  double    refreshed_ms;
+  double    again_ms;
+  char     *error;
+} HostRun;
+
+static guint pending;
+
+static void
+host_refreshed (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HostRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tend_host_refresh_finish (run->host, result, &error) && run->error == NULL)
+    run->error = g_strdup (error->message);
+  if (run->refreshed_ms == 0)
+    run->refreshed_ms = ms_since (run->start);
+  else
+    run->again_ms = ms_since (run->start);
+  pending--;
+}
+
+static void
+host_connected (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HostRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  run->connected_ms = ms_since (run->start);
+  if (!tend_host_connect_finish (run->host, result, &error))
+    {
+      run->error = g_strdup (error->message);
+      run->refreshed_ms = -1;
+      pending--;
+      return;
+    }
+  tend_host_refresh_async (run->host, TEND_LIST_LOADED, NULL, host_refreshed, run);
+}
+
+static void
+proc_status (GString *json)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL))
+    return;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      static const char * const keys[] = { "VmRSS", "VmHWM", "Threads" };
+
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        {
+          gsize len = strlen (keys[k]);
+
+          if (strncmp (lines[i], keys[k], len) == 0 && lines[i][len] == ':')
+            g_string_append_printf (json, ", \"%s\": %" G_GUINT64_FORMAT, keys[k],
+                                    g_ascii_strtoull (lines[i] + len + 1, NULL, 10));
+        }
+    }
+}
+
+static int
+hosts (int    n,
+       char **aliases)
+{
+  g_autofree HostRun *runs = g_new0 (HostRun, n);
+  g_autoptr(GString) json = g_string_new ("{");
+  gint64 t0;
+  double all_ms, again_ms;
+  guint n_services = 0, n_failed = 0;
+
+  for (int i = 0; i < n; i++)
+    runs[i].host = host_new (aliases[i]);
+
+  /* Connect and refresh, every host at once. */
+  t0 = g_get_monotonic_time ();
+  pending = n;
+  for (int i = 0; i < n; i++)
+    {
+      runs[i].start = t0;
+      tend_host_connect_async (runs[i].host, NULL, host_connected, &runs[i]);
+    }
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  all_ms = ms_since (t0);
+
+  /* Every host connected: refresh all again at once (a later round). */
+  t0 = g_get_monotonic_time ();
+  for (int i = 0; i < n; i++)
+    {
+      if (runs[i].error)
+        continue;
+      runs[i].start = t0;
+      pending++;
+      tend_host_refresh_async (runs[i].host, TEND_LIST_LOADED, NULL, host_refreshed, &runs[i]);
+    }
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  again_ms = ms_since (t0);
+
+  g_string_append_printf (json, "\"hosts\": %d, \"connect_refresh_ms\": %.3f, "
+                          "\"refresh_again_ms\": %.3f", n, all_ms, again_ms);
+  proc_status (json);
+  g_string_append (json, ", \"each\": [");
+  for (int i = 0; i < n; i++)
+    {
+      guint n_items = g_list_model_get_n_items (tend_host_get_services (runs[i].host));
+
+      n_services += n_items;
+      if (runs[i].error)
+        n_failed++;
+      g_string_append_printf (json, "%s{\"host\": \"%s\", \"connected_ms\": %.3f, "
+                              "\"refreshed_ms\": %.3f, \"again_ms\": %.3f, \"services\": %u",
+                              i ? ", " : "", aliases[i], runs[i].connected_ms,
+                              runs[i].refreshed_ms, runs[i].again_ms, n_items);
+      if (runs[i].error)
+        {
+          g_autofree char *escaped = g_strescape (runs[i].error, NULL);
+
+          g_string_append_printf (json, ", \"error\": \"%s\"", escaped);
+        }
+      g_string_append (json, "}");
+    }
+  g_string_append_printf (json, "], \"services\": %u, \"failed\": %u}", n_services, n_failed);
+  g_print ("%s\n", json->str);
+
+  for (int i = 0; i < n; i++)
+    {
+      g_object_unref (runs[i].host);
+      g_free (runs[i].error);
+    }
+  return n_failed ? 1 : 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 3 && g_str_equal (argv[1], "serve"))
+    return serve (argv[2]);
+  if (argc >= 3 && g_str_equal (argv[1], "hosts"))
+    return hosts (argc - 2, argv + 2);
+  g_printerr ("usage: bench-ssh serve ALIAS | bench-ssh hosts ALIAS...\n");
+  return 2;
+}

@@ -1,0 +1,547 @@
+#!/usr/bin/python3
+"""Benchmarks of issue 13: remote hosts over SSH, Tend (libssh) against OpenSSH.
+
+Runs inside tests/sandbox/tend-sandbox (the local host; bench/ssh starts it). The remote
+hosts are tests/tendremote.py's: OpenSSH's sshd on 127.0.0.1 in front of a second sandbox
+systemd. Everything is reached the way a user reaches it: a `Host` alias in
+$HOME/.ssh/config (the sandbox's HOME) and the host's key in $HOME/.ssh/known_hosts.
+
+  latency   one remote host; per command, N times each, the two alternating in rounds:
+            Tend's persistent session (tend_ssh_session_exec in build/bench/bench-ssh)
+            against `ssh` multiplexed over a ControlMaster (one ssh process per command),
+            and a new OpenSSH connection per command for reference (fewer rounds)
+  list      the same host with 1,000 unit files and a target that loads them all (200
+            running): Tend's backend list_units and host refresh against multiplexed
+            `ssh HOST systemctl --user list-units --all`
+  hosts     HOSTS sshd on HOSTS loopback ports (each its own host key), in front of one
+            second sandbox: HOSTS TendHosts connected and refreshed at once from one main
+            loop; RSS and threads; and HOSTS multiplexed-less `ssh` processes in parallel
+  recover   kill -9 of a remote HTTP service (Restart=no) until it answers 200 again,
+            with `tendctl monitor` watching it through an SSH port forward
+
+Usage: ssh.py run BUILDDIR [--n N] [--rounds R] [--hosts H] [--host-runs K]
+              [--recover K] [--only PART,...] [--json FILE]
+       ssh.py sshds STATEDIR PORT...    (inside the remote sandbox: HOSTS sshd)
+"""
+import argparse
+import http.client
+import json
+import os
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(TOP, "tests"))
+
+import tendremote  # noqa: E402
+from tendremote import RemoteHost, RemoteUnavailable  # noqa: E402
+
+ALIAS = "bench-remote"
+N_UNITS = 1000
+N_RUNNING = 200
+
+
+def say(text):
+    print(f"bench/ssh: {text}", file=sys.stderr, flush=True)
+
+
+def pct(samples, p):
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def summary(samples):
+    return {"n": len(samples), "median": statistics.median(samples), "p90": pct(samples, 90),
+            "min": min(samples), "max": max(samples)}
+
+
+# -- the remote sides -----------------------------------------------------------------
+
+def write_units(d, http_port):
+    """1,000 units and a target that loads all and starts 200 (as bench/run), and the
+    HTTP service of the recovery benchmark (Restart=no: Tend recovers it)."""
+    with open(os.path.join(d, "bench.target"), "w") as f:
+        f.write("[Unit]\nDescription=Tend benchmark: 200 of 1000 units running\n")
+        for i in range(1, N_UNITS + 1):
+            if i <= N_RUNNING:
+                f.write(f"Wants=bench-{i:04d}.service\n")
+            f.write(f"After=bench-{i:04d}.service\n")
+    for i in range(1, N_UNITS + 1):
+        with open(os.path.join(d, f"bench-{i:04d}.service"), "w") as f:
+            f.write(f"[Unit]\nDescription=Tend benchmark unit {i:04d}\n"
+                    "[Service]\nExecStart=/bin/sleep infinity\n")
+    with open(os.path.join(d, "bench-http.service"), "w") as f:
+        f.write("[Unit]\nDescription=Tend benchmark: an HTTP server on the remote host\n"
+                "StartLimitIntervalSec=0\n[Service]\nType=simple\n"
+                f"ExecStart=/usr/bin/python3 -m http.server {http_port} --bind 127.0.0.1 "
+                "--directory /\nRestart=no\n")
+
+
+class ManyRemotes(RemoteHost):
+    """HOSTS sshd, each on its own loopback port with its own host key, in front of one
+    second sandbox (tend-remote-sshd once per port, started by `ssh.py sshds`)."""
+
+    def __init__(self, n):
+        super().__init__(units=None)
+        self.n = n
+        self.ports = []
+        self.fingerprints = []
+
+    def _start(self, timeout):
+        d = self.dir
+        self.client_key = os.path.join(d, "client_ed25519_key")
+        tendremote._keygen(self.client_key, "tend-bench-client")
+        lines = []
+        for i in range(self.n):
+            sub = os.path.join(d, f"h{i:02d}")
+            os.mkdir(sub)
+            tendremote._keygen(os.path.join(sub, "host_ed25519_key"), f"tend-bench-h{i:02d}")
+            with open(self.client_key + ".pub") as src, \
+                    open(os.path.join(sub, "authorized_keys"), "w") as dst:
+                dst.write(src.read())
+            port = tendremote._free_port()
+            self.ports.append(port)
+            with open(os.path.join(sub, "host_ed25519_key.pub")) as f:
+                kind, key = f.read().split()[:2]
+            lines.append(f"[127.0.0.1]:{port} {kind} {key}\n")
+        self.known_hosts = os.path.join(d, "known_hosts")
+        with open(self.known_hosts, "w") as f:
+            f.writelines(lines)
+        self.port = self.ports[0]
+        cmd = [tendremote.SANDBOX, "--", "/usr/bin/python3", os.path.abspath(__file__),
+               "sshds", d] + [str(p) for p in self.ports]
+        self.log = open(os.path.join(d, "sandbox.log"), "w")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True)
+        self.sandbox_pid = self.proc.pid
+        line = self._read_line(timeout + self.n)
+        if not line.startswith("ready "):
+            rc = self._reap()
+            raise RuntimeError(f"{self.n} sshd did not start (status {rc}): {self._why()}")
+        self.sshd_pid = int(line.split()[1])
+        return self
+
+
+def sshds(statedir, ports):
+    """Inside the remote sandbox: tend-remote-sshd once per port (state in STATEDIR/hNN);
+    "ready PID..." once all listen; stops them all when stdin ends."""
+    procs = []
+    for i, port in enumerate(ports):
+        procs.append(subprocess.Popen([tendremote.SSHD_WRAPPER,
+                                       os.path.join(statedir, f"h{i:02d}"), port],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+    pids = []
+    for p in procs:
+        line = p.stdout.readline().split()
+        if line[:1] != ["ready"]:
+            print(f"sshds: an sshd did not start: {line}", file=sys.stderr)
+            for q in procs:
+                q.stdin.close()
+            return 99
+        pids.append(line[1])
+    print("ready " + " ".join(pids), flush=True)
+    try:
+        sys.stdin.read()
+    except KeyboardInterrupt:
+        pass
+    for p in procs:
+        p.stdin.close()
+    for p in procs:
+        p.wait()
+    return 0
+
+
+def ssh_config(entries, client_key, known_hosts):
+    """$HOME/.ssh/config with one Host alias per (alias, port), and known_hosts, as a user
+    has them (absolute paths: OpenSSH takes ~ from the password database, not $HOME)."""
+    home = os.environ["HOME"]
+    ssh_dir = os.path.join(home, ".ssh")
+    os.makedirs(ssh_dir, mode=0o700, exist_ok=True)
+    kh = os.path.join(ssh_dir, "known_hosts")
+    with open(known_hosts) as src, open(kh, "a") as dst:
+        dst.write(src.read())
+    config = os.path.join(ssh_dir, "config")
+    with open(config, "a") as f:
+        for alias, port in entries:
+            f.write(f"Host {alias}\n  HostName 127.0.0.1\n  Port {port}\n  User root\n"
+                    f"  IdentityFile {client_key}\n  IdentitiesOnly yes\n"
+                    f"  UserKnownHostsFile {kh}\n  GlobalKnownHostsFile /dev/null\n"
+                    "  StrictHostKeyChecking yes\n  BatchMode yes\n")
+    return config
+
+
+class OpenSsh:
+    def __init__(self, config):
+        self.config = config
+        self.control = os.path.join(os.environ["HOME"], ".ssh", "cm-%C")
+
+    def argv(self, alias, command, mux=True):
+        opts = ["-o", "ControlMaster=auto", "-o", f"ControlPath={self.control}",
+                "-o", "ControlPersist=60"] if mux else ["-o", "ControlMaster=no",
+                                                       "-o", "ControlPath=none"]
+        return ["ssh", "-F", self.config, *opts, alias, "--", *command]
+
+    def run(self, alias, command, mux=True):
+        """One ssh process; its wall time in ms (it must exit 0)."""
+        t0 = time.perf_counter()
+        r = subprocess.run(self.argv(alias, command, mux), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        ms = (time.perf_counter() - t0) * 1000
+        if r.returncode != 0:
+            raise RuntimeError(f"ssh {shlex.join(command)}: status {r.returncode}: "
+                               f"{r.stderr.decode(errors='replace')[-500:]}")
+        return ms, r.stdout
+
+    def stop_master(self, alias):
+        subprocess.run(["ssh", "-F", self.config, "-o", f"ControlPath={self.control}",
+                        "-O", "exit", alias], capture_output=True)
+
+
+class BenchSsh:
+    """build/bench/bench-ssh serve ALIAS: Tend's side, one persistent process."""
+
+    def __init__(self, build, alias):
+        self.proc = subprocess.Popen([os.path.join(build, "bench", "bench-ssh"), "serve",
+                                      alias], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline().strip()
+        if line != "ready":
+            raise RuntimeError(f"bench-ssh serve did not connect (status {self.proc.wait()})")
+
+    def ask(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().split()
+        if not answer:
+            raise RuntimeError(f"bench-ssh: no answer to {line!r} (status {self.proc.wait()})")
+        extra = {k: int(v) for k, v in (w.split("=") for w in answer if "=" in w)}
+        return [float(w) for w in answer if "=" not in w], extra
+
+    def close(self):
+        self.proc.stdin.write("quit\n")
+        self.proc.stdin.close()
+        self.proc.wait(30)
+
+
+# -- the parts ------------------------------------------------------------------------
+
+def part_latency(tend, ossh, n, rounds, new_n):
+    """Per-command latency, Tend and OpenSSH multiplexed alternating in ROUNDS rounds."""
+    commands = {"true": ["true"],
+                "show": ["systemctl", "--user", "show", "-p", "ActiveState",
+                         "bench-0001.service"]}
+    out = {}
+    per = max(1, n // rounds)
+    new_per = max(1, new_n // rounds)
+    for name, cmd in commands.items():
+        tend.ask(f"exec 5 {' '.join(cmd)}")                # warm-up, both sides
+        for _ in range(5):
+            ossh.run(ALIAS, cmd)
+        t, m, c = [], [], []
+        for _ in range(rounds):
+            t += tend.ask(f"exec {per} {' '.join(cmd)}")[0]
+            m += [ossh.run(ALIAS, cmd)[0] for _ in range(per)]
+            c += [ossh.run(ALIAS, cmd, mux=False)[0] for _ in range(new_per)]
+        out[name] = {"command": shlex.join(cmd), "tend": summary(t),
+                     "openssh_mux": summary(m), "openssh_new": summary(c),
+                     "samples": {"tend": t, "openssh_mux": m, "openssh_new": c}}
+        say(f"latency {name}: Tend {out[name]['tend']['median']:.2f} ms, OpenSSH multiplexed "
+            f"{out[name]['openssh_mux']['median']:.2f} ms, new connection "
+            f"{out[name]['openssh_new']['median']:.2f} ms (medians)")
+    return out
+
+
+def part_list(tend, ossh, rounds):
+    """1,000 remote units: Tend's list_units and refresh against ssh systemctl list-units."""
+    plain = ["systemctl", "--user", "list-units", "--all", "--no-pager"]
+    as_json = plain + ["--output=json"]
+    tend.ask("list 3")
+    tend.ask("refresh 3")
+    for _ in range(3):
+        ossh.run(ALIAS, plain)
+    lists, refreshes, mux, mux_json, exec_json = [], [], [], [], []
+    units = lines = 0
+    for _ in range(rounds):
+        t, extra = tend.ask("list 1")
+        lists += t
+        units = extra.get("units", 0)
+        refreshes += tend.ask("refresh 1")[0]
+        ms, stdout = ossh.run(ALIAS, plain)
+        mux.append(ms)
+        lines = sum(1 for ln in stdout.decode().splitlines() if ".service" in ln or
+                    ".target" in ln or ".socket" in ln or ".slice" in ln or ".scope" in ln)
+        mux_json.append(ossh.run(ALIAS, as_json)[0])
+        exec_json += tend.ask(f"exec 1 {' '.join(as_json)}")[0]
+    out = {"units": units, "openssh_lines": lines, "tend_list": summary(lists),
+           "tend_refresh": summary(refreshes), "openssh_mux": summary(mux),
+           "openssh_mux_json": summary(mux_json), "tend_exec_json": summary(exec_json),
+           "samples": {"tend_list": lists, "tend_refresh": refreshes, "openssh_mux": mux,
+                       "openssh_mux_json": mux_json, "tend_exec_json": exec_json}}
+    say(f"list: {units} units; Tend list_units {out['tend_list']['median']:.2f} ms, refresh "
+        f"{out['tend_refresh']['median']:.2f} ms, OpenSSH multiplexed "
+        f"{out['openssh_mux']['median']:.2f} ms (medians)")
+    return out
+
+
+def part_hosts(build, n_hosts, runs):
+    """HOSTS sshd; Tend connects and refreshes them all at once; OpenSSH for reference."""
+    say(f"hosts: starting {n_hosts} sshd in one remote sandbox")
+    out = {"hosts": n_hosts, "tend": [], "openssh_parallel": []}
+    t0 = time.monotonic()
+    with ManyRemotes(n_hosts) as many:
+        out["sshd_start_s"] = time.monotonic() - t0
+        aliases = [f"bench-h{i:02d}" for i in range(n_hosts)]
+        config = ssh_config(zip(aliases, many.ports), many.client_key, many.known_hosts)
+        exe = os.path.join(build, "bench", "bench-ssh")
+        ossh = OpenSsh(config)
+        for run in range(runs):
+            r = subprocess.run([exe, "hosts", *aliases], capture_output=True, text=True,
+                               timeout=300)
+            try:
+                result = json.loads(r.stdout)
+            except ValueError:
+                raise RuntimeError(f"bench-ssh hosts: status {r.returncode}: {r.stderr[-800:]}")
+            out["tend"].append(result)
+            say(f"hosts run {run + 1}: Tend connected and refreshed {n_hosts} hosts in "
+                f"{result['connect_refresh_ms']:.0f} ms ({result['failed']} failed), RSS "
+                f"{result.get('VmRSS', 0) / 1024:.1f} MB, {result.get('Threads')} threads")
+            # OpenSSH: one ssh per host, all at once, each a new connection.
+            cmd = ["systemctl", "--user", "list-units", "--all", "--no-pager"]
+            t1 = time.perf_counter()
+            procs = [subprocess.Popen(ossh.argv(a, cmd, mux=False), stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                     for a in aliases]
+            failed = sum(1 for p in procs if p.wait() != 0)
+            ms = (time.perf_counter() - t1) * 1000
+            out["openssh_parallel"].append({"ms": ms, "failed": failed})
+            say(f"hosts run {run + 1}: {n_hosts} new OpenSSH connections in parallel "
+                f"{ms:.0f} ms ({failed} failed)")
+    return out
+
+
+def answers_200(port, timeout=0.5):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", "/")
+        return conn.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
+def part_recover(build, remote, ossh, http_port, rounds):
+    """kill -9 of the remote HTTP service; tendctl monitor recovers it over SSH."""
+    sys.path.insert(0, os.path.join(TOP, "tests"))
+    from tendmon import Tendctl, policy_spec, check_spec, wait_until
+    env = dict(os.environ)
+    tmp = tempfile.mkdtemp(prefix="tend-bench-ssh-")
+    env["TEND_DATABASE"] = os.path.join(tmp, "tend.db")
+    tendctl = Tendctl(os.path.join(build, "src", "tendctl", "tendctl"), env)
+    unit = "bench-http.service"
+    r = tendctl("host", "add", ALIAS, f"ssh://{ALIAS}", "--scope", "user",
+                "--accept-fingerprint", remote.fingerprint)
+    if r.returncode != 0:
+        raise RuntimeError(f"tendctl host add: {r.stderr.strip()}")
+    host = ALIAS
+    unit_check = dict(check_spec(unit, "unit", "unit", "1s", "500ms", 1, {}), host=host)
+    http_check = dict(check_spec(unit, "http", "http", "1s", "500ms", 3,
+                                 {"url": f"http://127.0.0.1:{http_port}/"}), host=host)
+    policy = dict(policy_spec(unit, "on-failure", cooldown="0s", backoff_initial="0s",
+                              max_recoveries=100, loop_threshold=100), host=host)
+    inv = {"format": "tend-inventory", "version": 1,
+           "hosts": [], "services": [{"host": host, "unit": unit, "display_name": None,
+                                      "tags": []}],
+           "checks": [unit_check, http_check], "policies": [policy], "config": {}}
+    path = os.path.join(tmp, "inventory.json")
+    r = tendctl("export")
+    if r.returncode == 0:
+        current = json.loads(r.stdout)
+        inv["hosts"] = current.get("hosts", [])
+    r = tendctl.import_inventory(path, inv)
+    if r.returncode != 0:
+        raise RuntimeError(f"tendctl import: {r.stderr.strip()}")
+    remote.ssh("systemctl", "--user", "start", unit)
+    # The first 200 is looked for through an SSH forward of our own (OpenSSH's master).
+    fwd = tendremote._free_port()
+    subprocess.run(["ssh", "-F", ossh.config, "-o", f"ControlPath={ossh.control}", "-O",
+                    "forward", "-L", f"{fwd}:127.0.0.1:{http_port}", ALIAS],
+                   check=True, capture_output=True)
+    log = open(os.path.join(tmp, "monitor.log"), "w")
+    monitor = subprocess.Popen([tendctl.path, "monitor"], env=env, stdout=log, stderr=log)
+    runs = []
+    try:
+        if not wait_until(lambda: answers_200(fwd), 20):
+            raise RuntimeError("the remote HTTP service does not answer through the forward")
+        time.sleep(3)                       # the checks pass, the engine at rest
+        for i in range(rounds):
+            pid = int(remote.ssh("systemctl", "--user", "show", "-p", "MainPID", "--value",
+                                 unit).stdout.strip() or 0)
+            if pid <= 0:
+                raise RuntimeError("the remote HTTP service has no main process")
+            t0 = time.monotonic()
+            os.kill(pid, signal.SIGKILL)    # one kernel: the remote sandbox's pid is ours
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.001)
+            while not answers_200(fwd, timeout=0.2):
+                time.sleep(0.005)
+                if time.monotonic() - t0 > 60:
+                    raise RuntimeError(f"round {i + 1}: no 200 within 60 s")
+            ms = (time.monotonic() - t0) * 1000
+            runs.append(ms)
+            say(f"recover round {i + 1}: {ms:.0f} ms from kill -9 to 200")
+            time.sleep(3 + i % 2 * 0.5)
+    finally:
+        monitor.send_signal(signal.SIGTERM)
+        try:
+            monitor.wait(15)
+        except subprocess.TimeoutExpired:
+            monitor.kill()
+            monitor.wait()
+        log.close()
+    history = tendctl("history", "--host", host, unit) if runs else None
+    return {"runs": runs, "summary": summary(runs) if runs else None,
+            "history": history.stdout[-3000:] if history else ""}
+
+
+# -- the report -----------------------------------------------------------------------
+
+def f_ms(x):
+    return f"{x:.2f}" if x < 100 else f"{x:.0f}"
+
+
+def table(res):
+    lines = []
+    if "latency" in res:
+        lines += ["| per command (ms) | Tend median | p90 | OpenSSH multiplexed median | p90 | "
+                  "Tend / OpenSSH | new OpenSSH connection median | p90 |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, r in res["latency"].items():
+            t, m, c = r["tend"], r["openssh_mux"], r["openssh_new"]
+            lines.append(f"| `{r['command']}` (Tend {t['n']}, multiplexed {m['n']}, new "
+                         f"{c['n']}) | {f_ms(t['median'])} | {f_ms(t['p90'])} | "
+                         f"{f_ms(m['median'])} | {f_ms(m['p90'])} | "
+                         f"{t['median'] / m['median']:.2f} | {f_ms(c['median'])} | "
+                         f"{f_ms(c['p90'])} |")
+        lines.append("")
+    if "list" in res:
+        r = res["list"]
+        m = r["openssh_mux"]["median"]
+        lines += [f"| {r['units']} remote units (ms, {r['tend_list']['n']} rounds) | median | "
+                  "p90 | / OpenSSH multiplexed |", "|---|---:|---:|---:|"]
+        for key, label in (("tend_list", "Tend: backend `list_units`"),
+                           ("tend_refresh", "Tend: host refresh (full model)"),
+                           ("tend_exec_json", "Tend: the session's exec of `systemctl "
+                                              "--user list-units --all --output=json`"),
+                           ("openssh_mux", "OpenSSH multiplexed: `systemctl --user "
+                                           "list-units --all --no-pager`"),
+                           ("openssh_mux_json", "OpenSSH multiplexed: the same "
+                                                "`--output=json`")):
+            s = r[key]
+            lines.append(f"| {label} | {f_ms(s['median'])} | {f_ms(s['p90'])} | "
+                         f"{s['median'] / m:.2f} |")
+        lines.append("")
+    if "hosts" in res:
+        r = res["hosts"]
+        lines += [f"| {r['hosts']} hosts | run | connected + refreshed, wall ms | slowest "
+                  "host connected ms | refreshed again, all at once ms | services | failed | "
+                  "VmRSS MB | VmHWM MB | threads | OpenSSH: 50 new connections, parallel "
+                  "ms |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for i, t in enumerate(r["tend"]):
+            slow = max(e["connected_ms"] for e in t["each"])
+            o = r["openssh_parallel"][i]
+            lines.append(f"| | {i + 1} | {t['connect_refresh_ms']:.0f} | {slow:.0f} | "
+                         f"{t['refresh_again_ms']:.0f} | {t['services']} | {t['failed']} | "
+                         f"{t.get('VmRSS', 0) / 1024:.1f} | {t.get('VmHWM', 0) / 1024:.1f} | "
+                         f"{t.get('Threads')} | {o['ms']:.0f} |")
+        lines.append("")
+    if res.get("recover"):
+        r = res["recover"]
+        lines += ["| kill -9 to 200 through the forward, ms | " +
+                  " | ".join(str(i + 1) for i in range(len(r["runs"]))) + " | median |",
+                  "|---|" + "---:|" * (len(r["runs"]) + 1),
+                  "| remote `bench-http.service`, `tendctl monitor` | " +
+                  " | ".join(f"{x:.0f}" for x in r["runs"]) +
+                  f" | **{r['summary']['median']:.0f}** |", ""]
+    return "\n".join(lines)
+
+
+def run(args):
+    build = os.path.abspath(args.build)
+    parts = set(args.only.split(",")) if args.only else {"latency", "list", "hosts",
+                                                          "recover"}
+    res = {"parts": sorted(parts)}
+    http_port = tendremote._free_port()
+    units = tempfile.mkdtemp(prefix="tend-bench-ssh-units-")
+    write_units(units, http_port)
+    if parts & {"latency", "list", "recover"}:
+        say(f"starting the remote host ({N_UNITS} unit files)")
+        with RemoteHost(units=units) as remote:
+            config = ssh_config([(ALIAS, remote.port)], remote.client_key, remote.known_hosts)
+            r = remote.ssh("systemctl", "--user", "start", "bench.target")
+            if r.returncode != 0:
+                raise RuntimeError(f"bench.target: {r.stderr}")
+            ossh = OpenSsh(config)
+            ossh.run(ALIAS, ["true"])        # the master
+            if parts & {"latency", "list"}:
+                tend = BenchSsh(build, ALIAS)
+                try:
+                    if "latency" in parts:
+                        res["latency"] = part_latency(tend, ossh, args.n, args.rounds,
+                                                      args.new)
+                    if "list" in parts:
+                        res["list"] = part_list(tend, ossh, args.list_rounds)
+                finally:
+                    tend.close()
+            if "recover" in parts and args.recover > 0:
+                try:
+                    res["recover"] = part_recover(build, remote, ossh, http_port, args.recover)
+                except RuntimeError as e:
+                    say(f"recover: not measured: {e}")
+                    res["recover_error"] = str(e)
+            ossh.stop_master(ALIAS)
+    if "hosts" in parts:
+        res["hosts"] = part_hosts(build, args.hosts, args.host_runs)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(res, f, indent=1)
+    print(table(res))
+    return 0
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "sshds":
+        return sshds(sys.argv[2], sys.argv[3:])
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cmd", choices=["run"])
+    ap.add_argument("build")
+    ap.add_argument("--n", type=int, default=200, help="commands per side (latency)")
+    ap.add_argument("--rounds", type=int, default=10, help="alternations (latency)")
+    ap.add_argument("--new", type=int, default=20, help="new OpenSSH connections (latency)")
+    ap.add_argument("--list-rounds", type=int, default=30)
+    ap.add_argument("--hosts", type=int, default=50)
+    ap.add_argument("--host-runs", type=int, default=3)
+    ap.add_argument("--recover", type=int, default=5)
+    ap.add_argument("--only", help="latency,list,hosts,recover")
+    ap.add_argument("--json", help="write every sample here")
+    args = ap.parse_args()
+    try:
+        return run(args)
+    except RemoteUnavailable as e:
+        say(f"skipped: {e}")
+        return 77
+
+
+if __name__ == "__main__":
+    sys.exit(main())
