@@ -15,6 +15,9 @@
  *                       (the command must exit 0)
  *       list N          N times the backend's list_units (the units and their states)
  *       refresh N       N times tend_host_refresh into the host's (full) model
+ *       raw N ARG...    the floor: N times the same command on a plain libssh session
+ *                       of this thread (connected at the first raw), blocking, with no
+ *                       worker thread, no GTask and no main loop in between
  *       quit
  *     After list and refresh the line ends with "units=COUNT".
  *
@@ -26,6 +29,7 @@
  */
 #include "tend.h"
 
+#include <libssh/libssh.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -147,6 +151,75 @@ serve_list (TendHost *host,
   g_string_append_printf (out, " units=%u", n_units);
 }
 
+static ssh_session raw_session;
+
+static ssh_session
+raw_connect (const char *alias)
+{
+  g_autofree char *ssh_dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+  g_autofree char *config = g_build_filename (ssh_dir, "config", NULL);
+  g_autofree char *known = g_build_filename (ssh_dir, "known_hosts", NULL);
+  ssh_session s = ssh_new ();
+  /* TCP_NODELAY, as OpenSSH has it; BENCH_SSH_RAW_NAGLE=1 leaves Nagle on (libssh's
+   * default) to show what it costs. */
+  int nodelay = g_strcmp0 (g_getenv ("BENCH_SSH_RAW_NAGLE"), "1") != 0;
+
+  ssh_options_set (s, SSH_OPTIONS_HOST, alias);
+  ssh_options_set (s, SSH_OPTIONS_NODELAY, &nodelay);
+  ssh_options_set (s, SSH_OPTIONS_SSH_DIR, ssh_dir);
+  ssh_options_set (s, SSH_OPTIONS_KNOWNHOSTS, known);
+  if (ssh_options_parse_config (s, config) != SSH_OK || ssh_connect (s) != SSH_OK ||
+      ssh_session_is_known_server (s) != SSH_KNOWN_HOSTS_OK ||
+      ssh_userauth_publickey_auto (s, NULL, NULL) != SSH_AUTH_SUCCESS)
+    {
+      g_printerr ("bench-ssh: raw libssh session: %s\n", ssh_get_error (s));
+      exit (1);
+    }
+  return s;
+}
+
+static void
+serve_raw (const char *alias,
+           guint       n,
+           char      **argv,
+           GString    *out)
+{
+  g_autofree char *command = tend_ssh_quote_argv ((const char * const *) argv);
+
+  if (raw_session == NULL)
+    raw_session = raw_connect (alias);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      ssh_channel channel = ssh_channel_new (raw_session);
+      char buf[65536];
+      int status;
+
+      if (ssh_channel_open_session (channel) != SSH_OK ||
+          ssh_channel_request_exec (channel, command) != SSH_OK)
+        {
+          g_printerr ("bench-ssh: raw exec: %s\n", ssh_get_error (raw_session));
+          exit (1);
+        }
+      ssh_channel_send_eof (channel);
+      while (!ssh_channel_is_eof (channel))
+        {
+          if (ssh_channel_read (channel, buf, sizeof buf, 0) < 0 ||
+              ssh_channel_read_nonblocking (channel, buf, sizeof buf, 1) < 0)
+            break;
+        }
+      status = ssh_channel_get_exit_status (channel);
+      ssh_channel_close (channel);
+      ssh_channel_free (channel);
+      if (status != 0)
+        {
+          g_printerr ("bench-ssh: raw exec: exit status %d\n", status);
+          exit (1);
+        }
+      g_string_append_printf (out, "%s%.3f", i ? " " : "", ms_since (t0));
+    }
+}
+
 static int
 serve (const char *alias)
 {
@@ -158,9 +231,17 @@ serve (const char *alias)
 
   tend_host_connect_async (host, NULL, store_result, &connected);
   if (!tend_host_connect_finish (host, wait_for (&connected), &error))
-    die ("connect", error);
-  session = tend_ssh_backend_get_session (TEND_SSH_BACKEND (tend_host_get_backend (host)));
-  g_print ("ready\n");
+    {
+      /* Only raw works then (the floor, without Tend). */
+      g_print ("ready without Tend: %s\n", error->message);
+      fflush (stdout);
+      session = NULL;
+    }
+  else
+    {
+      session = tend_ssh_backend_get_session (TEND_SSH_BACKEND (tend_host_get_backend (host)));
+      g_print ("ready\n");
+    }
   fflush (stdout);
 
   while (fgets (line, sizeof line, stdin) != NULL)
@@ -174,12 +255,16 @@ serve (const char *alias)
       if (g_strv_length (words) == 0 || g_str_equal (words[0], "quit"))
         break;
       n = words[1] ? (guint) g_ascii_strtoull (words[1], NULL, 10) : 1;
+      if (session == NULL && !g_str_equal (words[0], "raw"))
+        die (words[0], error);
       if (g_str_equal (words[0], "exec") && words[1] && words[2])
         serve_exec (session, n, words + 2, out);
       else if (g_str_equal (words[0], "list"))
         serve_list (host, n, FALSE, out);
       else if (g_str_equal (words[0], "refresh"))
         serve_list (host, n, TRUE, out);
+      else if (g_str_equal (words[0], "raw") && words[1] && words[2])
+        serve_raw (alias, n, words + 2, out);
       else
         {
           g_printerr ("bench-ssh: unknown command: %s\n", line);
