@@ -226,20 +226,33 @@ serve (const char *alias)
   g_autoptr(TendHost) host = host_new (alias);
   g_autoptr(GAsyncResult) connected = NULL;
   g_autoptr(GError) error = NULL;
-  TendSshSession *session;
+  g_autoptr(TendSshSession) own_session = NULL;
+  TendSshSession *session = NULL;
+  gboolean backend = FALSE;
   char line[4096];
 
   tend_host_connect_async (host, NULL, store_result, &connected);
   if (!tend_host_connect_finish (host, wait_for (&connected), &error))
     {
-      /* Only raw works then (the floor, without Tend). */
-      g_print ("ready without Tend: %s\n", error->message);
+      /* No backend (yet): a session of Tend's own for exec, else only raw (the floor). */
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) session_error = NULL;
+
+      own_session = tend_ssh_session_new (alias, 0, NULL);
+      tend_ssh_session_connect_async (own_session, NULL, store_result, &result);
+      if (tend_ssh_session_connect_finish (own_session, wait_for (&result), &session_error))
+        {
+          session = own_session;
+          g_print ("ready without the backend: %s\n", error->message);
+        }
+      else
+        g_print ("ready without Tend: %s; %s\n", error->message, session_error->message);
       fflush (stdout);
-      session = NULL;
     }
   else
     {
       session = tend_ssh_backend_get_session (TEND_SSH_BACKEND (tend_host_get_backend (host)));
+      backend = TRUE;
       g_print ("ready\n");
     }
   fflush (stdout);
@@ -255,7 +268,8 @@ serve (const char *alias)
       if (g_strv_length (words) == 0 || g_str_equal (words[0], "quit"))
         break;
       n = words[1] ? (guint) g_ascii_strtoull (words[1], NULL, 10) : 1;
-      if (session == NULL && !g_str_equal (words[0], "raw"))
+      if ((session == NULL && !g_str_equal (words[0], "raw")) ||
+          (!backend && (g_str_equal (words[0], "list") || g_str_equal (words[0], "refresh"))))
         die (words[0], error);
       if (g_str_equal (words[0], "exec") && words[1] && words[2])
         serve_exec (session, n, words + 2, out);
