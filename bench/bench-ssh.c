@@ -26,6 +26,10 @@
  *     loop (each host's refresh starts as its connect ends); then all refreshed again
  *     at once. Prints one JSON object: the wall times, each host's, the services seen,
  *     and this process's VmRSS, VmHWM and Threads from /proc/self/status.
+ *
+ *   bench-ssh sessions ALIAS...
+ *     The same with bare TendSshSessions, each running `systemctl --user list-units --all
+ *     --output=json` instead of a refresh: the part that is SSH's.
  */
 #include "tend.h"
 
@@ -294,8 +298,9 @@ serve (const char *alias)
 
 typedef struct
 {
-  TendHost *host;
-  gint64    start;
+  TendHost       *host;
+  TendSshSession *session;    /* sessions mode: no host, no backend */
+  gint64          start;
   double    connected_ms;
   double    refreshed_ms;
   double    again_ms;
@@ -340,6 +345,47 @@ host_connected (GObject      *object,
   tend_host_refresh_async (run->host, TEND_LIST_LOADED, NULL, host_refreshed, run);
 }
 
+static const char * const list_argv[] = {
+  "systemctl", "--user", "list-units", "--all", "--no-pager", "--output=json", NULL
+};
+
+static void
+session_listed (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HostRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendSshResult) r = tend_ssh_session_exec_finish (run->session, result, &error);
+
+  if (r == NULL && run->error == NULL)
+    run->error = g_strdup (error->message);
+  if (run->refreshed_ms == 0)
+    run->refreshed_ms = ms_since (run->start);
+  else
+    run->again_ms = ms_since (run->start);
+  pending--;
+}
+
+static void
+session_connected (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  HostRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  run->connected_ms = ms_since (run->start);
+  if (!tend_ssh_session_connect_finish (run->session, result, &error))
+    {
+      run->error = g_strdup (error->message);
+      run->refreshed_ms = -1;
+      pending--;
+      return;
+    }
+  tend_ssh_session_exec_async (run->session, list_argv, NULL, 0, NULL, session_listed, run);
+}
+
 static void
 proc_status (GString *json)
 {
@@ -364,9 +410,12 @@ proc_status (GString *json)
     }
 }
 
+/* @sessions: bare TendSshSessions that connect and run the list command (no backend,
+ * no host, no parse), the part of the hosts' time that is SSH's. */
 static int
-hosts (int    n,
-       char **aliases)
+hosts (int      n,
+       char   **aliases,
+       gboolean sessions)
 {
   g_autofree HostRun *runs = g_new0 (HostRun, n);
   g_autoptr(GString) json = g_string_new ("{");
@@ -375,7 +424,12 @@ hosts (int    n,
   guint n_services = 0, n_failed = 0;
 
   for (int i = 0; i < n; i++)
-    runs[i].host = host_new (aliases[i]);
+    {
+      if (sessions)
+        runs[i].session = tend_ssh_session_new (aliases[i], 0, NULL);
+      else
+        runs[i].host = host_new (aliases[i]);
+    }
 
   /* Connect and refresh, every host at once. */
   t0 = g_get_monotonic_time ();
@@ -383,7 +437,10 @@ hosts (int    n,
   for (int i = 0; i < n; i++)
     {
       runs[i].start = t0;
-      tend_host_connect_async (runs[i].host, NULL, host_connected, &runs[i]);
+      if (sessions)
+        tend_ssh_session_connect_async (runs[i].session, NULL, session_connected, &runs[i]);
+      else
+        tend_host_connect_async (runs[i].host, NULL, host_connected, &runs[i]);
     }
   while (pending > 0)
     g_main_context_iteration (NULL, TRUE);
@@ -397,19 +454,26 @@ hosts (int    n,
         continue;
       runs[i].start = t0;
       pending++;
-      tend_host_refresh_async (runs[i].host, TEND_LIST_LOADED, NULL, host_refreshed, &runs[i]);
+      if (sessions)
+        tend_ssh_session_exec_async (runs[i].session, list_argv, NULL, 0, NULL,
+                                     session_listed, &runs[i]);
+      else
+        tend_host_refresh_async (runs[i].host, TEND_LIST_LOADED, NULL, host_refreshed,
+                                 &runs[i]);
     }
   while (pending > 0)
     g_main_context_iteration (NULL, TRUE);
   again_ms = ms_since (t0);
 
-  g_string_append_printf (json, "\"hosts\": %d, \"connect_refresh_ms\": %.3f, "
-                          "\"refresh_again_ms\": %.3f", n, all_ms, again_ms);
+  g_string_append_printf (json, "\"hosts\": %d, \"sessions_only\": %s, "
+                          "\"connect_refresh_ms\": %.3f, \"refresh_again_ms\": %.3f", n,
+                          sessions ? "true" : "false", all_ms, again_ms);
   proc_status (json);
   g_string_append (json, ", \"each\": [");
   for (int i = 0; i < n; i++)
     {
-      guint n_items = g_list_model_get_n_items (tend_host_get_services (runs[i].host));
+      guint n_items = sessions ? 0
+                               : g_list_model_get_n_items (tend_host_get_services (runs[i].host));
 
       n_services += n_items;
       if (runs[i].error)
@@ -431,7 +495,10 @@ hosts (int    n,
 
   for (int i = 0; i < n; i++)
     {
-      g_object_unref (runs[i].host);
+      g_clear_object (&runs[i].host);
+      if (runs[i].session)
+        tend_ssh_session_close (runs[i].session);
+      g_clear_object (&runs[i].session);
       g_free (runs[i].error);
     }
   return n_failed ? 1 : 0;
@@ -444,7 +511,9 @@ main (int   argc,
   if (argc == 3 && g_str_equal (argv[1], "serve"))
     return serve (argv[2]);
   if (argc >= 3 && g_str_equal (argv[1], "hosts"))
-    return hosts (argc - 2, argv + 2);
-  g_printerr ("usage: bench-ssh serve ALIAS | bench-ssh hosts ALIAS...\n");
+    return hosts (argc - 2, argv + 2, FALSE);
+  if (argc >= 3 && g_str_equal (argv[1], "sessions"))
+    return hosts (argc - 2, argv + 2, TRUE);
+  g_printerr ("usage: bench-ssh serve ALIAS | bench-ssh hosts|sessions ALIAS...\n");
   return 2;
 }
