@@ -147,10 +147,12 @@ def sshds(statedir, ports, plain_shell):
         if os.path.exists(bashrc):
             subprocess.run(["mount", "--bind", "/dev/null", bashrc], check=True)
     procs = []
+    env = dict(os.environ, TEND_REMOTE_RECORD="0")     # sshd runs commands itself
     for i, port in enumerate(ports):
         procs.append(subprocess.Popen([tendremote.SSHD_WRAPPER,
                                        os.path.join(statedir, f"h{i:02d}"), port],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                      env=env))
     pids = []
     for p in procs:
         line = p.stdout.readline().split()
