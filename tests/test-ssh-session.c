@@ -155,6 +155,19 @@ bytes_to_string (GBytes *bytes)
   return g_strndup (data, len);
 }
 
+static void
+nothing (gpointer data)
+{
+}
+
+/* For a condition of wait_until() that nothing on the main loop announces: the loop
+ * wakes up in 50 ms and the condition is looked at again. */
+static void
+look_again (void)
+{
+  g_timeout_add_once (50, nothing, NULL);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Quoting                                                                               */
 
@@ -552,6 +565,483 @@ test_unreachable (void)
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Streams                                                                               */
+
+typedef struct
+{
+  GDataInputStream *data;
+  GPtrArray *lines;             /* of char * */
+  GArray *times;                /* gint64, when each line came */
+  gboolean ended;
+  GError *error;
+} Reader;
+
+static void
+on_line (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Reader *reader = user_data;
+  gint64 now = g_get_monotonic_time ();
+  char *line = g_data_input_stream_read_line_finish_utf8 (reader->data, result, NULL,
+                                                          &reader->error);
+
+  if (line == NULL)
+    {
+      reader->ended = TRUE;
+      return;
+    }
+  g_ptr_array_add (reader->lines, line);
+  g_array_append_val (reader->times, now);
+  g_data_input_stream_read_line_async (reader->data, G_PRIORITY_DEFAULT, NULL, on_line, reader);
+}
+
+static void
+test_exec_stream (void)
+{
+  g_autoptr(TendSshSession) session = new_online_session ();
+  const char * const argv[] = { "sh", "-c", "for i in 1 2 3; do echo line$i; sleep 0.5; done",
+                                NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = tend_ssh_session_exec_stream (session, argv, NULL, &error);
+  Reader reader = { NULL };
+  gint64 spread;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (stream);
+  reader.data = g_data_input_stream_new (stream);
+  reader.lines = g_ptr_array_new_with_free_func (g_free);
+  reader.times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_data_input_stream_read_line_async (reader.data, G_PRIORITY_DEFAULT, NULL, on_line, &reader);
+  g_assert_true (wait_until (flag_is_set, &reader.ended));
+  g_assert_no_error (reader.error);
+  g_assert_cmpuint (reader.lines->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (reader.lines, 0), ==, "line1");
+  g_assert_cmpstr (g_ptr_array_index (reader.lines, 2), ==, "line3");
+  /* Each line came as it was printed, not all at the end. */
+  spread = g_array_index (reader.times, gint64, 2) - g_array_index (reader.times, gint64, 0);
+  g_test_message ("the lines came over %.2f s", spread / 1e6);
+  g_assert_cmpint (spread, >, 700 * G_TIME_SPAN_MILLISECOND);
+  g_object_unref (reader.data);
+  g_ptr_array_unref (reader.lines);
+  g_array_unref (reader.times);
+}
+
+/* Closing a stream closes its channel: more streams than sshd allows sessions at once
+ * (10) are opened and closed one after another, and a command still runs. */
+static void
+test_exec_stream_close (void)
+{
+  g_autoptr(TendSshSession) session = new_online_session ();
+  const char * const argv[] = { "sh", "-c", "while :; do echo tick; sleep 0.1; done", NULL };
+  const char * const echo[] = { "echo", "after", NULL };
+  g_autoptr(TendSshResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; i < 14; i++)
+    {
+      g_autoptr(GInputStream) stream = tend_ssh_session_exec_stream (session, argv, NULL,
+                                                                     &error);
+      g_autoptr(GDataInputStream) data = NULL;
+      g_autoptr(GAsyncResult) read = NULL;
+      g_autofree char *line = NULL;
+
+      g_assert_no_error (error);
+      data = g_data_input_stream_new (stream);
+      g_data_input_stream_read_line_async (data, G_PRIORITY_DEFAULT, NULL, store_result, &read);
+      line = g_data_input_stream_read_line_finish_utf8 (data, wait_for_result (&read), NULL,
+                                                        &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (line, ==, "tick");
+      g_input_stream_close (G_INPUT_STREAM (data), NULL, NULL);
+    }
+  result = exec (session, echo, NULL, 10000, &error);
+  g_assert_no_error (error);
+  out = bytes_to_string (result->out);
+  g_assert_cmpstr (out, ==, "after\n");
+}
+
+/* A stream of a session that is not connected: an error at once. */
+static void
+test_exec_stream_offline (void)
+{
+  g_autoptr(TendSshSession) session = tend_ssh_session_new (ALIAS, 0, NULL);
+  const char * const argv[] = { "true", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = tend_ssh_session_exec_stream (session, argv, NULL, &error);
+
+  g_assert_null (stream);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Port forwards                                                                         */
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* GET @path on 127.0.0.1:@port (HTTP/1.0, the server closes); the whole answer, or NULL
+ * when the connection failed or was closed without one. */
+static char *
+http_get (guint16     port,
+          const char *path)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GByteArray) answer = g_byte_array_new ();
+  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.0\r\n\r\n", path);
+  GOutputStream *out;
+  GInputStream *in;
+  guint8 buffer[4096];
+  gssize n;
+
+  g_socket_client_set_timeout (client, 5);
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  if (connection == NULL)
+    return NULL;
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  if (!g_output_stream_write_all (out, request, strlen (request), NULL, NULL, NULL))
+    return NULL;
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_byte_array_append (answer, buffer, n);
+  if (answer->len == 0)
+    return NULL;
+  g_byte_array_append (answer, (const guint8 *) "", 1);
+  return (char *) g_byte_array_free (g_steal_pointer (&answer), FALSE);
+}
+
+typedef struct
+{
+  guint16 port;
+  char *answer;
+} Fetch;
+
+static gboolean
+fetched (gpointer data)
+{
+  Fetch *fetch = data;
+
+  g_free (fetch->answer);
+  fetch->answer = http_get (fetch->port, "/proof.txt");
+  if (fetch->answer == NULL || !g_str_has_prefix (fetch->answer, "HTTP/1.0 200"))
+    {
+      look_again ();   /* the server may still be starting */
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_forward (void)
+{
+  g_autoptr(TendSshSession) session = new_online_session ();
+  g_autoptr(GError) error = NULL;
+  guint16 remote = free_port ();
+  g_autofree char *remote_text = g_strdup_printf ("%u", remote);
+  g_autofree char *unit = g_strdup_printf ("tend-test-http-%u.service", remote);
+  const char * const prepare[] = {
+    "sh", "-c", "mkdir -p \"$XDG_RUNTIME_DIR/www\" && echo served-by-the-remote > "
+    "\"$XDG_RUNTIME_DIR/www/proof.txt\" && printf %s \"$XDG_RUNTIME_DIR/www\"", NULL
+  };
+  g_autoptr(TendSshResult) prepared = exec (session, prepare, NULL, 0, &error);
+  g_autofree char *www = NULL;
+  g_autofree char *local_copy = NULL;
+  g_autoptr(TendSshResult) started = NULL;
+  g_autoptr(TendSshResult) stopped = NULL;
+  Fetch fetch = { 0 };
+  guint16 port, again, other;
+
+  g_assert_no_error (error);
+  www = bytes_to_string (prepared->out);
+  /* The file is in the remote's own runtime directory, not visible here. */
+  local_copy = g_build_filename (www, "proof.txt", NULL);
+  g_assert_false (g_file_test (local_copy, G_FILE_TEST_EXISTS));
+  {
+    const char * const run[] = { "systemd-run", "--user", "--unit", unit, "--",
+                                 "/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
+                                 "--directory", www, remote_text, NULL };
+
+    started = exec (session, run, NULL, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (started->exit_status, ==, 0);
+  }
+
+  port = tend_ssh_session_add_forward (session, "127.0.0.1", remote, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (port, >, 0);
+  g_assert_cmpuint (port, !=, remote);
+  again = tend_ssh_session_add_forward (session, "127.0.0.1", remote, &error);
+  g_assert_cmpuint (again, ==, port);
+  other = tend_ssh_session_add_forward (session, "127.0.0.1", remote + 1, &error);
+  g_assert_cmpuint (other, !=, port);
+
+  fetch.port = port;
+  g_assert_true (wait_until (fetched, &fetch));
+  g_assert_nonnull (strstr (fetch.answer, "served-by-the-remote"));
+  g_free (fetch.answer);
+  fetch.answer = NULL;
+
+  /* Several at once, each on its own channel. */
+  {
+    for (guint i = 0; i < 5; i++)
+      {
+        g_autofree char *answer = http_get (port, "/proof.txt");
+
+        g_assert_nonnull (answer);
+        g_assert_true (g_str_has_prefix (answer, "HTTP/1.0 200"));
+      }
+  }
+  {
+    const char * const stop[] = { "systemctl", "--user", "stop", unit, NULL };
+
+    stopped = exec (session, stop, NULL, 0, &error);
+    g_assert_no_error (error);
+  }
+  /* Nothing listens there now: the connection is closed without an answer, and the
+   * session goes on. */
+  {
+    g_autofree char *answer = http_get (port, "/proof.txt");
+
+    g_assert_null (answer);
+  }
+  {
+    const char * const t[] = { "true", NULL };
+    g_autoptr(TendSshResult) still = exec (session, t, NULL, 0, &error);
+
+    g_assert_no_error (error);
+  }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The connection lost                                                                   */
+
+static pid_t
+current_sshd_pid (void)
+{
+  g_autofree char *path = g_build_filename (remote_dir, "sshd.pid", NULL);
+  g_autofree char *text = NULL;
+
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    return atoi (text);
+  return atoi (g_getenv ("TEND_REMOTE_SSHD_PID"));
+}
+
+/* sshd's listener and every process under it. */
+static GArray *
+sshd_processes (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  g_autoptr(GHashTable) parent = g_hash_table_new (NULL, NULL);
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      const char *end;
+      char state;
+      int ppid;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      end = strrchr (stat, ')');
+      if (end == NULL || sscanf (end + 2, "%c %d", &state, &ppid) != 2)
+        continue;
+      g_hash_table_insert (parent, GINT_TO_POINTER (atoi (name)), GINT_TO_POINTER (ppid));
+    }
+  {
+    pid_t root = current_sshd_pid ();
+
+    g_array_append_val (pids, root);
+  }
+  for (guint i = 0; i < pids->len; i++)
+    {
+      GHashTableIter iter;
+      gpointer pid, ppid;
+
+      g_hash_table_iter_init (&iter, parent);
+      while (g_hash_table_iter_next (&iter, &pid, &ppid))
+        if (GPOINTER_TO_INT (ppid) == g_array_index (pids, pid_t, i))
+          {
+            pid_t child = GPOINTER_TO_INT (pid);
+
+            g_array_append_val (pids, child);
+          }
+    }
+  return pids;
+}
+
+static void
+signal_sshd (int sig)
+{
+  g_autoptr(GArray) pids = sshd_processes ();
+
+  for (guint i = 0; i < pids->len; i++)
+    kill (g_array_index (pids, pid_t, i), sig);
+}
+
+static gboolean
+a_sleep_runs (gpointer data)
+{
+  g_autoptr(GArray) pids = sshd_processes ();
+
+  for (guint i = 0; i < pids->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/comm",
+                                               (int) g_array_index (pids, pid_t, i));
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents (path, &comm, NULL, NULL) && g_str_has_prefix (comm, "sleep"))
+        return TRUE;
+    }
+  look_again ();
+  return FALSE;
+}
+
+static gboolean
+port_answers (gpointer data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", atoi (remote_port), NULL,
+                                                NULL);
+  if (connection == NULL)
+    look_again ();
+  return connection != NULL;
+}
+
+static void
+on_disconnected (TendSshSession *session,
+                 GError         *error,
+                 gpointer        user_data)
+{
+  GError **out = user_data;
+
+  g_assert_nonnull (error);
+  g_clear_error (out);
+  *out = g_error_copy (error);
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* The server stops answering (its processes stopped): keepalives find out. */
+static void
+test_keepalive (void)
+{
+  g_autoptr(TendSshSession) session = tend_ssh_session_new (ALIAS, 0, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) lost = NULL;
+  gint64 started;
+
+  tend_ssh_session_set_keepalive_interval (session, 300);
+  g_signal_connect (session, "disconnected", G_CALLBACK (on_disconnected), &lost);
+  g_assert_true (connect_session (session, &error));
+  /* Answered keepalives keep it up. */
+  spin (1500);
+  g_assert_null (lost);
+  g_assert_cmpint (tend_ssh_session_get_state (session), ==, TEND_SSH_STATE_ONLINE);
+
+  signal_sshd (SIGSTOP);
+  started = g_get_monotonic_time ();
+  g_assert_true (wait_until_full (error_set, &lost, 5000));
+  signal_sshd (SIGCONT);
+  g_test_message ("lost after %.2f s: %s", (g_get_monotonic_time () - started) / 1e6,
+                  lost->message);
+  g_assert_error (lost, TEND_ERROR, TEND_ERROR_UNREACHABLE);
+  g_assert_cmpint (tend_ssh_session_get_state (session), ==, TEND_SSH_STATE_UNREACHABLE);
+}
+
+static void
+test_sshd_killed (void)
+{
+  g_autoptr(TendSshSession) session = new_online_session ();
+  const char * const argv[] = { "sleep", "20", NULL };
+  const char * const echo[] = { "echo", "back", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) lost = NULL;
+  g_autoptr(TendSshResult) after = NULL;
+  g_autofree char *out = NULL;
+  TendSshResult *r;
+  gint64 started;
+  guint16 forward;
+  pid_t wrapper = atoi (g_getenv ("TEND_REMOTE_SSHD_WRAPPER_PID") ?: "0");
+
+  if (wrapper <= 0)
+    {
+      g_test_skip ("tendremote.py did not say how to restart sshd");
+      return;
+    }
+  g_signal_connect (session, "disconnected", G_CALLBACK (on_disconnected), &lost);
+  forward = tend_ssh_session_add_forward (session, "127.0.0.1", free_port (), &error);
+  g_assert_no_error (error);
+
+  tend_ssh_session_exec_async (session, argv, NULL, 15000, NULL, store_result, &result);
+  g_assert_true (wait_until (a_sleep_runs, NULL));
+  signal_sshd (SIGKILL);
+  started = g_get_monotonic_time ();
+  r = tend_ssh_session_exec_finish (session, wait_for_result (&result), &error);
+  g_test_message ("the command failed after %.2f s: %s",
+                  (g_get_monotonic_time () - started) / 1e6, error ? error->message : "");
+  g_assert_null (r);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, ALIAS));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 15 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+  g_assert_true (wait_until (error_set, &lost));
+  g_assert_error (lost, TEND_ERROR, TEND_ERROR_UNREACHABLE);
+  g_assert_cmpint (tend_ssh_session_get_state (session), ==, TEND_SSH_STATE_UNREACHABLE);
+  g_assert_nonnull (strstr (tend_ssh_session_get_message (session), ALIAS));
+
+  /* Offline: a command fails at once, a forwarded connection is closed at once. */
+  r = exec (session, echo, NULL, 0, &error);
+  g_assert_null (r);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE);
+  g_clear_error (&error);
+  {
+    g_autofree char *answer = http_get (forward, "/");
+
+    g_assert_null (answer);
+  }
+  /* sshd is down: connecting fails as unreachable. */
+  g_assert_false (connect_session (session, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE);
+  g_clear_error (&error);
+
+  /* sshd comes back: the same session connects again. */
+  g_assert_cmpint (kill (wrapper, SIGUSR1), ==, 0);
+  g_assert_true (wait_until (port_answers, NULL));
+  g_assert_true (connect_session (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tend_ssh_session_get_state (session), ==, TEND_SSH_STATE_ONLINE);
+  after = exec (session, echo, NULL, 0, &error);
+  g_assert_no_error (error);
+  out = bytes_to_string (after->out);
+  g_assert_cmpstr (out, ==, "back\n");
+}
+
+/* ------------------------------------------------------------------------------------ */
 
 int
 main (int   argc,
@@ -593,5 +1083,12 @@ main (int   argc,
   g_test_add_func ("/ssh-session/host-key-changed", test_host_key_changed);
   g_test_add_func ("/ssh-session/auth-failed", test_auth_failed);
   g_test_add_func ("/ssh-session/unreachable", test_unreachable);
+  g_test_add_func ("/ssh-session/exec-stream", test_exec_stream);
+  g_test_add_func ("/ssh-session/exec-stream-close", test_exec_stream_close);
+  g_test_add_func ("/ssh-session/exec-stream-offline", test_exec_stream_offline);
+  g_test_add_func ("/ssh-session/forward", test_forward);
+  g_test_add_func ("/ssh-session/keepalive", test_keepalive);
+  /* Last: it kills sshd (and starts it again). */
+  g_test_add_func ("/ssh-session/sshd-killed", test_sshd_killed);
   return g_test_run ();
 }

@@ -566,8 +566,15 @@ ops_fail_all (Worker     *w,
     {
       Op *op = g_ptr_array_index (w->ops, i);
 
-      if (!op->done)
-        op_fail (op, g_error_new (TEND_ERROR, code, _("“%s” failed on %s: %s"),
+      if (op->done)
+        continue;
+      if (code == TEND_ERROR_UNREACHABLE)
+        op_fail (op, g_error_new (TEND_ERROR, code,
+                                  _("The connection to %s was lost while “%s” ran: %s"),
+                                  w->address, op->kind == OP_FORWARD ? _("port forward") :
+                                  label_of (op), message));
+      else
+        op_fail (op, g_error_new (TEND_ERROR, code, _("“%s” did not finish on %s: %s"),
                                   op->kind == OP_FORWARD ? _("port forward") : label_of (op),
                                   w->address, message));
     }
@@ -1040,8 +1047,8 @@ worker_iterate (Worker *w)
     session_lost (w, ssh_get_error (w->session));
   else if (!keepalive (w, now))
     {
-      g_autofree char *why = g_strdup_printf (_("no answer for %u s"),
-                                              KEEPALIVES_MISSED_MAX * w->keepalive_msec / 1000);
+      g_autofree char *why = g_strdup_printf (_("no answer for %.1f s"),
+                                              KEEPALIVES_MISSED_MAX * w->keepalive_msec / 1000.0);
       session_lost (w, why);
     }
 }
