@@ -15,6 +15,8 @@
  *                       (the command must exit 0)
  *       list N          N times the backend's list_units (the units and their states)
  *       refresh N       N times tend_host_refresh into the host's (full) model
+ *       parse N         N times the backend's parse of the JSON list (the text read once
+ *                       with the backend's own argv): the part of list that is not SSH's
  *       raw N ARG...    the floor: N times the same command on a plain libssh session
  *                       of this thread (connected at the first raw), blocking, with no
  *                       worker thread, no GTask and no main loop in between
@@ -155,6 +157,40 @@ serve_list (TendHost *host,
   g_string_append_printf (out, " units=%u", n_units);
 }
 
+static void
+serve_parse (TendSshSession *session,
+             guint           n,
+             GString        *out)
+{
+  TendSshCommandContext ctx = { .scope = TEND_HOST_SCOPE_USER };
+  g_auto(GStrv) argv = tend_ssh_command_list_units (&ctx, TRUE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TendSshResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text;
+  gsize length;
+  guint n_units = 0;
+
+  tend_ssh_session_exec_async (session, (const char * const *) argv, NULL, 0, NULL,
+                               store_result, &result);
+  r = tend_ssh_session_exec_finish (session, wait_for (&result), &error);
+  if (r == NULL)
+    die ("exec", error);
+  text = g_bytes_get_data (r->out, &length);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TendUnitList) units = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+
+      units = tend_ssh_parse_list_units_json (text, length, &error);
+      if (units == NULL)
+        die ("parse", error);
+      n_units = tend_unit_list_get_length (units);
+      g_string_append_printf (out, "%s%.3f", i ? " " : "", ms_since (t0));
+    }
+  g_string_append_printf (out, " units=%u bytes=%" G_GSIZE_FORMAT, n_units, length);
+}
+
 static ssh_session raw_session;
 
 static ssh_session
@@ -281,6 +317,8 @@ serve (const char *alias)
         serve_list (host, n, FALSE, out);
       else if (g_str_equal (words[0], "refresh"))
         serve_list (host, n, TRUE, out);
+      else if (g_str_equal (words[0], "parse"))
+        serve_parse (session, n, out);
       else if (g_str_equal (words[0], "raw") && words[1] && words[2])
         serve_raw (alias, n, words + 2, out);
       else

@@ -289,14 +289,16 @@ def part_latency(tend, ossh, n, rounds, new_n):
 def part_list(tend, ossh, rounds):
     """1,000 remote units: Tend's list_units and refresh against ssh systemctl list-units."""
     plain = ["systemctl", "--user", "list-units", "--all", "--no-pager"]
-    as_json = plain + ["--output=json"]
+    # exactly what the backend runs (tend_ssh_command_list_units (ctx, TRUE))
+    as_json = ["systemctl", "--user", "list-units", "--all", "--no-legend", "--no-pager",
+               "--plain", "--full", "--output=json"]
     if tend.backend:
         tend.ask("list 3")
         tend.ask("refresh 3")
     for _ in range(3):
         ossh.run(ALIAS, plain)
     samples = {k: [] for k in ("tend_list", "tend_refresh", "tend_exec_json", "libssh_json",
-                               "openssh_mux", "openssh_mux_json")}
+                               "openssh_mux", "openssh_mux_json", "tend_parse")}
     units = lines = 0
     for _ in range(rounds):
         if tend.backend:
@@ -304,6 +306,7 @@ def part_list(tend, ossh, rounds):
             samples["tend_list"] += t
             units = extra.get("units", 0)
             samples["tend_refresh"] += tend.ask("refresh 1")[0]
+            samples["tend_parse"] += tend.ask("parse 1")[0]
         if tend.ok:
             samples["tend_exec_json"] += tend.ask(f"exec 1 {' '.join(as_json)}")[0]
         samples["libssh_json"] += tend.ask(f"raw 1 {' '.join(as_json)}")[0]
@@ -522,13 +525,17 @@ def table(res):
                   "/ OpenSSH multiplexed |", "|---|---:|---:|---:|---:|"]
         lines += rows(r, (("tend_list", "Tend: the backend's `list_units`"),
                           ("tend_refresh", "Tend: host refresh (its model full)"),
-                          ("tend_exec_json", "Tend: the session's exec of `systemctl --user "
-                                             "list-units --all --no-pager --output=json`"),
+                          ("tend_exec_json", "Tend: the session's exec of the backend's "
+                                             "command, `systemctl --user list-units --all "
+                                             "--no-legend --no-pager --plain --full "
+                                             "--output=json`"),
+                          ("tend_parse", "Tend: the backend's parse of that JSON alone, "
+                                         "in-process"),
                           ("libssh_json", "libssh alone: the same command (the floor)"),
                           ("openssh_mux", "OpenSSH multiplexed: `ssh HOST systemctl --user "
                                           "list-units --all --no-pager`"),
-                          ("openssh_mux_json", "OpenSSH multiplexed: the same with "
-                                               "`--output=json`")),
+                          ("openssh_mux_json", "OpenSSH multiplexed: the backend's "
+                                               "command (`--output=json`)")),
                       r["openssh_mux"]["median"])
         lines.append("")
     if "hosts" in res:
