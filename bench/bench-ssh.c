@@ -29,6 +29,9 @@
  *     at once. Prints one JSON object: the wall times, each host's, the services seen,
  *     and this process's VmRSS, VmHWM and Threads from /proc/self/status.
  *
+ *   bench-ssh parse FILE N
+ *     N times the backend's parse of a saved `list-units --output=json` (for perf).
+ *
  *   bench-ssh sessions ALIAS...
  *     The same with bare TendSshSessions, each running `systemctl --user list-units --all
  *     --output=json` instead of a refresh: the part that is SSH's.
@@ -53,6 +56,13 @@ wait_for (GAsyncResult **result)
   while (*result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return *result;
+}
+
+static int
+compare_doubles (const double *a,
+                 const double *b)
+{
+  return (*a > *b) - (*a < *b);
 }
 
 static double
@@ -542,16 +552,49 @@ hosts (int      n,
   return n_failed ? 1 : 0;
 }
 
+/* bench-ssh parse FILE N: the JSON parse alone, on a saved list (for perf) */
+static int
+parse_file (const char *path,
+            guint       n)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  gsize length;
+
+  if (!g_file_get_contents (path, &text, &length, &error))
+    die (path, error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TendUnitList) units = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      double x;
+
+      units = tend_ssh_parse_list_units_json (text, length, &error);
+      if (units == NULL)
+        die ("parse", error);
+      x = ms_since (t0);
+      g_array_append_val (ms, x);
+    }
+  g_array_sort (ms, (GCompareFunc) compare_doubles);
+  g_print ("%u parses of %" G_GSIZE_FORMAT " bytes: median %.3f ms\n", n, length,
+           g_array_index (ms, double, n / 2));
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  if (argc == 4 && g_str_equal (argv[1], "parse"))
+    return parse_file (argv[2], (guint) g_ascii_strtoull (argv[3], NULL, 10));
   if (argc == 3 && g_str_equal (argv[1], "serve"))
     return serve (argv[2]);
   if (argc >= 3 && g_str_equal (argv[1], "hosts"))
     return hosts (argc - 2, argv + 2, FALSE);
   if (argc >= 3 && g_str_equal (argv[1], "sessions"))
     return hosts (argc - 2, argv + 2, TRUE);
-  g_printerr ("usage: bench-ssh serve ALIAS | bench-ssh hosts|sessions ALIAS...\n");
+  g_printerr ("usage: bench-ssh serve ALIAS | bench-ssh hosts|sessions ALIAS... | "
+              "bench-ssh parse FILE N\n");
   return 2;
 }

@@ -125,7 +125,7 @@ class ManyRemotes(RemoteHost):
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.log, text=True)
         self.sandbox_pid = self.proc.pid
-        line = self._read_line(timeout + self.n)
+        line = self._read_line(max(timeout, 120) + self.n)     # a busy machine
         if not line.startswith("ready "):
             rc = self._reap()
             raise RuntimeError(f"{self.n} sshd did not start (status {rc}): {self._why()}")
