@@ -29,6 +29,7 @@ Usage: test-tendctl-remote-monitor.py TENDCTL [--tap]
 """
 import json
 import os
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -74,7 +75,8 @@ def write_ssh_files(remote):
 
 
 def remote_sh(remote, script):
-    return remote.ssh("/bin/sh", "-c", script)
+    # ssh joins its arguments into one line for the remote shell: quote the script.
+    return remote.ssh("/bin/sh", "-c", shlex.quote(script))
 
 
 def remote_runtime_dir(remote):
