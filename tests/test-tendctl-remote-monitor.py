@@ -31,9 +31,7 @@ import json
 import os
 import shlex
 import sqlite3
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -85,62 +83,26 @@ def remote_runtime_dir(remote):
 
 
 class Sshd:
-    """Stops and starts the remote's sshd: its listener and every connection it serves go,
-    as when a machine drops off the network; it comes back in the remote's own mount
-    namespace (kept open as a file descriptor), with the fixture's configuration."""
+    """Stops and starts the remote's sshd with tendremote's kill_sshd() and
+    restart_sshd(): the listener and every connection it serves go, as when a machine
+    drops off the network, and come back on the same port."""
 
     def __init__(self, remote):
         self.remote = remote
-        self.pid = remote.sshd_pid
-        self.ns_fd = os.open(f"/proc/{self.pid}/ns/mnt", os.O_RDONLY)
-        self.proc = None
-
-    def _children(self, pid):
-        kids = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            if ppid == pid:
-                kids.append(int(entry))
-        return kids
 
     def stop(self):
-        pids = [self.pid] + self._children(self.pid)
-        for pid in pids:
-            try:
-                os.kill(pid, 9)
-            except ProcessLookupError:
-                pass
-        if self.proc is not None:
-            self.proc.wait()
-            self.proc = None
+        self.remote.kill_sshd()
         return wait_until(lambda: not port_open(self.remote.port), 10)
 
     def start(self):
-        config = os.path.join(self.remote.dir, "sshd_config")
-        log = open(os.path.join(self.remote.dir, "sshd.log"), "a")
-        self.proc = subprocess.Popen(
-            ["nsenter", f"--mount=/proc/{os.getpid()}/fd/{self.ns_fd}", "/usr/sbin/sshd",
-             "-D", "-e", "-f", config], pass_fds=(self.ns_fd,), stdin=subprocess.DEVNULL,
-            stdout=log, stderr=log)
-        log.close()
-        self.pid = self.proc.pid
-        return wait_until(lambda: port_open(self.remote.port), 10)
+        try:
+            self.remote.restart_sshd()
+        except RuntimeError:
+            return False
+        return port_open(self.remote.port)
 
     def close(self):
-        if self.proc is not None and self.proc.poll() is None:
-            for pid in [self.proc.pid] + self._children(self.proc.pid):
-                try:
-                    os.kill(pid, 15)
-                except ProcessLookupError:
-                    pass
-            self.proc.wait()
-        os.close(self.ns_fd)
+        pass
 
 
 def port_open(port):
