@@ -155,7 +155,8 @@ def inventory(remote, http_port, runtime):
                  {"method": "GET", "url": f"http://localhost:{http_port}/marker-file",
                   "expect_status": [200], "body_contains": MARKER, "verify_tls": True,
                   "latency_degraded": None}),
-            spec(REMOTE, HTTP, "on-remote", "command", "1s", "900ms", 2,
+            # A command over SSH takes what the remote's shell takes to start.
+            spec(REMOTE, HTTP, "on-remote", "command", "3s", "2500ms", 2,
                  {"argv": ["/usr/bin/test", "-e", f"{runtime}/tend-remote-only"]}),
             spec(LOCAL, LOCAL_UNIT, "unit", "unit", "30s", "5s", 1, {}, 1),
             spec(LOCAL, LOCAL_UNIT, "alive", "command", "1s", "900ms", 1,
@@ -222,9 +223,14 @@ def unit_notifications(unit):
 # Scenarios
 
 
+def all_pass(service, names=("unit", "http", "on-remote")):
+    if service and all(layer_status(service, n) == "pass" for n in names):
+        return service
+    return None
+
+
 def checks_from_the_remote(http_port):
-    s = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
-        remote_service()), 30)
+    s = wait_until(lambda: all_pass(remote_service()), 30)
     check("the remote service is healthy: unit, http and command checks pass",
           s and all(layer_status(s, n) == "pass" for n in ("unit", "http", "on-remote")),
           remote_service())
@@ -245,7 +251,7 @@ def remote_recovery(remote):
     back = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
         remote_service()), 20)
     check("and it is healthy again, through the forward", back, remote_service())
-    r = tendctl("incidents", HTTP, "--json")
+    r = tendctl("incidents", "--host", REMOTE, HTTP, "--json")
     incidents = json.loads(r.stdout) if r.returncode == 0 else []
     check("an incident of the remote service, on the remote host",
           incidents and incidents[0].get("host") == REMOTE, r.stdout[:1500])
