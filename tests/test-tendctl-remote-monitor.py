@@ -47,6 +47,7 @@ REMOTE = "web1"
 LOCAL = tendmon.HOST
 HTTP = "tend-remote-http.service"       # on the remote only (tests/remote-units)
 SLEEPER = "tend-remote-test.service"    # on the remote only
+PORTS = "tend-remote-echo.service"      # on the remote only; its TCP checks, policy never
 LOCAL_UNIT = "tend-test-sleeper.service"
 MARKER = "remote-marker-8f3a"
 
@@ -137,9 +138,11 @@ def spec(host, unit, name, kind, interval, timeout, failures, params, successes=
             "enabled": True, "params": params}
 
 
-def inventory(remote, http_port, runtime):
+def inventory(remote, http_port, closed_port, runtime):
     policy = tendmon.policy_spec(HTTP, "on-failure", cooldown="0s")
     policy["host"] = REMOTE
+    never = tendmon.policy_spec(PORTS, "never")
+    never["host"] = REMOTE
     return {
         "format": "tend-inventory", "version": 1,
         "hosts": [{"name": LOCAL, "kind": "local", "address": None, "port": None,
@@ -148,6 +151,7 @@ def inventory(remote, http_port, runtime):
                    "port": remote.port, "user": "root", "scope": "user", "sudo": "none",
                    "access": "admin"}],
         "services": [{"host": REMOTE, "unit": HTTP, "display_name": None, "tags": []},
+                     {"host": REMOTE, "unit": PORTS, "display_name": None, "tags": []},
                      {"host": LOCAL, "unit": LOCAL_UNIT, "display_name": None, "tags": []}],
         "checks": [
             spec(REMOTE, HTTP, "unit", "unit", "30s", "5s", 1, {}, 1),
@@ -158,11 +162,16 @@ def inventory(remote, http_port, runtime):
             # A command over SSH takes what the remote's shell takes to start.
             spec(REMOTE, HTTP, "on-remote", "command", "3s", "2500ms", 2,
                  {"argv": ["/usr/bin/test", "-e", f"{runtime}/tend-remote-only"]}),
+            # TCP through the forward: the remote's open port, and one closed there.
+            spec(REMOTE, PORTS, "tcp-open", "tcp", "1s", "900ms", 1,
+                 {"host": "localhost", "port": http_port, "send": None, "expect": None}),
+            spec(REMOTE, PORTS, "tcp-closed", "tcp", "1s", "900ms", 1,
+                 {"host": "127.0.0.1", "port": closed_port, "send": None, "expect": None}),
             spec(LOCAL, LOCAL_UNIT, "unit", "unit", "30s", "5s", 1, {}, 1),
             spec(LOCAL, LOCAL_UNIT, "alive", "command", "1s", "900ms", 1,
                  {"argv": ["/bin/true"]}),
         ],
-        "policies": [policy],
+        "policies": [policy, never],
         "config": {},
     }
 
@@ -237,6 +246,14 @@ def checks_from_the_remote(http_port):
     status, body = direct_get(http_port, "/marker-file")
     check("from here, directly, the remote's server refuses (403: not through sshd)",
           status == 403 and "not through sshd" in body, (status, body))
+    ports = wait_until(lambda: (lambda x: x if layer_status(x, "tcp-open") == "pass"
+                                and layer_status(x, "tcp-closed") == "fail" else None)(
+        remote_service(PORTS)), 30)
+    closed = [entry for entry in (ports or {}).get("layers", [])
+              if entry["name"] == "tcp-closed"]
+    check("TCP through the forward: the remote's open port passes, a closed one is refused "
+          "there", ports and closed and "refused" in (closed[0].get("message") or "")
+          and REMOTE in closed[0].get("message", ""), remote_service(PORTS))
     r = tendctl("check", "list", "--json")
     check("the http check's target is the URL as written",
           f"http://localhost:{http_port}/marker-file" in r.stdout, r.stdout[-1500:])
@@ -373,7 +390,7 @@ def with_remote(tmp, remote, sshd):
     check(f"{LOCAL_UNIT} starts here", r.returncode == 0, r.stderr)
 
     r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"),
-                                 inventory(remote, http_port, runtime))
+                                 inventory(remote, http_port, free_port(), runtime))
     check("the inventory with the ssh host imports", r.returncode == 0, (r.stdout, r.stderr))
 
     log_path = os.path.join(tmp, "monitor.log")
