@@ -32,6 +32,7 @@ import os
 import shlex
 import sqlite3
 import subprocess
+import time
 import sys
 import urllib.error
 import urllib.request
@@ -332,6 +333,29 @@ def unreachable_and_back(remote, sshd):
     return back
 
 
+def starts_with_host_down(tmp, sshd):
+    """A monitor that starts while the remote is down: the local service is checked at
+    once, nothing waits for the remote, and the remote's services come when it does."""
+    check("sshd stopped before the monitor starts", sshd.stop())
+    before = len(host_notifications())
+    started = time.monotonic()
+    with tendmon.Monitor(tendctl, os.path.join(tmp, "monitor2.log")):
+        local = wait_until(lambda: tendctl.status_is(LOCAL_UNIT, "healthy"), 10)
+        took = time.monotonic() - started
+        check(f"the local service is healthy {took:.1f} s after the start (under 5 s): the "
+              "remote host that is down delays nothing", local and took < 5,
+              tendctl.service_health(LOCAL_UNIT))
+        s = wait_until(lambda: (lambda x: x if x and x["status"] == "unknown" else None)(
+            remote_service()), 20)
+        check("the remote service is unknown", s, remote_service())
+        calls = wait_until(lambda: host_notifications()[before:], 10)
+        check("one notification: the host is unreachable",
+              calls and len(calls) == 1 and calls[0][1] == f"{REMOTE} is unreachable", calls)
+        check("sshd started", sshd.start())
+        back = wait_until(lambda: all_pass(remote_service()), 60)
+        check("the host comes: its service is checked and healthy", back, remote_service())
+
+
 def watch_with_defaults():
     r = tendctl("watch", "--help")
     if "--host" not in r.stdout:
@@ -402,6 +426,10 @@ def with_remote(tmp, remote, sshd):
     text = monitor.output()
     check("the monitor's log says the host went and came back",
           f"{REMOTE} is reachable again" in text, text[-3000:])
+    if os.environ.get("TEND_TEST_KEEP_LOG"):
+        import shutil
+        shutil.copy(log_path, os.environ["TEND_TEST_KEEP_LOG"])
+    starts_with_host_down(tmp, sshd)
     try:
         remote.ssh("systemctl", "--user", "stop", HTTP, SLEEPER, timeout=20)
     except subprocess.TimeoutExpired:
