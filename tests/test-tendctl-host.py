@@ -114,6 +114,8 @@ def test_bad_input(port):
          ["--access", "viewer, operator or admin"]),
         ("bad scope", ["r", f"ssh://127.0.0.1:{port}", "--scope", "both"], ["--scope"]),
         ("IPv6 without brackets", ["r", "ssh://fe80::1:22"], ["address", "brackets"]),
+        ("this computer's name", ["local-user", f"ssh://127.0.0.1:{port}"],
+         ["name", "local-user", "this computer"]),
     ]
     for name, args, expected in cases:
         r = tendctl("host", "add", *args)
@@ -210,6 +212,24 @@ def test_services(remote):
     check("--host after the command works too", r.returncode == 0 and REMOTE_UNIT in r.stdout,
           (r.returncode, r.stderr))
 
+    r = tendctl("--host", "r", "watch", REMOTE_UNIT)
+    check("--host r watch: exit 0", r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+    exported = json.loads(tendctl("export").stdout)
+    check("--host r watch: the service and its checks are r's in the inventory",
+          {"host": "r", "unit": REMOTE_UNIT} in [{"host": x["host"], "unit": x["unit"]}
+                                                for x in exported["services"]]
+          and {("r", "unit"), ("r", "resources")} <= {(c["host"], c["name"])
+                                                     for c in exported["checks"]},
+          exported)
+    check("--host r watch: r stays an SSH host",
+          [h["kind"] for h in exported["hosts"] if h["name"] == "r"] == ["ssh"], exported["hosts"])
+    r = tendctl("--host", "r", "watch", "tend-no-such-unit.service")
+    check("--host r watch of a unit the remote lacks: exit 3", r.returncode == 3,
+          (r.returncode, r.stderr))
+    r = tendctl("--host", "r", "unwatch", REMOTE_UNIT)
+    check("--host r unwatch: exit 0, gone", r.returncode == 0 and REMOTE_UNIT not in
+          tendctl("export").stdout, (r.returncode, r.stderr))
+
     r = tendctl("--host", "r", "status", REMOTE_UNIT, "--json")
     try:
         status = json.loads(r.stdout)
@@ -246,6 +266,14 @@ def test_services(remote):
 
     r = tendctl("host", "set", "r", "--access", "admin")
     check("host set --access admin: exit 0", r.returncode == 0, (r.returncode, r.stderr))
+    check("host set: says what changed", "r" in r.stdout and "admin" in r.stdout, r.stdout)
+    row = last_audit("host-set", "r")
+    check("host set is audited", row is not None and row.get("result") == "done", row)
+    r = tendctl("host", "set", "r", "--access", "admin")
+    check("host set to what it is: exit 0, nothing changed",
+          r.returncode == 0 and "nothing changed" in r.stdout, (r.returncode, r.stdout))
+    r = tendctl("host", "set", "nope", "--access", "admin")
+    check("host set of an unknown host: exit 3", r.returncode == 3, (r.returncode, r.stderr))
     r = tendctl("--host", "r", "stop", REMOTE_UNIT)
     check("admin host: stop works", r.returncode == 0, (r.returncode, r.stderr))
     check("admin host: the unit stopped on the remote", remote_active(remote) == "inactive",
@@ -285,6 +313,12 @@ def test_services(remote):
     check("host sudoers: exit 0, lines for root with systemctl",
           r.returncode == 0 and "root" in r.stdout and "systemctl" in r.stdout,
           (r.returncode, r.stdout, r.stderr))
+
+    r = tendctl("--host", "r", "history", REMOTE_UNIT)
+    check("--host r history: the records of r's unit (none yet), named so",
+          r.returncode == 3 and "on r" in r.stderr, (r.returncode, r.stderr))
+    r = tendctl("--host", "r", "health")
+    check("--host r health: exit 0", r.returncode == 0, (r.returncode, r.stderr))
 
     r = tendctl("--host", "nope", "list")
     check("unknown --host: exit 3", r.returncode == 3, (r.returncode, r.stderr))

@@ -845,7 +845,9 @@ run_action_cb (GObject      *object,
  *
  * Starts, stops, restarts, reloads, enables, disables or resets @name. Finishes when
  * systemd has finished the job, with its result. Audited with the host's origin
- * (tend_host_set_audit()).
+ * (tend_host_set_audit()). An action the host's access level does not allow
+ * (tend_host_allows_action()) is refused with %TEND_ERROR_ACCESS_DENIED before anything
+ * is sent, and the refusal is audited too.
  */
 void
 tend_host_run_action_async (TendHost            *self,

@@ -35,6 +35,7 @@
 #include "tend-service.h"
 #include "tend-ssh-backend.h"
 #include "tend-ssh-command.h"
+#include "tend-unit-name.h"
 
 #define POLL_INTERVAL_MSEC      2000
 #define UNIT_FILES_MAX_AGE_USEC (30 * G_USEC_PER_SEC)
@@ -82,31 +83,39 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TendSshBackend, tend_ssh_backend, G_TYPE_OBJECT,
 /* ------------------------------------------------------------------------------------ */
 /* Commands and their errors                                                             */
 
-/* The first line of what a command said on stderr, fit for a message: valid UTF-8, no
- * control characters, at most 300 bytes. */
+/* What a command said on stderr, fit for a message: valid UTF-8, its lines joined with
+ * " / ", no control characters, at most 300 bytes. sshd's own "Could not chdir to home
+ * directory" (a user without a home) is left out: it is not the command's. */
 static char *
 stderr_line (TendSshResult *result)
 {
   gsize size = 0;
   const char *data = result->err != NULL ? g_bytes_get_data (result->err, &size) : NULL;
   g_autofree char *valid = NULL;
-  GString *line;
+  g_auto(GStrv) lines = NULL;
+  GString *text;
 
   if (data == NULL || size == 0)
     return g_strdup ("");
   valid = g_utf8_make_valid (data, MIN (size, 4096));
-  g_strstrip (valid);
-  line = g_string_new (NULL);
-  for (const char *p = valid; *p != '\0' && line->len < 300; p = g_utf8_next_char (p))
+  lines = g_strsplit (valid, "\n", -1);
+  text = g_string_new (NULL);
+  for (guint i = 0; lines[i] != NULL && text->len < 300; i++)
     {
-      if (*p == '\n')
-        break;
-      if ((guchar) *p < 0x20 || *p == 0x7f)
-        g_string_append_c (line, ' ');
-      else
-        g_string_append_len (line, p, g_utf8_next_char (p) - p);
+      g_strstrip (lines[i]);
+      if (*lines[i] == '\0' || g_str_has_prefix (lines[i], "Could not chdir to home directory"))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, " / ");
+      for (const char *p = lines[i]; *p != '\0' && text->len < 300; p = g_utf8_next_char (p))
+        {
+          if ((guchar) *p < 0x20 || *p == 0x7f)
+            g_string_append_c (text, ' ');
+          else
+            g_string_append_len (text, p, g_utf8_next_char (p) - p);
+        }
     }
-  return g_string_free (line, FALSE);
+  return g_string_free (text, FALSE);
 }
 
 static gboolean
@@ -130,7 +139,8 @@ command_error (TendSshBackend *self,
   const char *u = unit != NULL ? unit : "?";
 
   if (self->ctx.sudo != TEND_INVENTORY_SUDO_NONE &&
-      (g_str_has_prefix (line, "sudo:") || said (line, "is not allowed to execute") ||
+      (g_str_has_prefix (line, "sudo:") || said (line, " sudo: ") ||
+       said (line, "is not allowed to execute") ||
        said (line, "not in the sudoers file")))
     return g_error_new (TEND_ERROR, TEND_ERROR_PERMISSION_DENIED,
                         "sudo on %s refused to %s as %s (sudo -n: Tend types no password): %s; "
@@ -353,11 +363,16 @@ tend_ssh_backend_connect_finish (TendBackend   *backend,
 
 static void list_loaded (TendSshBackend *self, GTask *task);
 
-/* The units as listed now become the ones changes are measured against. */
+/* The units as listed now become the ones changes are measured against. While it
+ * watches, the poll keeps its own view (a list someone else asked for may have seen a
+ * change first, and the poll must still tell of it). */
 static void
 remember_list (TendSshBackend *self,
-               TendUnitList   *units)
+               TendUnitList   *units,
+               gboolean        from_poll)
 {
+  if (!from_poll && self->watching && self->last != NULL)
+    return;
   g_clear_pointer (&self->last, tend_unit_list_unref);
   self->last = tend_unit_list_ref (units);
 }
@@ -508,7 +523,7 @@ list_units_cb (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  remember_list (self, data->units);
+  remember_list (self, data->units, FALSE);
 
   if (!(data->flags & TEND_LIST_UNIT_FILES) ||
       (self->unit_files != NULL &&
@@ -902,6 +917,7 @@ poll_list_cb (GObject      *object,
   g_autoptr(GPtrArray) changed = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   gboolean retry_plain = FALSE;
+  const TendUnitInfo nothing = { 0 };
 
   self->poll_running = FALSE;
   run = tend_ssh_session_exec_finish (TEND_SSH_SESSION (object), result, &error);
@@ -918,7 +934,7 @@ poll_list_cb (GObject      *object,
     }
 
   before = g_steal_pointer (&self->last);
-  remember_list (self, now);
+  remember_list (self, now, TRUE);
   if (before == NULL || !self->watching)
     {
       schedule_poll (self);
@@ -931,24 +947,39 @@ poll_list_cb (GObject      *object,
       const TendUnitInfo *old = tend_unit_list_lookup (before, info->name);
       g_autoptr(GVariant) diff = NULL;
 
+      /* a unit that is new here: UnitNew, then its properties, as on the bus */
       if (old == NULL)
-        {
-          g_signal_emit_by_name (self, "unit-new", info->name);
-          continue;
-        }
-      diff = diff_unit (old, info);
+        g_signal_emit_by_name (self, "unit-new", info->name);
+      diff = diff_unit (old != NULL ? old : &nothing, info);
       if (g_variant_n_children (diff) == 0)
         continue;
       g_signal_emit_by_name (self, "unit-changed", info->name, diff);
-      if (changed->len < MAX_SHOW_BATCH && info->name[0] != '-')
+      /* only names the show command takes: one it refuses would lose the batch */
+      if (changed->len < MAX_SHOW_BATCH && tend_unit_name_validate (info->name, NULL) &&
+          strstr (info->name, "..") == NULL)
         g_ptr_array_add (changed, (gpointer) info->name);
     }
   for (guint i = 0; i < tend_unit_list_get_length (before); i++)
     {
       const TendUnitInfo *info = tend_unit_list_get (before, i);
 
-      if (tend_unit_list_lookup (now, info->name) == NULL)
-        g_signal_emit_by_name (self, "unit-removed", info->name);
+      if (tend_unit_list_lookup (now, info->name) != NULL)
+        continue;
+      /* systemd drops a unit that stopped and that nothing refers to: on the bus its
+       * last PropertiesChanged said so before UnitRemoved; here the list just lacks it. */
+      if (g_strcmp0 (info->active_state, "inactive") != 0)
+        {
+          g_autoptr(GVariant) gone = NULL;
+          GVariantDict dict;
+
+          g_variant_dict_init (&dict, NULL);
+          g_variant_dict_insert (&dict, "ActiveState", "s", "inactive");
+          g_variant_dict_insert (&dict, "SubState", "s", "dead");
+          g_variant_dict_insert (&dict, "Job", "(uo)", 0, "/");
+          gone = g_variant_ref_sink (g_variant_dict_end (&dict));
+          g_signal_emit_by_name (self, "unit-changed", info->name, gone);
+        }
+      g_signal_emit_by_name (self, "unit-removed", info->name);
     }
 
   /* The units that changed: their details (main PID, restarts, since when) in one

@@ -17,21 +17,7 @@
 #include <stdbool.h>
 
 #include "tend-error.h"
-#include "tend-ssh-session.h"
-
-gboolean tend_ssh_worker_open (ssh_session   session,
-                               const char   *address,
-                               const char   *config_file,
-                               const char   *known_hosts_file,
-                               const char   *accept_fingerprint,
-                               const char   *user,
-                               int           port,
-                               guint         timeout_msec,
-                               char        **where,
-                               char        **fingerprint,
-                               char        **known_fingerprint,
-                               TendSshState *state,
-                               GError      **error);
+#include "tend-ssh-worker-private.h"
 
 static char *
 fingerprint_of (ssh_key key)
@@ -298,6 +284,8 @@ tend_ssh_worker_open (ssh_session   session,
     ssh_options_set (session, SSH_OPTIONS_KNOWNHOSTS, known_hosts_file);
   if (port > 0)
     ssh_options_set (session, SSH_OPTIONS_PORT, &port);
+  /* Commands are small requests and answers: no Nagle delay on them. */
+  ssh_options_set (session, SSH_OPTIONS_NODELAY, &nodelay);
   ssh_options_set (session, SSH_OPTIONS_TIMEOUT, &seconds);
   ssh_options_set (session, SSH_OPTIONS_TIMEOUT_USEC, &usec);
   /* TCP_NODELAY, as OpenSSH sets it: with Nagle on (libssh's default) a command's small

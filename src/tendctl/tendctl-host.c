@@ -134,15 +134,15 @@ parse_url (const char         *url,
   if (!g_str_has_prefix (url, "ssh://"))
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   _("URL: '%s' is not an ssh:// URL; write " URL_FORM), url);
+                   _("URL: '%s' is not an ssh:// URL; write %s"), url, URL_FORM);
       return FALSE;
     }
   rest = url + strlen ("ssh://");
   if (strpbrk (rest, "/?#") != NULL)
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   _("URL: '%s' has something after the address ('%s'); write " URL_FORM),
-                   url, strpbrk (rest, "/?#"));
+                   _("URL: '%s' has something after the address ('%s'); write %s"),
+                   url, strpbrk (rest, "/?#"), URL_FORM);
       return FALSE;
     }
 
@@ -194,7 +194,7 @@ parse_url (const char         *url,
   if (address[0] == '\0')
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   _("address: '%s' names no host; write " URL_FORM), url);
+                   _("address: '%s' names no host; write %s"), url, URL_FORM);
       return FALSE;
     }
   g_clear_pointer (&spec->address, g_free);
