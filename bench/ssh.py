@@ -89,10 +89,9 @@ class ManyRemotes(RemoteHost):
     """HOSTS sshd, each on its own loopback port with its own host key, in front of one
     second sandbox (tend-remote-sshd once per port, started by `ssh.py sshds`)."""
 
-    def __init__(self, n, units=None, plain_shell=True):
+    def __init__(self, n, units=None):
         super().__init__(units=units)
         self.n = n
-        self.plain_shell = plain_shell
         self.ports = []
         self.fingerprints = []
 
@@ -119,7 +118,7 @@ class ManyRemotes(RemoteHost):
         self.port = self.ports[0]
         cmd = [tendremote.SANDBOX] + (["--units", self.units] if self.units else []) + \
             ["--", "/usr/bin/python3", os.path.abspath(__file__),
-             "sshds" if self.plain_shell else "sshds-own-shell", d] + \
+             "sshds", d] + \
             [str(p) for p in self.ports]
         self.log = open(os.path.join(d, "sandbox.log"), "w")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -133,19 +132,11 @@ class ManyRemotes(RemoteHost):
         return self
 
 
-def sshds(statedir, ports, plain_shell):
+def sshds(statedir, ports):
     """Inside the remote sandbox: tend-remote-sshd once per port (state in STATEDIR/hNN);
-    "ready PID..." once all listen; stops them all when stdin ends.
-
-    @plain_shell: the remote user's ~/.bashrc, which bash reads for every command sshd
-    runs, reads as empty in this sandbox's mount namespace (a bind mount of /dev/null
-    that only this namespace sees): the machine's own root .bashrc runs `pyenv init`,
-    about 90 ms per command, for OpenSSH and Tend alike."""
-    if plain_shell:
-        import pwd
-        bashrc = os.path.join(pwd.getpwuid(os.getuid()).pw_dir, ".bashrc")
-        if os.path.exists(bashrc):
-            subprocess.run(["mount", "--bind", "/dev/null", bashrc], check=True)
+    "ready PID..." once all listen; stops them all when stdin ends. Without the fixture's
+    command recorder (TEND_REMOTE_RECORD=0): sshd runs each command itself, as on a real
+    host."""
     procs = []
     env = dict(os.environ, TEND_REMOTE_RECORD="0")     # sshd runs commands itself
     for i, port in enumerate(ports):
@@ -322,12 +313,12 @@ def part_list(tend, ossh, rounds):
     return out
 
 
-def part_hosts(build, n_hosts, runs, plain_shell):
+def part_hosts(build, n_hosts, runs):
     """HOSTS sshd; Tend connects and refreshes them all at once; OpenSSH for reference."""
     say(f"hosts: starting {n_hosts} sshd in one remote sandbox")
     out = {"hosts": n_hosts, "tend": [], "tend_sessions": [], "openssh_parallel": []}
     t0 = time.monotonic()
-    with ManyRemotes(n_hosts, plain_shell=plain_shell) as many:
+    with ManyRemotes(n_hosts) as many:
         out["sshd_start_s"] = time.monotonic() - t0
         aliases = [f"bench-h{i:02d}" for i in range(n_hosts)]
         config = ssh_config(zip(aliases, many.ports), many.client_key, many.known_hosts)
@@ -590,7 +581,7 @@ def run(args):
     write_units(units, http_port)
     if parts & {"latency", "list", "recover"}:
         say(f"starting the remote host ({N_UNITS} unit files)")
-        with ManyRemotes(1, units=units, plain_shell=not args.own_shell) as remote:
+        with ManyRemotes(1, units=units) as remote:
             config = ssh_config([(ALIAS, remote.port)], remote.client_key, remote.known_hosts)
             r = remote.ssh("systemctl", "--user", "start", "bench.target")
             if r.returncode != 0:
@@ -615,7 +606,7 @@ def run(args):
                     res["recover_error"] = str(e)
             ossh.stop_master(ALIAS)
     if "hosts" in parts:
-        res["hosts"] = part_hosts(build, args.hosts, args.host_runs, not args.own_shell)
+        res["hosts"] = part_hosts(build, args.hosts, args.host_runs)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(res, f, indent=1)
@@ -624,8 +615,8 @@ def run(args):
 
 
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] in ("sshds", "sshds-own-shell"):
-        return sshds(sys.argv[2], sys.argv[3:], sys.argv[1] == "sshds")
+    if len(sys.argv) > 1 and sys.argv[1] == "sshds":
+        return sshds(sys.argv[2], sys.argv[3:])
     ap = argparse.ArgumentParser()
     ap.add_argument("cmd", choices=["run"])
     ap.add_argument("build")
@@ -638,8 +629,6 @@ def main():
     ap.add_argument("--recover", type=int, default=5)
     ap.add_argument("--only", help="latency,list,hosts,recover")
     ap.add_argument("--json", help="write every sample here")
-    ap.add_argument("--own-shell", action="store_true",
-                    help="leave the remote user's ~/.bashrc as it is (see sshds())")
     args = ap.parse_args()
     try:
         return run(args)

@@ -288,10 +288,6 @@ tend_ssh_worker_open (ssh_session   session,
   ssh_options_set (session, SSH_OPTIONS_NODELAY, &nodelay);
   ssh_options_set (session, SSH_OPTIONS_TIMEOUT, &seconds);
   ssh_options_set (session, SSH_OPTIONS_TIMEOUT_USEC, &usec);
-  /* TCP_NODELAY, as OpenSSH sets it: with Nagle on (libssh's default) a command's small
-   * packets wait for the server's delayed ACK, about 40 ms each time (bench/ssh: `true`
-   * took 45 ms instead of 3). */
-  ssh_options_set (session, SSH_OPTIONS_NODELAY, &nodelay);
 
   if (ssh_options_get (session, SSH_OPTIONS_KNOWNHOSTS, &host) == SSH_OK)
     {
