@@ -30,7 +30,8 @@
  *     and this process's VmRSS, VmHWM and Threads from /proc/self/status.
  *
  *   bench-ssh parse FILE N
- *     N times the backend's parse of a saved `list-units --output=json` (for perf).
+ *     N times the backend's parse of a saved `list-units --output=json` (FILE.json), or
+ *     of the plain table (any other FILE), for perf.
  *
  *   bench-ssh sessions ALIAS...
  *     The same with bare TendSshSessions, each running `systemctl --user list-units --all
@@ -570,7 +571,8 @@ parse_file (const char *path,
       gint64 t0 = g_get_monotonic_time ();
       double x;
 
-      units = tend_ssh_parse_list_units_json (text, length, &error);
+      units = g_str_has_suffix (path, ".json") ? tend_ssh_parse_list_units_json (text, length, &error)
+                                                : tend_ssh_parse_list_units_plain (text, length, &error);
       if (units == NULL)
         die ("parse", error);
       x = ms_since (t0);
