@@ -5,7 +5,8 @@ recovery of a remote unit, and a host that goes away and comes back (TAP; issue 
 Runs inside tests/sandbox/tend-sandbox (the local host, with tests/units) and starts the
 remote host of tests/tendremote.py (sshd on 127.0.0.1 in front of a second sandbox
 systemd with tests/remote-units). Tend finds the remote as a user has it set up:
-$HOME/.ssh/config (Host, HostName, Port, User, IdentityFile) and $HOME/.ssh/known_hosts.
+$HOME/.ssh/config (Host, HostName, Port, User, IdentityFile) and $HOME/.ssh/known_hosts,
+and the host is added with `tendctl host add`; its services and checks are imported.
 python3-dbusmock's notification_daemon stands in for the desktop.
 
 - An HTTP check of http://localhost:PORT/marker-file passes: the server runs on the
@@ -21,6 +22,9 @@ python3-dbusmock's notification_daemon stands in for the desktop.
   exactly one notification says the host is unreachable; sshd started again: the checks
   resume, the service is healthy, and one more notification (replacing the first) says
   the host is back.
+- A monitor started while sshd is down: the local service is healthy at once (nothing
+  waits for the remote), one notification says the host is unreachable, and the remote's
+  service is checked when sshd comes.
 - A remote service watched with nothing set (`tendctl watch --host`) gets the default
   checks and policy, as a local one does (when tendctl has --host).
 
@@ -413,9 +417,21 @@ def with_remote(tmp, remote, sshd):
     r = tendctl("start", LOCAL_UNIT)
     check(f"{LOCAL_UNIT} starts here", r.returncode == 0, r.stderr)
 
-    r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"),
-                                 inventory(remote, http_port, free_port(), runtime))
-    check("the inventory with the ssh host imports", r.returncode == 0, (r.stdout, r.stderr))
+    # The host as a user adds it (~/.ssh/config and known_hosts already say how), then
+    # the services, checks and policies with it in one import of the whole inventory.
+    r = tendctl("host", "add", REMOTE, f"ssh://root@127.0.0.1:{remote.port}", "--scope", "user",
+                "--access", "admin")
+    check("tendctl host add web1 ssh://root@127.0.0.1:PORT", r.returncode == 0,
+          (r.stdout, r.stderr))
+    r = tendctl("export")
+    exported = json.loads(r.stdout) if r.returncode == 0 else {"hosts": []}
+    added = [h for h in exported["hosts"] if h["name"] == REMOTE]
+    check("it is in the inventory as an ssh host", added and added[0]["kind"] == "ssh"
+          and added[0]["port"] == remote.port, exported)
+    wanted = inventory(remote, http_port, free_port(), runtime)
+    wanted["hosts"] = [h for h in wanted["hosts"] if h["name"] != REMOTE] + added
+    r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"), wanted)
+    check("its services, checks and policies import", r.returncode == 0, (r.stdout, r.stderr))
 
     log_path = os.path.join(tmp, "monitor.log")
     with tendmon.Monitor(tendctl, log_path) as monitor:
