@@ -264,7 +264,8 @@ def checks_from_the_remote(http_port):
     closed = [entry for entry in (ports or {}).get("layers", [])
               if entry["name"] == "tcp-closed"]
     check("TCP and Redis through the forward: the remote's open port and its Redis pass, a "
-          "closed port is refused there", ports and closed and "refused" in (closed[0].get("message") or "")
+          "closed port is refused there",
+          ports and closed and "refused" in (closed[0].get("message") or "")
           and REMOTE in closed[0].get("message", ""), remote_service(PORTS))
     r = tendctl("check", "list", "--json")
     check("the http check's target is the URL as written",
