@@ -5,7 +5,8 @@ recovery of a remote unit, and a host that goes away and comes back (TAP; issue 
 Runs inside tests/sandbox/tend-sandbox (the local host, with tests/units) and starts the
 remote host of tests/tendremote.py (sshd on 127.0.0.1 in front of a second sandbox
 systemd with tests/remote-units). Tend finds the remote as a user has it set up:
-$HOME/.ssh/config (Host, HostName, Port, User, IdentityFile) and $HOME/.ssh/known_hosts.
+$HOME/.ssh/config (Host, HostName, Port, User, IdentityFile) and $HOME/.ssh/known_hosts,
+and the host is added with `tendctl host add`; its services and checks are imported.
 python3-dbusmock's notification_daemon stands in for the desktop.
 
 - An HTTP check of http://localhost:PORT/marker-file passes: the server runs on the
@@ -21,6 +22,9 @@ python3-dbusmock's notification_daemon stands in for the desktop.
   exactly one notification says the host is unreachable; sshd started again: the checks
   resume, the service is healthy, and one more notification (replacing the first) says
   the host is back.
+- A monitor started while sshd is down: the local service is healthy at once (nothing
+  waits for the remote), one notification says the host is unreachable, and the remote's
+  service is checked when sshd comes.
 - A remote service watched with nothing set (`tendctl watch --host`) gets the default
   checks and policy, as a local one does (when tendctl has --host).
 
@@ -49,6 +53,7 @@ LOCAL = tendmon.HOST
 HTTP = "tend-remote-http.service"       # on the remote only (tests/remote-units)
 SLEEPER = "tend-remote-test.service"    # on the remote only
 PORTS = "tend-remote-echo.service"      # on the remote only; its TCP checks, policy never
+REDIS = "tend-remote-redis.service"     # on the remote only, on its 127.0.0.1
 LOCAL_UNIT = "tend-test-sleeper.service"
 MARKER = "remote-marker-8f3a"
 
@@ -139,7 +144,7 @@ def spec(host, unit, name, kind, interval, timeout, failures, params, successes=
             "enabled": True, "params": params}
 
 
-def inventory(remote, http_port, closed_port, runtime):
+def inventory(remote, http_port, closed_port, redis_port, runtime):
     policy = tendmon.policy_spec(HTTP, "on-failure", cooldown="0s")
     policy["host"] = REMOTE
     never = tendmon.policy_spec(PORTS, "never")
@@ -168,6 +173,11 @@ def inventory(remote, http_port, closed_port, runtime):
                  {"host": "localhost", "port": http_port, "send": None, "expect": None}),
             spec(REMOTE, PORTS, "tcp-closed", "tcp", "1s", "900ms", 1,
                  {"host": "127.0.0.1", "port": closed_port, "send": None, "expect": None}),
+            spec(REMOTE, PORTS, "redis", "redis", "1s", "900ms", 1,
+                 {"host": "localhost", "port": redis_port, "password_env": None,
+                  "max_memory_bytes": None, "critical_memory_bytes": None,
+                  "max_clients": None, "critical_clients": None, "max_latency": None,
+                  "critical_latency": None}),
             spec(LOCAL, LOCAL_UNIT, "unit", "unit", "30s", "5s", 1, {}, 1),
             spec(LOCAL, LOCAL_UNIT, "alive", "command", "1s", "900ms", 1,
                  {"argv": ["/bin/true"]}),
@@ -248,12 +258,14 @@ def checks_from_the_remote(http_port):
     check("from here, directly, the remote's server refuses (403: not through sshd)",
           status == 403 and "not through sshd" in body, (status, body))
     ports = wait_until(lambda: (lambda x: x if layer_status(x, "tcp-open") == "pass"
-                                and layer_status(x, "tcp-closed") == "fail" else None)(
+                                and layer_status(x, "tcp-closed") == "fail"
+                                and layer_status(x, "redis") == "pass" else None)(
         remote_service(PORTS)), 30)
     closed = [entry for entry in (ports or {}).get("layers", [])
               if entry["name"] == "tcp-closed"]
-    check("TCP through the forward: the remote's open port passes, a closed one is refused "
-          "there", ports and closed and "refused" in (closed[0].get("message") or "")
+    check("TCP and Redis through the forward: the remote's open port and its Redis pass, a "
+          "closed port is refused there",
+          ports and closed and "refused" in (closed[0].get("message") or "")
           and REMOTE in closed[0].get("message", ""), remote_service(PORTS))
     r = tendctl("check", "list", "--json")
     check("the http check's target is the URL as written",
@@ -397,13 +409,14 @@ def with_remote(tmp, remote, sshd):
     write_ssh_files(remote)
     runtime = remote_runtime_dir(remote)
     check("the remote's runtime directory", runtime.startswith("/run/user/"), runtime)
-    http_port = free_port()
+    http_port, redis_port = free_port(), free_port()
     r = remote_sh(remote, f"mkdir -p {runtime}/www && echo {MARKER} > {runtime}/www/marker-file"
                           f" && touch {runtime}/tend-remote-only"
-                          f" && printf 'TEND_REMOTE_HTTP_SERVER=%s\\nTEND_REMOTE_HTTP_PORT=%s\\n'"
-                          f" {HERE}/remote-http-forward-only.py {http_port}"
+                          f" && printf 'TEND_REMOTE_HTTP_SERVER=%s\\nTEND_REMOTE_HTTP_PORT=%s\\n"
+                          f"TEND_REMOTE_REDIS_PORT=%s\\n'"
+                          f" {HERE}/remote-http-forward-only.py {http_port} {redis_port}"
                           f" > {runtime}/tend-remote-http.env"
-                          f" && systemctl --user start {HTTP}")
+                          f" && systemctl --user start {HTTP} {REDIS}")
     check("the remote's HTTP server starts there (on its 127.0.0.1)", r.returncode == 0,
           (r.stdout, r.stderr))
     check("it listens", wait_until(lambda: port_open(http_port), 10))
@@ -413,9 +426,21 @@ def with_remote(tmp, remote, sshd):
     r = tendctl("start", LOCAL_UNIT)
     check(f"{LOCAL_UNIT} starts here", r.returncode == 0, r.stderr)
 
-    r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"),
-                                 inventory(remote, http_port, free_port(), runtime))
-    check("the inventory with the ssh host imports", r.returncode == 0, (r.stdout, r.stderr))
+    # The host as a user adds it (~/.ssh/config and known_hosts already say how), then
+    # the services, checks and policies with it in one import of the whole inventory.
+    r = tendctl("host", "add", REMOTE, f"ssh://root@127.0.0.1:{remote.port}", "--scope", "user",
+                "--access", "admin")
+    check("tendctl host add web1 ssh://root@127.0.0.1:PORT", r.returncode == 0,
+          (r.stdout, r.stderr))
+    r = tendctl("export")
+    exported = json.loads(r.stdout) if r.returncode == 0 else {"hosts": []}
+    added = [h for h in exported["hosts"] if h["name"] == REMOTE]
+    check("it is in the inventory as an ssh host", added and added[0]["kind"] == "ssh"
+          and added[0]["port"] == remote.port, exported)
+    wanted = inventory(remote, http_port, free_port(), redis_port, runtime)
+    wanted["hosts"] = [h for h in wanted["hosts"] if h["name"] != REMOTE] + added
+    r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"), wanted)
+    check("its services, checks and policies import", r.returncode == 0, (r.stdout, r.stderr))
 
     log_path = os.path.join(tmp, "monitor.log")
     with tendmon.Monitor(tendctl, log_path) as monitor:
@@ -431,7 +456,7 @@ def with_remote(tmp, remote, sshd):
         shutil.copy(log_path, os.environ["TEND_TEST_KEEP_LOG"])
     starts_with_host_down(tmp, sshd)
     try:
-        remote.ssh("systemctl", "--user", "stop", HTTP, SLEEPER, timeout=20)
+        remote.ssh("systemctl", "--user", "stop", HTTP, SLEEPER, REDIS, timeout=20)
     except subprocess.TimeoutExpired:
         pass
 

@@ -239,6 +239,8 @@ desktop_closed_cb (GDBusConnection *connection,
   self->desktop_retry_id = g_timeout_add (tend_reconnect_delay_msec (0), desktop_retry_cb, self);
 }
 
+static void resend_host_notifications (TendEngine *self, TendNotifier *notifier);
+
 static void
 session_bus_cb (GObject      *source,
                 GAsyncResult *result,
@@ -273,6 +275,9 @@ session_bus_cb (GObject      *source,
   if (self->desktop_lost)
     g_message ("desktop notifications resumed: the session bus is back");
   self->desktop = tend_dbus_notifier_new (bus);
+  /* A remote host found unreachable before the desktop was there (at once, as the
+   * engine starts) is told to it now. */
+  resend_host_notifications (self, TEND_NOTIFIER (self->desktop));
   self->desktop_closed_id = g_signal_connect (bus, "closed", G_CALLBACK (desktop_closed_cb),
                                               self);
   /* Its buttons are the engine's to carry out (a window's notifier carries out its own). */
@@ -736,6 +741,34 @@ notify_host (TendEngine *self,
                                                  name, tend_host_get_spoken_name (host),
                                                  tend_host_get_state_message (host));
   tend_notifier_send (TEND_NOTIFIER (self->notifier), notification);
+}
+
+/* Tells @notifier (an output that was not there when they were sent) of the remote hosts
+ * that are unreachable now. */
+static void
+resend_host_notifications (TendEngine   *self,
+                           TendNotifier *notifier)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (!tend_notification_wanted (TEND_NOTIFICATION_HOST_UNREACHABLE, self->config))
+    return;
+  g_hash_table_iter_init (&iter, self->hosts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      TendHost *host = value;
+      g_autoptr(TendNotification) notification = NULL;
+
+      if (tend_host_get_kind (host) != TEND_HOST_KIND_SSH ||
+          g_object_get_data (G_OBJECT (host), "tend-engine-lost") == NULL)
+        continue;
+      notification = tend_notification_new_for_host (TEND_NOTIFICATION_HOST_UNREACHABLE,
+                                                     tend_host_get_id (host),
+                                                     tend_host_get_spoken_name (host),
+                                                     tend_host_get_state_message (host));
+      tend_notifier_send (notifier, notification);
+    }
 }
 
 /* A host that cannot be reached is said once when it goes, and once when it is back; its

@@ -323,7 +323,6 @@ session_connected_cb (GObject      *object,
 
   /* The first query: which systemd (and so which options) is there. */
   argv = tend_ssh_command_version ();
-  /* Not in one call: the order arguments are evaluated in is not C's to promise. */
   cancellable = g_task_get_cancellable (task);
   exec (self, argv, 0, cancellable, version_cb, g_steal_pointer (&task));
 }

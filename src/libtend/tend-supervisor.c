@@ -583,6 +583,17 @@ recovered_cb (GObject      *source,
     g_message ("%s recovered: %s", svc->name, detail->str);
   else
     g_warning ("%s not recovered: %s", svc->name, detail->str);
+  /* The host went away under it (an SSH host lost): that says nothing of the service,
+   * and the host's own notification says what there is to say; it waits for the host. */
+  if (!recovered && !tend_host_get_connected (svc->host))
+    {
+      g_message ("%s: %s went away during its recovery; it waits for the host", svc->name,
+                 svc->host_name);
+      tend_monitor_hold_incident (self->monitor, svc->service_id, FALSE);
+      evaluate (self, svc);
+      pending_free (pending);
+      return;
+    }
   if (recovered)
     response = TEND_NOTIFICATION_RESPONSE_RECOVERED;
   else if (error != NULL || (last != NULL && last->action_failed))
