@@ -571,8 +571,10 @@ parse_file (const char *path,
       gint64 t0 = g_get_monotonic_time ();
       double x;
 
-      units = g_str_has_suffix (path, ".json") ? tend_ssh_parse_list_units_json (text, length, &error)
-                                                : tend_ssh_parse_list_units_plain (text, length, &error);
+      if (g_str_has_suffix (path, ".json"))
+        units = tend_ssh_parse_list_units_json (text, length, &error);
+      else
+        units = tend_ssh_parse_list_units_plain (text, length, &error);
       if (units == NULL)
         die ("parse", error);
       x = ms_since (t0);

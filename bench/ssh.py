@@ -336,12 +336,12 @@ def part_hosts(build, n_hosts, runs):
                 if "error" in result:
                     say(f"hosts run {run + 1}, Tend {mode}: {result['error']}")
                     continue
+                errors = [e["error"] for e in result["each"] if "error" in e]
                 say(f"hosts run {run + 1}: Tend ({mode}) connected and refreshed {n_hosts} "
                     f"hosts in {result['connect_refresh_ms']:.0f} ms ({result['failed']} "
                     f"failed), again {result['refresh_again_ms']:.0f} ms, RSS "
                     f"{result.get('VmRSS', 0) / 1024:.1f} MB, {result.get('Threads')} "
-                    "threads" + (f"; first error: {next(e['error'] for e in result['each'] if 'error' in e)}"
-                                 if result["failed"] else ""))
+                    "threads" + (f"; first error: {errors[0]}" if errors else ""))
             # OpenSSH: one ssh per host, all at once, each a new connection.
             cmd = ["systemctl", "--user", "list-units", "--all", "--no-pager"]
             t1 = time.perf_counter()
