@@ -37,8 +37,11 @@
 
 #include <libsoup/soup.h>
 
+#include "tend-check-private.h"
 #include "tend-error.h"
+#include "tend-host.h"
 #include "tend-http-check.h"
+#include "tend-http-check-private.h"
 #include "tend-util-private.h"
 
 #define READ_CHUNK_SIZE 16384
@@ -50,12 +53,6 @@
  * the request past it with G_IO_ERROR_PARTIAL_INPUT, "Header too big" (measured: an
  * answer of 65,400 bytes up to its blank line passes, one of 65,536 fails). */
 #define SOUP_HEADERS_MAX (64 * 1024)
-
-typedef struct
-{
-  guint lo;
-  guint hi;
-} StatusRange;
 
 struct _TendHttpCheck
 {
@@ -152,216 +149,6 @@ format_size (gsize bytes)
   return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
 }
 
-/* "200–399, 404" */
-static char *
-format_accepted_for_message (GArray *accepted)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < accepted->len; i++)
-    {
-      const StatusRange *range = &g_array_index (accepted, StatusRange, i);
-
-      if (i > 0)
-        g_string_append (out, ", ");
-      if (range->lo == range->hi)
-        g_string_append_printf (out, "%u", range->lo);
-      else
-        g_string_append_printf (out, "%u–%u", range->lo, range->hi);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Accepted status codes                                                                 */
-
-#define ACCEPTED_FORMS "a status code (100–599), a range such as 200-399 or a class such as 2xx"
-
-static gboolean
-parse_status_number (const char *text,
-                     gsize       len,
-                     guint      *code)
-{
-  guint value = 0;
-
-  if (len == 0 || len > 9)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-      value = value * 10 + (guint) (text[i] - '0');
-    }
-  *code = value;
-  return TRUE;
-}
-
-static gboolean
-status_number_in_range (const char  *item,
-                        gsize        item_len,
-                        guint        code,
-                        GError     **error)
-{
-  g_autofree char *quoted = NULL;
-
-  if (item_len == 3 && code >= 100 && code <= 599)
-    return TRUE;
-  quoted = tend_quote_for_message (item, item_len);
-  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "accepted-status: %s is not an HTTP status code (100–599)", quoted);
-  return FALSE;
-}
-
-static gboolean
-parse_status_item (const char   *item,
-                   gsize         len,
-                   StatusRange  *range,
-                   GError      **error)
-{
-  const char *dash;
-  gsize dash_len = 1;
-  g_autofree char *quoted = NULL;
-
-  /* A class: 2xx */
-  if (len == 3 && item[0] >= '1' && item[0] <= '5'
-      && g_ascii_tolower (item[1]) == 'x' && g_ascii_tolower (item[2]) == 'x')
-    {
-      range->lo = (guint) (item[0] - '0') * 100;
-      range->hi = range->lo + 99;
-      return TRUE;
-    }
-
-  /* A range: 200-399, or with an en dash as messages write it */
-  dash = memchr (item, '-', len);
-  if (dash == NULL)
-    {
-      g_autofree char *copy = g_strndup (item, len);
-      const char *en_dash = strstr (copy, "–");
-
-      if (en_dash != NULL)
-        {
-          dash = item + (en_dash - copy);
-          dash_len = strlen ("–");
-        }
-    }
-
-  if (dash != NULL)
-    {
-      const char *end = item + len;
-      const char *second = dash + dash_len;
-
-      if (parse_status_number (item, dash - item, &range->lo)
-          && parse_status_number (second, end - second, &range->hi))
-        {
-          if (!status_number_in_range (item, dash - item, range->lo, error)
-              || !status_number_in_range (second, end - second, range->hi, error))
-            return FALSE;
-          if (range->lo > range->hi)
-            {
-              quoted = tend_quote_for_message (item, len);
-              g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                           "accepted-status: %s is not a range: its start is above its end",
-                           quoted);
-              return FALSE;
-            }
-          return TRUE;
-        }
-    }
-  else if (parse_status_number (item, len, &range->lo))
-    {
-      range->hi = range->lo;
-      return status_number_in_range (item, len, range->lo, error);
-    }
-
-  quoted = tend_quote_for_message (item, len);
-  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "accepted-status: %s is not " ACCEPTED_FORMS, quoted);
-  return FALSE;
-}
-
-static gint
-compare_ranges (gconstpointer a,
-                gconstpointer b)
-{
-  const StatusRange *ra = a;
-  const StatusRange *rb = b;
-
-  return ra->lo < rb->lo ? -1 : ra->lo > rb->lo;
-}
-
-/* Parses "200-399", "200,204,301-302", "2xx,304" into sorted ranges that do not touch. */
-static GArray *
-parse_accepted_status (const char  *text,
-                       GError     **error)
-{
-  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (StatusRange));
-  g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (StatusRange));
-  const char *p = text;
-
-  while (g_ascii_isspace (*p))
-    p++;
-  if (*p == '\0')
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "accepted-status: is empty; give one or more, separated by commas, of "
-                   ACCEPTED_FORMS);
-      return NULL;
-    }
-
-  for (;;)
-    {
-      const char *comma = strchr (p, ',');
-      const char *end = comma ? comma : p + strlen (p);
-      const char *start = p;
-      StatusRange range;
-
-      while (start < end && g_ascii_isspace (*start))
-        start++;
-      while (end > start && g_ascii_isspace (end[-1]))
-        end--;
-      if (!parse_status_item (start, end - start, &range, error))
-        return NULL;
-      g_array_append_val (ranges, range);
-
-      if (comma == NULL)
-        break;
-      p = comma + 1;
-    }
-
-  g_array_sort (ranges, compare_ranges);
-  for (guint i = 0; i < ranges->len; i++)
-    {
-      const StatusRange *range = &g_array_index (ranges, StatusRange, i);
-      StatusRange *last = merged->len > 0
-                          ? &g_array_index (merged, StatusRange, merged->len - 1) : NULL;
-
-      if (last != NULL && range->lo <= last->hi + 1)
-        last->hi = MAX (last->hi, range->hi);
-      else
-        g_array_append_val (merged, *range);
-    }
-  return g_steal_pointer (&merged);
-}
-
-static char *
-format_accepted_canonical (GArray *accepted)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < accepted->len; i++)
-    {
-      const StatusRange *range = &g_array_index (accepted, StatusRange, i);
-
-      if (i > 0)
-        g_string_append_c (out, ',');
-      if (range->lo == range->hi)
-        g_string_append_printf (out, "%u", range->lo);
-      else
-        g_string_append_printf (out, "%u-%u", range->lo, range->hi);
-    }
-  return g_string_free (out, FALSE);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* The URL                                                                               */
 
@@ -439,7 +226,9 @@ parse_url (const char  *url,
 
 typedef struct
 {
-  SoupSession *session;         /* (owned) this probe's */
+  SoupSession *session;         /* (owned) this probe's (this hop's, through a forward) */
+  guint forward_port;           /* the session's SSH forward's local port, 0 for none */
+  char *via;                    /* (owned) (nullable) the SSH host of that forward */
   GUri *first_uri;              /* (owned) */
   GUri *uri;                    /* (owned) this hop's */
   const char *method;           /* (unowned) this hop's: a redirect may turn POST into GET */
@@ -506,6 +295,7 @@ probe_free (Probe *probe)
   g_clear_pointer (&probe->body, g_byte_array_unref);
   g_free (probe->location);
   g_free (probe->expect_body);
+  g_free (probe->via);
   g_free (probe);
 }
 
@@ -598,6 +388,18 @@ verdict_for_error (Probe        *probe,
       return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TLS, -1,
                                      "TLS failure on %s: %s", where, error->message);
     }
+
+  /* Through an SSH forward, the connection opens here and is closed when the remote
+   * refuses the channel: nothing listens there. */
+  if (probe->forward_port != 0 && probe->msg != NULL && soup_message_get_status (probe->msg) == 0
+      && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
+          (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
+           !headers_too_big (error))))
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, -1,
+                                   "connection refused on %s on %s (the SSH forward could "
+                                   "not open it there)", where, probe->via);
 
   if (error->domain == G_IO_ERROR)
     {
@@ -694,7 +496,7 @@ probe_judge (GTask *task,
 
   if (!tend_http_check_accepts_status (self, status))
     {
-      g_autofree char *expected = format_accepted_for_message (self->accepted);
+      g_autofree char *expected = tend_http_format_accepted_for_message (self->accepted);
 
       probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
@@ -966,14 +768,63 @@ on_accept_certificate (SoupMessage          *msg,
   return !probe->verify_tls;
 }
 
+/* The session for this hop: a service on an SSH host's loopback is reached through the
+ * host's forward, with the URL as it is (its Host header, its TLS name), through
+ * libsoup's remote-connectable; any other address directly, never through a proxy. */
+static gboolean
+probe_prepare_session (TendCheck  *check,
+                       Probe      *probe,
+                       GError    **error)
+{
+  const char *host = g_uri_get_host (probe->uri);
+  int port = g_uri_get_port (probe->uri);
+  g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autofree char *connect_host = NULL;
+  guint connect_port = 0;
+  guint forward = 0;
+
+  if (port <= 0)
+    port = g_ascii_strcasecmp (g_uri_get_scheme (probe->uri), "https") == 0 ? 443 : 80;
+  if (!tend_check_resolve_address (check, host, (guint) port, &connect_host, &connect_port,
+                                   error))
+    return FALSE;
+  if (connect_port != (guint) port || g_strcmp0 (connect_host, host) != 0)
+    forward = connect_port;
+  if (probe->session != NULL && probe->forward_port == forward)
+    return TRUE;
+
+  g_clear_object (&probe->session);
+  probe->forward_port = forward;
+  if (forward != 0)
+    {
+      connectable = g_network_address_new (connect_host, (guint16) forward);
+      g_free (probe->via);
+      probe->via = g_strdup (tend_host_get_display_name (tend_check_get_remote_host (check)));
+    }
+  probe->session = soup_session_new_with_options ("user-agent", "Tend/" PACKAGE_VERSION,
+                                                  "idle-timeout", 1,
+                                                  "timeout", 0,
+                                                  "remote-connectable", connectable,
+                                                  NULL);
+  soup_session_set_proxy_resolver (probe->session, NULL);
+  return TRUE;
+}
+
 static void
 probe_send_hop (GTask *task)
 {
   TendHttpCheck *self = g_task_get_source_object (task);
   Probe *probe = g_task_get_task_data (task);
   SoupMessageHeaders *headers;
+  GError *error = NULL;
 
   g_assert (probe->msg == NULL && probe->hop_cancellable == NULL);
+
+  if (!probe_prepare_session (TEND_CHECK (self), probe, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   probe->msg = soup_message_new_from_uri (probe->method, probe->uri);
   soup_message_add_flags (probe->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_NEW_CONNECTION);
@@ -1033,11 +884,6 @@ tend_http_check_probe_async (TendCheck           *check,
     }
 
   probe = g_new0 (Probe, 1);
-  probe->session = soup_session_new_with_options ("user-agent", "Tend/" PACKAGE_VERSION,
-                                                  "idle-timeout", 1,
-                                                  "timeout", 0,
-                                                  NULL);
-  soup_session_set_proxy_resolver (probe->session, NULL);
   probe->first_uri = g_uri_ref (self->uri);
   probe->uri = g_uri_ref (self->uri);
   probe->method = self->method;
@@ -1200,11 +1046,11 @@ tend_http_check_set_accepted_status (TendHttpCheck  *self,
   g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
   g_return_val_if_fail (accepted != NULL, FALSE);
 
-  ranges = parse_accepted_status (accepted, error);
+  ranges = tend_http_parse_accepted_status (accepted, error);
   if (ranges == NULL)
     return FALSE;
 
-  text = format_accepted_canonical (ranges);
+  text = tend_http_format_accepted_canonical (ranges);
   g_clear_pointer (&self->accepted, g_array_unref);
   self->accepted = g_steal_pointer (&ranges);
   if (g_strcmp0 (self->accepted_text, text) != 0)
@@ -1500,7 +1346,8 @@ static void
 tend_http_check_init (TendHttpCheck *self)
 {
   self->method = SOUP_METHOD_GET;
-  self->accepted = parse_accepted_status (TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS, NULL);
+  self->accepted = tend_http_parse_accepted_status (TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS,
+                                                   NULL);
   self->accepted_text = g_strdup (TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS);
   self->verify_tls = TRUE;
   self->follow_redirects = TRUE;

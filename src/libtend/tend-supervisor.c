@@ -583,6 +583,17 @@ recovered_cb (GObject      *source,
     g_message ("%s recovered: %s", svc->name, detail->str);
   else
     g_warning ("%s not recovered: %s", svc->name, detail->str);
+  /* The host went away under it (an SSH host lost): that says nothing of the service,
+   * and the host's own notification says what there is to say; it waits for the host. */
+  if (!recovered && !tend_host_get_connected (svc->host))
+    {
+      g_message ("%s: %s went away during its recovery; it waits for the host", svc->name,
+                 svc->host_name);
+      tend_monitor_hold_incident (self->monitor, svc->service_id, FALSE);
+      evaluate (self, svc);
+      pending_free (pending);
+      return;
+    }
   if (recovered)
     response = TEND_NOTIFICATION_RESPONSE_RECOVERED;
   else if (error != NULL || (last != NULL && last->action_failed))
@@ -1231,8 +1242,13 @@ host_state_cb (TendHost   *host,
 {
   TendSupervisor *self = svc->supervisor;
 
+  /* Gone: nothing is done for it meanwhile, and its status says so at once. */
   if (!tend_host_get_connected (host))
-    return;
+    {
+      if (svc->service != NULL && tend_host_get_state (host) != TEND_HOST_STATE_CONNECTING)
+        evaluate (self, svc);
+      return;
+    }
   if (svc->service == NULL)
     {
       load_service (self, svc);
@@ -1429,6 +1445,22 @@ tend_supervisor_watch (TendSupervisor              *self,
     }
   else
     {
+      /* The host's entry changed (another address or user): the engine made a new
+       * TendHost, and the unit is read there. */
+      if (svc->host != host)
+        {
+          g_clear_signal_handler (&svc->host_handler, svc->host);
+          g_set_object (&svc->host, host);
+          svc->host_handler = g_signal_connect (host, "notify::state",
+                                                G_CALLBACK (host_state_cb), svc);
+          if (svc->service != NULL)
+            {
+              g_clear_signal_handler (&svc->state_handler, svc->service);
+              g_clear_signal_handler (&svc->since_handler, svc->service);
+            }
+          g_clear_object (&svc->service);
+          load_service (self, svc);
+        }
       /* The same policy keeps its count of recoveries, its breaker and its backoff. */
       fresh = make_policy (self, policy);
       if (!tend_restart_policy_equal_settings (fresh, svc->policy))
