@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <libssh/libssh.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "tend-error.h"
 #include "tend-ssh-worker-private.h"
@@ -213,6 +214,17 @@ authenticate (ssh_session   session,
     rc = ssh_userauth_publickey_auto (session, NULL, NULL);
   if (rc == SSH_AUTH_SUCCESS)
     return TRUE;
+  if (rc == SSH_AUTH_ERROR && !ssh_is_connected (session) &&
+      strstr (ssh_get_error (session), "authentication") != NULL)
+    {
+      /* sshd's MaxAuthTries: an agent full of keys is offered before the right one. */
+      *state = TEND_SSH_STATE_AUTH_FAILED;
+      g_set_error (error, TEND_ERROR, TEND_ERROR_AUTH_FAILED,
+                   _("%s closed the connection after too many keys were offered for the user "
+                     "%s (%s). Name the right key with IdentityFile for %s in ~/.ssh/config."),
+                   address, user, ssh_get_error (session), address);
+      return FALSE;
+    }
   if (rc == SSH_AUTH_ERROR && !ssh_is_connected (session))
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
