@@ -1190,6 +1190,26 @@ tend_engine_get_supervisor (TendEngine *self)
 }
 
 /**
+ * tend_engine_lookup_host:
+ * @name: a host's name in the inventory
+ *
+ * The engine's own TendHost for an inventory host, connected (or reconnecting) since
+ * the engine started: a window that runs the engine can show it rather than open a
+ * second SSH session to the same host.
+ *
+ * Returns: (transfer none) (nullable): the host, or %NULL when the inventory has none
+ *   of that name (or the engine has not read it yet)
+ */
+TendHost *
+tend_engine_lookup_host (TendEngine *self,
+                         const char *name)
+{
+  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_hash_table_lookup (self->hosts, name);
+}
+
+/**
  * tend_engine_notify_owner:
  * @store_path: the database whose checks, policies or silences were changed
  *
