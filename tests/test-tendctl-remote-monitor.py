@@ -386,6 +386,10 @@ def watch_with_defaults():
     s = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
         remote_service(SLEEPER)), 30)
     check("and is healthy under them", s, remote_service(SLEEPER))
+    resources = [entry for entry in (s or {}).get("layers", []) if entry["name"] == "resources"]
+    check("its memory is systemd's figure there, never this computer's /proc (no process "
+          "RSS for a remote unit)",
+          resources and "process RSS" not in (resources[0].get("message") or ""), resources)
     r = tendctl("policy", "show", "--host", REMOTE, SLEEPER)
     check("and the default policy (on-failure)", r.returncode == 0 and "on-failure" in r.stdout,
           (r.stdout, r.stderr))
