@@ -199,7 +199,7 @@ test_build_defaults (void)
 
   g_assert_cmpint (local->scope, ==, TEND_HOST_SCOPE_USER);
   g_assert_cmpint (local->port, ==, TEND_INVENTORY_UNSET);
-  g_assert_cmpint (local->access, ==, TEND_INVENTORY_ACCESS_VIEWER);
+  g_assert_cmpint (local->access, ==, TEND_INVENTORY_ACCESS_ADMIN);   /* polkit decides here */
   g_assert_cmpint (ssh->scope, ==, TEND_HOST_SCOPE_SYSTEM);
   g_assert_cmpint (ssh->port, ==, TEND_INVENTORY_UNSET);
   g_assert_null (ssh->address);

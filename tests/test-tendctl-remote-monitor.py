@@ -395,6 +395,41 @@ def watch_with_defaults():
           (r.stdout, r.stderr))
 
 
+def viewer_hands_off(remote, monitor):
+    """A viewer host, as `tendctl host add` makes one by default: Tend looks, and when a
+    service there fails it tries nothing (no refused restart after refused restart) and
+    says that a person must act; given operator access, it recovers at once."""
+    before = len(attempts(HTTP))
+    reloads = monitor.output().count("watching ")
+    r = tendctl("host", "set", REMOTE, "--access", "viewer")
+    check("tendctl host set web1 --access viewer", r.returncode == 0, (r.stdout, r.stderr))
+    check("the monitor takes it in",
+          wait_until(lambda: monitor.output().count("watching ") > reloads, 20),
+          monitor.output()[-1500:])
+    r = remote_sh(remote, f"kill -9 $(systemctl --user show -p MainPID --value {HTTP})")
+    check("kill -9 of the remote unit on the viewer host", r.returncode == 0, r.stderr)
+    s = wait_until(lambda: (lambda x: x if x and (x.get("recovery") or {}).get("cause")
+                            == "access" else None)(remote_service()), 30)
+    rec = (s or {}).get("recovery") or {}
+    check("its recovery waits for a person: the host's access level, said why",
+          rec.get("state") == "manual" and "viewer" in (rec.get("reason") or ""), remote_service())
+    check("nothing was tried on the viewer host", len(attempts(HTTP)) == before, attempts(HTTP))
+    r = tendctl("audit", "--json")
+    refused = [a for a in (json.loads(r.stdout) if r.returncode == 0 else [])
+               if a.get("unit") == HTTP and a.get("origin") == "auto" and a.get("error")]
+    check("and nothing refused in the audit log either", refused == [], refused)
+    calls = wait_until(lambda: [c for c in unit_notifications(HTTP)
+                                if "does not bring it back" in c[2]], 20)
+    check("its notification says Tend does not bring it back", calls,
+          unit_notifications(HTTP))
+
+    r = tendctl("host", "set", REMOTE, "--access", "operator")
+    check("tendctl host set web1 --access operator", r.returncode == 0, (r.stdout, r.stderr))
+    rows = wait_until(lambda: (lambda a: a if len(a) > before else None)(attempts(HTTP)), 30)
+    check("with operator access Tend recovers it at once (a restart, on the remote)",
+          rows and rows[-1] == (REMOTE, "restart", 1), rows)
+
+
 def run(tmp):
     try:
         remote = RemoteHost(units=os.path.join(HERE, "remote-units")).start()
@@ -452,6 +487,7 @@ def with_remote(tmp, remote, sshd):
         remote_recovery(remote)
         unreachable_and_back(remote, sshd)
         watch_with_defaults()
+        viewer_hands_off(remote, monitor)
     text = monitor.output()
     check("the monitor's log says the host went and came back",
           f"{REMOTE} is reachable again" in text, text[-3000:])

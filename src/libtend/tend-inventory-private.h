@@ -176,6 +176,8 @@ JsonNode  *tend_inventory_load_json          (const char             *data,
 /* Items (tend-inventory.c) */
 
 TendHostScope  tend_inventory_default_scope (TendHostKind  kind);
+TendInventoryAccess
+               tend_inventory_default_access (TendHostKind kind);
 char          *tend_inventory_service_key   (const char   *host,
                                              const char   *unit);
 

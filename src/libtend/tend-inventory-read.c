@@ -65,6 +65,8 @@ read_host (TendInventoryParser *p,
 
   if (!json_object_has_member (object, "scope"))
     host->scope = tend_inventory_default_scope (host->kind);
+  if (!json_object_has_member (object, "access"))
+    host->access = tend_inventory_default_access (host->kind);
 
   if (host->kind == TEND_HOST_KIND_SSH)
     {

@@ -335,6 +335,16 @@ tend_inventory_default_scope (TendHostKind kind)
   return kind == TEND_HOST_KIND_SSH ? TEND_HOST_SCOPE_SYSTEM : TEND_HOST_SCOPE_USER;
 }
 
+/* This computer is the user's own: what Tend may do there is what polkit lets the user
+ * do, as for tendctl, so its default is admin. A remote host starts as a viewer: the
+ * inventory has to say when Tend may act there (operator recovers, admin does all).
+ */
+TendInventoryAccess
+tend_inventory_default_access (TendHostKind kind)
+{
+  return kind == TEND_HOST_KIND_SSH ? TEND_INVENTORY_ACCESS_VIEWER : TEND_INVENTORY_ACCESS_ADMIN;
+}
+
 /* What identifies a service, and a policy: "host/unit" */
 char *
 tend_inventory_service_key (const char *host,
@@ -374,6 +384,7 @@ tend_inventory_host_new (const char   *name,
   host->name = g_strdup (name);
   host->kind = kind;
   host->scope = tend_inventory_default_scope (kind);
+  host->access = tend_inventory_default_access (kind);
 
   return host;
 }

@@ -62,6 +62,7 @@ typedef struct
   TendService *service;        /* (owned) (nullable) the unit, once loaded */
   gboolean loading;            /* a load of it is under way */
   gulong host_handler;         /* the host's state: nothing is done while it is away */
+  gulong access_handler;       /* the host's access level: what Tend may do there */
   gulong state_handler;
   gulong since_handler;
   GCancellable *cancellable;   /* (owned) loads and recoveries */
@@ -121,6 +122,7 @@ supervised_free (Supervised *svc)
   g_cancellable_cancel (svc->cancellable);
   g_clear_object (&svc->cancellable);
   g_clear_signal_handler (&svc->host_handler, svc->host);
+  g_clear_signal_handler (&svc->access_handler, svc->host);
   if (svc->service != NULL)
     {
       g_clear_signal_handler (&svc->state_handler, svc->service);
@@ -750,6 +752,16 @@ give_up (TendSupervisor             *self,
                  decision->reason);
 }
 
+/* Whether the access level of @svc's host lets Tend recover it (an operator may start,
+ * restart and reload; a viewer host is looked at only); else FALSE and @reason says so. */
+static gboolean
+may_recover (Supervised  *svc,
+             char       **reason)
+{
+  return svc->host == NULL || tend_host_allows_action (svc->host, TEND_UNIT_ACTION_RESTART,
+                                                       reason);
+}
+
 /* Looks at @svc and does what is due. */
 static void
 evaluate (TendSupervisor *self,
@@ -814,6 +826,13 @@ evaluate (TendSupervisor *self,
   switch (decision->action)
     {
     case TEND_RECOVERY_ACTION_RECOVER_NOW:
+      if (!may_recover (svc, &why))
+        {
+          /* Nothing is tried (and refused, and audited) again and again: a person acts,
+           * or gives the host more access. */
+          set_status (self, svc, TEND_RECOVERY_STATE_MANUAL, "access", why, 0);
+          break;
+        }
       start_recovery (self, svc, decision);
       break;
     case TEND_RECOVERY_ACTION_WAIT_UNTIL:
@@ -925,7 +944,7 @@ notify_failed (TendSupervisor *self,
 
   if (svc->recovering)
     response = TEND_NOTIFICATION_RESPONSE_RECOVERING;
-  else if (svc->manual)
+  else if (svc->manual || !may_recover (svc, NULL))
     response = TEND_NOTIFICATION_RESPONSE_HANDS_OFF;
   else if (svc->host == NULL || tend_host_get_connected (svc->host))
     {
@@ -1148,6 +1167,26 @@ host_state_cb (TendHost   *host,
   evaluate (self, svc);
 }
 
+/* The host's access level changed (tendctl host set, an import): a service that waited
+ * for a person because Tend could not act there is looked at again. */
+static void
+host_access_cb (TendHost   *host,
+                GParamSpec *pspec,
+                Supervised *svc)
+{
+  if (svc->service != NULL && tend_host_get_connected (host))
+    evaluate (svc->supervisor, svc);
+}
+
+static void
+follow_host (Supervised *svc)
+{
+  svc->host_handler = g_signal_connect (svc->host, "notify::state",
+                                        G_CALLBACK (host_state_cb), svc);
+  svc->access_handler = g_signal_connect (svc->host, "notify::access",
+                                          G_CALLBACK (host_access_cb), svc);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 
@@ -1329,8 +1368,7 @@ tend_supervisor_watch (TendSupervisor              *self,
       svc->maintenance = g_array_new (FALSE, FALSE, sizeof (TendMaintenanceWindow));
       svc->policy = make_policy (self, policy);
       g_hash_table_insert (self->services, &svc->service_id, svc);
-      svc->host_handler = g_signal_connect (host, "notify::state", G_CALLBACK (host_state_cb),
-                                            svc);
+      follow_host (svc);
       load_service (self, svc);
     }
   else
@@ -1340,9 +1378,9 @@ tend_supervisor_watch (TendSupervisor              *self,
       if (svc->host != host)
         {
           g_clear_signal_handler (&svc->host_handler, svc->host);
+          g_clear_signal_handler (&svc->access_handler, svc->host);
           g_set_object (&svc->host, host);
-          svc->host_handler = g_signal_connect (host, "notify::state",
-                                                G_CALLBACK (host_state_cb), svc);
+          follow_host (svc);
           if (svc->service != NULL)
             {
               g_clear_signal_handler (&svc->state_handler, svc->service);

@@ -300,6 +300,11 @@ added_cb (GObject      *object,
     g_string_append_printf (out, _("The key of %s (%s) is in your known_hosts now.\n"),
                             address, fingerprint != NULL ? fingerprint : data->accept);
   g_string_append_printf (out, _("Its services: tendctl --host %s list\n"), data->spec->name);
+  if (data->spec->access == TEND_INVENTORY_ACCESS_VIEWER)
+    g_string_append_printf (out, _("Tend only looks at %s (access viewer): it recovers nothing "
+                                   "there. To let it start, restart and reload units: "
+                                   "tendctl host set %s --access operator\n"),
+                            data->spec->name, data->spec->name);
   tendctl_write (stdout, out);
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
 }
