@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A run reads the unit afresh (tend_host_load_service_async()) and judges its active
+ * A run reads the unit afresh (tend_host_load_service_async(); on an SSH host, the state
+ * the host's batched poll keeps, when it lists the unit) and judges its active
  * state: active or reloading passes; activating or deactivating is pending — an unknown
  * verdict, not a failure; failed, inactive or not found fails with "state". For a
  * failed unit the message gives systemd's Result ("failed (exit-code)"), read with one
@@ -266,6 +267,21 @@ tend_unit_check_probe_async (TendCheck           *check,
                              gpointer             user_data)
 {
   TendUnitCheck *self = TEND_UNIT_CHECK (check);
+  TendService *known;
+
+  /* An SSH host follows its units with one batched query every few seconds (never a
+   * command per unit): a unit it lists is judged from that, not read again. */
+  known = tend_host_get_kind (self->host) == TEND_HOST_KIND_SSH &&
+          tend_host_get_follow_changes (self->host) && tend_host_get_connected (self->host)
+          ? tend_host_lookup_service (self->host, self->unit) : NULL;
+  if (known != NULL)
+    {
+      GTask *task = g_task_new (check, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, tend_unit_check_probe_async);
+      loaded (check, known, task);
+      return;
+    }
 
   tend_check_probe_service_async (check, self->host, self->unit, tend_unit_check_probe_async,
                                   loaded, TEND_RESULT_FAIL, "not-found",
