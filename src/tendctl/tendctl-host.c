@@ -569,6 +569,28 @@ host_list (TendctlGlobalOptions  *global,
   return tendctl_run (global, TENDCTL_RUN_READ_ONLY | TENDCTL_RUN_NO_HOST, read_ready, &data);
 }
 
+/* Parses "host COMMAND NAME [OPTION…]" (@entries end with G_OPTION_REMAINING into
+ * @rest): FALSE, having said why, unless exactly one NAME is left. */
+static gboolean
+parse_named (const char             *command,
+             const char             *usage,
+             const char             *summary,
+             const GOptionEntry     *entries,
+             GStrv                  *rest,
+             TendctlGlobalOptions   *global,
+             int                    *argc,
+             char                 ***argv)
+{
+  if (!tendctl_parse_options (command, usage, summary, entries, global, argc, argv))
+    return FALSE;
+  if (*rest == NULL || g_strv_length (*rest) != 1)
+    {
+      tendctl_usage_error (command, "%s needs one host NAME", command);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static TendctlExit
 host_sudoers (TendctlGlobalOptions  *global,
               int                    argc,
@@ -581,16 +603,11 @@ host_sudoers (TendctlGlobalOptions  *global,
     G_OPTION_ENTRY_NULL
   };
 
-  if (!tendctl_parse_options ("host sudoers", "NAME",
-                              "Print the sudoers lines that allow the SSH host's user exactly "
-                              "the commands Tend runs there with sudo, and nothing more.",
-                              entries, global, &argc, &argv))
+  if (!parse_named ("host sudoers", "NAME",
+                    "Print the sudoers lines that allow the SSH host's user exactly the "
+                    "commands Tend runs there with sudo, and nothing more.",
+                    entries, &rest, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
-  if (rest == NULL || g_strv_length (rest) != 1)
-    {
-      tendctl_usage_error ("host sudoers", "host sudoers needs one host NAME");
-      return TENDCTL_EXIT_USAGE;
-    }
   data.name = rest[0];
   return tendctl_run (global, TENDCTL_RUN_READ_ONLY | TENDCTL_RUN_NO_HOST, read_ready, &data);
 }
@@ -767,17 +784,12 @@ host_show (TendctlGlobalOptions  *global,
     G_OPTION_ENTRY_NULL
   };
 
-  if (!tendctl_parse_options ("host show", "NAME",
-                              "Connect to the host NAME and show it: its address, scope, access "
-                              "level and sudo mode, the connection's state (and what to do when "
-                              "it fails), its host key's fingerprint and how many units it has.",
-                              entries, global, &argc, &argv))
+  if (!parse_named ("host show", "NAME",
+                    "Connect to the host NAME and show it: its address, scope, access level "
+                    "and sudo mode, the connection's state (and what to do when it fails), its "
+                    "host key's fingerprint and how many units it has.",
+                    entries, &rest, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
-  if (rest == NULL || g_strv_length (rest) != 1)
-    {
-      tendctl_usage_error ("host show", "host show needs one host NAME");
-      return TENDCTL_EXIT_USAGE;
-    }
 
   data.name = g_strdup (rest[0]);
   on_host = *global;
@@ -844,16 +856,11 @@ host_remove (TendctlGlobalOptions  *global,
     G_OPTION_ENTRY_NULL
   };
 
-  if (!tendctl_parse_options ("host remove", "NAME",
-                              "Remove the SSH host NAME, with its services, checks and "
-                              "policies, from what Tend looks after. Their history stays.",
-                              entries, global, &argc, &argv))
+  if (!parse_named ("host remove", "NAME",
+                    "Remove the SSH host NAME, with its services, checks and policies, from "
+                    "what Tend looks after. Their history stays.",
+                    entries, &rest, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
-  if (rest == NULL || g_strv_length (rest) != 1)
-    {
-      tendctl_usage_error ("host remove", "host remove needs one host NAME");
-      return TENDCTL_EXIT_USAGE;
-    }
   data.name = rest[0];
   return tendctl_run (global, TENDCTL_RUN_STORE | TENDCTL_RUN_NO_HOST, remove_ready, &data);
 }
@@ -922,16 +929,10 @@ host_set (TendctlGlobalOptions  *global,
     G_OPTION_ENTRY_NULL
   };
 
-  if (!tendctl_parse_options ("host set", "NAME [--access LEVEL] [--scope SCOPE] "
-                              "[--sudo|--no-sudo]",
-                              "Change how Tend uses the host NAME: its access level, its scope "
-                              "or its sudo mode.", entries, global, &argc, &argv))
+  if (!parse_named ("host set", "NAME [--access LEVEL] [--scope SCOPE] [--sudo|--no-sudo]",
+                    "Change how Tend uses the host NAME: its access level, its scope or its "
+                    "sudo mode.", entries, &rest, global, &argc, &argv))
     goto out;
-  if (rest == NULL || g_strv_length (rest) != 1)
-    {
-      tendctl_usage_error ("host set", "host set needs one host NAME");
-      goto out;
-    }
   if (data.access == NULL && data.scope == NULL && !data.sudo && !data.no_sudo)
     {
       tendctl_usage_error ("host set", "host set needs something to change: --access, "
