@@ -161,6 +161,56 @@ test_status (void)
   g_assert_cmpint (tend_service_get_active_since (service), <=, g_get_real_time ());
 }
 
+typedef struct
+{
+  guint n_done;
+  guint n_found;
+  guint n_not_found;
+} ShowWait;
+
+static void
+got_unit (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ShowWait *wait = user_data;
+  g_autoptr(GVariant) unit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  unit = tend_backend_get_unit_finish (TEND_BACKEND (object), result, &error);
+  if (unit != NULL)
+    wait->n_found++;
+  else if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_FOUND))
+    wait->n_not_found++;
+  wait->n_done++;
+}
+
+static gboolean
+all_shown (gpointer data)
+{
+  return ((ShowWait *) data)->n_done == 12;
+}
+
+/* The checks of a host fall due together: their reads share one systemctl show (never a
+ * command per unit), and each gets its own unit's answer, a missing one too. */
+static void
+test_show_batched (void)
+{
+  const char *names[] = { REMOTE_UNIT, "tend-remote-echo.service", "tend-no-such.service",
+                          "basic.target" };
+  ShowWait wait = { 0 };
+  gsize before = commands_size ();
+
+  for (guint i = 0; i < 12; i++)
+    tend_backend_get_unit_async (TEND_BACKEND (backend), names[i % G_N_ELEMENTS (names)],
+                                 NULL, got_unit, &wait);
+  g_assert_true (wait_until (all_shown, &wait));
+  g_assert_cmpuint (wait.n_found, ==, 9);
+  g_assert_cmpuint (wait.n_not_found, ==, 3);
+  g_assert_cmpuint (count_commands (before, "'show'"), ==, 1);
+  g_assert_cmpuint (count_commands (before, ""), ==, 1);
+}
+
 static void
 test_control (void)
 {
@@ -207,7 +257,7 @@ test_control (void)
   spin (5000);
   g_assert_cmpuint (count_commands (before, "list-units"), >=, 1);
   g_assert_cmpuint (count_commands (before, "list-units"), <=, 3);
-  g_assert_cmpuint (count_commands (before, " show "), ==, 0);
+  g_assert_cmpuint (count_commands (before, "'show'"), ==, 0);
   g_assert_cmpuint (count_commands (before, ""), ==, count_commands (before, "list-units"));
 
   g_signal_handler_disconnect (backend, id);
@@ -643,6 +693,7 @@ main (int   argc,
 
   g_test_add_func ("/ssh-backend/connect-and-list", test_connect_and_list);
   g_test_add_func ("/ssh-backend/status", test_status);
+  g_test_add_func ("/ssh-backend/show-batched", test_show_batched);
   g_test_add_func ("/ssh-backend/control", test_control);
   g_test_add_func ("/ssh-backend/errors", test_errors);
   g_test_add_func ("/ssh-backend/logs", test_logs);

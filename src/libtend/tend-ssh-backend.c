@@ -43,6 +43,8 @@
 #define ACTION_TIMEOUT_MSEC     (150 * 1000)
 /* show the details of at most this many changed units per interval (one command) */
 #define MAX_SHOW_BATCH          64
+/* get_unit calls that come within this long of each other share one systemctl show */
+#define SHOW_GATHER_MSEC        20
 
 typedef enum
 {
@@ -67,6 +69,9 @@ struct _TendSshBackend
   TendUnitList *unit_files;       /* (owned) (nullable) cached list-unit-files */
   gint64 unit_files_time;
   GPtrArray *unit_files_waiters;  /* (owned) (nullable) tasks waiting for it */
+
+  GPtrArray *show_waiting;        /* (owned) get_unit tasks for the next show */
+  guint show_source;              /* the next show, while some wait */
 
   gboolean watching;
   guint poll_source;
@@ -593,56 +598,130 @@ tend_ssh_backend_list_units_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* One unit's details                                                                    */
 
+/* The details of many units in one command: get_unit calls that come within
+ * SHOW_GATHER_MSEC of each other (the checks of a host fall due together) are answered
+ * by one `systemctl show A B C …`, whose blocks come in the order asked. */
+typedef struct
+{
+  TendSshBackend *self;           /* (owned) */
+  GPtrArray *tasks;               /* (owned) the get_unit tasks answered by this show */
+  GPtrArray *names;               /* (owned) the units asked, each once, in order */
+} Show;
+
+static void
+show_free (Show *show)
+{
+  g_object_unref (show->self);
+  g_ptr_array_unref (show->tasks);
+  g_ptr_array_unref (show->names);
+  g_free (show);
+}
+
+/* Each task gets its unit's block of @units (NULL: @error for all of them). */
+static void
+show_answer (Show         *show,
+             GPtrArray    *units,
+             const GError *error)
+{
+  TendSshBackend *self = show->self;
+
+  for (guint i = 0; i < show->tasks->len; i++)
+    {
+      GTask *task = show->tasks->pdata[i];
+      const char *name = g_task_get_task_data (task);
+      const char *load_state = NULL;
+      GVariant *unit = NULL;
+      guint at;
+
+      if (error != NULL)
+        {
+          g_task_return_error (task, g_error_copy (error));
+          continue;
+        }
+      if (g_ptr_array_find_with_equal_func (show->names, name, g_str_equal, &at))
+        unit = units->pdata[at];
+      if (unit != NULL)
+        g_variant_lookup (unit, "LoadState", "&s", &load_state);
+      if (unit != NULL && g_strcmp0 (load_state, "not-found") == 0)
+        g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                                 "there is no unit '%s' on %s", name, self->host_label);
+      else if (unit != NULL)
+        g_task_return_pointer (task, g_variant_ref (unit), (GDestroyNotify) g_variant_unref);
+      else
+        g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED,
+                                 "could not read '%s' on %s: systemctl show gave %u units "
+                                 "for %u", name, self->host_label, units->len,
+                                 show->names->len);
+    }
+}
+
 static void
 show_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  TendSshBackend *self = g_task_get_source_object (task);
-  const char *name = g_task_get_task_data (task);
+  Show *show = user_data;
+  TendSshBackend *self = show->self;
   g_autoptr(TendSshResult) run = NULL;
   g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GError) error = NULL;
-  const char *load_state = NULL;
+  g_autofree char *names = NULL;
   const char *text;
   gsize length;
 
+  g_ptr_array_add (show->names, NULL);
+  names = g_strjoinv (" ", (char **) show->names->pdata);
+  g_ptr_array_remove_index (show->names, show->names->len - 1);
+
   run = tend_ssh_session_exec_finish (TEND_SSH_SESSION (object), result, &error);
-  if (run == NULL)
+  if (run != NULL && run->exit_status != 0)
+    error = command_error (self, run, "read", names);
+  if (error == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      text = output (run, &length);
+      units = tend_ssh_parse_show (text, length, &error);
+      if (units == NULL)
+        g_prefix_error (&error, "could not read '%s' on %s: ", names, self->host_label);
+      else if (units->len != show->names->len)
+        g_set_error (&error, TEND_ERROR, TEND_ERROR_FAILED,
+                     "could not read '%s' on %s: systemctl show gave %u units for %u", names,
+                     self->host_label, units->len, show->names->len);
     }
-  if (run->exit_status != 0)
+  show_answer (show, units, error);
+  show_free (show);
+}
+
+static gboolean
+show_now (gpointer user_data)
+{
+  TendSshBackend *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  Show *show;
+
+  self->show_source = 0;
+  show = g_new0 (Show, 1);
+  show->self = g_object_ref (self);
+  show->tasks = g_steal_pointer (&self->show_waiting);
+  show->names = g_ptr_array_new ();
+  for (guint i = 0; i < show->tasks->len; i++)
     {
-      g_task_return_error (task, command_error (self, run, "read", name));
-      return;
+      const char *name = g_task_get_task_data (show->tasks->pdata[i]);
+
+      if (!g_ptr_array_find_with_equal_func (show->names, name, g_str_equal, NULL))
+        g_ptr_array_add (show->names, (gpointer) name);
     }
-  text = output (run, &length);
-  units = tend_ssh_parse_show (text, length, &error);
-  if (units == NULL)
+  g_ptr_array_add (show->names, NULL);
+  argv = tend_ssh_command_show (&self->ctx, (const char * const *) show->names->pdata, &error);
+  g_ptr_array_remove_index (show->names, show->names->len - 1);
+  if (argv == NULL || !check_connected (self, &error))
     {
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED,
-                               "could not read '%s' on %s: %s", name, self->host_label,
-                               error->message);
-      return;
+      show_answer (show, NULL, error);
+      show_free (show);
+      return G_SOURCE_REMOVE;
     }
-  if (units->len != 1)
-    {
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED,
-                               "could not read '%s' on %s: systemctl show gave %u units for one",
-                               name, self->host_label, units->len);
-      return;
-    }
-  g_variant_lookup (units->pdata[0], "LoadState", "&s", &load_state);
-  if (g_strcmp0 (load_state, "not-found") == 0)
-    {
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_FOUND,
-                               "there is no unit '%s' on %s", name, self->host_label);
-      return;
-    }
-  g_task_return_pointer (task, g_variant_ref (units->pdata[0]), (GDestroyNotify) g_variant_unref);
+  exec (self, argv, 0, self->cancellable, show_cb, show);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -662,13 +741,23 @@ tend_ssh_backend_get_unit_async (TendBackend         *backend,
   g_task_set_source_tag (task, tend_ssh_backend_get_unit_async);
   g_task_set_task_data (task, g_strdup (name), g_free);
 
+  /* A bad name fails alone, before it could spoil the others' command. */
   argv = tend_ssh_command_show (&self->ctx, units, &error);
   if (argv == NULL || !check_connected (self, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  exec (self, argv, 0, cancellable, show_cb, g_steal_pointer (&task));
+  if (self->show_waiting == NULL)
+    self->show_waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->show_waiting, g_steal_pointer (&task));
+  if (self->show_waiting->len >= MAX_SHOW_BATCH)
+    {
+      g_clear_handle_id (&self->show_source, g_source_remove);
+      show_now (self);
+    }
+  else if (self->show_source == 0)
+    self->show_source = g_timeout_add (SHOW_GATHER_MSEC, show_now, self);
 }
 
 static GVariant *
@@ -1092,6 +1181,11 @@ tend_ssh_backend_dispose (GObject *object)
   TendSshBackend *self = TEND_SSH_BACKEND (object);
 
   stop_polling (self);
+  if (self->show_source != 0)
+    {
+      g_clear_handle_id (&self->show_source, g_source_remove);
+      show_now (self);    /* they fail: the session is going */
+    }
   g_cancellable_cancel (self->cancellable);
   if (self->session != NULL)
     g_clear_signal_handler (&self->disconnected_id, self->session);
