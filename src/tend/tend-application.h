@@ -36,6 +36,7 @@ G_DECLARE_FINAL_TYPE (TendApplication, tend_application, TEND, APPLICATION, AdwA
 
 TendApplication *tend_application_new              (void);
 GListModel      *tend_application_get_hosts        (TendApplication *self);
+void             tend_application_reload_hosts     (TendApplication *self);
 TendHost        *tend_application_lookup_host      (TendApplication *self,
                                                     const char      *id);
 TendStore       *tend_application_get_store        (TendApplication *self);
