@@ -61,6 +61,104 @@ tend_health_status_get_css_class (TendHealthStatus status)
     }
 }
 
+const char *
+tend_host_state_get_word (TendHostState state)
+{
+  switch (state)
+    {
+    case TEND_HOST_STATE_CONNECTED:
+      return _("Online");
+    case TEND_HOST_STATE_RECONNECTING:
+      return _("Unreachable");
+    case TEND_HOST_STATE_AUTH_FAILED:
+      return _("Sign-in refused");
+    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
+      return _("Key not trusted");
+    case TEND_HOST_STATE_HOST_KEY_CHANGED:
+      return _("Key changed");
+    case TEND_HOST_STATE_DISCONNECTED:
+    case TEND_HOST_STATE_CONNECTING:
+    default:
+      return _("Connecting…");
+    }
+}
+
+const char *
+tend_host_state_get_icon_name (TendHostState state)
+{
+  switch (state)
+    {
+    case TEND_HOST_STATE_CONNECTED:
+      return "network-transmit-receive-symbolic";
+    case TEND_HOST_STATE_RECONNECTING:
+      return "network-offline-symbolic";
+    case TEND_HOST_STATE_AUTH_FAILED:
+      return "dialog-password-symbolic";
+    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
+      return "security-medium-symbolic";
+    case TEND_HOST_STATE_HOST_KEY_CHANGED:
+      return "security-low-symbolic";
+    case TEND_HOST_STATE_DISCONNECTED:
+    case TEND_HOST_STATE_CONNECTING:
+    default:
+      return "content-loading-symbolic";
+    }
+}
+
+const char *
+tend_host_state_get_css_class (TendHostState state)
+{
+  switch (state)
+    {
+    case TEND_HOST_STATE_CONNECTED:
+      return "success";
+    case TEND_HOST_STATE_HOST_KEY_CHANGED:
+      return "error";
+    case TEND_HOST_STATE_RECONNECTING:
+    case TEND_HOST_STATE_AUTH_FAILED:
+    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
+      return "warning";
+    case TEND_HOST_STATE_DISCONNECTED:
+    case TEND_HOST_STATE_CONNECTING:
+    default:
+      return "dim-label";
+    }
+}
+
+char *
+tend_known_hosts_name (const char *address,
+                       int         port)
+{
+  if (port <= 0 || port == 22)
+    return g_strdup (address);
+  return g_strdup_printf ("[%s]:%d", address, port);
+}
+
+GtkWidget *
+tend_show_host_key_changed (GtkWindow  *parent,
+                            const char *address,
+                            int         port,
+                            const char *message)
+{
+  g_autofree char *name = tend_known_hosts_name (address, port);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  body = g_markup_printf_escaped (_("%s\n\nSomeone may be intercepting the connection, or the "
+                                    "host was reinstalled. Ask whoever runs it whether its key "
+                                    "changed. Only if it did, remove the old key with "
+                                    "<tt>ssh-keygen -R '%s'</tt> and add the host again."),
+                                  message, name);
+  dialog = adw_message_dialog_new (parent, _("Host Key Changed"), NULL);
+  adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), TRUE);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
 static TendHealthStatus
 result_as_health (const char *nick)
 {

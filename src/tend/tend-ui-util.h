@@ -17,6 +17,22 @@ const char *tend_health_status_get_word       (TendHealthStatus  status);
 const char *tend_health_status_get_icon_name  (TendHealthStatus  status);
 const char *tend_health_status_get_css_class  (TendHealthStatus  status);
 
+/* A host's connection state: a word ("Online", "Key not trusted"), an icon and a style
+ * class, for the sidebar and the host's state page */
+const char *tend_host_state_get_word          (TendHostState     state);
+const char *tend_host_state_get_icon_name     (TendHostState     state);
+const char *tend_host_state_get_css_class     (TendHostState     state);
+
+/* The alert for a host whose key is not the one known_hosts has: libtend's @message (both
+ * fingerprints) and what to do; no way to connect anyway. Returns the dialog, shown. */
+GtkWidget  *tend_show_host_key_changed        (GtkWindow        *parent,
+                                               const char       *address,
+                                               int               port,
+                                               const char       *message);
+/* What `ssh-keygen -R` takes for @address:@port ("web1", "[10.0.0.5]:2222") */
+char       *tend_known_hosts_name             (const char       *address,
+                                               int               port);
+
 /* A check's result by its nick ("pass", "warn", "fail", "unknown") */
 const char *tend_result_nick_get_word         (const char       *nick);
 const char *tend_result_nick_get_icon_name    (const char       *nick);
