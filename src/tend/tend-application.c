@@ -1257,3 +1257,19 @@ tend_application_reload_hosts (TendApplication *self)
   tend_store_load_inventory_async (self->store, self->cancellable, hosts_inventory_loaded_cb,
                                    self);
 }
+
+/**
+ * tend_application_get_host_spec:
+ * @id: a remote host's id (its name in the inventory)
+ *
+ * Returns: (transfer none) (nullable): the inventory's entry for the remote host @id, as
+ *   the host was made from it
+ */
+const TendInventoryHost *
+tend_application_get_host_spec (TendApplication *self,
+                                const char      *id)
+{
+  g_return_val_if_fail (TEND_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  return g_hash_table_lookup (self->remote_specs, id);
+}

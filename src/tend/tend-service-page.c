@@ -54,6 +54,10 @@ struct _TendServicePage
   GtkImage *recovery_icon;
   GtkLabel *recovery_label;
   GtkWidget *resume_button;
+  GtkWidget *start_button;
+  GtkWidget *stop_button;
+  GtkWidget *restart_button;
+  GtkLabel *access_label;
   GtkLabel *pid_label;
   AdwActionRow *memory_row;
   GtkLabel *memory_label;
@@ -215,20 +219,51 @@ update_actions (TendServicePage *self)
   gboolean watched = service != NULL && tend_service_get_watched (service);
   gboolean controls = service != NULL && self->store != NULL;
   GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(TendHost) host = service != NULL ? tend_service_dup_host (service) : NULL;
+  g_autofree char *start_reason = NULL, *stop_reason = NULL, *restart_reason = NULL;
+  g_autofree char *reload_reason = NULL, *enable_reason = NULL, *disable_reason = NULL;
+  g_autofree char *reset_reason = NULL;
 
-  gtk_widget_action_set_enabled (widget, "page.start", loaded && !running);
+  /* What the host's access level forbids stays insensitive and says why. */
+  if (host != NULL)
+    {
+      tend_host_allows_action (host, TEND_UNIT_ACTION_START, &start_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_STOP, &stop_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_RESTART, &restart_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_RELOAD, &reload_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_ENABLE, &enable_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_DISABLE, &disable_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_RESET_FAILED, &reset_reason);
+    }
+  tend_widget_explain_insensitive (self->start_button, NULL, start_reason);
+  tend_widget_explain_insensitive (self->stop_button, NULL, stop_reason);
+  tend_widget_explain_insensitive (self->restart_button, NULL, restart_reason);
+  /* The sentence of the most that is forbidden, under the buttons too */
+  gtk_label_set_label (self->access_label, start_reason != NULL ? start_reason
+                                           : stop_reason != NULL ? stop_reason
+                                           : disable_reason != NULL ? disable_reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->access_label),
+                          start_reason != NULL || stop_reason != NULL || disable_reason != NULL);
+
+  gtk_widget_action_set_enabled (widget, "page.start",
+                                 loaded && !running && start_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.stop",
-                                 loaded && (running || g_strcmp0 (active, "deactivating") == 0));
-  gtk_widget_action_set_enabled (widget, "page.restart", loaded);
+                                 loaded && (running || g_strcmp0 (active, "deactivating") == 0) &&
+                                 stop_reason == NULL);
+  gtk_widget_action_set_enabled (widget, "page.restart", loaded && restart_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.reload",
-                                 loaded && running && tend_service_get_can_reload (service));
+                                 loaded && running && tend_service_get_can_reload (service) &&
+                                 reload_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.enable",
-                                 loaded && g_strcmp0 (file_state, "disabled") == 0);
+                                 loaded && g_strcmp0 (file_state, "disabled") == 0 &&
+                                 enable_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.disable",
                                  loaded && (g_strcmp0 (file_state, "enabled") == 0 ||
-                                            g_strcmp0 (file_state, "enabled-runtime") == 0));
+                                            g_strcmp0 (file_state, "enabled-runtime") == 0) &&
+                                 disable_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.reset-failed",
-                                 service != NULL && tend_service_is_failed (service));
+                                 service != NULL && tend_service_is_failed (service) &&
+                                 reset_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.watch", controls && !watched);
   gtk_widget_action_set_enabled (widget, "page.unwatch", controls && watched);
   gtk_widget_action_set_enabled (widget, "page.recover", controls && watched);
@@ -692,6 +727,10 @@ tend_service_page_class_init (TendServicePageClass *klass)
   CHILD (recovery_icon);
   CHILD (recovery_label);
   CHILD (resume_button);
+  CHILD (start_button);
+  CHILD (stop_button);
+  CHILD (restart_button);
+  CHILD (access_label);
   CHILD (pid_label);
   CHILD (memory_row);
   CHILD (memory_label);

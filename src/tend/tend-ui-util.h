@@ -52,6 +52,13 @@ void        tend_list_box_show_in_group       (GtkListBox          *list,
                                                AdwPreferencesGroup *group,
                                                const char          *description);
 
+/* A control that may be insensitive for a reason a person should know (a host's access
+ * level): its tooltip and its accessible description say @reason when there is one, else
+ * the tooltip is @tooltip (nullable) */
+void        tend_widget_explain_insensitive   (GtkWidget        *widget,
+                                               const char       *tooltip,
+                                               const char       *reason);
+
 /* Whether @error is the cancellation of a widget's queries: the widget may be gone */
 gboolean    tend_error_is_cancelled           (const GError     *error);
 
