@@ -31,8 +31,10 @@ struct _TendHostPage
   /* Template */
   AdwStatusPage *status_page;
   GtkWidget *keys_list;
-  AdwActionRow *known_row;
-  AdwActionRow *fingerprint_row;
+  GtkWidget *known_row;
+  GtkLabel *known_label;
+  GtkWidget *fingerprint_row;
+  GtkLabel *fingerprint_label;
   GtkLabel *advice_label;
   GtkWidget *trust_button;
   GtkWidget *retry_button;
@@ -133,16 +135,16 @@ update (TendHostPage *self)
                                    self->host != NULL ? tend_host_get_state_message (self->host)
                                                       : NULL);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->fingerprint_row),
+  gtk_widget_set_visible (self->fingerprint_row,
                           fingerprint != NULL && (state == TEND_HOST_STATE_HOST_KEY_UNKNOWN ||
                                                   state == TEND_HOST_STATE_HOST_KEY_CHANGED));
-  adw_action_row_set_subtitle (self->fingerprint_row, fingerprint != NULL ? fingerprint : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->known_row),
+  gtk_label_set_label (self->fingerprint_label, fingerprint != NULL ? fingerprint : "");
+  gtk_widget_set_visible (self->known_row,
                           known != NULL && state == TEND_HOST_STATE_HOST_KEY_CHANGED);
-  adw_action_row_set_subtitle (self->known_row, known != NULL ? known : "");
+  gtk_label_set_label (self->known_label, known != NULL ? known : "");
   gtk_widget_set_visible (self->keys_list,
-                          gtk_widget_get_visible (GTK_WIDGET (self->fingerprint_row)) ||
-                          gtk_widget_get_visible (GTK_WIDGET (self->known_row)));
+                          gtk_widget_get_visible (self->fingerprint_row) ||
+                          gtk_widget_get_visible (self->known_row));
 
   gtk_label_set_markup (self->advice_label, advice != NULL ? advice : "");
   gtk_widget_set_visible (GTK_WIDGET (self->advice_label), advice != NULL);
@@ -313,6 +315,8 @@ tend_host_page_class_init (TendHostPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, keys_list);
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, known_row);
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, fingerprint_row);
+  gtk_widget_class_bind_template_child (widget_class, TendHostPage, known_label);
+  gtk_widget_class_bind_template_child (widget_class, TendHostPage, fingerprint_label);
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, advice_label);
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, trust_button);
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, retry_button);
