@@ -698,6 +698,9 @@ host_state_cb (TendHost   *host,
   switch (tend_host_get_state (host))
     {
     case TEND_HOST_STATE_RECONNECTING:
+    case TEND_HOST_STATE_AUTH_FAILED:
+    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
+    case TEND_HOST_STATE_HOST_KEY_CHANGED:
       g_warning ("%s", tend_host_get_state_message (host));
       g_object_set_data (G_OBJECT (host), "tend-engine-lost", GINT_TO_POINTER (TRUE));
       break;

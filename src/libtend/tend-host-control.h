@@ -36,6 +36,14 @@ void       tend_host_control_add_async     (TendStore                *store,
                                             gpointer                  user_data);
 gboolean   tend_host_control_add_finish    (GAsyncResult             *result,
                                             GError                  **error);
+/* As tend_host_control_add_async() (whose audit origin is the window's), with @origin */
+void       tend_host_control_add_as_async  (TendStore                *store,
+                                            const TendInventoryHost  *spec,
+                                            const char               *accept_fingerprint,
+                                            TendAuditOrigin           origin,
+                                            GCancellable             *cancellable,
+                                            GAsyncReadyCallback       callback,
+                                            gpointer                  user_data);
 /* The server's fingerprint seen by the add (also when it failed), or NULL */
 const char *tend_host_control_add_get_fingerprint (GAsyncResult      *result);
 
@@ -47,6 +55,12 @@ void       tend_host_control_remove_async  (TendStore                *store,
                                             GCancellable             *cancellable,
                                             GAsyncReadyCallback       callback,
                                             gpointer                  user_data);
+void       tend_host_control_remove_as_async (TendStore              *store,
+                                              const char             *name,
+                                              TendAuditOrigin         origin,
+                                              GCancellable           *cancellable,
+                                              GAsyncReadyCallback     callback,
+                                              gpointer                user_data);
 gboolean   tend_host_control_remove_finish (GAsyncResult             *result,
                                             GError                  **error);
 

@@ -17,6 +17,10 @@
  */
 #define G_LOG_DOMAIN "Tend-Hosts"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "tend-host.h"
 #include "tend-backend.h"
 #include "tend-bus.h"
@@ -36,7 +40,9 @@ struct _TendHost
 
   char *id;                    /* (owned) */
   char *display_name;          /* (owned) */
+  char *address;               /* (owned) (nullable) "root@10.0.0.5:22" of an SSH host */
   TendHostKind kind;
+  TendInventoryAccess access;  /* what a person may do here through Tend */
   TendHostScope scope;
   TendBackend *backend;        /* (owned) */
   TendHostState state;
@@ -70,7 +76,9 @@ enum {
   PROP_0,
   PROP_ID,
   PROP_DISPLAY_NAME,
+  PROP_ADDRESS,
   PROP_KIND,
+  PROP_ACCESS,
   PROP_SCOPE,
   PROP_BACKEND,
   PROP_CONNECTED,
@@ -463,14 +471,22 @@ set_unreachable (TendHost     *self,
       g_clear_error (&self->unreachable);
       self->unreachable = g_error_copy (error);
     }
-  if (!self->follow_changes)
+  /* An SSH host that refuses Tend says why in a sentence that names the host (and the
+   * fingerprints): a person has to act, whether or not the host tries again. */
+  if (error->domain == TEND_ERROR && error->code == TEND_ERROR_AUTH_FAILED)
+    set_state (self, TEND_HOST_STATE_AUTH_FAILED, error->message);
+  else if (error->domain == TEND_ERROR && error->code == TEND_ERROR_HOST_KEY_UNKNOWN)
+    set_state (self, TEND_HOST_STATE_HOST_KEY_UNKNOWN, error->message);
+  else if (error->domain == TEND_ERROR && error->code == TEND_ERROR_HOST_KEY_CHANGED)
+    set_state (self, TEND_HOST_STATE_HOST_KEY_CHANGED, error->message);
+  else if (!self->follow_changes)
+    set_state (self, TEND_HOST_STATE_DISCONNECTED, error->message);
+  else
     {
-      set_state (self, TEND_HOST_STATE_DISCONNECTED, error->message);
-      return;
+      message = g_strdup_printf (_("%s is unreachable, reconnecting: %s"), self->display_name,
+                                 error->message);
+      set_state (self, TEND_HOST_STATE_RECONNECTING, message);
     }
-  message = g_strdup_printf ("%s is unreachable, reconnecting: %s", self->display_name,
-                             error->message);
-  set_state (self, TEND_HOST_STATE_RECONNECTING, message);
 }
 
 static void reconnect_connected_cb (GObject *object, GAsyncResult *result, gpointer user_data);
@@ -578,7 +594,7 @@ static void
 on_available (TendBackend *backend,
               TendHost    *self)
 {
-  if (self->state != TEND_HOST_STATE_RECONNECTING)
+  if (!tend_host_state_is_retrying (self->state))
     return;
   g_debug ("%s: its manager is back, trying at once", self->display_name);
   self->available_again = TRUE;
@@ -896,6 +912,7 @@ tend_host_run_action_as_async (TendHost            *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  g_autofree char *refusal = NULL;
   GTask *task;
   ActionData *data;
 
@@ -911,6 +928,23 @@ tend_host_run_action_as_async (TendHost            *self,
   data->started_real = g_get_real_time ();
   data->started_monotonic = g_get_monotonic_time ();
   g_task_set_task_data (task, data, (GDestroyNotify) action_data_free);
+
+  /* The host's access level first: a refusal sends nothing, and is recorded. */
+  if (!tend_host_allows_action (self, action, &refusal))
+    {
+      GError *error = g_error_new (TEND_ERROR, TEND_ERROR_ACCESS_DENIED,
+                                   /* Translators: "web1 is an operator host in Tend: Stop
+                                    * needs admin access." and the command that changes it */
+                                   _("%s Change it with 'tendctl host set %s --access %s'."),
+                                   refusal, self->id,
+                                   tend_inventory_access_to_string (
+                                     tend_host_access_needed (action)));
+
+      audit_action (self, data, NULL, error);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
   tend_backend_run_action_async (self->backend, name, action, cancellable, run_action_cb, task);
 }
 
@@ -1066,6 +1100,7 @@ tend_host_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->state_message, g_free);
   g_clear_error (&self->unreachable);
 
@@ -1084,7 +1119,9 @@ tend_host_get_property (GObject    *object,
     {
     case PROP_ID: g_value_set_string (value, self->id); break;
     case PROP_DISPLAY_NAME: g_value_set_string (value, self->display_name); break;
+    case PROP_ADDRESS: g_value_set_string (value, self->address); break;
     case PROP_KIND: g_value_set_enum (value, self->kind); break;
+    case PROP_ACCESS: g_value_set_enum (value, self->access); break;
     case PROP_SCOPE: g_value_set_enum (value, self->scope); break;
     case PROP_BACKEND: g_value_set_object (value, self->backend); break;
     case PROP_CONNECTED:
@@ -1113,7 +1150,9 @@ tend_host_set_property (GObject      *object,
     {
     case PROP_ID: self->id = g_value_dup_string (value); break;
     case PROP_DISPLAY_NAME: self->display_name = g_value_dup_string (value); break;
+    case PROP_ADDRESS: self->address = g_value_dup_string (value); break;
     case PROP_KIND: self->kind = g_value_get_enum (value); break;
+    case PROP_ACCESS: tend_host_set_access (self, g_value_get_enum (value)); break;
     case PROP_SCOPE: self->scope = g_value_get_enum (value); break;
     case PROP_BACKEND: self->backend = g_value_dup_object (value); break;
     case PROP_FOLLOW_CHANGES:
@@ -1142,8 +1181,18 @@ tend_host_class_init (TendHostClass *klass)
   properties[PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, "How the host is named to people", NULL,
                          construct);
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL,
+                         "Where an SSH host is reached, as a person reads it: "
+                         "root@10.0.0.5:22; NULL for this computer", NULL, construct);
   properties[PROP_KIND] =
     g_param_spec_enum ("kind", NULL, NULL, TEND_TYPE_HOST_KIND, TEND_HOST_KIND_LOCAL, construct);
+  properties[PROP_ACCESS] =
+    g_param_spec_enum ("access", NULL,
+                       "What a person may do on the host through Tend: look, operate units, "
+                       "or administer (tend_host_allows_action())",
+                       TEND_TYPE_INVENTORY_ACCESS, TEND_INVENTORY_ACCESS_ADMIN,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SCOPE] =
     g_param_spec_enum ("scope", NULL, "Which service manager: the system's or a user's",
                        TEND_TYPE_HOST_SCOPE, TEND_HOST_SCOPE_SYSTEM, construct);
@@ -1209,6 +1258,7 @@ tend_host_init (TendHost *self)
   self->detached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->follow_changes = TRUE;
+  self->access = TEND_INVENTORY_ACCESS_ADMIN;
 }
 
 /**
@@ -1341,14 +1391,15 @@ tend_host_set_follow_changes (TendHost *self,
   self->follow_changes = follow_changes;
   if (follow_changes && self->state == TEND_HOST_STATE_CONNECTED)
     tend_backend_watch (self->backend);
-  else if (follow_changes && self->state == TEND_HOST_STATE_DISCONNECTED &&
-           self->unreachable != NULL)
+  else if (follow_changes && (self->state == TEND_HOST_STATE_DISCONNECTED ||
+                              tend_host_state_is_retrying (self->state)) &&
+           self->unreachable != NULL && self->reconnect_source == 0 && !self->reconnecting)
     {
       /* It was lost: from now on it tries again. */
       set_unreachable (self, self->unreachable);
       schedule_reconnect (self);
     }
-  else if (!follow_changes && self->state == TEND_HOST_STATE_RECONNECTING &&
+  else if (!follow_changes && tend_host_state_is_retrying (self->state) &&
            !self->reconnecting)
     {
       g_clear_handle_id (&self->reconnect_source, g_source_remove);
@@ -1469,38 +1520,47 @@ tend_host_get_n_unhealthy (TendHost *self)
   return self->n_unhealthy;
 }
 
-/* SKELETON (issue 13): the helper "hosts" writes these. */
-#include "tend-inventory.h"
-#include "tend-ssh-backend.h"
-
-TendHost *
-tend_host_new_for_inventory (const TendInventoryHost *spec)
+/**
+ * tend_host_get_address:
+ *
+ * Returns: (nullable): where an SSH host is reached, as a person reads it
+ *   ("root@10.0.0.5:22"); %NULL for this computer
+ */
+const char *
+tend_host_get_address (TendHost *self)
 {
-  g_autoptr(TendSshBackend) backend = NULL;
-
-  if (spec->kind == TEND_HOST_KIND_LOCAL)
-    return tend_host_new_local (spec->scope);
-  backend = tend_ssh_backend_new (spec);
-  return tend_host_new_for_backend (spec->name, spec->name, TEND_HOST_KIND_SSH, spec->scope,
-                                    TEND_BACKEND (backend));
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  return self->address;
 }
 
+/**
+ * tend_host_get_access:
+ *
+ * Returns: what a person may do on the host through Tend (admin for a host made
+ *   without an inventory entry, such as tend_host_new_local()'s)
+ */
 TendInventoryAccess
 tend_host_get_access (TendHost *self)
 {
-  return TEND_INVENTORY_ACCESS_ADMIN;
+  g_return_val_if_fail (TEND_IS_HOST (self), TEND_INVENTORY_ACCESS_VIEWER);
+  return self->access;
 }
 
+/**
+ * tend_host_set_access:
+ *
+ * From now on tend_host_run_action_async() allows what @access allows
+ * (tend_host_allows_action()).
+ */
 void
 tend_host_set_access (TendHost            *self,
                       TendInventoryAccess  access)
 {
-}
+  g_return_if_fail (TEND_IS_HOST (self));
+  g_return_if_fail (access <= TEND_INVENTORY_ACCESS_ADMIN);
 
-gboolean
-tend_host_allows_action (TendHost        *self,
-                         TendUnitAction   action,
-                         char           **reason)
-{
-  return TRUE;
+  if (self->access == access)
+    return;
+  self->access = access;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS]);
 }

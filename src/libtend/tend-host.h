@@ -28,6 +28,8 @@ TendHost      *tend_host_new_for_backend     (const char           *id,
 const char    *tend_host_get_id              (TendHost             *self);
 const char    *tend_host_get_display_name    (TendHost             *self);
 const char    *tend_host_get_spoken_name     (TendHost             *self);
+/* "root@10.0.0.5:22" for an SSH host; NULL for this computer */
+const char    *tend_host_get_address         (TendHost             *self);
 TendHostKind   tend_host_get_kind            (TendHost             *self);
 TendHostScope  tend_host_get_scope           (TendHost             *self);
 TendBackend   *tend_host_get_backend         (TendHost             *self);
@@ -55,6 +57,15 @@ void           tend_host_set_access          (TendHost             *self,
 gboolean       tend_host_allows_action       (TendHost             *self,
                                               TendUnitAction        action,
                                               char                **reason);
+/* The least access level that allows @action */
+TendInventoryAccess
+               tend_host_access_needed       (TendUnitAction        action);
+/* Reconnecting, or refused by an SSH host (auth failed, host key unknown/changed): not
+ * connected, tries again by itself */
+gboolean       tend_host_state_is_retrying   (TendHostState         state);
+/* @state for people: "authentication failed" (translated); the nick is
+ * tend_host_state_to_string()'s */
+const char    *tend_host_state_describe      (TendHostState         state);
 guint          tend_host_get_n_failed        (TendHost             *self);
 guint          tend_host_get_n_unhealthy     (TendHost             *self);
 TendService   *tend_host_lookup_service      (TendHost             *self,

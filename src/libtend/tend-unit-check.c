@@ -160,7 +160,7 @@ on_host_state (TendHost      *host,
 {
   TendHostState state = tend_host_get_state (host);
 
-  if (state == TEND_HOST_STATE_CONNECTED || state == TEND_HOST_STATE_RECONNECTING)
+  if (state == TEND_HOST_STATE_CONNECTED || tend_host_state_is_retrying (state))
     tend_check_changed (TEND_CHECK (self));
 }
 
