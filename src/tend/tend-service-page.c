@@ -38,6 +38,7 @@ struct _TendServicePage
 
   TendService *service;          /* (owned) (nullable) */
   TendStore *store;              /* (owned) (nullable) */
+  TendHost *host;                /* (owned) (nullable) the service's, for its access level */
   gint64 service_id;             /* in the store, -1 while not known or not watched */
   gboolean in_store;             /* the store answered whether it watches it */
   GCancellable *cancellable;     /* (owned) the service's and the store's queries */
@@ -634,6 +635,9 @@ drop_service (TendServicePage *self)
   if (self->service != NULL)
     g_signal_handlers_disconnect_by_data (self->service, self);
   g_clear_object (&self->service);
+  if (self->host != NULL)
+    g_signal_handlers_disconnect_by_data (self->host, self);
+  g_clear_object (&self->host);
 }
 
 static void
@@ -786,6 +790,12 @@ tend_service_page_set_service (TendServicePage *self,
       self->cancellable = g_cancellable_new ();
       g_signal_connect (service, "notify", G_CALLBACK (service_notify_cb), self);
       host = tend_service_dup_host (service);
+      /* A host's access level may change (tendctl host set … --access) */
+      if (host != NULL)
+        {
+          self->host = g_object_ref (host);
+          g_signal_connect_swapped (host, "notify::access", G_CALLBACK (update_actions), self);
+        }
       if (host != NULL && !tend_service_get_details_loaded (service))
         tend_host_load_service_async (host, tend_service_get_name (service), self->cancellable,
                                       load_service_cb, self);
