@@ -1013,8 +1013,10 @@ tend_window_set_hosts (TendWindow *self,
       self->remote_hosts = G_LIST_MODEL (gtk_filter_list_model_new (
         g_object_ref (hosts), GTK_FILTER (gtk_custom_filter_new (host_is_remote, NULL, NULL))));
       self->all_services = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (map)));
-      g_signal_connect_swapped (self->remote_hosts, "items-changed",
-                                G_CALLBACK (remote_hosts_changed_cb), self);
+      /* After the sidebar's list box has made or dropped the rows */
+      g_signal_connect_data (self->remote_hosts, "items-changed",
+                             G_CALLBACK (remote_hosts_changed_cb), self, NULL,
+                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
     }
   gtk_list_box_bind_model (self->hosts_list, self->local_hosts, create_host_row, NULL, NULL);
   gtk_list_box_bind_model (self->remote_list, self->remote_hosts, create_host_row, NULL, NULL);
