@@ -88,9 +88,16 @@ update (TendHostPage *self)
     {
     case TEND_HOST_STATE_RECONNECTING:
       title = _("Host Unreachable");
-      advice = g_markup_printf_escaped (_("Tend tries again by itself. Check that the host is "
-                                          "up and that its SSH server answers: "
-                                          "<tt>ssh %s</tt>"), get_address (self));
+      {
+        g_autofree char *command = self->port > 0 && self->port != 22
+                                   ? g_strdup_printf ("ssh -p %d %s", self->port,
+                                                      get_address (self))
+                                   : g_strdup_printf ("ssh %s", get_address (self));
+
+        advice = g_markup_printf_escaped (_("Tend tries again by itself. Check that the host "
+                                            "is up and that its SSH server answers: "
+                                            "<tt>%s</tt>"), command);
+      }
       break;
     case TEND_HOST_STATE_AUTH_FAILED:
       title = _("Sign-in Refused");
