@@ -670,39 +670,6 @@ list_data_free (ListData *data)
   g_free (data);
 }
 
-/* The loaded units, with their unit-file state where a file is installed, then the
- * installed files that are not loaded. */
-static TendUnitList *
-merge_unit_files (TendUnitList *loaded,
-                  TendUnitList *files)
-{
-  guint n_loaded = tend_unit_list_get_length (loaded);
-  guint n_files = tend_unit_list_get_length (files);
-  TendUnitList *merged = tend_unit_list_new (n_loaded + n_files);
-
-  tend_unit_list_hold (merged, tend_unit_list_ref (loaded), (GDestroyNotify) tend_unit_list_unref);
-  tend_unit_list_hold (merged, tend_unit_list_ref (files), (GDestroyNotify) tend_unit_list_unref);
-  for (guint i = 0; i < n_loaded; i++)
-    {
-      TendUnitInfo info = *tend_unit_list_get (loaded, i);
-      const TendUnitInfo *file = tend_unit_list_lookup (files, info.name);
-
-      if (file != NULL)
-        info.unit_file_state = file->unit_file_state;
-      tend_unit_list_add_borrowed (merged, &info);
-    }
-
-  for (guint i = 0; i < n_files; i++)
-    {
-      const TendUnitInfo *file = tend_unit_list_get (files, i);
-
-      if (tend_unit_list_lookup (loaded, file->name) == NULL)
-        tend_unit_list_add_borrowed (merged, file);
-    }
-
-  return merged;
-}
-
 static void
 finish_list (GTask *task)
 {
@@ -710,7 +677,7 @@ finish_list (GTask *task)
   ListData *data = g_task_get_task_data (task);
 
   if (data->flags & TEND_LIST_UNIT_FILES)
-    g_task_return_pointer (task, merge_unit_files (data->units, self->unit_files),
+    g_task_return_pointer (task, tend_unit_list_merge_unit_files (data->units, self->unit_files),
                            (GDestroyNotify) tend_unit_list_unref);
   else
     g_task_return_pointer (task, tend_unit_list_ref (data->units),

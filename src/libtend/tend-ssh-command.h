@@ -28,7 +28,15 @@ typedef struct
 {
   TendHostScope     scope;
   TendInventorySudo sudo;
+  /* Added by the backend: the remote's systemd (systemctl --version), 0 when not known
+   * yet. From 247 on, show asks for --timestamp=us+utc. */
+  guint             systemd_version;
 } TendSshCommandContext;
+
+/* systemctl --version (never through sudo): the first query on a connection */
+char      **tend_ssh_command_version      (void);
+/* systemctl [--user] list-unit-files --no-legend --no-pager --plain --full */
+char      **tend_ssh_command_list_unit_files (const TendSshCommandContext *ctx);
 
 /* systemctl list-units --all (--output=json when @json) with the columns Tend reads */
 char      **tend_ssh_command_list_units   (const TendSshCommandContext *ctx,
@@ -66,6 +74,14 @@ TendUnitList *tend_ssh_parse_list_units_plain (const char   *text,
 /* `systemctl show` output (blocks of KEY=VALUE separated by blank lines, one block per
  * unit, in the order asked) as one a{sv} per unit with systemd's D-Bus types, as
  * TendService applies them */
+/* list-unit-files: the files as inactive units with their unit-file state */
+TendUnitList *tend_ssh_parse_unit_files       (const char   *text,
+                                               gsize         length,
+                                               GError      **error);
+/* "systemd 252 (…)" → 252; 0 with @error set for anything else */
+guint       tend_ssh_parse_version        (const char   *text,
+                                           gsize         length,
+                                           GError      **error);
 GPtrArray  *tend_ssh_parse_show           (const char   *text,
                                            gsize         length,
                                            GError      **error);

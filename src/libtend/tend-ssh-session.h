@@ -96,6 +96,10 @@ void            tend_ssh_session_set_accept_fingerprint (TendSshSession *self,
  * (default 10,000 ms). */
 void            tend_ssh_session_set_timeout     (TendSshSession       *self,
                                                   guint                 timeout_msec);
+/* How often a keepalive goes out while the session is up (default 15,000 ms); a session
+ * whose server leaves two of them unanswered is lost. */
+void            tend_ssh_session_set_keepalive_interval (TendSshSession *self,
+                                                  guint                 interval_msec);
 
 TendSshState    tend_ssh_session_get_state       (TendSshSession       *self);
 /* A sentence a person can act on: "Connected as deploy@10.0.0.5:22", "The host key of

@@ -168,3 +168,43 @@ tend_unit_list_lookup (TendUnitList *self,
   index = g_hash_table_lookup (self->by_name, name);
   return index != NULL ? tend_unit_list_get (self, GPOINTER_TO_UINT (index) - 1) : NULL;
 }
+
+/**
+ * tend_unit_list_merge_unit_files:
+ * @loaded: the units a manager has loaded
+ * @files: its installed unit files
+ *
+ * The loaded units, with their unit-file state where a file is installed, then the
+ * installed files that are not loaded (TEND_LIST_UNIT_FILES, for every backend).
+ * The result borrows from both lists and holds them.
+ */
+TendUnitList *
+tend_unit_list_merge_unit_files (TendUnitList *loaded,
+                                 TendUnitList *files)
+{
+  guint n_loaded = tend_unit_list_get_length (loaded);
+  guint n_files = tend_unit_list_get_length (files);
+  TendUnitList *merged = tend_unit_list_new (n_loaded + n_files);
+
+  tend_unit_list_hold (merged, tend_unit_list_ref (loaded), (GDestroyNotify) tend_unit_list_unref);
+  tend_unit_list_hold (merged, tend_unit_list_ref (files), (GDestroyNotify) tend_unit_list_unref);
+  for (guint i = 0; i < n_loaded; i++)
+    {
+      TendUnitInfo info = *tend_unit_list_get (loaded, i);
+      const TendUnitInfo *file = tend_unit_list_lookup (files, info.name);
+
+      if (file != NULL)
+        info.unit_file_state = file->unit_file_state;
+      tend_unit_list_add_borrowed (merged, &info);
+    }
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      const TendUnitInfo *file = tend_unit_list_get (files, i);
+
+      if (tend_unit_list_lookup (loaded, file->name) == NULL)
+        tend_unit_list_add_borrowed (merged, file);
+    }
+
+  return merged;
+}

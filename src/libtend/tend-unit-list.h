@@ -49,6 +49,9 @@ const TendUnitInfo *tend_unit_list_get        (TendUnitList       *self,
 const TendUnitInfo *tend_unit_list_lookup     (TendUnitList       *self,
                                                const char         *name);
 
+TendUnitList       *tend_unit_list_merge_unit_files (TendUnitList *loaded,
+                                                     TendUnitList *files);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendUnitList, tend_unit_list_unref)
 
 G_END_DECLS
