@@ -301,8 +301,10 @@ new_command (const TendInventoryCheck  *spec,
              TendHost                  *host,
              GError                   **error)
 {
-  return tend_command_check_new (spec->name, (const char * const *) spec->params.command.argv,
-                                 error);
+  /* On an SSH host it runs there, and its program is there, not here. */
+  return tend_command_check_new_for_host (spec->name,
+                                          (const char * const *) spec->params.command.argv,
+                                          host, error);
 }
 
 static TendCheck *
@@ -433,6 +435,12 @@ new_check (const TendInventoryCheck  *spec,
     return NULL;
   if (!apply_common (check, spec, error))
     return NULL;
+
+  /* A service on an SSH host is checked from there: its address checks through the
+   * host's forward (a loopback address), its command checks on it; none runs while the
+   * host is away. The unit and resources checks ask the host itself. */
+  if (host != NULL && !kind->needs_host)
+    tend_check_set_remote_host (check, host);
 
   return g_steal_pointer (&check);
 }

@@ -22,6 +22,19 @@ TendCheck *tend_check_new_for_address (GType        type,
                                        GError     **error);
 
 void      tend_check_changed       (TendCheck   *self);
+
+/* Checks of a service on an SSH host (tend-check.c): not run while it is away; loopback
+ * addresses reached through its SSH port forward. */
+void      tend_check_set_remote_host   (TendCheck   *self,
+                                        TendHost    *host);
+TendHost *tend_check_get_remote_host   (TendCheck   *self);
+gboolean  tend_check_host_is_loopback  (const char  *host);
+gboolean  tend_check_resolve_address   (TendCheck   *self,
+                                        const char  *host,
+                                        guint        port,
+                                        char       **connect_host,
+                                        guint       *connect_port,
+                                        GError     **error);
 char     *tend_check_format_address (const char *host,
                                      guint       port);
 

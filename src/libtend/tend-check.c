@@ -14,6 +14,7 @@
 #include "tend-error.h"
 #include "tend-host.h"
 #include "tend-service.h"
+#include "tend-ssh-backend.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
 
@@ -30,6 +31,7 @@ typedef struct
   guint successes_before_recovered;
   gint64 startup_grace_usec;
   gboolean enabled;
+  TendHost *remote_host;            /* (owned) (nullable) the service's SSH host */
 } TendCheckPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (TendCheck, tend_check, G_TYPE_OBJECT)
@@ -212,6 +214,21 @@ probe_cb (GObject      *object,
   finish_run (task, verdict);
 }
 
+/* The verdict of a check whose service's SSH host is not connected: unknown,
+ * "unreachable", with the host's own sentence. */
+static TendCheckVerdict *
+remote_unreachable_verdict (TendHost *host)
+{
+  const char *why = tend_host_get_state_message (host);
+
+  if (why == NULL)
+    return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                   "not checked: not connected to %s yet",
+                                   tend_host_get_display_name (host));
+  return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                 "not checked: %s", why);
+}
+
 /**
  * tend_check_run_async:
  *
@@ -249,6 +266,16 @@ tend_check_run_async (TendCheck           *self,
   g_source_set_callback (data->timeout_source, on_timeout, task, NULL);
   g_source_set_static_name (data->timeout_source, "[tend] check timeout");
   g_source_attach (data->timeout_source, g_task_get_context (task));
+
+  /* A check of a service on an SSH host that is away is not run: nothing it could say
+   * would be about the service (a forward that cannot open, a command that cannot be
+   * sent), and nobody should count it as the service's failure. */
+  if (priv->remote_host != NULL && !tend_host_get_connected (priv->remote_host))
+    {
+      finish_run (task, remote_unreachable_verdict (priv->remote_host));
+      g_object_unref (task);
+      return;
+    }
 
   TEND_CHECK_GET_CLASS (self)->probe_async (self, data->probe_cancellable, probe_cb,
                                             g_object_ref (task));
@@ -522,6 +549,121 @@ tend_check_format_address (const char *host,
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Checks from where the service is                                                      */
+
+/**
+ * tend_check_set_remote_host:
+ * @host: (nullable): the SSH host the checked service lives on; %NULL for this computer
+ *
+ * Makes the check one of a service on @host: it is not run while @host is not connected
+ * (its verdict is unknown, "unreachable", with the host's sentence), and the kinds that
+ * connect to an address reach a loopback address through @host's SSH port forward
+ * (tend_check_resolve_address()). A host whose backend is not SSH changes nothing.
+ */
+void
+tend_check_set_remote_host (TendCheck *self,
+                            TendHost  *host)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (self);
+
+  g_return_if_fail (TEND_IS_CHECK (self));
+  g_return_if_fail (host == NULL || TEND_IS_HOST (host));
+
+  if (host != NULL && !TEND_IS_SSH_BACKEND (tend_host_get_backend (host)))
+    host = NULL;
+  g_set_object (&priv->remote_host, host);
+}
+
+/* Returns: (transfer none) (nullable): the service's SSH host */
+TendHost *
+tend_check_get_remote_host (TendCheck *self)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (self);
+
+  g_return_val_if_fail (TEND_IS_CHECK (self), NULL);
+  return priv->remote_host;
+}
+
+/* Whether @host names the machine it is resolved on: "localhost" (and names under
+ * ".localhost", RFC 6761), 127.0.0.0/8 and ::1, with or without brackets. */
+gboolean
+tend_check_host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *bare = NULL;
+  gsize len;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  len = strlen (host);
+  if (host[0] == '[' && len > 2 && host[len - 1] == ']')
+    bare = g_strndup (host + 1, len - 2);
+  else
+    bare = g_strdup (host);
+  if (len > 0 && bare[strlen (bare) - 1] == '.')
+    bare[strlen (bare) - 1] = '\0';   /* "localhost." */
+
+  if (g_ascii_strcasecmp (bare, "localhost") == 0 ||
+      g_str_has_suffix (bare, ".localhost") || g_str_has_suffix (bare, ".LOCALHOST"))
+    return TRUE;
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * tend_check_resolve_address:
+ * @host: the host the check names (a URL's, a TCP or Redis check's)
+ * @port: its port
+ * @connect_host: (out) (transfer full): where to connect
+ * @connect_port: (out): and on which port
+ *
+ * Where a probe connects to reach @host:@port as the service's host sees it. For a
+ * service on an SSH host, a loopback @host (localhost, 127.0.0.1, ::1) means the remote
+ * machine itself: the connection goes to 127.0.0.1 at the local port of the host's SSH
+ * forward to @host:@port (a direct-tcpip channel, tend_ssh_session_add_forward()). Any
+ * other name is reached from here, as it is written. For a service on this computer it
+ * is @host:@port as it is.
+ *
+ * Returns: whether there is an address: %FALSE with @error when the forward could not
+ *   be set up (its local port could not be bound)
+ */
+gboolean
+tend_check_resolve_address (TendCheck  *self,
+                            const char *host,
+                            guint       port,
+                            char      **connect_host,
+                            guint      *connect_port,
+                            GError    **error)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (self);
+  TendSshBackend *backend;
+  guint16 local;
+
+  g_return_val_if_fail (TEND_IS_CHECK (self), FALSE);
+  g_return_val_if_fail (host != NULL && connect_host != NULL && connect_port != NULL, FALSE);
+
+  if (priv->remote_host == NULL || !tend_check_host_is_loopback (host))
+    {
+      *connect_host = g_strdup (host);
+      *connect_port = port;
+      return TRUE;
+    }
+
+  backend = TEND_SSH_BACKEND (tend_host_get_backend (priv->remote_host));
+  local = tend_ssh_session_add_forward (tend_ssh_backend_get_session (backend), host,
+                                        (guint16) port, error);
+  if (local == 0)
+    {
+      g_prefix_error (error, "no SSH forward to %s:%u on %s: ", host, port,
+                      tend_host_get_display_name (priv->remote_host));
+      return FALSE;
+    }
+  *connect_host = g_strdup ("127.0.0.1");
+  *connect_port = local;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 
 static void
@@ -530,6 +672,7 @@ tend_check_finalize (GObject *object)
   TendCheckPrivate *priv = tend_check_get_instance_private (TEND_CHECK (object));
 
   g_clear_pointer (&priv->name, g_free);
+  g_clear_object (&priv->remote_host);
 
   G_OBJECT_CLASS (tend_check_parent_class)->finalize (object);
 }

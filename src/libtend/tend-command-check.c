@@ -18,8 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tend-check-private.h"
 #include "tend-command-check.h"
+#include "tend-duration.h"
 #include "tend-error.h"
+#include "tend-host.h"
+#include "tend-ssh-backend.h"
 #include "tend-util-private.h"
 
 /* How many characters of the output's first line become the message. */
@@ -203,6 +207,57 @@ tend_command_check_new (const char          *name,
                        NULL);
 }
 
+/**
+ * tend_command_check_new_for_host:
+ * @name: the check's name
+ * @argv: the command and its arguments, as for tend_command_check_new()
+ * @host: (nullable): the SSH host the service lives on, where the command runs; %NULL
+ *   for this computer (tend_command_check_new())
+ * @error: where to say which argument is wrong
+ *
+ * A command check that runs on @host, over its SSH session, with the same exit-status
+ * convention and timeout. The program is not looked for here (it is there): argv[0]
+ * must only be an absolute path; the host's backend validates every argument again
+ * before it sends anything (tend_ssh_command_check()). The environment of
+ * tend_command_check_set_environment() is not passed on: sshd would drop it.
+ *
+ * Returns: (transfer full) (nullable): the check, or %NULL with %TEND_ERROR_INVALID_ARGUMENT
+ */
+TendCheck *
+tend_command_check_new_for_host (const char          *name,
+                                 const char * const  *argv,
+                                 TendHost            *host,
+                                 GError             **error)
+{
+  TendCheck *check;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (host == NULL || TEND_IS_HOST (host), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (host == NULL || !TEND_IS_SSH_BACKEND (tend_host_get_backend (host)))
+    return tend_command_check_new (name, argv, error);
+
+  if (argv == NULL || argv[0] == NULL)
+    {
+      g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                           "argv: must not be empty");
+      return NULL;
+    }
+  if (!g_path_is_absolute (argv[0]))
+    {
+      g_autofree char *quoted = tend_quote_for_message (argv[0], -1);
+
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "argv[0]: %s is not an absolute path", quoted);
+      return NULL;
+    }
+
+  check = g_object_new (TEND_TYPE_COMMAND_CHECK, "name", name, "argv", argv, NULL);
+  tend_check_set_remote_host (check, host);
+  return check;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Accessors                                                                             */
 
@@ -351,15 +406,19 @@ first_line (GByteArray *output)
   return g_string_free (line, FALSE);
 }
 
+/* The verdict of a command that ended: by the Nagios convention when it @exited with
+ * @status, unknown when it was killed (by @signum, 0 when not known); @line is the first
+ * line of its output. */
 static TendCheckVerdict *
-make_verdict (Probe *probe)
+verdict_for_end (const char *line,
+                 gboolean    exited,
+                 int         status,
+                 int         signum)
 {
-  g_autofree char *line = first_line (probe->output);
   const gint64 latency = TEND_CHECK_LATENCY_ELAPSED;
 
-  if (g_subprocess_get_if_exited (probe->process))
+  if (exited)
     {
-      int status = g_subprocess_get_exit_status (probe->process);
       TendResultStatus result;
 
       switch (status)
@@ -380,18 +439,33 @@ make_verdict (Probe *probe)
                                              : TEND_CHECK_FAILURE_OTHER,
                                      latency, "exit status %d", status);
     }
-  else
-    {
-      int signum = g_subprocess_get_if_signaled (probe->process)
-                   ? g_subprocess_get_term_sig (probe->process) : 0;
 
+  if (signum == 0)
+    {
       if (*line != '\0')
         return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER, latency,
-                                       "%s (killed by signal %d, %s)", line, signum,
-                                       g_strsignal (signum));
+                                       "%s (killed by a signal)", line);
       return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER, latency,
-                                     "killed by signal %d (%s)", signum, g_strsignal (signum));
+                                     "killed by a signal");
     }
+  if (*line != '\0')
+    return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER, latency,
+                                   "%s (killed by signal %d, %s)", line, signum,
+                                   g_strsignal (signum));
+  return tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER, latency,
+                                 "killed by signal %d (%s)", signum, g_strsignal (signum));
+}
+
+static TendCheckVerdict *
+make_verdict (Probe *probe)
+{
+  g_autofree char *line = first_line (probe->output);
+  gboolean exited = g_subprocess_get_if_exited (probe->process);
+
+  return verdict_for_end (line, exited,
+                          exited ? g_subprocess_get_exit_status (probe->process) : 0,
+                          !exited && g_subprocess_get_if_signaled (probe->process)
+                          ? g_subprocess_get_term_sig (probe->process) : 0);
 }
 
 /* Ends the run once the pipe is drained and the command reaped. */
@@ -472,6 +546,86 @@ on_waited (GObject      *object,
   maybe_finish (task);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* On an SSH host                                                                        */
+
+/* The first line of stdout, or else of stderr (a shell's "not found"). */
+static char *
+remote_first_line (TendSshResult *result)
+{
+  g_autoptr(GByteArray) output = g_byte_array_new ();
+  gsize size = 0;
+  const guint8 *data;
+
+  data = result->out != NULL ? g_bytes_get_data (result->out, &size) : NULL;
+  if (size == 0 && result->err != NULL)
+    data = g_bytes_get_data (result->err, &size);
+  if (size > 0)
+    g_byte_array_append (output, data, MIN (size, TEND_COMMAND_CHECK_MAX_OUTPUT));
+  return first_line (output);
+}
+
+static void
+remote_ran_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TendCheck *check = g_task_get_source_object (task);
+  TendHost *host = tend_check_get_remote_host (check);
+  g_autoptr(TendSshResult) ran = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  TendCheckVerdict *verdict;
+
+  ran = tend_ssh_backend_run_command_finish (TEND_SSH_BACKEND (object), result, &error);
+  if (ran == NULL)
+    {
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      if (g_error_matches (error, TEND_ERROR, TEND_ERROR_TIMED_OUT))
+        {
+          g_autofree char *timeout = tend_duration_format (tend_check_get_timeout (check));
+
+          verdict = tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TIMEOUT, -1,
+                                            "no answer within %s (the check's timeout)",
+                                            timeout);
+        }
+      else if (g_error_matches (error, TEND_ERROR, TEND_ERROR_UNREACHABLE))
+        verdict = tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_UNREACHABLE,
+                                          -1, "not checked: %s", error->message);
+      else
+        verdict = tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_EXEC, -1,
+                                          "could not run %s on %s: %s",
+                                          TEND_COMMAND_CHECK (check)->argv[0],
+                                          tend_host_get_display_name (host), error->message);
+      g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
+      return;
+    }
+
+  line = remote_first_line (ran);
+  g_task_return_pointer (task, verdict_for_end (line, ran->exit_status >= 0,
+                                                ran->exit_status, 0),
+                         (GDestroyNotify) tend_check_verdict_free);
+}
+
+/* The command runs on the service's SSH host, over its session (sudo as the host says);
+ * the exit status means there what it means here. Closing the channel at the timeout
+ * ends it there, as sshd hangs up its session. */
+static void
+remote_probe_async (TendCheck    *check,
+                    TendHost     *host,
+                    GTask        *task)   /* (transfer full) */
+{
+  TendCommandCheck *self = TEND_COMMAND_CHECK (check);
+  TendSshBackend *backend = TEND_SSH_BACKEND (tend_host_get_backend (host));
+  gint64 timeout_msec = tend_check_get_timeout (check) / 1000;
+
+  tend_ssh_backend_run_command_async (backend, (const char * const *) self->argv,
+                                      (guint) CLAMP (timeout_msec, 1, G_MAXUINT),
+                                      g_task_get_cancellable (task), remote_ran_cb, task);
+}
+
 static void
 tend_command_check_probe_async (TendCheck           *check,
                                 GCancellable        *cancellable,
@@ -487,6 +641,12 @@ tend_command_check_probe_async (TendCheck           *check,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_command_check_probe_async);
+
+  if (tend_check_get_remote_host (check) != NULL)
+    {
+      remote_probe_async (check, tend_check_get_remote_host (check), g_steal_pointer (&task));
+      return;
+    }
 
   probe = g_new0 (Probe, 1);
   probe->command = g_strdup (self->argv[0]);

@@ -20,6 +20,10 @@ G_DECLARE_FINAL_TYPE (TendCommandCheck, tend_command_check, TEND, COMMAND_CHECK,
 TendCheck          *tend_command_check_new             (const char         *name,
                                                         const char * const *argv,
                                                         GError            **error);
+TendCheck          *tend_command_check_new_for_host    (const char         *name,
+                                                        const char * const *argv,
+                                                        TendHost           *host,
+                                                        GError            **error);
 
 const char * const *tend_command_check_get_argv        (TendCommandCheck   *self);
 const char * const *tend_command_check_get_environment (TendCommandCheck   *self);

@@ -51,6 +51,7 @@ typedef struct
   gint64 service_id;
   char *fingerprint;           /* (owned) the definition, to tell a change */
   TendCheck *check;            /* (owned) */
+  TendHost *host;              /* (unowned) its service's: self->hosts holds it */
 } Watched;
 
 struct _TendEngine
@@ -63,6 +64,7 @@ struct _TendEngine
   TendConfig *config;          /* (owned) */
   TendMonitor *monitor;        /* (owned) */
   GHashTable *hosts;           /* (owned) name → (owned) TendHost */
+  GHashTable *host_specs;      /* (owned) name → (owned) the inventory entry's fingerprint */
   GHashTable *watched;         /* (owned) gint64* check id → (owned) Watched */
   TendSupervisor *supervisor;  /* (owned) recovery, silences, dependencies */
   GHashTable *supervised;      /* (owned) gint64* the services handed to it */
@@ -447,16 +449,19 @@ reload_finish_all (TendEngine *self,
     g_signal_emit (self, signals[SIGNAL_RELOADED], 0);
 }
 
+/* The check's definition, and the host object it runs on: a host made anew (its entry
+ * changed: another address, user, access) makes its checks anew. */
 static char *
-fingerprint (const TendInventoryCheck *spec)
+fingerprint (const TendInventoryCheck *spec,
+             TendHost                 *host)
 {
   g_autofree char *params = tend_inventory_check_params_to_json (spec);
 
   return g_strdup_printf ("%d %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %d %d %"
-                          G_GINT64_FORMAT " %d %s",
+                          G_GINT64_FORMAT " %d %s %p",
                           spec->kind, spec->interval_usec, spec->timeout_usec,
                           spec->failures_before_hard, spec->successes_before_recovered,
-                          spec->startup_grace_usec, spec->enabled, params);
+                          spec->startup_grace_usec, spec->enabled, params, (void *) host);
 }
 
 static void
@@ -559,21 +564,20 @@ reconcile (TendEngine *self,
     {
       const TendStoredCheck *stored = checks->pdata[i];
       const TendInventoryCheck *spec = stored->spec;
-      g_autofree char *print = fingerprint (spec);
+      TendHost *host = g_hash_table_lookup (self->hosts, spec->host);
+      g_autofree char *print = fingerprint (spec, host);
       g_autoptr(GError) error = NULL;
       g_autoptr(TendCheck) check = NULL;
       Watched *watched = g_hash_table_lookup (self->watched, &stored->check_id);
-      TendHost *host;
 
       g_hash_table_add (seen, (gpointer) &stored->check_id);
 
       if (watched != NULL && g_str_equal (watched->fingerprint, print))
         continue;
 
-      host = g_hash_table_lookup (self->hosts, spec->host);
       if (host == NULL)
-        g_set_error (&error, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
-                     "host '%s' is not monitored: only local hosts are, so far", spec->host);
+        g_set_error (&error, TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                     "host '%s' is not in the inventory", spec->host);
       else
         check = tend_check_new_from_inventory (spec, host, &error);
       if (check == NULL)
@@ -601,6 +605,7 @@ reconcile (TendEngine *self,
       watched->service_id = stored->service_id;
       watched->fingerprint = g_steal_pointer (&print);
       watched->check = g_steal_pointer (&check);
+      watched->host = host;
       g_hash_table_insert (self->watched, &watched->check_id, watched);
       tend_monitor_add_check (self->monitor, watched->service_id, watched->check_id,
                               watched->check);
@@ -688,27 +693,86 @@ load_checks (TendEngine *self)
   tend_store_load_checks_async (self->store, NULL, checks_loaded_cb, self);
 }
 
-/* A host that cannot be reached is said once when it goes, and once when it is back;
- * its checks say "unreachable" meanwhile. */
+/* ------------------------------------------------------------------------------------ */
+/* Hosts                                                                                 */
+
+/* Runs every check of @host's services now (the host went, or is back): their verdicts
+ * say so at once rather than at their next due time. */
+static void
+run_host_checks_now (TendEngine *self,
+                     TendHost   *host)
+{
+  g_autoptr(GHashTable) done = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (!self->started)
+    return;
+  g_hash_table_iter_init (&iter, self->watched);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Watched *watched = value;
+
+      if (watched->host != host || g_hash_table_contains (done, &watched->service_id))
+        continue;
+      g_hash_table_add (done, &watched->service_id);
+      tend_monitor_run_service_now (self->monitor, watched->service_id);
+    }
+}
+
+/* One notification for a remote host that cannot be reached, whatever the number of its
+ * services (each of them is unknown meanwhile, and none is recovered), and one when it
+ * is back; the second replaces the first. */
+static void
+notify_host (TendEngine *self,
+             TendHost   *host,
+             gboolean    reachable)
+{
+  g_autoptr(TendNotification) notification = NULL;
+  const char *name = tend_host_get_id (host);
+
+  notification = tend_notification_new_for_host (reachable ? TEND_NOTIFICATION_HOST_REACHABLE
+                                                            : TEND_NOTIFICATION_HOST_UNREACHABLE,
+                                                 name, tend_host_get_spoken_name (host),
+                                                 tend_host_get_state_message (host));
+  tend_notifier_send (TEND_NOTIFIER (self->notifier), notification);
+}
+
+/* A host that cannot be reached is said once when it goes, and once when it is back; its
+ * checks say "unreachable" meanwhile (a remote host's are not run at all), and run at
+ * once at both ends. A remote host's outage is a notification too. */
 static void
 host_state_cb (TendHost   *host,
                GParamSpec *pspec,
                TendEngine *self)
 {
+  gboolean lost = g_object_get_data (G_OBJECT (host), "tend-engine-lost") != NULL;
+  gboolean remote = tend_host_get_kind (host) == TEND_HOST_KIND_SSH;
+
   switch (tend_host_get_state (host))
     {
     case TEND_HOST_STATE_RECONNECTING:
     case TEND_HOST_STATE_AUTH_FAILED:
     case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
     case TEND_HOST_STATE_HOST_KEY_CHANGED:
+      if (lost)
+        break;   /* said already, and it tries again by itself */
       g_warning ("%s", tend_host_get_state_message (host));
       g_object_set_data (G_OBJECT (host), "tend-engine-lost", GINT_TO_POINTER (TRUE));
+      if (remote)
+        notify_host (self, host, FALSE);
+      run_host_checks_now (self, host);
       break;
     case TEND_HOST_STATE_CONNECTED:
-      if (g_object_get_data (G_OBJECT (host), "tend-engine-lost") != NULL)
-        g_message ("%s is reachable again; its units are read afresh",
-                   tend_host_get_display_name (host));
+      if (lost)
+        {
+          g_message ("%s is reachable again; its units are read afresh",
+                     tend_host_get_display_name (host));
+          if (remote)
+            notify_host (self, host, TRUE);
+        }
       g_object_set_data (G_OBJECT (host), "tend-engine-lost", NULL);
+      run_host_checks_now (self, host);
       break;
     case TEND_HOST_STATE_DISCONNECTED:
     case TEND_HOST_STATE_CONNECTING:
@@ -735,7 +799,32 @@ host_connected_cb (GObject      *source,
     load_checks (self);
 }
 
-/* Makes a TendHost for each local host of the inventory that has none yet. */
+static void
+remote_connected_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* As above, but nobody waits for it: the engine may be gone (dispose cancels). */
+  if (!tend_host_connect_finish (TEND_HOST (source), result, &error))
+    g_debug ("%s", error->message);
+}
+
+/* What makes a remote host's connection: an entry that changes it is a new TendHost. */
+static char *
+host_fingerprint (const TendInventoryHost *spec)
+{
+  return g_strdup_printf ("%d %s %d %s %d %d", spec->kind, spec->address ? spec->address : "",
+                          spec->port, spec->user ? spec->user : "", spec->scope, spec->sudo);
+}
+
+/* Makes a TendHost for each host of the inventory that has none yet, or whose entry
+ * changed how it is reached, and forgets those no longer there (their services went
+ * with them). Local hosts are waited for before the checks are built (it is quick, and
+ * their checks then start from the units' state); remote hosts connect on their own
+ * threads meanwhile and are never waited for, so a remote host that is down delays
+ * nothing: its checks say "unreachable" until it is there. */
 static void
 ensure_hosts (TendEngine    *self,
               TendInventory *inventory)
@@ -743,22 +832,46 @@ ensure_hosts (TendEngine    *self,
   Reload *reload = self->reloading;
   GPtrArray *hosts = tend_inventory_get_hosts (inventory);
   g_autoptr(GPtrArray) connecting = g_ptr_array_new ();
+  g_autoptr(GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
 
   for (guint i = 0; i < hosts->len; i++)
     {
       const TendInventoryHost *spec = hosts->pdata[i];
-      TendHost *host;
+      g_autofree char *print = host_fingerprint (spec);
+      const char *known = g_hash_table_lookup (self->host_specs, spec->name);
+      TendHost *host = g_hash_table_lookup (self->hosts, spec->name);
 
-      if (spec->kind != TEND_HOST_KIND_LOCAL || g_hash_table_contains (self->hosts, spec->name))
-        continue;
+      g_hash_table_add (named, spec->name);
+      if (host != NULL && (spec->kind == TEND_HOST_KIND_LOCAL || g_strcmp0 (known, print) == 0))
+        {
+          tend_host_set_access (host, spec->access);
+          continue;
+        }
+      if (host != NULL)
+        g_message ("host %s changed in the inventory: connecting to it anew", spec->name);
 
-      host = tend_host_new_local (spec->scope);
+      host = tend_host_new_for_inventory (spec);
       /* What Tend does on its own is in the audit log as "auto". */
       tend_host_set_audit (host, self->store, TEND_AUDIT_ORIGIN_AUTO);
       g_signal_connect_object (host, "notify::state", G_CALLBACK (host_state_cb), self, 0);
       g_hash_table_insert (self->hosts, g_strdup (spec->name), host);
-      g_ptr_array_add (connecting, host);
+      g_hash_table_insert (self->host_specs, g_strdup (spec->name), g_steal_pointer (&print));
+      if (spec->kind == TEND_HOST_KIND_LOCAL)
+        g_ptr_array_add (connecting, host);
+      else
+        tend_host_connect_async (host, self->cancellable, remote_connected_cb, NULL);
     }
+
+  /* Hosts the inventory no longer has: none of its checks is left. */
+  g_hash_table_iter_init (&iter, self->hosts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (named, key))
+      {
+        g_hash_table_remove (self->host_specs, key);
+        g_hash_table_iter_remove (&iter);
+      }
 
   reload->n_connecting = connecting->len;
   if (connecting->len == 0)
@@ -878,6 +991,7 @@ tend_engine_finalize (GObject *object)
   g_ptr_array_unref (self->reload_waiters);
   g_hash_table_unref (self->watched);
   g_hash_table_unref (self->hosts);
+  g_hash_table_unref (self->host_specs);
   g_hash_table_unref (self->supervised);
   g_free (self->store_path);
   g_free (self->webhook_url);
@@ -910,6 +1024,7 @@ static void
 tend_engine_init (TendEngine *self)
 {
   self->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->host_specs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->watched = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                          (GDestroyNotify) watched_free);
   self->reload_waiters = g_ptr_array_new_with_free_func (g_object_unref);

@@ -444,6 +444,19 @@ tend_check_state_add (TendCheckState         *self,
           || self->consecutive_successes >= self->successes_before_recovered)
         set_hard (self, TEND_RESULT_PASS, now_usec);
     }
+  else if (status == TEND_RESULT_UNKNOWN && verdict->failure == TEND_CHECK_FAILURE_UNREACHABLE)
+    {
+      /* The host is away (its bus, its SSH connection): nothing is known of the service,
+       * at once, and nothing of it is the service's failure — failures before it do not
+       * add up with failures after it. */
+      self->consecutive_successes = 0;
+      self->consecutive_failures = 0;
+      /* As a layer that has just started: when the host is back, the first pass is
+       * healthy at once and failures count from there. */
+      self->hard_status = TEND_RESULT_UNKNOWN;
+      self->pending = TRUE;
+      self->since_usec = -1;
+    }
   else
     {
       self->consecutive_successes = 0;

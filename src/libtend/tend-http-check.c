@@ -37,7 +37,9 @@
 
 #include <libsoup/soup.h>
 
+#include "tend-check-private.h"
 #include "tend-error.h"
+#include "tend-host.h"
 #include "tend-http-check.h"
 #include "tend-util-private.h"
 
@@ -439,7 +441,9 @@ parse_url (const char  *url,
 
 typedef struct
 {
-  SoupSession *session;         /* (owned) this probe's */
+  SoupSession *session;         /* (owned) this probe's (this hop's, through a forward) */
+  guint forward_port;           /* the session's SSH forward's local port, 0 for none */
+  char *via;                    /* (owned) (nullable) the SSH host of that forward */
   GUri *first_uri;              /* (owned) */
   GUri *uri;                    /* (owned) this hop's */
   const char *method;           /* (unowned) this hop's: a redirect may turn POST into GET */
@@ -506,6 +510,7 @@ probe_free (Probe *probe)
   g_clear_pointer (&probe->body, g_byte_array_unref);
   g_free (probe->location);
   g_free (probe->expect_body);
+  g_free (probe->via);
   g_free (probe);
 }
 
@@ -598,6 +603,18 @@ verdict_for_error (Probe        *probe,
       return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TLS, -1,
                                      "TLS failure on %s: %s", where, error->message);
     }
+
+  /* Through an SSH forward, the connection opens here and is closed when the remote
+   * refuses the channel: nothing listens there. */
+  if (probe->forward_port != 0 && probe->msg != NULL && soup_message_get_status (probe->msg) == 0
+      && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
+          (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
+           !headers_too_big (error))))
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, -1,
+                                   "connection refused on %s on %s (the SSH forward could "
+                                   "not open it there)", where, probe->via);
 
   if (error->domain == G_IO_ERROR)
     {
@@ -966,14 +983,63 @@ on_accept_certificate (SoupMessage          *msg,
   return !probe->verify_tls;
 }
 
+/* The session for this hop: a service on an SSH host's loopback is reached through the
+ * host's forward, with the URL as it is (its Host header, its TLS name), through
+ * libsoup's remote-connectable; any other address directly, never through a proxy. */
+static gboolean
+probe_prepare_session (TendCheck  *check,
+                       Probe      *probe,
+                       GError    **error)
+{
+  const char *host = g_uri_get_host (probe->uri);
+  int port = g_uri_get_port (probe->uri);
+  g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autofree char *connect_host = NULL;
+  guint connect_port = 0;
+  guint forward = 0;
+
+  if (port <= 0)
+    port = g_ascii_strcasecmp (g_uri_get_scheme (probe->uri), "https") == 0 ? 443 : 80;
+  if (!tend_check_resolve_address (check, host, (guint) port, &connect_host, &connect_port,
+                                   error))
+    return FALSE;
+  if (connect_port != (guint) port || g_strcmp0 (connect_host, host) != 0)
+    forward = connect_port;
+  if (probe->session != NULL && probe->forward_port == forward)
+    return TRUE;
+
+  g_clear_object (&probe->session);
+  probe->forward_port = forward;
+  if (forward != 0)
+    {
+      connectable = g_network_address_new (connect_host, (guint16) forward);
+      g_free (probe->via);
+      probe->via = g_strdup (tend_host_get_display_name (tend_check_get_remote_host (check)));
+    }
+  probe->session = soup_session_new_with_options ("user-agent", "Tend/" PACKAGE_VERSION,
+                                                  "idle-timeout", 1,
+                                                  "timeout", 0,
+                                                  "remote-connectable", connectable,
+                                                  NULL);
+  soup_session_set_proxy_resolver (probe->session, NULL);
+  return TRUE;
+}
+
 static void
 probe_send_hop (GTask *task)
 {
   TendHttpCheck *self = g_task_get_source_object (task);
   Probe *probe = g_task_get_task_data (task);
   SoupMessageHeaders *headers;
+  GError *error = NULL;
 
   g_assert (probe->msg == NULL && probe->hop_cancellable == NULL);
+
+  if (!probe_prepare_session (TEND_CHECK (self), probe, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   probe->msg = soup_message_new_from_uri (probe->method, probe->uri);
   soup_message_add_flags (probe->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_NEW_CONNECTION);
@@ -1033,11 +1099,6 @@ tend_http_check_probe_async (TendCheck           *check,
     }
 
   probe = g_new0 (Probe, 1);
-  probe->session = soup_session_new_with_options ("user-agent", "Tend/" PACKAGE_VERSION,
-                                                  "idle-timeout", 1,
-                                                  "timeout", 0,
-                                                  NULL);
-  soup_session_set_proxy_resolver (probe->session, NULL);
   probe->first_uri = g_uri_ref (self->uri);
   probe->uri = g_uri_ref (self->uri);
   probe->method = self->method;

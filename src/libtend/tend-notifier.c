@@ -374,6 +374,68 @@ tend_notification_new (TendNotificationKind         kind,
   return self;
 }
 
+/**
+ * tend_notification_new_for_host:
+ * @kind: %TEND_NOTIFICATION_HOST_UNREACHABLE or %TEND_NOTIFICATION_HOST_REACHABLE
+ * @host: the host's name in the inventory
+ * @host_label: (nullable): how people call it; %NULL for @host
+ * @message: (nullable): the host's own sentence on why it cannot be reached
+ *
+ * The one notification about a remote host that cannot be reached ("web1 is
+ * unreachable"), or is back: its id is the host's ("host-web1"), so the second replaces
+ * the first. It has no buttons and names no unit (@unit is "").
+ *
+ * Returns: (transfer full): the notification
+ */
+TendNotification *
+tend_notification_new_for_host (TendNotificationKind  kind,
+                                const char           *host,
+                                const char           *host_label,
+                                const char           *message)
+{
+  TendNotificationReal *real;
+  TendNotification *self;
+
+  g_return_val_if_fail (kind == TEND_NOTIFICATION_HOST_UNREACHABLE ||
+                        kind == TEND_NOTIFICATION_HOST_REACHABLE, NULL);
+  g_return_val_if_fail (host != NULL && *host != '\0', NULL);
+
+  if (host_label == NULL || *host_label == '\0')
+    host_label = host;
+
+  real = g_new0 (TendNotificationReal, 1);
+  g_atomic_ref_count_init (&real->ref_count);
+  self = &real->public;
+
+  self->id = g_strdup_printf ("host-%s", host);
+  self->kind = kind;
+  if (kind == TEND_NOTIFICATION_HOST_UNREACHABLE)
+    {
+      self->urgency = TEND_NOTIFICATION_URGENCY_CRITICAL;
+      self->title = g_strdup_printf ("%s is unreachable", host_label);
+      if (message != NULL && *message != '\0')
+        self->body = g_strdup_printf ("%s\nIts services are unknown until it is back, and Tend "
+                                      "recovers none of them meanwhile; it reconnects by "
+                                      "itself.", message);
+      else
+        self->body = g_strdup ("Its services are unknown until it is back, and Tend recovers "
+                               "none of them meanwhile; it reconnects by itself.");
+    }
+  else
+    {
+      self->urgency = TEND_NOTIFICATION_URGENCY_NORMAL;
+      self->title = g_strdup_printf ("%s is reachable again", host_label);
+      self->body = g_strdup ("Tend checks its services again, and recovers them when they "
+                             "need it.");
+    }
+  self->host = g_strdup (host);
+  self->host_label = g_strdup (host_label);
+  self->unit = g_strdup ("");
+  self->time_usec = g_get_real_time ();
+  self->actions = g_ptr_array_new_with_free_func (action_free);
+  return self;
+}
+
 TendNotification *
 tend_notification_ref (TendNotification *self)
 {
@@ -448,7 +510,7 @@ tend_notification_wanted (TendNotificationKind  kind,
     return FALSE;
   if (kind == TEND_NOTIFICATION_DEGRADED)
     return tend_config_get_boolean (config, "notifications.on-degraded");
-  if (kind == TEND_NOTIFICATION_RECOVERED)
+  if (kind == TEND_NOTIFICATION_RECOVERED || kind == TEND_NOTIFICATION_HOST_REACHABLE)
     return tend_config_get_boolean (config, "notifications.on-recovered");
   return TRUE;
 }

@@ -19,6 +19,11 @@ G_BEGIN_DECLS
  * @TEND_NOTIFICATION_MANUAL_INTERVENTION: Tend has given up; a person must act
  * @TEND_NOTIFICATION_DEGRADED: the service is degraded (off unless
  *   notifications.on-degraded is set)
+ * @TEND_NOTIFICATION_HOST_UNREACHABLE: a remote host cannot be reached: one notification
+ *   for the host, not one per service (its services are unknown meanwhile, and none is
+ *   recovered); @unit is ""
+ * @TEND_NOTIFICATION_HOST_REACHABLE: the host is back (replaces the one above; sent when
+ *   notifications.on-recovered is set)
  */
 typedef enum
 {
@@ -27,6 +32,8 @@ typedef enum
   TEND_NOTIFICATION_RECOVERY_FAILED,
   TEND_NOTIFICATION_MANUAL_INTERVENTION,
   TEND_NOTIFICATION_DEGRADED,
+  TEND_NOTIFICATION_HOST_UNREACHABLE,
+  TEND_NOTIFICATION_HOST_REACHABLE,
 } TendNotificationKind;
 
 const char *tend_notification_kind_to_string (TendNotificationKind kind);
@@ -179,6 +186,10 @@ TendNotification *tend_notification_new      (TendNotificationKind         kind,
                                               gint64                       incident_id,
                                               const TendNotificationFacts *facts,
                                               const char                  *root_cause_unit);
+TendNotification *tend_notification_new_for_host (TendNotificationKind  kind,
+                                                  const char           *host,
+                                                  const char           *host_label,
+                                                  const char           *message);
 TendNotification *tend_notification_ref      (TendNotification     *self);
 void              tend_notification_unref    (TendNotification     *self);
 const TendNotificationAction *

@@ -1218,15 +1218,22 @@ tend_redis_check_probe_async (TendCheck           *check,
   TendRedisCheck *self = TEND_REDIS_CHECK (check);
   g_autoptr(GInetAddress) literal = NULL;
   g_autoptr(GResolver) resolver = NULL;
+  GError *error = NULL;
   Probe *probe;
 
   probe = g_new0 (Probe, 1);
   probe->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (probe->task, tend_redis_check_probe_async);
   probe->context = g_main_context_ref_thread_default ();
-  probe->host = g_strdup (self->host);
-  probe->port = self->port;
   probe->address = tend_check_format_address (self->host, self->port);
+  /* A server on an SSH host's loopback is reached through its forward: the messages
+   * still name the address as the check has it. */
+  if (!tend_check_resolve_address (check, self->host, self->port, &probe->host, &probe->port,
+                                   &error))
+    {
+      probe_conclude (probe, NULL, g_steal_pointer (&error));
+      return;
+    }
   probe->password_env = g_strdup (self->password_env);
   memcpy (probe->limits, self->limits, sizeof probe->limits);
   probe->step = STEP_RESOLVE;

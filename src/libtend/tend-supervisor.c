@@ -1231,8 +1231,13 @@ host_state_cb (TendHost   *host,
 {
   TendSupervisor *self = svc->supervisor;
 
+  /* Gone: nothing is done for it meanwhile, and its status says so at once. */
   if (!tend_host_get_connected (host))
-    return;
+    {
+      if (svc->service != NULL && tend_host_get_state (host) != TEND_HOST_STATE_CONNECTING)
+        evaluate (self, svc);
+      return;
+    }
   if (svc->service == NULL)
     {
       load_service (self, svc);
@@ -1429,6 +1434,22 @@ tend_supervisor_watch (TendSupervisor              *self,
     }
   else
     {
+      /* The host's entry changed (another address or user): the engine made a new
+       * TendHost, and the unit is read there. */
+      if (svc->host != host)
+        {
+          g_clear_signal_handler (&svc->host_handler, svc->host);
+          g_set_object (&svc->host, host);
+          svc->host_handler = g_signal_connect (host, "notify::state",
+                                                G_CALLBACK (host_state_cb), svc);
+          if (svc->service != NULL)
+            {
+              g_clear_signal_handler (&svc->state_handler, svc->service);
+              g_clear_signal_handler (&svc->since_handler, svc->service);
+            }
+          g_clear_object (&svc->service);
+          load_service (self, svc);
+        }
       /* The same policy keeps its count of recoveries, its breaker and its backoff. */
       fresh = make_policy (self, policy);
       if (!tend_restart_policy_equal_settings (fresh, svc->policy))

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tend-duration.h"
+#include "tend-host.h"
 #include "tend-error.h"
 #include "tend-tcp-check.h"
 #include "tend-check-private.h"
@@ -179,7 +180,10 @@ typedef struct
   char *expect;                     /* (owned) (nullable) */
   char *host;                       /* (owned) */
   char *address;                    /* (owned) "host:port" or "[v6]:port", for messages */
+  char *via;                        /* (owned) (nullable) the SSH host whose forward it uses */
   gint64 started;
+  gint64 connected;                 /* when a forwarded connection opened, for its latency */
+  gboolean settled;                 /* a forwarded connection stayed open: the remote took it */
   gsize len;
   guint8 answer[TEND_TCP_CHECK_MAX_ANSWER];
 } Probe;
@@ -207,6 +211,7 @@ probe_free (Probe *probe)
   g_clear_pointer (&probe->host, g_free);
   g_clear_pointer (&probe->expect, g_free);
   g_clear_pointer (&probe->address, g_free);
+  g_clear_pointer (&probe->via, g_free);
   g_free (probe);
 }
 
@@ -293,7 +298,8 @@ static void
 return_pass (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
-  gint64 latency = g_get_monotonic_time () - probe->started;
+  gint64 latency = (probe->connected > 0 ? probe->connected : g_get_monotonic_time ())
+                   - probe->started;
   g_autofree char *took = format_latency (latency);
 
   if (probe->expect != NULL)
@@ -449,6 +455,66 @@ read_more (GTask *task)
                              probe->cancellable, on_read, task);
 }
 
+/* A connection through an SSH forward opens here whether or not anything listens on
+ * the remote side: the forward accepts it, then asks the remote for a channel and closes
+ * the connection when it is refused. So a forwarded connection passes only once it has
+ * stayed open for TEND_TCP_CHECK_FORWARD_SETTLE_MSEC, or the server spoke first. */
+static gboolean
+on_settled (gpointer user_data)
+{
+  Probe *probe = user_data;
+
+  g_clear_pointer (&probe->quiet_source, g_source_unref);
+  probe->settled = TRUE;
+  g_cancellable_cancel (probe->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_settle_read (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  stop_quiet_timer (probe);
+  if (n > 0 || (probe->settled && (probe->run_cancellable == NULL ||
+                                   !g_cancellable_is_cancelled (probe->run_cancellable))))
+    {
+      return_pass (task);
+      return;
+    }
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, -1,
+                                                "connection refused on %s on %s (the SSH "
+                                                "forward could not open it there)",
+                                                probe->address, probe->via));
+}
+
+/* Takes @task's reference. */
+static void
+wait_settled (GTask *task)
+{
+  Probe *probe = g_task_get_task_data (task);
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (probe->connection));
+
+  probe->connected = g_get_monotonic_time ();
+  probe->quiet_source = g_timeout_source_new (TEND_TCP_CHECK_FORWARD_SETTLE_MSEC);
+  g_source_set_callback (probe->quiet_source, on_settled, probe, NULL);
+  g_source_set_static_name (probe->quiet_source, "[tend] tcp check forward settles");
+  g_source_attach (probe->quiet_source, g_task_get_context (task));
+  g_input_stream_read_async (input, probe->answer, sizeof probe->answer, G_PRIORITY_DEFAULT,
+                             probe->cancellable, on_settle_read, task);
+}
+
 /* Takes @task's reference. */
 static void
 after_send (GTask *task)
@@ -458,6 +524,10 @@ after_send (GTask *task)
   if (probe->expect != NULL)
     {
       read_more (task);
+    }
+  else if (probe->via != NULL)
+    {
+      wait_settled (task);
     }
   else
     {
@@ -533,6 +603,9 @@ tend_tcp_check_probe_async (TendCheck           *check,
   TendTcpCheck *self = TEND_TCP_CHECK (check);
   g_autoptr(GSocketClient) client = NULL;
   g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autofree char *connect_host = NULL;
+  g_autoptr(GError) error = NULL;
+  guint connect_port = 0;
   GTask *task;
   Probe *probe;
 
@@ -555,16 +628,29 @@ tend_tcp_check_probe_async (TendCheck           *check,
     }
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
+  /* A service on an SSH host bound to its loopback is reached through the forward. */
+  if (!tend_check_resolve_address (check, self->host, self->port, &connect_host, &connect_port,
+                                   &error))
+    {
+      return_verdict (task, tend_check_verdict_new (TEND_RESULT_UNKNOWN,
+                                                    TEND_CHECK_FAILURE_OTHER, -1, "%s",
+                                                    error->message));
+      g_object_unref (task);
+      return;
+    }
+  if (connect_port != self->port || g_strcmp0 (connect_host, self->host) != 0)
+    probe->via = g_strdup (tend_host_get_display_name (tend_check_get_remote_host (check)));
+
   client = g_socket_client_new ();
   /* The service itself, never a proxy; and no proxy lookup, which costs more than the
    * whole check (libproxy in a worker thread per connection). */
   g_socket_client_set_enable_proxy (client, FALSE);
   /* An address needs no resolver (which stats /etc/resolv.conf on every lookup). */
-  if (g_hostname_is_ip_address (self->host))
-    connectable = G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (self->host,
-                                                                               self->port));
+  if (g_hostname_is_ip_address (connect_host))
+    connectable = G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (connect_host,
+                                                                               connect_port));
   else
-    connectable = g_network_address_new (self->host, (guint16) self->port);
+    connectable = g_network_address_new (connect_host, (guint16) connect_port);
   g_socket_client_connect_async (client, connectable, probe->cancellable, on_connected, task);
 }
 

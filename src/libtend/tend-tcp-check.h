@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * after "-ERR ..."). An answer that ends with the start of the expected text is waited
  * for up to the check's timeout. */
 #define TEND_TCP_CHECK_QUIET_MSEC 250
+/* How long a connection through an SSH forward must stay open to count as accepted by
+ * the remote side (the forward closes it when the remote refuses the channel). */
+#define TEND_TCP_CHECK_FORWARD_SETTLE_MSEC 300
 
 #define TEND_TYPE_TCP_CHECK (tend_tcp_check_get_type ())
 G_DECLARE_FINAL_TYPE (TendTcpCheck, tend_tcp_check, TEND, TCP_CHECK, TendCheck)

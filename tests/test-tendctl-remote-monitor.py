@@ -1,0 +1,425 @@
+#!/usr/bin/python3
+"""`tendctl monitor` with a remote host over SSH: checks from where the service is,
+recovery of a remote unit, and a host that goes away and comes back (TAP; issue 13).
+
+Runs inside tests/sandbox/tend-sandbox (the local host, with tests/units) and starts the
+remote host of tests/tendremote.py (sshd on 127.0.0.1 in front of a second sandbox
+systemd with tests/remote-units). Tend finds the remote as a user has it set up:
+$HOME/.ssh/config (Host, HostName, Port, User, IdentityFile) and $HOME/.ssh/known_hosts.
+python3-dbusmock's notification_daemon stands in for the desktop.
+
+- An HTTP check of http://localhost:PORT/marker-file passes: the server runs on the
+  REMOTE's 127.0.0.1 and answers only connections that come through sshd
+  (tests/remote-http-forward-only.py); from here, directly, it answers 403, and the file
+  is only in the remote's runtime directory. So the check went through the SSH forward.
+- A command check runs on the remote: it tests for a file that only the remote's runtime
+  directory (a tmpfs of its own mount namespace) has.
+- kill -9 of the remote unit's main process (over ssh): an incident, the engine restarts
+  the unit over SSH, and the restart attempt and the audit row name the remote host.
+- sshd stopped: the remote's services are unknown (not critical), their recovery waits
+  ("host-unreachable"), no restart is tried, a local service goes on being checked, and
+  exactly one notification says the host is unreachable; sshd started again: the checks
+  resume, the service is healthy, and one more notification (replacing the first) says
+  the host is back.
+- A remote service watched with nothing set (`tendctl watch --host`) gets the default
+  checks and policy, as a local one does (when tendctl has --host).
+
+Waiting is always for a condition with a deadline, never a bare sleep.
+Usage: test-tendctl-remote-monitor.py TENDCTL [--tap]
+"""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import tendmon  # noqa: E402
+from tendmon import Tendctl, free_port, wait_until  # noqa: E402
+from tendremote import RemoteHost, RemoteUnavailable  # noqa: E402
+from tendtap import check  # noqa: E402
+
+REMOTE = "web1"
+LOCAL = tendmon.HOST
+HTTP = "tend-remote-http.service"       # on the remote only (tests/remote-units)
+SLEEPER = "tend-remote-test.service"    # on the remote only
+LOCAL_UNIT = "tend-test-sleeper.service"
+MARKER = "remote-marker-8f3a"
+
+env = dict(os.environ)
+tendctl = Tendctl(sys.argv[1], env)
+
+
+# ------------------------------------------------------------------------------------
+# The remote host as a user sets it up
+
+
+def write_ssh_files(remote):
+    """~/.ssh/config and ~/.ssh/known_hosts in the (sandbox's) home, as a user has them."""
+    ssh_dir = os.path.join(env["HOME"], ".ssh")
+    os.makedirs(ssh_dir, mode=0o700, exist_ok=True)
+    with open(os.path.join(ssh_dir, "config"), "w") as f:
+        f.write(f"Host {REMOTE} 127.0.0.1\n"
+                f"  HostName 127.0.0.1\n"
+                f"  Port {remote.port}\n"
+                f"  User root\n"
+                f"  IdentityFile {remote.client_key}\n"
+                f"  IdentitiesOnly yes\n")
+    with open(remote.known_hosts) as src, open(os.path.join(ssh_dir, "known_hosts"), "w") as f:
+        f.write(src.read())
+
+
+def remote_sh(remote, script):
+    return remote.ssh("/bin/sh", "-c", script)
+
+
+def remote_runtime_dir(remote):
+    r = remote.ssh("/usr/bin/printenv", "XDG_RUNTIME_DIR")
+    return r.stdout.strip()
+
+
+class Sshd:
+    """Stops and starts the remote's sshd: its listener and every connection it serves go,
+    as when a machine drops off the network; it comes back in the remote's own mount
+    namespace (kept open as a file descriptor), with the fixture's configuration."""
+
+    def __init__(self, remote):
+        self.remote = remote
+        self.pid = remote.sshd_pid
+        self.ns_fd = os.open(f"/proc/{self.pid}/ns/mnt", os.O_RDONLY)
+        self.proc = None
+
+    def _children(self, pid):
+        kids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                kids.append(int(entry))
+        return kids
+
+    def stop(self):
+        pids = [self.pid] + self._children(self.pid)
+        for pid in pids:
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+        if self.proc is not None:
+            self.proc.wait()
+            self.proc = None
+        return wait_until(lambda: not port_open(self.remote.port), 10)
+
+    def start(self):
+        config = os.path.join(self.remote.dir, "sshd_config")
+        log = open(os.path.join(self.remote.dir, "sshd.log"), "a")
+        self.proc = subprocess.Popen(
+            ["nsenter", f"--mount=/proc/{os.getpid()}/fd/{self.ns_fd}", "/usr/sbin/sshd",
+             "-D", "-e", "-f", config], pass_fds=(self.ns_fd,), stdin=subprocess.DEVNULL,
+            stdout=log, stderr=log)
+        log.close()
+        self.pid = self.proc.pid
+        return wait_until(lambda: port_open(self.remote.port), 10)
+
+    def close(self):
+        if self.proc is not None and self.proc.poll() is None:
+            for pid in [self.proc.pid] + self._children(self.proc.pid):
+                try:
+                    os.kill(pid, 15)
+                except ProcessLookupError:
+                    pass
+            self.proc.wait()
+        os.close(self.ns_fd)
+
+
+def port_open(port):
+    import socket
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def direct_get(port, path):
+    """GET http://127.0.0.1:@port@path from here, directly: (status, body)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+    except OSError as e:
+        return None, str(e)
+
+
+# ------------------------------------------------------------------------------------
+# The inventory
+
+
+def spec(host, unit, name, kind, interval, timeout, failures, params, successes=1):
+    return {"host": host, "unit": unit, "name": name, "kind": kind, "interval": interval,
+            "timeout": timeout, "failures_before_hard": failures,
+            "successes_before_recovered": successes, "startup_grace": "0s",
+            "enabled": True, "params": params}
+
+
+def inventory(remote, http_port, runtime):
+    policy = tendmon.policy_spec(HTTP, "on-failure", cooldown="0s")
+    policy["host"] = REMOTE
+    return {
+        "format": "tend-inventory", "version": 1,
+        "hosts": [{"name": LOCAL, "kind": "local", "address": None, "port": None,
+                   "user": None, "scope": "user", "sudo": "none", "access": "admin"},
+                  {"name": REMOTE, "kind": "ssh", "address": "127.0.0.1",
+                   "port": remote.port, "user": "root", "scope": "user", "sudo": "none",
+                   "access": "admin"}],
+        "services": [{"host": REMOTE, "unit": HTTP, "display_name": None, "tags": []},
+                     {"host": LOCAL, "unit": LOCAL_UNIT, "display_name": None, "tags": []}],
+        "checks": [
+            spec(REMOTE, HTTP, "unit", "unit", "30s", "5s", 1, {}, 1),
+            spec(REMOTE, HTTP, "http", "http", "1s", "900ms", 2,
+                 {"method": "GET", "url": f"http://localhost:{http_port}/marker-file",
+                  "expect_status": [200], "body_contains": MARKER, "verify_tls": True,
+                  "latency_degraded": None}),
+            spec(REMOTE, HTTP, "on-remote", "command", "1s", "900ms", 2,
+                 {"argv": ["/usr/bin/test", "-e", f"{runtime}/tend-remote-only"]}),
+            spec(LOCAL, LOCAL_UNIT, "unit", "unit", "30s", "5s", 1, {}, 1),
+            spec(LOCAL, LOCAL_UNIT, "alive", "command", "1s", "900ms", 1,
+                 {"argv": ["/bin/true"]}),
+        ],
+        "policies": [policy],
+        "config": {},
+    }
+
+
+# ------------------------------------------------------------------------------------
+# Reading back
+
+
+def db():
+    return sqlite3.connect(env["TEND_DATABASE"], timeout=10)
+
+
+def attempts(unit):
+    """Restart attempts of @unit that ended: (host, strategy, success)."""
+    with db() as conn:
+        return conn.execute(
+            "SELECT hosts.name, strategy, success FROM restart_attempts "
+            "JOIN services ON services.id = service_id "
+            "JOIN hosts ON hosts.id = services.host_id "
+            "WHERE unit = ? AND restart_attempts.state = 'done' "
+            "ORDER BY restart_attempts.id", (unit,)).fetchall()
+
+
+def remote_service(unit=HTTP):
+    for s in (tendctl.health() or {}).get("services", []):
+        if s["unit"] == unit and s.get("host") == REMOTE:
+            return s
+    return None
+
+
+def layer_status(service, name):
+    for entry in (service or {}).get("layers", []):
+        if entry["name"] == name:
+            return entry.get("status")
+    return None
+
+
+def results_count(unit, name):
+    """How many results of check @name of @unit the store has counted (minute rollups)."""
+    with db() as conn:
+        row = conn.execute(
+            "SELECT SUM(n_pass + n_warn + n_fail + n_unknown) FROM rollups "
+            "JOIN checks ON checks.id = rollups.check_id "
+            "JOIN services ON services.id = checks.service_id "
+            "WHERE unit = ? AND checks.name = ? AND resolution = 60", (unit, name)).fetchone()
+    return row[0] or 0 if row else 0
+
+
+def host_notifications():
+    return [c for c in tendmon.notifications(env) if c[1].startswith(REMOTE + " is ")]
+
+
+def unit_notifications(unit):
+    return [c for c in tendmon.notifications(env) if c[1].startswith(unit)]
+
+
+# ------------------------------------------------------------------------------------
+# Scenarios
+
+
+def checks_from_the_remote(http_port):
+    s = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
+        remote_service()), 30)
+    check("the remote service is healthy: unit, http and command checks pass",
+          s and all(layer_status(s, n) == "pass" for n in ("unit", "http", "on-remote")),
+          remote_service())
+    status, body = direct_get(http_port, "/marker-file")
+    check("from here, directly, the remote's server refuses (403: not through sshd)",
+          status == 403 and "not through sshd" in body, (status, body))
+    r = tendctl("check", "list", "--json")
+    check("the http check's target is the URL as written",
+          f"http://localhost:{http_port}/marker-file" in r.stdout, r.stdout[-1500:])
+
+
+def remote_recovery(remote):
+    r = remote_sh(remote, f"kill -9 $(systemctl --user show -p MainPID --value {HTTP})")
+    check("kill -9 of the remote unit's main process (over ssh)", r.returncode == 0, r.stderr)
+    rows = wait_until(lambda: attempts(HTTP), 20)
+    check("the engine restarted it: one restart attempt, host = the remote's name",
+          rows and rows[0] == (REMOTE, "restart", 1), rows)
+    back = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
+        remote_service()), 20)
+    check("and it is healthy again, through the forward", back, remote_service())
+    r = tendctl("incidents", HTTP, "--json")
+    incidents = json.loads(r.stdout) if r.returncode == 0 else []
+    check("an incident of the remote service, on the remote host",
+          incidents and incidents[0].get("host") == REMOTE, r.stdout[:1500])
+    r = tendctl("audit", "--json")
+    audit = json.loads(r.stdout) if r.returncode == 0 else []
+    rows = [a for a in audit if a.get("unit") == HTTP and a.get("operation") == "restart"]
+    check("the audit log has the restart on the remote host, origin auto",
+          rows and rows[-1].get("host") == REMOTE and rows[-1].get("origin") == "auto",
+          rows or r.stdout[-1500:])
+    calls = unit_notifications(HTTP)
+    check("its notification names the remote host",
+          calls and f"{HTTP} on {REMOTE}" in calls[0][1], calls)
+
+
+def unreachable_and_back(remote, sshd):
+    before_attempts = len(attempts(HTTP))
+    before_unit_calls = len(unit_notifications(HTTP))
+    local_before = results_count(LOCAL_UNIT, "alive")
+
+    check("sshd stopped (its listener and its connections)", sshd.stop())
+    s = wait_until(lambda: (lambda x: x if x and x["status"] == "unknown" else None)(
+        remote_service()), 40)
+    check("the remote service is unknown, not critical", s, remote_service())
+    rec = (s or {}).get("recovery") or {}
+    check("its recovery waits: host unreachable",
+          rec.get("state") == "waiting" and rec.get("cause") == "host-unreachable", rec)
+    r = tendctl("health")
+    check("tendctl health says it waits for the host",
+          f"waits for host {REMOTE} to be reachable again" in r.stdout, r.stdout[-2000:])
+    calls = wait_until(host_notifications, 10)
+    check("one notification: the host is unreachable",
+          calls and len(calls) == 1 and calls[0][1] == f"{REMOTE} is unreachable"
+          and calls[0][0] == 0, calls)
+    # The checks go on every second for the local service while the remote is away.
+    grew = wait_until(lambda: results_count(LOCAL_UNIT, "alive") > local_before, 10)
+    check("the local service is still checked, and healthy",
+          grew and tendctl.status_is(LOCAL_UNIT, "healthy"), tendctl.service_health(LOCAL_UNIT))
+    # Three check intervals with the host away: nothing more is said nor done.
+    quiet = not wait_until(lambda: len(attempts(HTTP)) > before_attempts
+                           or len(host_notifications()) > 1
+                           or len(unit_notifications(HTTP)) > before_unit_calls, 3)
+    check("while it is away: no restart, no other notification", quiet,
+          (attempts(HTTP), host_notifications(), unit_notifications(HTTP)[before_unit_calls:]))
+
+    check("sshd started again", sshd.start())
+    back = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
+        remote_service()), 60)
+    check("the host is back: its checks resume and the service is healthy", back,
+          remote_service())
+    rec = (back or {}).get("recovery") or {}
+    check("its recovery no longer waits for the host", rec.get("cause") != "host-unreachable",
+          rec)
+    calls = wait_until(lambda: (lambda c: c if len(c) >= 2 else None)(host_notifications()),
+                       10) or host_notifications()
+    check("one more notification, replacing the first: the host is reachable again",
+          len(calls) == 2 and calls[1][1] == f"{REMOTE} is reachable again"
+          and calls[1][0] != 0, calls)
+    check("and no notification of the service itself for the outage",
+          len(unit_notifications(HTTP)) == before_unit_calls,
+          unit_notifications(HTTP)[before_unit_calls:])
+    return back
+
+
+def watch_with_defaults():
+    r = tendctl("watch", "--help")
+    if "--host" not in r.stdout:
+        check("# SKIP watch --host: tendctl has no --host yet", True)
+        return
+    r = tendctl("start", "--host", REMOTE, SLEEPER)
+    r = tendctl("watch", "--host", REMOTE, SLEEPER)
+    check("tendctl watch --host web1 a remote unit, nothing set", r.returncode == 0,
+          (r.stdout, r.stderr))
+    r = tendctl("check", "list", "--json")
+    checks = json.loads(r.stdout) if r.returncode == 0 else []
+    mine = sorted(c["name"] for c in checks if c.get("unit") == SLEEPER
+                  and c.get("host") == REMOTE)
+    check("it gets the default checks, unit and resources, as a local one does",
+          mine == ["resources", "unit"], checks)
+    s = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
+        remote_service(SLEEPER)), 30)
+    check("and is healthy under them", s, remote_service(SLEEPER))
+    r = tendctl("policy", "show", "--host", REMOTE, SLEEPER)
+    check("and the default policy (on-failure)", r.returncode == 0 and "on-failure" in r.stdout,
+          (r.stdout, r.stderr))
+
+
+def run(tmp):
+    try:
+        remote = RemoteHost(units=os.path.join(HERE, "remote-units")).start()
+    except RemoteUnavailable as e:
+        check(f"# SKIP the remote host cannot run here: {e}", True)
+        return
+    with remote:
+        sshd = Sshd(remote)
+        try:
+            with_remote(tmp, remote, sshd)
+        finally:
+            sshd.close()
+
+
+def with_remote(tmp, remote, sshd):
+    write_ssh_files(remote)
+    runtime = remote_runtime_dir(remote)
+    check("the remote's runtime directory", runtime.startswith("/run/user/"), runtime)
+    http_port = free_port()
+    r = remote_sh(remote, f"mkdir -p {runtime}/www && echo {MARKER} > {runtime}/www/marker-file"
+                          f" && touch {runtime}/tend-remote-only"
+                          f" && printf 'TEND_REMOTE_HTTP_SERVER=%s\\nTEND_REMOTE_HTTP_PORT=%s\\n'"
+                          f" {HERE}/remote-http-forward-only.py {http_port}"
+                          f" > {runtime}/tend-remote-http.env"
+                          f" && systemctl --user start {HTTP}")
+    check("the remote's HTTP server starts there (on its 127.0.0.1)", r.returncode == 0,
+          (r.stdout, r.stderr))
+    check("it listens", wait_until(lambda: port_open(http_port), 10))
+    check("the files the remote checks look for are not here",
+          not os.path.exists(f"{runtime}/tend-remote-only")
+          and not os.path.exists(f"{runtime}/www/marker-file"))
+    r = tendctl("start", LOCAL_UNIT)
+    check(f"{LOCAL_UNIT} starts here", r.returncode == 0, r.stderr)
+
+    r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"),
+                                 inventory(remote, http_port, runtime))
+    check("the inventory with the ssh host imports", r.returncode == 0, (r.stdout, r.stderr))
+
+    log_path = os.path.join(tmp, "monitor.log")
+    with tendmon.Monitor(tendctl, log_path) as monitor:
+        checks_from_the_remote(http_port)
+        remote_recovery(remote)
+        unreachable_and_back(remote, sshd)
+        watch_with_defaults()
+    text = monitor.output()
+    check("the monitor's log says the host went and came back",
+          f"{REMOTE} is reachable again" in text, text[-3000:])
+    remote.ssh("systemctl", "--user", "stop", HTTP, SLEEPER)
+
+
+def main():
+    return tendmon.sandboxed_with_notifications(run, tendctl, [LOCAL_UNIT],
+                                                "tend-test-remote-monitor-")
+
+
+sys.exit(main())
