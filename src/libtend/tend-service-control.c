@@ -457,6 +457,7 @@ watch_edit (TendInventory  *inventory,
   g_autoptr(TendConfig) config = tend_config_new ();
   GPtrArray *services = tend_inventory_get_services (inventory);
   gboolean found = FALSE;
+  gboolean same_ssh_host;
 
   tend_config_load (config, tend_inventory_get_config (inventory), NULL);
 
@@ -467,7 +468,12 @@ watch_edit (TendInventory  *inventory,
                    _("Tend knows no host called %s."), request->host_name);
       return FALSE;
     }
-  if (host != NULL && (host->kind != TEND_HOST_KIND_LOCAL || host->scope != scope))
+  /* An SSH host's services are those of its own TendHost (tend_host_new_for_inventory()). */
+  same_ssh_host = host != NULL && host->kind == TEND_HOST_KIND_SSH &&
+                  tend_host_get_kind (request->host) == TEND_HOST_KIND_SSH &&
+                  g_str_equal (host->name, tend_host_get_id (request->host));
+  if (host != NULL && !same_ssh_host &&
+      (host->kind != TEND_HOST_KIND_LOCAL || host->scope != scope))
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
                    _("%s is not %s, where %s was looked up: its checks have to be added "

@@ -131,7 +131,9 @@ tend_health_status_to_string (TendHealthStatus status)
 /**
  * tend_host_state_to_string:
  *
- * Returns: the state's nick: "disconnected", "connecting", "connected", "reconnecting"
+ * Returns: the state's nick: "disconnected", "connecting", "connected", "reconnecting",
+ *   "auth-failed", "host-key-unknown" or "host-key-changed" (tend_host_state_describe()
+ *   says them for people)
  */
 const char *
 tend_host_state_to_string (TendHostState state)

@@ -1116,7 +1116,7 @@ check_list (TendctlGlobalOptions  *global,
   data.host = host;
   if (data.unit != NULL && !tendctl_check_units ((const char * const *) rest, FALSE))
     return TENDCTL_EXIT_USAGE;
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+  return tendctl_run (global, TENDCTL_RUN_READ_ONLY,
                       list_ready, &data);
 }
 

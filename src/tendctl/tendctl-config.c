@@ -760,9 +760,10 @@ tendctl_config (TendctlGlobalOptions  *global,
   data.config = tend_config_new ();
   data.saves = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_save_free);
 
-  status = tendctl_run (tendctl_global_options_get_scope (global),
+  status = tendctl_run (global,
                         data.action == CONFIG_LIST || data.action == CONFIG_GET
-                        ? TENDCTL_RUN_READ_ONLY : TENDCTL_RUN_STORE, config_ready, &data);
+                        ? TENDCTL_RUN_READ_ONLY | TENDCTL_RUN_NO_HOST
+                        : TENDCTL_RUN_STORE | TENDCTL_RUN_NO_HOST, config_ready, &data);
 
   g_clear_object (&data.config);
   g_clear_pointer (&data.stored, g_hash_table_unref);

@@ -274,10 +274,10 @@ tendctl_control (TendctlGlobalOptions  *global,
   /* Every name first: one bad name refuses the whole bulk, before anything is sent;
    * the refusal is recorded in the audit log all the same. */
   if (!tendctl_check_units ((const char * const *) units, allows_templates (data.action)))
-    status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_AUDIT,
+    status = tendctl_run (global, TENDCTL_RUN_AUDIT,
                           record_refusal, &data);
   else
-    status = tendctl_run (tendctl_global_options_get_scope (global),
+    status = tendctl_run (global,
                           TENDCTL_RUN_CONNECT | TENDCTL_RUN_AUDIT, control_ready, &data);
   g_array_unref (data.items);
   return status;

@@ -357,6 +357,12 @@ tendctl_demo (TendctlGlobalOptions  *global,
       tendctl_usage_error ("demo", "demo takes no arguments, but was given '%s'", argv[1]);
       return TENDCTL_EXIT_USAGE;
     }
+  if (global->host != NULL)
+    {
+      tendctl_usage_error ("demo", "the demo runs on this computer: --host cannot be used "
+                           "with it");
+      return TENDCTL_EXIT_USAGE;
+    }
   if (tendctl_global_options_get_scope (global) != TEND_HOST_SCOPE_USER)
     {
       tendctl_usage_error ("demo", "the demo runs in your own service manager: --system "

@@ -91,7 +91,9 @@ start_run (TendctlEdit *edit,
   edit->run = run;
   edit->started_real = g_get_real_time ();
   edit->started_monotonic = g_get_monotonic_time ();
-  edit->local_host = g_strdup (tend_host_get_id (run->host));
+  /* This computer's host of the scope, whatever host the run talks to */
+  edit->local_host = g_strdup (edit->scope == TEND_HOST_SCOPE_SYSTEM ? "local-system"
+                                                                     : "local-user");
   if (edit->host == NULL)
     edit->host = edit->local_host;
 }
@@ -261,13 +263,16 @@ tendctl_edit_run (TendctlEdit          *edit,
 {
   edit->scope = tendctl_global_options_get_scope (global);
 
+  /* The inventory's host of the service is the edit's to find, and to refuse. */
+  flags |= TENDCTL_RUN_HOST_UNCHECKED;
   if (edit->refusal != NULL)
     {
       tendctl_print_error_lines (edit->refusal->message);
       tendctl_print_error ("%s", edit->refused);
-      return tendctl_run (edit->scope, TENDCTL_RUN_AUDIT, record_refusal, edit);
+      return tendctl_run (global, TENDCTL_RUN_AUDIT | TENDCTL_RUN_HOST_UNCHECKED,
+                          record_refusal, edit);
     }
-  return tendctl_run (edit->scope, flags | TENDCTL_RUN_STORE, edit_ready, edit);
+  return tendctl_run (global, flags | TENDCTL_RUN_STORE, edit_ready, edit);
 }
 
 void
@@ -459,7 +464,7 @@ tendctl_edit_ensure_service (TendctlEdit    *edit,
   if (host == NULL && !g_str_equal (edit->host, edit->local_host))
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND,
-                   "--host: there is no host '%s' in Tend's inventory ('tendctl export' "
+                   "--host: there is no host '%s' in Tend's inventory ('tendctl host list' "
                    "lists the hosts; this computer's is '%s')", edit->host, edit->local_host);
       return NULL;
     }

@@ -628,7 +628,7 @@ tendctl_history (TendctlGlobalOptions  *global,
   add_segments (data.segments, data.window_since, data.window_until, 2);
   tend_chart_summary_init (&data.summary);
 
-  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+  status = tendctl_run (global, TENDCTL_RUN_READ_ONLY,
                         history_ready, &data);
 
   g_clear_pointer (&data.segments, g_array_unref);
@@ -855,7 +855,7 @@ tendctl_incidents (TendctlGlobalOptions  *global,
   if (limit != NULL && !parse_limit ("incidents", limit, &data.limit))
     return TENDCTL_EXIT_USAGE;
 
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+  return tendctl_run (global, TENDCTL_RUN_READ_ONLY,
                       incidents_ready, &data);
 }
 
@@ -1058,6 +1058,6 @@ tendctl_audit (TendctlGlobalOptions  *global,
                                      &data.since_usec)))
     return TENDCTL_EXIT_USAGE;
 
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+  return tendctl_run (global, TENDCTL_RUN_READ_ONLY | TENDCTL_RUN_NO_HOST,
                       audit_ready, &data);
 }

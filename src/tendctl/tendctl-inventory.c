@@ -108,7 +108,7 @@ tendctl_export (TendctlGlobalOptions  *global,
     }
 
   data.file = rest != NULL ? g_strdup (rest[0]) : NULL;
-  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+  status = tendctl_run (global, TENDCTL_RUN_READ_ONLY | TENDCTL_RUN_NO_HOST,
                         export_ready, &data);
   inventory_data_clear (&data);
   return status;
@@ -286,11 +286,11 @@ tendctl_import (TendctlGlobalOptions  *global,
     {
       tendctl_print_error_lines (data.refusal->message);
       tendctl_print_error ("nothing was imported");
-      status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_AUDIT,
+      status = tendctl_run (global, TENDCTL_RUN_AUDIT | TENDCTL_RUN_NO_HOST,
                             record_refusal, &data);
     }
   else
-    status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_STORE,
+    status = tendctl_run (global, TENDCTL_RUN_STORE | TENDCTL_RUN_NO_HOST,
                           import_ready, &data);
   inventory_data_clear (&data);
   return status;

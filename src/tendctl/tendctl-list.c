@@ -248,7 +248,7 @@ tendctl_list (TendctlGlobalOptions  *global,
       return TENDCTL_EXIT_USAGE;
     }
 
-  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_CONNECT,
+  status = tendctl_run (global, TENDCTL_RUN_CONNECT,
                         list_ready, &data);
   g_strfreev (data.states);
   return status;

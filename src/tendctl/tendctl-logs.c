@@ -298,7 +298,7 @@ tendctl_logs (TendctlGlobalOptions  *global,
   data.unit = units[0];
   data.color = !data.json && tendctl_use_color (stdout);
 
-  status = tendctl_run (tendctl_global_options_get_scope (global), 0, logs_ready, &data);
+  status = tendctl_run (global, TENDCTL_RUN_CONNECT_REMOTE, logs_ready, &data);
 
   g_clear_handle_id (&data.sigint_id, g_source_remove);
   g_clear_handle_id (&data.sigterm_id, g_source_remove);

@@ -343,7 +343,7 @@ maintenance_list (TendctlGlobalOptions  *global,
     goto out;
 
   data.unit = rest != NULL ? rest[0] : NULL;
-  status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+  status = tendctl_run (global, TENDCTL_RUN_READ_ONLY,
                         list_ready, &data);
 
 out:

@@ -410,6 +410,6 @@ tendctl_health (TendctlGlobalOptions  *global,
   if (!tendctl_optional_unit ("health", units, &data.unit))
     return TENDCTL_EXIT_USAGE;
 
-  return tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+  return tendctl_run (global, TENDCTL_RUN_READ_ONLY,
                       health_ready, &data);
 }

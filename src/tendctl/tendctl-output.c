@@ -161,6 +161,13 @@ tendctl_exit_for_error (const GError *error)
       return TENDCTL_EXIT_PERMISSION;
     case TEND_ERROR_UNREACHABLE:
       return TENDCTL_EXIT_UNREACHABLE;
+    case TEND_ERROR_ACCESS_DENIED:
+      return TENDCTL_EXIT_ACCESS;
+    case TEND_ERROR_HOST_KEY_UNKNOWN:
+    case TEND_ERROR_HOST_KEY_CHANGED:
+      return TENDCTL_EXIT_HOST_KEY;
+    case TEND_ERROR_AUTH_FAILED:
+      return TENDCTL_EXIT_AUTH;
     case TEND_ERROR_FAILED:
     case TEND_ERROR_JOB_FAILED:
     case TEND_ERROR_TIMED_OUT:
@@ -175,10 +182,11 @@ tendctl_exit_for_error (const GError *error)
 /**
  * tendctl_exit_worst:
  *
- * The more serious of two statuses. The order is
- * unreachable (5) > permission denied (4) > not found (3) > invalid input (2) >
- * failed (1) > ok (0): a reason that would have stopped every unit outranks one that
- * concerns a unit. It happens to be the numeric order, which tendctl.md promises.
+ * The more serious of two statuses. The order is authentication failed (8) > host key
+ * unknown or changed (7) > access level (6) > unreachable (5) > permission denied (4) >
+ * not found (3) > invalid input (2) > failed (1) > ok (0): a reason that would have
+ * stopped every unit outranks one that concerns a unit. It happens to be the numeric
+ * order, which tendctl.md promises.
  */
 TendctlExit
 tendctl_exit_worst (TendctlExit a,
@@ -207,6 +215,10 @@ tendctl_error_code (const GError *error)
     [TEND_ERROR_NOT_SUPPORTED] = "not-supported",
     [TEND_ERROR_BUSY] = "busy",
     [TEND_ERROR_NOT_WATCHED] = "not-watched",
+    [TEND_ERROR_AUTH_FAILED] = "auth-failed",
+    [TEND_ERROR_HOST_KEY_UNKNOWN] = "host-key-unknown",
+    [TEND_ERROR_HOST_KEY_CHANGED] = "host-key-changed",
+    [TEND_ERROR_ACCESS_DENIED] = "access-denied",
   };
 
   if (error == NULL)

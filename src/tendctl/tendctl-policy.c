@@ -664,7 +664,7 @@ policy_show (TendctlGlobalOptions  *global,
       tendctl_check_units ((const char * const *) rest, FALSE))
     {
       data.unit = rest[0];
-      status = tendctl_run (tendctl_global_options_get_scope (global), TENDCTL_RUN_READ_ONLY,
+      status = tendctl_run (global, TENDCTL_RUN_READ_ONLY,
                             show_ready, &data);
     }
   policy_data_clear (&data);

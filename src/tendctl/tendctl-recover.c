@@ -255,7 +255,7 @@ tendctl_recover (TendctlGlobalOptions  *global,
     }
 
   data.unit = rest[0];
-  status = tendctl_run (tendctl_global_options_get_scope (global),
+  status = tendctl_run (global,
                         TENDCTL_RUN_CONNECT | TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT,
                         recover_ready, &data);
   return status;

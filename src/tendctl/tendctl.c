@@ -17,6 +17,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "tendctl.h"
 #include "tendctl-output.h"
 
@@ -51,6 +53,7 @@ static const struct {
   { "recover", tendctl_recover },
   { "resume", tendctl_resume },
   { "maintenance", tendctl_maintenance },
+  { "host", tendctl_host },
 };
 
 #define COMMANDS_HELP \
@@ -95,7 +98,13 @@ static const struct {
   "                        Recover UNIT now: reload, start or restart, verified by its checks\n" \
   "  resume UNIT           Recover UNIT again after Tend stopped in a restart loop\n" \
   "  maintenance list|add|remove …\n" \
-  "                        Weekly windows in which Tend leaves a service alone"
+  "                        Weekly windows in which Tend leaves a service alone\n" \
+  "  host add NAME ssh://[USER@]ADDRESS[:PORT] [--scope user|system] [--sudo]\n" \
+  "           [--access viewer|operator|admin] [--accept-fingerprint SHA256:…]\n" \
+  "                        Add an SSH host (Tend connects first and checks its key)\n" \
+  "  host list [--json] | show NAME | remove NAME | set NAME … | sudoers NAME\n" \
+  "                        The hosts Tend looks after; --host NAME before any command\n" \
+  "                        reads or controls that host's services"
 
 #define EXIT_STATUS_HELP \
   "Exit status:\n" \
@@ -103,10 +112,15 @@ static const struct {
   "  1  an operation failed (a job failed, timed out, was cancelled or is not\n" \
   "     supported by the unit), or another failure\n" \
   "  2  usage error or invalid input (nothing was sent)\n" \
-  "  3  a unit, a setting, or Tend's records of a unit were not found\n" \
+  "  3  a unit, a host, a setting, or Tend's records of a unit were not found\n" \
   "  4  permission denied (by the manager or polkit)\n" \
-  "  5  the service manager could not be reached (no bus, no manager)\n" \
-  "With several units the most serious status wins: 5 > 4 > 3 > 2 > 1 > 0.\n" \
+  "  5  the service manager could not be reached (no bus, no manager, an SSH host\n" \
+  "     that does not answer)\n" \
+  "  6  the host's access level in Tend does not allow it (a viewer host; stop,\n" \
+  "     enable or disable on an operator host)\n" \
+  "  7  an SSH host's key is unknown (confirm its fingerprint) or changed (refused)\n" \
+  "  8  an SSH host refused every key Tend could offer (authentication failed)\n" \
+  "With several units the most serious status wins: 8 > 7 > … > 1 > 0.\n" \
   "\n" \
   "Run 'tendctl COMMAND --help' for the options of a command."
 
@@ -121,6 +135,9 @@ global_entries (TendctlGlobalOptions *global)
       "Talk to the service manager of the calling user (the default)", NULL },
     { "system", 0, 0, G_OPTION_ARG_NONE, &global->system,
       "Talk to the system's service manager", NULL },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &global->host,
+      "Talk to HOST of Tend's inventory ('tendctl host list'), such as an SSH host",
+      "HOST" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -166,7 +183,7 @@ tendctl_usage_error (const char *command,
   if (command != NULL)
     g_string_append_printf (text, "\nRun 'tendctl %s --help' for its usage.\n", command);
   else
-    g_string_append (text, "\nUsage: tendctl [--user|--system] COMMAND [ARGS…]\n"
+    g_string_append (text, "\nUsage: tendctl [--user|--system] [--host HOST] COMMAND [ARGS…]\n"
                            "Run 'tendctl --help' for the list of commands.\n");
   fflush (stdout);
   tendctl_write (stderr, text);
@@ -359,6 +376,16 @@ tendctl_parse_choice (const char          *option,
   return FALSE;
 }
 
+/* The target of a command's own --host, if it has one */
+static char **
+command_host_entry (const GOptionEntry *entries)
+{
+  for (guint i = 0; entries[i].long_name != NULL; i++)
+    if (g_str_equal (entries[i].long_name, "host") && entries[i].arg == G_OPTION_ARG_STRING)
+      return entries[i].arg_data;
+  return NULL;
+}
+
 /**
  * tendctl_parse_options:
  * @command: the command's name, as typed
@@ -384,8 +411,20 @@ tendctl_parse_options (const char             *command,
   g_autofree GOptionEntry *globals = global_entries (global);
   g_autofree char *prgname = g_strdup_printf ("tendctl %s", command);
   g_autoptr(GError) error = NULL;
+  char **own_host = command_host_entry (entries);
   GOptionGroup *group;
   gboolean ok;
+
+  /* A command with a --host of its own (the service's host of an edit) has one --host:
+   * the global one given before the command is its default. */
+  if (own_host != NULL)
+    {
+      for (guint i = 0; globals[i].long_name != NULL; i++)
+        if (g_str_equal (globals[i].long_name, "host"))
+          globals[i].flags |= G_OPTION_FLAG_HIDDEN;
+      if (*own_host == NULL && global->host != NULL)
+        *own_host = g_strdup (global->host);
+    }
 
   context = g_option_context_new (parameter_string);
   g_option_context_set_summary (context, summary);
@@ -406,6 +445,11 @@ tendctl_parse_options (const char             *command,
     {
       tendctl_usage_error (command, "%s", error->message);
       return FALSE;
+    }
+  if (own_host != NULL && *own_host != NULL && g_strcmp0 (*own_host, global->host) != 0)
+    {
+      g_free (global->host);
+      global->host = g_strdup (*own_host);
     }
   return check_scope (command, global);
 }
@@ -489,6 +533,8 @@ typedef struct
   TendctlRunFlags flags;
   TendctlReadyFunc ready;
   gpointer user_data;
+  TendHostScope scope;
+  const char *host_name;      /* (nullable) --host */
 } RunData;
 
 static void
@@ -512,10 +558,124 @@ connect_cb (GObject      *object,
 static void
 connect_or_start (RunData *data)
 {
-  if (data->flags & TENDCTL_RUN_CONNECT)
+  if ((data->flags & TENDCTL_RUN_CONNECT) ||
+      ((data->flags & TENDCTL_RUN_CONNECT_REMOTE) &&
+       tend_host_get_kind (data->run.host) != TEND_HOST_KIND_LOCAL))
     tend_host_connect_async (data->run.host, data->run.cancellable, connect_cb, data);
   else
     data->ready (&data->run, data->user_data);
+}
+
+/* The run's host is ready to be used: audited when asked, then connected. */
+static void
+host_ready (RunData *data)
+{
+  /* One command, then exit: the list need not follow changes. */
+  tend_host_set_follow_changes (data->run.host, FALSE);
+  if (data->run.store != NULL && (data->flags & TENDCTL_RUN_AUDIT))
+    tend_host_set_audit (data->run.host, data->run.store, TEND_AUDIT_ORIGIN_CLI);
+  connect_or_start (data);
+}
+
+/* "local-user" and "local-system" are this computer's hosts, in the inventory or not. */
+static gboolean
+local_host_name (const char    *name,
+                 TendHostScope *scope)
+{
+  if (g_str_equal (name, "local-user"))
+    *scope = TEND_HOST_SCOPE_USER;
+  else if (g_str_equal (name, "local-system"))
+    *scope = TEND_HOST_SCOPE_SYSTEM;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* --host NAME is not a host of @inventory (%NULL: it could not be read, for @why) */
+static void
+unknown_host (RunData       *data,
+              TendInventory *inventory,
+              const GError  *why)
+{
+  g_autoptr(GString) known = g_string_new (NULL);
+  GPtrArray *hosts = inventory != NULL ? tend_inventory_get_hosts (inventory) : NULL;
+
+  for (guint i = 0; hosts != NULL && i < hosts->len; i++)
+    g_string_append_printf (known, "%s%s", known->len > 0 ? ", " : "",
+                            ((TendInventoryHost *) hosts->pdata[i])->name);
+  if (why != NULL)
+    tendctl_print_error (_("--host: there is no host '%s': Tend's inventory cannot be read "
+                           "(%s)"), data->host_name, why->message);
+  else if (known->len == 0)
+    tendctl_print_error (_("--host: there is no host '%s' in Tend's inventory; it has no "
+                           "hosts yet: add one with 'tendctl host add %s ssh://ADDRESS'"),
+                         data->host_name, data->host_name);
+  else
+    tendctl_print_error (_("--host: there is no host '%s' in Tend's inventory; its hosts "
+                           "are: %s ('tendctl host list' shows them)"),
+                         data->host_name, known->str);
+  tendctl_run_quit (&data->run, TENDCTL_EXIT_NOT_FOUND);
+}
+
+static void
+inventory_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  RunData *data = user_data;
+  g_autoptr(TendInventory) inventory = NULL;
+  g_autoptr(GError) error = NULL;
+  const TendInventoryHost *spec = NULL;
+  GPtrArray *hosts;
+  TendHostScope scope;
+
+  inventory = tend_store_load_inventory_finish (TEND_STORE (object), result, &error);
+  hosts = inventory != NULL ? tend_inventory_get_hosts (inventory) : NULL;
+  for (guint i = 0; hosts != NULL && i < hosts->len && spec == NULL; i++)
+    if (g_str_equal (((TendInventoryHost *) hosts->pdata[i])->name, data->host_name))
+      spec = hosts->pdata[i];
+
+  if (spec != NULL)
+    data->run.host = tend_host_new_for_inventory (spec);
+  else if (local_host_name (data->host_name, &scope))
+    data->run.host = tend_host_new_local (scope);
+  else if (data->flags & TENDCTL_RUN_HOST_UNCHECKED)
+    data->run.host = tend_host_new_local (data->scope);
+  else
+    {
+      unknown_host (data, inventory, error);
+      return;
+    }
+  host_ready (data);
+}
+
+/* Makes the run's host: this computer's manager, or --host's of the inventory.
+ * @store_error: why the database could not be opened, if it could not */
+static void
+make_host (RunData      *data,
+           const GError *store_error)
+{
+  TendHostScope scope;
+
+  if (data->host_name == NULL)
+    {
+      data->run.host = tend_host_new_local (data->scope);
+      host_ready (data);
+      return;
+    }
+  if (store_error != NULL)
+    {
+      if (local_host_name (data->host_name, &scope))
+        {
+          data->run.host = tend_host_new_local (scope);
+          host_ready (data);
+        }
+      else
+        unknown_host (data, NULL, store_error);
+      return;
+    }
+  tend_store_load_inventory_async (data->run.store, data->run.cancellable, inventory_loaded_cb,
+                                   data);
 }
 
 static void
@@ -534,6 +694,12 @@ store_opened_cb (GObject      *object,
           tendctl_run_quit (&data->run, TENDCTL_EXIT_FAILED);
           return;
         }
+      /* Opened only to find --host: the host is not found. */
+      if (!(data->flags & TENDCTL_RUN_AUDIT))
+        {
+          make_host (data, error);
+          return;
+        }
       /* The store keeps the audit records aside as it closes (a spill file), and the
        * next store that opens the database writes them. */
       g_printerr ("tendctl: warning: the audit log cannot be written now: %s\n",
@@ -545,43 +711,82 @@ store_opened_cb (GObject      *object,
       tendctl_print_error ("there was no database; made a new one: %s",
                            tend_store_get_path (data->run.store));
     }
-  if (data->run.store != NULL && (data->flags & TENDCTL_RUN_AUDIT))
-    tend_host_set_audit (data->run.host, data->run.store, TEND_AUDIT_ORIGIN_CLI);
 
-  connect_or_start (data);
+  make_host (data, error);
 }
+
+static TendctlExit run (TendHostScope    scope,
+                        const char      *host_name,
+                        TendctlRunFlags  flags,
+                        TendctlReadyFunc ready,
+                        gpointer         user_data);
 
 /**
  * tendctl_run:
- * @scope: which manager to talk to
+ * @global: which host to talk to: --host NAME of the inventory (an SSH host, or this
+ *   computer's), else this computer's manager of the scope (--user, --system)
  * @flags: what to prepare before @ready: a connection, the database
  * @ready: called on the main loop once ready; it starts the command's work, which
  *   ends with tendctl_run_quit()
  *
- * Runs one command on a fresh host and main loop.
+ * Runs one command on a fresh host and main loop. A --host that is not in the
+ * inventory is said, with the hosts it has (exit 3), unless the flags say the command
+ * refuses it itself.
  *
  * Returns: the status given to tendctl_run_quit()
  */
 TendctlExit
-tendctl_run (TendHostScope    scope,
-             TendctlRunFlags  flags,
-             TendctlReadyFunc ready,
-             gpointer         user_data)
+tendctl_run (const TendctlGlobalOptions *global,
+             TendctlRunFlags             flags,
+             TendctlReadyFunc            ready,
+             gpointer                    user_data)
+{
+  if (global->host != NULL && (flags & TENDCTL_RUN_NO_HOST))
+    {
+      tendctl_usage_error (NULL, _("--host names the host of the services a command reads "
+                                   "or controls; this command is about the whole of Tend"));
+      return TENDCTL_EXIT_USAGE;
+    }
+  return run (tendctl_global_options_get_scope (global), global->host, flags, ready,
+              user_data);
+}
+
+/**
+ * tendctl_run_scope:
+ *
+ * tendctl_run() on this computer's manager of @scope, whatever --host says.
+ */
+TendctlExit
+tendctl_run_scope (TendHostScope    scope,
+                   TendctlRunFlags  flags,
+                   TendctlReadyFunc ready,
+                   gpointer         user_data)
+{
+  return run (scope, NULL, flags, ready, user_data);
+}
+
+static TendctlExit
+run (TendHostScope    scope,
+     const char      *host_name,
+     TendctlRunFlags  flags,
+     TendctlReadyFunc ready,
+     gpointer         user_data)
 {
   RunData data = { 0, };
   TendctlExit status;
 
-  data.run.host = tend_host_new_local (scope);
-  /* One command, then exit: the list need not follow changes. */
-  tend_host_set_follow_changes (data.run.host, FALSE);
   data.run.loop = g_main_loop_new (NULL, FALSE);
   data.run.cancellable = g_cancellable_new ();
   data.run.status = TENDCTL_EXIT_OK;
   data.flags = flags;
   data.ready = ready;
   data.user_data = user_data;
+  data.scope = scope;
+  data.host_name = host_name;
 
-  if (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT | TENDCTL_RUN_READ_ONLY))
+  /* --host is found in the inventory: the database is read for it. */
+  if (flags & (TENDCTL_RUN_STORE | TENDCTL_RUN_AUDIT | TENDCTL_RUN_READ_ONLY) ||
+      host_name != NULL)
     {
       g_autofree char *path = tendctl_store_path ();
 
@@ -591,7 +796,7 @@ tendctl_run (TendHostScope    scope,
       tend_store_open_async (data.run.store, data.run.cancellable, store_opened_cb, &data);
     }
   else
-    connect_or_start (&data);
+    make_host (&data, NULL);
 
   /* @ready may have finished already (an error it found before sending anything). */
   if (!data.run.done)

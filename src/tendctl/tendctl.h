@@ -18,7 +18,13 @@ G_BEGIN_DECLS
  * @TENDCTL_EXIT_USAGE: a usage error or invalid input; nothing was sent
  * @TENDCTL_EXIT_NOT_FOUND: a unit does not exist
  * @TENDCTL_EXIT_PERMISSION: the manager or polkit refused
- * @TENDCTL_EXIT_UNREACHABLE: no bus, or no service manager on it
+ * @TENDCTL_EXIT_UNREACHABLE: no bus, or no service manager on it; an SSH host that does
+ *   not answer
+ * @TENDCTL_EXIT_ACCESS: the host's access level in Tend does not allow the operation
+ *   (a viewer host; stop, enable or disable on an operator host)
+ * @TENDCTL_EXIT_HOST_KEY: an SSH host's key is unknown (confirm its fingerprint) or
+ *   changed (refused)
+ * @TENDCTL_EXIT_AUTH: an SSH host refused every key Tend could offer
  *
  * Where one command does several things (a bulk start, a status of several units) it
  * exits with the most serious status of all of them; see tendctl_exit_worst().
@@ -31,6 +37,9 @@ typedef enum
   TENDCTL_EXIT_NOT_FOUND = 3,
   TENDCTL_EXIT_PERMISSION = 4,
   TENDCTL_EXIT_UNREACHABLE = 5,
+  TENDCTL_EXIT_ACCESS = 6,
+  TENDCTL_EXIT_HOST_KEY = 7,
+  TENDCTL_EXIT_AUTH = 8,
 } TendctlExit;
 
 /* The options every command accepts, before or after the command's name. */
@@ -38,6 +47,7 @@ typedef struct
 {
   gboolean user;
   gboolean system;
+  char *host;        /* (nullable) --host NAME: a host of Tend's inventory */
 } TendctlGlobalOptions;
 
 /* One command-line invocation: the host it talks to and the loop it waits on. */
@@ -62,6 +72,12 @@ struct _TendctlRun
  *   stop anyone from restarting a service)
  * @TENDCTL_RUN_READ_ONLY: as %TENDCTL_RUN_STORE, for a command that only reads: the
  *   database is opened read-only (it works in a read-only folder, and creates nothing)
+ * @TENDCTL_RUN_HOST_UNCHECKED: a --host that is not in the inventory is the command's
+ *   to refuse (an edit, which records the refusal): the run's host is then this
+ *   computer's of the scope
+ * @TENDCTL_RUN_NO_HOST: the command is about the whole of Tend: --host is refused
+ * @TENDCTL_RUN_CONNECT_REMOTE: connect first when the host is an SSH host (its journal
+ *   is read over its session)
  */
 typedef enum
 {
@@ -69,9 +85,13 @@ typedef enum
   TENDCTL_RUN_STORE = 1 << 1,
   TENDCTL_RUN_AUDIT = 1 << 2,
   TENDCTL_RUN_READ_ONLY = 1 << 3,
+  TENDCTL_RUN_HOST_UNCHECKED = 1 << 4,
+  TENDCTL_RUN_NO_HOST = 1 << 5,
+  TENDCTL_RUN_CONNECT_REMOTE = 1 << 6,
 } TendctlRunFlags;
 
-/* --host HOST of the commands that change a service of the inventory */
+/* --host HOST of the commands that change a service of the inventory: the same as the
+ * global --host (tendctl_parse_options() keeps the two in step) */
 #define TENDCTL_HOST_ENTRY(target) \
   { "host", 0, 0, G_OPTION_ARG_STRING, (target), \
     "The service's host in Tend's inventory (default: this computer's)", "HOST" }
@@ -137,7 +157,11 @@ void          tendctl_usage_error     (const char            *command,
                                        const char            *format,
                                        ...) G_GNUC_PRINTF (2, 3);
 
-TendctlExit   tendctl_run             (TendHostScope          scope,
+TendctlExit   tendctl_run             (const TendctlGlobalOptions *global,
+                                       TendctlRunFlags        flags,
+                                       TendctlReadyFunc       ready,
+                                       gpointer               user_data);
+TendctlExit   tendctl_run_scope       (TendHostScope          scope,
                                        TendctlRunFlags        flags,
                                        TendctlReadyFunc       ready,
                                        gpointer               user_data);
@@ -218,6 +242,9 @@ TendctlExit   tendctl_resume          (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_maintenance     (TendctlGlobalOptions  *global,
+                                       int                    argc,
+                                       char                 **argv);
+TendctlExit   tendctl_host            (TendctlGlobalOptions  *global,
                                        int                    argc,
                                        char                 **argv);
 TendctlExit   tendctl_recover         (TendctlGlobalOptions  *global,
