@@ -790,7 +790,8 @@ def png_size(path):
 # Tend's views: what the flows need to know of the window, in one place.
 
 # The list's column titles, and the keys service_rows() gives their cells.
-LIST_COLUMNS = {"Health": "health", "Name": "name", "Description": "description",
+LIST_COLUMNS = {"Health": "health", "Name": "name", "Host": "host",
+                "Description": "description",
                 "State": "state", "Memory": "memory", "CPU Time": "cpu", "Uptime": "uptime",
                 "Restarts": "restarts"}
 

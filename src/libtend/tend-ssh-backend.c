@@ -303,6 +303,7 @@ session_connected_cb (GObject      *object,
   TendSshBackend *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
+  GCancellable *cancellable;
 
   if (!tend_ssh_session_connect_finish (TEND_SSH_SESSION (object), result, &error))
     {
@@ -312,7 +313,10 @@ session_connected_cb (GObject      *object,
 
   /* The first query: which systemd (and so which options) is there. */
   argv = tend_ssh_command_version ();
-  exec (self, argv, 0, g_task_get_cancellable (task), version_cb, g_steal_pointer (&task));
+  /* The cancellable first: C does not order the evaluation of arguments, and the task is
+   * stolen in the same call. */
+  cancellable = g_task_get_cancellable (task);
+  exec (self, argv, 0, cancellable, version_cb, g_steal_pointer (&task));
 }
 
 static void
