@@ -796,6 +796,15 @@ LIST_COLUMNS = {"Health": "health", "Name": "name", "Host": "host",
                 "Restarts": "restarts"}
 
 
+def _left(acc):
+    """Where the node starts on the screen, from the left (0 when it cannot be told)."""
+    try:
+        import pyatspi
+        return acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS).x
+    except Exception:
+        return 0
+
+
 def service_rows(window):
     """The rows of the service list on screen, each a dict of what its cells say, by
     column ("health", "name", "state" ...: LIST_COLUMNS; the columns the list hides, as it
@@ -809,11 +818,13 @@ def service_rows(window):
     for row in walk(table):
         if role(row) != "table row":
             continue
-        cells = [c for c in children(row) if role(c) == "table cell"]
+        # In the order on screen: GTK 4.8 puts the cells of a column shown again (the
+        # Host column) last among a row's children, whatever its place.
+        cells = sorted((c for c in children(row) if role(c) == "table cell"), key=_left)
         if not cells:
             # The column titles: the columns shown, in order.
-            titles = [LIST_COLUMNS.get(text(a), text(a)) for a in walk(row)
-                      if role(a) == "label"]
+            titles = [LIST_COLUMNS.get(text(a), text(a))
+                      for a in sorted((a for a in walk(row) if role(a) == "label"), key=_left)]
             continue
         if not on_screen(row):
             continue

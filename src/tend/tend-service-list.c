@@ -590,7 +590,8 @@ tend_service_list_apply_narrow (TendServiceList *self)
     gtk_column_view_column_set_visible (secondary[i], !self->narrow);
   for (guint i = 0; i < G_N_ELEMENTS (tertiary); i++)
     gtk_column_view_column_set_visible (tertiary[i], !self->narrow && !self->medium);
-  gtk_column_view_column_set_visible (self->host_column, self->show_host && !self->narrow);
+  /* Across hosts, which host a service is on matters at any width */
+  gtk_column_view_column_set_visible (self->host_column, self->show_host);
   /* Without Description, Name takes the room. */
   gtk_column_view_column_set_expand (self->name_column, self->narrow || self->medium);
 }
