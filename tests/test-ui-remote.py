@@ -236,6 +236,67 @@ def part_three(ui, window, remote):
         check("…and its key is in known_hosts", f"[localhost]:{remote.port}" in f.read())
 
 
+def replace_known_key(port, pubkey_path):
+    subprocess.run(["ssh-keygen", "-R", f"[localhost]:{port}", "-f", KNOWN_HOSTS],
+                   capture_output=True, timeout=30)
+    if pubkey_path is None:
+        return
+    with open(pubkey_path) as f:
+        kind, key = f.read().split()[:2]
+    with open(KNOWN_HOSTS, "a") as f:
+        f.write(f"[localhost]:{port} {kind} {key}\n")
+
+
+def part_four(ui, remote):
+    """remote2's key changes under it (known_hosts says another): after a restart its row
+    says 'Key changed' and its page shows both fingerprints, with no way to connect; with
+    the old key removed it says 'Key not trusted', and 'Trust This Key…' brings it back."""
+    wrong = os.path.join(ui.tmp, "wrong_key")
+    replace_known_key(remote.port, wrong + ".pub")
+    wrong_fp = fingerprint(wrong + ".pub")
+    ui.start_tend()
+    window = ui.wait_for_window("Tend")
+    said = wait_until(lambda: "Key changed" in row_words(window, "remote2"), 60)
+    check("a changed key: remote2's row says 'Key changed'", said, row_words(window, "remote2"))
+    ui.click(sidebar_row(window, "remote2"))
+    page = wait_until(lambda: label(window, "Host Key Changed"), 15)
+    check("its page says 'Host Key Changed'", page, labels_on_screen(window))
+    words = " ".join(labels_on_screen(window))
+    check("…with the key known_hosts has and the one the host shows",
+          wrong_fp in words and remote.fingerprint in words, words)
+    buttons = {tendui.plain_name(tendui.name(b)) for b in tendui.walk(window)
+               if tendui.role(b) == "push button" and tendui.on_screen(b)}
+    check("…and no button to connect anyway", not buttons & {"Trust This Key…", "Try Again"},
+          buttons)
+    ui.window_screenshot("host-page-key-changed", "Tend")
+
+    replace_known_key(remote.port, None)
+    said = wait_until(lambda: "Key not trusted" in row_words(window, "remote2"), 90)
+    check("the old key removed: 'Key not trusted'", said, row_words(window, "remote2"))
+    trust = wait_until(lambda: tendui.find(window, "push button", "Trust This Key…",
+                                           showing=True), 15)
+    check("its page offers 'Trust This Key…'", trust, labels_on_screen(window))
+    ui.window_screenshot("host-page-key-unknown", "Tend")
+    if trust is None:
+        return
+    ui.click(trust)
+    confirm = wait_until(lambda: tendui.dialog(ui, "Trust This Host"), 15)
+    check("…which asks first, with the fingerprint",
+          confirm is not None and remote.fingerprint in " ".join(labels_on_screen(confirm)))
+    if confirm is None:
+        return
+    ui.click(ui.wait_find(confirm, "push button", "Trust and Connect"))
+    online = wait_until(lambda: "Online" in row_words(window, "remote2"), 60)
+    check("trusted, remote2 is Online again", online, row_words(window, "remote2"))
+    listed = wait_until(lambda: tendui.service_row(window, REMOTE_UNIT), 30)
+    check("…and lists its services", listed, labels_on_screen(window)[:30])
+
+    ui.resize(360, 640, "Tend")
+    ui.key("alt+Left")
+    wait_until(lambda: sidebar_row(window, "remote2"), 10)
+    ui.window_screenshot("remote-sidebar-narrow", "Tend")
+
+
 def run():
     if os.environ.get("TEND_SANDBOX") != "1":
         raise tendui.SkipTest("not in tend-sandbox")
@@ -261,6 +322,7 @@ def run():
             if window is not None:
                 part_two(ui, window)
                 part_three(ui, window, remote)
+                part_four(ui, remote)
 
 
 sys.exit(tendui.tap_main(run))

@@ -318,7 +318,7 @@ added_cb (GObject      *source,
   else if (g_error_matches (error, TEND_ERROR, TEND_ERROR_HOST_KEY_UNKNOWN))
     confirm_fingerprint (self, spec->address, tend_host_control_add_get_fingerprint (result));
   else if (g_error_matches (error, TEND_ERROR, TEND_ERROR_HOST_KEY_CHANGED))
-    tend_show_host_key_changed (GTK_WINDOW (self), spec->address, spec->port, error->message);
+    tend_show_host_key_changed (GTK_WINDOW (self), error->message);
   else
     show_problem (self, error->message);
 }

@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tend-host-page.h"
@@ -116,12 +118,15 @@ update (TendHostPage *self)
       break;
     case TEND_HOST_STATE_HOST_KEY_CHANGED:
       title = _("Host Key Changed");
-      advice = g_markup_printf_escaped (_("Tend will not connect: someone may be intercepting "
-                                          "the connection, or the host was reinstalled. Ask "
-                                          "whoever runs it whether its key changed. Only if it "
-                                          "did, remove the old key with "
-                                          "<tt>ssh-keygen -R '%s'</tt>; Tend then asks you to "
-                                          "trust the new one."), name);
+      /* The host's message has both fingerprints and the ssh-keygen -R to run; said
+       * again only when it does not */
+      if (strstr (tend_host_get_state_message (self->host), "ssh-keygen -R") == NULL)
+        advice = g_markup_printf_escaped (_("Tend will not connect: someone may be "
+                                            "intercepting the connection, or the host was "
+                                            "reinstalled. Ask whoever runs it whether its key "
+                                            "changed. Only if it did, remove the old key with "
+                                            "<tt>ssh-keygen -R '%s'</tt>; Tend then asks you "
+                                            "to trust the new one."), name);
       retry = FALSE;
       break;
     case TEND_HOST_STATE_CONNECTED:

@@ -136,22 +136,13 @@ tend_known_hosts_name (const char *address,
 
 GtkWidget *
 tend_show_host_key_changed (GtkWindow  *parent,
-                            const char *address,
-                            int         port,
                             const char *message)
 {
-  g_autofree char *name = tend_known_hosts_name (address, port);
-  g_autofree char *body = NULL;
   GtkWidget *dialog;
 
-  body = g_markup_printf_escaped (_("%s\n\nSomeone may be intercepting the connection, or the "
-                                    "host was reinstalled. Ask whoever runs it whether its key "
-                                    "changed. Only if it did, remove the old key with "
-                                    "<tt>ssh-keygen -R '%s'</tt> and add the host again."),
-                                  message, name);
-  dialog = adw_message_dialog_new (parent, _("Host Key Changed"), NULL);
-  adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), TRUE);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  /* libtend's sentence has both fingerprints, the danger, and the ssh-keygen -R to run
+   * once the person knows the new key is right. No way to connect anyway. */
+  dialog = adw_message_dialog_new (parent, _("Host Key Changed"), message);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");

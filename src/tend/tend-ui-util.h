@@ -24,10 +24,9 @@ const char *tend_host_state_get_icon_name     (TendHostState     state);
 const char *tend_host_state_get_css_class     (TendHostState     state);
 
 /* The alert for a host whose key is not the one known_hosts has: libtend's @message (both
- * fingerprints) and what to do; no way to connect anyway. Returns the dialog, shown. */
+ * fingerprints, what to check, the ssh-keygen -R to run); no way to connect anyway.
+ * Returns the dialog, shown. */
 GtkWidget  *tend_show_host_key_changed        (GtkWindow        *parent,
-                                               const char       *address,
-                                               int               port,
                                                const char       *message);
 /* What `ssh-keygen -R` takes for @address:@port ("web1", "[10.0.0.5]:2222") */
 char       *tend_known_hosts_name             (const char       *address,
