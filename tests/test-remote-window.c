@@ -302,7 +302,7 @@ test_remote_row (void)
   g_assert_nonnull (page);
   g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (page)));
   g_assert_cmpstr (tend_host_page_get_title (page), ==, "Host Unreachable");
-  g_assert_true (shows_label (GTK_WIDGET (page), "ssh 127.0.0.1"));
+  g_assert_true (shows_label (GTK_WIDGET (page), "127.0.0.1"));
   shoot (GTK_WIDGET (window), "remote-host-unreachable");
 
   /* "All Hosts": one list across the hosts, with a Host column */

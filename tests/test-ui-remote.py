@@ -67,16 +67,16 @@ def sidebar_row(window, title):
 
 
 def row_words(window, title):
-    """What the sidebar row of @title says under its title ("Online", "2 failed")."""
-    lab = sidebar_row(window, title)
-    if lab is None:
-        return []
-    node = lab
-    for _ in range(4):      # up to the row
-        node = node.parent
-        if node is None or tendui.role(node) == "list item":
-            break
-    return [tendui.text(a) for a in tendui.walk(node) if tendui.role(a) == "label"] if node else []
+    """What the sidebar row of @title says ("remote1", "Online", "2 failed")."""
+    for lst in tendui.walk(window):
+        if tendui.role(lst) != "list" or tendui.name(lst) not in ("Remote Hosts",
+                                                                   "This Computer"):
+            continue
+        for item in tendui.children(lst):
+            words = [tendui.text(a) for a in tendui.walk(item) if tendui.role(a) == "label"]
+            if title in words:
+                return words
+    return []
 
 
 def entry_of(dialog, title):
@@ -199,7 +199,20 @@ def part_three(ui, window, remote):
     check("mended, the message goes",
           wait_until(lambda: not label(dialog, "is not a number"), 10))
     set_entry(ui, dialog, "Name in Tend", "remote2")
-
+    # The remote's units are its user manager's (the sandbox has no system bus): the
+    # Services row's list, "The user’s services"
+    services = next((a for a in tendui.walk(dialog) if tendui.role(a) == "label" and
+                     tendui.text(a) == "Services" and tendui.on_screen(a)), None)
+    if services is not None:
+        ui.pointer_click(services)
+        user = wait_until(lambda: next((a for w in ui.windows() for a in tendui.walk(w)
+                                        if tendui.role(a) == "label" and
+                                        tendui.text(a) == "The user’s services" and
+                                        tendui.on_screen(a)), None), 10)
+        check("the Services row offers 'The user’s services'", user,
+              [tendui.describe(w) for w in ui.windows()][-1][-1500:])
+        if user is not None:
+            ui.pointer_click(user)
     ui.click(ui.wait_find(dialog, "push button", "Add"))
     alert = wait_until(lambda: tendui.dialog(ui, "Host Key Changed"), 60)
     check("a changed key brings the 'Host Key Changed' alert", alert,
@@ -234,6 +247,10 @@ def part_three(ui, window, remote):
     check("'Trust and Add' adds the host: it joins the sidebar", row, labels_on_screen(window))
     with open(KNOWN_HOSTS) as f:
         check("…and its key is in known_hosts", f"[localhost]:{remote.port}" in f.read())
+    r = ui.tendctl(TENDCTL)("host", "list", "--json")
+    check("…as the dialog said: localhost, the user's services, operator",
+          '"remote2"' in r.stdout and '"user"' in r.stdout and '"operator"' in r.stdout,
+          r.stdout)
 
 
 def replace_known_key(port, pubkey_path):

@@ -96,9 +96,8 @@ update (TendHostPage *self)
                                                       get_address (self))
                                    : g_strdup_printf ("ssh %s", get_address (self));
 
-        advice = g_markup_printf_escaped (_("Tend tries again by itself. Check that the host "
-                                            "is up and that its SSH server answers: "
-                                            "<tt>%s</tt>"), command);
+        advice = g_markup_printf_escaped (_("Tend tries again by itself. To see what ssh "
+                                            "says: <tt>%s</tt>"), command);
       }
       break;
     case TEND_HOST_STATE_AUTH_FAILED:
