@@ -18,6 +18,7 @@ host-key-changed, fingerprint-confirmation.
 
 Usage: test-ui-remote.py TEND TENDCTL [--tap]     (inside tests/sandbox/tend-sandbox)
 """
+import json
 import os
 import subprocess
 import sys
@@ -248,9 +249,13 @@ def part_three(ui, window, remote):
     with open(KNOWN_HOSTS) as f:
         check("…and its key is in known_hosts", f"[localhost]:{remote.port}" in f.read())
     r = ui.tendctl(TENDCTL)("host", "list", "--json")
-    check("…as the dialog said: localhost, the user's services, operator",
-          '"remote2"' in r.stdout and '"user"' in r.stdout and '"operator"' in r.stdout,
-          r.stdout)
+    try:
+        stored = {h["name"]: h for h in json.loads(r.stdout)}.get("remote2") or {}
+    except (ValueError, KeyError, TypeError):
+        stored = {}
+    check("…as the dialog said: localhost, the user's services, operator access",
+          stored.get("address") == "localhost" and stored.get("scope") == "user"
+          and stored.get("access") == "operator", r.stdout)
 
 
 def replace_known_key(port, pubkey_path):

@@ -7,7 +7,7 @@
  * wrong, and beneath it what a person can do. The fingerprints come from the host's SSH
  * session: the key the server showed, and for a changed key the one known_hosts has.
  * "Trust This Key…" asks first, showing the fingerprint again; then the session accepts
- * that fingerprint (it is written to known_hosts) and the host connects at once. A
+ * that fingerprint, written to known_hosts when the host next tries (within 30 s). A
  * changed key has no such button: only the person can decide the new key is right, by
  * removing the old one from known_hosts.
  */
@@ -39,7 +39,6 @@ struct _TendHostPage
   GtkLabel *fingerprint_label;
   GtkLabel *advice_label;
   GtkWidget *trust_button;
-  GtkWidget *retry_button;
 };
 
 enum {
@@ -84,7 +83,7 @@ update (TendHostPage *self)
   g_autofree char *advice = NULL;
   g_autofree char *name = tend_known_hosts_name (get_address (self), self->port);
   const char *title;
-  gboolean trust = FALSE, retry = TRUE;
+  gboolean trust = FALSE;
 
   switch (state)
     {
@@ -113,7 +112,6 @@ update (TendHostPage *self)
                            "<tt>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</tt>) before "
                            "you trust it."));
       trust = fingerprint != NULL;
-      retry = FALSE;
       break;
     case TEND_HOST_STATE_HOST_KEY_CHANGED:
       title = _("Host Key Changed");
@@ -126,17 +124,14 @@ update (TendHostPage *self)
                                             "changed. Only if it did, remove the old key with "
                                             "<tt>ssh-keygen -R '%s'</tt>; Tend then asks you "
                                             "to trust the new one."), name);
-      retry = FALSE;
       break;
     case TEND_HOST_STATE_CONNECTED:
       title = _("Online");
-      retry = FALSE;
       break;
     case TEND_HOST_STATE_DISCONNECTED:
     case TEND_HOST_STATE_CONNECTING:
     default:
       title = _("Connecting…");
-      retry = FALSE;
       break;
     }
 
@@ -160,27 +155,11 @@ update (TendHostPage *self)
   gtk_label_set_markup (self->advice_label, advice != NULL ? advice : "");
   gtk_widget_set_visible (GTK_WIDGET (self->advice_label), advice != NULL);
   gtk_widget_set_visible (self->trust_button, trust);
-  gtk_widget_set_visible (self->retry_button, retry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "host.trust-key", trust);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "host.retry", retry);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* Actions                                                                               */
-
-static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* The page shows the outcome: the host's state and message. */
-  if (tend_host_connect_finish (TEND_HOST (source), result, &error))
-    tend_host_refresh_async (TEND_HOST (source), TEND_LIST_LOADED, NULL, NULL, NULL);
-  else
-    g_debug ("%s", error->message);
-}
 
 static void
 trust_response_cb (AdwMessageDialog *dialog,
@@ -192,9 +171,11 @@ trust_response_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "trust") != 0 || session == NULL)
     return;
-  /* Written to known_hosts at this connect, only if the host still shows this key. */
+  /* Written to known_hosts at the host's next try (it tries again by itself, within
+   * 30 s), and only if the host still shows this key. A connect of our own beside the
+   * host's would race it on the same session. */
   tend_ssh_session_set_accept_fingerprint (session, fingerprint);
-  tend_host_connect_async (self->host, NULL, connected_cb, NULL);
+  adw_status_page_set_title (self->status_page, _("Connecting…"));
 }
 
 static void
@@ -229,17 +210,6 @@ trust_key_action (GtkWidget  *widget,
   g_object_set_data_full (G_OBJECT (dialog), "fingerprint", g_strdup (fingerprint), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (trust_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-retry_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  TendHostPage *self = TEND_HOST_PAGE (widget);
-
-  if (self->host != NULL)
-    tend_host_connect_async (self->host, NULL, connected_cb, NULL);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -330,10 +300,8 @@ tend_host_page_class_init (TendHostPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, fingerprint_label);
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, advice_label);
   gtk_widget_class_bind_template_child (widget_class, TendHostPage, trust_button);
-  gtk_widget_class_bind_template_child (widget_class, TendHostPage, retry_button);
 
   gtk_widget_class_install_action (widget_class, "host.trust-key", NULL, trust_key_action);
-  gtk_widget_class_install_action (widget_class, "host.retry", NULL, retry_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
