@@ -108,9 +108,11 @@ update (TendHostPage *self)
       break;
     case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
       title = _("Key Not Trusted");
-      advice = g_strdup (_("Compare this fingerprint with the host’s own (on the host: "
-                           "<tt>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</tt>) before "
-                           "you trust it."));
+      /* Said once: the host's message may say how to check already */
+      if (strstr (tend_host_get_state_message (self->host), "ssh-keygen") == NULL)
+        advice = g_strdup (_("Compare this fingerprint with the host’s own (on the host: "
+                             "<tt>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</tt>) "
+                             "before you trust it."));
       trust = fingerprint != NULL;
       break;
     case TEND_HOST_STATE_HOST_KEY_CHANGED:
