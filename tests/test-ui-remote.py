@@ -308,8 +308,9 @@ def part_four(ui, remote):
     ui.click(ui.wait_find(confirm, "push button", "Trust and Connect"))
     online = wait_until(lambda: "Online" in row_words(window, "remote2"), 60)
     check("trusted, remote2 is Online again", online, row_words(window, "remote2"))
-    listed = wait_until(lambda: tendui.service_row(window, REMOTE_UNIT), 30)
-    check("…and lists its services", listed, labels_on_screen(window)[:30])
+    tendui.wait_for_list(ui, window, REMOTE_UNIT, deadline_s=30)
+    check("…and lists its services, its remote-only unit among them",
+          tendui.service_row(window, REMOTE_UNIT), labels_on_screen(window)[:30])
 
     ui.resize(360, 640, "Tend")
     ui.key("alt+Left")
