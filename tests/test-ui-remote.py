@@ -27,6 +27,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -315,6 +316,7 @@ def part_four(ui, remote):
     ui.resize(360, 640, "Tend")
     ui.key("alt+Left")
     wait_until(lambda: sidebar_row(window, "remote2"), 10)
+    time.sleep(1)           # the leaflet's slide to the sidebar
     ui.window_screenshot("remote-sidebar-narrow", "Tend")
 
 
