@@ -27,10 +27,12 @@ status (77 when the host cannot run here): the C tests of the SSH backend run so
 import os
 import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SANDBOX = os.path.join(HERE, "sandbox", "tend-sandbox")
@@ -68,6 +70,7 @@ class RemoteHost:
         self.port = None
         self.proc = None
         self.sshd_pid = None
+        self.wrapper_pid = None     # tend-remote-sshd: SIGUSR1 starts sshd again
         self.fingerprint = None
         self.known_hosts = None
         self.client_key = None
@@ -112,6 +115,9 @@ class RemoteHost:
             line = self._read_line(timeout)
             if line.startswith("ready "):
                 self.sshd_pid = int(line.split()[1])
+                with open(f"/proc/{self.sshd_pid}/stat") as f:
+                    stat = f.read()
+                self.wrapper_pid = int(stat[stat.rindex(")") + 2:].split()[1])
                 break
             rc = self._reap()
             if rc == 77:
@@ -196,12 +202,67 @@ class RemoteHost:
                               capture_output=True, text=True, timeout=timeout,
                               stdin=subprocess.DEVNULL)
 
+    def sshd_pids(self):
+        """The running sshd listener and every process under it (its sessions' sshd
+        processes and their commands): what restart_sshd() and kill_sshd() act on."""
+        listener = self._current_sshd_pid()
+        children = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+        pids, todo = [], [listener]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            todo.extend(children.get(pid, []))
+        return pids
+
+    def _current_sshd_pid(self):
+        try:
+            with open(os.path.join(self.dir, "sshd.pid")) as f:
+                return int(f.read().strip())
+        except (OSError, ValueError):
+            return self.sshd_pid
+
+    def kill_sshd(self, sig=signal.SIGKILL):
+        """Kills sshd as a crash would: the listener and every session's processes (killing
+        the listener alone leaves the sessions' own sshd processes running)."""
+        for pid in self.sshd_pids():
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def restart_sshd(self, timeout=10):
+        """Starts sshd again on the same port (after kill_sshd(), or to restart it): SIGUSR1
+        to tend-remote-sshd, the listener's parent. Returns once the port answers."""
+        old = self._current_sshd_pid()
+        os.kill(self.wrapper_pid, signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._current_sshd_pid() != old:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                        return self._current_sshd_pid()
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        raise RuntimeError(f"sshd did not come back on port {self.port} within {timeout} s")
+
     def env(self):
         return {"TEND_REMOTE_PORT": str(self.port), "TEND_REMOTE_USER": self.user,
                 "TEND_REMOTE_FINGERPRINT": self.fingerprint,
                 "TEND_REMOTE_KNOWN_HOSTS": self.known_hosts,
                 "TEND_REMOTE_CLIENT_KEY": self.client_key,
                 "TEND_REMOTE_SSHD_PID": str(self.sshd_pid),
+                "TEND_REMOTE_SSHD_WRAPPER_PID": str(self.wrapper_pid),
                 "TEND_REMOTE_DIR": self.dir}
 
 

@@ -121,6 +121,17 @@ with remote:
                        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     check("an unknown user is refused", r.returncode == 255, (r.returncode, r.stderr[-300:]))
 
+    # kill_sshd() as a crash, restart_sshd() brings it back on the same port.
+    remote.kill_sshd()
+    r = remote.ssh("true")
+    check("after kill_sshd() ssh cannot connect", r.returncode == 255, (r.returncode, r.stderr))
+    new_pid = remote.restart_sshd()
+    check("restart_sshd() starts another sshd", new_pid != sshd_pid and alive(new_pid),
+          (new_pid, sshd_pid))
+    r = remote.ssh("systemctl", "--user", "is-active", UNIT)
+    check("after restart_sshd() the remote manager answers over ssh again",
+          r.returncode == 0 and r.stdout.strip() == "active", (r.returncode, r.stdout, r.stderr))
+
 check("the remote sandbox shut down cleanly", remote.exit_status == 0, remote.exit_status)
 cgroups = [os.path.join(root, name) for root in ("/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd",
                                                  "/sys/fs/cgroup")
@@ -132,7 +143,7 @@ for _ in range(50):
     if not alive(sshd_pid) and not port_open(port):
         break
     time.sleep(0.1)
-check("sshd is gone", not alive(sshd_pid), sshd_pid)
+check("sshd is gone", not alive(sshd_pid) and not alive(new_pid), (sshd_pid, new_pid))
 check("nothing listens on the port any more", not port_open(port), port)
 check("the fixture's directory is removed", not os.path.exists(d), d)
 left = subprocess.run(["pgrep", "-f", f"tend-remote-sshd {d}"], capture_output=True, text=True)

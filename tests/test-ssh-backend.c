@@ -9,6 +9,8 @@
  * asked to run is in $TEND_REMOTE_DIR/commands.log (tests/sandbox/tend-remote-record):
  * that is how the tests count round trips and prove that refused input never left.
  */
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -114,7 +116,7 @@ test_connect_and_list (void)
   gsize before;
 
   tend_host_connect_async (host, NULL, store_result, &result);
-  g_assert_true (tend_host_connect_finish (host, wait_for_result (&result), &error));
+  tend_host_connect_finish (host, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_true (tend_host_get_connected (host));
 
@@ -168,7 +170,8 @@ test_control (void)
   guint pid;
   gsize before;
 
-  refresh (TEND_LIST_LOADED);
+  /* with the unit files, as the window lists: a stopped unit that systemd drops stays */
+  refresh (TEND_LIST_UNIT_FILES);
   tend_host_set_follow_changes (host, TRUE);
   tend_backend_watch (TEND_BACKEND (backend));
   id = g_signal_connect (backend, "unit-changed", G_CALLBACK (on_unit_changed), &wait);
@@ -435,6 +438,84 @@ test_injection (void)
   g_assert_null (strstr (log, "touch"));
 }
 
+
+/* The processes sshd forked for connections (children of the listener). */
+static GArray *
+sshd_children (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (int));
+  int listener = (int) g_ascii_strtoll (g_getenv ("TEND_REMOTE_SSHD_PID"), NULL, 10);
+  const char *entry;
+
+  while (proc != NULL && (entry = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%s/stat", entry);
+      g_autofree char *stat = NULL;
+      const char *paren;
+      int pid = (int) g_ascii_strtoll (entry, NULL, 10);
+      int ppid = 0;
+
+      if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      paren = strrchr (stat, ')');
+      if (paren != NULL && sscanf (paren + 1, " %*c %d", &ppid) == 1 && ppid == listener)
+        g_array_append_val (pids, pid);
+    }
+  return pids;
+}
+
+static gboolean
+count_is_positive (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+static gboolean
+host_connected (gpointer data)
+{
+  return tend_host_get_state (host) == TEND_HOST_STATE_CONNECTED;
+}
+
+static void
+on_disconnected (TendBackend  *b,
+                 const GError *error,
+                 guint        *count)
+{
+  g_test_message ("disconnected: %s", error->message);
+  (*count)++;
+}
+
+/* The connection lost under the backend (sshd's process for it killed): the backend says
+ * "disconnected", the host reconnects with its backoff and follows the host again. */
+static void
+test_reconnect (void)
+{
+  g_autoptr(GArray) pids = NULL;
+  guint disconnected = 0;
+  gulong id;
+
+  tend_host_set_follow_changes (host, TRUE);
+  g_assert_true (wait_until (host_connected, NULL));
+  id = g_signal_connect (backend, "disconnected", G_CALLBACK (on_disconnected), &disconnected);
+
+  pids = sshd_children ();
+  g_assert_cmpuint (pids->len, >, 0);
+  for (guint i = 0; i < pids->len; i++)
+    kill (g_array_index (pids, int, i), SIGTERM);
+
+  g_assert_true (wait_until (count_is_positive, &disconnected));
+  g_assert_cmpuint (disconnected, ==, 1);
+  g_assert_true (wait_until (host_connected, NULL));
+
+  /* and it works again: a unit's state round-trips */
+  run_action (host, REMOTE_UNIT, TEND_UNIT_ACTION_RESTART);
+  refresh (TEND_LIST_UNIT_FILES);
+  g_assert_cmpstr (tend_service_get_active_state (tend_host_lookup_service (host, REMOTE_UNIT)),
+                   ==, "active");
+  g_signal_handler_disconnect (backend, id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -493,6 +574,7 @@ main (int   argc,
   g_test_add_func ("/ssh-backend/run-command", test_run_command);
   g_test_add_func ("/ssh-backend/plain-fallback", test_plain_fallback);
   g_test_add_func ("/ssh-backend/injection", test_injection);
+  g_test_add_func ("/ssh-backend/reconnect", test_reconnect);
 
   status = g_test_run ();
 

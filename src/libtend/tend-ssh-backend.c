@@ -313,8 +313,6 @@ session_connected_cb (GObject      *object,
 
   /* The first query: which systemd (and so which options) is there. */
   argv = tend_ssh_command_version ();
-  /* The cancellable first: C does not order the evaluation of arguments, and the task is
-   * stolen in the same call. */
   cancellable = g_task_get_cancellable (task);
   exec (self, argv, 0, cancellable, version_cb, g_steal_pointer (&task));
 }
@@ -354,11 +352,16 @@ tend_ssh_backend_connect_finish (TendBackend   *backend,
 
 static void list_loaded (TendSshBackend *self, GTask *task);
 
-/* The units as listed now become the ones changes are measured against. */
+/* The units as listed now become the ones changes are measured against. While it
+ * watches, the poll keeps its own view (a list someone else asked for may have seen a
+ * change first, and the poll must still tell of it). */
 static void
 remember_list (TendSshBackend *self,
-               TendUnitList   *units)
+               TendUnitList   *units,
+               gboolean        from_poll)
 {
+  if (!from_poll && self->watching && self->last != NULL)
+    return;
   g_clear_pointer (&self->last, tend_unit_list_unref);
   self->last = tend_unit_list_ref (units);
 }
@@ -509,7 +512,7 @@ list_units_cb (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  remember_list (self, data->units);
+  remember_list (self, data->units, FALSE);
 
   if (!(data->flags & TEND_LIST_UNIT_FILES) ||
       (self->unit_files != NULL &&
@@ -903,6 +906,7 @@ poll_list_cb (GObject      *object,
   g_autoptr(GPtrArray) changed = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   gboolean retry_plain = FALSE;
+  const TendUnitInfo nothing = { 0 };
 
   self->poll_running = FALSE;
   run = tend_ssh_session_exec_finish (TEND_SSH_SESSION (object), result, &error);
@@ -919,7 +923,7 @@ poll_list_cb (GObject      *object,
     }
 
   before = g_steal_pointer (&self->last);
-  remember_list (self, now);
+  remember_list (self, now, TRUE);
   if (before == NULL || !self->watching)
     {
       schedule_poll (self);
@@ -932,12 +936,10 @@ poll_list_cb (GObject      *object,
       const TendUnitInfo *old = tend_unit_list_lookup (before, info->name);
       g_autoptr(GVariant) diff = NULL;
 
+      /* a unit that is new here: UnitNew, then its properties, as on the bus */
       if (old == NULL)
-        {
-          g_signal_emit_by_name (self, "unit-new", info->name);
-          continue;
-        }
-      diff = diff_unit (old, info);
+        g_signal_emit_by_name (self, "unit-new", info->name);
+      diff = diff_unit (old != NULL ? old : &nothing, info);
       if (g_variant_n_children (diff) == 0)
         continue;
       g_signal_emit_by_name (self, "unit-changed", info->name, diff);
@@ -948,8 +950,23 @@ poll_list_cb (GObject      *object,
     {
       const TendUnitInfo *info = tend_unit_list_get (before, i);
 
-      if (tend_unit_list_lookup (now, info->name) == NULL)
-        g_signal_emit_by_name (self, "unit-removed", info->name);
+      if (tend_unit_list_lookup (now, info->name) != NULL)
+        continue;
+      /* systemd drops a unit that stopped and that nothing refers to: on the bus its
+       * last PropertiesChanged said so before UnitRemoved; here the list just lacks it. */
+      if (g_strcmp0 (info->active_state, "inactive") != 0)
+        {
+          g_autoptr(GVariant) gone = NULL;
+          GVariantDict dict;
+
+          g_variant_dict_init (&dict, NULL);
+          g_variant_dict_insert (&dict, "ActiveState", "s", "inactive");
+          g_variant_dict_insert (&dict, "SubState", "s", "dead");
+          g_variant_dict_insert (&dict, "Job", "(uo)", 0, "/");
+          gone = g_variant_ref_sink (g_variant_dict_end (&dict));
+          g_signal_emit_by_name (self, "unit-changed", info->name, gone);
+        }
+      g_signal_emit_by_name (self, "unit-removed", info->name);
     }
 
   /* The units that changed: their details (main PID, restarts, since when) in one

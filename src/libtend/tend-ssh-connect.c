@@ -15,23 +15,10 @@
 #include <glib/gi18n-lib.h>
 #include <libssh/libssh.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "tend-error.h"
-#include "tend-ssh-session.h"
-
-gboolean tend_ssh_worker_open (ssh_session   session,
-                               const char   *address,
-                               const char   *config_file,
-                               const char   *known_hosts_file,
-                               const char   *accept_fingerprint,
-                               const char   *user,
-                               int           port,
-                               guint         timeout_msec,
-                               char        **where,
-                               char        **fingerprint,
-                               char        **known_fingerprint,
-                               TendSshState *state,
-                               GError      **error);
+#include "tend-ssh-worker-private.h"
 
 static char *
 fingerprint_of (ssh_key key)
@@ -227,6 +214,17 @@ authenticate (ssh_session   session,
     rc = ssh_userauth_publickey_auto (session, NULL, NULL);
   if (rc == SSH_AUTH_SUCCESS)
     return TRUE;
+  if (rc == SSH_AUTH_ERROR && !ssh_is_connected (session) &&
+      strstr (ssh_get_error (session), "authentication") != NULL)
+    {
+      /* sshd's MaxAuthTries: an agent full of keys is offered before the right one. */
+      *state = TEND_SSH_STATE_AUTH_FAILED;
+      g_set_error (error, TEND_ERROR, TEND_ERROR_AUTH_FAILED,
+                   _("%s closed the connection after too many keys were offered for the user "
+                     "%s (%s). Name the right key with IdentityFile for %s in ~/.ssh/config."),
+                   address, user, ssh_get_error (session), address);
+      return FALSE;
+    }
   if (rc == SSH_AUTH_ERROR && !ssh_is_connected (session))
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_UNREACHABLE,
@@ -274,6 +272,7 @@ tend_ssh_worker_open (ssh_session   session,
   long seconds = timeout_msec / 1000;
   long usec = (timeout_msec % 1000) * 1000;
   bool no = false;
+  int nodelay = 1;
   gboolean ok = FALSE;
 
   *state = TEND_SSH_STATE_UNREACHABLE;
@@ -297,6 +296,8 @@ tend_ssh_worker_open (ssh_session   session,
     ssh_options_set (session, SSH_OPTIONS_KNOWNHOSTS, known_hosts_file);
   if (port > 0)
     ssh_options_set (session, SSH_OPTIONS_PORT, &port);
+  /* Commands are small requests and answers: no Nagle delay on them. */
+  ssh_options_set (session, SSH_OPTIONS_NODELAY, &nodelay);
   ssh_options_set (session, SSH_OPTIONS_TIMEOUT, &seconds);
   ssh_options_set (session, SSH_OPTIONS_TIMEOUT_USEC, &usec);
 

@@ -436,14 +436,23 @@ tend_ssh_session_set_accept_fingerprint (TendSshSession *self,
   set_setting (self, &self->shared->accept_fingerprint, fingerprint);
 }
 
+static void
+set_msec (TendSshSession *self,
+          guint          *field,
+          guint           msec,
+          guint           fallback)
+{
+  g_mutex_lock (&self->shared->lock);
+  *field = msec > 0 ? msec : fallback;
+  g_mutex_unlock (&self->shared->lock);
+}
+
 void
 tend_ssh_session_set_timeout (TendSshSession *self,
                               guint           timeout_msec)
 {
   g_return_if_fail (TEND_IS_SSH_SESSION (self));
-  g_mutex_lock (&self->shared->lock);
-  self->shared->timeout_msec = timeout_msec > 0 ? timeout_msec : DEFAULT_TIMEOUT_MSEC;
-  g_mutex_unlock (&self->shared->lock);
+  set_msec (self, &self->shared->timeout_msec, timeout_msec, DEFAULT_TIMEOUT_MSEC);
 }
 
 void
@@ -451,9 +460,7 @@ tend_ssh_session_set_keepalive_interval (TendSshSession *self,
                                          guint           interval_msec)
 {
   g_return_if_fail (TEND_IS_SSH_SESSION (self));
-  g_mutex_lock (&self->shared->lock);
-  self->shared->keepalive_msec = interval_msec > 0 ? interval_msec : DEFAULT_KEEPALIVE_MSEC;
-  g_mutex_unlock (&self->shared->lock);
+  set_msec (self, &self->shared->keepalive_msec, interval_msec, DEFAULT_KEEPALIVE_MSEC);
 }
 
 TendSshState
