@@ -309,7 +309,8 @@ test_run_command (void)
   run = tend_ssh_backend_run_command_finish (backend, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (run->exit_status, ==, 0);
-  g_assert_cmpstr (g_bytes_get_data (run->out, &size), ==, "active\n");
+  g_assert_nonnull (run->out);
+  g_assert_cmpmem (g_bytes_get_data (run->out, &size), size, "active\n", 7);
 
   g_clear_object (&result);
   tend_ssh_backend_run_command_async (backend, bad, 10000, NULL, store_result, &result);
@@ -438,6 +439,80 @@ test_injection (void)
   g_assert_null (strstr (log, "touch"));
 }
 
+
+static void
+remove_user (gpointer name)
+{
+  g_autofree char *command = g_strdup_printf ("/usr/sbin/userdel -f %s", (char *) name);
+
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
+/* Sudo mode for a user sudo does not allow: the refusal is PERMISSION_DENIED and says it
+ * was sudo. Adds a user to the machine (the remote's sshd takes the test key for any
+ * user), so only with TEND_TEST_SUDOERS=1. */
+static void
+test_sudo_refused (void)
+{
+  TendInventoryHost spec = { 0 };
+  g_autoptr(TendSshBackend) sudo_backend = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendUnitList) units = NULL;
+  g_autofree char *sudo = g_find_program_in_path ("sudo");
+  g_autofree char *outcome = NULL;
+
+  if (g_getenv ("TEND_TEST_SUDOERS") == NULL || sudo == NULL ||
+      !g_file_test ("/usr/sbin/useradd", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("set TEND_TEST_SUDOERS=1 (with sudo and useradd) to add a user here");
+      return;
+    }
+  /* -p '*': no password, and not locked ("!"), which sshd would refuse */
+  g_spawn_command_line_sync ("/usr/sbin/useradd -M -s /bin/sh -p '*' tendsshsudo", NULL, NULL,
+                             NULL, NULL);
+  g_test_queue_destroy (remove_user, (gpointer) "tendsshsudo");
+  /* sshd reads authorized_keys as the user: let it through the fixture's directory
+   * (the private keys in it stay 0600) */
+  g_chmod (g_getenv ("TEND_REMOTE_DIR"), 0711);
+  if (!g_file_test (commands_log, G_FILE_TEST_EXISTS))
+    g_file_set_contents (commands_log, "", 0, NULL);
+  g_chmod (commands_log, 0666);
+
+  spec.name = (char *) "remote-sudo";
+  spec.kind = TEND_HOST_KIND_SSH;
+  spec.address = (char *) "tend-remote";
+  spec.port = (int) g_ascii_strtoll (g_getenv ("TEND_REMOTE_PORT"), NULL, 10);
+  spec.user = (char *) "tendsshsudo";
+  spec.scope = TEND_HOST_SCOPE_SYSTEM;
+  spec.sudo = TEND_INVENTORY_SUDO_NOPASSWD;
+  sudo_backend = tend_ssh_backend_new (&spec);
+
+  tend_backend_connect_async (TEND_BACKEND (sudo_backend), NULL, store_result, &result);
+  tend_backend_connect_finish (TEND_BACKEND (sudo_backend), wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  tend_backend_list_units_async (TEND_BACKEND (sudo_backend), TEND_LIST_LOADED, NULL,
+                                 store_result, &result);
+  units = tend_backend_list_units_finish (TEND_BACKEND (sudo_backend),
+                                          wait_for_result (&result), &error);
+  g_assert_null (units);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_PERMISSION_DENIED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "sudo on remote-sudo refused"));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  tend_backend_run_action_async (TEND_BACKEND (sudo_backend), REMOTE_UNIT,
+                                 TEND_UNIT_ACTION_START, NULL, store_result, &result);
+  outcome = tend_backend_run_action_finish (TEND_BACKEND (sudo_backend),
+                                            wait_for_result (&result), &error);
+  g_assert_null (outcome);
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "tendsshsudo"));
+
+}
 
 /* The processes sshd forked for connections (children of the listener). */
 static GArray *
@@ -574,6 +649,7 @@ main (int   argc,
   g_test_add_func ("/ssh-backend/run-command", test_run_command);
   g_test_add_func ("/ssh-backend/plain-fallback", test_plain_fallback);
   g_test_add_func ("/ssh-backend/injection", test_injection);
+  g_test_add_func ("/ssh-backend/sudo-refused", test_sudo_refused);
   g_test_add_func ("/ssh-backend/reconnect", test_reconnect);
 
   status = g_test_run ();

@@ -35,6 +35,7 @@
 #include "tend-service.h"
 #include "tend-ssh-backend.h"
 #include "tend-ssh-command.h"
+#include "tend-unit-name.h"
 
 #define POLL_INTERVAL_MSEC      2000
 #define UNIT_FILES_MAX_AGE_USEC (30 * G_USEC_PER_SEC)
@@ -82,31 +83,39 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TendSshBackend, tend_ssh_backend, G_TYPE_OBJECT,
 /* ------------------------------------------------------------------------------------ */
 /* Commands and their errors                                                             */
 
-/* The first line of what a command said on stderr, fit for a message: valid UTF-8, no
- * control characters, at most 300 bytes. */
+/* What a command said on stderr, fit for a message: valid UTF-8, its lines joined with
+ * " / ", no control characters, at most 300 bytes. sshd's own "Could not chdir to home
+ * directory" (a user without a home) is left out: it is not the command's. */
 static char *
 stderr_line (TendSshResult *result)
 {
   gsize size = 0;
   const char *data = result->err != NULL ? g_bytes_get_data (result->err, &size) : NULL;
   g_autofree char *valid = NULL;
-  GString *line;
+  g_auto(GStrv) lines = NULL;
+  GString *text;
 
   if (data == NULL || size == 0)
     return g_strdup ("");
   valid = g_utf8_make_valid (data, MIN (size, 4096));
-  g_strstrip (valid);
-  line = g_string_new (NULL);
-  for (const char *p = valid; *p != '\0' && line->len < 300; p = g_utf8_next_char (p))
+  lines = g_strsplit (valid, "\n", -1);
+  text = g_string_new (NULL);
+  for (guint i = 0; lines[i] != NULL && text->len < 300; i++)
     {
-      if (*p == '\n')
-        break;
-      if ((guchar) *p < 0x20 || *p == 0x7f)
-        g_string_append_c (line, ' ');
-      else
-        g_string_append_len (line, p, g_utf8_next_char (p) - p);
+      g_strstrip (lines[i]);
+      if (*lines[i] == '\0' || g_str_has_prefix (lines[i], "Could not chdir to home directory"))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, " / ");
+      for (const char *p = lines[i]; *p != '\0' && text->len < 300; p = g_utf8_next_char (p))
+        {
+          if ((guchar) *p < 0x20 || *p == 0x7f)
+            g_string_append_c (text, ' ');
+          else
+            g_string_append_len (text, p, g_utf8_next_char (p) - p);
+        }
     }
-  return g_string_free (line, FALSE);
+  return g_string_free (text, FALSE);
 }
 
 static gboolean
@@ -130,7 +139,8 @@ command_error (TendSshBackend *self,
   const char *u = unit != NULL ? unit : "?";
 
   if (self->ctx.sudo != TEND_INVENTORY_SUDO_NONE &&
-      (g_str_has_prefix (line, "sudo:") || said (line, "is not allowed to execute") ||
+      (g_str_has_prefix (line, "sudo:") || said (line, " sudo: ") ||
+       said (line, "is not allowed to execute") ||
        said (line, "not in the sudoers file")))
     return g_error_new (TEND_ERROR, TEND_ERROR_PERMISSION_DENIED,
                         "sudo on %s refused to %s as %s (sudo -n: Tend types no password): %s; "
@@ -943,7 +953,9 @@ poll_list_cb (GObject      *object,
       if (g_variant_n_children (diff) == 0)
         continue;
       g_signal_emit_by_name (self, "unit-changed", info->name, diff);
-      if (changed->len < MAX_SHOW_BATCH && info->name[0] != '-')
+      /* only names the show command takes: one it refuses would lose the batch */
+      if (changed->len < MAX_SHOW_BATCH && tend_unit_name_validate (info->name, NULL) &&
+          strstr (info->name, "..") == NULL)
         g_ptr_array_add (changed, (gpointer) info->name);
     }
   for (guint i = 0; i < tend_unit_list_get_length (before); i++)

@@ -38,7 +38,8 @@ char      **tend_ssh_command_version      (void);
 /* systemctl [--user] list-unit-files --no-legend --no-pager --plain --full */
 char      **tend_ssh_command_list_unit_files (const TendSshCommandContext *ctx);
 
-/* systemctl list-units --all (--output=json when @json) with the columns Tend reads */
+/* systemctl list-units --all: --no-legend --output=json when @json; else the plain table
+ * with its header line, which tells its columns apart (JOB comes and goes) */
 char      **tend_ssh_command_list_units   (const TendSshCommandContext *ctx,
                                            gboolean                     json);
 /* systemctl show UNIT… -p P… : the properties TendService applies, for each unit */
