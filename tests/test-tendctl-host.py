@@ -82,7 +82,7 @@ def remote_active(remote):
 
 def units_of(r):
     try:
-        return {u["unit"] for u in json.loads(r.stdout)}
+        return {u["name"] for u in json.loads(r.stdout)}
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -114,6 +114,8 @@ def test_bad_input(port):
          ["--access", "viewer, operator or admin"]),
         ("bad scope", ["r", f"ssh://127.0.0.1:{port}", "--scope", "both"], ["--scope"]),
         ("IPv6 without brackets", ["r", "ssh://fe80::1:22"], ["address", "brackets"]),
+        ("this computer's name", ["local-user", f"ssh://127.0.0.1:{port}"],
+         ["name", "local-user", "this computer"]),
     ]
     for name, args, expected in cases:
         r = tendctl("host", "add", *args)
@@ -184,6 +186,14 @@ def test_fingerprint(remote):
 
 
 def test_services(remote):
+    # A unit nothing references is loaded once started: start it first (and one of this
+    # computer's, so that the lists can be told apart).
+    r = tendctl("start", LOCAL_UNIT)
+    check("a unit of this computer starts here", r.returncode == 0, (r.returncode, r.stderr))
+    r = tendctl("--host", "r", "start", REMOTE_UNIT)
+    check("--host r start: exit 0", r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+    check("--host r start: the unit runs on the remote", remote_active(remote) == "active",
+          remote_active(remote))
     r = tendctl("--host", "r", "list", "--all", "--json")
     remote_units = units_of(r)
     check("--host r list: exit 0 with JSON", r.returncode == 0 and remote_units is not None,
@@ -196,14 +206,30 @@ def test_services(remote):
     local_units = units_of(r)
     check("tendctl list (this computer) does not show the remote unit",
           local_units is not None and REMOTE_UNIT not in local_units, r.stderr)
+    check("tendctl list (this computer) shows this computer's unit",
+          local_units is not None and LOCAL_UNIT in local_units, r.stderr)
     r = tendctl("list", "--all", "--host", "r")
     check("--host after the command works too", r.returncode == 0 and REMOTE_UNIT in r.stdout,
           (r.returncode, r.stderr))
 
-    r = tendctl("--host", "r", "start", REMOTE_UNIT)
-    check("--host r start: exit 0", r.returncode == 0, (r.returncode, r.stdout, r.stderr))
-    check("--host r start: the unit runs on the remote", remote_active(remote) == "active",
-          remote_active(remote))
+    r = tendctl("--host", "r", "watch", REMOTE_UNIT)
+    check("--host r watch: exit 0", r.returncode == 0, (r.returncode, r.stdout, r.stderr))
+    exported = json.loads(tendctl("export").stdout)
+    check("--host r watch: the service and its checks are r's in the inventory",
+          {"host": "r", "unit": REMOTE_UNIT} in [{"host": x["host"], "unit": x["unit"]}
+                                                for x in exported["services"]]
+          and {("r", "unit"), ("r", "resources")} <= {(c["host"], c["name"])
+                                                     for c in exported["checks"]},
+          exported)
+    check("--host r watch: r stays an SSH host",
+          [h["kind"] for h in exported["hosts"] if h["name"] == "r"] == ["ssh"], exported["hosts"])
+    r = tendctl("--host", "r", "watch", "tend-no-such-unit.service")
+    check("--host r watch of a unit the remote lacks: exit 3", r.returncode == 3,
+          (r.returncode, r.stderr))
+    r = tendctl("--host", "r", "unwatch", REMOTE_UNIT)
+    check("--host r unwatch: exit 0, gone", r.returncode == 0 and REMOTE_UNIT not in
+          tendctl("export").stdout, (r.returncode, r.stderr))
+
     r = tendctl("--host", "r", "status", REMOTE_UNIT, "--json")
     try:
         status = json.loads(r.stdout)
@@ -240,6 +266,14 @@ def test_services(remote):
 
     r = tendctl("host", "set", "r", "--access", "admin")
     check("host set --access admin: exit 0", r.returncode == 0, (r.returncode, r.stderr))
+    check("host set: says what changed", "r" in r.stdout and "admin" in r.stdout, r.stdout)
+    row = last_audit("host-set", "r")
+    check("host set is audited", row is not None and row.get("result") == "done", row)
+    r = tendctl("host", "set", "r", "--access", "admin")
+    check("host set to what it is: exit 0, nothing changed",
+          r.returncode == 0 and "nothing changed" in r.stdout, (r.returncode, r.stdout))
+    r = tendctl("host", "set", "nope", "--access", "admin")
+    check("host set of an unknown host: exit 3", r.returncode == 3, (r.returncode, r.stderr))
     r = tendctl("--host", "r", "stop", REMOTE_UNIT)
     check("admin host: stop works", r.returncode == 0, (r.returncode, r.stderr))
     check("admin host: the unit stopped on the remote", remote_active(remote) == "inactive",
@@ -258,7 +292,7 @@ def test_services(remote):
     check("viewer host: the refused stop is audited",
           row is not None and row.get("result") is None and "viewer" in (row.get("error") or ""),
           row)
-    r = tendctl("--host", "r", "list", "--all")
+    r = tendctl("--host", "r", "status", REMOTE_UNIT)
     check("viewer host: reading works", r.returncode == 0 and REMOTE_UNIT in r.stdout,
           (r.returncode, r.stderr))
     tendctl("host", "set", "r", "--access", "operator")
@@ -279,6 +313,12 @@ def test_services(remote):
     check("host sudoers: exit 0, lines for root with systemctl",
           r.returncode == 0 and "root" in r.stdout and "systemctl" in r.stdout,
           (r.returncode, r.stdout, r.stderr))
+
+    r = tendctl("--host", "r", "history", REMOTE_UNIT)
+    check("--host r history: the records of r's unit (none yet), named so",
+          r.returncode == 3 and "on r" in r.stderr, (r.returncode, r.stderr))
+    r = tendctl("--host", "r", "health")
+    check("--host r health: exit 0", r.returncode == 0, (r.returncode, r.stderr))
 
     r = tendctl("--host", "nope", "list")
     check("unknown --host: exit 3", r.returncode == 3, (r.returncode, r.stderr))
@@ -361,8 +401,8 @@ def test_defaults(remote):
     a = (hosts() or {}).get("alias", {})
     check("alias: stored as typed, the user left to ssh's config",
           a.get("address") == "tend-remote" and a.get("user") is None, a)
-    r = tendctl("--host", "alias", "list", "--all")
-    check("--host alias list reaches the remote through the config",
+    r = tendctl("--host", "alias", "status", REMOTE_UNIT)
+    check("--host alias status reaches the remote through the config",
           r.returncode == 0 and REMOTE_UNIT in r.stdout, (r.returncode, r.stderr))
 
 

@@ -22,6 +22,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tend-host.h"
+#include "tend-host-private.h"
 #include "tend-inventory.h"
 #include "tend-ssh-backend.h"
 
@@ -191,4 +192,30 @@ tend_host_state_describe (TendHostState state)
     case TEND_HOST_STATE_HOST_KEY_CHANGED: return _("host key changed");
     default: return tend_host_state_to_string (state);
     }
+}
+
+/**
+ * tend_host_get_address:
+ *
+ * Returns: (nullable): where an SSH host is reached, as a person reads it
+ *   ("root@10.0.0.5:22"); %NULL for this computer
+ */
+const char *
+tend_host_get_address (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
+  return self->address;
+}
+
+/**
+ * tend_host_get_access:
+ *
+ * Returns: what a person may do on the host through Tend (admin for a host made
+ *   without an inventory entry, such as tend_host_new_local()'s)
+ */
+TendInventoryAccess
+tend_host_get_access (TendHost *self)
+{
+  g_return_val_if_fail (TEND_IS_HOST (self), TEND_INVENTORY_ACCESS_VIEWER);
+  return self->access;
 }

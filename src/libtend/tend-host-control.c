@@ -399,6 +399,15 @@ tend_host_control_add_as_async (TendStore               *store,
       fail (task, ADD, error);
       return;
     }
+  /* The names tend_host_new_local() gives this computer's managers */
+  if (g_str_equal (spec->name, "local-user") || g_str_equal (spec->name, "local-system"))
+    {
+      g_autoptr(TendInventoryHost) local = tend_inventory_host_new (spec->name,
+                                                                     TEND_HOST_KIND_LOCAL);
+
+      fail (task, ADD, name_taken_error (local));
+      return;
+    }
   tend_store_load_inventory_async (store, cancellable, inventory_loaded_cb, task);
 }
 

@@ -22,6 +22,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tend-host.h"
+#include "tend-host-private.h"
 #include "tend-backend.h"
 #include "tend-bus.h"
 #include "tend-dbus-backend.h"
@@ -34,41 +35,6 @@
  * after the burst is cheaper than one call per unit. */
 #define RESYNC_DELAY_MSEC 50
 
-struct _TendHost
-{
-  GObject parent_instance;
-
-  char *id;                    /* (owned) */
-  char *display_name;          /* (owned) */
-  char *address;               /* (owned) (nullable) "root@10.0.0.5:22" of an SSH host */
-  TendHostKind kind;
-  TendInventoryAccess access;  /* what a person may do here through Tend */
-  TendHostScope scope;
-  TendBackend *backend;        /* (owned) */
-  TendHostState state;
-  char *state_message;         /* (owned) (nullable) why it is not connected */
-  GError *unreachable;         /* (owned) (nullable) the reason under the message */
-  gboolean follow_changes;
-  guint n_failed;       /* services whose unit failed */
-  guint n_unhealthy;    /* services whose health is degraded or critical */
-  guint reconnect_source;      /* the next try, while reconnecting */
-  guint reconnect_attempt;     /* tries that failed since the connection was lost */
-  gboolean reconnecting;       /* a try is under way */
-  gboolean available_again;    /* the backend said the manager is back during a try */
-  guint n_losses;              /* connections lost: a try during which one was, failed */
-  guint n_losses_at_try;
-
-  GListStore *services;        /* (owned) of TendService, sorted by name */
-  GHashTable *by_name;         /* (owned) name → (unowned) TendService in services */
-  GHashTable *detached;        /* (owned) name → (unowned, weak) TendService that left the
-                                * list but that someone still holds */
-  TendListFlags list_flags;    /* what the last refresh asked for */
-  guint resync_source;
-  GCancellable *cancellable;   /* (owned) for the host's own background work */
-
-  TendStore *audit_store;      /* (owned) (nullable) where operations are recorded */
-  TendAuditOrigin audit_origin;
-};
 
 G_DEFINE_FINAL_TYPE (TendHost, tend_host, G_TYPE_OBJECT)
 
@@ -879,7 +845,9 @@ run_action_cb (GObject      *object,
  *
  * Starts, stops, restarts, reloads, enables, disables or resets @name. Finishes when
  * systemd has finished the job, with its result. Audited with the host's origin
- * (tend_host_set_audit()).
+ * (tend_host_set_audit()). An action the host's access level does not allow
+ * (tend_host_allows_action()) is refused with %TEND_ERROR_ACCESS_DENIED before anything
+ * is sent, and the refusal is audited too.
  */
 void
 tend_host_run_action_async (TendHost            *self,
@@ -1518,32 +1486,6 @@ tend_host_get_n_unhealthy (TendHost *self)
 {
   g_return_val_if_fail (TEND_IS_HOST (self), 0);
   return self->n_unhealthy;
-}
-
-/**
- * tend_host_get_address:
- *
- * Returns: (nullable): where an SSH host is reached, as a person reads it
- *   ("root@10.0.0.5:22"); %NULL for this computer
- */
-const char *
-tend_host_get_address (TendHost *self)
-{
-  g_return_val_if_fail (TEND_IS_HOST (self), NULL);
-  return self->address;
-}
-
-/**
- * tend_host_get_access:
- *
- * Returns: what a person may do on the host through Tend (admin for a host made
- *   without an inventory entry, such as tend_host_new_local()'s)
- */
-TendInventoryAccess
-tend_host_get_access (TendHost *self)
-{
-  g_return_val_if_fail (TEND_IS_HOST (self), TEND_INVENTORY_ACCESS_VIEWER);
-  return self->access;
 }
 
 /**

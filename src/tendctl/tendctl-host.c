@@ -134,15 +134,15 @@ parse_url (const char         *url,
   if (!g_str_has_prefix (url, "ssh://"))
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   _("URL: '%s' is not an ssh:// URL; write " URL_FORM), url);
+                   _("URL: '%s' is not an ssh:// URL; write %s"), url, URL_FORM);
       return FALSE;
     }
   rest = url + strlen ("ssh://");
   if (strpbrk (rest, "/?#") != NULL)
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   _("URL: '%s' has something after the address ('%s'); write " URL_FORM),
-                   url, strpbrk (rest, "/?#"));
+                   _("URL: '%s' has something after the address ('%s'); write %s"),
+                   url, strpbrk (rest, "/?#"), URL_FORM);
       return FALSE;
     }
 
@@ -194,7 +194,7 @@ parse_url (const char         *url,
   if (address[0] == '\0')
     {
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   _("address: '%s' names no host; write " URL_FORM), url);
+                   _("address: '%s' names no host; write %s"), url, URL_FORM);
       return FALSE;
     }
   g_clear_pointer (&spec->address, g_free);
@@ -265,15 +265,6 @@ command_with_fingerprint (const AddData *data,
   return g_string_free (out, FALSE);
 }
 
-/* "[127.0.0.1]:2222" as known_hosts and ssh-keygen -R name a host */
-static char *
-known_hosts_name (const TendInventoryHost *spec)
-{
-  if (spec->port == 22)
-    return g_strdup (spec->address);
-  return g_strdup_printf ("[%s]:%d", spec->address, spec->port);
-}
-
 static void
 added_cb (GObject      *object,
           GAsyncResult *result,
@@ -287,28 +278,20 @@ added_cb (GObject      *object,
 
   if (!tend_host_control_add_finish (result, &error))
     {
-      tendctl_print_error_lines (error->message);
+      /* An unknown key: what to compare, and the command that confirms it. */
       if (g_error_matches (error, TEND_ERROR, TEND_ERROR_HOST_KEY_UNKNOWN) && fingerprint != NULL)
         {
           g_autofree char *again = command_with_fingerprint (data, fingerprint);
 
           g_string_append_printf (out,
-                                  _("The key of %s is not in your known_hosts; its "
+                                  _("tendctl: the key of %s is not in your known_hosts; its "
                                     "fingerprint is\n  %s\nIf that is the key of %s (compare "
                                     "it with 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub' "
                                     "run there), add the host with:\n  %s\n"),
                                   address, fingerprint, data->spec->address, again);
         }
-      else if (g_error_matches (error, TEND_ERROR, TEND_ERROR_HOST_KEY_CHANGED))
-        {
-          g_autofree char *known = known_hosts_name (data->spec);
-
-          g_string_append_printf (out,
-                                  _("Tend refuses a changed host key. If %s was reinstalled "
-                                    "and you know its new key, remove the old one with "
-                                    "'ssh-keygen -R %s' and add the host again.\n"),
-                                  data->spec->address, known);
-        }
+      else
+        tendctl_print_error_lines (error->message);
       g_string_append (out, _("Nothing was added.\n"));
       fflush (stdout);
       tendctl_write (stderr, out);
@@ -694,8 +677,7 @@ print_show (ShowData *data)
                           access_meaning (spec->access));
   g_string_append_printf (out, "  %-12s %s\n", _("sudo:"),
                           tend_inventory_sudo_to_string (spec->sudo));
-  g_string_append_printf (out, "  %-12s %s (%s)\n", _("state:"), tend_host_state_describe (state),
-                          tend_host_state_to_string (state));
+  g_string_append_printf (out, "  %-12s %s\n", _("state:"), tend_host_state_describe (state));
   if (fingerprint != NULL)
     g_string_append_printf (out, "  %-12s %s\n", _("host key:"), fingerprint);
   if (data->error == NULL)

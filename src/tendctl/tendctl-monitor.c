@@ -129,6 +129,12 @@ tendctl_monitor (TendctlGlobalOptions  *global,
                            argv[1]);
       return TENDCTL_EXIT_USAGE;
     }
+  if (global->host != NULL)
+    {
+      tendctl_usage_error ("monitor", "the monitor runs the checks of every host: --host "
+                           "cannot be used with it");
+      return TENDCTL_EXIT_USAGE;
+    }
   if (verbose)
     g_log_set_debug_enabled (TRUE);
 

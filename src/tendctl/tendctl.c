@@ -715,6 +715,45 @@ store_opened_cb (GObject      *object,
   make_host (data, error);
 }
 
+static gboolean
+keep_going (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lets go of the run's host. An SSH host's session ends before the program does: a
+ * request still under way (cancelled) holds it, and its worker thread must not be inside
+ * libssh while the process exits. It is given 2 s. */
+static void
+drop_host (TendctlRun *run)
+{
+  TendBackend *backend = run->host != NULL ? tend_host_get_backend (run->host) : NULL;
+  TendSshSession *session = NULL;
+  gint64 deadline;
+  guint tick;
+
+  if (backend != NULL && TEND_IS_SSH_BACKEND (backend))
+    {
+      session = tend_ssh_backend_get_session (TEND_SSH_BACKEND (backend));
+      g_object_add_weak_pointer (G_OBJECT (session), (gpointer *) &session);
+      tend_ssh_session_close (session);
+    }
+  g_clear_object (&run->host);
+  if (session == NULL)
+    return;
+
+  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  tick = g_timeout_add (20, keep_going, NULL);
+  while (session != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  if (session != NULL)
+    {
+      g_debug ("the SSH session is still in use as tendctl exits");
+      g_object_remove_weak_pointer (G_OBJECT (session), (gpointer *) &session);
+    }
+}
+
 static TendctlExit run (TendHostScope    scope,
                         const char      *host_name,
                         TendctlRunFlags  flags,
@@ -749,20 +788,6 @@ tendctl_run (const TendctlGlobalOptions *global,
     }
   return run (tendctl_global_options_get_scope (global), global->host, flags, ready,
               user_data);
-}
-
-/**
- * tendctl_run_scope:
- *
- * tendctl_run() on this computer's manager of @scope, whatever --host says.
- */
-TendctlExit
-tendctl_run_scope (TendHostScope    scope,
-                   TendctlRunFlags  flags,
-                   TendctlReadyFunc ready,
-                   gpointer         user_data)
-{
-  return run (scope, NULL, flags, ready, user_data);
 }
 
 static TendctlExit
@@ -804,7 +829,7 @@ run (TendHostScope    scope,
 
   status = data.run.status;
   g_cancellable_cancel (data.run.cancellable);
-  g_clear_object (&data.run.host);
+  drop_host (&data.run);
   if (data.run.store != NULL)
     {
       g_autofree char *spill = NULL;

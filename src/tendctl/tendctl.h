@@ -161,10 +161,6 @@ TendctlExit   tendctl_run             (const TendctlGlobalOptions *global,
                                        TendctlRunFlags        flags,
                                        TendctlReadyFunc       ready,
                                        gpointer               user_data);
-TendctlExit   tendctl_run_scope       (TendHostScope          scope,
-                                       TendctlRunFlags        flags,
-                                       TendctlReadyFunc       ready,
-                                       gpointer               user_data);
 void          tendctl_run_quit        (TendctlRun            *run,
                                        TendctlExit            status);
 char         *tendctl_store_path      (void);
