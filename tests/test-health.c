@@ -506,6 +506,60 @@ test_defaults (void)
   g_assert_cmpint (tend_check_state_get_soft_status (state), ==, TEND_RESULT_UNKNOWN);
 }
 
+/* A host that cannot be reached (its bus, its SSH connection) says nothing of the
+ * service: an unknown "unreachable" verdict makes the layer unknown at once, as a layer
+ * that has just started, and failures before it do not add up with failures after it. */
+static void
+feed_unreachable (TendCheckState *state,
+                  gint64          now_usec)
+{
+  g_autoptr(TendCheckVerdict) verdict =
+    tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                            "not checked: web1 is unreachable");
+
+  tend_check_state_add (state, verdict, now_usec);
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr(TendCheckState) state = tend_check_state_new ("http");
+  gint64 t = 100 * SEC;
+
+  /* Healthy, then two soft failures (three make it hard). */
+  feed (state, 'P', t++);
+  g_assert_cmpint (tend_check_state_get_status (state), ==, TEND_RESULT_PASS);
+  feed (state, 'F', t++);
+  feed (state, 'F', t++);
+  g_assert_cmpint (tend_check_state_get_status (state), ==, TEND_RESULT_PASS);
+
+  /* Unreachable: unknown at once, pending. */
+  feed_unreachable (state, t++);
+  g_assert_cmpint (tend_check_state_get_status (state), ==, TEND_RESULT_UNKNOWN);
+  g_assert_true (tend_check_state_is_pending (state));
+  feed_unreachable (state, t++);
+  g_assert_true (tend_check_state_is_pending (state));
+
+  /* Back: one failure is not hard (the two before the outage do not count). */
+  feed (state, 'F', t++);
+  g_assert_cmpint (tend_check_state_get_status (state), ==, TEND_RESULT_UNKNOWN);
+  g_assert_true (tend_check_state_is_pending (state));
+  /* And the first pass is healthy at once. */
+  feed (state, 'P', t++);
+  g_assert_cmpint (tend_check_state_get_status (state), ==, TEND_RESULT_PASS);
+  g_assert_false (tend_check_state_is_pending (state));
+
+  /* A hard failure, then the host goes: unknown, not critical. */
+  feed (state, 'F', t++);
+  feed (state, 'F', t++);
+  feed (state, 'F', t++);
+  g_assert_cmpint (tend_check_state_get_status (state), ==, TEND_RESULT_FAIL);
+  feed_unreachable (state, t++);
+  g_assert_cmpint (tend_check_state_get_status (state), ==, TEND_RESULT_UNKNOWN);
+  feed (state, 'P', t++);
+  g_assert_cmpint (tend_check_state_get_status (state), ==, TEND_RESULT_PASS);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* The overall status                                                                    */
 
@@ -874,6 +928,7 @@ main (int   argc,
   g_test_add_func ("/health/state/since-and-message", test_since_and_message);
   g_test_add_func ("/health/state/notify", test_state_notify);
   g_test_add_func ("/health/state/new-for-check", test_new_for_check);
+  g_test_add_func ("/health/state/unreachable", test_unreachable);
   g_test_add_func ("/health/flap/percent", test_flap_percent);
   g_test_add_func ("/health/flap/start-stop", test_flap_start_stop);
   g_test_add_func ("/health/flap/thresholds", test_flap_thresholds);

@@ -142,7 +142,7 @@ watch_unit (Fixture    *fixture,
   TendStore *store = tend_engine_get_store (fixture->engine);
   g_autofree char *json = g_strdup_printf (
     "{\"format\": \"tend-inventory\", \"version\": 1,"
-    " \"hosts\": [{\"name\": \"local-user\", \"kind\": \"local\"}],"
+    " \"hosts\": [{\"name\": \"local-user\", \"kind\": \"local\", \"access\": \"admin\"}],"
     " \"services\": [{\"host\": \"local-user\", \"unit\": \"" UNIT "\"}],"
     " \"checks\": [{\"host\": \"local-user\", \"unit\": \"" UNIT "\", \"name\": \"unit\","
     "   \"kind\": \"unit\", \"interval\": \"1s\", \"timeout\": \"500ms\","

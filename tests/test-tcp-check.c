@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "tend-check-private.h"
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-tcp-check.h"
@@ -706,6 +707,38 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpint (took, <, 1 * SEC);
 }
 
+/* Which names mean "the machine itself", that a check of a service on an SSH host
+ * reaches through the host's forward (tend_check_resolve_address()); and a check of a
+ * local service connects where it says. */
+static void
+test_loopback (void)
+{
+  static const char *const loopback[] = {
+    "localhost", "LOCALHOST", "localhost.", "web.localhost", "127.0.0.1", "127.1.2.3",
+    "::1", "[::1]",
+  };
+  static const char *const other[] = {
+    "", "10.0.0.5", "web1", "localhost.example.com", "mylocalhost", "::2", "0.0.0.0",
+    "128.0.0.1",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendCheck) check = NULL;
+  g_autofree char *host = NULL;
+  guint port = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (loopback); i++)
+    g_assert_true (tend_check_host_is_loopback (loopback[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (other); i++)
+    g_assert_false (tend_check_host_is_loopback (other[i]));
+
+  check = tend_tcp_check_new ("tcp", "localhost", 8080, &error);
+  g_assert_no_error (error);
+  g_assert_null (tend_check_get_remote_host (check));
+  g_assert_true (tend_check_resolve_address (check, "localhost", 8080, &host, &port, &error));
+  g_assert_cmpstr (host, ==, "localhost");
+  g_assert_cmpuint (port, ==, 8080);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -716,6 +749,7 @@ main (int   argc,
   g_test_add ("/tcp-check/" path, Fixture, GINT_TO_POINTER (mode), fixture_set_up, func, \
               fixture_tear_down)
 
+  g_test_add_func ("/tcp-check/loopback", test_loopback);
   g_test_add_func ("/tcp-check/bad-arguments", test_bad_arguments);
   g_test_add_func ("/tcp-check/construct", test_construct);
   ADD ("connect", SERVER_SILENT, test_connect);

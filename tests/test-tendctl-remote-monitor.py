@@ -5,7 +5,8 @@ recovery of a remote unit, and a host that goes away and comes back (TAP; issue 
 Runs inside tests/sandbox/tend-sandbox (the local host, with tests/units) and starts the
 remote host of tests/tendremote.py (sshd on 127.0.0.1 in front of a second sandbox
 systemd with tests/remote-units). Tend finds the remote as a user has it set up:
-$HOME/.ssh/config (Host, HostName, Port, User, IdentityFile) and $HOME/.ssh/known_hosts.
+$HOME/.ssh/config (Host, HostName, Port, User, IdentityFile) and $HOME/.ssh/known_hosts,
+and the host is added with `tendctl host add`; its services and checks are imported.
 python3-dbusmock's notification_daemon stands in for the desktop.
 
 - An HTTP check of http://localhost:PORT/marker-file passes: the server runs on the
@@ -21,6 +22,9 @@ python3-dbusmock's notification_daemon stands in for the desktop.
   exactly one notification says the host is unreachable; sshd started again: the checks
   resume, the service is healthy, and one more notification (replacing the first) says
   the host is back.
+- A monitor started while sshd is down: the local service is healthy at once (nothing
+  waits for the remote), one notification says the host is unreachable, and the remote's
+  service is checked when sshd comes.
 - A remote service watched with nothing set (`tendctl watch --host`) gets the default
   checks and policy, as a local one does (when tendctl has --host).
 
@@ -29,10 +33,11 @@ Usage: test-tendctl-remote-monitor.py TENDCTL [--tap]
 """
 import json
 import os
+import shlex
 import sqlite3
 import subprocess
-import sys
 import time
+import sys
 import urllib.error
 import urllib.request
 
@@ -47,6 +52,8 @@ REMOTE = "web1"
 LOCAL = tendmon.HOST
 HTTP = "tend-remote-http.service"       # on the remote only (tests/remote-units)
 SLEEPER = "tend-remote-test.service"    # on the remote only
+PORTS = "tend-remote-echo.service"      # on the remote only; its TCP checks, policy never
+REDIS = "tend-remote-redis.service"     # on the remote only, on its 127.0.0.1
 LOCAL_UNIT = "tend-test-sleeper.service"
 MARKER = "remote-marker-8f3a"
 
@@ -74,7 +81,8 @@ def write_ssh_files(remote):
 
 
 def remote_sh(remote, script):
-    return remote.ssh("/bin/sh", "-c", script)
+    # ssh joins its arguments into one line for the remote shell: quote the script.
+    return remote.ssh("/bin/sh", "-c", shlex.quote(script))
 
 
 def remote_runtime_dir(remote):
@@ -83,62 +91,26 @@ def remote_runtime_dir(remote):
 
 
 class Sshd:
-    """Stops and starts the remote's sshd: its listener and every connection it serves go,
-    as when a machine drops off the network; it comes back in the remote's own mount
-    namespace (kept open as a file descriptor), with the fixture's configuration."""
+    """Stops and starts the remote's sshd with tendremote's kill_sshd() and
+    restart_sshd(): the listener and every connection it serves go, as when a machine
+    drops off the network, and come back on the same port."""
 
     def __init__(self, remote):
         self.remote = remote
-        self.pid = remote.sshd_pid
-        self.ns_fd = os.open(f"/proc/{self.pid}/ns/mnt", os.O_RDONLY)
-        self.proc = None
-
-    def _children(self, pid):
-        kids = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            if ppid == pid:
-                kids.append(int(entry))
-        return kids
 
     def stop(self):
-        pids = [self.pid] + self._children(self.pid)
-        for pid in pids:
-            try:
-                os.kill(pid, 9)
-            except ProcessLookupError:
-                pass
-        if self.proc is not None:
-            self.proc.wait()
-            self.proc = None
+        self.remote.kill_sshd()
         return wait_until(lambda: not port_open(self.remote.port), 10)
 
     def start(self):
-        config = os.path.join(self.remote.dir, "sshd_config")
-        log = open(os.path.join(self.remote.dir, "sshd.log"), "a")
-        self.proc = subprocess.Popen(
-            ["nsenter", f"--mount=/proc/{os.getpid()}/fd/{self.ns_fd}", "/usr/sbin/sshd",
-             "-D", "-e", "-f", config], pass_fds=(self.ns_fd,), stdin=subprocess.DEVNULL,
-            stdout=log, stderr=log)
-        log.close()
-        self.pid = self.proc.pid
-        return wait_until(lambda: port_open(self.remote.port), 10)
+        try:
+            self.remote.restart_sshd()
+        except RuntimeError:
+            return False
+        return port_open(self.remote.port)
 
     def close(self):
-        if self.proc is not None and self.proc.poll() is None:
-            for pid in [self.proc.pid] + self._children(self.proc.pid):
-                try:
-                    os.kill(pid, 15)
-                except ProcessLookupError:
-                    pass
-            self.proc.wait()
-        os.close(self.ns_fd)
+        pass
 
 
 def port_open(port):
@@ -172,9 +144,11 @@ def spec(host, unit, name, kind, interval, timeout, failures, params, successes=
             "enabled": True, "params": params}
 
 
-def inventory(remote, http_port, runtime):
+def inventory(remote, http_port, closed_port, redis_port, runtime):
     policy = tendmon.policy_spec(HTTP, "on-failure", cooldown="0s")
     policy["host"] = REMOTE
+    never = tendmon.policy_spec(PORTS, "never")
+    never["host"] = REMOTE
     return {
         "format": "tend-inventory", "version": 1,
         "hosts": [{"name": LOCAL, "kind": "local", "address": None, "port": None,
@@ -183,6 +157,7 @@ def inventory(remote, http_port, runtime):
                    "port": remote.port, "user": "root", "scope": "user", "sudo": "none",
                    "access": "admin"}],
         "services": [{"host": REMOTE, "unit": HTTP, "display_name": None, "tags": []},
+                     {"host": REMOTE, "unit": PORTS, "display_name": None, "tags": []},
                      {"host": LOCAL, "unit": LOCAL_UNIT, "display_name": None, "tags": []}],
         "checks": [
             spec(REMOTE, HTTP, "unit", "unit", "30s", "5s", 1, {}, 1),
@@ -190,13 +165,24 @@ def inventory(remote, http_port, runtime):
                  {"method": "GET", "url": f"http://localhost:{http_port}/marker-file",
                   "expect_status": [200], "body_contains": MARKER, "verify_tls": True,
                   "latency_degraded": None}),
-            spec(REMOTE, HTTP, "on-remote", "command", "1s", "900ms", 2,
+            # A command over SSH takes what the remote's shell takes to start.
+            spec(REMOTE, HTTP, "on-remote", "command", "3s", "2500ms", 2,
                  {"argv": ["/usr/bin/test", "-e", f"{runtime}/tend-remote-only"]}),
+            # TCP through the forward: the remote's open port, and one closed there.
+            spec(REMOTE, PORTS, "tcp-open", "tcp", "1s", "900ms", 1,
+                 {"host": "localhost", "port": http_port, "send": None, "expect": None}),
+            spec(REMOTE, PORTS, "tcp-closed", "tcp", "1s", "900ms", 1,
+                 {"host": "127.0.0.1", "port": closed_port, "send": None, "expect": None}),
+            spec(REMOTE, PORTS, "redis", "redis", "1s", "900ms", 1,
+                 {"host": "localhost", "port": redis_port, "password_env": None,
+                  "max_memory_bytes": None, "critical_memory_bytes": None,
+                  "max_clients": None, "critical_clients": None, "max_latency": None,
+                  "critical_latency": None}),
             spec(LOCAL, LOCAL_UNIT, "unit", "unit", "30s", "5s", 1, {}, 1),
             spec(LOCAL, LOCAL_UNIT, "alive", "command", "1s", "900ms", 1,
                  {"argv": ["/bin/true"]}),
         ],
-        "policies": [policy],
+        "policies": [policy, never],
         "config": {},
     }
 
@@ -257,15 +243,30 @@ def unit_notifications(unit):
 # Scenarios
 
 
+def all_pass(service, names=("unit", "http", "on-remote")):
+    if service and all(layer_status(service, n) == "pass" for n in names):
+        return service
+    return None
+
+
 def checks_from_the_remote(http_port):
-    s = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
-        remote_service()), 30)
+    s = wait_until(lambda: all_pass(remote_service()), 30)
     check("the remote service is healthy: unit, http and command checks pass",
           s and all(layer_status(s, n) == "pass" for n in ("unit", "http", "on-remote")),
           remote_service())
     status, body = direct_get(http_port, "/marker-file")
     check("from here, directly, the remote's server refuses (403: not through sshd)",
           status == 403 and "not through sshd" in body, (status, body))
+    ports = wait_until(lambda: (lambda x: x if layer_status(x, "tcp-open") == "pass"
+                                and layer_status(x, "tcp-closed") == "fail"
+                                and layer_status(x, "redis") == "pass" else None)(
+        remote_service(PORTS)), 30)
+    closed = [entry for entry in (ports or {}).get("layers", [])
+              if entry["name"] == "tcp-closed"]
+    check("TCP and Redis through the forward: the remote's open port and its Redis pass, a "
+          "closed port is refused there",
+          ports and closed and "refused" in (closed[0].get("message") or "")
+          and REMOTE in closed[0].get("message", ""), remote_service(PORTS))
     r = tendctl("check", "list", "--json")
     check("the http check's target is the URL as written",
           f"http://localhost:{http_port}/marker-file" in r.stdout, r.stdout[-1500:])
@@ -280,7 +281,7 @@ def remote_recovery(remote):
     back = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
         remote_service()), 20)
     check("and it is healthy again, through the forward", back, remote_service())
-    r = tendctl("incidents", HTTP, "--json")
+    r = tendctl("incidents", "--host", REMOTE, HTTP, "--json")
     incidents = json.loads(r.stdout) if r.returncode == 0 else []
     check("an incident of the remote service, on the remote host",
           incidents and incidents[0].get("host") == REMOTE, r.stdout[:1500])
@@ -344,6 +345,29 @@ def unreachable_and_back(remote, sshd):
     return back
 
 
+def starts_with_host_down(tmp, sshd):
+    """A monitor that starts while the remote is down: the local service is checked at
+    once, nothing waits for the remote, and the remote's services come when it does."""
+    check("sshd stopped before the monitor starts", sshd.stop())
+    before = len(host_notifications())
+    started = time.monotonic()
+    with tendmon.Monitor(tendctl, os.path.join(tmp, "monitor2.log")):
+        local = wait_until(lambda: tendctl.status_is(LOCAL_UNIT, "healthy"), 10)
+        took = time.monotonic() - started
+        check(f"the local service is healthy {took:.1f} s after the start (under 5 s): the "
+              "remote host that is down delays nothing", local and took < 5,
+              tendctl.service_health(LOCAL_UNIT))
+        s = wait_until(lambda: (lambda x: x if x and x["status"] == "unknown" else None)(
+            remote_service()), 20)
+        check("the remote service is unknown", s, remote_service())
+        calls = wait_until(lambda: host_notifications()[before:], 10)
+        check("one notification: the host is unreachable",
+              calls and len(calls) == 1 and calls[0][1] == f"{REMOTE} is unreachable", calls)
+        check("sshd started", sshd.start())
+        back = wait_until(lambda: all_pass(remote_service()), 60)
+        check("the host comes: its service is checked and healthy", back, remote_service())
+
+
 def watch_with_defaults():
     r = tendctl("watch", "--help")
     if "--host" not in r.stdout:
@@ -362,6 +386,10 @@ def watch_with_defaults():
     s = wait_until(lambda: (lambda x: x if x and x["status"] == "healthy" else None)(
         remote_service(SLEEPER)), 30)
     check("and is healthy under them", s, remote_service(SLEEPER))
+    resources = [entry for entry in (s or {}).get("layers", []) if entry["name"] == "resources"]
+    check("its memory is systemd's figure there, never this computer's /proc (no process "
+          "RSS for a remote unit)",
+          resources and "process RSS" not in (resources[0].get("message") or ""), resources)
     r = tendctl("policy", "show", "--host", REMOTE, SLEEPER)
     check("and the default policy (on-failure)", r.returncode == 0 and "on-failure" in r.stdout,
           (r.stdout, r.stderr))
@@ -385,13 +413,14 @@ def with_remote(tmp, remote, sshd):
     write_ssh_files(remote)
     runtime = remote_runtime_dir(remote)
     check("the remote's runtime directory", runtime.startswith("/run/user/"), runtime)
-    http_port = free_port()
+    http_port, redis_port = free_port(), free_port()
     r = remote_sh(remote, f"mkdir -p {runtime}/www && echo {MARKER} > {runtime}/www/marker-file"
                           f" && touch {runtime}/tend-remote-only"
-                          f" && printf 'TEND_REMOTE_HTTP_SERVER=%s\\nTEND_REMOTE_HTTP_PORT=%s\\n'"
-                          f" {HERE}/remote-http-forward-only.py {http_port}"
+                          f" && printf 'TEND_REMOTE_HTTP_SERVER=%s\\nTEND_REMOTE_HTTP_PORT=%s\\n"
+                          f"TEND_REMOTE_REDIS_PORT=%s\\n'"
+                          f" {HERE}/remote-http-forward-only.py {http_port} {redis_port}"
                           f" > {runtime}/tend-remote-http.env"
-                          f" && systemctl --user start {HTTP}")
+                          f" && systemctl --user start {HTTP} {REDIS}")
     check("the remote's HTTP server starts there (on its 127.0.0.1)", r.returncode == 0,
           (r.stdout, r.stderr))
     check("it listens", wait_until(lambda: port_open(http_port), 10))
@@ -401,9 +430,21 @@ def with_remote(tmp, remote, sshd):
     r = tendctl("start", LOCAL_UNIT)
     check(f"{LOCAL_UNIT} starts here", r.returncode == 0, r.stderr)
 
-    r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"),
-                                 inventory(remote, http_port, runtime))
-    check("the inventory with the ssh host imports", r.returncode == 0, (r.stdout, r.stderr))
+    # The host as a user adds it (~/.ssh/config and known_hosts already say how), then
+    # the services, checks and policies with it in one import of the whole inventory.
+    r = tendctl("host", "add", REMOTE, f"ssh://root@127.0.0.1:{remote.port}", "--scope", "user",
+                "--access", "admin")
+    check("tendctl host add web1 ssh://root@127.0.0.1:PORT", r.returncode == 0,
+          (r.stdout, r.stderr))
+    r = tendctl("export")
+    exported = json.loads(r.stdout) if r.returncode == 0 else {"hosts": []}
+    added = [h for h in exported["hosts"] if h["name"] == REMOTE]
+    check("it is in the inventory as an ssh host", added and added[0]["kind"] == "ssh"
+          and added[0]["port"] == remote.port, exported)
+    wanted = inventory(remote, http_port, free_port(), redis_port, runtime)
+    wanted["hosts"] = [h for h in wanted["hosts"] if h["name"] != REMOTE] + added
+    r = tendctl.import_inventory(os.path.join(tmp, "inventory.json"), wanted)
+    check("its services, checks and policies import", r.returncode == 0, (r.stdout, r.stderr))
 
     log_path = os.path.join(tmp, "monitor.log")
     with tendmon.Monitor(tendctl, log_path) as monitor:
@@ -414,7 +455,14 @@ def with_remote(tmp, remote, sshd):
     text = monitor.output()
     check("the monitor's log says the host went and came back",
           f"{REMOTE} is reachable again" in text, text[-3000:])
-    remote.ssh("systemctl", "--user", "stop", HTTP, SLEEPER)
+    if os.environ.get("TEND_TEST_KEEP_LOG"):
+        import shutil
+        shutil.copy(log_path, os.environ["TEND_TEST_KEEP_LOG"])
+    starts_with_host_down(tmp, sshd)
+    try:
+        remote.ssh("systemctl", "--user", "stop", HTTP, SLEEPER, REDIS, timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def main():

@@ -449,7 +449,9 @@ new_check (const TendInventoryCheck  *spec,
  * tend_check_new_from_inventory:
  * @spec: a check of an inventory
  * @host: (nullable): the host its service lives on; required by unit and resources
- *   checks, which ask it at run time (it need not be connected yet)
+ *   checks, which ask it at run time (it need not be connected yet). On an SSH host the
+ *   other kinds are checked from there: loopback addresses through its port forward,
+ *   commands run on it, nothing while it is away (tend_check_set_remote_host())
  * @error: return location for a #GError
  *
  * Makes the check that @spec describes, of its kind, with its name, timing, counts,
@@ -519,8 +521,20 @@ tend_check_validate_spec (const TendInventoryCheck  *spec,
   g_return_val_if_fail (spec->unit != NULL && spec->name != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  /* Its program is there, not here: only the form of argv is checked (and the backend
+   * validates every argument again before it sends anything). */
   if (spec->kind == TEND_INVENTORY_CHECK_COMMAND && host_kind != TEND_HOST_KIND_LOCAL)
-    return TRUE;
+    {
+      const char * const *argv = (const char * const *) spec->params.command.argv;
+
+      if (argv == NULL || argv[0] == NULL || !g_path_is_absolute (argv[0]))
+        {
+          g_set_error_literal (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                               "argv[0]: must be an absolute path (on the remote host)");
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   check = new_check (spec, NULL, TRUE, error);
   return check != NULL;

@@ -32,6 +32,7 @@
 #include "tend-config.h"
 #include "tend-dbus-notifier.h"
 #include "tend-engine.h"
+#include "tend-engine-private.h"
 #include "tend-error.h"
 #include "tend-host.h"
 #include "tend-inventory.h"
@@ -44,45 +45,6 @@
 #include "tend-store.h"
 #include "tend-supervisor.h"
 #include "tend-webhook-notifier.h"
-
-typedef struct
-{
-  gint64 check_id;
-  gint64 service_id;
-  char *fingerprint;           /* (owned) the definition, to tell a change */
-  TendCheck *check;            /* (owned) */
-  TendHost *host;              /* (unowned) its service's: self->hosts holds it */
-} Watched;
-
-struct _TendEngine
-{
-  GObject parent_instance;
-
-  char *store_path;            /* (owned) */
-  TendLock *lock;              /* (owned) (nullable) held while started */
-  TendStore *store;            /* (owned) */
-  TendConfig *config;          /* (owned) */
-  TendMonitor *monitor;        /* (owned) */
-  GHashTable *hosts;           /* (owned) name → (owned) TendHost */
-  GHashTable *host_specs;      /* (owned) name → (owned) the inventory entry's fingerprint */
-  GHashTable *watched;         /* (owned) gint64* check id → (owned) Watched */
-  TendSupervisor *supervisor;  /* (owned) recovery, silences, dependencies */
-  GHashTable *supervised;      /* (owned) gint64* the services handed to it */
-  TendMultiNotifier *notifier; /* (owned) the log, the desktop, a webhook */
-  TendNotifier *webhook;       /* (owned) (nullable) */
-  char *webhook_url;           /* (owned) (nullable) the URL it posts to */
-  TendDbusNotifier *desktop;   /* (owned) (nullable) while the session bus is there */
-  TendNotifier *app_desktop;   /* (owned) (nullable) the window's, in place of the bus's */
-  gulong desktop_closed_id;    /* on the desktop notifier's connection */
-  gboolean desktop_lost;       /* it was there once: dial again when it goes */
-  guint desktop_attempt;       /* tries that failed since it went */
-  guint desktop_retry_id;
-  GCancellable *cancellable;   /* (owned) the engine's own background work */
-
-  gboolean started;
-  struct _Reload *reloading;   /* (owned) (nullable) the reload pass under way */
-  GPtrArray *reload_waiters;   /* (owned) GTask: reloads asked for since it began */
-};
 
 G_DEFINE_FINAL_TYPE (TendEngine, tend_engine, G_TYPE_OBJECT)
 
@@ -273,6 +235,9 @@ session_bus_cb (GObject      *source,
   if (self->desktop_lost)
     g_message ("desktop notifications resumed: the session bus is back");
   self->desktop = tend_dbus_notifier_new (bus);
+  /* A remote host found unreachable before the desktop was there (at once, as the
+   * engine starts) is told to it now. */
+  tend_engine_resend_host_notifications (self, TEND_NOTIFIER (self->desktop));
   self->desktop_closed_id = g_signal_connect (bus, "closed", G_CALLBACK (desktop_closed_cb),
                                               self);
   /* Its buttons are the engine's to carry out (a window's notifier carries out its own). */
@@ -407,12 +372,6 @@ apply_config (TendEngine *self)
 /* ------------------------------------------------------------------------------------ */
 /* Reloading: configuration, hosts, checks                                               */
 
-typedef struct _Reload
-{
-  GPtrArray *tasks;            /* (owned) GTask: the reloads this pass answers */
-  TendInventory *inventory;    /* (owned) (nullable) */
-  guint n_connecting;
-} Reload;
 
 static void
 reload_free (Reload *reload)
@@ -687,200 +646,10 @@ checks_loaded_cb (GObject      *source,
   tend_store_query_controls_async (self->store, -1, NULL, controls_loaded_cb, self);
 }
 
-static void
-load_checks (TendEngine *self)
+void
+tend_engine_load_checks (TendEngine *self)
 {
   tend_store_load_checks_async (self->store, NULL, checks_loaded_cb, self);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Hosts                                                                                 */
-
-/* Runs every check of @host's services now (the host went, or is back): their verdicts
- * say so at once rather than at their next due time. */
-static void
-run_host_checks_now (TendEngine *self,
-                     TendHost   *host)
-{
-  g_autoptr(GHashTable) done = g_hash_table_new (g_int64_hash, g_int64_equal);
-  GHashTableIter iter;
-  gpointer value;
-
-  if (!self->started)
-    return;
-  g_hash_table_iter_init (&iter, self->watched);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Watched *watched = value;
-
-      if (watched->host != host || g_hash_table_contains (done, &watched->service_id))
-        continue;
-      g_hash_table_add (done, &watched->service_id);
-      tend_monitor_run_service_now (self->monitor, watched->service_id);
-    }
-}
-
-/* One notification for a remote host that cannot be reached, whatever the number of its
- * services (each of them is unknown meanwhile, and none is recovered), and one when it
- * is back; the second replaces the first. */
-static void
-notify_host (TendEngine *self,
-             TendHost   *host,
-             gboolean    reachable)
-{
-  g_autoptr(TendNotification) notification = NULL;
-  const char *name = tend_host_get_id (host);
-
-  notification = tend_notification_new_for_host (reachable ? TEND_NOTIFICATION_HOST_REACHABLE
-                                                            : TEND_NOTIFICATION_HOST_UNREACHABLE,
-                                                 name, tend_host_get_spoken_name (host),
-                                                 tend_host_get_state_message (host));
-  tend_notifier_send (TEND_NOTIFIER (self->notifier), notification);
-}
-
-/* A host that cannot be reached is said once when it goes, and once when it is back; its
- * checks say "unreachable" meanwhile (a remote host's are not run at all), and run at
- * once at both ends. A remote host's outage is a notification too. */
-static void
-host_state_cb (TendHost   *host,
-               GParamSpec *pspec,
-               TendEngine *self)
-{
-  gboolean lost = g_object_get_data (G_OBJECT (host), "tend-engine-lost") != NULL;
-  gboolean remote = tend_host_get_kind (host) == TEND_HOST_KIND_SSH;
-
-  switch (tend_host_get_state (host))
-    {
-    case TEND_HOST_STATE_RECONNECTING:
-    case TEND_HOST_STATE_AUTH_FAILED:
-    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
-    case TEND_HOST_STATE_HOST_KEY_CHANGED:
-      if (lost)
-        break;   /* said already, and it tries again by itself */
-      g_warning ("%s", tend_host_get_state_message (host));
-      g_object_set_data (G_OBJECT (host), "tend-engine-lost", GINT_TO_POINTER (TRUE));
-      if (remote)
-        notify_host (self, host, FALSE);
-      run_host_checks_now (self, host);
-      break;
-    case TEND_HOST_STATE_CONNECTED:
-      if (lost)
-        {
-          g_message ("%s is reachable again; its units are read afresh",
-                     tend_host_get_display_name (host));
-          if (remote)
-            notify_host (self, host, TRUE);
-        }
-      g_object_set_data (G_OBJECT (host), "tend-engine-lost", NULL);
-      run_host_checks_now (self, host);
-      break;
-    case TEND_HOST_STATE_DISCONNECTED:
-    case TEND_HOST_STATE_CONNECTING:
-    default:
-      break;
-    }
-}
-
-static void
-host_connected_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  TendEngine *self = user_data;
-  Reload *reload = self->reloading;
-  g_autoptr(GError) error = NULL;
-
-  /* A host that cannot be reached stays, and tries again (host_state_cb says so): its
-   * checks say it is unreachable, each run. */
-  if (!tend_host_connect_finish (TEND_HOST (source), result, &error))
-    g_debug ("%s", error->message);
-
-  if (--reload->n_connecting == 0)
-    load_checks (self);
-}
-
-static void
-remote_connected_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* As above, but nobody waits for it: the engine may be gone (dispose cancels). */
-  if (!tend_host_connect_finish (TEND_HOST (source), result, &error))
-    g_debug ("%s", error->message);
-}
-
-/* What makes a remote host's connection: an entry that changes it is a new TendHost. */
-static char *
-host_fingerprint (const TendInventoryHost *spec)
-{
-  return g_strdup_printf ("%d %s %d %s %d %d", spec->kind, spec->address ? spec->address : "",
-                          spec->port, spec->user ? spec->user : "", spec->scope, spec->sudo);
-}
-
-/* Makes a TendHost for each host of the inventory that has none yet, or whose entry
- * changed how it is reached, and forgets those no longer there (their services went
- * with them). Local hosts are waited for before the checks are built (it is quick, and
- * their checks then start from the units' state); remote hosts connect on their own
- * threads meanwhile and are never waited for, so a remote host that is down delays
- * nothing: its checks say "unreachable" until it is there. */
-static void
-ensure_hosts (TendEngine    *self,
-              TendInventory *inventory)
-{
-  Reload *reload = self->reloading;
-  GPtrArray *hosts = tend_inventory_get_hosts (inventory);
-  g_autoptr(GPtrArray) connecting = g_ptr_array_new ();
-  g_autoptr(GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer key;
-
-  for (guint i = 0; i < hosts->len; i++)
-    {
-      const TendInventoryHost *spec = hosts->pdata[i];
-      g_autofree char *print = host_fingerprint (spec);
-      const char *known = g_hash_table_lookup (self->host_specs, spec->name);
-      TendHost *host = g_hash_table_lookup (self->hosts, spec->name);
-
-      g_hash_table_add (named, spec->name);
-      if (host != NULL && (spec->kind == TEND_HOST_KIND_LOCAL || g_strcmp0 (known, print) == 0))
-        {
-          tend_host_set_access (host, spec->access);
-          continue;
-        }
-      if (host != NULL)
-        g_message ("host %s changed in the inventory: connecting to it anew", spec->name);
-
-      host = tend_host_new_for_inventory (spec);
-      /* What Tend does on its own is in the audit log as "auto". */
-      tend_host_set_audit (host, self->store, TEND_AUDIT_ORIGIN_AUTO);
-      g_signal_connect_object (host, "notify::state", G_CALLBACK (host_state_cb), self, 0);
-      g_hash_table_insert (self->hosts, g_strdup (spec->name), host);
-      g_hash_table_insert (self->host_specs, g_strdup (spec->name), g_steal_pointer (&print));
-      if (spec->kind == TEND_HOST_KIND_LOCAL)
-        g_ptr_array_add (connecting, host);
-      else
-        tend_host_connect_async (host, self->cancellable, remote_connected_cb, NULL);
-    }
-
-  /* Hosts the inventory no longer has: none of its checks is left. */
-  g_hash_table_iter_init (&iter, self->hosts);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (named, key))
-      {
-        g_hash_table_remove (self->host_specs, key);
-        g_hash_table_iter_remove (&iter);
-      }
-
-  reload->n_connecting = connecting->len;
-  if (connecting->len == 0)
-    {
-      load_checks (self);
-      return;
-    }
-  for (guint i = 0; i < connecting->len; i++)
-    tend_host_connect_async (connecting->pdata[i], NULL, host_connected_cb, self);
 }
 
 static void
@@ -898,7 +667,7 @@ inventory_loaded_cb (GObject      *source,
       reload_finish_all (self, error);
       return;
     }
-  ensure_hosts (self, reload->inventory);
+  tend_engine_ensure_hosts (self, reload->inventory);
 }
 
 static void
@@ -1154,6 +923,26 @@ tend_engine_get_supervisor (TendEngine *self)
 {
   g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
   return self->supervisor;
+}
+
+/**
+ * tend_engine_lookup_host:
+ * @name: a host's name in the inventory
+ *
+ * The engine's own TendHost for an inventory host, connected (or reconnecting) since
+ * the engine started: a window that runs the engine can show it rather than open a
+ * second SSH session to the same host.
+ *
+ * Returns: (transfer none) (nullable): the host, or %NULL when the inventory has none
+ *   of that name (or the engine has not read it yet)
+ */
+TendHost *
+tend_engine_lookup_host (TendEngine *self,
+                         const char *name)
+{
+  g_return_val_if_fail (TEND_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_hash_table_lookup (self->hosts, name);
 }
 
 /**

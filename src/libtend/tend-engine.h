@@ -21,6 +21,8 @@ TendStore   *tend_engine_get_store      (TendEngine          *self);
 TendMonitor *tend_engine_get_monitor    (TendEngine          *self);
 TendConfig  *tend_engine_get_config     (TendEngine          *self);
 TendSupervisor *tend_engine_get_supervisor (TendEngine       *self);
+TendHost       *tend_engine_lookup_host    (TendEngine       *self,
+                                            const char       *name);
 guint        tend_engine_get_n_checks   (TendEngine          *self);
 
 GPid         tend_engine_notify_owner   (const char          *store_path,

@@ -41,6 +41,7 @@
 #include "tend-error.h"
 #include "tend-host.h"
 #include "tend-http-check.h"
+#include "tend-http-check-private.h"
 #include "tend-util-private.h"
 
 #define READ_CHUNK_SIZE 16384
@@ -52,12 +53,6 @@
  * the request past it with G_IO_ERROR_PARTIAL_INPUT, "Header too big" (measured: an
  * answer of 65,400 bytes up to its blank line passes, one of 65,536 fails). */
 #define SOUP_HEADERS_MAX (64 * 1024)
-
-typedef struct
-{
-  guint lo;
-  guint hi;
-} StatusRange;
 
 struct _TendHttpCheck
 {
@@ -152,216 +147,6 @@ format_size (gsize bytes)
   if (bytes % 1024 == 0)
     return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
   return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
-}
-
-/* "200–399, 404" */
-static char *
-format_accepted_for_message (GArray *accepted)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < accepted->len; i++)
-    {
-      const StatusRange *range = &g_array_index (accepted, StatusRange, i);
-
-      if (i > 0)
-        g_string_append (out, ", ");
-      if (range->lo == range->hi)
-        g_string_append_printf (out, "%u", range->lo);
-      else
-        g_string_append_printf (out, "%u–%u", range->lo, range->hi);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Accepted status codes                                                                 */
-
-#define ACCEPTED_FORMS "a status code (100–599), a range such as 200-399 or a class such as 2xx"
-
-static gboolean
-parse_status_number (const char *text,
-                     gsize       len,
-                     guint      *code)
-{
-  guint value = 0;
-
-  if (len == 0 || len > 9)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-      value = value * 10 + (guint) (text[i] - '0');
-    }
-  *code = value;
-  return TRUE;
-}
-
-static gboolean
-status_number_in_range (const char  *item,
-                        gsize        item_len,
-                        guint        code,
-                        GError     **error)
-{
-  g_autofree char *quoted = NULL;
-
-  if (item_len == 3 && code >= 100 && code <= 599)
-    return TRUE;
-  quoted = tend_quote_for_message (item, item_len);
-  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "accepted-status: %s is not an HTTP status code (100–599)", quoted);
-  return FALSE;
-}
-
-static gboolean
-parse_status_item (const char   *item,
-                   gsize         len,
-                   StatusRange  *range,
-                   GError      **error)
-{
-  const char *dash;
-  gsize dash_len = 1;
-  g_autofree char *quoted = NULL;
-
-  /* A class: 2xx */
-  if (len == 3 && item[0] >= '1' && item[0] <= '5'
-      && g_ascii_tolower (item[1]) == 'x' && g_ascii_tolower (item[2]) == 'x')
-    {
-      range->lo = (guint) (item[0] - '0') * 100;
-      range->hi = range->lo + 99;
-      return TRUE;
-    }
-
-  /* A range: 200-399, or with an en dash as messages write it */
-  dash = memchr (item, '-', len);
-  if (dash == NULL)
-    {
-      g_autofree char *copy = g_strndup (item, len);
-      const char *en_dash = strstr (copy, "–");
-
-      if (en_dash != NULL)
-        {
-          dash = item + (en_dash - copy);
-          dash_len = strlen ("–");
-        }
-    }
-
-  if (dash != NULL)
-    {
-      const char *end = item + len;
-      const char *second = dash + dash_len;
-
-      if (parse_status_number (item, dash - item, &range->lo)
-          && parse_status_number (second, end - second, &range->hi))
-        {
-          if (!status_number_in_range (item, dash - item, range->lo, error)
-              || !status_number_in_range (second, end - second, range->hi, error))
-            return FALSE;
-          if (range->lo > range->hi)
-            {
-              quoted = tend_quote_for_message (item, len);
-              g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                           "accepted-status: %s is not a range: its start is above its end",
-                           quoted);
-              return FALSE;
-            }
-          return TRUE;
-        }
-    }
-  else if (parse_status_number (item, len, &range->lo))
-    {
-      range->hi = range->lo;
-      return status_number_in_range (item, len, range->lo, error);
-    }
-
-  quoted = tend_quote_for_message (item, len);
-  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "accepted-status: %s is not " ACCEPTED_FORMS, quoted);
-  return FALSE;
-}
-
-static gint
-compare_ranges (gconstpointer a,
-                gconstpointer b)
-{
-  const StatusRange *ra = a;
-  const StatusRange *rb = b;
-
-  return ra->lo < rb->lo ? -1 : ra->lo > rb->lo;
-}
-
-/* Parses "200-399", "200,204,301-302", "2xx,304" into sorted ranges that do not touch. */
-static GArray *
-parse_accepted_status (const char  *text,
-                       GError     **error)
-{
-  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (StatusRange));
-  g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (StatusRange));
-  const char *p = text;
-
-  while (g_ascii_isspace (*p))
-    p++;
-  if (*p == '\0')
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "accepted-status: is empty; give one or more, separated by commas, of "
-                   ACCEPTED_FORMS);
-      return NULL;
-    }
-
-  for (;;)
-    {
-      const char *comma = strchr (p, ',');
-      const char *end = comma ? comma : p + strlen (p);
-      const char *start = p;
-      StatusRange range;
-
-      while (start < end && g_ascii_isspace (*start))
-        start++;
-      while (end > start && g_ascii_isspace (end[-1]))
-        end--;
-      if (!parse_status_item (start, end - start, &range, error))
-        return NULL;
-      g_array_append_val (ranges, range);
-
-      if (comma == NULL)
-        break;
-      p = comma + 1;
-    }
-
-  g_array_sort (ranges, compare_ranges);
-  for (guint i = 0; i < ranges->len; i++)
-    {
-      const StatusRange *range = &g_array_index (ranges, StatusRange, i);
-      StatusRange *last = merged->len > 0
-                          ? &g_array_index (merged, StatusRange, merged->len - 1) : NULL;
-
-      if (last != NULL && range->lo <= last->hi + 1)
-        last->hi = MAX (last->hi, range->hi);
-      else
-        g_array_append_val (merged, *range);
-    }
-  return g_steal_pointer (&merged);
-}
-
-static char *
-format_accepted_canonical (GArray *accepted)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < accepted->len; i++)
-    {
-      const StatusRange *range = &g_array_index (accepted, StatusRange, i);
-
-      if (i > 0)
-        g_string_append_c (out, ',');
-      if (range->lo == range->hi)
-        g_string_append_printf (out, "%u", range->lo);
-      else
-        g_string_append_printf (out, "%u-%u", range->lo, range->hi);
-    }
-  return g_string_free (out, FALSE);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -711,7 +496,7 @@ probe_judge (GTask *task,
 
   if (!tend_http_check_accepts_status (self, status))
     {
-      g_autofree char *expected = format_accepted_for_message (self->accepted);
+      g_autofree char *expected = tend_http_format_accepted_for_message (self->accepted);
 
       probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
@@ -1261,11 +1046,11 @@ tend_http_check_set_accepted_status (TendHttpCheck  *self,
   g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
   g_return_val_if_fail (accepted != NULL, FALSE);
 
-  ranges = parse_accepted_status (accepted, error);
+  ranges = tend_http_parse_accepted_status (accepted, error);
   if (ranges == NULL)
     return FALSE;
 
-  text = format_accepted_canonical (ranges);
+  text = tend_http_format_accepted_canonical (ranges);
   g_clear_pointer (&self->accepted, g_array_unref);
   self->accepted = g_steal_pointer (&ranges);
   if (g_strcmp0 (self->accepted_text, text) != 0)
@@ -1561,7 +1346,8 @@ static void
 tend_http_check_init (TendHttpCheck *self)
 {
   self->method = SOUP_METHOD_GET;
-  self->accepted = parse_accepted_status (TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS, NULL);
+  self->accepted = tend_http_parse_accepted_status (TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS,
+                                                   NULL);
   self->accepted_text = g_strdup (TEND_HTTP_CHECK_DEFAULT_ACCEPTED_STATUS);
   self->verify_tls = TRUE;
   self->follow_redirects = TRUE;

@@ -36,6 +36,7 @@
 #include "tend-error.h"
 #include "tend-health.h"
 #include "tend-host.h"
+#include "tend-incident-snapshot.h"
 #include "tend-journal.h"
 #include "tend-monitor.h"
 #include "tend-notifier.h"
@@ -45,9 +46,6 @@
 #include "tend-service.h"
 #include "tend-store.h"
 #include "tend-supervisor.h"
-
-/* The journal lines kept in a manual-intervention snapshot. */
-#define SNAPSHOT_JOURNAL_LINES 50
 
 typedef struct
 {
@@ -583,6 +581,17 @@ recovered_cb (GObject      *source,
     g_message ("%s recovered: %s", svc->name, detail->str);
   else
     g_warning ("%s not recovered: %s", svc->name, detail->str);
+  /* The host went away under it (an SSH host lost): that says nothing of the service,
+   * and the host's own notification says what there is to say; it waits for the host. */
+  if (!recovered && !tend_host_get_connected (svc->host))
+    {
+      g_message ("%s: %s went away during its recovery; it waits for the host", svc->name,
+                 svc->host_name);
+      tend_monitor_hold_incident (self->monitor, svc->service_id, FALSE);
+      evaluate (self, svc);
+      pending_free (pending);
+      return;
+    }
   if (recovered)
     response = TEND_NOTIFICATION_RESPONSE_RECOVERED;
   else if (error != NULL || (last != NULL && last->action_failed))
@@ -700,127 +709,19 @@ start_recovery (TendSupervisor             *self,
                            recovered_cb, pending_new (self, svc));
 }
 
-/* The manual-intervention snapshot: journal, unit properties, last check results. */
-typedef struct
-{
-  Pending *pending;            /* (owned) */
-  char *reason;                /* (owned) */
-} Snapshot;
-
-static JsonNode *
-unit_properties (Supervised *svc)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  TendService *service = svc->service;
-
-  json_builder_begin_object (builder);
-  if (service != NULL)
-    {
-      json_builder_set_member_name (builder, "active_state");
-      json_builder_add_string_value (builder, tend_service_get_active_state (service));
-      json_builder_set_member_name (builder, "sub_state");
-      json_builder_add_string_value (builder, tend_service_get_sub_state (service));
-      json_builder_set_member_name (builder, "load_state");
-      json_builder_add_string_value (builder, tend_service_get_load_state (service));
-      json_builder_set_member_name (builder, "main_pid");
-      json_builder_add_int_value (builder, tend_service_get_main_pid (service));
-      json_builder_set_member_name (builder, "n_restarts");
-      json_builder_add_int_value (builder, tend_service_get_n_restarts (service));
-      json_builder_set_member_name (builder, "active_since_usec");
-      json_builder_add_int_value (builder, tend_service_get_active_since (service));
-      json_builder_set_member_name (builder, "fragment_path");
-      json_builder_add_string_value (builder, tend_service_get_fragment_path (service));
-    }
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-static void
-finish_snapshot (TendSupervisor *self,
-                 Supervised     *svc,
-                 const char     *reason,
-                 GPtrArray      *journal,   /* (nullable) */
-                 const char     *journal_error)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *layers = tend_monitor_dup_layers_json (self->monitor, svc->service_id);
-  g_autoptr(JsonNode) checks = json_from_string (layers, NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_autofree char *policy = tend_restart_policy_dup_state_json (svc->policy, now_usec ());
-  g_autoptr(JsonNode) policy_node = json_from_string (policy, NULL);
-  g_autofree char *text = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "time");
-  json_builder_add_string_value (builder, time);
-  json_builder_set_member_name (builder, "reason");
-  json_builder_add_string_value (builder, reason);
-  json_builder_set_member_name (builder, "unit");
-  json_builder_add_value (builder, unit_properties (svc));
-  json_builder_set_member_name (builder, "checks");
-  json_builder_add_value (builder, g_steal_pointer (&checks));
-  json_builder_set_member_name (builder, "policy");
-  json_builder_add_value (builder, g_steal_pointer (&policy_node));
-  json_builder_set_member_name (builder, "journal");
-  json_builder_begin_array (builder);
-  for (guint i = 0; journal != NULL && i < journal->len; i++)
-    json_builder_add_value (builder, tend_journal_entry_to_json (journal->pdata[i]));
-  json_builder_end_array (builder);
-  if (journal_error != NULL)
-    {
-      json_builder_set_member_name (builder, "journal_error");
-      json_builder_add_string_value (builder, journal_error);
-    }
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  if (self->store != NULL && svc->incident_id > 0)
-    tend_store_update_incident (self->store, svc->incident_id, NULL, NULL, text, 0);
-}
-
-static void
-journal_read_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Snapshot *snapshot = user_data;
-  TendSupervisor *self = snapshot->pending->supervisor;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GError) error = NULL;
-  Supervised *svc;
-
-  entries = tend_journal_reader_read_all_finish (TEND_JOURNAL_READER (source), result, &error);
-  svc = lookup (self, snapshot->pending->service_id);
-  if (svc != NULL)
-    finish_snapshot (self, svc, snapshot->reason, entries, error ? error->message : NULL);
-  pending_free (snapshot->pending);
-  g_free (snapshot->reason);
-  g_free (snapshot);
-}
-
+/* The manual-intervention snapshot in the incident: journal, unit, checks, policy. */
 static void
 take_snapshot (TendSupervisor *self,
                Supervised     *svc,
                const char     *reason)
 {
-  TendJournalQuery query = { .n_entries = SNAPSHOT_JOURNAL_LINES, .max_priority = 7 };
-  g_autoptr(TendJournalReader) reader = NULL;
-  g_autoptr(GError) error = NULL;
-  Snapshot *snapshot;
+  g_autofree char *layers = tend_monitor_dup_layers_json (self->monitor, svc->service_id);
+  g_autofree char *policy = tend_restart_policy_dup_state_json (svc->policy, now_usec ());
 
-  reader = tend_host_open_journal (svc->host, svc->unit, &query, svc->cancellable, &error);
-  if (reader == NULL)
-    {
-      finish_snapshot (self, svc, reason, NULL, error->message);
-      return;
-    }
-  snapshot = g_new0 (Snapshot, 1);
-  snapshot->pending = pending_new (self, svc);
-  snapshot->reason = g_strdup (reason);
-  tend_journal_reader_read_all_async (reader, svc->cancellable, journal_read_cb, snapshot);
+  if (self->store == NULL || svc->incident_id <= 0)
+    return;
+  tend_incident_snapshot_save (self->store, svc->incident_id, svc->host, svc->unit,
+                               svc->service, reason, layers, policy, svc->cancellable);
 }
 
 static void

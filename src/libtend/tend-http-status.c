@@ -1,0 +1,222 @@
+/* tend-http-status.c — the HTTP check's accepted status codes: parsed, and written back
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * "200-399", "200,204,301-302", "2xx,304": sorted ranges that do not touch, in a GArray of
+ * StatusRange; written back as the canonical text ("200-399,404") and as a message
+ * says it ("200–399, 404").
+ */
+#define G_LOG_DOMAIN "Tend-Checks"
+
+#include <string.h>
+
+#include "tend-error.h"
+#include "tend-http-check-private.h"
+#include "tend-util-private.h"
+
+#define ACCEPTED_FORMS "a status code (100–599), a range such as 200-399 or a class such as 2xx"
+
+static gboolean
+parse_status_number (const char *text,
+                     gsize       len,
+                     guint      *code)
+{
+  guint value = 0;
+
+  if (len == 0 || len > 9)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return FALSE;
+      value = value * 10 + (guint) (text[i] - '0');
+    }
+  *code = value;
+  return TRUE;
+}
+
+static gboolean
+status_number_in_range (const char  *item,
+                        gsize        item_len,
+                        guint        code,
+                        GError     **error)
+{
+  g_autofree char *quoted = NULL;
+
+  if (item_len == 3 && code >= 100 && code <= 599)
+    return TRUE;
+  quoted = tend_quote_for_message (item, item_len);
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "accepted-status: %s is not an HTTP status code (100–599)", quoted);
+  return FALSE;
+}
+
+static gboolean
+parse_status_item (const char   *item,
+                   gsize         len,
+                   StatusRange  *range,
+                   GError      **error)
+{
+  const char *dash;
+  gsize dash_len = 1;
+  g_autofree char *quoted = NULL;
+
+  /* A class: 2xx */
+  if (len == 3 && item[0] >= '1' && item[0] <= '5'
+      && g_ascii_tolower (item[1]) == 'x' && g_ascii_tolower (item[2]) == 'x')
+    {
+      range->lo = (guint) (item[0] - '0') * 100;
+      range->hi = range->lo + 99;
+      return TRUE;
+    }
+
+  /* A range: 200-399, or with an en dash as messages write it */
+  dash = memchr (item, '-', len);
+  if (dash == NULL)
+    {
+      g_autofree char *copy = g_strndup (item, len);
+      const char *en_dash = strstr (copy, "–");
+
+      if (en_dash != NULL)
+        {
+          dash = item + (en_dash - copy);
+          dash_len = strlen ("–");
+        }
+    }
+
+  if (dash != NULL)
+    {
+      const char *end = item + len;
+      const char *second = dash + dash_len;
+
+      if (parse_status_number (item, dash - item, &range->lo)
+          && parse_status_number (second, end - second, &range->hi))
+        {
+          if (!status_number_in_range (item, dash - item, range->lo, error)
+              || !status_number_in_range (second, end - second, range->hi, error))
+            return FALSE;
+          if (range->lo > range->hi)
+            {
+              quoted = tend_quote_for_message (item, len);
+              g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                           "accepted-status: %s is not a range: its start is above its end",
+                           quoted);
+              return FALSE;
+            }
+          return TRUE;
+        }
+    }
+  else if (parse_status_number (item, len, &range->lo))
+    {
+      range->hi = range->lo;
+      return status_number_in_range (item, len, range->lo, error);
+    }
+
+  quoted = tend_quote_for_message (item, len);
+  g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+               "accepted-status: %s is not " ACCEPTED_FORMS, quoted);
+  return FALSE;
+}
+
+static gint
+compare_ranges (gconstpointer a,
+                gconstpointer b)
+{
+  const StatusRange *ra = a;
+  const StatusRange *rb = b;
+
+  return ra->lo < rb->lo ? -1 : ra->lo > rb->lo;
+}
+
+/* Parses "200-399", "200,204,301-302", "2xx,304" into sorted ranges that do not touch. */
+GArray *
+tend_http_parse_accepted_status (const char  *text,
+                                 GError     **error)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (StatusRange));
+  g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (StatusRange));
+  const char *p = text;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '\0')
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "accepted-status: is empty; give one or more, separated by commas, of "
+                   ACCEPTED_FORMS);
+      return NULL;
+    }
+
+  for (;;)
+    {
+      const char *comma = strchr (p, ',');
+      const char *end = comma ? comma : p + strlen (p);
+      const char *start = p;
+      StatusRange range;
+
+      while (start < end && g_ascii_isspace (*start))
+        start++;
+      while (end > start && g_ascii_isspace (end[-1]))
+        end--;
+      if (!parse_status_item (start, end - start, &range, error))
+        return NULL;
+      g_array_append_val (ranges, range);
+
+      if (comma == NULL)
+        break;
+      p = comma + 1;
+    }
+
+  g_array_sort (ranges, compare_ranges);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const StatusRange *range = &g_array_index (ranges, StatusRange, i);
+      StatusRange *last = merged->len > 0
+                          ? &g_array_index (merged, StatusRange, merged->len - 1) : NULL;
+
+      if (last != NULL && range->lo <= last->hi + 1)
+        last->hi = MAX (last->hi, range->hi);
+      else
+        g_array_append_val (merged, *range);
+    }
+  return g_steal_pointer (&merged);
+}
+
+char *
+tend_http_format_accepted_canonical (GArray *accepted)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < accepted->len; i++)
+    {
+      const StatusRange *range = &g_array_index (accepted, StatusRange, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (range->lo == range->hi)
+        g_string_append_printf (out, "%u", range->lo);
+      else
+        g_string_append_printf (out, "%u-%u", range->lo, range->hi);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* "200–399, 404" */
+char *
+tend_http_format_accepted_for_message (GArray *accepted)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < accepted->len; i++)
+    {
+      const StatusRange *range = &g_array_index (accepted, StatusRange, i);
+
+      if (i > 0)
+        g_string_append (out, ", ");
+      if (range->lo == range->hi)
+        g_string_append_printf (out, "%u", range->lo);
+      else
+        g_string_append_printf (out, "%u–%u", range->lo, range->hi);
+    }
+  return g_string_free (out, FALSE);
+}
