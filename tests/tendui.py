@@ -790,9 +790,19 @@ def png_size(path):
 # Tend's views: what the flows need to know of the window, in one place.
 
 # The list's column titles, and the keys service_rows() gives their cells.
-LIST_COLUMNS = {"Health": "health", "Name": "name", "Description": "description",
+LIST_COLUMNS = {"Health": "health", "Name": "name", "Host": "host",
+                "Description": "description",
                 "State": "state", "Memory": "memory", "CPU Time": "cpu", "Uptime": "uptime",
                 "Restarts": "restarts"}
+
+
+def _left(acc):
+    """Where the node starts on the screen, from the left (0 when it cannot be told)."""
+    try:
+        import pyatspi
+        return acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS).x
+    except Exception:
+        return 0
 
 
 def service_rows(window):
@@ -808,11 +818,13 @@ def service_rows(window):
     for row in walk(table):
         if role(row) != "table row":
             continue
-        cells = [c for c in children(row) if role(c) == "table cell"]
+        # In the order on screen: GTK 4.8 puts the cells of a column shown again (the
+        # Host column) last among a row's children, whatever its place.
+        cells = sorted((c for c in children(row) if role(c) == "table cell"), key=_left)
         if not cells:
             # The column titles: the columns shown, in order.
-            titles = [LIST_COLUMNS.get(text(a), text(a)) for a in walk(row)
-                      if role(a) == "label"]
+            titles = [LIST_COLUMNS.get(text(a), text(a))
+                      for a in sorted((a for a in walk(row) if role(a) == "label"), key=_left)]
             continue
         if not on_screen(row):
             continue

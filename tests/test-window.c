@@ -148,16 +148,21 @@ test_sidebar_rows (void)
   GListModel *hosts = tend_window_get_hosts (window);
   g_autoptr(TendHost) system = g_list_model_get_item (hosts, 1);
   TendSidebarRow *attention = find_row (GTK_WIDGET (window), "Needs Attention");
+  TendSidebarRow *all_hosts = find_row (GTK_WIDGET (window), "All Hosts");
   TendSidebarRow *user_row = find_row (GTK_WIDGET (window), "Your Services");
   TendSidebarRow *system_row = find_row (GTK_WIDGET (window), "System Services");
   g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (window), TEND_TYPE_SIDEBAR_ROW);
 
-  /* "Needs attention", then this computer's user and system managers */
-  g_assert_cmpuint (rows->len, ==, 3);
+  /* "Needs attention", "All hosts", then this computer's user and system managers; no
+   * remote host yet, and a way to add one */
+  g_assert_cmpuint (rows->len, ==, 4);
   g_assert_true (rows->pdata[0] == attention);
-  g_assert_true (rows->pdata[1] == user_row);
-  g_assert_true (rows->pdata[2] == system_row);
+  g_assert_true (rows->pdata[1] == all_hosts);
+  g_assert_true (rows->pdata[2] == user_row);
+  g_assert_true (rows->pdata[3] == system_row);
   g_assert_true (shows_label (GTK_WIDGET (window), "This Computer"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "Remote Hosts"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "None yet"));
   g_assert_true (tend_sidebar_row_get_host (user_row) == g_list_model_get_item (hosts, 0));
   g_object_unref (tend_sidebar_row_get_host (user_row));
   g_assert_true (tend_sidebar_row_get_services (user_row) ==

@@ -973,6 +973,44 @@ tend_overview_add_host (TendOverview *self,
 }
 
 /**
+ * tend_overview_remove_host:
+ * @self: a #TendOverview
+ * @host: a host added before (a host that left the inventory)
+ *
+ * Forgets @host: its services leave the attention list and get no more word.
+ */
+void
+tend_overview_remove_host (TendOverview *self,
+                           TendHost     *host)
+{
+  HostEntry *entry;
+  GListModel *services;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (TEND_IS_OVERVIEW (self));
+  g_return_if_fail (TEND_IS_HOST (host));
+
+  entry = find_entry (self, host);
+  if (entry == NULL)
+    return;
+
+  services = tend_host_get_services (host);
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TendService) service = g_list_model_get_item (services, i);
+
+      tend_service_set_remove (self->attention, service);
+    }
+  g_hash_table_iter_init (&iter, self->by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Watch *) value)->host == host)
+      ((Watch *) value)->host = NULL;
+  g_ptr_array_remove (self->hosts, entry);
+  update_poll (self);
+}
+
+/**
  * tend_overview_get_attention:
  * @self: a #TendOverview
  *

@@ -25,6 +25,8 @@ void          tend_overview_set_engine     (TendOverview *self,
                                             TendEngine   *engine);
 void          tend_overview_add_host       (TendOverview *self,
                                             TendHost     *host);
+void          tend_overview_remove_host    (TendOverview *self,
+                                            TendHost     *host);
 GListModel   *tend_overview_get_attention  (TendOverview *self);
 void          tend_overview_refresh        (TendOverview *self);
 TendEngine   *tend_overview_get_engine     (TendOverview *self);

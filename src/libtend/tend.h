@@ -23,6 +23,7 @@
 #include "tend-host-control.h"
 #include "tend-http-check.h"
 #include "tend-inventory.h"
+#include "tend-inventory-host-field.h"
 #include "tend-journal.h"
 #include "tend-maintenance.h"
 #include "tend-lock.h"

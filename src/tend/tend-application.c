@@ -42,7 +42,10 @@ struct _TendApplication
 {
   AdwApplication parent_instance;
 
-  GListStore *hosts;          /* (owned) TendHost */
+  GListStore *hosts;          /* (owned) TendHost: this computer's two, then the remote ones */
+  GHashTable *remote_specs;   /* (owned) id → (owned) TendInventoryHost, each remote host's */
+  gboolean reading_hosts;     /* an inventory read for the hosts is under way */
+  gboolean read_hosts_again;  /* and another was asked for meanwhile */
   char *store_path;           /* (owned) */
   TendStore *store;           /* (owned) (nullable) once open: the engine's, or our own */
   TendEngine *engine;         /* (owned) (nullable) while it runs here, or starts */
@@ -86,6 +89,9 @@ G_DEFINE_ENUM_TYPE (TendEngineState, tend_engine_state,
 G_DEFINE_FINAL_TYPE (TendApplication, tend_application, ADW_TYPE_APPLICATION)
 
 static void start_engine (TendApplication *self);
+static void host_connected_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data);
 
 /**
  * tend_settings_new_if_installed:
@@ -196,8 +202,16 @@ store_ready (TendApplication *self,
 
   if (g_set_object (&self->store, store))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  if (self->overview != NULL)
+    g_signal_handlers_disconnect_by_data (self->overview, self);
   g_set_object (&self->overview, overview);
+  /* The overview reads the store when the engine reloads (SIGHUP: tendctl host add or
+   * remove, the window's own Add Host) and, while the engine runs elsewhere, every few
+   * seconds: the remote hosts are read again with it. */
+  g_signal_connect_swapped (overview, "updated", G_CALLBACK (tend_application_reload_hosts),
+                            self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERVIEW]);
+  tend_application_reload_hosts (self);
 }
 
 static void
@@ -421,6 +435,120 @@ add_local_hosts (TendApplication *self)
 
       g_list_store_append (self->hosts, host);
       tend_host_connect_async (host, self->cancellable, host_connected_cb, NULL);
+    }
+}
+
+/* A remote host of the inventory joins: in the sidebar, audited, watched, connecting. */
+static void
+add_remote_host (TendApplication         *self,
+                 const TendInventoryHost *spec)
+{
+  g_autoptr(TendHost) host = tend_host_new_for_inventory (spec);
+
+  g_debug ("remote host %s joins (%s)", spec->name, spec->address);
+  tend_host_set_access (host, spec->access);
+  if (self->store != NULL)
+    tend_host_set_audit (host, self->store, TEND_AUDIT_ORIGIN_GUI);
+  if (self->overview != NULL)
+    tend_overview_add_host (self->overview, host);
+  g_hash_table_replace (self->remote_specs, g_strdup (spec->name),
+                        tend_inventory_host_copy (spec));
+  g_list_store_append (self->hosts, host);
+  tend_host_connect_async (host, self->cancellable, host_connected_cb, NULL);
+}
+
+static void
+remove_remote_host (TendApplication *self,
+                    guint            position)
+{
+  g_autoptr(TendHost) host = g_list_model_get_item (G_LIST_MODEL (self->hosts), position);
+
+  g_debug ("remote host %s leaves", tend_host_get_id (host));
+  if (self->overview != NULL)
+    tend_overview_remove_host (self->overview, host);
+  g_hash_table_remove (self->remote_specs, tend_host_get_id (host));
+  g_list_store_remove (self->hosts, position);
+}
+
+/* Whether the host made for @a is the one @b describes: the same place, reached the same
+ * way (the access level alone changes in place). */
+static gboolean
+same_connection (const TendInventoryHost *a,
+                 const TendInventoryHost *b)
+{
+  return g_strcmp0 (a->address, b->address) == 0 && a->port == b->port &&
+         g_strcmp0 (a->user, b->user) == 0 && a->scope == b->scope && a->sudo == b->sudo;
+}
+
+static const TendInventoryHost *
+find_remote_spec (GPtrArray  *specs,
+                  const char *name)
+{
+  for (guint i = 0; i < specs->len; i++)
+    {
+      const TendInventoryHost *spec = specs->pdata[i];
+
+      if (spec->kind == TEND_HOST_KIND_SSH && g_str_equal (spec->name, name))
+        return spec;
+    }
+  return NULL;
+}
+
+/* The remote hosts as the inventory has them now: new ones join, gone ones leave, a
+ * changed one is made again; this computer's two stay as they are. */
+static void
+sync_remote_hosts (TendApplication *self,
+                   TendInventory   *inventory)
+{
+  GPtrArray *specs = tend_inventory_get_hosts (inventory);
+  GListModel *hosts = G_LIST_MODEL (self->hosts);
+
+  for (guint i = g_list_model_get_n_items (hosts); i-- > 0;)
+    {
+      g_autoptr(TendHost) host = g_list_model_get_item (hosts, i);
+      const TendInventoryHost *old, *spec;
+
+      if (tend_host_get_kind (host) != TEND_HOST_KIND_SSH)
+        continue;
+      old = g_hash_table_lookup (self->remote_specs, tend_host_get_id (host));
+      spec = find_remote_spec (specs, tend_host_get_id (host));
+      if (spec == NULL || old == NULL || !same_connection (old, spec))
+        remove_remote_host (self, i);
+      else
+        tend_host_set_access (host, spec->access);
+    }
+  for (guint i = 0; i < specs->len; i++)
+    {
+      const TendInventoryHost *spec = specs->pdata[i];
+
+      if (spec->kind == TEND_HOST_KIND_SSH &&
+          !g_hash_table_contains (self->remote_specs, spec->name))
+        add_remote_host (self, spec);
+    }
+}
+
+static void
+hosts_inventory_loaded_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendInventory) inventory = NULL;
+  TendApplication *self;
+
+  inventory = tend_store_load_inventory_finish (TEND_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  self->reading_hosts = FALSE;
+  if (inventory == NULL)
+    g_warning ("the remote hosts cannot be read: %s", error->message);
+  else
+    sync_remote_hosts (self, inventory);
+  if (self->read_hosts_again)
+    {
+      self->read_hosts_again = FALSE;
+      tend_application_reload_hosts (self);
     }
 }
 
@@ -863,6 +991,8 @@ tend_application_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->notifier, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->overview != NULL)
+    g_signal_handlers_disconnect_by_data (self->overview, self);
   g_clear_object (&self->overview);
   g_clear_object (&self->engine);
   g_clear_object (&self->notifier);
@@ -880,6 +1010,7 @@ tend_application_finalize (GObject *object)
   TendApplication *self = TEND_APPLICATION (object);
 
   g_clear_object (&self->hosts);
+  g_clear_pointer (&self->remote_specs, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_free (self->store_path);
   g_free (self->engine_message);
@@ -966,6 +1097,8 @@ tend_application_init (TendApplication *self)
   };
 
   self->hosts = g_list_store_new (TEND_TYPE_HOST);
+  self->remote_specs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) tend_inventory_host_free);
   self->cancellable = g_cancellable_new ();
   /* The database tendctl uses: $TEND_DATABASE, or the default. */
   self->store_path = database != NULL && *database != '\0' ? g_strdup (database)
@@ -1099,4 +1232,44 @@ tend_application_get_settings (TendApplication *self)
 {
   g_return_val_if_fail (TEND_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+/**
+ * tend_application_reload_hosts:
+ *
+ * Reads the inventory's remote hosts again (once the store is open): a host added or
+ * removed by `tendctl host add|remove` or the window's Add Host dialog joins or leaves
+ * the sidebar. The application does so by itself whenever the overview reads the store.
+ */
+void
+tend_application_reload_hosts (TendApplication *self)
+{
+  g_return_if_fail (TEND_IS_APPLICATION (self));
+
+  if (self->store == NULL)
+    return;
+  if (self->reading_hosts)
+    {
+      self->read_hosts_again = TRUE;
+      return;
+    }
+  self->reading_hosts = TRUE;
+  tend_store_load_inventory_async (self->store, self->cancellable, hosts_inventory_loaded_cb,
+                                   self);
+}
+
+/**
+ * tend_application_get_host_spec:
+ * @id: a remote host's id (its name in the inventory)
+ *
+ * Returns: (transfer none) (nullable): the inventory's entry for the remote host @id, as
+ *   the host was made from it
+ */
+const TendInventoryHost *
+tend_application_get_host_spec (TendApplication *self,
+                                const char      *id)
+{
+  g_return_val_if_fail (TEND_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  return g_hash_table_lookup (self->remote_specs, id);
 }

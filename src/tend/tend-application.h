@@ -36,6 +36,10 @@ G_DECLARE_FINAL_TYPE (TendApplication, tend_application, TEND, APPLICATION, AdwA
 
 TendApplication *tend_application_new              (void);
 GListModel      *tend_application_get_hosts        (TendApplication *self);
+void             tend_application_reload_hosts     (TendApplication *self);
+const TendInventoryHost *
+                 tend_application_get_host_spec    (TendApplication *self,
+                                                    const char      *id);
 TendHost        *tend_application_lookup_host      (TendApplication *self,
                                                     const char      *id);
 TendStore       *tend_application_get_store        (TendApplication *self);

@@ -23,6 +23,7 @@
 #include "tend-action-runner.h"
 #include "tend-service-list.h"
 #include "tend-service-list-private.h"
+#include "tend-ui-util.h"
 #include "tend-uptime-cell.h"
 
 /* Below this width only Health, Name and State are shown. */
@@ -43,6 +44,7 @@ struct _TendServiceList
   char *unit_type;                  /* (owned) (nullable): NULL for all */
   gboolean narrow;
   gboolean medium;
+  gboolean show_host;
   gboolean need_refilter;
   gboolean need_resort;
   guint pass_source;
@@ -58,6 +60,7 @@ struct _TendServiceList
   GtkColumnView *column_view;
   GtkColumnViewColumn *health_column;
   GtkColumnViewColumn *name_column;
+  GtkColumnViewColumn *host_column;
   GtkColumnViewColumn *description_column;
   GtkColumnViewColumn *state_column;
   GtkColumnViewColumn *memory_column;
@@ -65,6 +68,9 @@ struct _TendServiceList
   GtkColumnViewColumn *uptime_column;
   GtkColumnViewColumn *restarts_column;
   GtkActionBar *action_bar;
+  GtkWidget *start_selected_button;
+  GtkWidget *stop_selected_button;
+  GtkWidget *restart_selected_button;
   GtkLabel *selection_label;
   GtkMultiSelection *selection;
   GtkSortListModel *sort_model;
@@ -84,6 +90,7 @@ enum {
   PROP_SHOW_UNHEALTHY,
   PROP_SHOW_WATCHED,
   PROP_UNIT_TYPE,
+  PROP_SHOW_HOST,
   N_PROPS
 };
 
@@ -229,6 +236,27 @@ cpu_text (gpointer unused,
   if (nsec == TEND_UNSET)
     return g_strdup ("—");
   return tend_duration_format_rough ((gint64) MIN (nsec / 1000, (guint64) G_MAXINT64));
+}
+
+/* The Host column: the name a person knows the service's host by */
+static char *
+host_sort_key (TendService *service)
+{
+  g_autoptr(TendHost) host = TEND_IS_SERVICE (service) ? tend_service_dup_host (service) : NULL;
+
+  if (host == NULL)
+    return g_strdup ("");
+  if (tend_host_get_kind (host) == TEND_HOST_KIND_LOCAL)
+    return g_strdup (tend_host_get_scope (host) == TEND_HOST_SCOPE_USER ? _("Your services")
+                                                                      : _("System"));
+  return g_strdup (tend_host_get_display_name (host));
+}
+
+static char *
+host_text (gpointer     unused,
+           TendService *service)
+{
+  return host_sort_key (service);
 }
 
 static char *
@@ -506,6 +534,31 @@ tend_service_list_count_selected (TendServiceList *self)
   return (guint) gtk_bitset_get_size (selected);
 }
 
+/* A bulk action is there when every selected service's host allows it; else its button
+ * says why (the host's access level, in libtend's words), in its tooltip and to a
+ * screen reader. */
+static void
+update_bulk_action (TendServiceList *self,
+                    const char      *action_name,
+                    TendUnitAction   action,
+                    GtkWidget       *button,
+                    const char      *tooltip,
+                    guint            n_selected)
+{
+  g_autoptr(GPtrArray) services = n_selected > 0 ? tend_service_list_dup_selected (self) : NULL;
+  g_autofree char *reason = NULL;
+
+  for (guint i = 0; services != NULL && reason == NULL && i < services->len; i++)
+    {
+      g_autoptr(TendHost) host = tend_service_dup_host (services->pdata[i]);
+
+      if (host != NULL && !tend_host_allows_action (host, action, &reason) && reason == NULL)
+        reason = g_strdup (_("The host’s access level in Tend does not allow this"));
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), action_name, n_selected > 0 && reason == NULL);
+  tend_widget_explain_insensitive (button, tooltip, reason);
+}
+
 static void
 tend_service_list_update_selection (TendServiceList *self)
 {
@@ -515,9 +568,12 @@ tend_service_list_update_selection (TendServiceList *self)
   text = g_strdup_printf (ngettext ("%u selected", "%u selected", n), n);
   gtk_label_set_label (self->selection_label, text);
   gtk_action_bar_set_revealed (self->action_bar, n > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.start-selected", n > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.stop-selected", n > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.restart-selected", n > 0);
+  update_bulk_action (self, "list.start-selected", TEND_UNIT_ACTION_START,
+                      self->start_selected_button, _("Start the Selected Services"), n);
+  update_bulk_action (self, "list.stop-selected", TEND_UNIT_ACTION_STOP,
+                      self->stop_selected_button, _("Stop the Selected Services"), n);
+  update_bulk_action (self, "list.restart-selected", TEND_UNIT_ACTION_RESTART,
+                      self->restart_selected_button, _("Restart the Selected Services"), n);
 }
 
 static void
@@ -534,6 +590,8 @@ tend_service_list_apply_narrow (TendServiceList *self)
     gtk_column_view_column_set_visible (secondary[i], !self->narrow);
   for (guint i = 0; i < G_N_ELEMENTS (tertiary); i++)
     gtk_column_view_column_set_visible (tertiary[i], !self->narrow && !self->medium);
+  /* Across hosts, which host a service is on matters at any width */
+  gtk_column_view_column_set_visible (self->host_column, self->show_host);
   /* Without Description, Name takes the room. */
   gtk_column_view_column_set_expand (self->name_column, self->narrow || self->medium);
 }
@@ -696,6 +754,10 @@ tend_service_list_get_property (GObject    *object,
       g_value_set_string (value, self->unit_type != NULL ? self->unit_type : "");
       break;
 
+    case PROP_SHOW_HOST:
+      g_value_set_boolean (value, self->show_host);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -729,6 +791,15 @@ tend_service_list_set_property (GObject      *object,
 
     case PROP_UNIT_TYPE:
       set_unit_type (self, g_value_get_string (value));
+      break;
+
+    case PROP_SHOW_HOST:
+      if (self->show_host != g_value_get_boolean (value))
+        {
+          self->show_host = g_value_get_boolean (value);
+          tend_service_list_apply_narrow (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -888,6 +959,10 @@ tend_service_list_class_init (TendServiceListClass *klass)
                          "Show only units of this type (\"service\", \"timer\"…, \"other\"); "
                          "\"\" for all", "",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_HOST] =
+    g_param_spec_boolean ("show-host", NULL, "Whether the Host column shows (lists across "
+                          "hosts)", FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -913,6 +988,10 @@ tend_service_list_class_init (TendServiceListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TendServiceList, column_view);
   gtk_widget_class_bind_template_child (widget_class, TendServiceList, health_column);
   gtk_widget_class_bind_template_child (widget_class, TendServiceList, name_column);
+  gtk_widget_class_bind_template_child (widget_class, TendServiceList, host_column);
+  gtk_widget_class_bind_template_child (widget_class, TendServiceList, start_selected_button);
+  gtk_widget_class_bind_template_child (widget_class, TendServiceList, stop_selected_button);
+  gtk_widget_class_bind_template_child (widget_class, TendServiceList, restart_selected_button);
   gtk_widget_class_bind_template_child (widget_class, TendServiceList, description_column);
   gtk_widget_class_bind_template_child (widget_class, TendServiceList, state_column);
   gtk_widget_class_bind_template_child (widget_class, TendServiceList, memory_column);
@@ -938,6 +1017,8 @@ tend_service_list_class_init (TendServiceListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, memory_text);
   gtk_widget_class_bind_template_callback (widget_class, cpu_text);
   gtk_widget_class_bind_template_callback (widget_class, count_text);
+  gtk_widget_class_bind_template_callback (widget_class, host_text);
+  gtk_widget_class_bind_template_callback (widget_class, host_sort_key);
   gtk_widget_class_bind_template_callback (widget_class, figure_sort_key);
   gtk_widget_class_bind_template_callback (widget_class, uptime_sort_key);
 
@@ -1022,8 +1103,10 @@ tend_service_list_set_model (TendServiceList *self,
 {
   g_return_if_fail (TEND_IS_SERVICE_LIST (self));
   g_return_if_fail (services == NULL || G_IS_LIST_MODEL (services));
+  /* GTK 4.8's flatten and map models say G_TYPE_OBJECT; their items are services. */
   g_return_if_fail (services == NULL
-                    || g_type_is_a (g_list_model_get_item_type (services), TEND_TYPE_SERVICE));
+                    || g_type_is_a (g_list_model_get_item_type (services), TEND_TYPE_SERVICE)
+                    || g_list_model_get_item_type (services) == G_TYPE_OBJECT);
 
   if (self->model == services)
     return;

@@ -38,6 +38,7 @@ struct _TendServicePage
 
   TendService *service;          /* (owned) (nullable) */
   TendStore *store;              /* (owned) (nullable) */
+  TendHost *host;                /* (owned) (nullable) the service's, for its access level */
   gint64 service_id;             /* in the store, -1 while not known or not watched */
   gboolean in_store;             /* the store answered whether it watches it */
   GCancellable *cancellable;     /* (owned) the service's and the store's queries */
@@ -54,6 +55,10 @@ struct _TendServicePage
   GtkImage *recovery_icon;
   GtkLabel *recovery_label;
   GtkWidget *resume_button;
+  GtkWidget *start_button;
+  GtkWidget *stop_button;
+  GtkWidget *restart_button;
+  GtkLabel *access_label;
   GtkLabel *pid_label;
   AdwActionRow *memory_row;
   GtkLabel *memory_label;
@@ -215,20 +220,51 @@ update_actions (TendServicePage *self)
   gboolean watched = service != NULL && tend_service_get_watched (service);
   gboolean controls = service != NULL && self->store != NULL;
   GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(TendHost) host = service != NULL ? tend_service_dup_host (service) : NULL;
+  g_autofree char *start_reason = NULL, *stop_reason = NULL, *restart_reason = NULL;
+  g_autofree char *reload_reason = NULL, *enable_reason = NULL, *disable_reason = NULL;
+  g_autofree char *reset_reason = NULL;
 
-  gtk_widget_action_set_enabled (widget, "page.start", loaded && !running);
+  /* What the host's access level forbids stays insensitive and says why. */
+  if (host != NULL)
+    {
+      tend_host_allows_action (host, TEND_UNIT_ACTION_START, &start_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_STOP, &stop_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_RESTART, &restart_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_RELOAD, &reload_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_ENABLE, &enable_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_DISABLE, &disable_reason);
+      tend_host_allows_action (host, TEND_UNIT_ACTION_RESET_FAILED, &reset_reason);
+    }
+  tend_widget_explain_insensitive (self->start_button, NULL, start_reason);
+  tend_widget_explain_insensitive (self->stop_button, NULL, stop_reason);
+  tend_widget_explain_insensitive (self->restart_button, NULL, restart_reason);
+  /* The sentence of the most that is forbidden, under the buttons too */
+  gtk_label_set_label (self->access_label, start_reason != NULL ? start_reason
+                                           : stop_reason != NULL ? stop_reason
+                                           : disable_reason != NULL ? disable_reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->access_label),
+                          start_reason != NULL || stop_reason != NULL || disable_reason != NULL);
+
+  gtk_widget_action_set_enabled (widget, "page.start",
+                                 loaded && !running && start_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.stop",
-                                 loaded && (running || g_strcmp0 (active, "deactivating") == 0));
-  gtk_widget_action_set_enabled (widget, "page.restart", loaded);
+                                 loaded && (running || g_strcmp0 (active, "deactivating") == 0) &&
+                                 stop_reason == NULL);
+  gtk_widget_action_set_enabled (widget, "page.restart", loaded && restart_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.reload",
-                                 loaded && running && tend_service_get_can_reload (service));
+                                 loaded && running && tend_service_get_can_reload (service) &&
+                                 reload_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.enable",
-                                 loaded && g_strcmp0 (file_state, "disabled") == 0);
+                                 loaded && g_strcmp0 (file_state, "disabled") == 0 &&
+                                 enable_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.disable",
                                  loaded && (g_strcmp0 (file_state, "enabled") == 0 ||
-                                            g_strcmp0 (file_state, "enabled-runtime") == 0));
+                                            g_strcmp0 (file_state, "enabled-runtime") == 0) &&
+                                 disable_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.reset-failed",
-                                 service != NULL && tend_service_is_failed (service));
+                                 service != NULL && tend_service_is_failed (service) &&
+                                 reset_reason == NULL);
   gtk_widget_action_set_enabled (widget, "page.watch", controls && !watched);
   gtk_widget_action_set_enabled (widget, "page.unwatch", controls && watched);
   gtk_widget_action_set_enabled (widget, "page.recover", controls && watched);
@@ -599,6 +635,9 @@ drop_service (TendServicePage *self)
   if (self->service != NULL)
     g_signal_handlers_disconnect_by_data (self->service, self);
   g_clear_object (&self->service);
+  if (self->host != NULL)
+    g_signal_handlers_disconnect_by_data (self->host, self);
+  g_clear_object (&self->host);
 }
 
 static void
@@ -692,6 +731,10 @@ tend_service_page_class_init (TendServicePageClass *klass)
   CHILD (recovery_icon);
   CHILD (recovery_label);
   CHILD (resume_button);
+  CHILD (start_button);
+  CHILD (stop_button);
+  CHILD (restart_button);
+  CHILD (access_label);
   CHILD (pid_label);
   CHILD (memory_row);
   CHILD (memory_label);
@@ -747,6 +790,12 @@ tend_service_page_set_service (TendServicePage *self,
       self->cancellable = g_cancellable_new ();
       g_signal_connect (service, "notify", G_CALLBACK (service_notify_cb), self);
       host = tend_service_dup_host (service);
+      /* A host's access level may change (tendctl host set … --access) */
+      if (host != NULL)
+        {
+          self->host = g_object_ref (host);
+          g_signal_connect_swapped (host, "notify::access", G_CALLBACK (update_actions), self);
+        }
       if (host != NULL && !tend_service_get_details_loaded (service))
         tend_host_load_service_async (host, tend_service_get_name (service), self->cancellable,
                                       load_service_cb, self);

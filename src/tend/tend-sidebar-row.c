@@ -4,7 +4,8 @@
  *
  * A host's row says how many of its services failed and how many are unhealthy, each as
  * an icon and words ("2 failed"), never a colour alone, and why the host cannot be
- * reached when it cannot. The "Needs attention" row shows how many services its list
+ * reached when it cannot. A remote host's row always says its connection state, as an icon
+ * and a word ("Online", "Unreachable", "Key not trusted"…). The "Needs attention" row shows how many services its list
  * holds. The row holds the list it opens: its host's services, or the overview's.
  */
 #define G_LOG_DOMAIN "Tend"
@@ -14,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "tend-sidebar-row.h"
+#include "tend-ui-util.h"
 
 struct _TendSidebarRow
 {
@@ -24,6 +26,9 @@ struct _TendSidebarRow
   TendHost *host;             /* (owned) (nullable) */
   GListModel *services;       /* (owned) (nullable) */
   char *status;               /* (owned) (nullable) the host's state, when not connected */
+  const char *state_word;     /* (nullable) a remote host's connection state, in a word */
+  const char *state_icon;     /* (nullable) and as an icon */
+  const char *state_class;    /* (nullable) and its style class */
   guint n_services;
   guint n_failed;
   guint n_unhealthy;
@@ -41,6 +46,9 @@ enum {
   PROP_N_FAILED,
   PROP_N_UNHEALTHY,
   PROP_STATUS,
+  PROP_REMOTE,
+  PROP_STATE_WORD,
+  PROP_STATE_ICON,
   N_PROPS
 };
 
@@ -71,6 +79,24 @@ has_text (gpointer    this,
           const char *text)
 {
   return text != NULL && *text != '\0';
+}
+
+static gboolean
+details_visible (gpointer    this,
+                 const char *state_word,
+                 guint       n_failed,
+                 guint       n_unhealthy)
+{
+  return state_word != NULL || n_failed > 0 || n_unhealthy > 0;
+}
+
+static GStrv
+state_css_classes (gpointer    this,
+                   const char *state_word)
+{
+  TendSidebarRow *self = this;
+
+  return g_strdupv ((char *[]) { "caption", (char *) self->state_class, NULL });
 }
 
 static gboolean
@@ -129,11 +155,43 @@ update_counts (TendSidebarRow *self)
             PROP_N_UNHEALTHY);
 }
 
+static gboolean
+is_remote (TendSidebarRow *self)
+{
+  return self->host != NULL && tend_host_get_kind (self->host) != TEND_HOST_KIND_LOCAL;
+}
+
+/* A remote host's row: its state as an icon and a word, its own sentence as the tooltip. */
+static void
+update_remote_state (TendSidebarRow *self)
+{
+  TendHostState state = tend_host_get_state (self->host);
+  const char *word = tend_host_state_get_word (state);
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tend_host_get_state_message (self->host));
+  self->state_class = tend_host_state_get_css_class (state);
+  if (self->state_icon != tend_host_state_get_icon_name (state))
+    {
+      self->state_icon = tend_host_state_get_icon_name (state);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_ICON]);
+    }
+  if (g_strcmp0 (self->state_word, word) != 0)
+    {
+      self->state_word = word;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_WORD]);
+    }
+}
+
 static void
 update_status (TendSidebarRow *self)
 {
   const char *status = NULL;
 
+  if (is_remote (self))
+    {
+      update_remote_state (self);
+      return;
+    }
   if (self->host != NULL)
     switch (tend_host_get_state (self->host))
       {
@@ -271,6 +329,15 @@ tend_sidebar_row_get_property (GObject    *object,
     case PROP_STATUS:
       g_value_set_string (value, self->status);
       break;
+    case PROP_REMOTE:
+      g_value_set_boolean (value, is_remote (self));
+      break;
+    case PROP_STATE_WORD:
+      g_value_set_string (value, self->state_word);
+      break;
+    case PROP_STATE_ICON:
+      g_value_set_string (value, self->state_icon);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -379,10 +446,19 @@ tend_sidebar_row_class_init (TendSidebarRowClass *klass)
   properties[PROP_STATUS] =
     g_param_spec_string ("status", NULL, "Why its host is not connected, when it is not",
                          NULL, ro);
+  properties[PROP_REMOTE] =
+    g_param_spec_boolean ("remote", NULL, "Whether its host is another computer", FALSE, ro);
+  properties[PROP_STATE_WORD] =
+    g_param_spec_string ("state-word", NULL, "A remote host's connection state in a word "
+                         "(\"Online\", \"Key not trusted\"), or NULL", NULL, ro);
+  properties[PROP_STATE_ICON] =
+    g_param_spec_string ("state-icon", NULL, "The icon of that state", NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tendapp/Tend/ui/tend-sidebar-row.ui");
+  gtk_widget_class_bind_template_callback (widget_class, details_visible);
+  gtk_widget_class_bind_template_callback (widget_class, state_css_classes);
   gtk_widget_class_bind_template_callback (widget_class, positive);
   gtk_widget_class_bind_template_callback (widget_class, any_positive);
   gtk_widget_class_bind_template_callback (widget_class, has_text);
@@ -486,6 +562,20 @@ tend_sidebar_row_get_n_unhealthy (TendSidebarRow *self)
 {
   g_return_val_if_fail (TEND_IS_SIDEBAR_ROW (self), 0);
   return self->n_unhealthy;
+}
+
+/**
+ * tend_sidebar_row_get_state_word:
+ *
+ * Returns: (nullable): a remote host's connection state in a word ("Online",
+ *   "Unreachable", "Key not trusted", "Key changed", "Sign-in refused", "Connecting…"),
+ *   %NULL for the other rows
+ */
+const char *
+tend_sidebar_row_get_state_word (TendSidebarRow *self)
+{
+  g_return_val_if_fail (TEND_IS_SIDEBAR_ROW (self), NULL);
+  return self->state_word;
 }
 
 /**

@@ -24,5 +24,6 @@ void        tend_sidebar_row_set_services  (TendSidebarRow *self,
 guint       tend_sidebar_row_get_n_failed  (TendSidebarRow *self);
 guint       tend_sidebar_row_get_n_unhealthy (TendSidebarRow *self);
 const char *tend_sidebar_row_get_status    (TendSidebarRow *self);
+const char *tend_sidebar_row_get_state_word (TendSidebarRow *self);
 
 G_END_DECLS

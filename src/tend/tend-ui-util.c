@@ -61,6 +61,95 @@ tend_health_status_get_css_class (TendHealthStatus status)
     }
 }
 
+const char *
+tend_host_state_get_word (TendHostState state)
+{
+  switch (state)
+    {
+    case TEND_HOST_STATE_CONNECTED:
+      return _("Online");
+    case TEND_HOST_STATE_RECONNECTING:
+      return _("Unreachable");
+    case TEND_HOST_STATE_AUTH_FAILED:
+      return _("Sign-in refused");
+    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
+      return _("Key not trusted");
+    case TEND_HOST_STATE_HOST_KEY_CHANGED:
+      return _("Key changed");
+    case TEND_HOST_STATE_DISCONNECTED:
+    case TEND_HOST_STATE_CONNECTING:
+    default:
+      return _("Connecting…");
+    }
+}
+
+const char *
+tend_host_state_get_icon_name (TendHostState state)
+{
+  switch (state)
+    {
+    case TEND_HOST_STATE_CONNECTED:
+      return "network-transmit-receive-symbolic";
+    case TEND_HOST_STATE_RECONNECTING:
+      return "network-offline-symbolic";
+    case TEND_HOST_STATE_AUTH_FAILED:
+      return "dialog-password-symbolic";
+    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
+      return "security-medium-symbolic";
+    case TEND_HOST_STATE_HOST_KEY_CHANGED:
+      return "security-low-symbolic";
+    case TEND_HOST_STATE_DISCONNECTED:
+    case TEND_HOST_STATE_CONNECTING:
+    default:
+      return "content-loading-symbolic";
+    }
+}
+
+const char *
+tend_host_state_get_css_class (TendHostState state)
+{
+  switch (state)
+    {
+    case TEND_HOST_STATE_CONNECTED:
+      return "success";
+    case TEND_HOST_STATE_HOST_KEY_CHANGED:
+      return "error";
+    case TEND_HOST_STATE_RECONNECTING:
+    case TEND_HOST_STATE_AUTH_FAILED:
+    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
+      return "warning";
+    case TEND_HOST_STATE_DISCONNECTED:
+    case TEND_HOST_STATE_CONNECTING:
+    default:
+      return "dim-label";
+    }
+}
+
+char *
+tend_known_hosts_name (const char *address,
+                       int         port)
+{
+  if (port <= 0 || port == 22)
+    return g_strdup (address);
+  return g_strdup_printf ("[%s]:%d", address, port);
+}
+
+GtkWidget *
+tend_show_host_key_changed (GtkWindow  *parent,
+                            const char *message)
+{
+  GtkWidget *dialog;
+
+  /* libtend's sentence has both fingerprints, the danger, and the ssh-keygen -R to run
+   * once the person knows the new key is right. No way to connect anyway. */
+  dialog = adw_message_dialog_new (parent, _("Host Key Changed"), message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
 static TendHealthStatus
 result_as_health (const char *nick)
 {
@@ -148,4 +237,19 @@ gboolean
 tend_error_is_cancelled (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+void
+tend_widget_explain_insensitive (GtkWidget  *widget,
+                                 const char *tooltip,
+                                 const char *reason)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  gtk_widget_set_tooltip_text (widget, reason != NULL ? reason : tooltip);
+  if (reason != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, reason, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }

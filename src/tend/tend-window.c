@@ -3,9 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * An AdwLeaflet of two panes, as GNOME Settings has: the sidebar ("Needs attention",
- * then this computer's user and system managers, each with its counts) and the content
- * (the service list of the row selected, or one service's page, in a stack with a back
- * button). Narrow, the leaflet folds and shows one pane at a time, with back buttons.
+ * "All hosts", then this computer's user and system managers, each with its counts, then
+ * the remote hosts with their connection state) and the content (the service list of the
+ * row selected, a remote host's state page while it is not connected, or one service's
+ * page, in a stack with a back button). "All hosts" lists every host's services in one
+ * list (a GtkFlattenListModel over the hosts' lists), with a Host column. Narrow, the leaflet folds and shows one pane at a time, with back buttons.
  * A banner under the content's header bar says when monitoring runs in another process
  * or could not start.
  *
@@ -19,7 +21,9 @@
 
 #include <glib/gi18n.h>
 
+#include "tend-add-host-dialog.h"
 #include "tend-application.h"
+#include "tend-host-page.h"
 #include "tend-service-list.h"
 #include "tend-service-page.h"
 #include "tend-sidebar-row.h"
@@ -34,7 +38,12 @@ struct _TendWindow
   AdwLeaflet *leaflet;
   GtkListBox *attention_list;
   TendSidebarRow *attention_row;
+  TendSidebarRow *all_hosts_row;
   GtkListBox *hosts_list;
+  GtkListBox *remote_list;
+  GtkWidget *no_remote_label;
+  GtkWidget *host_menu_button;
+  TendHostPage *host_page;
   AdwHeaderBar *content_header;
   AdwWindowTitle *content_title;
   GtkButton *back_button;
@@ -47,6 +56,10 @@ struct _TendWindow
   TendServicePage *service_page;
 
   GListModel *hosts;          /* (owned) (nullable) TendHost */
+  GListModel *local_hosts;    /* (owned) (nullable) the hosts of kind local */
+  GListModel *remote_hosts;   /* (owned) (nullable) the others */
+  GListModel *all_services;   /* (owned) (nullable) every host's services, one list */
+  char *select_host;          /* (owned) (nullable) a host just added: chosen as it comes */
   TendOverview *overview;     /* (owned) (nullable) */
   TendStore *store;           /* (owned) (nullable) */
   TendService *service;       /* (owned) (nullable) the page's, while it shows */
@@ -118,13 +131,36 @@ update_banner (TendWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BANNER]);
 }
 
-/* The chosen host, when it is not connected, says why in its own words. */
+static gboolean
+is_remote (TendHost *host)
+{
+  return host != NULL && tend_host_get_kind (host) != TEND_HOST_KIND_LOCAL;
+}
+
+/* A remote host shows its state page while it is not connected, its services when it
+ * is; neither while a service's page shows. */
+static void
+update_host_page (TendWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->content_stack);
+  gboolean want = is_remote (self->host) &&
+                  tend_host_get_state (self->host) != TEND_HOST_STATE_CONNECTED;
+
+  if (g_strcmp0 (page, "service") == 0)
+    return;
+  gtk_stack_set_visible_child_name (self->content_stack, want ? "host" : "list");
+}
+
+/* The chosen host, when it is not connected, says why in its own words (a remote host
+ * on its state page instead). */
 static void
 update_host_banner (TendWindow *self)
 {
   const char *message = NULL;
 
-  if (self->host != NULL && tend_host_get_state (self->host) != TEND_HOST_STATE_CONNECTED)
+  update_host_page (self);
+  if (self->host != NULL && !is_remote (self->host) &&
+      tend_host_get_state (self->host) != TEND_HOST_STATE_CONNECTED)
     message = tend_host_get_state_message (self->host);
   if (message != NULL)
     gtk_label_set_label (self->host_banner_label, message);
@@ -146,6 +182,19 @@ set_host (TendWindow *self,
       g_signal_connect_swapped (host, "notify::state-message", G_CALLBACK (update_host_banner),
                                 self);
     }
+  if (is_remote (host))
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+      const TendInventoryHost *spec =
+        TEND_IS_APPLICATION (app) ? tend_application_get_host_spec (TEND_APPLICATION (app),
+                                                                    tend_host_get_id (host))
+                                  : NULL;
+
+      tend_host_page_set_host (self->host_page, host, spec != NULL ? spec->address : NULL,
+                               spec != NULL ? spec->port : 0);
+    }
+  gtk_widget_set_visible (self->host_menu_button, is_remote (host));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-host", is_remote (host));
   update_host_banner (self);
 }
 
@@ -159,6 +208,8 @@ selected_row (TendWindow *self)
 
   if (row == NULL)
     row = gtk_list_box_get_selected_row (self->hosts_list);
+  if (row == NULL)
+    row = gtk_list_box_get_selected_row (self->remote_list);
   return TEND_IS_SIDEBAR_ROW (row) ? TEND_SIDEBAR_ROW (row) : NULL;
 }
 
@@ -204,6 +255,7 @@ show_list (TendWindow *self)
   if (!showing_service (self))
     return;
   gtk_stack_set_visible_child_name (self->content_stack, "list");
+  update_host_page (self);
   g_clear_object (&self->service);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE]);
   update_header (self);
@@ -236,13 +288,20 @@ row_selected_cb (GtkListBox    *box,
                  GtkListBoxRow *row,
                  TendWindow    *self)
 {
-  GtkListBox *other = box == self->attention_list ? self->hosts_list : self->attention_list;
+  GtkListBox *lists[] = { self->attention_list, self->hosts_list, self->remote_list };
+  TendSidebarRow *sidebar_row;
 
   if (row == NULL)
     return;
-  /* One selection across the two lists. */
-  gtk_list_box_unselect_all (other);
-  set_host (self, tend_sidebar_row_get_host (TEND_SIDEBAR_ROW (row)));
+  /* One selection across the lists. */
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    if (lists[i] != box)
+      gtk_list_box_unselect_all (lists[i]);
+  sidebar_row = TEND_SIDEBAR_ROW (row);
+  /* Lists across hosts say which host each service is on. */
+  g_object_set (self->service_list, "show-host",
+                sidebar_row == self->all_hosts_row || sidebar_row == self->attention_row, NULL);
+  set_host (self, tend_sidebar_row_get_host (sidebar_row));
   tend_service_list_set_model (self->service_list,
                                tend_sidebar_row_get_services (TEND_SIDEBAR_ROW (row)));
   show_list (self);
@@ -276,14 +335,70 @@ static TendSidebarRow *
 find_host_row (TendWindow *self,
                TendHost   *host)
 {
-  for (int i = 0;; i++)
-    {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->hosts_list, i);
+  GtkListBox *lists[] = { self->hosts_list, self->remote_list };
 
-      if (row == NULL)
-        return NULL;
-      if (tend_sidebar_row_get_host (TEND_SIDEBAR_ROW (row)) == host)
-        return TEND_SIDEBAR_ROW (row);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (int i = 0;; i++)
+      {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index (lists[l], i);
+
+        if (row == NULL)
+          break;
+        if (tend_sidebar_row_get_host (TEND_SIDEBAR_ROW (row)) == host)
+          return TEND_SIDEBAR_ROW (row);
+      }
+  return NULL;
+}
+
+static gboolean
+host_is_local (gpointer item,
+               gpointer user_data)
+{
+  return tend_host_get_kind (TEND_HOST (item)) == TEND_HOST_KIND_LOCAL;
+}
+
+static gboolean
+host_is_remote (gpointer item,
+                gpointer user_data)
+{
+  return !host_is_local (item, user_data);
+}
+
+static gpointer
+host_services (gpointer item,
+               gpointer user_data)
+{
+  g_autoptr(TendHost) host = item;
+
+  return g_object_ref (tend_host_get_services (host));
+}
+
+/* Remote hosts come and go: the hint shows while there are none, a host just added is
+ * chosen as it comes, and a chosen host that left gives way to the first one. */
+static void
+remote_hosts_changed_cb (TendWindow *self)
+{
+  guint n = g_list_model_get_n_items (self->remote_hosts);
+
+  gtk_widget_set_visible (self->no_remote_label, n == 0);
+  for (guint i = 0; self->select_host != NULL && i < n; i++)
+    {
+      g_autoptr(TendHost) host = g_list_model_get_item (self->remote_hosts, i);
+
+      if (g_str_equal (tend_host_get_id (host), self->select_host))
+        {
+          g_clear_pointer (&self->select_host, g_free);
+          gtk_list_box_select_row (self->remote_list,
+                                   gtk_list_box_get_row_at_index (self->remote_list, i));
+        }
+    }
+  if (selected_row (self) == NULL)
+    {
+      GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->hosts_list, 0);
+
+      set_host (self, NULL);
+      if (first != NULL)
+        gtk_list_box_select_row (self->hosts_list, first);
     }
 }
 
@@ -345,6 +460,123 @@ refresh_action (GtkWidget  *widget,
     }
   if (self->overview != NULL)
     tend_overview_refresh (self->overview);
+}
+
+static void
+host_added_cb (TendAddHostDialog *dialog,
+               const char        *name,
+               TendWindow        *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *text = g_strdup_printf (_("Added %s"), name);
+
+  g_free (self->select_host);
+  self->select_host = g_strdup (name);
+  tend_window_add_toast (self, adw_toast_new (text));
+  if (TEND_IS_APPLICATION (app))
+    tend_application_reload_hosts (TEND_APPLICATION (app));
+}
+
+static void
+add_host_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TendWindow *self = TEND_WINDOW (widget);
+  TendAddHostDialog *dialog;
+
+  if (self->store == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
+                                             _("The database is not open yet: try again in a "
+                                               "moment"));
+
+      tend_window_show_error (self, _("Could not add a host"), error);
+      return;
+    }
+  dialog = tend_add_host_dialog_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (dialog, "host-added", G_CALLBACK (host_added_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  TendWindow *window;          /* (owned) */
+  char *name;                  /* (owned) */
+} Removal;
+
+static void
+removed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Removal *removal = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (removal->window));
+
+  if (tend_host_control_remove_finish (result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Removed %s"), removal->name);
+
+      tend_window_add_toast (removal->window, adw_toast_new (text));
+      if (TEND_IS_APPLICATION (app))
+        tend_application_reload_hosts (TEND_APPLICATION (app));
+    }
+  else
+    {
+      g_autofree char *heading = g_strdup_printf (_("Could not remove %s"), removal->name);
+
+      tend_window_show_error (removal->window, heading, error);
+    }
+  g_object_unref (removal->window);
+  g_free (removal->name);
+  g_free (removal);
+}
+
+static void
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    TendWindow       *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (dialog), "host");
+  Removal *removal;
+
+  if (g_strcmp0 (response, "remove") != 0 || self->store == NULL)
+    return;
+  removal = g_new0 (Removal, 1);
+  removal->window = g_object_ref (self);
+  removal->name = g_strdup (name);
+  tend_host_control_remove_async (self->store, name, NULL, removed_cb, removal);
+}
+
+static void
+remove_host_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TendWindow *self = TEND_WINDOW (widget);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (!is_remote (self->host))
+    return;
+  heading = g_strdup_printf (_("Remove %s?"), tend_host_get_display_name (self->host));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("Tend stops looking after this host and forgets its "
+                                     "checks and recovery policies; the history it kept "
+                                     "stays. Nothing changes on the host itself."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "host", g_strdup (tend_host_get_id (self->host)),
+                          g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -525,8 +757,13 @@ tend_window_dispose (GObject *object)
   TendWindow *self = TEND_WINDOW (object);
 
   set_host (self, NULL);
+  if (self->remote_hosts != NULL)
+    g_signal_handlers_disconnect_by_data (self->remote_hosts, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TEND_TYPE_WINDOW);
   g_clear_object (&self->hosts);
+  g_clear_object (&self->local_hosts);
+  g_clear_object (&self->remote_hosts);
+  g_clear_object (&self->all_services);
   g_clear_object (&self->overview);
   g_clear_object (&self->store);
   g_clear_object (&self->service);
@@ -543,6 +780,7 @@ tend_window_finalize (GObject *object)
   g_clear_object (&self->no_attention);
   g_free (self->engine_message);
   g_free (self->banner);
+  g_free (self->select_host);
 
   G_OBJECT_CLASS (tend_window_parent_class)->finalize (object);
 }
@@ -589,6 +827,7 @@ tend_window_class_init (TendWindowClass *klass)
                          TEND_TYPE_SERVICE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TEND_TYPE_HOST_PAGE);
   g_type_ensure (TEND_TYPE_SERVICE_LIST);
   g_type_ensure (TEND_TYPE_SERVICE_PAGE);
   g_type_ensure (TEND_TYPE_SIDEBAR_ROW);
@@ -600,7 +839,12 @@ tend_window_class_init (TendWindowClass *klass)
   CHILD (leaflet);
   CHILD (attention_list);
   CHILD (attention_row);
+  CHILD (all_hosts_row);
   CHILD (hosts_list);
+  CHILD (remote_list);
+  CHILD (no_remote_label);
+  CHILD (host_menu_button);
+  CHILD (host_page);
   CHILD (content_header);
   CHILD (content_title);
   CHILD (back_button);
@@ -620,6 +864,8 @@ tend_window_class_init (TendWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.add-host", NULL, add_host_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-host", NULL, remove_host_action);
 }
 
 static void
@@ -635,6 +881,8 @@ tend_window_init (TendWindow *self)
   self->engine_state = TEND_ENGINE_STATE_STARTING;
   self->no_attention = g_list_store_new (TEND_TYPE_SERVICE);
   tend_sidebar_row_set_services (self->attention_row, G_LIST_MODEL (self->no_attention));
+  tend_sidebar_row_set_services (self->all_hosts_row, G_LIST_MODEL (self->no_attention));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-host", FALSE);
 
   g_signal_connect_swapped (self, "notify::application", G_CALLBACK (application_set_cb), self);
 
@@ -677,7 +925,8 @@ tend_window_show_service (TendWindow  *self,
   if (host != NULL)
     row = find_host_row (self, host);
   if (row != NULL)
-    gtk_list_box_select_row (self->hosts_list, GTK_LIST_BOX_ROW (row));
+    gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (row))),
+                             GTK_LIST_BOX_ROW (row));
   open_service (self, service);
 }
 
@@ -749,7 +998,37 @@ tend_window_set_hosts (TendWindow *self,
 
   if (!g_set_object (&self->hosts, hosts))
     return;
-  gtk_list_box_bind_model (self->hosts_list, hosts, create_host_row, NULL, NULL);
+  if (self->remote_hosts != NULL)
+    g_signal_handlers_disconnect_by_data (self->remote_hosts, self);
+  g_clear_object (&self->local_hosts);
+  g_clear_object (&self->remote_hosts);
+  g_clear_object (&self->all_services);
+  if (hosts != NULL)
+    {
+      GtkMapListModel *map = gtk_map_list_model_new (g_object_ref (hosts), host_services, NULL,
+                                                     NULL);
+
+      self->local_hosts = G_LIST_MODEL (gtk_filter_list_model_new (
+        g_object_ref (hosts), GTK_FILTER (gtk_custom_filter_new (host_is_local, NULL, NULL))));
+      self->remote_hosts = G_LIST_MODEL (gtk_filter_list_model_new (
+        g_object_ref (hosts), GTK_FILTER (gtk_custom_filter_new (host_is_remote, NULL, NULL))));
+      self->all_services = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (map)));
+      /* After the sidebar's list box has made or dropped the rows */
+      g_signal_connect_data (self->remote_hosts, "items-changed",
+                             G_CALLBACK (remote_hosts_changed_cb), self, NULL,
+                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+    }
+  gtk_list_box_bind_model (self->hosts_list, self->local_hosts, create_host_row, NULL, NULL);
+  gtk_list_box_bind_model (self->remote_list, self->remote_hosts, create_host_row, NULL, NULL);
+  gtk_widget_set_visible (self->no_remote_label,
+                          self->remote_hosts == NULL ||
+                          g_list_model_get_n_items (self->remote_hosts) == 0);
+  tend_sidebar_row_set_services (self->all_hosts_row,
+                                 self->all_services != NULL ? self->all_services
+                                                            : G_LIST_MODEL (self->no_attention));
+  if (selected_row (self) == self->all_hosts_row)
+    tend_service_list_set_model (self->service_list,
+                                 tend_sidebar_row_get_services (self->all_hosts_row));
   if (selected_row (self) == NULL)
     {
       GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->hosts_list, 0);
