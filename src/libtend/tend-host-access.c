@@ -205,3 +205,22 @@ tend_host_get_access (TendHost *self)
   g_return_val_if_fail (TEND_IS_HOST (self), TEND_INVENTORY_ACCESS_VIEWER);
   return self->access;
 }
+
+/**
+ * tend_host_set_access:
+ *
+ * From now on tend_host_run_action_async() allows what @access allows
+ * (tend_host_allows_action()).
+ */
+void
+tend_host_set_access (TendHost            *self,
+                      TendInventoryAccess  access)
+{
+  g_return_if_fail (TEND_IS_HOST (self));
+  g_return_if_fail (access <= TEND_INVENTORY_ACCESS_ADMIN);
+
+  if (self->access == access)
+    return;
+  self->access = access;
+  g_object_notify (G_OBJECT (self), "access");
+}

@@ -1487,22 +1487,3 @@ tend_host_get_n_unhealthy (TendHost *self)
   g_return_val_if_fail (TEND_IS_HOST (self), 0);
   return self->n_unhealthy;
 }
-
-/**
- * tend_host_set_access:
- *
- * From now on tend_host_run_action_async() allows what @access allows
- * (tend_host_allows_action()).
- */
-void
-tend_host_set_access (TendHost            *self,
-                      TendInventoryAccess  access)
-{
-  g_return_if_fail (TEND_IS_HOST (self));
-  g_return_if_fail (access <= TEND_INVENTORY_ACCESS_ADMIN);
-
-  if (self->access == access)
-    return;
-  self->access = access;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS]);
-}
