@@ -12,6 +12,7 @@
 
 #include "tend.h"
 #include "tend-ssh-command.h"
+#include "tend-ssh-json.h"
 
 static const TendSshCommandContext system_ctx = {
   TEND_HOST_SCOPE_SYSTEM, TEND_INVENTORY_SUDO_NONE, 252
@@ -543,6 +544,95 @@ test_parse_version (void)
 
 /* What a hostile or broken host might send: never a crash, a clear error or a safe value. */
 static void
+assert_same_lists (TendUnitList *a,
+                   TendUnitList *b)
+{
+  g_assert_cmpuint (tend_unit_list_get_length (a), ==, tend_unit_list_get_length (b));
+  for (guint i = 0; i < tend_unit_list_get_length (a); i++)
+    {
+      const TendUnitInfo *x = tend_unit_list_get (a, i);
+      const TendUnitInfo *y = tend_unit_list_get (b, i);
+
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_assert_cmpstr (x->load_state, ==, y->load_state);
+      g_assert_cmpstr (x->active_state, ==, y->active_state);
+      g_assert_cmpstr (x->sub_state, ==, y->sub_state);
+      g_assert_cmpstr (x->description, ==, y->description);
+      g_assert_cmpstr (x->job_type, ==, y->job_type);
+    }
+}
+
+/* The list is read without json-glib's tree (tend-ssh-json.c) when it has systemd's
+ * shape, and with json-glib otherwise: both give the same list, escapes decoded alike.
+ * A member that is a number sends the text to json-glib (the same text, to compare). */
+static void
+test_parse_list_units_fast (void)
+{
+  static const char *samples[] = { "list-units.json", "list-units-job.json" };
+  const char *escapes =
+    "[ {\"unit\" : \"a.service\", \"load\":\"loaded\",\"active\":\"active\",\n"
+    "   \"sub\":\"running\", \"job\": null,"
+    "   \"description\":\"q\\\"b\\\\s\\/t\\tn\\nu\\u00e9e\\ud83d\\ude00x\"},"
+    "  {\"unit\":\"b.service\",\"load\":\"loaded\",\"active\":\"failed\","
+    "   \"sub\":\"failed\",\"other\":\"\"} ]";
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i <= G_N_ELEMENTS (samples); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *slow_text = NULL;
+      g_autoptr(TendUnitList) fast = NULL;
+      g_autoptr(TendUnitList) slow = NULL;
+      gsize length;
+
+      if (i < G_N_ELEMENTS (samples))
+        text = sample (samples[i], &length);
+      else
+        text = g_strdup (escapes), length = strlen (text);
+      /* the same, with one member json-glib alone reads */
+      g_assert_true (g_str_has_prefix (g_strchug (text), "["));
+      slow_text = g_strdup_printf ("[{\"unit\":\"z.service\",\"load\":\"loaded\","
+                                   "\"active\":\"active\",\"sub\":\"running\",\"n\":1},%s",
+                                   g_strchug (text) + 1);
+      /* the fast reader takes systemd's shape, and leaves the other to json-glib */
+      {
+        static const char * const keys[] = { "unit", "description", NULL };
+        GStringChunk *chunk = g_string_chunk_new (64);
+        g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+        g_assert_true (tend_ssh_json_scan_table (text, strlen (text), keys, chunk, rows));
+        g_assert_cmpuint (rows->len, >, 2);
+        g_assert_cmpuint (rows->len % 2, ==, 0);
+        g_ptr_array_set_size (rows, 0);
+        g_assert_false (tend_ssh_json_scan_table (slow_text, strlen (slow_text), keys, chunk,
+                                                  rows));
+        g_string_chunk_free (chunk);
+      }
+      fast = tend_ssh_parse_list_units_json (text, strlen (text), &error);
+      g_assert_no_error (error);
+      slow = tend_ssh_parse_list_units_json (slow_text, strlen (slow_text), &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (tend_unit_list_get (slow, 0)->name, ==, "z.service");
+      g_assert_cmpuint (tend_unit_list_get_length (fast), >, 1);
+      /* drop z.service: compare the rest */
+      {
+        g_autoptr(TendUnitList) rest = tend_unit_list_new (0);
+
+        for (guint j = 1; j < tend_unit_list_get_length (slow); j++)
+          tend_unit_list_add (rest, tend_unit_list_get (slow, j));
+        assert_same_lists (fast, rest);
+      }
+      if (i == G_N_ELEMENTS (samples))
+        {
+          g_assert_cmpstr (tend_unit_list_get (fast, 0)->description, ==,
+                           "q\"b\\s/t\tn\nu\xc3\xa9" "e\xf0\x9f\x98\x80x");
+          g_assert_cmpstr (tend_unit_list_get (fast, 0)->job_type, ==, "");
+          g_assert_cmpstr (tend_unit_list_get (fast, 1)->description, ==, "");
+        }
+    }
+}
+
+static void
 test_parse_garbage (void)
 {
   static const char *json_bad[] = {
@@ -661,6 +751,7 @@ main (int   argc,
   g_test_add_func ("/ssh-command/sudoers", test_sudoers);
   g_test_add_func ("/ssh-command/sudoers-allows-only-tend", test_sudoers_allows_only_tend);
   g_test_add_func ("/ssh-command/parse/list-units", test_parse_list_units);
+  g_test_add_func ("/ssh-command/parse/list-units-fast", test_parse_list_units_fast);
   g_test_add_func ("/ssh-command/parse/unit-files", test_parse_unit_files);
   g_test_add_func ("/ssh-command/parse/show", test_parse_show);
   g_test_add_func ("/ssh-command/parse/version", test_parse_version);

@@ -23,6 +23,7 @@
 
 #include "tend-error.h"
 #include "tend-ssh-command.h"
+#include "tend-ssh-json.h"
 #include "tend-unit-name.h"
 #include "tend-util-private.h"
 
@@ -526,6 +527,89 @@ member_string (JsonObject *object,
  * Reads `systemctl list-units --output=json`: an array of objects with "unit", "load",
  * "active", "sub", "description" and, only while some unit has a job queued, "job".
  */
+/* Adds entry @index of the list (its members in @info, strings that outlive @units), or
+ * skips it when its name is not systemd's; FALSE when a member it needs is missing. */
+static gboolean
+add_listed_unit (TendUnitList  *units,
+                 TendUnitInfo  *info,
+                 guint          index,
+                 GError       **error)
+{
+  if (info->name == NULL || info->load_state == NULL || info->active_state == NULL ||
+      info->sub_state == NULL)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+                   "systemctl list-units: entry %u lacks one of unit, load, active, sub",
+                   index + 1);
+      return FALSE;
+    }
+  if (!is_listed_unit_name (info->name))
+    {
+      g_debug ("list-units: skipped a unit whose name is not systemd's: %s", info->name);
+      return TRUE;
+    }
+  if (info->job_type == NULL)
+    info->job_type = "";
+  if (info->description == NULL)
+    info->description = "";
+  tend_unit_list_add_borrowed (units, info);
+  return TRUE;
+}
+
+static gboolean
+check_unit_count (guint    n,
+                  GError **error)
+{
+  if (n <= MAX_UNITS)
+    return TRUE;
+  g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
+               "systemctl list-units listed %u units, more than the %d Tend reads",
+               n, MAX_UNITS);
+  return FALSE;
+}
+
+/* The usual output, read without building a JSON tree (tend-ssh-json.c); NULL and no
+ * error when it is not the simple shape. */
+static TendUnitList *
+scan_list_units (const char  *text,
+                 gsize        length,
+                 GError     **error)
+{
+  static const char * const keys[] = { "unit", "load", "active", "sub", "description", "job",
+                                       NULL };
+  g_autoptr(TendUnitList) units = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GStringChunk *chunk = g_string_chunk_new (MAX (length, 64));
+  guint n;
+
+  if (!tend_ssh_json_scan_table (text, length, keys, chunk, rows))
+    {
+      g_string_chunk_free (chunk);
+      return NULL;
+    }
+  n = rows->len / 6;
+  units = tend_unit_list_new (n);
+  tend_unit_list_hold (units, chunk, (GDestroyNotify) g_string_chunk_free);
+  if (!check_unit_count (n, error))
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      const char **row = (const char **) rows->pdata + i * 6;
+      TendUnitInfo info = { .name = row[0], .load_state = row[1], .active_state = row[2],
+                            .sub_state = row[3], .description = row[4], .job_type = row[5] };
+
+      if (!add_listed_unit (units, &info, i, error))
+        return NULL;
+    }
+  return g_steal_pointer (&units);
+}
+
+/**
+ * tend_ssh_parse_list_units_json:
+ *
+ * Reads `systemctl list-units --output=json`: an array of objects with "unit", "load",
+ * "active", "sub", "description" and, only while some unit has a job queued, "job".
+ */
 TendUnitList *
 tend_ssh_parse_list_units_json (const char  *text,
                                 gsize        length,
@@ -542,6 +626,15 @@ tend_ssh_parse_list_units_json (const char  *text,
   if (!check_output ("systemctl list-units", text, length, error))
     return NULL;
 
+  units = scan_list_units (text, length, &local_error);
+  if (units != NULL || local_error != NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return g_steal_pointer (&units);
+    }
+
+  /* Not the usual shape: json-glib reads it, and says what is wrong. */
   valid = g_utf8_make_valid (text != NULL ? text : "", length);
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, valid, -1, &local_error))
@@ -560,15 +653,11 @@ tend_ssh_parse_list_units_json (const char  *text,
 
   array = json_node_get_array (root);
   n = json_array_get_length (array);
-  if (n > MAX_UNITS)
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
-                   "systemctl list-units listed %u units, more than the %d Tend reads",
-                   n, MAX_UNITS);
-      return NULL;
-    }
+  if (!check_unit_count (n, error))
+    return NULL;
 
   units = tend_unit_list_new (n);
+  tend_unit_list_hold (units, json_node_ref (root), (GDestroyNotify) json_node_unref);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *node = json_array_get_element (array, i);
@@ -588,26 +677,9 @@ tend_ssh_parse_list_units_json (const char  *text,
       info.sub_state = member_string (object, "sub");
       info.description = member_string (object, "description");
       info.job_type = member_string (object, "job");
-      if (info.name == NULL || info.load_state == NULL || info.active_state == NULL ||
-          info.sub_state == NULL)
-        {
-          g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
-                       "systemctl list-units: entry %u lacks one of unit, load, active, sub",
-                       i + 1);
-          return NULL;
-        }
-      if (!is_listed_unit_name (info.name))
-        {
-          g_debug ("list-units: skipped a unit whose name is not systemd's: %s", info.name);
-          continue;
-        }
-      if (info.job_type == NULL)
-        info.job_type = "";
-      if (info.description == NULL)
-        info.description = "";
-      tend_unit_list_add (units, &info);
+      if (!add_listed_unit (units, &info, i, error))
+        return NULL;
     }
-
   return g_steal_pointer (&units);
 }
 
