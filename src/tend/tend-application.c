@@ -695,8 +695,15 @@ open_service (TendApplication *self,
               TendHost        *host,
               const char      *unit)
 {
-  TendService *service = tend_host_lookup_service (host, unit);
+  TendService *service;
 
+  /* A notification about the host itself ("web1 is unreachable") names no unit. */
+  if (unit == NULL || *unit == '\0')
+    {
+      tend_window_show_host (ensure_window (self), host);
+      return;
+    }
+  service = tend_host_lookup_service (host, unit);
   if (service != NULL)
     {
       tend_window_show_service (ensure_window (self), service);

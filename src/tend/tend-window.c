@@ -931,6 +931,28 @@ tend_window_show_service (TendWindow  *self,
 }
 
 /**
+ * tend_window_show_host:
+ *
+ * Chooses @host in the sidebar: its services, or what is wrong with it (the Open of a
+ * notification about the host itself, "web1 is unreachable").
+ */
+void
+tend_window_show_host (TendWindow *self,
+                       TendHost   *host)
+{
+  TendSidebarRow *row;
+
+  g_return_if_fail (TEND_IS_WINDOW (self));
+  g_return_if_fail (TEND_IS_HOST (host));
+
+  row = find_host_row (self, host);
+  if (row != NULL)
+    gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (row))),
+                             GTK_LIST_BOX_ROW (row));
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+/**
  * tend_window_add_toast:
  * @self: a #TendWindow
  * @toast: (transfer full): the toast

@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (TendWindow, tend_window, TEND, WINDOW, AdwApplicationWindo
 TendWindow *tend_window_new          (TendApplication *application);
 void        tend_window_show_service (TendWindow      *self,
                                       TendService     *service);
+void        tend_window_show_host    (TendWindow      *self,
+                                      TendHost        *host);
 void        tend_window_add_toast    (TendWindow      *self,
                                       AdwToast        *toast);
 void        tend_window_show_error   (TendWindow      *self,
