@@ -982,11 +982,19 @@ tendctl_run_quit (TendctlRun  *run,
 /* ------------------------------------------------------------------------------------ */
 /* main                                                                                  */
 
+static void
+global_options_clear (TendctlGlobalOptions *global)
+{
+  g_clear_pointer (&global->host, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TendctlGlobalOptions, global_options_clear)
+
 int
 main (int    argc,
       char **argv)
 {
-  TendctlGlobalOptions global = { FALSE, };
+  g_auto(TendctlGlobalOptions) global = { FALSE, };
   g_autoptr(GOptionContext) context = NULL;
   g_autofree GOptionEntry *globals = global_entries (&global);
   g_autoptr(GError) error = NULL;
