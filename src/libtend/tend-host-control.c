@@ -263,6 +263,7 @@ validate_spec (const TendInventoryHost  *spec,
 /* Adding a host                                                                         */
 
 #define ADD "host-add"
+#define REMOVE "host-remove"
 
 /* On the store's thread, in the transaction: the name must still be free. */
 static gboolean
@@ -282,22 +283,24 @@ add_edit (TendInventory  *inventory,
   return TRUE;
 }
 
+/* The inventory edit of an add (a request with a spec) or a remove is over. */
 static void
-added_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+edited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   GTask *task = user_data;
   Request *request = g_task_get_task_data (task);
+  const char *operation = request->spec != NULL ? ADD : REMOVE;
   GError *error = NULL;
 
   request->diff = tend_store_edit_inventory_finish (TEND_STORE (object), result, &error);
   if (request->diff == NULL)
     {
-      fail (task, ADD, error);
+      fail (task, operation, error);
       return;
     }
-  succeed (task, ADD);
+  succeed (task, operation);
 }
 
 static void
@@ -323,7 +326,7 @@ connected_cb (GObject      *object,
 
   g_debug ("%s answers (%s): adding it", request->name, request->fingerprint);
   tend_store_edit_inventory_async (request->store, add_edit, request, TEND_STORE_EDIT_NONE,
-                                   g_task_get_cancellable (task), added_cb, task);
+                                   g_task_get_cancellable (task), edited_cb, task);
 }
 
 static void
@@ -460,7 +463,6 @@ tend_host_control_add_get_fingerprint (GAsyncResult *result)
 /* ------------------------------------------------------------------------------------ */
 /* Removing a host                                                                       */
 
-#define REMOVE "host-remove"
 
 /* Removes from @items (of structs whose first member is the host's name) those of
  * @host. */
@@ -508,24 +510,6 @@ remove_edit (TendInventory  *inventory,
   return TRUE;
 }
 
-static void
-removed_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  Request *request = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  request->diff = tend_store_edit_inventory_finish (TEND_STORE (object), result, &error);
-  if (request->diff == NULL)
-    {
-      fail (task, REMOVE, error);
-      return;
-    }
-  succeed (task, REMOVE);
-}
-
 /**
  * tend_host_control_remove_as_async:
  * @origin: who asks, for the audit log
@@ -551,7 +535,7 @@ tend_host_control_remove_as_async (TendStore           *store,
   request = request_new (store, name, origin);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   tend_store_edit_inventory_async (store, remove_edit, request, TEND_STORE_EDIT_NONE,
-                                   cancellable, removed_cb, task);
+                                   cancellable, edited_cb, task);
 }
 
 /**
