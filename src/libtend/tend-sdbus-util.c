@@ -23,6 +23,7 @@ typedef struct
   GSource source;
   sd_bus *bus;                 /* (owned) */
   gpointer fd_tag;
+  GIOCondition condition;      /* what the fd is polled for now */
   GObject *owner;              /* (unowned) it destroys the source before it goes */
   TendSdbusClosedFunc closed;
   gboolean closed_told;
@@ -48,7 +49,13 @@ bus_source_prepare (GSource *source,
     condition |= G_IO_IN;
   if (events & POLLOUT)
     condition |= G_IO_OUT;
-  g_source_modify_unix_fd (source, self->fd_tag, condition);
+  /* Only on a change: g_source_modify_unix_fd() wakes the context up, and doing so in
+   * every prepare would make the loop spin. */
+  if (condition != self->condition)
+    {
+      g_source_modify_unix_fd (source, self->fd_tag, condition);
+      self->condition = condition;
+    }
 
   if (sd_bus_get_timeout (self->bus, &until) < 0)
     return TRUE;
@@ -145,7 +152,8 @@ tend_sdbus_source_new (sd_bus              *bus,
   self->bus = sd_bus_ref (bus);
   self->owner = owner;
   self->closed = closed;
-  self->fd_tag = g_source_add_unix_fd (source, sd_bus_get_fd (bus), G_IO_IN);
+  self->condition = G_IO_IN | G_IO_HUP | G_IO_ERR;
+  self->fd_tag = g_source_add_unix_fd (source, sd_bus_get_fd (bus), self->condition);
   g_source_set_name (source, "[tend] sd-bus connection");
   return source;
 }
