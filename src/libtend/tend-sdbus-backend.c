@@ -886,12 +886,15 @@ tend_sdbus_backend_list_units_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* One unit's details                                                                    */
 
-/* One GetAll, then, where needed and side by side: the resident size of the unit's
- * processes (no MemoryCurrent) and the type of its queued job. */
+/* GetAll and GetUnitProcesses, sent together (one round trip: systemd answers them in
+ * order), then, for a queued job, its type. The processes' resident size stands in for
+ * MemoryCurrent where systemd has none (cgroup v1) and the unit has processes. */
 typedef struct
 {
   char *name;                 /* (owned) */
   GVariantDict properties;    /* what systemd said, for the properties Tend uses */
+  GArray *pids;               /* (owned) (nullable) the unit's processes */
+  gboolean failed;            /* the task has returned an error */
   guint n_pending;
 } UnitData;
 
@@ -900,6 +903,7 @@ unit_data_free (UnitData *data)
 {
   g_free (data->name);
   g_variant_dict_clear (&data->properties);
+  g_clear_pointer (&data->pids, g_array_unref);
   g_free (data);
 }
 
@@ -908,11 +912,21 @@ static void
 unit_step_done (GTask *task)
 {
   UnitData *data = g_task_get_task_data (task);
+  guint64 memory = TEND_UNSET;
+  const char *active = NULL;
 
   g_assert (data->n_pending > 0);
-  if (--data->n_pending == 0)
-    g_task_return_pointer (task, g_variant_ref_sink (g_variant_dict_end (&data->properties)),
-                           (GDestroyNotify) g_variant_unref);
+  if (--data->n_pending == 0 && !data->failed)
+    {
+      g_variant_dict_lookup (&data->properties, "MemoryCurrent", "t", &memory);
+      g_variant_dict_lookup (&data->properties, "ActiveState", "&s", &active);
+      if (data->pids != NULL && data->pids->len > 0 && tend_dbus_needs_rss (memory, active))
+        g_variant_dict_insert (&data->properties, TEND_PROPERTY_MEMORY_RSS, "t",
+                               tend_dbus_sum_rss ((const guint32 *) data->pids->data,
+                                                  data->pids->len));
+      g_task_return_pointer (task, g_variant_ref_sink (g_variant_dict_end (&data->properties)),
+                             (GDestroyNotify) g_variant_unref);
+    }
   g_object_unref (task);
 }
 
@@ -923,18 +937,15 @@ unit_processes_cb (sd_bus_message *reply,
 {
   GTask *task = user_data;
   UnitData *data = g_task_get_task_data (task);
-  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (guint32));
   const char *path, *command;
   guint32 pid;
 
-  /* No answer (the unit stopped meanwhile) or no processes: no resident size. */
+  /* An error (a unit that is not loaded) or no processes: no resident size. */
+  data->pids = g_array_new (FALSE, FALSE, sizeof (guint32));
   if (!sd_bus_message_is_method_error (reply, NULL) &&
       sd_bus_message_enter_container (reply, SD_BUS_TYPE_ARRAY, "(sus)") > 0)
     while (sd_bus_message_read (reply, "(sus)", &path, &pid, &command) > 0)
-      g_array_append_val (pids, pid);
-  if (pids->len > 0)
-    g_variant_dict_insert (&data->properties, TEND_PROPERTY_MEMORY_RSS, "t",
-                           tend_dbus_sum_rss ((const guint32 *) pids->data, pids->len));
+      g_array_append_val (data->pids, pid);
   unit_step_done (task);
   return 0;
 }
@@ -966,9 +977,7 @@ get_all_cb (sd_bus_message *reply,
   UnitData *data = g_task_get_task_data (task);
   GError *error = reply_error (self, reply, data->name, "read");
   const char *load_state = NULL;
-  const char *active = NULL;
   const char *job_path = NULL;
-  guint64 memory = TEND_UNSET;
   guint32 job_id = 0;
   sd_bus_message *call;
 
@@ -976,34 +985,17 @@ get_all_cb (sd_bus_message *reply,
     error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
                          "could not read '%s' on %s: the answer does not read",
                          data->name, self->host_label);
+  g_variant_dict_lookup (&data->properties, "LoadState", "&s", &load_state);
+  if (error == NULL && g_strcmp0 (load_state, "not-found") == 0)
+    error = g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                         "there is no unit '%s' on %s", data->name, self->host_label);
   if (error != NULL)
     {
+      /* The processes' answer may still come: it finds the task returned. */
+      data->failed = TRUE;
       g_task_return_error (task, error);
-      g_object_unref (task);
+      unit_step_done (task);
       return 0;
-    }
-
-  g_variant_dict_lookup (&data->properties, "LoadState", "&s", &load_state);
-  if (g_strcmp0 (load_state, "not-found") == 0)
-    {
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_FOUND,
-                               "there is no unit '%s' on %s", data->name, self->host_label);
-      g_object_unref (task);
-      return 0;
-    }
-
-  /* One count for this function, one per follow-up it starts. */
-  data->n_pending = 1;
-
-  g_variant_dict_lookup (&data->properties, "MemoryCurrent", "t", &memory);
-  g_variant_dict_lookup (&data->properties, "ActiveState", "&s", &active);
-  if (tend_dbus_needs_rss (memory, active) &&
-      sd_bus_call_method_async (self->bus, NULL, TEND_SYSTEMD_BUS_NAME, TEND_SYSTEMD_PATH,
-                                TEND_SYSTEMD_MANAGER, "GetUnitProcesses", unit_processes_cb,
-                                task, "s", data->name) >= 0)
-    {
-      data->n_pending++;
-      g_object_ref (task);
     }
 
   if (g_variant_dict_lookup (&data->properties, "Job", "(u&o)", &job_id, &job_path) &&
@@ -1064,7 +1056,18 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
                                error ? error->message : "the call could not be made");
       return;
     }
-  send_call (self, call, get_all_cb, g_steal_pointer (&task), name, "read");
+  data->n_pending = 1;
+  send_call (self, call, get_all_cb, g_object_ref (task), name, "read");
+
+  /* Sent at once after GetAll, whatever the unit's state turns out to be: one round
+   * trip for both, where asking only for a running unit would make two. */
+  if (sd_bus_call_method_async (self->bus, NULL, TEND_SYSTEMD_BUS_NAME, TEND_SYSTEMD_PATH,
+                                TEND_SYSTEMD_MANAGER, "GetUnitProcesses", unit_processes_cb,
+                                task, "s", name) >= 0)
+    {
+      data->n_pending++;
+      g_steal_pointer (&task);
+    }
 }
 
 static GVariant *

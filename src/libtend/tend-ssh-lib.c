@@ -2,66 +2,49 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * See tend-ssh-lib.h for why.
+ * See tend-lazy-lib.h for why.
  */
-#define G_LOG_DOMAIN "Tend-Ssh"
+#define G_LOG_DOMAIN "Tend"
 #define TEND_SSH_LIB_NO_REDIRECT
 
 #include "config.h"
 
-#include <gmodule.h>
-
-#include "tend-error.h"
+#include "tend-lazy-lib.h"
 #include "tend-ssh-lib.h"
 
 static TendSshLib table;
-static GError *load_error;
 
 static gpointer
 load_once (gpointer data)
 {
-  GModule *module;
+  static const char * const names[] = {
+#define NAME(function) #function,
+    TEND_SSH_LIB_FUNCTIONS (NAME)
+#undef NAME
+  };
+  GError **error = data;
 
-  module = g_module_open (TEND_LIBSSH_SONAME, G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    {
-      load_error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
-                                "cannot load the SSH library %s: %s (is libssh installed?)",
-                                TEND_LIBSSH_SONAME, g_module_error ());
-      return NULL;
-    }
-
-#define TEND_SSH_LIB_LOOKUP(name) \
-  if (load_error == NULL && !g_module_symbol (module, #name, (gpointer *) &table.name)) \
-    load_error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED, \
-                              "the SSH library %s has no %s: it is older than Tend needs", \
-                              TEND_LIBSSH_SONAME, #name);
-  TEND_SSH_LIB_FUNCTIONS (TEND_SSH_LIB_LOOKUP)
-#undef TEND_SSH_LIB_LOOKUP
-
-  if (load_error != NULL)
-    {
-      g_module_close (module);
-      return NULL;
-    }
-  g_module_make_resident (module);
-  g_debug ("loaded %s", TEND_LIBSSH_SONAME);
+  G_STATIC_ASSERT (sizeof table == G_N_ELEMENTS (names) * sizeof (gpointer));
+  if (!tend_lazy_lib_open (TEND_LIBSSH_SONAME, names, (gpointer *) &table, G_N_ELEMENTS (names),
+                           error))
+    return NULL;
   return &table;
 }
 
 /**
  * tend_ssh_lib_load:
  *
- * Opens libssh, once per process; thread-safe.
+ * Opens the library, once per process; thread-safe. A failure is told to every caller.
  *
- * Returns: whether libssh's functions can be called
+ * Returns: whether its functions can be called
  */
 gboolean
 tend_ssh_lib_load (GError **error)
 {
   static GOnce once = G_ONCE_INIT;
+  static GError *load_error;
 
-  if (g_once (&once, load_once, NULL) != NULL)
+  if (g_once (&once, load_once, &load_error) != NULL)
     return TRUE;
   g_propagate_error (error, g_error_copy (load_error));
   return FALSE;
@@ -70,8 +53,8 @@ tend_ssh_lib_load (GError **error)
 /**
  * tend_ssh_lib:
  *
- * Returns: libssh's functions; loads them if tend_ssh_lib_load() was not called (and
- *   aborts where they cannot be: a session connects through tend_ssh_lib_load() first)
+ * Returns: the library's functions, loaded on first use (a missing library aborts, as
+ *   it would have at start-up had it been linked)
  */
 const TendSshLib *
 tend_ssh_lib (void)

@@ -2,14 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * libssh brings OpenSSL's libcrypto with it, and loading the two costs every process
- * about 6.5 million instructions of symbol binding before main() (Debian links them
- * with BIND_NOW): more than the whole of `systemctl --version`. Most runs of tendctl
- * never speak SSH, so libtend opens libssh with GModule when a session first connects,
- * on the session's worker thread, and calls it through this table. The files that use
- * libssh include this header (through tend-ssh-worker-private.h): every libssh function
- * they name goes through the table; one that is not in TEND_SSH_LIB_FUNCTIONS would
- * link libssh at start-up again (bench/run shows it).
+ * libssh and libcrypto cost every process that links them ~6.5 million instructions of
+ * symbol binding at start-up (tend-lazy-lib.h): libtend opens libssh when a session
+ * first connects, on the session's worker thread, and calls it through this table. The
+ * files that use libssh include this header (through tend-ssh-worker-private.h); a libssh
+ * function missing from TEND_SSH_LIB_FUNCTIONS would link libssh at start-up again
+ * (`readelf -d tendctl` shows it).
  */
 #pragma once
 
