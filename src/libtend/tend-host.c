@@ -122,22 +122,27 @@ recount (TendHost    *self,
     g_signal_emit (self, signals[SIGNAL_ATTENTION_CHANGED], 0, service, counted != 0);
 }
 
-static void
-on_service_counted_changed (TendService *service,
-                            GParamSpec  *pspec,
-                            TendHost    *self)
+/**
+ * tend_host_service_counted_changed: (skip)
+ *
+ * @service's active state or health changed (TendService tells its host itself): if it
+ * is in the list, it counts anew.
+ */
+void
+tend_host_service_counted_changed (TendHost    *self,
+                                   TendService *service)
 {
-  recount (self, service, counted_now (service));
+  if (self->by_name != NULL &&
+      g_hash_table_lookup (self->by_name, tend_service_get_name (service)) == service)
+    recount (self, service, counted_now (service));
 }
 
-/* @service entered the list: it counts, and its changes are followed. */
+/* @service entered the list: it counts, and its changes are followed (through
+ * tend_host_service_counted_changed()). */
 static void
 track_service (TendHost    *self,
                TendService *service)
 {
-  g_signal_connect (service, "notify::active-state", G_CALLBACK (on_service_counted_changed),
-                    self);
-  g_signal_connect (service, "notify::health", G_CALLBACK (on_service_counted_changed), self);
   recount (self, service, counted_now (service));
 }
 
@@ -146,7 +151,6 @@ static void
 untrack_service (TendHost    *self,
                  TendService *service)
 {
-  g_signal_handlers_disconnect_by_func (service, on_service_counted_changed, self);
   recount (self, service, 0);
 }
 
