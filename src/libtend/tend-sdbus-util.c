@@ -289,12 +289,14 @@ tend_sdbus_read_properties (sd_bus_message     *message,
       keep = g_strv_contains (wanted, key);
       if (keep)
         {
-          GVariant *variant = tend_sdbus_read_value (message);
+          g_autoptr(GVariant) variant = tend_sdbus_read_value (message);
+          g_autoptr(GVariant) value = NULL;
 
           if (variant == NULL)
             return FALSE;
-          g_variant_dict_insert_value (into, key, g_variant_get_variant (variant));
-          g_variant_unref (g_variant_ref_sink (variant));
+          g_variant_ref_sink (variant);
+          value = g_variant_get_variant (variant);
+          g_variant_dict_insert_value (into, key, value);
         }
       else if (sd_bus_message_skip (message, "v") < 0)
         return FALSE;
