@@ -22,6 +22,8 @@ G_BEGIN_DECLS
   F (soup_message_get_response_headers) \
   F (soup_message_get_status) \
   F (soup_message_headers_get_one) \
+  F (soup_message_headers_get_encoding) \
+  F (soup_message_headers_get_content_length) \
   F (soup_message_headers_replace) \
   F (soup_message_new_from_uri) \
   F (soup_message_set_request_body_from_bytes) \
@@ -52,6 +54,8 @@ G_END_DECLS
 #define soup_message_get_response_headers (tend_soup_lib ()->soup_message_get_response_headers)
 #define soup_message_get_status (tend_soup_lib ()->soup_message_get_status)
 #define soup_message_headers_get_one (tend_soup_lib ()->soup_message_headers_get_one)
+#define soup_message_headers_get_encoding (tend_soup_lib ()->soup_message_headers_get_encoding)
+#define soup_message_headers_get_content_length (tend_soup_lib ()->soup_message_headers_get_content_length)
 #define soup_message_headers_replace (tend_soup_lib ()->soup_message_headers_replace)
 #define soup_message_new_from_uri (tend_soup_lib ()->soup_message_new_from_uri)
 #define soup_message_set_request_body_from_bytes (tend_soup_lib ()->soup_message_set_request_body_from_bytes)
