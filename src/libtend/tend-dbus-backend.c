@@ -1064,10 +1064,8 @@ tend_dbus_backend_run_action_async (TendBackend         *backend,
   const char *files[] = { name, NULL };
   const char *method = NULL;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_dbus_backend_run_action_async);
-  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
-  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (action));
+  task = tend_dbus_action_task_new (self, tend_dbus_backend_run_action_async, name, action,
+                                    cancellable, callback, user_data);
 
   if (!check_connected (self, &error))
     {
@@ -1075,32 +1073,31 @@ tend_dbus_backend_run_action_async (TendBackend         *backend,
       return;
     }
 
-  switch (action)
+  method = tend_dbus_job_method (action);
+  if (method == NULL)
     {
-    case TEND_UNIT_ACTION_START: method = "StartUnit"; break;
-    case TEND_UNIT_ACTION_STOP: method = "StopUnit"; break;
-    case TEND_UNIT_ACTION_RESTART: method = "RestartUnit"; break;
-    case TEND_UNIT_ACTION_RELOAD: method = "ReloadUnit"; break;
+      switch (action)
+        {
+        case TEND_UNIT_ACTION_RESET_FAILED:
+          call_manager (self, "ResetFailedUnit", g_variant_new ("(s)", name), NULL, cancellable,
+                        simple_action_cb, g_steal_pointer (&task));
+          return;
 
-    case TEND_UNIT_ACTION_RESET_FAILED:
-      call_manager (self, "ResetFailedUnit", g_variant_new ("(s)", name), NULL, cancellable,
-                    simple_action_cb, g_steal_pointer (&task));
-      return;
+        case TEND_UNIT_ACTION_ENABLE:
+          call_manager (self, "EnableUnitFiles", g_variant_new ("(^asbb)", files, FALSE, FALSE),
+                        "(ba(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
+          return;
 
-    case TEND_UNIT_ACTION_ENABLE:
-      call_manager (self, "EnableUnitFiles", g_variant_new ("(^asbb)", files, FALSE, FALSE),
-                    "(ba(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
-      return;
+        case TEND_UNIT_ACTION_DISABLE:
+          call_manager (self, "DisableUnitFiles", g_variant_new ("(^asb)", files, FALSE),
+                        "(a(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
+          return;
 
-    case TEND_UNIT_ACTION_DISABLE:
-      call_manager (self, "DisableUnitFiles", g_variant_new ("(^asb)", files, FALSE),
-                    "(a(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
-      return;
-
-    default:
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                               "unknown operation %d", action);
-      return;
+        default:
+          g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                                   "unknown operation %d", action);
+          return;
+        }
     }
 
   ensure_subscribed (self);  /* for JobRemoved */
@@ -1135,10 +1132,8 @@ tend_dbus_backend_start_transient_async (TendBackend         *backend,
   GVariantBuilder properties;
   GVariantBuilder exec;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_dbus_backend_start_transient_async);
-  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
-  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (TEND_UNIT_ACTION_START));
+  task = tend_dbus_action_task_new (self, tend_dbus_backend_start_transient_async, name,
+                                    TEND_UNIT_ACTION_START, cancellable, callback, user_data);
 
   if (!check_connected (self, &error))
     {

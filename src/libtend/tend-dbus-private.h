@@ -33,6 +33,14 @@ GError            *tend_dbus_job_error       (const char              *host_labe
                                               const char              *unit,
                                               TendUnitAction           action,
                                               const char              *result);
+GTask             *tend_dbus_action_task_new (gpointer                 source_object,
+                                              gpointer                 source_tag,
+                                              const char              *unit,
+                                              TendUnitAction           action,
+                                              GCancellable            *cancellable,
+                                              GAsyncReadyCallback      callback,
+                                              gpointer                 user_data);
+const char        *tend_dbus_job_method      (TendUnitAction           action);
 GError            *tend_dbus_manager_missing (const char              *host_label,
                                               const char              *address);
 gboolean           tend_dbus_needs_rss       (guint64                  memory_current,

@@ -20,8 +20,9 @@ remote_error_is (const char *remote,
   return remote != NULL && g_str_equal (remote, name);
 }
 
-/* Turns an error from the bus (a remote error's name kept as GDBus keeps it) into a TEND_ERROR that a person can act on. @unit may be
- * NULL for manager-wide calls; @verb says what was being done ("start", "read"). */
+/* Turns an error from the bus (a remote error's name kept as GDBus keeps it) into a
+ * TEND_ERROR that a person can act on. @unit may be NULL for manager-wide calls; @verb
+ * says what was being done ("start", "read"). */
 GError *
 tend_dbus_translate_error (const char   *host_label,
                            const char   *address,
@@ -276,3 +277,41 @@ tend_dbus_open_journal (const char              *host_label,
   return reader;
 }
 
+
+/**
+ * tend_dbus_action_task_new:
+ *
+ * The task of an operation on @unit: it carries the unit's name ("unit") and the
+ * action ("action") for the messages of its result.
+ */
+GTask *
+tend_dbus_action_task_new (gpointer             source_object,
+                           gpointer             source_tag,
+                           const char          *unit,
+                           TendUnitAction       action,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task = g_task_new (source_object, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (unit), g_free);
+  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (action));
+  return task;
+}
+
+/* The manager's method that queues a job for @action, or %NULL for an action that
+ * queues none (reset-failed, enable, disable). */
+const char *
+tend_dbus_job_method (TendUnitAction action)
+{
+  switch (action)
+    {
+    case TEND_UNIT_ACTION_START: return "StartUnit";
+    case TEND_UNIT_ACTION_STOP: return "StopUnit";
+    case TEND_UNIT_ACTION_RESTART: return "RestartUnit";
+    case TEND_UNIT_ACTION_RELOAD: return "ReloadUnit";
+    default: return NULL;
+    }
+}

@@ -9,22 +9,13 @@
 #include "tend-error.h"
 #include "tend-lazy-lib.h"
 
-/**
- * tend_lazy_lib_open:
- * @soname: the library, e.g. "libssh.so.4"
- * @names: the functions to look up
- * @table: (out caller-allocates): where their addresses go, in the order of @names
- *
- * Opens @soname for good (it is never closed) and looks up every function of @names.
- *
- * Returns: whether all were found; else @error says what is missing
- */
-gboolean
-tend_lazy_lib_open (const char         *soname,
-                    const char * const *names,
-                    gpointer           *table,
-                    guint               n_names,
-                    GError            **error)
+/* Opens @soname for good (it is never closed) and looks up every function of @names. */
+static gboolean
+open_library (const char         *soname,
+              const char * const *names,
+              gpointer           *table,
+              guint               n_names,
+              GError            **error)
 {
   GModule *module = g_module_open (soname, G_MODULE_BIND_LOCAL);
 
@@ -48,4 +39,47 @@ tend_lazy_lib_open (const char         *soname,
   g_module_make_resident (module);
   g_debug ("loaded %s", soname);
   return TRUE;
+}
+
+static gpointer
+load_once (gpointer data)
+{
+  TendLazyLib *lib = data;
+
+  if (!open_library (lib->soname, lib->names, lib->table, lib->n_names, &lib->error))
+    return NULL;
+  return lib->table;
+}
+
+/**
+ * tend_lazy_lib_load:
+ *
+ * Opens @lib, once per process; thread-safe. A failure is told to every caller.
+ *
+ * Returns: whether its functions can be called
+ */
+gboolean
+tend_lazy_lib_load (TendLazyLib  *lib,
+                    GError      **error)
+{
+  if (g_once (&lib->once, load_once, lib) != NULL)
+    return TRUE;
+  g_propagate_error (error, g_error_copy (lib->error));
+  return FALSE;
+}
+
+/**
+ * tend_lazy_lib_get:
+ *
+ * Returns: @lib's table of functions, loaded on first use (a missing library aborts, as
+ *   it would have at start-up had it been linked)
+ */
+gpointer
+tend_lazy_lib_get (TendLazyLib *lib)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (G_UNLIKELY (!tend_lazy_lib_load (lib, &error)))
+    g_error ("%s", error->message);
+  return lib->table;
 }

@@ -15,10 +15,22 @@
 
 G_BEGIN_DECLS
 
-gboolean tend_lazy_lib_open (const char         *soname,
-                             const char * const *names,
-                             gpointer           *table,
-                             guint               n_names,
-                             GError            **error);
+/* One library: filled in by its file (tend-ssh-lib.c, tend-soup-lib.c), loaded once. */
+typedef struct
+{
+  const char *soname;
+  const char * const *names;   /* of its functions */
+  guint n_names;
+  gpointer *table;             /* where their addresses go, in the order of @names */
+  GOnce once;
+  GError *error;               /* why it could not be loaded */
+} TendLazyLib;
+
+#define TEND_LAZY_LIB_INIT(soname, names, table) \
+  { soname, names, G_N_ELEMENTS (names), (gpointer *) &table, G_ONCE_INIT, NULL }
+
+gboolean tend_lazy_lib_load (TendLazyLib  *lib,
+                             GError      **error);
+gpointer tend_lazy_lib_get  (TendLazyLib  *lib);
 
 G_END_DECLS

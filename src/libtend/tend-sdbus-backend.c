@@ -19,8 +19,9 @@
  * private socket a manager that goes (a daemon-reexec) closes the connection.
  *
  * Every call is asynchronous (sd_bus_call_async), driven by a GSource on the
- * thread-default main context of connect (tend-sdbus-util.c). Errors, job results and
- * the journal are shared with TendDbusBackend (tend-dbus-shared.c).
+ * thread-default main context of connect (tend-sdbus-util.c). Operations that queue a
+ * job are in tend-sdbus-actions.c. Errors, job results and the journal are shared with
+ * TendDbusBackend (tend-dbus-shared.c).
  */
 #define G_LOG_DOMAIN "Tend-Dbus"
 #define _GNU_SOURCE  /* struct ucred */
@@ -35,12 +36,10 @@
 #include "tend-bus.h"
 #include "tend-dbus-private.h"
 #include "tend-error.h"
-#include "tend-sdbus-backend.h"
+#include "tend-sdbus-backend-private.h"
 #include "tend-sdbus-private.h"
 #include "tend-service.h"
 #include "tend-unit-name.h"
-
-#define DEFAULT_TIMEOUT_USEC 0  /* sd-bus's own: 25 s */
 
 /* The properties TendService applies (tend_service_apply_properties()) and the unit
  * check reads (Result): a unit's details and its changes are built for these only. */
@@ -50,40 +49,6 @@ static const char * const used_properties[] = {
   "CanReload", "Requires", "BindsTo", "RequiredBy", "WantedBy", "BoundBy", "Job",
   "MemoryCurrent", "Result",
   NULL
-};
-
-enum {
-  SLOT_JOB_REMOVED,
-  SLOT_UNIT_NEW,
-  SLOT_UNIT_REMOVED,
-  SLOT_UNIT_FILES_CHANGED,
-  SLOT_RELOADING,
-  SLOT_PROPERTIES_CHANGED,
-  SLOT_NAME_OWNER,
-  N_SLOTS
-};
-
-struct _TendSdbusBackend
-{
-  GObject parent_instance;
-
-  GBusType bus_type;
-  char *host_label;               /* (owned) */
-  char *address;                  /* (owned) (nullable) */
-  sd_bus *bus;                    /* (owned) (nullable) */
-  GSource *source;                /* (owned) (nullable) drives @bus */
-  gboolean direct;                /* @bus is the manager's private socket */
-  GError *lost;                   /* (owned) (nullable) why the last connection was dropped */
-  sd_bus_slot *slots[N_SLOTS];    /* (owned) the signal matches, while watching */
-  gboolean subscribed;
-  gboolean manager_lost;          /* it left the bus (or was never on it) */
-
-  GHashTable *jobs;               /* (owned) job path → (owned) GTask waiting for it */
-  GHashTable *early_results;      /* (owned) job path → (owned) result */
-  guint n_job_calls;              /* action calls whose reply has not come yet */
-
-  TendUnitList *unit_files;       /* (owned) (nullable) cached ListUnitFiles */
-  GPtrArray *unit_files_waiters;  /* (owned) (nullable) tasks waiting for ListUnitFiles */
 };
 
 static void tend_sdbus_backend_iface_init (TendBackendInterface *iface);
@@ -96,11 +61,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TendSdbusBackend, tend_sdbus_backend, G_TYPE_OBJE
 /* Errors and calls                                                                      */
 
 /* The error of @reply as a TEND_ERROR, or %NULL when it is no error. */
-static GError *
-reply_error (TendSdbusBackend *self,
-             sd_bus_message   *reply,
-             const char       *unit,
-             const char       *verb)
+GError *
+tend_sdbus_reply_error (TendSdbusBackend *self,
+                        sd_bus_message   *reply,
+                        const char       *unit,
+                        const char       *verb)
 {
   g_autoptr(GError) error = tend_sdbus_error_to_gerror (reply);
 
@@ -120,9 +85,9 @@ errno_error (TendSdbusBackend *self,
   return tend_dbus_translate_error (self->host_label, self->address, error, unit, verb);
 }
 
-static gboolean
-check_connected (TendSdbusBackend  *self,
-                 GError           **error)
+gboolean
+tend_sdbus_check_connected (TendSdbusBackend  *self,
+                            GError           **error)
 {
   if (self->bus != NULL && sd_bus_is_open (self->bus) > 0)
     return TRUE;
@@ -136,12 +101,12 @@ check_connected (TendSdbusBackend  *self,
 }
 
 /* A method call to systemd, to fill with its arguments; %NULL with @error set. */
-static sd_bus_message *
-new_call (TendSdbusBackend  *self,
-          const char        *path,
-          const char        *interface,
-          const char        *method,
-          GError           **error)
+sd_bus_message *
+tend_sdbus_new_call (TendSdbusBackend  *self,
+                     const char        *path,
+                     const char        *interface,
+                     const char        *method,
+                     GError           **error)
 {
   sd_bus_message *message = NULL;
   int r;
@@ -158,8 +123,6 @@ new_call (TendSdbusBackend  *self,
   return message;
 }
 
-static void job_call_done (TendSdbusBackend *self);
-
 /* A call that could not be sent: @task returns @error (taken), and a job call is no
  * longer awaited. Takes @task. */
 static void
@@ -168,24 +131,24 @@ fail_call (TendSdbusBackend *self,
            GError           *error)
 {
   if (g_object_get_data (G_OBJECT (task), "job-call") != NULL)
-    job_call_done (self);
+    tend_sdbus_job_call_done (self);
   g_task_return_error (task, error);
   g_object_unref (task);
 }
 
 /* Sends @message; @callback gets @task (owned) as its userdata. On failure @task
  * returns the error. Takes @message. */
-static void
-send_call (TendSdbusBackend         *self,
-           sd_bus_message           *message,
-           sd_bus_message_handler_t  callback,
-           GTask                    *task,
-           const char               *unit,
-           const char               *verb)
+void
+tend_sdbus_send_call (TendSdbusBackend         *self,
+                      sd_bus_message           *message,
+                      sd_bus_message_handler_t  callback,
+                      GTask                    *task,
+                      const char               *unit,
+                      const char               *verb)
 {
   guint64 timeout = self->bus_type == G_BUS_TYPE_SYSTEM
                     ? TEND_INTERACTIVE_TIMEOUT_MSEC * G_GUINT64_CONSTANT (1000)
-                    : DEFAULT_TIMEOUT_USEC;
+                    : TEND_SDBUS_DEFAULT_TIMEOUT_USEC;
   int r;
 
   r = sd_bus_call_async (self->bus, NULL, message, callback, task, timeout);
@@ -195,13 +158,13 @@ send_call (TendSdbusBackend         *self,
 }
 
 /* A call to the manager with arguments given as sd_bus_message_append() takes them. */
-static void
-call_manager (TendSdbusBackend         *self,
-              const char               *method,
-              sd_bus_message_handler_t  callback,
-              GTask                    *task,
-              const char               *types,
-              ...)
+void
+tend_sdbus_call_manager (TendSdbusBackend         *self,
+                         const char               *method,
+                         sd_bus_message_handler_t  callback,
+                         GTask                    *task,
+                         const char               *types,
+                         ...)
 {
   const char *unit = g_object_get_data (G_OBJECT (task), "unit");
   GError *error = NULL;
@@ -209,7 +172,7 @@ call_manager (TendSdbusBackend         *self,
   va_list args;
   int r = 0;
 
-  message = new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER, method, &error);
+  message = tend_sdbus_new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER, method, &error);
   if (message != NULL && types != NULL)
     {
       va_start (args, types);
@@ -224,70 +187,11 @@ call_manager (TendSdbusBackend         *self,
       fail_call (self, task, error);
       return;
     }
-  send_call (self, message, callback, task, unit, method);
+  tend_sdbus_send_call (self, message, callback, task, unit, method);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* Signals from systemd                                                                  */
-
-static void
-fail_pending_jobs (TendSdbusBackend *self,
-                   const GError     *error)
-{
-  g_autoptr(GHashTable) jobs = g_steal_pointer (&self->jobs);
-  GHashTableIter iter;
-  gpointer task;
-
-  self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  g_hash_table_iter_init (&iter, jobs);
-  while (g_hash_table_iter_next (&iter, NULL, &task))
-    g_task_return_error (task, g_error_copy (error));
-}
-
-static void
-complete_job (GTask      *task,
-              const char *result)
-{
-  TendSdbusBackend *self = g_task_get_source_object (task);
-  GError *error = tend_dbus_job_error (self->host_label,
-                                       g_object_get_data (G_OBJECT (task), "unit"),
-                                       GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task),
-                                                                           "action")),
-                                       result);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_strdup (result), g_free);
-}
-
-static int
-on_job_removed (sd_bus_message *message,
-                void           *user_data,
-                sd_bus_error   *ret_error)
-{
-  TendSdbusBackend *self = user_data;
-  const char *job, *unit, *result;
-  guint32 id;
-  gpointer key;
-  gpointer task;
-
-  if (sd_bus_message_read (message, "uoss", &id, &job, &unit, &result) < 0)
-    return 0;
-
-  if (g_hash_table_steal_extended (self->jobs, job, &key, &task))
-    {
-      complete_job (task, result);
-      g_object_unref (task);
-      g_free (key);
-    }
-  else if (self->n_job_calls > 0)
-    {
-      /* The reply that names this job may still be on its way (see TendDbusBackend). */
-      g_hash_table_insert (self->early_results, g_strdup (job), g_strdup (result));
-    }
-  return 0;
-}
 
 static int
 on_properties_changed (sd_bus_message *message,
@@ -383,7 +287,7 @@ manager_vanished (TendSdbusBackend *self)
   g_clear_pointer (&self->unit_files, tend_unit_list_unref);
   g_clear_error (&self->lost);
   self->lost = g_error_copy (why);
-  fail_pending_jobs (self, why);
+  tend_sdbus_fail_pending_jobs (self, why);
   g_signal_emit_by_name (self, "disconnected", why);
 }
 
@@ -447,8 +351,8 @@ ignore_reply (sd_bus_message *reply,
 
 /* Matches systemd's signals and asks it to send them. Nothing waits for the answers:
  * a connection's messages are handled in order, so no later call can miss them. */
-static void
-ensure_subscribed (TendSdbusBackend *self)
+void
+tend_sdbus_ensure_subscribed (TendSdbusBackend *self)
 {
   static const struct {
     guint slot;
@@ -456,7 +360,7 @@ ensure_subscribed (TendSdbusBackend *self)
     const char *member;
     sd_bus_message_handler_t callback;
   } matches[] = {
-    { SLOT_JOB_REMOVED, TEND_SYSTEMD_MANAGER, "JobRemoved", on_job_removed },
+    { SLOT_JOB_REMOVED, TEND_SYSTEMD_MANAGER, "JobRemoved", tend_sdbus_on_job_removed },
     { SLOT_UNIT_NEW, TEND_SYSTEMD_MANAGER, "UnitNew", on_unit_new_or_removed },
     { SLOT_UNIT_REMOVED, TEND_SYSTEMD_MANAGER, "UnitRemoved", on_unit_new_or_removed },
     { SLOT_UNIT_FILES_CHANGED, TEND_SYSTEMD_MANAGER, "UnitFilesChanged", on_unit_files_changed },
@@ -466,6 +370,7 @@ ensure_subscribed (TendSdbusBackend *self)
   };
   /* On the private socket messages carry no sender. */
   const char *sender = self->direct ? NULL : TEND_SYSTEMD_BUS_NAME;
+  sd_bus_message *subscribe;
 
   if (self->subscribed || self->bus == NULL)
     return;
@@ -490,8 +395,12 @@ ensure_subscribed (TendSdbusBackend *self)
                                matches[i].interface, matches[i].member, matches[i].callback,
                                ignore_reply, self);
 
-  sd_bus_call_method_async (self->bus, NULL, TEND_SYSTEMD_BUS_NAME, TEND_SYSTEMD_PATH,
-                            TEND_SYSTEMD_MANAGER, "Subscribe", ignore_reply, NULL, NULL);
+  subscribe = tend_sdbus_new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER, "Subscribe",
+                                   NULL);
+  if (subscribe != NULL)
+    sd_bus_call_async (self->bus, NULL, subscribe, ignore_reply, NULL,
+                       TEND_SDBUS_DEFAULT_TIMEOUT_USEC);
+  sd_bus_message_unref (subscribe);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -534,7 +443,7 @@ connection_closed (gpointer owner)
   g_clear_error (&self->lost);
   self->lost = g_error_copy (lost);
   g_clear_pointer (&self->unit_files, tend_unit_list_unref);
-  fail_pending_jobs (self, lost);
+  tend_sdbus_fail_pending_jobs (self, lost);
   g_signal_emit_by_name (self, "disconnected", lost);
 }
 
@@ -636,7 +545,7 @@ tend_sdbus_backend_connect_async (TendBackend         *backend,
       while (sd_bus_process (self->bus, NULL) > 0)
         ;
       forget_connection (self);
-      fail_pending_jobs (self, lost);
+      tend_sdbus_fail_pending_jobs (self, lost);
     }
 
   address = direct_address (self->bus_type);
@@ -695,7 +604,7 @@ tend_sdbus_backend_watch (TendBackend *backend)
   TendSdbusBackend *self = TEND_SDBUS_BACKEND (backend);
 
   g_return_if_fail (self->bus != NULL);
-  ensure_subscribed (self);
+  tend_sdbus_ensure_subscribed (self);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -752,7 +661,7 @@ list_unit_files_cb (sd_bus_message *reply,
 {
   g_autoptr(GTask) call = user_data;
   TendSdbusBackend *self = g_task_get_source_object (call);
-  g_autoptr(GError) error = reply_error (self, reply, NULL, "list unit files");
+  g_autoptr(GError) error = tend_sdbus_reply_error (self, reply, NULL, "list unit files");
   const char *path, *state;
 
   if (error == NULL && sd_bus_message_enter_container (reply, SD_BUS_TYPE_ARRAY, "(ss)") > 0)
@@ -795,7 +704,7 @@ list_units_cb (sd_bus_message *reply,
   TendSdbusBackend *self = g_task_get_source_object (task);
   TendListFlags flags = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "flags"));
   g_autoptr(TendUnitList) units = NULL;
-  GError *error = reply_error (self, reply, NULL, "list units");
+  GError *error = tend_sdbus_reply_error (self, reply, NULL, "list units");
   int r;
 
   if (error != NULL)
@@ -845,7 +754,7 @@ list_units_cb (sd_bus_message *reply,
       GTask *call = g_task_new (self, NULL, unit_files_call_done, NULL);
 
       self->unit_files_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-      call_manager (self, "ListUnitFiles", list_unit_files_cb, call, NULL);
+      tend_sdbus_call_manager (self, "ListUnitFiles", list_unit_files_cb, call, NULL);
     }
   g_ptr_array_add (self->unit_files_waiters, g_steal_pointer (&task));
   return 0;
@@ -866,13 +775,13 @@ tend_sdbus_backend_list_units_async (TendBackend         *backend,
   g_task_set_source_tag (task, tend_sdbus_backend_list_units_async);
   g_object_set_data (G_OBJECT (task), "flags", GUINT_TO_POINTER (flags));
 
-  if (!check_connected (self, &error))
+  if (!tend_sdbus_check_connected (self, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  call_manager (self, "ListUnits", list_units_cb, g_steal_pointer (&task), NULL);
+  tend_sdbus_call_manager (self, "ListUnits", list_units_cb, g_steal_pointer (&task), NULL);
 }
 
 static TendUnitList *
@@ -975,7 +884,7 @@ get_all_cb (sd_bus_message *reply,
   GTask *task = user_data;
   TendSdbusBackend *self = g_task_get_source_object (task);
   UnitData *data = g_task_get_task_data (task);
-  GError *error = reply_error (self, reply, data->name, "read");
+  GError *error = tend_sdbus_reply_error (self, reply, data->name, "read");
   const char *load_state = NULL;
   const char *job_path = NULL;
   guint32 job_id = 0;
@@ -1000,7 +909,7 @@ get_all_cb (sd_bus_message *reply,
 
   if (g_variant_dict_lookup (&data->properties, "Job", "(u&o)", &job_id, &job_path) &&
       job_id != 0 &&
-      (call = new_call (self, job_path, TEND_PROPERTIES_IFACE, "Get", NULL)) != NULL)
+      (call = tend_sdbus_new_call (self, job_path, TEND_PROPERTIES_IFACE, "Get", NULL)) != NULL)
     {
       data->n_pending++;
       if (sd_bus_message_append (call, "ss", "org.freedesktop.systemd1.Job", "JobType") < 0)
@@ -1009,7 +918,7 @@ get_all_cb (sd_bus_message *reply,
           unit_step_done (g_object_ref (task));
         }
       else
-        send_call (self, call, job_type_cb, g_object_ref (task), data->name, "read");
+        tend_sdbus_send_call (self, call, job_type_cb, g_object_ref (task), data->name, "read");
     }
 
   unit_step_done (task);
@@ -1037,7 +946,7 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
   g_variant_dict_init (&data->properties, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) unit_data_free);
 
-  if (!check_connected (self, &error))
+  if (!tend_sdbus_check_connected (self, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1047,7 +956,7 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
    * systemd loads a unit whose object is asked for, and an empty interface name asks
    * for every interface's properties. */
   path = tend_unit_name_to_object_path (name);
-  call = new_call (self, path, TEND_PROPERTIES_IFACE, "GetAll", &error);
+  call = tend_sdbus_new_call (self, path, TEND_PROPERTIES_IFACE, "GetAll", &error);
   if (call == NULL || sd_bus_message_append (call, "s", "") < 0)
     {
       sd_bus_message_unref (call);
@@ -1057,17 +966,20 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
       return;
     }
   data->n_pending = 1;
-  send_call (self, call, get_all_cb, g_object_ref (task), name, "read");
+  tend_sdbus_send_call (self, call, get_all_cb, g_object_ref (task), name, "read");
 
   /* Sent at once after GetAll, whatever the unit's state turns out to be: one round
    * trip for both, where asking only for a running unit would make two. */
-  if (sd_bus_call_method_async (self->bus, NULL, TEND_SYSTEMD_BUS_NAME, TEND_SYSTEMD_PATH,
-                                TEND_SYSTEMD_MANAGER, "GetUnitProcesses", unit_processes_cb,
-                                task, "s", name) >= 0)
+  call = tend_sdbus_new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER, "GetUnitProcesses",
+                              NULL);
+  if (call != NULL && sd_bus_message_append (call, "s", name) >= 0 &&
+      sd_bus_call_async (self->bus, NULL, call, unit_processes_cb, task,
+                         TEND_SDBUS_DEFAULT_TIMEOUT_USEC) >= 0)
     {
       data->n_pending++;
       g_steal_pointer (&task);
     }
+  sd_bus_message_unref (call);
 }
 
 static GVariant *
@@ -1076,268 +988,6 @@ tend_sdbus_backend_get_unit_finish (TendBackend   *backend,
                                     GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Actions                                                                               */
-
-static void
-job_call_done (TendSdbusBackend *self)
-{
-  g_assert (self->n_job_calls > 0);
-  if (--self->n_job_calls == 0)
-    g_hash_table_remove_all (self->early_results);
-}
-
-static const char *
-task_unit (GTask *task)
-{
-  return g_object_get_data (G_OBJECT (task), "unit");
-}
-
-static const char *
-task_verb (GTask *task)
-{
-  return tend_unit_action_to_string (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task),
-                                                                         "action")));
-}
-
-static int
-job_queued_cb (sd_bus_message *reply,
-               void           *user_data,
-               sd_bus_error   *ret_error)
-{
-  g_autoptr(GTask) task = user_data;
-  TendSdbusBackend *self = g_task_get_source_object (task);
-  GError *error = reply_error (self, reply, task_unit (task), task_verb (task));
-  const char *job = NULL;
-  const char *early;
-
-  if (error == NULL && sd_bus_message_read_basic (reply, SD_BUS_TYPE_OBJECT_PATH, &job) <= 0)
-    error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED, "could not %s '%s' on %s: no job",
-                         task_verb (task), task_unit (task), self->host_label);
-  if (error != NULL)
-    {
-      job_call_done (self);
-      g_task_return_error (task, error);
-      return 0;
-    }
-
-  early = g_hash_table_lookup (self->early_results, job);
-  if (early != NULL)
-    complete_job (task, early);
-  else
-    g_hash_table_insert (self->jobs, g_strdup (job), g_steal_pointer (&task));
-  job_call_done (self);
-  return 0;
-}
-
-static int
-simple_action_cb (sd_bus_message *reply,
-                  void           *user_data,
-                  sd_bus_error   *ret_error)
-{
-  g_autoptr(GTask) task = user_data;
-  TendSdbusBackend *self = g_task_get_source_object (task);
-  GError *error = reply_error (self, reply, task_unit (task), task_verb (task));
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_strdup ("done"), g_free);
-  return 0;
-}
-
-static int
-unit_files_changed_cb (sd_bus_message *reply,
-                       void           *user_data,
-                       sd_bus_error   *ret_error)
-{
-  g_autoptr(GTask) task = user_data;
-  TendSdbusBackend *self = g_task_get_source_object (task);
-  GError *error = reply_error (self, reply, task_unit (task), task_verb (task));
-  int carries_install_info = TRUE;
-
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return 0;
-    }
-
-  if (g_str_equal (task_verb (task), tend_unit_action_to_string (TEND_UNIT_ACTION_ENABLE)) &&
-      sd_bus_message_read_basic (reply, SD_BUS_TYPE_BOOLEAN, &carries_install_info) > 0 &&
-      !carries_install_info)
-    {
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
-                               "'%s' on %s has no [Install] section, so there is nothing to "
-                               "enable; start it instead, or add WantedBy= to it",
-                               task_unit (task), self->host_label);
-      return 0;
-    }
-
-  /* As systemctl does: reload the manager so the new links take effect. */
-  call_manager (self, "Reload", simple_action_cb, g_steal_pointer (&task), NULL);
-  return 0;
-}
-
-static void
-tend_sdbus_backend_run_action_async (TendBackend         *backend,
-                                     const char          *name,
-                                     TendUnitAction       action,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  TendSdbusBackend *self = TEND_SDBUS_BACKEND (backend);
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *method = NULL;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_sdbus_backend_run_action_async);
-  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
-  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (action));
-
-  if (!check_connected (self, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  switch (action)
-    {
-    case TEND_UNIT_ACTION_START: method = "StartUnit"; break;
-    case TEND_UNIT_ACTION_STOP: method = "StopUnit"; break;
-    case TEND_UNIT_ACTION_RESTART: method = "RestartUnit"; break;
-    case TEND_UNIT_ACTION_RELOAD: method = "ReloadUnit"; break;
-
-    case TEND_UNIT_ACTION_RESET_FAILED:
-      call_manager (self, "ResetFailedUnit", simple_action_cb, g_steal_pointer (&task),
-                    "s", name);
-      return;
-
-    case TEND_UNIT_ACTION_ENABLE:
-      call_manager (self, "EnableUnitFiles", unit_files_changed_cb, g_steal_pointer (&task),
-                    "asbb", 1, name, FALSE, FALSE);
-      return;
-
-    case TEND_UNIT_ACTION_DISABLE:
-      call_manager (self, "DisableUnitFiles", unit_files_changed_cb, g_steal_pointer (&task),
-                    "asb", 1, name, FALSE);
-      return;
-
-    default:
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                               "unknown operation %d", action);
-      return;
-    }
-
-  ensure_subscribed (self);  /* for JobRemoved */
-  self->n_job_calls++;
-  g_object_set_data (G_OBJECT (task), "job-call", GINT_TO_POINTER (TRUE));
-  call_manager (self, method, job_queued_cb, g_steal_pointer (&task), "ss", name, "replace");
-}
-
-static char *
-tend_sdbus_backend_run_action_finish (TendBackend   *backend,
-                                      GAsyncResult  *result,
-                                      GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Transient units                                                                       */
-
-/* StartTransientUnit's arguments: the name, "fail", the properties (Description, and
- * ExecStart= as a(sasb): the path, the whole argv, whether a failure is ignored), no
- * auxiliary units. */
-static int
-append_transient (sd_bus_message     *call,
-                  const char         *name,
-                  const char         *description,
-                  const char * const *argv)
-{
-  int r = sd_bus_message_append (call, "ss", name, "fail");
-
-  if (r >= 0)
-    r = sd_bus_message_open_container (call, SD_BUS_TYPE_ARRAY, "(sv)");
-  if (r >= 0 && description != NULL)
-    r = sd_bus_message_append (call, "(sv)", "Description", "s", description);
-  if (r >= 0)
-    r = sd_bus_message_open_container (call, SD_BUS_TYPE_STRUCT, "sv");
-  if (r >= 0)
-    r = sd_bus_message_append (call, "s", "ExecStart");
-  if (r >= 0)
-    r = sd_bus_message_open_container (call, SD_BUS_TYPE_VARIANT, "a(sasb)");
-  if (r >= 0)
-    r = sd_bus_message_open_container (call, SD_BUS_TYPE_ARRAY, "(sasb)");
-  if (r >= 0)
-    r = sd_bus_message_open_container (call, SD_BUS_TYPE_STRUCT, "sasb");
-  if (r >= 0)
-    r = sd_bus_message_append (call, "s", argv[0]);
-  if (r >= 0)
-    r = sd_bus_message_append_strv (call, (char **) argv);
-  if (r >= 0)
-    r = sd_bus_message_append (call, "b", FALSE);
-  for (guint i = 0; i < 4 && r >= 0; i++)  /* (sasb), a(sasb), v, (sv) */
-    r = sd_bus_message_close_container (call);
-  if (r >= 0)
-    r = sd_bus_message_close_container (call);  /* a(sv) */
-  if (r >= 0)
-    r = sd_bus_message_append (call, "a(sa(sv))", 0);
-  return r;
-}
-
-static void
-tend_sdbus_backend_start_transient_async (TendBackend         *backend,
-                                          const char          *name,
-                                          const char          *description,
-                                          const char * const  *argv,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  TendSdbusBackend *self = TEND_SDBUS_BACKEND (backend);
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  sd_bus_message *call;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_sdbus_backend_start_transient_async);
-  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
-  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (TEND_UNIT_ACTION_START));
-
-  if (!check_connected (self, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  call = new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER, "StartTransientUnit", &error);
-  if (call == NULL || append_transient (call, name, description, argv) < 0)
-    {
-      sd_bus_message_unref (call);
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                               "cannot start '%s' on %s: its command does not make a call",
-                               name, self->host_label);
-      return;
-    }
-
-  ensure_subscribed (self);  /* for JobRemoved */
-  self->n_job_calls++;
-  g_object_set_data (G_OBJECT (task), "job-call", GINT_TO_POINTER (TRUE));
-  send_call (self, call, job_queued_cb, g_steal_pointer (&task), name, "start");
-}
-
-static gboolean
-tend_sdbus_backend_start_transient_finish (TendBackend   *backend,
-                                           GAsyncResult  *result,
-                                           GError       **error)
-{
-  g_autofree char *done = g_task_propagate_pointer (G_TASK (result), error);
-
-  return done != NULL;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1368,7 +1018,7 @@ tend_sdbus_backend_dispose (GObject *object)
       g_autoptr(GError) error = g_error_new (TEND_ERROR, TEND_ERROR_CANCELLED,
                                              "the connection to %s was closed",
                                              self->host_label);
-      fail_pending_jobs (self, error);
+      tend_sdbus_fail_pending_jobs (self, error);
     }
   g_clear_pointer (&self->unit_files, tend_unit_list_unref);
 
@@ -1409,11 +1059,8 @@ tend_sdbus_backend_iface_init (TendBackendInterface *iface)
   iface->list_units_finish = tend_sdbus_backend_list_units_finish;
   iface->get_unit_async = tend_sdbus_backend_get_unit_async;
   iface->get_unit_finish = tend_sdbus_backend_get_unit_finish;
-  iface->run_action_async = tend_sdbus_backend_run_action_async;
-  iface->run_action_finish = tend_sdbus_backend_run_action_finish;
   iface->open_journal = tend_sdbus_backend_open_journal;
-  iface->start_transient_async = tend_sdbus_backend_start_transient_async;
-  iface->start_transient_finish = tend_sdbus_backend_start_transient_finish;
+  tend_sdbus_actions_iface_init (iface);
 }
 
 static void

@@ -55,10 +55,12 @@ G_END_DECLS
 #define soup_message_get_status (tend_soup_lib ()->soup_message_get_status)
 #define soup_message_headers_get_one (tend_soup_lib ()->soup_message_headers_get_one)
 #define soup_message_headers_get_encoding (tend_soup_lib ()->soup_message_headers_get_encoding)
-#define soup_message_headers_get_content_length (tend_soup_lib ()->soup_message_headers_get_content_length)
+#define soup_message_headers_get_content_length \
+  (tend_soup_lib ()->soup_message_headers_get_content_length)
 #define soup_message_headers_replace (tend_soup_lib ()->soup_message_headers_replace)
 #define soup_message_new_from_uri (tend_soup_lib ()->soup_message_new_from_uri)
-#define soup_message_set_request_body_from_bytes (tend_soup_lib ()->soup_message_set_request_body_from_bytes)
+#define soup_message_set_request_body_from_bytes \
+  (tend_soup_lib ()->soup_message_set_request_body_from_bytes)
 #define soup_session_error_quark (tend_soup_lib ()->soup_session_error_quark)
 #define soup_session_get_type (tend_soup_lib ()->soup_session_get_type)
 #define soup_session_new_with_options (tend_soup_lib ()->soup_session_new_with_options)
