@@ -42,17 +42,10 @@
 #include "tend-host.h"
 #include "tend-http-check.h"
 #include "tend-http-check-private.h"
+#include "tend-probe.h"
 #include "tend-util-private.h"
 
 #define READ_CHUNK_SIZE 16384
-
-/* How much of a redirect's body is read (and thrown away) before its connection is
- * dropped. */
-#define REDIRECT_BODY_MAX (64 * 1024)
-/* libsoup 3 reads at most this much of an answer's status line and headers, and fails
- * the request past it with G_IO_ERROR_PARTIAL_INPUT, "Header too big" (measured: an
- * answer of 65,400 bytes up to its blank line passes, one of 65,536 fails). */
-#define SOUP_HEADERS_MAX (64 * 1024)
 
 struct _TendHttpCheck
 {
@@ -67,6 +60,7 @@ struct _TendHttpCheck
   gint64 latency_threshold_usec;
   gboolean verify_tls;
   gboolean follow_redirects;
+  gboolean force_soup;          /* for tests: never the cheap path */
 };
 
 G_DEFINE_FINAL_TYPE (TendHttpCheck, tend_http_check, TEND_TYPE_CHECK)
@@ -251,6 +245,10 @@ typedef struct
   GTlsCertificateFlags tls_errors;
   gint64 started;
   guint redirects;
+  guint status;                 /* this hop's answer's */
+  gboolean force_soup;          /* the check's, when the probe started */
+  TendProbe *fast;              /* (nullable) this hop's, on the cheap path */
+  TendHttpReader *reader;       /* (owned) (nullable) its answer */
 } Probe;
 
 static void
@@ -269,6 +267,12 @@ probe_end_hop (Probe *probe)
       g_cancellable_disconnect (probe->probe_cancellable, probe->probe_handler);
       probe->probe_handler = 0;
     }
+  if (probe->fast != NULL)
+    {
+      tend_probe_cancel (probe->fast, FALSE);
+      probe->fast = NULL;
+    }
+  g_clear_pointer (&probe->reader, tend_http_reader_free);
   if (probe->hop_cancellable != NULL)
     {
       g_cancellable_cancel (probe->hop_cancellable);
@@ -421,7 +425,7 @@ verdict_for_error (Probe        *probe,
         case G_IO_ERROR_PARTIAL_INPUT:       /* the end of the stream, too early */
           if (headers_too_big (error))
             {
-              g_autofree char *size = format_size (SOUP_HEADERS_MAX);
+              g_autofree char *size = format_size (TEND_HTTP_HEADERS_MAX);
 
               /* The server answered, with more than any client reads: its fault. */
               return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
@@ -655,7 +659,7 @@ static void
 probe_hop_done (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
-  guint status = soup_message_get_status (probe->msg);
+  guint status = probe->status;
   g_autofree char *location = g_steal_pointer (&probe->location);
 
   probe_end_hop (probe);
@@ -687,7 +691,7 @@ on_read (GObject      *object,
   Probe *probe = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  gsize limit = probe->location ? REDIRECT_BODY_MAX : TEND_HTTP_CHECK_MAX_BODY;
+  gsize limit = probe->location ? TEND_HTTP_REDIRECT_BODY_MAX : TEND_HTTP_CHECK_MAX_BODY;
   gsize len;
 
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
@@ -742,7 +746,7 @@ on_sent (GObject      *object,
       return;
     }
 
-  status = soup_message_get_status (probe->msg);
+  status = probe->status = soup_message_get_status (probe->msg);
   if (probe->follow_redirects && is_followed_redirect (status))
     {
       SoupMessageHeaders *headers = soup_message_get_response_headers (probe->msg);
@@ -810,6 +814,115 @@ probe_prepare_session (TendCheck  *check,
   return TRUE;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* The cheap path                                                                        */
+
+/* Which path a hop takes: the cheap one (tend-probe.c, tend-probe-http.c: one request on
+ * a non-blocking socket, read as libsoup reads it) when all of these hold, libsoup
+ * otherwise:
+ *
+ *  - the hop's URL is http:// (no TLS) and has no user information (no authentication);
+ *  - the service is reached directly, not through an SSH host's forward;
+ *  - the probe runs on the thread whose main loop runs the probes (the main loop's).
+ *
+ * Both paths use no proxy, read the same limits and judge the answer with the same code
+ * below, so a check gives the same verdict either way. Each hop of a redirect chain
+ * chooses again: a chain that moves to https goes on with libsoup. */
+static gboolean
+hop_uses_probe (TendCheck *check,
+                Probe     *probe)
+{
+  if (probe->force_soup || !g_str_equal (g_uri_get_scheme (probe->uri), "http")
+      || g_uri_get_userinfo (probe->uri) != NULL)
+    return FALSE;
+
+  if (tend_check_get_remote_host (check) != NULL)
+    {
+      const char *host = g_uri_get_host (probe->uri);
+      guint port = g_uri_get_port (probe->uri) > 0 ? (guint) g_uri_get_port (probe->uri) : 80;
+      g_autofree char *connect_host = NULL;
+      guint connect_port = 0;
+
+      /* A forward, or a failure to get one, is libsoup's to handle and report. */
+      if (!tend_check_resolve_address (check, host, port, &connect_host, &connect_port, NULL)
+          || connect_port != port || g_strcmp0 (connect_host, host) != 0)
+        return FALSE;
+    }
+  return tend_probe_is_available ();
+}
+
+static void
+cancel_fast_cb (GCancellable *cancellable,
+                gpointer      user_data)
+{
+  Probe *probe = user_data;
+
+  /* Its callback then ends the task, cancelled, in the next dispatch. */
+  if (probe->fast != NULL)
+    tend_probe_cancel (probe->fast, TRUE);
+}
+
+static gboolean
+on_fast_read (gpointer       user_data,
+              const guint8  *data,
+              gsize          len,
+              GError       **error)
+{
+  Probe *probe = g_task_get_task_data (G_TASK (user_data));
+
+  return tend_http_reader_feed (probe->reader, data, len, error);
+}
+
+static void
+on_fast_done (gpointer      user_data,
+              const GError *error)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  GByteArray *body;
+  gsize len;
+  gboolean truncated;
+
+  probe->fast = NULL;
+  if (error != NULL)
+    {
+      probe_return_error (task, error);
+      return;
+    }
+
+  probe->status = tend_http_reader_get_status (probe->reader);
+  probe->location = tend_http_reader_steal_location (probe->reader);
+  body = tend_http_reader_get_body (probe->reader, &len, &truncated);
+  probe->body_len = len;
+  probe->body_truncated = truncated;
+  if (probe->body != NULL && body != NULL)
+    {
+      g_byte_array_set_size (probe->body, 0);
+      g_byte_array_append (probe->body, body->data, body->len);
+    }
+  probe_hop_done (task);
+}
+
+static void
+probe_send_fast_hop (GTask *task)
+{
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(GBytes) request = tend_http_request_new (probe->method, probe->uri);
+  int port = g_uri_get_port (probe->uri);
+
+  probe->reader = tend_http_reader_new (probe->method == SOUP_METHOD_HEAD, probe->body != NULL,
+                                        probe->follow_redirects);
+  /* The probe holds the task until its callback, which a cancellation also brings. */
+  probe->fast = tend_probe_connect (g_uri_get_host (probe->uri), port > 0 ? (guint) port : 80,
+                                    request, on_fast_read, on_fast_done, g_object_ref (task));
+  if (probe->probe_cancellable != NULL)
+    probe->probe_handler = g_cancellable_connect (probe->probe_cancellable,
+                                                  G_CALLBACK (cancel_fast_cb), probe, NULL);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* A hop                                                                                 */
+
 static void
 probe_send_hop (GTask *task)
 {
@@ -818,7 +931,26 @@ probe_send_hop (GTask *task)
   SoupMessageHeaders *headers;
   GError *error = NULL;
 
-  g_assert (probe->msg == NULL && probe->hop_cancellable == NULL);
+  g_assert (probe->msg == NULL && probe->hop_cancellable == NULL && probe->fast == NULL);
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
+    {
+      g_autofree char *text = g_uri_to_string_partial (probe->uri, G_URI_HIDE_PASSWORD);
+
+      g_debug ("http check %s: %s %s", tend_check_get_name (TEND_CHECK (self)), probe->method,
+               text);
+    }
+
+  probe->body_len = 0;
+  probe->body_truncated = FALSE;
+  if (probe->body != NULL)
+    g_byte_array_set_size (probe->body, 0);
+
+  if (hop_uses_probe (TEND_CHECK (self), probe))
+    {
+      probe_send_fast_hop (task);
+      return;
+    }
 
   if (!probe_prepare_session (TEND_CHECK (self), probe, &error))
     {
@@ -840,25 +972,12 @@ probe_send_hop (GTask *task)
   probe->tls_errors = 0;
   g_signal_connect (probe->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), probe);
 
-  probe->body_len = 0;
-  probe->body_truncated = FALSE;
-  if (probe->body != NULL)
-    g_byte_array_set_size (probe->body, 0);
-
   probe->hop_cancellable = g_cancellable_new ();
   if (probe->probe_cancellable != NULL)
     probe->probe_handler = g_cancellable_connect (probe->probe_cancellable,
                                                   G_CALLBACK (cancel_hop_cb),
                                                   g_object_ref (probe->hop_cancellable),
                                                   g_object_unref);
-
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
-    {
-      g_autofree char *text = g_uri_to_string_partial (probe->uri, G_URI_HIDE_PASSWORD);
-
-      g_debug ("http check %s: %s %s", tend_check_get_name (TEND_CHECK (self)), probe->method,
-               text);
-    }
   soup_session_send_async (probe->session, probe->msg, G_PRIORITY_DEFAULT,
                            probe->hop_cancellable, on_sent, g_object_ref (task));
 }
@@ -892,6 +1011,7 @@ tend_http_check_probe_async (TendCheck           *check,
   probe->probe_cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   probe->verify_tls = self->verify_tls;
   probe->follow_redirects = self->follow_redirects;
+  probe->force_soup = self->force_soup;
   if (self->expect_body != NULL && self->method != SOUP_METHOD_HEAD)
     {
       probe->expect_body = g_strdup (self->expect_body);
@@ -1225,6 +1345,38 @@ tend_http_check_set_latency_threshold (TendHttpCheck  *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY_THRESHOLD]);
     }
   return TRUE;
+}
+
+/**
+ * tend_http_check_set_force_soup: (skip)
+ *
+ * For tests: every run takes libsoup, even where the cheap path would do.
+ */
+void
+tend_http_check_set_force_soup (TendHttpCheck *self,
+                                gboolean       force_soup)
+{
+  g_return_if_fail (TEND_IS_HTTP_CHECK (self));
+  self->force_soup = !!force_soup;
+}
+
+/**
+ * tend_http_check_uses_probe: (skip)
+ *
+ * Returns: whether a run's first request takes the cheap path (see hop_uses_probe())
+ */
+gboolean
+tend_http_check_uses_probe (TendHttpCheck *self)
+{
+  Probe probe = { 0 };
+
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
+
+  if (self->uri == NULL)
+    return FALSE;
+  probe.uri = self->uri;
+  probe.force_soup = self->force_soup;
+  return hop_uses_probe (TEND_CHECK (self), &probe);
 }
 
 /* ------------------------------------------------------------------------------------ */
