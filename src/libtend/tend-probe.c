@@ -74,10 +74,23 @@ typedef struct
                                  * callbacks run in the next */
   GPtrArray *dead;              /* (element-type TendProbe) freed after the dispatch */
   guint n_open;
+  guint depth;                  /* of dispatches: a callback may iterate the loop */
+  gboolean ready;               /* the ready time is set */
 } ProbeSource;
 
 static ProbeSource *probe_source;
 static guint8 read_buffer[READ_BUFFER_SIZE];
+
+/* Dispatches the source in the next iteration, for probes ended outside a dispatch. */
+static void
+probe_source_wake (void)
+{
+  if (!probe_source->ready)
+    {
+      probe_source->ready = TRUE;
+      g_source_set_ready_time (&probe_source->source, 0);
+    }
+}
 
 static void
 probe_free (TendProbe *probe)
@@ -126,7 +139,7 @@ probe_end_later (TendProbe *probe,
   g_clear_error (&probe->error);
   probe->error = error;
   g_queue_push_tail (&probe_source->ended, probe);
-  g_source_set_ready_time (&probe_source->source, 0);
+  probe_source_wake ();
 }
 
 static GError *
@@ -169,6 +182,28 @@ probe_open (TendProbe             *probe,
       return FALSE;
     }
   probe->state = STATE_CONNECTING;
+
+  /* Over loopback the connection is usually open already: the request goes now, which
+   * saves a wake-up. Not open yet, send() says EAGAIN and the first event sends it; a
+   * refusal already known comes back as the connection's error. */
+  if (probe->request != NULL)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (probe->request, &size);
+      ssize_t n = send (probe->fd, data, size, MSG_NOSIGNAL);
+
+      if (n >= 0)
+        {
+          probe->sent = (gsize) n;
+          probe->state = n == (ssize_t) size ? STATE_READING : STATE_SENDING;
+        }
+      else if (errno != EAGAIN && errno != EINTR)
+        {
+          *errsv = errno;
+          probe_close (probe);
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 
@@ -325,8 +360,13 @@ probe_source_dispatch (GSource     *source,
   struct epoll_event events[MAX_EVENTS];
   int n;
 
-  g_source_set_ready_time (source, -1);
+  if (self->ready)
+    {
+      self->ready = FALSE;
+      g_source_set_ready_time (source, -1);
+    }
 
+  self->depth++;
   do
     {
       n = epoll_wait (self->epfd, events, MAX_EVENTS, 0);
@@ -344,7 +384,8 @@ probe_source_dispatch (GSource     *source,
       g_clear_error (&error);
     }
 
-  g_ptr_array_set_size (self->dead, 0);
+  if (--self->depth == 0)
+    g_ptr_array_set_size (self->dead, 0);
   return G_SOURCE_CONTINUE;
 }
 
@@ -379,6 +420,12 @@ tend_probe_is_available (void)
     g_queue_init (&probe_source->ended);
     g_source_set_static_name (&probe_source->source, "[tend] probes");
     g_source_add_unix_fd (&probe_source->source, epfd, G_IO_IN);
+    /* GLib takes the descriptors of a source that cannot recurse out of its poll set
+     * while it dispatches and puts them back after, each a write to the context's wakeup
+     * descriptor, which then ends the next poll at once: two writes, a read and a loop
+     * iteration more per dispatch. Recursion is safe here (probes are freed only by the
+     * outermost dispatch). */
+    g_source_set_can_recurse (&probe_source->source, TRUE);
     g_source_attach (&probe_source->source, context);
   }
   return TRUE;

@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "tend-tcp-check.h"
+
 G_BEGIN_DECLS
 
 typedef struct _TendProbe TendProbe;
@@ -36,7 +38,6 @@ guint      tend_probe_get_n_open   (void);
 
 /* tend-tcp-check.c: runs the check with GSocketClient even where the cheap path would do
  * (for tests that compare the two paths). */
-typedef struct _TendTcpCheck TendTcpCheck;
 void       tend_tcp_check_set_force_gio (TendTcpCheck *self,
                                          gboolean      force_gio);
 gboolean   tend_tcp_check_uses_probe    (TendTcpCheck *self);
