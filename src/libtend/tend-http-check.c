@@ -682,6 +682,18 @@ on_closed (GObject      *object,
   probe_hop_done (task);
 }
 
+/* Whether the connection ended before the Content-Length the answer announced. */
+static gboolean
+body_cut_short (Probe *probe)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (probe->msg);
+  guint status = soup_message_get_status (probe->msg);
+
+  return probe->method != SOUP_METHOD_HEAD && status >= 200 && status != 204 && status != 304
+         && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+         && (goffset) probe->body_len < soup_message_headers_get_content_length (headers);
+}
+
 static void
 on_read (GObject      *object,
          GAsyncResult *result,
@@ -702,6 +714,16 @@ on_read (GObject      *object,
     }
 
   len = g_bytes_get_size (bytes);
+  if (len == 0 && body_cut_short (probe))
+    {
+      g_autoptr(GError) short_error = NULL;
+
+      /* libsoup ends such a body without an error; the cheap path says what it is. */
+      short_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                         "Connection terminated unexpectedly");
+      probe_return_error (task, short_error);
+      return;
+    }
   if (len == 0)
     {
       g_input_stream_close_async (probe->stream, G_PRIORITY_DEFAULT, probe->hop_cancellable,
