@@ -11,6 +11,10 @@
  * connection, so the checked side costs next to nothing, and it is a separate
  * process, measured apart from the monitors.
  *
+ * Each port is a descriptor, and so is each connection: the soft limit on descriptors
+ * (RLIMIT_NOFILE) is raised to what 2 N ports and their connections need, the hard
+ * limit with it when the process may (root); 10,000 ports pass Debian's default of 1,024.
+ *
  * Prints "ready" once every port listens. On SIGUSR1 it prints one line of counters,
  * "http TOTAL tcp TOTAL", the connections accepted so far on each side; on SIGTERM
  * or SIGINT it exits. Exits with 2 when a port cannot be bound.
@@ -24,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -186,6 +191,27 @@ accept_all (int   epfd,
     }
 }
 
+/* Room for @n listening ports and as many connections at once, and a margin. */
+static void
+raise_fd_limit (unsigned n)
+{
+  struct rlimit limit;
+  rlim_t want = 2 * (rlim_t) n + 2 * (rlim_t) n + 1024;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) < 0 || limit.rlim_cur >= want)
+    return;
+  if (limit.rlim_max < want)
+    {
+      struct rlimit raised = { want, want };
+
+      if (setrlimit (RLIMIT_NOFILE, &raised) == 0)
+        return;
+    }
+  limit.rlim_cur = limit.rlim_max < want ? limit.rlim_max : want;
+  if (setrlimit (RLIMIT_NOFILE, &limit) < 0)
+    perror ("bench-servers: setrlimit");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -209,6 +235,7 @@ main (int   argc,
       return 1;
     }
 
+  raise_fd_limit (n);
   epfd = epoll_create1 (EPOLL_CLOEXEC);
   sigemptyset (&mask);
   sigaddset (&mask, SIGUSR1);

@@ -22,6 +22,9 @@ GArray *tend_http_parse_accepted_status       (const char  *text,
                                                GError     **error);
 char   *tend_http_format_accepted_canonical   (GArray      *accepted);
 char   *tend_http_format_accepted_for_message (GArray      *accepted);
+char   *tend_http_format_latency              (gint64       usec);
+char   *tend_http_format_size                 (gsize        bytes);
+char   *tend_http_describe_certificate_errors (GTlsCertificateFlags flags);
 
 /* libsoup 3 reads at most this much of an answer's status line and headers, and fails
  * the request past it with G_IO_ERROR_PARTIAL_INPUT, "Header too big" (measured: an

@@ -121,28 +121,6 @@ uri_hop_label (GUri *first,
   return g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD | G_URI_HIDE_FRAGMENT);
 }
 
-/* A measured time: "0.4 ms", "12 ms", "1250 ms", "12.5 s". */
-static char *
-format_latency (gint64 usec)
-{
-  if (usec < 10 * TEND_USEC_PER_MSEC)
-    return g_strdup_printf ("%.1f ms", (double) usec / TEND_USEC_PER_MSEC);
-  if (usec < 10 * TEND_USEC_PER_SEC)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " ms",
-                            (usec + TEND_USEC_PER_MSEC / 2) / TEND_USEC_PER_MSEC);
-  return g_strdup_printf ("%.1f s", (double) usec / TEND_USEC_PER_SEC);
-}
-
-static char *
-format_size (gsize bytes)
-{
-  if (bytes % (1024 * 1024) == 0)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
-  if (bytes % 1024 == 0)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
-  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* The URL                                                                               */
 
@@ -311,37 +289,6 @@ redirects_note (guint redirects)
   return g_strdup_printf (" after %u redirect%s", redirects, redirects == 1 ? "" : "s");
 }
 
-static char *
-describe_certificate_errors (GTlsCertificateFlags flags)
-{
-  static const struct { GTlsCertificateFlags flag; const char *text; } texts[] = {
-    { G_TLS_CERTIFICATE_UNKNOWN_CA, "is not signed by a trusted authority (self-signed or "
-      "an unknown CA)" },
-    { G_TLS_CERTIFICATE_BAD_IDENTITY, "is not for this host" },
-    { G_TLS_CERTIFICATE_NOT_ACTIVATED, "is not valid yet" },
-    { G_TLS_CERTIFICATE_EXPIRED, "has expired" },
-    { G_TLS_CERTIFICATE_REVOKED, "has been revoked" },
-    { G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm" },
-    { G_TLS_CERTIFICATE_GENERIC_ERROR, "could not be verified" },
-  };
-  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
-  GString *out = g_string_new ("the server's certificate ");
-
-  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    if (flags & texts[i].flag)
-      g_ptr_array_add (parts, (gpointer) texts[i].text);
-  if (parts->len == 0)
-    g_ptr_array_add (parts, (gpointer) "could not be verified");
-
-  for (guint i = 0; i < parts->len; i++)
-    {
-      if (i > 0)
-        g_string_append (out, i + 1 == parts->len ? " and " : ", ");
-      g_string_append (out, g_ptr_array_index (parts, i));
-    }
-  return g_string_free (out, FALSE);
-}
-
 /* libsoup says "Header too big" with the same code as a connection closed early; its
  * message, in English or in the language of the locale, tells them apart. */
 static gboolean
@@ -380,7 +327,7 @@ verdict_for_error (Probe        *probe,
     {
       if (error->code == G_TLS_ERROR_BAD_CERTIFICATE && probe->tls_errors != 0)
         {
-          g_autofree char *why = describe_certificate_errors (probe->tls_errors);
+          g_autofree char *why = tend_http_describe_certificate_errors (probe->tls_errors);
 
           return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TLS, -1,
                                          "TLS failure on %s: %s", where, why);
@@ -425,7 +372,7 @@ verdict_for_error (Probe        *probe,
         case G_IO_ERROR_PARTIAL_INPUT:       /* the end of the stream, too early */
           if (headers_too_big (error))
             {
-              g_autofree char *size = format_size (TEND_HTTP_HEADERS_MAX);
+              g_autofree char *size = tend_http_format_size (TEND_HTTP_HEADERS_MAX);
 
               /* The server answered, with more than any client reads: its fault. */
               return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
@@ -496,7 +443,7 @@ probe_judge (GTask *task,
   gint64 latency = g_get_monotonic_time () - probe->started;
   g_autofree char *where = uri_host_port (probe->uri);
   g_autofree char *after = redirects_note (probe->redirects);
-  g_autofree char *took = format_latency (latency);
+  g_autofree char *took = tend_http_format_latency (latency);
 
   if (!tend_http_check_accepts_status (self, status))
     {
@@ -514,7 +461,7 @@ probe_judge (GTask *task,
                  probe->expect_body, strlen (probe->expect_body)) == NULL)
     {
       g_autofree char *quoted = tend_quote_for_message (probe->expect_body, -1);
-      g_autofree char *size = format_size (TEND_HTTP_CHECK_MAX_BODY);
+      g_autofree char *size = tend_http_format_size (TEND_HTTP_CHECK_MAX_BODY);
       g_autofree char *within = probe->body_truncated
                                 ? g_strdup_printf (" in its first %s", size) : g_strdup ("");
 
@@ -1264,7 +1211,7 @@ tend_http_check_set_expect_body (TendHttpCheck  *self,
     }
   if (text != NULL && strlen (text) > TEND_HTTP_CHECK_MAX_BODY)
     {
-      g_autofree char *size = format_size (TEND_HTTP_CHECK_MAX_BODY);
+      g_autofree char *size = tend_http_format_size (TEND_HTTP_CHECK_MAX_BODY);
 
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
                    "expect-body: the text is longer than the %s of a body that a check reads",
