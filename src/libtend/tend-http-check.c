@@ -61,6 +61,8 @@ struct _TendHttpCheck
   gboolean verify_tls;
   gboolean follow_redirects;
   gboolean force_soup;          /* for tests: never the cheap path */
+  GBytes *request;              /* (owned) (nullable) the cheap path's first request */
+  const char *request_method;   /* (unowned) the method it was made for */
 };
 
 G_DEFINE_FINAL_TYPE (TendHttpCheck, tend_http_check, TEND_TYPE_CHECK)
@@ -204,8 +206,11 @@ typedef struct
   GUri *first_uri;              /* (owned) */
   GUri *uri;                    /* (owned) this hop's */
   const char *method;           /* (unowned) this hop's: a redirect may turn POST into GET */
-  GPtrArray *visited;           /* (owned) (element-type utf8) "METHOD URL" of each hop */
-  GPtrArray *labels;            /* (owned) (element-type utf8) each hop for messages */
+  const char *first_method;     /* (unowned) the check's, when the probe started */
+  GPtrArray *visited;           /* (owned) (nullable) (element-type utf8) "METHOD URL" of each
+                                 * hop, made at the first redirect */
+  GPtrArray *labels;            /* (owned) (nullable) (element-type utf8) each hop for
+                                 * messages, made with visited */
   SoupMessage *msg;             /* (owned) (nullable) this hop's */
   GInputStream *stream;         /* (owned) (nullable) this hop's answer body */
   GCancellable *hop_cancellable; /* (owned) (nullable) cancelled with the probe, or to drop
@@ -441,13 +446,15 @@ probe_judge (GTask *task,
   TendHttpCheck *self = g_task_get_source_object (task);
   Probe *probe = g_task_get_task_data (task);
   gint64 latency = g_get_monotonic_time () - probe->started;
-  g_autofree char *where = uri_host_port (probe->uri);
+  g_autofree char *where = NULL;   /* for a failure: a pass does not name it */
   g_autofree char *after = redirects_note (probe->redirects);
   g_autofree char *took = tend_http_format_latency (latency);
 
   if (!tend_http_check_accepts_status (self, status))
     {
       g_autofree char *expected = tend_http_format_accepted_for_message (self->accepted);
+
+      where = uri_host_port (probe->uri);
 
       probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
@@ -465,6 +472,8 @@ probe_judge (GTask *task,
       g_autofree char *within = probe->body_truncated
                                 ? g_strdup_printf (" in its first %s", size) : g_strdup ("");
 
+      where = uri_host_port (probe->uri);
+
       probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
                                                           "HTTP %u from %s%s, but its body does "
@@ -476,6 +485,8 @@ probe_judge (GTask *task,
   if (self->latency_threshold_usec > 0 && latency > self->latency_threshold_usec)
     {
       g_autofree char *threshold = tend_duration_format (self->latency_threshold_usec);
+
+      where = uri_host_port (probe->uri);
 
       probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_WARN,
                                                           TEND_CHECK_FAILURE_THRESHOLD, latency,
@@ -538,6 +549,15 @@ probe_follow (GTask      *task,
   g_autofree char *key = NULL;
   gint64 latency = g_get_monotonic_time () - probe->started;
   const char *method = probe->method;
+
+  /* The chain so far, once there is one (most runs have no redirect). */
+  if (probe->visited == NULL)
+    {
+      probe->visited = g_ptr_array_new_with_free_func (g_free);
+      probe->labels = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (probe->visited, uri_visit_key (probe->first_method, probe->first_uri));
+      g_ptr_array_add (probe->labels, uri_hop_label (probe->first_uri, probe->first_uri));
+    }
 
   target = g_uri_parse_relative (probe->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
   if (target == NULL
@@ -875,9 +895,24 @@ on_fast_done (gpointer      user_data,
 static void
 probe_send_fast_hop (GTask *task)
 {
+  TendHttpCheck *self = g_task_get_source_object (task);
   Probe *probe = g_task_get_task_data (task);
-  g_autoptr(GBytes) request = tend_http_request_new (probe->method, probe->uri);
+  g_autoptr(GBytes) request = NULL;
   int port = g_uri_get_port (probe->uri);
+
+  /* The first hop's request is the same every run: made once (a redirect's, each time). */
+  if (probe->redirects == 0 && probe->uri == self->uri)
+    {
+      if (self->request == NULL || self->request_method != probe->method)
+        {
+          g_clear_pointer (&self->request, g_bytes_unref);
+          self->request = tend_http_request_new (probe->method, probe->uri);
+          self->request_method = probe->method;
+        }
+      request = g_bytes_ref (self->request);
+    }
+  else
+    request = tend_http_request_new (probe->method, probe->uri);
 
   probe->reader = tend_http_reader_new (probe->method == SOUP_METHOD_HEAD, probe->body != NULL,
                                         probe->follow_redirects);
@@ -975,8 +1010,7 @@ tend_http_check_probe_async (TendCheck           *check,
   probe->first_uri = g_uri_ref (self->uri);
   probe->uri = g_uri_ref (self->uri);
   probe->method = self->method;
-  probe->visited = g_ptr_array_new_with_free_func (g_free);
-  probe->labels = g_ptr_array_new_with_free_func (g_free);
+  probe->first_method = self->method;
   probe->probe_cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   probe->verify_tls = self->verify_tls;
   probe->follow_redirects = self->follow_redirects;
@@ -987,8 +1021,6 @@ tend_http_check_probe_async (TendCheck           *check,
       probe->body = g_byte_array_new ();
     }
   probe->started = g_get_monotonic_time ();
-  g_ptr_array_add (probe->visited, uri_visit_key (probe->method, self->uri));
-  g_ptr_array_add (probe->labels, uri_hop_label (self->uri, self->uri));
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
   probe_send_hop (task);
@@ -1361,6 +1393,7 @@ tend_http_check_finalize (GObject *object)
   g_clear_pointer (&self->accepted, g_array_unref);
   g_clear_pointer (&self->accepted_text, g_free);
   g_clear_pointer (&self->expect_body, g_free);
+  g_clear_pointer (&self->request, g_bytes_unref);
 
   G_OBJECT_CLASS (tend_http_check_parent_class)->finalize (object);
 }

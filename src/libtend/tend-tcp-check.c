@@ -38,6 +38,7 @@ struct _TendTcpCheck
   GBytes *send;                     /* (owned) (nullable) never empty */
   char *expect;                     /* (owned) (nullable) never empty */
   gboolean force_gio;               /* for tests: never the cheap path */
+  char *address;                    /* (owned) (nullable) "host:port" for messages, made once */
 };
 
 G_DEFINE_FINAL_TYPE (TendTcpCheck, tend_tcp_check, TEND_TYPE_CHECK)
@@ -692,7 +693,9 @@ tend_tcp_check_probe_async (TendCheck           *check,
   probe->send = self->send != NULL ? g_bytes_ref (self->send) : NULL;
   probe->expect = g_strdup (self->expect);
   probe->host = g_strdup (self->host);
-  probe->address = tend_check_format_address (self->host, self->port);
+  if (self->address == NULL)
+    self->address = tend_check_format_address (self->host, self->port);
+  probe->address = g_strdup (self->address);
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
   /* A service on an SSH host bound to its loopback is reached through the forward. */
@@ -746,6 +749,7 @@ tend_tcp_check_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->send, g_bytes_unref);
   g_clear_pointer (&self->expect, g_free);
+  g_clear_pointer (&self->address, g_free);
 
   G_OBJECT_CLASS (tend_tcp_check_parent_class)->finalize (object);
 }
