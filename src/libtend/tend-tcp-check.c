@@ -688,7 +688,9 @@ tend_tcp_check_probe_async (TendCheck           *check,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_tcp_check_probe_async);
 
-  probe = g_new0 (Probe, 1);
+  /* The answer's buffer (4 KiB) is not cleared: only what was read is looked at. */
+  probe = g_malloc (sizeof (Probe));
+  memset (probe, 0, G_STRUCT_OFFSET (Probe, answer));
   probe->started = g_get_monotonic_time ();
   probe->send = self->send != NULL ? g_bytes_ref (self->send) : NULL;
   probe->expect = g_strdup (self->expect);
