@@ -685,11 +685,19 @@ tend_tcp_check_probe_async (TendCheck           *check,
   GTask *task;
   Probe *probe;
 
+  gboolean fast = FALSE;
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_tcp_check_probe_async);
 
-  /* The answer's buffer (4 KiB) is not cleared: only what was read is looked at. */
-  probe = g_malloc (sizeof (Probe));
+  /* A service on an SSH host bound to its loopback is reached through the forward. */
+  if (tend_check_resolve_address (check, self->host, self->port, &connect_host, &connect_port,
+                                  &error))
+    fast = uses_probe (self, connect_host, connect_port);
+
+  /* The answer's buffer (4 KiB) only where there is an answer to read, and not cleared:
+   * only what was read is looked at. */
+  probe = g_malloc (fast ? G_STRUCT_OFFSET (Probe, answer) : sizeof (Probe));
   memset (probe, 0, G_STRUCT_OFFSET (Probe, answer));
   probe->started = g_get_monotonic_time ();
   probe->send = self->send != NULL ? g_bytes_ref (self->send) : NULL;
@@ -700,9 +708,7 @@ tend_tcp_check_probe_async (TendCheck           *check,
   probe->address = g_strdup (self->address);
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
-  /* A service on an SSH host bound to its loopback is reached through the forward. */
-  if (!tend_check_resolve_address (check, self->host, self->port, &connect_host, &connect_port,
-                                   &error))
+  if (error != NULL)
     {
       return_verdict (task, tend_check_verdict_new (TEND_RESULT_UNKNOWN,
                                                     TEND_CHECK_FAILURE_OTHER, -1, "%s",
@@ -710,7 +716,7 @@ tend_tcp_check_probe_async (TendCheck           *check,
       g_object_unref (task);
       return;
     }
-  if (uses_probe (self, connect_host, connect_port))
+  if (fast)
     {
       connect_fast (task, cancellable);
       return;
