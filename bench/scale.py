@@ -13,8 +13,13 @@ measured. While it runs, this script samples every 0.2 s its open descriptors
 What each column means:
   checks done     runs that ended in the window (bench-monitor's count); expected is
                   2 N x WINDOW / 10
-  late runs       runs that started more than one interval after they were due
-  lateness        how late runs started: the longest, and the 99th percentile
+  late runs       runs that started more than one interval after they were due (or did
+                  not run at all): gaps of 2 intervals or more between two connections
+                  to a check's port
+  lateness        how late runs started, from bench-servers' gaps between connections
+                  to each port: a check's next run is due one interval after its
+                  previous run started, so the gap is the interval plus the lateness;
+                  the longest, the 99th percentile (to the ms) and the median
   CPU             user + system of the whole process over the window (getrusage)
   RSS             VmRSS at the end of the window, and VmHWM, the peak since start
   fds             the most descriptors open at once, of RLIMIT_NOFILE's soft limit
@@ -22,6 +27,7 @@ What each column means:
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -49,7 +55,7 @@ def start_servers(build, n):
         tcp_base = http_base + n
         if tcp_base + n > 65535:
             break
-        proc = subprocess.Popen([exe, str(http_base), str(tcp_base), str(n)],
+        proc = subprocess.Popen([exe, str(http_base), str(tcp_base), str(n), str(INTERVAL)],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         if proc.stdout.readline().strip() == "ready":
             return proc, http_base, tcp_base
@@ -68,7 +74,15 @@ def sample(pid, stop, out):
         stop.wait(0.2)
 
 
-def run_round(build, n, warmup, window, http_base, tcp_base):
+def gaps(servers):
+    """bench-servers' gaps since the last call: count, p50, p99, max (µs), late."""
+    servers.send_signal(signal.SIGUSR2)
+    words = servers.stdout.readline().split()
+    assert words[0] == "gaps", words
+    return [int(w) for w in words[1:]]
+
+
+def run_round(build, n, warmup, window, servers, http_base, tcp_base):
     exe = os.path.join(build, "bench", "bench-monitor")
     cmd = [exe, "--interval", str(INTERVAL), "--timeout", "5", "--warmup", str(warmup),
            "--window", str(window), str(http_base), str(tcp_base), str(n)]
@@ -78,7 +92,10 @@ def run_round(build, n, warmup, window, http_base, tcp_base):
     sampler = threading.Thread(target=sample, args=(proc.pid, stop, sampled))
     sampler.start()
     limit = resource.prlimit(proc.pid, resource.RLIMIT_NOFILE)
+    time.sleep(warmup)
+    gaps(servers)   # from here: the window
     out, err = proc.communicate()
+    count, p50, p99, gap_max, late = gaps(servers)
     stop.set()
     sampler.join()
     if proc.returncode != 0:
@@ -86,6 +103,11 @@ def run_round(build, n, warmup, window, http_base, tcp_base):
     result = json.loads(out)
     result.update(sampled)
     result["nofile_soft"] = limit[0]
+    result["gaps"] = count
+    result["late_max_usec"] = max(gap_max - INTERVAL * 1000000, 0)
+    result["late_p99_usec"] = max(p99 - INTERVAL * 1000000, 0)
+    result["late_p50_usec"] = max(p50 - INTERVAL * 1000000, 0)
+    result["late_beyond_interval"] = late
     result["expected"] = 2 * n * window // INTERVAL
     result["load"] = " ".join(open("/proc/loadavg").read().split()[:3])
     if err.strip():
@@ -99,14 +121,15 @@ def ms(usec):
 
 def table(results):
     print("| round | checks done (expected) | not passed | late runs (> interval) | "
-          "lateness max | lateness p99 | CPU of one core | CPU per check | RSS (peak) | "
+          "lateness max | p99 | median | CPU of one core | CPU per check | RSS (peak) | "
           "fds (soft limit) | load |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for i, r in enumerate(results, 1):
         cpu_per_check = r["cpu_sec"] * 1e6 / max(r["completed"], 1)
         print(f"| {i} | {r['completed']:,} ({r['expected']:,}) | {r['not_passed']} | "
               f"{r.get('late_beyond_interval', '—')} | {ms(r.get('late_max_usec'))} | "
-              f"{ms(r.get('late_p99_usec'))} | {r['cpu_share'] * 100:.2f} % | "
+              f"{ms(r.get('late_p99_usec'))} | {ms(r.get('late_p50_usec'))} | "
+              f"{r['cpu_share'] * 100:.2f} % | "
               f"{cpu_per_check:.0f} µs | {r['rss_kib'] / 1024:.1f} MiB "
               f"({r['hwm_kib'] / 1024:.1f}) | {r.get('fds', '?')} ({r['nofile_soft']}) | "
               f"{r['load']} |")
@@ -121,7 +144,8 @@ def main():
         for i in range(rounds):
             print(f"scale.py: round {i + 1} of {rounds}: {2 * n} checks, {warmup} s + "
                   f"{window} s", file=sys.stderr)
-            results.append(run_round(build, n, warmup, window, http_base, tcp_base))
+            results.append(run_round(build, n, warmup, window, servers, http_base,
+                                     tcp_base))
             print(json.dumps(results[-1]))
     finally:
         servers.terminate()
