@@ -38,6 +38,14 @@ char   *tend_http_describe_certificate_errors (GTlsCertificateFlags flags);
 /* tend-probe-http.c: the cheap path's request and answer */
 typedef struct _TendHttpReader TendHttpReader;
 
+#define TEND_HTTP_ANSWER_ERROR (tend_http_answer_error_quark ())
+typedef enum
+{
+  TEND_HTTP_ANSWER_ERROR_NOT_HTTP,   /* as SOUP_SESSION_ERROR_PARSING */
+} TendHttpAnswerError;
+
+GQuark          tend_http_answer_error_quark   (void);
+
 TendHttpReader *tend_http_reader_new           (gboolean         head_request,
                                                 gboolean         keep_body,
                                                 gboolean         follow_redirects);

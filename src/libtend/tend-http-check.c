@@ -399,7 +399,13 @@ verdict_for_error (Probe        *probe,
         }
     }
 
-  if (error->domain == SOUP_SESSION_ERROR)
+  if (g_error_matches (error, TEND_HTTP_ANSWER_ERROR, TEND_HTTP_ANSWER_ERROR_NOT_HTTP))
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
+                                   "the answer from %s is not valid HTTP", where);
+
+  /* Only a run that used libsoup asks it about its errors (the cheap path never loads
+   * it). */
+  if (probe->session != NULL && error->domain == SOUP_SESSION_ERROR)
     {
       if (error->code == SOUP_SESSION_ERROR_PARSING)
         return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,

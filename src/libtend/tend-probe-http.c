@@ -13,7 +13,9 @@
  *
  *  - the status line and headers up to TEND_HTTP_HEADERS_MAX bytes, else "Header too
  *    big" (G_IO_ERROR_PARTIAL_INPUT, as libsoup says it); an interim 1xx answer is
- *    skipped; a status line that is not "HTTP/x.y NNN" is SOUP_SESSION_ERROR_PARSING;
+ *    skipped; a status line that is not "HTTP/x.y NNN", or a bad length or chunk, is
+ *    TEND_HTTP_ANSWER_ERROR_NOT_HTTP (libsoup's SOUP_SESSION_ERROR_PARSING: the same
+ *    verdict, without loading libsoup);
  *  - the body by Transfer-Encoding: chunked, else Content-Length, else up to the end of
  *    the connection; none for HEAD, 1xx, 204 and 304;
  *  - the body is counted up to a limit (the caller's: 1 MiB, 64 KiB for a redirect), and
@@ -28,9 +30,9 @@
 
 #include <string.h>
 
-#include <libsoup/soup.h>
-
 #include "tend-http-check-private.h"
+
+G_DEFINE_QUARK (tend-http-answer-error-quark, tend_http_answer_error)
 
 typedef enum
 {
@@ -116,7 +118,7 @@ is_followed_redirect (guint status)
 static gboolean
 set_parse_error (GError **error)
 {
-  g_set_error_literal (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING,
+  g_set_error_literal (error, TEND_HTTP_ANSWER_ERROR, TEND_HTTP_ANSWER_ERROR_NOT_HTTP,
                        "Could not parse HTTP response");
   return FALSE;
 }
