@@ -772,7 +772,8 @@ tend_monitor_init (TendMonitor *self)
 {
   self->entries = g_ptr_array_new_with_free_func (entry_unref);
   self->by_check = g_hash_table_new (NULL, NULL);
-  self->healths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, tend_monitor_service_health_free);
+  self->healths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                         tend_monitor_service_health_free);
   g_queue_init (&self->waiting);
   self->timers = g_sequence_new (NULL);
   self->deadlines = g_sequence_new (NULL);
