@@ -21,11 +21,18 @@
  *    around every poll: no stall can hide between two probe ticks from this one
  *  - threads: CPU seconds of each thread in the window, by thread name ("main" for the
  *    main thread), from /proc/self/task (10 ms ticks)
+ *  - wakeups: voluntary context switches of each thread in the window, by thread name:
+ *    each is a time the thread went to sleep, so about its wake-ups
  *  - iterations: of the main loop in the window (polls)
+ *  - lateness: tend_monitor_get_lateness() over the window: runs started on schedule,
+ *    how late at most and at the 99th percentile, how many more than an interval late,
+ *    and the timer's dispatches (continued: out of its 2 ms, went on at once)
+ *  - store_batches: write jobs the store's thread ran in the window
  *  - completed, not_passed: runs that ended in the window, and those whose verdict was
  *    not a pass (each is a bug of the set-up; the driver reports it)
  *
- * With N = 0 it measures the probe alone: the floor.
+ * With N = 0 it measures the probe alone: the floor. --probe-ms 0 runs no probe (the
+ * probe's own wake-ups, 100 a second, cost about 0.3-0.6 % of a core here).
  *
  * Under `valgrind --tool=callgrind --collect-atstart=no` it collects the window only (of
  * the main thread: callgrind toggles collection per thread), so the instructions per
@@ -141,9 +148,24 @@ status_kib (const char *field)
   return g_ascii_strtoll (line + strlen (field) + 1, NULL, 10);
 }
 
-/* CPU seconds of each thread by name, summed over threads of the same name. */
+/* A "voluntary_ctxt_switches:  12" line of a thread's status. */
+static double
+thread_switches (const char *tid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/status", tid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      (line = strstr (text, "\nvoluntary_ctxt_switches:")) == NULL)
+    return 0;
+  return (double) g_ascii_strtoll (line + strlen ("\nvoluntary_ctxt_switches:"), NULL, 10);
+}
+
+/* CPU seconds (or, with @switches, voluntary context switches) of each thread by name,
+ * summed over threads of the same name. */
 static GHashTable *
-thread_cpu (void)
+thread_cpu (gboolean switches)
 {
   GHashTable *cpu = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
@@ -179,8 +201,11 @@ thread_cpu (void)
           sec = g_new0 (double, 1);
           g_hash_table_insert (cpu, g_strdup (name), sec);
         }
-      *sec += (double) (g_ascii_strtoll (fields[11], NULL, 10) +
-                        g_ascii_strtoll (fields[12], NULL, 10)) / ticks;
+      if (switches)
+        *sec += thread_switches (tid);
+      else
+        *sec += (double) (g_ascii_strtoll (fields[11], NULL, 10) +
+                          g_ascii_strtoll (fields[12], NULL, 10)) / ticks;
     }
   return cpu;
 }
@@ -276,7 +301,12 @@ main (int   argc,
   g_autofree char *path = NULL;
   g_autoptr(GHashTable) threads0 = NULL;
   g_autoptr(GHashTable) threads1 = NULL;
+  g_autoptr(GHashTable) switches0 = NULL;
+  g_autoptr(GHashTable) switches1 = NULL;
   g_autofree char *threads = NULL;
+  g_autofree char *switches = NULL;
+  TendMonitorLateness late;
+  guint64 batches0, batches1;
   guint http_base, tcp_base, n, n_checks = 0;
   gboolean with_http = TRUE, with_tcp = TRUE;
   gint64 cpu0, cpu1, t0, t1;
@@ -329,7 +359,8 @@ main (int   argc,
           n_checks++;
         }
     }
-  g_timeout_add (probe_msec, probe_cb, NULL);
+  if (probe_msec > 0)
+    g_timeout_add (probe_msec, probe_cb, NULL);
   tend_monitor_start (monitor);
 
   run_for (warmup_sec);
@@ -337,16 +368,23 @@ main (int   argc,
   measuring = TRUE;
   busy_since = -1;
   CALLGRIND_TOGGLE_COLLECT;
-  threads0 = thread_cpu ();
+  threads0 = thread_cpu (FALSE);
+  switches0 = thread_cpu (TRUE);
+  batches0 = tend_store_get_n_batches (store);
+  tend_monitor_reset_lateness (monitor);
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_usec ();
   run_for (window_sec);
   cpu1 = cpu_usec ();
   t1 = g_get_monotonic_time ();
-  threads1 = thread_cpu ();
+  tend_monitor_get_lateness (monitor, &late);
+  batches1 = tend_store_get_n_batches (store);
+  threads1 = thread_cpu (FALSE);
+  switches1 = thread_cpu (TRUE);
   CALLGRIND_TOGGLE_COLLECT;
   measuring = FALSE;
   threads = thread_cpu_json (threads0, threads1);
+  switches = thread_cpu_json (switches0, switches1);
 
   g_print ("{\"checks\": %u, \"interval_sec\": %d, \"window_sec\": %.3f, "
            "\"cpu_sec\": %.4f, \"cpu_share\": %.6f, \"rss_kib\": %" G_GINT64_FORMAT ", "
@@ -355,12 +393,20 @@ main (int   argc,
            "\"busy_max_usec\": %" G_GINT64_FORMAT ", \"iterations\": %" G_GUINT64_FORMAT ", "
            "\"completed\": %" G_GUINT64_FORMAT ", "
            "\"not_passed\": %" G_GUINT64_FORMAT ", \"store_committed\": %" G_GUINT64_FORMAT
-           ", \"store_dropped\": %" G_GUINT64_FORMAT ", \"threads\": %s}\n",
+           ", \"store_dropped\": %" G_GUINT64_FORMAT ", \"store_batches\": %" G_GUINT64_FORMAT
+           ", \"threads\": %s, \"wakeups\": %s, \"lateness\": {\"runs\": %" G_GUINT64_FORMAT
+           ", \"max_usec\": %" G_GINT64_FORMAT ", \"p99_usec\": %" G_GINT64_FORMAT
+           ", \"mean_usec\": %" G_GINT64_FORMAT ", \"beyond_interval\": %" G_GUINT64_FORMAT
+           ", \"dispatches\": %" G_GUINT64_FORMAT ", \"continued\": %" G_GUINT64_FORMAT
+           ", \"max_dispatch_usec\": %" G_GINT64_FORMAT "}}\n",
            n_checks, interval_sec, (t1 - t0) / 1e6, (cpu1 - cpu0) / 1e6,
            (double) (cpu1 - cpu0) / (double) (t1 - t0),
            status_kib ("VmRSS:"), status_kib ("VmHWM:"), probe_msec, probe_ticks,
            probe_max_late, busy_max, n_polls, n_completed, n_not_passed,
-           tend_store_get_n_committed (store), tend_store_get_n_dropped (store), threads);
+           tend_store_get_n_committed (store), tend_store_get_n_dropped (store),
+           batches1 - batches0, threads, switches, late.n_runs, late.max_usec, late.p99_usec,
+           late.mean_usec, late.n_late_beyond_interval, late.n_dispatches, late.n_continued,
+           late.max_dispatch_usec);
 
   tend_monitor_stop (monitor);
   g_clear_object (&monitor);
