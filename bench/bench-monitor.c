@@ -19,6 +19,8 @@
  *    to its poll timeout)
  *  - busy_max_usec: the longest stretch the main loop spent outside poll(), measured
  *    around every poll: no stall can hide between two probe ticks from this one
+ *  - busy_cpu_max_usec: the same stretch in the main thread's CPU time: the loop's own
+ *    work, without the time the thread waited for a core on a busy machine
  *  - threads: CPU seconds of each thread in the window, by thread name ("main" for the
  *    main thread), from /proc/self/task (10 ms ticks)
  *  - wakeups: voluntary context switches of each thread in the window, by thread name:
@@ -44,6 +46,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tend.h"
@@ -60,16 +63,28 @@ static int warmup_sec = 20;
 static int window_sec = 60;
 static int probe_msec = 10;
 static char *kinds = NULL;
+static int max_concurrent = 0;
 
 static gboolean measuring;
 static gint64 probe_max_late;
 static guint64 probe_ticks;
 static gint64 busy_max;
 static gint64 busy_since = -1;
+static gint64 busy_cpu_max;
+static gint64 busy_cpu_since = -1;
 static guint64 n_completed;
 static guint64 n_not_passed;
 static GPollFunc default_poll;
 static guint64 n_polls;
+
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 /* Every iteration of the main loop ends in poll(): what lies between two polls is
  * what the loop did — prepare, check and dispatch of whatever was ready. */
@@ -79,14 +94,18 @@ timed_poll (GPollFD *fds,
             gint     timeout)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_usec ();
   gint ret;
 
   if (measuring && busy_since >= 0)
     busy_max = MAX (busy_max, now - busy_since);
+  if (measuring && busy_cpu_since >= 0)
+    busy_cpu_max = MAX (busy_cpu_max, cpu - busy_cpu_since);
   if (measuring)
     n_polls++;
   ret = default_poll (fds, nfds, timeout);
   busy_since = g_get_monotonic_time ();
+  busy_cpu_since = thread_cpu_usec ();
   return ret;
 }
 
@@ -290,6 +309,8 @@ main (int   argc,
     { "window", 0, 0, G_OPTION_ARG_INT, &window_sec, "Seconds measured (60)", "S" },
     { "probe-ms", 0, 0, G_OPTION_ARG_INT, &probe_msec, "Probe timer period (10)", "MS" },
     { "kinds", 0, 0, G_OPTION_ARG_STRING, &kinds, "http, tcp or http,tcp (both)", "K" },
+    { "max-concurrent", 0, 0, G_OPTION_ARG_INT, &max_concurrent,
+      "Runs in flight at most (the monitor's default)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("HTTP_BASE TCP_BASE N");
@@ -341,6 +362,8 @@ main (int   argc,
     g_error ("store: %s", error->message);
 
   monitor = tend_monitor_new (store);
+  if (max_concurrent > 0)
+    tend_monitor_set_max_concurrent (monitor, (guint) max_concurrent);
   g_signal_connect (monitor, "check-completed", G_CALLBACK (on_check_completed), NULL);
   for (guint i = 0; i < n; i++)
     {
@@ -367,6 +390,7 @@ main (int   argc,
 
   measuring = TRUE;
   busy_since = -1;
+  busy_cpu_since = -1;
   CALLGRIND_TOGGLE_COLLECT;
   threads0 = thread_cpu (FALSE);
   switches0 = thread_cpu (TRUE);
@@ -390,7 +414,8 @@ main (int   argc,
            "\"cpu_sec\": %.4f, \"cpu_share\": %.6f, \"rss_kib\": %" G_GINT64_FORMAT ", "
            "\"hwm_kib\": %" G_GINT64_FORMAT ", \"probe_msec\": %d, \"probe_ticks\": %"
            G_GUINT64_FORMAT ", \"probe_max_late_usec\": %" G_GINT64_FORMAT ", "
-           "\"busy_max_usec\": %" G_GINT64_FORMAT ", \"iterations\": %" G_GUINT64_FORMAT ", "
+           "\"busy_max_usec\": %" G_GINT64_FORMAT ", \"busy_cpu_max_usec\": %" G_GINT64_FORMAT
+           ", \"iterations\": %" G_GUINT64_FORMAT ", "
            "\"completed\": %" G_GUINT64_FORMAT ", "
            "\"not_passed\": %" G_GUINT64_FORMAT ", \"store_committed\": %" G_GUINT64_FORMAT
            ", \"store_dropped\": %" G_GUINT64_FORMAT ", \"store_batches\": %" G_GUINT64_FORMAT
@@ -402,7 +427,7 @@ main (int   argc,
            n_checks, interval_sec, (t1 - t0) / 1e6, (cpu1 - cpu0) / 1e6,
            (double) (cpu1 - cpu0) / (double) (t1 - t0),
            status_kib ("VmRSS:"), status_kib ("VmHWM:"), probe_msec, probe_ticks,
-           probe_max_late, busy_max, n_polls, n_completed, n_not_passed,
+           probe_max_late, busy_max, busy_cpu_max, n_polls, n_completed, n_not_passed,
            tend_store_get_n_committed (store), tend_store_get_n_dropped (store),
            batches1 - batches0, threads, switches, late.n_runs, late.max_usec, late.p99_usec,
            late.mean_usec, late.n_late_beyond_interval, late.n_dispatches, late.n_continued,
