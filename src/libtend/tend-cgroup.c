@@ -22,6 +22,7 @@
  */
 #define G_LOG_DOMAIN "Tend-Checks"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,8 +143,8 @@ sum_rss (const char *dir,
 {
   g_autofree char *procs_path = g_build_filename (dir, "cgroup.procs", NULL);
   g_autofree char *procs = NULL;
-  g_autoptr(GDir) children = NULL;
-  const char *name;
+  DIR *children;
+  struct dirent *entry;
   char *line, *next;
 
   if (!g_file_get_contents (procs_path, &procs, NULL, NULL))
@@ -178,15 +179,23 @@ sum_rss (const char *dir,
       fclose (f);
     }
 
-  children = g_dir_open (dir, 0, NULL);
-  while (children != NULL && (name = g_dir_read_name (children)) != NULL)
+  /* The groups below it: cgroupfs tells a directory by d_type, no stat needed. */
+  children = opendir (dir);
+  while (children != NULL && (entry = readdir (children)) != NULL)
     {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
+      g_autofree char *child = NULL;
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-          !sum_rss (child, page_size, main_pid, main_seen, total, n_read, error))
-        return FALSE;
+      if (entry->d_type != DT_DIR || entry->d_name[0] == '.')
+        continue;
+      child = g_build_filename (dir, entry->d_name, NULL);
+      if (!sum_rss (child, page_size, main_pid, main_seen, total, n_read, error))
+        {
+          closedir (children);
+          return FALSE;
+        }
     }
+  if (children != NULL)
+    closedir (children);
   return TRUE;
 }
 
