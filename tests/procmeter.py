@@ -1,5 +1,5 @@
-"""What a process costs over a window, from /proc: shared by bench/window.py and
-bench/idle.py.
+"""What a process costs over a window, from /proc: shared by bench/window.py,
+bench/idle.py and tests/test-tendctl-idle.py.
 
 Wake-ups are the context switches (voluntary + involuntary) of every thread of the
 process, from /proc/PID/task/*/status, read every second so that threads which start or
