@@ -35,8 +35,8 @@
 
 #include <string.h>
 
-#include <libsoup/soup.h>
 
+#include "tend-soup-lib.h"
 #include "tend-check-private.h"
 #include "tend-error.h"
 #include "tend-host.h"
