@@ -20,8 +20,8 @@
  * or SIGINT it exits. Exits with 2 when a port cannot be bound.
  *
  * It also times, for each port, the gap between one connection and the next: with a
- * check per port whose next run is due one interval after its previous run started,
- * the gap is the interval plus how late the run started (bench/scale reads it). On
+ * check per port, the gap between two of its runs, the interval give or take how much
+ * later one started after its due time than the other (bench/scale reads it). On
  * SIGUSR2 it prints one line, "gaps N P50 P99 MAX LATE" (µs; P50 and P99 to the ms), of
  * the gaps since the previous SIGUSR2, LATE the number of gaps of two INTERVALs (seconds,
  * 10 by default) or more: a run that started more than one interval late, or none at
