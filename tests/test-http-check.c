@@ -746,6 +746,21 @@ test_pass (Fixture       *fixture,
   drop_check (check, SEC);
 }
 
+/* A host name is resolved, and its addresses tried in turn: "localhost" may give ::1
+ * first, where nothing listens (the server is on 127.0.0.1 only). */
+static void
+test_by_name (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  TendHttpCheck *check = new_check ("http://localhost:%u/ok", fixture->port);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+
+  g_assert_true (tend_http_check_set_expect_body (check, "ready", NULL));
+  verdict = run_check (check);
+  assert_verdict_timed (verdict, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "HTTP 200 in {time}");
+  drop_check (check, SEC);
+}
+
 static void
 test_server_error (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -1308,6 +1323,7 @@ main (int   argc,
   } G_STMT_END
 
       ADD ("answer/pass", test_pass);
+      ADD ("answer/by-name", test_by_name);
       ADD ("answer/server-error", test_server_error);
       ADD ("answer/wrong-body", test_wrong_body);
       ADD ("answer/big-body", test_big_body);
