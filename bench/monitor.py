@@ -51,7 +51,9 @@ class Servers:
 
     def __init__(self, build, n):
         exe = os.path.join(build, "bench", "bench-servers")
-        for http_base in range(20000, 30000, 2 * n + 1000):
+        # Other benchmarks may hold some of these ports: the first free block wins. Below
+        # 32768, where the kernel takes the ports of outgoing connections.
+        for http_base in range(10000, 32768 - 2 * n, 2 * n + 1000):
             tcp_base = http_base + n
             proc = subprocess.Popen([exe, str(http_base), str(tcp_base), str(n)],
                                     stdout=subprocess.PIPE, text=True)
@@ -59,7 +61,7 @@ class Servers:
                 self.proc, self.http_base, self.tcp_base = proc, http_base, tcp_base
                 return
             proc.wait()
-        sys.exit("monitor.py: no free ports for bench-servers in 20000-30000")
+        sys.exit("monitor.py: no free ports for bench-servers in 10000-32767")
 
     def counts(self):
         self.proc.send_signal(signal.SIGUSR1)

@@ -25,6 +25,8 @@
 
 #define INTERVAL (1 * SEC)
 #define SLOW_ANSWER_MSEC 300
+/* How late a timer may fire on a loaded machine, beyond what the monitor allows. */
+#define LOAD_MARGIN (50 * MS)
 
 typedef struct
 {
@@ -41,6 +43,7 @@ typedef struct
   GArray *starts;               /* gint64 when each run started: its time less its latency */
   GArray *ids;                  /* gint64 check id of each */
   GArray *statuses;             /* TendResultStatus of each */
+  GArray *latencies;            /* gint64 latency of each */
   GArray *health;               /* guint status of each health-changed */
   guint max_running;
   guint max_waiting;
@@ -145,6 +148,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   fixture->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   fixture->statuses = g_array_new (FALSE, FALSE, sizeof (TendResultStatus));
+  fixture->latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
   fixture->health = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
@@ -162,6 +166,7 @@ fixture_tear_down (Fixture       *fixture,
   g_array_unref (fixture->starts);
   g_array_unref (fixture->ids);
   g_array_unref (fixture->statuses);
+  g_array_unref (fixture->latencies);
   g_array_unref (fixture->health);
 }
 
@@ -210,6 +215,7 @@ on_check_completed (TendMonitor            *monitor,
   g_array_append_val (fixture->starts, start);
   g_array_append_val (fixture->ids, check_id);
   g_array_append_val (fixture->statuses, verdict->status);
+  g_array_append_val (fixture->latencies, verdict->latency_usec);
   note_counts (fixture);
 }
 
@@ -387,9 +393,16 @@ test_jitter (Fixture       *fixture,
       offsets[id] = g_array_index (fixture->times, gint64, i) - started;
       g_assert_cmpint (offsets[id], <, INTERVAL);
     }
-  for (guint i = 0; i < n; i++)
-    for (guint j = i + 1; j < n; j++)
-      g_assert_cmpint (ABS (offsets[i] - offsets[j]), >, 1 * MS);
+  /* Runs due within a slack of each other share a wake-up, but the first runs are
+   * spread: more than one wake-up, each run at most a slack late. */
+  {
+    TendMonitorLateness lateness;
+
+    tend_monitor_get_lateness (monitor, &lateness);
+    g_assert_cmpuint (lateness.n_runs, ==, n);
+    g_assert_cmpuint (lateness.n_dispatches, >=, 2);
+    g_assert_cmpint (lateness.max_usec, <=, INTERVAL / 10 + LOAD_MARGIN);
+  }
   {
     gint64 min = offsets[0], max = offsets[0];
 
@@ -798,6 +811,269 @@ test_incident (Fixture       *fixture,
   g_free (incidents.cause);
 }
 
+static TendStore *
+open_temp_store (char **dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GAsyncResult) opened = NULL;
+  TendStore *store;
+
+  *dir = g_dir_make_tmp ("tend-monitor-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "tend.db", NULL);
+  store = tend_store_new (path);
+  tend_store_open_async (store, NULL, store_result, &opened);
+  g_assert_true (tend_store_open_finish (store, wait_for_result (&opened), &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+/* wait_until() for a condition that another thread makes true, without waking this
+ * one: the loop looks again every 5 ms. */
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_polled (gboolean (*condition) (gpointer),
+             gpointer   data)
+{
+  guint id = g_timeout_add (5, wake_cb, NULL);
+  gboolean ok = wait_until (condition, data);
+
+  g_source_remove (id);
+  return ok;
+}
+
+typedef struct
+{
+  TendStore *store;
+  guint64 n;
+} CommitWait;
+
+static gboolean
+committed (gpointer data)
+{
+  CommitWait *wait = data;
+
+  return tend_store_get_n_committed (wait->store) >= wait->n;
+}
+
+/* With no configuration key set: a check's slack is a tenth of its interval, at most
+ * 5 s, so 3 s for the default interval of 30 s. Runs due within it share one wake-up,
+ * start at most a slack late, and reach the store's writer as one job. */
+static void
+test_shared_wakeup (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(TendStore) store = open_temp_store (&dir);
+  g_autoptr(TendCheck) fresh = tend_tcp_check_new ("tcp", "127.0.0.1", fixture->port, &error);
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (g_object_unref);
+  TendMonitor *monitor = new_monitor (fixture, store);
+  TendMonitorLateness lateness;
+  CommitWait wait = { store, 0 };
+  guint64 batches;
+  const guint n = 5;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (tend_check_get_interval (fresh), ==, 30 * SEC);
+  g_assert_cmpint (tend_monitor_get_slack (monitor, fresh), ==, 3 * SEC);
+  g_assert_true (tend_check_set_timing (fresh, 10 * SEC, 5 * SEC, &error));
+  g_assert_cmpint (tend_monitor_get_slack (monitor, fresh), ==, 1 * SEC);
+  g_assert_true (tend_check_set_timing (fresh, 600 * SEC, 5 * SEC, &error));
+  g_assert_cmpint (tend_monitor_get_slack (monitor, fresh), ==, 5 * SEC);
+  g_assert_true (tend_check_set_timing (fresh, 1 * SEC, 500 * MS, &error));
+  g_assert_cmpint (tend_monitor_get_slack (monitor, fresh), ==, 100 * MS);
+
+  tend_monitor_get_lateness (monitor, &lateness);
+  g_assert_cmpuint (lateness.n_runs, ==, 0);
+  g_assert_cmpuint (lateness.n_dispatches, ==, 0);
+
+  /* Run at once together: their next runs are due within microseconds of each other. */
+  for (guint i = 0; i < n; i++)
+    {
+      TendCheck *check = new_check (fixture->port, FALSE);
+
+      g_ptr_array_add (checks, check);
+      tend_monitor_add_check (monitor, 1, i, check);
+    }
+  tend_monitor_start (monitor);
+  for (guint i = 0; i < n; i++)
+    g_assert_true (tend_monitor_run_now (monitor, checks->pdata[i]));
+  batches = tend_store_get_n_batches (store);
+
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 2 * n, 3 * SEC), ==, 2 * n);
+  tend_monitor_get_lateness (monitor, &lateness);
+  tend_monitor_stop (monitor);
+
+  /* Only the scheduled runs count: the second ones, all in one wake-up. */
+  g_test_message ("%u runs in %u dispatches, at most %" G_GINT64_FORMAT " µs late",
+                  (guint) lateness.n_runs, (guint) lateness.n_dispatches, lateness.max_usec);
+  g_assert_cmpuint (lateness.n_runs, ==, n);
+  g_assert_cmpuint (lateness.n_dispatches, ==, 1);
+  g_assert_cmpuint (lateness.n_continued, ==, 0);
+  g_assert_cmpint (lateness.max_usec, <=, 100 * MS + LOAD_MARGIN);
+  g_assert_cmpint (lateness.p99_usec, <=, lateness.max_usec);
+  g_assert_cmpint (lateness.p99_usec, >=, lateness.max_usec * 80 / 100);
+  g_assert_cmpuint (lateness.n_late_beyond_interval, ==, 0);
+  for (guint i = 0; i < 2 * n; i++)
+    g_assert_cmpint (g_array_index (fixture->statuses, TendResultStatus, i), ==,
+                     TEND_RESULT_PASS);
+
+  /* Each group of runs went to the writer as one job, when its last run ended. */
+  wait.n = 2 * n;
+  g_assert_true (wait_polled (committed, &wait));
+  g_assert_cmpuint (tend_store_get_n_batches (store) - batches, ==, 2);
+
+  tend_monitor_reset_lateness (monitor);
+  tend_monitor_get_lateness (monitor, &lateness);
+  g_assert_cmpuint (lateness.n_runs, ==, 0);
+  g_assert_cmpint (lateness.max_usec, ==, 0);
+
+  g_clear_object (&fixture->monitor);
+  tend_store_close (store);
+  remove_tree (dir);
+}
+
+/* 20 checks every second for 2.5 s: each run at most a slack late (none waits for a
+ * slot), and wake-ups at least a slack apart, fewer than the runs. */
+static void
+test_lateness (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  TendMonitorLateness lateness;
+  gint64 started, elapsed;
+  const guint n = 20;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TendCheck) check = new_check (fixture->port, FALSE);
+
+      tend_monitor_add_check (monitor, 1, i, check);
+    }
+  started = g_get_monotonic_time ();
+  tend_monitor_start (monitor);
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 2 * n + n / 2, 4 * SEC), >=,
+                    2 * n + n / 2);
+  tend_monitor_get_lateness (monitor, &lateness);
+  elapsed = g_get_monotonic_time () - started;
+  tend_monitor_stop (monitor);
+
+  g_test_message ("%u runs in %u dispatches over %" G_GINT64_FORMAT " ms, at most %"
+                  G_GINT64_FORMAT " µs late (p99 %" G_GINT64_FORMAT ")",
+                  (guint) lateness.n_runs, (guint) lateness.n_dispatches, elapsed / MS,
+                  lateness.max_usec, lateness.p99_usec);
+  g_assert_cmpuint (fixture->max_waiting, ==, 0);
+  g_assert_cmpuint (lateness.n_runs, >=, 2 * n + n / 2);
+  g_assert_cmpint (lateness.max_usec, <=, INTERVAL / 10 + LOAD_MARGIN);
+  g_assert_cmpuint (lateness.n_late_beyond_interval, ==, 0);
+  g_assert_cmpuint (lateness.n_dispatches, <, lateness.n_runs);
+  g_assert_cmpuint (lateness.n_dispatches, <=, elapsed / (INTERVAL / 10) + 1);
+}
+
+/* Many runs due at once: one dispatch starts them for about 2 ms, then lets the main
+ * loop go on and continues in its next iteration, without a sleep in between. */
+static void
+test_dispatch_budget (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (g_object_unref);
+  TendMonitor *monitor = new_monitor (fixture, NULL);
+  TendMonitorLateness lateness;
+  const guint n = 400;
+
+  g_object_set (monitor, "max-concurrent", 1000, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      TendCheck *check = new_check (fixture->closed_port, FALSE);
+
+      g_ptr_array_add (checks, check);
+      tend_monitor_add_check (monitor, i, i, check);
+    }
+  tend_monitor_start (monitor);
+  for (guint i = 0; i < n; i++)
+    tend_monitor_run_now (monitor, checks->pdata[i]);
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 2 * n, 4 * SEC), ==, 2 * n);
+  tend_monitor_get_lateness (monitor, &lateness);
+  tend_monitor_stop (monitor);
+
+  g_test_message ("%u runs in %u dispatches (%u continued), the longest %" G_GINT64_FORMAT
+                  " µs, at most %" G_GINT64_FORMAT " µs late", (guint) lateness.n_runs,
+                  (guint) lateness.n_dispatches, (guint) lateness.n_continued,
+                  lateness.max_dispatch_usec, lateness.max_usec);
+  g_assert_cmpuint (lateness.n_runs, ==, n);
+  g_assert_cmpuint (lateness.n_continued, >=, 1);
+  g_assert_cmpuint (lateness.n_dispatches, ==, lateness.n_continued + 1);
+  g_assert_cmpint (lateness.max_dispatch_usec, <, 5 * MS + LOAD_MARGIN);
+  g_assert_cmpint (lateness.max_usec, <=, INTERVAL / 10 + LOAD_MARGIN);
+}
+
+/* The health saved for `tendctl health` is written when what it shows changes: a
+ * latency (and the figure in the message) that moves every run writes nothing; a
+ * change of status does. */
+static void
+test_health_saves (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(TendStore) store = open_temp_store (&dir);
+  g_autoptr(TendCheck) check = new_check (fixture->port, FALSE);
+  g_autoptr(TendHealthRecord) first = NULL;
+  g_autoptr(TendHealthRecord) later = NULL;
+  g_autoptr(TendHealthRecord) failed = NULL;
+  g_autoptr(GHashTable) latencies = g_hash_table_new (g_int64_hash, g_int64_equal);
+  TendMonitor *monitor = new_monitor (fixture, store);
+  g_autoptr(GAsyncResult) ensured = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 service_id;
+
+  tend_store_ensure_service_async (store, "local-user", "web.service", NULL, store_result,
+                                   &ensured);
+  service_id = tend_store_ensure_service_finish (store, wait_for_result (&ensured), &error);
+  g_assert_no_error (error);
+  g_object_set (check, "failures-before-hard", 1, NULL);
+  tend_monitor_add_check (monitor, service_id, 1, check);
+  tend_monitor_start (monitor);
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 1, 2 * SEC), ==, 1);
+  spin_pending ();   /* the save goes in an idle of the same wake-up */
+  first = saved_health (store);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (first->status, ==, "healthy");
+
+  g_assert_cmpuint (wait_for_count (&fixture->times->len, 3, 3 * SEC), ==, 3);
+  spin_pending ();
+  later = saved_health (store);
+  for (guint i = 0; i < fixture->latencies->len; i++)
+    {
+      g_assert_cmpint (g_array_index (fixture->statuses, TendResultStatus, i), ==,
+                       TEND_RESULT_PASS);
+      g_hash_table_add (latencies, &g_array_index (fixture->latencies, gint64, i));
+    }
+  g_assert_cmpuint (g_hash_table_size (latencies), >, 1);   /* the latency moved */
+  g_assert_cmpint (later->time_usec, ==, first->time_usec);  /* and nothing was written */
+  g_assert_cmpstr (later->layers, ==, first->layers);
+
+  /* Refused from now on: critical, written. */
+  stop_server (&fixture->service);
+  g_assert_cmpuint (wait_for_count (&fixture->health->len, 2, 3 * SEC), ==, 2);
+  spin_pending ();
+  failed = saved_health (store);
+  tend_monitor_stop (monitor);
+  g_assert_cmpstr (failed->status, ==, "critical");
+  g_assert_cmpint (failed->time_usec, >, first->time_usec);
+  g_assert_nonnull (strstr (failed->layers, "refused"));
+
+  g_clear_object (&fixture->monitor);
+  tend_store_close (store);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -816,6 +1092,10 @@ main (int   argc,
   ADD ("/monitor/store", test_store);
   ADD ("/monitor/health", test_health);
   ADD ("/monitor/incident", test_incident);
+  ADD ("/monitor/shared-wakeup", test_shared_wakeup);
+  ADD ("/monitor/lateness", test_lateness);
+  ADD ("/monitor/dispatch-budget", test_dispatch_budget);
+  ADD ("/monitor/health-saves", test_health_saves);
 
   return g_test_run ();
 }

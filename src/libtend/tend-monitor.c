@@ -3,120 +3,54 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One timer for all checks, on the default main context: the checks' next runs wait in
- * a sequence ordered by when they are due, and a single GSource is ready at the first
- * of them. (A GSource per check made every iteration of the main loop walk all of them:
+ * a sequence ordered by when they are due, and a single GSource wakes the loop for
+ * them. (A GSource per check made every iteration of the main loop walk all of them:
  * with 2,000 checks that was most of the monitor's CPU.) A check's first run comes after
  * a jitter drawn uniformly from [0, interval), so checks added together spread out (a
- * live kind such as the unit check runs at once: it must load what it listens to); each
- * next run is due one interval after the previous one started. A run has ended by then
- * (a check's timeout is below its interval), so the runs of one check never overlap, and
- * a check that times out still runs every interval: a failure turns hard within
- * failures-before-hard × interval + timeout. A check that is due while max-concurrent
- * runs are in flight waits in a FIFO and starts as soon as another run ends.
+ * live kind such as the unit check runs at once: it must load what it listens to).
  *
- * Each verdict goes to the store (tend_store_add_result() only queues it), to the layer
- * of its service's TendHealth, and out as "check-completed"; "health-changed" follows
- * when the service's overall status changes, after "check-completed" of the run that
- * changed it. Times are realtime µs, the store's clock.
+ * Runs that fall due close together share one wake-up. Each run has an exact due time
+ * on its check's grid (the next is due one interval after the previous one was due, so
+ * lateness never adds up) and may start up to a slack late: a tenth of its interval, at
+ * most 5 s (100 ms for a 1 s interval, 1 s for 10 s). The timer wakes at the earliest
+ * due + slack of all scheduled runs and starts every run whose due time has come,
+ * earliest first, so two wake-ups are at least a slack apart. One dispatch starts runs
+ * for at most DISPATCH_BUDGET_USEC, then lets the loop go on and continues in its next
+ * iteration, without sleeping in between. A run has ended by its next due time (a
+ * check's timeout is below its interval), so the runs of one check never overlap, and a
+ * check that times out still runs every interval: a failure turns hard within
+ * failures-before-hard × interval + timeout + slack. A check that is due while
+ * max-concurrent runs are in flight waits in a FIFO and starts as soon as another run
+ * ends. Each run's lateness (start − due) is counted: tend_monitor_get_lateness().
+ *
+ * Each verdict goes to the store (tend_store_add_result() only queues it: the writer
+ * gets the batch once the runs in flight have ended, tend_store_push_batch()), to the
+ * layer of its service's TendHealth, and out as "check-completed"; "health-changed"
+ * follows when the service's overall status changes, after "check-completed" of the run
+ * that changed it. Times are realtime µs, the store's clock.
  *
  * A check that says it changed (TendCheck::changed: the unit check, told by systemd)
  * runs at once; if it is in flight, again as soon as that run ends, since the run may
- * have read the state from before the change.
+ * have read the state from before the change. Such a run, and tend_monitor_run_now(),
+ * start a new grid: the next run is due one interval after it started.
  *
- * A service that turns critical opens an incident in the store, and closes it when it
- * is healthy again ("incident-opened", "incident-closed"). Each service's health is
- * saved for others to read: at once when a status changes, and every ten seconds when
- * only figures moved (a latency, a message).
+ * Incidents and the saves of each service's health for `tendctl health` are in
+ * tend-monitor-health.c.
  *
  * A run the monitor gives up (stop, remove) is cancelled and forgotten at once: it no
  * longer counts in n-running, and its verdict, should it still arrive, is dropped.
  */
 #define G_LOG_DOMAIN "Tend-Monitor"
 
-#include <json-glib/json-glib.h>
-
-#include "tend-check.h"
-#include "tend-health.h"
-#include "tend-monitor.h"
+#include "tend-monitor-private.h"
 #include "tend-service.h"
-#include "tend-store.h"
 #include "tend-util-private.h"
 
-/* How often the health of services whose figures moved (a latency, a message) is saved;
- * a change of status is saved at once. */
-#define HEALTH_SAVE_INTERVAL_MSEC 10000
-/* How many services' health the periodic save writes per main-loop iteration. */
-#define HEALTH_SAVE_CHUNK 32
-
-typedef struct
-{
-  TendMonitor *monitor;        /* (unowned) (nullable) NULL once it left the monitor */
-  TendCheck *check;            /* (owned) */
-  TendCheckState *layer;       /* (owned) its layer in the service's health */
-  gint64 service_id;
-  gint64 check_id;
-  GSequenceIter *timer;        /* (nullable) in the monitor's timers: the next run */
-  gint64 due;                  /* monotonic µs of the next run, when scheduled */
-  guint64 order;               /* ties between equal due times go first come, first served */
-  gboolean waiting;            /* in the monitor's queue */
-  GCancellable *cancellable;   /* (owned) (nullable) the run in flight */
-  gboolean rerun;              /* changed while in flight: run again as it ends */
-  gulong enabled_handler;
-  gulong changed_handler;
-} Entry;
-
-typedef struct
-{
-  Entry *entry;                /* (owned) a reference */
-  GCancellable *cancellable;   /* (owned) this run's */
-  gint64 started;              /* monotonic µs */
-} Run;
-
-typedef struct
-{
-  gint64 service_id;
-  TendMonitor *monitor;        /* (unowned) */
-  TendHealth *health;          /* (owned) */
-  TendHealthStatus last;       /* the status last announced */
-  gulong handler;
-  GPtrArray *entries;          /* (owned) Entry* (unowned): its checks, in the order added */
-
-  /* Its incident: from the first critical status to the next healthy one. */
-  gboolean in_incident;
-  gint64 incident_id;          /* 0 until the store gave one (or with no store) */
-  gboolean incident_opening;   /* the store has not answered yet */
-  gboolean incident_held;      /* kept open while healthy (a recovery is not done) */
-
-  gboolean dirty;              /* its health moved since it was last saved */
-  gboolean urgent;             /* its status did: saved at once */
-} ServiceHealth;
-
-struct _TendMonitor
-{
-  GObject parent_instance;
-
-  TendStore *store;            /* (owned) (nullable) */
-  GPtrArray *entries;          /* (owned) Entry references, in the order added */
-  GHashTable *by_check;        /* (owned) TendCheck* → Entry* (unowned) */
-  GHashTable *healths;         /* (owned) gint64* → ServiceHealth* (owned) */
-  GQueue waiting;              /* Entry* (unowned): due, waiting for a free slot */
-  GSequence *timers;           /* (owned) Entry* (unowned) scheduled, the soonest first */
-  GSource *timer_source;       /* (owned) ready when the first of the timers is due */
-  guint64 n_scheduled;
-  GRand *rand;                 /* (owned) the jitter */
-
-  guint health_timer_id;       /* the next save of moved health */
-  guint health_idle_id;        /* a save soon: a status changed */
-  guint health_chunk_id;       /* the periodic save under way */
-
-  double flap_start;           /* flap thresholds of every layer, percent */
-  double flap_end;
-
-  guint max_concurrent;
-  guint n_running;
-  guint64 n_completed;
-  gboolean running;
-};
+/* The most a run may start after its due time: a tenth of its interval, at most 5 s. */
+#define SLACK_MAX_USEC (5 * G_USEC_PER_SEC)
+/* How long one dispatch of the timers may start runs before it lets the main loop go
+ * on; it goes on in the next iteration. */
+#define DISPATCH_BUDGET_USEC 2000
 
 G_DEFINE_FINAL_TYPE (TendMonitor, tend_monitor, G_TYPE_OBJECT)
 
@@ -134,16 +68,14 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-enum
-{
-  SIGNAL_CHECK_COMPLETED,
-  SIGNAL_HEALTH_CHANGED,
-  SIGNAL_INCIDENT_OPENED,
-  SIGNAL_INCIDENT_CLOSED,
-  N_SIGNALS
-};
+guint tend_monitor_signals[TEND_MONITOR_N_SIGNALS];
 
-static guint signals[N_SIGNALS];
+typedef struct
+{
+  Entry *entry;                /* (owned) a reference */
+  GCancellable *cancellable;   /* (owned) this run's */
+  gint64 started;              /* monotonic µs */
+} Run;
 
 static void start_run (TendMonitor *self, Entry *entry);
 static void unschedule (TendMonitor *self, Entry *entry);
@@ -194,17 +126,33 @@ notify_counts (TendMonitor *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
 }
 
-/* Starts what waits, in order, while there are free slots. */
+static void update_timer_source (TendMonitor *self);
+
+/* Whether a run that waits for a slot can start. */
+static gboolean
+can_drain (TendMonitor *self)
+{
+  return self->n_running < self->max_concurrent && self->waiting.length > 0;
+}
+
+/* Starts the first run that waits for a slot. */
+static void
+start_waiting (TendMonitor *self)
+{
+  Entry *entry = g_queue_pop_head (&self->waiting);
+
+  entry->waiting = FALSE;
+  start_run (self, entry);
+}
+
+/* Starts what waits, in order, while there are free slots: in the timer's next dispatch,
+ * in the next iteration of the main loop, within its time budget (the runs that end in
+ * one iteration would otherwise start as many in it). */
 static void
 drain_queue (TendMonitor *self)
 {
-  while (self->n_running < self->max_concurrent && self->waiting.length > 0)
-    {
-      Entry *entry = g_queue_pop_head (&self->waiting);
-
-      entry->waiting = FALSE;
-      start_run (self, entry);
-    }
+  if (can_drain (self))
+    update_timer_source (self);
 }
 
 /* Gives up what @entry has scheduled, queued or in flight. */
@@ -234,7 +182,8 @@ entry_cancel (TendMonitor *self,
  * is in flight or queued already, or disabled. */
 static gboolean
 make_due (TendMonitor *self,
-          Entry       *entry)
+          Entry       *entry,
+          gboolean     on_grid)
 {
   guint old_running = self->n_running;
   guint old_waiting = self->waiting.length;
@@ -243,6 +192,7 @@ make_due (TendMonitor *self,
     return FALSE;
 
   unschedule (self, entry);
+  entry->on_grid = on_grid;
 
   if (self->n_running < self->max_concurrent && self->waiting.length == 0)
     {
@@ -260,30 +210,64 @@ make_due (TendMonitor *self,
   return TRUE;
 }
 
+/* Earlier first; equal times first come, first served. */
+static gint
+compare_then_order (gint64       a,
+                    gint64       b,
+                    const Entry *ea,
+                    const Entry *eb)
+{
+  if (a != b)
+    return a < b ? -1 : 1;
+  return ea->order < eb->order ? -1 : ea->order > eb->order;
+}
+
 static gint
 compare_due (gconstpointer a,
              gconstpointer b,
              gpointer      user_data)
 {
-  const Entry *ea = a;
-  const Entry *eb = b;
+  const Entry *ea = a, *eb = b;
 
-  if (ea->due != eb->due)
-    return ea->due < eb->due ? -1 : 1;
-  return ea->order < eb->order ? -1 : ea->order > eb->order;
+  return compare_then_order (ea->due, eb->due, ea, eb);
 }
 
-/* The timer source is ready when the first scheduled run is due. */
+static gint
+compare_deadline (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const Entry *ea = a, *eb = b;
+
+  return compare_then_order (ea->due + ea->slack, eb->due + eb->slack, ea, eb);
+}
+
+/* How late a run of a check with @interval_usec may start: a tenth of its interval, at
+ * most SLACK_MAX_USEC. */
+static gint64
+slack_for_interval (gint64 interval_usec)
+{
+  return CLAMP (interval_usec / 10, 0, SLACK_MAX_USEC);
+}
+
+/* The timer source is ready at the first deadline (due + slack) of the scheduled runs,
+ * or at once when runs wait for a slot that is free. */
 static void
 update_timer_source (TendMonitor *self)
 {
-  GSequenceIter *first = g_sequence_get_begin_iter (self->timers);
+  GSequenceIter *first = g_sequence_get_begin_iter (self->deadlines);
   gint64 ready = -1;
 
   if (self->timer_source == NULL)
     return;
-  if (!g_sequence_iter_is_end (first))
-    ready = ((Entry *) g_sequence_get (first))->due;
+  if (can_drain (self))
+    ready = 0;
+  else if (!g_sequence_iter_is_end (first))
+    {
+      Entry *entry = g_sequence_get (first);
+
+      ready = entry->due + entry->slack;
+    }
   if (g_source_get_ready_time (self->timer_source) != ready)
     g_source_set_ready_time (self->timer_source, ready);
 }
@@ -296,37 +280,73 @@ unschedule (TendMonitor *self,
 
   if (entry->timer == NULL)
     return;
-  was_first = g_sequence_iter_is_begin (entry->timer);
+  was_first = g_sequence_iter_is_begin (entry->deadline);
   g_sequence_remove (entry->timer);
+  g_sequence_remove (entry->deadline);
   entry->timer = NULL;
+  entry->deadline = NULL;
   if (was_first)
     update_timer_source (self);
 }
 
-/* Makes due, in order, every run whose time has come. */
+/* Starts what waits for a slot, then, earliest first, every run whose due time has come;
+ * for DISPATCH_BUDGET_USEC at most, then goes on in the next iteration of the main loop. */
 static gboolean
 timers_cb (gpointer user_data)
 {
   TendMonitor *self = user_data;
   g_autoptr(TendMonitor) ref = g_object_ref (self);   /* a handler may drop the last one */
   gint64 now = g_get_monotonic_time ();
+  gint64 started = now;
+  gboolean more = FALSE;
 
+  self->n_dispatches++;
   for (;;)
     {
       GSequenceIter *first = g_sequence_get_begin_iter (self->timers);
       Entry *entry;
 
+      if (can_drain (self))
+        {
+          guint old_waiting = self->waiting.length;
+
+          if (now - started >= DISPATCH_BUDGET_USEC)
+            {
+              more = TRUE;
+              break;
+            }
+          start_waiting (self);
+          notify_counts (self, self->n_running - 1, old_waiting);
+          now = g_get_monotonic_time ();
+          continue;
+        }
       if (g_sequence_iter_is_end (first))
         break;
       entry = g_sequence_get (first);
       if (entry->due > now)
         break;
+      if (now - started >= DISPATCH_BUDGET_USEC)
+        {
+          more = TRUE;
+          break;
+        }
       g_sequence_remove (first);
+      g_sequence_remove (entry->deadline);
       entry->timer = NULL;
+      entry->deadline = NULL;
       g_assert (entry->monitor == self);
-      make_due (self, entry);
+      make_due (self, entry, TRUE);
+      now = g_get_monotonic_time ();
     }
-  update_timer_source (self);
+
+  self->max_dispatch = MAX (self->max_dispatch, now - started);
+  if (more)
+    {
+      self->n_continued++;
+      g_source_set_ready_time (self->timer_source, 0);
+    }
+  else
+    update_timer_source (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -342,22 +362,41 @@ static GSourceFuncs timer_source_funcs = {
   .dispatch = timer_source_dispatch,
 };
 
-/* The next run of @entry in @delay_usec, if the monitor runs and the check is enabled. */
+/* The next run of @entry, due at @due (monotonic µs), if the monitor runs and the
+ * check is enabled. */
 static void
-schedule (TendMonitor *self,
-          Entry       *entry,
-          gint64       delay_usec)
+schedule_at (TendMonitor *self,
+             Entry       *entry,
+             gint64       due)
 {
   unschedule (self, entry);
 
   if (!self->running || !tend_check_get_enabled (entry->check))
     return;
 
-  entry->due = g_get_monotonic_time () + MAX (delay_usec, 0);
+  entry->due = due;
+  entry->slack = slack_for_interval (tend_check_get_interval (entry->check));
   entry->order = self->n_scheduled++;
   entry->timer = g_sequence_insert_sorted (self->timers, entry, compare_due, NULL);
-  if (g_sequence_iter_is_begin (entry->timer))
+  entry->deadline = g_sequence_insert_sorted (self->deadlines, entry, compare_deadline, NULL);
+  if (g_sequence_iter_is_begin (entry->deadline))
     update_timer_source (self);
+}
+
+/* After a run of @entry: the next is due one interval after this one was due. A run
+ * that started so late that this has passed (it waited for a slot) runs at once, on the
+ * last grid time that has come. */
+static void
+schedule_next (TendMonitor *self,
+               Entry       *entry)
+{
+  gint64 interval = tend_check_get_interval (entry->check);
+  gint64 now = g_get_monotonic_time ();
+  gint64 next = entry->due + MAX (interval, 1);
+
+  if (next < now && interval > 0)
+    next += (now - next) / interval * interval;
+  schedule_at (self, entry, next);
 }
 
 /* The first run: after a jitter uniform in [0, interval); at once for a live check,
@@ -372,400 +411,47 @@ schedule_first (TendMonitor *self,
   if (interval > 0 && !TEND_CHECK_GET_CLASS (entry->check)->live)
     jitter = (gint64) g_rand_double_range (self->rand, 0, (double) interval);
   /* Whole milliseconds, below the interval. */
-  schedule (self, entry, jitter / 1000 * 1000);
+  schedule_at (self, entry, g_get_monotonic_time () + jitter / 1000 * 1000);
 }
 
-/* ------------------------------------------------------------------------------------ */
-/* Health                                                                                */
+/* Lateness */
 
-static void
-service_health_free (gpointer data)
-{
-  ServiceHealth *sh = data;
-
-  g_clear_signal_handler (&sh->handler, sh->health);
-  g_clear_object (&sh->health);
-  g_clear_pointer (&sh->entries, g_ptr_array_unref);
-  g_free (sh);
-}
-
-static void mark_moved (TendMonitor *self, ServiceHealth *sh, gboolean status_changed);
-
-/* Incidents */
-
-/* What is wrong, for an incident's cause: each failing layer with its advice. */
-static char *
-describe_trouble (ServiceHealth *sh)
-{
-  g_autoptr(GString) cause = g_string_new (NULL);
-
-  for (guint i = 0; i < sh->entries->len; i++)
-    {
-      Entry *entry = g_ptr_array_index (sh->entries, i);
-      const TendCheckVerdict *verdict = tend_check_state_get_last_verdict (entry->layer);
-      g_autofree char *target = NULL;
-      g_autofree char *advice = NULL;
-
-      if (tend_check_state_get_status (entry->layer) != TEND_RESULT_FAIL || verdict == NULL)
-        continue;
-      target = tend_check_dup_target (entry->check);
-      advice = tend_health_recommend (verdict, tend_check_get_kind (entry->check), target, NULL,
-                                      tend_check_get_timeout (entry->check));
-      if (cause->len > 0)
-        g_string_append (cause, "; ");
-      g_string_append_printf (cause, "%s: %s", tend_check_get_name (entry->check),
-                              advice != NULL ? advice
-                              : verdict->message != NULL ? verdict->message : "failed");
-    }
-  return g_string_free (g_steal_pointer (&cause), FALSE);
-}
-
-static void
-close_incident (TendMonitor   *self,
-                ServiceHealth *sh)
-{
-  gint64 id = sh->incident_id;
-
-  sh->in_incident = FALSE;
-  if (sh->incident_opening)
-    return;   /* incident_opened_cb() closes it */
-
-  if (self->store != NULL && id > 0)
-    tend_store_update_incident (self->store, id, NULL, NULL, NULL, g_get_real_time ());
-  sh->incident_id = 0;
-  g_debug ("monitor: service %" G_GINT64_FORMAT " recovered, incident %" G_GINT64_FORMAT
-           " closed", sh->service_id, id);
-  g_signal_emit (self, signals[SIGNAL_INCIDENT_CLOSED], 0, sh->service_id, id);
-}
-
-typedef struct
-{
-  TendMonitor *monitor;        /* (owned) */
-  gint64 service_id;
-  char *cause;                 /* (owned) */
-} OpenIncident;
-
-static void
-open_incident_free (OpenIncident *open)
-{
-  g_object_unref (open->monitor);
-  g_free (open->cause);
-  g_free (open);
-}
-
-static void
-incident_opened_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  OpenIncident *open = user_data;
-  TendMonitor *self = open->monitor;
-  g_autoptr(GError) error = NULL;
-  ServiceHealth *sh;
-  gint64 id;
-
-  id = tend_store_open_incident_finish (TEND_STORE (source), result, &error);
-  if (error != NULL)
-    g_warning ("the incident of service %" G_GINT64_FORMAT " could not be stored: %s",
-               open->service_id, error->message);
-
-  sh = g_hash_table_lookup (self->healths, &open->service_id);
-  if (sh == NULL || !sh->incident_opening)
-    {
-      /* The service left the monitor meanwhile: nothing follows its incident. */
-      if (id > 0)
-        tend_store_update_incident (TEND_STORE (source), id, NULL, NULL, NULL,
-                                    g_get_real_time ());
-      open_incident_free (open);
-      return;
-    }
-
-  sh->incident_opening = FALSE;
-  sh->incident_id = MAX (id, 0);
-  g_signal_emit (self, signals[SIGNAL_INCIDENT_OPENED], 0, sh->service_id, sh->incident_id,
-                 open->cause);
-  if (!sh->in_incident)
-    close_incident (self, sh);   /* recovered before the store answered */
-  open_incident_free (open);
-}
-
-static void
-open_incident (TendMonitor   *self,
-               ServiceHealth *sh)
-{
-  g_autofree char *cause = NULL;
-  OpenIncident *open;
-
-  sh->in_incident = TRUE;
-  if (sh->incident_opening)
-    return;   /* the one being stored goes on */
-
-  cause = describe_trouble (sh);
-  g_debug ("monitor: service %" G_GINT64_FORMAT " is critical: %s", sh->service_id, cause);
-  if (self->store == NULL)
-    {
-      g_signal_emit (self, signals[SIGNAL_INCIDENT_OPENED], 0, sh->service_id, (gint64) 0, cause);
-      return;
-    }
-
-  sh->incident_opening = TRUE;
-  open = g_new0 (OpenIncident, 1);
-  open->monitor = g_object_ref (self);
-  open->service_id = sh->service_id;
-  open->cause = g_steal_pointer (&cause);
-  tend_store_open_incident_async (self->store, sh->service_id, g_get_real_time (),
-                                  tend_health_status_to_string (TEND_HEALTH_CRITICAL),
-                                  open->cause, NULL, incident_opened_cb, open);
-}
-
-/* An incident opens when a service turns critical and closes when it is healthy again;
- * degraded or unknown in between, it goes on. */
-static void
-follow_incident (TendMonitor      *self,
-                 ServiceHealth    *sh,
-                 TendHealthStatus  status)
-{
-  if (status == TEND_HEALTH_CRITICAL && !sh->in_incident)
-    open_incident (self, sh);
-  else if (status == TEND_HEALTH_HEALTHY && sh->in_incident && !sh->incident_held)
-    close_incident (self, sh);
-}
-
-static void
-health_status_cb (TendHealth *health,
-                  GParamSpec *pspec,
-                  gpointer    user_data)
-{
-  ServiceHealth *sh = user_data;
-  TendMonitor *self = sh->monitor;
-  TendHealthStatus status = tend_health_get_status (health);
-
-  if (status == sh->last)
-    return;
-
-  g_debug ("monitor: service %" G_GINT64_FORMAT " is now %s", sh->service_id,
-           tend_health_status_to_string (status));
-  sh->last = status;
-  mark_moved (self, sh, TRUE);
-  g_signal_emit (self, signals[SIGNAL_HEALTH_CHANGED], 0, sh->service_id, (guint) status);
-
-  /* A handler may have removed the service's checks. */
-  sh = g_hash_table_lookup (self->healths, &sh->service_id);
-  if (sh != NULL && sh->health == health)
-    follow_incident (self, sh, status);
-}
-
-static ServiceHealth *
-ensure_health (TendMonitor *self,
-               gint64       service_id)
-{
-  ServiceHealth *sh = g_hash_table_lookup (self->healths, &service_id);
-
-  if (sh != NULL)
-    return sh;
-
-  sh = g_new0 (ServiceHealth, 1);
-  sh->service_id = service_id;
-  sh->monitor = self;
-  sh->health = tend_health_new ();
-  sh->entries = g_ptr_array_new ();
-  sh->last = tend_health_get_status (sh->health);
-  sh->handler = g_signal_connect (sh->health, "notify::status",
-                                  G_CALLBACK (health_status_cb), sh);
-  g_hash_table_insert (self->healths, &sh->service_id, sh);
-  return sh;
-}
-
-/* Saving health */
-
-static const char *
-layer_state (TendCheckState *layer)
-{
-  if (tend_check_state_is_pending (layer))
-    return "pending";
-  return tend_check_state_is_hard (layer) ? "hard" : "soft";
-}
-
-static JsonNode *
-layer_to_json (Entry *entry)
-{
-  TendCheckState *layer = entry->layer;
-  const TendCheckVerdict *verdict = tend_check_state_get_last_verdict (layer);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *target = tend_check_dup_target (entry->check);
-  g_autofree char *advice = NULL;
-
-  if (verdict != NULL)
-    advice = tend_health_recommend (verdict, tend_check_get_kind (entry->check), target, NULL,
-                                    tend_check_get_timeout (entry->check));
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, tend_check_get_name (entry->check));
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, tend_check_get_kind (entry->check));
-  json_builder_set_member_name (builder, "target");
-  json_builder_add_string_value (builder, target);
-  json_builder_set_member_name (builder, "enabled");
-  json_builder_add_boolean_value (builder, tend_check_get_enabled (entry->check));
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder,
-                                 tend_result_status_to_string (
-                                   tend_check_state_get_status (layer)));
-  json_builder_set_member_name (builder, "soft_status");
-  json_builder_add_string_value (builder,
-                                 tend_result_status_to_string (
-                                   tend_check_state_get_soft_status (layer)));
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, layer_state (layer));
-  json_builder_set_member_name (builder, "since_usec");
-  json_builder_add_int_value (builder, tend_check_state_get_since (layer));
-  json_builder_set_member_name (builder, "consecutive_failures");
-  json_builder_add_int_value (builder, tend_check_state_get_consecutive_failures (layer));
-  json_builder_set_member_name (builder, "failures_before_hard");
-  json_builder_add_int_value (builder, tend_check_state_get_failures_before_hard (layer));
-  json_builder_set_member_name (builder, "flapping");
-  json_builder_add_boolean_value (builder, tend_check_state_is_flapping (layer));
-  json_builder_set_member_name (builder, "flap_percent");
-  json_builder_add_double_value (builder, tend_check_state_get_flap_percent (layer));
-  json_builder_set_member_name (builder, "message");
-  if (verdict != NULL && verdict->message != NULL)
-    json_builder_add_string_value (builder, verdict->message);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "latency_usec");
-  json_builder_add_int_value (builder, verdict != NULL ? verdict->latency_usec : -1);
-  json_builder_set_member_name (builder, "recommendation");
-  if (advice != NULL)
-    json_builder_add_string_value (builder, advice);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-/* The service's layers, a JSON array of layer_to_json()'s objects. */
-static char *
-layers_to_json (ServiceHealth *sh)
-{
-  g_autoptr(JsonArray) layers = json_array_sized_new (sh->entries->len);
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
-
-  for (guint i = 0; i < sh->entries->len; i++)
-    json_array_add_element (layers, layer_to_json (g_ptr_array_index (sh->entries, i)));
-  json_node_set_array (root, layers);
-  return json_to_string (root, FALSE);
-}
-
-static TendHealthRecord *
-health_record (ServiceHealth *sh,
-               gint64         now)
-{
-  TendHealthRecord *record = g_new0 (TendHealthRecord, 1);
-
-  record->service_id = sh->service_id;
-  record->time_usec = now;
-  record->status = g_strdup (tend_health_status_to_string (tend_health_get_status (sh->health)));
-  record->layers = layers_to_json (sh);
-  return record;
-}
-
-/* Saves the health of at most @max services that moved since their last save (only
- * those whose status changed, with @urgent_only).
- *
- * Returns: whether more wait */
-static gboolean
-save_moved (TendMonitor *self,
-            gboolean     urgent_only,
-            guint        max)
-{
-  g_autoptr(GPtrArray) records = NULL;
-  gint64 now = g_get_real_time ();
-  gboolean more = FALSE;
-  GHashTableIter iter;
-  gpointer value;
-
-  if (self->store == NULL)
-    return FALSE;
-
-  records = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_health_record_free);
-  g_hash_table_iter_init (&iter, self->healths);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ServiceHealth *sh = value;
-
-      if (!sh->dirty || (urgent_only && !sh->urgent))
-        continue;
-      if (records->len == max)
-        {
-          more = TRUE;
-          break;
-        }
-      sh->dirty = FALSE;
-      sh->urgent = FALSE;
-      g_ptr_array_add (records, health_record (sh, now));
-    }
-  if (records->len > 0)
-    tend_store_save_health (self->store, records);
-  return more;
-}
-
-/* The periodic save, a few services an iteration: a thousand services' JSON at once
- * would hold the main loop for tens of milliseconds. */
-static gboolean
-save_chunk_cb (gpointer user_data)
-{
-  TendMonitor *self = user_data;
-
-  if (save_moved (self, FALSE, HEALTH_SAVE_CHUNK))
-    return G_SOURCE_CONTINUE;
-  self->health_chunk_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-save_timer_cb (gpointer user_data)
-{
-  TendMonitor *self = user_data;
-
-  if (self->health_chunk_id == 0)
-    self->health_chunk_id = g_idle_add (save_chunk_cb, self);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-save_idle_cb (gpointer user_data)
-{
-  TendMonitor *self = user_data;
-
-  self->health_idle_id = 0;
-  save_moved (self, TRUE, G_MAXUINT);
-  return G_SOURCE_REMOVE;
-}
-
-/* @sh's health moved; a change of status is saved at once, figures with the next tick. */
-static void
-mark_moved (TendMonitor   *self,
-            ServiceHealth *sh,
-            gboolean       status_changed)
-{
-  sh->dirty = TRUE;
-  if (!status_changed)
-    return;
-  sh->urgent = TRUE;
-  if (self->store != NULL && self->health_idle_id == 0)
-    self->health_idle_id = g_idle_add (save_idle_cb, self);
-}
-
-/* What of a layer, when it changes, is saved at once. */
 static guint
-layer_signature (TendCheckState *layer)
+lateness_bucket (gint64 usec)
 {
-  return (guint) tend_check_state_get_status (layer) |
-         (guint) tend_check_state_get_soft_status (layer) << 2 |
-         (guint) tend_check_state_is_hard (layer) << 4 |
-         (guint) tend_check_state_is_pending (layer) << 5 |
-         (guint) tend_check_state_is_flapping (layer) << 6;
+  guint64 v = (guint64) MAX (usec, 0);
+  guint msb;
+
+  if (v < 4)
+    return (guint) v;
+  msb = g_bit_storage (v) - 1;
+  return MIN (msb * 4 + ((v >> (msb - 2)) & 3), TEND_MONITOR_LATENESS_BUCKETS - 1);
+}
+
+/* The largest lateness bucket @bucket holds. */
+static gint64
+lateness_bucket_top (guint bucket)
+{
+  guint msb = bucket / 4;
+
+  if (bucket < 4)
+    return bucket;
+  return (gint64) (((guint64) (4 + bucket % 4 + 1) << (msb - 2)) - 1);
+}
+
+static void
+count_lateness (TendMonitor *self,
+                Entry       *entry,
+                gint64       started)
+{
+  gint64 late = MAX (started - entry->due, 0);
+
+  self->late_n++;
+  self->late_sum += late;
+  self->late_max = MAX (self->late_max, late);
+  if (late > tend_check_get_interval (entry->check))
+    self->late_beyond_interval++;
+  self->late_hist[lateness_bucket (late)]++;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -779,7 +465,6 @@ record_verdict (TendMonitor            *self,
   gint64 now = g_get_real_time ();
   g_autoptr(TendHealth) health = NULL;
   ServiceHealth *sh;
-  guint signature;
 
   if (self->store != NULL)
     {
@@ -796,18 +481,17 @@ record_verdict (TendMonitor            *self,
     }
 
   /* A reference: a handler may drop the monitor's. */
-  sh = ensure_health (self, entry->service_id);
+  sh = tend_monitor_ensure_health (self, entry->service_id);
   health = g_object_ref (sh->health);
 
   /* health-changed after check-completed: the health's notify waits for the thaw. */
   g_object_freeze_notify (G_OBJECT (health));
-  signature = layer_signature (entry->layer);
   tend_check_state_add (entry->layer, verdict, now);
-  mark_moved (self, sh, signature != layer_signature (entry->layer));
+  tend_monitor_layer_changed (self, sh, entry);
 
   self->n_completed++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_COMPLETED]);
-  g_signal_emit (self, signals[SIGNAL_CHECK_COMPLETED], 0,
+  g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_CHECK_COMPLETED], 0,
                  entry->service_id, entry->check_id, verdict);
 
   g_object_thaw_notify (G_OBJECT (health));
@@ -857,13 +541,15 @@ run_cb (GObject      *source,
       if (entry->rerun && self->running)
         {
           entry->rerun = FALSE;
-          make_due (self, entry);
+          make_due (self, entry, FALSE);
         }
       else
-        schedule (self, entry,
-                  tend_check_get_interval (entry->check) -
-                  (g_get_monotonic_time () - run->started));
+        schedule_next (self, entry);
     }
+
+  /* The runs of this wake-up have ended: their results go to the writer as one job. */
+  if (self->n_running == 0 && self->waiting.length == 0 && self->store != NULL)
+    tend_store_push_batch (self->store);
 
   run_free (run);
 }
@@ -884,6 +570,10 @@ start_run (TendMonitor *self,
   run->entry = entry_ref (entry);
   run->cancellable = g_object_ref (entry->cancellable);
   run->started = g_get_monotonic_time ();
+  if (entry->on_grid)
+    count_lateness (self, entry, run->started);
+  else
+    entry->due = run->started;   /* a new grid */
 
   TEND_DEBUG_HOT ("monitor: running check '%s' of service %" G_GINT64_FORMAT,
                   tend_check_get_name (entry->check), entry->service_id);
@@ -899,6 +589,7 @@ enabled_cb (TendCheck  *check,
   TendMonitor *self = entry->monitor;
   guint old_waiting = self->waiting.length;
 
+  tend_monitor_layer_changed (self, tend_monitor_ensure_health (self, entry->service_id), entry);
   if (tend_check_get_enabled (check))
     {
       if (entry->timer == NULL && entry->cancellable == NULL && !entry->waiting)
@@ -925,7 +616,7 @@ run_soon (TendMonitor *self,
   if (entry->cancellable != NULL)
     entry->rerun = TRUE;
   else
-    make_due (self, entry);
+    make_due (self, entry, FALSE);
 }
 
 static void
@@ -960,8 +651,6 @@ tend_monitor_dispose (GObject *object)
   TendMonitor *self = TEND_MONITOR (object);
 
   self->running = FALSE;
-  g_clear_handle_id (&self->health_timer_id, g_source_remove);
-  g_clear_handle_id (&self->health_idle_id, g_source_remove);
   g_clear_handle_id (&self->health_chunk_id, g_source_remove);
   for (guint i = 0; i < self->entries->len; i++)
     entry_detach (self, g_ptr_array_index (self->entries, i));
@@ -987,6 +676,7 @@ tend_monitor_finalize (GObject *object)
   g_clear_pointer (&self->by_check, g_hash_table_unref);
   g_clear_pointer (&self->healths, g_hash_table_unref);
   g_clear_pointer (&self->timers, g_sequence_free);
+  g_clear_pointer (&self->deadlines, g_sequence_free);
   g_clear_pointer (&self->rand, g_rand_free);
 
   G_OBJECT_CLASS (tend_monitor_parent_class)->finalize (object);
@@ -1068,7 +758,7 @@ tend_monitor_class_init (TendMonitorClass *klass)
    * @check_id: the check
    * @verdict: what the run found
    */
-  signals[SIGNAL_CHECK_COMPLETED] =
+  tend_monitor_signals[TEND_MONITOR_SIGNAL_CHECK_COMPLETED] =
     g_signal_new ("check-completed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                   G_TYPE_INT64, G_TYPE_INT64,
@@ -1081,7 +771,7 @@ tend_monitor_class_init (TendMonitorClass *klass)
    *
    * Emitted only when the status differs from the one last announced.
    */
-  signals[SIGNAL_HEALTH_CHANGED] =
+  tend_monitor_signals[TEND_MONITOR_SIGNAL_HEALTH_CHANGED] =
     g_signal_new ("health-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_UINT);
 
@@ -1093,7 +783,7 @@ tend_monitor_class_init (TendMonitorClass *klass)
    *
    * The service turned critical. With a store, emitted once the incident is stored.
    */
-  signals[SIGNAL_INCIDENT_OPENED] =
+  tend_monitor_signals[TEND_MONITOR_SIGNAL_INCIDENT_OPENED] =
     g_signal_new ("incident-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64,
                   G_TYPE_STRING);
@@ -1105,7 +795,7 @@ tend_monitor_class_init (TendMonitorClass *klass)
    *
    * The service is healthy again after it was critical.
    */
-  signals[SIGNAL_INCIDENT_CLOSED] =
+  tend_monitor_signals[TEND_MONITOR_SIGNAL_INCIDENT_CLOSED] =
     g_signal_new ("incident-closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
 }
@@ -1115,9 +805,11 @@ tend_monitor_init (TendMonitor *self)
 {
   self->entries = g_ptr_array_new_with_free_func (entry_unref);
   self->by_check = g_hash_table_new (NULL, NULL);
-  self->healths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, service_health_free);
+  self->healths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                         tend_monitor_service_health_free);
   g_queue_init (&self->waiting);
   self->timers = g_sequence_new (NULL);
+  self->deadlines = g_sequence_new (NULL);
   self->timer_source = g_source_new (&timer_source_funcs, sizeof (GSource));
   g_source_set_static_name (self->timer_source, "[tend] monitor timers");
   g_source_set_callback (self->timer_source, timers_cb, self, NULL);
@@ -1197,7 +889,9 @@ tend_monitor_set_max_concurrent (TendMonitor *self,
   old_running = self->n_running;
   old_waiting = self->waiting.length;
   self->max_concurrent = max_concurrent;
-  drain_queue (self);
+  /* What waits starts at once: one at a time, as a user raises the cap. */
+  while (can_drain (self))
+    start_waiting (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CONCURRENT]);
   notify_counts (self, old_running, old_waiting);
 }
@@ -1240,10 +934,11 @@ tend_monitor_add_check (TendMonitor *self,
   g_ptr_array_add (self->entries, entry);
   g_hash_table_insert (self->by_check, check, entry);
 
-  sh = ensure_health (self, service_id);
+  sh = tend_monitor_ensure_health (self, service_id);
   tend_health_add_layer (sh->health, entry->layer);
   g_ptr_array_add (sh->entries, entry);
-  mark_moved (self, sh, TRUE);
+  entry->shown = tend_monitor_layer_shown (entry);
+  tend_monitor_mark_moved (self, sh);
 
   if (self->running)
     schedule_first (self, entry);
@@ -1281,7 +976,7 @@ tend_monitor_remove_check (TendMonitor *self,
   if (sh != NULL)
     {
       g_ptr_array_remove (sh->entries, entry);
-      mark_moved (self, sh, TRUE);
+      tend_monitor_mark_moved (self, sh);
       if (tend_health_get_layer (sh->health, tend_check_state_get_name (entry->layer)) ==
           entry->layer)
         tend_health_remove_layer (sh->health, tend_check_state_get_name (entry->layer));
@@ -1308,8 +1003,6 @@ tend_monitor_start (TendMonitor *self)
     return;
 
   self->running = TRUE;
-  if (self->store != NULL)
-    self->health_timer_id = g_timeout_add (HEALTH_SAVE_INTERVAL_MSEC, save_timer_cb, self);
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
@@ -1341,10 +1034,7 @@ tend_monitor_stop (TendMonitor *self)
   g_assert (self->waiting.length == 0);
 
   /* What moved is saved now: the last word before the monitor stops. */
-  g_clear_handle_id (&self->health_timer_id, g_source_remove);
-  g_clear_handle_id (&self->health_idle_id, g_source_remove);
-  g_clear_handle_id (&self->health_chunk_id, g_source_remove);
-  save_moved (self, FALSE, G_MAXUINT);
+  tend_monitor_save_moved (self, G_MAXUINT);
 
   if (self->running)
     {
@@ -1382,7 +1072,7 @@ tend_monitor_run_now (TendMonitor *self,
   entry = g_hash_table_lookup (self->by_check, check);
   g_return_val_if_fail (entry != NULL, FALSE);
 
-  return make_due (self, entry);
+  return make_due (self, entry, FALSE);
 }
 
 /**
@@ -1397,7 +1087,7 @@ tend_monitor_get_health (TendMonitor *self,
                          gint64       service_id)
 {
   g_return_val_if_fail (TEND_IS_MONITOR (self), NULL);
-  return ensure_health (self, service_id)->health;
+  return tend_monitor_ensure_health (self, service_id)->health;
 }
 
 /**
@@ -1436,50 +1126,6 @@ tend_monitor_get_n_completed (TendMonitor *self)
 {
   g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
   return self->n_completed;
-}
-
-/**
- * tend_monitor_adopt_incident:
- * @service_id: a service
- * @incident_id: its incident that is still open in the store
- *
- * Takes over an incident a previous monitor left open: it closes when the service is
- * next healthy, and goes on (rather than a new one opening) if it is critical.
- */
-void
-tend_monitor_adopt_incident (TendMonitor *self,
-                             gint64       service_id,
-                             gint64       incident_id)
-{
-  ServiceHealth *sh;
-
-  g_return_if_fail (TEND_IS_MONITOR (self));
-  g_return_if_fail (incident_id > 0);
-
-  sh = ensure_health (self, service_id);
-  if (sh->in_incident)
-    return;
-  sh->in_incident = TRUE;
-  sh->incident_id = incident_id;
-}
-
-/**
- * tend_monitor_get_incident:
- * @service_id: a service
- *
- * Returns: the id of the service's open incident, 0 when it has none (or while the
- *   store has not given its id yet)
- */
-gint64
-tend_monitor_get_incident (TendMonitor *self,
-                           gint64       service_id)
-{
-  ServiceHealth *sh;
-
-  g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
-
-  sh = g_hash_table_lookup (self->healths, &service_id);
-  return sh != NULL && sh->in_incident ? sh->incident_id : 0;
 }
 
 /**
@@ -1532,42 +1178,76 @@ tend_monitor_run_service_now (TendMonitor *self,
   return sh->entries->len;
 }
 
+
 /**
- * tend_monitor_dup_layers_json:
- * @service_id: a service
+ * tend_monitor_get_slack:
  *
- * Returns: (transfer full): the service's layers as JSON, as saved for `tendctl health`:
- *   an array with an object per check (name, kind, target, status, state, message …)
+ * Returns: how late, in µs, a run of @check may start after its due time: a tenth of
+ *   its interval, at most 5 s. Runs due within that share a wake-up.
  */
-char *
-tend_monitor_dup_layers_json (TendMonitor *self,
-                              gint64       service_id)
+gint64
+tend_monitor_get_slack (TendMonitor *self,
+                        TendCheck   *check)
 {
-  g_return_val_if_fail (TEND_IS_MONITOR (self), NULL);
-  return layers_to_json (ensure_health (self, service_id));
+  g_return_val_if_fail (TEND_IS_MONITOR (self), 0);
+  g_return_val_if_fail (TEND_IS_CHECK (check), 0);
+
+  return slack_for_interval (tend_check_get_interval (check));
 }
 
 /**
- * tend_monitor_hold_incident:
- * @service_id: a service
- * @hold: %TRUE to keep its incident open while it is healthy; %FALSE to let it close,
- *   at once if the service is healthy now
+ * tend_monitor_get_lateness:
+ * @out: (out caller-allocates): the figures
  *
- * A recovery holds the incident it works on: a service healthy for a moment while it
- * starts is not the incident's end; the recovery's verdict is.
+ * How late the runs started on their schedule were (start − due time), since the
+ * monitor was made or tend_monitor_reset_lateness(). Runs started by
+ * tend_monitor_run_now() or because a check said it changed are not counted; a run that
+ * waited for a free slot is, with its wait.
  */
 void
-tend_monitor_hold_incident (TendMonitor *self,
-                            gint64       service_id,
-                            gboolean     hold)
+tend_monitor_get_lateness (TendMonitor         *self,
+                           TendMonitorLateness *out)
 {
-  ServiceHealth *sh;
+  guint64 below = 0;
 
   g_return_if_fail (TEND_IS_MONITOR (self));
+  g_return_if_fail (out != NULL);
 
-  sh = ensure_health (self, service_id);
-  sh->incident_held = hold;
-  if (!hold && sh->in_incident &&
-      tend_health_get_status (sh->health) == TEND_HEALTH_HEALTHY)
-    close_incident (self, sh);
+  memset (out, 0, sizeof *out);
+  out->n_runs = self->late_n;
+  out->max_usec = self->late_max;
+  out->mean_usec = self->late_n > 0 ? self->late_sum / (gint64) self->late_n : 0;
+  out->n_late_beyond_interval = self->late_beyond_interval;
+  out->n_dispatches = self->n_dispatches;
+  out->n_continued = self->n_continued;
+  out->max_dispatch_usec = self->max_dispatch;
+  for (guint i = 0; i < TEND_MONITOR_LATENESS_BUCKETS && self->late_n > 0; i++)
+    {
+      below += self->late_hist[i];
+      if (below * 100 >= self->late_n * 99)
+        {
+          out->p99_usec = MIN (lateness_bucket_top (i), self->late_max);
+          break;
+        }
+    }
+}
+
+/**
+ * tend_monitor_reset_lateness:
+ *
+ * Starts tend_monitor_get_lateness()'s figures again from nothing.
+ */
+void
+tend_monitor_reset_lateness (TendMonitor *self)
+{
+  g_return_if_fail (TEND_IS_MONITOR (self));
+
+  self->late_n = 0;
+  self->late_max = 0;
+  self->late_sum = 0;
+  self->late_beyond_interval = 0;
+  self->n_dispatches = 0;
+  self->n_continued = 0;
+  self->max_dispatch = 0;
+  memset (self->late_hist, 0, sizeof self->late_hist);
 }

@@ -13,6 +13,31 @@ G_BEGIN_DECLS
 /* How many checks run at once unless told otherwise. */
 #define TEND_MONITOR_DEFAULT_MAX_CONCURRENT 50
 
+/**
+ * TendMonitorLateness:
+ * @n_runs: runs started on their schedule
+ * @max_usec: the latest start after the due time
+ * @p99_usec: 99 % of the runs started at most this late (within 19 %)
+ * @mean_usec: the mean lateness
+ * @n_late_beyond_interval: runs that started more than their interval late
+ * @n_dispatches: how often the monitor's timer started runs (wake-ups and continuations)
+ * @n_continued: dispatches that went on in the next main-loop iteration, out of time
+ * @max_dispatch_usec: the longest time one dispatch spent starting runs
+ *
+ * See tend_monitor_get_lateness().
+ */
+typedef struct
+{
+  guint64 n_runs;
+  gint64 max_usec;
+  gint64 p99_usec;
+  gint64 mean_usec;
+  guint64 n_late_beyond_interval;
+  guint64 n_dispatches;
+  guint64 n_continued;
+  gint64 max_dispatch_usec;
+} TendMonitorLateness;
+
 #define TEND_TYPE_MONITOR (tend_monitor_get_type ())
 G_DECLARE_FINAL_TYPE (TendMonitor, tend_monitor, TEND, MONITOR, GObject)
 
@@ -61,5 +86,11 @@ char        *tend_monitor_dup_layers_json    (TendMonitor *self,
 guint        tend_monitor_get_n_running      (TendMonitor *self);
 guint        tend_monitor_get_n_waiting      (TendMonitor *self);
 guint64      tend_monitor_get_n_completed    (TendMonitor *self);
+
+gint64       tend_monitor_get_slack          (TendMonitor *self,
+                                              TendCheck   *check);
+void         tend_monitor_get_lateness       (TendMonitor         *self,
+                                              TendMonitorLateness *out);
+void         tend_monitor_reset_lateness     (TendMonitor *self);
 
 G_END_DECLS

@@ -125,6 +125,8 @@ void       tend_store_add_result         (TendStore            *self,
                                           const TendCheckResult *result);
 void       tend_store_add_audit          (TendStore            *self,
                                           const TendAuditRecord *record);
+void       tend_store_push_batch         (TendStore            *self);
+guint64    tend_store_get_n_batches      (TendStore            *self);
 
 guint64    tend_store_get_n_committed    (TendStore            *self);
 guint64    tend_store_get_n_dropped      (TendStore            *self);
