@@ -446,6 +446,211 @@ test_resources_bad_thresholds (void)
   g_assert_no_error (error);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* At rest: runs that ask nothing of systemd                                             */
+
+/* Counts the reads of a unit (GetAll, GetUnitProcesses) that anyone sends systemd, as a
+ * bus monitor (org.freedesktop.DBus.Monitoring) sees them. */
+typedef struct
+{
+  GDBusConnection *connection;
+  gint n_reads;                 /* (atomic) */
+  gint n_markers;               /* (atomic) */
+} BusWatch;
+
+#define MARKER_PATH "/org/freedesktop/systemd1"
+
+static GDBusMessage *
+bus_watch_filter (GDBusConnection *connection,
+                  GDBusMessage    *message,
+                  gboolean         incoming,
+                  gpointer         user_data)
+{
+  BusWatch *watch = user_data;
+  const char *member;
+
+  if (!incoming || g_dbus_message_get_message_type (message) != G_DBUS_MESSAGE_TYPE_METHOD_CALL)
+    return message;
+
+  /* A copy of someone else's call: a monitor must not answer it, so GDBus never sees it. */
+  member = g_dbus_message_get_member (message);
+  if (g_strcmp0 (member, "GetAll") == 0 || g_strcmp0 (member, "GetUnitProcesses") == 0)
+    g_atomic_int_inc (&watch->n_reads);
+  else if (g_strcmp0 (member, "Ping") == 0)
+    g_atomic_int_inc (&watch->n_markers);
+  g_object_unref (message);
+  return NULL;
+}
+
+static BusWatch *
+bus_watch_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const char *rules[] = { "type='method_call',destination='org.freedesktop.systemd1'", NULL };
+  BusWatch *watch = g_new0 (BusWatch, 1);
+
+  watch->connection =
+    g_dbus_connection_new_for_address_sync (g_getenv ("DBUS_SESSION_BUS_ADDRESS"),
+                                            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                            G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_add_filter (watch->connection, bus_watch_filter, watch, NULL);
+  reply = g_dbus_connection_call_sync (watch->connection, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                       g_variant_new ("(^asu)", rules, 0), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  return watch;
+}
+
+static gboolean
+marker_seen (gpointer data)
+{
+  BusWatch *watch = data;
+
+  return g_atomic_int_get (&watch->n_markers) > 0;
+}
+
+/* The reads seen so far: everything sent before this call has reached the monitor once
+ * a Ping sent after it has (the bus daemon hands a monitor its copies in order). */
+static guint
+bus_watch_reads (BusWatch *watch)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_atomic_int_set (&watch->n_markers, 0);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.systemd1", MARKER_PATH,
+                                       "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (marker_seen, watch));
+  return (guint) g_atomic_int_get (&watch->n_reads);
+}
+
+static void
+bus_watch_free (BusWatch *watch)
+{
+  g_dbus_connection_close_sync (watch->connection, NULL, NULL);
+  g_object_unref (watch->connection);
+  g_free (watch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BusWatch, bus_watch_free)
+
+static void
+systemctl (const char *verb,
+           const char *unit)
+{
+  g_autofree char *command = g_strdup_printf ("systemctl --user %s %s", verb, unit);
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* A local host keeps the unit's state from systemd's signals: after the first run, the
+ * unit and resources checks of a running unit ask systemd nothing (the resources check
+ * reads the control group's files), with the same verdicts and figures; a change made
+ * by someone else shows in the next runs; a restart (a new main process) costs the
+ * resources check one read, then none again. */
+static void
+test_at_rest_no_reads (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *unit = "tend-test-sleeper.service";
+  g_autoptr(TendCheck) state = new_unit_check (fixture, unit);
+  g_autoptr(TendCheck) resources = new_resources_check (fixture, unit);
+  g_autoptr(TendCheckVerdict) first = NULL;
+  g_autoptr(BusWatch) watch = NULL;
+  g_autoptr(TendService) reread = NULL;
+  TendService *service;
+  guint64 memory;
+  guint n;
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_START);
+  first = run_check (state);
+  assert_verdict (first, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "active (running)");
+  g_clear_pointer (&first, tend_check_verdict_free);
+  first = run_check (resources);
+  assert_verdict (first, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, NULL);
+  g_assert_true (g_str_has_prefix (first->message, "memory "));
+
+  watch = bus_watch_new ();
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(TendCheckVerdict) a = run_check (state);
+      g_autoptr(TendCheckVerdict) b = run_check (resources);
+
+      assert_verdict (a, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "active (running)");
+      assert_verdict (b, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, NULL);
+      /* The memory part of the message is the D-Bus read's. */
+      g_assert_true (g_str_has_prefix (b->message, "memory "));
+      g_assert_cmpstr (strchr (b->message, ','), !=, NULL);
+      g_assert_true (strncmp (b->message, first->message,
+                              (gsize) (strchr (first->message, ',') - first->message)) == 0);
+    }
+  g_assert_cmpuint (bus_watch_reads (watch), ==, 0);
+
+  /* The figure read from the control group is the one systemd and /proc give. */
+  service = tend_host_lookup_service (fixture->host, unit);
+  g_assert_nonnull (service);
+  g_assert_cmpstr (tend_service_get_control_group (service), !=, NULL);
+  memory = tend_service_get_memory (service);
+  g_assert_cmpuint (memory, !=, TEND_UNSET);
+  reread = load_service (fixture->host, unit);
+  g_assert_cmpuint (tend_service_get_memory (reread), ==, memory);
+  g_clear_object (&reread);
+
+  /* Stopped by someone else: both checks say so at their next run. */
+  systemctl ("stop", unit);
+  {
+    g_autoptr(TendCheckVerdict) a = NULL;
+    g_autoptr(TendCheckVerdict) b = NULL;
+    StateWait wait = { service, "inactive" };
+
+    /* The service may leave the host's list (systemd unloads an unused unit): then the
+     * checks read it again, which is right too. */
+    g_assert_true (wait_until (state_reached, &wait) ||
+                   tend_host_lookup_service (fixture->host, unit) != service);
+    a = run_check (state);
+    b = run_check (resources);
+    assert_verdict (a, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_STATE, "inactive (dead)");
+    assert_verdict (b, TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_NONE,
+                    "not running (inactive): no figures");
+  }
+
+  /* Started again: a new main process, read once over D-Bus, then not again. */
+  systemctl ("start", unit);
+  {
+    g_autoptr(TendCheckVerdict) a = NULL;
+    g_autoptr(TendCheckVerdict) b = NULL;
+    g_autoptr(TendCheckVerdict) c = NULL;
+
+    a = run_check (state);
+    assert_verdict (a, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "active (running)");
+    b = run_check (resources);
+    assert_verdict (b, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, NULL);
+    g_assert_true (g_str_has_prefix (b->message, "memory "));
+    n = bus_watch_reads (watch);
+    g_assert_cmpuint (n, >=, 1);
+    c = run_check (resources);
+    g_clear_pointer (&a, tend_check_verdict_free);
+    a = run_check (state);
+    assert_verdict (a, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "active (running)");
+    assert_verdict (c, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, NULL);
+    g_assert_cmpuint (bus_watch_reads (watch), ==, n);
+  }
+
+  run_action (fixture->host, unit, TEND_UNIT_ACTION_STOP);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -470,6 +675,7 @@ main (int   argc,
   ADD ("resources/memory-critical", test_resources_memory_critical);
   ADD ("resources/generous", test_resources_generous);
   ADD ("resources/not-running", test_resources_not_running);
+  ADD ("at-rest-no-reads", test_at_rest_no_reads);
   g_test_add_func ("/unit-check/resources/bad-thresholds", test_resources_bad_thresholds);
 #undef ADD
 

@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A run reads the unit afresh (tend_host_load_service_async()) and judges three
- * figures, each against its own warn and critical thresholds (0: none):
+ * A run judges three figures of the unit, each against its own warn and critical
+ * thresholds (0: none):
  *
  * - memory: the service's figure, systemd's MemoryCurrent (the cgroup) or, where that
  *   is not set (a memory controller on cgroup v1), the summed RSS of its processes;
@@ -16,11 +16,23 @@
  * A figure systemd does not report (TEND_UNSET) is not judged, and the message says so
  * ("CPU unknown"). The verdict is the worst of the figures judged; a figure past its
  * critical threshold fails, past its warn threshold warns, both with "threshold".
+ *
+ * Where the figures come from: the first run, and any run on an SSH host or a host that
+ * does not follow changes, reads the unit afresh (tend_host_load_service_async(): a
+ * D-Bus GetAll, and GetUnitProcesses with a read of /proc in a worker where systemd has
+ * no memory figure). On this computer's manager, which keeps the unit's state current
+ * from systemd's signals, later runs ask nothing of the bus: a unit that is not running
+ * is judged from that state, and a running one from its control group's files
+ * (tend-cgroup.c) — the figures systemd reported at the last D-Bus read, read where
+ * systemd reads them, so both ways agree. The files are read again over D-Bus when the
+ * main process changed (a restart may bring other settings) or a file cannot be read.
+ * A run at rest thus wakes no thread but the main one.
  */
 #define G_LOG_DOMAIN "Tend-Checks"
 
 #include <math.h>
 
+#include "tend-cgroup-private.h"
 #include "tend-error.h"
 #include "tend-resources-check.h"
 #include "tend-check-private.h"
@@ -46,6 +58,11 @@ struct _TendResourcesCheck
   /* The previous run's CPU time and when it was read, for the next run's delta. */
   guint64 last_cpu_nsec;            /* TEND_UNSET: none yet */
   gint64 last_cpu_time;             /* monotonic µs */
+
+  /* What the last D-Bus read of the running unit reported, for the runs that read its
+   * control group's files instead: 0 until then, and after a change of main process. */
+  TendCgroupFigures local_figures;
+  guint local_main_pid;
 };
 
 G_DEFINE_FINAL_TYPE (TendResourcesCheck, tend_resources_check, TEND_TYPE_CHECK)
@@ -408,6 +425,40 @@ judge_service (TendResourcesCheck *self,
 /* ------------------------------------------------------------------------------------ */
 /* Probe                                                                                 */
 
+static gboolean
+is_running (TendService *service)
+{
+  const char *active = tend_service_get_active_state (service);
+
+  return g_strcmp0 (active, "active") == 0 || g_strcmp0 (active, "reloading") == 0;
+}
+
+/* After a D-Bus read: which figures systemd reports of the running unit, so that later
+ * runs read those from the control group. Only on this computer, whose /sys is ours. */
+static void
+learn_figures (TendResourcesCheck *self,
+               TendService        *service)
+{
+  TendCgroupFigures figures = 0;
+
+  self->local_figures = 0;
+  if (tend_host_get_kind (self->host) != TEND_HOST_KIND_LOCAL || !is_running (service))
+    return;
+  switch (tend_service_get_memory_source (service))
+    {
+    case TEND_MEMORY_SOURCE_CGROUP: figures |= TEND_CGROUP_MEMORY; break;
+    case TEND_MEMORY_SOURCE_PROCESS_RSS: figures |= TEND_CGROUP_RSS; break;
+    case TEND_MEMORY_SOURCE_NONE:
+    default: return;  /* nothing to go by: read over D-Bus again */
+    }
+  if (tend_service_get_cpu_usage_nsec (service) != TEND_UNSET)
+    figures |= TEND_CGROUP_CPU;
+  if (tend_service_get_tasks (service) != TEND_UNSET)
+    figures |= TEND_CGROUP_TASKS;
+  self->local_figures = figures;
+  self->local_main_pid = tend_service_get_main_pid (service);
+}
+
 static void
 loaded (TendCheck   *check,
         TendService *service,
@@ -415,9 +466,58 @@ loaded (TendCheck   *check,
 {
   TendResourcesCheck *self = TEND_RESOURCES_CHECK (check);
 
+  learn_figures (self, service);
   g_task_return_pointer (task, judge_service (self, service, g_get_monotonic_time ()),
                          (GDestroyNotify) tend_check_verdict_free);
   g_object_unref (task);
+}
+
+/* The service as this computer's manager keeps it current from its signals, or %NULL
+ * when the run must read the unit over D-Bus. */
+static TendService *
+followed_service (TendResourcesCheck *self)
+{
+  if (tend_host_get_kind (self->host) != TEND_HOST_KIND_LOCAL ||
+      !tend_host_get_follow_changes (self->host) || !tend_host_get_connected (self->host))
+    return NULL;
+  return tend_host_lookup_service (self->host, self->unit);
+}
+
+/* A run without D-Bus: judged from the state the host keeps and the control group's
+ * files. Returns NULL when the unit must be read over D-Bus. */
+static TendCheckVerdict *
+judge_locally (TendResourcesCheck *self)
+{
+  TendService *service = followed_service (self);
+  const char *control_group;
+  g_autoptr(GVariant) figures = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (service == NULL)
+    return NULL;
+  if (!is_running (service))
+    {
+      /* Its state is all a D-Bus read would judge: no figures. */
+      self->local_figures = 0;
+      return g_strcmp0 (tend_service_get_load_state (service), "not-found") == 0
+             ? NULL : judge_service (self, service, g_get_monotonic_time ());
+    }
+
+  control_group = tend_service_get_control_group (service);
+  if (self->local_figures == 0 || control_group == NULL || control_group[0] != '/' ||
+      tend_service_get_main_pid (service) != self->local_main_pid)
+    return NULL;
+
+  figures = tend_cgroup_read (control_group, self->local_figures, self->local_main_pid,
+                              &error);
+  if (figures == NULL)
+    {
+      TEND_DEBUG_HOT ("resources of %s from its control group: %s; reading it over D-Bus",
+                      self->unit, error->message);
+      return NULL;
+    }
+  tend_service_apply_properties (service, figures);
+  return judge_service (self, service, g_get_monotonic_time ());
 }
 
 static void
@@ -427,6 +527,16 @@ tend_resources_check_probe_async (TendCheck           *check,
                                   gpointer             user_data)
 {
   TendResourcesCheck *self = TEND_RESOURCES_CHECK (check);
+  TendCheckVerdict *verdict = judge_locally (self);
+
+  if (verdict != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (check, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, tend_resources_check_probe_async);
+      g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
+      return;
+    }
 
   /* systemd has no such unit: no figures; the unit check tells the state. */
   tend_check_probe_service_async (check, self->host, self->unit,

@@ -14,6 +14,7 @@
 
 #include "tend-enums.h"
 #include "tend-host.h"
+#include "tend-host-private.h"
 #include "tend-recovery-status.h"
 #include "tend-util.h"
 
@@ -30,6 +31,7 @@ struct _TendService
   const char *sub_state;       /* (interned) (nullable) */
   const char *unit_file_state; /* (interned) (nullable) */
   char *fragment_path;       /* (owned) (nullable) */
+  char *control_group;       /* (owned) (nullable) systemd's ControlGroup, "" when none */
   const char *job_type;      /* (interned) (nullable) */
   char **requires;           /* (owned) (nullable) */
   char **binds_to;           /* (owned) (nullable) */
@@ -74,6 +76,7 @@ enum {
   PROP_ACTIVE_SINCE,
   PROP_N_RESTARTS,
   PROP_FRAGMENT_PATH,
+  PROP_CONTROL_GROUP,
   PROP_REQUIRES,
   PROP_BINDS_TO,
   PROP_REQUIRED_BY,
@@ -196,6 +199,9 @@ tend_service_apply_properties (TendService *self,
       else if (IS ("FragmentPath", "s"))
         set_string (self, &self->fragment_path, g_variant_get_string (value, NULL),
                     PROP_FRAGMENT_PATH);
+      else if (IS ("ControlGroup", "s"))
+        set_string (self, &self->control_group, g_variant_get_string (value, NULL),
+                    PROP_CONTROL_GROUP);
       else if (IS ("MainPID", "u"))
         SET_NUMBER (self, main_pid, g_variant_get_uint32 (value), PROP_MAIN_PID);
       else if (IS ("NRestarts", "u"))
@@ -299,6 +305,7 @@ tend_service_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->fragment_path, g_free);
+  g_clear_pointer (&self->control_group, g_free);
   g_clear_pointer (&self->requires, g_strfreev);
   g_clear_pointer (&self->binds_to, g_strfreev);
   g_clear_pointer (&self->required_by, g_strfreev);
@@ -335,6 +342,7 @@ tend_service_get_property (GObject    *object,
     case PROP_ACTIVE_SINCE: g_value_set_int64 (value, self->active_since); break;
     case PROP_N_RESTARTS: g_value_set_uint (value, self->n_restarts); break;
     case PROP_FRAGMENT_PATH: g_value_set_string (value, self->fragment_path); break;
+    case PROP_CONTROL_GROUP: g_value_set_string (value, self->control_group); break;
     case PROP_REQUIRES: g_value_set_boxed (value, self->requires); break;
     case PROP_BINDS_TO: g_value_set_boxed (value, self->binds_to); break;
     case PROP_REQUIRED_BY: g_value_set_boxed (value, self->required_by); break;
@@ -370,12 +378,35 @@ tend_service_set_property (GObject      *object,
     }
 }
 
+/* The host counts failed and unhealthy services: it hears of a change of either state
+ * here, which costs a list of a thousand units no signal connection per service. */
+static void
+tend_service_dispatch_properties_changed (GObject     *object,
+                                          guint        n_pspecs,
+                                          GParamSpec **pspecs)
+{
+  TendService *self = TEND_SERVICE (object);
+
+  G_OBJECT_CLASS (tend_service_parent_class)->dispatch_properties_changed (object, n_pspecs,
+                                                                           pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    if (pspecs[i] == properties[PROP_ACTIVE_STATE] || pspecs[i] == properties[PROP_HEALTH])
+      {
+        g_autoptr(TendHost) host = g_weak_ref_get (&self->host);
+
+        if (host != NULL)
+          tend_host_service_counted_changed (host, self);
+        break;
+      }
+}
+
 static void
 tend_service_class_init (TendServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
+  object_class->dispatch_properties_changed = tend_service_dispatch_properties_changed;
   object_class->finalize = tend_service_finalize;
   object_class->get_property = tend_service_get_property;
   object_class->set_property = tend_service_set_property;
@@ -407,6 +438,8 @@ tend_service_class_init (TendServiceClass *klass)
                         0, G_MAXINT64, 0, ro);
   properties[PROP_N_RESTARTS] = g_param_spec_uint ("n-restarts", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_FRAGMENT_PATH] = g_param_spec_string ("fragment-path", NULL, NULL, NULL, ro);
+  /* Its control group ("/app.slice/web.service"), once its details are read. */
+  properties[PROP_CONTROL_GROUP] = g_param_spec_string ("control-group", NULL, NULL, NULL, ro);
   properties[PROP_REQUIRES] = g_param_spec_boxed ("requires", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_BINDS_TO] = g_param_spec_boxed ("binds-to", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_REQUIRED_BY] = g_param_spec_boxed ("required-by", NULL, NULL, G_TYPE_STRV, ro);
@@ -484,6 +517,7 @@ GETTER (guint64, tasks)
 GETTER (gint64, active_since)
 GETTER (guint, n_restarts)
 GETTER (const char *, fragment_path)
+GETTER (const char *, control_group)
 GETTER (gboolean, can_reload)
 GETTER (const char *, job_type)
 GETTER (gboolean, details_loaded)

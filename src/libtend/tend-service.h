@@ -42,6 +42,7 @@ guint64           tend_service_get_tasks          (TendService      *self);
 gint64            tend_service_get_active_since   (TendService      *self);
 guint             tend_service_get_n_restarts     (TendService      *self);
 const char       *tend_service_get_fragment_path  (TendService      *self);
+const char       *tend_service_get_control_group  (TendService      *self);
 const char *const *tend_service_get_requires      (TendService      *self);
 const char *const *tend_service_get_binds_to      (TendService      *self);
 const char *const *tend_service_get_required_by   (TendService      *self);

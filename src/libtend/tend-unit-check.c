@@ -2,12 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A run reads the unit afresh (tend_host_load_service_async(); on an SSH host, the state
- * the host's batched poll keeps, when it lists the unit) and judges its active
- * state: active or reloading passes; activating or deactivating is pending — an unknown
- * verdict, not a failure; failed, inactive or not found fails with "state". For a
- * failed unit the message gives systemd's Result ("failed (exit-code)"), read with one
- * more call only in that case.
+ * A run judges the unit's active state as the host keeps it, when the host follows
+ * changes and lists the unit (systemd's PropertiesChanged signals keep a local host's
+ * list current, an SSH host's batched poll its own), and reads the unit afresh
+ * (tend_host_load_service_async()) otherwise — the first run, a unit systemd unloaded,
+ * a host that does not follow changes. Active or reloading passes; activating or
+ * deactivating is pending — an unknown verdict, not a failure; failed, inactive or not
+ * found fails with "state". For a failed unit the message gives systemd's Result
+ * ("failed (exit-code)"), read with one more call only in that case.
  *
  * Between runs the check listens to the service's active-state, which the host keeps
  * up to date from systemd's PropertiesChanged signals (no polling), and emits
@@ -269,10 +271,12 @@ tend_unit_check_probe_async (TendCheck           *check,
   TendUnitCheck *self = TEND_UNIT_CHECK (check);
   TendService *known;
 
-  /* An SSH host follows its units with one batched query every few seconds (never a
-   * command per unit): a unit it lists is judged from that, not read again. */
-  known = tend_host_get_kind (self->host) == TEND_HOST_KIND_SSH &&
-          tend_host_get_follow_changes (self->host) && tend_host_get_connected (self->host)
+  /* A host that follows changes keeps its units' states current by itself: this
+   * computer's manager from systemd's PropertiesChanged signals, an SSH host with one
+   * batched query every few seconds. A unit it lists is judged from that, not read
+   * again: a run at rest asks nothing of systemd (no D-Bus call, no wake-up of the bus
+   * thread), and a change runs the check at once through TendCheck::changed. */
+  known = tend_host_get_follow_changes (self->host) && tend_host_get_connected (self->host)
           ? tend_host_lookup_service (self->host, self->unit) : NULL;
   if (known != NULL)
     {

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""tendctl monitor at rest lets the CPU sleep (issue 14): a sandbox test (TAP).
+
+Runs inside tests/sandbox/tend-sandbox. N services (/bin/sleep infinity) run; each is
+watched with `tendctl watch` and nothing else is configured (the "unit" and "resources"
+checks a new user gets, every 30 s). Once `tendctl monitor` has run every check (each
+service healthy, both layers with a result), its context switches — every thread's,
+voluntary and involuntary, from /proc/PID/task/*/status (tests/procmeter.py) — are
+counted over one whole interval and a second, in which every check runs once more.
+Asserted, with margin, against what the engine costs at rest:
+
+- all threads together at most 1.5 wake-ups a second (measured: about 0.5 for 30
+  services, 0.7 for 100; a D-Bus read per check run made it 4–5, a wake-up per run
+  without the shared ones about 3);
+- the GDBus worker ("gdbus") at most 0.3 a second: no check run reads a unit over D-Bus
+  at rest (a unit check judges the state systemd's signals keep; a resources check reads
+  the control group's files);
+- no worker of GLib's pool ("pool-*") woke: no /proc read handed to a thread.
+
+The window is a fixed length because the figure is a rate; every wait before it is for
+a condition with a deadline.
+Usage: test-tendctl-idle.py TENDCTL
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+from procmeter import measure, task_switches
+from tendmon import Monitor, Tendctl, sandboxed, wait_until
+from tendtap import check
+
+TENDCTL = sys.argv[1]
+N = 30
+INTERVAL = 30
+MAX_WAKEUPS = 1.5
+MAX_GDBUS = 0.3
+MAX_POOL = 0.1
+
+env = dict(os.environ)
+tendctl = Tendctl(TENDCTL, env)
+UNITS = [f"tend-test-idle-{i:02d}.service" for i in range(1, N + 1)]
+
+
+def write_units():
+    unit_dir = os.environ["TEND_SANDBOX_UNIT_DIR"]
+    for unit in UNITS:
+        with open(os.path.join(unit_dir, unit), "w") as f:
+            f.write("[Unit]\nDescription=Tend test: an idle service\n\n[Service]\n"
+                    "ExecStart=/bin/sleep infinity\n")
+    subprocess.run(["systemctl", "--user", "daemon-reload"], check=True)
+    subprocess.run(["systemctl", "--user", "start", *UNITS], check=True)
+
+
+def all_checked():
+    """Every service healthy, with a result for both of its checks."""
+    services = {s["unit"]: s for s in (tendctl.health() or {}).get("services", [])}
+    for unit in UNITS:
+        s = services.get(unit)
+        if s is None or s["status"] != "healthy":
+            return False
+        layers = {entry["name"]: entry for entry in s.get("layers", [])}
+        if not all(name in layers and layers[name].get("status") == "pass"
+                   for name in ("unit", "resources")):
+            return False
+    return True
+
+
+def pool_threads(pid):
+    return [name for name, _ in task_switches(pid).values() if name.startswith("pool-")]
+
+
+def run(tmp):
+    write_units()
+    for unit in UNITS:
+        r = tendctl("watch", unit)
+        check(f"tendctl watch {unit}", r.returncode == 0, r.stderr)
+    with Monitor(tendctl, os.path.join(tmp, "monitor.log")) as monitor:
+        ready = wait_until(all_checked, 60, 0.5)
+        check(f"all {N} services healthy, both checks run", ready,
+              [s for s in (tendctl.health() or {}).get("services", [])
+               if s["unit"] in UNITS and s["status"] != "healthy"][:3])
+        # The workers that served the first runs (their D-Bus reads' /proc sums) end 15 s
+        # after their last job: the window starts once they are gone.
+        check("the first runs' pool workers ended",
+              wait_until(lambda: not pool_threads(monitor.proc.pid), 40, 0.5),
+              pool_threads(monitor.proc.pid))
+        figures = measure([monitor.proc.pid], 0, INTERVAL + 1)[0]
+        check("tendctl monitor ran through the window", figures is not None, monitor.output())
+        if figures is None:
+            return
+        by_name = figures["by_name"]
+        pool = sum(v for k, v in by_name.items() if k.startswith("pool-"))
+        detail = (f"{figures['wakeups']:.2f} wake-ups/s, by thread "
+                  f"{ {k: round(v, 2) for k, v in by_name.items()} }, CPU "
+                  f"{figures['cpu']:.3f} %, RSS {figures['rss_mb']:.1f} MB")
+        print(f"# {N} services at rest: {detail}", flush=True)
+        check(f"at most {MAX_WAKEUPS} wake-ups/s, all threads", figures["wakeups"] <= MAX_WAKEUPS,
+              detail)
+        check(f"the GDBus worker at most {MAX_GDBUS}/s: no D-Bus read per run",
+              by_name.get("gdbus", 0) <= MAX_GDBUS, detail)
+        check("no pool thread woke", pool <= MAX_POOL, detail)
+
+
+sys.exit(sandboxed(run, tendctl, UNITS, prefix="tend-test-idle-"))
