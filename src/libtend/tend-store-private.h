@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <sqlite3.h>
+#include "tend-sqlite-lib.h"   /* SQLite, opened with the first store */
 
 #include "tend-store.h"
 

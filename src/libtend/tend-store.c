@@ -25,7 +25,6 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "tend-error.h"
 #include "tend-store-private.h"
