@@ -2,21 +2,30 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: bench-floor http|tcp BASE PORTS N
+ * Usage: bench-floor KIND BASE PORTS N
  *
- * N requests, one after another, as the checks make them but with nothing of Tend:
+ * N requests, one after another, as the checks make them:
  *
  *  - http: a SoupSession made for the request, GET http://127.0.0.1:PORT/ on a new
  *    connection with "Connection: close", the body read to its end, the session dropped
- *    (what an HTTP check's probe does)
+ *    (what an HTTP check's probe did before issue 14, and does for https)
  *  - tcp: a GSocketClient without proxy connects to 127.0.0.1:PORT and closes (what a
- *    TCP check's probe does)
+ *    TCP check's probe did before issue 14, and does for a conversation)
+ *  - probe-http, probe-tcp: the same on the cheap path alone (tend-probe.c with
+ *    tend-probe-http.c's request and reader), nothing else of Tend
+ *  - check-http, check-tcp: a whole check's run, tend_check_run_async() of a
+ *    TendHttpCheck or TendTcpCheck (its timeout, its verdict with its message), on
+ *    whichever path the check takes (the cheap one here)
  *
  * PORT goes round BASE .. BASE+PORTS-1 (bench-servers answers them). After a first pass
  * to warm up, prints the CPU (user + system) and wall time per request of a second.
  */
 #include <libsoup/soup.h>
 #include <sys/resource.h>
+
+#include "tend.h"
+#include "tend-http-check-private.h"
+#include "tend-probe.h"
 
 static guint pending;
 
@@ -79,12 +88,67 @@ on_connected (GObject      *object,
   pending--;
 }
 
-static void
-request (gboolean http,
-         guint    port)
+static gboolean
+on_probe_read (gpointer       user_data,
+               const guint8  *data,
+               gsize          len,
+               GError       **error)
 {
+  return tend_http_reader_feed (user_data, data, len, error);
+}
+
+static void
+on_probe_done (gpointer      user_data,
+               const GError *error)
+{
+  if (error != NULL)
+    g_error ("probe: %s", error->message);
+  if (user_data != NULL)
+    {
+      g_assert (tend_http_reader_get_status (user_data) == 200);
+      tend_http_reader_free (user_data);
+    }
+  pending--;
+}
+
+static void
+on_check_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(TendCheckVerdict) verdict = tend_check_run_finish (TEND_CHECK (object), result,
+                                                               NULL);
+
+  if (verdict == NULL || verdict->status != TEND_RESULT_PASS)
+    g_error ("check: %s", verdict ? verdict->message : "cancelled");
+  pending--;
+}
+
+static GPtrArray *checks;
+static guint checks_base;
+
+static void
+request (const char *kind,
+         guint       port)
+{
+  gboolean http = g_str_equal (kind, "http");
+
   pending++;
-  if (http)
+  if (g_str_equal (kind, "probe-http"))
+    {
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+      g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+      g_autoptr(GBytes) request = tend_http_request_new ("GET", uri);
+
+      tend_probe_connect ("127.0.0.1", port, request, on_probe_read, on_probe_done,
+                          tend_http_reader_new (FALSE, FALSE, FALSE));
+    }
+  else if (g_str_equal (kind, "probe-tcp"))
+    tend_probe_connect ("127.0.0.1", port, NULL, NULL, on_probe_done, NULL);
+  else if (g_str_has_prefix (kind, "check-"))
+    tend_check_run_async (g_ptr_array_index (checks, port - checks_base), NULL, on_check_done,
+                          NULL);
+  else if (http)
     {
       SoupSession *session = soup_session_new_with_options ("idle-timeout", 1,
                                                             "timeout", 0, NULL);
@@ -115,29 +179,46 @@ int
 main (int   argc,
       char *argv[])
 {
-  gboolean http;
+  const char *kinds[] = { "http", "tcp", "probe-http", "probe-tcp", "check-http", "check-tcp" };
+  gboolean known = FALSE;
   guint base, ports, n;
   gint64 cpu0, t0;
 
-  if (argc != 5 || (!g_str_equal (argv[1], "http") && !g_str_equal (argv[1], "tcp")))
+  for (guint i = 0; argc == 5 && i < G_N_ELEMENTS (kinds); i++)
+    known |= g_str_equal (argv[1], kinds[i]);
+  if (!known)
     {
-      g_printerr ("usage: bench-floor http|tcp BASE PORTS N\n");
+      g_printerr ("usage: bench-floor http|tcp|probe-http|probe-tcp|check-http|check-tcp "
+                  "BASE PORTS N\n");
       return 1;
     }
-  http = g_str_equal (argv[1], "http");
   base = (guint) g_ascii_strtoull (argv[2], NULL, 10);
   ports = MAX ((guint) g_ascii_strtoull (argv[3], NULL, 10), 1);
   n = (guint) g_ascii_strtoull (argv[4], NULL, 10);
+  g_assert (tend_probe_is_available ());
+
+  checks = g_ptr_array_new_with_free_func (g_object_unref);
+  checks_base = base;
+  for (guint i = 0; g_str_has_prefix (argv[1], "check-") && i < ports; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", base + i);
+      TendCheck *check = g_str_equal (argv[1], "check-http")
+                         ? TEND_CHECK (tend_http_check_new ("http", url, NULL))
+                         : tend_tcp_check_new ("tcp", "127.0.0.1", base + i, NULL);
+
+      g_ptr_array_add (checks, check);
+    }
 
   for (guint i = 0; i < n; i++)
-    request (http, base + i % ports);
+    request (argv[1], base + i % ports);
 
   cpu0 = cpu_usec ();
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
-    request (http, base + i % ports);
+    request (argv[1], base + i % ports);
   g_print ("{\"kind\": \"%s\", \"requests\": %u, \"cpu_usec_per_request\": %.1f, "
            "\"wall_usec_per_request\": %.1f}\n", argv[1], n,
            (double) (cpu_usec () - cpu0) / n, (double) (g_get_monotonic_time () - t0) / n);
+  g_ptr_array_unref (checks);
   return 0;
 }

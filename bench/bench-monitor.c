@@ -19,13 +19,22 @@
  *    to its poll timeout)
  *  - busy_max_usec: the longest stretch the main loop spent outside poll(), measured
  *    around every poll: no stall can hide between two probe ticks from this one
+ *  - busy_cpu_max_usec: the same stretch in the main thread's CPU time: the loop's own
+ *    work, without the time the thread waited for a core on a busy machine
  *  - threads: CPU seconds of each thread in the window, by thread name ("main" for the
  *    main thread), from /proc/self/task (10 ms ticks)
+ *  - wakeups: voluntary context switches of each thread in the window, by thread name:
+ *    each is a time the thread went to sleep, so about its wake-ups
  *  - iterations: of the main loop in the window (polls)
+ *  - lateness: tend_monitor_get_lateness() over the window: runs started on schedule,
+ *    how late at most and at the 99th percentile, how many more than an interval late,
+ *    and the timer's dispatches (continued: out of its 2 ms, went on at once)
+ *  - store_batches: write jobs the store's thread ran in the window
  *  - completed, not_passed: runs that ended in the window, and those whose verdict was
  *    not a pass (each is a bug of the set-up; the driver reports it)
  *
- * With N = 0 it measures the probe alone: the floor.
+ * With N = 0 it measures the probe alone: the floor. --probe-ms 0 runs no probe (the
+ * probe's own wake-ups, 100 a second, cost about 0.3-0.6 % of a core here).
  *
  * Under `valgrind --tool=callgrind --collect-atstart=no` it collects the window only (of
  * the main thread: callgrind toggles collection per thread), so the instructions per
@@ -37,6 +46,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tend.h"
@@ -53,16 +63,28 @@ static int warmup_sec = 20;
 static int window_sec = 60;
 static int probe_msec = 10;
 static char *kinds = NULL;
+static int max_concurrent = 0;
 
 static gboolean measuring;
 static gint64 probe_max_late;
 static guint64 probe_ticks;
 static gint64 busy_max;
 static gint64 busy_since = -1;
+static gint64 busy_cpu_max;
+static gint64 busy_cpu_since = -1;
 static guint64 n_completed;
 static guint64 n_not_passed;
 static GPollFunc default_poll;
 static guint64 n_polls;
+
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 /* Every iteration of the main loop ends in poll(): what lies between two polls is
  * what the loop did — prepare, check and dispatch of whatever was ready. */
@@ -72,14 +94,18 @@ timed_poll (GPollFD *fds,
             gint     timeout)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_usec ();
   gint ret;
 
   if (measuring && busy_since >= 0)
     busy_max = MAX (busy_max, now - busy_since);
+  if (measuring && busy_cpu_since >= 0)
+    busy_cpu_max = MAX (busy_cpu_max, cpu - busy_cpu_since);
   if (measuring)
     n_polls++;
   ret = default_poll (fds, nfds, timeout);
   busy_since = g_get_monotonic_time ();
+  busy_cpu_since = thread_cpu_usec ();
   return ret;
 }
 
@@ -141,9 +167,24 @@ status_kib (const char *field)
   return g_ascii_strtoll (line + strlen (field) + 1, NULL, 10);
 }
 
-/* CPU seconds of each thread by name, summed over threads of the same name. */
+/* A "voluntary_ctxt_switches:  12" line of a thread's status. */
+static double
+thread_switches (const char *tid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/status", tid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      (line = strstr (text, "\nvoluntary_ctxt_switches:")) == NULL)
+    return 0;
+  return (double) g_ascii_strtoll (line + strlen ("\nvoluntary_ctxt_switches:"), NULL, 10);
+}
+
+/* CPU seconds (or, with @switches, voluntary context switches) of each thread by name,
+ * summed over threads of the same name. */
 static GHashTable *
-thread_cpu (void)
+thread_cpu (gboolean switches)
 {
   GHashTable *cpu = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
@@ -179,8 +220,11 @@ thread_cpu (void)
           sec = g_new0 (double, 1);
           g_hash_table_insert (cpu, g_strdup (name), sec);
         }
-      *sec += (double) (g_ascii_strtoll (fields[11], NULL, 10) +
-                        g_ascii_strtoll (fields[12], NULL, 10)) / ticks;
+      if (switches)
+        *sec += thread_switches (tid);
+      else
+        *sec += (double) (g_ascii_strtoll (fields[11], NULL, 10) +
+                          g_ascii_strtoll (fields[12], NULL, 10)) / ticks;
     }
   return cpu;
 }
@@ -265,6 +309,8 @@ main (int   argc,
     { "window", 0, 0, G_OPTION_ARG_INT, &window_sec, "Seconds measured (60)", "S" },
     { "probe-ms", 0, 0, G_OPTION_ARG_INT, &probe_msec, "Probe timer period (10)", "MS" },
     { "kinds", 0, 0, G_OPTION_ARG_STRING, &kinds, "http, tcp or http,tcp (both)", "K" },
+    { "max-concurrent", 0, 0, G_OPTION_ARG_INT, &max_concurrent,
+      "Runs in flight at most (the monitor's default)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("HTTP_BASE TCP_BASE N");
@@ -276,7 +322,12 @@ main (int   argc,
   g_autofree char *path = NULL;
   g_autoptr(GHashTable) threads0 = NULL;
   g_autoptr(GHashTable) threads1 = NULL;
+  g_autoptr(GHashTable) switches0 = NULL;
+  g_autoptr(GHashTable) switches1 = NULL;
   g_autofree char *threads = NULL;
+  g_autofree char *switches = NULL;
+  TendMonitorLateness late;
+  guint64 batches0, batches1;
   guint http_base, tcp_base, n, n_checks = 0;
   gboolean with_http = TRUE, with_tcp = TRUE;
   gint64 cpu0, cpu1, t0, t1;
@@ -311,6 +362,8 @@ main (int   argc,
     g_error ("store: %s", error->message);
 
   monitor = tend_monitor_new (store);
+  if (max_concurrent > 0)
+    tend_monitor_set_max_concurrent (monitor, (guint) max_concurrent);
   g_signal_connect (monitor, "check-completed", G_CALLBACK (on_check_completed), NULL);
   for (guint i = 0; i < n; i++)
     {
@@ -329,38 +382,56 @@ main (int   argc,
           n_checks++;
         }
     }
-  g_timeout_add (probe_msec, probe_cb, NULL);
+  if (probe_msec > 0)
+    g_timeout_add (probe_msec, probe_cb, NULL);
   tend_monitor_start (monitor);
 
   run_for (warmup_sec);
 
   measuring = TRUE;
   busy_since = -1;
+  busy_cpu_since = -1;
   CALLGRIND_TOGGLE_COLLECT;
-  threads0 = thread_cpu ();
+  threads0 = thread_cpu (FALSE);
+  switches0 = thread_cpu (TRUE);
+  batches0 = tend_store_get_n_batches (store);
+  tend_monitor_reset_lateness (monitor);
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_usec ();
   run_for (window_sec);
   cpu1 = cpu_usec ();
   t1 = g_get_monotonic_time ();
-  threads1 = thread_cpu ();
+  tend_monitor_get_lateness (monitor, &late);
+  batches1 = tend_store_get_n_batches (store);
+  threads1 = thread_cpu (FALSE);
+  switches1 = thread_cpu (TRUE);
   CALLGRIND_TOGGLE_COLLECT;
   measuring = FALSE;
   threads = thread_cpu_json (threads0, threads1);
+  switches = thread_cpu_json (switches0, switches1);
 
   g_print ("{\"checks\": %u, \"interval_sec\": %d, \"window_sec\": %.3f, "
            "\"cpu_sec\": %.4f, \"cpu_share\": %.6f, \"rss_kib\": %" G_GINT64_FORMAT ", "
            "\"hwm_kib\": %" G_GINT64_FORMAT ", \"probe_msec\": %d, \"probe_ticks\": %"
            G_GUINT64_FORMAT ", \"probe_max_late_usec\": %" G_GINT64_FORMAT ", "
-           "\"busy_max_usec\": %" G_GINT64_FORMAT ", \"iterations\": %" G_GUINT64_FORMAT ", "
+           "\"busy_max_usec\": %" G_GINT64_FORMAT ", \"busy_cpu_max_usec\": %" G_GINT64_FORMAT
+           ", \"iterations\": %" G_GUINT64_FORMAT ", "
            "\"completed\": %" G_GUINT64_FORMAT ", "
            "\"not_passed\": %" G_GUINT64_FORMAT ", \"store_committed\": %" G_GUINT64_FORMAT
-           ", \"store_dropped\": %" G_GUINT64_FORMAT ", \"threads\": %s}\n",
+           ", \"store_dropped\": %" G_GUINT64_FORMAT ", \"store_batches\": %" G_GUINT64_FORMAT
+           ", \"threads\": %s, \"wakeups\": %s, \"lateness\": {\"runs\": %" G_GUINT64_FORMAT
+           ", \"max_usec\": %" G_GINT64_FORMAT ", \"p99_usec\": %" G_GINT64_FORMAT
+           ", \"mean_usec\": %" G_GINT64_FORMAT ", \"beyond_interval\": %" G_GUINT64_FORMAT
+           ", \"dispatches\": %" G_GUINT64_FORMAT ", \"continued\": %" G_GUINT64_FORMAT
+           ", \"max_dispatch_usec\": %" G_GINT64_FORMAT "}}\n",
            n_checks, interval_sec, (t1 - t0) / 1e6, (cpu1 - cpu0) / 1e6,
            (double) (cpu1 - cpu0) / (double) (t1 - t0),
            status_kib ("VmRSS:"), status_kib ("VmHWM:"), probe_msec, probe_ticks,
-           probe_max_late, busy_max, n_polls, n_completed, n_not_passed,
-           tend_store_get_n_committed (store), tend_store_get_n_dropped (store), threads);
+           probe_max_late, busy_max, busy_cpu_max, n_polls, n_completed, n_not_passed,
+           tend_store_get_n_committed (store), tend_store_get_n_dropped (store),
+           batches1 - batches0, threads, switches, late.n_runs, late.max_usec, late.p99_usec,
+           late.mean_usec, late.n_late_beyond_interval, late.n_dispatches, late.n_continued,
+           late.max_dispatch_usec);
 
   tend_monitor_stop (monitor);
   g_clear_object (&monitor);

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: bench-servers HTTP_BASE TCP_BASE N
+ * Usage: bench-servers HTTP_BASE TCP_BASE N [INTERVAL]
  *
  * Listens on 127.0.0.1 at ports HTTP_BASE .. HTTP_BASE+N-1 (HTTP) and TCP_BASE ..
  * TCP_BASE+N-1 (TCP). An HTTP connection gets its request head read, then
@@ -11,9 +11,21 @@
  * connection, so the checked side costs next to nothing, and it is a separate
  * process, measured apart from the monitors.
  *
+ * Each port is a descriptor, and so is each connection: the soft limit on descriptors
+ * (RLIMIT_NOFILE) is raised to what 2 N ports and their connections need, the hard
+ * limit with it when the process may (root); 10,000 ports pass Debian's default of 1,024.
+ *
  * Prints "ready" once every port listens. On SIGUSR1 it prints one line of counters,
  * "http TOTAL tcp TOTAL", the connections accepted so far on each side; on SIGTERM
  * or SIGINT it exits. Exits with 2 when a port cannot be bound.
+ *
+ * It also times, for each port, the gap between one connection and the next: with a
+ * check per port, the gap between two of its runs, the interval give or take how much
+ * later one started after its due time than the other (bench/scale reads it). On
+ * SIGUSR2 it prints one line, "gaps N P50 P99 MAX LATE" (µs; P50 and P99 to the ms), of
+ * the gaps since the previous SIGUSR2, LATE the number of gaps of two INTERVALs (seconds,
+ * 10 by default) or more: a run that started more than one interval late, or none at
+ * all; and starts counting again.
  */
 #define _GNU_SOURCE
 
@@ -24,12 +36,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_HEAD 8192
 #define MAX_EVENTS 256
+/* Gaps are counted to the ms, up to this; longer ones in the last slot. */
+#define GAP_SLOTS (120 * 1000)
 
 static const char response[] =
   "HTTP/1.1 200 OK\r\n"
@@ -51,12 +67,76 @@ typedef struct
 {
   Kind kind;
   int fd;
+  long long last_usec;  /* a listener's last connection, 0 before the first */
   size_t len;           /* of the request head read so far */
   char head[];          /* only for connections */
 } Item;
 
 static unsigned long long n_http;
 static unsigned long long n_tcp;
+static unsigned gaps[GAP_SLOTS];
+static unsigned long long n_gaps;
+static long long max_gap_usec;
+static unsigned interval_sec = 10;
+
+static long long
+now_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A connection on @listener: the gap since its previous one. */
+static void
+count_gap (Item *listener)
+{
+  long long now = now_usec ();
+
+  if (listener->last_usec > 0)
+    {
+      long long gap = now - listener->last_usec;
+      long long slot = gap / 1000;
+
+      gaps[slot < GAP_SLOTS ? slot : GAP_SLOTS - 1]++;
+      n_gaps++;
+      if (gap > max_gap_usec)
+        max_gap_usec = gap;
+    }
+  listener->last_usec = now;
+}
+
+/* The gap below which @share of them fall, to the ms, in µs. */
+static long long
+gap_quantile (double share)
+{
+  unsigned long long want = (unsigned long long) (share * (double) n_gaps);
+  unsigned long long seen = 0;
+
+  for (unsigned i = 0; i < GAP_SLOTS; i++)
+    {
+      seen += gaps[i];
+      if (seen > want)
+        return (long long) i * 1000;
+    }
+  return max_gap_usec;
+}
+
+static void
+report_gaps (void)
+{
+  unsigned long long late = 0;
+
+  for (unsigned i = 2 * interval_sec * 1000; i < GAP_SLOTS; i++)
+    late += gaps[i];
+  printf ("gaps %llu %lld %lld %lld %llu\n", n_gaps, gap_quantile (0.5), gap_quantile (0.99),
+          max_gap_usec, late);
+  fflush (stdout);
+  memset (gaps, 0, sizeof gaps);
+  n_gaps = 0;
+  max_gap_usec = 0;
+}
 
 static Item *
 item_new (Kind   kind,
@@ -163,6 +243,7 @@ accept_all (int   epfd,
             continue;
           return;   /* EAGAIN, or out of descriptors until some close */
         }
+      count_gap (listener);
       if (listener->kind == KIND_TCP_LISTENER)
         {
           n_tcp++;
@@ -186,6 +267,27 @@ accept_all (int   epfd,
     }
 }
 
+/* Room for @n listening ports and as many connections at once, and a margin. */
+static void
+raise_fd_limit (unsigned n)
+{
+  struct rlimit limit;
+  rlim_t want = 2 * (rlim_t) n + 2 * (rlim_t) n + 1024;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) < 0 || limit.rlim_cur >= want)
+    return;
+  if (limit.rlim_max < want)
+    {
+      struct rlimit raised = { want, want };
+
+      if (setrlimit (RLIMIT_NOFILE, &raised) == 0)
+        return;
+    }
+  limit.rlim_cur = limit.rlim_max < want ? limit.rlim_max : want;
+  if (setrlimit (RLIMIT_NOFILE, &limit) < 0)
+    perror ("bench-servers: setrlimit");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,9 +297,16 @@ main (int   argc,
   sigset_t mask;
   int epfd;
 
-  if (argc != 4)
+  if (argc != 4 && argc != 5)
     {
-      fprintf (stderr, "usage: bench-servers HTTP_BASE TCP_BASE N\n");
+      fprintf (stderr, "usage: bench-servers HTTP_BASE TCP_BASE N [INTERVAL]\n");
+      return 1;
+    }
+  if (argc == 5)
+    interval_sec = (unsigned) strtoul (argv[4], NULL, 10);
+  if (interval_sec == 0 || interval_sec > 50)
+    {
+      fprintf (stderr, "bench-servers: INTERVAL is 1-50 s\n");
       return 1;
     }
   http_base = (unsigned) strtoul (argv[1], NULL, 10);
@@ -209,9 +318,11 @@ main (int   argc,
       return 1;
     }
 
+  raise_fd_limit (n);
   epfd = epoll_create1 (EPOLL_CLOEXEC);
   sigemptyset (&mask);
   sigaddset (&mask, SIGUSR1);
+  sigaddset (&mask, SIGUSR2);
   sigaddset (&mask, SIGTERM);
   sigaddset (&mask, SIGINT);
   sigprocmask (SIG_BLOCK, &mask, NULL);
@@ -242,6 +353,11 @@ main (int   argc,
             case KIND_SIGNAL:
               if (read (item->fd, &info, sizeof info) != sizeof info)
                 break;
+              if (info.ssi_signo == SIGUSR2)
+                {
+                  report_gaps ();
+                  break;
+                }
               if (info.ssi_signo != SIGUSR1)
                 return 0;
               printf ("http %llu tcp %llu\n", n_http, n_tcp);

@@ -24,11 +24,18 @@ units = [f"bench-{i:04d}.service" for i in range(1, 101)]
 
 
 def run_once(argvs):
-    """Runs each argv in turn; returns the wall time of the whole batch in ms."""
+    """Runs each argv in turn; returns the wall time of the whole batch and the CPU time
+    (user + system, from wait4) of its processes, both in ms."""
+    cpu = 0.0
     t0 = time.perf_counter()
     for argv in argvs:
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    return (time.perf_counter() - t0) * 1000
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise subprocess.CalledProcessError(child.returncode, argv)
+        cpu += (usage.ru_utime + usage.ru_stime) * 1000
+    return (time.perf_counter() - t0) * 1000, cpu
 
 
 cases = [
@@ -42,16 +49,25 @@ cases = [
 
 print(f"Sandbox: {n_loaded} units loaded, {n_running} bench units running; "
       f"{rounds} rounds each, alternating, after one warm-up round.\n")
-print("| case | tendctl median (ms) | systemctl median (ms) | tendctl / systemctl |")
-print("|---|---:|---:|---:|")
+print(f"Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+print("| case | tendctl median (ms) | systemctl median (ms) | tendctl / systemctl "
+      "| tendctl CPU median (ms) | systemctl CPU median (ms) | CPU tendctl / systemctl |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for name, ours, theirs in ([] if in_process_only else cases):
     run_once(ours), run_once(theirs)  # warm-up
-    a, b = [], []
+    a, b, ca, cb = [], [], [], []
     for _ in range(rounds):
-        a.append(run_once(ours))
-        b.append(run_once(theirs))
+        wall, cpu = run_once(ours)
+        a.append(wall)
+        ca.append(cpu)
+        wall, cpu = run_once(theirs)
+        b.append(wall)
+        cb.append(cpu)
     ma, mb = statistics.median(a), statistics.median(b)
-    print(f"| {name} | {ma:.1f} | {mb:.1f} | {ma / mb:.2f} |")
+    mca, mcb = statistics.median(ca), statistics.median(cb)
+    print(f"| {name} | {ma:.1f} | {mb:.1f} | {ma / mb:.2f} "
+          f"| {mca:.1f} | {mcb:.1f} | {mca / mcb:.2f} |")
+print(f"\nLoad average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 print()
 out = subprocess.run([bench_list, "200"], check=True, capture_output=True, text=True)

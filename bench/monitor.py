@@ -51,7 +51,9 @@ class Servers:
 
     def __init__(self, build, n):
         exe = os.path.join(build, "bench", "bench-servers")
-        for http_base in range(20000, 30000, 2 * n + 1000):
+        # Other benchmarks may hold some of these ports: the first free block wins. Below
+        # 32768, where the kernel takes the ports of outgoing connections.
+        for http_base in range(10000, 32768 - 2 * n, 2 * n + 1000):
             tcp_base = http_base + n
             proc = subprocess.Popen([exe, str(http_base), str(tcp_base), str(n)],
                                     stdout=subprocess.PIPE, text=True)
@@ -59,7 +61,7 @@ class Servers:
                 self.proc, self.http_base, self.tcp_base = proc, http_base, tcp_base
                 return
             proc.wait()
-        sys.exit("monitor.py: no free ports for bench-servers in 20000-30000")
+        sys.exit("monitor.py: no free ports for bench-servers in 10000-32767")
 
     def counts(self):
         self.proc.send_signal(signal.SIGUSR1)
@@ -285,7 +287,8 @@ def table(cost_path, detect_path):
               f"| {own['rss_kib'] / 1024:.1f} MiB ({own['hwm_kib'] / 1024:.1f}) "
               f"| {own['completed']:,} ({done:,}) "
               f"| {ms(own['probe_max_late_usec']):.1f} ms "
-              f"| {ms(own['busy_max_usec']):.1f} ms | — |")
+              f"| {ms(own['busy_max_usec']):.1f} ms "
+              f"({ms(own.get('busy_cpu_max_usec', -1000)):.1f} ms CPU) | — |")
         mdone = m["http_done"] + m["tcp_done"]
         lengths = [b[1] - b[0] for b in m["bursts"]]
         starts = [b[0] for b in m["bursts"]]
@@ -306,6 +309,18 @@ def table(cost_path, detect_path):
     store = [t.get("tend-store", 0) / c["window"] for t in threads]
     print(f"Tend by thread: main loop {100 * min(main):.2f}–{100 * max(main):.2f} %, "
           f"store writer {100 * min(store):.2f}–{100 * max(store):.2f} % of a core.")
+    for i, run in enumerate(c["runs"], 1):
+        own = run["tend"]["own"]
+        late = own.get("lateness", {})
+        wake = own.get("wakeups", {})
+        done = max(own["completed"], 1)
+        print(f"Tend round {i}: {own['iterations'] / done:.2f} main-loop iterations per check; "
+              f"main thread {wake.get('main', 0) / c['window']:.1f} wake-ups/s, store writer "
+              f"{wake.get('tend-store', 0) / c['window']:.1f}/s, "
+              f"{own.get('store_batches', 0) / c['window']:.1f} write jobs/s; runs late by "
+              f"{ms(late.get('p99_usec', 0)):.0f} ms at p99, {ms(late.get('max_usec', 0)):.0f} ms "
+              f"at most, {late.get('beyond_interval', 0)} beyond their interval, "
+              f"{late.get('dispatches', 0) / c['window']:.1f} timer dispatches/s.")
     libs = c["libs"]
     lib_share = (libs["http"]["cpu_usec_per_request"] + libs["tcp"]["cpu_usec_per_request"]) \
         * n / interval / 1e6

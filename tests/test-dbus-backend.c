@@ -1,6 +1,10 @@
-/* test-dbus-backend.c — TendHost and TendDbusBackend against a real systemd
+/* test-dbus-backend.c — TendHost and this computer's backend against a real systemd
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One suite for both backends of this computer's managers: tests/meson.build runs it
+ * twice, with TEND_BACKEND unset (TendSdbusBackend, where Tend is built with libsystemd)
+ * and with TEND_BACKEND=gdbus (TendDbusBackend).
  *
  * Runs inside tests/sandbox/tend-sandbox: a systemd user manager and journald in a
  * private mount namespace, with the units of tests/units installed. Every wait here
@@ -642,9 +646,100 @@ test_memory_fallback (Fixture       *fixture,
   g_free (wait_for_action (fixture->host, unit, TEND_UNIT_ACTION_STOP, NULL));
 }
 
+/* The backend tend_host_new_local() chose: "TendSdbusBackend" or "TendDbusBackend". */
+static const char *
+backend_name (TendHost *host)
+{
+  return G_OBJECT_TYPE_NAME (tend_host_get_backend (host));
+}
+
+static gboolean
+is_sdbus (void)
+{
+  g_autoptr(TendHost) host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+
+  return g_str_equal (backend_name (host), "TendSdbusBackend");
+}
+
+/* The sd-bus backend reaches the user manager on its private socket, in XDG_RUNTIME_DIR,
+ * with no bus at all: the tests of a bus that is missing or without systemd point
+ * XDG_RUNTIME_DIR elsewhere, so that it goes through the bus as the GDBus backend
+ * does. Returns the value to restore. */
+static char *
+hide_private_socket (void)
+{
+  char *saved = g_strdup (g_getenv ("XDG_RUNTIME_DIR"));
+
+  g_setenv ("XDG_RUNTIME_DIR", "/nonexistent/tend-test-runtime-dir", TRUE);
+  return saved;
+}
+
+static void
+restore_env (const char *name,
+             const char *saved)
+{
+  if (saved != NULL)
+    g_setenv (name, saved, TRUE);
+  else
+    g_unsetenv (name);
+}
+
+/* The backend is the one asked for, and this user's default is sd-bus where built in. */
+static void
+test_backend_choice (void)
+{
+  g_autoptr(TendHost) host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  const char *wanted = g_getenv ("TEND_TEST_EXPECT_BACKEND");
+
+  g_test_message ("backend: %s", backend_name (host));
+  if (wanted != NULL)
+    g_assert_cmpstr (backend_name (host), ==, wanted);
+}
+
+/* The sd-bus backend, as systemctl does, speaks to the user manager on its private
+ * socket: with no session bus at all it lists, starts and stops, and follows changes. */
+static void
+test_private_socket (void)
+{
+  g_autoptr(TendHost) host = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  StateLog log;
+
+  if (!is_sdbus ())
+    {
+      g_test_skip ("the GDBus backend always goes through the bus");
+      return;
+    }
+
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/tend-test-bus", TRUE);
+  host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  tend_host_connect_async (host, NULL, store_result, &result);
+  g_assert_true (tend_host_connect_finish (host, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  refresh (host, TEND_LIST_LOADED);
+  g_assert_nonnull (tend_host_lookup_service (host, "default.target"));
+
+  service = wait_for_service (host, "tend-test-sleeper.service", &error);
+  g_assert_no_error (error);
+  state_log_init (&log, service);
+  g_free (wait_for_action (host, "tend-test-sleeper.service", TEND_UNIT_ACTION_START, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (&log, "active"));
+  g_free (wait_for_action (host, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (&log, "inactive"));
+  state_log_clear (&log);
+
+  restore_env ("DBUS_SESSION_BUS_ADDRESS", saved);
+}
+
 static void
 test_no_bus (void)
 {
+  g_autofree char *saved_runtime_dir = hide_private_socket ();
   g_autoptr(TendHost) host = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -658,10 +753,8 @@ test_no_bus (void)
   g_assert_nonnull (strstr (error->message, "unix:path=/nonexistent/tend-test-bus"));
   g_assert_nonnull (strstr (error->message, "DBUS_SESSION_BUS_ADDRESS"));
 
-  if (saved != NULL)
-    g_setenv ("DBUS_SESSION_BUS_ADDRESS", saved, TRUE);
-  else
-    g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  restore_env ("DBUS_SESSION_BUS_ADDRESS", saved);
+  restore_env ("XDG_RUNTIME_DIR", saved_runtime_dir);
 }
 
 /* Starts a session bus of the test's own (no systemd on it) and points
@@ -689,20 +782,11 @@ start_private_bus (char **address)
   return g_steal_pointer (&daemon);
 }
 
-static void
-restore_env (const char *name,
-             const char *saved)
-{
-  if (saved != NULL)
-    g_setenv (name, saved, TRUE);
-  else
-    g_unsetenv (name);
-}
-
 /* A session bus on which no systemd runs: the first call says so, as unreachable. */
 static void
 test_bus_without_systemd (void)
 {
+  g_autofree char *saved_runtime_dir = hide_private_socket ();
   g_autoptr(GSubprocess) daemon = NULL;
   g_autoptr(TendHost) host = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -727,6 +811,7 @@ test_bus_without_systemd (void)
   g_subprocess_force_exit (daemon);
   g_assert_true (g_subprocess_wait (daemon, NULL, NULL));
   restore_env ("DBUS_SESSION_BUS_ADDRESS", saved);
+  restore_env ("XDG_RUNTIME_DIR", saved_runtime_dir);
 }
 
 typedef struct
@@ -751,6 +836,7 @@ host_state_is (gpointer data)
 static void
 test_host_reconnecting (void)
 {
+  g_autofree char *saved_runtime_dir = hide_private_socket ();
   g_autoptr(GSubprocess) daemon = NULL;
   g_autoptr(TendHost) host = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -791,6 +877,7 @@ test_host_reconnecting (void)
   g_assert_cmpint (tend_host_get_state (host), ==, TEND_HOST_STATE_DISCONNECTED);
 
   restore_env ("DBUS_SESSION_BUS_ADDRESS", saved);
+  restore_env ("XDG_RUNTIME_DIR", saved_runtime_dir);
 }
 
 static void
@@ -971,6 +1058,8 @@ main (int   argc,
   ADD ("manager-reexec", test_manager_reexec);
   ADD ("transient", test_transient);
 #undef ADD
+  g_test_add_func ("/dbus-backend/backend-choice", test_backend_choice);
+  g_test_add_func ("/dbus-backend/private-socket", test_private_socket);
   g_test_add_func ("/dbus-backend/no-bus", test_no_bus);
   g_test_add_func ("/dbus-backend/bus-without-systemd", test_bus_without_systemd);
   g_test_add_func ("/dbus-backend/host-reconnecting", test_host_reconnecting);

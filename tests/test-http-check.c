@@ -9,6 +9,11 @@
  * refuses connections; a multicast address is unreachable; ".invalid" does not resolve.
  * Every test runs a real TendHttpCheck with tend_check_run_async() on the main loop and
  * asserts the verdict's status, failure kind and message.
+ *
+ * Each test runs twice, once on each path a plain http:// request can take (see the top
+ * of tend-http-check.c): "/http-check/probe/..." on the cheap path (tend-probe.c), and
+ * "/http-check/soup/..." forced onto libsoup; both must give the same verdicts, word for
+ * word, against the same servers.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -20,6 +25,7 @@
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-http-check.h"
+#include "tend-http-check-private.h"
 
 #define MS TEND_USEC_PER_MSEC
 #define SEC TEND_USEC_PER_SEC
@@ -35,7 +41,13 @@ typedef enum
   RAW_PLAIN_400,    /* a plain HTTP server meeting a TLS handshake: answers 400, closes */
   RAW_RESET,        /* reads the request, then resets the connection */
   RAW_HUGE_HEADER,  /* answers 200 with a header of 10 MB */
+  RAW_CHUNKED,      /* answers 200 with a chunked body: "hello needle", closes */
+  RAW_HTTP10,       /* answers as HTTP/1.0, a body without a length up to the close */
+  RAW_SHORT_BODY,   /* answers 200 with 5 bytes of a 100-byte body, closes */
 } RawMode;
+
+/* The path the checks of a test take: libsoup when TRUE, the cheap one when FALSE. */
+static gboolean use_soup;
 
 #define HUGE_HEADER_SIZE (10 * 1024 * 1024)
 
@@ -374,6 +386,27 @@ on_raw_run (GThreadedSocketService *service,
 
       g_socket_send (socket, line, strlen (line), NULL, NULL);
     }
+  else if (mode == RAW_CHUNKED)
+    {
+      const char *answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                           "Connection: close\r\n\r\n5\r\nhello\r\n7;note=1\r\n needle\r\n"
+                           "0\r\n\r\n";
+
+      g_socket_send (socket, answer, strlen (answer), NULL, NULL);
+    }
+  else if (mode == RAW_HTTP10)
+    {
+      const char *answer = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+                           "served by an HTTP/1.0 server\n";
+
+      g_socket_send (socket, answer, strlen (answer), NULL, NULL);
+    }
+  else if (mode == RAW_SHORT_BODY)
+    {
+      const char *answer = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort";
+
+      g_socket_send (socket, answer, strlen (answer), NULL, NULL);
+    }
   else if (mode == RAW_PLAIN_400)
     {
       const char *answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
@@ -439,6 +472,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *cert_path = tls_fixture_path ("test-cert.pem");
   g_autofree char *key_path = tls_fixture_path ("test-key.pem");
+
+  use_soup = GPOINTER_TO_INT (user_data);
 
   fixture->methods = g_ptr_array_new_with_free_func (g_free);
   fixture->slow = g_ptr_array_new_with_free_func ((GDestroyNotify) slow_answer_free);
@@ -631,6 +666,10 @@ new_check (const char *url_format,
   check = tend_http_check_new ("web", url, &error);
   g_assert_no_error (error);
   g_assert_nonnull (check);
+  tend_http_check_set_force_soup (check, use_soup);
+  /* The test runs on the path it says. */
+  g_assert_true (tend_http_check_uses_probe (check) ==
+                 (!use_soup && g_str_has_prefix (url, "http://")));
   return check;
 }
 
@@ -683,272 +722,6 @@ assert_verdict_timed (const TendCheckVerdict *verdict,
   g_assert_cmpfloat_with_epsilon (shown, actual, 0.5 + actual / 100);
 }
 
-/* ------------------------------------------------------------------------------------ */
-/* Making a check: bad input                                                             */
-
-static void
-test_url_refused (void)
-{
-  static const struct { const char *url; const char *message; } cases[] = {
-    { "", "url: \"\" is not an http or https URL" },
-    { "localhost:8080/health", "url: \"localhost:8080/health\" is not an http or https URL" },
-    { "/health", "url: \"/health\" is not an http or https URL" },
-    { "ftp://files.example/", "url: \"ftp://files.example/\" is not an http or https URL" },
-    { "file:///etc/passwd", "url: \"file:///etc/passwd\" is not an http or https URL" },
-    { "ws://127.0.0.1:8080/", "url: \"ws://127.0.0.1:8080/\" is not an http or https URL" },
-    { "http://", "url: \"http://\" has no host" },
-    { "http:///health", "url: \"http:///health\" has no host" },
-    { "https:/health", "url: \"https:/health\" has no host" },
-    { "http://127.0.0.1:0/", "url: \"http://127.0.0.1:0/\" has a bad port; a port is 1–65535" },
-    { "http://127.0.0.1:70000/",
-      "url: \"http://127.0.0.1:70000/\" has a bad port; a port is 1–65535" },
-    { "http://127.0.0.1:port/",
-      "url: \"http://127.0.0.1:port/\" has a bad port; a port is 1–65535" },
-    { "http://[::1/", "url: \"http://[::1/\" has a bad host" },
-    { "http://exa mple.com/", "url: \"http://exa mple.com/\" has a bad host" },
-    { "http://local\nhost/", "url: \"http://local\\nhost/\" has a bad host" },
-    { "http://ex<am>ple/", "url: \"http://ex<am>ple/\" has a bad host" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TendHttpCheck) check = NULL;
-
-      g_test_message ("url: %s", cases[i].url);
-      check = tend_http_check_new ("web", cases[i].url, &error);
-      g_assert_null (check);
-      g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
-      g_assert_cmpstr (error->message, ==, cases[i].message);
-    }
-}
-
-static void
-test_url_accepted (void)
-{
-  static const char * const urls[] = {
-    "http://127.0.0.1:8080/health",
-    "https://localhost/",
-    "HTTP://Example.COM",
-    "http://[::1]:9000/status?full=1",
-    "https://user:secret@example.com:8443/health#top",
-    "http://127.0.0.1:65535/",
-    "http://bücher.example/",
-    "http://[fe80::1%25eth0]:8080/",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TendHttpCheck) check = NULL;
-      g_autofree char *url = NULL;
-
-      check = tend_http_check_new ("web", urls[i], &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (check);
-      g_assert_cmpstr (tend_http_check_get_url (check), ==, urls[i]);
-      g_object_get (check, "url", &url, NULL);
-      g_assert_cmpstr (url, ==, urls[i]);
-    }
-}
-
-static void
-test_defaults (void)
-{
-  g_autoptr(TendHttpCheck) check = new_check ("http://127.0.0.1:8080/");
-
-  g_assert_cmpstr (tend_check_get_kind (TEND_CHECK (check)), ==, "http");
-  g_assert_cmpstr (tend_check_get_name (TEND_CHECK (check)), ==, "web");
-  g_assert_cmpstr (tend_http_check_get_method (check), ==, "GET");
-  g_assert_cmpstr (tend_http_check_get_accepted_status (check), ==, "200-399");
-  g_assert_null (tend_http_check_get_expect_body (check));
-  g_assert_true (tend_http_check_get_verify_tls (check));
-  g_assert_true (tend_http_check_get_follow_redirects (check));
-  g_assert_cmpint (tend_http_check_get_latency_threshold (check), ==, SEC);
-  g_assert_false (tend_http_check_accepts_status (check, 199));
-  g_assert_true (tend_http_check_accepts_status (check, 200));
-  g_assert_true (tend_http_check_accepts_status (check, 399));
-  g_assert_false (tend_http_check_accepts_status (check, 400));
-}
-
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(guint *) user_data)++;
-}
-
-static void
-test_method (void)
-{
-  g_autoptr(TendHttpCheck) check = new_check ("http://127.0.0.1:8080/");
-  g_autoptr(GError) error = NULL;
-  guint notified = 0;
-
-  g_signal_connect (check, "notify::method", G_CALLBACK (count_notify), &notified);
-
-  g_assert_true (tend_http_check_set_method (check, "head", &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (tend_http_check_get_method (check), ==, "HEAD");
-  g_assert_true (tend_http_check_set_method (check, "HEAD", &error));
-  g_assert_cmpuint (notified, ==, 1);
-  g_assert_true (tend_http_check_set_method (check, "Post", &error));
-  g_assert_cmpstr (tend_http_check_get_method (check), ==, "POST");
-  g_assert_cmpuint (notified, ==, 2);
-
-  g_assert_false (tend_http_check_set_method (check, "PUT", &error));
-  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==, "method: \"PUT\" is not one of GET, HEAD, POST");
-  g_clear_error (&error);
-  g_assert_false (tend_http_check_set_method (check, "", &error));
-  g_assert_cmpstr (error->message, ==, "method: \"\" is not one of GET, HEAD, POST");
-  g_clear_error (&error);
-  g_assert_cmpstr (tend_http_check_get_method (check), ==, "POST");
-
-  /* HEAD gets no body: it cannot be searched. */
-  g_assert_true (tend_http_check_set_expect_body (check, "ready", &error));
-  g_assert_false (tend_http_check_set_method (check, "HEAD", &error));
-  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==, "method: HEAD gets no body in which to find expect-body; "
-                   "use GET, or clear expect-body first");
-  g_clear_error (&error);
-  g_assert_cmpstr (tend_http_check_get_method (check), ==, "POST");
-  g_assert_cmpuint (notified, ==, 2);
-}
-
-static void
-test_expect_body (void)
-{
-  g_autoptr(TendHttpCheck) check = new_check ("http://127.0.0.1:8080/");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *huge = NULL;
-  guint notified = 0;
-
-  g_signal_connect (check, "notify::expect-body", G_CALLBACK (count_notify), &notified);
-
-  g_assert_true (tend_http_check_set_expect_body (check, "ready", &error));
-  g_assert_cmpstr (tend_http_check_get_expect_body (check), ==, "ready");
-  g_assert_true (tend_http_check_set_expect_body (check, "ready", &error));
-  g_assert_cmpuint (notified, ==, 1);
-  g_assert_true (tend_http_check_set_expect_body (check, "", &error));
-  g_assert_null (tend_http_check_get_expect_body (check));
-  g_assert_cmpuint (notified, ==, 2);
-  g_assert_no_error (error);
-
-  huge = g_malloc (TEND_HTTP_CHECK_MAX_BODY + 2);
-  memset (huge, 'a', TEND_HTTP_CHECK_MAX_BODY + 1);
-  huge[TEND_HTTP_CHECK_MAX_BODY + 1] = '\0';
-  g_assert_false (tend_http_check_set_expect_body (check, huge, &error));
-  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==,
-                   "expect-body: the text is longer than the 1 MiB of a body that a check reads");
-  g_clear_error (&error);
-
-  g_assert_true (tend_http_check_set_method (check, "HEAD", &error));
-  g_assert_false (tend_http_check_set_expect_body (check, "ready", &error));
-  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==, "expect-body: a HEAD request gets no body to search; set "
-                   "the method to GET or POST first");
-  g_clear_error (&error);
-  g_assert_null (tend_http_check_get_expect_body (check));
-  g_assert_cmpuint (notified, ==, 2);
-}
-
-static void
-test_accepted_status (void)
-{
-  static const struct { const char *text; const char *canonical; } good[] = {
-    { "200", "200" },
-    { "200-399", "200-399" },
-    { "200–399", "200-399" },
-    { " 200 , 204 ", "200,204" },
-    { "2xx", "200-299" },
-    { "2XX,3xx", "200-399" },
-    { "301,200-204,205", "200-205,301" },
-    { "500,200", "200,500" },
-    { "200-299,250-320", "200-320" },
-    { "100-599", "100-599" },
-  };
-  static const struct { const char *text; const char *message; } bad[] = {
-    { "", "accepted-status: is empty; give one or more, separated by commas, of a status code "
-      "(100–599), a range such as 200-399 or a class such as 2xx" },
-    { "  ", "accepted-status: is empty; give one or more, separated by commas, of a status code "
-      "(100–599), a range such as 200-399 or a class such as 2xx" },
-    { "99", "accepted-status: \"99\" is not an HTTP status code (100–599)" },
-    { "600", "accepted-status: \"600\" is not an HTTP status code (100–599)" },
-    { "200-700", "accepted-status: \"700\" is not an HTTP status code (100–599)" },
-    { "0200", "accepted-status: \"0200\" is not an HTTP status code (100–599)" },
-    { "399-200", "accepted-status: \"399-200\" is not a range: its start is above its end" },
-    { "ok", "accepted-status: \"ok\" is not a status code (100–599), a range such as 200-399 "
-      "or a class such as 2xx" },
-    { "200,", "accepted-status: \"\" is not a status code (100–599), a range such as 200-399 "
-      "or a class such as 2xx" },
-    { "200,,300", "accepted-status: \"\" is not a status code (100–599), a range such as "
-      "200-399 or a class such as 2xx" },
-    { "6xx", "accepted-status: \"6xx\" is not a status code (100–599), a range such as 200-399 "
-      "or a class such as 2xx" },
-    { "200-", "accepted-status: \"200-\" is not a status code (100–599), a range such as "
-      "200-399 or a class such as 2xx" },
-    { "-200", "accepted-status: \"-200\" is not a status code (100–599), a range such as "
-      "200-399 or a class such as 2xx" },
-    { "+200", "accepted-status: \"+200\" is not a status code (100–599), a range such as "
-      "200-399 or a class such as 2xx" },
-    { "99999999999", "accepted-status: \"99999999999\" is not a status code (100–599), a range "
-      "such as 200-399 or a class such as 2xx" },
-  };
-  g_autoptr(TendHttpCheck) check = new_check ("http://127.0.0.1:8080/");
-  guint notified = 0;
-
-  g_signal_connect (check, "notify::accepted-status", G_CALLBACK (count_notify), &notified);
-
-  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      g_test_message ("accepted-status: %s", good[i].text);
-      g_assert_true (tend_http_check_set_accepted_status (check, good[i].text, &error));
-      g_assert_no_error (error);
-      g_assert_cmpstr (tend_http_check_get_accepted_status (check), ==, good[i].canonical);
-    }
-  g_assert_cmpuint (notified, ==, G_N_ELEMENTS (good) - 1);   /* "200–399" repeats "200-399" */
-
-  g_assert_true (tend_http_check_set_accepted_status (check, "200,204,300-302", NULL));
-  for (guint status = 100; status < 600; status++)
-    g_assert_cmpint (tend_http_check_accepts_status (check, status), ==,
-                     status == 200 || status == 204 || (status >= 300 && status <= 302));
-
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      g_test_message ("accepted-status: %s", bad[i].text);
-      g_assert_false (tend_http_check_set_accepted_status (check, bad[i].text, &error));
-      g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
-      g_assert_cmpstr (error->message, ==, bad[i].message);
-      g_assert_cmpstr (tend_http_check_get_accepted_status (check), ==, "200,204,300-302");
-    }
-}
-
-static void
-test_latency_threshold (void)
-{
-  g_autoptr(TendHttpCheck) check = new_check ("http://127.0.0.1:8080/");
-  g_autoptr(GError) error = NULL;
-  gint64 value = 0;
-
-  g_assert_true (tend_http_check_set_latency_threshold (check, 250 * MS, &error));
-  g_assert_no_error (error);
-  g_object_get (check, "latency-threshold", &value, NULL);
-  g_assert_cmpint (value, ==, 250 * MS);
-  g_assert_true (tend_http_check_set_latency_threshold (check, 0, &error));
-  g_assert_cmpint (tend_http_check_get_latency_threshold (check), ==, 0);
-
-  g_assert_false (tend_http_check_set_latency_threshold (check, -1, &error));
-  g_assert_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==, "latency-threshold: must not be negative (0 turns it off)");
-  g_assert_cmpint (tend_http_check_get_latency_threshold (check), ==, 0);
-}
 
 /* ------------------------------------------------------------------------------------ */
 /* Answers                                                                               */
@@ -968,6 +741,21 @@ test_pass (Fixture       *fixture,
 
   /* Again with the same check: each run is a fresh request. */
   g_clear_pointer (&verdict, tend_check_verdict_free);
+  verdict = run_check (check);
+  assert_verdict_timed (verdict, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "HTTP 200 in {time}");
+  drop_check (check, SEC);
+}
+
+/* A host name is resolved, and its addresses tried in turn: "localhost" may give ::1
+ * first, where nothing listens (the server is on 127.0.0.1 only). */
+static void
+test_by_name (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  TendHttpCheck *check = new_check ("http://localhost:%u/ok", fixture->port);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+
+  g_assert_true (tend_http_check_set_expect_body (check, "ready", NULL));
   verdict = run_check (check);
   assert_verdict_timed (verdict, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "HTTP 200 in {time}");
   drop_check (check, SEC);
@@ -1278,9 +1066,10 @@ test_refused (Fixture       *fixture,
 }
 
 static void
-test_dns (void)
+test_dns (gconstpointer user_data)
 {
-  TendHttpCheck *check = new_check ("http://nonexistent.invalid/health");
+  TendHttpCheck *check = (use_soup = GPOINTER_TO_INT (user_data),
+                          new_check ("http://nonexistent.invalid/health"));
   g_autoptr(TendCheckVerdict) verdict = NULL;
 
   /* ".invalid" never resolves (RFC 6761). With no DNS server to ask, the resolver says so
@@ -1299,10 +1088,11 @@ test_dns (void)
 }
 
 static void
-test_unreachable (void)
+test_unreachable (gconstpointer user_data)
 {
   /* Linux refuses TCP to a multicast address at once with ENETUNREACH, on any network. */
-  TendHttpCheck *check = new_check ("http://224.0.0.1:8080/health");
+  TendHttpCheck *check = (use_soup = GPOINTER_TO_INT (user_data),
+                          new_check ("http://224.0.0.1:8080/health"));
   g_autoptr(TendCheckVerdict) verdict = run_check (check);
 
   assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE,
@@ -1377,6 +1167,61 @@ test_huge_header (Fixture       *fixture,
                               "the most Tend reads", fixture->raw_port);
   assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, expected);
   g_assert_cmpint (verdict->latency_usec, ==, -1);
+  drop_check (check, SEC);
+}
+
+/* A chunked body is searched as its chunks joined. */
+static void
+test_chunked (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  TendHttpCheck *check = new_check ("http://127.0.0.1:%u/", fixture->raw_port);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autofree char *expected = NULL;
+
+  fixture->raw_mode = RAW_CHUNKED;
+  g_assert_true (tend_http_check_set_expect_body (check, "hello needle", NULL));
+  verdict = run_check (check);
+  assert_verdict_timed (verdict, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "HTTP 200 in {time}");
+
+  g_assert_true (tend_http_check_set_expect_body (check, "7;note", NULL));
+  g_clear_pointer (&verdict, tend_check_verdict_free);
+  verdict = run_check (check);
+  expected = g_strdup_printf ("HTTP 200 from 127.0.0.1:%u, but its body does not contain "
+                              "\"7;note\"", fixture->raw_port);
+  assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, expected);
+  drop_check (check, SEC);
+}
+
+/* An HTTP/1.0 answer without a length: its body runs to the end of the connection. */
+static void
+test_http10 (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  TendHttpCheck *check = new_check ("http://127.0.0.1:%u/", fixture->raw_port);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+
+  fixture->raw_mode = RAW_HTTP10;
+  g_assert_true (tend_http_check_set_expect_body (check, "HTTP/1.0 server\n", NULL));
+  verdict = run_check (check);
+  assert_verdict_timed (verdict, TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, "HTTP 200 in {time}");
+  drop_check (check, SEC);
+}
+
+/* A body cut short of its Content-Length by the end of the connection. */
+static void
+test_short_body (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  TendHttpCheck *check = new_check ("http://127.0.0.1:%u/", fixture->raw_port);
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autofree char *expected = NULL;
+
+  fixture->raw_mode = RAW_SHORT_BODY;
+  verdict = run_check (check);
+  expected = g_strdup_printf ("connection to 127.0.0.1:%u closed before a full answer",
+                              fixture->raw_port);
+  assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, expected);
   drop_check (check, SEC);
 }
 
@@ -1459,39 +1304,52 @@ main (int   argc,
   g_setenv ("http_proxy", "http://127.0.0.1:9/", TRUE);
   g_setenv ("https_proxy", "http://127.0.0.1:9/", TRUE);
 
-  g_test_add_func ("/http-check/url/refused", test_url_refused);
-  g_test_add_func ("/http-check/url/accepted", test_url_accepted);
-  g_test_add_func ("/http-check/settings/defaults", test_defaults);
-  g_test_add_func ("/http-check/settings/method", test_method);
-  g_test_add_func ("/http-check/settings/expect-body", test_expect_body);
-  g_test_add_func ("/http-check/settings/accepted-status", test_accepted_status);
-  g_test_add_func ("/http-check/settings/latency-threshold", test_latency_threshold);
 
-#define ADD(path, func) \
-  g_test_add ("/http-check/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  /* Every test on both paths: the cheap one, then libsoup. */
+  for (guint i = 0; i < 2; i++)
+    {
+      gconstpointer soup = GINT_TO_POINTER (i == 1);
+      const char *path = i == 1 ? "soup" : "probe";
 
-  ADD ("answer/pass", test_pass);
-  ADD ("answer/server-error", test_server_error);
-  ADD ("answer/wrong-body", test_wrong_body);
-  ADD ("answer/big-body", test_big_body);
-  ADD ("answer/methods", test_methods);
-  ADD ("redirect/chain", test_redirect_chain);
-  ADD ("redirect/loop", test_redirect_loop);
-  ADD ("redirect/elsewhere", test_redirect_elsewhere);
-  ADD ("time/timeout", test_timeout);
-  ADD ("time/slow-warns", test_slow_warns);
-  ADD ("time/cancel", test_cancel);
-  ADD ("failure/refused", test_refused);
-  g_test_add_func ("/http-check/failure/dns", test_dns);
-  g_test_add_func ("/http-check/failure/unreachable", test_unreachable);
-  ADD ("failure/closed-early", test_closed_early);
-  ADD ("failure/reset", test_reset);
-  ADD ("failure/huge-header", test_huge_header);
-  ADD ("failure/not-http", test_not_http);
-  ADD ("tls/verified", test_tls_verified);
-  ADD ("tls/unverified", test_tls_unverified);
-  ADD ("tls/not-tls", test_tls_not_tls);
+#define ADD(name, func) \
+  G_STMT_START { \
+    g_autofree char *test_path = g_strdup_printf ("/http-check/%s/" name, path); \
+    g_test_add (test_path, Fixture, soup, fixture_set_up, func, fixture_tear_down); \
+  } G_STMT_END
+#define ADD_DATA(name, func) \
+  G_STMT_START { \
+    g_autofree char *test_path = g_strdup_printf ("/http-check/%s/" name, path); \
+    g_test_add_data_func (test_path, soup, func); \
+  } G_STMT_END
 
+      ADD ("answer/pass", test_pass);
+      ADD ("answer/by-name", test_by_name);
+      ADD ("answer/server-error", test_server_error);
+      ADD ("answer/wrong-body", test_wrong_body);
+      ADD ("answer/big-body", test_big_body);
+      ADD ("answer/methods", test_methods);
+      ADD ("answer/chunked", test_chunked);
+      ADD ("answer/http-1.0", test_http10);
+      ADD ("redirect/chain", test_redirect_chain);
+      ADD ("redirect/loop", test_redirect_loop);
+      ADD ("redirect/elsewhere", test_redirect_elsewhere);
+      ADD ("time/timeout", test_timeout);
+      ADD ("time/slow-warns", test_slow_warns);
+      ADD ("time/cancel", test_cancel);
+      ADD ("failure/refused", test_refused);
+      ADD_DATA ("failure/dns", test_dns);
+      ADD_DATA ("failure/unreachable", test_unreachable);
+      ADD ("failure/closed-early", test_closed_early);
+      ADD ("failure/short-body", test_short_body);
+      ADD ("failure/reset", test_reset);
+      ADD ("failure/huge-header", test_huge_header);
+      ADD ("failure/not-http", test_not_http);
+      ADD ("tls/verified", test_tls_verified);
+      ADD ("tls/unverified", test_tls_unverified);
+      ADD ("tls/not-tls", test_tls_not_tls);
+    }
+
+#undef ADD_DATA
 #undef ADD
 
   rc = g_test_run ();

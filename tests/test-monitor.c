@@ -829,6 +829,25 @@ open_temp_store (char **dir)
   return store;
 }
 
+/* wait_until() for a condition that another thread makes true, without waking this
+ * one: the loop looks again every 5 ms. */
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_polled (gboolean (*condition) (gpointer),
+             gpointer   data)
+{
+  guint id = g_timeout_add (5, wake_cb, NULL);
+  gboolean ok = wait_until (condition, data);
+
+  g_source_remove (id);
+  return ok;
+}
+
 typedef struct
 {
   TendStore *store;
@@ -908,7 +927,7 @@ test_shared_wakeup (Fixture       *fixture,
 
   /* Each group of runs went to the writer as one job, when its last run ended. */
   wait.n = 2 * n;
-  g_assert_true (wait_until (committed, &wait));
+  g_assert_true (wait_polled (committed, &wait));
   g_assert_cmpuint (tend_store_get_n_batches (store) - batches, ==, 2);
 
   tend_monitor_reset_lateness (monitor);

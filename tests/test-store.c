@@ -877,6 +877,153 @@ test_full_and_read_only_disk (void)
   g_rmdir (dir);
 }
 
+/* wait_until() for a condition that another thread makes true, without waking this
+ * one: the loop looks again every 5 ms. */
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_polled (gboolean (*condition) (gpointer),
+             gpointer   data)
+{
+  guint id = g_timeout_add (5, wake_cb, NULL);
+  gboolean ok = wait_until (condition, data);
+
+  g_source_remove (id);
+  return ok;
+}
+
+/* The voluntary context switches of the store's thread ("tend-store"): each is a time
+ * it went to sleep, that is, a wake-up it had before. */
+static guint64
+writer_switches (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/self/task/%s/comm", name);
+      g_autofree char *status_path = g_strdup_printf ("/proc/self/task/%s/status", name);
+      g_autofree char *comm = NULL;
+      g_autofree char *status = NULL;
+      const char *line;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) ||
+          !g_str_has_prefix (comm, "tend-store") ||
+          !g_file_get_contents (status_path, &status, NULL, NULL))
+        continue;
+      line = strstr (status, "voluntary_ctxt_switches:");
+      g_assert_nonnull (line);
+      return g_ascii_strtoull (line + strlen ("voluntary_ctxt_switches:"), NULL, 10);
+    }
+  g_assert_not_reached ();
+}
+
+typedef struct
+{
+  TendStore *store;
+  guint64 n;
+} CommittedWait;
+
+static gboolean
+committed_at_least (gpointer data)
+{
+  CommittedWait *wait = data;
+
+  return tend_store_get_n_committed (wait->store) >= wait->n;
+}
+
+static gboolean
+batches_at_least (gpointer data)
+{
+  CommittedWait *wait = data;
+
+  return tend_store_get_n_batches (wait->store) >= wait->n;
+}
+
+/* With the default batch interval: a writer with nothing to do does not wake up at all;
+ * results added one by one do not wake it either, but go to it as one job: at
+ * tend_store_push_batch(), or 100 ms after the first of them; an audit record goes at
+ * once. Statements stay prepared from one batch to the next. */
+static void
+test_writer_wakeups (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CommittedWait wait = { fixture->store, 0 };
+  TendAuditRecord record = { .time_usec = g_get_real_time (), .origin = TEND_AUDIT_ORIGIN_CLI,
+                             .operation = "restart", .unit = "web.service", .result = "done" };
+  guint64 switches, batches;
+  gint64 added;
+
+  g_assert_true (open_store (fixture->store, &error));
+  g_assert_no_error (error);
+  spin (50);
+
+  /* Idle: no wake-up in 600 ms (it used to wake every 100 ms). */
+  switches = writer_switches ();
+  spin (600);
+  g_assert_cmpuint (writer_switches (), ==, switches);
+
+  /* 50 results, one by one: not a wake-up each. */
+  batches = tend_store_get_n_batches (fixture->store);
+  added = g_get_monotonic_time ();
+  for (int i = 0; i < 50; i++)
+    add (fixture->store, 1 + i, g_get_real_time (), TEND_RESULT_FAIL, 1000, "refused");
+  g_assert_cmpuint (writer_switches (), ==, switches);
+  g_assert_cmpuint (tend_store_get_n_batches (fixture->store), ==, batches);
+  /* One job, 100 ms after the first, from the main loop's timer. */
+  wait.n = 50;
+  g_assert_true (wait_polled (committed_at_least, &wait));
+  g_assert_cmpint (g_get_monotonic_time () - added, >=, 100 * 1000);
+  g_assert_cmpuint (tend_store_get_n_batches (fixture->store), ==, batches + 1);
+
+  /* Pushed: written at once, one job for all. */
+  for (int i = 0; i < 50; i++)
+    add (fixture->store, 100 + i, g_get_real_time (), TEND_RESULT_FAIL, 1000, "refused");
+  added = g_get_monotonic_time ();
+  tend_store_push_batch (fixture->store);
+  tend_store_push_batch (fixture->store);   /* queued already: nothing more */
+  wait.n = 100;
+  g_assert_true (wait_polled (committed_at_least, &wait));
+  g_assert_cmpuint (tend_store_get_n_batches (fixture->store), ==, batches + 2);
+
+  /* An audit record is written at once, with no timer. */
+  tend_store_add_audit (fixture->store, &record);
+  wait.n = batches + 3;
+  g_assert_true (wait_polled (batches_at_least, &wait));
+  g_assert_cmpuint (tend_store_get_n_waiting_audit (fixture->store), ==, 0);
+
+  /* And idle again afterwards: the 100 ms timer of the pushed batch is gone. */
+  spin (50);
+  switches = writer_switches ();
+  spin (400);
+  g_assert_cmpuint (writer_switches (), ==, switches);
+
+  tend_store_close (fixture->store);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM check_results"), ==, 100);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM audit"), ==, 1);
+}
+
+/* What waits when the store closes is written, not lost: no push, no timer needed. */
+static void
+test_close_flushes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (open_store (fixture->store, &error));
+  for (int i = 0; i < 30; i++)
+    add (fixture->store, 1 + i, g_get_real_time (), TEND_RESULT_FAIL, 1000, "refused");
+  tend_store_close (fixture->store);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM check_results"), ==, 30);
+  g_assert_cmpuint (tend_store_get_n_lost_at_close (fixture->store), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -904,6 +1051,8 @@ main (int   argc,
   ADD ("corrupt-file-refused", test_corrupt_file_refused);
   ADD ("foreign-database-refused", test_foreign_database_refused);
   ADD ("queue-limit-counts-drops", test_queue_limit_counts_drops);
+  ADD ("writer-wakeups", test_writer_wakeups);
+  ADD ("close-flushes", test_close_flushes);
 #undef ADD
   g_test_add_func ("/store/chart-uptime", test_chart_uptime);
   g_test_add_func ("/store/concurrent-migration", test_concurrent_migration);

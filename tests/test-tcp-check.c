@@ -5,6 +5,10 @@
  * Each test listens on a free port of 127.0.0.1 with a GThreadedSocketService whose
  * connections behave as the test asks (answer like Redis, send a banner, say nothing,
  * close at once, reset ...), and runs a real TendTcpCheck against it.
+ *
+ * A check that only connects takes the cheap path (tend-probe.c); the tests of such
+ * checks also run as "/tcp-check/gio/..." forced onto GSocketClient, and must give the
+ * same verdicts, word for word.
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -14,11 +18,18 @@
 #include "tend-check-private.h"
 #include "tend-duration.h"
 #include "tend-error.h"
+#include "tend-probe.h"
 #include "tend-tcp-check.h"
 #include "test-util.h"
 
 #define MS TEND_USEC_PER_MSEC
 #define SEC TEND_USEC_PER_SEC
+
+/* In a test's data, beside the server's mode: run on GSocketClient. */
+#define GIO_PATH 0x100
+
+/* The path the checks of a test take when they only connect: GSocketClient when TRUE. */
+static gboolean use_gio;
 
 typedef enum
 {
@@ -221,7 +232,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  fixture->mode = GPOINTER_TO_INT (user_data);
+  fixture->mode = GPOINTER_TO_INT (user_data) & ~GIO_PATH;
+  use_gio = (GPOINTER_TO_INT (user_data) & GIO_PATH) != 0;
   fixture->service = g_threaded_socket_service_new (8);
   fixture->port = bind_loopback (G_SOCKET_LISTENER (fixture->service), NULL);
   g_object_set_data (G_OBJECT (fixture->service), "mode", GINT_TO_POINTER (fixture->mode));
@@ -257,6 +269,9 @@ new_check (const char *host,
   g_assert_nonnull (check);
   tend_check_set_timing (check, 10 * SEC, timeout_usec, &error);
   g_assert_no_error (error);
+  tend_tcp_check_set_force_gio (TEND_TCP_CHECK (check), use_gio);
+  /* A new check that only connects takes the cheap path, unless told not to. */
+  g_assert_true (tend_tcp_check_uses_probe (TEND_TCP_CHECK (check)) == !use_gio);
   return g_steal_pointer (&check);
 }
 
@@ -403,6 +418,8 @@ test_send_expect (Fixture       *fixture,
 
   tend_tcp_check_set_send (TEND_TCP_CHECK (check), ping);
   tend_tcp_check_set_expect (TEND_TCP_CHECK (check), "+PONG");
+  /* A conversation takes GSocketClient (tend-tcp-check.c). */
+  g_assert_false (tend_tcp_check_uses_probe (TEND_TCP_CHECK (check)));
   verdict = run_check_timed (check, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_pass (verdict, start);
@@ -604,9 +621,10 @@ test_refused_ipv6 (Fixture       *fixture,
 }
 
 static void
-test_dns (void)
+test_dns (gconstpointer user_data)
 {
-  g_autoptr(TendCheck) check = new_check ("nonexistent.invalid", 80, 5 * SEC);
+  g_autoptr(TendCheck) check = (use_gio = GPOINTER_TO_INT (user_data) != 0,
+                                new_check ("nonexistent.invalid", 80, 5 * SEC));
   g_autoptr(TendCheckVerdict) verdict = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -631,11 +649,12 @@ test_dns (void)
 }
 
 static void
-test_unreachable (void)
+test_unreachable (gconstpointer user_data)
 {
   /* Linux refuses a TCP connection to a multicast address at once with ENETUNREACH,
    * whatever the routes: an unreachable network without waiting for one. */
-  g_autoptr(TendCheck) check = new_check ("224.0.0.1", 80, 5 * SEC);
+  g_autoptr(TendCheck) check = (use_gio = GPOINTER_TO_INT (user_data) != 0,
+                                new_check ("224.0.0.1", 80, 5 * SEC));
   g_autoptr(TendCheckVerdict) verdict = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -707,6 +726,70 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpint (took, <, 1 * SEC);
 }
 
+/* A connection that does not open within the timeout: a listener whose queue is full
+ * drops the SYNs of new connections, which stay unanswered. The run ends at its timeout
+ * and its socket is closed then. */
+static void
+test_connect_timeout (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GSocket) full = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GPtrArray) fillers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(TendCheck) check = NULL;
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port;
+  gint64 took;
+
+  g_assert_true (g_socket_bind (full, any, FALSE, &error));
+  g_socket_set_listen_backlog (full, 0);
+  g_assert_true (g_socket_listen (full, &error));
+  bound = g_socket_get_local_address (full, &error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  /* Fill the queue (it takes one or two more than its backlog). */
+  for (guint i = 0; i < 4; i++)
+    {
+      GSocket *filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL);
+
+      g_socket_set_blocking (filler, FALSE);
+      g_socket_connect (filler, bound, NULL, NULL);
+      g_ptr_array_add (fillers, filler);
+    }
+
+  check = new_check ("127.0.0.1", port, 300 * MS);
+  verdict = run_check_timed (check, NULL, &took, &error);
+  g_assert_no_error (error);
+  assert_verdict (verdict, TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TIMEOUT,
+                  "no answer within 300ms (the check's timeout)");
+  g_assert_cmpint (took, >=, 300 * MS);
+  g_assert_cmpint (took, <, 2 * SEC);
+  g_assert_cmpuint (tend_probe_get_n_open (), ==, 0);
+}
+
+/* Cancelled before it starts, a run ends at once, cancelled. */
+static void
+test_cancel_before (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(TendCheck) check = new_check ("127.0.0.1", fixture->port, 5 * SEC);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TendCheckVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 took;
+
+  g_cancellable_cancel (cancellable);
+  verdict = run_check_timed (check, cancellable, &took, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (verdict);
+  g_assert_cmpint (took, <, 1 * SEC);
+  g_assert_cmpuint (tend_probe_get_n_open (), ==, 0);
+}
+
 /* Which names mean "the machine itself", that a check of a service on an SSH host
  * reaches through the host's forward (tend_check_resolve_address()); and a check of a
  * local service connects where it says. */
@@ -753,6 +836,7 @@ main (int   argc,
   g_test_add_func ("/tcp-check/bad-arguments", test_bad_arguments);
   g_test_add_func ("/tcp-check/construct", test_construct);
   ADD ("connect", SERVER_SILENT, test_connect);
+  ADD ("gio/connect", SERVER_SILENT | GIO_PATH, test_connect);
   ADD ("send-expect", SERVER_REDIS, test_send_expect);
   ADD ("expect-mismatch", SERVER_REDIS, test_expect_mismatch);
   ADD ("expect-banner", SERVER_BANNER, test_expect_banner);
@@ -763,9 +847,17 @@ main (int   argc,
   ADD ("odd-bytes", SERVER_ODD_BYTES, test_odd_bytes);
   ADD ("reset", SERVER_RESET, test_reset);
   ADD ("refused", SERVER_SILENT, test_refused);
+  ADD ("gio/refused", SERVER_SILENT | GIO_PATH, test_refused);
   ADD ("refused-ipv6", SERVER_SILENT, test_refused_ipv6);
-  g_test_add_func ("/tcp-check/dns", test_dns);
-  g_test_add_func ("/tcp-check/unreachable", test_unreachable);
+  ADD ("gio/refused-ipv6", SERVER_SILENT | GIO_PATH, test_refused_ipv6);
+  g_test_add_data_func ("/tcp-check/dns", GINT_TO_POINTER (FALSE), test_dns);
+  g_test_add_data_func ("/tcp-check/gio/dns", GINT_TO_POINTER (TRUE), test_dns);
+  g_test_add_data_func ("/tcp-check/unreachable", GINT_TO_POINTER (FALSE), test_unreachable);
+  g_test_add_data_func ("/tcp-check/gio/unreachable", GINT_TO_POINTER (TRUE), test_unreachable);
+  ADD ("connect-timeout", SERVER_SILENT, test_connect_timeout);
+  ADD ("gio/connect-timeout", SERVER_SILENT | GIO_PATH, test_connect_timeout);
+  ADD ("cancel-before", SERVER_SILENT, test_cancel_before);
+  ADD ("gio/cancel-before", SERVER_SILENT | GIO_PATH, test_cancel_before);
   ADD ("timeout", SERVER_SILENT, test_timeout);
   ADD ("cancel", SERVER_SILENT, test_cancel);
 

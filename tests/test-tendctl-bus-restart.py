@@ -18,6 +18,12 @@ chooses. Then:
    bus by itself once dbus.service runs). The monitor must reconnect, see the unit's
    state again, and recover the unit when it is killed after that.
 
+With the sd-bus backend (TEND_BACKEND unset, where Tend is built with libsystemd) the
+user manager is reached on its private socket, which a bus restart does not touch: the
+monitor here is pointed at the bus (XDG_RUNTIME_DIR elsewhere, so that there is no
+private socket to find), and a one-shot `tendctl status` on the private socket must
+answer while the bus is away. tests/meson.build runs this test with both backends.
+
 Waiting is always for a condition with a deadline, never a bare sleep.
 Usage: test-tendctl-bus-restart.py TENDCTL
 """
@@ -37,6 +43,10 @@ from tendtap import check
 UNIT = "tend-test-sleeper.service"
 
 env = dict(os.environ)
+SDBUS = env.get("TEND_BACKEND") != "gdbus"
+direct_env = dict(env)
+if SDBUS:
+    env["XDG_RUNTIME_DIR"] = "/nonexistent/tend-test-runtime-dir"
 tendctl = Tendctl(sys.argv[1], env)
 
 
@@ -120,6 +130,11 @@ def lost_bus(monitor, log_path, server):
           r.returncode == 5, (r.returncode, r.stderr))
     check("and says which bus and what to check",
           "unix:path=" in r.stderr and "dbus.socket" in r.stderr, r.stderr)
+    if SDBUS:
+        r = subprocess.run([tendctl.path, "status", UNIT], capture_output=True, text=True,
+                           timeout=30, env=dict(direct_env, TEND_DATABASE=env["TEND_DATABASE"]))
+        check("sd-bus: tendctl status on the manager's private socket answers without the bus",
+              r.returncode == 0 and "active (running)" in r.stdout, (r.returncode, r.stderr))
 
     # The HTTP check needs no bus: it sees the server fail, then pass again.
     hits = server.hits

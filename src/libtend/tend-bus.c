@@ -70,6 +70,32 @@ tend_bus_dup_address (GBusType   bus_type,
   return NULL;
 }
 
+/**
+ * tend_bus_unreachable_error:
+ * @label: who the connection is for ("this computer (user manager)")
+ * @address: the address dialled
+ * @reason: what the connection attempt said
+ *
+ * Returns: (transfer full): %TEND_ERROR_UNREACHABLE naming the bus and what to check,
+ *   for every backend that dials a bus
+ */
+GError *
+tend_bus_unreachable_error (GBusType    bus_type,
+                            const char *label,
+                            const char *address,
+                            const char *reason)
+{
+  return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
+                      "cannot reach %s: the %s bus at '%s' does not answer (%s)%s",
+                      label, bus_type == G_BUS_TYPE_SYSTEM ? "system" : "session", address,
+                      reason,
+                      bus_type == G_BUS_TYPE_SYSTEM
+                      ? ". Is dbus running? (systemctl status dbus.socket)"
+                      : ". Is the user's bus running? (systemctl --user status "
+                        "dbus.socket) Or set DBUS_SESSION_BUS_ADDRESS to the bus "
+                        "where 'systemd --user' runs");
+}
+
 typedef struct
 {
   GBusType bus_type;
@@ -101,16 +127,8 @@ connection_ready_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                                 "cannot reach %s: the %s bus at '%s' does not answer (%s)%s",
-                                 data->label,
-                                 data->bus_type == G_BUS_TYPE_SYSTEM ? "system" : "session",
-                                 data->address, error->message,
-                                 data->bus_type == G_BUS_TYPE_SYSTEM
-                                 ? ". Is dbus running? (systemctl status dbus.socket)"
-                                 : ". Is the user's bus running? (systemctl --user status "
-                                   "dbus.socket) Or set DBUS_SESSION_BUS_ADDRESS to the bus "
-                                   "where 'systemd --user' runs");
+        g_task_return_error (task, tend_bus_unreachable_error (data->bus_type, data->label,
+                                                               data->address, error->message));
       return;
     }
 

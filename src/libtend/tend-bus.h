@@ -20,6 +20,11 @@ GDBusConnection *tend_bus_connect_finish     (GAsyncResult         *result,
                                               char                **address,
                                               GError              **error);
 
+GError          *tend_bus_unreachable_error  (GBusType              bus_type,
+                                              const char           *label,
+                                              const char           *address,
+                                              const char           *reason);
+
 guint            tend_reconnect_delay_msec   (guint                 attempt);
 
 G_END_DECLS

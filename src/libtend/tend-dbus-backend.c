@@ -16,25 +16,21 @@
 
 #include "config.h"
 
-#include <stdio.h>
-#include <unistd.h>
-
 #include "tend-backend.h"
 #include "tend-bus.h"
 #include "tend-dbus-backend.h"
+#include "tend-dbus-private.h"
 #include "tend-error.h"
 #include "tend-journal.h"
 #include "tend-service.h"
 #include "tend-unit-name.h"
 
-#define SYSTEMD_BUS_NAME   "org.freedesktop.systemd1"
-#define SYSTEMD_PATH       "/org/freedesktop/systemd1"
-#define SYSTEMD_MANAGER    "org.freedesktop.systemd1.Manager"
-#define SYSTEMD_UNIT_PATH  "/org/freedesktop/systemd1/unit/"
-#define PROPERTIES_IFACE   "org.freedesktop.DBus.Properties"
-
-/* polkit may ask a person for a password: give them time to type it. */
-#define INTERACTIVE_TIMEOUT_MSEC (120 * 1000)
+#define SYSTEMD_BUS_NAME   TEND_SYSTEMD_BUS_NAME
+#define SYSTEMD_PATH       TEND_SYSTEMD_PATH
+#define SYSTEMD_MANAGER    TEND_SYSTEMD_MANAGER
+#define SYSTEMD_UNIT_PATH  TEND_SYSTEMD_UNIT_PATH
+#define PROPERTIES_IFACE   TEND_PROPERTIES_IFACE
+#define INTERACTIVE_TIMEOUT_MSEC TEND_INTERACTIVE_TIMEOUT_MSEC
 
 struct _TendDbusBackend
 {
@@ -81,76 +77,13 @@ remote_error_is (const char *remote,
   return remote != NULL && g_str_equal (remote, name);
 }
 
-/* Turns an error from the bus into a TEND_ERROR that a person can act on. @unit may be
- * NULL for manager-wide calls; @verb says what was being done ("start", "read"). */
 static GError *
 translate_error (TendDbusBackend *self,
                  const GError    *error,
                  const char      *unit,
                  const char      *verb)
 {
-  g_autofree char *remote = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *what = NULL;
-  GError *copy;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain == TEND_ERROR)
-    return g_error_copy (error);
-
-  if (g_dbus_error_is_remote_error (error))
-    remote = g_dbus_error_get_remote_error (error);
-  copy = g_error_copy (error);
-  g_dbus_error_strip_remote_error (copy);
-  detail = g_strdup (copy->message);
-  g_clear_error (&copy);
-
-  what = unit != NULL ? g_strdup_printf ("%s '%s'", verb, unit) : g_strdup (verb);
-
-  if (remote_error_is (remote, "org.freedesktop.systemd1.NoSuchUnit") ||
-      remote_error_is (remote, "org.freedesktop.systemd1.LoadFailed"))
-    return g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND,
-                        "there is no unit '%s' on %s", unit ? unit : "?", self->host_label);
-  if (remote_error_is (remote, "org.freedesktop.DBus.Error.FileNotFound") ||
-      remote_error_is (remote, "org.freedesktop.systemd1.NoUnitFile"))
-    return g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND,
-                        "there is no unit file for '%s' on %s", unit ? unit : "?",
-                        self->host_label);
-  if (remote_error_is (remote, "org.freedesktop.DBus.Error.AccessDenied") ||
-      remote_error_is (remote, "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") ||
-      remote_error_is (remote, "org.freedesktop.PolicyKit1.Error.NotAuthorized") ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
-    return g_error_new (TEND_ERROR, TEND_ERROR_PERMISSION_DENIED,
-                        "not allowed to %s on %s: %s (polkit refused, or no agent was there to "
-                        "ask for a password)", what, self->host_label, detail);
-  if (remote_error_is (remote, "org.freedesktop.systemd1.JobTypeNotApplicable") ||
-      remote_error_is (remote, "org.freedesktop.systemd1.OnlyByDependency") ||
-      remote_error_is (remote, "org.freedesktop.systemd1.UnitMasked") ||
-      remote_error_is (remote, "org.freedesktop.DBus.Error.NotSupported"))
-    return g_error_new (TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
-                        "cannot %s on %s: %s", what, self->host_label, detail);
-  if (remote_error_is (remote, "org.freedesktop.DBus.Error.InvalidArgs"))
-    return g_error_new (TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                        "cannot %s on %s: %s", what, self->host_label, detail);
-  if (remote_error_is (remote, "org.freedesktop.DBus.Error.ServiceUnknown") ||
-      remote_error_is (remote, "org.freedesktop.DBus.Error.NameHasNoOwner") ||
-      (remote != NULL && g_str_has_prefix (remote, "org.freedesktop.DBus.Error.Spawn.")))
-    return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                        "no systemd manager answers on the bus at '%s' for %s: is systemd "
-                        "running there?", self->address ? self->address : "?", self->host_label);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY))
-    return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                        "lost the connection to %s (the bus at '%s') while trying to %s: %s",
-                        self->host_label, self->address ? self->address : "?", what, detail);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT))
-    return g_error_new (TEND_ERROR, TEND_ERROR_TIMED_OUT,
-                        "%s on %s did not answer in time", what, self->host_label);
-
-  return g_error_new (TEND_ERROR, TEND_ERROR_FAILED, "could not %s on %s: %s",
-                      what, self->host_label, detail);
+  return tend_dbus_translate_error (self->host_label, self->address, error, unit, verb);
 }
 
 static gboolean
@@ -226,40 +159,12 @@ complete_job (GTask      *task,
   const char *unit = g_object_get_data (G_OBJECT (task), "unit");
   TendUnitAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "action"));
   TendDbusBackend *self = g_task_get_source_object (task);
-  const char *verb = action_verb (action);
+  GError *error = tend_dbus_job_error (self->host_label, unit, action, result);
 
-  g_debug ("job for %s %s: %s", verb, unit, result);
-
-  if (g_str_equal (result, "done") || g_str_equal (result, "skipped"))
-    g_task_return_pointer (task, g_strdup (result), g_free);
-  else if (g_str_equal (result, "canceled"))
-    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_CANCELLED,
-                             "the job to %s '%s' on %s was cancelled: another job replaced it",
-                             verb, unit, self->host_label);
-  else if (g_str_equal (result, "timeout"))
-    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_TIMED_OUT,
-                             "'%s' did not %s in time on %s (systemd's timeout ran out); its "
-                             "log may say why", unit, verb, self->host_label);
-  else if (g_str_equal (result, "failed"))
-    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
-                             "'%s' failed to %s on %s; its log may say why",
-                             unit, verb, self->host_label);
-  else if (g_str_equal (result, "dependency"))
-    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
-                             "a unit that '%s' depends on failed, so '%s' did not %s on %s",
-                             unit, unit, verb, self->host_label);
-  else if (g_str_equal (result, "assert"))
-    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
-                             "an Assert…= setting of '%s' did not hold, so it did not %s on %s",
-                             unit, verb, self->host_label);
-  else if (g_str_equal (result, "invalid") || g_str_equal (result, "unsupported"))
-    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_NOT_SUPPORTED,
-                             "'%s' cannot %s on %s (systemd says the job is %s)",
-                             unit, verb, self->host_label, result);
+  if (error != NULL)
+    g_task_return_error (task, error);
   else
-    g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_JOB_FAILED,
-                             "the job to %s '%s' on %s ended with '%s'",
-                             verb, unit, self->host_label, result);
+    g_task_return_pointer (task, g_strdup (result), g_free);
 }
 
 static void
@@ -887,46 +792,6 @@ unit_step_done (GTask *task)
   g_object_unref (task);
 }
 
-/* Resident size of a set of processes, from /proc: file reads, so run in a thread. */
-static void
-sum_rss_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  GArray *pids = task_data;
-  guint64 total = 0;
-  long page_size = sysconf (_SC_PAGESIZE);
-
-  for (guint i = 0; i < pids->len; i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/proc/%u/statm", g_array_index (pids, guint32, i));
-      g_autofree char *contents = NULL;
-      guint64 size, resident;
-
-      if (!g_file_get_contents (path, &contents, NULL, NULL))
-        continue;  /* the process ended meanwhile */
-      if (sscanf (contents, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &size, &resident) == 2)
-        total += resident * (guint64) page_size;
-    }
-
-  g_task_return_pointer (task, g_memdup2 (&total, sizeof total), g_free);
-}
-
-static void
-sum_rss_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  UnitData *data = g_task_get_task_data (task);
-  g_autofree guint64 *rss = g_task_propagate_pointer (G_TASK (result), NULL);
-
-  if (rss != NULL)
-    g_variant_dict_insert (&data->extra, TEND_PROPERTY_MEMORY_RSS, "t", *rss);
-  unit_step_done (task);
-}
-
 static void
 get_unit_processes_cb (GObject      *object,
                        GAsyncResult *result,
@@ -935,8 +800,8 @@ get_unit_processes_cb (GObject      *object,
   GTask *task = user_data;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariantIter) iter = NULL;
-  g_autoptr(GTask) sum = NULL;
-  GArray *pids;
+  g_autoptr(GArray) pids = NULL;
+  UnitData *data = g_task_get_task_data (task);
   guint32 pid;
 
   /* No answer (the unit stopped meanwhile) or no processes (an exited oneshot): no
@@ -952,17 +817,10 @@ get_unit_processes_cb (GObject      *object,
   g_variant_get (reply, "(a(sus))", &iter);
   while (g_variant_iter_next (iter, "(&su&s)", NULL, &pid, NULL))
     g_array_append_val (pids, pid);
-  if (pids->len == 0)
-    {
-      g_array_unref (pids);
-      unit_step_done (task);
-      return;
-    }
-
-  sum = g_task_new (NULL, g_task_get_cancellable (task), sum_rss_cb, task);
-  g_task_set_source_tag (sum, sum_rss_thread);
-  g_task_set_task_data (sum, pids, (GDestroyNotify) g_array_unref);
-  g_task_run_in_thread (sum, sum_rss_thread);
+  if (pids->len > 0)
+    g_variant_dict_insert (&data->extra, TEND_PROPERTY_MEMORY_RSS, "t",
+                           tend_dbus_sum_rss ((const guint32 *) pids->data, pids->len));
+  unit_step_done (task);
 }
 
 static void
@@ -986,20 +844,6 @@ get_job_type_cb (GObject      *object,
   unit_step_done (task);
 }
 
-static gboolean
-needs_rss_fallback (GVariant *properties)
-{
-  guint64 memory = TEND_UNSET;
-  const char *active = NULL;
-
-  g_variant_lookup (properties, "MemoryCurrent", "t", &memory);
-  g_variant_lookup (properties, "ActiveState", "&s", &active);
-
-  return memory == TEND_UNSET &&
-         (g_strcmp0 (active, "active") == 0 || g_strcmp0 (active, "reloading") == 0 ||
-          g_strcmp0 (active, "deactivating") == 0 || g_strcmp0 (active, "activating") == 0);
-}
-
 static void
 get_all_cb (GObject      *object,
             GAsyncResult *result,
@@ -1013,6 +857,8 @@ get_all_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   const char *load_state = NULL;
   const char *job_path = NULL;
+  const char *active = NULL;
+  guint64 memory = TEND_UNSET;
   guint32 job_id = 0;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
@@ -1036,7 +882,9 @@ get_all_cb (GObject      *object,
   /* One count for this function, one per follow-up it starts. */
   data->n_pending = 1;
 
-  if (needs_rss_fallback (data->properties))
+  g_variant_lookup (data->properties, "MemoryCurrent", "t", &memory);
+  g_variant_lookup (data->properties, "ActiveState", "&s", &active);
+  if (tend_dbus_needs_rss (memory, active))
     {
       data->n_pending++;
       call_manager (self, "GetUnitProcesses", g_variant_new ("(s)", data->name), "(a(sus))",
@@ -1216,10 +1064,8 @@ tend_dbus_backend_run_action_async (TendBackend         *backend,
   const char *files[] = { name, NULL };
   const char *method = NULL;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_dbus_backend_run_action_async);
-  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
-  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (action));
+  task = tend_dbus_action_task_new (self, tend_dbus_backend_run_action_async, name, action,
+                                    cancellable, callback, user_data);
 
   if (!check_connected (self, &error))
     {
@@ -1227,32 +1073,31 @@ tend_dbus_backend_run_action_async (TendBackend         *backend,
       return;
     }
 
-  switch (action)
+  method = tend_dbus_job_method (action);
+  if (method == NULL)
     {
-    case TEND_UNIT_ACTION_START: method = "StartUnit"; break;
-    case TEND_UNIT_ACTION_STOP: method = "StopUnit"; break;
-    case TEND_UNIT_ACTION_RESTART: method = "RestartUnit"; break;
-    case TEND_UNIT_ACTION_RELOAD: method = "ReloadUnit"; break;
+      switch (action)
+        {
+        case TEND_UNIT_ACTION_RESET_FAILED:
+          call_manager (self, "ResetFailedUnit", g_variant_new ("(s)", name), NULL, cancellable,
+                        simple_action_cb, g_steal_pointer (&task));
+          return;
 
-    case TEND_UNIT_ACTION_RESET_FAILED:
-      call_manager (self, "ResetFailedUnit", g_variant_new ("(s)", name), NULL, cancellable,
-                    simple_action_cb, g_steal_pointer (&task));
-      return;
+        case TEND_UNIT_ACTION_ENABLE:
+          call_manager (self, "EnableUnitFiles", g_variant_new ("(^asbb)", files, FALSE, FALSE),
+                        "(ba(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
+          return;
 
-    case TEND_UNIT_ACTION_ENABLE:
-      call_manager (self, "EnableUnitFiles", g_variant_new ("(^asbb)", files, FALSE, FALSE),
-                    "(ba(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
-      return;
+        case TEND_UNIT_ACTION_DISABLE:
+          call_manager (self, "DisableUnitFiles", g_variant_new ("(^asb)", files, FALSE),
+                        "(a(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
+          return;
 
-    case TEND_UNIT_ACTION_DISABLE:
-      call_manager (self, "DisableUnitFiles", g_variant_new ("(^asb)", files, FALSE),
-                    "(a(sss))", cancellable, unit_files_changed_cb, g_steal_pointer (&task));
-      return;
-
-    default:
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                               "unknown operation %d", action);
-      return;
+        default:
+          g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                                   "unknown operation %d", action);
+          return;
+        }
     }
 
   ensure_subscribed (self);  /* for JobRemoved */
@@ -1287,10 +1132,8 @@ tend_dbus_backend_start_transient_async (TendBackend         *backend,
   GVariantBuilder properties;
   GVariantBuilder exec;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_dbus_backend_start_transient_async);
-  g_object_set_data_full (G_OBJECT (task), "unit", g_strdup (name), g_free);
-  g_object_set_data (G_OBJECT (task), "action", GINT_TO_POINTER (TEND_UNIT_ACTION_START));
+  task = tend_dbus_action_task_new (self, tend_dbus_backend_start_transient_async, name,
+                                    TEND_UNIT_ACTION_START, cancellable, callback, user_data);
 
   if (!check_connected (self, &error))
     {
@@ -1329,49 +1172,6 @@ tend_dbus_backend_start_transient_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* Journal                                                                               */
 
-/* A journalctl that a reader reads: it ends when its cancellable is cancelled (a follow
- * never ends by itself), or at the latest when the reader goes. */
-typedef struct
-{
-  GSubprocess  *subprocess;   /* (owned) */
-  GCancellable *cancellable;  /* (owned) (nullable) */
-  gulong        cancelled_id;
-} Journalctl;
-
-static void
-journalctl_cancelled (GCancellable *cancellable,
-                      gpointer      data)
-{
-  g_subprocess_force_exit (G_SUBPROCESS (data));
-}
-
-static void
-stop_subprocess (gpointer data)
-{
-  Journalctl *journalctl = data;
-
-  if (journalctl->cancellable != NULL)
-    g_cancellable_disconnect (journalctl->cancellable, journalctl->cancelled_id);
-  g_clear_object (&journalctl->cancellable);
-  g_subprocess_force_exit (journalctl->subprocess);
-  g_clear_object (&journalctl->subprocess);
-  g_free (journalctl);
-}
-
-static const char *
-journalctl_path (void)
-{
-  static char *path = NULL;
-
-  if (g_once_init_enter (&path))
-    {
-      char *found = g_file_test (JOURNALCTL, G_FILE_TEST_IS_EXECUTABLE)
-                    ? g_strdup (JOURNALCTL) : g_find_program_in_path ("journalctl");
-      g_once_init_leave (&path, found ? found : g_strdup (JOURNALCTL));
-    }
-  return path;
-}
-
 static TendJournalReader *
 tend_dbus_backend_open_journal (TendBackend             *backend,
                                 const char              *name,
@@ -1379,42 +1179,8 @@ tend_dbus_backend_open_journal (TendBackend             *backend,
                                 GCancellable            *cancellable,
                                 GError                 **error)
 {
-  TendDbusBackend *self = TEND_DBUS_BACKEND (backend);
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GSubprocess) subprocess = NULL;
-  g_autoptr(GError) local_error = NULL;
-  TendJournalReader *reader;
-  Journalctl *journalctl;
-
-  argv = tend_journal_build_argv (journalctl_path (), name, query, error);
-  if (argv == NULL)
-    return NULL;
-
-  subprocess = g_subprocess_newv ((const char * const *) argv,
-                                  G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                  G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                  &local_error);
-  if (subprocess == NULL)
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_FAILED,
-                   "cannot read the journal of '%s' on %s: %s", name, self->host_label,
-                   local_error->message);
-      return NULL;
-    }
-
-  reader = tend_journal_reader_new (g_subprocess_get_stdout_pipe (subprocess));
-  journalctl = g_new0 (Journalctl, 1);
-  journalctl->subprocess = g_steal_pointer (&subprocess);
-  if (cancellable != NULL)
-    {
-      journalctl->cancellable = g_object_ref (cancellable);
-      journalctl->cancelled_id = g_cancellable_connect (cancellable,
-                                                        G_CALLBACK (journalctl_cancelled),
-                                                        journalctl->subprocess, NULL);
-    }
-  /* journalctl lives as long as its reader, or until @cancellable is cancelled */
-  g_object_set_data_full (G_OBJECT (reader), "tend-journalctl", journalctl, stop_subprocess);
-  return reader;
+  return tend_dbus_open_journal (TEND_DBUS_BACKEND (backend)->host_label, name, query,
+                                 cancellable, error);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -48,4 +48,7 @@ struct _TendHost
   TendAuditOrigin audit_origin;
 };
 
+void tend_host_service_counted_changed (TendHost    *self,
+                                        TendService *service);
+
 G_END_DECLS

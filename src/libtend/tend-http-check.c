@@ -35,24 +35,17 @@
 
 #include <string.h>
 
-#include <libsoup/soup.h>
 
+#include "tend-soup-lib.h"
 #include "tend-check-private.h"
 #include "tend-error.h"
 #include "tend-host.h"
 #include "tend-http-check.h"
 #include "tend-http-check-private.h"
+#include "tend-probe.h"
 #include "tend-util-private.h"
 
 #define READ_CHUNK_SIZE 16384
-
-/* How much of a redirect's body is read (and thrown away) before its connection is
- * dropped. */
-#define REDIRECT_BODY_MAX (64 * 1024)
-/* libsoup 3 reads at most this much of an answer's status line and headers, and fails
- * the request past it with G_IO_ERROR_PARTIAL_INPUT, "Header too big" (measured: an
- * answer of 65,400 bytes up to its blank line passes, one of 65,536 fails). */
-#define SOUP_HEADERS_MAX (64 * 1024)
 
 struct _TendHttpCheck
 {
@@ -67,6 +60,9 @@ struct _TendHttpCheck
   gint64 latency_threshold_usec;
   gboolean verify_tls;
   gboolean follow_redirects;
+  gboolean force_soup;          /* for tests: never the cheap path */
+  GBytes *request;              /* (owned) (nullable) the cheap path's first request */
+  const char *request_method;   /* (unowned) the method it was made for */
 };
 
 G_DEFINE_FINAL_TYPE (TendHttpCheck, tend_http_check, TEND_TYPE_CHECK)
@@ -125,28 +121,6 @@ uri_hop_label (GUri *first,
                               query ? query : "");
     }
   return g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD | G_URI_HIDE_FRAGMENT);
-}
-
-/* A measured time: "0.4 ms", "12 ms", "1250 ms", "12.5 s". */
-static char *
-format_latency (gint64 usec)
-{
-  if (usec < 10 * TEND_USEC_PER_MSEC)
-    return g_strdup_printf ("%.1f ms", (double) usec / TEND_USEC_PER_MSEC);
-  if (usec < 10 * TEND_USEC_PER_SEC)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " ms",
-                            (usec + TEND_USEC_PER_MSEC / 2) / TEND_USEC_PER_MSEC);
-  return g_strdup_printf ("%.1f s", (double) usec / TEND_USEC_PER_SEC);
-}
-
-static char *
-format_size (gsize bytes)
-{
-  if (bytes % (1024 * 1024) == 0)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
-  if (bytes % 1024 == 0)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
-  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -232,8 +206,11 @@ typedef struct
   GUri *first_uri;              /* (owned) */
   GUri *uri;                    /* (owned) this hop's */
   const char *method;           /* (unowned) this hop's: a redirect may turn POST into GET */
-  GPtrArray *visited;           /* (owned) (element-type utf8) "METHOD URL" of each hop */
-  GPtrArray *labels;            /* (owned) (element-type utf8) each hop for messages */
+  const char *first_method;     /* (unowned) the check's, when the probe started */
+  GPtrArray *visited;           /* (owned) (nullable) (element-type utf8) "METHOD URL" of each
+                                 * hop, made at the first redirect */
+  GPtrArray *labels;            /* (owned) (nullable) (element-type utf8) each hop for
+                                 * messages, made with visited */
   SoupMessage *msg;             /* (owned) (nullable) this hop's */
   GInputStream *stream;         /* (owned) (nullable) this hop's answer body */
   GCancellable *hop_cancellable; /* (owned) (nullable) cancelled with the probe, or to drop
@@ -251,6 +228,10 @@ typedef struct
   GTlsCertificateFlags tls_errors;
   gint64 started;
   guint redirects;
+  guint status;                 /* this hop's answer's */
+  gboolean force_soup;          /* the check's, when the probe started */
+  TendProbe *fast;              /* (nullable) this hop's, on the cheap path */
+  TendHttpReader *reader;       /* (owned) (nullable) its answer */
 } Probe;
 
 static void
@@ -269,6 +250,12 @@ probe_end_hop (Probe *probe)
       g_cancellable_disconnect (probe->probe_cancellable, probe->probe_handler);
       probe->probe_handler = 0;
     }
+  if (probe->fast != NULL)
+    {
+      tend_probe_cancel (probe->fast, FALSE);
+      probe->fast = NULL;
+    }
+  g_clear_pointer (&probe->reader, tend_http_reader_free);
   if (probe->hop_cancellable != NULL)
     {
       g_cancellable_cancel (probe->hop_cancellable);
@@ -305,37 +292,6 @@ redirects_note (guint redirects)
   if (redirects == 0)
     return g_strdup ("");
   return g_strdup_printf (" after %u redirect%s", redirects, redirects == 1 ? "" : "s");
-}
-
-static char *
-describe_certificate_errors (GTlsCertificateFlags flags)
-{
-  static const struct { GTlsCertificateFlags flag; const char *text; } texts[] = {
-    { G_TLS_CERTIFICATE_UNKNOWN_CA, "is not signed by a trusted authority (self-signed or "
-      "an unknown CA)" },
-    { G_TLS_CERTIFICATE_BAD_IDENTITY, "is not for this host" },
-    { G_TLS_CERTIFICATE_NOT_ACTIVATED, "is not valid yet" },
-    { G_TLS_CERTIFICATE_EXPIRED, "has expired" },
-    { G_TLS_CERTIFICATE_REVOKED, "has been revoked" },
-    { G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm" },
-    { G_TLS_CERTIFICATE_GENERIC_ERROR, "could not be verified" },
-  };
-  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
-  GString *out = g_string_new ("the server's certificate ");
-
-  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    if (flags & texts[i].flag)
-      g_ptr_array_add (parts, (gpointer) texts[i].text);
-  if (parts->len == 0)
-    g_ptr_array_add (parts, (gpointer) "could not be verified");
-
-  for (guint i = 0; i < parts->len; i++)
-    {
-      if (i > 0)
-        g_string_append (out, i + 1 == parts->len ? " and " : ", ");
-      g_string_append (out, g_ptr_array_index (parts, i));
-    }
-  return g_string_free (out, FALSE);
 }
 
 /* libsoup says "Header too big" with the same code as a connection closed early; its
@@ -376,7 +332,7 @@ verdict_for_error (Probe        *probe,
     {
       if (error->code == G_TLS_ERROR_BAD_CERTIFICATE && probe->tls_errors != 0)
         {
-          g_autofree char *why = describe_certificate_errors (probe->tls_errors);
+          g_autofree char *why = tend_http_describe_certificate_errors (probe->tls_errors);
 
           return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TLS, -1,
                                          "TLS failure on %s: %s", where, why);
@@ -421,7 +377,7 @@ verdict_for_error (Probe        *probe,
         case G_IO_ERROR_PARTIAL_INPUT:       /* the end of the stream, too early */
           if (headers_too_big (error))
             {
-              g_autofree char *size = format_size (SOUP_HEADERS_MAX);
+              g_autofree char *size = tend_http_format_size (TEND_HTTP_HEADERS_MAX);
 
               /* The server answered, with more than any client reads: its fault. */
               return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
@@ -443,7 +399,13 @@ verdict_for_error (Probe        *probe,
         }
     }
 
-  if (error->domain == SOUP_SESSION_ERROR)
+  if (g_error_matches (error, TEND_HTTP_ANSWER_ERROR, TEND_HTTP_ANSWER_ERROR_NOT_HTTP))
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
+                                   "the answer from %s is not valid HTTP", where);
+
+  /* Only a run that used libsoup asks it about its errors (the cheap path never loads
+   * it). */
+  if (probe->session != NULL && error->domain == SOUP_SESSION_ERROR)
     {
       if (error->code == SOUP_SESSION_ERROR_PARSING)
         return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_PROTOCOL, -1,
@@ -490,13 +452,15 @@ probe_judge (GTask *task,
   TendHttpCheck *self = g_task_get_source_object (task);
   Probe *probe = g_task_get_task_data (task);
   gint64 latency = g_get_monotonic_time () - probe->started;
-  g_autofree char *where = uri_host_port (probe->uri);
+  g_autofree char *where = NULL;   /* for a failure: a pass does not name it */
   g_autofree char *after = redirects_note (probe->redirects);
-  g_autofree char *took = format_latency (latency);
+  g_autofree char *took = tend_http_format_latency (latency);
 
   if (!tend_http_check_accepts_status (self, status))
     {
       g_autofree char *expected = tend_http_format_accepted_for_message (self->accepted);
+
+      where = uri_host_port (probe->uri);
 
       probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
@@ -510,9 +474,11 @@ probe_judge (GTask *task,
                  probe->expect_body, strlen (probe->expect_body)) == NULL)
     {
       g_autofree char *quoted = tend_quote_for_message (probe->expect_body, -1);
-      g_autofree char *size = format_size (TEND_HTTP_CHECK_MAX_BODY);
+      g_autofree char *size = tend_http_format_size (TEND_HTTP_CHECK_MAX_BODY);
       g_autofree char *within = probe->body_truncated
                                 ? g_strdup_printf (" in its first %s", size) : g_strdup ("");
+
+      where = uri_host_port (probe->uri);
 
       probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
@@ -525,6 +491,8 @@ probe_judge (GTask *task,
   if (self->latency_threshold_usec > 0 && latency > self->latency_threshold_usec)
     {
       g_autofree char *threshold = tend_duration_format (self->latency_threshold_usec);
+
+      where = uri_host_port (probe->uri);
 
       probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_WARN,
                                                           TEND_CHECK_FAILURE_THRESHOLD, latency,
@@ -587,6 +555,15 @@ probe_follow (GTask      *task,
   g_autofree char *key = NULL;
   gint64 latency = g_get_monotonic_time () - probe->started;
   const char *method = probe->method;
+
+  /* The chain so far, once there is one (most runs have no redirect). */
+  if (probe->visited == NULL)
+    {
+      probe->visited = g_ptr_array_new_with_free_func (g_free);
+      probe->labels = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (probe->visited, uri_visit_key (probe->first_method, probe->first_uri));
+      g_ptr_array_add (probe->labels, uri_hop_label (probe->first_uri, probe->first_uri));
+    }
 
   target = g_uri_parse_relative (probe->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
   if (target == NULL
@@ -655,7 +632,7 @@ static void
 probe_hop_done (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
-  guint status = soup_message_get_status (probe->msg);
+  guint status = probe->status;
   g_autofree char *location = g_steal_pointer (&probe->location);
 
   probe_end_hop (probe);
@@ -678,6 +655,18 @@ on_closed (GObject      *object,
   probe_hop_done (task);
 }
 
+/* Whether the connection ended before the Content-Length the answer announced. */
+static gboolean
+body_cut_short (Probe *probe)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (probe->msg);
+  guint status = soup_message_get_status (probe->msg);
+
+  return probe->method != SOUP_METHOD_HEAD && status >= 200 && status != 204 && status != 304
+         && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+         && (goffset) probe->body_len < soup_message_headers_get_content_length (headers);
+}
+
 static void
 on_read (GObject      *object,
          GAsyncResult *result,
@@ -687,7 +676,7 @@ on_read (GObject      *object,
   Probe *probe = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  gsize limit = probe->location ? REDIRECT_BODY_MAX : TEND_HTTP_CHECK_MAX_BODY;
+  gsize limit = probe->location ? TEND_HTTP_REDIRECT_BODY_MAX : TEND_HTTP_CHECK_MAX_BODY;
   gsize len;
 
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
@@ -698,6 +687,16 @@ on_read (GObject      *object,
     }
 
   len = g_bytes_get_size (bytes);
+  if (len == 0 && body_cut_short (probe))
+    {
+      g_autoptr(GError) short_error = NULL;
+
+      /* libsoup ends such a body without an error; the cheap path says what it is. */
+      short_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                         "Connection terminated unexpectedly");
+      probe_return_error (task, short_error);
+      return;
+    }
   if (len == 0)
     {
       g_input_stream_close_async (probe->stream, G_PRIORITY_DEFAULT, probe->hop_cancellable,
@@ -742,7 +741,7 @@ on_sent (GObject      *object,
       return;
     }
 
-  status = soup_message_get_status (probe->msg);
+  status = probe->status = soup_message_get_status (probe->msg);
   if (probe->follow_redirects && is_followed_redirect (status))
     {
       SoupMessageHeaders *headers = soup_message_get_response_headers (probe->msg);
@@ -810,6 +809,130 @@ probe_prepare_session (TendCheck  *check,
   return TRUE;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* The cheap path                                                                        */
+
+/* Which path a hop takes: the cheap one (tend-probe.c, tend-probe-http.c: one request on
+ * a non-blocking socket, read as libsoup reads it) when all of these hold, libsoup
+ * otherwise:
+ *
+ *  - the hop's URL is http:// (no TLS) and has no user information (no authentication);
+ *  - the service is reached directly, not through an SSH host's forward;
+ *  - the probe runs on the thread whose main loop runs the probes (the main loop's).
+ *
+ * Both paths use no proxy, read the same limits and judge the answer with the same code
+ * below, so a check gives the same verdict either way. Each hop of a redirect chain
+ * chooses again: a chain that moves to https goes on with libsoup. */
+static gboolean
+hop_uses_probe (TendCheck *check,
+                Probe     *probe)
+{
+  if (probe->force_soup || !g_str_equal (g_uri_get_scheme (probe->uri), "http")
+      || g_uri_get_userinfo (probe->uri) != NULL)
+    return FALSE;
+
+  if (tend_check_get_remote_host (check) != NULL)
+    {
+      const char *host = g_uri_get_host (probe->uri);
+      guint port = g_uri_get_port (probe->uri) > 0 ? (guint) g_uri_get_port (probe->uri) : 80;
+      g_autofree char *connect_host = NULL;
+      guint connect_port = 0;
+
+      /* A forward, or a failure to get one, is libsoup's to handle and report. */
+      if (!tend_check_resolve_address (check, host, port, &connect_host, &connect_port, NULL)
+          || connect_port != port || g_strcmp0 (connect_host, host) != 0)
+        return FALSE;
+    }
+  return tend_probe_is_available ();
+}
+
+static void
+cancel_fast_cb (GCancellable *cancellable,
+                gpointer      user_data)
+{
+  Probe *probe = user_data;
+
+  /* Its callback then ends the task, cancelled, in the next dispatch. */
+  if (probe->fast != NULL)
+    tend_probe_cancel (probe->fast, TRUE);
+}
+
+static gboolean
+on_fast_read (gpointer       user_data,
+              const guint8  *data,
+              gsize          len,
+              GError       **error)
+{
+  Probe *probe = g_task_get_task_data (G_TASK (user_data));
+
+  return tend_http_reader_feed (probe->reader, data, len, error);
+}
+
+static void
+on_fast_done (gpointer      user_data,
+              const GError *error)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  GByteArray *body;
+  gsize len;
+  gboolean truncated;
+
+  probe->fast = NULL;
+  if (error != NULL)
+    {
+      probe_return_error (task, error);
+      return;
+    }
+
+  probe->status = tend_http_reader_get_status (probe->reader);
+  probe->location = tend_http_reader_steal_location (probe->reader);
+  body = tend_http_reader_get_body (probe->reader, &len, &truncated);
+  probe->body_len = len;
+  probe->body_truncated = truncated;
+  if (probe->body != NULL && body != NULL)
+    {
+      g_byte_array_set_size (probe->body, 0);
+      g_byte_array_append (probe->body, body->data, body->len);
+    }
+  probe_hop_done (task);
+}
+
+static void
+probe_send_fast_hop (GTask *task)
+{
+  TendHttpCheck *self = g_task_get_source_object (task);
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(GBytes) request = NULL;
+  int port = g_uri_get_port (probe->uri);
+
+  /* The first hop's request is the same every run: made once (a redirect's, each time). */
+  if (probe->redirects == 0 && probe->uri == self->uri)
+    {
+      if (self->request == NULL || self->request_method != probe->method)
+        {
+          g_clear_pointer (&self->request, g_bytes_unref);
+          self->request = tend_http_request_new (probe->method, probe->uri);
+          self->request_method = probe->method;
+        }
+      request = g_bytes_ref (self->request);
+    }
+  else
+    request = tend_http_request_new (probe->method, probe->uri);
+
+  probe->reader = tend_http_reader_new (probe->method == SOUP_METHOD_HEAD, probe->body != NULL,
+                                        probe->follow_redirects);
+  /* The probe holds the task until its callback, which a cancellation also brings. */
+  probe->fast = tend_probe_connect (g_uri_get_host (probe->uri), port > 0 ? (guint) port : 80,
+                                    request, on_fast_read, on_fast_done, g_object_ref (task));
+  if (probe->probe_cancellable != NULL)
+    probe->probe_handler = g_cancellable_connect (probe->probe_cancellable,
+                                                  G_CALLBACK (cancel_fast_cb), probe, NULL);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* A hop                                                                                 */
+
 static void
 probe_send_hop (GTask *task)
 {
@@ -818,7 +941,26 @@ probe_send_hop (GTask *task)
   SoupMessageHeaders *headers;
   GError *error = NULL;
 
-  g_assert (probe->msg == NULL && probe->hop_cancellable == NULL);
+  g_assert (probe->msg == NULL && probe->hop_cancellable == NULL && probe->fast == NULL);
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
+    {
+      g_autofree char *text = g_uri_to_string_partial (probe->uri, G_URI_HIDE_PASSWORD);
+
+      g_debug ("http check %s: %s %s", tend_check_get_name (TEND_CHECK (self)), probe->method,
+               text);
+    }
+
+  probe->body_len = 0;
+  probe->body_truncated = FALSE;
+  if (probe->body != NULL)
+    g_byte_array_set_size (probe->body, 0);
+
+  if (hop_uses_probe (TEND_CHECK (self), probe))
+    {
+      probe_send_fast_hop (task);
+      return;
+    }
 
   if (!probe_prepare_session (TEND_CHECK (self), probe, &error))
     {
@@ -840,25 +982,12 @@ probe_send_hop (GTask *task)
   probe->tls_errors = 0;
   g_signal_connect (probe->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), probe);
 
-  probe->body_len = 0;
-  probe->body_truncated = FALSE;
-  if (probe->body != NULL)
-    g_byte_array_set_size (probe->body, 0);
-
   probe->hop_cancellable = g_cancellable_new ();
   if (probe->probe_cancellable != NULL)
     probe->probe_handler = g_cancellable_connect (probe->probe_cancellable,
                                                   G_CALLBACK (cancel_hop_cb),
                                                   g_object_ref (probe->hop_cancellable),
                                                   g_object_unref);
-
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
-    {
-      g_autofree char *text = g_uri_to_string_partial (probe->uri, G_URI_HIDE_PASSWORD);
-
-      g_debug ("http check %s: %s %s", tend_check_get_name (TEND_CHECK (self)), probe->method,
-               text);
-    }
   soup_session_send_async (probe->session, probe->msg, G_PRIORITY_DEFAULT,
                            probe->hop_cancellable, on_sent, g_object_ref (task));
 }
@@ -887,19 +1016,17 @@ tend_http_check_probe_async (TendCheck           *check,
   probe->first_uri = g_uri_ref (self->uri);
   probe->uri = g_uri_ref (self->uri);
   probe->method = self->method;
-  probe->visited = g_ptr_array_new_with_free_func (g_free);
-  probe->labels = g_ptr_array_new_with_free_func (g_free);
+  probe->first_method = self->method;
   probe->probe_cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   probe->verify_tls = self->verify_tls;
   probe->follow_redirects = self->follow_redirects;
+  probe->force_soup = self->force_soup;
   if (self->expect_body != NULL && self->method != SOUP_METHOD_HEAD)
     {
       probe->expect_body = g_strdup (self->expect_body);
       probe->body = g_byte_array_new ();
     }
   probe->started = g_get_monotonic_time ();
-  g_ptr_array_add (probe->visited, uri_visit_key (probe->method, self->uri));
-  g_ptr_array_add (probe->labels, uri_hop_label (self->uri, self->uri));
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
   probe_send_hop (task);
@@ -1122,7 +1249,7 @@ tend_http_check_set_expect_body (TendHttpCheck  *self,
     }
   if (text != NULL && strlen (text) > TEND_HTTP_CHECK_MAX_BODY)
     {
-      g_autofree char *size = format_size (TEND_HTTP_CHECK_MAX_BODY);
+      g_autofree char *size = tend_http_format_size (TEND_HTTP_CHECK_MAX_BODY);
 
       g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
                    "expect-body: the text is longer than the %s of a body that a check reads",
@@ -1227,6 +1354,38 @@ tend_http_check_set_latency_threshold (TendHttpCheck  *self,
   return TRUE;
 }
 
+/**
+ * tend_http_check_set_force_soup: (skip)
+ *
+ * For tests: every run takes libsoup, even where the cheap path would do.
+ */
+void
+tend_http_check_set_force_soup (TendHttpCheck *self,
+                                gboolean       force_soup)
+{
+  g_return_if_fail (TEND_IS_HTTP_CHECK (self));
+  self->force_soup = !!force_soup;
+}
+
+/**
+ * tend_http_check_uses_probe: (skip)
+ *
+ * Returns: whether a run's first request takes the cheap path (see hop_uses_probe())
+ */
+gboolean
+tend_http_check_uses_probe (TendHttpCheck *self)
+{
+  Probe probe = { 0 };
+
+  g_return_val_if_fail (TEND_IS_HTTP_CHECK (self), FALSE);
+
+  if (self->uri == NULL)
+    return FALSE;
+  probe.uri = self->uri;
+  probe.force_soup = self->force_soup;
+  return hop_uses_probe (TEND_CHECK (self), &probe);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 
@@ -1240,6 +1399,7 @@ tend_http_check_finalize (GObject *object)
   g_clear_pointer (&self->accepted, g_array_unref);
   g_clear_pointer (&self->accepted_text, g_free);
   g_clear_pointer (&self->expect_body, g_free);
+  g_clear_pointer (&self->request, g_bytes_unref);
 
   G_OBJECT_CLASS (tend_http_check_parent_class)->finalize (object);
 }

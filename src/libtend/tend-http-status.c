@@ -1,4 +1,5 @@
-/* tend-http-status.c — the HTTP check's accepted status codes: parsed, and written back
+/* tend-http-status.c — the HTTP check's accepted status codes: parsed, and written back;
+ * and the words of its messages that both its paths share (times, sizes, certificates)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -217,6 +218,63 @@ tend_http_format_accepted_for_message (GArray *accepted)
         g_string_append_printf (out, "%u", range->lo);
       else
         g_string_append_printf (out, "%u–%u", range->lo, range->hi);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Words of messages                                                                     */
+
+/* A measured time: "0.4 ms", "12 ms", "1250 ms", "12.5 s". */
+char *
+tend_http_format_latency (gint64 usec)
+{
+  if (usec < 10 * TEND_USEC_PER_MSEC)
+    return g_strdup_printf ("%.1f ms", (double) usec / TEND_USEC_PER_MSEC);
+  if (usec < 10 * TEND_USEC_PER_SEC)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " ms",
+                            (usec + TEND_USEC_PER_MSEC / 2) / TEND_USEC_PER_MSEC);
+  return g_strdup_printf ("%.1f s", (double) usec / TEND_USEC_PER_SEC);
+}
+
+char *
+tend_http_format_size (gsize bytes)
+{
+  if (bytes % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
+  if (bytes % 1024 == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
+  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
+}
+
+/* Why a certificate was refused, in words. */
+char *
+tend_http_describe_certificate_errors (GTlsCertificateFlags flags)
+{
+  static const struct { GTlsCertificateFlags flag; const char *text; } texts[] = {
+    { G_TLS_CERTIFICATE_UNKNOWN_CA, "is not signed by a trusted authority (self-signed or "
+      "an unknown CA)" },
+    { G_TLS_CERTIFICATE_BAD_IDENTITY, "is not for this host" },
+    { G_TLS_CERTIFICATE_NOT_ACTIVATED, "is not valid yet" },
+    { G_TLS_CERTIFICATE_EXPIRED, "has expired" },
+    { G_TLS_CERTIFICATE_REVOKED, "has been revoked" },
+    { G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm" },
+    { G_TLS_CERTIFICATE_GENERIC_ERROR, "could not be verified" },
+  };
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  GString *out = g_string_new ("the server's certificate ");
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (flags & texts[i].flag)
+      g_ptr_array_add (parts, (gpointer) texts[i].text);
+  if (parts->len == 0)
+    g_ptr_array_add (parts, (gpointer) "could not be verified");
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, i + 1 == parts->len ? " and " : ", ");
+      g_string_append (out, g_ptr_array_index (parts, i));
     }
   return g_string_free (out, FALSE);
 }

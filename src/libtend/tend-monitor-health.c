@@ -80,7 +80,8 @@ close_incident (TendMonitor   *self,
   sh->incident_id = 0;
   g_debug ("monitor: service %" G_GINT64_FORMAT " recovered, incident %" G_GINT64_FORMAT
            " closed", sh->service_id, id);
-  g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_INCIDENT_CLOSED], 0, sh->service_id, id);
+  g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_INCIDENT_CLOSED], 0,
+                 sh->service_id, id);
 }
 
 typedef struct
@@ -127,8 +128,8 @@ incident_opened_cb (GObject      *source,
 
   sh->incident_opening = FALSE;
   sh->incident_id = MAX (id, 0);
-  g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_INCIDENT_OPENED], 0, sh->service_id, sh->incident_id,
-                 open->cause);
+  g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_INCIDENT_OPENED], 0,
+                 sh->service_id, sh->incident_id, open->cause);
   if (!sh->in_incident)
     close_incident (self, sh);   /* recovered before the store answered */
   open_incident_free (open);
@@ -149,7 +150,8 @@ open_incident (TendMonitor   *self,
   g_debug ("monitor: service %" G_GINT64_FORMAT " is critical: %s", sh->service_id, cause);
   if (self->store == NULL)
     {
-      g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_INCIDENT_OPENED], 0, sh->service_id, (gint64) 0, cause);
+      g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_INCIDENT_OPENED], 0,
+                     sh->service_id, (gint64) 0, cause);
       return;
     }
 
@@ -192,7 +194,8 @@ health_status_cb (TendHealth *health,
            tend_health_status_to_string (status));
   sh->last = status;
   tend_monitor_mark_moved (self, sh);
-  g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_HEALTH_CHANGED], 0, sh->service_id, (guint) status);
+  g_signal_emit (self, tend_monitor_signals[TEND_MONITOR_SIGNAL_HEALTH_CHANGED], 0,
+                 sh->service_id, (guint) status);
 
   /* A handler may have removed the service's checks. */
   sh = g_hash_table_lookup (self->healths, &sh->service_id);

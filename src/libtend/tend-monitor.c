@@ -126,17 +126,33 @@ notify_counts (TendMonitor *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
 }
 
-/* Starts what waits, in order, while there are free slots. */
+static void update_timer_source (TendMonitor *self);
+
+/* Whether a run that waits for a slot can start. */
+static gboolean
+can_drain (TendMonitor *self)
+{
+  return self->n_running < self->max_concurrent && self->waiting.length > 0;
+}
+
+/* Starts the first run that waits for a slot. */
+static void
+start_waiting (TendMonitor *self)
+{
+  Entry *entry = g_queue_pop_head (&self->waiting);
+
+  entry->waiting = FALSE;
+  start_run (self, entry);
+}
+
+/* Starts what waits, in order, while there are free slots: in the timer's next dispatch,
+ * in the next iteration of the main loop, within its time budget (the runs that end in
+ * one iteration would otherwise start as many in it). */
 static void
 drain_queue (TendMonitor *self)
 {
-  while (self->n_running < self->max_concurrent && self->waiting.length > 0)
-    {
-      Entry *entry = g_queue_pop_head (&self->waiting);
-
-      entry->waiting = FALSE;
-      start_run (self, entry);
-    }
+  if (can_drain (self))
+    update_timer_source (self);
 }
 
 /* Gives up what @entry has scheduled, queued or in flight. */
@@ -234,7 +250,8 @@ slack_for_interval (gint64 interval_usec)
   return CLAMP (interval_usec / 10, 0, SLACK_MAX_USEC);
 }
 
-/* The timer source is ready at the first deadline (due + slack) of the scheduled runs. */
+/* The timer source is ready at the first deadline (due + slack) of the scheduled runs,
+ * or at once when runs wait for a slot that is free. */
 static void
 update_timer_source (TendMonitor *self)
 {
@@ -243,7 +260,9 @@ update_timer_source (TendMonitor *self)
 
   if (self->timer_source == NULL)
     return;
-  if (!g_sequence_iter_is_end (first))
+  if (can_drain (self))
+    ready = 0;
+  else if (!g_sequence_iter_is_end (first))
     {
       Entry *entry = g_sequence_get (first);
 
@@ -270,8 +289,8 @@ unschedule (TendMonitor *self,
     update_timer_source (self);
 }
 
-/* Starts, earliest first, every run whose due time has come; for DISPATCH_BUDGET_USEC
- * at most, then goes on in the next iteration of the main loop. */
+/* Starts what waits for a slot, then, earliest first, every run whose due time has come;
+ * for DISPATCH_BUDGET_USEC at most, then goes on in the next iteration of the main loop. */
 static gboolean
 timers_cb (gpointer user_data)
 {
@@ -287,6 +306,20 @@ timers_cb (gpointer user_data)
       GSequenceIter *first = g_sequence_get_begin_iter (self->timers);
       Entry *entry;
 
+      if (can_drain (self))
+        {
+          guint old_waiting = self->waiting.length;
+
+          if (now - started >= DISPATCH_BUDGET_USEC)
+            {
+              more = TRUE;
+              break;
+            }
+          start_waiting (self);
+          notify_counts (self, self->n_running - 1, old_waiting);
+          now = g_get_monotonic_time ();
+          continue;
+        }
       if (g_sequence_iter_is_end (first))
         break;
       entry = g_sequence_get (first);
@@ -772,7 +805,8 @@ tend_monitor_init (TendMonitor *self)
 {
   self->entries = g_ptr_array_new_with_free_func (entry_unref);
   self->by_check = g_hash_table_new (NULL, NULL);
-  self->healths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, tend_monitor_service_health_free);
+  self->healths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                         tend_monitor_service_health_free);
   g_queue_init (&self->waiting);
   self->timers = g_sequence_new (NULL);
   self->deadlines = g_sequence_new (NULL);
@@ -855,7 +889,9 @@ tend_monitor_set_max_concurrent (TendMonitor *self,
   old_running = self->n_running;
   old_waiting = self->waiting.length;
   self->max_concurrent = max_concurrent;
-  drain_queue (self);
+  /* What waits starts at once: one at a time, as a user raises the cap. */
+  while (can_drain (self))
+    start_waiting (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CONCURRENT]);
   notify_counts (self, old_running, old_waiting);
 }

@@ -14,6 +14,7 @@
 
 #include "tend-enums.h"
 #include "tend-host.h"
+#include "tend-host-private.h"
 #include "tend-recovery-status.h"
 #include "tend-util.h"
 
@@ -377,12 +378,35 @@ tend_service_set_property (GObject      *object,
     }
 }
 
+/* The host counts failed and unhealthy services: it hears of a change of either state
+ * here, which costs a list of a thousand units no signal connection per service. */
+static void
+tend_service_dispatch_properties_changed (GObject     *object,
+                                          guint        n_pspecs,
+                                          GParamSpec **pspecs)
+{
+  TendService *self = TEND_SERVICE (object);
+
+  G_OBJECT_CLASS (tend_service_parent_class)->dispatch_properties_changed (object, n_pspecs,
+                                                                           pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    if (pspecs[i] == properties[PROP_ACTIVE_STATE] || pspecs[i] == properties[PROP_HEALTH])
+      {
+        g_autoptr(TendHost) host = g_weak_ref_get (&self->host);
+
+        if (host != NULL)
+          tend_host_service_counted_changed (host, self);
+        break;
+      }
+}
+
 static void
 tend_service_class_init (TendServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
+  object_class->dispatch_properties_changed = tend_service_dispatch_properties_changed;
   object_class->finalize = tend_service_finalize;
   object_class->get_property = tend_service_get_property;
   object_class->set_property = tend_service_set_property;

@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <libssh/libssh.h>
 #include <stdbool.h>
 #include <string.h>
 

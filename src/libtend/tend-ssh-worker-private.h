@@ -5,8 +5,7 @@
  */
 #pragma once
 
-#include <libssh/callbacks.h>
-#include <libssh/libssh.h>
+#include "tend-ssh-lib.h"
 
 #include "tend-ssh-session-private.h"
 

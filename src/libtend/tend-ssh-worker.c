@@ -29,9 +29,6 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <libssh/callbacks.h>
-#include <libssh/libssh.h>
-#include <libssh/server.h>     /* ssh_send_keepalive, which clients use too */
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -179,6 +176,14 @@ worker_connect (Worker         *w,
   copy_settings (w);
   connecting = g_strdup_printf (_("Connecting to %s…"), w->address);
   post_status (w, TEND_SSH_STATE_CONNECTING, connecting, NULL);
+
+  /* libssh is opened with the first session (tend-ssh-lib.h) */
+  if (!tend_ssh_lib_load (&error))
+    {
+      post_status (w, TEND_SSH_STATE_UNREACHABLE, error->message, NULL);
+      return_error (w, request, g_steal_pointer (&error));
+      return;
+    }
 
   w->session = ssh_new ();
   memset (&w->counter, 0, sizeof w->counter);

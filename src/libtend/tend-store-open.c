@@ -566,8 +566,13 @@ open_connection (const char  *path,
                  GError     **error)
 {
   sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  int rc;
 
+  /* SQLite is opened with the first store (tend-sqlite-lib.h): say so if it cannot be. */
+  if (!tend_sqlite_lib_load (error))
+    return NULL;
+
+  rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       g_propagate_error (error, sqlite_error (db, path, rc, "open"));

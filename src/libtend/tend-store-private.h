@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <sqlite3.h>
+#include "tend-sqlite-lib.h"   /* SQLite, opened with the first store */
 
 #include "tend-store.h"
 
@@ -24,6 +24,24 @@ sqlite3    *tend_store_open_file      (const char  *path,
                                        gboolean    *created,
                                        GError     **error);
 char       *tend_store_recovery_hint  (const char  *path);
+
+/* tend-store-batch.c: the writer's state, on the store's thread */
+typedef struct _TendStoreWriter TendStoreWriter;
+
+TendStoreWriter *tend_store_writer_new      (void);
+void        tend_store_writer_free          (TendStoreWriter  *writer);
+void        tend_store_writer_load          (TendStoreWriter  *writer,
+                                             sqlite3          *db);
+void        tend_store_writer_finalize      (TendStoreWriter  *writer);
+GArray     *tend_store_changes_new          (guint             n_results);
+int         tend_store_write_batch          (TendStore        *self,
+                                             GArray           *results,
+                                             GPtrArray        *audit,
+                                             GArray           *changes,
+                                             char            **detail);
+void        tend_store_apply_changes        (TendStore        *self,
+                                             GArray           *changes);
+TendStoreWriter *tend_store_get_writer      (TendStore        *self);
 
 /* tend-store-retention.c */
 int         tend_store_run_retention  (TendStore              *self,

@@ -25,7 +25,6 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "tend-error.h"
 #include "tend-store-private.h"
@@ -35,8 +34,6 @@
 #define BATCH_SOON 4096            /* this many waiting: write now, not at the tick */
 #define RETENTION_EVERY_USEC (60 * G_USEC_PER_SEC)
 
-static const int resolutions[] = { 60, 3600, 86400 };  /* seconds */
-
 typedef struct
 {
   TendCheckResult result;      /* message owned */
@@ -44,21 +41,6 @@ typedef struct
 
 /* Spill files are read and written as arrays of TendCheckResult. */
 G_STATIC_ASSERT (sizeof (PendingResult) == sizeof (TendCheckResult));
-
-typedef struct
-{
-  int status;
-  char *message;               /* (owned) (nullable) */
-} LastResult;
-
-enum
-{
-  WRITE_INSERT_RESULT,
-  WRITE_UPSERT_LAST,
-  WRITE_UPSERT_ROLLUP,
-  WRITE_INSERT_AUDIT,
-  N_WRITES
-};
 
 typedef struct
 {
@@ -97,10 +79,9 @@ struct _TendStore
 
   /* The thread's own. */
   sqlite3 *db;
-  sqlite3_stmt *writes[N_WRITES];  /* (owned) (nullable) prepared at the first batch */
+  TendStoreWriter *writer;     /* (owned) the batch's statements, each check's last result */
   TendStoreTrouble trouble;    /* writes that fail */
   gboolean retry;              /* the last batch failed: try again after batch-interval */
-  GHashTable *last_by_check;   /* GINT_TO_POINTER (check id) → (owned) LastResult */
   gint64 next_retention_usec;
 };
 
@@ -153,13 +134,6 @@ static void
 pending_result_clear (PendingResult *pending)
 {
   g_free ((char *) pending->result.message);
-}
-
-static void
-last_result_free (LastResult *last)
-{
-  g_free (last->message);
-  g_free (last);
 }
 
 /**
@@ -291,26 +265,6 @@ tend_store_prepare (TendStore  *self,
 /* ------------------------------------------------------------------------------------ */
 /* Opening, on the thread                                                                */
 
-static void
-load_last_results (TendStore *self)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (self->db, "SELECT check_id, status, message FROM check_last", -1,
-                          &stmt, NULL) != SQLITE_OK)
-    return;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      LastResult *last = g_new0 (LastResult, 1);
-
-      last->status = sqlite3_column_int (stmt, 1);
-      last->message = tend_store_column_dup_text (stmt, 2);
-      g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (sqlite3_column_int64 (stmt, 0)),
-                           last);
-    }
-  sqlite3_finalize (stmt);
-}
-
 static gboolean
 open_database (TendStore  *self,
                GError    **error)
@@ -325,322 +279,8 @@ open_database (TendStore  *self,
   self->created = created;
   g_mutex_unlock (&self->lock);
 
-  load_last_results (self);
+  tend_store_writer_load (self->writer, self->db);
   return TRUE;
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Writing, on the thread                                                                */
-
-typedef struct
-{
-  gint64 service_id;
-  gint64 check_id;
-  int resolution;
-  gint64 bucket_usec;
-  gint64 n[4];
-  gint64 latency_n;
-  gint64 latency_sum;
-  gint64 latency_min;
-  gint64 latency_max;
-} Rollup;
-
-static guint
-rollup_hash (gconstpointer key)
-{
-  const Rollup *r = key;
-
-  return g_int64_hash (&r->check_id) ^ g_int64_hash (&r->bucket_usec) ^ (guint) r->resolution;
-}
-
-static gboolean
-rollup_equal (gconstpointer a,
-              gconstpointer b)
-{
-  const Rollup *x = a, *y = b;
-
-  return x->check_id == y->check_id && x->bucket_usec == y->bucket_usec &&
-         x->resolution == y->resolution && x->service_id == y->service_id;
-}
-
-static void
-add_to_rollups (GHashTable            *rollups,
-                const TendCheckResult *result)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (resolutions); i++)
-    {
-      gint64 width = resolutions[i] * USEC_PER_SEC;
-      Rollup key = {
-        .service_id = result->service_id,
-        .check_id = result->check_id,
-        .resolution = resolutions[i],
-        .bucket_usec = result->time_usec - result->time_usec % width,
-      };
-      Rollup *rollup = g_hash_table_lookup (rollups, &key);
-
-      if (rollup == NULL)
-        {
-          rollup = g_memdup2 (&key, sizeof key);
-          rollup->latency_min = G_MAXINT64;
-          rollup->latency_max = G_MININT64;
-          g_hash_table_add (rollups, rollup);
-        }
-      rollup->n[CLAMP ((int) result->status, 0, 3)]++;
-      if (result->latency_usec >= 0)
-        {
-          rollup->latency_n++;
-          rollup->latency_sum += result->latency_usec;
-          rollup->latency_min = MIN (rollup->latency_min, result->latency_usec);
-          rollup->latency_max = MAX (rollup->latency_max, result->latency_usec);
-        }
-    }
-}
-
-/* What a result changes of its check's last stored result, decided before the commit
- * and applied after it, so a batch that fails to commit changes nothing. */
-typedef struct
-{
-  gint64 check_id;
-  int status;
-  const char *message;   /* points into the batch */
-  gint64 time_usec;
-} LastChange;
-
-static gboolean
-is_news (TendStore             *self,
-         GHashTable            *seen_in_batch,
-         const TendCheckResult *result)
-{
-  LastChange *earlier = g_hash_table_lookup (seen_in_batch, &result->check_id);
-  int status;
-  const char *message;
-
-  if (result->status != TEND_RESULT_PASS)
-    return TRUE;
-
-  if (earlier != NULL)
-    {
-      status = earlier->status;
-      message = earlier->message;
-    }
-  else
-    {
-      LastResult *last = g_hash_table_lookup (self->last_by_check,
-                                              GINT_TO_POINTER (result->check_id));
-      if (last == NULL)
-        return TRUE;
-      status = last->status;
-      message = last->message;
-    }
-
-  return status != (int) result->status || g_strcmp0 (message, result->message) != 0;
-}
-
-static const char *const write_sql[N_WRITES] = {
-  [WRITE_INSERT_RESULT] =
-    "INSERT INTO check_results (service_id, check_id, time_usec, status, latency_usec, "
-    "message) VALUES (?, ?, ?, ?, ?, ?)",
-  [WRITE_UPSERT_LAST] =
-    "INSERT INTO check_last (check_id, status, message, time_usec) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (check_id) DO UPDATE SET status = excluded.status, message = "
-    "excluded.message, time_usec = excluded.time_usec",
-  [WRITE_UPSERT_ROLLUP] =
-    "INSERT INTO rollups (service_id, resolution, bucket_usec, check_id, n_pass, n_warn, "
-    "n_fail, n_unknown, latency_n, latency_sum, latency_min, latency_max) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (service_id, resolution, bucket_usec, check_id) DO UPDATE SET "
-    "n_pass = n_pass + excluded.n_pass, n_warn = n_warn + excluded.n_warn, "
-    "n_fail = n_fail + excluded.n_fail, n_unknown = n_unknown + excluded.n_unknown, "
-    "latency_n = latency_n + excluded.latency_n, "
-    "latency_sum = latency_sum + excluded.latency_sum, "
-    "latency_min = coalesce (min (latency_min, excluded.latency_min), latency_min, "
-    "                        excluded.latency_min), "
-    "latency_max = coalesce (max (latency_max, excluded.latency_max), latency_max, "
-    "                        excluded.latency_max)",
-  [WRITE_INSERT_AUDIT] =
-    "INSERT INTO audit (time_usec, unix_user, origin, host, unit, operation, parameters, "
-    "result, error, duration_usec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-};
-
-/* The batch's statements, prepared once per connection (preparing them for every batch
- * was 38 % of the writer's instructions). */
-static gboolean
-prepare_writes (TendStore *self)
-{
-  for (guint i = 0; i < N_WRITES; i++)
-    {
-      if (self->writes[i] == NULL)
-        self->writes[i] = tend_store_prepare (self, write_sql[i]);
-      if (self->writes[i] == NULL)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-finalize_writes (TendStore *self)
-{
-  for (guint i = 0; i < N_WRITES; i++)
-    g_clear_pointer (&self->writes[i], sqlite3_finalize);
-}
-
-static int
-write_batch (TendStore  *self,
-             GArray     *results,
-             GPtrArray  *audit,
-             GArray     *changes,
-             char      **detail)
-{
-  g_autoptr(GHashTable) rollups = g_hash_table_new_full (rollup_hash, rollup_equal, g_free, NULL);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  sqlite3_stmt *insert_result = NULL, *upsert_last = NULL, *upsert_rollup = NULL;
-  sqlite3_stmt *insert_audit = NULL;
-  GHashTableIter iter;
-  gpointer key;
-  int rc;
-
-  rc = tend_store_exec (self, "BEGIN IMMEDIATE");
-  if (rc != SQLITE_OK)
-    {
-      *detail = g_strdup (sqlite3_errmsg (self->db));
-      return rc;
-    }
-
-  if (!prepare_writes (self))
-    {
-      rc = SQLITE_ERROR;
-      goto out;
-    }
-  insert_result = self->writes[WRITE_INSERT_RESULT];
-  upsert_last = self->writes[WRITE_UPSERT_LAST];
-  upsert_rollup = self->writes[WRITE_UPSERT_ROLLUP];
-  insert_audit = self->writes[WRITE_INSERT_AUDIT];
-
-  for (guint i = 0; i < results->len && rc == SQLITE_OK; i++)
-    {
-      const TendCheckResult *r = &g_array_index (results, PendingResult, i).result;
-
-      add_to_rollups (rollups, r);
-      if (!is_news (self, seen, r))
-        continue;
-
-      {
-        LastChange change = { r->check_id, r->status, r->message, r->time_usec };
-
-        g_array_append_val (changes, change);
-        g_hash_table_insert (seen, &g_array_index (changes, LastChange, changes->len - 1).check_id,
-                             &g_array_index (changes, LastChange, changes->len - 1));
-      }
-
-      sqlite3_bind_int64 (insert_result, 1, r->service_id);
-      sqlite3_bind_int64 (insert_result, 2, r->check_id);
-      sqlite3_bind_int64 (insert_result, 3, r->time_usec);
-      sqlite3_bind_int (insert_result, 4, r->status);
-      if (r->latency_usec >= 0)
-        sqlite3_bind_int64 (insert_result, 5, r->latency_usec);
-      else
-        sqlite3_bind_null (insert_result, 5);
-      tend_store_bind_text (insert_result, 6, r->message);
-      rc = sqlite3_step (insert_result);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-      sqlite3_reset (insert_result);
-
-    }
-
-  /* Each check's last word in this batch. */
-  g_hash_table_iter_init (&iter, seen);
-  while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, NULL, &key))
-    {
-      const LastChange *change = key;
-
-      sqlite3_bind_int64 (upsert_last, 1, change->check_id);
-      sqlite3_bind_int (upsert_last, 2, change->status);
-      tend_store_bind_text (upsert_last, 3, change->message);
-      sqlite3_bind_int64 (upsert_last, 4, change->time_usec);
-      rc = sqlite3_step (upsert_last);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-      sqlite3_reset (upsert_last);
-    }
-
-  g_hash_table_iter_init (&iter, rollups);
-  while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      const Rollup *r = key;
-
-      sqlite3_bind_int64 (upsert_rollup, 1, r->service_id);
-      sqlite3_bind_int (upsert_rollup, 2, r->resolution);
-      sqlite3_bind_int64 (upsert_rollup, 3, r->bucket_usec);
-      sqlite3_bind_int64 (upsert_rollup, 4, r->check_id);
-      for (int s = 0; s < 4; s++)
-        sqlite3_bind_int64 (upsert_rollup, 5 + s, r->n[s]);
-      sqlite3_bind_int64 (upsert_rollup, 9, r->latency_n);
-      sqlite3_bind_int64 (upsert_rollup, 10, r->latency_sum);
-      if (r->latency_n > 0)
-        {
-          sqlite3_bind_int64 (upsert_rollup, 11, r->latency_min);
-          sqlite3_bind_int64 (upsert_rollup, 12, r->latency_max);
-        }
-      else
-        {
-          sqlite3_bind_null (upsert_rollup, 11);
-          sqlite3_bind_null (upsert_rollup, 12);
-        }
-      rc = sqlite3_step (upsert_rollup);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-      sqlite3_reset (upsert_rollup);
-    }
-
-  for (guint i = 0; i < audit->len && rc == SQLITE_OK; i++)
-    {
-      const TendAuditRecord *a = audit->pdata[i];
-
-      sqlite3_bind_int64 (insert_audit, 1, a->time_usec);
-      tend_store_bind_text (insert_audit, 2, a->unix_user ? a->unix_user : g_get_user_name ());
-      sqlite3_bind_text (insert_audit, 3, tend_audit_origin_to_string (a->origin), -1,
-                         SQLITE_STATIC);
-      tend_store_bind_text (insert_audit, 4, a->host);
-      tend_store_bind_text (insert_audit, 5, a->unit);
-      tend_store_bind_text (insert_audit, 6, a->operation);
-      tend_store_bind_text (insert_audit, 7, a->parameters);
-      tend_store_bind_text (insert_audit, 8, a->result);
-      tend_store_bind_text (insert_audit, 9, a->error);
-      sqlite3_bind_int64 (insert_audit, 10, a->duration_usec);
-      rc = sqlite3_step (insert_audit);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-      sqlite3_reset (insert_audit);
-    }
-
-out:
-  /* Kept prepared for the next batch; the texts bound point into this one. */
-  for (guint i = 0; i < N_WRITES; i++)
-    if (self->writes[i] != NULL)
-      sqlite3_clear_bindings (self->writes[i]);
-
-  if (rc == SQLITE_OK)
-    rc = tend_store_exec (self, "COMMIT");
-  if (rc != SQLITE_OK)
-    {
-      /* Keep the original error: ROLLBACK's own would hide it. */
-      *detail = g_strdup (sqlite3_errmsg (self->db));
-      tend_store_exec (self, "ROLLBACK");
-    }
-  return rc;
-}
-
-/* After a commit: each check's last stored result, as the batch left it. */
-static void
-apply_changes (TendStore *self,
-               GArray    *changes)
-{
-  for (guint i = 0; i < changes->len; i++)
-    {
-      const LastChange *change = &g_array_index (changes, LastChange, i);
-      LastResult *last = g_new0 (LastResult, 1);
-
-      last->status = change->status;
-      last->message = g_strdup (change->message);
-      g_hash_table_insert (self->last_by_check, GINT_TO_POINTER (change->check_id), last);
-    }
 }
 
 static GArray *
@@ -686,11 +326,11 @@ flush_part (TendStore *self,
   if (results->len == 0 && audit->len == 0)
     return SQLITE_OK;
 
-  changes = g_array_sized_new (FALSE, FALSE, sizeof (LastChange), results->len);
-  rc = write_batch (self, results, audit, changes, &detail);
+  changes = tend_store_changes_new (results->len);
+  rc = tend_store_write_batch (self, results, audit, changes, &detail);
   if (rc == SQLITE_OK)
     {
-      apply_changes (self, changes);
+      tend_store_apply_changes (self, changes);
       g_mutex_lock (&self->lock);
       self->n_committed += results->len;
       g_mutex_unlock (&self->lock);
@@ -794,8 +434,8 @@ import_spills (TendStore *self)
                      "is left as it is: %s", file, error->message);
           continue;
         }
-      changes = g_array_sized_new (FALSE, FALSE, sizeof (LastChange), results->len);
-      rc = write_batch (self, results, audit, changes, &detail);
+      changes = tend_store_changes_new (results->len);
+      rc = tend_store_write_batch (self, results, audit, changes, &detail);
       if (rc != SQLITE_OK)
         {
           g_autoptr(GError) cause = store_error_full (self, rc, "write to", detail);
@@ -804,7 +444,7 @@ import_spills (TendStore *self)
                      cause->message);
           continue;
         }
-      apply_changes (self, changes);
+      tend_store_apply_changes (self, changes);
       /* Imported: a crash before the file goes would import it once more. */
       g_unlink (file);
       g_message ("wrote %u results and %u audit records that were kept aside in %s",
@@ -848,12 +488,12 @@ tend_store_flush_waiting (TendStore *self)
   g_mutex_unlock (&self->lock);
 
   /* Sized for every result: write_batch() keeps pointers into it, so it must never grow. */
-  changes = g_array_sized_new (FALSE, FALSE, sizeof (LastChange), results->len);
-  rc = write_batch (self, results, audit, changes, &detail);
+  changes = tend_store_changes_new (results->len);
+  rc = tend_store_write_batch (self, results, audit, changes, &detail);
 
   if (rc == SQLITE_OK)
     {
-      apply_changes (self, changes);
+      tend_store_apply_changes (self, changes);
 
       g_mutex_lock (&self->lock);
       self->n_committed += results->len;
@@ -1273,7 +913,7 @@ tend_store_close (TendStore *self)
   queue_job (self, NULL, NULL);
   g_thread_join (self->thread);
   self->thread = NULL;
-  finalize_writes (self);
+  tend_store_writer_finalize (self->writer);
   g_clear_pointer (&self->db, sqlite3_close);
 }
 
@@ -1525,6 +1165,12 @@ tend_store_get_db (TendStore *self)
   return self->db;
 }
 
+TendStoreWriter *
+tend_store_get_writer (TendStore *self)
+{
+  return self->writer;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* GObject                                                                               */
 
@@ -1546,7 +1192,7 @@ tend_store_finalize (GObject *object)
   g_clear_pointer (&self->jobs, g_async_queue_unref);
   g_clear_pointer (&self->waiting_results, g_array_unref);
   g_clear_pointer (&self->waiting_audit, g_ptr_array_unref);
-  g_clear_pointer (&self->last_by_check, g_hash_table_unref);
+  g_clear_pointer (&self->writer, tend_store_writer_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->spill_file, g_free);
   g_clear_pointer (&self->trouble.message, g_free);
@@ -1572,7 +1218,7 @@ tend_store_init (TendStore *self)
   self->jobs = g_async_queue_new ();
   self->waiting_results = pending_results_new ();
   self->waiting_audit = g_ptr_array_new_with_free_func ((GDestroyNotify) tend_audit_record_free);
-  self->last_by_check = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) last_result_free);
+  self->writer = tend_store_writer_new ();
   self->queue_limit = DEFAULT_QUEUE_LIMIT;
   self->batch_interval_msec = DEFAULT_BATCH_INTERVAL_MSEC;
   self->retention[0] = 7 * USEC_PER_DAY;

@@ -23,6 +23,7 @@
 #include "tend-error.h"
 #include "tend-tcp-check.h"
 #include "tend-check-private.h"
+#include "tend-probe.h"
 #include "tend-util-private.h"
 
 /* How many characters of an unexpected answer a message quotes. */
@@ -36,6 +37,8 @@ struct _TendTcpCheck
   guint port;
   GBytes *send;                     /* (owned) (nullable) never empty */
   char *expect;                     /* (owned) (nullable) never empty */
+  gboolean force_gio;               /* for tests: never the cheap path */
+  char *address;                    /* (owned) (nullable) "host:port" for messages, made once */
 };
 
 G_DEFINE_FINAL_TYPE (TendTcpCheck, tend_tcp_check, TEND_TYPE_CHECK)
@@ -184,6 +187,7 @@ typedef struct
   gint64 started;
   gint64 connected;                 /* when a forwarded connection opened, for its latency */
   gboolean settled;                 /* a forwarded connection stayed open: the remote took it */
+  TendProbe *fast;                  /* (nullable) on the cheap path, until its callback */
   gsize len;
   guint8 answer[TEND_TCP_CHECK_MAX_ANSWER];
 } Probe;
@@ -201,6 +205,7 @@ stop_quiet_timer (Probe *probe)
 static void
 probe_free (Probe *probe)
 {
+  g_assert (probe->fast == NULL);
   if (probe->run_cancellable != NULL)
     g_cancellable_disconnect (probe->run_cancellable, probe->run_cancelled_handler);
   g_clear_object (&probe->run_cancellable);
@@ -594,6 +599,77 @@ on_run_cancelled (GCancellable *run_cancellable,
   g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* The cheap path                                                                        */
+
+/* Which path a run takes: the cheap one (tend-probe.c: a non-blocking connect watched by
+ * the probes' one epoll source, closed once open) when all of these hold, GSocketClient
+ * otherwise:
+ *
+ *  - the check only connects: nothing to send, nothing expected (the quiet and settle
+ *    timers of a conversation stay with GIO);
+ *  - the service is reached directly, not through an SSH host's forward;
+ *  - the run is on the thread whose main loop runs the probes (the main loop's).
+ *
+ * Neither path uses a proxy; an address is connected to as it is, a name resolved with
+ * GResolver; the verdicts are the same words (return_pass(), return_connect_failure()). */
+static gboolean
+uses_probe (TendTcpCheck *self,
+            const char   *connect_host,
+            guint         connect_port)
+{
+  return !self->force_gio && self->send == NULL && self->expect == NULL
+         && connect_port == self->port && g_strcmp0 (connect_host, self->host) == 0
+         && tend_probe_is_available ();
+}
+
+static void
+on_fast_done (gpointer      user_data,
+              const GError *error)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+
+  probe->fast = NULL;
+  if (error == NULL)
+    return_pass (task);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_error_copy (error));
+  else
+    return_connect_failure (task, error);
+}
+
+/* May run in whichever thread cancelled the run: the monitor's is the main loop's. */
+static void
+on_fast_cancelled (GCancellable *run_cancellable,
+                   gpointer      user_data)
+{
+  Probe *probe = user_data;
+
+  /* Its callback then ends the task, cancelled, in the next dispatch. */
+  if (probe->fast != NULL)
+    tend_probe_cancel (probe->fast, TRUE);
+}
+
+/* Takes @task. */
+static void
+connect_fast (GTask        *task,
+              GCancellable *cancellable)
+{
+  TendTcpCheck *self = g_task_get_source_object (task);
+  Probe *probe = g_task_get_task_data (task);
+
+  g_clear_object (&probe->cancellable);
+  probe->fast = tend_probe_connect (self->host, self->port, NULL, NULL, on_fast_done, task);
+  if (cancellable != NULL)
+    {
+      probe->run_cancellable = g_object_ref (cancellable);
+      probe->run_cancelled_handler = g_cancellable_connect (cancellable,
+                                                            G_CALLBACK (on_fast_cancelled),
+                                                            probe, NULL);
+    }
+}
+
 static void
 tend_tcp_check_probe_async (TendCheck           *check,
                             GCancellable        *cancellable,
@@ -609,15 +685,45 @@ tend_tcp_check_probe_async (TendCheck           *check,
   GTask *task;
   Probe *probe;
 
+  gboolean fast = FALSE;
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_tcp_check_probe_async);
 
-  probe = g_new0 (Probe, 1);
+  /* A service on an SSH host bound to its loopback is reached through the forward. */
+  if (tend_check_resolve_address (check, self->host, self->port, &connect_host, &connect_port,
+                                  &error))
+    fast = uses_probe (self, connect_host, connect_port);
+
+  /* The answer's buffer (4 KiB) only where there is an answer to read, and not cleared:
+   * only what was read is looked at. */
+  probe = g_malloc (fast ? G_STRUCT_OFFSET (Probe, answer) : sizeof (Probe));
+  memset (probe, 0, G_STRUCT_OFFSET (Probe, answer));
   probe->started = g_get_monotonic_time ();
   probe->send = self->send != NULL ? g_bytes_ref (self->send) : NULL;
   probe->expect = g_strdup (self->expect);
   probe->host = g_strdup (self->host);
-  probe->address = tend_check_format_address (self->host, self->port);
+  if (self->address == NULL)
+    self->address = tend_check_format_address (self->host, self->port);
+  probe->address = g_strdup (self->address);
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
+
+  if (error != NULL)
+    {
+      return_verdict (task, tend_check_verdict_new (TEND_RESULT_UNKNOWN,
+                                                    TEND_CHECK_FAILURE_OTHER, -1, "%s",
+                                                    error->message));
+      g_object_unref (task);
+      return;
+    }
+  if (fast)
+    {
+      connect_fast (task, cancellable);
+      return;
+    }
+  if (connect_port != self->port || g_strcmp0 (connect_host, self->host) != 0)
+    probe->via = g_strdup (tend_host_get_display_name (tend_check_get_remote_host (check)));
+
   probe->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {
@@ -626,20 +732,6 @@ tend_tcp_check_probe_async (TendCheck           *check,
                                                             G_CALLBACK (on_run_cancelled),
                                                             probe->cancellable, NULL);
     }
-  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
-
-  /* A service on an SSH host bound to its loopback is reached through the forward. */
-  if (!tend_check_resolve_address (check, self->host, self->port, &connect_host, &connect_port,
-                                   &error))
-    {
-      return_verdict (task, tend_check_verdict_new (TEND_RESULT_UNKNOWN,
-                                                    TEND_CHECK_FAILURE_OTHER, -1, "%s",
-                                                    error->message));
-      g_object_unref (task);
-      return;
-    }
-  if (connect_port != self->port || g_strcmp0 (connect_host, self->host) != 0)
-    probe->via = g_strdup (tend_host_get_display_name (tend_check_get_remote_host (check)));
 
   client = g_socket_client_new ();
   /* The service itself, never a proxy; and no proxy lookup, which costs more than the
@@ -665,6 +757,7 @@ tend_tcp_check_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->send, g_bytes_unref);
   g_clear_pointer (&self->expect, g_free);
+  g_clear_pointer (&self->address, g_free);
 
   G_OBJECT_CLASS (tend_tcp_check_parent_class)->finalize (object);
 }
@@ -713,6 +806,38 @@ tend_tcp_check_dup_target (TendCheck *check)
   TendTcpCheck *self = TEND_TCP_CHECK (check);
 
   return tend_check_format_address (self->host, self->port);
+}
+
+/**
+ * tend_tcp_check_set_force_gio: (skip)
+ *
+ * For tests: every run takes GSocketClient, even where the cheap path would do.
+ */
+void
+tend_tcp_check_set_force_gio (TendTcpCheck *self,
+                              gboolean      force_gio)
+{
+  g_return_if_fail (TEND_IS_TCP_CHECK (self));
+  self->force_gio = !!force_gio;
+}
+
+/**
+ * tend_tcp_check_uses_probe: (skip)
+ *
+ * Returns: whether a run takes the cheap path (see uses_probe())
+ */
+gboolean
+tend_tcp_check_uses_probe (TendTcpCheck *self)
+{
+  g_autofree char *connect_host = NULL;
+  guint connect_port = 0;
+
+  g_return_val_if_fail (TEND_IS_TCP_CHECK (self), FALSE);
+
+  if (!tend_check_resolve_address (TEND_CHECK (self), self->host, self->port, &connect_host,
+                                   &connect_port, NULL))
+    return FALSE;
+  return uses_probe (self, connect_host, connect_port);
 }
 
 static void

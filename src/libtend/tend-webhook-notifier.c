@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
+#include "tend-soup-lib.h"
 #include "tend-config.h"
 #include "tend-error.h"
 #include "tend-notifier.h"

@@ -1,0 +1,36 @@
+/* tend-lazy-lib.h — a shared library opened when it is first needed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every library a process links is loaded and bound before main(): Debian links most with
+ * BIND_NOW, so each costs every tendctl command, whether it uses it or not (bench/run,
+ * docs/benchmarks.md, issue 14). libssh (with OpenSSL's libcrypto) and libsoup (with
+ * Kerberos, nghttp2, brotli, libpsl…) are needed only for SSH hosts and HTTP checks and
+ * webhooks: tend-ssh-lib.h and tend-soup-lib.h open them with GModule on first use and
+ * call them through a table of their functions, filled here.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One library: filled in by its file (tend-ssh-lib.c, tend-soup-lib.c), loaded once. */
+typedef struct
+{
+  const char *soname;
+  const char * const *names;   /* of its functions */
+  guint n_names;
+  gpointer *table;             /* where their addresses go, in the order of @names */
+  GOnce once;
+  GError *error;               /* why it could not be loaded */
+} TendLazyLib;
+
+#define TEND_LAZY_LIB_INIT(soname, names, table) \
+  { soname, names, G_N_ELEMENTS (names), (gpointer *) &table, G_ONCE_INIT, NULL }
+
+gboolean tend_lazy_lib_load (TendLazyLib  *lib,
+                             GError      **error);
+gpointer tend_lazy_lib_get  (TendLazyLib  *lib);
+
+G_END_DECLS

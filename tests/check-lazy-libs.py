@@ -1,0 +1,37 @@
+#!/usr/bin/python3
+"""tendctl and tend do not link libssh, libsoup or SQLite at start-up (TAP).
+
+libtend opens them when first used (src/libtend/tend-lazy-lib.h): every function of
+theirs that libtend calls must be in TEND_SSH_LIB_FUNCTIONS (tend-ssh-lib.h),
+TEND_SOUP_LIB_FUNCTIONS (tend-soup-lib.h) or TEND_SQLITE_LIB_FUNCTIONS (tend-sqlite-lib.h). One that is not links the library into every
+process again, which costs each tendctl command millions of instructions before main()
+(docs/benchmarks.md, issue 14). This test names the functions to add.
+Usage: check-lazy-libs.py READELF NM LIBTEND_A BINARY...
+"""
+import subprocess
+import sys
+
+readelf, nm, libtend, binaries = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+LAZY = {"libssh.so": ("ssh_", "tend-ssh-lib.h"), "libsoup-3.0.so": ("soup_", "tend-soup-lib.h"),
+        "libsqlite3.so": ("sqlite3_", "tend-sqlite-lib.h")}
+
+undefined = subprocess.run([nm, "-u", libtend], capture_output=True, text=True,
+                           check=True).stdout.split()
+n = 0
+failed = False
+for binary in binaries:
+    dynamic = subprocess.run([readelf, "-d", binary], capture_output=True, text=True,
+                             check=True).stdout
+    for soname, (prefix, header) in LAZY.items():
+        n += 1
+        linked = f"[{soname}" in dynamic
+        if linked:
+            failed = True
+            names = sorted({s for s in undefined if s.startswith(prefix) or
+                            s.startswith("_" + prefix.upper())})
+            print(f"not ok {n} {binary.rsplit('/', 1)[-1]} does not link {soname}")
+            print(f"# libtend calls these directly: add them to {header}: {' '.join(names)}")
+        else:
+            print(f"ok {n} {binary.rsplit('/', 1)[-1]} does not link {soname}")
+print(f"1..{n}")
+sys.exit(1 if failed else 0)
