@@ -53,7 +53,7 @@ def start_servers(build, n):
     exe = os.path.join(build, "bench", "bench-servers")
     # 2 N ports below the kernel's ephemeral range (32768 and up), where nothing else
     # binds; then above it, in case.
-    for http_base in list(range(2000, 32768 - 2 * n, 2 * n + 500)) + [33000]:
+    for http_base in list(range(3000, 32768 - 2 * n, 1000)) + list(range(33000, 63000, 2000)):
         tcp_base = http_base + n
         if tcp_base + n > 65535:
             break
