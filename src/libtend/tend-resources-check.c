@@ -24,9 +24,10 @@
  * from systemd's signals, later runs ask nothing of the bus: a unit that is not running
  * is judged from that state, and a running one from its control group's files
  * (tend-cgroup.c; the group is the backend's ControlGroup, or its main process's in
- * /proc where the backend reads none) — the figures systemd reported at the last D-Bus read, read where
- * systemd reads them, so both ways agree. The files are read again over D-Bus when the
- * main process changed (a restart may bring other settings) or a file cannot be read.
+ * /proc where the backend reads none) — the figures systemd reported at the last D-Bus
+ * read, read where systemd reads them, so both ways agree. The unit is read over D-Bus
+ * again when its main process changed (a restart may bring other settings) or a file
+ * cannot be read.
  * A run at rest thus wakes no thread but the main one.
  */
 #define G_LOG_DOMAIN "Tend-Checks"
