@@ -2,8 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Connect, one refresh, one write, exit: this command is measured against
- * `systemctl list-units --all`, so it makes no other round trip.
+ * Connect, one ListUnits, one write, exit: this command is measured against
+ * `systemctl list-units --all`, so it makes no other round trip. It prints the backend's
+ * TendUnitList as it comes, sorted by name as a host's list is: a one-shot listing has no
+ * use for a model of a thousand TendServices (issue 14, docs/benchmarks.md).
  */
 #define G_LOG_DOMAIN "Tendctl"
 
@@ -19,14 +21,21 @@ typedef struct
   char **states;            /* (owned) (nullable) what --state= asked for */
 } ListData;
 
-static gboolean
-matches_states (ListData    *data,
-                TendService *service)
+/* The queued job's type, %NULL for none (as TendService:job-type). */
+static const char *
+job_type_of (const TendUnitInfo *unit)
 {
-  const char *load = tend_service_get_load_state (service);
-  const char *active = tend_service_get_active_state (service);
-  const char *sub = tend_service_get_sub_state (service);
-  const char *file = data->installed ? tend_service_get_unit_file_state (service) : NULL;
+  return unit->job_type != NULL && unit->job_type[0] != '\0' ? unit->job_type : NULL;
+}
+
+static gboolean
+matches_states (ListData           *data,
+                const TendUnitInfo *unit)
+{
+  const char *load = unit->load_state;
+  const char *active = unit->active_state;
+  const char *sub = unit->sub_state;
+  const char *file = data->installed ? unit->unit_file_state : NULL;
 
   for (guint i = 0; data->states[i] != NULL; i++)
     {
@@ -43,17 +52,16 @@ matches_states (ListData    *data,
  * --installed also every unit that has a unit file, loaded or not. --state= replaces
  * those rules with its own. */
 static gboolean
-is_shown (ListData    *data,
-          TendService *service)
+is_shown (ListData           *data,
+          const TendUnitInfo *unit)
 {
   if (data->states != NULL)
-    return matches_states (data, service);
+    return matches_states (data, unit);
   if (data->all)
     return TRUE;
-  if (data->installed && tend_service_get_unit_file_state (service) != NULL)
+  if (data->installed && unit->unit_file_state != NULL)
     return TRUE;
-  return g_strcmp0 (tend_service_get_active_state (service), "inactive") != 0 ||
-         tend_service_get_job_type (service) != NULL;
+  return g_strcmp0 (unit->active_state, "inactive") != 0 || job_type_of (unit) != NULL;
 }
 
 static const char *
@@ -63,12 +71,11 @@ or_dash (const char *text)
 }
 
 static void
-print_table (ListData   *data,
-             GListModel *services)
+print_table (ListData  *data,
+             GPtrArray *units)
 {
   g_autoptr(TendctlTable) table = NULL;
   g_autoptr(GString) out = NULL;
-  guint n = g_list_model_get_n_items (services);
   guint n_hidden = 0;
   guint n_shown;
 
@@ -77,34 +84,27 @@ print_table (ListData   *data,
   else
     table = tendctl_table_new (5, "UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION");
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < units->len; i++)
     {
-      g_autoptr(TendService) service = g_list_model_get_item (services, i);
+      const TendUnitInfo *unit = units->pdata[i];
       gboolean failed;
 
-      if (!is_shown (data, service))
+      if (!is_shown (data, unit))
         {
           n_hidden++;
           continue;
         }
 
-      /* The host's list keeps the services, and their strings, alive. */
-      failed = tend_service_is_failed (service);
+      /* The list keeps its strings alive until the table is written. */
+      failed = g_strcmp0 (unit->active_state, "failed") == 0;
       if (data->installed)
-        tendctl_table_add_row (table, failed,
-                               tend_service_get_name (service),
-                               or_dash (tend_service_get_load_state (service)),
-                               or_dash (tend_service_get_active_state (service)),
-                               or_dash (tend_service_get_sub_state (service)),
-                               or_dash (tend_service_get_unit_file_state (service)),
-                               tend_service_get_description (service));
+        tendctl_table_add_row (table, failed, unit->name, or_dash (unit->load_state),
+                               or_dash (unit->active_state), or_dash (unit->sub_state),
+                               or_dash (unit->unit_file_state), unit->description);
       else
-        tendctl_table_add_row (table, failed,
-                               tend_service_get_name (service),
-                               or_dash (tend_service_get_load_state (service)),
-                               or_dash (tend_service_get_active_state (service)),
-                               or_dash (tend_service_get_sub_state (service)),
-                               tend_service_get_description (service));
+        tendctl_table_add_row (table, failed, unit->name, or_dash (unit->load_state),
+                               or_dash (unit->active_state), or_dash (unit->sub_state),
+                               unit->description);
     }
 
   n_shown = tendctl_table_get_n_rows (table);
@@ -123,26 +123,29 @@ print_table (ListData   *data,
 }
 
 static void
-print_json (ListData   *data,
-            GListModel *services)
+print_json (ListData  *data,
+            GPtrArray *units)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) root = NULL;
-  guint n = g_list_model_get_n_items (services);
 
   json_builder_begin_array (builder);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < units->len; i++)
     {
-      g_autoptr(TendService) service = g_list_model_get_item (services, i);
+      const TendUnitInfo *unit = units->pdata[i];
 
-      if (!is_shown (data, service))
+      if (!is_shown (data, unit))
         continue;
 
+      /* The members of tendctl_json_add_unit_states(), from the list's line */
       json_builder_begin_object (builder);
-      tendctl_json_add_unit_states (builder, service);
-      tend_json_add_string (builder, "unit_file_state",
-                            tend_service_get_unit_file_state (service));
-      tend_json_add_string (builder, "job_type", tend_service_get_job_type (service));
+      tend_json_add_string (builder, "name", unit->name);
+      tend_json_add_string (builder, "description", unit->description);
+      tend_json_add_string (builder, "load_state", unit->load_state);
+      tend_json_add_string (builder, "active_state", unit->active_state);
+      tend_json_add_string (builder, "sub_state", unit->sub_state);
+      tend_json_add_string (builder, "unit_file_state", unit->unit_file_state);
+      tend_json_add_string (builder, "job_type", job_type_of (unit));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -151,27 +154,46 @@ print_json (ListData   *data,
   tendctl_print_json (root, TRUE);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  const TendUnitInfo *x = *(const TendUnitInfo * const *) a;
+  const TendUnitInfo *y = *(const TendUnitInfo * const *) b;
+
+  return strcmp (x->name, y->name);
+}
+
 static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+listed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   ListData *data = user_data;
+  g_autoptr(TendUnitList) list = NULL;
+  g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GError) error = NULL;
-  GListModel *services;
+  guint n;
 
-  if (!tend_host_refresh_finish (TEND_HOST (object), result, &error))
+  list = tend_backend_list_units_finish (TEND_BACKEND (object), result, &error);
+  if (list == NULL)
     {
       tendctl_print_error ("%s", error->message);
       tendctl_run_quit (data->run, tendctl_exit_for_error (error));
       return;
     }
 
-  services = tend_host_get_services (data->run->host);
+  /* By name, as a host's list (and systemctl's) */
+  n = tend_unit_list_get_length (list);
+  units = g_ptr_array_sized_new (n);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (units, (gpointer) tend_unit_list_get (list, i));
+  g_ptr_array_sort (units, compare_names);
+
   if (data->json)
-    print_json (data, services);
+    print_json (data, units);
   else
-    print_table (data, services);
+    print_table (data, units);
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
 }
 
@@ -182,9 +204,9 @@ list_ready (TendctlRun *run,
   ListData *data = user_data;
 
   data->run = run;
-  tend_host_refresh_async (run->host,
-                           data->installed ? TEND_LIST_UNIT_FILES : TEND_LIST_LOADED,
-                           run->cancellable, refresh_cb, data);
+  tend_backend_list_units_async (tend_host_get_backend (run->host),
+                                 data->installed ? TEND_LIST_UNIT_FILES : TEND_LIST_LOADED,
+                                 run->cancellable, listed_cb, data);
 }
 
 /* "active,failed" → { "active", "failed" }; %FALSE on an empty element. */
