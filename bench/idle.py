@@ -134,11 +134,12 @@ def main():
           f"`tendctl check list` (the defaults of `tendctl watch`, every {INTERVAL} s); Monit "
           f"{version}, a `check process` per unit by pidfile, `set daemon {INTERVAL}`. Each "
           f"side alone: {warmup} s warm-up, then {window} s measured; {rounds} round(s).\n")
-    print("| round | side | wake-ups/s, all threads | main thread | threads (seen) | CPU % "
-          "| RSS MB (peak) |")
+    print("| round | side | wake-ups/s, all threads (involuntary) | main thread "
+          "| threads (seen) | CPU % | RSS MB (peak) |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for r, side, x in results:
-        print(f"| {r} | {NAMES[side]} | {x['wakeups']:.2f} | {x['main']:.2f} "
+        print(f"| {r} | {NAMES[side]} | {x['wakeups']:.2f} ({x['involuntary']:.2f}) "
+              f"| {x['main']:.2f} "
               f"| {x['threads']} ({x['threads_seen']}) | {x['cpu']:.3f} "
               f"| {x['rss_mb']:.1f} ({x['hwm_mb']:.1f}) |")
     print("\nWake-ups per second by thread name:\n")

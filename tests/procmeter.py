@@ -32,7 +32,7 @@ def proc_cpu(pid):
 
 
 def task_switches(pid):
-    """{tid: (comm, voluntary + involuntary switches)} of every thread now."""
+    """{tid: (comm, voluntary + involuntary switches, involuntary)} of every thread now."""
     tasks = {}
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -43,6 +43,7 @@ def task_switches(pid):
         if st is None or "voluntary_ctxt_switches" not in st:
             continue
         tasks[int(tid)] = (st["Name"], int(st["voluntary_ctxt_switches"]) +
+                           int(st["nonvoluntary_ctxt_switches"]),
                            int(st["nonvoluntary_ctxt_switches"]))
     return tasks
 
@@ -59,18 +60,20 @@ class Meter:
         self.t0 = time.monotonic()
 
     def sample(self):
-        for tid, (name, n) in task_switches(self.pid).items():
+        for tid, counts in task_switches(self.pid).items():
             if tid not in self.first and tid not in self.born:
                 self.born.add(tid)          # started in the window: from 0
-            self.last[tid] = (name, n)
+            self.last[tid] = counts
 
     def result(self):
         self.sample()
         elapsed = time.monotonic() - self.t0
         per_thread = {}
-        for tid, (name, n) in self.last.items():
-            base = self.first[tid][1] if tid in self.first else 0
-            per_thread[tid] = (name, n - base)
+        involuntary = 0
+        for tid, (name, n, inv) in self.last.items():
+            base = self.first[tid] if tid in self.first else (name, 0, 0)
+            per_thread[tid] = (name, n - base[1])
+            involuntary += inv - base[2]
         total = sum(n for _, n in per_thread.values())
         main = per_thread.get(self.pid, ("", 0))[1]
         by_name = {}
@@ -82,6 +85,7 @@ class Meter:
         return {
             "elapsed": elapsed,
             "wakeups": total / elapsed,
+            "involuntary": involuntary / elapsed,
             "main": main / elapsed,
             "threads": len(task_switches(self.pid)),
             "threads_seen": len(self.last),

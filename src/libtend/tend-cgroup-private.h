@@ -17,6 +17,9 @@ typedef enum
   TEND_CGROUP_TASKS  = 1 << 3,   /* TasksCurrent */
 } TendCgroupFigures;
 
+char     *tend_cgroup_of_process (guint        pid,
+                                 const char  *unit);
+
 GVariant *tend_cgroup_read (const char         *control_group,
                             TendCgroupFigures   figures,
                             guint               main_pid,

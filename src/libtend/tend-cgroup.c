@@ -200,6 +200,58 @@ sum_rss (const char *dir,
 }
 
 /**
+ * tend_cgroup_of_process:
+ * @pid: a process of @unit (its main process)
+ * @unit: the unit's name
+ *
+ * The unit's control group as /proc/@pid/cgroup tells it, in the hierarchy systemd
+ * tracks processes in, cut after the component named @unit (a process may sit in a
+ * group below its unit's, with Delegate=): for a backend that does not read the
+ * unit's ControlGroup.
+ *
+ * Returns: (transfer full) (nullable): "/app.slice/web.service", or %NULL when the
+ *   process is gone or not in a group of @unit
+ */
+char *
+tend_cgroup_of_process (guint       pid,
+                        const char *unit)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%u/cgroup", pid);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *prefix = layout () == LAYOUT_LEGACY ? ":name=systemd:" : "0::";
+
+  g_return_val_if_fail (unit != NULL, NULL);
+
+  if (pid == 0 || !g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *group = strstr (lines[i], prefix);
+      g_auto(GStrv) parts = NULL;
+      g_autoptr(GString) cut = NULL;
+
+      /* "0::/app.slice/web.service" (unified), "1:name=systemd:/app.slice/…" (legacy) */
+      if (group == NULL || (prefix[0] == '0' && group != lines[i]))
+        continue;
+      group += strlen (prefix);
+      parts = g_strsplit (group, "/", -1);
+      cut = g_string_new (NULL);
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          if (parts[j][0] == '\0')
+            continue;
+          g_string_append_c (cut, '/');
+          g_string_append (cut, parts[j]);
+          if (g_str_equal (parts[j], unit))
+            return g_string_free (g_steal_pointer (&cut), FALSE);
+        }
+    }
+  return NULL;
+}
+
+/**
  * tend_cgroup_read:
  * @control_group: the unit's ControlGroup ("/app.slice/web.service")
  * @figures: which figures to read

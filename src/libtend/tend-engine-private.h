@@ -49,6 +49,7 @@ struct _TendEngine
   gboolean desktop_lost;       /* it was there once: dial again when it goes */
   guint desktop_attempt;       /* tries that failed since it went */
   guint desktop_retry_id;
+  guint trim_id;                  /* once, after the start's burst: tend_engine_trim_cb */
   GCancellable *cancellable;   /* (owned) the engine's own background work */
 
   gboolean started;

@@ -25,6 +25,9 @@
 
 #include <errno.h>
 #include <signal.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "tend-bus.h"
 #include "tend-check-factory.h"
@@ -57,6 +60,13 @@ enum
 static guint signals[N_SIGNALS];
 
 static void reload_pass (TendEngine *self);
+
+/* The start's burst — the first run of every check with its read of the unit over
+ * D-Bus, the store's first batches, each on its own thread — leaves freed memory inside
+ * malloc's arenas (one per thread) that glibc keeps for later. Later runs at rest
+ * allocate little, so it is handed back once, when the first runs are long over: about
+ * 3 MB of `tendctl monitor`'s 20 MB and 15 MB of the window's, with 100 services. */
+#define TRIM_AFTER_START_SEC 60
 
 static void
 watched_free (Watched *watched)
@@ -736,6 +746,7 @@ tend_engine_dispose (GObject *object)
   g_hash_table_remove_all (self->watched);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->desktop_retry_id, g_source_remove);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   if (self->notifier != NULL)
     drop_desktop (self);
   g_clear_object (&self->supervisor);
@@ -994,6 +1005,18 @@ tend_engine_get_n_checks (TendEngine *self)
   return g_hash_table_size (self->watched);
 }
 
+#ifdef __GLIBC__
+static gboolean
+trim_cb (gpointer user_data)
+{
+  TendEngine *self = user_data;
+
+  self->trim_id = 0;
+  malloc_trim (0);
+  return G_SOURCE_REMOVE;
+}
+#endif
+
 static void
 first_reload_cb (GObject      *source,
                  GAsyncResult *result,
@@ -1012,6 +1035,10 @@ first_reload_cb (GObject      *source,
 
   self->started = TRUE;
   tend_monitor_start (self->monitor);
+#ifdef __GLIBC__
+  self->trim_id = g_timeout_add_seconds (TRIM_AFTER_START_SEC, trim_cb, self);
+  g_source_set_name_by_id (self->trim_id, "[tend] trim after start");
+#endif
   g_task_return_boolean (task, TRUE);
 }
 

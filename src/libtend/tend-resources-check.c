@@ -23,9 +23,11 @@
  * no memory figure). On this computer's manager, which keeps the unit's state current
  * from systemd's signals, later runs ask nothing of the bus: a unit that is not running
  * is judged from that state, and a running one from its control group's files
- * (tend-cgroup.c) — the figures systemd reported at the last D-Bus read, read where
- * systemd reads them, so both ways agree. The files are read again over D-Bus when the
- * main process changed (a restart may bring other settings) or a file cannot be read.
+ * (tend-cgroup.c; the group is the backend's ControlGroup, or its main process's in
+ * /proc where the backend reads none) — the figures systemd reported at the last D-Bus
+ * read, read where systemd reads them, so both ways agree. The unit is read over D-Bus
+ * again when its main process changed (a restart may bring other settings) or a file
+ * cannot be read.
  * A run at rest thus wakes no thread but the main one.
  */
 #define G_LOG_DOMAIN "Tend-Checks"
@@ -63,6 +65,7 @@ struct _TendResourcesCheck
    * control group's files instead: 0 until then, and after a change of main process. */
   TendCgroupFigures local_figures;
   guint local_main_pid;
+  char *control_group;              /* (owned) (nullable) the unit's, as then */
 };
 
 G_DEFINE_FINAL_TYPE (TendResourcesCheck, tend_resources_check, TEND_TYPE_CHECK)
@@ -455,6 +458,17 @@ learn_figures (TendResourcesCheck *self,
     figures |= TEND_CGROUP_CPU;
   if (tend_service_get_tasks (service) != TEND_UNSET)
     figures |= TEND_CGROUP_TASKS;
+  /* The backend's ControlGroup, or the main process's group where it reads none. */
+  g_free (self->control_group);
+  self->control_group = g_strdup (tend_service_get_control_group (service));
+  if (self->control_group == NULL || self->control_group[0] != '/')
+    {
+      g_free (self->control_group);
+      self->control_group = tend_cgroup_of_process (tend_service_get_main_pid (service),
+                                                    self->unit);
+    }
+  if (self->control_group == NULL)
+    return;
   self->local_figures = figures;
   self->local_main_pid = tend_service_get_main_pid (service);
 }
@@ -489,7 +503,6 @@ static TendCheckVerdict *
 judge_locally (TendResourcesCheck *self)
 {
   TendService *service = followed_service (self);
-  const char *control_group;
   g_autoptr(GVariant) figures = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -503,12 +516,10 @@ judge_locally (TendResourcesCheck *self)
              ? NULL : judge_service (self, service, g_get_monotonic_time ());
     }
 
-  control_group = tend_service_get_control_group (service);
-  if (self->local_figures == 0 || control_group == NULL || control_group[0] != '/' ||
-      tend_service_get_main_pid (service) != self->local_main_pid)
+  if (self->local_figures == 0 || tend_service_get_main_pid (service) != self->local_main_pid)
     return NULL;
 
-  figures = tend_cgroup_read (control_group, self->local_figures, self->local_main_pid,
+  figures = tend_cgroup_read (self->control_group, self->local_figures, self->local_main_pid,
                               &error);
   if (figures == NULL)
     {
@@ -564,6 +575,7 @@ tend_resources_check_finalize (GObject *object)
   TendResourcesCheck *self = TEND_RESOURCES_CHECK (object);
 
   g_clear_pointer (&self->unit, g_free);
+  g_clear_pointer (&self->control_group, g_free);
 
   G_OBJECT_CLASS (tend_resources_check_parent_class)->finalize (object);
 }
