@@ -486,9 +486,12 @@ set_up_connection (sqlite3  *db,
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   /* Results of a thousand services land all over the per-service index: a cache that
-   * holds its hot pages keeps batches from re-reading them. */
+   * holds its hot pages keeps batches from re-reading them. 8 MiB: with 10,000 checks
+   * a cache of 32 MiB filled as the file grew and took the engine past 50 MB in under
+   * two minutes; at 8 MiB it stayed at 41 MiB, the writer's CPU the same
+   * (docs/benchmarks.md, "10,000 checks"). */
   if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
+    rc = sqlite3_exec (db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
   return rc;
 }
 
