@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "tend-check.h"
 #include "tend-duration.h"
@@ -1074,6 +1075,45 @@ test_health_saves (Fixture       *fixture,
   remove_tree (dir);
 }
 
+/* A cap on runs in flight above the soft limit of open descriptors raises the limit; the
+ * default cap leaves it alone. */
+static void
+test_fd_limit (void)
+{
+  g_autoptr(TendMonitor) monitor = tend_monitor_new (NULL);
+  struct rlimit saved, limit;
+
+  g_assert_no_errno (getrlimit (RLIMIT_NOFILE, &saved));
+  if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < 4096)
+    {
+      g_test_skip ("the hard limit of open descriptors is below 4,096 here");
+      return;
+    }
+
+  limit = saved;
+  limit.rlim_cur = 1024;       /* what Debian gives a desktop session */
+  g_assert_no_errno (setrlimit (RLIMIT_NOFILE, &limit));
+
+  /* No key set: the default cap (50) fits. */
+  g_assert_cmpuint (tend_monitor_get_max_concurrent (monitor), ==, 50);
+  tend_monitor_set_max_concurrent (monitor, 60);
+  g_assert_no_errno (getrlimit (RLIMIT_NOFILE, &limit));
+  g_assert_cmpuint (limit.rlim_cur, ==, 1024);
+
+  /* 3,000 at once need 3,000 descriptors and the process's own. */
+  tend_monitor_set_max_concurrent (monitor, 3000);
+  g_assert_no_errno (getrlimit (RLIMIT_NOFILE, &limit));
+  g_assert_cmpuint (limit.rlim_cur, >=, 3000);
+  g_assert_cmpuint (limit.rlim_max, ==, saved.rlim_max);
+
+  /* Lowering the cap never lowers the limit. */
+  tend_monitor_set_max_concurrent (monitor, 10);
+  g_assert_no_errno (getrlimit (RLIMIT_NOFILE, &limit));
+  g_assert_cmpuint (limit.rlim_cur, >=, 3000);
+
+  g_assert_no_errno (setrlimit (RLIMIT_NOFILE, &saved));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1096,6 +1136,7 @@ main (int   argc,
   ADD ("/monitor/lateness", test_lateness);
   ADD ("/monitor/dispatch-budget", test_dispatch_budget);
   ADD ("/monitor/health-saves", test_health_saves);
+  g_test_add_func ("/monitor/fd-limit", test_fd_limit);
 
   return g_test_run ();
 }

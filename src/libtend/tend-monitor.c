@@ -51,6 +51,8 @@
 /* How long one dispatch of the timers may start runs before it lets the main loop go
  * on; it goes on in the next iteration. */
 #define DISPATCH_BUDGET_USEC 2000
+/* Descriptors the process keeps for itself beside its checks' runs (bus, store, log). */
+#define FD_HEADROOM 256
 
 G_DEFINE_FINAL_TYPE (TendMonitor, tend_monitor, G_TYPE_OBJECT)
 
@@ -885,6 +887,11 @@ tend_monitor_set_max_concurrent (TendMonitor *self,
 
   if (self->max_concurrent == max_concurrent)
     return;
+
+  /* A run in flight holds a descriptor: room for all of them beside the process's own. */
+  if (!tend_ensure_fd_limit ((guint64) max_concurrent + FD_HEADROOM))
+    g_warning ("monitor: %u checks may run at once, but the limit of open descriptors is "
+               "lower: runs beyond it fail with \"Too many open files\"", max_concurrent);
 
   old_running = self->n_running;
   old_waiting = self->waiting.length;

@@ -20,6 +20,8 @@ char *tend_quote_for_message_full (const char *text,
                                    char        mark,
                                    gsize       max_chars);
 
+gboolean tend_ensure_fd_limit      (guint64     needed);
+
 gboolean tend_set_invalid_input   (GError    **error,
                                    const char *text,
                                    const char *what,

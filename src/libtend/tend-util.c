@@ -8,6 +8,7 @@
 #include "tend-util-private.h"
 
 #include <string.h>
+#include <sys/resource.h>
 
 /**
  * tend_quote_for_message_full:
@@ -183,4 +184,35 @@ tend_str_set (char       **field,
   g_free (*field);
   *field = g_strdup (value);
   return TRUE;
+}
+
+/**
+ * tend_ensure_fd_limit:
+ * @needed: how many descriptors the process may want open at once
+ *
+ * Raises the soft limit of open descriptors towards the hard one when it is below
+ * @needed. Debian starts desktop sessions and services at a soft limit of 1,024 (kept low
+ * for programs that still use select()); a monitor told to run thousands of checks at
+ * once needs more, and Tend polls with epoll and poll() only. Never lowers the limit.
+ *
+ * Returns: whether the soft limit is now at least @needed
+ */
+gboolean
+tend_ensure_fd_limit (guint64 needed)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return FALSE;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+    {
+      rlim_t wanted = limit.rlim_max == RLIM_INFINITY ? needed : MIN (needed, limit.rlim_max);
+
+      limit.rlim_cur = wanted;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        return FALSE;
+      g_debug ("open descriptors: soft limit raised to %" G_GUINT64_FORMAT,
+               (guint64) wanted);
+    }
+  return limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= needed;
 }
