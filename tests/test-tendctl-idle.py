@@ -107,7 +107,7 @@ def run(tmp):
         check(f"the GDBus worker at most {MAX_GDBUS}/s: no D-Bus read per run",
               by_name.get("gdbus", 0) <= MAX_GDBUS, detail)
         check("no pool thread woke", pool <= MAX_POOL, detail)
-        if sanitized(tendctl):
+        if sanitized(tendctl.path):
             print("# RSS not judged: this tendctl is built with AddressSanitizer, whose "
                   "shadow memory is most of its RSS", flush=True)
         else:
