@@ -25,6 +25,8 @@ char   *tend_http_format_accepted_for_message (GArray      *accepted);
 char   *tend_http_format_latency              (gint64       usec);
 char   *tend_http_format_size                 (gsize        bytes);
 char   *tend_http_describe_certificate_errors (GTlsCertificateFlags flags);
+char   *tend_http_uri_hop_label               (GUri        *first,
+                                               GUri        *uri);
 
 /* libsoup 3 reads at most this much of an answer's status line and headers, and fails
  * the request past it with G_IO_ERROR_PARTIAL_INPUT, "Header too big" (measured: an

@@ -95,32 +95,6 @@ uri_host_port (GUri *uri)
   return g_strdup_printf ("%s:%d", host, port);
 }
 
-static gboolean
-uri_same_origin (GUri *a,
-                 GUri *b)
-{
-  return g_str_equal (g_uri_get_scheme (a), g_uri_get_scheme (b))
-         && g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0
-         && g_uri_get_port (a) == g_uri_get_port (b);
-}
-
-/* A hop of a redirect chain as a message shows it: its path where it stays on the first
- * URL's origin, the whole URL where it leaves it. */
-static char *
-uri_hop_label (GUri *first,
-               GUri *uri)
-{
-  if (uri_same_origin (first, uri))
-    {
-      const char *path = g_uri_get_path (uri);
-      const char *query = g_uri_get_query (uri);
-
-      return g_strdup_printf ("%s%s%s", *path != '\0' ? path : "/", query ? "?" : "",
-                              query ? query : "");
-    }
-  return g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD | G_URI_HIDE_FRAGMENT);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* The URL                                                                               */
 
@@ -560,7 +534,7 @@ probe_follow (GTask      *task,
       probe->visited = g_ptr_array_new_with_free_func (g_free);
       probe->labels = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (probe->visited, uri_visit_key (probe->first_method, probe->first_uri));
-      g_ptr_array_add (probe->labels, uri_hop_label (probe->first_uri, probe->first_uri));
+      g_ptr_array_add (probe->labels, tend_http_uri_hop_label (probe->first_uri, probe->first_uri));
     }
 
   target = g_uri_parse_relative (probe->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
@@ -585,7 +559,7 @@ probe_follow (GTask      *task,
            && method == SOUP_METHOD_POST)
     method = SOUP_METHOD_GET;
 
-  label = uri_hop_label (probe->first_uri, target);
+  label = tend_http_uri_hop_label (probe->first_uri, target);
   key = uri_visit_key (method, target);
 
   for (guint i = 0; i < probe->visited->len; i++)

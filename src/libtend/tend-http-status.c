@@ -278,3 +278,29 @@ tend_http_describe_certificate_errors (GTlsCertificateFlags flags)
     }
   return g_string_free (out, FALSE);
 }
+
+static gboolean
+uri_same_origin (GUri *a,
+                 GUri *b)
+{
+  return g_str_equal (g_uri_get_scheme (a), g_uri_get_scheme (b))
+         && g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0
+         && g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+/* A hop of a redirect chain as a message shows it: its path where it stays on the first
+ * URL's origin, the whole URL where it leaves it. */
+char *
+tend_http_uri_hop_label (GUri *first,
+               GUri *uri)
+{
+  if (uri_same_origin (first, uri))
+    {
+      const char *path = g_uri_get_path (uri);
+      const char *query = g_uri_get_query (uri);
+
+      return g_strdup_printf ("%s%s%s", *path != '\0' ? path : "/", query ? "?" : "",
+                              query ? query : "");
+    }
+  return g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD | G_URI_HIDE_FRAGMENT);
+}

@@ -308,7 +308,9 @@ static void
 probe_handle (TendProbe *probe,
               guint32    events)
 {
-  if (probe->state == STATE_OVER)
+  /* Over, or closed by a cancellation during this batch of events: it ends from the
+   * queue of ended probes, with its own outcome. */
+  if (probe->state == STATE_OVER || probe->fd < 0)
     return;
 
   if (probe->state == STATE_CONNECTING)

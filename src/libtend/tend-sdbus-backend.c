@@ -41,15 +41,26 @@
 #include "tend-service.h"
 #include "tend-unit-name.h"
 
-/* The properties TendService applies (tend_service_apply_properties()) and the unit
+/* The properties TendService applies (tend_service_get_property_names()) and the unit
  * check reads (Result): a unit's details and its changes are built for these only. */
-static const char * const used_properties[] = {
-  "Description", "LoadState", "ActiveState", "SubState", "UnitFileState", "FragmentPath",
-  "MainPID", "NRestarts", "CPUUsageNSec", "TasksCurrent", "ActiveEnterTimestamp",
-  "CanReload", "Requires", "BindsTo", "RequiredBy", "WantedBy", "BoundBy", "Job",
-  "MemoryCurrent", "Result",
-  NULL
-};
+static const char * const *
+used_properties (void)
+{
+  static const char * const *names = NULL;
+
+  if (g_once_init_enter (&names))
+    {
+      GStrvBuilder *builder = g_strv_builder_new ();
+      char **built;
+
+      g_strv_builder_addv (builder, (const char **) tend_service_get_property_names ());
+      g_strv_builder_add (builder, "Result");
+      built = g_strv_builder_end (builder);
+      g_strv_builder_unref (builder);
+      g_once_init_leave (&names, (const char * const *) built);
+    }
+  return names;
+}
 
 static void tend_sdbus_backend_iface_init (TendBackendInterface *iface);
 
@@ -211,7 +222,7 @@ on_properties_changed (sd_bus_message *message,
     return 0;
 
   g_variant_dict_init (&dict, NULL);
-  if (!tend_sdbus_read_properties (message, used_properties, &dict))
+  if (!tend_sdbus_read_properties (message, used_properties (), &dict))
     {
       g_variant_dict_clear (&dict);
       return 0;
@@ -890,7 +901,7 @@ get_all_cb (sd_bus_message *reply,
   guint32 job_id = 0;
   sd_bus_message *call;
 
-  if (error == NULL && !tend_sdbus_read_properties (reply, used_properties, &data->properties))
+  if (error == NULL && !tend_sdbus_read_properties (reply, used_properties (), &data->properties))
     error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
                          "could not read '%s' on %s: the answer does not read",
                          data->name, self->host_label);

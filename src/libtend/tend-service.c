@@ -162,6 +162,37 @@ set_memory (TendService      *self,
  * property alone; keys this type does not know are ignored. Values of an unexpected
  * type are ignored with a debug message rather than trusted.
  */
+/* Every key tend_service_apply_properties() reads: a backend that builds its
+ * dictionaries itself (TendSdbusBackend) builds these. */
+static const char * const property_names[] = {
+  "Description", "LoadState", "ActiveState", "SubState", "UnitFileState", "FragmentPath",
+  "ControlGroup", "MainPID", "NRestarts", "CPUUsageNSec", "TasksCurrent",
+  "ActiveEnterTimestamp", "CanReload", "Requires", "BindsTo", "RequiredBy", "WantedBy",
+  "BoundBy", "Job", TEND_PROPERTY_JOB_TYPE, "MemoryCurrent", TEND_PROPERTY_MEMORY_RSS,
+  NULL
+};
+
+/**
+ * tend_service_get_property_names:
+ *
+ * Returns: (transfer none): the systemd property names (and Tend's `X-Tend-` ones) that
+ *   tend_service_apply_properties() reads, %NULL-terminated
+ */
+const char * const *
+tend_service_get_property_names (void)
+{
+  return property_names;
+}
+
+/* A key tend_service_apply_properties() reads must be in property_names: a backend that
+ * builds only those would otherwise drop it without a word. */
+static gboolean
+is_listed (const char *key)
+{
+  g_assert (g_strv_contains (property_names, key));
+  return TRUE;
+}
+
 void
 tend_service_apply_properties (TendService *self,
                                GVariant    *props)
@@ -183,7 +214,7 @@ tend_service_apply_properties (TendService *self,
     {
       const char *type = g_variant_get_type_string (value);
 
-#define IS(k, t) (g_str_equal (key, k) && g_str_equal (type, t))
+#define IS(k, t) (g_str_equal (key, k) && g_str_equal (type, t) && is_listed (k))
       if (IS ("Description", "s"))
         set_string (self, &self->description, g_variant_get_string (value, NULL), PROP_DESCRIPTION);
       else if (IS ("LoadState", "s"))

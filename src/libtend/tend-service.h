@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TendService, tend_service, TEND, SERVICE, GObject)
 
 TendService      *tend_service_new                (const char       *name);
+const char * const *tend_service_get_property_names (void);
 void              tend_service_apply_properties   (TendService      *self,
                                                    GVariant         *properties);
 void              tend_service_apply_unit_info    (TendService      *self,
