@@ -8,6 +8,7 @@ import time
 
 build, rounds = sys.argv[1], int(sys.argv[2])
 in_process_only = len(sys.argv) > 3 and sys.argv[3] == "--in-process-only"
+instructions = len(sys.argv) > 3 and sys.argv[3] == "--instructions"
 tendctl = os.path.join(build, "src", "tendctl", "tendctl")
 bench_list = os.path.join(build, "bench", "bench-list")
 
@@ -46,6 +47,32 @@ cases = [
      [[tendctl, "--user", "status", u] for u in units],
      [["systemctl", "--user", "show", u] for u in units]),
 ]
+
+def count_instructions(argv, env=None):
+    """Instructions of one process, from callgrind (repeatable, unlike times)."""
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
+                       capture_output=True, text=True, env=env, check=True)
+    for line in r.stderr.splitlines():
+        if "Collected" in line:
+            return int(line.split()[-1])
+    raise RuntimeError(f"no count from callgrind for {argv}")
+
+
+if instructions:
+    gdbus = dict(os.environ, TEND_BACKEND="gdbus")
+    rows = [("--version", [tendctl, "--version"], ["systemctl", "--version"]),
+            ("list of every loaded unit", [tendctl, "--user", "list", "--all"],
+             ["systemctl", "--user", "list-units", "--all", "--no-pager"]),
+            ("status of one running unit", [tendctl, "--user", "status", units[0]],
+             ["systemctl", "--user", "show", units[0]])]
+    print(f"Sandbox: {n_loaded} units loaded; instructions of one process each (callgrind).\n")
+    print("| command | tendctl | tendctl (TEND_BACKEND=gdbus) | systemctl |")
+    print("|---|---:|---:|---:|")
+    for name, ours, theirs in rows:
+        print(f"| {name} | {count_instructions(ours) / 1e6:.2f} M "
+              f"| {count_instructions(ours, gdbus) / 1e6:.2f} M "
+              f"| {count_instructions(theirs) / 1e6:.2f} M |")
+    sys.exit(0)
 
 print(f"Sandbox: {n_loaded} units loaded, {n_running} bench units running; "
       f"{rounds} rounds each, alternating, after one warm-up round.\n")
