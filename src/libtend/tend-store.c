@@ -917,21 +917,33 @@ tend_store_close (TendStore *self)
   g_clear_pointer (&self->db, sqlite3_close);
 }
 
-/* Under the lock: queues the job that writes what waits, unless one is queued already. */
-static void
-queue_batch_locked (TendStore *self)
+/* Under the lock: claims the job that writes what waits, unless one is queued already.
+ * The caller queues it once it has let go of the lock (queue_batch_unlock()): a writer
+ * woken while the lock is still held would go back to sleep on it at once. */
+static gboolean
+claim_batch_locked (TendStore *self)
 {
   if (self->batch_queued || self->thread == NULL)
-    return;
+    return FALSE;
   if (self->waiting_results->len == 0 && self->waiting_audit->len == 0)
-    return;
+    return FALSE;
   self->batch_queued = TRUE;
   if (self->batch_timer != NULL)
     {
       g_source_destroy (self->batch_timer);
       g_clear_pointer (&self->batch_timer, g_source_unref);
     }
-  queue_job (self, batch_job, NULL);
+  return TRUE;
+}
+
+/* Lets go of the lock, then queues the job claimed under it, if any. */
+static void
+queue_batch_unlock (TendStore *self,
+                    gboolean   claimed)
+{
+  g_mutex_unlock (&self->lock);
+  if (claimed)
+    queue_job (self, batch_job, NULL);
 }
 
 static gboolean
@@ -942,8 +954,7 @@ batch_timer_cb (gpointer user_data)
   g_mutex_lock (&self->lock);
   if (self->batch_timer == g_main_current_source ())
     g_clear_pointer (&self->batch_timer, g_source_unref);
-  queue_batch_locked (self);
-  g_mutex_unlock (&self->lock);
+  queue_batch_unlock (self, claim_batch_locked (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -961,8 +972,7 @@ tend_store_push_batch (TendStore *self)
   g_return_if_fail (TEND_IS_STORE (self));
 
   g_mutex_lock (&self->lock);
-  queue_batch_locked (self);
-  g_mutex_unlock (&self->lock);
+  queue_batch_unlock (self, claim_batch_locked (self));
 }
 
 /**
@@ -996,6 +1006,7 @@ tend_store_add_result (TendStore             *self,
                        const TendCheckResult *result)
 {
   PendingResult pending;
+  gboolean claimed = FALSE;
 
   g_return_if_fail (TEND_IS_STORE (self));
   g_return_if_fail (result != NULL);
@@ -1012,7 +1023,7 @@ tend_store_add_result (TendStore             *self,
     }
   g_array_append_val (self->waiting_results, pending);
   if (self->waiting_results->len >= BATCH_SOON)
-    queue_batch_locked (self);
+    claimed = claim_batch_locked (self);
   else if (!self->batch_queued && self->batch_timer == NULL && self->thread != NULL)
     {
       g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
@@ -1022,7 +1033,7 @@ tend_store_add_result (TendStore             *self,
       g_source_set_callback (self->batch_timer, batch_timer_cb, self, NULL);
       g_source_attach (self->batch_timer, context);
     }
-  g_mutex_unlock (&self->lock);
+  queue_batch_unlock (self, claimed);
 }
 
 /**
@@ -1040,8 +1051,7 @@ tend_store_add_audit (TendStore             *self,
 
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->waiting_audit, tend_audit_record_copy (record));
-  queue_batch_locked (self);
-  g_mutex_unlock (&self->lock);
+  queue_batch_unlock (self, claim_batch_locked (self));
 }
 
 #define LOCKED_GETTER(type, name, expr)                 \
