@@ -99,6 +99,17 @@ typedef struct
                                                  * file's words */
   TendInventoryStringRule   rule;
   TendInventoryNormalizer   normalize;  /* list elements; (nullable) */
+
+  /* For people: docs/reference.md is generated from these and the above
+   * (tests/gen-reference.c; `ninja update-reference`), and tested against them. */
+  const char               *desc;        /* what the field does, one line */
+  const char               *accepts;     /* (nullable) strings: what the rule takes, in words;
+                                          * other types: what holds on top of the range */
+  const char               *unit;        /* (nullable) of a number: "bytes" */
+  const char               *config_key;  /* (nullable) the setting whose value `tendctl` (and
+                                          * a service without a policy) takes when the
+                                          * field is not given */
+  const char               *option;      /* (nullable) how `tendctl` sets it: "--port" */
 } TendInventoryField;
 
 typedef struct
