@@ -9,12 +9,16 @@
 #    `TENDCTL COMMAND --help` lists it.
 # 3. DOCS-DIR/configuration.md has each setting's row as the configuration's schema makes
 #    it (GEN-REFERENCE --config-rows), once.
+# 4. What a new user gets (fresh XDG folders, no setting set) from `tendctl check add`
+#    and `tendctl policy set`, read back with `tendctl export`, is the default the
+#    reference gives: the setting's value where tendctl takes one, else the file's.
 #
 # Exits 0 when all hold, 1 with what does not.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import difflib
+import json
 import os
 import re
 import subprocess
@@ -76,12 +80,77 @@ def check_configuration(gen, docs):
     return problems
 
 
+def reference_defaults(docs, section):
+    """{field: default cell} of the table under the heading SECTION of reference.md"""
+    with open(os.path.join(docs, "reference.md"), encoding="utf-8") as f:
+        text = f.read()
+    part = text.split("\n" + section + "\n", 1)[1].split("\n#", 1)[0]
+    rows = {}
+    for line in part.splitlines():
+        cells = [c.strip() for c in line.split(" | ")]
+        if line.startswith("| `") and len(cells) == 6:
+            rows[cells[0][3:-1]] = cells[3]
+    return rows
+
+
+def expected_value(cell):
+    """What a new user gets, from a default cell: the setting's value where `tendctl`
+    takes one, else the file's default; None where it says nothing to compare."""
+    m = re.search(r"\(`tendctl`: `[^`]+`, `([^`]*)`\)$", cell)
+    if m:
+        return m.group(1)
+    m = re.match(r"`([^`]*)` for `local`", cell)
+    if m:
+        return m.group(1)
+    if cell == "none":
+        return "none"
+    m = re.fullmatch(r"`([^`]*)`", cell)
+    return m.group(1) if m else None
+
+
+def as_text(value):
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value)
+    return str(value)
+
+
+def check_new_user(tendctl, docs):
+    """What tendctl gives a new user is what the reference says: with no setting set, a
+    local host, an http check and a policy added with nothing but what they need."""
+    problems = []
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, HOME=home, XDG_DATA_HOME=home + "/data",
+                   XDG_CONFIG_HOME=home + "/config", XDG_STATE_HOME=home + "/state",
+                   XDG_CACHE_HOME=home + "/cache", LANGUAGE="C", LC_ALL="C.UTF-8")
+        run([tendctl, "check", "add", "web.service", "http", "--kind", "http",
+             "--url", "http://127.0.0.1:8080/"], env)
+        run([tendctl, "policy", "set", "web.service", "--kind", "on-failure"], env)
+        inventory = json.loads(run([tendctl, "export"], env))
+    items = [("## Hosts", inventory["hosts"][0]), ("## Checks", inventory["checks"][0]),
+             ("### http checks", inventory["checks"][0]["params"]),
+             ("## Policies", inventory["policies"][0])]
+    for section, item in items:
+        for field, cell in reference_defaults(docs, section).items():
+            expected = expected_value(cell)
+            if expected is None:
+                continue
+            got = as_text(item.get(field))
+            if got != expected:
+                problems.append(f"docs/reference.md ({section[3:].strip()}): a new user's "
+                                f"{field} is {got}, not {expected} ({cell})")
+    return problems
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit("usage: check-reference.py GEN-REFERENCE TENDCTL DOCS-DIR")
     gen, tendctl, docs = sys.argv[1:]
     problems = (check_generated(gen, docs) + check_options(gen, tendctl) +
-                check_configuration(gen, docs))
+                check_configuration(gen, docs) + check_new_user(tendctl, docs))
     for problem in problems:
         print(problem)
     if not problems:
