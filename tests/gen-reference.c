@@ -337,8 +337,8 @@ write_options (GString       *out,
     }
 }
 
-/* The defaults tendctl gives are the settings' (as the table names them): check that the
- * code that gives them agrees, so that the reference says what a new user gets. */
+/* The defaults tendctl gives are the settings' that the table names: check, as far as
+ * their defaults tell, that the code that gives them reads those settings. */
 static void
 check_config_defaults (const TendInventoryFieldTable *table,
                        gconstpointer                  item)
@@ -382,8 +382,11 @@ main (int    argc,
   g_autoptr(TendInventoryHost) local = tend_inventory_host_new ("here", TEND_HOST_KIND_LOCAL);
   g_autoptr(TendInventoryHost) ssh = tend_inventory_host_new ("there", TEND_HOST_KIND_SSH);
   g_autoptr(TendInventoryService) service = tend_inventory_service_new ("here", "a.service");
-  g_autoptr(TendInventoryPolicy) policy = tend_inventory_policy_new ("here", "a.service",
-                                                                     TEND_INVENTORY_POLICY_ON_FAILURE);
+  /* A file's policy without "kind" has the table's, as the reader gives it */
+  g_autoptr(TendInventoryPolicy) policy =
+    tend_inventory_policy_new ("here", "a.service",
+                               tend_inventory_table_lookup (&tend_inventory_policy_table, "kind",
+                                                            NULL)->def);
   g_autoptr(TendConfig) config = tend_config_new ();
   g_autoptr(TendRestartPolicy) default_policy = tend_restart_policy_new_from_config (config);
   g_autoptr(TendInventoryCheck) tendctl_check = NULL;
