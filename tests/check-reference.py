@@ -11,7 +11,8 @@
 #    it (GEN-REFERENCE --config-rows), once.
 # 4. What a new user gets (fresh XDG folders, no setting set) from `tendctl check add`
 #    and `tendctl policy set`, read back with `tendctl export`, is the default the
-#    reference gives: the setting's value where tendctl takes one, else the file's.
+#    reference gives: the setting's value where tendctl takes one, else the file's. And
+#    a file with only the required keys, imported and exported, has the file's defaults.
 #
 # Exits 0 when all hold, 1 with what does not.
 #
@@ -93,13 +94,14 @@ def reference_defaults(docs, section):
     return rows
 
 
-def expected_value(cell):
-    """What a new user gets, from a default cell: the setting's value where `tendctl`
-    takes one, else the file's default; None where it says nothing to compare."""
+def expected_value(cell, tendctl=True, kind="local"):
+    """The default a cell gives: with TENDCTL, the setting's value where `tendctl` takes
+    one, else the file's; for a host of KIND; None where it says nothing to compare."""
     m = re.search(r"\(`tendctl`: `[^`]+`, `([^`]*)`\)$", cell)
-    if m:
+    if m and tendctl:
         return m.group(1)
-    m = re.match(r"`([^`]*)` for `local`", cell)
+    cell = re.sub(r" \(`tendctl`: .*\)$", "", cell)
+    m = re.search(r"`([^`]*)` for `" + (kind or "local") + "`", cell)
     if m:
         return m.group(1)
     if cell == "none":
@@ -118,10 +120,62 @@ def as_text(value):
     return str(value)
 
 
+def compare(docs, items, tendctl):
+    problems = []
+    for section, item, kind, *given in items:
+        for field, cell in reference_defaults(docs, section).items():
+            expected = expected_value(cell, tendctl, kind)
+            if expected is None or field in (given[0] if given else {}):
+                continue
+            got = as_text(item.get(field))
+            if got != expected:
+                who = "a new user's" if tendctl else "a file's"
+                problems.append(f"docs/reference.md ({section[3:].strip()}): {who} "
+                                f"{field} is {got}, not {expected} ({cell})")
+    return problems
+
+
+# Every kind of item, with only its required keys
+MINIMAL_FILE = {
+    "format": "tend-inventory", "version": 1,
+    "hosts": [{"name": "here", "kind": "local"},
+              {"name": "there", "kind": "ssh", "address": "192.0.2.1"}],
+    "services": [{"host": "here", "unit": "web.service"}],
+    "checks": [{"host": "here", "unit": "web.service", "name": "http", "kind": "http",
+                "params": {"url": "http://127.0.0.1:8080/"}},
+               {"host": "here", "unit": "web.service", "name": "redis", "kind": "redis"},
+               {"host": "here", "unit": "web.service", "name": "res", "kind": "resources"},
+               {"host": "here", "unit": "web.service", "name": "tcp", "kind": "tcp",
+                "params": {"host": "127.0.0.1", "port": 80}}],
+    "policies": [{"host": "here", "unit": "web.service"}],
+}
+
+
+def check_file_defaults(tendctl, env, home, docs):
+    """A key left out of an imported file means the reference's default"""
+    path = os.path.join(home, "minimal.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(MINIMAL_FILE, f)
+    run([tendctl, "import", path], env)
+    inventory = json.loads(run([tendctl, "export"], env))
+    hosts = {h["name"]: h for h in inventory["hosts"]}
+    checks = {c["name"]: c for c in inventory["checks"]}
+    items = [("## Hosts", hosts["here"], "local"),
+             ("## Hosts", hosts["there"], "ssh", MINIMAL_FILE["hosts"][1]),
+             ("## Services", inventory["services"][0], None),
+             ("## Checks", checks["http"], None),
+             ("### http checks", checks["http"]["params"], None),
+             ("### tcp checks", checks["tcp"]["params"], None),
+             ("### redis checks", checks["redis"]["params"], None),
+             ("### resources checks", checks["res"]["params"], None),
+             ("## Policies", inventory["policies"][0], None)]
+    return compare(docs, items, tendctl=False)
+
+
 def check_new_user(tendctl, docs):
     """What tendctl gives a new user is what the reference says: with no setting set, a
-    local host, an http check and a policy added with nothing but what they need."""
-    problems = []
+    local host, an http check and a policy added with nothing but what they need; and
+    then what an imported file's keys left out mean."""
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, HOME=home, XDG_DATA_HOME=home + "/data",
                    XDG_CONFIG_HOME=home + "/config", XDG_STATE_HOME=home + "/state",
@@ -130,18 +184,12 @@ def check_new_user(tendctl, docs):
              "--url", "http://127.0.0.1:8080/"], env)
         run([tendctl, "policy", "set", "web.service", "--kind", "on-failure"], env)
         inventory = json.loads(run([tendctl, "export"], env))
-    items = [("## Hosts", inventory["hosts"][0]), ("## Checks", inventory["checks"][0]),
-             ("### http checks", inventory["checks"][0]["params"]),
-             ("## Policies", inventory["policies"][0])]
-    for section, item in items:
-        for field, cell in reference_defaults(docs, section).items():
-            expected = expected_value(cell)
-            if expected is None:
-                continue
-            got = as_text(item.get(field))
-            if got != expected:
-                problems.append(f"docs/reference.md ({section[3:].strip()}): a new user's "
-                                f"{field} is {got}, not {expected} ({cell})")
+        items = [("## Hosts", inventory["hosts"][0], "local"),
+                 ("## Checks", inventory["checks"][0], None),
+                 ("### http checks", inventory["checks"][0]["params"], None),
+                 ("## Policies", inventory["policies"][0], None)]
+        problems = compare(docs, items, tendctl=True)
+        problems += check_file_defaults(tendctl, env, home, docs)
     return problems
 
 
