@@ -237,8 +237,8 @@ static const TendInventoryField host_fields[] = {
     .accepts = "1 to 64 of `A-Z a-z 0-9 . _ -`; unique among the hosts", .option = "NAME" },
   { "kind", TEND_INVENTORY_FIELD_ENUM, TEND_INVENTORY_FIELD_REQUIRED, AT (TendInventoryHost, kind),
     .enum_type = tend_host_kind_get_type,
-    .desc = "`local`: this computer, over D-Bus (`tendctl` adds it when first run); `ssh`: "
-            "another one, over SSH", .option = "ssh://… (an ssh host)" },
+    .desc = "`local`: this computer, over D-Bus (`tendctl` adds `local-user` when it first "
+            "needs it); `ssh`: another one, over SSH", .option = "ssh://… (an ssh host)" },
   { "address", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryHost, address), .rule = tend_inventory_rule_address,
     .desc = "Where the host is",
@@ -282,11 +282,13 @@ static const TendInventoryField service_fields[] = {
                "not a template; with `host`, unique", .option = "UNIT" },
   { "display_name", TEND_INVENTORY_FIELD_STRING, TEND_INVENTORY_FIELD_NULLABLE,
     AT (TendInventoryService, display_name), .rule = rule_display_name,
-    .desc = "A name for people, shown with the unit's",
+    .desc = "A name for people; Tend keeps and exports it (the window and `tendctl` show "
+            "unit names)",
     .accepts = "1 to 128 characters, one line" },
   { "tags", TEND_INVENTORY_FIELD_STRV, TEND_INVENTORY_FIELD_SET, AT (TendInventoryService, tags),
     .max_count = TAGS_MAX, .rule = rule_tag,
-    .desc = "Words to group services by", .accepts = "each 1 to 32 of `a-z 0-9 _ -`" },
+    .desc = "Labels for people and other tools; Tend keeps and exports them",
+    .accepts = "each 1 to 32 of `a-z 0-9 _ -`" },
   /* On the same host; each a service of the inventory (tend-inventory-read.c checks) */
   { "depends_on", TEND_INVENTORY_FIELD_STRV, TEND_INVENTORY_FIELD_SET,
     AT (TendInventoryService, depends_on), .max_count = DEPENDS_ON_MAX, .rule = rule_unit,
