@@ -521,6 +521,9 @@ main (int    argc,
         "\n"
         "`\"policies\"` of the file; `tendctl policy set UNIT --kind KIND`, which gives\n"
         "every option left out its setting's value, not the value of the policy it replaces.\n"
+        "What one recovery does (the escalation ladder: reload, start or restart) has no\n"
+        "field: [configuration.md](configuration.md#how-the-recovery-keys-work-together)\n"
+        "tells it.\n"
         "\n");
       write_table (out, &policies);
       g_string_append (out,
