@@ -222,7 +222,8 @@ test_build_defaults (void)
   g_assert_cmpint (policy->kind, ==, TEND_INVENTORY_POLICY_NEVER);
   g_assert_cmpint (policy->max_recoveries, ==, 3);
   g_assert_cmpint (policy->window_usec, ==, 15 * 60 * SEC);
-  g_assert_cmpint (policy->cooldown_usec, ==, 60 * SEC);
+  /* A file's default is what recovery.cooldown gives a new user (5 s), as from tendctl */
+  g_assert_cmpint (policy->cooldown_usec, ==, 5 * SEC);
   g_assert_cmpfloat (policy->backoff_multiplier, ==, 2.0);
   g_assert_cmpfloat (policy->jitter, ==, 0.0);
 }

@@ -368,7 +368,7 @@ static const TendInventoryField policy_fields[] = {
     .desc = "The period in which `max_recoveries` counts", .config_key = "recovery.window",
     .option = "--window" },
   { "cooldown", TEND_INVENTORY_FIELD_DURATION, 0, AT (TendInventoryPolicy, cooldown_usec), .min = 0,
-    .max = HOURS (1), .def = MINS (1),
+    .max = HOURS (1), .def = SECS (5),
     .desc = "The pause after each recovery before another may start",
     .config_key = "recovery.cooldown", .option = "--cooldown" },
   { "backoff_initial", TEND_INVENTORY_FIELD_DURATION, 0,
