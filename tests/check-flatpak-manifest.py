@@ -184,6 +184,9 @@ def check_manifest(srcdir):
     libssh = by_name.get("libssh", {})
     check("libssh: cmake", libssh.get("buildsystem") in ("cmake", "cmake-ninja"),
           libssh.get("buildsystem"))
+    # libssh 0.10 builds ssh_send_keepalive(), which Tend loads, from server.c
+    check("libssh: keeps its server part (ssh_send_keepalive)",
+          "-DWITH_SERVER=OFF" not in libssh.get("config-opts", []), libssh.get("config-opts"))
     tend = by_name.get("tend", {})
     check("tend: meson", tend.get("buildsystem") == "meson", tend.get("buildsystem"))
     options = meson_options(srcdir)
