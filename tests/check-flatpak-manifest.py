@@ -222,8 +222,11 @@ def check_manifest(srcdir):
         check("flatpak-builder reads the manifest # SKIP flatpak-builder is not installed",
               True)
     else:
-        r = subprocess.run([builder, "--show-manifest", os.path.join(srcdir, MANIFEST)],
-                           capture_output=True, text=True)
+        # flatpak-builder leaves a .flatpak-builder/ in its working directory
+        with tempfile.TemporaryDirectory(prefix="tend-flatpak-") as tmp:
+            r = subprocess.run([builder, "--show-manifest",
+                                os.path.abspath(os.path.join(srcdir, MANIFEST))],
+                               capture_output=True, text=True, cwd=tmp)
         shown = None
         if r.returncode == 0:
             try:
@@ -242,8 +245,8 @@ def download(srcdir):
         return 77
     with tempfile.TemporaryDirectory(prefix="tend-flatpak-") as tmp:
         r = subprocess.run([builder, "--download-only", "--state-dir=" + tmp + "/state",
-                            tmp + "/build", os.path.join(srcdir, MANIFEST)],
-                           capture_output=True, text=True)
+                            tmp + "/build", os.path.abspath(os.path.join(srcdir, MANIFEST))],
+                           capture_output=True, text=True, cwd=tmp)
         downloads = os.path.join(tmp, "state", "downloads")
         fetched = set(os.listdir(downloads)) if os.path.isdir(downloads) else set()
     log = r.stdout + r.stderr
