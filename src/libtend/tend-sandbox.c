@@ -15,8 +15,9 @@
  * process group (flatpak-spawn with it) and a journal that is followed is stopped with
  * SIGKILL, and in both cases the command on the host goes too.
  *
- * A process is in a Flatpak sandbox when /.flatpak-info exists. Tests name another file
- * in TEND_FLATPAK_INFO (set and empty: never in a sandbox).
+ * A process is in a Flatpak sandbox when /.flatpak-info exists (looked at once). Tests
+ * name another file in TEND_FLATPAK_INFO, looked at every time (set and empty: never in
+ * a sandbox).
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -33,11 +34,14 @@
 gboolean
 tend_sandbox_is_flatpak (void)
 {
+  static gsize in_flatpak = 0;   /* 1 no, 2 yes: a sandbox does not come or go */
   const char *info = g_getenv ("TEND_FLATPAK_INFO");
 
-  if (info == NULL)
-    info = FLATPAK_INFO;
-  return *info != '\0' && g_file_test (info, G_FILE_TEST_EXISTS);
+  if (info != NULL)
+    return *info != '\0' && g_file_test (info, G_FILE_TEST_EXISTS);
+  if (g_once_init_enter (&in_flatpak))
+    g_once_init_leave (&in_flatpak, g_file_test (FLATPAK_INFO, G_FILE_TEST_EXISTS) ? 2 : 1);
+  return in_flatpak == 2;
 }
 
 /**
