@@ -605,6 +605,50 @@ test_host_key_changed (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* Inside Flatpak ~/.ssh is read-only: ssh's known_hosts is read, and a key the user
+ * accepts goes to Tend's own file (TEND_FLATPAK_INFO stands for /.flatpak-info). */
+static void
+test_host_key_flatpak (void)
+{
+  g_autofree char *info = g_build_filename (g_get_home_dir (), "flatpak-info", NULL);
+  g_autofree char *own = g_build_filename (g_get_user_data_dir (), "tend", "known_hosts",
+                                           NULL);
+  g_autofree char *known = ssh_path ("known_hosts");
+  g_autofree char *saved = g_strconcat (known, ".saved", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *line = NULL;
+  AUTO_SESSION session = NULL;
+  AUTO_SESSION again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_file (info, "[Application]\nname=io.github.tendapp.Tend\n");
+  g_setenv ("TEND_FLATPAK_INFO", info, TRUE);
+  g_unlink (own);
+
+  /* The key ~/.ssh/known_hosts has is known: connected, nothing written */
+  session = tend_ssh_session_new (ALIAS, 0, NULL);
+  g_assert_true (connect_session (session, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (own, G_FILE_TEST_EXISTS));
+
+  /* Without it the key is unknown; accepted, it goes to Tend's file, not to ~/.ssh */
+  g_assert_cmpint (g_rename (known, saved), ==, 0);
+  again = tend_ssh_session_new (ALIAS, 0, NULL);
+  g_assert_false (connect_session (again, &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_HOST_KEY_UNKNOWN);
+  g_clear_error (&error);
+  tend_ssh_session_set_accept_fingerprint (again, remote_fingerprint);
+  g_assert_true (connect_session (again, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (known, G_FILE_TEST_EXISTS));
+  contents = read_file (own);
+  line = g_strdup_printf ("[127.0.0.1]:%s ssh-ed25519 ", remote_port);
+  g_assert_nonnull (strstr (contents, line));
+
+  g_assert_cmpint (g_rename (saved, known), ==, 0);
+  g_unsetenv ("TEND_FLATPAK_INFO");
+}
+
 static void
 test_auth_failed (void)
 {
@@ -1356,6 +1400,7 @@ main (int   argc,
   g_test_add_func ("/ssh-session/close-pending", test_close_pending);
   g_test_add_func ("/ssh-session/host-key-unknown", test_host_key_unknown);
   g_test_add_func ("/ssh-session/host-key-changed", test_host_key_changed);
+  g_test_add_func ("/ssh-session/host-key-flatpak", test_host_key_flatpak);
   g_test_add_func ("/ssh-session/auth-failed", test_auth_failed);
   g_test_add_func ("/ssh-session/unreachable", test_unreachable);
   g_test_add_func ("/ssh-session/exec-stream", test_exec_stream);

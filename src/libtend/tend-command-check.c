@@ -2,7 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One run spawns the argv with GSubprocess — no shell — in a process group of its own,
+ * One run spawns the argv with GSubprocess — no shell — in a process group of its own
+ * (inside Flatpak, `flatpak-spawn --host … -- ARGV` runs the same argv on the host:
+ * tend-sandbox.c),
  * with stdout and stderr going to one pipe that the run reads asynchronously (keeping
  * the first TEND_COMMAND_CHECK_MAX_OUTPUT bytes and dropping the rest), and waits for the
  * command to exit. The exit status is the verdict: 0 pass, 1 warn, 2 fail, anything
@@ -23,6 +25,7 @@
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-host.h"
+#include "tend-sandbox.h"
 #include "tend-ssh-backend.h"
 #include "tend-util-private.h"
 
@@ -636,6 +639,7 @@ tend_command_check_probe_async (TendCheck           *check,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
   Probe *probe;
   const char *identifier;
 
@@ -665,8 +669,10 @@ tend_command_check_probe_async (TendCheck           *check,
     }
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
 
-  probe->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) self->argv,
-                                                 &error);
+  /* In a Flatpak sandbox the same argv runs on the host (tend-sandbox.c) */
+  argv = tend_sandbox_host_argv ((const char * const *) self->argv,
+                                 (const char * const *) self->environment);
+  probe->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   if (probe->process == NULL)
     {
       g_autofree char *shown = display_path (self->argv[0]);

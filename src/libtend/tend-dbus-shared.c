@@ -11,6 +11,7 @@
 
 #include "tend-dbus-private.h"
 #include "tend-error.h"
+#include "tend-sandbox.h"
 #include "tend-service.h"
 
 static gboolean
@@ -224,6 +225,9 @@ journalctl_path (void)
 {
   static char *path = NULL;
 
+  /* Inside Flatpak journalctl runs on the host: the sandbox's PATH says nothing there */
+  if (tend_sandbox_is_flatpak ())
+    return JOURNALCTL;
   if (g_once_init_enter (&path))
     {
       char *found = g_file_test (JOURNALCTL, G_FILE_TEST_IS_EXECUTABLE)
@@ -240,15 +244,18 @@ tend_dbus_open_journal (const char              *host_label,
                         GCancellable            *cancellable,
                         GError                 **error)
 {
+  g_auto(GStrv) journal_argv = NULL;
   g_auto(GStrv) argv = NULL;
   g_autoptr(GSubprocess) subprocess = NULL;
   g_autoptr(GError) local_error = NULL;
   TendJournalReader *reader;
   Journalctl *journalctl;
 
-  argv = tend_journal_build_argv (journalctl_path (), name, query, error);
-  if (argv == NULL)
+  journal_argv = tend_journal_build_argv (journalctl_path (), name, query, error);
+  if (journal_argv == NULL)
     return NULL;
+  /* In a Flatpak sandbox the host's journalctl reads the host's journal (tend-sandbox.c) */
+  argv = tend_sandbox_host_argv ((const char * const *) journal_argv, NULL);
 
   subprocess = g_subprocess_newv ((const char * const *) argv,
                                   G_SUBPROCESS_FLAGS_STDOUT_PIPE |

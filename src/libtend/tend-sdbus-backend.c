@@ -11,8 +11,10 @@
  * Where it connects, as systemctl does: to the manager's own private socket when there
  * is one this process may use ($XDG_RUNTIME_DIR/systemd/private for the user's manager,
  * /run/systemd/private for the system's when running as root), with no bus daemon in
- * between and no Hello; else to the bus (tend_bus_dup_address()), where on the system
- * bus every call allows interactive authorization, so polkit can ask for a password.
+ * between and no Hello — never inside a Flatpak sandbox, which shows neither socket (the
+ * buses come through flatpak's D-Bus proxy); else to the bus (tend_bus_dup_address()),
+ * where on the system bus every call allows interactive authorization, so polkit can
+ * ask for a password.
  * On the private socket systemd sends its signals to every client; on the bus they
  * need Subscribe, which is made on both. On the bus the backend also follows the
  * manager's name, as TendDbusBackend does ("disconnected", then "available"); on the
@@ -38,6 +40,7 @@
 #include "tend-error.h"
 #include "tend-sdbus-backend-private.h"
 #include "tend-sdbus-private.h"
+#include "tend-sandbox.h"
 #include "tend-service.h"
 #include "tend-unit-name.h"
 
@@ -459,13 +462,17 @@ connection_closed (gpointer owner)
 }
 
 /* The manager's private socket, where this process may use it: the user's manager's in
- * XDG_RUNTIME_DIR, the system manager's for root only (as systemctl decides). */
+ * XDG_RUNTIME_DIR, the system manager's for root only (as systemctl decides); never from
+ * inside Flatpak. */
 static char *
 direct_address (GBusType bus_type)
 {
   g_autofree char *path = NULL;
   const char *runtime_dir;
 
+  /* A Flatpak sandbox shows no manager's socket (only the buses, through its proxy) */
+  if (tend_sandbox_is_flatpak ())
+    return NULL;
   if (bus_type == G_BUS_TYPE_SYSTEM)
     return geteuid () == 0 ? g_strdup ("unix:path=/run/systemd/private") : NULL;
 

@@ -7,6 +7,11 @@
  * from g_get_home_dir() (which honours $HOME), so a test's or a sandbox's home is the
  * one used. ("~" inside ~/.ssh/config is still libssh's: it expands to getpwuid's home;
  * "%d" is the .ssh directory given here.)
+ *
+ * Inside Flatpak ~/.ssh is read-only (flatpak/README.md): a host key the user accepts is
+ * written to Tend's own file, $XDG_DATA_HOME/tend/known_hosts (in the sandbox
+ * ~/.var/app/io.github.tendapp.Tend/data/tend/known_hosts), and ~/.ssh/known_hosts is
+ * read as libssh's second, "global", file, so the keys ssh already knows still count.
  */
 #define G_LOG_DOMAIN "Tend-Ssh"
 
@@ -17,6 +22,7 @@
 #include <string.h>
 
 #include "tend-error.h"
+#include "tend-sandbox.h"
 #include "tend-ssh-worker-private.h"
 
 static char *
@@ -116,6 +122,7 @@ check_host_key (ssh_session   session,
                 const char   *address,
                 const char   *server,
                 const char   *known_hosts,
+                const char   *global_known_hosts,
                 const char   *accept_fingerprint,
                 char        **fingerprint,
                 char        **known_fingerprint,
@@ -144,6 +151,10 @@ check_host_key (ssh_session   session,
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER:
       *known_fingerprint = known_fingerprint_of (known_hosts, server);
+      /* The old key may be in the second file (~/.ssh/known_hosts inside Flatpak) */
+      if (*known_fingerprint == NULL && global_known_hosts != NULL &&
+          (*known_fingerprint = known_fingerprint_of (global_known_hosts, server)) != NULL)
+        known_hosts = global_known_hosts;
       *state = TEND_SSH_STATE_HOST_KEY_CHANGED;
       g_set_error (error, TEND_ERROR, TEND_ERROR_HOST_KEY_CHANGED,
                    _("The host key of %s changed: it was %s, it is now %s. Someone may be "
@@ -264,6 +275,7 @@ tend_ssh_worker_open (ssh_session   session,
                             g_build_filename (ssh_dir, "config", NULL);
   g_autofree char *default_known = g_build_filename (ssh_dir, "known_hosts", NULL);
   g_autofree char *known_hosts = NULL;
+  g_autofree char *global_known_hosts = NULL;
   g_autofree char *server = NULL;
   char *host = NULL;
   char *login = NULL;
@@ -280,6 +292,13 @@ tend_ssh_worker_open (ssh_session   session,
   if (user != NULL)
     ssh_options_set (session, SSH_OPTIONS_USER, user);
   ssh_options_set (session, SSH_OPTIONS_SSH_DIR, ssh_dir);
+  if (tend_sandbox_is_flatpak ())
+    {
+      /* ~/.ssh is read-only there: see the top of this file */
+      ssh_options_set (session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, default_known);
+      g_free (default_known);
+      default_known = g_build_filename (g_get_user_data_dir (), "tend", "known_hosts", NULL);
+    }
   ssh_options_set (session, SSH_OPTIONS_KNOWNHOSTS,
                    known_hosts_file != NULL ? known_hosts_file : default_known);
   if (g_file_test (config, G_FILE_TEST_EXISTS) &&
@@ -308,6 +327,13 @@ tend_ssh_worker_open (ssh_session   session,
     }
   else
     known_hosts = g_strdup (default_known);
+  if (tend_sandbox_is_flatpak () &&
+      ssh_options_get (session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, &host) == SSH_OK)
+    {
+      global_known_hosts = g_strdup (host);
+      ssh_string_free_char (host);
+      host = NULL;
+    }
 
   if (ssh_connect (session) != SSH_OK)
     {
@@ -326,8 +352,8 @@ tend_ssh_worker_open (ssh_session   session,
   *where = g_strdup_printf ("%s@%s:%u", login != NULL ? login : "?",
                             host != NULL ? host : address, server_port);
 
-  if (check_host_key (session, address, server, known_hosts, accept_fingerprint, fingerprint,
-                      known_fingerprint, state, error) &&
+  if (check_host_key (session, address, server, known_hosts, global_known_hosts,
+                      accept_fingerprint, fingerprint, known_fingerprint, state, error) &&
       authenticate (session, address, ssh_dir, login != NULL ? login : "?",
                     host != NULL ? host : address, state, error))
     ok = TRUE;
