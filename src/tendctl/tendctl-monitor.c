@@ -89,7 +89,10 @@ started_cb (GObject      *source,
   if (!tend_engine_start_finish (TEND_ENGINE (source), result, &error))
     {
       tendctl_print_error ("%s", error->message);
-      data->status = tendctl_exit_for_error (error);
+      /* Its own status, so that tend-monitor.service can tell "the window monitors
+       * already" from a failure (SuccessExitStatus=, RestartPreventExitStatus=). */
+      data->status = g_error_matches (error, TEND_ERROR, TEND_ERROR_BUSY)
+                     ? TENDCTL_EXIT_ENGINE_BUSY : tendctl_exit_for_error (error);
       g_main_loop_quit (data->loop);
       return;
     }
