@@ -285,15 +285,17 @@ def main(argv):
               inst.result.stderr[-2000:])
         if not inst.ok:
             return finish()
-        check_file_list(inst, app_id, unit_dir, completions_dir)
+        steps = [(check_file_list, inst, app_id, unit_dir, completions_dir)]
         if inst.options.get("gui", True):
-            check_desktop(inst, app_id)
-            check_metainfo(inst, app_id)
-            check_schema(inst)
-        check_unit(inst, unit_dir)
-        check_man_pages(inst)
-        check_tendctl_page(inst)
-        check_completion(completions_dir, inst)
+            steps += [(check_desktop, inst, app_id), (check_metainfo, inst, app_id),
+                      (check_schema, inst)]
+        steps += [(check_unit, inst, unit_dir), (check_man_pages, inst),
+                  (check_tendctl_page, inst), (check_completion, completions_dir, inst)]
+        for step, *args in steps:
+            try:
+                step(*args)
+            except OSError as e:  # a file that is not there: a failure, not a crash
+                check(f"{step.__name__}: its files are there", False, str(e))
     finally:
         inst.cleanup()
     return finish()
