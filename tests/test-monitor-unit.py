@@ -77,7 +77,11 @@ def main(argv):
               f"ExecStart={tendctl_path} monitor\n" in text, text)
         with open(os.path.join(unit_home, UNIT), "w", encoding="utf-8") as f:
             f.write(text.replace(f"ExecStart={tendctl_path} ", f"ExecStart={staged} "))
-        systemctl("set-environment", f"TEND_DATABASE={database}")
+        # The unit's process gets the manager's environment: the database, and the
+        # sanitizers' options where the tests run under them.
+        sanitizers = [f"{k}={os.environ[k]}" for k in ("ASAN_OPTIONS", "LSAN_OPTIONS",
+                                                       "UBSAN_OPTIONS") if k in os.environ]
+        systemctl("set-environment", f"TEND_DATABASE={database}", *sanitizers)
         systemctl("daemon-reload")
 
         r = tendctl("check", "add", WATCHED, "alive", "--kind", "unit")
