@@ -99,6 +99,12 @@ def main(argv):
                          monitor_pid(tendctl), 20)
         check("tendctl health names the unit's main process as the monitor",
               pid and pid == int(show("MainPID")), (pid, show("MainPID"), tendctl.health()))
+        h = tendctl.health() or {}
+        check("tendctl health --json names the unit the monitor runs in",
+              (h.get("monitor") or {}).get("unit") == UNIT, h.get("monitor"))
+        r = tendctl("health")
+        check("tendctl health says it: Monitor: running (pid N, tend-monitor.service)",
+              f"Monitor: running (pid {pid}, {UNIT})" in r.stdout, r.stdout)
         alive = wait_until(lambda: ((tendctl.layer(WATCHED, "alive") or {}).get("status")
                                     == "pass"), 30)
         check("the unit's engine runs the check", alive, tendctl.health())
@@ -150,6 +156,9 @@ def main(argv):
               f"already running (pid {other.pid})" in journal(), journal()[-2000:])
         check("the other engine goes on", other.poll() is None and
               monitor_pid(tendctl) == other.pid)
+        h = tendctl.health() or {}
+        check("health names no unit for an engine outside any service",
+              (h.get("monitor") or {}).get("unit") is None, h.get("monitor"))
     finally:
         if other is not None and other.poll() is None:
             other.terminate()
