@@ -267,6 +267,22 @@ def check_tendctl_page(inst):
           (statuses, exit_section))
 
 
+def check_tend_page(inst):
+    if not inst.options.get("gui", True):
+        return
+    if shutil.which("man") is None:
+        skip("tend.1 names every option of tend --help", "man not found (Debian package man-db)")
+        return
+    text = rendered(inst.path("mandir", "man1", "tend.1"))
+    env = {k: v for k, v in C_ENV.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    out = run([inst.path("bindir", "tend"), "--help"], env=env).stdout
+    section = out.split("Application Options:\n", 1)[-1].split("\n\n", 1)[0]
+    options = re.findall(r"^\s+(?:-[a-zA-Z], )?(--[a-z][a-z-]*)", section, re.M)
+    check("tend --help has options", len(options) >= 2, out)
+    missing = [o for o in options if o not in text]
+    check("tend.1 names every option of tend --help", not missing, missing)
+
+
 def check_completion(completions_dir, inst):
     path = inst.staged(os.path.join(completions_dir, "tendctl"))
     r = run(["bash", "-n", path])
@@ -290,7 +306,8 @@ def main(argv):
             steps += [(check_desktop, inst, app_id), (check_metainfo, inst, app_id),
                       (check_schema, inst)]
         steps += [(check_unit, inst, unit_dir), (check_man_pages, inst),
-                  (check_tendctl_page, inst), (check_completion, completions_dir, inst)]
+                  (check_tendctl_page, inst), (check_tend_page, inst),
+                  (check_completion, completions_dir, inst)]
         for step, *args in steps:
             try:
                 step(*args)
