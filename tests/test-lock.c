@@ -124,11 +124,50 @@ test_lock_other_process (void)
   remove_all (dir);
 }
 
+/* Which service holds the lock, from /proc/PID/cgroup as systemd's hierarchies write it */
+static void
+test_lock_owner_unit (void)
+{
+  static const struct {
+    const char *cgroup;
+    const char *unit;
+  } cases[] = {
+    /* cgroup v2 */
+    { "0::/user.slice/user-1000.slice/user@1000.service/app.slice/tend-monitor.service\n",
+      "tend-monitor.service" },
+    /* hybrid: the unified line wins over name=systemd */
+    { "12:memory:/user.slice\n1:name=systemd:/user.slice/user@0.service/app.slice/"
+      "tend-monitor.service\n0::/user.slice/user@0.service/app.slice/tend-monitor.service\n",
+      "tend-monitor.service" },
+    /* v1 only */
+    { "4:memory:/\n1:name=systemd:/user.slice/user@0.service/tend-monitor.service\n",
+      "tend-monitor.service" },
+    /* a terminal's scope, a slice, the root, nothing */
+    { "0::/user.slice/user-1000.slice/user@1000.service/app.slice/vte-spawn-1.scope\n", NULL },
+    { "0::/user.slice\n", NULL },
+    { "0::/\n", NULL },
+    { "", NULL },
+    { "0::/x/.service\n", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *unit = tend_lock_unit_from_cgroup (cases[i].cgroup);
+
+      g_assert_cmpstr (unit, ==, cases[i].unit);
+    }
+
+  /* No process, no unit; this test's own process may run in any. */
+  g_assert_null (tend_lock_get_owner_unit (0));
+  g_assert_null (tend_lock_get_owner_unit (-1));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/lock/owner-unit", test_lock_owner_unit);
   g_test_add_func ("/lock/held", test_lock_held);
   g_test_add_func ("/lock/other-process", test_lock_other_process);
   return g_test_run ();

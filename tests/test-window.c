@@ -254,6 +254,51 @@ visible_leaflet_child (TendWindow *window)
   return adw_leaflet_get_visible_child (leaflets->pdata[0]);
 }
 
+/* The headless engine as a user unit: the banner names the unit (in the sandbox only,
+ * where a unit of the test's own manager can be started). */
+static void
+test_banner_unit (void)
+{
+  const char *start[] = { "systemd-run", "--user", "--quiet", "--unit=tend-test-banner.service",
+                          "/bin/sleep", "300", NULL };
+  const char *show[] = { "systemctl", "--user", "show", "-p", "MainPID", "--value",
+                         "tend-test-banner.service", NULL };
+  const char *stop[] = { "systemctl", "--user", "stop", "tend-test-banner.service", NULL };
+  g_autofree char *pid_text = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  TendWindow *window;
+  int status = -1;
+  int pid;
+
+  if (g_getenv ("TEND_SANDBOX") == NULL)
+    {
+      g_test_skip ("needs a user manager of its own: runs in window-sandbox");
+      return;
+    }
+  g_spawn_sync (NULL, (char **) start, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_spawn_sync (NULL, (char **) show, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &pid_text, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  pid = atoi (pid_text);
+  g_assert_cmpint (pid, >, 0);
+
+  window = make_window (1000);
+  g_object_set (window, "engine-state", TEND_ENGINE_STATE_ELSEWHERE, "engine-owner", pid,
+                NULL);
+  expected = g_strdup_printf ("another Tend process, tend-test-banner.service (pid %d)", pid);
+  g_assert_nonnull (strstr (tend_window_get_banner (window), expected));
+  spin (300);
+  g_assert_true (shows_label (GTK_WIDGET (window), expected));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_spawn_sync (NULL, (char **) stop, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                NULL, NULL);
+}
+
 static void
 test_narrow (void)
 {
@@ -601,6 +646,7 @@ main (int   argc,
 
   g_test_add_func ("/window/sidebar-rows", test_sidebar_rows);
   g_test_add_func ("/window/banner", test_banner);
+  g_test_add_func ("/window/banner-unit", test_banner_unit);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/show-service", test_show_service);
   g_test_add_func ("/window/toast-and-error", test_toast_and_error);

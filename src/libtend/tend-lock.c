@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -204,4 +205,64 @@ tend_lock_get_owner (const char *store_path)
   owner = read_pid (fd);
   close (fd);
   return owner > 0 ? owner : -1;
+}
+
+/**
+ * tend_lock_unit_from_cgroup:
+ * @cgroup: the text of a /proc/PID/cgroup file
+ *
+ * The systemd service a process runs in, from its cgroup: the last component of the
+ * unified hierarchy's path ("0::"), or else of the "name=systemd" one, when it names a
+ * service ("…/app.slice/tend-monitor.service" → "tend-monitor.service").
+ *
+ * Returns: (transfer full) (nullable): the service's name, or %NULL when the process is
+ *   in no service (a scope, a slice, the root)
+ */
+char *
+tend_lock_unit_from_cgroup (const char *cgroup)
+{
+  g_auto(GStrv) lines = NULL;
+  const char *path = NULL;
+  const char *last;
+
+  g_return_val_if_fail (cgroup != NULL, NULL);
+
+  lines = g_strsplit (cgroup, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "0::") && strlen (lines[i]) > 4)
+        path = lines[i] + 3;
+      else if (path == NULL && g_str_has_prefix (lines[i], "1:name=systemd:"))
+        path = lines[i] + strlen ("1:name=systemd:");
+    }
+  if (path == NULL || (last = strrchr (path, '/')) == NULL)
+    return NULL;
+  last++;
+  if (!g_str_has_suffix (last, ".service") || strlen (last) == strlen (".service"))
+    return NULL;
+  return g_strdup (last);
+}
+
+/**
+ * tend_lock_get_owner_unit:
+ * @owner: the pid of the lock's owner, as tend_lock_get_owner() gives it
+ *
+ * Which systemd service runs the engine that holds the lock, so that a person is told
+ * "tend-monitor.service (pid N)" rather than a bare pid. Reads /proc/@owner/cgroup.
+ *
+ * Returns: (transfer full) (nullable): the service's name, or %NULL when it runs in
+ *   none (a terminal, the window) or cannot be told
+ */
+char *
+tend_lock_get_owner_unit (GPid owner)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+
+  if (owner <= 0)
+    return NULL;
+  path = g_strdup_printf ("/proc/%d/cgroup", (int) owner);
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return tend_lock_unit_from_cgroup (contents);
 }

@@ -16,6 +16,8 @@ TendLock *tend_lock_acquire        (const char  *store_path,
                                     GError     **error);
 void      tend_lock_release        (TendLock    *lock);
 GPid      tend_lock_get_owner      (const char  *store_path);
+char     *tend_lock_get_owner_unit (GPid         owner);
+char     *tend_lock_unit_from_cgroup (const char *cgroup);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendLock, tend_lock_release)
 

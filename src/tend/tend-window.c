@@ -98,11 +98,18 @@ static void
 update_banner (TendWindow *self)
 {
   g_autofree char *text = NULL;
+  g_autofree char *owner_unit = NULL;
 
   switch (self->engine_state)
     {
     case TEND_ENGINE_STATE_ELSEWHERE:
-      if (self->engine_owner > 0)
+      /* The headless engine as a user unit (tend-monitor.service) is named as such. */
+      owner_unit = tend_lock_get_owner_unit (self->engine_owner);
+      if (owner_unit != NULL)
+        text = g_strdup_printf (_("Monitoring is done by another Tend process, %s (pid %d); "
+                                  "what you see is its live state"), owner_unit,
+                                (int) self->engine_owner);
+      else if (self->engine_owner > 0)
         text = g_strdup_printf (_("Monitoring is done by another Tend process (pid %d); what "
                                   "you see is its live state"), (int) self->engine_owner);
       else

@@ -676,6 +676,7 @@ typedef struct
   const char *unit;       /* (unowned) (nullable) from argv */
   const char *host;       /* (unowned) (nullable) from argv */
   gboolean json;
+  gboolean names;         /* --names: the checks' names, one a line */
 } ListData;
 
 static gboolean
@@ -811,6 +812,8 @@ list_loaded_cb (GObject      *object,
 
   if (data->json)
     print_list_json (checks);
+  else if (data->names)
+    tendctl_print_names (checks, G_STRUCT_OFFSET (TendInventoryCheck, name));
   else
     print_list_text (checks);
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
@@ -1098,6 +1101,8 @@ check_list (TendctlGlobalOptions  *global,
       "HOST" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
       "Print a JSON array with one object per check", NULL },
+    { "names", 0, 0, G_OPTION_ARG_NONE, &data.names,
+      "Print only the checks' names, one a line (for scripts and shell completion)", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };

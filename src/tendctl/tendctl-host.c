@@ -393,6 +393,7 @@ typedef struct
 {
   TendctlRun *run;
   gboolean json;
+  gboolean names;                 /* host list --names: one a line */
   const char *name;               /* (nullable) */
 } ReadData;
 
@@ -405,6 +406,12 @@ print_list (ReadData      *data,
   g_autoptr(TendctlTable) table = NULL;
   g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
 
+  if (data->names)
+    {
+      tendctl_print_names (hosts, G_STRUCT_OFFSET (TendInventoryHost, name));
+      tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
+      return;
+    }
   if (data->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
@@ -550,6 +557,8 @@ host_list (TendctlGlobalOptions  *global,
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
       "Print a JSON array with one object per host", NULL },
+    { "names", 0, 0, G_OPTION_ARG_NONE, &data.names,
+      "Print only the hosts' names, one a line (for scripts and shell completion)", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };

@@ -18,6 +18,7 @@ typedef struct
   gboolean all;
   gboolean installed;
   gboolean json;
+  gboolean names;           /* --names: one a line */
   char **states;            /* (owned) (nullable) what --state= asked for */
 } ListData;
 
@@ -154,6 +155,23 @@ print_json (ListData  *data,
   tendctl_print_json (root, TRUE);
 }
 
+/* --names: one a line, nothing else, for `tendctl list --all --names` in completion */
+static void
+print_names (ListData  *data,
+             GPtrArray *units)
+{
+  g_autoptr(GString) out = g_string_sized_new (64 + (gsize) units->len * 32);
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      const TendUnitInfo *unit = units->pdata[i];
+
+      if (is_shown (data, unit))
+        g_string_append_printf (out, "%s\n", unit->name);
+    }
+  tendctl_write (stdout, out);
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -192,6 +210,8 @@ listed_cb (GObject      *object,
 
   if (data->json)
     print_json (data, units);
+  else if (data->names)
+    print_names (data, units);
   else
     print_table (data, units);
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
@@ -247,6 +267,8 @@ tendctl_list (TendctlGlobalOptions  *global,
       "Also show installed unit files that are not loaded, and a UNIT FILE column", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
       "Print a JSON array of units instead of a table", NULL },
+    { "names", 0, 0, G_OPTION_ARG_NONE, &data.names,
+      "Print only the units' names, one a line (for scripts and shell completion)", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };

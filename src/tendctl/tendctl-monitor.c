@@ -89,7 +89,10 @@ started_cb (GObject      *source,
   if (!tend_engine_start_finish (TEND_ENGINE (source), result, &error))
     {
       tendctl_print_error ("%s", error->message);
-      data->status = tendctl_exit_for_error (error);
+      /* Its own status, so that tend-monitor.service can tell "the window monitors
+       * already" from a failure (SuccessExitStatus=, RestartPreventExitStatus=). */
+      data->status = g_error_matches (error, TEND_ERROR, TEND_ERROR_BUSY)
+                     ? TENDCTL_EXIT_ENGINE_BUSY : tendctl_exit_for_error (error);
       g_main_loop_quit (data->loop);
       return;
     }
@@ -268,6 +271,10 @@ print_health (HealthData *data,
   gint64 since_usec = 0;
   g_autofree char *trouble = tend_store_dup_trouble (path, owner, &since_usec);
   g_autofree char *since = NULL;
+  /* the service it runs in, such as tend-monitor.service */
+  g_autofree char *unit = tend_lock_get_owner_unit (owner);
+  g_autofree char *who = unit != NULL ? g_strdup_printf ("pid %d, %s", (int) owner, unit)
+                                      : g_strdup_printf ("pid %d", (int) owner);
 
   if (trouble != NULL)
     since = tend_time_format_iso8601 (since_usec);
@@ -283,6 +290,7 @@ print_health (HealthData *data,
       json_builder_set_member_name (builder, "running");
       json_builder_add_boolean_value (builder, owner != 0);
       tendctl_json_add_number (builder, "pid", owner > 0, owner);
+      tend_json_add_string (builder, "unit", unit);
       json_builder_set_member_name (builder, "stale");
       json_builder_add_boolean_value (builder, trouble != NULL);
       tend_json_add_string (builder, "stale_reason", trouble);
@@ -324,12 +332,12 @@ print_health (HealthData *data,
       {
         g_autofree char *when = tendctl_format_timestamp (since_usec);
 
-        g_string_append_printf (out, "Monitor: running (pid %d), but it cannot write to the "
+        g_string_append_printf (out, "Monitor: running (%s), but it cannot write to the "
                                 "database since %s: %s\nThe figures below are stale: they are "
-                                "what it could save last.\n", (int) owner, when, trouble);
+                                "what it could save last.\n", who, when, trouble);
       }
     else if (owner > 0)
-      g_string_append_printf (out, "Monitor: running (pid %d)\n", (int) owner);
+      g_string_append_printf (out, "Monitor: running (%s)\n", who);
     else if (owner < 0)
       g_string_append (out, "Monitor: starting\n");
     else

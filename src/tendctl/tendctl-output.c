@@ -50,6 +50,30 @@ tendctl_write (FILE          *stream,
   fflush (stream);
 }
 
+/**
+ * tendctl_print_names:
+ * @items: structs with a `char *` name at @name_offset
+ *
+ * The --names output of a list: each name once, one a line, in the order of @items, and
+ * nothing else (no header, no count), for scripts and for the shell's completion.
+ */
+void
+tendctl_print_names (GPtrArray *items,
+                     goffset    name_offset)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *name = G_STRUCT_MEMBER (const char *, items->pdata[i], name_offset);
+
+      if (name != NULL && g_hash_table_add (seen, (gpointer) name))
+        g_string_append_printf (out, "%s\n", name);
+    }
+  tendctl_write (stdout, out);
+}
+
 void
 tendctl_print_error (const char *format,
                      ...)

@@ -29,6 +29,8 @@ void         tendctl_print_error_lines     (const char       *text);
 void         tendctl_append_sanitized      (GString          *out,
                                             const char       *text,
                                             const char       *indent);
+void         tendctl_print_names           (GPtrArray        *items,
+                                            goffset           name_offset);
 
 /* Errors and exit statuses */
 

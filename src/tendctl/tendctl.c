@@ -120,6 +120,8 @@ static const struct {
   "     enable or disable on an operator host)\n" \
   "  7  an SSH host's key is unknown (confirm its fingerprint) or changed (refused)\n" \
   "  8  an SSH host refused every key Tend could offer (authentication failed)\n" \
+  "  9  monitor: another engine (the window's or a tendctl monitor) already runs\n" \
+  "     for this data directory\n" \
   "With several units the most serious status wins: 8 > 7 > … > 1 > 0.\n" \
   "\n" \
   "Run 'tendctl COMMAND --help' for the options of a command."

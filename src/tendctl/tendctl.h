@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  * @TENDCTL_EXIT_HOST_KEY: an SSH host's key is unknown (confirm its fingerprint) or
  *   changed (refused)
  * @TENDCTL_EXIT_AUTH: an SSH host refused every key Tend could offer
+ * @TENDCTL_EXIT_ENGINE_BUSY: `tendctl monitor` only: another engine (the window's, or
+ *   another tendctl monitor) already runs for the data directory; the systemd user unit
+ *   tend-monitor.service counts it as a clean exit, not a failure to restart
  *
  * Where one command does several things (a bulk start, a status of several units) it
  * exits with the most serious status of all of them; see tendctl_exit_worst().
@@ -40,6 +43,7 @@ typedef enum
   TENDCTL_EXIT_ACCESS = 6,
   TENDCTL_EXIT_HOST_KEY = 7,
   TENDCTL_EXIT_AUTH = 8,
+  TENDCTL_EXIT_ENGINE_BUSY = 9,
 } TendctlExit;
 
 /* The options every command accepts, before or after the command's name. */
