@@ -22,19 +22,6 @@
 /* ------------------------------------------------------------------------------------ */
 /* Helpers                                                                               */
 
-/* The absolute path of a script in tests/checks. */
-static char *
-script (const char *name)
-{
-  const char *srcdir = g_getenv ("TEND_TEST_SRCDIR");
-  g_autofree char *path = NULL;
-
-  if (srcdir == NULL)
-    srcdir = g_test_get_dir (G_TEST_DIST);
-  path = g_build_filename (srcdir, "checks", name, NULL);
-  return g_canonicalize_filename (path, NULL);
-}
-
 /* A check of tests/checks/@name with @args after it. */
 static TendCheck *
 new_check_full (const char         *name,
@@ -45,7 +32,7 @@ new_check_full (const char         *name,
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(TendCheck) check = NULL;
 
-  g_ptr_array_add (argv, script (name));
+  g_ptr_array_add (argv, check_script (name));
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
@@ -189,7 +176,7 @@ assert_refused (const char * const *argv,
 static void
 test_bad_argv (void)
 {
-  g_autofree char *not_executable = script ("not-executable.sh");
+  g_autofree char *not_executable = check_script ("not-executable.sh");
   g_autofree char *directory = g_path_get_dirname (not_executable);
   g_autofree char *message = NULL;
   const char * const empty[] = { NULL };
@@ -216,7 +203,7 @@ test_bad_argv (void)
 static void
 test_construct (void)
 {
-  g_autofree char *ok = script ("ok.sh");
+  g_autofree char *ok = check_script ("ok.sh");
   const char * const argv[] = { ok, "--verbose", "a b", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(TendCheck) check = tend_command_check_new ("workers", argv, &error);

@@ -147,19 +147,6 @@ assert_strv (const char * const *got,
   g_assert_cmpstr (got_text, ==, expected_text);
 }
 
-/* An absolute path to tests/checks/@name */
-static char *
-check_script (const char *name)
-{
-  const char *srcdir = g_getenv ("TEND_TEST_SRCDIR");
-  g_autofree char *path = NULL;
-
-  if (srcdir == NULL)
-    srcdir = g_test_get_dir (G_TEST_DIST);
-  path = g_build_filename (srcdir, "checks", name, NULL);
-  return g_canonicalize_filename (path, NULL);
-}
-
 /* ------------------------------------------------------------------------------------ */
 
 static void

@@ -173,3 +173,16 @@ load_service (TendHost   *host,
   g_assert_no_error (error);
   return service;
 }
+
+/* The absolute path of tests/checks/@name, the scripts that command checks run. */
+static inline char *
+check_script (const char *name)
+{
+  const char *srcdir = g_getenv ("TEND_TEST_SRCDIR");
+  g_autofree char *path = NULL;
+
+  if (srcdir == NULL)
+    srcdir = g_test_get_dir (G_TEST_DIST);
+  path = g_build_filename (srcdir, "checks", name, NULL);
+  return g_canonicalize_filename (path, NULL);
+}
