@@ -110,29 +110,29 @@ tendctl_monitor (TendctlGlobalOptions  *global,
   guint sources[3];
   const GOptionEntry entries[] = {
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-      "Log every check run, not only changes of health and incidents", NULL },
+      N_("Log every check run, not only changes of health and incidents"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("monitor", "",
-                              "Run the checks of the inventory in the foreground until "
-                              "stopped, storing their results and the services' incidents.\n"
-                              "Changes of health and incidents are logged to stderr (to the "
-                              "journal under systemd). SIGHUP reloads the checks and the "
-                              "configuration; SIGTERM and SIGINT stop after writing every "
-                              "result.\nOne monitor runs per data directory.",
+                              N_("Run the checks of the inventory in the foreground until "
+                                 "stopped, storing their results and the services' incidents.\n"
+                                 "Changes of health and incidents are logged to stderr (to the "
+                                 "journal under systemd). SIGHUP reloads the checks and the "
+                                 "configuration; SIGTERM and SIGINT stop after writing every "
+                                 "result.\nOne monitor runs per data directory."),
                               entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (argc > 1)
     {
-      tendctl_usage_error ("monitor", "monitor takes no arguments, but was given '%s'",
+      tendctl_usage_error ("monitor", _("monitor takes no arguments, but was given '%s'"),
                            argv[1]);
       return TENDCTL_EXIT_USAGE;
     }
   if (global->host != NULL)
     {
-      tendctl_usage_error ("monitor", "the monitor runs the checks of every host: --host "
-                           "cannot be used with it");
+      tendctl_usage_error ("monitor", _("the monitor runs the checks of every host: --host "
+                             "cannot be used with it"));
       return TENDCTL_EXIT_USAGE;
     }
   if (verbose)
@@ -215,8 +215,8 @@ render_service (GString                *out,
                 JsonArray              *layers,
                 gboolean                color)
 {
-  g_autoptr(TendctlTable) table = tendctl_table_new (5, "CHECK", "KIND", "STATUS", "STATE",
-                                                     "MESSAGE");
+  g_autoptr(TendctlTable) table = tendctl_table_new (5, N_("CHECK"), N_("KIND"), N_("STATUS"),
+                                                     N_("STATE"), N_("MESSAGE"));
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) advice = g_string_new (NULL);
   g_autofree char *when = tendctl_format_timestamp (record->time_usec);
@@ -402,15 +402,15 @@ tendctl_health (TendctlGlobalOptions  *global,
   g_auto(GStrv) units = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON object: the monitor, and each service with its layers", NULL },
+      N_("Print a JSON object: the monitor, and each service with its layers"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("health", "[UNIT]",
-                              "Show the health of watched services as the monitor sees it: "
-                              "overall, and each check as a layer with its status, soft or "
-                              "hard state, flapping, message and advice.", entries, global,
+                              N_("Show the health of watched services as the monitor sees it: "
+                                 "overall, and each check as a layer with its status, soft or "
+                                 "hard state, flapping, message and advice."), entries, global,
                               &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (!tendctl_optional_unit ("health", units, &data.unit))
