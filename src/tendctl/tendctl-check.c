@@ -794,8 +794,10 @@ list_loaded_cb (GObject      *object,
     }
   if (data->unit != NULL && !watched)
     {
-      tendctl_print_error (_("Tend does not watch %s%s%s"), data->unit,
-                           data->host != NULL ? " on " : "", data->host ? data->host : "");
+      if (data->host != NULL)
+        tendctl_print_error (_("Tend does not watch %s on %s"), data->unit, data->host);
+      else
+        tendctl_print_error (_("Tend does not watch %s"), data->unit);
       tendctl_run_quit (data->run, TENDCTL_EXIT_NOT_FOUND);
       return;
     }
