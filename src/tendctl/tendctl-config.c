@@ -357,15 +357,18 @@ print_list_text (ConfigData         *data,
 
   g_string_append_c (out, '\n');
   if (n_changed > 0)
-    g_string_append_printf (out, "* %u %s set to another value than the default.\n",
-                            n_changed, n_changed == 1 ? "key is" : "keys are");
+    g_string_append_printf (out, ngettext ("* %u key is set to another value than the "
+                                           "default.\n",
+                                           "* %u keys are set to another value than the "
+                                           "default.\n", n_changed), n_changed);
   if (n_invalid > 0)
-    g_string_append_printf (out, "! %u stored %s not valid: the default is used instead "
-                            "(see the %s).\n", n_invalid,
-                            n_invalid == 1 ? "value is" : "values are",
-                            n_invalid == 1 ? "warning" : "warnings");
+    g_string_append_printf (out, ngettext ("! %u stored value is not valid: the default is "
+                                           "used instead (see the warning).\n",
+                                           "! %u stored values are not valid: the default is "
+                                           "used instead (see the warnings).\n", n_invalid),
+                            n_invalid);
   if (n_changed == 0 && n_invalid == 0)
-    g_string_append (out, "Every key has its default.\n");
+    g_string_append (out, _("Every key has its default.\n"));
   tendctl_write (stdout, out);
 
   /* Stored values that are not used: never dropped, said on stderr with what to do. */
@@ -419,7 +422,7 @@ print_done (ConfigData *data)
       g_string_append (out, data->action == CONFIG_RESET ? " (default)\n" : "\n");
     }
   else if (data->saves->len == 0)
-    g_string_append (out, "Every key has its default already.\n");
+    g_string_append (out, _("Every key has its default already.\n"));
   else
     for (guint i = 0; i < data->saves->len; i++)
       {

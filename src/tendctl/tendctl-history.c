@@ -428,7 +428,7 @@ print_history_text (HistoryData *data)
   g_autoptr(GString) out = g_string_new (NULL);
 
   if (data->rows->len == 0)
-    g_string_append (out, "-- No stored results in this period --\n");
+    g_string_append (out, _("-- No stored results in this period --\n"));
   else
     {
       table = tendctl_table_new (5, N_("TIME"), N_("STATUS"), N_("LATENCY"), N_("CHECK"),
@@ -949,7 +949,7 @@ print_audit_text (AuditData *data,
 
   if (records->len == 0)
     {
-      g_string_append (out, "-- No operations recorded --\n");
+      g_string_append (out, _("-- No operations recorded --\n"));
       tendctl_write (stdout, out);
       return;
     }

@@ -114,11 +114,13 @@ print_table (ListData  *data,
   out = g_string_sized_new (128 + (gsize) n_shown * 112);
   tendctl_table_render (table, out, tendctl_use_color (stdout));
 
-  g_string_append_printf (out, "\n%u %s listed.", n_shown, n_shown == 1 ? "unit" : "units");
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out, ngettext ("%u unit listed.", "%u units listed.", n_shown),
+                          n_shown);
   if (n_hidden > 0 && data->states == NULL && !data->all)
-    g_string_append_printf (out, " Pass --all to see %s %u inactive %s too.",
-                            n_hidden == 1 ? "the" : "the other", n_hidden,
-                            n_hidden == 1 ? "unit" : "units");
+    g_string_append_printf (out, ngettext (" Pass --all to see the %u inactive unit too.",
+                                           " Pass --all to see the other %u inactive units too.",
+                                           n_hidden), n_hidden);
   g_string_append_c (out, '\n');
 
   tendctl_write (stdout, out);

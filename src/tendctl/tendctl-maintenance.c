@@ -217,11 +217,12 @@ print_list_text (MaintenanceData *data,
       tendctl_table_render (table, out, tendctl_use_color (stdout));
       g_string_append_c (out, '\n');
     }
-  g_string_append_printf (out, "%u maintenance window%s listed (local time).", rows->len,
-                          rows->len == 1 ? "" : "s");
+  g_string_append_printf (out, ngettext ("%u maintenance window listed (local time).",
+                                         "%u maintenance windows listed (local time).",
+                                         rows->len), rows->len);
   if (rows->len == 0)
-    g_string_append_printf (out, " Add one with 'tendctl maintenance add %s \"Mon-Fri "
-                                 "02:00-04:00\"'.", data->unit != NULL ? data->unit : "UNIT");
+    g_string_append_printf (out, _(" Add one with 'tendctl maintenance add %s \"Mon-Fri "
+                                   "02:00-04:00\"'."), data->unit != NULL ? data->unit : "UNIT");
   g_string_append_c (out, '\n');
   tendctl_write (stdout, out);
 }

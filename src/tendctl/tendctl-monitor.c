@@ -324,22 +324,22 @@ print_health (HealthData *data,
       {
         g_autofree char *when = tendctl_format_timestamp (since_usec);
 
-        g_string_append_printf (out, "Monitor: running (pid %d), but it cannot write to the "
-                                "database since %s: %s\nThe figures below are stale: they are "
-                                "what it could save last.\n", (int) owner, when, trouble);
+        g_string_append_printf (out, _("Monitor: running (pid %d), but it cannot write to the "
+                                  "database since %s: %s\nThe figures below are stale: they "
+                                  "are what it could save last.\n"), (int) owner, when, trouble);
       }
     else if (owner > 0)
-      g_string_append_printf (out, "Monitor: running (pid %d)\n", (int) owner);
+      g_string_append_printf (out, _("Monitor: running (pid %d)\n"), (int) owner);
     else if (owner < 0)
-      g_string_append (out, "Monitor: starting\n");
+      g_string_append (out, _("Monitor: starting\n"));
     else
-      g_string_append (out, "Monitor: not running; what follows is what it last saw "
-                            "(start it with: tendctl monitor)\n");
+      g_string_append (out, _("Monitor: not running; what follows is what it last saw "
+                              "(start it with: tendctl monitor)\n"));
 
-    if (records->len == 0)
-      g_string_append_printf (out, "No health is known%s%s.\n",
-                              data->unit != NULL ? " of " : "",
-                              data->unit != NULL ? data->unit : "");
+    if (records->len == 0 && data->unit != NULL)
+      g_string_append_printf (out, _("No health is known of %s.\n"), data->unit);
+    else if (records->len == 0)
+      g_string_append (out, _("No health is known.\n"));
     for (guint i = 0; i < records->len; i++)
       {
         const TendHealthRecord *record = records->pdata[i];
