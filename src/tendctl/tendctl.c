@@ -330,7 +330,8 @@ join_alternatives (const char * const *names)
   guint n = g_strv_length ((char **) names);
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+    /* TRANSLATORS: before the last of several choices: "add, list or remove" */
+    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? _(" or ") : ", ", names[i]);
   return g_string_free (out, FALSE);
 }
 
