@@ -637,6 +637,19 @@ host_fingerprint (TendHost *host)
            tend_ssh_backend_get_session (TEND_SSH_BACKEND (backend)));
 }
 
+/* "  address:     ": a label of 'host show', padded to its column by characters (a
+ * translated label may have "ü", which printf's %-12s would count twice) */
+static void
+append_label (GString    *out,
+              const char *label)
+{
+  glong n = g_utf8_strlen (label, -1);
+
+  g_string_append_printf (out, "  %s ", label);
+  for (glong i = n; i < 12; i++)
+    g_string_append_c (out, ' ');
+}
+
 static void
 print_show (ShowData *data)
 {
@@ -682,21 +695,29 @@ print_show (ShowData *data)
     }
 
   g_string_append_printf (out, "%s\n", spec->name);
-  g_string_append_printf (out, "  %-12s %s\n", _("address:"), address);
-  g_string_append_printf (out, "  %-12s %s\n", _("kind:"),
-                          tend_inventory_host_kind_to_string (spec->kind));
-  g_string_append_printf (out, "  %-12s %s\n", _("scope:"),
-                          tend_inventory_scope_to_string (spec->scope));
-  g_string_append_printf (out, "  %-12s %s (%s)\n", _("access:"),
-                          tend_inventory_access_to_string (spec->access),
+  append_label (out, _("address:"));
+  g_string_append_printf (out, "%s\n", address);
+  append_label (out, _("kind:"));
+  g_string_append_printf (out, "%s\n", tend_inventory_host_kind_to_string (spec->kind));
+  append_label (out, _("scope:"));
+  g_string_append_printf (out, "%s\n", tend_inventory_scope_to_string (spec->scope));
+  append_label (out, _("access:"));
+  g_string_append_printf (out, "%s (%s)\n", tend_inventory_access_to_string (spec->access),
                           access_meaning (spec->access));
-  g_string_append_printf (out, "  %-12s %s\n", _("sudo:"),
-                          tend_inventory_sudo_to_string (spec->sudo));
-  g_string_append_printf (out, "  %-12s %s\n", _("state:"), tend_host_state_describe (state));
+  append_label (out, _("sudo:"));
+  g_string_append_printf (out, "%s\n", tend_inventory_sudo_to_string (spec->sudo));
+  append_label (out, _("state:"));
+  g_string_append_printf (out, "%s\n", tend_host_state_describe (state));
   if (fingerprint != NULL)
-    g_string_append_printf (out, "  %-12s %s\n", _("host key:"), fingerprint);
+    {
+      append_label (out, _("host key:"));
+      g_string_append_printf (out, "%s\n", fingerprint);
+    }
   if (data->error == NULL)
-    g_string_append_printf (out, "  %-12s %u\n", _("units:"), data->n_units);
+    {
+      append_label (out, _("units:"));
+      g_string_append_printf (out, "%u\n", data->n_units);
+    }
   tendctl_write (stdout, out);
   if (data->error != NULL)
     tendctl_print_error_lines (data->error->message);
