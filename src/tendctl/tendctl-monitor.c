@@ -216,7 +216,9 @@ render_service (GString                *out,
                 gboolean                color)
 {
   g_autoptr(TendctlTable) table = tendctl_table_new (5, N_("CHECK"), N_("KIND"), N_("STATUS"),
-                                                     N_("STATE"), N_("MESSAGE"));
+                                                     /* TRANSLATORS: soft or hard */
+                                                     C_("check state", "STATE"),
+                                                     N_("MESSAGE"));
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) advice = g_string_new (NULL);
   g_autofree char *when = tendctl_format_timestamp (record->time_usec);
