@@ -848,13 +848,14 @@ def service_row(window, unit):
     return None
 
 
-def search_services(ui, window, query):
+def search_services(ui, window, query, names=("Search services", "Search Services")):
     """Opens the list's search with its button and types @query into it, as a person
-    does with the pointer; returns the search entry."""
-    entry = find(window, "entry", "Search services", showing=True)
+    does with the pointer; returns the search entry. @names: the entry's and the
+    button's accessible names (another language's in a translated window)."""
+    entry = find(window, "entry", names[0], showing=True)
     if entry is None:
-        ui.click(ui.wait_find(window, "push button", "Search Services"))
-        entry = ui.wait_find(window, "entry", "Search services")
+        ui.click(ui.wait_find(window, "push button", names[1]))
+        entry = ui.wait_find(window, "entry", names[0])
     ui.focus_window("Tend")
     ui.pointer_click(entry)
     ui.key("ctrl+a", "BackSpace")

@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tend-backend.h"
 #include "tend-bus.h"
 #include "tend-dbus-backend.h"
@@ -338,8 +340,8 @@ manager_vanished (GDBusConnection *connection,
     return;
   self->manager_lost = TRUE;
   why = g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                     "no systemd manager answers on the bus at '%s' for %s: is systemd "
-                     "running there?", self->address ? self->address : "?", self->host_label);
+                     _("no systemd manager answers on the bus at '%s' for %s: is systemd "
+                       "running there?"), self->address ? self->address : "?", self->host_label);
   g_debug ("%s", why->message);
   unsubscribe_signals (self);
   g_clear_pointer (&self->unit_files, tend_unit_list_unref);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <unistd.h>
 
@@ -77,8 +79,8 @@ tend_dbus_translate_error (const char   *host_label,
       remote_error_is (remote, "org.freedesktop.DBus.Error.NameHasNoOwner") ||
       (remote != NULL && g_str_has_prefix (remote, "org.freedesktop.DBus.Error.Spawn.")))
     return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                        "no systemd manager answers on the bus at '%s' for %s: is systemd "
-                        "running there?", address ? address : "?", host_label);
+                        _("no systemd manager answers on the bus at '%s' for %s: is systemd "
+                          "running there?"), address ? address : "?", host_label);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY))
@@ -187,8 +189,8 @@ tend_dbus_manager_missing (const char *host_label,
                            const char *address)
 {
   return g_error_new (TEND_ERROR, TEND_ERROR_UNREACHABLE,
-                      "no systemd manager answers on the bus at '%s' for %s: is systemd "
-                      "running there?", address ? address : "?", host_label);
+                      _("no systemd manager answers on the bus at '%s' for %s: is systemd "
+                        "running there?"), address ? address : "?", host_label);
 }
 
 /* A journalctl that a reader reads: it ends when its cancellable is cancelled (a follow

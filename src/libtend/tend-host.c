@@ -1243,8 +1243,8 @@ tend_host_init (TendHost *self)
 TendHost *
 tend_host_new_local (TendHostScope scope)
 {
-  const char *label = scope == TEND_HOST_SCOPE_SYSTEM ? "this computer (system manager)"
-                                                      : "this computer (user manager)";
+  const char *label = scope == TEND_HOST_SCOPE_SYSTEM ? _("this computer (system manager)")
+                                                      : _("this computer (user manager)");
   GBusType bus_type = scope == TEND_HOST_SCOPE_SYSTEM ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION;
   g_autoptr(TendBackend) backend = NULL;
 
@@ -1303,7 +1303,7 @@ tend_host_get_spoken_name (TendHost *self)
 
   if (self->kind != TEND_HOST_KIND_LOCAL)
     return self->display_name;
-  return self->scope == TEND_HOST_SCOPE_SYSTEM ? "this computer (system)" : "this computer";
+  return self->scope == TEND_HOST_SCOPE_SYSTEM ? _("this computer (system)") : _("this computer");
 }
 
 const char *

@@ -17,9 +17,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(TendApplication) app = NULL;
+  /* $TEND_LOCALEDIR: the translations of an uninstalled build (the tests use it) */
+  const char *locale_dir = g_getenv ("TEND_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir != NULL && *locale_dir != '\0' ? locale_dir
+                                                                             : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -899,21 +899,24 @@ tend_history_chart_dup_tooltip_at (TendHistoryChart *self,
   g_string_append_printf (text, "%s – %s\n", from, to);
 
   /* TRANSLATORS: counts of check results in the chart's tooltip */
-  g_string_append_printf (text, _("%" G_GUINT64_FORMAT " passed"), bucket->n_pass);
+  g_string_append_printf (text, _("%llu passed"), (unsigned long long) bucket->n_pass);
   if (bucket->n_warn > 0)
     {
       g_string_append (text, ", ");
-      g_string_append_printf (text, _("%" G_GUINT64_FORMAT " warned"), bucket->n_warn);
+      g_string_append_printf (text, _("%llu warned"),
+                              (unsigned long long) bucket->n_warn);
     }
   if (bucket->n_fail > 0)
     {
       g_string_append (text, ", ");
-      g_string_append_printf (text, _("%" G_GUINT64_FORMAT " failed"), bucket->n_fail);
+      g_string_append_printf (text, _("%llu failed"),
+                              (unsigned long long) bucket->n_fail);
     }
   if (bucket->n_unknown > 0)
     {
       g_string_append (text, ", ");
-      g_string_append_printf (text, _("%" G_GUINT64_FORMAT " unknown"), bucket->n_unknown);
+      g_string_append_printf (text, _("%llu unknown"),
+                              (unsigned long long) bucket->n_unknown);
     }
 
   if (bucket->latency_avg >= 0)

@@ -733,8 +733,8 @@ print_list_text (GPtrArray *checks)
   g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) out = g_string_new (NULL);
 
-  table = tendctl_table_new (8, "HOST", "UNIT", "NAME", "KIND", "INTERVAL", "TIMEOUT",
-                             "ENABLED", "TARGET");
+  table = tendctl_table_new (8, N_("HOST"), N_("UNIT"), N_("NAME"), N_("KIND"), N_("INTERVAL"),
+                             N_("TIMEOUT"), N_("ENABLED"), N_("TARGET"));
   for (guint i = 0; i < checks->len; i++)
     {
       const TendInventoryCheck *check = checks->pdata[i];
@@ -795,8 +795,10 @@ list_loaded_cb (GObject      *object,
     }
   if (data->unit != NULL && !watched)
     {
-      tendctl_print_error ("Tend does not watch %s%s%s", data->unit,
-                           data->host != NULL ? " on " : "", data->host ? data->host : "");
+      if (data->host != NULL)
+        tendctl_print_error (_("Tend does not watch %s on %s"), data->unit, data->host);
+      else
+        tendctl_print_error (_("Tend does not watch %s"), data->unit);
       tendctl_run_quit (data->run, TENDCTL_EXIT_NOT_FOUND);
       return;
     }
@@ -833,38 +835,38 @@ list_ready (TendctlRun *run,
 /* Arguments                                                                             */
 
 #define CHECK_SUMMARY \
-  "Add, list and remove the checks Tend runs on services.\n" \
-  "\n" \
-  "Subcommands:\n" \
-  "  add UNIT NAME --kind KIND [OPTION…] [-- COMMAND [ARG…]]\n" \
-  "                        Add a check (and the service, if Tend does not watch it yet)\n" \
-  "  list [UNIT] [--json]  List the checks, of every service or of UNIT's\n" \
-  "  remove UNIT NAME      Remove a check\n" \
-  "\n" \
-  "Run 'tendctl check SUBCOMMAND --help' for the options of a subcommand."
+  N_("Add, list and remove the checks Tend runs on services.\n" \
+     "\n" \
+     "Subcommands:\n" \
+     "  add UNIT NAME --kind KIND [OPTION…] [-- COMMAND [ARG…]]\n" \
+     "                        Add a check (and the service, if Tend does not watch it yet)\n" \
+     "  list [UNIT] [--json]  List the checks, of every service or of UNIT's\n" \
+     "  remove UNIT NAME      Remove a check\n" \
+     "\n" \
+     "Run 'tendctl check SUBCOMMAND --help' for the options of a subcommand.")
 
 #define ADD_SUMMARY \
-  "Add the check NAME to the service UNIT, and the service to what Tend watches if it is " \
-  "not there yet.\n" \
-  "\n" \
-  "Kinds, and what they need:\n" \
-  "  unit        systemd's state of the unit; no options\n" \
-  "  http        --url, and --method, --expect-status, --body-contains, --no-verify-tls,\n" \
-  "              --latency-degraded\n" \
-  "  tcp         --address and --port, and --send, --expect\n" \
-  "  redis       --address (127.0.0.1), --port (6379), --password-env, --max-memory,\n" \
-  "              --max-clients, --max-latency, --critical-memory, --critical-clients,\n" \
-  "              --critical-latency\n" \
-  "  command     the command after \"--\": an absolute path and its arguments, run without\n" \
-  "              a shell; exit 0 passes, 1 is a warning, 2 critical\n" \
-  "  resources   --cpu-warn, --cpu-critical, --memory-warn, --memory-critical,\n" \
-  "              --tasks-warn, --tasks-critical\n" \
-  "\n" \
-  "Timing left out comes from the configuration (see 'tendctl config list').\n" \
-  "Examples:\n" \
-  "  tendctl check add nginx.service http --kind http --url http://localhost/health\n" \
-  "  tendctl check add app.service disk --kind command -- \\\n" \
-  "      /usr/lib/nagios/plugins/check_disk -w 10% -p /"
+  N_("Add the check NAME to the service UNIT, and the service to what Tend watches if it is " \
+     "not there yet.\n" \
+     "\n" \
+     "Kinds, and what they need:\n" \
+     "  unit        systemd's state of the unit; no options\n" \
+     "  http        --url, and --method, --expect-status, --body-contains, --no-verify-tls,\n" \
+     "              --latency-degraded\n" \
+     "  tcp         --address and --port, and --send, --expect\n" \
+     "  redis       --address (127.0.0.1), --port (6379), --password-env, --max-memory,\n" \
+     "              --max-clients, --max-latency, --critical-memory, --critical-clients,\n" \
+     "              --critical-latency\n" \
+     "  command     the command after \"--\": an absolute path and its arguments, run without\n" \
+     "              a shell; exit 0 passes, 1 is a warning, 2 critical\n" \
+     "  resources   --cpu-warn, --cpu-critical, --memory-warn, --memory-critical,\n" \
+     "              --tasks-warn, --tasks-critical\n" \
+     "\n" \
+     "Timing left out comes from the configuration (see 'tendctl config list').\n" \
+     "Examples:\n" \
+     "  tendctl check add nginx.service http --kind http --url http://localhost/health\n" \
+     "  tendctl check add app.service disk --kind command -- \\\n" \
+     "      /usr/lib/nagios/plugins/check_disk -w 10% -p /")
 
 static const char * const subcommands[] = { "add", "list", "remove", NULL };
 
@@ -961,12 +963,12 @@ add_entries (CheckData  *data,
   GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   const GOptionEntry fixed[] = {
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &data->kind_text,
-      "unit, http, tcp, redis, command or resources", "KIND" },
+      N_("unit, http, tcp, redis, command or resources"), "KIND" },
     TENDCTL_HOST_ENTRY (&data->host_text),
     { "disabled", 0, 0, G_OPTION_ARG_NONE, &data->disabled,
-      "Store the check, but do not run it", NULL },
+      N_("Store the check, but do not run it"), NULL },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &data->replace,
-      "Replace the check NAME if the service has one", NULL },
+      N_("Replace the check NAME if the service has one"), NULL },
   };
   const GOptionEntry remaining =
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, rest, NULL, NULL };
@@ -1020,22 +1022,22 @@ check_add (TendctlGlobalOptions  *global,
     goto out;
   if (rest == NULL || g_strv_length (rest) != 2)
     {
-      tendctl_usage_error ("check add", "check add needs a UNIT and a NAME for the check, "
-                           "such as 'tendctl check add nginx.service http --kind http --url "
-                           "http://localhost/'");
+      tendctl_usage_error ("check add", _("check add needs a UNIT and a NAME for the check, "
+                             "such as 'tendctl check add nginx.service http --kind http --url "
+                             "http://localhost/'"));
       goto out;
     }
   if (data.kind_text == NULL)
     {
-      tendctl_usage_error ("check add", "check add needs --kind: unit, http, tcp, redis, "
-                           "command or resources");
+      tendctl_usage_error ("check add", _("check add needs --kind: unit, http, tcp, redis, "
+                             "command or resources"));
       goto out;
     }
 
   data.edit.operation = "check-add";
   data.edit.unit = rest[0];
   data.edit.host = data.host_text;
-  data.edit.refused = "nothing was added";
+  data.edit.refused = _("nothing was added");
   data.edit.edit = add_edit;
   data.edit.user_data = &data;
   data.edit.parameters = audit_parameters (rest[1], data.kind_text, data.replace);
@@ -1062,20 +1064,20 @@ check_remove (TendctlGlobalOptions  *global,
     G_OPTION_ENTRY_NULL
   };
 
-  if (!tendctl_parse_options ("check remove", "UNIT NAME", "Remove the check NAME of UNIT.",
+  if (!tendctl_parse_options ("check remove", "UNIT NAME", N_("Remove the check NAME of UNIT."),
                               entries, global, &argc, &argv))
     goto out;
   if (rest == NULL || g_strv_length (rest) != 2)
     {
-      tendctl_usage_error ("check remove", "check remove needs a UNIT and the NAME of its "
-                           "check ('tendctl check list' lists them)");
+      tendctl_usage_error ("check remove", _("check remove needs a UNIT and the NAME of its "
+                             "check ('tendctl check list' lists them)"));
       goto out;
     }
 
   data.edit.operation = "check-remove";
   data.edit.unit = rest[0];
   data.edit.host = data.host_text;
-  data.edit.refused = "nothing was removed";
+  data.edit.refused = _("nothing was removed");
   data.edit.edit = remove_edit;
   data.edit.user_data = &data;
   data.edit.parameters = audit_parameters (rest[1], NULL, FALSE);
@@ -1097,23 +1099,23 @@ check_list (TendctlGlobalOptions  *global,
   g_autofree char *host = NULL;
   g_auto(GStrv) rest = NULL;
   const GOptionEntry entries[] = {
-    { "host", 0, 0, G_OPTION_ARG_STRING, &host, "Only the checks of services on HOST",
+    { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Only the checks of services on HOST"),
       "HOST" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON array with one object per check", NULL },
+      N_("Print a JSON array with one object per check"), NULL },
     { "names", 0, 0, G_OPTION_ARG_NONE, &data.names,
-      "Print only the checks' names, one a line (for scripts and shell completion)", NULL },
+      N_("Print only the checks' names, one a line (for scripts and shell completion)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("check list", "[UNIT]",
-                              "List the checks Tend runs: of every service, or of UNIT's.",
+                              N_("List the checks Tend runs: of every service, or of UNIT's."),
                               entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (rest != NULL && g_strv_length (rest) > 1)
     {
-      tendctl_usage_error ("check list", "check list takes one UNIT at most");
+      tendctl_usage_error ("check list", _("check list takes one UNIT at most"));
       return TENDCTL_EXIT_USAGE;
     }
 

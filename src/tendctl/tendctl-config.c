@@ -103,7 +103,7 @@ log_writer (GLogLevelFlags   log_level,
   if (loading_config)
     return G_LOG_WRITER_HANDLED;
 
-  tendctl_print_error ("warning: %s", message);
+  tendctl_print_error (_("warning: %s"), message);
   return G_LOG_WRITER_HANDLED;
 }
 
@@ -227,8 +227,8 @@ warn_invalid (ConfigData *data,
       g_autoptr(GString) escaped_key = g_string_new (NULL);
 
       tendctl_append_sanitized (escaped_key, key, NULL);
-      tendctl_print_error ("warning: the stored setting %s = \"%s\" is unknown to this "
-                           "version of Tend; it is kept, and not used", escaped_key->str,
+      tendctl_print_error (_("warning: the stored setting %s = \"%s\" is unknown to this "
+                             "version of Tend; it is kept, and not used"), escaped_key->str,
                            escaped->str);
       return;
     }
@@ -244,8 +244,8 @@ warn_invalid (ConfigData *data,
                            escaped->str);
     }
 
-  tendctl_print_error ("warning: stored value not used: %s. The default is used until the "
-                       "key is set to a valid value or reset (tendctl config reset %s)",
+  tendctl_print_error (_("warning: stored value not used: %s. The default is used until the "
+                         "key is set to a valid value or reset (tendctl config reset %s)"),
                        error->message, key);
 }
 
@@ -306,7 +306,8 @@ print_list_text (ConfigData         *data,
   guint n_changed = 0;
   guint n_invalid = 0;
 
-  table = tendctl_table_new (6, "KEY", "VALUE", "DEFAULT", "TYPE", "RANGE", "DESCRIPTION");
+  table = tendctl_table_new (6, N_("KEY"), N_("VALUE"), N_("DEFAULT"), N_("TYPE"), N_("RANGE"),
+                             N_("DESCRIPTION"));
 
   for (guint i = 0; keys[i] != NULL; i++)
     {
@@ -356,15 +357,18 @@ print_list_text (ConfigData         *data,
 
   g_string_append_c (out, '\n');
   if (n_changed > 0)
-    g_string_append_printf (out, "* %u %s set to another value than the default.\n",
-                            n_changed, n_changed == 1 ? "key is" : "keys are");
+    g_string_append_printf (out, ngettext ("* %u key is set to another value than the "
+                                           "default.\n",
+                                           "* %u keys are set to another value than the "
+                                           "default.\n", n_changed), n_changed);
   if (n_invalid > 0)
-    g_string_append_printf (out, "! %u stored %s not valid: the default is used instead "
-                            "(see the %s).\n", n_invalid,
-                            n_invalid == 1 ? "value is" : "values are",
-                            n_invalid == 1 ? "warning" : "warnings");
+    g_string_append_printf (out, ngettext ("! %u stored value is not valid: the default is "
+                                           "used instead (see the warning).\n",
+                                           "! %u stored values are not valid: the default is "
+                                           "used instead (see the warnings).\n", n_invalid),
+                            n_invalid);
   if (n_changed == 0 && n_invalid == 0)
-    g_string_append (out, "Every key has its default.\n");
+    g_string_append (out, _("Every key has its default.\n"));
   tendctl_write (stdout, out);
 
   /* Stored values that are not used: never dropped, said on stderr with what to do. */
@@ -418,7 +422,7 @@ print_done (ConfigData *data)
       g_string_append (out, data->action == CONFIG_RESET ? " (default)\n" : "\n");
     }
   else if (data->saves->len == 0)
-    g_string_append (out, "Every key has its default already.\n");
+    g_string_append (out, _("Every key has its default already.\n"));
   else
     for (guint i = 0; i < data->saves->len; i++)
       {
@@ -569,16 +573,16 @@ config_ready (TendctlRun *run,
 /* Arguments                                                                             */
 
 #define CONFIG_SUMMARY \
-  "Read and change Tend's configuration: the monitoring defaults.\n" \
-  "\n" \
-  "Subcommands:\n" \
-  "  list [--json]         Every key: value, default, type, range and description\n" \
-  "  get KEY               Print the value of a key\n" \
-  "  set KEY VALUE         Check and store a value (\"tendctl config set " \
-  "checks.default-interval 20s\")\n" \
-  "  reset [KEY|--all]     Put a key, or every key, back to its default\n" \
-  "\n" \
-  "Run 'tendctl config SUBCOMMAND --help' for the options of a subcommand."
+  N_("Read and change Tend's configuration: the monitoring defaults.\n" \
+     "\n" \
+     "Subcommands:\n" \
+     "  list [--json]         Every key: value, default, type, range and description\n" \
+     "  get KEY               Print the value of a key\n" \
+     "  set KEY VALUE         Check and store a value (\"tendctl config set " \
+     "checks.default-interval 20s\")\n" \
+     "  reset [KEY|--all]     Put a key, or every key, back to its default\n" \
+     "\n" \
+     "Run 'tendctl config SUBCOMMAND --help' for the options of a subcommand.")
 
 static gboolean
 parse_subcommand (ConfigData            *data,
@@ -598,10 +602,10 @@ parse_subcommand (ConfigData            *data,
   };
   const GOptionEntry json_entry =
     { "json", 0, 0, G_OPTION_ARG_NONE, &data->json,
-      "Print a JSON array with one object per key", NULL };
+      N_("Print a JSON array with one object per key"), NULL };
   const GOptionEntry all_entry =
     { "all", 0, 0, G_OPTION_ARG_NONE, &all,
-      "Reset every key (the same as giving no KEY)", NULL };
+      N_("Reset every key (the same as giving no KEY)"), NULL };
 
   switch (data->action)
     {
@@ -642,16 +646,16 @@ parse_subcommand (ConfigData            *data,
     case CONFIG_LIST:
       if (n_args > 0)
         {
-          tendctl_usage_error (data->command, "config list takes no KEY; use 'tendctl config "
-                               "get %s'", (*args)[0]);
+          tendctl_usage_error (data->command, _("config list takes no KEY; use 'tendctl config "
+                                 "get %s'"), (*args)[0]);
           return FALSE;
         }
       break;
     case CONFIG_GET:
       if (n_args != 1)
         {
-          tendctl_usage_error (data->command, "config get needs one KEY, such as "
-                               "checks.default-interval");
+          tendctl_usage_error (data->command, _("config get needs one KEY, such as "
+                                 "checks.default-interval"));
           return FALSE;
         }
       data->key = (*args)[0];
@@ -659,14 +663,14 @@ parse_subcommand (ConfigData            *data,
     case CONFIG_SET:
       if (n_args < 2)
         {
-          tendctl_usage_error (data->command, "config set needs a KEY and a VALUE, such as "
-                               "'tendctl config set checks.default-interval 20s'");
+          tendctl_usage_error (data->command, _("config set needs a KEY and a VALUE, such as "
+                                 "'tendctl config set checks.default-interval 20s'"));
           return FALSE;
         }
       if (n_args > 2)
         {
-          tendctl_usage_error (data->command, "config set takes one VALUE, but was given %u "
-                               "words; quote a value with spaces: \"1h 30min\"", n_args - 1);
+          tendctl_usage_error (data->command, _("config set takes one VALUE, but was given %u "
+                                 "words; quote a value with spaces: \"1h 30min\""), n_args - 1);
           return FALSE;
         }
       data->key = (*args)[0];
@@ -675,8 +679,8 @@ parse_subcommand (ConfigData            *data,
     case CONFIG_RESET:
       if (n_args > 1 || (n_args == 1 && all))
         {
-          tendctl_usage_error (data->command, "config reset takes one KEY, or none (or "
-                               "--all) for every key");
+          tendctl_usage_error (data->command, _("config reset takes one KEY, or none (or "
+                                 "--all) for every key"));
           return FALSE;
         }
       data->key = n_args == 1 ? (*args)[0] : NULL;

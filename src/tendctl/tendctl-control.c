@@ -215,19 +215,19 @@ summary_for (TendUnitAction action)
   switch (action)
     {
     case TEND_UNIT_ACTION_START:
-      return "Start units, all at once, and wait until systemd has finished their jobs.";
+      return N_("Start units, all at once, and wait until systemd has finished their jobs.");
     case TEND_UNIT_ACTION_STOP:
-      return "Stop units, all at once, and wait until systemd has finished their jobs.";
+      return N_("Stop units, all at once, and wait until systemd has finished their jobs.");
     case TEND_UNIT_ACTION_RESTART:
-      return "Restart units, all at once, and wait until systemd has finished their jobs.";
+      return N_("Restart units, all at once, and wait until systemd has finished their jobs.");
     case TEND_UNIT_ACTION_RELOAD:
-      return "Reload the configuration of units, all at once (the units must support it).";
+      return N_("Reload the configuration of units, all at once (the units must support it).");
     case TEND_UNIT_ACTION_ENABLE:
-      return "Enable unit files (as their [Install] section says) and reload the manager.";
+      return N_("Enable unit files (as their [Install] section says) and reload the manager.");
     case TEND_UNIT_ACTION_DISABLE:
-      return "Disable unit files and reload the manager.";
+      return N_("Disable unit files and reload the manager.");
     case TEND_UNIT_ACTION_RESET_FAILED:
-      return "Clear the failed state of units (and their restart counters).";
+      return N_("Clear the failed state of units (and their restart counters).");
     default:
       return NULL;
     }
@@ -244,7 +244,7 @@ tendctl_control (TendctlGlobalOptions  *global,
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON array with one result per unit", NULL },
+      N_("Print a JSON array with one result per unit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -258,7 +258,7 @@ tendctl_control (TendctlGlobalOptions  *global,
 
   if (units == NULL || units[0] == NULL)
     {
-      tendctl_usage_error (command, "%s needs at least one UNIT, such as nginx.service",
+      tendctl_usage_error (command, _("%s needs at least one UNIT, such as nginx.service"),
                            command);
       return TENDCTL_EXIT_USAGE;
     }

@@ -245,7 +245,7 @@ run_control (ControlData          *data,
 {
   data->edit.unit = unit;
   data->edit.host = data->host_text;
-  data->edit.refused = "nothing was changed";
+  data->edit.refused = _("nothing was changed");
   data->edit.change = control_change;
   data->edit.user_data = data;
   if (tendctl_validate_unit (unit, &data->edit.refusal) && data->kind == CONTROL_SILENCE)
@@ -254,10 +254,10 @@ run_control (ControlData          *data,
 }
 
 #define SILENCE_SUMMARY \
-  "Silence the service UNIT for a while: Tend neither recovers it nor notifies about it; " \
-  "its checks still run and are recorded. Silencing it again sets another end. A TIME is " \
-  "in ISO 8601, local time unless it gives a zone: 2026-11-21T10:00, 2026-11-21 10:00:00, " \
-  "2026-11-21T09:00:00Z."
+  N_("Silence the service UNIT for a while: Tend neither recovers it nor notifies about it; " \
+     "its checks still run and are recorded. Silencing it again sets another end. A TIME is " \
+     "in ISO 8601, local time unless it gives a zone: 2026-11-21T10:00, 2026-11-21 10:00:00, " \
+     "2026-11-21T09:00:00Z.")
 
 TendctlExit
 tendctl_silence (TendctlGlobalOptions  *global,
@@ -269,12 +269,12 @@ tendctl_silence (TendctlGlobalOptions  *global,
   TendctlExit status = TENDCTL_EXIT_USAGE;
   const GOptionEntry entries[] = {
     { "for", 0, 0, G_OPTION_ARG_STRING, &data.for_text,
-      "For this long, 1s..365d: 30min, 1h, 2d", "DURATION" },
+      N_("For this long, 1s..365d: 30min, 1h, 2d"), "DURATION" },
     { "until", 0, 0, G_OPTION_ARG_STRING, &data.until_text,
-      "Until this time, within 365 days", "TIME" },
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &data.reason, "Why, for the others to read",
+      N_("Until this time, within 365 days"), "TIME" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &data.reason, N_("Why, for the others to read"),
       "TEXT" },
-    { "clear", 0, 0, G_OPTION_ARG_NONE, &data.clear, "End the silence now", NULL },
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &data.clear, N_("End the silence now"), NULL },
     TENDCTL_HOST_ENTRY (&data.host_text),
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
@@ -287,13 +287,13 @@ tendctl_silence (TendctlGlobalOptions  *global,
 
   n_given = (data.for_text != NULL) + (data.until_text != NULL) + (data.clear != FALSE);
   if (rest == NULL || g_strv_length (rest) != 1)
-    tendctl_usage_error ("silence", "silence needs one UNIT, such as 'tendctl silence "
-                         "nginx.service --for 1h'");
+    tendctl_usage_error ("silence", _("silence needs one UNIT, such as 'tendctl silence "
+                           "nginx.service --for 1h'"));
   else if (n_given != 1)
-    tendctl_usage_error ("silence", "silence needs one of --for DURATION, --until TIME and "
-                         "--clear");
+    tendctl_usage_error ("silence", _("silence needs one of --for DURATION, --until TIME and "
+                           "--clear"));
   else if (data.clear && data.reason != NULL)
-    tendctl_usage_error ("silence", "--reason is for a silence, not for --clear");
+    tendctl_usage_error ("silence", _("--reason is for a silence, not for --clear"));
   else
     {
       data.kind = data.clear ? CONTROL_UNSILENCE : CONTROL_SILENCE;
@@ -322,14 +322,14 @@ tendctl_resume (TendctlGlobalOptions  *global,
   };
 
   if (!tendctl_parse_options ("resume", "UNIT",
-                              "Resume the service UNIT that waits for a person (\"manual "
-                              "intervention required\": Tend stopped recovering it in a "
-                              "restart loop): Tend recovers it again by its policy.",
+                              N_("Resume the service UNIT that waits for a person (\"manual "
+                                 "intervention required\": Tend stopped recovering it in a "
+                                 "restart loop): Tend recovers it again by its policy."),
                               entries, global, &argc, &argv))
     goto out;
   if (rest == NULL || g_strv_length (rest) != 1)
     {
-      tendctl_usage_error ("resume", "resume needs one UNIT, such as nginx.service");
+      tendctl_usage_error ("resume", _("resume needs one UNIT, such as nginx.service"));
       goto out;
     }
 

@@ -70,8 +70,8 @@ static void
 print_table (DemoData *data)
 {
   const char * const *units = tend_demo_services_get_units (data->demo);
-  g_autoptr(TendctlTable) table = tendctl_table_new (4, "SERVICE", "STATE", "HEALTH",
-                                                     "WHAT TEND DOES");
+  g_autoptr(TendctlTable) table = tendctl_table_new (4, N_("SERVICE"), N_("STATE"), N_("HEALTH"),
+                                                     N_("WHAT TEND DOES"));
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *clock = g_date_time_format (now, "%H:%M:%S");
@@ -289,7 +289,7 @@ services_started_cb (GObject      *object,
   data->started = TRUE;
   if (!tend_demo_services_start_finish (TEND_DEMO_SERVICES (object), result, &error))
     {
-      tendctl_print_error ("could not start the demo: %s", error->message);
+      tendctl_print_error (_("could not start the demo: %s"), error->message);
       data->status = tendctl_exit_for_error (error);
       stop_cb (data);
       return;
@@ -338,40 +338,40 @@ tendctl_demo (TendctlGlobalOptions  *global,
   guint sources[2];
   const GOptionEntry entries[] = {
     { "every", 0, 0, G_OPTION_ARG_INT, &every_s,
-      "Seconds between two tables of the services (default 10)", "SECONDS" },
+      N_("Seconds between two tables of the services (default 10)"), "SECONDS" },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("demo", "",
-                              "Show Tend's demo in the terminal: a web server, a Redis server "
-                              "and a service that crashes about every 45 s, started as "
-                              "transient units in your own service manager, watched with "
-                              "checks and a backoff policy by a monitor in the foreground, on "
-                              "a database of the demo's own ($TEND_DEMO_DATABASE, or "
-                              "tend-demo/tend.db in $XDG_RUNTIME_DIR). A table of the services "
-                              "is printed every few seconds. Ctrl+C or SIGTERM ends the demo "
-                              "and removes the services.", entries, global, &argc, &argv))
+                              N_("Show Tend's demo in the terminal: a web server, a Redis server "
+                                 "and a service that crashes about every 45 s, started as "
+                                 "transient units in your own service manager, watched with "
+                                 "checks and a backoff policy by a monitor in the foreground, on "
+                                 "a database of the demo's own ($TEND_DEMO_DATABASE, or "
+                                 "tend-demo/tend.db in $XDG_RUNTIME_DIR). A table of the services "
+                                 "is printed every few seconds. Ctrl+C or SIGTERM ends the demo "
+                                 "and removes the services."), entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (argc > 1)
     {
-      tendctl_usage_error ("demo", "demo takes no arguments, but was given '%s'", argv[1]);
+      tendctl_usage_error ("demo", _("demo takes no arguments, but was given '%s'"), argv[1]);
       return TENDCTL_EXIT_USAGE;
     }
   if (global->host != NULL)
     {
-      tendctl_usage_error ("demo", "the demo runs on this computer: --host cannot be used "
-                           "with it");
+      tendctl_usage_error ("demo", _("the demo runs on this computer: --host cannot be used "
+                             "with it"));
       return TENDCTL_EXIT_USAGE;
     }
   if (tendctl_global_options_get_scope (global) != TEND_HOST_SCOPE_USER)
     {
-      tendctl_usage_error ("demo", "the demo runs in your own service manager: --system "
-                           "cannot be used with it");
+      tendctl_usage_error ("demo", _("the demo runs in your own service manager: --system "
+                             "cannot be used with it"));
       return TENDCTL_EXIT_USAGE;
     }
   if (every_s < 1 || every_s > 3600)
     {
-      tendctl_usage_error ("demo", "--every: %d is outside 1..3600", every_s);
+      tendctl_usage_error ("demo", _("--every: %d is outside 1..3600"), every_s);
       return TENDCTL_EXIT_USAGE;
     }
 

@@ -24,9 +24,9 @@ tendctl_say_engine_told (GPid        pid,
                          const char *warning)
 {
   if (warning != NULL)
-    tendctl_print_error ("warning: %s", warning);
+    tendctl_print_error (_("warning: %s"), warning);
   else if (pid > 0)
-    tendctl_print_error ("the monitor (pid %d) takes the change in now", (int) pid);
+    tendctl_print_error (_("the monitor (pid %d) takes the change in now"), (int) pid);
 }
 
 /**

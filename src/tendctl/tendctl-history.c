@@ -178,8 +178,8 @@ parse_limit (const char *command,
 
   if (!g_ascii_string_to_unsigned (text, 10, 1, MAX_LIMIT, &value, NULL))
     {
-      tendctl_usage_error (command, "--limit: '%s' is not a number of rows; give a whole "
-                           "number from 1 to %d", text, MAX_LIMIT);
+      tendctl_usage_error (command, _("--limit: '%s' is not a number of rows; give a whole "
+                             "number from 1 to %d"), text, MAX_LIMIT);
       return FALSE;
     }
   *limit = (guint) value;
@@ -428,10 +428,11 @@ print_history_text (HistoryData *data)
   g_autoptr(GString) out = g_string_new (NULL);
 
   if (data->rows->len == 0)
-    g_string_append (out, "-- No stored results in this period --\n");
+    g_string_append (out, _("-- No stored results in this period --\n"));
   else
     {
-      table = tendctl_table_new (5, "TIME", "STATUS", "LATENCY", "CHECK", "MESSAGE");
+      table = tendctl_table_new (5, N_("TIME"), N_("STATUS"), N_("LATENCY"), N_("CHECK"),
+                                 N_("MESSAGE"));
       for (guint i = 0; i < data->rows->len; i++)
         {
           const TendStoredResult *row = data->rows->pdata[i];
@@ -559,41 +560,41 @@ tendctl_history (TendctlGlobalOptions  *global,
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "since", 0, 0, G_OPTION_ARG_STRING, &since,
-      "Start at this time: a duration ago (24h, 7d) or ISO 8601 (2026-11-21T10:00); "
-      "the default is 24h", "TIME" },
+      N_("Start at this time: a duration ago (24h, 7d) or ISO 8601 (2026-11-21T10:00); "
+         "the default is 24h"), "TIME" },
     { "until", 0, 0, G_OPTION_ARG_STRING, &until,
-      "End at this time, likewise; the default is now", "TIME" },
+      N_("End at this time, likewise; the default is now"), "TIME" },
     { "limit", 'n', 0, G_OPTION_ARG_STRING, &limit,
-      "Show at most N results, the newest (1 to 1000000; the default is 100)", "N" },
+      N_("Show at most N results, the newest (1 to 1000000; the default is 100)"), "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON object with the summary and the results", NULL },
+      N_("Print a JSON object with the summary and the results"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &data.csv,
-      "Print the results as CSV (RFC 4180) with a header line", NULL },
+      N_("Print the results as CSV (RFC 4180) with a header line"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("history", "UNIT",
-                              "Show the stored check results of a unit, newest first, and a "
-                              "summary of all its results in the period.\nResults are stored "
-                              "one by one when they say something new; the summary counts "
-                              "every result.", entries, global, &argc, &argv))
+                              N_("Show the stored check results of a unit, newest first, and a "
+                                 "summary of all its results in the period.\nResults are stored "
+                                 "one by one when they say something new; the summary counts "
+                                 "every result."), entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
 
   if (units == NULL || units[0] == NULL)
     {
-      tendctl_usage_error ("history", "history needs a UNIT, such as nginx.service");
+      tendctl_usage_error ("history", _("history needs a UNIT, such as nginx.service"));
       return TENDCTL_EXIT_USAGE;
     }
   if (units[1] != NULL)
     {
-      tendctl_usage_error ("history", "history shows one unit at a time, but was given '%s' "
-                           "and '%s'", units[0], units[1]);
+      tendctl_usage_error ("history", _("history shows one unit at a time, but was given '%s' "
+                             "and '%s'"), units[0], units[1]);
       return TENDCTL_EXIT_USAGE;
     }
   if (data.json && data.csv)
     {
-      tendctl_usage_error ("history", "--json and --csv cannot be used together");
+      tendctl_usage_error ("history", _("--json and --csv cannot be used together"));
       return TENDCTL_EXIT_USAGE;
     }
 
@@ -606,8 +607,8 @@ tendctl_history (TendctlGlobalOptions  *global,
     return TENDCTL_EXIT_USAGE;
   if (data.since_usec >= data.until_usec)
     {
-      tendctl_usage_error ("history", "the period is empty: --since must be before --until "
-                           "(or now)");
+      tendctl_usage_error ("history", _("the period is empty: --since must be before --until "
+                             "(or now)"));
       return TENDCTL_EXIT_USAGE;
     }
 
@@ -730,11 +731,11 @@ print_incidents_text (IncidentsData *data,
 
   /* Without a UNIT, each row names its service (by its id once it left the inventory). */
   if (data->unit != NULL)
-    table = tendctl_table_new (6, "OPENED", "CLOSED", "DURATION", "SEVERITY", "CAUSE",
-                               "ACTIONS");
+    table = tendctl_table_new (6, N_("OPENED"), N_("CLOSED"), N_("DURATION"), N_("SEVERITY"),
+                               N_("CAUSE"), N_("ACTIONS"));
   else
-    table = tendctl_table_new (7, "SERVICE", "OPENED", "CLOSED", "DURATION", "SEVERITY",
-                               "CAUSE", "ACTIONS");
+    table = tendctl_table_new (7, N_("SERVICE"), N_("OPENED"), N_("CLOSED"), N_("DURATION"),
+                               N_("SEVERITY"), N_("CAUSE"), N_("ACTIONS"));
 
   for (guint i = 0; i < incidents->len; i++)
     {
@@ -835,17 +836,17 @@ tendctl_incidents (TendctlGlobalOptions  *global,
   g_auto(GStrv) units = NULL;
   const GOptionEntry entries[] = {
     { "limit", 'n', 0, G_OPTION_ARG_STRING, &limit,
-      "Show at most N incidents, the newest (1 to 1000000; the default is 50)", "N" },
+      N_("Show at most N incidents, the newest (1 to 1000000; the default is 50)"), "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON array with one object per incident", NULL },
+      N_("Print a JSON array with one object per incident"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("incidents", "[UNIT]",
-                              "Show incidents, newest first: a service's trouble from its first "
-                              "hard failure to its recovery, and what was done.", entries, global,
-                              &argc, &argv))
+                              N_("Show incidents, newest first: a service's trouble from its first "
+                                 "hard failure to its recovery, and what was done."),
+                              entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
 
   if (!tendctl_optional_unit ("incidents", units, &data.unit))
@@ -948,14 +949,14 @@ print_audit_text (AuditData *data,
 
   if (records->len == 0)
     {
-      g_string_append (out, "-- No operations recorded --\n");
+      g_string_append (out, _("-- No operations recorded --\n"));
       tendctl_write (stdout, out);
       return;
     }
 
   /* The outcome last: an error message is long. */
-  table = tendctl_table_new (8, "TIME", "USER", "ORIGIN", "HOST", "TARGET", "OPERATION",
-                             "DURATION", "RESULT");
+  table = tendctl_table_new (8, N_("TIME"), N_("USER"), N_("ORIGIN"), N_("HOST"), N_("TARGET"),
+                             N_("OPERATION"), N_("DURATION"), N_("RESULT"));
   for (guint i = 0; i < records->len; i++)
     {
       const TendAuditRecord *record = records->pdata[i];
@@ -1029,25 +1030,25 @@ tendctl_audit (TendctlGlobalOptions  *global,
   g_auto(GStrv) rest = NULL;
   const GOptionEntry entries[] = {
     { "since", 0, 0, G_OPTION_ARG_STRING, &since,
-      "Only operations from this time on: a duration ago (24h, 7d) or ISO 8601 "
-      "(2026-11-21T10:00); by default all", "TIME" },
+      N_("Only operations from this time on: a duration ago (24h, 7d) or ISO 8601 "
+         "(2026-11-21T10:00); by default all"), "TIME" },
     { "limit", 'n', 0, G_OPTION_ARG_STRING, &limit,
-      "Show at most N operations, the newest (1 to 1000000; the default is 100)", "N" },
+      N_("Show at most N operations, the newest (1 to 1000000; the default is 100)"), "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON array with one object per operation", NULL },
+      N_("Print a JSON array with one object per operation"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("audit", "",
-                              "Show the audit log, newest first: every operation done through "
-                              "Tend (the window, tendctl, or Tend itself), refused and failed "
-                              "ones included.", entries, global, &argc, &argv))
+                              N_("Show the audit log, newest first: every operation done through "
+                                 "Tend (the window, tendctl, or Tend itself), refused and failed "
+                                 "ones included."), entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
 
   if (rest != NULL && rest[0] != NULL)
     {
-      tendctl_usage_error ("audit", "audit takes no arguments, but was given '%s'", rest[0]);
+      tendctl_usage_error ("audit", _("audit takes no arguments, but was given '%s'"), rest[0]);
       return TENDCTL_EXIT_USAGE;
     }
 

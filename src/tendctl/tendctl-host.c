@@ -332,33 +332,33 @@ host_add (TendctlGlobalOptions  *global,
   guint choice;
   const GOptionEntry entries[] = {
     { "scope", 0, 0, G_OPTION_ARG_STRING, &data.scope,
-      "Which service manager there: system (the default) or user (the connecting user's)",
+      N_("Which service manager there: system (the default) or user (the connecting user's)"),
       "SCOPE" },
     { "sudo", 0, 0, G_OPTION_ARG_NONE, &data.sudo,
-      "Run systemctl with 'sudo -n' there ('tendctl host sudoers NAME' prints the lines "
-      "that allow it)", NULL },
+      N_("Run systemctl with 'sudo -n' there ('tendctl host sudoers NAME' prints the lines "
+         "that allow it)"), NULL },
     { "access", 0, 0, G_OPTION_ARG_STRING, &data.access,
-      "What may be done there through Tend: viewer (look only; the default), operator "
-      "(start, restart, reload) or admin (everything)", "LEVEL" },
+      N_("What may be done there through Tend: viewer (look only; the default), operator "
+         "(start, restart, reload) or admin (everything)"), "LEVEL" },
     { "accept-fingerprint", 0, 0, G_OPTION_ARG_STRING, &data.accept,
-      "The host key's fingerprint you confirmed, as 'host add' printed it: it is added to "
-      "your known_hosts", "SHA256:…" },
+      N_("The host key's fingerprint you confirmed, as 'host add' printed it: it is added to "
+         "your known_hosts"), "SHA256:…" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("host add", "NAME ssh://[USER@]ADDRESS[:PORT]",
-                              "Add an SSH host. Tend connects to it first, with your "
-                              "~/.ssh/config, ssh-agent and keys, and checks its key against "
-                              "your ~/.ssh/known_hosts: an unknown key is shown, to be "
-                              "confirmed with --accept-fingerprint; a changed key is refused. "
-                              "Tend stores no password and no key.",
+                              N_("Add an SSH host. Tend connects to it first, with your "
+                                 "~/.ssh/config, ssh-agent and keys, and checks its key against "
+                                 "your ~/.ssh/known_hosts: an unknown key is shown, to be "
+                                 "confirmed with --accept-fingerprint; a changed key is refused. "
+                                 "Tend stores no password and no key."),
                               entries, global, &argc, &argv))
     goto out;
   if (rest == NULL || g_strv_length (rest) != 2)
     {
-      tendctl_usage_error ("host add", "host add needs a NAME and an address, such as "
-                           "'tendctl host add web1 ssh://admin@10.0.0.5'");
+      tendctl_usage_error ("host add", _("host add needs a NAME and an address, such as "
+                             "'tendctl host add web1 ssh://admin@10.0.0.5'"));
       goto out;
     }
 
@@ -445,7 +445,8 @@ print_list (ReadData      *data,
       return;
     }
 
-  table = tendctl_table_new (6, "NAME", "KIND", "ADDRESS", "SCOPE", "ACCESS", "SUDO");
+  table = tendctl_table_new (6, N_("NAME"), N_("KIND"), N_("ADDRESS"), N_("SCOPE"), N_("ACCESS"),
+                             N_("SUDO"));
   for (guint i = 0; i < hosts->len; i++)
     {
       const TendInventoryHost *spec = hosts->pdata[i];
@@ -556,22 +557,22 @@ host_list (TendctlGlobalOptions  *global,
   g_auto(GStrv) rest = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON array with one object per host", NULL },
+      N_("Print a JSON array with one object per host"), NULL },
     { "names", 0, 0, G_OPTION_ARG_NONE, &data.names,
-      "Print only the hosts' names, one a line (for scripts and shell completion)", NULL },
+      N_("Print only the hosts' names, one a line (for scripts and shell completion)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("host list", "",
-                              "List the hosts of Tend's inventory: name, address, scope, access "
-                              "level and sudo mode. It reads the inventory only: 'tendctl host "
-                              "show NAME' connects and shows the connection's state.",
+                              N_("List the hosts of Tend's inventory: name, address, scope, access "
+                                 "level and sudo mode. It reads the inventory only: 'tendctl host "
+                                 "show NAME' connects and shows the connection's state."),
                               entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (rest != NULL)
     {
-      tendctl_usage_error ("host list", "host list takes no arguments, but was given '%s'",
+      tendctl_usage_error ("host list", _("host list takes no arguments, but was given '%s'"),
                            rest[0]);
       return TENDCTL_EXIT_USAGE;
     }
@@ -594,7 +595,7 @@ parse_named (const char             *command,
     return FALSE;
   if (*rest == NULL || g_strv_length (*rest) != 1)
     {
-      tendctl_usage_error (command, "%s needs one host NAME", command);
+      tendctl_usage_error (command, _("%s needs one host NAME"), command);
       return FALSE;
     }
   return TRUE;
@@ -645,6 +646,19 @@ host_fingerprint (TendHost *host)
            tend_ssh_backend_get_session (TEND_SSH_BACKEND (backend)));
 }
 
+/* "  address:     ": a label of 'host show', padded to its column by characters (a
+ * translated label may have "ü", which printf's %-12s would count twice) */
+static void
+append_label (GString    *out,
+              const char *label)
+{
+  glong n = g_utf8_strlen (label, -1);
+
+  g_string_append_printf (out, "  %s ", label);
+  for (glong i = n; i < 12; i++)
+    g_string_append_c (out, ' ');
+}
+
 static void
 print_show (ShowData *data)
 {
@@ -690,21 +704,29 @@ print_show (ShowData *data)
     }
 
   g_string_append_printf (out, "%s\n", spec->name);
-  g_string_append_printf (out, "  %-12s %s\n", _("address:"), address);
-  g_string_append_printf (out, "  %-12s %s\n", _("kind:"),
-                          tend_inventory_host_kind_to_string (spec->kind));
-  g_string_append_printf (out, "  %-12s %s\n", _("scope:"),
-                          tend_inventory_scope_to_string (spec->scope));
-  g_string_append_printf (out, "  %-12s %s (%s)\n", _("access:"),
-                          tend_inventory_access_to_string (spec->access),
+  append_label (out, _("address:"));
+  g_string_append_printf (out, "%s\n", address);
+  append_label (out, _("kind:"));
+  g_string_append_printf (out, "%s\n", tend_inventory_host_kind_to_string (spec->kind));
+  append_label (out, _("scope:"));
+  g_string_append_printf (out, "%s\n", tend_inventory_scope_to_string (spec->scope));
+  append_label (out, _("access:"));
+  g_string_append_printf (out, "%s (%s)\n", tend_inventory_access_to_string (spec->access),
                           access_meaning (spec->access));
-  g_string_append_printf (out, "  %-12s %s\n", _("sudo:"),
-                          tend_inventory_sudo_to_string (spec->sudo));
-  g_string_append_printf (out, "  %-12s %s\n", _("state:"), tend_host_state_describe (state));
+  append_label (out, _("sudo:"));
+  g_string_append_printf (out, "%s\n", tend_inventory_sudo_to_string (spec->sudo));
+  append_label (out, _("state:"));
+  g_string_append_printf (out, "%s\n", tend_host_state_describe (state));
   if (fingerprint != NULL)
-    g_string_append_printf (out, "  %-12s %s\n", _("host key:"), fingerprint);
+    {
+      append_label (out, _("host key:"));
+      g_string_append_printf (out, "%s\n", fingerprint);
+    }
   if (data->error == NULL)
-    g_string_append_printf (out, "  %-12s %u\n", _("units:"), data->n_units);
+    {
+      append_label (out, _("units:"));
+      g_string_append_printf (out, "%u\n", data->n_units);
+    }
   tendctl_write (stdout, out);
   if (data->error != NULL)
     tendctl_print_error_lines (data->error->message);
@@ -788,7 +810,7 @@ host_show (TendctlGlobalOptions  *global,
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON object", NULL },
+      N_("Print a JSON object"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -929,11 +951,11 @@ host_set (TendctlGlobalOptions  *global,
   g_autoptr(JsonNode) root = NULL;
   const GOptionEntry entries[] = {
     { "access", 0, 0, G_OPTION_ARG_STRING, &data.access,
-      "viewer (look only), operator (start, restart, reload) or admin (everything)", "LEVEL" },
+      N_("viewer (look only), operator (start, restart, reload) or admin (everything)"), "LEVEL" },
     { "scope", 0, 0, G_OPTION_ARG_STRING, &data.scope,
-      "system or user: which service manager there", "SCOPE" },
-    { "sudo", 0, 0, G_OPTION_ARG_NONE, &data.sudo, "Run systemctl with 'sudo -n' there", NULL },
-    { "no-sudo", 0, 0, G_OPTION_ARG_NONE, &data.no_sudo, "Run systemctl without sudo", NULL },
+      N_("system or user: which service manager there"), "SCOPE" },
+    { "sudo", 0, 0, G_OPTION_ARG_NONE, &data.sudo, N_("Run systemctl with 'sudo -n' there"), NULL },
+    { "no-sudo", 0, 0, G_OPTION_ARG_NONE, &data.no_sudo, N_("Run systemctl without sudo"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -944,13 +966,13 @@ host_set (TendctlGlobalOptions  *global,
     goto out;
   if (data.access == NULL && data.scope == NULL && !data.sudo && !data.no_sudo)
     {
-      tendctl_usage_error ("host set", "host set needs something to change: --access, "
-                           "--scope, --sudo or --no-sudo");
+      tendctl_usage_error ("host set", _("host set needs something to change: --access, "
+                             "--scope, --sudo or --no-sudo"));
       goto out;
     }
   if (data.sudo && data.no_sudo)
     {
-      tendctl_usage_error ("host set", "--sudo and --no-sudo cannot be used together");
+      tendctl_usage_error ("host set", _("--sudo and --no-sudo cannot be used together"));
       goto out;
     }
 
@@ -993,23 +1015,23 @@ out:
 /* host                                                                                  */
 
 #define HOST_SUMMARY \
-  "The hosts Tend looks after: this computer, and SSH hosts reached with your own ssh " \
-  "config, agent, keys and known_hosts (Tend stores no password and no key). Each host " \
-  "has an access level: viewer (look only), operator (start, restart, reload, " \
-  "reset-failed) or admin (everything, stop, enable and disable included).\n" \
-  "\n" \
-  "  add NAME ssh://[USER@]ADDRESS[:PORT] [--scope user|system] [--sudo]\n" \
-  "      [--access viewer|operator|admin] [--accept-fingerprint SHA256:…]\n" \
-  "                     Add an SSH host; Tend connects first and checks its key\n" \
-  "  list [--json]      List the hosts (reads the inventory only)\n" \
-  "  show NAME [--json] Connect, and show its state, host key and units\n" \
-  "  set NAME [--access LEVEL] [--scope SCOPE] [--sudo|--no-sudo]\n" \
-  "                     Change how Tend uses it\n" \
-  "  remove NAME        Remove it, with its services, checks and policies\n" \
-  "  sudoers NAME       Print the sudoers lines for its user\n" \
-  "\n" \
-  "Then 'tendctl --host NAME list', 'tendctl --host NAME restart UNIT' … read and " \
-  "control its services."
+  N_("The hosts Tend looks after: this computer, and SSH hosts reached with your own ssh " \
+     "config, agent, keys and known_hosts (Tend stores no password and no key). Each host " \
+     "has an access level: viewer (look only), operator (start, restart, reload, " \
+     "reset-failed) or admin (everything, stop, enable and disable included).\n" \
+     "\n" \
+     "  add NAME ssh://[USER@]ADDRESS[:PORT] [--scope user|system] [--sudo]\n" \
+     "      [--access viewer|operator|admin] [--accept-fingerprint SHA256:…]\n" \
+     "                     Add an SSH host; Tend connects first and checks its key\n" \
+     "  list [--json]      List the hosts (reads the inventory only)\n" \
+     "  show NAME [--json] Connect, and show its state, host key and units\n" \
+     "  set NAME [--access LEVEL] [--scope SCOPE] [--sudo|--no-sudo]\n" \
+     "                     Change how Tend uses it\n" \
+     "  remove NAME        Remove it, with its services, checks and policies\n" \
+     "  sudoers NAME       Print the sudoers lines for its user\n" \
+     "\n" \
+     "Then 'tendctl --host NAME list', 'tendctl --host NAME restart UNIT' … read and " \
+     "control its services.")
 
 TendctlExit
 tendctl_host (TendctlGlobalOptions  *global,

@@ -65,7 +65,7 @@ export_loaded_cb (GObject      *object,
   else if (!g_file_set_contents_full (data->file, json, length,
                                       G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     {
-      tendctl_print_error ("cannot write the export to %s: %s", data->file, error->message);
+      tendctl_print_error (_("cannot write the export to %s: %s"), data->file, error->message);
       tendctl_run_quit (data->run, TENDCTL_EXIT_FAILED);
       return;
     }
@@ -96,13 +96,13 @@ tendctl_export (TendctlGlobalOptions  *global,
   };
 
   if (!tendctl_parse_options ("export", "[FILE]",
-                              "Write the whole inventory — hosts, services, checks, policies and "
-                              "configuration — as JSON to FILE, or to standard output. It holds "
-                              "no secrets.", entries, global, &argc, &argv))
+                              N_("Write the whole inventory — hosts, services, checks, policies "
+                                 "and configuration — as JSON to FILE, or to standard output. It "
+                                 "holds no secrets."), entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (rest != NULL && rest[0] != NULL && rest[1] != NULL)
     {
-      tendctl_usage_error ("export", "export takes one FILE at most, but was given '%s' too",
+      tendctl_usage_error ("export", _("export takes one FILE at most, but was given '%s' too"),
                            rest[1]);
       return TENDCTL_EXIT_USAGE;
     }
@@ -161,7 +161,7 @@ replaced_cb (GObject      *object,
   if (diff == NULL)
     {
       tendctl_print_error_lines (error->message);
-      tendctl_print_error ("nothing was imported");
+      tendctl_print_error (_("nothing was imported"));
       if (!data->dry_run)
         record_import (data, NULL, error);
       tendctl_run_quit (data->run, tendctl_exit_for_error (error));
@@ -264,19 +264,19 @@ tendctl_import (TendctlGlobalOptions  *global,
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &data.dry_run,
-      "Check the file and print what would change; change nothing", NULL },
+      N_("Check the file and print what would change; change nothing"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("import", "FILE",
-                              "Replace the whole inventory with the one in FILE (as written by "
-                              "export). Everything is checked before anything changes, and the "
-                              "change is all or nothing.", entries, global, &argc, &argv))
+                              N_("Replace the whole inventory with the one in FILE (as written by "
+                                 "export). Everything is checked before anything changes, and the "
+                                 "change is all or nothing."), entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (rest == NULL || rest[0] == NULL || rest[1] != NULL)
     {
-      tendctl_usage_error ("import", "import needs exactly one FILE");
+      tendctl_usage_error ("import", _("import needs exactly one FILE"));
       return TENDCTL_EXIT_USAGE;
     }
 
@@ -285,7 +285,7 @@ tendctl_import (TendctlGlobalOptions  *global,
   if (data.incoming == NULL)
     {
       tendctl_print_error_lines (data.refusal->message);
-      tendctl_print_error ("nothing was imported");
+      tendctl_print_error (_("nothing was imported"));
       status = tendctl_run (global, TENDCTL_RUN_AUDIT | TENDCTL_RUN_NO_HOST,
                             record_refusal, &data);
     }

@@ -81,9 +81,11 @@ print_table (ListData  *data,
   guint n_shown;
 
   if (data->installed)
-    table = tendctl_table_new (6, "UNIT", "LOAD", "ACTIVE", "SUB", "UNIT FILE", "DESCRIPTION");
+    table = tendctl_table_new (6, N_("UNIT"), N_("LOAD"), N_("ACTIVE"), N_("SUB"), N_("UNIT FILE"),
+                               N_("DESCRIPTION"));
   else
-    table = tendctl_table_new (5, "UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION");
+    table = tendctl_table_new (5, N_("UNIT"), N_("LOAD"), N_("ACTIVE"), N_("SUB"),
+                               N_("DESCRIPTION"));
 
   for (guint i = 0; i < units->len; i++)
     {
@@ -113,11 +115,13 @@ print_table (ListData  *data,
   out = g_string_sized_new (128 + (gsize) n_shown * 112);
   tendctl_table_render (table, out, tendctl_use_color (stdout));
 
-  g_string_append_printf (out, "\n%u %s listed.", n_shown, n_shown == 1 ? "unit" : "units");
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out, ngettext ("%u unit listed.", "%u units listed.", n_shown),
+                          n_shown);
   if (n_hidden > 0 && data->states == NULL && !data->all)
-    g_string_append_printf (out, " Pass --all to see %s %u inactive %s too.",
-                            n_hidden == 1 ? "the" : "the other", n_hidden,
-                            n_hidden == 1 ? "unit" : "units");
+    g_string_append_printf (out, ngettext (" Pass --all to see the %u inactive unit too.",
+                                           " Pass --all to see the other %u inactive units too.",
+                                           n_hidden), n_hidden);
   g_string_append_c (out, '\n');
 
   tendctl_write (stdout, out);
@@ -259,36 +263,36 @@ tendctl_list (TendctlGlobalOptions  *global,
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "all", 'a', 0, G_OPTION_ARG_NONE, &data.all,
-      "Show every loaded unit, inactive ones too", NULL },
+      N_("Show every loaded unit, inactive ones too"), NULL },
     { "state", 0, 0, G_OPTION_ARG_STRING, &state,
-      "Show only units in one of these load, active or sub states (or unit-file states "
-      "with --installed), such as failed or running,exited", "STATE,…" },
+      N_("Show only units in one of these load, active or sub states (or unit-file states "
+         "with --installed), such as failed or running,exited"), "STATE,…" },
     { "installed", 0, 0, G_OPTION_ARG_NONE, &data.installed,
-      "Also show installed unit files that are not loaded, and a UNIT FILE column", NULL },
+      N_("Also show installed unit files that are not loaded, and a UNIT FILE column"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON array of units instead of a table", NULL },
+      N_("Print a JSON array of units instead of a table"), NULL },
     { "names", 0, 0, G_OPTION_ARG_NONE, &data.names,
-      "Print only the units' names, one a line (for scripts and shell completion)", NULL },
+      N_("Print only the units' names, one a line (for scripts and shell completion)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
-  if (!tendctl_parse_options ("list", "", "List units: by default those that are active, "
-                              "failed or have a job queued, like 'systemctl list-units'.",
+  if (!tendctl_parse_options ("list", "", N_("List units: by default those that are active, "
+                                 "failed or have a job queued, like 'systemctl list-units'."),
                               entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
 
   if (rest != NULL && rest[0] != NULL)
     {
-      tendctl_usage_error ("list", "list takes no arguments, but was given '%s' (filter with "
-                           "--state=, or see one unit with 'tendctl status UNIT')", rest[0]);
+      tendctl_usage_error ("list", _("list takes no arguments, but was given '%s' (filter with "
+                             "--state=, or see one unit with 'tendctl status UNIT')"), rest[0]);
       return TENDCTL_EXIT_USAGE;
     }
 
   if (state != NULL && !parse_states (state, &data.states))
     {
-      tendctl_usage_error ("list", "--state: '%s' is not a comma-separated list of states, "
-                           "such as 'failed' or 'running,exited'", state);
+      tendctl_usage_error ("list", _("--state: '%s' is not a comma-separated list of states, "
+                             "such as 'failed' or 'running,exited'"), state);
       return TENDCTL_EXIT_USAGE;
     }
 

@@ -216,8 +216,8 @@ parse_lines (const char *text,
 
   if (!g_ascii_string_to_unsigned (text, 10, 1, MAX_N_ENTRIES, &value, NULL))
     {
-      tendctl_usage_error ("logs", "-n/--lines: '%s' is not a number of entries; give a whole "
-                           "number from 1 to %d", text, MAX_N_ENTRIES);
+      tendctl_usage_error ("logs", _("-n/--lines: '%s' is not a number of entries; give a whole "
+                             "number from 1 to %d"), text, MAX_N_ENTRIES);
       return FALSE;
     }
   *n_entries = (guint) value;
@@ -234,7 +234,7 @@ parse_priority (const char *text,
   value = tend_journal_priority_from_string (text, &error);
   if (error != NULL || value < 0)
     {
-      tendctl_usage_error ("logs", "-p/--priority: %s",
+      tendctl_usage_error ("logs", _("-p/--priority: %s"),
                            error ? error->message : "not a priority");
       return FALSE;
     }
@@ -255,14 +255,14 @@ tendctl_logs (TendctlGlobalOptions  *global,
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "lines", 'n', 0, G_OPTION_ARG_STRING, &lines,
-      "Show the last N entries (1 to 100000; the default is 50)", "N" },
+      N_("Show the last N entries (1 to 100000; the default is 50)"), "N" },
     { "follow", 'f', 0, G_OPTION_ARG_NONE, &data.query.follow,
-      "Keep printing new entries until interrupted (Ctrl+C)", NULL },
+      N_("Keep printing new entries until interrupted (Ctrl+C)"), NULL },
     { "priority", 'p', 0, G_OPTION_ARG_STRING, &priority,
-      "Show entries of this priority or more severe: 0 to 7, or emerg, alert, crit, err, "
-      "warning, notice, info, debug", "PRIORITY" },
+      N_("Show entries of this priority or more severe: 0 to 7, or emerg, alert, crit, err, "
+         "warning, notice, info, debug"), "PRIORITY" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print one JSON object per entry and line (JSON Lines)", NULL },
+      N_("Print one JSON object per entry and line (JSON Lines)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -270,18 +270,18 @@ tendctl_logs (TendctlGlobalOptions  *global,
   data.query.n_entries = DEFAULT_N_ENTRIES;
   data.query.max_priority = -1;
 
-  if (!tendctl_parse_options ("logs", "UNIT", "Show the journal of a unit, oldest entry first.",
+  if (!tendctl_parse_options ("logs", "UNIT", N_("Show the journal of a unit, oldest entry first."),
                               entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
 
   if (units == NULL || units[0] == NULL)
     {
-      tendctl_usage_error ("logs", "logs needs a UNIT, such as nginx.service");
+      tendctl_usage_error ("logs", _("logs needs a UNIT, such as nginx.service"));
       return TENDCTL_EXIT_USAGE;
     }
   if (units[1] != NULL)
     {
-      tendctl_usage_error ("logs", "logs shows one unit at a time, but was given '%s' and '%s'",
+      tendctl_usage_error ("logs", _("logs shows one unit at a time, but was given '%s' and '%s'"),
                            units[0], units[1]);
       return TENDCTL_EXIT_USAGE;
     }

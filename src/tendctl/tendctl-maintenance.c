@@ -201,7 +201,8 @@ static void
 print_list_text (MaintenanceData *data,
                  GArray          *rows)
 {
-  g_autoptr(TendctlTable) table = tendctl_table_new (4, "HOST", "UNIT", "WINDOW", "NOW");
+  g_autoptr(TendctlTable) table = tendctl_table_new (4, N_("HOST"), N_("UNIT"), N_("WINDOW"),
+                                                     N_("NOW"));
   g_autoptr(GString) out = g_string_new (NULL);
 
   for (guint i = 0; i < rows->len; i++)
@@ -216,11 +217,12 @@ print_list_text (MaintenanceData *data,
       tendctl_table_render (table, out, tendctl_use_color (stdout));
       g_string_append_c (out, '\n');
     }
-  g_string_append_printf (out, "%u maintenance window%s listed (local time).", rows->len,
-                          rows->len == 1 ? "" : "s");
+  g_string_append_printf (out, ngettext ("%u maintenance window listed (local time).",
+                                         "%u maintenance windows listed (local time).",
+                                         rows->len), rows->len);
   if (rows->len == 0)
-    g_string_append_printf (out, " Add one with 'tendctl maintenance add %s \"Mon-Fri "
-                                 "02:00-04:00\"'.", data->unit != NULL ? data->unit : "UNIT");
+    g_string_append_printf (out, _(" Add one with 'tendctl maintenance add %s \"Mon-Fri "
+                                   "02:00-04:00\"'."), data->unit != NULL ? data->unit : "UNIT");
   g_string_append_c (out, '\n');
   tendctl_write (stdout, out);
 }
@@ -294,22 +296,23 @@ list_ready (TendctlRun *run,
 /* ------------------------------------------------------------------------------------ */
 /* Arguments                                                                             */
 
+/* %s: WINDOW_HELP */
 #define MAINTENANCE_SUMMARY \
-  "The recurring maintenance windows of services: while one lasts, Tend neither recovers " \
-  "the service nor notifies about it; its checks still run.\n" \
-  "\n" \
-  "Subcommands:\n" \
-  "  list [UNIT] [--json]  List the windows, of every service or of UNIT's\n" \
-  "  add UNIT WINDOW…      Add windows to a service\n" \
-  "  remove UNIT WINDOW…   Remove windows of a service\n" \
-  "\n" \
-  WINDOW_HELP "\n" \
-  "\n" \
-  "Run 'tendctl maintenance SUBCOMMAND --help' for the options of a subcommand."
+  N_("The recurring maintenance windows of services: while one lasts, Tend neither recovers " \
+     "the service nor notifies about it; its checks still run.\n" \
+     "\n" \
+     "Subcommands:\n" \
+     "  list [UNIT] [--json]  List the windows, of every service or of UNIT's\n" \
+     "  add UNIT WINDOW…      Add windows to a service\n" \
+     "  remove UNIT WINDOW…   Remove windows of a service\n" \
+     "\n" \
+     "%s\n" \
+     "\n" \
+     "Run 'tendctl maintenance SUBCOMMAND --help' for the options of a subcommand.")
 
 #define WINDOW_HELP \
-  "A WINDOW is DAYS HH:MM-HH:MM in local time: 'Mon-Fri 02:00-04:00', 'Sat,Sun " \
-  "00:00-06:00', 'daily 23:30-00:30' (an end before the start runs past midnight)."
+  N_("A WINDOW is DAYS HH:MM-HH:MM in local time: 'Mon-Fri 02:00-04:00', 'Sat,Sun " \
+     "00:00-06:00', 'daily 23:30-00:30' (an end before the start runs past midnight).")
 
 static const char * const subcommands[] = { "list", "add", "remove", NULL };
 
@@ -323,20 +326,20 @@ maintenance_list (TendctlGlobalOptions  *global,
   TendctlExit status = TENDCTL_EXIT_USAGE;
   const GOptionEntry entries[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &data.host_text,
-      "Only the services on HOST (with UNIT: UNIT's host)", "HOST" },
+      N_("Only the services on HOST (with UNIT: UNIT's host)"), "HOST" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON array with one object per window", NULL },
+      N_("Print a JSON array with one object per window"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("maintenance list", "[UNIT]",
-                              "List the maintenance windows: of every service, or of UNIT's. "
-                              "NOW says which one lasts now.", entries, global, &argc, &argv))
+                              N_("List the maintenance windows: of every service, or of UNIT's. "
+                                 "NOW says which one lasts now."), entries, global, &argc, &argv))
     goto out;
   if (rest != NULL && g_strv_length (rest) > 1)
     {
-      tendctl_usage_error ("maintenance list", "maintenance list takes one UNIT at most");
+      tendctl_usage_error ("maintenance list", _("maintenance list takes one UNIT at most"));
       goto out;
     }
   if (rest != NULL && !tendctl_check_units ((const char * const *) rest, FALSE))
@@ -360,6 +363,7 @@ maintenance_change (TendctlGlobalOptions  *global,
   MaintenanceData data = { { NULL, }, };
   const char *command = remove ? "maintenance remove" : "maintenance add";
   g_auto(GStrv) rest = NULL;
+  g_autofree char *summary = NULL;
   TendctlExit status = TENDCTL_EXIT_USAGE;
   const GOptionEntry entries[] = {
     TENDCTL_HOST_ENTRY (&data.host_text),
@@ -367,18 +371,18 @@ maintenance_change (TendctlGlobalOptions  *global,
     G_OPTION_ENTRY_NULL
   };
 
-  if (!tendctl_parse_options (command, "UNIT WINDOW…",
-                              remove ? "Remove maintenance windows of the service UNIT.\n\n"
-                                       WINDOW_HELP
-                                     : "Add maintenance windows to the service UNIT: while "
-                                       "one lasts, Tend neither recovers it nor notifies "
-                                       "about it.\n\n" WINDOW_HELP,
-                              entries, global, &argc, &argv))
+  summary = g_strdup_printf ("%s\n\n%s",
+                             remove ? _("Remove maintenance windows of the service UNIT.")
+                                    : _("Add maintenance windows to the service UNIT: while "
+                                        "one lasts, Tend neither recovers it nor notifies "
+                                        "about it."),
+                             _(WINDOW_HELP));
+  if (!tendctl_parse_options (command, "UNIT WINDOW…", summary, entries, global, &argc, &argv))
     goto out;
   if (rest == NULL || g_strv_length (rest) < 2)
     {
-      tendctl_usage_error (command, "%s needs a UNIT and at least one WINDOW, such as "
-                           "'tendctl %s nginx.service \"Mon-Fri 02:00-04:00\"'", command,
+      tendctl_usage_error (command, _("%s needs a UNIT and at least one WINDOW, such as "
+                             "'tendctl %s nginx.service \"Mon-Fri 02:00-04:00\"'"), command,
                            command);
       goto out;
     }
@@ -387,7 +391,7 @@ maintenance_change (TendctlGlobalOptions  *global,
   data.edit.operation = remove ? "maintenance-remove" : "maintenance-add";
   data.edit.unit = rest[0];
   data.edit.host = data.host_text;
-  data.edit.refused = "nothing was changed";
+  data.edit.refused = _("nothing was changed");
   data.edit.edit = change_edit;
   data.edit.user_data = &data;
   if (tendctl_validate_unit (data.edit.unit, &data.edit.refusal))
@@ -436,7 +440,8 @@ tendctl_maintenance (TendctlGlobalOptions  *global,
   static const TendctlCommandFunc funcs[] = {
     maintenance_list, maintenance_add, maintenance_remove,
   };
+  g_autofree char *summary = g_strdup_printf (_(MAINTENANCE_SUMMARY), _(WINDOW_HELP));
 
-  return tendctl_run_subcommand ("maintenance", MAINTENANCE_SUMMARY, subcommands, funcs,
-                                 global, argc, argv);
+  return tendctl_run_subcommand ("maintenance", summary, subcommands, funcs, global, argc,
+                                 argv);
 }

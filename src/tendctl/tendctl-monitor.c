@@ -113,29 +113,29 @@ tendctl_monitor (TendctlGlobalOptions  *global,
   guint sources[3];
   const GOptionEntry entries[] = {
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-      "Log every check run, not only changes of health and incidents", NULL },
+      N_("Log every check run, not only changes of health and incidents"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("monitor", "",
-                              "Run the checks of the inventory in the foreground until "
-                              "stopped, storing their results and the services' incidents.\n"
-                              "Changes of health and incidents are logged to stderr (to the "
-                              "journal under systemd). SIGHUP reloads the checks and the "
-                              "configuration; SIGTERM and SIGINT stop after writing every "
-                              "result.\nOne monitor runs per data directory.",
+                              N_("Run the checks of the inventory in the foreground until "
+                                 "stopped, storing their results and the services' incidents.\n"
+                                 "Changes of health and incidents are logged to stderr (to the "
+                                 "journal under systemd). SIGHUP reloads the checks and the "
+                                 "configuration; SIGTERM and SIGINT stop after writing every "
+                                 "result.\nOne monitor runs per data directory."),
                               entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (argc > 1)
     {
-      tendctl_usage_error ("monitor", "monitor takes no arguments, but was given '%s'",
+      tendctl_usage_error ("monitor", _("monitor takes no arguments, but was given '%s'"),
                            argv[1]);
       return TENDCTL_EXIT_USAGE;
     }
   if (global->host != NULL)
     {
-      tendctl_usage_error ("monitor", "the monitor runs the checks of every host: --host "
-                           "cannot be used with it");
+      tendctl_usage_error ("monitor", _("the monitor runs the checks of every host: --host "
+                             "cannot be used with it"));
       return TENDCTL_EXIT_USAGE;
     }
   if (verbose)
@@ -218,8 +218,10 @@ render_service (GString                *out,
                 JsonArray              *layers,
                 gboolean                color)
 {
-  g_autoptr(TendctlTable) table = tendctl_table_new (5, "CHECK", "KIND", "STATUS", "STATE",
-                                                     "MESSAGE");
+  g_autoptr(TendctlTable) table = tendctl_table_new (5, N_("CHECK"), N_("KIND"), N_("STATUS"),
+                                                     /* TRANSLATORS: soft or hard */
+                                                     C_("check state", "STATE"),
+                                                     N_("MESSAGE"));
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) advice = g_string_new (NULL);
   g_autofree char *when = tendctl_format_timestamp (record->time_usec);
@@ -332,22 +334,22 @@ print_health (HealthData *data,
       {
         g_autofree char *when = tendctl_format_timestamp (since_usec);
 
-        g_string_append_printf (out, "Monitor: running (%s), but it cannot write to the "
-                                "database since %s: %s\nThe figures below are stale: they are "
-                                "what it could save last.\n", who, when, trouble);
+        g_string_append_printf (out, _("Monitor: running (%s), but it cannot write to the "
+                                  "database since %s: %s\nThe figures below are stale: they "
+                                  "are what it could save last.\n"), who, when, trouble);
       }
     else if (owner > 0)
-      g_string_append_printf (out, "Monitor: running (%s)\n", who);
+      g_string_append_printf (out, _("Monitor: running (%s)\n"), who);
     else if (owner < 0)
-      g_string_append (out, "Monitor: starting\n");
+      g_string_append (out, _("Monitor: starting\n"));
     else
-      g_string_append (out, "Monitor: not running; what follows is what it last saw "
-                            "(start it with: tendctl monitor)\n");
+      g_string_append (out, _("Monitor: not running; what follows is what it last saw "
+                              "(start it with: tendctl monitor)\n"));
 
-    if (records->len == 0)
-      g_string_append_printf (out, "No health is known%s%s.\n",
-                              data->unit != NULL ? " of " : "",
-                              data->unit != NULL ? data->unit : "");
+    if (records->len == 0 && data->unit != NULL)
+      g_string_append_printf (out, _("No health is known of %s.\n"), data->unit);
+    else if (records->len == 0)
+      g_string_append (out, _("No health is known.\n"));
     for (guint i = 0; i < records->len; i++)
       {
         const TendHealthRecord *record = records->pdata[i];
@@ -410,15 +412,15 @@ tendctl_health (TendctlGlobalOptions  *global,
   g_auto(GStrv) units = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON object: the monitor, and each service with its layers", NULL },
+      N_("Print a JSON object: the monitor, and each service with its layers"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("health", "[UNIT]",
-                              "Show the health of watched services as the monitor sees it: "
-                              "overall, and each check as a layer with its status, soft or "
-                              "hard state, flapping, message and advice.", entries, global,
+                              N_("Show the health of watched services as the monitor sees it: "
+                                 "overall, and each check as a layer with its status, soft or "
+                                 "hard state, flapping, message and advice."), entries, global,
                               &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (!tendctl_optional_unit ("health", units, &data.unit))

@@ -512,7 +512,8 @@ struct _TendctlTable
 
 /**
  * tendctl_table_new:
- * @n_columns: how many columns, followed by as many header strings (static)
+ * @n_columns: how many columns, followed by as many header strings (static, marked with
+ *   N_(): they are translated here)
  */
 TendctlTable *
 tendctl_table_new (guint n_columns,
@@ -530,7 +531,7 @@ tendctl_table_new (guint n_columns,
 
   va_start (args, n_columns);
   for (guint i = 0; i < n_columns; i++)
-    g_ptr_array_add (table->cells, va_arg (args, char *));
+    g_ptr_array_add (table->cells, (char *) _(va_arg (args, const char *)));
   va_end (args);
   g_array_append_val (table->highlight, no);
 

@@ -605,28 +605,28 @@ show_ready (TendctlRun *run,
 /* Arguments                                                                             */
 
 #define POLICY_SUMMARY \
-  "Show and change how Tend recovers a service it watches.\n" \
-  "\n" \
-  "Subcommands:\n" \
-  "  show UNIT [--json]    The service's recovery policy, and whether it is silenced or\n" \
-  "                        waits for a person\n" \
-  "  set UNIT --kind KIND [OPTION…]\n" \
-  "                        Give the service a policy of its own\n" \
-  "  reset UNIT            Remove its own policy: the default applies again\n" \
-  "\n" \
-  "Run 'tendctl policy SUBCOMMAND --help' for the options of a subcommand."
+  N_("Show and change how Tend recovers a service it watches.\n" \
+     "\n" \
+     "Subcommands:\n" \
+     "  show UNIT [--json]    The service's recovery policy, and whether it is silenced or\n" \
+     "                        waits for a person\n" \
+     "  set UNIT --kind KIND [OPTION…]\n" \
+     "                        Give the service a policy of its own\n" \
+     "  reset UNIT            Remove its own policy: the default applies again\n" \
+     "\n" \
+     "Run 'tendctl policy SUBCOMMAND --help' for the options of a subcommand.")
 
 #define SET_SUMMARY \
-  "Give the service UNIT a recovery policy of its own, in place of the one it had.\n" \
-  "\n" \
-  "Kinds:\n" \
-  "  never       never recover it\n" \
-  "  on-failure  recover it when it fails (critical, or the unit failed)\n" \
-  "  always      also when the unit stopped\n" \
-  "  backoff     as on-failure, waiting longer before each attempt\n" \
-  "\n" \
-  "An option left out takes the configuration's value (the recovery.* keys, see\n" \
-  "'tendctl config list'), not the value of the policy it replaces."
+  N_("Give the service UNIT a recovery policy of its own, in place of the one it had.\n" \
+     "\n" \
+     "Kinds:\n" \
+     "  never       never recover it\n" \
+     "  on-failure  recover it when it fails (critical, or the unit failed)\n" \
+     "  always      also when the unit stopped\n" \
+     "  backoff     as on-failure, waiting longer before each attempt\n" \
+     "\n" \
+     "An option left out takes the configuration's value (the recovery.* keys, see\n" \
+     "'tendctl config list'), not the value of the policy it replaces.")
 
 static const char * const subcommands[] = { "show", "set", "reset", NULL };
 
@@ -651,15 +651,15 @@ policy_show (TendctlGlobalOptions  *global,
   TendctlExit status = TENDCTL_EXIT_USAGE;
   const GOptionEntry entries[] = {
     TENDCTL_HOST_ENTRY (&data.host_text),
-    { "json", 0, 0, G_OPTION_ARG_NONE, &data.json, "Print a JSON object", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &data.json, N_("Print a JSON object"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (tendctl_parse_options ("policy show", "UNIT",
-                             "Show how Tend recovers the service UNIT: its own policy, or the "
-                             "default one of the configuration; and whether it is silenced "
-                             "or waits for a person.", entries, global, &argc, &argv) &&
+                             N_("Show how Tend recovers the service UNIT: its own policy, or the "
+                                "default one of the configuration; and whether it is silenced "
+                                "or waits for a person."), entries, global, &argc, &argv) &&
       one_unit ("policy show", rest, "policy show needs one UNIT, such as nginx.service") &&
       tendctl_check_units ((const char * const *) rest, FALSE))
     {
@@ -678,7 +678,7 @@ set_entries (PolicyData *data,
   GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   const GOptionEntry fixed[] = {
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &data->kind_text,
-      "never, on-failure, always or backoff", "KIND" },
+      N_("never, on-failure, always or backoff"), "KIND" },
     TENDCTL_HOST_ENTRY (&data->host_text),
   };
   const GOptionEntry remaining =
@@ -714,15 +714,15 @@ policy_set (TendctlGlobalOptions  *global,
     goto out;
   if (data.kind_text == NULL)
     {
-      tendctl_usage_error ("policy set", "policy set needs --kind: never, on-failure, always "
-                           "or backoff");
+      tendctl_usage_error ("policy set", _("policy set needs --kind: never, on-failure, always "
+                             "or backoff"));
       goto out;
     }
 
   data.edit.operation = "policy-set";
   data.edit.unit = rest[0];
   data.edit.host = data.host_text;
-  data.edit.refused = "nothing was changed";
+  data.edit.refused = _("nothing was changed");
   data.edit.edit = set_edit;
   data.edit.user_data = &data;
   data.edit.parameters = audit_parameters (&data);
@@ -751,15 +751,15 @@ policy_reset (TendctlGlobalOptions  *global,
   };
 
   if (tendctl_parse_options ("policy reset", "UNIT",
-                             "Remove the service UNIT's own recovery policy: the default one, "
-                             "of the configuration's recovery.* keys, applies again.",
+                             N_("Remove the service UNIT's own recovery policy: the default one, "
+                                "of the configuration's recovery.* keys, applies again."),
                              entries, global, &argc, &argv) &&
       one_unit ("policy reset", rest, "policy reset needs one UNIT, such as nginx.service"))
     {
       data.edit.operation = "policy-reset";
       data.edit.unit = rest[0];
       data.edit.host = data.host_text;
-      data.edit.refused = "nothing was changed";
+      data.edit.refused = _("nothing was changed");
       data.edit.edit = reset_edit;
       tendctl_validate_unit (data.edit.unit, &data.edit.refusal);
       status = tendctl_edit_run (&data.edit, global, 0);

@@ -86,7 +86,8 @@ print_text (RecoverData *data,
             GPtrArray   *attempts,
             gboolean     recovered)
 {
-  g_autoptr(TendctlTable) table = tendctl_table_new (4, "STEP", "RESULT", "DURATION", "ERROR");
+  g_autoptr(TendctlTable) table = tendctl_table_new (4, N_("STEP"), N_("RESULT"), N_("DURATION"),
+                                                     N_("ERROR"));
   g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) out = g_string_new (NULL);
   gboolean color = tendctl_use_color (stdout);
@@ -139,9 +140,9 @@ recovered_cb (GObject      *object,
   if (outcome == NULL)
     {
       if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_WATCHED))
-        tendctl_print_error ("Tend does not watch %s on %s, so it has nothing to verify a "
-                             "recovery with ('tendctl watch %s' watches it; 'tendctl restart %s' "
-                             "restarts it)", data->unit, tend_host_get_id (data->run->host),
+        tendctl_print_error (_("Tend does not watch %s on %s, so it has nothing to verify a "
+                               "recovery with ('tendctl watch %s' watches it; 'tendctl restart %s' "
+                               "restarts it)"), data->unit, tend_host_get_id (data->run->host),
                              data->unit, data->unit);
       else
         tendctl_print_error ("%s", error->message);
@@ -171,7 +172,7 @@ recovering_cb (const TendServiceControlOutcome *outcome,
   g_autofree char *timeout = tend_duration_format (data->verify_timeout_usec);
 
   for (guint i = 0; outcome->skipped != NULL && i < outcome->skipped->len; i++)
-    tendctl_print_error ("warning: %s", (const char *) outcome->skipped->pdata[i]);
+    tendctl_print_error (_("warning: %s"), (const char *) outcome->skipped->pdata[i]);
   if (data->json)
     return;
 
@@ -206,11 +207,11 @@ recover_ready (TendctlRun *run,
 /* Arguments                                                                             */
 
 #define RECOVER_SUMMARY \
-  "Recover the service UNIT now, as Tend does when its policy says so: reload it if it " \
-  "runs and can reload, start it if it is stopped, restart it if it failed; a step that " \
-  "does not bring it back is followed by a restart. Each step is verified by the " \
-  "service's checks (without checks: the unit must be active). Exits 0 if the service " \
-  "is recovered, 1 if not."
+  N_("Recover the service UNIT now, as Tend does when its policy says so: reload it if it " \
+     "runs and can reload, start it if it is stopped, restart it if it failed; a step that " \
+     "does not bring it back is followed by a restart. Each step is verified by the " \
+     "service's checks (without checks: the unit must be active). Exits 0 if the service " \
+     "is recovered, 1 if not.")
 
 TendctlExit
 tendctl_recover (TendctlGlobalOptions  *global,
@@ -224,8 +225,8 @@ tendctl_recover (TendctlGlobalOptions  *global,
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout,
-      "How long the checks have to pass after each step, 1s..1h (default: 30s)", "DURATION" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &data.json, "Print a JSON object", NULL },
+      N_("How long the checks have to pass after each step, 1s..1h (default: 30s)"), "DURATION" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &data.json, N_("Print a JSON object"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -235,7 +236,7 @@ tendctl_recover (TendctlGlobalOptions  *global,
     return TENDCTL_EXIT_USAGE;
   if (rest == NULL || g_strv_length (rest) != 1)
     {
-      tendctl_usage_error ("recover", "recover needs one UNIT, such as nginx.service");
+      tendctl_usage_error ("recover", _("recover needs one UNIT, such as nginx.service"));
       return TENDCTL_EXIT_USAGE;
     }
   if (!tendctl_check_units ((const char * const *) rest, FALSE))
@@ -244,13 +245,13 @@ tendctl_recover (TendctlGlobalOptions  *global,
   data.verify_timeout_usec = DEFAULT_VERIFY_TIMEOUT;
   if (timeout != NULL && !tend_duration_parse (timeout, &data.verify_timeout_usec, &error))
     {
-      tendctl_usage_error ("recover", "--timeout: %s", error->message);
+      tendctl_usage_error ("recover", _("--timeout: %s"), error->message);
       return TENDCTL_EXIT_USAGE;
     }
   if (data.verify_timeout_usec < TEND_USEC_PER_SEC ||
       data.verify_timeout_usec > MAX_VERIFY_TIMEOUT)
     {
-      tendctl_usage_error ("recover", "--timeout: %s is outside 1s..1h", timeout);
+      tendctl_usage_error ("recover", _("--timeout: %s is outside 1s..1h"), timeout);
       return TENDCTL_EXIT_USAGE;
     }
 

@@ -360,19 +360,19 @@ tendctl_status (TendctlGlobalOptions  *global,
   TendctlExit status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &data.json,
-      "Print a JSON array with one object per unit", NULL },
+      N_("Print a JSON array with one object per unit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &units, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tendctl_parse_options ("status", "UNIT…",
-                              "Show the state, resources and dependencies of units.",
+                              N_("Show the state, resources and dependencies of units."),
                               entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
 
   if (units == NULL || units[0] == NULL)
     {
-      tendctl_usage_error ("status", "status needs at least one UNIT, such as nginx.service");
+      tendctl_usage_error ("status", _("status needs at least one UNIT, such as nginx.service"));
       return TENDCTL_EXIT_USAGE;
     }
 

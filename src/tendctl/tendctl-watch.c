@@ -99,18 +99,19 @@ tendctl_watch (TendctlGlobalOptions  *global,
   };
 
   if (!tendctl_parse_options (command, "UNIT",
-                              unwatch ? "Stop watching UNIT: remove it, its checks and its "
-                                        "recovery policy from what Tend watches."
-                                      : "Watch UNIT with two checks: 'unit', systemd's state of "
-                                        "it (a failure is critical at once), and 'resources', "
-                                        "its CPU (a warning above 80% of one CPU, critical "
-                                        "above 95%). The unit must exist. Watching it again "
-                                        "adds what is missing and changes nothing else.",
+                              unwatch ? N_("Stop watching UNIT: remove it, its checks and its "
+                                           "recovery policy from what Tend watches.")
+                                      : N_("Watch UNIT with two checks: 'unit', systemd's state "
+                                           "of it (a failure is critical at once), and "
+                                           "'resources', its CPU (a warning above 80% of one "
+                                           "CPU, critical above 95%). The unit must exist. "
+                                           "Watching it again adds what is missing and changes "
+                                           "nothing else."),
                               entries, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   if (rest == NULL || g_strv_length (rest) != 1)
     {
-      tendctl_usage_error (command, "%s needs one UNIT, such as nginx.service", command);
+      tendctl_usage_error (command, _("%s needs one UNIT, such as nginx.service"), command);
       g_free (data.host);
       return TENDCTL_EXIT_USAGE;
     }
@@ -119,7 +120,7 @@ tendctl_watch (TendctlGlobalOptions  *global,
   data.edit.operation = command;
   data.edit.unit = rest[0];
   data.edit.host = data.host;
-  data.edit.refused = "nothing was changed";
+  data.edit.refused = _("nothing was changed");
   data.edit.change = watch_change;
   data.edit.user_data = &data;
   tendctl_validate_unit (data.edit.unit, &data.edit.refusal);

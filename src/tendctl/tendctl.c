@@ -56,7 +56,7 @@ static const struct {
   { "host", tendctl_host },
 };
 
-#define COMMANDS_HELP \
+#define COMMANDS_HELP N_( \
   "Commands:\n" \
   "  list [--all] [--state=STATE,…] [--installed] [--json]\n" \
   "                        List units (by default those active, failed or with a job)\n" \
@@ -104,9 +104,9 @@ static const struct {
   "                        Add an SSH host (Tend connects first and checks its key)\n" \
   "  host list [--json] | show NAME | remove NAME | set NAME … | sudoers NAME\n" \
   "                        The hosts Tend looks after; --host NAME before any command\n" \
-  "                        reads or controls that host's services"
+  "                        reads or controls that host's services")
 
-#define EXIT_STATUS_HELP \
+#define EXIT_STATUS_HELP N_( \
   "Exit status:\n" \
   "  0  success\n" \
   "  1  an operation failed (a job failed, timed out, was cancelled or is not\n" \
@@ -124,7 +124,7 @@ static const struct {
   "     for this data directory\n" \
   "With several units the most serious status wins: 8 > 7 > … > 1 > 0.\n" \
   "\n" \
-  "Run 'tendctl COMMAND --help' for the options of a command."
+  "Run 'tendctl COMMAND --help' for the options of a command.")
 
 /* ------------------------------------------------------------------------------------ */
 /* Options                                                                               */
@@ -134,11 +134,11 @@ global_entries (TendctlGlobalOptions *global)
 {
   GOptionEntry entries[] = {
     { "user", 0, 0, G_OPTION_ARG_NONE, &global->user,
-      "Talk to the service manager of the calling user (the default)", NULL },
+      N_("Talk to the service manager of the calling user (the default)"), NULL },
     { "system", 0, 0, G_OPTION_ARG_NONE, &global->system,
-      "Talk to the system's service manager", NULL },
+      N_("Talk to the system's service manager"), NULL },
     { "host", 0, 0, G_OPTION_ARG_STRING, &global->host,
-      "Talk to HOST of Tend's inventory ('tendctl host list'), such as an SSH host",
+      N_("Talk to HOST of Tend's inventory ('tendctl host list'), such as an SSH host"),
       "HOST" },
     G_OPTION_ENTRY_NULL
   };
@@ -158,7 +158,7 @@ check_scope (const char           *command,
 {
   if (global->user && global->system)
     {
-      tendctl_usage_error (command, "--user and --system cannot be used together");
+      tendctl_usage_error (command, _("--user and --system cannot be used together"));
       return FALSE;
     }
   return TRUE;
@@ -183,10 +183,10 @@ tendctl_usage_error (const char *command,
   va_end (args);
 
   if (command != NULL)
-    g_string_append_printf (text, "\nRun 'tendctl %s --help' for its usage.\n", command);
+    g_string_append_printf (text, _("\nRun 'tendctl %s --help' for its usage.\n"), command);
   else
-    g_string_append (text, "\nUsage: tendctl [--user|--system] [--host HOST] COMMAND [ARGS…]\n"
-                           "Run 'tendctl --help' for the list of commands.\n");
+    g_string_append (text, _("\nUsage: tendctl [--user|--system] [--host HOST] COMMAND [ARGS…]\n"
+                             "Run 'tendctl --help' for the list of commands.\n"));
   fflush (stdout);
   tendctl_write (stderr, text);
 }
@@ -220,8 +220,11 @@ tendctl_check_units (const char * const *units,
     }
 
   if (n_invalid > 0 && n_units > 1)
-    tendctl_print_error ("nothing was sent: %u of the %u unit names %s not valid",
-                         n_invalid, n_units, n_invalid == 1 ? "is" : "are");
+    tendctl_print_error (g_dngettext (GETTEXT_PACKAGE,
+                                      "nothing was sent: %u of the %u unit names is not valid",
+                                      "nothing was sent: %u of the %u unit names are not valid",
+                                      n_invalid),
+                         n_invalid, n_units);
   return n_invalid == 0;
 }
 
@@ -244,8 +247,8 @@ tendctl_check_unit (const char *name,
     return NULL;
 
   at = strchr (name, '@');
-  return g_strdup_printf ("'%s' is a template, not a unit: name one of its instances, "
-                          "such as '%.*s@INSTANCE%s'", name, (int) (at - name), name, at + 1);
+  return g_strdup_printf (_("'%s' is a template, not a unit: name one of its instances, "
+                            "such as '%.*s@INSTANCE%s'"), name, (int) (at - name), name, at + 1);
 }
 
 /**
@@ -291,11 +294,11 @@ tendctl_parse_whole (const char  *option,
     return TRUE;
 
   if (g_error_matches (local_error, G_NUMBER_PARSER_ERROR, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
-    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, "--%s: %s is too large",
+    g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT, _("--%s: %s is too large"),
                  option, text);
   else
     g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                 "--%s: \"%s\" is not a whole number", option, text);
+                 _("--%s: \"%s\" is not a whole number"), option, text);
   return FALSE;
 }
 
@@ -317,7 +320,7 @@ tendctl_parse_number (const char  *option,
     return TRUE;
 
   g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "--%s: \"%s\" is not a number, such as 1.5", option, text);
+               _("--%s: \"%s\" is not a number, such as 1.5"), option, text);
   return FALSE;
 }
 
@@ -329,7 +332,8 @@ join_alternatives (const char * const *names)
   guint n = g_strv_length ((char **) names);
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+    /* TRANSLATORS: before the last of several choices: "add, list or remove" */
+    g_string_append_printf (out, "%s%s", i == 0 ? "" : i + 1 == n ? _(" or ") : ", ", names[i]);
   return g_string_free (out, FALSE);
 }
 
@@ -373,7 +377,7 @@ tendctl_parse_choice (const char          *option,
 
   alternatives = join_alternatives (names);
   g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-               "--%s: there is no %s of %s \"%s\"; use %s", option, option, what, text,
+               _("--%s: there is no %s of %s \"%s\"; use %s"), option, option, what, text,
                alternatives);
   return FALSE;
 }
@@ -429,12 +433,14 @@ tendctl_parse_options (const char             *command,
     }
 
   context = g_option_context_new (parameter_string);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context, EXIT_STATUS_HELP);
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
-  group = g_option_group_new ("global", "Global options:", "Show the global options",
+  group = g_option_group_new ("global", _("Global options:"), _("Show the global options"),
                               NULL, NULL);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_group_add_entries (group, globals);
   g_option_context_add_group (context, group);
 
@@ -489,7 +495,7 @@ tendctl_parse_subcommand (const char           *command,
 
       if (position >= 0)
         return position;
-      tendctl_usage_error (command, "unknown subcommand '%s %s': use %s", command, argv[1],
+      tendctl_usage_error (command, _("unknown subcommand '%s %s': use %s"), command, argv[1],
                            alternatives);
       return -1;
     }
@@ -497,7 +503,7 @@ tendctl_parse_subcommand (const char           *command,
   /* "COMMAND --help" prints the subcommands; anything else lacks one. */
   if (tendctl_parse_options (command, "SUBCOMMAND [ARGS…]", summary, entries, global, &argc,
                              &argv))
-    tendctl_usage_error (command, "%s needs a subcommand: %s", command, alternatives);
+    tendctl_usage_error (command, _("%s needs a subcommand: %s"), command, alternatives);
   return -1;
 }
 
@@ -704,13 +710,13 @@ store_opened_cb (GObject      *object,
         }
       /* The store keeps the audit records aside as it closes (a spill file), and the
        * next store that opens the database writes them. */
-      g_printerr ("tendctl: warning: the audit log cannot be written now: %s\n",
+      g_printerr (_("tendctl: warning: the audit log cannot be written now: %s\n"),
                   error->message);
     }
   else if (tend_store_get_created (data->run.store))
     {
       /* Someone who expected their records there learns why they are not. */
-      tendctl_print_error ("there was no database; made a new one: %s",
+      tendctl_print_error (_("there was no database; made a new one: %s"),
                            tend_store_get_path (data->run.store));
     }
 
@@ -841,15 +847,20 @@ run (TendHostScope    scope,
       tend_store_close (data.run.store);
       spill = tend_store_dup_spill_file (data.run.store, NULL, &n_audit);
       if (spill != NULL)
-        tendctl_print_error ("warning: %u audit record%s could not be written to the "
-                             "database; kept in %s, %s written when Tend next opens it",
-                             n_audit, n_audit == 1 ? "" : "s", spill,
-                             n_audit == 1 ? "it is" : "they are");
+        tendctl_print_error (g_dngettext (GETTEXT_PACKAGE,
+                                          "warning: %u audit record could not be written to "
+                                          "the database; kept in %s, it is written when Tend "
+                                          "next opens it",
+                                          "warning: %u audit records could not be written to "
+                                          "the database; kept in %s, they are written when "
+                                          "Tend next opens it", n_audit),
+                             n_audit, spill);
       if (tend_store_get_n_lost_at_close (data.run.store) > 0)
         {
-          tendctl_print_error ("%" G_GUINT64_FORMAT " audit records could not be written, "
-                               "nor kept aside: they are lost",
-                               tend_store_get_n_lost_at_close (data.run.store));
+          unsigned long long n_lost = tend_store_get_n_lost_at_close (data.run.store);
+
+          tendctl_print_error (_("%llu audit records could not be written, nor kept aside: "
+                                 "they are lost"), n_lost);
           status = tendctl_exit_worst (status, TENDCTL_EXIT_FAILED);
         }
       g_clear_object (&data.run.store);
@@ -940,7 +951,7 @@ tendctl_optional_unit (const char  *command,
     return TRUE;
   if (units[1] != NULL)
     {
-      tendctl_usage_error (command, "%s shows one unit or all, but was given '%s' and '%s'",
+      tendctl_usage_error (command, _("%s shows one unit or all, but was given '%s' and '%s'"),
                            command, units[0], units[1]);
       return FALSE;
     }
@@ -1000,22 +1011,32 @@ main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autofree GOptionEntry *globals = global_entries (&global);
   g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  const char *locale_dir;
   gboolean version = FALSE;
   const GOptionEntry main_entries[] = {
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version and exit", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
   setlocale (LC_ALL, "");
+  /* $TEND_LOCALEDIR: the translations of an uninstalled build (the tests use it) */
+  locale_dir = g_getenv ("TEND_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir != NULL && *locale_dir != '\0' ? locale_dir
+                                                                             : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("tendctl");
 
+  summary = g_strdup_printf ("%s\n\n%s",
+                             _("Look after systemd services: the command-line twin of Tend."),
+                             _(COMMANDS_HELP));
   context = g_option_context_new ("COMMAND [ARGS…]");
-  g_option_context_set_summary (context,
-                                "Look after systemd services: the command-line twin of Tend.\n"
-                                "\n" COMMANDS_HELP);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
   g_option_context_set_description (context, EXIT_STATUS_HELP);
-  g_option_context_add_main_entries (context, globals, NULL);
-  g_option_context_add_main_entries (context, main_entries, NULL);
+  g_option_context_add_main_entries (context, globals, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, main_entries, GETTEXT_PACKAGE);
   /* Stop at the command: what follows is the command's to parse. */
   g_option_context_set_strict_posix (context, TRUE);
 
@@ -1038,7 +1059,7 @@ main (int    argc,
 
   if (argc < 2)
     {
-      tendctl_usage_error (NULL, "no command given");
+      tendctl_usage_error (NULL, _("no command given"));
       return TENDCTL_EXIT_USAGE;
     }
 
@@ -1047,8 +1068,8 @@ main (int    argc,
       return commands[i].func (&global, argc - 1, argv + 1);
 
   if (argv[1][0] == '-')
-    tendctl_usage_error (NULL, "unknown option '%s'", argv[1]);
+    tendctl_usage_error (NULL, _("unknown option '%s'"), argv[1]);
   else
-    tendctl_usage_error (NULL, "unknown command '%s'", argv[1]);
+    tendctl_usage_error (NULL, _("unknown command '%s'"), argv[1]);
   return TENDCTL_EXIT_USAGE;
 }

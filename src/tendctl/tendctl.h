@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <glib/gi18n.h>
 
 #include "tend.h"
 
@@ -98,7 +99,7 @@ typedef enum
  * global --host (tendctl_parse_options() keeps the two in step) */
 #define TENDCTL_HOST_ENTRY(target) \
   { "host", 0, 0, G_OPTION_ARG_STRING, (target), \
-    "The service's host in Tend's inventory (default: this computer's)", "HOST" }
+    N_("The service's host in Tend's inventory (default: this computer's)"), "HOST" }
 
 /* A command, or a subcommand of a group: parses its own arguments (argv[0] is its name) */
 typedef TendctlExit (*TendctlCommandFunc) (TendctlGlobalOptions *global,
