@@ -4,8 +4,8 @@
 #
 #   check-install.py MESON BUILDDIR APP-ID USER-UNIT-DIR COMPLETIONS-DIR
 #
-# Asserts the exact list of installed files (translations: any share/locale/*/
-# LC_MESSAGES/tend.mo, or none), then runs each validator on the installed copy:
+# Asserts the exact list of installed files (a share/locale/LANG/LC_MESSAGES/tend.mo for
+# each language of po/LINGUAS), then runs each validator on the installed copy:
 # desktop-file-validate, appstreamcli validate --no-net (or appstream-util
 # validate-relax), glib-compile-schemas --strict, systemd-analyze verify --user, groff
 # and man on the manual pages, bash -n on the completion. tendctl.1 must name every
@@ -72,12 +72,16 @@ def expected_files(inst, app_id, unit_dir, completions_dir):
 def check_file_list(inst, app_id, unit_dir, completions_dir):
     expected = expected_files(inst, app_id, unit_dir, completions_dir)
     installed = inst.files()
-    locale = re.compile(re.escape(inst.dir("localedir")) + r"/[A-Za-z_@.]+/LC_MESSAGES/tend\.mo$")
-    translations = {p for p in installed if locale.match(p)}
+    linguas = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "po", "LINGUAS")
+    with open(linguas, encoding="utf-8") as f:
+        languages = [w for line in f for w in line.split("#", 1)[0].split()]
+    expected |= {os.path.join(inst.dir("localedir"), lang, "LC_MESSAGES", "tend.mo")
+                 for lang in languages}
     missing = sorted(expected - installed)
-    extra = sorted(installed - expected - translations)
-    check("every file is installed", not missing, missing)
-    check("nothing else is installed (but translations)", not extra, extra)
+    extra = sorted(installed - expected)
+    check(f"every file is installed (translations: {', '.join(languages) or 'none'})",
+          not missing, missing)
+    check("nothing else is installed", not extra, extra)
     # Under DESTDIR, gnome.post_install compiles no schema and updates no cache: those
     # belong to the target system (a package's trigger, or a plain `meson install`).
     check("no gschemas.compiled or icon cache under DESTDIR",
