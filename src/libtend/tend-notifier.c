@@ -8,6 +8,10 @@
  */
 #define G_LOG_DOMAIN "Tend-Notify"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "tend-config.h"
 #include "tend-notifier.h"
 
@@ -101,89 +105,202 @@ tend_notification_dup_id (const char *host,
   return g_strdup_printf ("unit-%s", unit);
 }
 
-/* The words of a trouble: as a title says it now ("web.service stopped answering"), as a
- * body tells it afterwards ("It stopped answering"), and once it is mended ("it answers
- * again"). */
-static const char *
-trouble_now (TendNotificationTrouble trouble)
+/* The notifications' words are whole sentences, one for each case, so that a language
+ * may say each its own way: nothing here is put together from pieces of a sentence.
+ * Tables are indexed by trouble (TendNotificationTrouble, one row each) and by step
+ * (reload, start, restart: one column each). */
+#define N_TROUBLES (TEND_NOTIFICATION_TROUBLE_OVER_LIMIT + 1)
+#define N_STEPS    (TEND_RECOVERY_STEP_RESTART + 1)
+
+static guint
+trouble_index (TendNotificationTrouble trouble)
 {
-  switch (trouble)
-    {
-    case TEND_NOTIFICATION_TROUBLE_FAILED:        return "failed";
-    case TEND_NOTIFICATION_TROUBLE_STOPPED:       return "stopped";
-    case TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING: return "stopped answering";
-    case TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS:   return "answers with errors";
-    case TEND_NOTIFICATION_TROUBLE_OVER_LIMIT:    return "is over its limits";
-    case TEND_NOTIFICATION_TROUBLE_UNHEALTHY:
-    default:                                      return "fails its checks";
-    }
+  return (guint) trouble < N_TROUBLES ? (guint) trouble : TEND_NOTIFICATION_TROUBLE_UNHEALTHY;
 }
 
-static const char *
-trouble_then (TendNotificationTrouble trouble)
+static guint
+step_index (TendRecoveryStep step)
 {
-  switch (trouble)
-    {
-    case TEND_NOTIFICATION_TROUBLE_FAILED:        return "failed";
-    case TEND_NOTIFICATION_TROUBLE_STOPPED:       return "stopped";
-    case TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING: return "stopped answering";
-    case TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS:   return "answered with errors";
-    case TEND_NOTIFICATION_TROUBLE_OVER_LIMIT:    return "went over its limits";
-    case TEND_NOTIFICATION_TROUBLE_UNHEALTHY:
-    default:                                      return "failed its checks";
-    }
+  return (guint) step < N_STEPS ? (guint) step : TEND_RECOVERY_STEP_RESTART;
 }
 
-static const char *
-trouble_mended (TendNotificationTrouble trouble)
+/* The title of a service in trouble: "web.service on this computer stopped answering". */
+static char *
+title_failed (guint       trouble,
+              const char *unit,
+              const char *host)
 {
   switch (trouble)
     {
     case TEND_NOTIFICATION_TROUBLE_FAILED:
-    case TEND_NOTIFICATION_TROUBLE_STOPPED:       return "runs again";
-    case TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING: return "answers again";
-    case TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS:   return "answers properly again";
-    case TEND_NOTIFICATION_TROUBLE_OVER_LIMIT:    return "is within its limits again";
+      /* Translators: a notification's title; the first %s is a unit ("web.service"), the
+       * second a host as people call it ("this computer", "web1") */
+      return g_strdup_printf (_("%s on %s failed"), unit, host);
+    case TEND_NOTIFICATION_TROUBLE_STOPPED:
+      /* Translators: a notification's title; the first %s is a unit, the second a host */
+      return g_strdup_printf (_("%s on %s stopped"), unit, host);
+    case TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING:
+      /* Translators: a notification's title: its checks get no answer (refused, timed
+       * out); the first %s is a unit, the second a host */
+      return g_strdup_printf (_("%s on %s stopped answering"), unit, host);
+    case TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS:
+      /* Translators: a notification's title: it answers its checks, but not as it
+       * should; the first %s is a unit, the second a host */
+      return g_strdup_printf (_("%s on %s answers with errors"), unit, host);
+    case TEND_NOTIFICATION_TROUBLE_OVER_LIMIT:
+      /* Translators: a notification's title: its memory, CPU… is past a threshold; the
+       * first %s is a unit, the second a host */
+      return g_strdup_printf (_("%s on %s is over its limits"), unit, host);
     case TEND_NOTIFICATION_TROUBLE_UNHEALTHY:
-    default:                                      return "passes its checks again";
+    default:
+      /* Translators: a notification's title; the first %s is a unit, the second a host */
+      return g_strdup_printf (_("%s on %s fails its checks"), unit, host);
     }
 }
 
-/* A step as a verb ("restart"), going on ("restarting") and done ("restarted"). */
-static const char *
-step_verb (TendRecoveryStep step)
-{
-  switch (step)
-    {
-    case TEND_RECOVERY_STEP_RELOAD: return "reload";
-    case TEND_RECOVERY_STEP_START:  return "start";
-    case TEND_RECOVERY_STEP_RESTART:
-    default:                        return "restart";
-    }
-}
+/* A service in trouble, what Tend does now, by step. */
+static const char *const body_recovering[N_STEPS] = {
+  N_("Tend is reloading it."),
+  N_("Tend is starting it."),
+  N_("Tend is restarting it."),
+};
 
-static const char *
-step_going_on (TendRecoveryStep step)
-{
-  switch (step)
-    {
-    case TEND_RECOVERY_STEP_RELOAD: return "reloading";
-    case TEND_RECOVERY_STEP_START:  return "starting";
-    case TEND_RECOVERY_STEP_RESTART:
-    default:                        return "restarting";
-    }
-}
+static const char *const body_waiting[N_STEPS] = {
+  N_("Tend will reload it after a pause."),
+  N_("Tend will start it after a pause."),
+  N_("Tend will restart it after a pause."),
+};
 
-static const char *
-step_past (TendRecoveryStep step)
+/* A service recovered: what was wrong, what Tend did and how it is now. */
+static const char *const body_recovered[N_TROUBLES][N_STEPS] = {
+  [TEND_NOTIFICATION_TROUBLE_UNHEALTHY] = {
+    N_("It failed its checks; Tend reloaded it and it passes its checks again."),
+    N_("It failed its checks; Tend started it and it passes its checks again."),
+    N_("It failed its checks; Tend restarted it and it passes its checks again."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_FAILED] = {
+    N_("It failed; Tend reloaded it and it runs again."),
+    N_("It failed; Tend started it and it runs again."),
+    N_("It failed; Tend restarted it and it runs again."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_STOPPED] = {
+    N_("It stopped; Tend reloaded it and it runs again."),
+    N_("It stopped; Tend started it and it runs again."),
+    N_("It stopped; Tend restarted it and it runs again."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING] = {
+    N_("It stopped answering; Tend reloaded it and it answers again."),
+    N_("It stopped answering; Tend started it and it answers again."),
+    N_("It stopped answering; Tend restarted it and it answers again."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS] = {
+    N_("It answered with errors; Tend reloaded it and it answers properly again."),
+    N_("It answered with errors; Tend started it and it answers properly again."),
+    N_("It answered with errors; Tend restarted it and it answers properly again."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_OVER_LIMIT] = {
+    N_("It went over its limits; Tend reloaded it and it is within its limits again."),
+    N_("It went over its limits; Tend started it and it is within its limits again."),
+    N_("It went over its limits; Tend restarted it and it is within its limits again."),
+  },
+};
+
+static const char *const body_by_itself[N_TROUBLES] = {
+  [TEND_NOTIFICATION_TROUBLE_UNHEALTHY] =
+    N_("It failed its checks and passes its checks again by itself; Tend did not need to "
+       "act."),
+  [TEND_NOTIFICATION_TROUBLE_FAILED] =
+    N_("It failed and runs again by itself; Tend did not need to act."),
+  [TEND_NOTIFICATION_TROUBLE_STOPPED] =
+    N_("It stopped and runs again by itself; Tend did not need to act."),
+  [TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING] =
+    N_("It stopped answering and answers again by itself; Tend did not need to act."),
+  [TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS] =
+    N_("It answered with errors and answers properly again by itself; Tend did not need "
+       "to act."),
+  [TEND_NOTIFICATION_TROUBLE_OVER_LIMIT] =
+    N_("It went over its limits and is within its limits again by itself; Tend did not "
+       "need to act."),
+};
+
+static const char *const body_well_again[N_TROUBLES] = {
+  [TEND_NOTIFICATION_TROUBLE_UNHEALTHY] = N_("It passes its checks again."),
+  [TEND_NOTIFICATION_TROUBLE_FAILED] = N_("It runs again."),
+  [TEND_NOTIFICATION_TROUBLE_STOPPED] = N_("It runs again."),
+  [TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING] = N_("It answers again."),
+  [TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS] = N_("It answers properly again."),
+  [TEND_NOTIFICATION_TROUBLE_OVER_LIMIT] = N_("It is within its limits again."),
+};
+
+/* A recovery that did not help, by why. */
+static const char *const body_step_failed[N_STEPS] = {
+  N_("Tend could not bring it back: the reload itself failed."),
+  N_("Tend could not bring it back: the start itself failed."),
+  N_("Tend could not bring it back: the restart itself failed."),
+};
+
+static const char *const body_failed_again[N_TROUBLES][N_STEPS] = {
+  [TEND_NOTIFICATION_TROUBLE_UNHEALTHY] = {
+    N_("Tend could not bring it back: it failed its checks again right after a reload."),
+    N_("Tend could not bring it back: it failed its checks again right after a start."),
+    N_("Tend could not bring it back: it failed its checks again right after a restart."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_FAILED] = {
+    N_("Tend could not bring it back: it failed again right after a reload."),
+    N_("Tend could not bring it back: it failed again right after a start."),
+    N_("Tend could not bring it back: it failed again right after a restart."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_STOPPED] = {
+    N_("Tend could not bring it back: it stopped again right after a reload."),
+    N_("Tend could not bring it back: it stopped again right after a start."),
+    N_("Tend could not bring it back: it stopped again right after a restart."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING] = {
+    N_("Tend could not bring it back: it stopped answering again right after a reload."),
+    N_("Tend could not bring it back: it stopped answering again right after a start."),
+    N_("Tend could not bring it back: it stopped answering again right after a restart."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_BAD_ANSWERS] = {
+    N_("Tend could not bring it back: it answered with errors again right after a "
+       "reload."),
+    N_("Tend could not bring it back: it answered with errors again right after a start."),
+    N_("Tend could not bring it back: it answered with errors again right after a "
+       "restart."),
+  },
+  [TEND_NOTIFICATION_TROUBLE_OVER_LIMIT] = {
+    N_("Tend could not bring it back: it went over its limits again right after a "
+       "reload."),
+    N_("Tend could not bring it back: it went over its limits again right after a "
+       "start."),
+    N_("Tend could not bring it back: it went over its limits again right after a "
+       "restart."),
+  },
+};
+
+static const char *const body_did_not_help[N_STEPS] = {
+  N_("Tend could not bring it back: reloading it did not help."),
+  N_("Tend could not bring it back: starting it did not help."),
+  N_("Tend could not bring it back: restarting it did not help."),
+};
+
+/* Appends a sentence to @text on a line of its own. */
+static void
+append_line (GString    *text,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+append_line (GString    *text,
+             const char *format,
+             ...)
 {
-  switch (step)
-    {
-    case TEND_RECOVERY_STEP_RELOAD: return "reloaded";
-    case TEND_RECOVERY_STEP_START:  return "started";
-    case TEND_RECOVERY_STEP_RESTART:
-    default:                        return "restarted";
-    }
+  va_list args;
+
+  if (text->len > 0)
+    g_string_append_c (text, '\n');
+  va_start (args, format);
+  g_string_append_vprintf (text, format, args);
+  va_end (args);
 }
 
 /**
@@ -201,7 +318,8 @@ step_past (TendRecoveryStep step)
  *   restarted it and it answers again."
  *
  * Pure: the same words for every output, written for a person at a desktop — never a
- * command line, never an internal id.
+ * command line, never an internal id — in the language of the process's locale (the
+ * text domain "tend"): each title and each body is one sentence in the catalogue.
  */
 void
 tend_notification_format (TendNotificationKind         kind,
@@ -213,12 +331,13 @@ tend_notification_format (TendNotificationKind         kind,
                           char                       **body)
 {
   static const TendNotificationFacts none = { 0, };
-  g_autofree char *where = NULL;
   const char *root = root_cause_unit != NULL && *root_cause_unit != '\0' ? root_cause_unit
                                                                          : NULL;
-  TendNotificationTrouble trouble;
+  const char *host = host_label != NULL && *host_label != '\0' ? host_label
+                                                               : _("this computer");
+  guint trouble;
+  guint step;
   TendNotificationResponse response;
-  TendRecoveryStep step;
   g_autoptr(GString) text = g_string_new (NULL);
 
   g_return_if_fail (tend_enum_to_nick (TEND_TYPE_NOTIFICATION_KIND, kind) != NULL);
@@ -227,78 +346,94 @@ tend_notification_format (TendNotificationKind         kind,
 
   if (facts == NULL)
     facts = &none;
-  trouble = facts->trouble;
+  trouble = trouble_index (facts->trouble);
+  step = step_index (facts->step);
   response = facts->response;
-  step = facts->step;
-  where = g_strdup_printf ("%s on %s", unit,
-                           host_label != NULL && *host_label != '\0' ? host_label
-                                                                      : "this computer");
 
   switch (kind)
     {
     case TEND_NOTIFICATION_FAILED:
-      *title = root != NULL ? g_strdup_printf ("%s is down because %s is down", where, root)
-                            : g_strdup_printf ("%s %s", where, trouble_now (trouble));
-      if (response == TEND_NOTIFICATION_RESPONSE_RECOVERING)
-        g_string_append_printf (text, "Tend is %s it.", step_going_on (step));
-      else if (response == TEND_NOTIFICATION_RESPONSE_WAITING)
-        g_string_append_printf (text, "Tend will %s it after a pause.", step_verb (step));
-      else if (response == TEND_NOTIFICATION_RESPONSE_HANDS_OFF)
-        g_string_append (text, "Tend does not bring it back by itself; open it to see "
-                               "what is wrong.");
-      else if (root != NULL)
-        g_string_append_printf (text, "Tend brings %s back first.", root);
+      if (root != NULL)
+        /* Translators: a notification's title; the first %s is a unit ("web.service"),
+         * the second a host ("this computer", "web1"), the third the unit the first
+         * depends on */
+        *title = g_strdup_printf (_("%s on %s is down because %s is down"), unit, host, root);
       else
-        g_string_append (text, "Open it to see what is wrong.");
+        *title = title_failed (trouble, unit, host);
+      if (response == TEND_NOTIFICATION_RESPONSE_RECOVERING)
+        append_line (text, "%s", _(body_recovering[step]));
+      else if (response == TEND_NOTIFICATION_RESPONSE_WAITING)
+        append_line (text, "%s", _(body_waiting[step]));
+      else if (response == TEND_NOTIFICATION_RESPONSE_HANDS_OFF)
+        append_line (text, "%s", _("Tend does not bring it back by itself; open it to see "
+                                   "what is wrong."));
+      else if (root != NULL)
+        /* Translators: %s is the unit the service depends on, which is down */
+        append_line (text, _("Tend brings %s back first."), root);
+      else
+        append_line (text, "%s", _("Open it to see what is wrong."));
       break;
 
     case TEND_NOTIFICATION_RECOVERED:
-      *title = g_strdup_printf ("%s recovered", where);
+      /* Translators: a notification's title; the first %s is a unit, the second a host */
+      *title = g_strdup_printf (_("%s on %s recovered"), unit, host);
       if (response == TEND_NOTIFICATION_RESPONSE_RECOVERED)
-        g_string_append_printf (text, "It %s; Tend %s it and it %s.", trouble_then (trouble),
-                                step_past (step), trouble_mended (trouble));
+        append_line (text, "%s", _(body_recovered[trouble][step]));
       else if (response == TEND_NOTIFICATION_RESPONSE_BY_ITSELF)
-        g_string_append_printf (text, "It %s and %s by itself; Tend did not need to act.",
-                                trouble_then (trouble), trouble_mended (trouble));
+        append_line (text, "%s", _(body_by_itself[trouble]));
       else
-        g_string_append_printf (text, "It %s.", trouble_mended (trouble));
+        append_line (text, "%s", _(body_well_again[trouble]));
       if (root != NULL)
-        g_string_append_printf (text, "\nIt was down because %s was down.", root);
+        /* Translators: %s is the unit the service depends on */
+        append_line (text, _("It was down because %s was down."), root);
       break;
 
     case TEND_NOTIFICATION_RECOVERY_FAILED:
-      *title = root != NULL
-               ? g_strdup_printf ("%s is still down because %s is down", where, root)
-               : g_strdup_printf ("%s is still down", where);
-      g_string_append (text, "Tend could not bring it back: ");
-      if (response == TEND_NOTIFICATION_RESPONSE_STEP_FAILED)
-        g_string_append_printf (text, "the %s itself failed.", step_verb (step));
-      else if (response == TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN)
-        g_string_append_printf (text, "it %s again right after a %s.", trouble_then (trouble),
-                                step_verb (step));
+      if (root != NULL)
+        /* Translators: a notification's title; the first %s is a unit, the second a host,
+         * the third the unit the first depends on */
+        *title = g_strdup_printf (_("%s on %s is still down because %s is down"), unit, host,
+                                  root);
       else
-        g_string_append_printf (text, "%s it did not help.", step_going_on (step));
+        /* Translators: a notification's title; the first %s is a unit, the second a host */
+        *title = g_strdup_printf (_("%s on %s is still down"), unit, host);
+      if (response == TEND_NOTIFICATION_RESPONSE_STEP_FAILED)
+        append_line (text, "%s", _(body_step_failed[step]));
+      else if (response == TEND_NOTIFICATION_RESPONSE_FAILED_AGAIN)
+        append_line (text, "%s", _(body_failed_again[trouble][step]));
+      else
+        append_line (text, "%s", _(body_did_not_help[step]));
       break;
 
     case TEND_NOTIFICATION_MANUAL_INTERVENTION:
-      *title = g_strdup_printf ("%s keeps failing", where);
+      /* Translators: a notification's title; the first %s is a unit, the second a host */
+      *title = g_strdup_printf (_("%s on %s keeps failing"), unit, host);
       if (response == TEND_NOTIFICATION_RESPONSE_GAVE_UP && facts->tries > 0)
-        g_string_append_printf (text, "Tend stopped restarting it after %u %s", facts->tries,
-                                facts->tries == 1 ? "try" : "tries");
+        /* Translators: %u is how many recoveries Tend tried */
+        append_line (text, g_dngettext (GETTEXT_PACKAGE,
+                                        "Tend stopped restarting it after %u try and needs "
+                                        "you to look: open it to read its log, mend the "
+                                        "cause, then restart it.",
+                                        "Tend stopped restarting it after %u tries and needs "
+                                        "you to look: open it to read its log, mend the "
+                                        "cause, then restart it.", facts->tries),
+                     facts->tries);
       else
-        g_string_append (text, "Tend stopped restarting it");
-      g_string_append (text, " and needs you to look: open it to read its log, mend the "
-                             "cause, then restart it.");
+        append_line (text, "%s", _("Tend stopped restarting it and needs you to look: open "
+                                   "it to read its log, mend the cause, then restart it."));
       if (root != NULL)
-        g_string_append_printf (text, "\nIt is down because %s is down.", root);
+        /* Translators: %s is the unit the service depends on */
+        append_line (text, _("It is down because %s is down."), root);
       break;
 
     case TEND_NOTIFICATION_DEGRADED:
-      *title = g_strdup_printf ("%s needs attention", where);
-      g_string_append (text, "Some of its checks warn; Tend leaves it running and keeps "
-                             "watching.");
+      /* Translators: a notification's title; the first %s is a unit, the second a host */
+      *title = g_strdup_printf (_("%s on %s needs attention"), unit, host);
+      append_line (text, "%s", _("Some of its checks warn; Tend leaves it running and keeps "
+                                 "watching."));
       if (root != NULL)
-        g_string_append_printf (text, "\nIt may be because %s is down.", root);
+        /* Translators: %s is the unit the service depends on */
+        append_line (text, _("It may be because %s is down."), root);
       break;
 
     default:
@@ -344,7 +479,7 @@ tend_notification_new (TendNotificationKind         kind,
   if (host != NULL && *host == '\0')
     host = NULL;
   if (host_label == NULL || *host_label == '\0')
-    host_label = host != NULL ? host : "this computer";
+    host_label = host != NULL ? host : _("this computer");
 
   real = g_new0 (TendNotificationReal, 1);
   g_atomic_ref_count_init (&real->ref_count);
@@ -366,10 +501,11 @@ tend_notification_new (TendNotificationKind         kind,
   self->actions = g_ptr_array_new_with_free_func (action_free);
 
   if (kind != TEND_NOTIFICATION_RECOVERED)
-    add_action (self, TEND_NOTIFICATION_ACTION_RESTART, "Restart");
-  add_action (self, TEND_NOTIFICATION_ACTION_OPEN, "Open");
+    add_action (self, TEND_NOTIFICATION_ACTION_RESTART, _("Restart"));
+  add_action (self, TEND_NOTIFICATION_ACTION_OPEN, _("Open"));
   if (kind != TEND_NOTIFICATION_RECOVERED)
-    add_action (self, TEND_NOTIFICATION_ACTION_SILENCE_1H, "Silence 1 h");
+    /* Translators: a notification's button: no notification about it for an hour */
+    add_action (self, TEND_NOTIFICATION_ACTION_SILENCE_1H, _("Silence 1 h"));
 
   return self;
 }
@@ -395,6 +531,7 @@ tend_notification_new_for_host (TendNotificationKind  kind,
 {
   TendNotificationReal *real;
   TendNotification *self;
+  const char *body;
 
   g_return_val_if_fail (kind == TEND_NOTIFICATION_HOST_UNREACHABLE ||
                         kind == TEND_NOTIFICATION_HOST_REACHABLE, NULL);
@@ -412,21 +549,23 @@ tend_notification_new_for_host (TendNotificationKind  kind,
   if (kind == TEND_NOTIFICATION_HOST_UNREACHABLE)
     {
       self->urgency = TEND_NOTIFICATION_URGENCY_CRITICAL;
-      self->title = g_strdup_printf ("%s is unreachable", host_label);
+      /* Translators: a notification's title; %s is a host ("web1") */
+      self->title = g_strdup_printf (_("%s is unreachable"), host_label);
+      body = _("Its services are unknown until it is back, and Tend recovers none of them "
+               "meanwhile; it reconnects by itself.");
+      /* the host's own sentence on why first, on a line of its own */
       if (message != NULL && *message != '\0')
-        self->body = g_strdup_printf ("%s\nIts services are unknown until it is back, and Tend "
-                                      "recovers none of them meanwhile; it reconnects by "
-                                      "itself.", message);
+        self->body = g_strconcat (message, "\n", body, NULL);
       else
-        self->body = g_strdup ("Its services are unknown until it is back, and Tend recovers "
-                               "none of them meanwhile; it reconnects by itself.");
+        self->body = g_strdup (body);
     }
   else
     {
       self->urgency = TEND_NOTIFICATION_URGENCY_NORMAL;
-      self->title = g_strdup_printf ("%s is reachable again", host_label);
-      self->body = g_strdup ("Tend checks its services again, and recovers them when they "
-                             "need it.");
+      /* Translators: a notification's title; %s is a host ("web1") */
+      self->title = g_strdup_printf (_("%s is reachable again"), host_label);
+      self->body = g_strdup (_("Tend checks its services again, and recovers them when they "
+                               "need it."));
     }
   self->host = g_strdup (host);
   self->host_label = g_strdup (host_label);

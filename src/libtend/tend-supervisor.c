@@ -28,6 +28,9 @@
  */
 #define G_LOG_DOMAIN "Tend-Recovery"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
 #include "tend-check.h"
@@ -320,7 +323,12 @@ notify (TendSupervisor           *self,
       Supervised *dependent = dependents->pdata[i];
 
       if (g_strcmp0 (dependent->root_cause, svc->unit) == 0)
-        g_string_append_printf (body, "\nAlso down because of it: %s.", dependent->unit);
+        {
+          g_string_append_c (body, '\n');
+          /* Translators: a line of a notification about a unit that is down; %s is a unit
+           * that depends on it and is down because of it */
+          g_string_append_printf (body, _("Also down because of it: %s."), dependent->unit);
+        }
     }
   g_free (notification->body);
   notification->body = g_string_free (g_steal_pointer (&body), FALSE);
