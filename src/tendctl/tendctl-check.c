@@ -542,8 +542,9 @@ add_edit (TendctlEdit    *edit,
     g_ptr_array_remove_index (tend_inventory_get_checks (inventory), position);
 
   tend_inventory_add_check (inventory, g_steal_pointer (&check));
-  edit->unchanged = g_strdup_printf ("%s on %s has this check '%s' already: nothing changed.",
-                                     edit->unit, edit->host, data->name);
+  /* Translators: the first %s is a unit, the second a host, the third a check's name */
+  edit->unchanged = g_strdup_printf (_("%s on %s has this check '%s' already: nothing "
+                                       "changed."), edit->unit, edit->host, data->name);
   return TRUE;
 }
 

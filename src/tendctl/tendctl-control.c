@@ -93,7 +93,12 @@ print_ready_lines (ControlData *data)
           /* libtend's message says the log may say why; here, how to read it. */
           if (g_error_matches (item->error, TEND_ERROR, TEND_ERROR_JOB_FAILED)
               || g_error_matches (item->error, TEND_ERROR, TEND_ERROR_TIMED_OUT))
-            g_string_append_printf (line, "  its log: tendctl logs %s\n", item->name);
+            {
+              g_string_append (line, "  ");
+              /* Translators: %s is a unit; "tendctl logs %s" is a command to type */
+              g_string_append_printf (line, _("its log: tendctl logs %s"), item->name);
+              g_string_append_c (line, '\n');
+            }
           fflush (stdout);
           tendctl_write (stderr, line);
         }

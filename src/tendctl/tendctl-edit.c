@@ -208,8 +208,10 @@ tendctl_edit_done (TendctlEdit                     *edit,
       if (g_error_matches (error, TEND_ERROR, TEND_ERROR_NOT_WATCHED))
         {
           g_free (error->message);
-          error->message = g_strdup_printf ("Tend does not watch %s on %s ('tendctl watch %s' "
-                                            "watches it)", edit->unit, edit->host, edit->unit);
+          /* Translators: the first and third %s are a unit, the second a host */
+          error->message = g_strdup_printf (_("Tend does not watch %s on %s ('tendctl watch %s' "
+                                              "watches it)"), edit->unit, edit->host,
+                                            edit->unit);
         }
       tendctl_print_error_lines (error->message);
       tendctl_print_error ("%s", edit->refused);

@@ -192,10 +192,26 @@ append_limit_note (GString    *out,
                    guint       limit,
                    const char *what)
 {
-  if (n_rows == limit && limit == 1)
-    g_string_append (out, "(the newest only; pass --limit for more)\n");
-  else if (n_rows == limit)
-    g_string_append_printf (out, "(the newest %u %s; pass --limit for more)\n", limit, what);
+  if (n_rows != limit)
+    return;
+  if (limit == 1)
+    g_string_append (out, _("(the newest only; pass --limit for more)"));
+  else if (g_str_equal (what, "results"))
+    /* Translators: %u is how many rows tendctl history shows */
+    g_string_append_printf (out, ngettext ("(the newest %u result; pass --limit for more)",
+                                           "(the newest %u results; pass --limit for more)",
+                                           limit), limit);
+  else if (g_str_equal (what, "incidents"))
+    /* Translators: %u is how many rows tendctl incidents shows */
+    g_string_append_printf (out, ngettext ("(the newest %u incident; pass --limit for more)",
+                                           "(the newest %u incidents; pass --limit for more)",
+                                           limit), limit);
+  else
+    /* Translators: %u is how many rows tendctl audit shows */
+    g_string_append_printf (out, ngettext ("(the newest %u operation; pass --limit for more)",
+                                           "(the newest %u operations; pass --limit for more)",
+                                           limit), limit);
+  g_string_append_c (out, '\n');
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -171,7 +171,9 @@ replaced_cb (GObject      *object,
   data->n_changes = tend_inventory_diff_get_n_changes (diff);
   if (tend_inventory_diff_is_empty (diff))
     {
-      g_print ("%s matches the inventory: nothing to change.\n", data->file);
+      /* Translators: %s is the file given to tendctl import */
+      g_print (_("%s matches the inventory: nothing to change."), data->file);
+      g_print ("\n");
       if (!data->dry_run)
         record_import (data, "unchanged", NULL);
       tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
@@ -182,14 +184,18 @@ replaced_cb (GObject      *object,
   g_print ("%s%s", changes, g_str_has_suffix (changes, "\n") ? "" : "\n");
   if (data->dry_run)
     {
-      g_print ("Dry run: %u change%s, none made.\n", data->n_changes,
-               data->n_changes == 1 ? "" : "s");
+      /* Translators: the end of tendctl import --dry-run */
+      g_print (ngettext ("Dry run: %u change, none made.", "Dry run: %u changes, none made.",
+                         data->n_changes), data->n_changes);
+      g_print ("\n");
       tendctl_run_quit (data->run, TENDCTL_EXIT_OK);
       return;
     }
 
-  g_print ("Imported %s: %u change%s.\n", data->file, data->n_changes,
-           data->n_changes == 1 ? "" : "s");
+  /* Translators: %s is the file given to tendctl import, %u how many changes it made */
+  g_print (ngettext ("Imported %s: %u change.", "Imported %s: %u changes.", data->n_changes),
+           data->file, data->n_changes);
+  g_print ("\n");
   record_import (data, "done", NULL);
   tendctl_notify_engine (tend_store_get_path (data->run->store));
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);

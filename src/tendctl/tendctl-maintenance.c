@@ -156,10 +156,13 @@ change_edit (TendctlEdit    *edit,
   if (!validate_service (inventory, service, error))
     return FALSE;
 
-  edit->unchanged = g_strdup_printf ("%s on %s has %s maintenance window%s already: nothing "
-                                     "changed.", edit->unit, edit->host,
-                                     data->windows->len == 1 ? "this" : "these",
-                                     data->windows->len == 1 ? "" : "s");
+  /* Translators: the first %s is a unit, the second a host */
+  edit->unchanged = g_strdup_printf (ngettext ("%s on %s has this maintenance window already: "
+                                               "nothing changed.",
+                                               "%s on %s has these maintenance windows "
+                                               "already: nothing changed.",
+                                               data->windows->len),
+                                     edit->unit, edit->host);
   return TRUE;
 }
 

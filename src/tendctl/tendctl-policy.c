@@ -301,7 +301,8 @@ set_edit (TendctlEdit    *edit,
   if (old != NULL)
     g_ptr_array_remove (tend_inventory_get_policies (inventory), old);
   tend_inventory_add_policy (inventory, g_steal_pointer (&policy));
-  edit->unchanged = g_strdup_printf ("%s on %s has this policy already: nothing changed.",
+  /* Translators: the first %s is a unit, the second a host */
+  edit->unchanged = g_strdup_printf (_("%s on %s has this policy already: nothing changed."),
                                      edit->unit, edit->host);
   return TRUE;
 }
@@ -320,9 +321,11 @@ reset_edit (TendctlEdit    *edit,
   old = tend_inventory_find_policy (inventory, edit->host, edit->unit);
   if (old != NULL)
     g_ptr_array_remove (tend_inventory_get_policies (inventory), old);
-  edit->unchanged = g_strdup_printf ("%s on %s has no policy of its own: it follows the "
-                                     "default (recovery.* configuration); nothing changed.",
-                                     edit->unit, edit->host);
+  /* Translators: the first %s is a unit, the second a host; recovery.* names the
+   * configuration keys */
+  edit->unchanged = g_strdup_printf (_("%s on %s has no policy of its own: it follows the "
+                                       "default (recovery.* configuration); nothing "
+                                       "changed."), edit->unit, edit->host);
   return TRUE;
 }
 

@@ -81,6 +81,45 @@ print_json (RecoverData *data,
   tendctl_print_json (root, TRUE);
 }
 
+/* The last line of tendctl recover: whether @unit on @host came back, and its health
+ * (health_word()). */
+static void
+append_verdict (GString    *out,
+                const char *unit,
+                const char *host,
+                guint       n_checks,
+                gboolean    recovered,
+                const char *health)
+{
+  gboolean no_checks = n_checks == 0;
+
+  if (recovered && !no_checks && g_strcmp0 (health, "unknown") == 0)
+    /* Translators: the first %s is a unit, the second a host */
+    g_string_append_printf (out, _("%s on %s is recovered: its checks had no verdict."), unit,
+                            host);
+  else if (recovered && no_checks)
+    /* Translators: the first %s is a unit, the second a host, the third its state
+     * ("active", kept as systemd says it) */
+    g_string_append_printf (out, _("%s on %s is recovered: %s (it has no checks: the unit's "
+                                   "state is the verdict)."), unit, host, health);
+  else if (recovered)
+    /* Translators: the first %s is a unit, the second a host, the third its health
+     * ("healthy", "degraded", kept as typed) */
+    g_string_append_printf (out, _("%s on %s is recovered: %s."), unit, host, health);
+  else if (!no_checks && g_strcmp0 (health, "unknown") == 0)
+    /* Translators: the first %s is a unit, the second a host */
+    g_string_append_printf (out, _("%s on %s was not recovered: its checks had no verdict."),
+                            unit, host);
+  else if (no_checks)
+    /* Translators: the first %s is a unit, the second a host */
+    g_string_append_printf (out, _("%s on %s was not recovered (it has no checks: the unit's "
+                                   "state is the verdict)."), unit, host);
+  else
+    /* Translators: the first %s is a unit, the second a host, the third its health
+     * ("critical", kept as typed) */
+    g_string_append_printf (out, _("%s on %s was not recovered: %s."), unit, host, health);
+}
+
 static void
 print_text (RecoverData *data,
             GPtrArray   *attempts,
@@ -110,20 +149,20 @@ print_text (RecoverData *data,
     }
   tendctl_table_render (table, out, color);
 
-  g_string_append_printf (out, "\n%s%s on %s %s", color ? (recovered ? TENDCTL_COLOR_GREEN
-                                                                     : TENDCTL_COLOR_RED) : "",
-                          data->unit, tend_host_get_id (data->run->host),
-                          recovered ? "is recovered" : "was not recovered");
-  if (g_strcmp0 (health, "unknown") == 0)
-    g_string_append (out, ": its checks had no verdict");
-  else if (health != NULL)
-    g_string_append_printf (out, ": %s", health);
+  g_string_append_c (out, '\n');
+  if (color)
+    g_string_append (out, recovered ? TENDCTL_COLOR_GREEN : TENDCTL_COLOR_RED);
+  append_verdict (out, data->unit, tend_host_get_id (data->run->host),
+                  data->outcome->n_checks, recovered, health);
   if (color)
     g_string_append (out, TENDCTL_COLOR_RESET);
-  g_string_append (out, data->outcome->n_checks == 0 ? " (it has no checks: the unit's state is the "
-                                              "verdict).\n" : ".\n");
+  g_string_append_c (out, '\n');
   if (!recovered)
-    g_string_append_printf (out, "Its log may say why: tendctl logs %s\n", data->unit);
+    {
+      /* Translators: %s is a unit; "tendctl logs %s" is a command to type */
+      g_string_append_printf (out, _("Its log may say why: tendctl logs %s"), data->unit);
+      g_string_append_c (out, '\n');
+    }
   tendctl_write (stdout, out);
 }
 
@@ -176,13 +215,24 @@ recovering_cb (const TendServiceControlOutcome *outcome,
   if (data->json)
     return;
 
-  g_string_append_printf (out, "Recovering %s on %s: reload, start or restart, ",
-                          data->unit, tend_host_get_id (data->run->host));
   if (outcome->n_checks > 0)
-    g_string_append_printf (out, "each step verified by its %u check%s (up to %s)…\n",
-                            outcome->n_checks, outcome->n_checks == 1 ? "" : "s", timeout);
+    /* Translators: tendctl recover's first line; the first %s is a unit, the second a
+     * host, %u how many checks it has, the last %s a duration ("30 s"); "reload", "start"
+     * and "restart" are the steps */
+    g_string_append_printf (out, ngettext ("Recovering %s on %s: reload, start or restart, "
+                                           "each step verified by its %u check (up to %s)…",
+                                           "Recovering %s on %s: reload, start or restart, "
+                                           "each step verified by its %u checks (up to %s)…",
+                                           outcome->n_checks),
+                            data->unit, tend_host_get_id (data->run->host), outcome->n_checks,
+                            timeout);
   else
-    g_string_append (out, "each step verified by the unit's state…\n");
+    /* Translators: tendctl recover's first line for a unit without checks; the first %s
+     * is a unit, the second a host */
+    g_string_append_printf (out, _("Recovering %s on %s: reload, start or restart, each step "
+                                   "verified by the unit's state…"),
+                            data->unit, tend_host_get_id (data->run->host));
+  g_string_append_c (out, '\n');
   tendctl_write (stdout, out);
 }
 

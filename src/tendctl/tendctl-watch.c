@@ -60,8 +60,10 @@ watched_cb (GObject      *object,
     {
       g_autoptr(GString) out = g_string_new (NULL);
 
-      g_string_append_printf (out, "%s on %s is watched already: nothing changed.\n",
+      /* Translators: the first %s is a unit, the second a host */
+      g_string_append_printf (out, _("%s on %s is watched already: nothing changed."),
                               edit->unit, edit->host);
+      g_string_append_c (out, '\n');
       tendctl_write (stdout, out);
     }
   tendctl_edit_done (edit, outcome, NULL);
