@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""tendctl in German (TAP): `tendctl --help`, a command's --help and a usage error, run
+"""tendctl in German (TAP): `tendctl --help`, a command's --help, a usage error and
+`import`'s human output (a dry run, an unchanged import), run
 under LANGUAGE=de with the build tree's catalogue, say what po/de.po says; in C they say
 the English; what scripts read (--version) is the same in both.
 
@@ -28,7 +29,7 @@ def main():
             print(f"1..0 # SKIP {how}")
             return 0
         print(f"# German: {how}")
-        # No database, no bus: --help and usage errors need neither.
+        # No bus; a database of the test's own (import writes it).
         de["TEND_DATABASE"] = os.path.join(tmp, "tend.db")
         c = {k: v for k, v in os.environ.items()
              if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LOCPATH")}
@@ -70,6 +71,25 @@ def main():
         check("a command's usage error in German",
               r.returncode == 2 and "logs benötigt eine UNIT, etwa nginx.service" in r.stderr,
               f"{r.returncode}: {r.stderr}")
+
+        # import: what a person reads of a dry run, then of a file that changes nothing
+        # (a database of its own in the test's directory; no bus needed)
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "inventory",
+                               "minimal.json")
+        r = run(tendctl, de, "import", "--dry-run", fixture)
+        check("import --dry-run ends in German, the changes counted (ngettext)",
+              r.returncode == 0 and "keine vorgenommen." in r.stdout and
+              "Probelauf: " in r.stdout and "Dry run" not in r.stdout,
+              f"{r.returncode}: {r.stdout}{r.stderr}")
+        r = run(tendctl, c, "import", "--dry-run", fixture)
+        check("… and in C, in English", r.returncode == 0 and "Dry run: " in r.stdout and
+              "none made." in r.stdout, f"{r.returncode}: {r.stdout}{r.stderr}")
+        imported = run(tendctl, de, "import", fixture)
+        r = run(tendctl, de, "import", fixture)
+        check("importing it twice: the second says in German that it matches",
+              imported.returncode == 0 and r.returncode == 0 and
+              f"{fixture} entspricht dem Bestand: nichts zu ändern." in r.stdout,
+              f"{imported.stdout}{imported.stderr}{r.stdout}{r.stderr}")
 
         de_version = run(tendctl, de, "--version")
         c_version = run(tendctl, c, "--version")

@@ -9,6 +9,8 @@
  */
 #define G_LOG_DOMAIN "Tend"
 
+#include <libintl.h>
+#include <locale.h>
 #include <string.h>
 
 #include "tend-config.h"
@@ -594,9 +596,94 @@ test_multi_notifier (void)
   g_assert_cmpuint (desktop->sent->len, ==, 2);
 }
 
+/* In German, with the build tree's catalogue (po/de.po, built into build/po): the titles,
+ * the bodies and the buttons are the catalogue's sentences, a count through ngettext;
+ * back in C, the English. Needs no installed locale: glibc honours LANGUAGE in
+ * C.UTF-8. */
+static void
+test_german (void)
+{
+  const char *builddir = g_getenv ("TEND_TEST_BUILDDIR");
+  g_autofree char *podir = NULL;
+  g_autofree char *mo = NULL;
+  g_autoptr(TendNotification) failed = NULL;
+  g_autoptr(TendNotification) gave_up = NULL;
+  g_autoptr(TendNotification) lost = NULL;
+  g_autoptr(TendNotification) again = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  TendNotificationFacts not_answering = {
+    TEND_NOTIFICATION_TROUBLE_NOT_ANSWERING, TEND_NOTIFICATION_RESPONSE_RECOVERING,
+    TEND_RECOVERY_STEP_RESTART, 0
+  };
+  TendNotificationFacts started = {
+    TEND_NOTIFICATION_TROUBLE_STOPPED, TEND_NOTIFICATION_RESPONSE_RECOVERED,
+    TEND_RECOVERY_STEP_START, 0
+  };
+  TendNotificationFacts three_tries = {
+    TEND_NOTIFICATION_TROUBLE_FAILED, TEND_NOTIFICATION_RESPONSE_GAVE_UP,
+    TEND_RECOVERY_STEP_RESTART, 3
+  };
+
+  if (builddir == NULL)
+    {
+      g_test_skip ("TEND_TEST_BUILDDIR is not set (meson test sets it)");
+      return;
+    }
+  podir = g_build_filename (builddir, "..", "po", NULL);
+  mo = g_build_filename (podir, "de", "LC_MESSAGES", "tend.mo", NULL);
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("build/po/de/LC_MESSAGES/tend.mo is not built (ninja -C build)");
+      return;
+    }
+  if (setlocale (LC_ALL, "C.UTF-8") == NULL)
+    {
+      g_test_skip ("the C.UTF-8 locale is missing (Debian: libc-bin)");
+      return;
+    }
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_assert_nonnull (bindtextdomain ("tend", podir));
+  bind_textdomain_codeset ("tend", "UTF-8");
+
+  /* no host label: "this computer", from the catalogue too */
+  failed = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, NULL, "web.service", 7,
+                                  &not_answering, NULL);
+  g_assert_cmpstr (failed->title, ==, "web.service (dieser Rechner) antwortet nicht mehr");
+  g_assert_cmpstr (failed->body, ==, "Tend startet ihn neu.");
+  g_assert_cmpstr (tend_notification_find_action (failed, "restart")->label, ==,
+                   "Neu starten");
+  g_assert_cmpstr (tend_notification_find_action (failed, "open")->label, ==, "Öffnen");
+  g_assert_cmpstr (tend_notification_find_action (failed, "silence-1h")->label, ==,
+                   "1 Stunde stummschalten");
+
+  tend_notification_format (TEND_NOTIFICATION_RECOVERED, "web1", "web.service", &started,
+                            "db.service", &title, &body);
+  g_assert_cmpstr (title, ==, "web.service (web1) ist wiederhergestellt");
+  g_assert_cmpstr (body, ==, "Er wurde beendet; Tend hat ihn gestartet, und er läuft wieder.\n"
+                   "Er war ausgefallen, weil db.service ausgefallen war.");
+
+  gave_up = tend_notification_new (TEND_NOTIFICATION_MANUAL_INTERVENTION, "web1", NULL,
+                                   "web.service", 0, &three_tries, NULL);
+  g_assert_true (g_str_has_prefix (gave_up->body, "Tend hat ihn nach 3 Versuchen nicht mehr "
+                                                  "neu gestartet und braucht Sie"));
+
+  lost = tend_notification_new_for_host (TEND_NOTIFICATION_HOST_UNREACHABLE, "web1", NULL,
+                                         NULL);
+  g_assert_cmpstr (lost->title, ==, "web1 ist nicht erreichbar");
+
+  /* and back in C: English */
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
+  again = tend_notification_new (TEND_NOTIFICATION_FAILED, NULL, NULL, "web.service", 7,
+                                 &not_answering, NULL);
+  g_assert_cmpstr (again->title, ==, "web.service on this computer stopped answering");
+  g_assert_cmpstr (again->body, ==, "Tend is restarting it.");
+}
+
 int
-main (int   argc,
-      char *argv[])
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_log_set_writer_func (log_writer, NULL, NULL);
@@ -609,6 +696,7 @@ main (int   argc,
   g_test_add_func ("/notification/wanted", test_wanted);
   g_test_add_func ("/notification/log-notifier", test_log_notifier);
   g_test_add_func ("/notification/multi-notifier", test_multi_notifier);
+  g_test_add_func ("/notification/german", test_german);
 
   return g_test_run ();
 }
