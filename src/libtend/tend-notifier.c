@@ -3,8 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The words of a notification are made here, once, for every output: the desktop, the
- * log and the webhook show the same title and body. Which kinds are sent at all is
- * the configuration's notifications.* keys, read by tend_notification_wanted().
+ * log and the webhook show the same title and body, in the language of the process that
+ * sends them (gettext, text domain "tend"; each title and body is a whole sentence of
+ * the catalogue). Nothing of them is stored: an incident's record says which kind was
+ * sent, not the words. Which kinds are sent at all is the configuration's
+ * notifications.* keys, read by tend_notification_wanted().
  */
 #define G_LOG_DOMAIN "Tend-Notify"
 
