@@ -51,48 +51,49 @@ typedef struct
 
 static const ParamOption param_options[] = {
   { "url", "url", KIND (HTTP), VALUE_TEXT, "URL",
-    "http: the http:// or https:// URL to ask" },
-  { "method", "method", KIND (HTTP), VALUE_WORD, "METHOD", "http: GET (default), HEAD or POST" },
+    N_("http: the http:// or https:// URL to ask") },
+  { "method", "method", KIND (HTTP), VALUE_WORD, "METHOD",
+    N_("http: GET (default), HEAD or POST") },
   { "expect-status", "expect_status", KIND (HTTP), VALUE_CODES, "CODES",
-    "http: the status codes that pass, such as 200,301-399 (default 200)" },
+    N_("http: the status codes that pass, such as 200,301-399 (default 200)") },
   { "body-contains", "body_contains", KIND (HTTP), VALUE_TEXT, "TEXT",
-    "http: a text the answer's body must contain" },
+    N_("http: a text the answer's body must contain") },
   { "no-verify-tls", "verify_tls", KIND (HTTP), VALUE_OFF, NULL,
-    "http: do not verify the server's certificate" },
+    N_("http: do not verify the server's certificate") },
   { "latency-degraded", "latency_degraded", KIND (HTTP), VALUE_DURATION, "DURATION",
-    "http: a slower answer is degraded (default: checks.http-latency-degraded)" },
+    N_("http: a slower answer is degraded (default: checks.http-latency-degraded)") },
   { "address", "host", KIND (TCP) | KIND (REDIS), VALUE_TEXT, "ADDRESS",
-    "tcp, redis: the host name or IP address to connect to (redis: 127.0.0.1)" },
+    N_("tcp, redis: the host name or IP address to connect to (redis: 127.0.0.1)") },
   { "port", "port", KIND (TCP) | KIND (REDIS), VALUE_INT, "PORT",
-    "tcp, redis: the port to connect to (redis: 6379)" },
-  { "send", "send", KIND (TCP), VALUE_TEXT, "TEXT", "tcp: what to send once connected" },
-  { "expect", "expect", KIND (TCP), VALUE_TEXT, "TEXT", "tcp: a text the answer must contain" },
+    N_("tcp, redis: the port to connect to (redis: 6379)") },
+  { "send", "send", KIND (TCP), VALUE_TEXT, "TEXT", N_("tcp: what to send once connected") },
+  { "expect", "expect", KIND (TCP), VALUE_TEXT, "TEXT", N_("tcp: a text the answer must contain") },
   { "password-env", "password_env", KIND (REDIS), VALUE_TEXT, "NAME",
-    "redis: the environment variable that holds the password (never the password)" },
+    N_("redis: the environment variable that holds the password (never the password)") },
   { "max-memory", "max_memory_bytes", KIND (REDIS), VALUE_BYTES, "SIZE",
-    "redis: more used memory is degraded (512M, 2G)" },
+    N_("redis: more used memory is degraded (512M, 2G)") },
   { "max-clients", "max_clients", KIND (REDIS), VALUE_INT, "N",
-    "redis: more connected clients is degraded" },
+    N_("redis: more connected clients is degraded") },
   { "max-latency", "max_latency", KIND (REDIS), VALUE_DURATION, "DURATION",
-    "redis: a slower PING is degraded" },
+    N_("redis: a slower PING is degraded") },
   { "critical-memory", "critical_memory_bytes", KIND (REDIS), VALUE_BYTES, "SIZE",
-    "redis: more used memory is critical" },
+    N_("redis: more used memory is critical") },
   { "critical-clients", "critical_clients", KIND (REDIS), VALUE_INT, "N",
-    "redis: more connected clients is critical" },
+    N_("redis: more connected clients is critical") },
   { "critical-latency", "critical_latency", KIND (REDIS), VALUE_DURATION, "DURATION",
-    "redis: a slower PING is critical" },
+    N_("redis: a slower PING is critical") },
   { "memory-warn", "memory_warn_bytes", KIND (RESOURCES), VALUE_BYTES, "SIZE",
-    "resources: more memory is a warning (512M, 2G)" },
+    N_("resources: more memory is a warning (512M, 2G)") },
   { "memory-critical", "memory_critical_bytes", KIND (RESOURCES), VALUE_BYTES, "SIZE",
-    "resources: more memory is critical" },
+    N_("resources: more memory is critical") },
   { "cpu-warn", "cpu_warn_percent", KIND (RESOURCES), VALUE_PERCENT, "PERCENT",
-    "resources: more CPU, in percent of one CPU, is a warning" },
+    N_("resources: more CPU, in percent of one CPU, is a warning") },
   { "cpu-critical", "cpu_critical_percent", KIND (RESOURCES), VALUE_PERCENT, "PERCENT",
-    "resources: more CPU is critical" },
+    N_("resources: more CPU is critical") },
   { "tasks-warn", "tasks_warn", KIND (RESOURCES), VALUE_INT, "N",
-    "resources: more tasks (processes and threads) is a warning" },
+    N_("resources: more tasks (processes and threads) is a warning") },
   { "tasks-critical", "tasks_critical", KIND (RESOURCES), VALUE_INT, "N",
-    "resources: more tasks is critical" },
+    N_("resources: more tasks is critical") },
 };
 
 #define N_PARAM_OPTIONS G_N_ELEMENTS (param_options)
@@ -112,19 +113,19 @@ typedef struct
 static const TimingOption timing_options[] = {
   { "interval", "interval", "checks.default-interval", TRUE,
     G_STRUCT_OFFSET (TendInventoryCheck, interval_usec), "DURATION",
-    "How often it runs, 1s..1d (default: checks.default-interval)" },
+    N_("How often it runs, 1s..1d (default: checks.default-interval)") },
   { "timeout", "timeout", "checks.default-timeout", TRUE,
     G_STRUCT_OFFSET (TendInventoryCheck, timeout_usec), "DURATION",
-    "How long a run may take, below the interval (default: checks.default-timeout)" },
+    N_("How long a run may take, below the interval (default: checks.default-timeout)") },
   { "failures-before-hard", "failures_before_hard", "checks.failures-before-hard", FALSE,
     G_STRUCT_OFFSET (TendInventoryCheck, failures_before_hard), "N",
-    "Failures in a row before the failure is hard, 1..100" },
+    N_("Failures in a row before the failure is hard, 1..100") },
   { "successes", "successes_before_recovered", "checks.successes-before-recovered", FALSE,
     G_STRUCT_OFFSET (TendInventoryCheck, successes_before_recovered), "N",
-    "Successes in a row before a failed check has recovered, 1..100" },
+    N_("Successes in a row before a failed check has recovered, 1..100") },
   { "startup-grace", "startup_grace", "checks.startup-grace", TRUE,
     G_STRUCT_OFFSET (TendInventoryCheck, startup_grace_usec), "DURATION",
-    "Failures this soon after the unit started do not count, 0s..1h" },
+    N_("Failures this soon after the unit started do not count, 0s..1h") },
 };
 
 #define N_TIMING_OPTIONS G_N_ELEMENTS (timing_options)
@@ -756,10 +757,12 @@ print_list_text (GPtrArray *checks)
       tendctl_table_render (table, out, tendctl_use_color (stdout));
       g_string_append_c (out, '\n');
     }
-  g_string_append_printf (out, "%u check%s listed.", checks->len, checks->len == 1 ? "" : "s");
   if (checks->len == 0)
-    g_string_append (out, " Add one with 'tendctl watch UNIT' or 'tendctl check add UNIT "
-                          "NAME --kind KIND'.");
+    g_string_append (out, _("0 checks listed. Add one with 'tendctl watch UNIT' or 'tendctl "
+                            "check add UNIT NAME --kind KIND'."));
+  else
+    g_string_append_printf (out, ngettext ("%u check listed.", "%u checks listed.", checks->len),
+                            checks->len);
   g_string_append_c (out, '\n');
   tendctl_write (stdout, out);
 }

@@ -611,24 +611,24 @@ parse_subcommand (ConfigData            *data,
     {
     case CONFIG_LIST:
       parameter_string = "";
-      summary = "List every key of the configuration: value, default, type, range and "
-                "description.\nA value other than the default is marked *; a stored value "
-                "that is not valid (and not used) is marked !.";
+      summary = N_("List every key of the configuration: value, default, type, range and "
+                   "description.\nA value other than the default is marked *; a stored value "
+                   "that is not valid (and not used) is marked !.");
       entries[1] = json_entry;
       break;
     case CONFIG_GET:
       parameter_string = "KEY";
-      summary = "Print the value of a key, as 'config set' takes it.";
+      summary = N_("Print the value of a key, as 'config set' takes it.");
       break;
     case CONFIG_SET:
       parameter_string = "KEY VALUE";
-      summary = "Check a value against the key's type, range and the rules between keys, "
-                "and store it.\nQuote a value with spaces: \"1h 30min\".";
+      summary = N_("Check a value against the key's type, range and the rules between keys, "
+                   "and store it.\nQuote a value with spaces: \"1h 30min\".");
       break;
     case CONFIG_RESET:
       parameter_string = "[KEY|--all]";
-      summary = "Put a key back to its default and forget its stored value; without a KEY, "
-                "every key.";
+      summary = N_("Put a key back to its default and forget its stored value; without a KEY, "
+                   "every key.");
       entries[1] = all_entry;
       break;
     default:

@@ -59,17 +59,16 @@ say (GString *text)
   tendctl_write (stdout, text);
 }
 
-/* Nothing to do: said (libtend recorded it as unchanged). */
-static void
-unchanged (ControlData                     *data,
-           const TendServiceControlOutcome *outcome,
-           const char                      *what)
+/* "2026-11-21 10:00:00 (in 58min): the reason" */
+static char *
+dup_when (gint64      time_usec,
+          gint64      now_usec,
+          const char *reason)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  GString *when = g_string_new (NULL);
 
-  g_string_append_printf (text, "%s on %s %s", data->edit.unit, data->edit.host, what);
-  say (text);
-  tendctl_edit_done (&data->edit, outcome, NULL);
+  tendctl_append_when (when, time_usec, now_usec, reason);
+  return g_string_free (when, FALSE);
 }
 
 static void
@@ -81,6 +80,7 @@ changed_cb (GObject      *object,
   TendctlEdit *edit = &data->edit;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(TendServiceControlOutcome) outcome = NULL;
+  g_autofree char *when = NULL;
   gint64 now = g_get_real_time ();
   GError *error = NULL;
 
@@ -91,36 +91,44 @@ changed_cb (GObject      *object,
       return;
     }
 
-  g_string_append_printf (text, "%s on %s ", edit->unit, edit->host);
+  /* Nothing to do is said too (libtend recorded it as unchanged). */
   switch (data->kind)
     {
     case CONTROL_SILENCE:
-      g_string_append (text, "is silenced until ");
-      tendctl_append_when (text, data->until_usec, now, data->reason);
-      g_string_append (text, ".\nTend neither recovers it nor notifies about it until then; "
-                             "its checks still run.");
+      when = dup_when (data->until_usec, now, data->reason);
+      /* Translators: the first %s is a unit, the second a host, the third a time with
+       * how far it is and the reason ("2026-11-21 10:00:00 (in 58min): a deploy") */
+      g_string_append_printf (text, _("%s on %s is silenced until %s.\nTend neither recovers it "
+                                      "nor notifies about it until then; its checks still "
+                                      "run."), edit->unit, edit->host, when);
       break;
     case CONTROL_UNSILENCE:
       if (!outcome->changed)
-        {
-          unchanged (data, outcome, "is not silenced: nothing to clear.");
-          return;
-        }
-      g_string_append (text, "is no longer silenced.");
+        /* Translators: the first %s is a unit, the second a host */
+        g_string_append_printf (text, _("%s on %s is not silenced: nothing to clear."),
+                                edit->unit, edit->host);
+      else
+        /* Translators: the first %s is a unit, the second a host */
+        g_string_append_printf (text, _("%s on %s is no longer silenced."), edit->unit,
+                                edit->host);
       break;
     case CONTROL_RESUME:
     default:
       if (!outcome->changed)
         {
-          unchanged (data, outcome, "does not wait for a person (it is not marked \"manual intervention "
-                           "required\"): nothing to resume.");
-          return;
+          /* Translators: the first %s is a unit, the second a host; "manual intervention
+           * required" is what tendctl policy show says of such a service */
+          g_string_append_printf (text, _("%s on %s does not wait for a person (it is not "
+                                          "marked \"manual intervention required\"): nothing "
+                                          "to resume."), edit->unit, edit->host);
+          break;
         }
-      g_string_append (text, "resumed: Tend recovers it again by its policy.\nIt had waited "
-                             "for a person since ");
-      tendctl_append_when (text, outcome->before->manual_since_usec, now,
-                           outcome->before->manual_reason);
-      g_string_append_c (text, '.');
+      when = dup_when (outcome->before->manual_since_usec, now, outcome->before->manual_reason);
+      /* Translators: the first %s is a unit, the second a host, the third a time with how
+       * long ago it was and the reason */
+      g_string_append_printf (text, _("%s on %s resumed: Tend recovers it again by its policy.\n"
+                                      "It had waited for a person since %s."), edit->unit,
+                              edit->host, when);
       break;
     }
   say (text);

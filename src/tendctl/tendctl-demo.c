@@ -80,7 +80,7 @@ print_table (DemoData *data)
   for (guint i = 0; units[i] != NULL; i++)
     {
       const TendHealthRecord *record = find_health (data, units[i]);
-      const char *health = record != NULL ? record->status : "not checked yet";
+      const char *health = record != NULL ? record->status : _("not checked yet");
       char *state;
       char *doing = NULL;
 
@@ -88,7 +88,7 @@ print_table (DemoData *data)
         state = g_strdup_printf ("%s (%s)", tend_service_get_active_state (data->services[i]),
                                  tend_service_get_sub_state (data->services[i]));
       else
-        state = g_strdup ("not loaded");
+        state = g_strdup (_("not loaded"));
       if (record != NULL && record->recovery != NULL)
         {
           g_autoptr(TendRecoveryStatus) status =
@@ -238,17 +238,19 @@ print_intro (DemoData *data)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
+  /* Translators: tendctl demo's first lines; the %-27s are units, the %u ports, the two
+   * last %s the path of the demo's database */
   g_string_append_printf (out,
-                          "Tend's demo: three services in your own service manager, watched "
-                          "by Tend\n"
-                          "  %-27s a web server on http://127.0.0.1:%u/ (checks: unit, http)\n"
-                          "  %-27s a Redis server on 127.0.0.1:%u (checks: unit, redis ping)\n"
-                          "  %-27s crashes about every 45 s (check: unit)\n"
-                          "Policy: backoff, 5 s then 10 s. Within two minutes the crasher "
-                          "turns critical, Tend restarts it and tells the desktop.\n"
-                          "What Tend does is logged below; its records are in %s\n"
-                          "(look: TEND_DATABASE=%s tendctl health). Ctrl+C ends the demo "
-                          "and removes the services.\n",
+                          _("Tend's demo: three services in your own service manager, watched "
+                            "by Tend\n"
+                            "  %-27s a web server on http://127.0.0.1:%u/ (checks: unit, http)\n"
+                            "  %-27s a Redis server on 127.0.0.1:%u (checks: unit, redis ping)\n"
+                            "  %-27s crashes about every 45 s (check: unit)\n"
+                            "Policy: backoff, 5 s then 10 s. Within two minutes the crasher "
+                            "turns critical, Tend restarts it and tells the desktop.\n"
+                            "What Tend does is logged below; its records are in %s\n"
+                            "(look: TEND_DATABASE=%s tendctl health). Ctrl+C ends the demo "
+                            "and removes the services.\n"),
                           TEND_DEMO_WEB_UNIT, tend_demo_services_get_web_port (data->demo),
                           TEND_DEMO_REDIS_UNIT, tend_demo_services_get_redis_port (data->demo),
                           TEND_DEMO_CRASHER_UNIT, data->database, data->database);

@@ -141,10 +141,17 @@ tendctl_parse_time (const char  *text,
 
   if (time == NULL)
     {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "'%s' is %s a time in ISO 8601 (such as 2026-11-21T10:00:00, "
-                   "2026-11-21 10:00 or 2026-11-21)", text,
-                   ago ? "neither a duration ago (such as 24h, 7d or 1h 30min) nor" : "not");
+      if (ago)
+        /* Translators: %s is what was given to --since or --until */
+        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                     _("'%s' is neither a duration ago (such as 24h, 7d or 1h 30min) nor a "
+                       "time in ISO 8601 (such as 2026-11-21T10:00:00, 2026-11-21 10:00 or "
+                       "2026-11-21)"), text);
+      else
+        /* Translators: %s is what was given to --until */
+        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                     _("'%s' is not a time in ISO 8601 (such as 2026-11-21T10:00:00, "
+                       "2026-11-21 10:00 or 2026-11-21)"), text);
       return FALSE;
     }
 
@@ -413,27 +420,38 @@ append_summary (GString     *out,
   g_autofree char *since = tendctl_format_timestamp (data->window_since);
   g_autofree char *until = tendctl_format_timestamp (data->window_until);
 
-  g_string_append_printf (out, "From %s to %s: ", since, until);
-  if (total == 0)
-    {
-      g_string_append (out, "no results.\n");
-      return;
-    }
+  unsigned long long n[] = { total, summary->n_pass, summary->n_warn, summary->n_fail,
+                            summary->n_unknown };
+  double uptime = tend_chart_summary_get_uptime (summary);
 
-  g_string_append_printf (out, "%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " pass, %"
-                          G_GUINT64_FORMAT " warn, %" G_GUINT64_FORMAT " fail, %"
-                          G_GUINT64_FORMAT " unknown), uptime %.2f%%",
-                          total, total == 1 ? "result" : "results",
-                          summary->n_pass, summary->n_warn, summary->n_fail, summary->n_unknown,
-                          tend_chart_summary_get_uptime (summary));
-  if (summary->latency_min >= 0 && summary->latency_max >= 0)
+  if (total == 0)
+    /* Translators: tendctl history's summary: from a time to a time */
+    g_string_append_printf (out, _("From %s to %s: no results."), since, until);
+  else if (summary->latency_min >= 0 && summary->latency_max >= 0)
     {
       g_autofree char *min = format_latency (summary->latency_min);
       g_autofree char *max = format_latency (summary->latency_max);
 
-      g_string_append_printf (out, ", latency %s to %s", min, max);
+      /* Translators: tendctl history's summary: from a time to a time, how many results,
+       * of which how many passed, warned, failed or were unknown (the statuses as typed),
+       * the share of time it was up, and the lowest and highest latency */
+      g_string_append_printf (out, ngettext ("From %s to %s: %llu result (%llu pass, %llu warn, "
+                                             "%llu fail, %llu unknown), uptime %.2f%%, latency "
+                                             "%s to %s.",
+                                             "From %s to %s: %llu results (%llu pass, %llu "
+                                             "warn, %llu fail, %llu unknown), uptime %.2f%%, "
+                                             "latency %s to %s.", (gulong) MIN (total, G_MAXULONG)),
+                              since, until, n[0], n[1], n[2], n[3], n[4], uptime, min, max);
     }
-  g_string_append (out, ".\n");
+  else
+    /* Translators: as above, without latencies */
+    g_string_append_printf (out, ngettext ("From %s to %s: %llu result (%llu pass, %llu warn, "
+                                           "%llu fail, %llu unknown), uptime %.2f%%.",
+                                           "From %s to %s: %llu results (%llu pass, %llu warn, "
+                                           "%llu fail, %llu unknown), uptime %.2f%%.",
+                                           (gulong) MIN (total, G_MAXULONG)),
+                            since, until, n[0], n[1], n[2], n[3], n[4], uptime);
+  g_string_append_c (out, '\n');
 }
 
 static void
@@ -740,7 +758,7 @@ print_incidents_text (IncidentsData *data,
 
   if (incidents->len == 0)
     {
-      g_string_append (out, "-- No incidents --\n");
+      g_string_append (out, _("-- No incidents --\n"));
       tendctl_write (stdout, out);
       return;
     }
@@ -762,13 +780,16 @@ print_incidents_text (IncidentsData *data,
                       ? g_strdup_printf ("%s/%s", incident->host, incident->unit)
                       : g_strdup_printf ("#%" G_GINT64_FORMAT, incident->service_id);
       char *opened = tendctl_format_timestamp (incident->opened_usec);
-      char *closed = open ? g_strdup ("open") : tendctl_format_timestamp (incident->closed_usec);
+      /* Translators: in the CLOSED column of an incident still open */
+      char *closed = open ? g_strdup (C_("incident", "open"))
+                          : tendctl_format_timestamp (incident->closed_usec);
       char *duration = format_duration (MAX (end - incident->opened_usec, 0));
       char *actions = dup_actions_text (incident->actions);
 
       if (open)
         {
-          char *ongoing = g_strdup_printf ("%s so far", duration);
+          /* Translators: %s is how long an open incident has lasted until now */
+          char *ongoing = g_strdup_printf (_("%s so far"), duration);
 
           g_free (duration);
           duration = ongoing;

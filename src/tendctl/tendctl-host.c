@@ -614,8 +614,8 @@ host_sudoers (TendctlGlobalOptions  *global,
   };
 
   if (!parse_named ("host sudoers", "NAME",
-                    "Print the sudoers lines that allow the SSH host's user exactly the "
-                    "commands Tend runs there with sudo, and nothing more.",
+                    N_("Print the sudoers lines that allow the SSH host's user exactly the "
+                       "commands Tend runs there with sudo, and nothing more."),
                     entries, &rest, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   data.name = rest[0];
@@ -816,9 +816,9 @@ host_show (TendctlGlobalOptions  *global,
   };
 
   if (!parse_named ("host show", "NAME",
-                    "Connect to the host NAME and show it: its address, scope, access level "
-                    "and sudo mode, the connection's state (and what to do when it fails), its "
-                    "host key's fingerprint and how many units it has.",
+                    N_("Connect to the host NAME and show it: its address, scope, access level "
+                       "and sudo mode, the connection's state (and what to do when it fails), its "
+                       "host key's fingerprint and how many units it has."),
                     entries, &rest, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
 
@@ -888,8 +888,8 @@ host_remove (TendctlGlobalOptions  *global,
   };
 
   if (!parse_named ("host remove", "NAME",
-                    "Remove the SSH host NAME, with its services, checks and policies, from "
-                    "what Tend looks after. Their history stays.",
+                    N_("Remove the SSH host NAME, with its services, checks and policies, from "
+                       "what Tend looks after. Their history stays."),
                     entries, &rest, global, &argc, &argv))
     return TENDCTL_EXIT_USAGE;
   data.name = rest[0];
@@ -961,8 +961,8 @@ host_set (TendctlGlobalOptions  *global,
   };
 
   if (!parse_named ("host set", "NAME [--access LEVEL] [--scope SCOPE] [--sudo|--no-sudo]",
-                    "Change how Tend uses the host NAME: its access level, its scope or its "
-                    "sudo mode.", entries, &rest, global, &argc, &argv))
+                    N_("Change how Tend uses the host NAME: its access level, its scope or its "
+                       "sudo mode."), entries, &rest, global, &argc, &argv))
     goto out;
   if (data.access == NULL && data.scope == NULL && !data.sudo && !data.no_sudo)
     {

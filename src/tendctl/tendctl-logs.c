@@ -114,7 +114,7 @@ read_all_cb (GObject      *object,
   for (guint i = 0; i < entries->len; i++)
     append_any_entry (data, out, entries->pdata[i]);
   if (entries->len == 0 && !data->json)
-    g_string_append (out, "-- No entries --\n");
+    g_string_append (out, _("-- No entries --\n"));
   tendctl_write (stdout, out);
 
   tendctl_run_quit (data->run, TENDCTL_EXIT_OK);

@@ -213,7 +213,7 @@ print_list_text (MaintenanceData *data,
       const Row *row = &g_array_index (rows, Row, i);
 
       tendctl_table_add_row (table, FALSE, row->service->host, row->service->unit,
-                             row->window, row->active ? "in maintenance" : "-");
+                             row->window, row->active ? _("in maintenance") : "-");
     }
   if (rows->len > 0)
     {

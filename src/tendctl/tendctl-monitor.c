@@ -227,10 +227,15 @@ render_service (GString                *out,
   g_autofree char *when = tendctl_format_timestamp (record->time_usec);
   gboolean bad = g_strcmp0 (record->status, "critical") == 0;
 
-  g_string_append_printf (out, "%s%s on %s: %s%s (as of %s)\n",
-                          color ? (bad ? TENDCTL_COLOR_RED : TENDCTL_COLOR_BOLD) : "",
-                          record->unit, record->host, record->status,
-                          color ? TENDCTL_COLOR_RESET : "", when);
+  if (color)
+    g_string_append (out, bad ? TENDCTL_COLOR_RED : TENDCTL_COLOR_BOLD);
+  /* Translators: tendctl health: a unit, a host, its health as typed ("critical"), and
+   * when it was checked */
+  g_string_append_printf (out, _("%s on %s: %s (as of %s)"), record->unit, record->host,
+                          record->status, when);
+  if (color)
+    g_string_append (out, TENDCTL_COLOR_RESET);
+  g_string_append_c (out, '\n');
   tendctl_append_recovery (out, record->recovery, record->status);
 
   for (guint i = 0; layers != NULL && i < json_array_get_length (layers); i++)
@@ -241,7 +246,9 @@ render_service (GString                *out,
       const char *recommendation = layer_string (layer, "recommendation");
       char *state = describe_state (layer);
       char *shown = g_strcmp0 (status, soft) == 0 || soft == NULL
-                    ? g_strdup (status) : g_strdup_printf ("%s (now %s)", status, soft);
+                    /* Translators: a check's hard status, then its soft one, as typed
+                     * ("fail (now pass)") */
+                    ? g_strdup (status) : g_strdup_printf (_("%s (now %s)"), status, soft);
 
       g_ptr_array_add (keep, state);
       g_ptr_array_add (keep, shown);
@@ -254,12 +261,17 @@ render_service (GString                *out,
     }
 
   if (tendctl_table_get_n_rows (table) == 0)
-    g_string_append (out, "  no checks\n");
+    {
+      g_string_append (out, "  ");
+      g_string_append (out, _("no checks"));
+      g_string_append_c (out, '\n');
+    }
   else
     tendctl_table_render (table, out, color);
   if (advice->len > 0)
     {
-      g_string_append (out, "Advice:\n");
+      g_string_append (out, _("Advice:"));
+      g_string_append_c (out, '\n');
       g_string_append (out, advice->str);
     }
 }

@@ -388,8 +388,12 @@ tendctl_format_relative (gint64 realtime_usec,
     }
 
   if (out->len == 0)
-    return g_strdup ("just now");
-  return g_strdup_printf (future ? "in %s" : "%s ago", out->str);
+    return g_strdup (_("just now"));
+  if (future)
+    /* Translators: %s is a duration ("8s", "2h 5min"): a time that is still to come */
+    return g_strdup_printf (_("in %s"), out->str);
+  /* Translators: %s is a duration ("8s", "2h 5min"): a time past */
+  return g_strdup_printf (_("%s ago"), out->str);
 }
 
 /* CPU time: "830us", "12ms", "1.234s", "2min 3.456s", "3h 12min". */
@@ -459,7 +463,8 @@ tendctl_append_recovery (GString    *out,
   text = tend_recovery_status_describe (status, g_get_real_time ());
   if (*text == '\0')
     return;
-  g_string_append (out, "Recovery: ");
+  /* Translators: a label; what follows is the recovery's state, which is not translated */
+  g_string_append (out, _("Recovery: "));
   tendctl_append_sanitized (out, text, NULL);
   g_string_append_c (out, '\n');
 }

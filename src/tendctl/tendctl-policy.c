@@ -43,29 +43,30 @@ typedef struct
 
 static const PolicyOption policy_options[] = {
   { "max-recoveries", "max_recoveries", "recovery.max-attempts", VALUE_INT,
-    AT (max_recoveries), "N", "At most N recoveries within the window, 1..100" },
+    AT (max_recoveries), "N", N_("At most N recoveries within the window, 1..100") },
   { "window", "window", "recovery.window", VALUE_DURATION, AT (window_usec), "DURATION",
-    "The period in which --max-recoveries counts, 1min..1d" },
+    N_("The period in which --max-recoveries counts, 1min..1d") },
   { "cooldown", "cooldown", "recovery.cooldown", VALUE_DURATION, AT (cooldown_usec),
-    "DURATION", "The pause after each recovery, 0s..1h" },
+    "DURATION", N_("The pause after each recovery, 0s..1h") },
   { "backoff-initial", "backoff_initial", "recovery.backoff-initial", VALUE_DURATION,
-    AT (backoff_initial_usec), "DURATION", "backoff: the first delay, 1s..1h" },
+    AT (backoff_initial_usec), "DURATION", N_("backoff: the first delay, 1s..1h") },
   { "backoff-multiplier", "backoff_multiplier", "recovery.backoff-multiplier", VALUE_NUMBER,
-    AT (backoff_multiplier), "X", "backoff: the factor each delay grows by, 1.0..10.0" },
+    AT (backoff_multiplier), "X", N_("backoff: the factor each delay grows by, 1.0..10.0") },
   { "backoff-max", "backoff_max", "recovery.backoff-max", VALUE_DURATION,
     AT (backoff_max_usec), "DURATION",
-    "backoff: the longest delay, 1s..1d and not below --backoff-initial" },
+    N_("backoff: the longest delay, 1s..1d and not below --backoff-initial") },
   { "reset-after", "reset_after", "recovery.backoff-reset-after", VALUE_DURATION,
     AT (reset_after_usec), "DURATION",
-    "backoff: healthy this long, the delays start again from the first, 1min..1d" },
+    N_("backoff: healthy this long, the delays start again from the first, 1min..1d") },
   { "jitter", "jitter", "recovery.backoff-jitter-percent", VALUE_NUMBER, AT (jitter), "X",
-    "backoff: the share of a delay that is random, 0..1" },
+    N_("backoff: the share of a delay that is random, 0..1") },
   { "loop-threshold", "loop_threshold", "recovery.loop-threshold", VALUE_INT,
     AT (loop_threshold), "N",
-    "This many recoveries within --loop-window are a restart loop: Tend stops and waits "
-    "for a person (tendctl resume), 2..100" },
+    N_("This many recoveries within --loop-window are a restart loop: Tend stops and waits "
+       "for a person (tendctl resume), 2..100") },
   { "loop-window", "loop_window", "recovery.loop-window", VALUE_DURATION,
-    AT (loop_window_usec), "DURATION", "The period in which --loop-threshold counts, 1min..1d" },
+    AT (loop_window_usec), "DURATION",
+    N_("The period in which --loop-threshold counts, 1min..1d") },
 };
 
 #undef AT
@@ -440,11 +441,18 @@ print_show_text (PolicyData                *data,
     tend_restart_policy_get_breaker_timeout (restart_policy));
   gint64 now = g_get_real_time ();
 
-  g_string_append_printf (out, "%s on %s\n", data->unit, host);
-  g_string_append_printf (out, "Policy: %s (%s)\n",
-                          tend_inventory_policy_kind_to_string (policy->kind),
-                          data->policy != NULL ? "the service's own"
-                                               : "default: the recovery.* configuration");
+  /* Translators: the heading of tendctl policy show: a unit, then a host */
+  g_string_append_printf (out, _("%s on %s"), data->unit, host);
+  g_string_append_c (out, '\n');
+  if (data->policy != NULL)
+    /* Translators: %s is the policy's kind, as typed ("on-failure", "backoff") */
+    g_string_append_printf (out, _("Policy: %s (the service's own)"),
+                            tend_inventory_policy_kind_to_string (policy->kind));
+  else
+    /* Translators: %s is the policy's kind, as typed; recovery.* names configuration keys */
+    g_string_append_printf (out, _("Policy: %s (default: the recovery.* configuration)"),
+                            tend_inventory_policy_kind_to_string (policy->kind));
+  g_string_append_c (out, '\n');
   for (guint i = 0; i < N_POLICY_OPTIONS; i++)
     {
       g_autofree char *value = format_value (policy, i);
@@ -457,35 +465,44 @@ print_show_text (PolicyData                *data,
   g_string_append_printf (out, "  %-20s %s (recovery.breaker-timeout)\n", "breaker-timeout",
                           breaker);
 
-  g_string_append (out, "Silenced: ");
   if (controls != NULL && controls->silenced_until_usec > now)
     {
-      g_string_append (out, "until ");
-      tendctl_append_when (out, controls->silenced_until_usec, now, controls->silence_reason);
+      g_autoptr(GString) when = g_string_new (NULL);
+
+      tendctl_append_when (when, controls->silenced_until_usec, now, controls->silence_reason);
+      /* Translators: %s is a time, how far it is and the reason */
+      g_string_append_printf (out, _("Silenced: until %s"), when->str);
     }
   else
-    g_string_append (out, "no");
-  g_string_append (out, "\nManual intervention required: ");
+    g_string_append (out, _("Silenced: no"));
+  g_string_append_c (out, '\n');
   if (controls != NULL && controls->manual)
     {
-      g_string_append (out, "yes, since ");
-      tendctl_append_when (out, controls->manual_since_usec, now, controls->manual_reason);
-      g_string_append_printf (out, "\n  Tend does not recover it until a person resumes it: "
-                                   "tendctl resume %s", data->unit);
+      g_autoptr(GString) when = g_string_new (NULL);
+
+      tendctl_append_when (when, controls->manual_since_usec, now, controls->manual_reason);
+      /* Translators: %s is a time, how long ago it was and the reason */
+      g_string_append_printf (out, _("Manual intervention required: yes, since %s"), when->str);
+      g_string_append (out, "\n  ");
+      /* Translators: %s is a unit; "tendctl resume %s" is a command to type */
+      g_string_append_printf (out, _("Tend does not recover it until a person resumes it: "
+                                     "tendctl resume %s"), data->unit);
     }
   else
-    g_string_append (out, "no");
+    g_string_append (out, _("Manual intervention required: no"));
   g_string_append_c (out, '\n');
   if (monitor != 0 && health != NULL)
     tendctl_append_recovery (out, health->recovery, health->status);
 
   if (monitor > 0)
-    g_string_append_printf (out, "Monitor: running (pid %d)\n", (int) monitor);
+    /* Translators: %d is the monitor's process id */
+    g_string_append_printf (out, _("Monitor: running (pid %d)"), (int) monitor);
   else if (monitor < 0)
-    g_string_append (out, "Monitor: starting\n");
+    g_string_append (out, _("Monitor: starting"));
   else
-    g_string_append (out, "Monitor: not running; Tend acts on this once it runs "
-                          "(tendctl monitor)\n");
+    g_string_append (out, _("Monitor: not running; Tend acts on this once it runs "
+                            "(tendctl monitor)"));
+  g_string_append_c (out, '\n');
   tendctl_write (stdout, out);
 }
 
