@@ -91,6 +91,12 @@ def main():
               f"{fixture} entspricht dem Bestand: nichts zu ändern." in r.stdout,
               f"{imported.stdout}{imported.stderr}{r.stdout}{r.stderr}")
 
+        r = run(tendctl, de, "policy", "set", "--help")
+        check("policy set --help: the options' descriptions from the table, in German",
+              r.returncode == 0 and
+              "Höchstens N Wiederherstellungen innerhalb des Zeitfensters" in r.stdout and
+              "At most N recoveries" not in r.stdout, r.stdout + r.stderr)
+
         de_version = run(tendctl, de, "--version")
         c_version = run(tendctl, c, "--version")
         check("--version is the same in German and in C",

@@ -749,7 +749,8 @@ print_list_text (GPtrArray *checks)
       g_ptr_array_add (strings, target);
       tendctl_table_add_row (table, FALSE, check->host, check->unit, check->name,
                              tend_inventory_check_kind_to_string (check->kind), interval,
-                             timeout, check->enabled ? "yes" : "no", target);
+                             timeout, check->enabled ? C_("enabled", "yes") : C_("enabled", "no"),
+                             target);
     }
 
   if (checks->len > 0)

@@ -325,7 +325,7 @@ print_list_text (ConfigData         *data,
       if (value[0] == '\0')
         {
           g_free (value);
-          value = g_strdup ("(empty)");
+          value = g_strdup (_("(empty)"));
         }
 
       /* "*": set to something else than the default; "!": the stored value is not
@@ -419,7 +419,13 @@ print_done (ConfigData *data)
 
       g_string_append_printf (out, "%s = ", data->key);
       tendctl_append_sanitized (out, value, NULL);
-      g_string_append (out, data->action == CONFIG_RESET ? " (default)\n" : "\n");
+      if (data->action == CONFIG_RESET)
+        {
+          g_string_append_c (out, ' ');
+          /* Translators: after a configuration key's value: it is the default again */
+          g_string_append (out, _("(default)"));
+        }
+      g_string_append_c (out, '\n');
     }
   else if (data->saves->len == 0)
     g_string_append (out, _("Every key has its default already.\n"));
@@ -431,7 +437,9 @@ print_done (ConfigData *data)
 
         g_string_append_printf (out, "%s = ", key);
         tendctl_append_sanitized (out, value, NULL);
-        g_string_append (out, " (default)\n");
+        g_string_append_c (out, ' ');
+        g_string_append (out, _("(default)"));
+        g_string_append_c (out, '\n');
       }
 
   tendctl_write (stdout, out);

@@ -99,7 +99,7 @@ print_table (DemoData *data)
             doing = tend_recovery_status_describe (status, g_get_real_time ());
         }
       if (doing == NULL)
-        doing = g_strdup (g_strcmp0 (health, "healthy") == 0 ? "watching" : "");
+        doing = g_strdup (g_strcmp0 (health, "healthy") == 0 ? _("watching") : "");
       g_ptr_array_add (keep, state);
       g_ptr_array_add (keep, doing);
       tendctl_table_add_row (table, g_strcmp0 (health, "critical") == 0, units[i], state,

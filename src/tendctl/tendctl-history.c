@@ -812,8 +812,12 @@ print_incidents_text (IncidentsData *data,
 
   tendctl_table_render (table, out, tendctl_use_color (stdout));
   append_limit_note (out, incidents->len, data->limit, "incidents");
-  g_string_append_printf (out, "\n%u %s listed, %u open.\n", incidents->len,
-                          incidents->len == 1 ? "incident" : "incidents", n_open);
+  g_string_append_c (out, '\n');
+  /* Translators: how many incidents tendctl incidents lists, then how many are open */
+  g_string_append_printf (out, ngettext ("%u incident listed, %u open.",
+                                         "%u incidents listed, %u open.", incidents->len),
+                          incidents->len, n_open);
+  g_string_append_c (out, '\n');
   tendctl_write (stdout, out);
 }
 
@@ -1003,7 +1007,9 @@ print_audit_text (AuditData *data,
       char *duration = record->duration_usec > 0 ? format_latency (record->duration_usec)
                                                  : g_strdup ("-");
       char *outcome = record->error != NULL
-                      ? g_strdup_printf ("error: %s", record->error)
+                      /* Translators: an operation's outcome in tendctl audit; %s is the
+                       * error as it was recorded */
+                      ? g_strdup_printf (_("error: %s"), record->error)
                       : g_strdup (record->result != NULL ? record->result : "-");
 
       g_ptr_array_add (strings, time);
