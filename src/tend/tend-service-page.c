@@ -110,12 +110,13 @@ update_header (TendServicePage *self)
   tend_widget_set_status_class (GTK_WIDGET (self->health_icon),
                                 tend_health_status_get_css_class (health));
 
-  /* "Critical · failed (failed) · http: connection refused" */
+  /* "Critical · failed · http: connection refused"; systemd's words as the list shows
+   * them: "active (running)", but "failed" rather than "failed (failed)" */
   if (active != NULL)
     {
       g_string_append (status, " · ");
       g_string_append (status, active);
-      if (sub != NULL && *sub != '\0')
+      if (sub != NULL && *sub != '\0' && !g_str_equal (sub, active))
         g_string_append_printf (status, " (%s)", sub);
     }
   if (message != NULL && *message != '\0')
