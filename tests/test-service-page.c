@@ -283,6 +283,10 @@ test_labels_follow_service (void)
   g_assert_false (has_label (page, "Critical", "failed (failed)"));
   g_assert_true (has_label (page, "connection refused", NULL));
   g_assert_false (has_label (page, "Healthy", NULL));
+  /* a figure and its unit stay on one line, however narrow the page */
+  tend_service_set_watch_info (service, TRUE, TEND_HEALTH_CRITICAL, "HTTP 503 in 2.9 ms",
+                               NULL);
+  g_assert_true (has_label (page, "Critical", "HTTP 503 in 2.9\u00a0ms"));
 
   gtk_window_destroy (window);
 }

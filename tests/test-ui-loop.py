@@ -94,6 +94,11 @@ def scroll_to(ui, window, find, tries=40, wheel="5"):
     find() gives lies whole within the page, as a person scrolls; returns the row, or
     None."""
     px, py, pw, ph = ui.extents(tendui.service_page(window))
+    # What scrolls lies below the view switcher (its tabs); the page's heading stays.
+    tabs = [ui.extents(t) for t in tendui.find_all(window, "page tab", showing=True)]
+    top = max([y + h for (x, y, w, h) in tabs] + [py])
+    ph -= top - py
+    py = top
     ui.xdotool("mousemove", "--sync", str(px + pw // 2), str(py + ph * 3 // 4))
     for _ in range(tries):
         item = find()

@@ -289,6 +289,9 @@ def part_four(ui, remote):
                if tendui.role(b) == "push button" and tendui.on_screen(b)}
     check("…and no button to connect anyway", not buttons & {"Trust This Key…", "Try Again"},
           buttons)
+    # The toast that repeats the notification about remote2 goes by itself (libadwaita's
+    # 5 s); the picture is of the page, whose two keys it would cover.
+    wait_until(lambda: not tendui.toast(window, "remote2 is"), 15, 0.2)
     ui.window_screenshot("host-page-key-changed", "Tend")
 
     replace_known_key(remote.port, None)

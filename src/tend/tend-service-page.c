@@ -88,6 +88,20 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------------------------ */
 /* Top: name, state, health, what Tend does about it                                     */
 
+/* @text with a no-break space between each figure and its unit ("2.9 ms", "1.8 MB",
+ * "80 %"), so that a narrow page never wraps the line between them. */
+static char *
+keep_figures_whole (const char *text)
+{
+  static GRegex *figure_space = NULL;
+
+  if (g_once_init_enter (&figure_space))
+    g_once_init_leave (&figure_space,
+                       g_regex_new ("(?<=\\d) (?=(?:[nµu]?s|ms|min|h|d|[kMGT]?i?B|%)(?!\\w))",
+                                    G_REGEX_OPTIMIZE, 0, NULL));
+  return g_regex_replace_literal (figure_space, text, -1, 0, "\u00a0", 0, NULL);
+}
+
 static void
 update_header (TendServicePage *self)
 {
@@ -120,7 +134,11 @@ update_header (TendServicePage *self)
         g_string_append_printf (status, " (%s)", sub);
     }
   if (message != NULL && *message != '\0')
-    g_string_append_printf (status, " · %s", message);
+    {
+      g_autofree char *whole = keep_figures_whole (message);
+
+      g_string_append_printf (status, " · %s", whole);
+    }
   gtk_label_set_label (self->status_label, status->str);
 }
 
