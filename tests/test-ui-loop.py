@@ -89,10 +89,10 @@ def titled(window, title):
     return find
 
 
-def scroll_to(ui, window, find, tries=40, wheel="5"):
+def scroll_to(ui, window, find, tries=40, wheel="5", room=0):
     """Turns the mouse wheel over the page (down, or up with @wheel "4") until the row
-    find() gives lies whole within the page, as a person scrolls; returns the row, or
-    None."""
+    find() gives lies whole within the page, with @room pixels above it (for its group's
+    title), as a person scrolls; returns the row, or None."""
     px, py, pw, ph = ui.extents(tendui.service_page(window))
     # What scrolls lies below the view switcher (its tabs); the page's heading stays.
     tabs = [ui.extents(t) for t in tendui.find_all(window, "page tab", showing=True)]
@@ -105,7 +105,7 @@ def scroll_to(ui, window, find, tries=40, wheel="5"):
         if item is None:
             return None
         x, y, w, h = ui.extents(item)
-        if y >= py and y + h <= py + ph:
+        if y >= py + room and y + h <= py + ph:
             return item
         ui.xdotool("click", wheel)
         wait_until(lambda: ui.extents(item)[1] != y, 1, 0.02)
@@ -181,7 +181,7 @@ def loop_and_resume(ui, tendctl, needed):
     # The whole story in one picture: down to the last attempt, then up to the incident.
     if failed and incident:
         scroll_to(ui, window, lambda: failed[-1])
-        scroll_to(ui, window, lambda: incident[0], wheel="4")
+        scroll_to(ui, window, lambda: incident[0], wheel="4", room=60)
     ui.area_screenshot("incident")
 
     # What the notification asks: mend the cause, then let Tend go on.
