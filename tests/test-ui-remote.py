@@ -178,6 +178,19 @@ def part_two(ui, window):
                                    for r in tendui.service_rows(window)), 15)
     check("…and this computer's services beside them", local,
           [r.get("host") for r in tendui.service_rows(window)][:20])
+    # The picture: a unit both managers have, once per host, the remote one selected (its
+    # row highlighted, the bar's buttons insensitive: remote1 is a viewer host).
+    tendui.search_services(ui, window, "dbus")
+    both = wait_until(lambda: {"remote1", "Your services"} <=
+                      {r.get("host") for r in tendui.service_rows(window)}, 15)
+    if both:
+        row = next(r for r in tendui.service_rows(window) if r.get("host") == "remote1")
+        ui.pointer_click(row["cell"])
+        wait_until(lambda: any(r.get("host") == "remote1"
+                               and "selected" in tendui.states(r["node"])
+                               for r in tendui.service_rows(window)), 5)
+    else:
+        tendui.search_services(ui, window, "")
     ui.window_screenshot("all-hosts", "Tend")
 
 
