@@ -287,6 +287,11 @@ test_labels_follow_service (void)
   tend_service_set_watch_info (service, TRUE, TEND_HEALTH_CRITICAL, "HTTP 503 in 2.9 ms",
                                NULL);
   g_assert_true (has_label (page, "Critical", "HTTP 503 in 2.9\u00a0ms"));
+  /* the unit check's message, when it is systemd's state again, is not said twice */
+  set_state (service, "active", "running");
+  tend_service_set_watch_info (service, TRUE, TEND_HEALTH_HEALTHY, "active (running)", NULL);
+  g_assert_true (has_label (page, "Healthy", "active (running)"));
+  g_assert_false (has_label (page, "Healthy", "active (running) · active (running)"));
 
   gtk_window_destroy (window);
 }

@@ -115,6 +115,7 @@ update_header (TendServicePage *self)
   gboolean watched = service != NULL && tend_service_get_watched (service);
   g_autoptr(GString) status = g_string_new (watched ? tend_health_status_get_word (health)
                                                     : _("Not watched"));
+  gsize state_start = 0;
 
   gtk_label_set_label (self->name_label, service != NULL ? tend_service_get_name (service) : "");
   gtk_label_set_label (self->description_label, description != NULL ? description : "");
@@ -129,11 +130,15 @@ update_header (TendServicePage *self)
   if (active != NULL)
     {
       g_string_append (status, " · ");
+      state_start = status->len;
       g_string_append (status, active);
       if (sub != NULL && *sub != '\0' && !g_str_equal (sub, active))
         g_string_append_printf (status, " (%s)", sub);
     }
-  if (message != NULL && *message != '\0')
+  /* The unit check's message is systemd's state again ("active (running)"): once is
+   * enough */
+  if (message != NULL && *message != '\0' &&
+      (active == NULL || !g_str_equal (status->str + state_start, message)))
     {
       g_autofree char *whole = keep_figures_whole (message);
 
