@@ -261,6 +261,10 @@ test_day (Fixture       *fixture,
 
     g_assert_cmpint (background.r + background.g + background.b, <, 3 * 100);
     g_assert_cmpint (distance (dark_pass, dark_fail), >, 100);
+    /* the band is a fill: libadwaita's green for fills (#26a269 in the dark style), not
+     * its pastel green for text on a dark background (#8ff0a4) */
+    g_test_message ("dark band: pass #%02x%02x%02x", dark_pass.r, dark_pass.g, dark_pass.b);
+    g_assert_cmpint (dark_pass.r + dark_pass.g + dark_pass.b, <, 400);
   }
   cairo_surface_destroy (surface);
 

@@ -278,9 +278,20 @@ test_labels_follow_service (void)
   set_state (service, "failed", "failed");
   tend_service_set_watch_info (service, TRUE, TEND_HEALTH_CRITICAL, "http: connection refused",
                                NULL);
-  g_assert_true (has_label (page, "Critical", "failed (failed)"));
+  g_assert_true (has_label (page, "Critical", "failed"));
+  /* the sub-state only where it says more than the state, as in the list */
+  g_assert_false (has_label (page, "Critical", "failed (failed)"));
   g_assert_true (has_label (page, "connection refused", NULL));
   g_assert_false (has_label (page, "Healthy", NULL));
+  /* a figure and its unit stay on one line, however narrow the page */
+  tend_service_set_watch_info (service, TRUE, TEND_HEALTH_CRITICAL, "HTTP 503 in 2.9 ms",
+                               NULL);
+  g_assert_true (has_label (page, "Critical", "HTTP 503 in 2.9\u00a0ms"));
+  /* the unit check's message, when it is systemd's state again, is not said twice */
+  set_state (service, "active", "running");
+  tend_service_set_watch_info (service, TRUE, TEND_HEALTH_HEALTHY, "active (running)", NULL);
+  g_assert_true (has_label (page, "Healthy", "active (running)"));
+  g_assert_false (has_label (page, "Healthy", "active (running) · active (running)"));
 
   gtk_window_destroy (window);
 }

@@ -178,6 +178,19 @@ def part_two(ui, window):
                                    for r in tendui.service_rows(window)), 15)
     check("…and this computer's services beside them", local,
           [r.get("host") for r in tendui.service_rows(window)][:20])
+    # The picture: a unit both managers have, once per host, the remote one selected (its
+    # row highlighted, the bar's buttons insensitive: remote1 is a viewer host).
+    tendui.search_services(ui, window, "dbus")
+    both = wait_until(lambda: {"remote1", "Your services"} <=
+                      {r.get("host") for r in tendui.service_rows(window)}, 15)
+    if both:
+        row = next(r for r in tendui.service_rows(window) if r.get("host") == "remote1")
+        ui.pointer_click(row["cell"])
+        wait_until(lambda: any(r.get("host") == "remote1"
+                               and "selected" in tendui.states(r["node"])
+                               for r in tendui.service_rows(window)), 5)
+    else:
+        tendui.search_services(ui, window, "")
     ui.window_screenshot("all-hosts", "Tend")
 
 
@@ -289,6 +302,9 @@ def part_four(ui, remote):
                if tendui.role(b) == "push button" and tendui.on_screen(b)}
     check("…and no button to connect anyway", not buttons & {"Trust This Key…", "Try Again"},
           buttons)
+    # The toast that repeats the notification about remote2 goes by itself (libadwaita's
+    # 5 s); the picture is of the page, whose two keys it would cover.
+    wait_until(lambda: not tendui.toast(window, "remote2 is"), 15, 0.2)
     ui.window_screenshot("host-page-key-changed", "Tend")
 
     replace_known_key(remote.port, None)

@@ -107,6 +107,16 @@ tend_event_row_init (TendEventRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* How long something lasted, to a precision a person reads: whole milliseconds under a
+ * second ("123ms", not "123ms 70us"), whole seconds above. */
+static gint64
+round_span (gint64 usec)
+{
+  gint64 unit = usec < G_USEC_PER_SEC ? 1000 : G_USEC_PER_SEC;
+
+  return MAX ((usec + unit / 2) / unit, 1) * unit;
+}
+
 /* "14:02:10, for 3min 5s" or "since 14:02:10" */
 static char *
 describe_span (gint64 start_usec,
@@ -118,7 +128,7 @@ describe_span (gint64 start_usec,
   if (end_usec <= 0)
     /* TRANSLATORS: something still going on, and when it began */
     return g_strdup_printf (_("Since %s"), start);
-  length = tend_duration_format (MAX (end_usec - start_usec, 0));
+  length = tend_duration_format_rough (round_span (MAX (end_usec - start_usec, 0)));
   /* TRANSLATORS: when something began, and how long it lasted: "14:02:10, for 3min" */
   return g_strdup_printf (_("%s, for %s"), start, length);
 }

@@ -540,9 +540,11 @@ get_colors (TendHistoryChart *self,
 
   gtk_style_context_get_color (context, &colors->fg);
   lookup_color (context, "accent_color", "#1c71d8", &colors->line);
-  lookup_color (context, "success_color", "#26a269", &colors->pass);
-  lookup_color (context, "warning_color", "#c64600", &colors->warn);
-  lookup_color (context, "error_color", "#c01c28", &colors->fail);
+  /* The state band is a filled area: libadwaita's colours for fills (the same in both
+   * styles), not those for text, which the dark style makes pastel. */
+  lookup_color (context, "success_bg_color", "#26a269", &colors->pass);
+  lookup_color (context, "warning_bg_color", "#e5a50a", &colors->warn);
+  lookup_color (context, "error_bg_color", "#c01c28", &colors->fail);
   lookup_color (context, "view_bg_color", "#ffffff", &colors->background);
 }
 

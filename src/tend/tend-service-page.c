@@ -88,6 +88,20 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------------------------ */
 /* Top: name, state, health, what Tend does about it                                     */
 
+/* @text with a no-break space between each figure and its unit ("2.9 ms", "1.8 MB",
+ * "80 %"), so that a narrow page never wraps the line between them. */
+static char *
+keep_figures_whole (const char *text)
+{
+  static GRegex *figure_space = NULL;
+
+  if (g_once_init_enter (&figure_space))
+    g_once_init_leave (&figure_space,
+                       g_regex_new ("(?<=\\d) (?=(?:[nµu]?s|ms|min|h|d|[kMGT]?i?B|%)(?!\\w))",
+                                    G_REGEX_OPTIMIZE, 0, NULL));
+  return g_regex_replace_literal (figure_space, text, -1, 0, "\u00a0", 0, NULL);
+}
+
 static void
 update_header (TendServicePage *self)
 {
@@ -101,6 +115,7 @@ update_header (TendServicePage *self)
   gboolean watched = service != NULL && tend_service_get_watched (service);
   g_autoptr(GString) status = g_string_new (watched ? tend_health_status_get_word (health)
                                                     : _("Not watched"));
+  gsize state_start = 0;
 
   gtk_label_set_label (self->name_label, service != NULL ? tend_service_get_name (service) : "");
   gtk_label_set_label (self->description_label, description != NULL ? description : "");
@@ -110,16 +125,25 @@ update_header (TendServicePage *self)
   tend_widget_set_status_class (GTK_WIDGET (self->health_icon),
                                 tend_health_status_get_css_class (health));
 
-  /* "Critical · failed (failed) · http: connection refused" */
+  /* "Critical · failed · http: connection refused"; systemd's words as the list shows
+   * them: "active (running)", but "failed" rather than "failed (failed)" */
   if (active != NULL)
     {
       g_string_append (status, " · ");
+      state_start = status->len;
       g_string_append (status, active);
-      if (sub != NULL && *sub != '\0')
+      if (sub != NULL && *sub != '\0' && !g_str_equal (sub, active))
         g_string_append_printf (status, " (%s)", sub);
     }
-  if (message != NULL && *message != '\0')
-    g_string_append_printf (status, " · %s", message);
+  /* The unit check's message is systemd's state again ("active (running)"): once is
+   * enough */
+  if (message != NULL && *message != '\0' &&
+      (active == NULL || !g_str_equal (status->str + state_start, message)))
+    {
+      g_autofree char *whole = keep_figures_whole (message);
+
+      g_string_append_printf (status, " · %s", whole);
+    }
   gtk_label_set_label (self->status_label, status->str);
 }
 
