@@ -668,8 +668,7 @@ test_german (void)
   g_assert_true (g_str_has_prefix (gave_up->body, "Tend hat ihn nach 3 Versuchen nicht mehr "
                                                   "neu gestartet und braucht Sie"));
 
-  lost = tend_notification_new_for_host (TEND_NOTIFICATION_HOST_UNREACHABLE, "web1", NULL,
-                                         NULL);
+  lost = tend_notification_new_for_host (TEND_HOST_STATE_RECONNECTING, "web1", NULL, NULL);
   g_assert_cmpstr (lost->title, ==, "web1 ist nicht erreichbar");
 
   /* and back in C: English */
@@ -679,6 +678,45 @@ test_german (void)
                                  &not_answering, NULL);
   g_assert_cmpstr (again->title, ==, "web.service on this computer stopped answering");
   g_assert_cmpstr (again->body, ==, "Tend is restarting it.");
+}
+
+/* A host's notification says why it is out of reach, and whether it comes back by itself */
+static void
+test_host_states (void)
+{
+  static const struct {
+    TendHostState state;
+    TendNotificationKind kind;
+    const char *title;
+    const char *body_end;
+  } cases[] = {
+    { TEND_HOST_STATE_RECONNECTING, TEND_NOTIFICATION_HOST_UNREACHABLE, "Web One is unreachable",
+      "it reconnects by itself." },
+    { TEND_HOST_STATE_AUTH_FAILED, TEND_NOTIFICATION_HOST_UNREACHABLE,
+      "Web One refuses Tend's keys", "Tend then connects by itself." },
+    { TEND_HOST_STATE_HOST_KEY_UNKNOWN, TEND_NOTIFICATION_HOST_UNREACHABLE,
+      "Web One's host key is not confirmed", "its services are unknown meanwhile." },
+    { TEND_HOST_STATE_HOST_KEY_CHANGED, TEND_NOTIFICATION_HOST_UNREACHABLE,
+      "Web One's host key has changed", "until the new key is checked; its services are "
+      "unknown meanwhile." },
+    { TEND_HOST_STATE_CONNECTED, TEND_NOTIFICATION_HOST_REACHABLE, "Web One is reachable again",
+      "recovers them when they need it." },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TendNotification) n = NULL;
+
+      n = tend_notification_new_for_host (cases[i].state, "web1", "Web One", "Why it is out.");
+      g_assert_cmpstr (n->id, ==, "host-web1");
+      g_assert_cmpint (n->kind, ==, cases[i].kind);
+      g_assert_cmpstr (n->title, ==, cases[i].title);
+      g_assert_true (g_str_has_suffix (n->body, cases[i].body_end));
+      /* the host's own reason first, while it is out of reach */
+      g_assert_true (g_str_has_prefix (n->body, "Why it is out.\n") ==
+                     (cases[i].state != TEND_HOST_STATE_CONNECTED));
+      g_assert_cmpstr (n->unit, ==, "");
+    }
 }
 
 int
@@ -696,6 +734,7 @@ main (int    argc,
   g_test_add_func ("/notification/wanted", test_wanted);
   g_test_add_func ("/notification/log-notifier", test_log_notifier);
   g_test_add_func ("/notification/multi-notifier", test_multi_notifier);
+  g_test_add_func ("/notification/host-states", test_host_states);
   g_test_add_func ("/notification/german", test_german);
 
   return g_test_run ();

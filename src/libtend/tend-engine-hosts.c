@@ -43,17 +43,15 @@ run_host_checks_now (TendEngine *self,
 
 /* One notification for a remote host that cannot be reached, whatever the number of its
  * services (each of them is unknown meanwhile, and none is recovered), and one when it
- * is back; the second replaces the first. */
+ * is back; each replaces the one before. Its words follow the host's state. */
 static void
 notify_host (TendEngine *self,
-             TendHost   *host,
-             gboolean    reachable)
+             TendHost   *host)
 {
   g_autoptr(TendNotification) notification = NULL;
   const char *name = tend_host_get_id (host);
 
-  notification = tend_notification_new_for_host (reachable ? TEND_NOTIFICATION_HOST_REACHABLE
-                                                            : TEND_NOTIFICATION_HOST_UNREACHABLE,
+  notification = tend_notification_new_for_host (tend_host_get_state (host),
                                                  name, tend_host_get_spoken_name (host),
                                                  tend_host_get_state_message (host));
   tend_notifier_send (TEND_NOTIFIER (self->notifier), notification);
@@ -79,7 +77,7 @@ tend_engine_resend_host_notifications (TendEngine   *self,
       if (tend_host_get_kind (host) != TEND_HOST_KIND_SSH ||
           g_object_get_data (G_OBJECT (host), "tend-engine-lost") == NULL)
         continue;
-      notification = tend_notification_new_for_host (TEND_NOTIFICATION_HOST_UNREACHABLE,
+      notification = tend_notification_new_for_host (tend_host_get_state (host),
                                                      tend_host_get_id (host),
                                                      tend_host_get_spoken_name (host),
                                                      tend_host_get_state_message (host));
@@ -87,30 +85,35 @@ tend_engine_resend_host_notifications (TendEngine   *self,
     }
 }
 
-/* A host that cannot be reached is said once when it goes, and once when it is back; its
- * checks say "unreachable" meanwhile (a remote host's are not run at all), and run at
- * once at both ends. A remote host's outage is a notification too. */
+/* A host that cannot be reached is said once when it goes (and again when the reason
+ * changes: a lost connection found, on reconnecting, to be a changed host key), and once
+ * when it is back; its checks say "unreachable" meanwhile (a remote host's are not run
+ * at all), and run at once at both ends. A remote host's outage is a notification too.
+ * "tend-engine-lost" keeps the state that was said, plus one. */
 static void
 host_state_cb (TendHost   *host,
                GParamSpec *pspec,
                TendEngine *self)
 {
-  gboolean lost = g_object_get_data (G_OBJECT (host), "tend-engine-lost") != NULL;
+  TendHostState state = tend_host_get_state (host);
+  int said = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (host), "tend-engine-lost"));
+  gboolean lost = said != 0;
   gboolean remote = tend_host_get_kind (host) == TEND_HOST_KIND_SSH;
 
-  switch (tend_host_get_state (host))
+  switch (state)
     {
     case TEND_HOST_STATE_RECONNECTING:
     case TEND_HOST_STATE_AUTH_FAILED:
     case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
     case TEND_HOST_STATE_HOST_KEY_CHANGED:
-      if (lost)
+      if (said == (int) state + 1)
         break;   /* said already, and it tries again by itself */
       g_warning ("%s", tend_host_get_state_message (host));
-      g_object_set_data (G_OBJECT (host), "tend-engine-lost", GINT_TO_POINTER (TRUE));
+      g_object_set_data (G_OBJECT (host), "tend-engine-lost", GINT_TO_POINTER (state + 1));
       if (remote)
-        notify_host (self, host, FALSE);
-      run_host_checks_now (self, host);
+        notify_host (self, host);
+      if (!lost)
+        run_host_checks_now (self, host);
       break;
     case TEND_HOST_STATE_CONNECTED:
       if (lost)
@@ -118,7 +121,7 @@ host_state_cb (TendHost   *host,
           g_message ("%s is reachable again; its units are read afresh",
                      tend_host_get_display_name (host));
           if (remote)
-            notify_host (self, host, TRUE);
+            notify_host (self, host);
         }
       g_object_set_data (G_OBJECT (host), "tend-engine-lost", NULL);
       run_host_checks_now (self, host);

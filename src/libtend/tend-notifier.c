@@ -513,31 +513,78 @@ tend_notification_new (TendNotificationKind         kind,
   return self;
 }
 
+/* The title and the closing sentence of a host's notification, by why it is out of reach:
+ * only a host that lost its connection comes back by itself; the others wait for a
+ * person (a key to add, a fingerprint to confirm, a changed key to check). */
+static void
+host_state_words (TendHostState  state,
+                  const char    *host_label,
+                  char         **title,
+                  const char   **body)
+{
+  switch (state)
+    {
+    case TEND_HOST_STATE_CONNECTED:
+      /* Translators: a notification's title; %s is a host ("web1") */
+      *title = g_strdup_printf (_("%s is reachable again"), host_label);
+      *body = _("Tend checks its services again, and recovers them when they need it.");
+      break;
+    case TEND_HOST_STATE_AUTH_FAILED:
+      /* Translators: a notification's title; %s is a host ("web1") */
+      *title = g_strdup_printf (_("%s refuses Tend's keys"), host_label);
+      *body = _("Its services are unknown, and Tend recovers none of them, until a key it "
+                "accepts is in your SSH agent or ~/.ssh; Tend then connects by itself.");
+      break;
+    case TEND_HOST_STATE_HOST_KEY_UNKNOWN:
+      /* Translators: a notification's title; %s is a host ("web1") */
+      *title = g_strdup_printf (_("%s's host key is not confirmed"), host_label);
+      *body = _("Tend does not connect to it until you confirm its fingerprint on the "
+                "host's page; its services are unknown meanwhile.");
+      break;
+    case TEND_HOST_STATE_HOST_KEY_CHANGED:
+      /* Translators: a notification's title; %s is a host ("web1") */
+      *title = g_strdup_printf (_("%s's host key has changed"), host_label);
+      *body = _("Tend does not connect to it until the new key is checked; its services "
+                "are unknown meanwhile.");
+      break;
+    case TEND_HOST_STATE_RECONNECTING:
+    case TEND_HOST_STATE_DISCONNECTED:
+    case TEND_HOST_STATE_CONNECTING:
+    default:
+      /* Translators: a notification's title; %s is a host ("web1") */
+      *title = g_strdup_printf (_("%s is unreachable"), host_label);
+      *body = _("Its services are unknown until it is back, and Tend recovers none of them "
+                "meanwhile; it reconnects by itself.");
+      break;
+    }
+}
+
 /**
  * tend_notification_new_for_host:
- * @kind: %TEND_NOTIFICATION_HOST_UNREACHABLE or %TEND_NOTIFICATION_HOST_REACHABLE
+ * @state: the host's state: %TEND_HOST_STATE_CONNECTED when it is back, else why it
+ *   cannot be reached
  * @host: the host's name in the inventory
  * @host_label: (nullable): how people call it; %NULL for @host
  * @message: (nullable): the host's own sentence on why it cannot be reached
  *
  * The one notification about a remote host that cannot be reached ("web1 is
- * unreachable"), or is back: its id is the host's ("host-web1"), so the second replaces
- * the first. It has no buttons and names no unit (@unit is "").
+ * unreachable", "web1's host key has changed"), or is back: its id is the host's
+ * ("host-web1"), so the second replaces the first. Its kind is
+ * %TEND_NOTIFICATION_HOST_REACHABLE or %TEND_NOTIFICATION_HOST_UNREACHABLE. It has no
+ * buttons and names no unit (@unit is "").
  *
  * Returns: (transfer full): the notification
  */
 TendNotification *
-tend_notification_new_for_host (TendNotificationKind  kind,
-                                const char           *host,
-                                const char           *host_label,
-                                const char           *message)
+tend_notification_new_for_host (TendHostState  state,
+                                const char    *host,
+                                const char    *host_label,
+                                const char    *message)
 {
   TendNotificationReal *real;
   TendNotification *self;
   const char *body;
 
-  g_return_val_if_fail (kind == TEND_NOTIFICATION_HOST_UNREACHABLE ||
-                        kind == TEND_NOTIFICATION_HOST_REACHABLE, NULL);
   g_return_val_if_fail (host != NULL && *host != '\0', NULL);
 
   if (host_label == NULL || *host_label == '\0')
@@ -548,27 +595,22 @@ tend_notification_new_for_host (TendNotificationKind  kind,
   self = &real->public;
 
   self->id = g_strdup_printf ("host-%s", host);
-  self->kind = kind;
-  if (kind == TEND_NOTIFICATION_HOST_UNREACHABLE)
+  host_state_words (state, host_label, &self->title, &body);
+  if (state == TEND_HOST_STATE_CONNECTED)
     {
+      self->kind = TEND_NOTIFICATION_HOST_REACHABLE;
+      self->urgency = TEND_NOTIFICATION_URGENCY_NORMAL;
+      self->body = g_strdup (body);
+    }
+  else
+    {
+      self->kind = TEND_NOTIFICATION_HOST_UNREACHABLE;
       self->urgency = TEND_NOTIFICATION_URGENCY_CRITICAL;
-      /* Translators: a notification's title; %s is a host ("web1") */
-      self->title = g_strdup_printf (_("%s is unreachable"), host_label);
-      body = _("Its services are unknown until it is back, and Tend recovers none of them "
-               "meanwhile; it reconnects by itself.");
       /* the host's own sentence on why first, on a line of its own */
       if (message != NULL && *message != '\0')
         self->body = g_strconcat (message, "\n", body, NULL);
       else
         self->body = g_strdup (body);
-    }
-  else
-    {
-      self->urgency = TEND_NOTIFICATION_URGENCY_NORMAL;
-      /* Translators: a notification's title; %s is a host ("web1") */
-      self->title = g_strdup_printf (_("%s is reachable again"), host_label);
-      self->body = g_strdup (_("Tend checks its services again, and recovers them when they "
-                               "need it."));
     }
   self->host = g_strdup (host);
   self->host_label = g_strdup (host_label);

@@ -186,7 +186,7 @@ TendNotification *tend_notification_new      (TendNotificationKind         kind,
                                               gint64                       incident_id,
                                               const TendNotificationFacts *facts,
                                               const char                  *root_cause_unit);
-TendNotification *tend_notification_new_for_host (TendNotificationKind  kind,
+TendNotification *tend_notification_new_for_host (TendHostState         state,
                                                   const char           *host,
                                                   const char           *host_label,
                                                   const char           *message);
