@@ -16,9 +16,12 @@
  *   signals, and the supervisor's recovery-status-changed, each for one service, set
  *   that service's word at once.
  * - Without one: the store's health and recovery status (tend_store_query_health_async(),
- *   saved by the other process's engine) are read every
- *   %TEND_OVERVIEW_POLL_INTERVAL_SEC seconds, one query for every service; a row that
- *   did not change since the last read is not parsed again.
+ *   saved by the other process's engine) are read when the store's file changes: a
+ *   GFileMonitor on its write-ahead log (inotify; GLib polls where there is none), at
+ *   most once every %TEND_OVERVIEW_POLL_INTERVAL_SEC seconds, so nothing wakes while
+ *   the other engine writes nothing; a row that did not change since the last read is
+ *   not parsed again. (A timer that read every 2 s woke this process's main loop and
+ *   the store's thread about 3 times a second at rest, docs/benchmarks.md, "Idle".)
  *
  * Services that join a host's list later get their word as they join. The list of
  * services that need attention (failed, or degraded or critical) follows each host's
@@ -84,7 +87,8 @@ struct _TendOverview
   GHashTable *by_id;           /* (owned) gint64* service id → (owned) Watch */
   TendServiceSet *attention;   /* (owned) */
 
-  guint poll_id;               /* without an engine: the next read */
+  GFileMonitor *wal_monitor;   /* (owned) (nullable) without an engine: the store's WAL */
+  guint retry_id;              /* a read that failed, again */
   guint read_serial;           /* bumped by a change of engine: older reads are dropped */
   gboolean reading;            /* a read is under way */
   gboolean read_again;         /* asked for while one was under way */
@@ -372,29 +376,51 @@ update_from_row (Watch                  *watch,
   set_watch (watch, (TendHealthStatus) health, message, recovery);
 }
 
-static gboolean
-poll_cb (gpointer user_data)
+static void
+wal_changed_cb (GFileMonitor      *monitor,
+                GFile             *file,
+                GFile             *other_file,
+                GFileMonitorEvent  event,
+                gpointer           user_data)
 {
   TendOverview *self = user_data;
 
-  if (!self->reading)
+  /* Written (or made, or gone as the last connection closed): the engine's word may
+   * have moved. A read under way is followed by another. */
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED ||
+      event == G_FILE_MONITOR_EVENT_DELETED)
     start_read (self);
-  return G_SOURCE_CONTINUE;
 }
 
-/* A timer while there is no engine and something to show; none otherwise. */
+/* A watch on the store's write-ahead log while there is no engine and something to
+ * show; none otherwise. */
 static void
 update_poll (TendOverview *self)
 {
   gboolean wanted = self->engine == NULL && self->hosts->len > 0;
 
-  if (wanted && self->poll_id == 0)
+  if (wanted && self->wal_monitor == NULL)
     {
-      self->poll_id = g_timeout_add_seconds (TEND_OVERVIEW_POLL_INTERVAL_SEC, poll_cb, self);
-      g_source_set_name_by_id (self->poll_id, "[tend] overview poll");
+      g_autofree char *path = g_strconcat (tend_store_get_path (self->store), "-wal", NULL);
+      g_autoptr(GFile) wal = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+
+      self->wal_monitor = g_file_monitor_file (wal, G_FILE_MONITOR_NONE, NULL, &error);
+      if (self->wal_monitor == NULL)
+        {
+          g_warning ("cannot follow %s: %s; the monitor's word is read only on demand",
+                     path, error->message);
+          return;
+        }
+      g_file_monitor_set_rate_limit (self->wal_monitor, TEND_OVERVIEW_POLL_INTERVAL_SEC * 1000);
+      g_signal_connect (self->wal_monitor, "changed", G_CALLBACK (wal_changed_cb), self);
     }
-  else if (!wanted)
-    g_clear_handle_id (&self->poll_id, g_source_remove);
+  else if (!wanted && self->wal_monitor != NULL)
+    {
+      g_file_monitor_cancel (self->wal_monitor);
+      g_signal_handlers_disconnect_by_data (self->wal_monitor, self);
+      g_clear_object (&self->wal_monitor);
+    }
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -444,6 +470,16 @@ read_owner (Read *read)
   return self;
 }
 
+static gboolean
+retry_cb (gpointer user_data)
+{
+  TendOverview *self = user_data;
+
+  self->retry_id = 0;
+  start_read (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 read_done (TendOverview *self,
            Read         *read,
@@ -463,6 +499,10 @@ read_done (TendOverview *self,
                    error->message);
       g_free (self->last_error);
       self->last_error = g_strdup (error->message);
+      /* Without an engine, tried again after a while (the store may open soon), and
+       * at the next change of its file. */
+      if (self->engine == NULL && self->retry_id == 0)
+        self->retry_id = g_timeout_add_seconds (TEND_OVERVIEW_POLL_INTERVAL_SEC, retry_cb, self);
     }
   else
     {
@@ -794,7 +834,13 @@ tend_overview_dispose (GObject *object)
 
   self->read_serial++;
   cancel_apply (self);
-  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->wal_monitor != NULL)
+    {
+      g_file_monitor_cancel (self->wal_monitor);
+      g_signal_handlers_disconnect_by_data (self->wal_monitor, self);
+      g_clear_object (&self->wal_monitor);
+    }
   disconnect_engine (self);
   if (self->hosts != NULL)
     g_ptr_array_set_size (self->hosts, 0);
