@@ -16,10 +16,10 @@
  *   signals, and the supervisor's recovery-status-changed, each for one service, set
  *   that service's word at once.
  * - Without one: the store's health and recovery status (tend_store_query_health_async(),
- *   saved by the other process's engine) are read when the store's file changes: a
- *   GFileMonitor on its write-ahead log (inotify; GLib polls where there is none), at
- *   most once every %TEND_OVERVIEW_POLL_INTERVAL_SEC seconds, so nothing wakes while
- *   the other engine writes nothing; a row that did not change since the last read is
+ *   saved by the other process's engine) are read when the store's file has changed: a
+ *   GFileMonitor on its write-ahead log (inotify; GLib polls where there is none), 2.5 s
+ *   after the first write of a batch, once, so nothing wakes while the other engine
+ *   writes nothing; a row that did not change since the last read is
  *   not parsed again. (A timer that read every 2 s woke this process's main loop and
  *   the store's thread about 3 times a second at rest, docs/benchmarks.md, "Idle".)
  *
@@ -88,7 +88,7 @@ struct _TendOverview
   TendServiceSet *attention;   /* (owned) */
 
   GFileMonitor *wal_monitor;   /* (owned) (nullable) without an engine: the store's WAL */
-  guint retry_id;              /* a read that failed, again */
+  guint read_soon_id;          /* a read after a change of the WAL, or one that failed */
   guint read_serial;           /* bumped by a change of engine: older reads are dropped */
   gboolean reading;            /* a read is under way */
   gboolean read_again;         /* asked for while one was under way */
@@ -376,6 +376,25 @@ update_from_row (Watch                  *watch,
   set_watch (watch, (TendHealthStatus) health, message, recovery);
 }
 
+static gboolean
+read_soon_cb (gpointer user_data)
+{
+  TendOverview *self = user_data;
+
+  self->read_soon_id = 0;
+  start_read (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* One read @msec from now, unless one is due already. */
+static void
+read_soon (TendOverview *self,
+           guint         msec)
+{
+  if (self->read_soon_id == 0)
+    self->read_soon_id = g_timeout_add (msec, read_soon_cb, self);
+}
+
 static void
 wal_changed_cb (GFileMonitor      *monitor,
                 GFile             *file,
@@ -386,10 +405,14 @@ wal_changed_cb (GFileMonitor      *monitor,
   TendOverview *self = user_data;
 
   /* Written (or made, or gone as the last connection closed): the engine's word may
-   * have moved. A read under way is followed by another. */
+   * have moved. GLib tells of the first write of a batch at once and, while writes go
+   * on, of one more every rate limit (2 s): one read half a second past that covers
+   * the batch (reading at each CHANGED read twice per batch; waiting for GLib's
+   * CHANGES_DONE_HINT, 2 s after the last, never read while an engine wrote every
+   * second). A read under way is followed by another. */
   if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED ||
       event == G_FILE_MONITOR_EVENT_DELETED)
-    start_read (self);
+    read_soon (self, TEND_OVERVIEW_POLL_INTERVAL_SEC * 1000 + 500);
 }
 
 /* A watch on the store's write-ahead log while there is no engine and something to
@@ -470,16 +493,6 @@ read_owner (Read *read)
   return self;
 }
 
-static gboolean
-retry_cb (gpointer user_data)
-{
-  TendOverview *self = user_data;
-
-  self->retry_id = 0;
-  start_read (self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 read_done (TendOverview *self,
            Read         *read,
@@ -501,8 +514,8 @@ read_done (TendOverview *self,
       self->last_error = g_strdup (error->message);
       /* Without an engine, tried again after a while (the store may open soon), and
        * at the next change of its file. */
-      if (self->engine == NULL && self->retry_id == 0)
-        self->retry_id = g_timeout_add_seconds (TEND_OVERVIEW_POLL_INTERVAL_SEC, retry_cb, self);
+      if (self->engine == NULL)
+        read_soon (self, TEND_OVERVIEW_POLL_INTERVAL_SEC * 1000);
     }
   else
     {
@@ -834,7 +847,7 @@ tend_overview_dispose (GObject *object)
 
   self->read_serial++;
   cancel_apply (self);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->read_soon_id, g_source_remove);
   if (self->wal_monitor != NULL)
     {
       g_file_monitor_cancel (self->wal_monitor);
@@ -924,7 +937,7 @@ tend_overview_get_store (TendOverview *self)
  * tend_overview_get_engine:
  *
  * Returns: (transfer none) (nullable): the engine whose signals are followed, or %NULL
- *   when the store is read every %TEND_OVERVIEW_POLL_INTERVAL_SEC seconds
+ *   when the store is read as it changes
  */
 TendEngine *
 tend_overview_get_engine (TendOverview *self)
