@@ -39,6 +39,7 @@ NAMES = {
     "window": "`tend` (the window, its engine in it)",
     "monit": "Monit",
     "floor": "empty libadwaita window (floor)",
+    "elsewhere": "`tend` beside a `tendctl monitor` (reads the store)",
 }
 
 
@@ -86,7 +87,7 @@ def monit_argv():
 
 def argv_of(side):
     return {"monitor": [tendctl, "monitor"], "window": [tend], "monit": monit_argv(),
-            "floor": [floor]}[side]
+            "floor": [floor], "elsewhere": [tend]}[side]
 
 
 def strace(side, pid):
@@ -100,14 +101,22 @@ def strace(side, pid):
 
 
 def run_side(side):
-    """Runs one side alone, metered; again (up to 3 times) when it ended in the window."""
+    """Runs one side alone, metered; again (up to 3 times) when it ended in the window.
+    "elsewhere" meters the window while a `tendctl monitor` runs the engine beside it
+    (started first, so the window finds the store taken and reads it)."""
     for attempt in range(3):
         say(f"{side}: {warmup} s + {window} s")
+        beside = None
+        if side == "elsewhere":
+            beside = subprocess.Popen([tendctl, "monitor"], stdout=log, stderr=log)
+            time.sleep(5)
         proc = subprocess.Popen(argv_of(side), stdout=log, stderr=log)
         result = measure([proc.pid], warmup, window)[0]
-        if strace_dir and side in ("monitor", "window") and result is not None:
+        if strace_dir and side in ("monitor", "window", "elsewhere") and result is not None:
             strace(side, proc.pid)
         stop(proc)
+        if beside is not None:
+            stop(beside)
         if result is not None:
             return result
         say(f"{side}: it ended in the window (status {proc.returncode}); again")

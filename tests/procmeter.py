@@ -76,6 +76,13 @@ class Meter:
             involuntary += inv - base[2]
         total = sum(n for _, n in per_thread.values())
         main = per_thread.get(self.pid, ("", 0))[1]
+        # The main thread's voluntary switches: how often it went to sleep (a wake-up of
+        # its own, not a preemption).
+        if self.pid in self.last:
+            base = self.first.get(self.pid, ("", 0, 0))
+            main_voluntary = (self.last[self.pid][1] - self.last[self.pid][2]) - (base[1] - base[2])
+        else:
+            main_voluntary = 0
         by_name = {}
         for name, n in per_thread.values():
             by_name[name] = by_name.get(name, 0) + n
@@ -87,6 +94,7 @@ class Meter:
             "wakeups": total / elapsed,
             "involuntary": involuntary / elapsed,
             "main": main / elapsed,
+            "main_voluntary": main_voluntary / elapsed,
             "threads": len(task_switches(self.pid)),
             "threads_seen": len(self.last),
             "by_name": {k: v / elapsed for k, v in sorted(by_name.items(),

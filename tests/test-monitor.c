@@ -360,17 +360,21 @@ test_interval_slow (Fixture       *fixture,
     }
 }
 
-/* First runs spread over [0, interval); a disabled check does not run. */
-static void
-test_jitter (Fixture       *fixture,
-             gconstpointer  user_data)
+/* Runs the first runs of @n checks (and a disabled one, which does not run) with
+ * @max_concurrent; their offsets from the start into @offsets, indexed by check id.
+ * Returns: the wake-ups (dispatches) they took */
+static guint64
+first_runs (Fixture *fixture,
+            guint    max_concurrent,
+            guint    n,
+            gint64  *offsets)
 {
   TendMonitor *monitor = new_monitor (fixture, NULL);
   g_autoptr(TendCheck) disabled = new_check (fixture->port, FALSE);
-  gint64 offsets[6];
+  TendMonitorLateness lateness;
   gint64 started;
-  guint n = G_N_ELEMENTS (offsets);
 
+  g_object_set (monitor, "max-concurrent", max_concurrent, NULL);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TendCheck) check = new_check (fixture->port, FALSE);
@@ -384,6 +388,7 @@ test_jitter (Fixture       *fixture,
   started = g_get_monotonic_time ();
   tend_monitor_start (monitor);
   g_assert_cmpuint (wait_for_count (&fixture->times->len, n, 1500 * MS), ==, n);
+  tend_monitor_get_lateness (monitor, &lateness);
   tend_monitor_stop (monitor);
 
   for (guint i = 0; i < n; i++)
@@ -394,28 +399,59 @@ test_jitter (Fixture       *fixture,
       offsets[id] = g_array_index (fixture->times, gint64, i) - started;
       g_assert_cmpint (offsets[id], <, INTERVAL);
     }
-  /* Runs due within a slack of each other share a wake-up, but the first runs are
-   * spread: more than one wake-up, each run at most a slack late. */
-  {
-    TendMonitorLateness lateness;
+  /* Each run at most a slack late. */
+  g_assert_cmpuint (lateness.n_runs, ==, n);
+  g_assert_cmpint (lateness.max_usec, <=, INTERVAL / 10 + LOAD_MARGIN);
+  g_clear_object (&fixture->monitor);
+  g_array_set_size (fixture->times, 0);
+  g_array_set_size (fixture->starts, 0);
+  g_array_set_size (fixture->ids, 0);
+  g_array_set_size (fixture->statuses, 0);
+  g_array_set_size (fixture->latencies, 0);
+  return lateness.n_dispatches;
+}
 
-    tend_monitor_get_lateness (monitor, &lateness);
-    g_assert_cmpuint (lateness.n_runs, ==, n);
-    g_assert_cmpuint (lateness.n_dispatches, >=, 2);
-    g_assert_cmpint (lateness.max_usec, <=, INTERVAL / 10 + LOAD_MARGIN);
-  }
-  {
-    gint64 min = offsets[0], max = offsets[0];
+static gint64
+spread_of (const gint64 *offsets,
+           guint         n)
+{
+  gint64 min = offsets[0], max = offsets[0];
 
-    for (guint i = 1; i < n; i++)
-      {
-        min = MIN (min, offsets[i]);
-        max = MAX (max, offsets[i]);
-      }
-    g_test_message ("first runs between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " ms",
-                    min / MS, max / MS);
-    g_assert_cmpint (max - min, >, 100 * MS);
-  }
+  for (guint i = 1; i < n; i++)
+    {
+      min = MIN (min, offsets[i]);
+      max = MAX (max, offsets[i]);
+    }
+  g_test_message ("first runs between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " ms",
+                  min / MS, max / MS);
+  return max - min;
+}
+
+/* With no configuration key set (max-concurrent 50), checks of one interval run
+ * together: their first runs at the start, in one wake-up, and every interval after in
+ * one (fewer wake-ups for an idle computer). More checks of an interval than
+ * max-concurrent are spread over phases: here 7 checks (one disabled, which does not
+ * run) with max-concurrent 2, over four phases a quarter of the interval apart. */
+static void
+test_jitter (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  gint64 offsets[6];
+  guint n = G_N_ELEMENTS (offsets);
+  guint64 dispatches;
+
+  dispatches = first_runs (fixture, TEND_MONITOR_DEFAULT_MAX_CONCURRENT, n, offsets);
+  g_test_message ("%u checks, max-concurrent %u: %u wake-ups", n,
+                  TEND_MONITOR_DEFAULT_MAX_CONCURRENT, (guint) dispatches);
+  g_assert_cmpuint (dispatches, ==, 1);
+  g_assert_cmpint (spread_of (offsets, n), <, LOAD_MARGIN);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (offsets[i], <, INTERVAL / 10 + LOAD_MARGIN);
+
+  dispatches = first_runs (fixture, 2, n, offsets);
+  g_test_message ("%u checks, max-concurrent 2: %u wake-ups", n, (guint) dispatches);
+  g_assert_cmpuint (dispatches, >=, 2);
+  g_assert_cmpint (spread_of (offsets, n), >, INTERVAL / 4 - LOAD_MARGIN);
 }
 
 /* 20 checks due at once against an answer that takes 300 ms: never more than 5 run. */

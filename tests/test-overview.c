@@ -182,6 +182,12 @@ new_overview (Fixture    *fixture,
 }
 
 static gboolean
+updated_once (gpointer data)
+{
+  return ((Fixture *) data)->n_updates >= 1;
+}
+
+static gboolean
 updated_twice (gpointer data)
 {
   return ((Fixture *) data)->n_updates >= 2;
@@ -343,8 +349,25 @@ test_defaults (Fixture       *fixture,
   open_store (fixture->store);
   fixture->overview = new_overview (fixture, fixture->store, NULL);
   g_assert_null (tend_overview_get_engine (fixture->overview));
-  /* The first read, and one on the timer. */
-  g_assert_true (wait_until (updated_twice, fixture));
+  g_assert_true (wait_until (updated_once, fixture));
+
+  /* Without an engine, the store is read again when its file changes, not on a timer:
+   * nothing is read while nothing is written (the overview's idle cost). A window of
+   * two read intervals and a second: the timer that read every 2 s read twice in it. */
+  spin (2 * TEND_OVERVIEW_POLL_INTERVAL_SEC * 1000 + 1000);
+  g_assert_cmpuint (fixture->n_updates, ==, 1);
+  /* Another writer (here: a second connection, as another process's engine) writes:
+   * read again. */
+  {
+    g_autoptr(TendStore) other = tend_store_new (fixture->path);
+    TendAuditRecord record = { .time_usec = g_get_real_time (),
+                               .origin = TEND_AUDIT_ORIGIN_CLI, .operation = "test" };
+
+    open_store (other);
+    tend_store_add_audit (other, &record);
+    g_assert_true (wait_until (updated_twice, fixture));
+    tend_store_close (other);
+  }
 
   n = g_list_model_get_n_items (services);
   g_assert_cmpuint (n, >, 0);

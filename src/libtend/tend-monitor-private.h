@@ -28,6 +28,7 @@ typedef struct
   gboolean on_grid;            /* the run made due comes from the timers: @due is its grid
                                 * time, and its lateness counts */
   guint64 order;               /* ties between equal due times go first come, first served */
+  gint64 counted_interval;     /* the interval it counts under in the monitor's phases */
   gboolean waiting;            /* in the monitor's queue */
   GCancellable *cancellable;   /* (owned) (nullable) the run in flight */
   gboolean rerun;              /* changed while in flight: run again as it ends */
@@ -68,6 +69,9 @@ struct _TendMonitor
   GSource *timer_source;       /* (owned) ready at the first deadline */
   guint64 n_scheduled;
   GRand *rand;                 /* (owned) the jitter */
+  GHashTable *per_interval;    /* (owned) gint64* interval → its number of checks */
+  gint64 origin;               /* monotonic µs of the first start: where the phases count from */
+  gint64 first_deadline;       /* the timer source's: the earliest due + slack; G_MAXINT64 */
 
   guint health_chunk_id;       /* the save of moved health under way */
 

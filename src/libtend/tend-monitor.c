@@ -5,16 +5,21 @@
  * One timer for all checks, on the default main context: the checks' next runs wait in
  * a sequence ordered by when they are due, and a single GSource wakes the loop for
  * them. (A GSource per check made every iteration of the main loop walk all of them:
- * with 2,000 checks that was most of the monitor's CPU.) A check's first run comes after
- * a jitter drawn uniformly from [0, interval), so checks added together spread out (a
- * live kind such as the unit check runs at once: it must load what it listens to).
+ * with 2,000 checks that was most of the monitor's CPU.)
  *
- * Runs that fall due close together share one wake-up. Each run has an exact due time
- * on its check's grid (the next is due one interval after the previous one was due, so
- * lateness never adds up) and may start up to a slack late: a tenth of its interval, at
- * most 5 s (100 ms for a 1 s interval, 1 s for 10 s). The timer wakes at the earliest
- * due + slack of all scheduled runs and starts every run whose due time has come,
- * earliest first, so two wake-ups are at least a slack apart. One dispatch starts runs
+ * Runs that fall due close together share one wake-up, and the checks of one interval
+ * are put on few phases so that their runs fall due together. A check's first run comes
+ * on one of its interval's phases, drawn at random: as few phases as let each hold at
+ * most max-concurrent runs, at most interval / slack (phase p of P is due at the start +
+ * p × interval / P, + k intervals), so up to max-concurrent checks of an interval all run
+ * together, once per interval, and more spread out. A live kind such as the unit check
+ * runs at once (it must load what it listens to), which is phase 0 at the start. Each
+ * run has an exact due time on its check's grid (the next is due one interval after the
+ * previous one was due, so lateness never adds up) and may start up to a slack late: a
+ * tenth of its interval, at most 5 s (100 ms for a 1 s interval, 1 s for 10 s). The
+ * timer wakes once every run due by the earliest due + slack of all scheduled runs is
+ * due, and starts every run whose due time has come, earliest first, so the runs due
+ * within a slack of the earliest share its wake-up. One dispatch starts runs
  * for at most DISPATCH_BUDGET_USEC, then lets the loop go on and continues in its next
  * iteration, without sleeping in between. A run has ended by its next due time (a
  * check's timeout is below its interval), so the runs of one check never overlap, and a
@@ -252,8 +257,10 @@ slack_for_interval (gint64 interval_usec)
   return CLAMP (interval_usec / 10, 0, SLACK_MAX_USEC);
 }
 
-/* The timer source is ready at the first deadline (due + slack) of the scheduled runs,
- * or at once when runs wait for a slot that is free. */
+/* The timer source is ready when the last run that the first deadline (due + slack)
+ * gathers is due: it starts the same runs as a wake-up at the deadline would, as soon as
+ * they are all due (runs on one phase are due at once: no wait for the slack). At once
+ * when runs wait for a slot that is free. */
 static void
 update_timer_source (TendMonitor *self)
 {
@@ -262,14 +269,18 @@ update_timer_source (TendMonitor *self)
 
   if (self->timer_source == NULL)
     return;
-  if (can_drain (self))
-    ready = 0;
-  else if (!g_sequence_iter_is_end (first))
+  self->first_deadline = G_MAXINT64;
+  if (!g_sequence_iter_is_end (first))
     {
       Entry *entry = g_sequence_get (first);
+      Entry key = { .due = entry->due + entry->slack, .order = G_MAXUINT64 };
+      GSequenceIter *after = g_sequence_search (self->timers, &key, compare_due, NULL);
 
-      ready = entry->due + entry->slack;
+      self->first_deadline = key.due;
+      ready = ((Entry *) g_sequence_get (g_sequence_iter_prev (after)))->due;
     }
+  if (can_drain (self))
+    ready = 0;
   if (g_source_get_ready_time (self->timer_source) != ready)
     g_source_set_ready_time (self->timer_source, ready);
 }
@@ -381,7 +392,8 @@ schedule_at (TendMonitor *self,
   entry->order = self->n_scheduled++;
   entry->timer = g_sequence_insert_sorted (self->timers, entry, compare_due, NULL);
   entry->deadline = g_sequence_insert_sorted (self->deadlines, entry, compare_deadline, NULL);
-  if (g_sequence_iter_is_begin (entry->deadline))
+  /* The first deadline moved, or the wake-up for it gathers this run too. */
+  if (g_sequence_iter_is_begin (entry->deadline) || entry->due <= self->first_deadline)
     update_timer_source (self);
 }
 
@@ -401,19 +413,69 @@ schedule_next (TendMonitor *self,
   schedule_at (self, entry, next);
 }
 
-/* The first run: after a jitter uniform in [0, interval); at once for a live check,
- * which from then on runs when it says it changed. */
+/* How many phases the runs of the checks with @interval are spread over: as few as let
+ * each phase hold at most max-concurrent runs (so none waits for a slot), at most
+ * interval / slack. One for up to max-concurrent checks of an interval: they all run
+ * together, one wake-up per interval for all of them. */
+static gint64
+phases_for_interval (TendMonitor *self,
+                     gint64       interval)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_interval, &interval));
+  gint64 slack = slack_for_interval (interval);
+  gint64 most = slack > 0 ? MAX (interval / slack, 1) : 1;
+  gint64 wanted = ((gint64) n + self->max_concurrent - 1) / MAX (self->max_concurrent, 1);
+
+  return CLAMP (wanted, 1, most);
+}
+
+/* Counts @entry under its check's interval now (@add), or takes it out again. */
+static void
+count_interval (TendMonitor *self,
+                Entry       *entry,
+                gboolean     add)
+{
+  gint64 *key = &entry->counted_interval;
+  guint n;
+
+  if (add)
+    entry->counted_interval = tend_check_get_interval (entry->check);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_interval, key));
+  if (add)
+    g_hash_table_replace (self->per_interval, g_memdup2 (key, sizeof *key),
+                          GUINT_TO_POINTER (n + 1));
+  else if (n > 1)
+    g_hash_table_replace (self->per_interval, g_memdup2 (key, sizeof *key),
+                          GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (self->per_interval, key);
+}
+
+/* The first run: on one of its interval's phases, drawn at random — phase p of P is due
+ * at origin + p × interval / P + k × interval, the first such time that is not more than
+ * a slack past (so the checks of one phase share the wake-ups of all their runs, their
+ * first included); at once for a live check, which from then on runs when it says it
+ * changed. */
 static void
 schedule_first (TendMonitor *self,
                 Entry       *entry)
 {
   gint64 interval = tend_check_get_interval (entry->check);
-  gint64 jitter = 0;
+  gint64 now = g_get_monotonic_time ();
+  gint64 due = now;
 
   if (interval > 0 && !TEND_CHECK_GET_CLASS (entry->check)->live)
-    jitter = (gint64) g_rand_double_range (self->rand, 0, (double) interval);
-  /* Whole milliseconds, below the interval. */
-  schedule_at (self, entry, g_get_monotonic_time () + jitter / 1000 * 1000);
+    {
+      gint64 phases = phases_for_interval (self, interval);
+      gint64 since = now - slack_for_interval (interval);
+
+      gint64 phase = g_rand_int_range (self->rand, 0, (gint32) phases);
+
+      due = self->origin + phase * (interval / phases);
+      if (due < since)
+        due += (since - due + interval - 1) / interval * interval;
+    }
+  schedule_at (self, entry, due);
 }
 
 /* Lateness */
@@ -680,6 +742,7 @@ tend_monitor_finalize (GObject *object)
   g_clear_pointer (&self->timers, g_sequence_free);
   g_clear_pointer (&self->deadlines, g_sequence_free);
   g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->per_interval, g_hash_table_unref);
 
   G_OBJECT_CLASS (tend_monitor_parent_class)->finalize (object);
 }
@@ -817,6 +880,8 @@ tend_monitor_init (TendMonitor *self)
   g_source_set_callback (self->timer_source, timers_cb, self, NULL);
   g_source_attach (self->timer_source, NULL);
   self->rand = g_rand_new ();
+  self->per_interval = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->first_deadline = G_MAXINT64;
   self->max_concurrent = TEND_MONITOR_DEFAULT_MAX_CONCURRENT;
   self->flap_start = TEND_CHECK_STATE_DEFAULT_FLAP_START_PERCENT;
   self->flap_end = TEND_CHECK_STATE_DEFAULT_FLAP_END_PERCENT;
@@ -940,6 +1005,7 @@ tend_monitor_add_check (TendMonitor *self,
   entry->changed_handler = g_signal_connect (check, "changed", G_CALLBACK (changed_cb), entry);
   g_ptr_array_add (self->entries, entry);
   g_hash_table_insert (self->by_check, check, entry);
+  count_interval (self, entry, TRUE);
 
   sh = tend_monitor_ensure_health (self, service_id);
   tend_health_add_layer (sh->health, entry->layer);
@@ -978,6 +1044,7 @@ tend_monitor_remove_check (TendMonitor *self,
   old_waiting = self->waiting.length;
   entry_detach (self, entry);
   g_hash_table_remove (self->by_check, check);
+  count_interval (self, entry, FALSE);
 
   sh = g_hash_table_lookup (self->healths, &entry->service_id);
   if (sh != NULL)
@@ -1010,6 +1077,8 @@ tend_monitor_start (TendMonitor *self)
     return;
 
   self->running = TRUE;
+  if (self->origin == 0)
+    self->origin = g_get_monotonic_time ();
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);

@@ -16,9 +16,12 @@
  *   signals, and the supervisor's recovery-status-changed, each for one service, set
  *   that service's word at once.
  * - Without one: the store's health and recovery status (tend_store_query_health_async(),
- *   saved by the other process's engine) are read every
- *   %TEND_OVERVIEW_POLL_INTERVAL_SEC seconds, one query for every service; a row that
- *   did not change since the last read is not parsed again.
+ *   saved by the other process's engine) are read when the store's file has changed: a
+ *   GFileMonitor on its write-ahead log (inotify; GLib polls where there is none), 2.5 s
+ *   after the first write of a batch, once, so nothing wakes while the other engine
+ *   writes nothing; a row that did not change since the last read is
+ *   not parsed again. (A timer that read every 2 s woke this process's main loop and
+ *   the store's thread about 3 times a second at rest, docs/benchmarks.md, "Idle".)
  *
  * Services that join a host's list later get their word as they join. The list of
  * services that need attention (failed, or degraded or critical) follows each host's
@@ -84,7 +87,8 @@ struct _TendOverview
   GHashTable *by_id;           /* (owned) gint64* service id → (owned) Watch */
   TendServiceSet *attention;   /* (owned) */
 
-  guint poll_id;               /* without an engine: the next read */
+  GFileMonitor *wal_monitor;   /* (owned) (nullable) without an engine: the store's WAL */
+  guint read_soon_id;          /* a read after a change of the WAL, or one that failed */
   guint read_serial;           /* bumped by a change of engine: older reads are dropped */
   gboolean reading;            /* a read is under way */
   gboolean read_again;         /* asked for while one was under way */
@@ -373,28 +377,73 @@ update_from_row (Watch                  *watch,
 }
 
 static gboolean
-poll_cb (gpointer user_data)
+read_soon_cb (gpointer user_data)
 {
   TendOverview *self = user_data;
 
-  if (!self->reading)
-    start_read (self);
-  return G_SOURCE_CONTINUE;
+  self->read_soon_id = 0;
+  start_read (self);
+  return G_SOURCE_REMOVE;
 }
 
-/* A timer while there is no engine and something to show; none otherwise. */
+/* One read @msec from now, unless one is due already. */
+static void
+read_soon (TendOverview *self,
+           guint         msec)
+{
+  if (self->read_soon_id == 0)
+    self->read_soon_id = g_timeout_add (msec, read_soon_cb, self);
+}
+
+static void
+wal_changed_cb (GFileMonitor      *monitor,
+                GFile             *file,
+                GFile             *other_file,
+                GFileMonitorEvent  event,
+                gpointer           user_data)
+{
+  TendOverview *self = user_data;
+
+  /* Written (or made, or gone as the last connection closed): the engine's word may
+   * have moved. GLib tells of the first write of a batch at once and, while writes go
+   * on, of one more every rate limit (2 s): one read half a second past that covers
+   * the batch (reading at each CHANGED read twice per batch; waiting for GLib's
+   * CHANGES_DONE_HINT, 2 s after the last, never read while an engine wrote every
+   * second). A read under way is followed by another. */
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED ||
+      event == G_FILE_MONITOR_EVENT_DELETED)
+    read_soon (self, TEND_OVERVIEW_POLL_INTERVAL_SEC * 1000 + 500);
+}
+
+/* A watch on the store's write-ahead log while there is no engine and something to
+ * show; none otherwise. */
 static void
 update_poll (TendOverview *self)
 {
   gboolean wanted = self->engine == NULL && self->hosts->len > 0;
 
-  if (wanted && self->poll_id == 0)
+  if (wanted && self->wal_monitor == NULL)
     {
-      self->poll_id = g_timeout_add_seconds (TEND_OVERVIEW_POLL_INTERVAL_SEC, poll_cb, self);
-      g_source_set_name_by_id (self->poll_id, "[tend] overview poll");
+      g_autofree char *path = g_strconcat (tend_store_get_path (self->store), "-wal", NULL);
+      g_autoptr(GFile) wal = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+
+      self->wal_monitor = g_file_monitor_file (wal, G_FILE_MONITOR_NONE, NULL, &error);
+      if (self->wal_monitor == NULL)
+        {
+          g_warning ("cannot follow %s: %s; the monitor's word is read only on demand",
+                     path, error->message);
+          return;
+        }
+      g_file_monitor_set_rate_limit (self->wal_monitor, TEND_OVERVIEW_POLL_INTERVAL_SEC * 1000);
+      g_signal_connect (self->wal_monitor, "changed", G_CALLBACK (wal_changed_cb), self);
     }
-  else if (!wanted)
-    g_clear_handle_id (&self->poll_id, g_source_remove);
+  else if (!wanted && self->wal_monitor != NULL)
+    {
+      g_file_monitor_cancel (self->wal_monitor);
+      g_signal_handlers_disconnect_by_data (self->wal_monitor, self);
+      g_clear_object (&self->wal_monitor);
+    }
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -463,6 +512,10 @@ read_done (TendOverview *self,
                    error->message);
       g_free (self->last_error);
       self->last_error = g_strdup (error->message);
+      /* Without an engine, tried again after a while (the store may open soon), and
+       * at the next change of its file. */
+      if (self->engine == NULL)
+        read_soon (self, TEND_OVERVIEW_POLL_INTERVAL_SEC * 1000);
     }
   else
     {
@@ -794,7 +847,13 @@ tend_overview_dispose (GObject *object)
 
   self->read_serial++;
   cancel_apply (self);
-  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_handle_id (&self->read_soon_id, g_source_remove);
+  if (self->wal_monitor != NULL)
+    {
+      g_file_monitor_cancel (self->wal_monitor);
+      g_signal_handlers_disconnect_by_data (self->wal_monitor, self);
+      g_clear_object (&self->wal_monitor);
+    }
   disconnect_engine (self);
   if (self->hosts != NULL)
     g_ptr_array_set_size (self->hosts, 0);
@@ -878,7 +937,7 @@ tend_overview_get_store (TendOverview *self)
  * tend_overview_get_engine:
  *
  * Returns: (transfer none) (nullable): the engine whose signals are followed, or %NULL
- *   when the store is read every %TEND_OVERVIEW_POLL_INTERVAL_SEC seconds
+ *   when the store is read as it changes
  */
 TendEngine *
 tend_overview_get_engine (TendOverview *self)

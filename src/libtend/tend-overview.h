@@ -11,9 +11,11 @@
 G_BEGIN_DECLS
 
 /* Without an engine in this process (another holds the engine's lock, such as
- * `tendctl monitor`), how often the overview reads the store for which services are
- * watched and their health, in seconds. The engine saves a change of a service's status
- * at once, so what the window shows is at most this much older than the engine's word. */
+ * `tendctl monitor`), the overview reads the store for which services are watched and
+ * their health when the store's file has changed, this many seconds (and a half) after
+ * the first write of a batch. The engine saves a change of a service's status at once,
+ * so what the window shows is at most about this much older than the engine's word. A
+ * read that failed is tried again after this many seconds. */
 #define TEND_OVERVIEW_POLL_INTERVAL_SEC 2
 
 #define TEND_TYPE_OVERVIEW (tend_overview_get_type ())
