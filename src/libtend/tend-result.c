@@ -3,12 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A GAsyncResult for the operations of this computer's sd-bus backend and of TendHost
- * that `tendctl status` makes (connect, a unit's details). Why not GTask: the first GTask
- * a process makes initialises GTask's class, which sets up GIO's thread pool and attaches
+ * that `tendctl status` makes (connect, a unit's details). Why not GTask: registering
+ * GTask's type (its first use, even G_IS_TASK()) sets up GIO's thread pool and attaches
  * its manager to GLib's worker context, and that starts the worker thread ("gmain"): a
  * thread, its stack and its malloc arena, for a process that never runs anything on it
- * (docs/benchmarks.md, "Listing with sd-bus against systemctl (issue 14)"). Operations
- * that do use threads (SQLite, libssh) keep GTask.
+ * (docs/benchmarks.md, "Listing with sd-bus against systemctl (issue 14)"). The other
+ * operations keep GTask.
  *
  * It keeps GTask's promises to its callers, which the code that moved over relies on:
  * the callback runs on the thread-default main context of the call, never inside the
