@@ -11,7 +11,12 @@
  * is for an event (a job's end, a property notification, a journal line) with a
  * deadline; the deadline only turns a hang into a failure.
  */
+#define _GNU_SOURCE  /* unshare() */
+
+#include <errno.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 
 #include <glib/gstdio.h>
 
@@ -1028,6 +1033,22 @@ test_reconnect_delays (void)
   g_assert_cmpuint (tend_reconnect_delay_msec (G_MAXUINT), ==, 30000);
 }
 
+/* Runs the test again in a process of its own, while tend-test-sleeper.service runs. */
+static void
+run_with_sleeper_in_subprocess (void)
+{
+  g_autoptr(TendHost) starter = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_host_connect_async (starter, NULL, store_result, &result);
+  g_assert_true (tend_host_connect_finish (starter, wait_for_result (&result), NULL));
+  run_action (starter, "tend-test-sleeper.service", TEND_UNIT_ACTION_START);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  run_action (starter, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP);
+  g_test_trap_assert_passed ();
+}
+
 /* The threads of this process: the entries of /proc/self/task. */
 static guint
 count_threads (void)
@@ -1072,16 +1093,7 @@ test_status_without_thread (void)
   if (!g_test_subprocess ())
     {
       /* A start is an action, whose task would spoil the count: it runs out here. */
-      g_autoptr(TendHost) starter = tend_host_new_local (TEND_HOST_SCOPE_USER);
-      g_autoptr(GAsyncResult) result = NULL;
-
-      tend_host_connect_async (starter, NULL, store_result, &result);
-      g_assert_true (tend_host_connect_finish (starter, wait_for_result (&result), NULL));
-      run_action (starter, "tend-test-sleeper.service", TEND_UNIT_ACTION_START);
-
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-      run_action (starter, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP);
-      g_test_trap_assert_passed ();
+      run_with_sleeper_in_subprocess ();
       return;
     }
 
@@ -1112,6 +1124,42 @@ test_status_without_thread (void)
 
   /* Not g_type_class_peek (G_TYPE_TASK): GTask's type itself starts the thread. */
   g_assert_cmpuint (count_threads (), ==, 1);
+}
+
+/* Where the unit's control group cannot be read (here: an empty cgroupfs, in a mount
+ * namespace of the test's own), the sd-bus backend asks systemd for the unit's processes
+ * instead, and the memory figure stays. */
+static void
+test_memory_without_cgroupfs (void)
+{
+  g_autoptr(TendHost) host = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      run_with_sleeper_in_subprocess ();
+      return;
+    }
+  if (unshare (CLONE_NEWNS) != 0 ||
+      mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+      mount ("tmpfs", "/sys/fs/cgroup", "tmpfs", 0, NULL) != 0)
+    {
+      g_autofree char *why = g_strdup_printf ("cannot hide /sys/fs/cgroup: %s (needs root)",
+                                              g_strerror (errno));
+
+      g_test_skip (why);
+      return;
+    }
+  g_assert_false (g_file_test ("/sys/fs/cgroup/unified", G_FILE_TEST_EXISTS));
+
+  host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  tend_host_connect_async (host, NULL, store_result, &result);
+  g_assert_true (tend_host_connect_finish (host, wait_for_result (&result), NULL));
+  service = load_service (host, "tend-test-sleeper.service");
+  g_assert_cmpint (tend_service_get_memory_source (service), !=, TEND_MEMORY_SOURCE_NONE);
+  g_assert_cmpuint (tend_service_get_memory (service), >, 4096);
+  g_assert_cmpuint (tend_service_get_memory (service), <, 1024 * 1024 * 1024);
 }
 
 int
@@ -1151,6 +1199,7 @@ main (int   argc,
   g_test_add_func ("/dbus-backend/host-reconnecting", test_host_reconnecting);
   g_test_add_func ("/dbus-backend/reconnect-delays", test_reconnect_delays);
   g_test_add_func ("/dbus-backend/status-without-thread", test_status_without_thread);
+  g_test_add_func ("/dbus-backend/memory-without-cgroupfs", test_memory_without_cgroupfs);
 
   return g_test_run ();
 }

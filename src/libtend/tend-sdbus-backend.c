@@ -36,6 +36,7 @@
 
 #include "tend-backend.h"
 #include "tend-bus.h"
+#include "tend-cgroup-private.h"
 #include "tend-dbus-private.h"
 #include "tend-error.h"
 #include "tend-result-private.h"
@@ -822,9 +823,11 @@ tend_sdbus_backend_list_units_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* One unit's details                                                                    */
 
-/* GetAll and GetUnitProcesses, sent together (one round trip: systemd answers them in
- * order), then, for a queued job, its type. The processes' resident size stands in for
- * MemoryCurrent where systemd has none (cgroup v1) and the unit has processes. */
+/* GetAll (one round trip, as systemctl show makes), then, for a queued job, its type.
+ * Where systemd has no MemoryCurrent (no memory controller, as on cgroup v1) for a unit
+ * with processes, their summed resident size stands in: read from the unit's
+ * ControlGroup in cgroupfs and /proc (tend-cgroup.c, as the resources check reads it),
+ * else from GetUnitProcesses and /proc. */
 typedef struct
 {
   char *name;                 /* (owned) */
@@ -848,15 +851,12 @@ static void
 unit_step_done (TendResult *result)
 {
   UnitData *data = tend_result_get_data (result);
-  guint64 memory = TEND_UNSET;
-  const char *active = NULL;
 
   g_assert (data->n_pending > 0);
   if (--data->n_pending == 0 && !data->failed)
     {
-      g_variant_dict_lookup (&data->properties, "MemoryCurrent", "t", &memory);
-      g_variant_dict_lookup (&data->properties, "ActiveState", "&s", &active);
-      if (data->pids != NULL && data->pids->len > 0 && tend_dbus_needs_rss (memory, active))
+      /* Asked for only where the memory is the processes' (get_all_cb) */
+      if (data->pids != NULL && data->pids->len > 0)
         g_variant_dict_insert (&data->properties, TEND_PROPERTY_MEMORY_RSS, "t",
                                tend_dbus_sum_rss ((const guint32 *) data->pids->data,
                                                   data->pids->len));
@@ -928,6 +928,44 @@ job_type_cb (sd_bus_message *reply,
   return 0;
 }
 
+/* Whether the unit's memory is its processes' resident size (see UnitData) */
+static gboolean
+needs_rss (UnitData *data)
+{
+  guint64 memory = TEND_UNSET;
+  const char *active = NULL;
+
+  g_variant_dict_lookup (&data->properties, "MemoryCurrent", "t", &memory);
+  g_variant_dict_lookup (&data->properties, "ActiveState", "&s", &active);
+  return tend_dbus_needs_rss (memory, active);
+}
+
+/* Sums the resident size of the processes of the unit's control group: whether it could
+ * (the group is readable here and holds the main process). */
+static gboolean
+read_rss (UnitData *data)
+{
+  g_autoptr(GVariant) figures = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *control_group = NULL;
+  guint32 main_pid = 0;
+  guint64 rss;
+
+  g_variant_dict_lookup (&data->properties, "MainPID", "u", &main_pid);
+  if (!g_variant_dict_lookup (&data->properties, "ControlGroup", "&s", &control_group) ||
+      control_group[0] != '/')
+    return FALSE;
+  figures = tend_cgroup_read (control_group, TEND_CGROUP_RSS, main_pid, &error);
+  if (figures == NULL)
+    {
+      g_debug ("%s: %s; asking systemd for its processes", data->name, error->message);
+      return FALSE;
+    }
+  if (g_variant_lookup (figures, TEND_PROPERTY_MEMORY_RSS, "t", &rss))
+    g_variant_dict_insert (&data->properties, TEND_PROPERTY_MEMORY_RSS, "t", rss);
+  return TRUE;
+}
+
 static int
 get_all_cb (sd_bus_message *reply,
             void           *user_data,
@@ -952,11 +990,25 @@ get_all_cb (sd_bus_message *reply,
                          "there is no unit '%s' on %s", data->name, self->host_label);
   if (error != NULL)
     {
-      /* The processes' answer may still come: it finds the result returned. */
       data->failed = TRUE;
       tend_result_return_error (result, error);
       unit_step_done (result);
       return 0;
+    }
+
+  if (needs_rss (data) && !read_rss (data))
+    {
+      /* No readable control group (another cgroup namespace): systemd lists them. */
+      call = tend_sdbus_new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER,
+                                  "GetUnitProcesses", NULL);
+      if (call != NULL && sd_bus_message_append (call, "s", data->name) >= 0 &&
+          sd_bus_call_async (self->bus, NULL, call, unit_processes_cb, result,
+                             TEND_SDBUS_DEFAULT_TIMEOUT_USEC) >= 0)
+        {
+          g_object_ref (result);  /* for unit_processes_cb */
+          data->n_pending++;
+        }
+      sd_bus_message_unref (call);
     }
 
   if (g_variant_dict_lookup (&data->properties, "Job", "(u&o)", &job_id, &job_path) &&
@@ -1021,20 +1073,7 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
       return;
     }
   data->n_pending = 1;
-  send_read (self, call, get_all_cb, g_object_ref (result));
-
-  /* Sent at once after GetAll, whatever the unit's state turns out to be: one round
-   * trip for both, where asking only for a running unit would make two. */
-  call = tend_sdbus_new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER, "GetUnitProcesses",
-                              NULL);
-  if (call != NULL && sd_bus_message_append (call, "s", name) >= 0 &&
-      sd_bus_call_async (self->bus, NULL, call, unit_processes_cb, result,
-                         TEND_SDBUS_DEFAULT_TIMEOUT_USEC) >= 0)
-    {
-      data->n_pending++;
-      g_steal_pointer (&result);
-    }
-  sd_bus_message_unref (call);
+  send_read (self, call, get_all_cb, g_steal_pointer (&result));
 }
 
 static GVariant *
