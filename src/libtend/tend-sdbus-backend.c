@@ -47,22 +47,22 @@
 #include "tend-unit-name.h"
 
 /* The properties TendService applies (tend_service_get_property_names()) and the unit
- * check reads (Result): a unit's details and its changes are built for these only. */
-static const char * const *
+ * check reads (Result): a unit's details and its changes are built for these only. A set:
+ * each of the ~300 properties of a unit's GetAll is looked up in it. */
+static GHashTable *
 used_properties (void)
 {
-  static const char * const *names = NULL;
+  static GHashTable *names = NULL;
 
   if (g_once_init_enter (&names))
     {
-      GStrvBuilder *builder = g_strv_builder_new ();
-      char **built;
+      const char * const *service_names = tend_service_get_property_names ();
+      GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
 
-      g_strv_builder_addv (builder, (const char **) tend_service_get_property_names ());
-      g_strv_builder_add (builder, "Result");
-      built = g_strv_builder_end (builder);
-      g_strv_builder_unref (builder);
-      g_once_init_leave (&names, (const char * const *) built);
+      for (guint i = 0; service_names[i] != NULL; i++)
+        g_hash_table_add (set, (gpointer) service_names[i]);
+      g_hash_table_add (set, (gpointer) "Result");
+      g_once_init_leave (&names, set);
     }
   return names;
 }
