@@ -5,9 +5,10 @@ symbols (TAP).
 libtend opens them when first used (src/libtend/tend-lazy-lib.h): every function of
 theirs that libtend calls must be in TEND_SSH_LIB_FUNCTIONS (tend-ssh-lib.h),
 TEND_SOUP_LIB_FUNCTIONS (tend-soup-lib.h), TEND_SQLITE_LIB_FUNCTIONS
-(tend-sqlite-lib.h) or TEND_HIREDIS_LIB_FUNCTIONS (tend-hiredis-lib.h). One that is not links the library into every
-process again, which costs each tendctl command millions of instructions before main()
-(docs/benchmarks.md, issue 14). This test names the functions to add.
+(tend-sqlite-lib.h) or TEND_HIREDIS_LIB_FUNCTIONS (tend-hiredis-lib.h). One that is not
+links the library into every process again, which costs each tendctl command millions of
+instructions before main() (docs/benchmarks.md, issue 14). This test names the functions
+to add.
 Usage: check-lazy-libs.py READELF NM LIBTEND_A BINARY...
 """
 import subprocess
