@@ -9,6 +9,10 @@ import time
 build, rounds = sys.argv[1], int(sys.argv[2])
 in_process_only = len(sys.argv) > 3 and sys.argv[3] == "--in-process-only"
 instructions = len(sys.argv) > 3 and sys.argv[3] == "--instructions"
+# --status-builds=DIR,DIR,...: the status case only, for several builds (the steps of a
+# change) and systemctl, all alternating in each round, with each build's instructions
+status_builds = (sys.argv[3].split("=", 1)[1].split(",")
+                 if len(sys.argv) > 3 and sys.argv[3].startswith("--status-builds=") else None)
 tendctl = os.path.join(build, "src", "tendctl", "tendctl")
 bench_list = os.path.join(build, "bench", "bench-list")
 
@@ -72,6 +76,33 @@ if instructions:
         print(f"| {name} | {count_instructions(ours) / 1e6:.2f} M "
               f"| {count_instructions(ours, gdbus) / 1e6:.2f} M "
               f"| {count_instructions(theirs) / 1e6:.2f} M |")
+    sys.exit(0)
+
+if status_builds:
+    show = [["systemctl", "--user", "show", u] for u in units]
+    sides = [(d, [[os.path.join(d, "src", "tendctl", "tendctl"), "--user", "status", u]
+                  for u in units]) for d in status_builds] + [("systemctl show", show)]
+    print(f"Sandbox: {n_loaded} units loaded; status of 100 units (100 processes) per side, "
+          f"{rounds} rounds, sides alternating, after one warm-up round.\n")
+    print(f"Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    for _, argvs in sides:
+        run_once(argvs)
+    times = {name: ([], []) for name, _ in sides}
+    for _ in range(rounds):
+        for name, argvs in sides:
+            wall, cpu = run_once(argvs)
+            times[name][0].append(wall)
+            times[name][1].append(cpu)
+    base_cpu = statistics.median(times["systemctl show"][1])
+    print("| build | wall median (ms) | CPU median (ms) | CPU / systemctl show "
+          "| instructions of one status |")
+    print("|---|---:|---:|---:|---:|")
+    for name, argvs in sides:
+        count = count_instructions(argvs[0])
+        cpu = statistics.median(times[name][1])
+        print(f"| {name} | {statistics.median(times[name][0]):.1f} | {cpu:.1f} "
+              f"| {cpu / base_cpu:.2f} | {count / 1e6:.2f} M |")
+    print(f"\nLoad average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     sys.exit(0)
 
 print(f"Sandbox: {n_loaded} units loaded, {n_running} bench units running; "

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""tendctl and tend do not link libssh, libsoup or SQLite at start-up (TAP).
+"""tendctl and tend do not link libssh, libsoup, SQLite or hiredis at start-up, nor export their
+symbols (TAP).
 
 libtend opens them when first used (src/libtend/tend-lazy-lib.h): every function of
 theirs that libtend calls must be in TEND_SSH_LIB_FUNCTIONS (tend-ssh-lib.h),
-TEND_SOUP_LIB_FUNCTIONS (tend-soup-lib.h) or TEND_SQLITE_LIB_FUNCTIONS
-(tend-sqlite-lib.h). One that is not links the library into every
-process again, which costs each tendctl command millions of instructions before main()
-(docs/benchmarks.md, issue 14). This test names the functions to add.
+TEND_SOUP_LIB_FUNCTIONS (tend-soup-lib.h), TEND_SQLITE_LIB_FUNCTIONS
+(tend-sqlite-lib.h) or TEND_HIREDIS_LIB_FUNCTIONS (tend-hiredis-lib.h). One that is not
+links the library into every process again, which costs each tendctl command millions of
+instructions before main() (docs/benchmarks.md, issue 14). This test names the functions
+to add.
 Usage: check-lazy-libs.py READELF NM LIBTEND_A BINARY...
 """
 import subprocess
@@ -14,7 +16,8 @@ import sys
 
 readelf, nm, libtend, binaries = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 LAZY = {"libssh.so": ("ssh_", "tend-ssh-lib.h"), "libsoup-3.0.so": ("soup_", "tend-soup-lib.h"),
-        "libsqlite3.so": ("sqlite3_", "tend-sqlite-lib.h")}
+        "libsqlite3.so": ("sqlite3_", "tend-sqlite-lib.h"),
+        "libhiredis.so": ("redis", "tend-hiredis-lib.h")}
 
 undefined = subprocess.run([nm, "-u", libtend], capture_output=True, text=True,
                            check=True).stdout.split()
@@ -34,5 +37,18 @@ for binary in binaries:
             print(f"# libtend calls these directly: add them to {header}: {' '.join(names)}")
         else:
             print(f"ok {n} {binary.rsplit('/', 1)[-1]} does not link {soname}")
+    # --export-dynamic (which gmodule-2.0's and libsoup's pkg-config files add) would put
+    # the program's ~1,000 symbols before every library's symbol lookup at start-up.
+    n += 1
+    exported = subprocess.run([nm, "-D", "--defined-only", binary], capture_output=True,
+                              text=True, check=True).stdout.splitlines()
+    name = binary.rsplit('/', 1)[-1]
+    if len(exported) > 20:
+        failed = True
+        print(f"not ok {n} {name} exports no symbols of its own (it exports {len(exported)}: "
+              "linked with --export-dynamic; use gmodule-no-export-2.0 and libsoup's headers "
+              "only)")
+    else:
+        print(f"ok {n} {name} exports no symbols of its own ({len(exported)})")
 print(f"1..{n}")
 sys.exit(1 if failed else 0)

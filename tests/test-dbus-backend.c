@@ -11,7 +11,12 @@
  * is for an event (a job's end, a property notification, a journal line) with a
  * deadline; the deadline only turns a hang into a failure.
  */
+#define _GNU_SOURCE  /* unshare() */
+
+#include <errno.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 
 #include <glib/gstdio.h>
 
@@ -1028,6 +1033,135 @@ test_reconnect_delays (void)
   g_assert_cmpuint (tend_reconnect_delay_msec (G_MAXUINT), ==, 30000);
 }
 
+/* Runs the test again in a process of its own, while tend-test-sleeper.service runs. */
+static void
+run_with_sleeper_in_subprocess (void)
+{
+  g_autoptr(TendHost) starter = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tend_host_connect_async (starter, NULL, store_result, &result);
+  g_assert_true (tend_host_connect_finish (starter, wait_for_result (&result), NULL));
+  run_action (starter, "tend-test-sleeper.service", TEND_UNIT_ACTION_START);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  run_action (starter, "tend-test-sleeper.service", TEND_UNIT_ACTION_STOP);
+  g_test_trap_assert_passed ();
+}
+
+/* The threads of this process: the entries of /proc/self/task. */
+static guint
+count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  for (const char *id; (id = g_dir_read_name (dir)) != NULL; n++)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/comm", id);
+      g_autofree char *name = NULL;
+
+      if (g_file_get_contents (path, &name, NULL, NULL))
+        g_test_message ("thread %s: %s", id, g_strstrip (name));
+    }
+  return n;
+}
+
+/* What `tendctl status` does on this computer, in a process of its own: connect and read
+ * units (one running, with processes; one not loaded). On the sd-bus backend it starts no
+ * thread: no GTask is made (whose type starts GLib's worker thread), and the results
+ * keep GTask's promises: never called back inside the _async call, and cancelled means
+ * G_IO_ERROR_CANCELLED. */
+static void
+test_status_without_thread (void)
+{
+  g_autoptr(TendHost) host = NULL;
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) running = NULL;
+  g_autoptr(GAsyncResult) missing = NULL;
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!is_sdbus ())
+    {
+      g_test_skip ("the GDBus backend runs GDBus's own worker thread");
+      return;
+    }
+  if (!g_test_subprocess ())
+    {
+      /* A start is an action, whose task would spoil the count: it runs out here. */
+      run_with_sleeper_in_subprocess ();
+      return;
+    }
+
+  host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  tend_host_set_follow_changes (host, FALSE);
+  tend_host_connect_async (host, NULL, store_result, &connected);
+  g_assert_null (connected);
+  g_assert_true (tend_host_connect_finish (host, wait_for_result (&connected), &error));
+  g_assert_no_error (error);
+
+  tend_host_load_service_async (host, "tend-test-sleeper.service", NULL, store_result, &running);
+  tend_host_load_service_async (host, "tend-test-no-such.service", NULL, store_result, &missing);
+  tend_host_load_service_async (host, "default.target", cancellable, store_result, &cancelled);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (running);
+
+  service = tend_host_load_service_finish (host, wait_for_result (&running), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tend_service_get_active_state (service), ==, "active");
+  g_assert_cmpuint (tend_service_get_main_pid (service), >, 1);
+  g_assert_cmpuint (tend_service_get_memory (service), >, 0);
+  g_assert_cmpuint (tend_service_get_memory (service), !=, TEND_UNSET);
+  g_assert_null (tend_host_load_service_finish (host, wait_for_result (&missing), &error));
+  g_assert_error (error, TEND_ERROR, TEND_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (tend_host_load_service_finish (host, wait_for_result (&cancelled), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Not g_type_class_peek (G_TYPE_TASK): GTask's type itself starts the thread. */
+  g_assert_cmpuint (count_threads (), ==, 1);
+}
+
+/* Where the unit's control group cannot be read (here: an empty cgroupfs, in a mount
+ * namespace of the test's own), the sd-bus backend asks systemd for the unit's processes
+ * instead, and the memory figure stays. */
+static void
+test_memory_without_cgroupfs (void)
+{
+  g_autoptr(TendHost) host = NULL;
+  g_autoptr(TendService) service = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      run_with_sleeper_in_subprocess ();
+      return;
+    }
+  if (unshare (CLONE_NEWNS) != 0 ||
+      mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+      mount ("tmpfs", "/sys/fs/cgroup", "tmpfs", 0, NULL) != 0)
+    {
+      g_autofree char *why = g_strdup_printf ("cannot hide /sys/fs/cgroup: %s (needs root)",
+                                              g_strerror (errno));
+
+      g_test_skip (why);
+      return;
+    }
+  g_assert_false (g_file_test ("/sys/fs/cgroup/unified", G_FILE_TEST_EXISTS));
+
+  host = tend_host_new_local (TEND_HOST_SCOPE_USER);
+  tend_host_connect_async (host, NULL, store_result, &result);
+  g_assert_true (tend_host_connect_finish (host, wait_for_result (&result), NULL));
+  service = load_service (host, "tend-test-sleeper.service");
+  g_assert_cmpint (tend_service_get_memory_source (service), !=, TEND_MEMORY_SOURCE_NONE);
+  g_assert_cmpuint (tend_service_get_memory (service), >, 4096);
+  g_assert_cmpuint (tend_service_get_memory (service), <, 1024 * 1024 * 1024);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1064,6 +1198,8 @@ main (int   argc,
   g_test_add_func ("/dbus-backend/bus-without-systemd", test_bus_without_systemd);
   g_test_add_func ("/dbus-backend/host-reconnecting", test_host_reconnecting);
   g_test_add_func ("/dbus-backend/reconnect-delays", test_reconnect_delays);
+  g_test_add_func ("/dbus-backend/status-without-thread", test_status_without_thread);
+  g_test_add_func ("/dbus-backend/memory-without-cgroupfs", test_memory_without_cgroupfs);
 
   return g_test_run ();
 }

@@ -30,6 +30,7 @@
 #include "tend-sdbus-backend.h"
 #endif
 #include "tend-error.h"
+#include "tend-result-private.h"
 #include "tend-inventory.h"
 #include "tend-service.h"
 #include "tend-store.h"
@@ -610,8 +611,8 @@ connect_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  TendHost *self = g_task_get_source_object (task);
+  g_autoptr(TendResult) task = user_data;
+  TendHost *self = tend_result_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   if (!tend_backend_connect_finish (TEND_BACKEND (object), result, &error))
@@ -624,7 +625,7 @@ connect_cb (GObject      *object,
           set_unreachable (self, error);
           schedule_reconnect (self);
         }
-      g_task_return_error (task, g_steal_pointer (&error));
+      tend_result_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -632,7 +633,7 @@ connect_cb (GObject      *object,
     tend_backend_watch (self->backend);
   self->reconnect_attempt = 0;
   set_state (self, TEND_HOST_STATE_CONNECTED, NULL);
-  g_task_return_boolean (task, TRUE);
+  tend_result_return_boolean (task, TRUE);
 }
 
 /**
@@ -647,12 +648,12 @@ tend_host_connect_async (TendHost            *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task;
+  TendResult *task;
 
   g_return_if_fail (TEND_IS_HOST (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_host_connect_async);
+  /* Not a GTask: see tend-result.c */
+  task = tend_result_new (self, tend_host_connect_async, cancellable, callback, user_data);
   if (self->state == TEND_HOST_STATE_DISCONNECTED)
     set_state (self, TEND_HOST_STATE_CONNECTING, NULL);
   tend_backend_connect_async (self->backend, cancellable, connect_cb, task);
@@ -663,8 +664,8 @@ tend_host_connect_finish (TendHost      *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_return_val_if_fail (tend_result_is_valid (result, self, tend_host_connect_async), FALSE);
+  return tend_result_propagate_boolean (result, error);
 }
 
 static void
@@ -727,9 +728,9 @@ load_service_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  TendHost *self = g_task_get_source_object (task);
-  const char *name = g_task_get_task_data (task);
+  g_autoptr(TendResult) task = user_data;
+  TendHost *self = tend_result_get_source_object (task);
+  const char *name = tend_result_get_data (task);
   g_autoptr(GVariant) unit = NULL;
   TendService *service;
   gboolean is_new;
@@ -738,7 +739,7 @@ load_service_cb (GObject      *object,
   unit = tend_backend_get_unit_finish (TEND_BACKEND (object), result, &error);
   if (unit == NULL)
     {
-      g_task_return_error (task, error);
+      tend_result_return_error (task, error);
       return;
     }
 
@@ -746,7 +747,7 @@ load_service_cb (GObject      *object,
   tend_service_apply_properties (service, unit);
   if (is_new)
     add_service (self, service);
-  g_task_return_pointer (task, service, g_object_unref);
+  tend_result_return_pointer (task, service, g_object_unref);
 }
 
 /**
@@ -763,14 +764,13 @@ tend_host_load_service_async (TendHost            *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task;
+  TendResult *task;
 
   g_return_if_fail (TEND_IS_HOST (self));
   g_return_if_fail (name != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_host_load_service_async);
-  g_task_set_task_data (task, g_strdup (name), g_free);
+  task = tend_result_new (self, tend_host_load_service_async, cancellable, callback, user_data);
+  tend_result_set_data (task, g_strdup (name), g_free);
   tend_backend_get_unit_async (self->backend, name, cancellable, load_service_cb, task);
 }
 
@@ -784,8 +784,8 @@ tend_host_load_service_finish (TendHost      *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_return_val_if_fail (tend_result_is_valid (result, self, tend_host_load_service_async), NULL);
+  return tend_result_propagate_pointer (result, error);
 }
 
 typedef struct

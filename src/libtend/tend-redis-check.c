@@ -24,8 +24,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <hiredis/hiredis.h>
-#include <hiredis/async.h>
+#include "tend-hiredis-lib.h"  /* hiredis, opened on first use: before its GLib adapter */
 #include <hiredis/adapters/glib.h>
 
 #include "tend-duration.h"

@@ -36,8 +36,10 @@
 
 #include "tend-backend.h"
 #include "tend-bus.h"
+#include "tend-cgroup-private.h"
 #include "tend-dbus-private.h"
 #include "tend-error.h"
+#include "tend-result-private.h"
 #include "tend-sdbus-backend-private.h"
 #include "tend-sdbus-private.h"
 #include "tend-sandbox.h"
@@ -45,22 +47,22 @@
 #include "tend-unit-name.h"
 
 /* The properties TendService applies (tend_service_get_property_names()) and the unit
- * check reads (Result): a unit's details and its changes are built for these only. */
-static const char * const *
+ * check reads (Result): a unit's details and its changes are built for these only. A set:
+ * each of the ~300 properties of a unit's GetAll is looked up in it. */
+static GHashTable *
 used_properties (void)
 {
-  static const char * const *names = NULL;
+  static GHashTable *names = NULL;
 
   if (g_once_init_enter (&names))
     {
-      GStrvBuilder *builder = g_strv_builder_new ();
-      char **built;
+      const char * const *service_names = tend_service_get_property_names ();
+      GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
 
-      g_strv_builder_addv (builder, (const char **) tend_service_get_property_names ());
-      g_strv_builder_add (builder, "Result");
-      built = g_strv_builder_end (builder);
-      g_strv_builder_unref (builder);
-      g_once_init_leave (&names, (const char * const *) built);
+      for (guint i = 0; service_names[i] != NULL; i++)
+        g_hash_table_add (set, (gpointer) service_names[i]);
+      g_hash_table_add (set, (gpointer) "Result");
+      g_once_init_leave (&names, set);
     }
   return names;
 }
@@ -150,6 +152,15 @@ fail_call (TendSdbusBackend *self,
   g_object_unref (task);
 }
 
+/* How long a call may take: on the system bus polkit may ask for a password. */
+static guint64
+call_timeout (TendSdbusBackend *self)
+{
+  return self->bus_type == G_BUS_TYPE_SYSTEM
+         ? TEND_INTERACTIVE_TIMEOUT_MSEC * G_GUINT64_CONSTANT (1000)
+         : TEND_SDBUS_DEFAULT_TIMEOUT_USEC;
+}
+
 /* Sends @message; @callback gets @task (owned) as its userdata. On failure @task
  * returns the error. Takes @message. */
 void
@@ -160,12 +171,9 @@ tend_sdbus_send_call (TendSdbusBackend         *self,
                       const char               *unit,
                       const char               *verb)
 {
-  guint64 timeout = self->bus_type == G_BUS_TYPE_SYSTEM
-                    ? TEND_INTERACTIVE_TIMEOUT_MSEC * G_GUINT64_CONSTANT (1000)
-                    : TEND_SDBUS_DEFAULT_TIMEOUT_USEC;
   int r;
 
-  r = sd_bus_call_async (self->bus, NULL, message, callback, task, timeout);
+  r = sd_bus_call_async (self->bus, NULL, message, callback, task, call_timeout (self));
   sd_bus_message_unref (message);
   if (r < 0)
     fail_call (self, task, errno_error (self, r, unit, verb));
@@ -538,18 +546,19 @@ tend_sdbus_backend_connect_async (TendBackend         *backend,
                                   gpointer             user_data)
 {
   TendSdbusBackend *self = TEND_SDBUS_BACKEND (backend);
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(TendResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
   sd_bus *bus = NULL;
   gboolean direct = FALSE;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_sdbus_backend_connect_async);
+  /* Nothing here waits: a Unix socket connects at once or fails at once. */
+  result = tend_result_new (self, tend_sdbus_backend_connect_async, cancellable, callback,
+                            user_data);
 
   if (self->bus != NULL && sd_bus_is_open (self->bus) > 0)
     {
-      g_task_return_boolean (task, TRUE);
+      tend_result_return_boolean (result, TRUE);
       return;
     }
 
@@ -583,7 +592,7 @@ tend_sdbus_backend_connect_async (TendBackend         *backend,
       address = tend_bus_dup_address (self->bus_type, &error);
       if (address == NULL)
         {
-          g_task_return_error (task, g_steal_pointer (&error));
+          tend_result_return_error (result, g_steal_pointer (&error));
           return;
         }
       bus = open_bus (self, address, TRUE, &error);
@@ -593,8 +602,9 @@ tend_sdbus_backend_connect_async (TendBackend         *backend,
   self->address = g_steal_pointer (&address);
   if (bus == NULL)
     {
-      g_task_return_error (task, tend_bus_unreachable_error (self->bus_type, self->host_label,
-                                                             self->address, error->message));
+      tend_result_return_error (result,
+                                tend_bus_unreachable_error (self->bus_type, self->host_label,
+                                                            self->address, error->message));
       return;
     }
 
@@ -605,7 +615,7 @@ tend_sdbus_backend_connect_async (TendBackend         *backend,
   g_source_attach (self->source, g_main_context_get_thread_default ());
   g_debug ("%s: connected to '%s'%s", self->host_label, self->address,
            direct ? " (the manager's private socket)" : "");
-  g_task_return_boolean (task, TRUE);
+  tend_result_return_boolean (result, TRUE);
 }
 
 static gboolean
@@ -613,7 +623,7 @@ tend_sdbus_backend_connect_finish (TendBackend   *backend,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return tend_result_propagate_boolean (result, error);
 }
 
 static void
@@ -813,15 +823,17 @@ tend_sdbus_backend_list_units_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* One unit's details                                                                    */
 
-/* GetAll and GetUnitProcesses, sent together (one round trip: systemd answers them in
- * order), then, for a queued job, its type. The processes' resident size stands in for
- * MemoryCurrent where systemd has none (cgroup v1) and the unit has processes. */
+/* GetAll (one round trip, as systemctl show makes), then, for a queued job, its type.
+ * Where systemd has no MemoryCurrent (no memory controller, as on cgroup v1) for a unit
+ * with processes, their summed resident size stands in: read from the unit's
+ * ControlGroup in cgroupfs and /proc (tend-cgroup.c, as the resources check reads it),
+ * else from GetUnitProcesses and /proc. */
 typedef struct
 {
   char *name;                 /* (owned) */
   GVariantDict properties;    /* what systemd said, for the properties Tend uses */
   GArray *pids;               /* (owned) (nullable) the unit's processes */
-  gboolean failed;            /* the task has returned an error */
+  gboolean failed;            /* the result has returned an error */
   guint n_pending;
 } UnitData;
 
@@ -834,27 +846,49 @@ unit_data_free (UnitData *data)
   g_free (data);
 }
 
-/* One step of @task is done: return the unit when it was the last. Takes @task. */
+/* One step of @result is done: return the unit when it was the last. Takes @result. */
 static void
-unit_step_done (GTask *task)
+unit_step_done (TendResult *result)
 {
-  UnitData *data = g_task_get_task_data (task);
-  guint64 memory = TEND_UNSET;
-  const char *active = NULL;
+  UnitData *data = tend_result_get_data (result);
 
   g_assert (data->n_pending > 0);
   if (--data->n_pending == 0 && !data->failed)
     {
-      g_variant_dict_lookup (&data->properties, "MemoryCurrent", "t", &memory);
-      g_variant_dict_lookup (&data->properties, "ActiveState", "&s", &active);
-      if (data->pids != NULL && data->pids->len > 0 && tend_dbus_needs_rss (memory, active))
+      /* Asked for only where the memory is the processes' (get_all_cb) */
+      if (data->pids != NULL && data->pids->len > 0)
         g_variant_dict_insert (&data->properties, TEND_PROPERTY_MEMORY_RSS, "t",
                                tend_dbus_sum_rss ((const guint32 *) data->pids->data,
                                                   data->pids->len));
-      g_task_return_pointer (task, g_variant_ref_sink (g_variant_dict_end (&data->properties)),
-                             (GDestroyNotify) g_variant_unref);
+      tend_result_return_pointer (result,
+                                  g_variant_ref_sink (g_variant_dict_end (&data->properties)),
+                                  (GDestroyNotify) g_variant_unref);
     }
-  g_object_unref (task);
+  g_object_unref (result);
+}
+
+/* Sends a call that reads (GetAll, a job's type): @callback gets @result (taken). A call
+ * that cannot be sent ends that step with @result's error. */
+static void
+send_read (TendSdbusBackend         *self,
+           sd_bus_message           *message,
+           sd_bus_message_handler_t  callback,
+           TendResult               *result)
+{
+  UnitData *data = tend_result_get_data (result);
+  int r;
+
+  r = sd_bus_call_async (self->bus, NULL, message, callback, result, call_timeout (self));
+  sd_bus_message_unref (message);
+  if (r < 0)
+    {
+      if (!data->failed)
+        {
+          data->failed = TRUE;
+          tend_result_return_error (result, errno_error (self, r, data->name, "read"));
+        }
+      unit_step_done (result);
+    }
 }
 
 static int
@@ -862,8 +896,8 @@ unit_processes_cb (sd_bus_message *reply,
                    void           *user_data,
                    sd_bus_error   *ret_error)
 {
-  GTask *task = user_data;
-  UnitData *data = g_task_get_task_data (task);
+  TendResult *result = user_data;
+  UnitData *data = tend_result_get_data (result);
   const char *path, *command;
   guint32 pid;
 
@@ -873,7 +907,7 @@ unit_processes_cb (sd_bus_message *reply,
       sd_bus_message_enter_container (reply, SD_BUS_TYPE_ARRAY, "(sus)") > 0)
     while (sd_bus_message_read (reply, "(sus)", &path, &pid, &command) > 0)
       g_array_append_val (data->pids, pid);
-  unit_step_done (task);
+  unit_step_done (result);
   return 0;
 }
 
@@ -882,16 +916,54 @@ job_type_cb (sd_bus_message *reply,
              void           *user_data,
              sd_bus_error   *ret_error)
 {
-  GTask *task = user_data;
-  UnitData *data = g_task_get_task_data (task);
+  TendResult *result = user_data;
+  UnitData *data = tend_result_get_data (result);
   const char *type;
 
   /* No answer: the job finished meanwhile. */
   if (!sd_bus_message_is_method_error (reply, NULL) &&
       sd_bus_message_read (reply, "v", "s", &type) > 0)
     g_variant_dict_insert (&data->properties, TEND_PROPERTY_JOB_TYPE, "s", type);
-  unit_step_done (task);
+  unit_step_done (result);
   return 0;
+}
+
+/* Whether the unit's memory is its processes' resident size (see UnitData) */
+static gboolean
+needs_rss (UnitData *data)
+{
+  guint64 memory = TEND_UNSET;
+  const char *active = NULL;
+
+  g_variant_dict_lookup (&data->properties, "MemoryCurrent", "t", &memory);
+  g_variant_dict_lookup (&data->properties, "ActiveState", "&s", &active);
+  return tend_dbus_needs_rss (memory, active);
+}
+
+/* Sums the resident size of the processes of the unit's control group: whether it could
+ * (the group is readable here and holds the main process). */
+static gboolean
+read_rss (UnitData *data)
+{
+  g_autoptr(GVariant) figures = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *control_group = NULL;
+  guint32 main_pid = 0;
+  guint64 rss;
+
+  g_variant_dict_lookup (&data->properties, "MainPID", "u", &main_pid);
+  if (!g_variant_dict_lookup (&data->properties, "ControlGroup", "&s", &control_group) ||
+      control_group[0] != '/')
+    return FALSE;
+  figures = tend_cgroup_read (control_group, TEND_CGROUP_RSS, main_pid, &error);
+  if (figures == NULL)
+    {
+      g_debug ("%s: %s; asking systemd for its processes", data->name, error->message);
+      return FALSE;
+    }
+  if (g_variant_lookup (figures, TEND_PROPERTY_MEMORY_RSS, "t", &rss))
+    g_variant_dict_insert (&data->properties, TEND_PROPERTY_MEMORY_RSS, "t", rss);
+  return TRUE;
 }
 
 static int
@@ -899,9 +971,9 @@ get_all_cb (sd_bus_message *reply,
             void           *user_data,
             sd_bus_error   *ret_error)
 {
-  GTask *task = user_data;
-  TendSdbusBackend *self = g_task_get_source_object (task);
-  UnitData *data = g_task_get_task_data (task);
+  TendResult *result = user_data;
+  TendSdbusBackend *self = tend_result_get_source_object (result);
+  UnitData *data = tend_result_get_data (result);
   GError *error = tend_sdbus_reply_error (self, reply, data->name, "read");
   const char *load_state = NULL;
   const char *job_path = NULL;
@@ -918,11 +990,25 @@ get_all_cb (sd_bus_message *reply,
                          "there is no unit '%s' on %s", data->name, self->host_label);
   if (error != NULL)
     {
-      /* The processes' answer may still come: it finds the task returned. */
       data->failed = TRUE;
-      g_task_return_error (task, error);
-      unit_step_done (task);
+      tend_result_return_error (result, error);
+      unit_step_done (result);
       return 0;
+    }
+
+  if (needs_rss (data) && !read_rss (data))
+    {
+      /* No readable control group (another cgroup namespace): systemd lists them. */
+      call = tend_sdbus_new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER,
+                                  "GetUnitProcesses", NULL);
+      if (call != NULL && sd_bus_message_append (call, "s", data->name) >= 0 &&
+          sd_bus_call_async (self->bus, NULL, call, unit_processes_cb, result,
+                             TEND_SDBUS_DEFAULT_TIMEOUT_USEC) >= 0)
+        {
+          g_object_ref (result);  /* for unit_processes_cb */
+          data->n_pending++;
+        }
+      sd_bus_message_unref (call);
     }
 
   if (g_variant_dict_lookup (&data->properties, "Job", "(u&o)", &job_id, &job_path) &&
@@ -933,13 +1019,13 @@ get_all_cb (sd_bus_message *reply,
       if (sd_bus_message_append (call, "ss", "org.freedesktop.systemd1.Job", "JobType") < 0)
         {
           sd_bus_message_unref (call);
-          unit_step_done (g_object_ref (task));
+          unit_step_done (g_object_ref (result));
         }
       else
-        tend_sdbus_send_call (self, call, job_type_cb, g_object_ref (task), data->name, "read");
+        send_read (self, call, job_type_cb, g_object_ref (result));
     }
 
-  unit_step_done (task);
+  unit_step_done (result);
   return 0;
 }
 
@@ -951,22 +1037,22 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
                                    gpointer             user_data)
 {
   TendSdbusBackend *self = TEND_SDBUS_BACKEND (backend);
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(TendResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   sd_bus_message *call;
   UnitData *data;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_sdbus_backend_get_unit_async);
+  result = tend_result_new (self, tend_sdbus_backend_get_unit_async, cancellable, callback,
+                            user_data);
   data = g_new0 (UnitData, 1);
   data->name = g_strdup (name);
   g_variant_dict_init (&data->properties, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) unit_data_free);
+  tend_result_set_data (result, data, (GDestroyNotify) unit_data_free);
 
   if (!tend_sdbus_check_connected (self, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      tend_result_return_error (result, g_steal_pointer (&error));
       return;
     }
 
@@ -978,26 +1064,16 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
   if (call == NULL || sd_bus_message_append (call, "s", "") < 0)
     {
       sd_bus_message_unref (call);
-      g_task_return_new_error (task, TEND_ERROR, TEND_ERROR_FAILED,
-                               "could not read '%s' on %s: %s", name, self->host_label,
-                               error ? error->message : "the call could not be made");
+      tend_result_return_error (result,
+                                g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
+                                             "could not read '%s' on %s: %s", name,
+                                             self->host_label,
+                                             error ? error->message
+                                                   : "the call could not be made"));
       return;
     }
   data->n_pending = 1;
-  tend_sdbus_send_call (self, call, get_all_cb, g_object_ref (task), name, "read");
-
-  /* Sent at once after GetAll, whatever the unit's state turns out to be: one round
-   * trip for both, where asking only for a running unit would make two. */
-  call = tend_sdbus_new_call (self, TEND_SYSTEMD_PATH, TEND_SYSTEMD_MANAGER, "GetUnitProcesses",
-                              NULL);
-  if (call != NULL && sd_bus_message_append (call, "s", name) >= 0 &&
-      sd_bus_call_async (self->bus, NULL, call, unit_processes_cb, task,
-                         TEND_SDBUS_DEFAULT_TIMEOUT_USEC) >= 0)
-    {
-      data->n_pending++;
-      g_steal_pointer (&task);
-    }
-  sd_bus_message_unref (call);
+  send_read (self, call, get_all_cb, g_steal_pointer (&result));
 }
 
 static GVariant *
@@ -1005,7 +1081,7 @@ tend_sdbus_backend_get_unit_finish (TendBackend   *backend,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return tend_result_propagate_pointer (result, error);
 }
 
 /* ------------------------------------------------------------------------------------ */

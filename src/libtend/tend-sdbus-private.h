@@ -17,7 +17,7 @@ GSource  *tend_sdbus_source_new       (sd_bus               *bus,
 
 GVariant *tend_sdbus_read_value       (sd_bus_message       *message);
 gboolean  tend_sdbus_read_properties  (sd_bus_message       *message,
-                                       const char * const   *wanted,
+                                       GHashTable           *wanted,
                                        GVariantDict         *into);
 GError   *tend_sdbus_error_to_gerror  (sd_bus_message       *reply);
 GError   *tend_sdbus_errno_to_gerror  (int                   negative_errno,

@@ -263,7 +263,7 @@ tend_sdbus_read_value (sd_bus_message *message)
 
 /**
  * tend_sdbus_read_properties:
- * @wanted: the names of the properties to keep, %NULL-terminated
+ * @wanted: the names of the properties to keep (a set of strings)
  * @into: where the kept ones go
  *
  * Reads an `a{sv}` of properties (GetAll's answer, PropertiesChanged's changes) and
@@ -272,9 +272,9 @@ tend_sdbus_read_value (sd_bus_message *message)
  * Returns: whether the dictionary read
  */
 gboolean
-tend_sdbus_read_properties (sd_bus_message     *message,
-                            const char * const *wanted,
-                            GVariantDict       *into)
+tend_sdbus_read_properties (sd_bus_message *message,
+                            GHashTable     *wanted,
+                            GVariantDict   *into)
 {
   if (sd_bus_message_enter_container (message, SD_BUS_TYPE_ARRAY, "{sv}") <= 0)
     return FALSE;
@@ -286,7 +286,7 @@ tend_sdbus_read_properties (sd_bus_message     *message,
 
       if (sd_bus_message_read_basic (message, SD_BUS_TYPE_STRING, &key) <= 0)
         return FALSE;
-      keep = g_strv_contains (wanted, key);
+      keep = g_hash_table_contains (wanted, key);
       if (keep)
         {
           g_autoptr(GVariant) variant = tend_sdbus_read_value (message);
