@@ -44,6 +44,7 @@
  */
 #define G_LOG_DOMAIN "Tend-Monitor"
 
+#include "tend-marshal-private.h"
 #include "tend-monitor-private.h"
 #include "tend-service.h"
 #include "tend-util-private.h"
@@ -730,9 +731,11 @@ tend_monitor_class_init (TendMonitorClass *klass)
    */
   tend_monitor_signals[TEND_MONITOR_SIGNAL_CHECK_COMPLETED] =
     g_signal_new ("check-completed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  0, NULL, NULL, tend_marshal_VOID__INT64_INT64_BOXED, G_TYPE_NONE, 3,
                   G_TYPE_INT64, G_TYPE_INT64,
                   TEND_TYPE_CHECK_VERDICT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (tend_monitor_signals[TEND_MONITOR_SIGNAL_CHECK_COMPLETED],
+                              G_TYPE_FROM_CLASS (klass), tend_marshal_VOID__INT64_INT64_BOXEDv);
 
   /**
    * TendMonitor::health-changed:
