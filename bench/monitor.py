@@ -328,11 +328,21 @@ def table(cost_path, detect_path):
     store = [t.get("tend-store", 0) / c["window"] for t in threads]
     print(f"Tend by thread: main loop {100 * min(main):.2f}–{100 * max(main):.2f} %, "
           f"store writer {100 * min(store):.2f}–{100 * max(store):.2f} % of a core.")
+    for run in c["runs"]:
+        own = run["tend"]["own"]
+        done = max(own["completed"], 1)
+        label = (f"round {run['round']} ({run['kind'].upper()})"
+                 if run.get("kind", "both") != "both" else f"round {c['runs'].index(run) + 1}")
+        print(f"Tend {label} per check: main thread "
+              f"{1e6 * own['threads'].get('main', 0) / done:.0f} µs, store writer "
+              f"{1e6 * own['threads'].get('tend-store', 0) / done:.0f} µs (10 ms ticks).")
     for i, run in enumerate(c["runs"], 1):
         own = run["tend"]["own"]
         late = own.get("lateness", {})
         wake = own.get("wakeups", {})
         done = max(own["completed"], 1)
+        if run.get("kind", "both") != "both":
+            i = f"{run['round']} ({run['kind'].upper()})"
         print(f"Tend round {i}: {own['iterations'] / done:.2f} main-loop iterations per check; "
               f"main thread {wake.get('main', 0) / c['window']:.1f} wake-ups/s, store writer "
               f"{wake.get('tend-store', 0) / c['window']:.1f}/s, "
