@@ -82,90 +82,8 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------------------------ */
 /* Text for messages                                                                     */
 
-static char *
-uri_host_port (GUri *uri)
-{
-  const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri);
-
-  if (port < 0)
-    port = g_str_equal (g_uri_get_scheme (uri), "https") ? 443 : 80;
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%d", host, port);
-  return g_strdup_printf ("%s:%d", host, port);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* The URL                                                                               */
-
-/* GUri takes any characters in a host name; a name that DNS could hold (GUri has turned
- * an international one into its ASCII form) or an IP address is what a check can reach. */
-static gboolean
-host_is_valid (const char *host)
-{
-  if (g_hostname_is_ip_address (host))
-    return TRUE;
-  for (const char *p = host; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
-      return FALSE;
-  return TRUE;
-}
-
-static GUri *
-parse_url (const char  *url,
-           GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *quoted = tend_quote_for_message (url, -1);
-  const char *host;
-
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &local_error);
-  if (uri == NULL)
-    {
-      if (g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_PORT))
-        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                     "url: %s has a bad port; a port is 1–65535", quoted);
-      else if (g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_HOST))
-        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                     "url: %s has a bad host", quoted);
-      else
-        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                     "url: %s is not an http or https URL", quoted);
-      return NULL;
-    }
-
-  if (!g_str_equal (g_uri_get_scheme (uri), "http")
-      && !g_str_equal (g_uri_get_scheme (uri), "https"))
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "url: %s is not an http or https URL", quoted);
-      return NULL;
-    }
-
-  host = g_uri_get_host (uri);
-  if (host == NULL || *host == '\0')
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "url: %s has no host", quoted);
-      return NULL;
-    }
-  if (!host_is_valid (host))
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "url: %s has a bad host", quoted);
-      return NULL;
-    }
-
-  if (g_uri_get_port (uri) == 0)
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "url: %s has a bad port; a port is 1–65535", quoted);
-      return NULL;
-    }
-
-  return g_steal_pointer (&uri);
-}
 
 /* ------------------------------------------------------------------------------------ */
 /* The probe                                                                             */
@@ -318,31 +236,12 @@ probe_finish_if_cancelled (Probe *probe)
   return probe_is_over (probe);
 }
 
-static char *
-redirects_note (guint redirects)
-{
-  if (redirects == 0)
-    return g_strdup ("");
-  return g_strdup_printf (" after %u redirect%s", redirects, redirects == 1 ? "" : "s");
-}
-
-/* libsoup says "Header too big" with the same code as a connection closed early; its
- * message, in English or in the language of the locale, tells them apart. */
-static gboolean
-headers_too_big (const GError *error)
-{
-  static const char *const text = "Header too big";
-
-  return g_str_equal (error->message, text) ||
-         g_str_equal (error->message, g_dgettext ("libsoup-3.0", text));
-}
-
 /* What a failed request means for the service: the kinds of failure told apart. */
 static TendCheckVerdict *
 verdict_for_error (Probe        *probe,
                    const GError *error)
 {
-  g_autofree char *where = uri_host_port (probe->uri);
+  g_autofree char *where = tend_http_uri_host_port (probe->uri);
 
   g_debug ("http check: %s: %s (%s %d)", where, error->message,
            g_quark_to_string (error->domain), error->code);
@@ -384,7 +283,7 @@ verdict_for_error (Probe        *probe,
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
           (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
-           !headers_too_big (error))))
+           !tend_http_headers_too_big (error))))
     return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, -1,
                                    "connection refused on %s on %s (the SSH forward could "
                                    "not open it there)", where, probe->via);
@@ -407,7 +306,7 @@ verdict_for_error (Probe        *probe,
                                          "connection to %s was reset before a full answer",
                                          where);
         case G_IO_ERROR_PARTIAL_INPUT:       /* the end of the stream, too early */
-          if (headers_too_big (error))
+          if (tend_http_headers_too_big (error))
             {
               g_autofree char *size = tend_http_format_size (TEND_HTTP_HEADERS_MAX);
 
@@ -481,14 +380,14 @@ probe_judge (Probe *probe,
   TendHttpCheck *self = probe->self;
   gint64 latency = g_get_monotonic_time () - probe->started;
   g_autofree char *where = NULL;   /* for a failure: a pass does not name it */
-  g_autofree char *after = redirects_note (probe->redirects);
+  g_autofree char *after = tend_http_redirects_note (probe->redirects);
   g_autofree char *took = tend_http_format_latency (latency);
 
   if (!tend_http_check_accepts_status (self, status))
     {
       g_autofree char *expected = tend_http_format_accepted_for_message (self->accepted);
 
-      where = uri_host_port (probe->uri);
+      where = tend_http_uri_host_port (probe->uri);
 
       probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
@@ -506,7 +405,7 @@ probe_judge (Probe *probe,
       g_autofree char *within = probe->body_truncated
                                 ? g_strdup_printf (" in its first %s", size) : g_strdup ("");
 
-      where = uri_host_port (probe->uri);
+      where = tend_http_uri_host_port (probe->uri);
 
       probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
@@ -520,7 +419,7 @@ probe_judge (Probe *probe,
     {
       g_autofree char *threshold = tend_duration_format (self->latency_threshold_usec);
 
-      where = uri_host_port (probe->uri);
+      where = tend_http_uri_host_port (probe->uri);
 
       probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_WARN,
                                                           TEND_CHECK_FAILURE_THRESHOLD, latency,
@@ -545,16 +444,6 @@ probe_judge (Probe *probe,
                                                               g_strconcat ("HTTP ", code, " in ",
                                                                            took, after, NULL)));
   }
-}
-
-/* A request as loop detection sees it: the same method to the same URL. */
-static char *
-uri_visit_key (const char *method,
-               GUri       *uri)
-{
-  g_autofree char *text = g_uri_to_string_partial (uri, G_URI_HIDE_FRAGMENT);
-
-  return g_strdup_printf ("%s %s", method, text);
 }
 
 static gboolean
@@ -589,7 +478,7 @@ probe_follow (Probe      *probe,
               const char *location)
 {
   g_autoptr(GUri) target = NULL;
-  g_autofree char *where = uri_host_port (probe->uri);
+  g_autofree char *where = tend_http_uri_host_port (probe->uri);
   g_autofree char *label = NULL;
   g_autofree char *key = NULL;
   gint64 latency = g_get_monotonic_time () - probe->started;
@@ -600,7 +489,7 @@ probe_follow (Probe      *probe,
     {
       probe->visited = g_ptr_array_new_with_free_func (g_free);
       probe->labels = g_ptr_array_new_with_free_func (g_free);
-      g_ptr_array_add (probe->visited, uri_visit_key (probe->first_method, probe->first_uri));
+      g_ptr_array_add (probe->visited, tend_http_uri_visit_key (probe->first_method, probe->first_uri));
       g_ptr_array_add (probe->labels, tend_http_uri_hop_label (probe->first_uri, probe->first_uri));
     }
 
@@ -627,12 +516,12 @@ probe_follow (Probe      *probe,
     method = SOUP_METHOD_GET;
 
   label = tend_http_uri_hop_label (probe->first_uri, target);
-  key = uri_visit_key (method, target);
+  key = tend_http_uri_visit_key (method, target);
 
   for (guint i = 0; i < probe->visited->len; i++)
     if (g_str_equal (g_ptr_array_index (probe->visited, i), key))
       {
-        g_autofree char *first = uri_host_port (probe->first_uri);
+        g_autofree char *first = tend_http_uri_host_port (probe->first_uri);
         g_autofree char *chain = format_chain (probe, label);
 
         probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
@@ -644,7 +533,7 @@ probe_follow (Probe      *probe,
 
   if (probe->redirects == TEND_HTTP_CHECK_MAX_REDIRECTS)
     {
-      g_autofree char *first = uri_host_port (probe->first_uri);
+      g_autofree char *first = tend_http_uri_host_port (probe->first_uri);
       g_autofree char *chain = format_chain (probe, label);
 
       probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
@@ -1134,7 +1023,7 @@ tend_http_check_new (const char  *name,
   g_return_val_if_fail (url != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  uri = parse_url (url, error);
+  uri = tend_http_parse_url (url, error);
   if (uri == NULL)
     return NULL;
 
