@@ -32,7 +32,10 @@ enum
 {
   WRITE_INSERT_RESULT,
   WRITE_UPSERT_LAST,
-  WRITE_UPSERT_ROLLUP,
+  WRITE_UPSERT_OPEN,
+  WRITE_CLOSE_ADD,
+  WRITE_CLOSE_DELETE,
+  WRITE_OPEN_SINCE,
   WRITE_INSERT_AUDIT,
   N_WRITES
 };
@@ -41,6 +44,8 @@ struct _TendStoreWriter
 {
   sqlite3_stmt *writes[N_WRITES];  /* (owned) (nullable) prepared at the first batch */
   GHashTable *last_by_check;       /* GINT_TO_POINTER (check id) → (owned) LastResult */
+  gint64 open_since;               /* the oldest minute in rollups_open: G_MAXINT64 for
+                                    * none, G_MININT64 when not known */
 };
 
 static void
@@ -57,6 +62,7 @@ tend_store_writer_new (void)
 
   writer->last_by_check = g_hash_table_new_full (NULL, NULL, NULL,
                                                  (GDestroyNotify) last_result_free);
+  writer->open_since = G_MININT64;
   return writer;
 }
 
@@ -233,6 +239,17 @@ is_news (TendStore             *self,
          result->time_usec - time_usec >= PASS_REPEAT_USEC || result->time_usec < time_usec;
 }
 
+/* An upsert's update of counts: @excluded's are added to the row's. */
+#define ADD_COUNTS \
+  "n_pass = n_pass + excluded.n_pass, n_warn = n_warn + excluded.n_warn, " \
+  "n_fail = n_fail + excluded.n_fail, n_unknown = n_unknown + excluded.n_unknown, " \
+  "latency_n = latency_n + excluded.latency_n, " \
+  "latency_sum = latency_sum + excluded.latency_sum, " \
+  "latency_min = coalesce (min (latency_min, excluded.latency_min), latency_min, " \
+  "                        excluded.latency_min), " \
+  "latency_max = coalesce (max (latency_max, excluded.latency_max), latency_max, " \
+  "                        excluded.latency_max)"
+
 static const char *const write_sql[N_WRITES] = {
   [WRITE_INSERT_RESULT] =
     "INSERT INTO check_results (service_id, check_id, time_usec, status, latency_usec, "
@@ -241,23 +258,24 @@ static const char *const write_sql[N_WRITES] = {
     "INSERT INTO check_last (check_id, status, message, time_usec) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (check_id) DO UPDATE SET status = excluded.status, message = "
     "excluded.message, time_usec = excluded.time_usec",
-  /* The minute's, the hour's and the day's rollup in one statement: one statement a
-   * row cost the writer about a sixth more instructions (docs/benchmarks.md). */
-  [WRITE_UPSERT_ROLLUP] =
+  [WRITE_UPSERT_OPEN] =
+    "INSERT INTO rollups_open (service_id, minute_usec, check_id, n_pass, n_warn, n_fail, "
+    "n_unknown, latency_n, latency_sum, latency_min, latency_max) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (service_id, minute_usec, check_id) DO UPDATE SET " ADD_COUNTS,
+  /* Each open minute before ?1 into its minute's, hour's and day's rollups. (The WHERE
+   * is needed: without it SQLite would take ON CONFLICT for a join's ON.) */
+  [WRITE_CLOSE_ADD] =
     "INSERT INTO rollups (service_id, resolution, bucket_usec, check_id, n_pass, n_warn, "
     "n_fail, n_unknown, latency_n, latency_sum, latency_min, latency_max) "
-    "VALUES (?1, 60, ?2, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13), "
-    "(?1, 3600, ?3, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13), "
-    "(?1, 86400, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-    "ON CONFLICT (service_id, resolution, bucket_usec, check_id) DO UPDATE SET "
-    "n_pass = n_pass + excluded.n_pass, n_warn = n_warn + excluded.n_warn, "
-    "n_fail = n_fail + excluded.n_fail, n_unknown = n_unknown + excluded.n_unknown, "
-    "latency_n = latency_n + excluded.latency_n, "
-    "latency_sum = latency_sum + excluded.latency_sum, "
-    "latency_min = coalesce (min (latency_min, excluded.latency_min), latency_min, "
-    "                        excluded.latency_min), "
-    "latency_max = coalesce (max (latency_max, excluded.latency_max), latency_max, "
-    "                        excluded.latency_max)",
+    "SELECT service_id, level.resolution, "
+    "minute_usec - minute_usec % (level.resolution * 1000000), check_id, n_pass, n_warn, "
+    "n_fail, n_unknown, latency_n, latency_sum, latency_min, latency_max "
+    "FROM rollups_open, (SELECT 60 AS resolution UNION ALL SELECT 3600 UNION ALL "
+    "SELECT 86400) AS level WHERE minute_usec < ?1 "
+    "ON CONFLICT (service_id, resolution, bucket_usec, check_id) DO UPDATE SET " ADD_COUNTS,
+  [WRITE_CLOSE_DELETE] = "DELETE FROM rollups_open WHERE minute_usec < ?1",
+  [WRITE_OPEN_SINCE] = "SELECT min (minute_usec) FROM rollups_open",
   [WRITE_INSERT_AUDIT] =
     "INSERT INTO audit (time_usec, unix_user, origin, host, unit, operation, parameters, "
     "result, error, duration_usec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -288,6 +306,86 @@ tend_store_writer_finalize (TendStoreWriter *writer)
     g_clear_pointer (&writer->writes[i], sqlite3_finalize);
 }
 
+static int
+step_done (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The batch's counts into the open minutes: one small row a check and minute. */
+static int
+write_open_rollups (TendStoreWriter *writer,
+                    GHashTable      *rollups)
+{
+  sqlite3_stmt *upsert = writer->writes[WRITE_UPSERT_OPEN];
+  GHashTableIter iter;
+  gpointer key;
+  int rc = SQLITE_OK;
+
+  g_hash_table_iter_init (&iter, rollups);
+  while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const Rollup *r = key;
+
+      sqlite3_bind_int64 (upsert, 1, r->service_id);
+      sqlite3_bind_int64 (upsert, 2, r->minute_usec);
+      sqlite3_bind_int64 (upsert, 3, r->check_id);
+      for (int s = 0; s < 4; s++)
+        sqlite3_bind_int64 (upsert, 4 + s, r->n[s]);
+      sqlite3_bind_int64 (upsert, 8, r->latency_n);
+      sqlite3_bind_int64 (upsert, 9, r->latency_sum);
+      if (r->latency_n > 0)
+        {
+          sqlite3_bind_int64 (upsert, 10, r->latency_min);
+          sqlite3_bind_int64 (upsert, 11, r->latency_max);
+        }
+      else
+        {
+          sqlite3_bind_null (upsert, 10);
+          sqlite3_bind_null (upsert, 11);
+        }
+      rc = step_done (upsert);
+      writer->open_since = MIN (writer->open_since, r->minute_usec);
+    }
+  return rc;
+}
+
+/* The open minutes that ended before @now_usec's go into the minute's, the hour's and
+ * the day's rollups, and out of rollups_open, in the batch's transaction: a reader
+ * (which adds both tables) sees each result counted once, before and after. */
+static int
+close_minutes (TendStoreWriter *writer,
+               gint64           now_usec)
+{
+  gint64 cutoff = now_usec - now_usec % (60 * USEC_PER_SEC);
+  sqlite3_stmt *since = writer->writes[WRITE_OPEN_SINCE];
+  int rc;
+
+  if (writer->open_since >= cutoff)
+    return SQLITE_OK;
+
+  sqlite3_bind_int64 (writer->writes[WRITE_CLOSE_ADD], 1, cutoff);
+  rc = step_done (writer->writes[WRITE_CLOSE_ADD]);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64 (writer->writes[WRITE_CLOSE_DELETE], 1, cutoff);
+  rc = step_done (writer->writes[WRITE_CLOSE_DELETE]);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_step (since);
+  if (rc == SQLITE_ROW)
+    {
+      writer->open_since = tend_store_column_int64 (since, 0, G_MAXINT64);
+      rc = SQLITE_OK;
+    }
+  sqlite3_reset (since);
+  return rc;
+}
+
 /* Writes @results (TendCheckResult) and @audit in one transaction; @changes
  * (tend_store_changes_new() for as many results) gets what tend_store_apply_changes()
  * applies once it committed.
@@ -303,8 +401,7 @@ tend_store_write_batch (TendStore  *self,
   TendStoreWriter *writer = tend_store_get_writer (self);
   g_autoptr(GHashTable) rollups = g_hash_table_new_full (rollup_hash, rollup_equal, g_free, NULL);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  sqlite3_stmt *insert_result = NULL, *upsert_last = NULL, *upsert_rollup = NULL;
-  sqlite3_stmt *insert_audit = NULL;
+  sqlite3_stmt *insert_result = NULL, *upsert_last = NULL, *insert_audit = NULL;
   GHashTableIter iter;
   gpointer key;
   int rc;
@@ -323,7 +420,6 @@ tend_store_write_batch (TendStore  *self,
     }
   insert_result = writer->writes[WRITE_INSERT_RESULT];
   upsert_last = writer->writes[WRITE_UPSERT_LAST];
-  upsert_rollup = writer->writes[WRITE_UPSERT_ROLLUP];
   insert_audit = writer->writes[WRITE_INSERT_AUDIT];
 
   for (guint i = 0; i < results->len && rc == SQLITE_OK; i++)
@@ -372,34 +468,10 @@ tend_store_write_batch (TendStore  *self,
       sqlite3_reset (upsert_last);
     }
 
-  g_hash_table_iter_init (&iter, rollups);
-  while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      const Rollup *r = key;
-
-      sqlite3_bind_int64 (upsert_rollup, 1, r->service_id);
-      sqlite3_bind_int64 (upsert_rollup, 2, r->minute_usec);
-      sqlite3_bind_int64 (upsert_rollup, 3, r->minute_usec - r->minute_usec % (3600 * USEC_PER_SEC));
-      sqlite3_bind_int64 (upsert_rollup, 4, r->minute_usec - r->minute_usec % USEC_PER_DAY);
-      sqlite3_bind_int64 (upsert_rollup, 5, r->check_id);
-      for (int s = 0; s < 4; s++)
-        sqlite3_bind_int64 (upsert_rollup, 6 + s, r->n[s]);
-      sqlite3_bind_int64 (upsert_rollup, 10, r->latency_n);
-      sqlite3_bind_int64 (upsert_rollup, 11, r->latency_sum);
-      if (r->latency_n > 0)
-        {
-          sqlite3_bind_int64 (upsert_rollup, 12, r->latency_min);
-          sqlite3_bind_int64 (upsert_rollup, 13, r->latency_max);
-        }
-      else
-        {
-          sqlite3_bind_null (upsert_rollup, 12);
-          sqlite3_bind_null (upsert_rollup, 13);
-        }
-      rc = sqlite3_step (upsert_rollup);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-      sqlite3_reset (upsert_rollup);
-    }
+  if (rc == SQLITE_OK)
+    rc = write_open_rollups (writer, rollups);
+  if (rc == SQLITE_OK)
+    rc = close_minutes (writer, g_get_real_time ());
 
   for (guint i = 0; i < audit->len && rc == SQLITE_OK; i++)
     {
@@ -431,6 +503,7 @@ out:
     rc = tend_store_exec (self, "COMMIT");
   if (rc != SQLITE_OK)
     {
+      writer->open_since = G_MININT64;  /* rolled back: look again at the next batch */
       /* Keep the original error: ROLLBACK's own would hide it. */
       *detail = g_strdup (sqlite3_errmsg (tend_store_get_db (self)));
       tend_store_exec (self, "ROLLBACK");
