@@ -28,11 +28,22 @@ typedef struct
   gint64 time_usec;            /* when it was stored */
 } LastResult;
 
+/* Added to the writer's clock, by tests only: set before the batch is queued (the
+ * store's queue orders it before the batch's read). */
+static gint64 clock_shift_usec;
+
+void
+tend_store_shift_clock_for_tests (gint64 usec)
+{
+  clock_shift_usec = usec;
+}
+
 enum
 {
   WRITE_INSERT_RESULT,
   WRITE_UPSERT_LAST,
   WRITE_UPSERT_OPEN,
+  WRITE_UPSERT_ENDED,
   WRITE_CLOSE_ADD,
   WRITE_CLOSE_DELETE,
   WRITE_OPEN_SINCE,
@@ -263,6 +274,14 @@ static const char *const write_sql[N_WRITES] = {
     "n_unknown, latency_n, latency_sum, latency_min, latency_max) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (service_id, minute_usec, check_id) DO UPDATE SET " ADD_COUNTS,
+  /* A minute that has ended: its, its hour's and its day's rollup at once. */
+  [WRITE_UPSERT_ENDED] =
+    "INSERT INTO rollups (service_id, resolution, bucket_usec, check_id, n_pass, n_warn, "
+    "n_fail, n_unknown, latency_n, latency_sum, latency_min, latency_max) "
+    "VALUES (?1, 60, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11), "
+    "(?1, 3600, ?2 - ?2 % 3600000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11), "
+    "(?1, 86400, ?2 - ?2 % 86400000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "ON CONFLICT (service_id, resolution, bucket_usec, check_id) DO UPDATE SET " ADD_COUNTS,
   /* Each open minute before ?1 into its minute's, hour's and day's rollups. (The WHERE
    * is needed: without it SQLite would take ON CONFLICT for a join's ON.) */
   [WRITE_CLOSE_ADD] =
@@ -315,12 +334,15 @@ step_done (sqlite3_stmt *stmt)
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The batch's counts into the open minutes: one small row a check and minute. */
+/* The batch's counts: those of the minute under way (or of one to come) into
+ * rollups_open, one small row a check and minute; those of a minute that ended before
+ * @cutoff (a result written late, or history fed at once) into its rollups at once. The
+ * two statements bind the same parameters. */
 static int
-write_open_rollups (TendStoreWriter *writer,
-                    GHashTable      *rollups)
+write_counts (TendStoreWriter *writer,
+              GHashTable      *rollups,
+              gint64           cutoff)
 {
-  sqlite3_stmt *upsert = writer->writes[WRITE_UPSERT_OPEN];
   GHashTableIter iter;
   gpointer key;
   int rc = SQLITE_OK;
@@ -329,6 +351,8 @@ write_open_rollups (TendStoreWriter *writer,
   while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, &key, NULL))
     {
       const Rollup *r = key;
+      gboolean open = r->minute_usec >= cutoff;
+      sqlite3_stmt *upsert = writer->writes[open ? WRITE_UPSERT_OPEN : WRITE_UPSERT_ENDED];
 
       sqlite3_bind_int64 (upsert, 1, r->service_id);
       sqlite3_bind_int64 (upsert, 2, r->minute_usec);
@@ -348,19 +372,19 @@ write_open_rollups (TendStoreWriter *writer,
           sqlite3_bind_null (upsert, 11);
         }
       rc = step_done (upsert);
-      writer->open_since = MIN (writer->open_since, r->minute_usec);
+      if (open)
+        writer->open_since = MIN (writer->open_since, r->minute_usec);
     }
   return rc;
 }
 
-/* The open minutes that ended before @now_usec's go into the minute's, the hour's and
+/* The open minutes that ended before @cutoff go into the minute's, the hour's and
  * the day's rollups, and out of rollups_open, in the batch's transaction: a reader
  * (which adds both tables) sees each result counted once, before and after. */
 static int
 close_minutes (TendStoreWriter *writer,
-               gint64           now_usec)
+               gint64           cutoff)
 {
-  gint64 cutoff = now_usec - now_usec % (60 * USEC_PER_SEC);
   sqlite3_stmt *since = writer->writes[WRITE_OPEN_SINCE];
   int rc;
 
@@ -401,6 +425,8 @@ tend_store_write_batch (TendStore  *self,
   TendStoreWriter *writer = tend_store_get_writer (self);
   g_autoptr(GHashTable) rollups = g_hash_table_new_full (rollup_hash, rollup_equal, g_free, NULL);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gint64 now = g_get_real_time () + clock_shift_usec;
+  gint64 cutoff = now - now % (60 * USEC_PER_SEC);  /* the minute under way */
   sqlite3_stmt *insert_result = NULL, *upsert_last = NULL, *insert_audit = NULL;
   GHashTableIter iter;
   gpointer key;
@@ -469,9 +495,9 @@ tend_store_write_batch (TendStore  *self,
     }
 
   if (rc == SQLITE_OK)
-    rc = write_open_rollups (writer, rollups);
+    rc = write_counts (writer, rollups, cutoff);
   if (rc == SQLITE_OK)
-    rc = close_minutes (writer, g_get_real_time ());
+    rc = close_minutes (writer, cutoff);
 
   for (guint i = 0; i < audit->len && rc == SQLITE_OK; i++)
     {
