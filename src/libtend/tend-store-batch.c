@@ -473,10 +473,7 @@ tend_store_write_batch (TendStore  *self,
       else
         sqlite3_bind_null (insert_result, 5);
       tend_store_bind_text (insert_result, 6, r->message);
-      rc = sqlite3_step (insert_result);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-      sqlite3_reset (insert_result);
-
+      rc = step_done (insert_result);
     }
 
   /* Each check's last word in this batch. */
@@ -489,9 +486,7 @@ tend_store_write_batch (TendStore  *self,
       sqlite3_bind_int (upsert_last, 2, change->status);
       tend_store_bind_text (upsert_last, 3, change->message);
       sqlite3_bind_int64 (upsert_last, 4, change->time_usec);
-      rc = sqlite3_step (upsert_last);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-      sqlite3_reset (upsert_last);
+      rc = step_done (upsert_last);
     }
 
   if (rc == SQLITE_OK)
@@ -514,9 +509,7 @@ tend_store_write_batch (TendStore  *self,
       tend_store_bind_text (insert_audit, 8, a->result);
       tend_store_bind_text (insert_audit, 9, a->error);
       sqlite3_bind_int64 (insert_audit, 10, a->duration_usec);
-      rc = sqlite3_step (insert_audit);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-      sqlite3_reset (insert_audit);
+      rc = step_done (insert_audit);
     }
 
 out:
