@@ -141,7 +141,8 @@ rollup_equal (gconstpointer a,
          x->service_id == y->service_id;
 }
 
-static void
+/* Not inlined: its calls in a profile are the results written (docs/benchmarks.md). */
+static G_GNUC_NO_INLINE void
 add_to_rollups (GHashTable            *rollups,
                 const TendCheckResult *result)
 {
