@@ -1204,16 +1204,22 @@ test_open_minutes (Fixture       *fixture,
   /* Open, then ended: the row moves from rollups_open into the rollups in the next
    * batch (the writer's clock 3 minutes on), counted once all along. */
   add (fixture->store, 9, now, TEND_RESULT_PASS, 400, "ok");
+  add (fixture->store, 9, minute + MINUTE + 7, TEND_RESULT_PASS, 400, "ok");
   g_assert_true (flush_store (fixture->store, &error));
   g_assert_cmpuint (chart_sum (fixture->store, day - 24 * HOUR, day + 48 * HOUR, HOUR).n_pass,
-                    ==, 4);
+                    ==, 5);
   tend_store_shift_clock_for_tests (3 * MINUTE);
   add (fixture->store, 9, minute + 3 * MINUTE, TEND_RESULT_PASS, 400, "ok");
   g_assert_true (flush_store (fixture->store, &error));
   tend_store_shift_clock_for_tests (0);
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM rollups_open"), ==, 1);
   g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass) FROM rollups "
-                                             "WHERE resolution = 60 AND check_id IN (8, 9)"), ==, 2);
+                                             "WHERE resolution = 60 AND check_id IN (8, 9)"), ==, 3);
+  /* Two open minutes of one check into one hour's row, by one statement. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass) FROM rollups "
+                                             "WHERE resolution = 3600 AND check_id = 9"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass) FROM rollups "
+                                             "WHERE resolution = 86400 AND check_id = 9"), ==, 2);
 
   for (guint pass = 0; pass < 2; pass++)
     {
@@ -1223,7 +1229,7 @@ test_open_minutes (Fixture       *fixture,
       for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
         {
           sum = chart_sum (fixture->store, day - 24 * HOUR, day + 48 * HOUR, widths[i]);
-          g_assert_cmpuint (sum.n_pass, ==, 5);
+          g_assert_cmpuint (sum.n_pass, ==, 6);
           g_assert_cmpuint (sum.n_warn, ==, 1);
           g_assert_cmpuint (sum.n_fail, ==, 1);
           g_assert_cmpint (sum.latency_min, ==, 100);
@@ -1234,7 +1240,7 @@ test_open_minutes (Fixture       *fixture,
       tend_store_close (fixture->store);
       g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM rollups_open"), ==, 1);
       g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass + n_warn + n_fail) FROM rollups "
-                                                 "WHERE resolution = 86400"), ==, 6);
+                                                 "WHERE resolution = 86400"), ==, 7);
       g_clear_object (&fixture->store);
       fixture->store = tend_store_new (fixture->path);
       g_assert_true (open_store (fixture->store, &error));

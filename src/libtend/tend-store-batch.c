@@ -7,11 +7,17 @@
  * after something else, or a pass whose message differs from the check's last stored
  * one in more than its figures ("HTTP 200 in 3 ms" and "in 4 ms" say the same). A pass
  * that differs in its figures alone is stored again once PASS_REPEAT_USEC passed since
- * the last stored row, so the history keeps a sample of them. Every result counts in
- * its check's minute, hour and day rollups, which keep its latency: one statement of
- * three rows per check and minute in a batch. The statements stay prepared for the
- * connection's life, reset and bound again for each row: preparing them for every
- * batch was 38 % of the writer's instructions.
+ * the last stored row, so the history keeps a sample of them.
+ *
+ * Every result counts in its check's minute, hour and day rollups, which keep its
+ * latency. While its minute is under way it counts in one small row of rollups_open
+ * (a check and minute), one upsert a check a batch; the batch that finds the minute
+ * ended adds the row to the three rollups and deletes it. Each result is thus counted
+ * in exactly one of the two tables at every commit, and readers add both. Nothing
+ * waits in memory past its batch: a crash loses only the batch in flight, as before.
+ *
+ * The statements stay prepared for the connection's life, reset and bound again for
+ * each row: preparing them for every batch was 38 % of the writer's instructions.
  */
 #define G_LOG_DOMAIN "Tend-Store"
 
@@ -92,6 +98,7 @@ tend_store_writer_load (TendStoreWriter *writer,
 {
   sqlite3_stmt *stmt = NULL;
 
+  writer->open_since = G_MININT64;  /* to be looked at by the first batch */
   if (sqlite3_prepare_v2 (db, "SELECT check_id, status, message, time_usec FROM check_last", -1,
                           &stmt, NULL) != SQLITE_OK)
     return;
