@@ -1213,8 +1213,8 @@ test_open_minutes (Fixture       *fixture,
   g_assert_true (flush_store (fixture->store, &error));
   tend_store_shift_clock_for_tests (0);
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM rollups_open"), ==, 1);
-  g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass) FROM rollups "
-                                             "WHERE resolution = 60 AND check_id IN (8, 9)"), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass) FROM rollups WHERE "
+                                             "resolution = 60 AND check_id IN (8, 9)"), ==, 3);
   /* Two open minutes of one check into one hour's row, by one statement. */
   g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass) FROM rollups "
                                              "WHERE resolution = 3600 AND check_id = 9"), ==, 2);
@@ -1239,8 +1239,8 @@ test_open_minutes (Fixture       *fixture,
       /* Closed without moving what is open: the next store (or tendctl) reads it. */
       tend_store_close (fixture->store);
       g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM rollups_open"), ==, 1);
-      g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass + n_warn + n_fail) FROM rollups "
-                                                 "WHERE resolution = 86400"), ==, 7);
+      g_assert_cmpint (query_int (fixture->path, "SELECT sum(n_pass + n_warn + n_fail) "
+                                                 "FROM rollups WHERE resolution = 86400"), ==, 7);
       g_clear_object (&fixture->store);
       fixture->store = tend_store_new (fixture->path);
       g_assert_true (open_store (fixture->store, &error));
@@ -1265,7 +1265,8 @@ test_migration_keeps_rows (Fixture       *fixture,
     "VALUES (1, 7, %1$" G_GINT64_FORMAT ", 0, 900, 'HTTP 200 in 0.9 ms'), "
     "(1, 7, %1$" G_GINT64_FORMAT " + 60000000, 2, NULL, 'refused'), "
     "(1, 7, %1$" G_GINT64_FORMAT " + 120000000, 0, 1100, 'HTTP 200 in 1.1 ms');"
-    "INSERT INTO check_last VALUES (7, 0, 'HTTP 200 in 1.1 ms', %1$" G_GINT64_FORMAT " + 120000000);"
+    "INSERT INTO check_last VALUES (7, 0, 'HTTP 200 in 1.1 ms', "
+    "%1$" G_GINT64_FORMAT " + 120000000);"
     "INSERT INTO rollups VALUES (1, 60, %1$" G_GINT64_FORMAT ", 7, 1, 0, 0, 0, 1, 900, 900, 900), "
     "(1, 60, %1$" G_GINT64_FORMAT " + 60000000, 7, 0, 0, 1, 0, 0, 0, NULL, NULL), "
     "(1, 60, %1$" G_GINT64_FORMAT " + 120000000, 7, 5, 0, 0, 0, 5, 5500, 1000, 1200), "
