@@ -115,14 +115,16 @@ tend_store_writer_load (TendStoreWriter *writer,
   sqlite3_finalize (stmt);
 }
 
-/* A check's results in one minute of a batch: they count in that minute's rollup and in
- * those of its hour and day (rollups add up, so two minutes of a batch in one hour add
- * to the hour's row one after the other). */
+/* A check's results in one bucket of a batch: a minute under way (@resolution 0, for
+ * rollups_open), or a minute, hour or day rollup (@resolution in seconds) of a minute
+ * that had ended. A batch of history spanning minutes thus writes each hour's and
+ * day's row once. */
 typedef struct
 {
   gint64 service_id;
   gint64 check_id;
-  gint64 minute_usec;
+  int resolution;
+  gint64 bucket_usec;
   gint64 n[4];
   gint64 latency_n;
   gint64 latency_sum;
@@ -135,7 +137,7 @@ rollup_hash (gconstpointer key)
 {
   const Rollup *r = key;
 
-  return g_int64_hash (&r->check_id) ^ g_int64_hash (&r->minute_usec);
+  return g_int64_hash (&r->check_id) ^ g_int64_hash (&r->bucket_usec) ^ (guint) r->resolution;
 }
 
 static gboolean
@@ -144,19 +146,21 @@ rollup_equal (gconstpointer a,
 {
   const Rollup *x = a, *y = b;
 
-  return x->check_id == y->check_id && x->minute_usec == y->minute_usec &&
-         x->service_id == y->service_id;
+  return x->check_id == y->check_id && x->bucket_usec == y->bucket_usec &&
+         x->resolution == y->resolution && x->service_id == y->service_id;
 }
 
-/* Not inlined: its calls in a profile are the results written (docs/benchmarks.md). */
-static G_GNUC_NO_INLINE void
-add_to_rollups (GHashTable            *rollups,
-                const TendCheckResult *result)
+static void
+add_to_rollup (GHashTable            *rollups,
+               const TendCheckResult *result,
+               int                    resolution,
+               gint64                 bucket_usec)
 {
   Rollup key = {
     .service_id = result->service_id,
     .check_id = result->check_id,
-    .minute_usec = result->time_usec - result->time_usec % (60 * USEC_PER_SEC),
+    .resolution = resolution,
+    .bucket_usec = bucket_usec,
   };
   Rollup *rollup = g_hash_table_lookup (rollups, &key);
 
@@ -175,6 +179,25 @@ add_to_rollups (GHashTable            *rollups,
       rollup->latency_min = MIN (rollup->latency_min, result->latency_usec);
       rollup->latency_max = MAX (rollup->latency_max, result->latency_usec);
     }
+}
+
+/* Not inlined: its calls in a profile are the results written (docs/benchmarks.md). */
+static G_GNUC_NO_INLINE void
+add_to_rollups (GHashTable            *rollups,
+                const TendCheckResult *result,
+                gint64                 cutoff)
+{
+  static const int resolutions[] = { 60, 3600, 86400 };  /* seconds */
+  gint64 minute = result->time_usec - result->time_usec % (60 * USEC_PER_SEC);
+
+  if (minute >= cutoff)
+    {
+      add_to_rollup (rollups, result, 0, minute);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (resolutions); i++)
+    add_to_rollup (rollups, result, resolutions[i],
+                   minute - minute % (resolutions[i] * USEC_PER_SEC));
 }
 
 /* Whether @a and @b are the same text but for their figures: runs of digits, with a
@@ -282,13 +305,11 @@ static const char *const write_sql[N_WRITES] = {
     "n_unknown, latency_n, latency_sum, latency_min, latency_max) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (service_id, minute_usec, check_id) DO UPDATE SET " ADD_COUNTS,
-  /* A minute that has ended: its, its hour's and its day's rollup at once. */
+  /* A minute, hour or day rollup (?12) of a minute that has ended. */
   [WRITE_UPSERT_ENDED] =
     "INSERT INTO rollups (service_id, resolution, bucket_usec, check_id, n_pass, n_warn, "
     "n_fail, n_unknown, latency_n, latency_sum, latency_min, latency_max) "
-    "VALUES (?1, 60, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11), "
-    "(?1, 3600, ?2 - ?2 % 3600000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11), "
-    "(?1, 86400, ?2 - ?2 % 86400000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "VALUES (?1, ?12, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
     "ON CONFLICT (service_id, resolution, bucket_usec, check_id) DO UPDATE SET " ADD_COUNTS,
   /* Each open minute before ?1 into its minute's, hour's and day's rollups. (The WHERE
    * is needed: without it SQLite would take ON CONFLICT for a join's ON.) */
@@ -343,13 +364,12 @@ step_done (sqlite3_stmt *stmt)
 }
 
 /* The batch's counts: those of the minute under way (or of one to come) into
- * rollups_open, one small row a check and minute; those of a minute that ended before
- * @cutoff (a result written late, or history fed at once) into its rollups at once. The
- * two statements bind the same parameters. */
+ * rollups_open, one small row a check and minute; those of a minute that had ended (a
+ * result written late, or history fed at once) into its rollups at once. The two
+ * statements bind the same parameters. */
 static int
 write_counts (TendStoreWriter *writer,
-              GHashTable      *rollups,
-              gint64           cutoff)
+              GHashTable      *rollups)
 {
   GHashTableIter iter;
   gpointer key;
@@ -359,11 +379,11 @@ write_counts (TendStoreWriter *writer,
   while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, &key, NULL))
     {
       const Rollup *r = key;
-      gboolean open = r->minute_usec >= cutoff;
-      sqlite3_stmt *upsert = writer->writes[open ? WRITE_UPSERT_OPEN : WRITE_UPSERT_ENDED];
+      sqlite3_stmt *upsert = writer->writes[r->resolution == 0 ? WRITE_UPSERT_OPEN
+                                                               : WRITE_UPSERT_ENDED];
 
       sqlite3_bind_int64 (upsert, 1, r->service_id);
-      sqlite3_bind_int64 (upsert, 2, r->minute_usec);
+      sqlite3_bind_int64 (upsert, 2, r->bucket_usec);
       sqlite3_bind_int64 (upsert, 3, r->check_id);
       for (int s = 0; s < 4; s++)
         sqlite3_bind_int64 (upsert, 4 + s, r->n[s]);
@@ -379,9 +399,11 @@ write_counts (TendStoreWriter *writer,
           sqlite3_bind_null (upsert, 10);
           sqlite3_bind_null (upsert, 11);
         }
+      if (r->resolution != 0)
+        sqlite3_bind_int (upsert, 12, r->resolution);
       rc = step_done (upsert);
-      if (open)
-        writer->open_since = MIN (writer->open_since, r->minute_usec);
+      if (r->resolution == 0)
+        writer->open_since = MIN (writer->open_since, r->bucket_usec);
     }
   return rc;
 }
@@ -460,7 +482,7 @@ tend_store_write_batch (TendStore  *self,
     {
       const TendCheckResult *r = &g_array_index (results, TendCheckResult, i);
 
-      add_to_rollups (rollups, r);
+      add_to_rollups (rollups, r, cutoff);
       if (!is_news (self, seen, r))
         continue;
 
@@ -498,7 +520,7 @@ tend_store_write_batch (TendStore  *self,
     }
 
   if (rc == SQLITE_OK)
-    rc = write_counts (writer, rollups, cutoff);
+    rc = write_counts (writer, rollups);
   if (rc == SQLITE_OK)
     rc = close_minutes (writer, cutoff);
 
