@@ -221,13 +221,17 @@ def layer_status(service, name):
 
 
 def results_count(unit, name):
-    """How many results of check @name of @unit the store has counted (minute rollups)."""
+    """How many results of check @name of @unit the store has counted (minute rollups,
+    and the minutes still open)."""
     with db() as conn:
         row = conn.execute(
-            "SELECT SUM(n_pass + n_warn + n_fail + n_unknown) FROM rollups "
-            "JOIN checks ON checks.id = rollups.check_id "
+            "SELECT SUM(n_pass + n_warn + n_fail + n_unknown) FROM "
+            "(SELECT check_id, n_pass, n_warn, n_fail, n_unknown FROM rollups "
+            " WHERE resolution = 60 UNION ALL "
+            " SELECT check_id, n_pass, n_warn, n_fail, n_unknown FROM rollups_open) AS counted "
+            "JOIN checks ON checks.id = counted.check_id "
             "JOIN services ON services.id = checks.service_id "
-            "WHERE unit = ? AND checks.name = ? AND resolution = 60", (unit, name)).fetchone()
+            "WHERE unit = ? AND checks.name = ?", (unit, name)).fetchone()
     return row[0] or 0 if row else 0
 
 

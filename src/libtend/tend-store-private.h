@@ -42,6 +42,7 @@ int         tend_store_write_batch          (TendStore        *self,
 void        tend_store_apply_changes        (TendStore        *self,
                                              GArray           *changes);
 TendStoreWriter *tend_store_get_writer      (TendStore        *self);
+void        tend_store_shift_clock_for_tests (gint64           usec);
 
 /* tend-store-retention.c */
 int         tend_store_run_retention  (TendStore              *self,

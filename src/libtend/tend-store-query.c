@@ -332,11 +332,18 @@ chart_job (TendStore *self,
         }
     }
 
+  /* The minutes still open (rollups_open) are not in the rollups yet: each falls in the
+   * bucket its minute does, whatever the resolution read. */
   stmt = tend_store_prepare (self,
     "SELECT ?3 + ((bucket_usec - ?3) / ?5) * ?5 AS start, sum (n_pass), sum (n_warn), "
     "sum (n_fail), sum (n_unknown), min (latency_min), sum (latency_sum), sum (latency_n), "
-    "max (latency_max) FROM rollups WHERE service_id = ?1 AND resolution = ?2 "
-    "AND bucket_usec >= ?3 AND bucket_usec < ?4 GROUP BY start ORDER BY start");
+    "max (latency_max) FROM ("
+    "SELECT bucket_usec, n_pass, n_warn, n_fail, n_unknown, latency_min, latency_sum, "
+    "latency_n, latency_max FROM rollups WHERE service_id = ?1 AND resolution = ?2 "
+    "AND bucket_usec >= ?3 AND bucket_usec < ?4 UNION ALL "
+    "SELECT minute_usec, n_pass, n_warn, n_fail, n_unknown, latency_min, latency_sum, "
+    "latency_n, latency_max FROM rollups_open WHERE service_id = ?1 "
+    "AND minute_usec >= ?3 AND minute_usec < ?4) GROUP BY start ORDER BY start");
   sqlite3_bind_int64 (stmt, 1, q->service_id);
   sqlite3_bind_int (stmt, 2, resolution);
   sqlite3_bind_int64 (stmt, 3, since);

@@ -170,6 +170,25 @@ static const char * const migrations[] = {
   "  time_usec INTEGER NOT NULL,"
   "  status TEXT NOT NULL"
   ");",
+
+  /* 5: the counts of minutes still open, a row a check and minute: a result adds to one
+   * small row here instead of three in rollups. Once its minute has ended, the writer
+   * adds the row to the minute's, the hour's and the day's rollups and deletes it, in
+   * one transaction; readers add both tables (see tend-store-batch.c). */
+  "CREATE TABLE rollups_open ("
+  "  service_id INTEGER NOT NULL,"
+  "  minute_usec INTEGER NOT NULL,"
+  "  check_id INTEGER NOT NULL,"
+  "  n_pass INTEGER NOT NULL DEFAULT 0,"
+  "  n_warn INTEGER NOT NULL DEFAULT 0,"
+  "  n_fail INTEGER NOT NULL DEFAULT 0,"
+  "  n_unknown INTEGER NOT NULL DEFAULT 0,"
+  "  latency_n INTEGER NOT NULL DEFAULT 0,"
+  "  latency_sum INTEGER NOT NULL DEFAULT 0,"
+  "  latency_min INTEGER,"
+  "  latency_max INTEGER,"
+  "  PRIMARY KEY (service_id, minute_usec, check_id)"
+  ") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TEND_STORE_SCHEMA_VERSION);
