@@ -1,14 +1,14 @@
 #!/usr/bin/python3
-"""tendctl and tend do not link libssh, libsoup, SQLite or hiredis at start-up, nor export their
-symbols (TAP).
+"""tendctl and tend do not link libssh, libsoup, SQLite, hiredis or json-glib at start-up,
+nor export their symbols (TAP).
 
 libtend opens them when first used (src/libtend/tend-lazy-lib.h): every function of
 theirs that libtend calls must be in TEND_SSH_LIB_FUNCTIONS (tend-ssh-lib.h),
 TEND_SOUP_LIB_FUNCTIONS (tend-soup-lib.h), TEND_SQLITE_LIB_FUNCTIONS
-(tend-sqlite-lib.h) or TEND_HIREDIS_LIB_FUNCTIONS (tend-hiredis-lib.h). One that is not
-links the library into every process again, which costs each tendctl command millions of
-instructions before main() (docs/benchmarks.md, issue 14). This test names the functions
-to add.
+(tend-sqlite-lib.h), TEND_HIREDIS_LIB_FUNCTIONS (tend-hiredis-lib.h) or
+TEND_JSON_LIB_FUNCTIONS (tend-json-lib.h). One that is not links the library into every
+process again, which costs each tendctl command millions of instructions before main()
+(docs/benchmarks.md, issue 14). This test names the functions to add.
 Usage: check-lazy-libs.py READELF NM LIBTEND_A BINARY...
 """
 import subprocess
@@ -17,7 +17,8 @@ import sys
 readelf, nm, libtend, binaries = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 LAZY = {"libssh.so": ("ssh_", "tend-ssh-lib.h"), "libsoup-3.0.so": ("soup_", "tend-soup-lib.h"),
         "libsqlite3.so": ("sqlite3_", "tend-sqlite-lib.h"),
-        "libhiredis.so": ("redis", "tend-hiredis-lib.h")}
+        "libhiredis.so": ("redis", "tend-hiredis-lib.h"),
+        "libjson-glib-1.0.so": ("json_", "tend-json-lib.h")}
 
 undefined = subprocess.run([nm, "-u", libtend], capture_output=True, text=True,
                            check=True).stdout.split()
