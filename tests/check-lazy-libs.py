@@ -24,6 +24,13 @@ undefined = subprocess.run([nm, "-u", libtend], capture_output=True, text=True,
                            check=True).stdout.split()
 n = 0
 failed = False
+
+
+def name_of(path):
+    return path.rsplit('/', 1)[-1]
+
+
+
 for binary in binaries:
     dynamic = subprocess.run([readelf, "-d", binary], capture_output=True, text=True,
                              check=True).stdout
@@ -38,6 +45,17 @@ for binary in binaries:
             print(f"# libtend calls these directly: add them to {header}: {' '.join(names)}")
         else:
             print(f"ok {n} {binary.rsplit('/', 1)[-1]} does not link {soname}")
+    # libc first among the program's libraries: most symbols every library binds at
+    # start-up are libc's, looked up along that list (src/tendctl/meson.build)
+    if name_of(binary) == "tendctl":
+        n += 1
+        needed = [line.split("[", 1)[1].rstrip("]") for line in dynamic.splitlines()
+                  if "(NEEDED)" in line]
+        if needed[:1] == ["libc.so.6"]:
+            print(f"ok {n} tendctl links libc.so.6 first")
+        else:
+            failed = True
+            print(f"not ok {n} tendctl links libc.so.6 first (its libraries: {needed})")
     # --export-dynamic (which gmodule-2.0's and libsoup's pkg-config files add) would put
     # the program's ~1,000 symbols before every library's symbol lookup at start-up.
     n += 1

@@ -53,6 +53,18 @@ def main():
     check("status names the memory source",
           status["memory_source"] in ("cgroup", "process-rss"), status)
 
+    # json-glib is opened when JSON is first read or written (issue 14): status and list
+    # without --json never load it; the dynamic linker names every library it loads
+    env = dict(os.environ, LD_DEBUG="files")
+    for args in (("status", "tend-test-sleeper.service"), ("list", "--all")):
+        r = tendctl(*args, env=env)
+        check(f"{args[0]} exits 0 (LD_DEBUG)", r.returncode == 0, r.stderr[-300:])
+        check(f"{args[0]} without --json loads no json-glib", "libjson-glib" not in r.stderr,
+              [line for line in r.stderr.splitlines() if "json" in line][:3])
+    r = tendctl("status", "tend-test-sleeper.service", "--json", env=env)
+    check("status --json loads json-glib when it writes", "file=libjson-glib" in r.stderr,
+          r.stderr[-300:])
+
     # a job that fails: exit 1, and the message names the unit
     r = tendctl("start", "tend-test-oneshot-fails.service")
     check("failing job exits 1", r.returncode == 1, r.returncode)
