@@ -47,8 +47,8 @@
 #include "tend-unit-name.h"
 
 /* The properties TendService applies (tend_service_get_property_names()) and the unit
- * check reads (Result): a unit's changes are built for these only. A set: each property
- * of a PropertiesChanged signal is looked up in it. */
+ * check reads (Result): a unit's details and its changes are built for these only. A set:
+ * each of the ~300 properties of a unit's GetAll is looked up in it. */
 static GHashTable *
 used_properties (void)
 {
@@ -823,8 +823,8 @@ tend_sdbus_backend_list_units_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* One unit's details                                                                    */
 
-/* A Get of each property Tend reads (one round trip, as systemctl show makes; see
- * type_properties), then, for a queued job, its type.
+/* GetAll of the Unit interface and Get of each of the type's properties Tend reads (one
+ * round trip, as systemctl show makes), then, for a queued job, its type.
  * Where systemd has no MemoryCurrent (no memory controller, as on cgroup v1) for a unit
  * with processes, their summed resident size stands in: read from the unit's
  * ControlGroup in cgroupfs and /proc (tend-cgroup.c, as the resources check reads it),
@@ -836,7 +836,7 @@ typedef struct
   GArray *pids;               /* (owned) (nullable) the unit's processes */
   gboolean failed;            /* the result has returned an error */
   guint n_pending;
-  guint n_reads;              /* Gets of properties not answered */
+  guint n_reads;              /* GetAll and Gets of the type's properties not answered */
 } UnitData;
 
 static void
@@ -857,7 +857,7 @@ unit_step_done (TendResult *result)
   g_assert (data->n_pending > 0);
   if (--data->n_pending == 0 && !data->failed)
     {
-      /* Asked for only where the memory is the processes' (all_read) */
+      /* Asked for only where the memory is the processes' (get_all_cb) */
       if (data->pids != NULL && data->pids->len > 0)
         g_variant_dict_insert (&data->properties, TEND_PROPERTY_MEMORY_RSS, "t",
                                tend_dbus_sum_rss ((const guint32 *) data->pids->data,
@@ -869,7 +869,7 @@ unit_step_done (TendResult *result)
   g_object_unref (result);
 }
 
-/* Sends a call that reads (a job's type): @callback gets @result (taken). A call
+/* Sends a call that reads (GetAll, a job's type): @callback gets @result (taken). A call
  * that cannot be sent ends that step with @result's error. */
 static void
 send_read (TendSdbusBackend         *self,
@@ -968,25 +968,22 @@ read_rss (UnitData *data)
   return TRUE;
 }
 
-/* A unit's details are read with a Get of each property Tend uses, all sent at once (one
- * round trip, as systemctl show makes): GetAll of every interface answers with about 400
- * for a service (its whole execution, kill and cgroup settings), whose reading cost more
- * than the rest of `tendctl status`, and GetAll of the Unit interface alone with about 100
- * (docs/benchmarks.md, issue 14). These are the unit's type's (its Service, Socket…
- * interface): where the type lacks one, systemd answers with an error, which leaves it
- * out as GetAll did. The others (tend_service_get_property_names() but Tend's own
- * X-Tend- ones) are the Unit interface's, and an error there is the read's. */
+/* The properties Tend reads of a unit's own type (its Service, Socket… interface): Get
+ * for each, sent before GetAll of the Unit interface, instead of GetAll of every
+ * interface, whose answer (about 400 properties for a service: its whole execution,
+ * kill and cgroup settings) cost more to read than the rest of `tendctl status`
+ * (docs/benchmarks.md, issue 14). Where the type lacks one, systemd answers with an
+ * error, which leaves it out as GetAll did. */
 static const char * const type_properties[] = {
   "MainPID", "Result", "NRestarts", "ControlGroup", "MemoryCurrent", "CPUUsageNSec",
-  "TasksCurrent", NULL
+  "TasksCurrent",
 };
 
 typedef struct
 {
   TendResult *result;         /* (owned) */
   const char *key;
-  gboolean of_type;           /* one of type_properties */
-} PropertyRead;
+} TypeRead;
 
 static void all_read (TendSdbusBackend *self,
                       TendResult       *result);
@@ -1014,22 +1011,14 @@ type_interface (const char *name)
 }
 
 static int
-property_cb (sd_bus_message *reply,
-             void           *user_data,
-             sd_bus_error   *ret_error)
+type_property_cb (sd_bus_message *reply,
+                  void           *user_data,
+                  sd_bus_error   *ret_error)
 {
-  PropertyRead *read = user_data;
-  TendResult *result = read->result;
-  TendSdbusBackend *self = tend_result_get_source_object (result);
-  UnitData *data = tend_result_get_data (result);
-  GError *error = NULL;
+  TypeRead *read = user_data;
+  UnitData *data = tend_result_get_data (read->result);
 
-  if (sd_bus_message_is_method_error (reply, NULL))
-    {
-      if (!read->of_type)
-        error = tend_sdbus_reply_error (self, reply, data->name, "read");
-    }
-  else
+  if (!sd_bus_message_is_method_error (reply, NULL))
     {
       g_autoptr(GVariant) variant = tend_sdbus_read_value (reply);
 
@@ -1041,95 +1030,56 @@ property_cb (sd_bus_message *reply,
           value = g_variant_get_variant (variant);
           g_variant_dict_insert_value (&data->properties, read->key, value);
         }
-      else
-        error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
-                             "could not read '%s' on %s: the answer does not read",
-                             data->name, self->host_label);
     }
-
-  if (error != NULL && !data->failed)
-    {
-      data->failed = TRUE;
-      tend_result_return_error (result, error);
-    }
-  else
-    g_clear_error (&error);
   if (--data->n_reads == 0 && !data->failed)
-    all_read (self, result);
-  unit_step_done (result);
+    all_read (tend_result_get_source_object (read->result), read->result);
+  unit_step_done (read->result);
   g_free (read);
   return 0;
 }
 
-/* Sends the Get of @key of @interface: whether it went (else @result has its error). */
-static gboolean
-send_get (TendSdbusBackend *self,
-          TendResult       *result,
-          const char       *path,
-          const char       *interface,
-          const char       *key,
-          gboolean          of_type)
+static int
+get_all_cb (sd_bus_message *reply,
+            void           *user_data,
+            sd_bus_error   *ret_error)
 {
+  TendResult *result = user_data;
+  TendSdbusBackend *self = tend_result_get_source_object (result);
   UnitData *data = tend_result_get_data (result);
-  g_autoptr(GError) error = NULL;
-  sd_bus_message *call;
-  PropertyRead *read;
-  int r;
+  GError *error = tend_sdbus_reply_error (self, reply, data->name, "read");
+  const char *load_state = NULL;
 
-  call = tend_sdbus_new_call (self, path, TEND_PROPERTIES_IFACE, "Get", &error);
-  if (call == NULL || (r = sd_bus_message_append (call, "ss", interface, key)) < 0)
+  if (error == NULL && !tend_sdbus_read_properties (reply, used_properties (), &data->properties))
+    error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
+                         "could not read '%s' on %s: the answer does not read",
+                         data->name, self->host_label);
+  g_variant_dict_lookup (&data->properties, "LoadState", "&s", &load_state);
+  if (error == NULL && g_strcmp0 (load_state, "not-found") == 0)
+    error = g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND,
+                         "there is no unit '%s' on %s", data->name, self->host_label);
+  if (error != NULL)
     {
-      sd_bus_message_unref (call);
       data->failed = TRUE;
-      tend_result_return_error (result,
-                                g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
-                                             "could not read '%s' on %s: %s", data->name,
-                                             self->host_label,
-                                             error ? error->message
-                                                   : "the call could not be made"));
-      return FALSE;
+      tend_result_return_error (result, error);
+      unit_step_done (result);
+      return 0;
     }
 
-  read = g_new (PropertyRead, 1);
-  read->result = g_object_ref (result);
-  read->key = key;
-  read->of_type = of_type;
-  r = sd_bus_call_async (self->bus, NULL, call, property_cb, read, call_timeout (self));
-  sd_bus_message_unref (call);
-  if (r < 0)
-    {
-      g_object_unref (read->result);
-      g_free (read);
-      data->failed = TRUE;
-      tend_result_return_error (result, errno_error (self, r, data->name, "read"));
-      return FALSE;
-    }
-  data->n_pending++;
-  data->n_reads++;
-  return TRUE;
+  if (--data->n_reads == 0)
+    all_read (self, result);
+  unit_step_done (result);
+  return 0;
 }
 
-/* Every property is in: a unit that is not there, else the memory and the job's type. */
+/* GetAll and the type's properties are in: the memory, the job's type. */
 static void
 all_read (TendSdbusBackend *self,
           TendResult       *result)
 {
   UnitData *data = tend_result_get_data (result);
-  const char *load_state = NULL;
   const char *job_path = NULL;
   guint32 job_id = 0;
   sd_bus_message *call;
-
-  g_variant_dict_lookup (&data->properties, "LoadState", "&s", &load_state);
-  if (g_strcmp0 (load_state, "not-found") == 0)
-    {
-      data->failed = TRUE;
-      tend_result_return_error (result,
-                                g_error_new (TEND_ERROR, TEND_ERROR_NOT_FOUND,
-                                             "there is no unit '%s' on %s", data->name,
-                                             self->host_label));
-      return;
-    }
 
   if (needs_rss (data) && !read_rss (data))
     {
@@ -1171,9 +1121,9 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
   TendSdbusBackend *self = TEND_SDBUS_BACKEND (backend);
   g_autoptr(TendResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  const char * const *names = tend_service_get_property_names ();
   g_autofree char *path = NULL;
   const char *iface;
+  sd_bus_message *call;
   UnitData *data;
 
   result = tend_result_new (self, tend_sdbus_backend_get_unit_async, cancellable, callback,
@@ -1189,19 +1139,54 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
       return;
     }
 
-  /* The object path follows from the name; systemd loads a unit whose object is asked
-   * for. A unit of no type with type_properties (a target, a device) gets the Unit
-   * interface's alone. */
+  /* One round trip, as systemctl show makes: the object path follows from the name,
+   * systemd loads a unit whose object is asked for. The Gets go first: systemd answers a
+   * connection's calls in turn, so GetAll's answer, the largest, is read last (all_read()
+   * does not rely on it). A unit of no known type (or none with type_properties) gets
+   * GetAll of every interface, as before. */
   path = tend_unit_name_to_object_path (name);
   iface = type_interface (name);
-  for (guint i = 0; iface != NULL && type_properties[i] != NULL; i++)
-    if (!send_get (self, result, path, iface, type_properties[i], TRUE))
+  for (guint i = 0; iface != NULL && i < G_N_ELEMENTS (type_properties); i++)
+    {
+      TypeRead *read;
+
+      call = tend_sdbus_new_call (self, path, TEND_PROPERTIES_IFACE, "Get", NULL);
+      if (call == NULL || sd_bus_message_append (call, "ss", iface, type_properties[i]) < 0)
+        {
+          sd_bus_message_unref (call);
+          continue;
+        }
+      read = g_new (TypeRead, 1);
+      read->result = g_object_ref (result);
+      read->key = type_properties[i];
+      data->n_pending++;
+      data->n_reads++;
+      if (sd_bus_call_async (self->bus, NULL, call, type_property_cb, read,
+                             call_timeout (self)) < 0)
+        {
+          data->n_pending--;
+          data->n_reads--;
+          g_object_unref (read->result);
+          g_free (read);
+        }
+      sd_bus_message_unref (call);
+    }
+  call = tend_sdbus_new_call (self, path, TEND_PROPERTIES_IFACE, "GetAll", &error);
+  if (call == NULL ||
+      sd_bus_message_append (call, "s", iface != NULL ? "org.freedesktop.systemd1.Unit" : "") < 0)
+    {
+      sd_bus_message_unref (call);
+      tend_result_return_error (result,
+                                g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
+                                             "could not read '%s' on %s: %s", name,
+                                             self->host_label,
+                                             error ? error->message
+                                                   : "the call could not be made"));
       return;
-  for (guint i = 0; names[i] != NULL; i++)
-    if (!g_str_has_prefix (names[i], "X-Tend-") &&
-        !g_strv_contains (type_properties, names[i]) &&
-        !send_get (self, result, path, "org.freedesktop.systemd1.Unit", names[i], FALSE))
-      return;
+    }
+  data->n_pending++;
+  data->n_reads++;
+  send_read (self, call, get_all_cb, g_steal_pointer (&result));
 }
 
 static GVariant *
