@@ -53,6 +53,30 @@ def main():
     check("status names the memory source",
           status["memory_source"] in ("cgroup", "process-rss"), status)
 
+    # json-glib is opened when JSON is first read or written (issue 14): status and list
+    # without --json never load it; the dynamic linker names every library it loads
+    env = dict(os.environ, LD_DEBUG="files")
+    for args in (("status", "tend-test-sleeper.service"), ("list", "--all")):
+        r = tendctl(*args, env=env)
+        check(f"{args[0]} exits 0 (LD_DEBUG)", r.returncode == 0, r.stderr[-300:])
+        check(f"{args[0]} without --json loads no json-glib", "libjson-glib" not in r.stderr,
+              [line for line in r.stderr.splitlines() if "json" in line][:3])
+        # it ends as soon as its output is written, without taking the host and the
+        # libraries apart: no library's fini function runs (issue 14)
+        check(f"{args[0]} ends at once", "calling fini" not in r.stderr,
+              [line for line in r.stderr.splitlines() if "calling fini" in line][:3])
+        check(f"{args[0]} wrote its whole output before it ended",
+              "units listed" in r.stdout if args[0] == "list" else
+              "tend-test-sleeper.service" in r.stdout and "Main PID" in r.stdout,
+              r.stdout[-300:])
+    r = tendctl("status", "tend-test-sleeper.service", "--json", env=env)
+    check("status --json loads json-glib when it writes", "file=libjson-glib" in r.stderr,
+          r.stderr[-300:])
+    # a command that is not a plain read ends the usual way
+    r = tendctl("logs", "-n", "1", "tend-test-sleeper.service", env=env)
+    check("logs ends the usual way (fini functions run)", "calling fini" in r.stderr,
+          r.stderr[-300:])
+
     # a job that fails: exit 1, and the message names the unit
     r = tendctl("start", "tend-test-oneshot-fails.service")
     check("failing job exits 1", r.returncode == 1, r.returncode)

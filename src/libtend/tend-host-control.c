@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-host-control.h"
 

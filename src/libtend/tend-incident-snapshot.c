@@ -10,7 +10,7 @@
  */
 #define G_LOG_DOMAIN "Tend-Recovery"
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-host.h"
 #include "tend-incident-snapshot.h"

@@ -19,7 +19,7 @@
  */
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-inventory.h"
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-types.h"
 

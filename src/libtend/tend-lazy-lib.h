@@ -7,8 +7,9 @@
  * docs/benchmarks.md, issue 14). libssh (with OpenSSL's libcrypto) and libsoup (with
  * Kerberos, nghttp2, brotli, libpsl…) are needed only for SSH hosts and HTTP checks and
  * webhooks: tend-ssh-lib.h and tend-soup-lib.h open them with GModule on first use and
- * call them through a table of their functions, filled here; SQLite (tend-sqlite-lib.h)
- * and hiredis (tend-hiredis-lib.h, Redis checks only) the same way.
+ * call them through a table of their functions, filled here; SQLite (tend-sqlite-lib.h),
+ * hiredis (tend-hiredis-lib.h, Redis checks only) and json-glib (tend-json-lib.h) the same
+ * way.
  */
 #pragma once
 

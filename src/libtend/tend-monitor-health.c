@@ -16,7 +16,7 @@
  */
 #define G_LOG_DOMAIN "Tend-Monitor"
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-monitor-private.h"
 #include "tend-service.h"

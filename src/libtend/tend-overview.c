@@ -30,7 +30,7 @@
  */
 #define G_LOG_DOMAIN "Tend-Monitor"
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-overview.h"
 

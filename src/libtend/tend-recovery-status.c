@@ -9,7 +9,7 @@
  */
 #define G_LOG_DOMAIN "Tend-Recovery"
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-duration.h"
 #include "tend-error.h"

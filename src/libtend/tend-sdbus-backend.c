@@ -823,7 +823,8 @@ tend_sdbus_backend_list_units_finish (TendBackend   *backend,
 /* ------------------------------------------------------------------------------------ */
 /* One unit's details                                                                    */
 
-/* GetAll (one round trip, as systemctl show makes), then, for a queued job, its type.
+/* GetAll of the Unit interface and Get of each of the type's properties Tend reads (one
+ * round trip, as systemctl show makes), then, for a queued job, its type.
  * Where systemd has no MemoryCurrent (no memory controller, as on cgroup v1) for a unit
  * with processes, their summed resident size stands in: read from the unit's
  * ControlGroup in cgroupfs and /proc (tend-cgroup.c, as the resources check reads it),
@@ -835,6 +836,7 @@ typedef struct
   GArray *pids;               /* (owned) (nullable) the unit's processes */
   gboolean failed;            /* the result has returned an error */
   guint n_pending;
+  guint n_reads;              /* GetAll and Gets of the type's properties not answered */
 } UnitData;
 
 static void
@@ -966,6 +968,76 @@ read_rss (UnitData *data)
   return TRUE;
 }
 
+/* The properties Tend reads of a unit's own type (its Service, Socket… interface): Get
+ * for each, sent before GetAll of the Unit interface, instead of GetAll of every
+ * interface, whose answer (about 400 properties for a service: its whole execution,
+ * kill and cgroup settings) cost more to read than the rest of `tendctl status`
+ * (docs/benchmarks.md, issue 14). Where the type lacks one, systemd answers with an
+ * error, which leaves it out as GetAll did. */
+static const char * const type_properties[] = {
+  "MainPID", "Result", "NRestarts", "ControlGroup", "MemoryCurrent", "CPUUsageNSec",
+  "TasksCurrent",
+};
+
+typedef struct
+{
+  TendResult *result;         /* (owned) */
+  const char *key;
+} TypeRead;
+
+static void all_read (TendSdbusBackend *self,
+                      TendResult       *result);
+
+/* The interface of @name's type that has type_properties, or %NULL (a target, a device) */
+static const char *
+type_interface (const char *name)
+{
+  static const char * const types[][2] = {
+    { ".service", "org.freedesktop.systemd1.Service" },
+    { ".socket", "org.freedesktop.systemd1.Socket" },
+    { ".mount", "org.freedesktop.systemd1.Mount" },
+    { ".swap", "org.freedesktop.systemd1.Swap" },
+    { ".scope", "org.freedesktop.systemd1.Scope" },
+    { ".slice", "org.freedesktop.systemd1.Slice" },
+    { ".timer", "org.freedesktop.systemd1.Timer" },
+    { ".path", "org.freedesktop.systemd1.Path" },
+    { ".automount", "org.freedesktop.systemd1.Automount" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_has_suffix (name, types[i][0]))
+      return types[i][1];
+  return NULL;
+}
+
+static int
+type_property_cb (sd_bus_message *reply,
+                  void           *user_data,
+                  sd_bus_error   *ret_error)
+{
+  TypeRead *read = user_data;
+  UnitData *data = tend_result_get_data (read->result);
+
+  if (!sd_bus_message_is_method_error (reply, NULL))
+    {
+      g_autoptr(GVariant) variant = tend_sdbus_read_value (reply);
+
+      if (variant != NULL)
+        {
+          g_autoptr(GVariant) value = NULL;
+
+          g_variant_ref_sink (variant);
+          value = g_variant_get_variant (variant);
+          g_variant_dict_insert_value (&data->properties, read->key, value);
+        }
+    }
+  if (--data->n_reads == 0 && !data->failed)
+    all_read (tend_result_get_source_object (read->result), read->result);
+  unit_step_done (read->result);
+  g_free (read);
+  return 0;
+}
+
 static int
 get_all_cb (sd_bus_message *reply,
             void           *user_data,
@@ -976,9 +1048,6 @@ get_all_cb (sd_bus_message *reply,
   UnitData *data = tend_result_get_data (result);
   GError *error = tend_sdbus_reply_error (self, reply, data->name, "read");
   const char *load_state = NULL;
-  const char *job_path = NULL;
-  guint32 job_id = 0;
-  sd_bus_message *call;
 
   if (error == NULL && !tend_sdbus_read_properties (reply, used_properties (), &data->properties))
     error = g_error_new (TEND_ERROR, TEND_ERROR_FAILED,
@@ -995,6 +1064,22 @@ get_all_cb (sd_bus_message *reply,
       unit_step_done (result);
       return 0;
     }
+
+  if (--data->n_reads == 0)
+    all_read (self, result);
+  unit_step_done (result);
+  return 0;
+}
+
+/* GetAll and the type's properties are in: the memory, the job's type. */
+static void
+all_read (TendSdbusBackend *self,
+          TendResult       *result)
+{
+  UnitData *data = tend_result_get_data (result);
+  const char *job_path = NULL;
+  guint32 job_id = 0;
+  sd_bus_message *call;
 
   if (needs_rss (data) && !read_rss (data))
     {
@@ -1024,9 +1109,6 @@ get_all_cb (sd_bus_message *reply,
       else
         send_read (self, call, job_type_cb, g_object_ref (result));
     }
-
-  unit_step_done (result);
-  return 0;
 }
 
 static void
@@ -1040,6 +1122,7 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
   g_autoptr(TendResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  const char *iface;
   sd_bus_message *call;
   UnitData *data;
 
@@ -1057,11 +1140,40 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
     }
 
   /* One round trip, as systemctl show makes: the object path follows from the name,
-   * systemd loads a unit whose object is asked for, and an empty interface name asks
-   * for every interface's properties. */
+   * systemd loads a unit whose object is asked for. The Gets go first: systemd answers a
+   * connection's calls in turn, so GetAll's answer, the largest, is read last (all_read()
+   * does not rely on it). A unit of no known type (or none with type_properties) gets
+   * GetAll of every interface, as before. */
   path = tend_unit_name_to_object_path (name);
+  iface = type_interface (name);
+  for (guint i = 0; iface != NULL && i < G_N_ELEMENTS (type_properties); i++)
+    {
+      TypeRead *read;
+
+      call = tend_sdbus_new_call (self, path, TEND_PROPERTIES_IFACE, "Get", NULL);
+      if (call == NULL || sd_bus_message_append (call, "ss", iface, type_properties[i]) < 0)
+        {
+          sd_bus_message_unref (call);
+          continue;
+        }
+      read = g_new (TypeRead, 1);
+      read->result = g_object_ref (result);
+      read->key = type_properties[i];
+      data->n_pending++;
+      data->n_reads++;
+      if (sd_bus_call_async (self->bus, NULL, call, type_property_cb, read,
+                             call_timeout (self)) < 0)
+        {
+          data->n_pending--;
+          data->n_reads--;
+          g_object_unref (read->result);
+          g_free (read);
+        }
+      sd_bus_message_unref (call);
+    }
   call = tend_sdbus_new_call (self, path, TEND_PROPERTIES_IFACE, "GetAll", &error);
-  if (call == NULL || sd_bus_message_append (call, "s", "") < 0)
+  if (call == NULL ||
+      sd_bus_message_append (call, "s", iface != NULL ? "org.freedesktop.systemd1.Unit" : "") < 0)
     {
       sd_bus_message_unref (call);
       tend_result_return_error (result,
@@ -1072,7 +1184,8 @@ tend_sdbus_backend_get_unit_async (TendBackend         *backend,
                                                    : "the call could not be made"));
       return;
     }
-  data->n_pending = 1;
+  data->n_pending++;
+  data->n_reads++;
   send_read (self, call, get_all_cb, g_steal_pointer (&result));
 }
 

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-error.h"
 #include "tend-ssh-command.h"

@@ -12,7 +12,7 @@
  */
 #define G_LOG_DOMAIN "Tend-Store"
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-error.h"
 #include "tend-inventory.h"

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-error.h"
 #include "tend-store-private.h"

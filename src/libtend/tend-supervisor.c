@@ -31,7 +31,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-check.h"
 #include "tend-config.h"

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 G_BEGIN_DECLS
 

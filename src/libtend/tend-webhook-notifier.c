@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-soup-lib.h"
 #include "tend-config.h"

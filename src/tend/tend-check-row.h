@@ -5,7 +5,7 @@
 #pragma once
 
 #include <adwaita.h>
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 #include <tend.h>
 
 G_BEGIN_DECLS

@@ -13,7 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tend-check-row.h"
 #include "tend-service-health.h"

@@ -11,7 +11,7 @@
 #define G_LOG_DOMAIN "Tend"
 
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tendctl.h"
 #include "tendctl-output.h"

@@ -296,7 +296,7 @@ tendctl_list (TendctlGlobalOptions  *global,
       return TENDCTL_EXIT_USAGE;
     }
 
-  status = tendctl_run (global, TENDCTL_RUN_CONNECT,
+  status = tendctl_run (global, TENDCTL_RUN_CONNECT | TENDCTL_RUN_EXIT_AT_ONCE,
                         list_ready, &data);
   g_strfreev (data.states);
   return status;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
+#include "tend-json-lib.h"
 
 #include "tendctl.h"
 

@@ -388,7 +388,7 @@ tendctl_status (TendctlGlobalOptions  *global,
       g_array_append_val (data.items, item);
     }
 
-  status = tendctl_run (global, TENDCTL_RUN_CONNECT,
+  status = tendctl_run (global, TENDCTL_RUN_CONNECT | TENDCTL_RUN_EXIT_AT_ONCE,
                         status_ready, &data);
   g_array_unref (data.items);
   return status;

@@ -83,6 +83,10 @@ struct _TendctlRun
  * @TENDCTL_RUN_NO_HOST: the command is about the whole of Tend: --host is refused
  * @TENDCTL_RUN_CONNECT_REMOTE: connect first when the host is an SSH host (its journal
  *   is read over its session)
+ * @TENDCTL_RUN_EXIT_AT_ONCE: a command that only reads: when it ran on this computer's
+ *   manager without the database, the process ends as soon as its output is written,
+ *   without taking the host and the libraries apart (an SSH host, whose session is
+ *   closed first, comes with the database)
  */
 typedef enum
 {
@@ -93,6 +97,7 @@ typedef enum
   TENDCTL_RUN_HOST_UNCHECKED = 1 << 4,
   TENDCTL_RUN_NO_HOST = 1 << 5,
   TENDCTL_RUN_CONNECT_REMOTE = 1 << 6,
+  TENDCTL_RUN_EXIT_AT_ONCE = 1 << 7,
 } TendctlRunFlags;
 
 /* --host HOST of the commands that change a service of the inventory: the same as the
