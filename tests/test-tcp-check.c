@@ -234,7 +234,7 @@ fixture_set_up (Fixture       *fixture,
 {
   fixture->mode = GPOINTER_TO_INT (user_data) & ~GIO_PATH;
   use_gio = (GPOINTER_TO_INT (user_data) & GIO_PATH) != 0;
-  fixture->service = g_threaded_socket_service_new (8);
+  fixture->service = test_server_new ();
   fixture->port = bind_loopback (G_SOCKET_LISTENER (fixture->service), NULL);
   g_object_set_data (G_OBJECT (fixture->service), "mode", GINT_TO_POINTER (fixture->mode));
   g_signal_connect (fixture->service, "run", G_CALLBACK (on_run), NULL);
