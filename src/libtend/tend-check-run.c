@@ -32,6 +32,7 @@
 #include "tend-check-private.h"
 #include "tend-error.h"
 #include "tend-host.h"
+#include "tend-result-private.h"
 
 struct _TendCheckRun
 {
@@ -429,33 +430,28 @@ tend_check_run_set_data (TendCheckRun *run,
 typedef struct
 {
   TendCheckRun *run;            /* (nullable) until its callback */
-  GCancellable *cancellable;    /* (owned) (nullable) the caller's */
-  gulong handler;
+  gulong handler;               /* on the result's cancellable, until its callback */
 } AsyncRun;
-
-static void
-async_run_free (AsyncRun *data)
-{
-  if (data->handler != 0)
-    g_cancellable_disconnect (data->cancellable, data->handler);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
 
 static void
 async_done (TendCheckRun     *run,
             TendCheckVerdict *verdict,
             gpointer          user_data)
 {
-  GTask *task = user_data;
-  AsyncRun *data = g_task_get_task_data (task);
+  TendResult *result = user_data;
+  AsyncRun *data = tend_result_get_data (result);
 
+  /* Never within async_cancelled(): an abort ends the run in a later dispatch. */
   data->run = NULL;
+  if (data->handler != 0)
+    g_cancellable_disconnect (tend_result_get_cancellable (result), data->handler);
+  data->handler = 0;
   if (verdict == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the check was cancelled");
+    tend_result_return_error (result, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                           "the check was cancelled"));
   else
-    g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
-  g_object_unref (task);
+    tend_result_return_pointer (result, verdict, (GDestroyNotify) tend_check_verdict_free);
+  g_object_unref (result);
 }
 
 /* May run in whichever thread cancelled: the probes' is the main loop's. */
@@ -465,13 +461,15 @@ async_cancelled (GCancellable *cancellable,
 {
   AsyncRun *data = user_data;
 
-  /* It ends in the next dispatch: its callback disconnects this handler, which cannot
-   * be done from within it. */
+  /* It ends in the next dispatch, where its callback disconnects this handler (which
+   * cannot be done from within it). */
   if (data->run != NULL)
     tend_check_run_abort (data->run);
 }
 
-/* tend_check_run_async() on the cheap path, when the kind has one for this run. */
+/* tend_check_run_async() on the cheap path, when the kind has one for this run: its
+ * result is a TendResult, whose callback comes straight from the run's (a later
+ * dispatch than the call, always). */
 gboolean
 tend_check_run_quick_async (TendCheck           *self,
                             GCancellable        *cancellable,
@@ -479,29 +477,25 @@ tend_check_run_quick_async (TendCheck           *self,
                             gpointer             user_data)
 {
   TendCheckRun *run = run_new (self, async_done, NULL);
+  TendResult *result;
   AsyncRun *data;
-  GTask *task;
 
-  /* Its callback comes in a later dispatch: the task can be made after. */
+  /* Its callback comes in a later dispatch: the result can be made after. */
   if (!run_start_quick (run))
     {
       run_free (run);
       return FALSE;
     }
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tend_check_run_async);
+  result = tend_result_new (self, tend_check_run_async, cancellable, callback, user_data);
   /* The verdict is the answer even when cancellation races it. */
-  g_task_set_check_cancellable (task, FALSE);
+  tend_result_set_check_cancellable (result, FALSE);
   data = g_new0 (AsyncRun, 1);
   data->run = run;
-  g_task_set_task_data (task, data, (GDestroyNotify) async_run_free);
-  run->user_data = task;
+  tend_result_set_data (result, data, g_free);
+  run->user_data = result;
   if (cancellable != NULL)
-    {
-      data->cancellable = g_object_ref (cancellable);
-      data->handler = g_cancellable_connect (cancellable, G_CALLBACK (async_cancelled), data,
-                                             NULL);
-    }
+    data->handler = g_cancellable_connect (cancellable, G_CALLBACK (async_cancelled), data,
+                                           NULL);
   return TRUE;
 }

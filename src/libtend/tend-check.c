@@ -13,6 +13,7 @@
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-host.h"
+#include "tend-result-private.h"
 #include "tend-service.h"
 #include "tend-ssh-backend.h"
 #include "tend-unit-name.h"
@@ -330,6 +331,9 @@ tend_check_run_finish (TendCheck     *self,
                        GAsyncResult  *result,
                        GError       **error)
 {
+  /* The cheap path's result (tend-check-run.c), or the GTask of the kind's probe_async. */
+  if (tend_result_is_valid (result, self, tend_check_run_async))
+    return tend_result_propagate_pointer (result, error);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
