@@ -24,14 +24,15 @@
  * the monitor has one way to run every kind. tend_check_run_async() takes the cheap path
  * too, behind a GTask, so the tests of the kinds run it.
  *
- * Runs belong to the main context of the thread that first started one (the probes',
- * tend-probe.c); elsewhere the kinds' probe_async runs them.
+ * Runs belong to the probes' main context (tend_probe_is_available(): that of the
+ * thread that first used them); elsewhere the kinds' probe_async runs them.
  */
 #define G_LOG_DOMAIN "Tend-Checks"
 
 #include "tend-check-private.h"
 #include "tend-error.h"
 #include "tend-host.h"
+#include "tend-probe.h"
 #include "tend-result-private.h"
 
 struct _TendCheckRun
@@ -195,16 +196,17 @@ static GSourceFuncs run_source_funcs = {
   .dispatch = run_source_dispatch,
 };
 
-/* Whether runs can take the cheap path here: on the context they first ran on. */
+/* Whether runs can take the cheap path here: where the probes run (the main loop's
+ * context, tend-probe.c). */
 static gboolean
 run_source_is_here (void)
 {
-  GMainContext *context = g_main_context_get_thread_default ();
+  GMainContext *context;
 
-  if (context == NULL)
-    context = g_main_context_default ();
+  if (!tend_probe_is_available ())
+    return FALSE;
   if (run_source != NULL)
-    return g_source_get_context (&run_source->source) == context;
+    return TRUE;
 
   run_source = (RunSource *) g_source_new (&run_source_funcs, sizeof (RunSource));
   run_source->queues = g_ptr_array_new_with_free_func (g_free);
@@ -212,7 +214,9 @@ run_source_is_here (void)
   g_source_set_static_name (&run_source->source, "[tend] check runs");
   /* A callback may iterate the loop (a test's nested loop): nothing here breaks. */
   g_source_set_can_recurse (&run_source->source, TRUE);
+  context = g_main_context_ref_thread_default ();
   g_source_attach (&run_source->source, context);
+  g_main_context_unref (context);
   return TRUE;
 }
 
