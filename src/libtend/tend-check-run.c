@@ -22,7 +22,7 @@
  * tend_check_start() is what the monitor uses; it takes the kind's probe_async where the
  * kind has no cheap path for the run (the same callback, the same timeout verdict), so
  * the monitor has one way to run every kind. tend_check_run_async() takes the cheap path
- * too, behind a GTask, so the tests of the kinds run it.
+ * too, behind a TendResult (tend-result.c), so the tests of the kinds run it.
  *
  * Runs belong to the probes' main context (tend_probe_is_available(): that of the
  * thread that first used them); elsewhere the kinds' probe_async runs them.

@@ -489,7 +489,8 @@ probe_follow (Probe      *probe,
     {
       probe->visited = g_ptr_array_new_with_free_func (g_free);
       probe->labels = g_ptr_array_new_with_free_func (g_free);
-      g_ptr_array_add (probe->visited, tend_http_uri_visit_key (probe->first_method, probe->first_uri));
+      g_ptr_array_add (probe->visited,
+                       tend_http_uri_visit_key (probe->first_method, probe->first_uri));
       g_ptr_array_add (probe->labels, tend_http_uri_hop_label (probe->first_uri, probe->first_uri));
     }
 
