@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Tend's engine against Monit (issue 4); run by bench/monitor.
 
-    monitor.py cost BUILD ROUNDS WARMUP WINDOW N    engine cost; prints JSON
+    monitor.py cost BUILD ROUNDS WARMUP WINDOW N [KINDS]   engine cost; prints JSON
     monitor.py detect BUILD ROUNDS                  detection latency, inside the sandbox
     monitor.py table COST_JSON DETECT_JSON          the Markdown table
 
 cost: bench-servers answers N HTTP and N TCP ports on 127.0.0.1. Then, ROUNDS times,
 Tend (bench-monitor) and Monit (`monit -I`, `set daemon` at the same interval) each run
 the same 2 N checks alone for WARMUP + WINDOW seconds; CPU (utime + stime), RSS and the
-checks done (connections the servers accepted) are taken over the WINDOW. The servers'
+checks done (connections the servers accepted) are taken over the WINDOW. KINDS "http"
+or "tcp" runs the N checks of that kind alone on both sides; "apart" runs, in each round,
+both sides with the HTTP checks alone, then both with the TCP checks alone. The servers'
 connection counts, read every 0.1 s, also show Monit's cycles: it checks one service
 after another, then sleeps the interval.
 
@@ -119,9 +121,10 @@ def watch_window(servers, pid, window):
     }
 
 
-def run_tend(build, servers, n, warmup, window):
+def run_tend(build, servers, n, warmup, window, kind="both"):
     exe = os.path.join(build, "bench", "bench-monitor")
-    proc = subprocess.Popen([exe, "--warmup", str(warmup), "--window", str(window),
+    kinds = [] if kind == "both" else ["--kinds", kind]
+    proc = subprocess.Popen([exe, *kinds, "--warmup", str(warmup), "--window", str(window),
                              "--interval", str(INTERVAL), "--timeout", str(TIMEOUT),
                              "--probe-ms", str(PROBE_MS), str(servers.http_base), str(servers.tcp_base), str(n)],
                             stdout=subprocess.PIPE, text=True)
@@ -162,14 +165,16 @@ def stop_monit(proc):
         proc.wait()
 
 
-def run_monit(servers, n, warmup, window):
+def run_monit(servers, n, warmup, window, kind="both"):
     body = []
     for i in range(n):
-        body.append(f"check host svc{i:04d} with address 127.0.0.1\n"
-                    f"  if failed port {servers.http_base + i} protocol http"
-                    f" with timeout {TIMEOUT} seconds then alert\n"
-                    f"  if failed port {servers.tcp_base + i}"
-                    f" with timeout {TIMEOUT} seconds then alert\n")
+        body.append(f"check host svc{i:04d} with address 127.0.0.1\n")
+        if kind in ("both", "http"):
+            body.append(f"  if failed port {servers.http_base + i} protocol http"
+                        f" with timeout {TIMEOUT} seconds then alert\n")
+        if kind in ("both", "tcp"):
+            body.append(f"  if failed port {servers.tcp_base + i}"
+                        f" with timeout {TIMEOUT} seconds then alert\n")
     with tempfile.TemporaryDirectory(prefix="bench-monit-") as directory:
         rc = write_monitrc(directory, "".join(body), INTERVAL)
         proc = start_monit(directory, rc)
@@ -184,17 +189,18 @@ def run_monit(servers, n, warmup, window):
     return figures
 
 
-def cost(build, rounds, warmup, window, n):
+def cost(build, rounds, warmup, window, n, kinds="both"):
     servers = Servers(build, n)
     try:
         floor = run_tend(build, servers, 0, 5, min(window, 30))
         runs = []
         for r in range(rounds):
-            print(f"monitor.py: round {r + 1} of {rounds}: Tend", file=sys.stderr)
-            tend = run_tend(build, servers, n, warmup, window)
-            print(f"monitor.py: round {r + 1} of {rounds}: Monit", file=sys.stderr)
-            monit = run_monit(servers, n, warmup, window)
-            runs.append({"tend": tend, "monit": monit})
+            for kind in (("http", "tcp") if kinds == "apart" else (kinds,)):
+                print(f"monitor.py: round {r + 1} of {rounds}: Tend ({kind})", file=sys.stderr)
+                tend = run_tend(build, servers, n, warmup, window, kind)
+                print(f"monitor.py: round {r + 1} of {rounds}: Monit ({kind})", file=sys.stderr)
+                monit = run_monit(servers, n, warmup, window, kind)
+                runs.append({"round": r + 1, "kind": kind, "tend": tend, "monit": monit})
         libs = {}
         for kind, base in (("http", servers.http_base), ("tcp", servers.tcp_base)):
             out = subprocess.run([os.path.join(build, "bench", "bench-floor"), kind,
@@ -205,7 +211,7 @@ def cost(build, rounds, warmup, window, n):
         servers.close()
     version = "Monit " + subprocess.run(["monit", "-V"], capture_output=True,
                                          text=True).stdout.split("\n")[0].split()[-1]
-    json.dump({"n": n, "interval": INTERVAL, "timeout": TIMEOUT, "warmup": warmup,
+    json.dump({"n": n, "kinds": kinds, "interval": INTERVAL, "timeout": TIMEOUT, "warmup": warmup,
                "window": window, "monit_version": version, "floor": floor, "libs": libs,
                "runs": runs},
               sys.stdout)
@@ -273,17 +279,25 @@ def fmt_ms(values):
 def table(cost_path, detect_path):
     with open(cost_path) as f:
         c = json.load(f)
-    with open(detect_path) as f:
-        d = json.load(f)
+    d = None
+    if detect_path != "-":
+        with open(detect_path) as f:
+            d = json.load(f)
     n, interval = c["n"], c["interval"]
+    kinds = c.get("kinds", "both")
     floor = c["floor"]["own"]
-    print(f"{n:,} HTTP + {n:,} TCP checks every {interval} s (timeout {c['timeout']} s) against "
+    what = {"both": f"{n:,} HTTP + {n:,} TCP checks", "http": f"{n:,} HTTP checks",
+            "tcp": f"{n:,} TCP checks",
+            "apart": f"{n:,} HTTP checks, then {n:,} TCP checks,"}[kinds]
+    print(f"{what} every {interval} s (timeout {c['timeout']} s) against "
           f"bench-servers on 127.0.0.1; {c['warmup']} s warm-up, {c['window']} s measured; "
           f"{c['monit_version']}.\n")
     print("| round | side | CPU of one core | CPU per check | RSS (peak) | checks done "
           "| longest probe lateness | longest loop stretch | Monit cycle |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for i, run in enumerate(c["runs"], 1):
+        if run.get("kind", "both") != "both":
+            i = f"{run['round']} {run['kind'].upper()}"
         t, m = run["tend"], run["monit"]
         own, out = t["own"], t["outside"]
         done = out["http_done"] + out["tcp_done"]
@@ -314,11 +328,21 @@ def table(cost_path, detect_path):
     store = [t.get("tend-store", 0) / c["window"] for t in threads]
     print(f"Tend by thread: main loop {100 * min(main):.2f}–{100 * max(main):.2f} %, "
           f"store writer {100 * min(store):.2f}–{100 * max(store):.2f} % of a core.")
+    for run in c["runs"]:
+        own = run["tend"]["own"]
+        done = max(own["completed"], 1)
+        label = (f"round {run['round']} ({run['kind'].upper()})"
+                 if run.get("kind", "both") != "both" else f"round {c['runs'].index(run) + 1}")
+        print(f"Tend {label} per check: main thread "
+              f"{1e6 * own['threads'].get('main', 0) / done:.0f} µs, store writer "
+              f"{1e6 * own['threads'].get('tend-store', 0) / done:.0f} µs (10 ms ticks).")
     for i, run in enumerate(c["runs"], 1):
         own = run["tend"]["own"]
         late = own.get("lateness", {})
         wake = own.get("wakeups", {})
         done = max(own["completed"], 1)
+        if run.get("kind", "both") != "both":
+            i = f"{run['round']} ({run['kind'].upper()})"
         print(f"Tend round {i}: {own['iterations'] / done:.2f} main-loop iterations per check; "
               f"main thread {wake.get('main', 0) / c['window']:.1f} wake-ups/s, store writer "
               f"{wake.get('tend-store', 0) / c['window']:.1f}/s, "
@@ -340,6 +364,8 @@ def table(cost_path, detect_path):
           f"{sum(r['tend']['own']['not_passed'] for r in c['runs'])}, Monit alerts "
           f"{sum(r['monit']['alerts'] for r in c['runs'])}.\n")
 
+    if d is None:
+        return
     k = len(d["tend_kill_usec"])
     print(f"Detection, {k} trials each (median / slowest); Tend's HTTP check every 1 s, "
           f"timeout 500 ms, 3 failures before hard; Monit `set daemon "
@@ -355,7 +381,8 @@ def table(cost_path, detect_path):
 def main():
     mode = sys.argv[1]
     if mode == "cost":
-        cost(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
+        cost(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
+             sys.argv[7] if len(sys.argv) > 7 else "both")
     elif mode == "detect":
         detect(sys.argv[2], int(sys.argv[3]))
     elif mode == "table":

@@ -26,6 +26,7 @@
 #include "tend-error.h"
 #include "tend-http-check.h"
 #include "tend-http-check-private.h"
+#include "test-util.h"
 
 #define MS TEND_USEC_PER_MSEC
 #define SEC TEND_USEC_PER_SEC
@@ -493,7 +494,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->tls_service = listen_on_loopback (g_socket_service_new (), &fixture->tls_port);
   g_signal_connect (fixture->tls_service, "incoming", G_CALLBACK (on_incoming_tls), fixture);
 
-  fixture->raw = listen_on_loopback (g_threaded_socket_service_new (4), &fixture->raw_port);
+  fixture->raw = listen_on_loopback (test_server_new (), &fixture->raw_port);
   g_signal_connect (fixture->raw, "run", G_CALLBACK (on_raw_run), fixture);
 
   fixture->closed_port = closed_port ();

@@ -81,7 +81,7 @@ static GSocketService *
 new_server (gboolean  slow,
             guint    *port)
 {
-  GSocketService *service = g_threaded_socket_service_new (32);
+  GSocketService *service = test_server_new ();
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) effective = NULL;
@@ -116,7 +116,7 @@ open_closed_port (Fixture *fixture)
   g_socket_set_listen_backlog (fixture->closed, 16);
   g_assert_true (g_socket_listen (fixture->closed, &error));
   g_assert_no_error (error);
-  fixture->reopened = g_threaded_socket_service_new (8);
+  fixture->reopened = test_server_new ();
   g_object_set_data (G_OBJECT (fixture->reopened), "slow", GINT_TO_POINTER (FALSE));
   g_signal_connect (fixture->reopened, "run", G_CALLBACK (on_run), NULL);
   g_socket_listener_add_socket (G_SOCKET_LISTENER (fixture->reopened), fixture->closed,

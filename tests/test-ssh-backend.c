@@ -645,12 +645,20 @@ test_reconnect (void)
   g_signal_handler_disconnect (backend, id);
 }
 
+/* A condition for wait_until(): a weak pointer's object is gone. */
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   const char *port = g_getenv ("TEND_REMOTE_PORT");
   const char *dir = g_getenv ("TEND_REMOTE_DIR");
+  TendSshSession *session;
   g_autofree char *ssh_dir = NULL;
   g_autofree char *config = NULL;
   g_autofree char *known_hosts = NULL;
@@ -709,8 +717,16 @@ main (int   argc,
 
   status = g_test_run ();
 
+  /* The session's thread must have stopped before exit(): its finalize joins it, and an
+   * operation still in flight holds the session until its callback runs on this loop.
+   * Left running, the thread went on closing a channel with libcrypto's state that
+   * exit() had freed: SIGSEGV after the last test, now and then. */
+  session = tend_ssh_backend_get_session (backend);
+  if (session != NULL)
+    g_object_add_weak_pointer (G_OBJECT (session), (gpointer *) &session);
   g_clear_object (&host);
   g_clear_object (&backend);
+  g_assert_true (wait_until (pointer_cleared, &session));
   g_free (commands_log);
   return status;
 }

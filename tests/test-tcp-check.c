@@ -234,7 +234,7 @@ fixture_set_up (Fixture       *fixture,
 {
   fixture->mode = GPOINTER_TO_INT (user_data) & ~GIO_PATH;
   use_gio = (GPOINTER_TO_INT (user_data) & GIO_PATH) != 0;
-  fixture->service = g_threaded_socket_service_new (8);
+  fixture->service = test_server_new ();
   fixture->port = bind_loopback (G_SOCKET_LISTENER (fixture->service), NULL);
   g_object_set_data (G_OBJECT (fixture->service), "mode", GINT_TO_POINTER (fixture->mode));
   g_signal_connect (fixture->service, "run", G_CALLBACK (on_run), NULL);
@@ -822,6 +822,93 @@ test_loopback (void)
   g_assert_cmpuint (port, ==, 8080);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* The monitor's way: tend_check_start() (tend-check-run.c)                              */
+
+#define N_STARTED 20
+
+typedef struct
+{
+  gboolean returned;      /* tend_check_start() has returned for them all */
+  gboolean early;         /* a callback came before that */
+  guint n_done;
+  guint n_pass;
+} StartedRuns;
+
+static void
+on_started_run_done (TendCheckRun     *run,
+                     TendCheckVerdict *verdict,
+                     gpointer          user_data)
+{
+  StartedRuns *runs = user_data;
+
+  if (!runs->returned)
+    runs->early = TRUE;
+  runs->n_done++;
+  if (verdict != NULL && verdict->status == TEND_RESULT_PASS &&
+      g_str_has_prefix (verdict->message, "connected to 127.0.0.1:") &&
+      verdict->latency_usec >= 0)
+    runs->n_pass++;
+  tend_check_verdict_free (verdict);
+}
+
+static gboolean
+started_runs_done (gpointer data)
+{
+  return ((StartedRuns *) data)->n_done == N_STARTED;
+}
+
+/* An idle source's id: GLib numbers a context's sources one after the other, so the
+ * ids of two of them tell how many were attached in between. */
+static guint
+next_source_id (void)
+{
+  guint id = g_idle_add (set_flag_cb, NULL);
+
+  g_source_remove (id);
+  return id;
+}
+
+/* Runs as the monitor starts them: a connect-only check takes the cheap path, which
+ * attaches no GSource per run (tend_check_run_async()'s GTask path attaches a timeout
+ * for each); each callback comes after tend_check_start() has returned, with the
+ * verdict tend_check_run_async() gives; a stopped run's callback never comes, and its
+ * socket is closed at once. */
+static void
+test_start_run (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (g_object_unref);
+  StartedRuns runs = { 0 };
+  gboolean never = FALSE;
+  guint before;
+  TendCheckRun *run;
+
+  for (guint i = 0; i < N_STARTED; i++)
+    g_ptr_array_add (checks, new_check ("127.0.0.1", fixture->port, 5 * SEC));
+
+  /* The first run attaches the sources that every run shares. */
+  tend_check_run_stop (tend_check_start (g_ptr_array_index (checks, 0), on_started_run_done,
+                                         &runs));
+
+  before = next_source_id ();
+  for (guint i = 0; i < N_STARTED; i++)
+    g_assert_nonnull (tend_check_start (g_ptr_array_index (checks, i), on_started_run_done,
+                                        &runs));
+  runs.returned = TRUE;
+  g_assert_cmpuint (next_source_id (), ==, before + 1);
+
+  g_assert_true (wait_until (started_runs_done, &runs));
+  g_assert_false (runs.early);
+  g_assert_cmpuint (runs.n_pass, ==, N_STARTED);
+
+  run = tend_check_start (g_ptr_array_index (checks, 0), on_started_run_done, &runs);
+  tend_check_run_stop (run);
+  g_assert_cmpuint (tend_probe_get_n_open (), ==, 0);
+  wait_until_full (flag_is_set, &never, 300);
+  g_assert_cmpuint (runs.n_done, ==, N_STARTED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -836,6 +923,7 @@ main (int   argc,
   g_test_add_func ("/tcp-check/bad-arguments", test_bad_arguments);
   g_test_add_func ("/tcp-check/construct", test_construct);
   ADD ("connect", SERVER_SILENT, test_connect);
+  ADD ("start-run", SERVER_SILENT, test_start_run);
   ADD ("gio/connect", SERVER_SILENT | GIO_PATH, test_connect);
   ADD ("send-expect", SERVER_REDIS, test_send_expect);
   ADD ("expect-mismatch", SERVER_REDIS, test_expect_mismatch);

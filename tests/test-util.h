@@ -103,6 +103,18 @@ spin_pending (void)
     ;
 }
 
+/* A test's server: a GThreadedSocketService with no limit on its threads. Given a limit,
+ * GLib stops the service when that many connections are open and starts it again from
+ * the worker thread whose connection ends; there, g_socket_listener_accept_async()
+ * attaches its sources to the default main context before it sets its task's data
+ * (GLib 2.74), and the test's thread, iterating that context, can dispatch one in
+ * between: accept_ready() reads the task's NULL data and crashes. */
+static inline GSocketService *
+test_server_new (void)
+{
+  return g_threaded_socket_service_new (-1);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* libtend's operations, waited for                                                      */
 

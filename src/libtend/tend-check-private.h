@@ -55,4 +55,43 @@ void      tend_check_probe_service_async (TendCheck              *self,
                                           GAsyncReadyCallback     callback,
                                           gpointer                user_data);
 
+/* A run of a check on the cheap path (tend-check-run.c): no GTask, GCancellable or
+ * GSource of its own; its timeout waits in a queue of the runs with the same timeout. */
+/* Called once with the run's verdict (transfer full), in a later dispatch of the main
+ * loop than tend_check_start(), never after tend_check_run_stop(). The run is gone after
+ * it. A %NULL verdict: tend_check_run_abort() ended it. */
+typedef void (*TendCheckRunDone) (TendCheckRun     *run,
+                                  TendCheckVerdict *verdict,
+                                  gpointer          user_data);
+
+TendCheckRun *tend_check_start          (TendCheck        *self,
+                                         TendCheckRunDone  done,
+                                         gpointer          user_data);
+void          tend_check_run_stop       (TendCheckRun     *run);
+void          tend_check_run_abort      (TendCheckRun     *run);
+
+/* For kinds, in start_run and after. */
+TendCheck    *tend_check_run_get_check  (TendCheckRun     *run);
+gint64        tend_check_run_get_started (TendCheckRun    *run);
+gpointer      tend_check_run_get_data   (TendCheckRun     *run);
+void          tend_check_run_set_data   (TendCheckRun     *run,
+                                         gpointer          data);
+void          tend_check_run_return     (TendCheckRun     *run,
+                                         TendCheckVerdict *verdict);
+
+/* tend-check.c, for tend-check-run.c */
+void      tend_check_run_async_slow (TendCheck           *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gboolean  tend_check_run_quick_async (TendCheck           *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+TendCheckVerdict *tend_check_timeout_verdict (TendCheck *self);
+TendCheckVerdict *tend_check_verdict_new_take (TendResultStatus  status,
+                                               TendCheckFailure  failure,
+                                               gint64            latency_usec,
+                                               char             *message);
+
 G_END_DECLS

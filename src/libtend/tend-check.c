@@ -13,6 +13,7 @@
 #include "tend-duration.h"
 #include "tend-error.h"
 #include "tend-host.h"
+#include "tend-result-private.h"
 #include "tend-service.h"
 #include "tend-ssh-backend.h"
 #include "tend-unit-name.h"
@@ -79,6 +80,22 @@ tend_check_verdict_new (TendResultStatus  status,
   return verdict;
 }
 
+/* A verdict whose message is made already: takes @message. */
+TendCheckVerdict *
+tend_check_verdict_new_take (TendResultStatus  status,
+                             TendCheckFailure  failure,
+                             gint64            latency_usec,
+                             char             *message)
+{
+  TendCheckVerdict *verdict = g_new (TendCheckVerdict, 1);
+
+  verdict->status = status;
+  verdict->failure = failure;
+  verdict->latency_usec = latency_usec;
+  verdict->message = message;
+  return verdict;
+}
+
 TendCheckVerdict *
 tend_check_verdict_copy (const TendCheckVerdict *verdict)
 {
@@ -139,21 +156,28 @@ finish_run (GTask            *task,
   g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
 }
 
+/* The verdict of a run that ended at its timeout. */
+TendCheckVerdict *
+tend_check_timeout_verdict (TendCheck *self)
+{
+  TendCheckPrivate *priv = tend_check_get_instance_private (self);
+  g_autofree char *timeout = tend_duration_format (priv->timeout_usec);
+
+  return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TIMEOUT, -1,
+                                 "no answer within %s (the check's timeout)", timeout);
+}
+
 static gboolean
 on_timeout (gpointer user_data)
 {
   GTask *task = user_data;
   RunData *data = g_task_get_task_data (task);
   TendCheck *self = g_task_get_source_object (task);
-  TendCheckPrivate *priv = tend_check_get_instance_private (self);
-  g_autofree char *timeout = tend_duration_format (priv->timeout_usec);
 
   if (!data->done)
     {
       g_cancellable_cancel (data->probe_cancellable);
-      finish_run (task, tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_TIMEOUT, -1,
-                                                "no answer within %s (the check's timeout)",
-                                                timeout));
+      finish_run (task, tend_check_timeout_verdict (self));
     }
   return G_SOURCE_REMOVE;
 }
@@ -242,6 +266,21 @@ tend_check_run_async (TendCheck           *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
+  g_return_if_fail (TEND_IS_CHECK (self));
+
+  /* The cheap path where the kind has one for this run (tend-check-run.c). */
+  if (!tend_check_run_quick_async (self, cancellable, callback, user_data))
+    tend_check_run_async_slow (self, cancellable, callback, user_data);
+}
+
+/* The run with the kind's probe_async: a GTask, a timeout source and a cancellable of
+ * its own. */
+void
+tend_check_run_async_slow (TendCheck           *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
   TendCheckPrivate *priv = tend_check_get_instance_private (self);
   GTask *task;
   RunData *data;
@@ -292,6 +331,9 @@ tend_check_run_finish (TendCheck     *self,
                        GAsyncResult  *result,
                        GError       **error)
 {
+  /* The cheap path's result (tend-check-run.c), or the GTask of the kind's probe_async. */
+  if (tend_result_is_valid (result, self, tend_check_run_async))
+    return tend_result_propagate_pointer (result, error);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

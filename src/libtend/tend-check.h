@@ -42,6 +42,9 @@ TendCheckVerdict *tend_check_verdict_copy     (const TendCheckVerdict *verdict);
 void              tend_check_verdict_free     (TendCheckVerdict       *verdict);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TendCheckVerdict, tend_check_verdict_free)
 
+/* A run on a kind's cheap path: private to libtend (tend-check-private.h). */
+typedef struct _TendCheckRun TendCheckRun;
+
 #define TEND_TYPE_CHECK (tend_check_get_type ())
 G_DECLARE_DERIVABLE_TYPE (TendCheck, tend_check, TEND, CHECK, GObject)
 
@@ -58,6 +61,11 @@ G_DECLARE_DERIVABLE_TYPE (TendCheck, tend_check, TEND, CHECK, GObject)
  *   (the unit check): a monitor runs it at once when it starts, not after a jitter
  * @dup_target: what the check looks at, as a person names it: a URL, "host:port", a
  *   unit's name, a command's path
+ * @start_run: (optional) starts a run without a #GTask of its own (the cheap path, see
+ *   tend-check-run.c): returns %FALSE when this run cannot take it (probe_async runs it
+ *   then), or %TRUE and ends it later with tend_check_run_return()
+ * @stop_run: drops what start_run began for @run (it ended at its timeout, or was
+ *   stopped); tend_check_run_return() is not called for it afterwards
  *
  * Subclasses implement the probe; timing, the timeout and cancellation are the base
  * class's (see tend_check_run_async()).
@@ -81,7 +89,12 @@ struct _TendCheckClass
 
   char *             (*dup_target)   (TendCheck            *self);
 
-  gpointer padding[6];
+  gboolean           (*start_run)    (TendCheck            *self,
+                                      TendCheckRun         *run);
+  void               (*stop_run)     (TendCheck            *self,
+                                      TendCheckRun         *run);
+
+  gpointer padding[4];
 };
 
 const char       *tend_check_get_kind          (TendCheck            *self);

@@ -488,25 +488,36 @@ tend_check_state_add (TendCheckState         *self,
   else if (self->flapping && self->flap_percent < self->flap_end_percent)
     self->flapping = FALSE;
 
-  /* Tell. */
-  g_object_freeze_notify (G_OBJECT (self));
-  if (old_hard_status != self->hard_status)
-    g_object_notify_by_pspec (G_OBJECT (self), state_properties[STATE_PROP_STATUS]);
-  if (old_soft_status != self->soft_status)
-    g_object_notify_by_pspec (G_OBJECT (self), state_properties[STATE_PROP_SOFT_STATUS]);
-  if (old_hard != state_is_hard (self))
-    g_object_notify_by_pspec (G_OBJECT (self), state_properties[STATE_PROP_HARD]);
-  if (old_pending != self->pending)
-    g_object_notify_by_pspec (G_OBJECT (self), state_properties[STATE_PROP_PENDING]);
-  if (old_flapping != self->flapping)
-    g_object_notify_by_pspec (G_OBJECT (self), state_properties[STATE_PROP_FLAPPING]);
-  if (old_flap_percent != self->flap_percent)
-    g_object_notify_by_pspec (G_OBJECT (self), state_properties[STATE_PROP_FLAP_PERCENT]);
-  if (old_since != self->since_usec)
-    g_object_notify_by_pspec (G_OBJECT (self), state_properties[STATE_PROP_SINCE]);
-  if (old_verdict == NULL || g_strcmp0 (old_verdict->message, verdict->message) != 0)
-    g_object_notify_by_pspec (G_OBJECT (self), state_properties[STATE_PROP_MESSAGE]);
-  g_object_thaw_notify (G_OBJECT (self));
+  /* Tell: the properties that changed, frozen together only when there are several
+   * (most runs change the message alone, and freezing costs more than the notify). */
+  {
+    GParamSpec *changed[8];
+    guint n = 0;
+
+    if (old_hard_status != self->hard_status)
+      changed[n++] = state_properties[STATE_PROP_STATUS];
+    if (old_soft_status != self->soft_status)
+      changed[n++] = state_properties[STATE_PROP_SOFT_STATUS];
+    if (old_hard != state_is_hard (self))
+      changed[n++] = state_properties[STATE_PROP_HARD];
+    if (old_pending != self->pending)
+      changed[n++] = state_properties[STATE_PROP_PENDING];
+    if (old_flapping != self->flapping)
+      changed[n++] = state_properties[STATE_PROP_FLAPPING];
+    if (old_flap_percent != self->flap_percent)
+      changed[n++] = state_properties[STATE_PROP_FLAP_PERCENT];
+    if (old_since != self->since_usec)
+      changed[n++] = state_properties[STATE_PROP_SINCE];
+    if (old_verdict == NULL || g_strcmp0 (old_verdict->message, verdict->message) != 0)
+      changed[n++] = state_properties[STATE_PROP_MESSAGE];
+
+    if (n > 1)
+      g_object_freeze_notify (G_OBJECT (self));
+    for (guint i = 0; i < n; i++)
+      g_object_notify_by_pspec (G_OBJECT (self), changed[i]);
+    if (n > 1)
+      g_object_thaw_notify (G_OBJECT (self));
+  }
 
   return old_hard_status != self->hard_status || old_flapping != self->flapping;
 }

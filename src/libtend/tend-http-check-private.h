@@ -27,6 +27,14 @@ char   *tend_http_format_size                 (gsize        bytes);
 char   *tend_http_describe_certificate_errors (GTlsCertificateFlags flags);
 char   *tend_http_uri_hop_label               (GUri        *first,
                                                GUri        *uri);
+char   *tend_http_uri_host_port               (GUri        *uri);
+gboolean tend_http_host_is_valid              (const char  *host);
+GUri   *tend_http_parse_url                   (const char  *url,
+                                               GError     **error);
+char   *tend_http_redirects_note              (guint        redirects);
+gboolean tend_http_headers_too_big            (const GError *error);
+char   *tend_http_uri_visit_key               (const char  *method,
+                                               GUri        *uri);
 
 /* libsoup 3 reads at most this much of an answer's status line and headers, and fails
  * the request past it with G_IO_ERROR_PARTIAL_INPUT, "Header too big" (measured: an

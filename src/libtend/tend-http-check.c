@@ -82,96 +82,17 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------------------------ */
 /* Text for messages                                                                     */
 
-static char *
-uri_host_port (GUri *uri)
-{
-  const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri);
-
-  if (port < 0)
-    port = g_str_equal (g_uri_get_scheme (uri), "https") ? 443 : 80;
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%d", host, port);
-  return g_strdup_printf ("%s:%d", host, port);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* The URL                                                                               */
-
-/* GUri takes any characters in a host name; a name that DNS could hold (GUri has turned
- * an international one into its ASCII form) or an IP address is what a check can reach. */
-static gboolean
-host_is_valid (const char *host)
-{
-  if (g_hostname_is_ip_address (host))
-    return TRUE;
-  for (const char *p = host; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
-      return FALSE;
-  return TRUE;
-}
-
-static GUri *
-parse_url (const char  *url,
-           GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *quoted = tend_quote_for_message (url, -1);
-  const char *host;
-
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &local_error);
-  if (uri == NULL)
-    {
-      if (g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_PORT))
-        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                     "url: %s has a bad port; a port is 1–65535", quoted);
-      else if (g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_HOST))
-        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                     "url: %s has a bad host", quoted);
-      else
-        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                     "url: %s is not an http or https URL", quoted);
-      return NULL;
-    }
-
-  if (!g_str_equal (g_uri_get_scheme (uri), "http")
-      && !g_str_equal (g_uri_get_scheme (uri), "https"))
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "url: %s is not an http or https URL", quoted);
-      return NULL;
-    }
-
-  host = g_uri_get_host (uri);
-  if (host == NULL || *host == '\0')
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "url: %s has no host", quoted);
-      return NULL;
-    }
-  if (!host_is_valid (host))
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "url: %s has a bad host", quoted);
-      return NULL;
-    }
-
-  if (g_uri_get_port (uri) == 0)
-    {
-      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
-                   "url: %s has a bad port; a port is 1–65535", quoted);
-      return NULL;
-    }
-
-  return g_steal_pointer (&uri);
-}
 
 /* ------------------------------------------------------------------------------------ */
 /* The probe                                                                             */
 
 typedef struct
 {
+  TendHttpCheck *self;          /* (unowned) the run or the task holds it */
+  TendCheckRun *run;            /* (nullable) on the cheap path: its run, until it ends */
+  GTask *task;                  /* (owned) (nullable) on probe_async: its task, until it ends */
   SoupSession *session;         /* (owned) this probe's (this hop's, through a forward) */
   guint forward_port;           /* the session's SSH forward's local port, 0 for none */
   char *via;                    /* (owned) (nullable) the SSH host of that forward */
@@ -187,7 +108,7 @@ typedef struct
   GInputStream *stream;         /* (owned) (nullable) this hop's answer body */
   GCancellable *hop_cancellable; /* (owned) (nullable) cancelled with the probe, or to drop
                                   * a hop's connection before its body ends */
-  GCancellable *probe_cancellable; /* (owned) (nullable) the task's */
+  GCancellable *probe_cancellable; /* (owned) (nullable) the task's, on probe_async */
   gulong probe_handler;
   char *expect_body;            /* (owned) (nullable) the check's, when the probe started */
   gboolean verify_tls;          /* the check's, when the probe started */
@@ -242,8 +163,9 @@ probe_end_hop (Probe *probe)
 }
 
 static void
-probe_free (Probe *probe)
+probe_clear (Probe *probe)
 {
+  g_assert (probe->run == NULL && probe->task == NULL);
   probe_end_hop (probe);
   g_clear_object (&probe->session);
   g_clear_object (&probe->probe_cancellable);
@@ -255,26 +177,63 @@ probe_free (Probe *probe)
   g_free (probe->location);
   g_free (probe->expect_body);
   g_free (probe->via);
-  g_free (probe);
 }
 
-static char *
-redirects_note (guint redirects)
+/* A probe lives while its run or task, or a libsoup call under way, holds it. */
+static Probe *
+probe_ref (Probe *probe)
 {
-  if (redirects == 0)
-    return g_strdup ("");
-  return g_strdup_printf (" after %u redirect%s", redirects, redirects == 1 ? "" : "s");
+  return g_rc_box_acquire (probe);
 }
 
-/* libsoup says "Header too big" with the same code as a connection closed early; its
- * message, in English or in the language of the locale, tells them apart. */
+static void
+probe_unref (Probe *probe)
+{
+  g_rc_box_release_full (probe, (GDestroyNotify) probe_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Probe, probe_unref)
+
+/* Whether the probe's run or task has ended (or was stopped): nothing more to do. */
 static gboolean
-headers_too_big (const GError *error)
+probe_is_over (Probe *probe)
 {
-  static const char *const text = "Header too big";
+  return probe->run == NULL && probe->task == NULL;
+}
 
-  return g_str_equal (error->message, text) ||
-         g_str_equal (error->message, g_dgettext ("libsoup-3.0", text));
+/* Ends the probe's run or task with @verdict (transfer full). */
+static void
+probe_finish (Probe            *probe,
+              TendCheckVerdict *verdict)
+{
+  if (probe->run != NULL)
+    {
+      TendCheckRun *run = g_steal_pointer (&probe->run);
+
+      probe_end_hop (probe);
+      tend_check_run_return (run, verdict);
+      probe_unref (probe);   /* the run's */
+    }
+  else if (probe->task != NULL)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&probe->task);
+
+      g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
+    }
+  else
+    tend_check_verdict_free (verdict);
+}
+
+/* Whether the task was cancelled: it then ends with that error. */
+static gboolean
+probe_finish_if_cancelled (Probe *probe)
+{
+  if (probe->task != NULL && g_task_return_error_if_cancelled (probe->task))
+    {
+      g_clear_object (&probe->task);
+      return TRUE;
+    }
+  return probe_is_over (probe);
 }
 
 /* What a failed request means for the service: the kinds of failure told apart. */
@@ -282,7 +241,7 @@ static TendCheckVerdict *
 verdict_for_error (Probe        *probe,
                    const GError *error)
 {
-  g_autofree char *where = uri_host_port (probe->uri);
+  g_autofree char *where = tend_http_uri_host_port (probe->uri);
 
   g_debug ("http check: %s: %s (%s %d)", where, error->message,
            g_quark_to_string (error->domain), error->code);
@@ -324,7 +283,7 @@ verdict_for_error (Probe        *probe,
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
           (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
-           !headers_too_big (error))))
+           !tend_http_headers_too_big (error))))
     return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, -1,
                                    "connection refused on %s on %s (the SSH forward could "
                                    "not open it there)", where, probe->via);
@@ -347,7 +306,7 @@ verdict_for_error (Probe        *probe,
                                          "connection to %s was reset before a full answer",
                                          where);
         case G_IO_ERROR_PARTIAL_INPUT:       /* the end of the stream, too early */
-          if (headers_too_big (error))
+          if (tend_http_headers_too_big (error))
             {
               g_autofree char *size = tend_http_format_size (TEND_HTTP_HEADERS_MAX);
 
@@ -393,48 +352,44 @@ verdict_for_error (Probe        *probe,
 }
 
 static void
-probe_return_error (GTask        *task,
+probe_return_error (Probe        *probe,
                     const GError *error)
 {
-  Probe *probe = g_task_get_task_data (task);
-
-  if (g_task_return_error_if_cancelled (task))
+  if (probe_finish_if_cancelled (probe))
     return;
-  g_task_return_pointer (task, verdict_for_error (probe, error),
-                         (GDestroyNotify) tend_check_verdict_free);
+  probe_finish (probe, verdict_for_error (probe, error));
 }
 
 static void
-probe_return_verdict (GTask            *task,
+probe_return_verdict (Probe            *probe,
                       TendCheckVerdict *verdict)
 {
-  if (g_task_return_error_if_cancelled (task))
+  if (probe_finish_if_cancelled (probe))
     {
       tend_check_verdict_free (verdict);
       return;
     }
-  g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
+  probe_finish (probe, verdict);
 }
 
 /* The last answer has arrived: judge it. */
 static void
-probe_judge (GTask *task,
+probe_judge (Probe *probe,
              guint  status)
 {
-  TendHttpCheck *self = g_task_get_source_object (task);
-  Probe *probe = g_task_get_task_data (task);
+  TendHttpCheck *self = probe->self;
   gint64 latency = g_get_monotonic_time () - probe->started;
   g_autofree char *where = NULL;   /* for a failure: a pass does not name it */
-  g_autofree char *after = redirects_note (probe->redirects);
+  g_autofree char *after = tend_http_redirects_note (probe->redirects);
   g_autofree char *took = tend_http_format_latency (latency);
 
   if (!tend_http_check_accepts_status (self, status))
     {
       g_autofree char *expected = tend_http_format_accepted_for_message (self->accepted);
 
-      where = uri_host_port (probe->uri);
+      where = tend_http_uri_host_port (probe->uri);
 
-      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+      probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
                                                           "HTTP %u from %s%s, expected %s",
                                                           status, where, after, expected));
@@ -450,9 +405,9 @@ probe_judge (GTask *task,
       g_autofree char *within = probe->body_truncated
                                 ? g_strdup_printf (" in its first %s", size) : g_strdup ("");
 
-      where = uri_host_port (probe->uri);
+      where = tend_http_uri_host_port (probe->uri);
 
-      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+      probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
                                                           "HTTP %u from %s%s, but its body does "
                                                           "not contain %s%s",
@@ -464,9 +419,9 @@ probe_judge (GTask *task,
     {
       g_autofree char *threshold = tend_duration_format (self->latency_threshold_usec);
 
-      where = uri_host_port (probe->uri);
+      where = tend_http_uri_host_port (probe->uri);
 
-      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_WARN,
+      probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_WARN,
                                                           TEND_CHECK_FAILURE_THRESHOLD, latency,
                                                           "HTTP %u in %s from %s%s, slower than "
                                                           "the latency threshold of %s",
@@ -474,19 +429,21 @@ probe_judge (GTask *task,
       return;
     }
 
-  probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE,
-                                                      latency, "HTTP %u in %s%s",
-                                                      status, took, after));
-}
+  /* "HTTP 200 in 0.4 ms": every passing run's, so without a printf of its own. */
+  if (status < 100 || status > 999)
+    probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_PASS,
+                                                         TEND_CHECK_FAILURE_NONE, latency,
+                                                         "HTTP %u in %s%s", status, took, after));
+  else
+  {
+    char code[4] = { (char) ('0' + status / 100 % 10), (char) ('0' + status / 10 % 10),
+                     (char) ('0' + status % 10), '\0' };
 
-/* A request as loop detection sees it: the same method to the same URL. */
-static char *
-uri_visit_key (const char *method,
-               GUri       *uri)
-{
-  g_autofree char *text = g_uri_to_string_partial (uri, G_URI_HIDE_FRAGMENT);
-
-  return g_strdup_printf ("%s %s", method, text);
+    probe_return_verdict (probe, tend_check_verdict_new_take (TEND_RESULT_PASS,
+                                                              TEND_CHECK_FAILURE_NONE, latency,
+                                                              g_strconcat ("HTTP ", code, " in ",
+                                                                           took, after, NULL)));
+  }
 }
 
 static gboolean
@@ -516,13 +473,12 @@ format_chain (Probe      *probe,
 
 /* Follows a redirect. Returns FALSE when the task has been returned instead. */
 static gboolean
-probe_follow (GTask      *task,
+probe_follow (Probe      *probe,
               guint       status,
               const char *location)
 {
-  Probe *probe = g_task_get_task_data (task);
   g_autoptr(GUri) target = NULL;
-  g_autofree char *where = uri_host_port (probe->uri);
+  g_autofree char *where = tend_http_uri_host_port (probe->uri);
   g_autofree char *label = NULL;
   g_autofree char *key = NULL;
   gint64 latency = g_get_monotonic_time () - probe->started;
@@ -533,7 +489,8 @@ probe_follow (GTask      *task,
     {
       probe->visited = g_ptr_array_new_with_free_func (g_free);
       probe->labels = g_ptr_array_new_with_free_func (g_free);
-      g_ptr_array_add (probe->visited, uri_visit_key (probe->first_method, probe->first_uri));
+      g_ptr_array_add (probe->visited,
+                       tend_http_uri_visit_key (probe->first_method, probe->first_uri));
       g_ptr_array_add (probe->labels, tend_http_uri_hop_label (probe->first_uri, probe->first_uri));
     }
 
@@ -545,7 +502,7 @@ probe_follow (GTask      *task,
     {
       g_autofree char *quoted = tend_quote_for_message (location, -1);
 
-      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+      probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
                                                           "HTTP %u from %s redirects to %s, "
                                                           "not an http or https URL",
@@ -560,15 +517,15 @@ probe_follow (GTask      *task,
     method = SOUP_METHOD_GET;
 
   label = tend_http_uri_hop_label (probe->first_uri, target);
-  key = uri_visit_key (method, target);
+  key = tend_http_uri_visit_key (method, target);
 
   for (guint i = 0; i < probe->visited->len; i++)
     if (g_str_equal (g_ptr_array_index (probe->visited, i), key))
       {
-        g_autofree char *first = uri_host_port (probe->first_uri);
+        g_autofree char *first = tend_http_uri_host_port (probe->first_uri);
         g_autofree char *chain = format_chain (probe, label);
 
-        probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+        probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                             TEND_CHECK_FAILURE_PROTOCOL, latency,
                                                             "redirect loop on %s: %s",
                                                             first, chain));
@@ -577,10 +534,10 @@ probe_follow (GTask      *task,
 
   if (probe->redirects == TEND_HTTP_CHECK_MAX_REDIRECTS)
     {
-      g_autofree char *first = uri_host_port (probe->first_uri);
+      g_autofree char *first = tend_http_uri_host_port (probe->first_uri);
       g_autofree char *chain = format_chain (probe, label);
 
-      probe_return_verdict (task, tend_check_verdict_new (TEND_RESULT_FAIL,
+      probe_return_verdict (probe, tend_check_verdict_new (TEND_RESULT_FAIL,
                                                           TEND_CHECK_FAILURE_PROTOCOL, latency,
                                                           "more than %d redirects from %s: %s",
                                                           TEND_HTTP_CHECK_MAX_REDIRECTS,
@@ -597,21 +554,20 @@ probe_follow (GTask      *task,
   return TRUE;
 }
 
-static void probe_send_hop (GTask *task);
+static void probe_send_hop (Probe *probe);
 
 /* The hop's answer is over, read to its end or cut short: follow it or judge it. */
 static void
-probe_hop_done (GTask *task)
+probe_hop_done (Probe *probe)
 {
-  Probe *probe = g_task_get_task_data (task);
   guint status = probe->status;
   g_autofree char *location = g_steal_pointer (&probe->location);
 
   probe_end_hop (probe);
   if (location == NULL)
-    probe_judge (task, status);
-  else if (probe_follow (task, status, location))
-    probe_send_hop (task);
+    probe_judge (probe, status);
+  else if (probe_follow (probe, status, location))
+    probe_send_hop (probe);
 }
 
 static void
@@ -619,12 +575,13 @@ on_closed (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(Probe) probe = user_data;
   g_autoptr(GError) error = NULL;
 
   /* The whole answer was read; what closing the stream says does not matter. */
   g_input_stream_close_finish (G_INPUT_STREAM (object), result, &error);
-  probe_hop_done (task);
+  if (!probe_is_over (probe))
+    probe_hop_done (probe);
 }
 
 /* Whether the connection ended before the Content-Length the answer announced. */
@@ -644,17 +601,18 @@ on_read (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(Probe) probe = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gsize limit = probe->location ? TEND_HTTP_REDIRECT_BODY_MAX : TEND_HTTP_CHECK_MAX_BODY;
   gsize len;
 
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (probe_is_over (probe))
+    return;
   if (bytes == NULL)
     {
-      probe_return_error (task, error);
+      probe_return_error (probe, error);
       return;
     }
 
@@ -666,13 +624,13 @@ on_read (GObject      *object,
       /* libsoup ends such a body without an error; the cheap path says what it is. */
       short_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
                                          "Connection terminated unexpectedly");
-      probe_return_error (task, short_error);
+      probe_return_error (probe, short_error);
       return;
     }
   if (len == 0)
     {
       g_input_stream_close_async (probe->stream, G_PRIORITY_DEFAULT, probe->hop_cancellable,
-                                  on_closed, g_object_ref (task));
+                                  on_closed, probe_ref (probe));
       return;
     }
 
@@ -684,7 +642,7 @@ on_read (GObject      *object,
                              limit - probe->body_len);
       probe->body_len = limit;
       probe->body_truncated = TRUE;
-      probe_hop_done (task);
+      probe_hop_done (probe);
       return;
     }
 
@@ -693,7 +651,7 @@ on_read (GObject      *object,
   probe->body_len += len;
 
   g_input_stream_read_bytes_async (probe->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   probe->hop_cancellable, on_read, g_object_ref (task));
+                                   probe->hop_cancellable, on_read, probe_ref (probe));
 }
 
 static void
@@ -701,15 +659,18 @@ on_sent (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(Probe) probe = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = NULL;
   guint status;
 
-  probe->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (probe_is_over (probe))
+    return;
+  probe->stream = g_steal_pointer (&stream);
   if (probe->stream == NULL)
     {
-      probe_return_error (task, error);
+      probe_return_error (probe, error);
       return;
     }
 
@@ -724,7 +685,7 @@ on_sent (GObject      *object,
 
   /* A HEAD answer's body is empty: the first read ends it. */
   g_input_stream_read_bytes_async (probe->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   probe->hop_cancellable, on_read, g_object_ref (task));
+                                   probe->hop_cancellable, on_read, probe_ref (probe));
 }
 
 static gboolean
@@ -835,7 +796,7 @@ on_fast_read (gpointer       user_data,
               gsize          len,
               GError       **error)
 {
-  Probe *probe = g_task_get_task_data (G_TASK (user_data));
+  Probe *probe = user_data;
 
   return tend_http_reader_feed (probe->reader, data, len, error);
 }
@@ -844,8 +805,8 @@ static void
 on_fast_done (gpointer      user_data,
               const GError *error)
 {
-  g_autoptr(GTask) task = user_data;
-  Probe *probe = g_task_get_task_data (task);
+  /* Held here: the run may end, and let go of it, in what follows. */
+  g_autoptr(Probe) probe = probe_ref (user_data);
   GByteArray *body;
   gsize len;
   gboolean truncated;
@@ -853,7 +814,7 @@ on_fast_done (gpointer      user_data,
   probe->fast = NULL;
   if (error != NULL)
     {
-      probe_return_error (task, error);
+      probe_return_error (probe, error);
       return;
     }
 
@@ -867,22 +828,22 @@ on_fast_done (gpointer      user_data,
       g_byte_array_set_size (probe->body, 0);
       g_byte_array_append (probe->body, body->data, body->len);
     }
-  probe_hop_done (task);
+  probe_hop_done (probe);
 }
 
 static void
-probe_send_fast_hop (GTask *task)
+probe_send_fast_hop (Probe *probe)
 {
-  Probe *probe = g_task_get_task_data (task);
   /* Made for each run rather than kept: 10,000 checks would keep 2 MB of them. */
   g_autoptr(GBytes) request = tend_http_request_new (probe->method, probe->uri);
   int port = g_uri_get_port (probe->uri);
 
   probe->reader = tend_http_reader_new (probe->method == SOUP_METHOD_HEAD, probe->body != NULL,
                                         probe->follow_redirects);
-  /* The probe holds the task until its callback, which a cancellation also brings. */
+  /* Its callback comes unless it is cancelled without one (probe_end_hop()), so it holds
+   * no reference. */
   probe->fast = tend_probe_connect (g_uri_get_host (probe->uri), port > 0 ? (guint) port : 80,
-                                    request, on_fast_read, on_fast_done, g_object_ref (task));
+                                    request, on_fast_read, on_fast_done, probe);
   if (probe->probe_cancellable != NULL)
     probe->probe_handler = g_cancellable_connect (probe->probe_cancellable,
                                                   G_CALLBACK (cancel_fast_cb), probe, NULL);
@@ -892,12 +853,11 @@ probe_send_fast_hop (GTask *task)
 /* A hop                                                                                 */
 
 static void
-probe_send_hop (GTask *task)
+probe_send_hop (Probe *probe)
 {
-  TendHttpCheck *self = g_task_get_source_object (task);
-  Probe *probe = g_task_get_task_data (task);
+  TendHttpCheck *self = probe->self;
   SoupMessageHeaders *headers;
-  GError *error = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert (probe->msg == NULL && probe->hop_cancellable == NULL && probe->fast == NULL);
 
@@ -916,13 +876,16 @@ probe_send_hop (GTask *task)
 
   if (hop_uses_probe (TEND_CHECK (self), probe))
     {
-      probe_send_fast_hop (task);
+      probe_send_fast_hop (probe);
       return;
     }
 
   if (!probe_prepare_session (TEND_CHECK (self), probe, &error))
     {
-      g_task_return_error (task, error);
+      /* The check cannot run (no SSH forward): an unknown verdict, as tend-check.c makes
+       * of a probe's error. */
+      probe_finish (probe, tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER,
+                                                   -1, "%s", error->message));
       return;
     }
 
@@ -947,9 +910,33 @@ probe_send_hop (GTask *task)
                                                   g_object_ref (probe->hop_cancellable),
                                                   g_object_unref);
   soup_session_send_async (probe->session, probe->msg, G_PRIORITY_DEFAULT,
-                           probe->hop_cancellable, on_sent, g_object_ref (task));
+                           probe->hop_cancellable, on_sent, probe_ref (probe));
 }
 
+static Probe *
+probe_new (TendHttpCheck *self)
+{
+  Probe *probe = g_rc_box_new0 (Probe);
+
+  probe->self = self;
+  probe->first_uri = g_uri_ref (self->uri);
+  probe->uri = g_uri_ref (self->uri);
+  probe->method = self->method;
+  probe->first_method = self->method;
+  probe->verify_tls = self->verify_tls;
+  probe->follow_redirects = self->follow_redirects;
+  probe->force_soup = self->force_soup;
+  if (self->expect_body != NULL && self->method != SOUP_METHOD_HEAD)
+    {
+      probe->expect_body = g_strdup (self->expect_body);
+      probe->body = g_byte_array_new ();
+    }
+  probe->started = g_get_monotonic_time ();
+  return probe;
+}
+
+/* The run everywhere but off the probes' main context (tend-check-run.c): a GTask,
+ * cancelled through its cancellable. */
 static void
 tend_http_check_probe_async (TendCheck           *check,
                              GCancellable        *cancellable,
@@ -970,24 +957,44 @@ tend_http_check_probe_async (TendCheck           *check,
       return;
     }
 
-  probe = g_new0 (Probe, 1);
-  probe->first_uri = g_uri_ref (self->uri);
-  probe->uri = g_uri_ref (self->uri);
-  probe->method = self->method;
-  probe->first_method = self->method;
+  probe = probe_new (self);
   probe->probe_cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  probe->verify_tls = self->verify_tls;
-  probe->follow_redirects = self->follow_redirects;
-  probe->force_soup = self->force_soup;
-  if (self->expect_body != NULL && self->method != SOUP_METHOD_HEAD)
-    {
-      probe->expect_body = g_strdup (self->expect_body);
-      probe->body = g_byte_array_new ();
-    }
-  probe->started = g_get_monotonic_time ();
-  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
+  probe->task = g_object_ref (task);
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_unref);
 
-  probe_send_hop (task);
+  probe_send_hop (probe);
+}
+
+/* The cheap path's run (tend-check-run.c), whichever way each hop goes: no GTask; the
+ * run's data is the probe, which holds a reference for it until it ends. */
+static gboolean
+tend_http_check_start_run (TendCheck    *check,
+                           TendCheckRun *run)
+{
+  TendHttpCheck *self = TEND_HTTP_CHECK (check);
+  Probe *probe;
+
+  if (self->uri == NULL)
+    return FALSE;
+
+  probe = probe_new (self);
+  probe->started = tend_check_run_get_started (run);
+  probe->run = run;
+  tend_check_run_set_data (run, probe);
+  probe_send_hop (probe);
+  return TRUE;
+}
+
+/* At the timeout, or stopped: what the hop does stops now. */
+static void
+tend_http_check_stop_run (TendCheck    *check,
+                          TendCheckRun *run)
+{
+  Probe *probe = tend_check_run_get_data (run);
+
+  probe->run = NULL;
+  probe_end_hop (probe);
+  probe_unref (probe);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1017,7 +1024,7 @@ tend_http_check_new (const char  *name,
   g_return_val_if_fail (url != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  uri = parse_url (url, error);
+  uri = tend_http_parse_url (url, error);
   if (uri == NULL)
     return NULL;
 
@@ -1430,6 +1437,8 @@ tend_http_check_class_init (TendHttpCheckClass *klass)
 
   check_class->kind = "http";
   check_class->probe_async = tend_http_check_probe_async;
+  check_class->start_run = tend_http_check_start_run;
+  check_class->stop_run = tend_http_check_stop_run;
   check_class->dup_target = tend_http_check_dup_target;
 
   properties[PROP_URL] =

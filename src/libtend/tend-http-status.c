@@ -13,6 +13,7 @@
 
 #include "tend-error.h"
 #include "tend-http-check-private.h"
+#include "tend-soup-lib.h"   /* SOUP_HTTP_URI_FLAGS, a macro: nothing of libsoup is called */
 #include "tend-util-private.h"
 
 #define ACCEPTED_FORMS "a status code (100–599), a range such as 200-399 or a class such as 2xx"
@@ -303,4 +304,118 @@ tend_http_uri_hop_label (GUri *first,
                               query ? query : "");
     }
   return g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD | G_URI_HIDE_FRAGMENT);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The URL and the texts of messages (tend-http-check.c)                                 */
+
+char *
+tend_http_uri_host_port (GUri *uri)
+{
+  const char *host = g_uri_get_host (uri);
+  int port = g_uri_get_port (uri);
+
+  if (port < 0)
+    port = g_str_equal (g_uri_get_scheme (uri), "https") ? 443 : 80;
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%d", host, port);
+  return g_strdup_printf ("%s:%d", host, port);
+}
+
+/* GUri takes any characters in a host name; a name that DNS could hold (GUri has turned
+ * an international one into its ASCII form) or an IP address is what a check can reach. */
+gboolean
+tend_http_host_is_valid (const char *host)
+{
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+GUri *
+tend_http_parse_url (const char  *url,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *quoted = tend_quote_for_message (url, -1);
+  const char *host;
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &local_error);
+  if (uri == NULL)
+    {
+      if (g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_PORT))
+        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                     "url: %s has a bad port; a port is 1–65535", quoted);
+      else if (g_error_matches (local_error, G_URI_ERROR, G_URI_ERROR_BAD_HOST))
+        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                     "url: %s has a bad host", quoted);
+      else
+        g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                     "url: %s is not an http or https URL", quoted);
+      return NULL;
+    }
+
+  if (!g_str_equal (g_uri_get_scheme (uri), "http")
+      && !g_str_equal (g_uri_get_scheme (uri), "https"))
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "url: %s is not an http or https URL", quoted);
+      return NULL;
+    }
+
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "url: %s has no host", quoted);
+      return NULL;
+    }
+  if (!tend_http_host_is_valid (host))
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "url: %s has a bad host", quoted);
+      return NULL;
+    }
+
+  if (g_uri_get_port (uri) == 0)
+    {
+      g_set_error (error, TEND_ERROR, TEND_ERROR_INVALID_ARGUMENT,
+                   "url: %s has a bad port; a port is 1–65535", quoted);
+      return NULL;
+    }
+
+  return g_steal_pointer (&uri);
+}
+
+char *
+tend_http_redirects_note (guint redirects)
+{
+  if (redirects == 0)
+    return g_strdup ("");
+  return g_strdup_printf (" after %u redirect%s", redirects, redirects == 1 ? "" : "s");
+}
+
+/* libsoup says "Header too big" with the same code as a connection closed early; its
+ * message, in English or in the language of the locale, tells them apart. */
+gboolean
+tend_http_headers_too_big (const GError *error)
+{
+  static const char *const text = "Header too big";
+
+  return g_str_equal (error->message, text) ||
+         g_str_equal (error->message, g_dgettext ("libsoup-3.0", text));
+}
+
+/* A request as loop detection sees it: the same method to the same URL. */
+char *
+tend_http_uri_visit_key (const char *method,
+               GUri       *uri)
+{
+  g_autofree char *text = g_uri_to_string_partial (uri, G_URI_HIDE_FRAGMENT);
+
+  return g_strdup_printf ("%s %s", method, text);
 }

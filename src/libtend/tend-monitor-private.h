@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tend-check.h"
+#include "tend-check-private.h"
 #include "tend-health.h"
 #include "tend-monitor.h"
 #include "tend-store.h"
@@ -30,7 +31,7 @@ typedef struct
   guint64 order;               /* ties between equal due times go first come, first served */
   gint64 counted_interval;     /* the interval it counts under in the monitor's phases */
   gboolean waiting;            /* in the monitor's queue */
-  GCancellable *cancellable;   /* (owned) (nullable) the run in flight */
+  TendCheckRun *run;           /* (nullable) the run in flight */
   gboolean rerun;              /* changed while in flight: run again as it ends */
   guint shown;                 /* what `tendctl health` shows of its layer, as last saved */
   gulong enabled_handler;

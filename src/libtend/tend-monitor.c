@@ -42,11 +42,14 @@
  * Incidents and the saves of each service's health for `tendctl health` are in
  * tend-monitor-health.c.
  *
- * A run the monitor gives up (stop, remove) is cancelled and forgotten at once: it no
- * longer counts in n-running, and its verdict, should it still arrive, is dropped.
+ * Runs go through tend_check_start() (tend-check-run.c: the cheap path of the kinds that
+ * have one, without a GTask per run). A run the monitor gives up (stop, remove) is
+ * stopped and forgotten at once (tend_check_run_stop()): it no longer counts in
+ * n-running, and its callback does not come.
  */
 #define G_LOG_DOMAIN "Tend-Monitor"
 
+#include "tend-marshal-private.h"
 #include "tend-monitor-private.h"
 #include "tend-service.h"
 #include "tend-util-private.h"
@@ -77,13 +80,6 @@ static GParamSpec *properties[N_PROPS];
 
 guint tend_monitor_signals[TEND_MONITOR_N_SIGNALS];
 
-typedef struct
-{
-  Entry *entry;                /* (owned) a reference */
-  GCancellable *cancellable;   /* (owned) this run's */
-  gint64 started;              /* monotonic µs */
-} Run;
-
 static void start_run (TendMonitor *self, Entry *entry);
 static void unschedule (TendMonitor *self, Entry *entry);
 
@@ -97,7 +93,7 @@ entry_clear (gpointer data)
 
   g_assert (entry->monitor == NULL);
   g_assert (entry->timer == NULL);
-  g_assert (entry->cancellable == NULL);
+  g_assert (entry->run == NULL);
   g_clear_object (&entry->layer);
   g_clear_object (&entry->check);
 }
@@ -112,14 +108,6 @@ static void
 entry_unref (gpointer entry)
 {
   g_rc_box_release_full (entry, entry_clear);
-}
-
-static void
-run_free (Run *run)
-{
-  entry_unref (run->entry);
-  g_object_unref (run->cancellable);
-  g_free (run);
 }
 
 static void
@@ -176,10 +164,11 @@ entry_cancel (TendMonitor *self,
       entry->waiting = FALSE;
     }
 
-  if (entry->cancellable != NULL)
+  if (entry->run != NULL)
     {
-      g_cancellable_cancel (entry->cancellable);
-      g_clear_object (&entry->cancellable);
+      /* Its callback, which holds a reference to the entry, is not called any more. */
+      tend_check_run_stop (g_steal_pointer (&entry->run));
+      entry_unref (entry);
       g_assert (self->n_running > 0);
       self->n_running--;
     }
@@ -195,7 +184,7 @@ make_due (TendMonitor *self,
   guint old_running = self->n_running;
   guint old_waiting = self->waiting.length;
 
-  if (entry->cancellable != NULL || entry->waiting || !tend_check_get_enabled (entry->check))
+  if (entry->run != NULL || entry->waiting || !tend_check_get_enabled (entry->check))
     return FALSE;
 
   unschedule (self, entry);
@@ -561,38 +550,24 @@ record_verdict (TendMonitor            *self,
   g_object_thaw_notify (G_OBJECT (health));
 }
 
+/* The end of a run: @user_data is its entry, a reference. Not called for a run the
+ * monitor gave up (stop, remove, dispose: tend_check_run_stop()). */
 static void
-run_cb (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
+run_cb (TendCheckRun     *run,
+        TendCheckVerdict *verdict,
+        gpointer          user_data)
 {
-  Run *run = user_data;
-  Entry *entry = run->entry;
-  g_autoptr(TendMonitor) self = NULL;
-  g_autoptr(TendCheckVerdict) verdict = NULL;
-  g_autoptr(GError) error = NULL;
+  Entry *entry = user_data;
+  g_autoptr(TendMonitor) self = g_object_ref (entry->monitor);
+  g_autoptr(TendCheckVerdict) owned = verdict;
   guint old_running, old_waiting;
 
-  verdict = tend_check_run_finish (TEND_CHECK (source), result, &error);
-
-  /* Given up (stop, remove, dispose): forgotten already, the verdict is dropped. */
-  if (entry->monitor == NULL || entry->cancellable != run->cancellable ||
-      g_cancellable_is_cancelled (run->cancellable))
-    {
-      run_free (run);
-      return;
-    }
-
-  self = g_object_ref (entry->monitor);
+  g_assert (entry->run == run);
   old_running = self->n_running;
   old_waiting = self->waiting.length;
 
-  g_clear_object (&entry->cancellable);
+  entry->run = NULL;
   self->n_running--;
-
-  if (verdict == NULL)
-    verdict = tend_check_verdict_new (TEND_RESULT_UNKNOWN, TEND_CHECK_FAILURE_OTHER, -1,
-                                      "the check could not run: %s", error->message);
 
   drain_queue (self);
   notify_counts (self, old_running, old_waiting);
@@ -600,7 +575,7 @@ run_cb (GObject      *source,
   record_verdict (self, entry, verdict);
 
   /* A handler may have stopped the monitor or removed the check. */
-  if (entry->monitor == self && entry->cancellable == NULL && !entry->waiting)
+  if (entry->monitor == self && entry->run == NULL && !entry->waiting)
     {
       if (entry->rerun && self->running)
         {
@@ -615,33 +590,27 @@ run_cb (GObject      *source,
   if (self->n_running == 0 && self->waiting.length == 0 && self->store != NULL)
     tend_store_push_batch (self->store);
 
-  run_free (run);
+  entry_unref (entry);
 }
 
 static void
 start_run (TendMonitor *self,
            Entry       *entry)
 {
-  Run *run;
+  gint64 started = g_get_monotonic_time ();
 
-  g_assert (entry->cancellable == NULL);
+  g_assert (entry->run == NULL);
   g_assert (!entry->waiting);
 
-  entry->cancellable = g_cancellable_new ();
   self->n_running++;
-
-  run = g_new0 (Run, 1);
-  run->entry = entry_ref (entry);
-  run->cancellable = g_object_ref (entry->cancellable);
-  run->started = g_get_monotonic_time ();
   if (entry->on_grid)
-    count_lateness (self, entry, run->started);
+    count_lateness (self, entry, started);
   else
-    entry->due = run->started;   /* a new grid */
+    entry->due = started;   /* a new grid */
 
   TEND_DEBUG_HOT ("monitor: running check '%s' of service %" G_GINT64_FORMAT,
                   tend_check_get_name (entry->check), entry->service_id);
-  tend_check_run_async (entry->check, run->cancellable, run_cb, run);
+  entry->run = tend_check_start (entry->check, run_cb, entry_ref (entry));
 }
 
 static void
@@ -656,7 +625,7 @@ enabled_cb (TendCheck  *check,
   tend_monitor_layer_changed (self, tend_monitor_ensure_health (self, entry->service_id), entry);
   if (tend_check_get_enabled (check))
     {
-      if (entry->timer == NULL && entry->cancellable == NULL && !entry->waiting)
+      if (entry->timer == NULL && entry->run == NULL && !entry->waiting)
         schedule_first (self, entry);
       return;
     }
@@ -677,7 +646,7 @@ static void
 run_soon (TendMonitor *self,
           Entry       *entry)
 {
-  if (entry->cancellable != NULL)
+  if (entry->run != NULL)
     entry->rerun = TRUE;
   else
     make_due (self, entry, FALSE);
@@ -825,9 +794,11 @@ tend_monitor_class_init (TendMonitorClass *klass)
    */
   tend_monitor_signals[TEND_MONITOR_SIGNAL_CHECK_COMPLETED] =
     g_signal_new ("check-completed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  0, NULL, NULL, tend_marshal_VOID__INT64_INT64_BOXED, G_TYPE_NONE, 3,
                   G_TYPE_INT64, G_TYPE_INT64,
                   TEND_TYPE_CHECK_VERDICT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (tend_monitor_signals[TEND_MONITOR_SIGNAL_CHECK_COMPLETED],
+                              G_TYPE_FROM_CLASS (klass), tend_marshal_VOID__INT64_INT64_BOXEDv);
 
   /**
    * TendMonitor::health-changed:
@@ -1083,7 +1054,7 @@ tend_monitor_start (TendMonitor *self)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
 
-      if (entry->timer == NULL && entry->cancellable == NULL && !entry->waiting)
+      if (entry->timer == NULL && entry->run == NULL && !entry->waiting)
         schedule_first (self, entry);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);

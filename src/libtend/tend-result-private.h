@@ -17,6 +17,8 @@ TendResult *tend_result_new               (gpointer              source_object,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);
+void        tend_result_set_check_cancellable (TendResult       *self,
+                                               gboolean          check_cancellable);
 void        tend_result_set_data          (TendResult           *self,
                                            gpointer              data,
                                            GDestroyNotify        destroy);

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A GAsyncResult for the operations of this computer's sd-bus backend and of TendHost
- * that `tendctl status` makes (connect, a unit's details). Why not GTask: registering
+ * that `tendctl status` makes (connect, a unit's details), and for a check's run on the
+ * cheap path through tend_check_run_async() (tend-check-run.c). Why not GTask: registering
  * GTask's type (its first use, even G_IS_TASK()) sets up GIO's thread pool and attaches
  * its manager to GLib's worker context, and that starts the worker thread ("gmain"): a
  * thread, its stack and its malloc arena, for a process that never runs anything on it
@@ -14,7 +15,10 @@
  * the callback runs on the thread-default main context of the call, never inside the
  * _async function (a result returned before that returns is delivered from an idle);
  * and a result whose cancellable was cancelled finishes with G_IO_ERROR_CANCELLED,
- * whatever it returned.
+ * whatever it returned (unless tend_result_set_check_cancellable() says otherwise, as
+ * g_task_set_check_cancellable() does). A check's run is the other user: a GTask for
+ * it cost more instructions than the rest of a run on loopback (docs/benchmarks.md,
+ * "Runs without GTasks").
  */
 #define G_LOG_DOMAIN "Tend"
 
@@ -38,6 +42,7 @@ struct _TendResult
   GDestroyNotify data_destroy;
 
   gboolean returned;
+  gboolean ignore_cancellable;     /* what it returned is the outcome, cancelled or not */
   GError *error;                   /* (owned) (nullable) */
   gpointer value;                  /* (owned) (nullable) until propagated */
   GDestroyNotify value_destroy;
@@ -129,6 +134,16 @@ tend_result_new (gpointer             source_object,
   self->context = g_main_context_ref_thread_default ();
   self->creation_time = g_get_monotonic_time ();
   return self;
+}
+
+/* As g_task_set_check_cancellable(): with FALSE, what the operation returns is its
+ * outcome even when its cancellable was cancelled meanwhile. */
+void
+tend_result_set_check_cancellable (TendResult *self,
+                                   gboolean    check_cancellable)
+{
+  g_return_if_fail (TEND_IS_RESULT (self));
+  self->ignore_cancellable = !check_cancellable;
 }
 
 void
@@ -269,7 +284,7 @@ propagate_error (TendResult  *self,
 {
   g_return_val_if_fail (self->returned, TRUE);
 
-  if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
+  if (!self->ignore_cancellable && g_cancellable_set_error_if_cancelled (self->cancellable, error))
     return TRUE;
   if (self->error == NULL)
     return FALSE;

@@ -187,7 +187,6 @@ typedef struct
   gint64 started;
   gint64 connected;                 /* when a forwarded connection opened, for its latency */
   gboolean settled;                 /* a forwarded connection stayed open: the remote took it */
-  TendProbe *fast;                  /* (nullable) on the cheap path, until its callback */
   gsize len;
   guint8 answer[TEND_TCP_CHECK_MAX_ANSWER];
 } Probe;
@@ -205,7 +204,6 @@ stop_quiet_timer (Probe *probe)
 static void
 probe_free (Probe *probe)
 {
-  g_assert (probe->fast == NULL);
   if (probe->run_cancellable != NULL)
     g_cancellable_disconnect (probe->run_cancellable, probe->run_cancelled_handler);
   g_clear_object (&probe->run_cancellable);
@@ -230,6 +228,40 @@ format_latency (gint64 usec)
     return g_strdup_printf ("%d ms", (int) (usec / 1000));
   return g_strdup_printf ("%d.%d s", (int) (usec / TEND_USEC_PER_SEC),
                           (int) (usec % TEND_USEC_PER_SEC / 100000));
+}
+
+/* "connected to ADDRESS in 0.3 ms": made for every passing run, without printf. */
+static TendCheckVerdict *
+connected_verdict (const char *address,
+                   gint64      latency)
+{
+  char took[32];
+  int n = sizeof took;
+  gint64 whole, tenth;
+  const char *unit;
+
+  /* As format_latency() writes it, from the end of the buffer. */
+  if (latency < 10 * TEND_USEC_PER_MSEC)
+    whole = latency / 1000, tenth = latency % 1000 / 100, unit = " ms";
+  else if (latency < TEND_USEC_PER_SEC)
+    whole = latency / 1000, tenth = -1, unit = " ms";
+  else
+    whole = latency / TEND_USEC_PER_SEC, tenth = latency % TEND_USEC_PER_SEC / 100000, unit = " s";
+  took[--n] = '\0';
+  for (const char *u = unit + strlen (unit); u > unit;)
+    took[--n] = *--u;
+  if (tenth >= 0)
+    {
+      took[--n] = (char) ('0' + tenth);
+      took[--n] = '.';
+    }
+  do
+    took[--n] = (char) ('0' + whole % 10);
+  while ((whole /= 10) > 0 && n > 0);
+
+  return tend_check_verdict_new_take (TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE, latency,
+                                      g_strconcat ("connected to ", address, " in ", took + n,
+                                                   NULL));
 }
 
 /* GIO's message says what went wrong after its last ": " ("Could not connect to
@@ -260,29 +292,32 @@ return_verdict (GTask            *task,
   g_task_return_pointer (task, verdict, (GDestroyNotify) tend_check_verdict_free);
 }
 
+/* Why a connection to @address (of @host) failed, as a verdict. */
+static TendCheckVerdict *
+connect_failure_verdict (const char   *host,
+                         const char   *address,
+                         const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, -1,
+                                   "connection refused on %s", address);
+  if (error->domain == G_RESOLVER_ERROR)
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_DNS, -1,
+                                   "%s does not resolve (%s)", host, error_reason (error));
+  if (error_is_unreachable (error))
+    return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, -1,
+                                   "%s is unreachable (%s)", address, error_reason (error));
+  return tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_OTHER, -1,
+                                 "could not connect to %s: %s", address, error->message);
+}
+
 static void
 return_connect_failure (GTask        *task,
                         const GError *error)
 {
   Probe *probe = g_task_get_task_data (task);
-  TendCheckVerdict *verdict;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    verdict = tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_REFUSED, -1,
-                                      "connection refused on %s", probe->address);
-  else if (error->domain == G_RESOLVER_ERROR)
-    verdict = tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_DNS, -1,
-                                      "%s does not resolve (%s)", probe->host,
-                                      error_reason (error));
-  else if (error_is_unreachable (error))
-    verdict = tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_UNREACHABLE, -1,
-                                      "%s is unreachable (%s)", probe->address,
-                                      error_reason (error));
-  else
-    verdict = tend_check_verdict_new (TEND_RESULT_FAIL, TEND_CHECK_FAILURE_OTHER, -1,
-                                      "could not connect to %s: %s", probe->address,
-                                      error->message);
-  return_verdict (task, verdict);
+  return_verdict (task, connect_failure_verdict (probe->host, probe->address, error));
 }
 
 static void
@@ -305,11 +340,11 @@ return_pass (GTask *task)
   Probe *probe = g_task_get_task_data (task);
   gint64 latency = (probe->connected > 0 ? probe->connected : g_get_monotonic_time ())
                    - probe->started;
-  g_autofree char *took = format_latency (latency);
 
   if (probe->expect != NULL)
     {
       g_autofree char *expect = tend_quote_for_message (probe->expect, -1);
+      g_autofree char *took = format_latency (latency);
 
       return_verdict (task, tend_check_verdict_new (TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE,
                                                     latency, "%s answered with %s in %s",
@@ -317,9 +352,7 @@ return_pass (GTask *task)
     }
   else
     {
-      return_verdict (task, tend_check_verdict_new (TEND_RESULT_PASS, TEND_CHECK_FAILURE_NONE,
-                                                    latency, "connected to %s in %s",
-                                                    probe->address, took));
+      return_verdict (task, connected_verdict (probe->address, latency));
     }
 }
 
@@ -624,50 +657,52 @@ uses_probe (TendTcpCheck *self,
 }
 
 static void
-on_fast_done (gpointer      user_data,
-              const GError *error)
+on_quick_done (gpointer      user_data,
+               const GError *error)
 {
-  g_autoptr(GTask) task = user_data;
-  Probe *probe = g_task_get_task_data (task);
+  TendCheckRun *run = user_data;
+  TendTcpCheck *self = TEND_TCP_CHECK (tend_check_run_get_check (run));
+  gint64 latency = g_get_monotonic_time () - tend_check_run_get_started (run);
 
-  probe->fast = NULL;
   if (error == NULL)
-    return_pass (task);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_error (task, g_error_copy (error));
+    tend_check_run_return (run, connected_verdict (self->address, latency));
   else
-    return_connect_failure (task, error);
+    tend_check_run_return (run, connect_failure_verdict (self->host, self->address, error));
 }
 
-/* May run in whichever thread cancelled the run: the monitor's is the main loop's. */
-static void
-on_fast_cancelled (GCancellable *run_cancellable,
-                   gpointer      user_data)
+/* The cheap path (tend-check-run.c): no GTask; the run's data is the probe. */
+static gboolean
+tend_tcp_check_start_run (TendCheck    *check,
+                          TendCheckRun *run)
 {
-  Probe *probe = user_data;
+  TendTcpCheck *self = TEND_TCP_CHECK (check);
 
-  /* Its callback then ends the task, cancelled, in the next dispatch. */
-  if (probe->fast != NULL)
-    tend_probe_cancel (probe->fast, TRUE);
-}
-
-/* Takes @task. */
-static void
-connect_fast (GTask        *task,
-              GCancellable *cancellable)
-{
-  TendTcpCheck *self = g_task_get_source_object (task);
-  Probe *probe = g_task_get_task_data (task);
-
-  g_clear_object (&probe->cancellable);
-  probe->fast = tend_probe_connect (self->host, self->port, NULL, NULL, on_fast_done, task);
-  if (cancellable != NULL)
+  /* A service on an SSH host bound to its loopback is reached through the forward:
+   * GIO's. */
+  if (tend_check_get_remote_host (check) != NULL)
     {
-      probe->run_cancellable = g_object_ref (cancellable);
-      probe->run_cancelled_handler = g_cancellable_connect (cancellable,
-                                                            G_CALLBACK (on_fast_cancelled),
-                                                            probe, NULL);
+      g_autofree char *connect_host = NULL;
+      guint connect_port = 0;
+
+      if (!tend_check_resolve_address (check, self->host, self->port, &connect_host,
+                                       &connect_port, NULL) ||
+          !uses_probe (self, connect_host, connect_port))
+        return FALSE;
     }
+  else if (!uses_probe (self, self->host, self->port))
+    return FALSE;
+  if (self->address == NULL)
+    self->address = tend_check_format_address (self->host, self->port);
+  tend_check_run_set_data (run, tend_probe_connect (self->host, self->port, NULL, NULL,
+                                                    on_quick_done, run));
+  return TRUE;
+}
+
+static void
+tend_tcp_check_stop_run (TendCheck    *check,
+                         TendCheckRun *run)
+{
+  tend_probe_cancel (tend_check_run_get_data (run), FALSE);
 }
 
 static void
@@ -685,19 +720,15 @@ tend_tcp_check_probe_async (TendCheck           *check,
   GTask *task;
   Probe *probe;
 
-  gboolean fast = FALSE;
-
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tend_tcp_check_probe_async);
 
   /* A service on an SSH host bound to its loopback is reached through the forward. */
-  if (tend_check_resolve_address (check, self->host, self->port, &connect_host, &connect_port,
-                                  &error))
-    fast = uses_probe (self, connect_host, connect_port);
+  tend_check_resolve_address (check, self->host, self->port, &connect_host, &connect_port,
+                              &error);
 
-  /* The answer's buffer (4 KiB) only where there is an answer to read, and not cleared:
-   * only what was read is looked at. */
-  probe = g_malloc (fast ? G_STRUCT_OFFSET (Probe, answer) : sizeof (Probe));
+  /* The answer's buffer (4 KiB) is not cleared: only what was read is looked at. */
+  probe = g_malloc (sizeof (Probe));
   memset (probe, 0, G_STRUCT_OFFSET (Probe, answer));
   probe->started = g_get_monotonic_time ();
   probe->send = self->send != NULL ? g_bytes_ref (self->send) : NULL;
@@ -714,11 +745,6 @@ tend_tcp_check_probe_async (TendCheck           *check,
                                                     TEND_CHECK_FAILURE_OTHER, -1, "%s",
                                                     error->message));
       g_object_unref (task);
-      return;
-    }
-  if (fast)
-    {
-      connect_fast (task, cancellable);
       return;
     }
   if (connect_port != self->port || g_strcmp0 (connect_host, self->host) != 0)
@@ -855,6 +881,8 @@ tend_tcp_check_class_init (TendTcpCheckClass *klass)
 
   check_class->kind = "tcp";
   check_class->probe_async = tend_tcp_check_probe_async;
+  check_class->start_run = tend_tcp_check_start_run;
+  check_class->stop_run = tend_tcp_check_stop_run;
   check_class->dup_target = tend_tcp_check_dup_target;
 
   properties[PROP_HOST] =
