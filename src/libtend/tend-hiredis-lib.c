@@ -11,16 +11,5 @@
 #include "tend-hiredis-lib.h"
 #include "tend-lazy-lib.h"
 
-#define NAME(function) #function,
-static const char * const names[] = { TEND_HIREDIS_LIB_FUNCTIONS (NAME) };
-#undef NAME
-static TendHiredisLib table;
-static TendLazyLib lib = TEND_LAZY_LIB_INIT (TEND_LIBHIREDIS_SONAME, names, table);
-
-G_STATIC_ASSERT (sizeof table == G_N_ELEMENTS (names) * sizeof (gpointer));
-
-const TendHiredisLib *
-tend_hiredis_lib (void)
-{
-  return tend_lazy_lib_get (&lib);
-}
+TEND_LAZY_LIB_DEFINE (TendHiredisLib, tend_hiredis_lib, TEND_LIBHIREDIS_SONAME,
+                      TEND_HIREDIS_LIB_FUNCTIONS)

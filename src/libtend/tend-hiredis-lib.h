@@ -32,7 +32,8 @@ typedef struct
 #undef TEND_HIREDIS_LIB_FIELD
 } TendHiredisLib;
 
-const TendHiredisLib *tend_hiredis_lib (void);
+gboolean              tend_hiredis_lib_load (GError **error);
+const TendHiredisLib *tend_hiredis_lib      (void);
 
 G_END_DECLS
 

@@ -11,19 +11,8 @@
 #include "tend-json-lib.h"
 #include "tend-lazy-lib.h"
 
-#define NAME(function) #function,
-static const char * const names[] = { TEND_JSON_LIB_FUNCTIONS (NAME) };
-#undef NAME
-static TendJsonLib table;
-static TendLazyLib lib = TEND_LAZY_LIB_INIT (TEND_LIBJSON_GLIB_SONAME, names, table);
-
-G_STATIC_ASSERT (sizeof table == G_N_ELEMENTS (names) * sizeof (gpointer));
-
-const TendJsonLib *
-tend_json_lib (void)
-{
-  return tend_lazy_lib_get (&lib);
-}
+TEND_LAZY_LIB_DEFINE (TendJsonLib, tend_json_lib, TEND_LIBJSON_GLIB_SONAME,
+                      TEND_JSON_LIB_FUNCTIONS)
 
 /* json-glib's headers define g_autoptr()'s cleanups of its boxed types as inline functions
  * that call these by name, past the redirection of tend-json-lib.h: defined here, they

@@ -94,7 +94,8 @@ typedef struct
 #undef TEND_JSON_LIB_FIELD
 } TendJsonLib;
 
-const TendJsonLib *tend_json_lib (void);
+gboolean           tend_json_lib_load (GError **error);
+const TendJsonLib *tend_json_lib      (void);
 
 G_END_DECLS
 

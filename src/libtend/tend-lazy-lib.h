@@ -31,6 +31,26 @@ typedef struct
 #define TEND_LAZY_LIB_INIT(soname, names, table) \
   { soname, names, G_N_ELEMENTS (names), (gpointer *) &table, G_ONCE_INIT, NULL }
 
+/* The body of a library's file (tend-ssh-lib.c …): its names and table, and
+ * `const Type *prefix (void)`, which returns the table (loading the library if needed),
+ * and `gboolean prefix_load (GError **)`, which says why it could not be loaded. */
+#define TEND_LAZY_LIB_NAME_OF(function) #function,
+#define TEND_LAZY_LIB_DEFINE(Type, prefix, soname, FUNCTIONS) \
+  static const char * const names[] = { FUNCTIONS (TEND_LAZY_LIB_NAME_OF) }; \
+  static Type table; \
+  static TendLazyLib lib = TEND_LAZY_LIB_INIT (soname, names, table); \
+  G_STATIC_ASSERT (sizeof table == G_N_ELEMENTS (names) * sizeof (gpointer)); \
+  gboolean \
+  prefix##_load (GError **error) \
+  { \
+    return tend_lazy_lib_load (&lib, error); \
+  } \
+  const Type * \
+  prefix (void) \
+  { \
+    return tend_lazy_lib_get (&lib); \
+  }
+
 gboolean tend_lazy_lib_load (TendLazyLib  *lib,
                              GError      **error);
 gpointer tend_lazy_lib_get  (TendLazyLib  *lib);

@@ -11,22 +11,5 @@
 #include "tend-lazy-lib.h"
 #include "tend-sqlite-lib.h"
 
-#define NAME(function) #function,
-static const char * const names[] = { TEND_SQLITE_LIB_FUNCTIONS (NAME) };
-#undef NAME
-static TendSqliteLib table;
-static TendLazyLib lib = TEND_LAZY_LIB_INIT (TEND_LIBSQLITE_SONAME, names, table);
-
-G_STATIC_ASSERT (sizeof table == G_N_ELEMENTS (names) * sizeof (gpointer));
-
-gboolean
-tend_sqlite_lib_load (GError **error)
-{
-  return tend_lazy_lib_load (&lib, error);
-}
-
-const TendSqliteLib *
-tend_sqlite_lib (void)
-{
-  return tend_lazy_lib_get (&lib);
-}
+TEND_LAZY_LIB_DEFINE (TendSqliteLib, tend_sqlite_lib, TEND_LIBSQLITE_SONAME,
+                      TEND_SQLITE_LIB_FUNCTIONS)
