@@ -100,8 +100,8 @@ def run():
               tendui.describe(window)[:3000])
         ui.area_screenshot("service-de")
 
-        ui.resize(360, 720)
-        narrow = wait_until(lambda: (ui.window_geometry() or (0, 0, 9999, 0))[2] <= 360, 10)
+        narrow = wait_until(lambda: ui.resize(360, 720, "Tend") and
+                            (ui.window_geometry() or (0, 0, 9999, 0))[2] <= 360, 20, 0.5)
         check("the German window can be 360 px wide", narrow, ui.window_geometry())
         still = wait_until(lambda: page_says(window, "In Ordnung"), 10)
         check("at 360 px the page still shows its German texts", still,

@@ -126,8 +126,9 @@ def main_views(ui):
         check("Cancel closes it", wait_until(lambda: tendui.dialog(ui) is None, 10))
 
     # Narrow: 360 px wide.
-    ui.resize(360, 720)
-    narrow = wait_until(lambda: (ui.window_geometry() or (0, 0, 9999, 0))[2] <= 360, 10)
+    # By its title: the newest X window of the process may still be the dialog just closed.
+    narrow = wait_until(lambda: ui.resize(360, 720, "Tend") and
+                        (ui.window_geometry() or (0, 0, 9999, 0))[2] <= 360, 20, 0.5)
     check("the window can be 360 px wide", narrow, ui.window_geometry())
     wait_until(lambda: tendui.service_heading(window, WEB), 5)
     ui.area_screenshot("narrow-page")
