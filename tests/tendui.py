@@ -142,6 +142,16 @@ def states(acc):
         return set()
 
 
+def show_tab(ui, window, tab_name):
+    """Clicks the service page's view switcher tab @tab_name and waits until it is
+    selected; returns the tab, or None when there is none."""
+    tab = ui.wait_find(window, "page tab", tab_name)
+    if tab is not None:
+        ui.click(tab)
+        wait_until(lambda: "selected" in states(tab), 5)
+    return tab
+
+
 def children(acc):
     try:
         n = acc.childCount

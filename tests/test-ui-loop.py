@@ -59,14 +59,6 @@ def page_says(window, words):
     return any(words in t for t in page_texts(window))
 
 
-def show_tab(ui, window, tab_name):
-    tab = ui.wait_find(window, "page tab", tab_name)
-    if tab is not None:
-        ui.click(tab)
-        wait_until(lambda: "selected" in tendui.states(tab), 5)
-    return tab
-
-
 def list_item(window, title):
     """The page's row (list item) titled @title, on screen, or None."""
     for item in tendui.find_all(tendui.service_page(window), "list item"):
@@ -144,7 +136,7 @@ def loop_and_resume(ui, tendctl, needed):
     wait_until(lambda: not tendui.toast(window, "keeps failing"), 15, 0.2)
     ui.area_screenshot("restart-loop")
 
-    check("the page's Health view opens", show_tab(ui, window, "Health"))
+    check("the page's Health view opens", tendui.show_tab(ui, window, "Health"))
     unit_row = wait_until(lambda: list_item(window, "unit"), 10)
     words = item_texts(unit_row) if unit_row is not None else []
     check("Health: the unit check is failing", any(w == "Failing" for w in words), words)
@@ -162,7 +154,7 @@ def loop_and_resume(ui, tendctl, needed):
           "for a person" in item_texts(loop_row), loop_row and item_texts(loop_row))
     ui.area_screenshot("policy")
 
-    check("the page's History view opens", show_tab(ui, window, "History"))
+    check("the page's History view opens", tendui.show_tab(ui, window, "History"))
     incident = wait_until(lambda: [i for i in tendui.find_all(tendui.service_page(window),
                                                             "list item")
                                    if "Open" in item_texts(i)], 10)
@@ -187,7 +179,7 @@ def loop_and_resume(ui, tendctl, needed):
     # What the notification asks: mend the cause, then let Tend go on.
     with open(needed, "w") as f:
         f.write("mended\n")
-    show_tab(ui, window, "Overview")
+    tendui.show_tab(ui, window, "Overview")
     resume = ui.wait_find(tendui.service_page(window), "push button", "Resume")
     ui.click(resume)
     healthy = wait_until(lambda: page_says(window, "Healthy")

@@ -46,14 +46,6 @@ def walk_names(ui, view):
     return bad
 
 
-def show_tab(ui, window, tab_name):
-    tab = ui.wait_find(window, "page tab", tab_name)
-    if tab is not None:
-        ui.click(tab)
-        wait_until(lambda: "selected" in tendui.states(tab), 5)
-    return tab
-
-
 def set_up(ui, tendctl, port):
     inventory = tendmon.inventory(
         [WEB, FAILED],
@@ -96,7 +88,7 @@ def main_views(ui):
     walk_names(ui, "the service page (Overview)")
 
     for tab, shot in (("Health", "health"), ("History", "history"), ("Journal", "journal")):
-        check(f"the page's {tab} view opens", show_tab(ui, window, tab))
+        check(f"the page's {tab} view opens", tendui.show_tab(ui, window, tab))
         if tab == "History":
             hour = ui.wait_find(window, "toggle button", "1 h") or \
                 ui.wait_find(window, "push button", "1 h")
@@ -110,7 +102,7 @@ def main_views(ui):
                                    for t in tendui.texts(window)), 10)
         ui.area_screenshot(shot)
         walk_names(ui, f"the service page ({tab})")
-    show_tab(ui, window, "Overview")
+    tendui.show_tab(ui, window, "Overview")
 
     # The confirmation dialog, over the window as a desktop shows it.
     page = tendui.service_page(window)
@@ -150,7 +142,7 @@ def dark(ui):
     tendui.wait_for_list(ui, window)
     ui.area_screenshot("dark-list")
     check("dark: the web server's page opens", tendui.open_service(ui, window, WEB))
-    show_tab(ui, window, "History")
+    tendui.show_tab(ui, window, "History")
     hour = ui.wait_find(window, "toggle button", "1 h") or \
         ui.wait_find(window, "push button", "1 h")
     if hour is not None:
